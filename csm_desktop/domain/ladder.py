@@ -1,0 +1,88 @@
+"""An account's milestone ladder as plain data, and the rules that read it (DESIGN §3).
+
+These are the facts every screen, report and metric starts from; they hold no database ids
+beyond what a caller needs to find the row again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from csm_desktop.domain.vocabulary import Phase, Status, phase_of_day
+
+
+@dataclass(frozen=True, slots=True)
+class Milestone:
+    """One account milestone, as the rules need it."""
+
+    title: str
+    role: str
+    target_day: int
+    due_on: dt.date
+    status: Status
+    achieved_on: dt.date | None = None
+    first_value: bool = False
+    unlocks: str | None = None
+    success_feature: str | None = None
+    success_threshold: int | None = None
+    success_window_days: int | None = None
+    criterion_met_on: dt.date | None = None
+    id: int | None = None
+
+    @property
+    def phase(self) -> Phase:
+        return phase_of_day(self.target_day)
+
+    def is_overdue(self, today: dt.date) -> bool:
+        """Open (not achieved or skipped) and its due date is before today."""
+        return self.status.is_open and self.due_on < today
+
+
+def reference_date(kickoff_on: dt.date | None, signed_on: dt.date | None) -> dt.date | None:
+    """K of DESIGN §3: the kickoff date, or the signed-on date when no kickoff was logged."""
+    return kickoff_on or signed_on
+
+
+def due_date(kickoff: dt.date, target_day: int) -> dt.date:
+    """A milestone is due ``target_day`` days after kickoff."""
+    return kickoff + dt.timedelta(days=target_day)
+
+
+def day_of(date: dt.date, kickoff: dt.date) -> int:
+    return (date - kickoff).days
+
+
+def completion(milestones: Sequence[Milestone], role: str | None = None) -> float | None:
+    """Achieved ÷ (all − skipped), optionally for one role; None when nothing counts."""
+    chosen = [m for m in milestones if role is None or m.role == role]
+    counted = [m for m in chosen if m.status is not Status.SKIPPED]
+    if not counted:
+        return None
+    return sum(m.status is Status.ACHIEVED for m in counted) / len(counted)
+
+
+def overdue(milestones: Sequence[Milestone], today: dt.date) -> list[Milestone]:
+    return [m for m in milestones if m.is_overdue(today)]
+
+
+def next_open(milestones: Sequence[Milestone]) -> Milestone | None:
+    """The open milestone due soonest (ladder order breaks ties)."""
+    open_ones = [m for m in milestones if m.status.is_open]
+    if not open_ones:
+        return None
+    return min(open_ones, key=lambda m: m.due_on)
+
+
+def first_value_milestone(milestones: Sequence[Milestone]) -> Milestone | None:
+    """The flagged first-value milestone, or the first of the ladder when none is flagged."""
+    for milestone in milestones:
+        if milestone.first_value:
+            return milestone
+    return milestones[0] if milestones else None
+
+
+def current_phase(age_days: int) -> Phase:
+    """The phase an account is in by its age (days since kickoff)."""
+    return phase_of_day(max(age_days, 0))

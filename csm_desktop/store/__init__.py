@@ -1,0 +1,1 @@
+"""Storage: typed models, engine set-up, migrations, queries and backups. No Qt here."""

@@ -1,0 +1,210 @@
+"""Opening a book database: checks, pragmas, migrations, sessions.
+
+One SQLite file holds a CSM's whole book. It is opened with foreign keys on, a WAL journal,
+``synchronous=FULL`` and a busy timeout. Before anything is written the file is checked: not
+an SQLite file, written by a newer app version, or locked each become a ``UserError`` and
+leave the file untouched. A due migration first copies the file aside (online backup API).
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from csm_desktop.errors import (
+    DatabaseLocked,
+    DatabaseReadOnly,
+    DatabaseTooNew,
+    DatabaseUnreadable,
+    UserError,
+)
+from csm_desktop.store.schema import SCHEMA_HEAD, SCHEMA_REVISIONS
+
+log = logging.getLogger(__name__)
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 5000
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+@dataclass
+class Database:
+    """An open book: its file, engine and session factory."""
+
+    path: Path
+    engine: Engine
+    sessions: sessionmaker[Session]
+    read_only: bool = False
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """One unit of work: commits on success, rolls back on any error."""
+        with self.sessions() as session:
+            try:
+                yield session
+                session.commit()
+            except OperationalError as exc:
+                session.rollback()
+                raise translate_operational_error(exc, self.path) from exc
+            except BaseException:
+                session.rollback()
+                raise
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def translate_operational_error(exc: OperationalError, path: Path) -> UserError | OperationalError:
+    """Turn the SQLite failures a user can fix into ``UserError``; keep the rest as bugs."""
+    text = str(exc.orig).lower()
+    if "locked" in text or "busy" in text:
+        return DatabaseLocked(
+            f"The book {path} is locked by another program. Close the other CSM Desktop "
+            "window (or the program using the file) and try again."
+        )
+    if "readonly" in text or "read-only" in text or "read only" in text:
+        return DatabaseReadOnly(
+            f"The book {path} cannot be written (read-only file or folder). Nothing was "
+            "changed; copy the file to a writable folder and open it from there."
+        )
+    if "disk is full" in text or "disk i/o" in text:
+        return DatabaseReadOnly(
+            f"Saving to {path} failed: the disk is full or failing. Nothing was changed; "
+            "free some space and try again."
+        )
+    if "not a database" in text or "malformed" in text:
+        return DatabaseUnreadable(
+            f"{path} is damaged or is not a CSM Desktop book. Restore a backup "
+            "(File → Restore…) or open another file."
+        )
+    return exc
+
+
+def _set_pragmas(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.close()
+
+
+def _set_pragmas_read_only(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA query_only=ON")
+    cursor.close()
+
+
+def check_database_file(path: Path) -> str | None:
+    """The file's schema revision (None for a new or empty file), without changing it.
+
+    Raises ``DatabaseUnreadable`` for a file that is not an SQLite database and
+    ``DatabaseTooNew`` for a revision this version does not know.
+    """
+    if not path.exists() or path.stat().st_size == 0:
+        return None
+    if path.is_dir():
+        raise DatabaseUnreadable(f"{path} is a folder, not a book file. Choose a .sqlite3 file.")
+    try:
+        with path.open("rb") as handle:
+            magic = handle.read(len(SQLITE_MAGIC))
+    except OSError as exc:
+        raise DatabaseUnreadable(f"Cannot read {path}: {exc.strerror}. Check the file.") from exc
+    if magic != SQLITE_MAGIC:
+        raise DatabaseUnreadable(
+            f"{path} is not a CSM Desktop book (not an SQLite database). Choose another file."
+        )
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            tables = {
+                row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            }
+            if "alembic_version" not in tables:
+                if tables:
+                    raise DatabaseUnreadable(
+                        f"{path} is an SQLite database but not a CSM Desktop book. "
+                        "Choose another file."
+                    )
+                return None
+            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        if "locked" in str(exc).lower():
+            raise DatabaseLocked(
+                f"The book {path} is locked by another program. Close it and try again."
+            ) from exc
+        raise DatabaseUnreadable(
+            f"{path} is damaged and cannot be read ({exc}). Restore a backup (File → Restore…)."
+        ) from exc
+    revision = row[0] if row else None
+    if revision is not None and revision not in SCHEMA_REVISIONS:
+        raise DatabaseTooNew(
+            f"{path} was written by a newer version of CSM Desktop (schema {revision}). "
+            "Install the newer version to open it; the file was left untouched."
+        )
+    return revision
+
+
+def open_database(path: Path, *, read_only: bool = False) -> Database:
+    """Open (creating if needed) the book at ``path`` and bring its schema up to date."""
+    path = Path(path).expanduser().resolve()
+    revision = check_database_file(path)
+    if read_only:
+        if revision is None:
+            raise DatabaseUnreadable(f"{path} holds no book yet; it cannot be opened read-only.")
+        if revision != SCHEMA_HEAD:
+            raise DatabaseReadOnly(
+                f"{path} needs an upgrade that cannot run read-only. Open it normally once."
+            )
+    if not read_only and not path.parent.exists():
+        try:
+            path.parent.mkdir(parents=True)
+        except OSError as exc:
+            raise DatabaseReadOnly(
+                f"Cannot create the folder {path.parent}: {exc.strerror}."
+            ) from exc
+    engine = create_engine(
+        f"sqlite:///{path}", connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}
+    )
+    event.listen(engine, "connect", _set_pragmas_read_only if read_only else _set_pragmas)
+    database = Database(path, engine, sessionmaker(engine, expire_on_commit=False), read_only)
+    if revision != SCHEMA_HEAD:
+        try:
+            _migrate(database, from_revision=revision)
+        except OperationalError as exc:
+            engine.dispose()
+            raise translate_operational_error(exc, path) from exc
+        except BaseException:
+            engine.dispose()
+            raise
+    return database
+
+
+def _migrate(database: Database, *, from_revision: str | None) -> None:
+    """Run alembic up to head; a book with data is copied aside first."""
+    if from_revision is not None:
+        from csm_desktop.store.backups import back_up
+
+        back_up(database.path, reason=f"before-migration-from-{from_revision}")
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with database.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+    log.info("Migrated %s from %s to %s", database.path, from_revision, SCHEMA_HEAD)
