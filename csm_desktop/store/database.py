@@ -177,7 +177,8 @@ def open_database(path: Path, *, read_only: bool = False) -> Database:
                 f"Cannot create the folder {path.parent}: {exc.strerror}."
             ) from exc
     engine = create_engine(
-        f"sqlite:///{path}", connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}
+        f"sqlite:///{path}",
+        connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
     )
     event.listen(engine, "connect", _set_pragmas_read_only if read_only else _set_pragmas)
     database = Database(path, engine, sessionmaker(engine, expire_on_commit=False), read_only)

@@ -394,6 +394,32 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_touchpoint_account_id"), ["account_id"], unique=False)
 
     # ### end Alembic commands ###
+    role = sa.table(
+        "role",
+        sa.column("name", sa.String),
+        sa.column("emphasis", sa.String),
+        sa.column("position", sa.Integer),
+    )
+    op.bulk_insert(
+        role,
+        [
+            {
+                "name": "Administrator",
+                "emphasis": "Governance and integration readiness",
+                "position": 1,
+            },
+            {
+                "name": "Power user",
+                "emphasis": "Automation and advanced configuration",
+                "position": 2,
+            },
+            {
+                "name": "Operator",
+                "emphasis": "Reliability and operational dashboards",
+                "position": 3,
+            },
+        ],
+    )
 
 
 def downgrade() -> None:

@@ -1,0 +1,269 @@
+"""The ``csm-desktop`` command: no subcommand opens the window; subcommands are headless.
+
+Every command calls the same services as the window. A ``UserError`` prints one line on
+stderr and exits 2; anything else is a bug and keeps its traceback (and is logged).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from csm_desktop import APP_NAME, __version__
+from csm_desktop.errors import BadInput, UserError
+
+log = logging.getLogger(__name__)
+
+Command = Callable[[argparse.Namespace], int]
+
+
+def parse_day(text: str) -> dt.date:
+    """An ISO date argument (YYYY-MM-DD)."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date; use YYYY-MM-DD") from None
+
+
+def database_path(args: argparse.Namespace) -> Path:
+    """``--db PATH`` or the default book in the user data folder."""
+    if args.db is not None:
+        return Path(args.db)
+    from csm_desktop.paths import default_database_path
+
+    return default_database_path()
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from csm_desktop.services.demo import create_demo_book
+    from csm_desktop.services.opening import open_book
+
+    with open_book(database_path(args)) as book:
+        summary = create_demo_book(book, today=args.today or dt.date.today())
+    print(f"Demo book written to {book.path}: {summary}")
+    return 0
+
+
+def _cmd_import_book(args: argparse.Namespace) -> int:
+    from csm_desktop.services.book_workbook import import_book
+    from csm_desktop.services.opening import open_book
+
+    source = Path(args.file)
+    with open_book(database_path(args)) as book:
+        report = import_book(book, source, strict=args.strict)
+    shown = 20
+    for rejected in report.rejected_rows[:shown]:
+        value = f" {rejected.value!r}" if rejected.value else ""
+        print(
+            f"rejected: {rejected.sheet} row {rejected.row}, {rejected.column}{value}: "
+            f"{rejected.reason}"
+        )
+    if len(report.rejected_rows) > shown:
+        print(f"... and {len(report.rejected_rows) - shown} more problems")
+    where = f", listed in {report.rejected_file}" if report.rejected_file else ""
+    if not report.stored:
+        print(
+            f"error: {source}: {report.rows_rejected} rows cannot be used{where}; nothing was "
+            "stored (--strict). Fix them and import again.",
+            file=sys.stderr,
+        )
+        return 2
+    for warning in report.warnings:
+        print(f"note: {warning}")
+    counts = ", ".join(f"{n:,} {sheet.lower()}" for sheet, n in report.rows_by_sheet.items())
+    print(
+        f"Imported {source.name} into {book.path}: {report.accounts_created} new and "
+        f"{report.accounts_updated} updated accounts; rows: {counts}."
+    )
+    if report.rejected_rows:
+        print(f"{report.rows_rejected} rows were rejected{where}.")
+    return 0
+
+
+def _cmd_export_book(args: argparse.Namespace) -> int:
+    from csm_desktop.services.book_workbook import export_book
+    from csm_desktop.services.opening import open_book
+
+    path = database_path(args)
+    if not path.is_file():
+        raise BadInput(f"There is no book at {path}. Give the book file with --db PATH.")
+    with open_book(path) as book:
+        report = export_book(book, Path(args.file))
+    counts = ", ".join(f"{n:,} {sheet.lower()}" for sheet, n in report.rows_by_sheet.items())
+    print(f"Book workbook written to {report.path}: {counts}.")
+    return 0
+
+
+def _cmd_metrics(args: argparse.Namespace) -> int:
+    import json
+
+    from csm_desktop.services.metrics import metrics_as_json, metrics_summary, portfolio_metrics
+    from csm_desktop.services.opening import open_book
+
+    path = database_path(args)
+    if not path.exists():
+        raise BadInput(f"No book at {path}. Pass --db with the path of an existing book.")
+    with open_book(path) as book:
+        metrics = portfolio_metrics(
+            book, args.today, segment=args.segment, owner=args.owner, playbook=args.playbook
+        )
+    if args.json:
+        print(json.dumps(metrics_as_json(metrics), ensure_ascii=False))
+    else:
+        print(metrics_summary(metrics))
+    return 0
+
+
+def _cmd_import_usage(args: argparse.Namespace) -> int:
+    from csm_desktop.services.import_usage import UsageImportOptions, import_usage
+    from csm_desktop.services.opening import open_book
+    from csm_desktop.spreadsheets.usage_layout import parse_column_map
+
+    source = Path(args.file)
+    if not source.is_file():
+        raise BadInput(f"{source} does not exist or is not a file. Check the path.")
+    options = UsageImportOptions(
+        sheet=args.sheet,
+        header_row=args.header_row,
+        column_map=parse_column_map(args.map or ()),
+        date_format=args.date_format,
+        create_accounts=args.create_accounts,
+        strict=args.strict,
+    )
+    with open_book(database_path(args)) as book:
+        report = import_usage(book, source, options)
+    sheet = f", sheet {report.sheet}" if report.sheet else ""
+    print(
+        f"Imported {source.name}{sheet} (header row {report.header_row}, {report.form} form) "
+        f"into {book.path}: {report.rows_read:,} rows read, {report.rows_stored:,} usage "
+        f"events stored ({report.events_new:,} new), {report.rows_rejected:,} rows rejected."
+    )
+    if report.rejected_rows_file is not None:
+        print(f"Rejected rows: {report.rejected_rows_file}")
+    if report.unmatched_accounts:
+        shown = ", ".join(report.unmatched_accounts[:20])
+        more = len(report.unmatched_accounts) - 20
+        print(
+            f"Unmatched accounts ({len(report.unmatched_accounts)}): {shown}"
+            + (f" and {more} more" if more > 0 else "")
+            + " (add them to the book, or import again with --create-accounts)"
+        )
+    if report.created_accounts:
+        print(f"Created accounts ({len(report.created_accounts)}): ", end="")
+        print(", ".join(report.created_accounts))
+    if report.evidence.criteria_met or report.evidence.auto_achieved:
+        print(
+            f"Milestones with a met usage criterion: {report.evidence.criteria_met} "
+            f"({len(report.evidence.auto_achieved)} marked achieved by usage)."
+        )
+    for warning in report.warnings:
+        print(f"note: {warning}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="csm-desktop",
+        description=f"{APP_NAME}: onboarding ladders, usage evidence and value reports. "
+        "Without a command it opens the window.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--db", metavar="PATH", help="book database file (default: user data)")
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="open the window on the demo book (created in the user data folder if missing)",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
+
+    demo = commands.add_parser("demo", help="create a database holding the bundled demo book")
+    demo.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS)
+    demo.add_argument(
+        "--today", type=parse_day, help="date the demo book is built around (default: today)"
+    )
+    demo.set_defaults(run=_cmd_demo)
+
+    import_book = commands.add_parser(
+        "import-book", help="import a book workbook (.xlsx): accounts, ladders, usage, ..."
+    )
+    import_book.add_argument("file", metavar="FILE.xlsx", help="the book workbook to import")
+    import_book.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS)
+    import_book.add_argument(
+        "--strict", action="store_true", help="store nothing if any row cannot be used"
+    )
+    import_book.set_defaults(run=_cmd_import_book)
+
+    export_book = commands.add_parser("export-book", help="export the book workbook (.xlsx)")
+    export_book.add_argument("file", metavar="FILE.xlsx", help="the workbook to write")
+    export_book.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS)
+    export_book.set_defaults(run=_cmd_export_book)
+
+    metrics = commands.add_parser("metrics", help="print the portfolio metrics (DESIGN §3)")
+    metrics.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS)
+    metrics.add_argument(
+        "--today", type=parse_day, required=True, help="reporting date (YYYY-MM-DD)"
+    )
+    metrics.add_argument("--json", action="store_true", help="print one JSON object")
+    metrics.add_argument("--segment", help="only accounts of this segment")
+    metrics.add_argument("--owner", help="only accounts of this owner CSM")
+    metrics.add_argument("--playbook", help="only accounts on this playbook")
+    metrics.set_defaults(run=_cmd_metrics)
+
+    import_usage = commands.add_parser(
+        "import-usage", help="import a product-usage spreadsheet (.xlsx, .xlsm, .csv)"
+    )
+    import_usage.add_argument("file", metavar="FILE", help="the usage file to import")
+    import_usage.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS)
+    import_usage.add_argument("--sheet", help="sheet to read (default: detected)")
+    import_usage.add_argument(
+        "--header-row", type=int, metavar="N", help="row number of the header (default: detected)"
+    )
+    import_usage.add_argument(
+        "--map",
+        action="append",
+        metavar="COLUMN=FIELD",
+        help="read COLUMN (header text or letter) as FIELD: account, external id, date, "
+        "feature, count, users or ignore; repeatable",
+    )
+    import_usage.add_argument(
+        "--date-format",
+        metavar="F",
+        help="date format of text dates, e.g. DD/MM/YYYY or %%d/%%m/%%Y",
+    )
+    import_usage.add_argument(
+        "--create-accounts", action="store_true", help="create accounts the book does not have"
+    )
+    import_usage.add_argument(
+        "--strict", action="store_true", help="store nothing if any row cannot be used"
+    )
+    import_usage.set_defaults(run=_cmd_import_usage)
+
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    run: Command | None = getattr(args, "run", None)
+    if run is None:
+        from csm_desktop.app import run_window
+
+        if args.demo:
+            return run_window(None, demo=True)
+        return run_window(database_path(args) if args.db else None)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return run(args)
+    except UserError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("error: interrupted; nothing was changed", file=sys.stderr)
+        return 130
+
+
+__all__ = ["BadInput", "build_parser", "database_path", "main", "parse_day"]

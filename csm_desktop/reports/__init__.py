@@ -1,0 +1,1 @@
+"""reportlab documents and vector charts built from plain data. No Qt, no SQL."""

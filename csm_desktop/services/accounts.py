@@ -1,0 +1,240 @@
+"""One account as plain data for the account view: details, kickoff, contacts, ladder, timeline.
+
+Everything returned is a frozen dataclass of plain values, safe to hand to another thread.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from csm_desktop.domain.ladder import completion, current_phase, overdue, reference_date
+from csm_desktop.domain.vocabulary import Phase, Status
+from csm_desktop.errors import UnknownAccount
+from csm_desktop.services.book import load_ladders
+from csm_desktop.store.database import Database
+from csm_desktop.store.models import (
+    Account,
+    AccountMilestone,
+    Contact,
+    Kickoff,
+    Role,
+    StatusChange,
+    Touchpoint,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ContactInfo:
+    id: int
+    name: str
+    role: str | None
+    email: str | None
+    title: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class LadderStep:
+    """One account milestone as the ladder shows it."""
+
+    id: int
+    position: int
+    title: str
+    role: str
+    target_day: int
+    due_on: dt.date | None
+    status: Status
+    status_reason: str
+    started_on: dt.date | None
+    achieved_on: dt.date | None
+    evidence: str | None
+    definition_of_done: str
+    cue: str
+    unlocks: str | None
+    first_value: bool
+    criterion: str | None
+    criterion_met_on: dt.date | None
+
+    def is_overdue(self, today: dt.date) -> bool:
+        return self.status.is_open and self.due_on is not None and self.due_on < today
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    on: dt.date
+    kind: str  # "status" or "touchpoint"
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class KickoffSummary:
+    held_on: dt.date | None
+    attendees: str
+    success_statement: str
+    answers: tuple[tuple[str, str], ...]  # (role, answer)
+    done_criteria: tuple[tuple[int, str, dt.date | None], ...]  # (id, text, met on)
+
+
+@dataclass(frozen=True, slots=True)
+class AccountDetail:
+    id: int
+    name: str
+    external_id: str | None
+    segment: str | None
+    industry: str | None
+    seats: int | None
+    arr: float | None
+    owner: str | None
+    signed_on: dt.date | None
+    kickoff_on: dt.date | None
+    renewal_on: dt.date | None
+    playbook: str | None
+    age_days: int | None
+    phase: Phase | None
+    completion: float | None
+    completion_by_role: tuple[tuple[str, float | None], ...]
+    overdue_count: int
+    ladder: tuple[LadderStep, ...]
+    contacts: tuple[ContactInfo, ...]
+    kickoff: KickoffSummary | None
+    timeline: tuple[TimelineEntry, ...]
+
+    @property
+    def roles(self) -> list[str]:
+        """Roles in ladder order of first appearance."""
+        seen: dict[str, None] = {}
+        for step in self.ladder:
+            seen.setdefault(step.role, None)
+        return list(seen)
+
+
+def _criterion_text(milestone: AccountMilestone) -> str | None:
+    if not milestone.success_feature:
+        return None
+    return (
+        f"{milestone.success_feature} ≥ {milestone.success_threshold} "
+        f"in {milestone.success_window_days} days"
+    )
+
+
+def account_detail(database: Database, account_id: int, today: dt.date) -> AccountDetail:
+    """Everything the account view shows, computed for ``today``."""
+    with database.session() as session:
+        account = session.scalar(
+            select(Account)
+            .where(Account.id == account_id)
+            .options(
+                selectinload(Account.milestones).selectinload(AccountMilestone.role),
+                selectinload(Account.contacts).selectinload(Contact.role),
+                selectinload(Account.kickoff).selectinload(Kickoff.answers),
+                selectinload(Account.kickoff).selectinload(Kickoff.done_criteria),
+                selectinload(Account.playbook),
+            )
+        )
+        if account is None:
+            raise UnknownAccount(f"Account #{account_id} no longer exists; refresh the Book.")
+        ladder = tuple(
+            LadderStep(
+                id=m.id,
+                position=m.position,
+                title=m.title,
+                role=m.role.name,
+                target_day=m.target_day,
+                due_on=m.due_on,
+                status=Status(m.status),
+                status_reason=m.status_reason,
+                started_on=m.started_on,
+                achieved_on=m.achieved_on,
+                evidence=m.evidence,
+                definition_of_done=m.definition_of_done,
+                cue=m.cue,
+                unlocks=m.unlocks,
+                first_value=m.first_value,
+                criterion=_criterion_text(m),
+                criterion_met_on=m.criterion_met_on,
+            )
+            for m in account.milestones
+        )
+        contacts = tuple(
+            ContactInfo(c.id, c.name, c.role.name if c.role else None, c.email, c.title)
+            for c in account.contacts
+        )
+        kickoff = None
+        if account.kickoff is not None:
+            role_names: dict[int, str] = {
+                row.id: row.name for row in session.execute(select(Role.id, Role.name))
+            }
+            kickoff = KickoffSummary(
+                held_on=account.kickoff.held_on,
+                attendees=account.kickoff.attendees,
+                success_statement=account.kickoff.success_statement,
+                answers=tuple(
+                    (role_names.get(a.role_id, "?"), a.answer) for a in account.kickoff.answers
+                ),
+                done_criteria=tuple(
+                    (c.id, c.text, c.met_on) for c in account.kickoff.done_criteria
+                ),
+            )
+        timeline = _timeline(database, account)
+        start = reference_date(account.kickoff_on, account.signed_on)
+        age = (today - start).days if start else None
+        facts = load_ladders(database, [account.id]).get(account.id, [])
+        roles = list(dict.fromkeys(step.role for step in ladder))
+        return AccountDetail(
+            id=account.id,
+            name=account.name,
+            external_id=account.external_id,
+            segment=account.segment,
+            industry=account.industry,
+            seats=account.seats,
+            arr=account.arr,
+            owner=account.owner,
+            signed_on=account.signed_on,
+            kickoff_on=account.kickoff_on,
+            renewal_on=account.renewal_on,
+            playbook=account.playbook.name if account.playbook else None,
+            age_days=age,
+            phase=current_phase(age) if age is not None else None,
+            completion=completion(facts),
+            completion_by_role=tuple((role, completion(facts, role)) for role in roles),
+            overdue_count=len(overdue(facts, today)),
+            ladder=ladder,
+            contacts=contacts,
+            kickoff=kickoff,
+            timeline=timeline,
+        )
+
+
+def _timeline(database: Database, account: Account) -> tuple[TimelineEntry, ...]:
+    """Every status change and touchpoint of the account, newest first."""
+    with database.session() as session:
+        changes = session.execute(
+            select(StatusChange, AccountMilestone.title)
+            .join(AccountMilestone, AccountMilestone.id == StatusChange.milestone_id)
+            .where(AccountMilestone.account_id == account.id)
+        ).all()
+        touchpoints = session.scalars(
+            select(Touchpoint).where(Touchpoint.account_id == account.id)
+        ).all()
+    entries = [
+        TimelineEntry(
+            change.changed_on,
+            "status",
+            f"{title}: {change.from_status or 'new'} → {change.to_status}"
+            + (f" ({change.reason})" if change.reason else ""),
+        )
+        for change, title in changes
+    ]
+    entries += [
+        TimelineEntry(
+            t.happened_on,
+            "touchpoint",
+            f"{t.channel}: {t.template}" + (f" — {t.note}" if t.note else ""),
+        )
+        for t in touchpoints
+    ]
+    entries.sort(key=lambda e: e.on, reverse=True)
+    return tuple(entries)

@@ -1,0 +1,790 @@
+"""Export a whole book to a workbook and import one back (DESIGN §5, "Book workbook").
+
+This is how a CSM leaves a spreadsheet tracker, backs a book up or hands it over. An import
+reads and checks the whole file first, then stores every usable row in one transaction:
+a failed or cancelled import leaves the book as it was. Rows it cannot use are listed and
+saved as a rejected-rows CSV next to the source; ``strict`` stores nothing if any row is bad.
+
+Merge rule: an account already in the book with the same name (ignoring case and surrounding
+space) is updated, not rejected: its Accounts-sheet values replace the stored ones (an empty
+cell clears the value), and its contacts, milestones, kickoff, value metrics and usage are
+matched by name, (milestone, role), account, metric and measured date, and (date, feature)
+respectively, updated when found and added when new. Nothing is ever deleted, so importing
+the same workbook twice changes nothing the second time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session, selectinload
+
+from csm_desktop.domain.ladder import due_date, reference_date
+from csm_desktop.domain.vocabulary import Direction, Status
+from csm_desktop.errors import BadFile, BadInput
+from csm_desktop.spreadsheets.book_workbook import (
+    SHEET_HEADERS,
+    AccountRow,
+    BookReading,
+    BookWorkbook,
+    ContactRow,
+    KickoffRow,
+    MilestoneRow,
+    RejectedRow,
+    UsageRow,
+    ValueMetricRow,
+    read_book_workbook,
+    rejected_rows_table,
+    write_book_workbook,
+)
+from csm_desktop.spreadsheets.safe_cells import write_safe_csv
+from csm_desktop.store.database import Database
+from csm_desktop.store.models import (
+    Account,
+    AccountMilestone,
+    Contact,
+    DoneCriterion,
+    Experiment,
+    ImportRecord,
+    Kickoff,
+    Measurement,
+    MilestoneTemplate,
+    Playbook,
+    PlaybookStep,
+    Role,
+    StatusChange,
+    UsageEvent,
+    ValueMetric,
+    Variant,
+)
+
+IMPORTED_VARIANTS = "Imported variants"
+
+
+@dataclass
+class BookExportReport:
+    """What an export wrote: the file and the data rows per sheet."""
+
+    path: Path
+    rows_by_sheet: dict[str, int]
+
+
+@dataclass
+class BookImportReport:
+    """What an import read, stored and rejected; ``stored`` is False when nothing was kept."""
+
+    source: Path
+    strict: bool
+    rows_read: int = 0
+    rows_stored: int = 0
+    stored: bool = False
+    accounts_created: int = 0
+    accounts_updated: int = 0
+    rows_by_sheet: dict[str, int] = field(default_factory=dict)
+    rejected_rows: list[RejectedRow] = field(default_factory=list)
+    rejected_file: Path | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def rows_rejected(self) -> int:
+        """Distinct rows rejected (one row may have several bad cells)."""
+        return len({(r.sheet, r.row) for r in self.rejected_rows})
+
+
+def _key(text: str) -> str:
+    return text.strip().casefold()
+
+
+# ---- export ------------------------------------------------------------------------------
+
+
+def export_book(database: Database, path: Path) -> BookExportReport:
+    """Write the whole book to ``path`` (.xlsx); the file is replaced only when complete."""
+    path = Path(path)
+    if path.suffix.casefold() != ".xlsx":
+        raise BadInput(f"{path}: a book workbook is saved as .xlsx; choose a name ending .xlsx.")
+    with database.session() as session:
+        book = book_from_database(session)
+    try:
+        write_book_workbook(book, path)
+    except PermissionError:
+        raise BadFile(
+            f"Cannot write {path}: permission denied. If the file is open in Excel, close it; "
+            "otherwise choose a folder you can write to."
+        ) from None
+    except OSError as exc:
+        raise BadFile(
+            f"Cannot write {path}: {exc.strerror or exc}. Choose another folder."
+        ) from None
+    return BookExportReport(path, book.counts())
+
+
+def book_from_database(session: Session) -> BookWorkbook:
+    """The book as workbook rows: accounts in creation order, ladders in ladder order."""
+    accounts = session.scalars(
+        select(Account)
+        .order_by(Account.id)
+        .options(
+            selectinload(Account.playbook),
+            selectinload(Account.variant),
+            selectinload(Account.contacts).selectinload(Contact.role),
+            selectinload(Account.milestones).selectinload(AccountMilestone.role),
+            selectinload(Account.kickoff).selectinload(Kickoff.done_criteria),
+            selectinload(Account.value_metrics).selectinload(ValueMetric.measurements),
+        )
+    ).all()
+    book = BookWorkbook()
+    names: dict[int, str] = {}
+    for account in accounts:
+        names[account.id] = account.name
+        book.accounts.append(
+            AccountRow(
+                account.name,
+                account.external_id,
+                account.segment,
+                account.industry,
+                account.seats,
+                account.arr,
+                account.owner,
+                account.signed_on,
+                account.kickoff_on,
+                account.renewal_on,
+                account.playbook.name if account.playbook else None,
+                account.variant.name if account.variant else None,
+            )
+        )
+        for contact in account.contacts:
+            role = contact.role.name if contact.role else None
+            book.contacts.append(
+                ContactRow(account.name, contact.name, role, contact.email, contact.title)
+            )
+        for m in account.milestones:
+            book.milestones.append(
+                MilestoneRow(
+                    account.name,
+                    m.title,
+                    m.role.name,
+                    m.target_day,
+                    m.due_on,
+                    Status(m.status),
+                    m.started_on,
+                    m.achieved_on,
+                    m.evidence,
+                    m.definition_of_done,
+                    m.first_value,
+                    m.unlocks,
+                    m.success_feature,
+                    m.success_threshold,
+                    m.success_window_days,
+                )
+            )
+        if account.kickoff is not None:
+            kickoff = account.kickoff
+            book.kickoffs.append(
+                KickoffRow(
+                    account.name,
+                    kickoff.held_on,
+                    kickoff.attendees,
+                    kickoff.success_statement,
+                    tuple(criterion.text for criterion in kickoff.done_criteria),
+                )
+            )
+        for metric in account.value_metrics:
+            common = (
+                account.name,
+                metric.name,
+                metric.unit,
+                Direction(metric.direction),
+                metric.baseline,
+                metric.baseline_on,
+            )
+            if not metric.measurements:
+                book.value_metrics.append(ValueMetricRow(*common, None, None, metric.target))
+            for measurement in metric.measurements:
+                book.value_metrics.append(
+                    ValueMetricRow(
+                        *common, measurement.value, measurement.measured_on, metric.target
+                    )
+                )
+    usage = session.execute(
+        select(
+            UsageEvent.account_id,
+            UsageEvent.day,
+            UsageEvent.feature,
+            UsageEvent.count,
+            UsageEvent.active_users,
+        ).order_by(UsageEvent.account_id, UsageEvent.day, UsageEvent.feature)
+    )
+    book.usage = [
+        UsageRow(names[account_id], day, feature, count, active_users)
+        for account_id, day, feature, count, active_users in usage
+    ]
+    return book
+
+
+# ---- import ------------------------------------------------------------------------------
+
+
+def import_book(
+    database: Database, path: Path, strict: bool = False, *, today: dt.date | None = None
+) -> BookImportReport:
+    """Import a book workbook into ``database`` in one transaction (see the module doc).
+
+    Raises ``BadFile`` (nothing changed) for a file that is not a book workbook. Rows that
+    cannot be used are in ``rejected_rows`` and in the file ``rejected_file``.
+    """
+    path = Path(path)
+    reading = read_book_workbook(path)
+    today = today or dt.date.today()
+    report = BookImportReport(source=path, strict=strict, rows_read=reading.rows_read)
+    with database.session() as session:
+        importer = _Importer(session, reading, today, path.name)
+        accepted = importer.validate()
+        sheets = list(SHEET_HEADERS)
+        report.rejected_rows = sorted(
+            [*reading.rejected, *importer.rejected], key=lambda r: (sheets.index(r.sheet), r.row)
+        )
+        if not (strict and report.rejected_rows):
+            importer.store(accepted)
+            report.stored = True
+            report.rows_by_sheet = accepted.counts()
+            report.rows_stored = sum(report.rows_by_sheet.values())
+            report.accounts_created = importer.accounts_created
+            report.accounts_updated = importer.accounts_updated
+            report.warnings = importer.warnings
+            session.add(
+                ImportRecord(
+                    kind="book",
+                    file_name=str(path),
+                    sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
+                    imported_at=dt.datetime.now(),
+                    rows_read=report.rows_read,
+                    rows_stored=report.rows_stored,
+                    rows_rejected=report.rows_rejected,
+                )
+            )
+    if report.rejected_rows:
+        report.rejected_file = _save_rejected(report)
+    return report
+
+
+def rejected_file_path(source: Path) -> Path:
+    """Where the rejected rows of ``source`` are saved: next to it."""
+    return source.with_name(f"{source.stem}.rejected-rows.csv")
+
+
+def _save_rejected(report: BookImportReport) -> Path | None:
+    target = rejected_file_path(report.source)
+    header, rows = rejected_rows_table(report.rejected_rows)
+    try:
+        write_safe_csv(target, header, rows)
+    except OSError as exc:
+        report.warnings.append(
+            f"The rejected rows could not be saved to {target} ({exc.strerror or exc})."
+        )
+        return None
+    return target
+
+
+class _Importer:
+    """Checks a read workbook against itself and the book, then stores what is usable."""
+
+    def __init__(self, session: Session, reading: BookReading, today: dt.date, source: str):
+        self.session = session
+        self.book = reading.book
+        self.rejected_accounts = {_key(n): row for n, row in reading.rejected_accounts.items()}
+        self.today = today
+        self.source = source
+        self.rejected: list[RejectedRow] = []
+        self.warnings: list[str] = []
+        self.accounts_created = 0
+        self.accounts_updated = 0
+        self.existing = {_key(a.name): a for a in session.scalars(select(Account))}
+        self.by_key: dict[str, Account] = dict(self.existing)
+        self.sheet_accounts: dict[str, AccountRow] = {}
+        self.roles: dict[str, Role] = {}
+        self._measured: dict[tuple[str, str], dict[dt.date, int]] = {}
+        self._contact_seen: dict[tuple[int, str], int] = {}
+
+    def _reject(self, sheet: str, row: int, column: str, value: object, reason: str) -> None:
+        shown = "" if value is None else str(value)
+        self.rejected.append(RejectedRow(sheet, row, column, shown, reason))
+
+    # -- validation: nothing is written here --
+
+    def validate(self) -> BookWorkbook:
+        accepted = BookWorkbook()
+        owners = {a.external_id: _key(a.name) for a in self.existing.values() if a.external_id}
+        seen_ids: dict[str, int] = {}
+        for row in self.book.accounts:
+            key = _key(row.name)
+            if key in self.sheet_accounts:
+                first = self.sheet_accounts[key].row
+                self._reject(
+                    "Accounts", row.row, "Account", row.name, f"appears twice (row {first})"
+                )
+                continue
+            if row.external_id is not None:
+                owner = owners.get(row.external_id)
+                reason = None
+                if row.external_id in seen_ids:
+                    reason = f"is used twice (row {seen_ids[row.external_id]})"
+                elif owner is not None and owner != key:
+                    reason = f"already belongs to {self.existing[owner].name} in this book"
+                if reason is not None:
+                    self._reject("Accounts", row.row, "External ID", row.external_id, reason)
+                    self.rejected_accounts.setdefault(key, row.row)
+                    continue
+                seen_ids[row.external_id] = row.row
+            self.sheet_accounts[key] = row
+            accepted.accounts.append(row)
+
+        def known(sheet: str, row: int, account: str) -> bool:
+            key = _key(account)
+            if key in self.sheet_accounts or key in self.existing:
+                return True
+            if key in self.rejected_accounts:
+                first = self.rejected_accounts[key]
+                reason = f"the account's own row was rejected (Accounts row {first})"
+            else:
+                reason = "no such account in the Accounts sheet or in the book"
+            self._reject(sheet, row, "Account", account, reason)
+            return False
+
+        once: dict[tuple[str, ...], int] = {}
+
+        def first_time(sheet: str, row: int, column: str, value: str, *key: str) -> bool:
+            full = (sheet, *key)
+            if full in once:
+                self._reject(sheet, row, column, value, f"appears twice (row {once[full]})")
+                return False
+            once[full] = row
+            return True
+
+        # Two contacts may share a name (two Jordan Tanakas at one customer).
+        accepted.contacts = [c for c in self.book.contacts if known("Contacts", c.row, c.account)]
+        for m in self.book.milestones:
+            if (
+                known("Milestones", m.row, m.account)
+                and self._milestone_consistent(m)
+                and first_time(
+                    "Milestones",
+                    m.row,
+                    "Milestone",
+                    m.milestone,
+                    _key(m.account),
+                    _key(m.milestone),
+                    _key(m.role),
+                )
+            ):
+                accepted.milestones.append(m)
+        for k in self.book.kickoffs:
+            if known("Kickoffs", k.row, k.account) and first_time(
+                "Kickoffs", k.row, "Account", k.account, _key(k.account)
+            ):
+                accepted.kickoffs.append(k)
+        metrics: dict[tuple[str, str], ValueMetricRow] = {}
+        for v in self.book.value_metrics:
+            if known("Value metrics", v.row, v.account) and self._measurement_consistent(
+                v, metrics
+            ):
+                accepted.value_metrics.append(v)
+        for u in self.book.usage:
+            if (
+                known("Usage", u.row, u.account)
+                and self._usage_consistent(u)
+                and first_time(
+                    "Usage",
+                    u.row,
+                    "Feature",
+                    u.feature,
+                    _key(u.account),
+                    u.day.isoformat(),
+                    u.feature,
+                )
+            ):
+                accepted.usage.append(u)
+        return accepted
+
+    def _milestone_consistent(self, m: MilestoneRow) -> bool:
+        if m.status is Status.ACHIEVED and m.achieved_on is None:
+            self._reject(
+                "Milestones", m.row, "Achieved on", "", "is required when Status is achieved"
+            )
+            return False
+        if m.status is not Status.ACHIEVED and m.achieved_on is not None:
+            self._reject(
+                "Milestones",
+                m.row,
+                "Status",
+                m.status.value,
+                "is not achieved, yet Achieved on is filled in",
+            )
+            return False
+        for column, number in (
+            ("Target day", m.target_day),
+            ("Success threshold", m.success_threshold),
+            ("Success window days", m.success_window_days),
+        ):
+            if number is not None and number < 0:
+                self._reject("Milestones", m.row, column, number, "cannot be negative")
+                return False
+        return True
+
+    def _measurement_consistent(
+        self, v: ValueMetricRow, metrics: dict[tuple[str, str], ValueMetricRow]
+    ) -> bool:
+        if (v.value is None) != (v.measured_on is None):
+            missing = "Measured on" if v.measured_on is None else "Value"
+            self._reject(
+                "Value metrics",
+                v.row,
+                missing,
+                "",
+                "is required when the other of Value / Measured on is filled in",
+            )
+            return False
+        key = (_key(v.account), _key(v.metric))
+        first = metrics.setdefault(key, v)
+        for column, name in (
+            ("Unit", "unit"),
+            ("Direction", "direction"),
+            ("Baseline", "baseline"),
+            ("Baseline on", "baseline_on"),
+            ("Target", "target"),
+        ):
+            if getattr(v, name) != getattr(first, name):
+                self._reject(
+                    "Value metrics",
+                    v.row,
+                    column,
+                    getattr(v, name),
+                    f"differs from row {first.row} of the same metric",
+                )
+                return False
+        if v.measured_on is not None:
+            once = self._measured.setdefault(key, {})
+            if v.measured_on in once:
+                self._reject(
+                    "Value metrics",
+                    v.row,
+                    "Measured on",
+                    v.measured_on.isoformat(),
+                    f"appears twice for this metric (row {once[v.measured_on]})",
+                )
+                return False
+            once[v.measured_on] = v.row
+        return True
+
+    def _usage_consistent(self, u: UsageRow) -> bool:
+        for column, number in (("Count", u.count), ("Active users", u.active_users)):
+            if number is not None and number < 0:
+                self._reject("Usage", u.row, column, number, "cannot be negative")
+                return False
+        return True
+
+    # -- storing: runs only after validation --
+
+    def store(self, accepted: BookWorkbook) -> None:
+        self.roles = {_key(r.name): r for r in self.session.scalars(select(Role))}
+        for row in accepted.accounts:
+            self._store_account(row)
+        self.session.flush()
+        for contact in accepted.contacts:
+            self._store_contact(contact)
+        self._store_milestones(accepted.milestones)
+        for kickoff in accepted.kickoffs:
+            self._store_kickoff(kickoff)
+        for metric in accepted.value_metrics:
+            self._store_measurement(metric)
+        self._store_usage(accepted.usage)
+        self.session.flush()
+
+    def _role(self, name: str) -> Role:
+        role = self.roles.get(_key(name))
+        if role is None:
+            position = max((r.position for r in self.roles.values()), default=0) + 1
+            role = Role(name=name, position=position)
+            self.session.add(role)
+            self.session.flush()  # templates are matched by role id
+            self.roles[_key(name)] = role
+        return role
+
+    def _store_account(self, row: AccountRow) -> None:
+        account = self.by_key.get(_key(row.name))
+        if account is None:
+            account = Account(name=row.name)
+            self.session.add(account)
+            self.by_key[_key(row.name)] = account
+            self.accounts_created += 1
+        else:
+            self.accounts_updated += 1
+        account.name = row.name
+        account.external_id = row.external_id
+        account.segment = row.segment
+        account.industry = row.industry
+        account.seats = row.seats
+        account.arr = row.arr
+        account.owner = row.owner
+        account.signed_on = row.signed_on
+        account.kickoff_on = row.kickoff_on
+        account.renewal_on = row.renewal_on
+        account.playbook = self._playbook(row.playbook) if row.playbook else None
+        account.variant = self._variant(row.variant, row.name) if row.variant else None
+
+    def _playbook(self, name: str) -> Playbook:
+        found = [
+            p
+            for p in self.session.scalars(select(Playbook).order_by(Playbook.version.desc()))
+            if _key(p.name) == _key(name)
+        ]
+        if found:
+            return found[0]
+        playbook = Playbook(
+            name=name,
+            version=1,
+            created_on=self.today,
+            change_note=f"Created by importing {self.source}",
+        )
+        self.session.add(playbook)
+        self.session.flush()
+        return playbook
+
+    def _variant(self, name: str, account: str) -> Variant:
+        found = [
+            v
+            for v in self.session.scalars(select(Variant).order_by(Variant.id))
+            if _key(v.name) == _key(name)
+        ]
+        if len(found) > 1:
+            chosen = next((v for v in found if v.experiment.name == IMPORTED_VARIANTS), found[0])
+            self.warnings.append(
+                f"Variant {name} exists in {len(found)} experiments; {account} was assigned "
+                f"to the one in {chosen.experiment.name}."
+            )
+            return chosen
+        if found:
+            return found[0]
+        experiment = self.session.scalar(
+            select(Experiment).where(Experiment.name == IMPORTED_VARIANTS)
+        )
+        if experiment is None:
+            experiment = Experiment(
+                name=IMPORTED_VARIANTS,
+                hypothesis="Variants named in an imported book workbook that no experiment "
+                "of this book held; move the accounts to a real experiment.",
+            )
+            self.session.add(experiment)
+        variant = Variant(name=name)
+        experiment.variants.append(variant)
+        self.session.flush()
+        self.warnings.append(f"Variant {name} was new; it was added to “{IMPORTED_VARIANTS}”.")
+        return variant
+
+    def _store_contact(self, row: ContactRow) -> None:
+        """The n-th contact of a name in the sheet updates the account's n-th of that name."""
+        account = self.by_key[_key(row.account)]
+        occurrence = (account.id, _key(row.name))
+        index = self._contact_seen[occurrence] = self._contact_seen.get(occurrence, -1) + 1
+        namesakes = [c for c in account.contacts if _key(c.name) == _key(row.name)]
+        contact = namesakes[index] if index < len(namesakes) else None
+        if contact is None:
+            contact = Contact(name=row.name)
+            account.contacts.append(contact)
+        contact.name = row.name
+        contact.role = self._role(row.role) if row.role else None
+        contact.email = row.email
+        contact.title = row.title
+
+    def _store_milestones(self, rows: Iterable[MilestoneRow]) -> None:
+        keys = set(self.session.scalars(select(MilestoneTemplate.key)))
+        templates = {
+            (_key(t.title), t.role_id): t for t in self.session.scalars(select(MilestoneTemplate))
+        }
+        for row in rows:
+            account = self.by_key[_key(row.account)]
+            role = self._role(row.role)
+            milestone = next(
+                (
+                    m
+                    for m in account.milestones
+                    if _key(m.title) == _key(row.milestone) and m.role_id == role.id
+                ),
+                None,
+            )
+            previous: str | None = None
+            if milestone is None:
+                position = max((m.position for m in account.milestones), default=0) + 1
+                milestone = AccountMilestone(
+                    position=position, role=role, title=row.milestone, status=Status.NOT_STARTED
+                )
+                account.milestones.append(milestone)
+            else:
+                previous = milestone.status
+            kickoff = reference_date(account.kickoff_on, account.signed_on)
+            due = row.due_on
+            if due is None and kickoff is not None:
+                due = due_date(kickoff, row.target_day)
+            milestone.title = row.milestone
+            milestone.target_day = row.target_day
+            milestone.due_on = due
+            milestone.started_on = row.started_on
+            milestone.achieved_on = row.achieved_on
+            milestone.evidence = row.evidence
+            milestone.definition_of_done = row.definition_of_done or ""
+            milestone.first_value = row.first_value
+            milestone.unlocks = row.unlocks
+            milestone.success_feature = row.success_feature
+            milestone.success_threshold = row.success_threshold
+            milestone.success_window_days = row.success_window_days
+            if account.playbook is not None and milestone.template_id is None:
+                template = self._template(account.playbook, row, role, templates, keys)
+                milestone.template = template
+            if previous != row.status.value and not (
+                previous is None and row.status is Status.NOT_STARTED
+            ):
+                self._log_status(milestone, previous, row)
+
+    def _template(
+        self,
+        playbook: Playbook,
+        row: MilestoneRow,
+        role: Role,
+        templates: dict[tuple[str, int], MilestoneTemplate],
+        keys: set[str],
+    ) -> MilestoneTemplate:
+        """The playbook's template for (milestone, role), added as its next step if new."""
+        pair = (_key(row.milestone), role.id)
+        for step in playbook.steps:
+            if (_key(step.template.title), step.template.role_id) == pair:
+                return step.template
+        template = templates.get(pair)
+        if template is None:
+            template = MilestoneTemplate(
+                key=_unique_key(f"{role.name}-{row.milestone}", keys),
+                title=row.milestone,
+                role=role,
+                target_day=row.target_day,
+                definition_of_done=row.definition_of_done or "",
+                unlocks=row.unlocks,
+                success_feature=row.success_feature,
+                success_threshold=row.success_threshold,
+                success_window_days=row.success_window_days,
+                first_value=row.first_value,
+            )
+            self.session.add(template)
+            templates[pair] = template
+        position = max((s.position for s in playbook.steps), default=0) + 1
+        playbook.steps.append(PlaybookStep(template=template, position=position))
+        self.session.flush()
+        return template
+
+    def _log_status(
+        self, milestone: AccountMilestone, previous: str | None, row: MilestoneRow
+    ) -> None:
+        status = row.status
+        if status is Status.ACHIEVED and row.achieved_on is not None:
+            on = row.achieved_on
+        elif status is Status.IN_PROGRESS and row.started_on is not None:
+            on = row.started_on
+        else:
+            on = self.today
+        reason = ""
+        if status.needs_reason:
+            reason = milestone.status_reason if previous == status.value else ""
+            reason = reason or f"Imported from {self.source}; the workbook gives no reason."
+        milestone.status = status.value
+        milestone.status_reason = reason
+        milestone.history.append(
+            StatusChange(
+                changed_on=on,
+                recorded_at=dt.datetime.now(),
+                from_status=previous,
+                to_status=status.value,
+                reason=reason,
+            )
+        )
+
+    def _store_kickoff(self, row: KickoffRow) -> None:
+        account = self.by_key[_key(row.account)]
+        kickoff = account.kickoff
+        if kickoff is None:
+            kickoff = Kickoff()
+            account.kickoff = kickoff
+        kickoff.held_on = row.held_on
+        kickoff.attendees = row.attendees or ""
+        kickoff.success_statement = row.success_statement or ""
+        met = {c.text: c.met_on for c in kickoff.done_criteria}
+        kickoff.done_criteria = [
+            DoneCriterion(position=i, text=text, met_on=met.get(text))
+            for i, text in enumerate(row.definition_of_done, start=1)
+        ]
+
+    def _store_measurement(self, row: ValueMetricRow) -> None:
+        account = self.by_key[_key(row.account)]
+        metric = next((v for v in account.value_metrics if _key(v.name) == _key(row.metric)), None)
+        if metric is None:
+            metric = ValueMetric(name=row.metric)
+            account.value_metrics.append(metric)
+        metric.name = row.metric
+        metric.unit = row.unit or ""
+        metric.direction = row.direction.value
+        metric.baseline = row.baseline
+        metric.baseline_on = row.baseline_on
+        metric.target = row.target
+        if row.measured_on is None or row.value is None:
+            return
+        found = next((m for m in metric.measurements if m.measured_on == row.measured_on), None)
+        if found is None:
+            metric.measurements.append(Measurement(measured_on=row.measured_on, value=row.value))
+        else:
+            found.value = row.value
+
+    def _store_usage(self, rows: list[UsageRow]) -> None:
+        self.session.flush()
+        by_account: dict[int, list[UsageRow]] = defaultdict(list)
+        for row in rows:
+            by_account[self.by_key[_key(row.account)].id].append(row)
+        new: list[dict[str, object]] = []
+        for account_id, account_rows in by_account.items():
+            stored = {
+                (e.day, e.feature): e
+                for e in self.session.scalars(
+                    select(UsageEvent).where(UsageEvent.account_id == account_id)
+                )
+            }
+            for row in account_rows:
+                event = stored.get((row.day, row.feature))
+                if event is None:
+                    new.append(
+                        {
+                            "account_id": account_id,
+                            "day": row.day,
+                            "feature": row.feature,
+                            "count": row.count,
+                            "active_users": row.active_users,
+                        }
+                    )
+                else:
+                    event.count = row.count
+                    event.active_users = row.active_users
+        if new:
+            self.session.execute(insert(UsageEvent), new)
+
+
+def _unique_key(text: str, taken: set[str]) -> str:
+    """A template key from ``text`` (lowercase words joined by -) that no template has yet."""
+    base = re.sub(r"[^\w]+", "-", text.casefold()).strip("-") or "milestone"
+    key, n = base, 1
+    while key in taken:
+        n += 1
+        key = f"{base}-{n}"
+    taken.add(key)
+    return key

@@ -1,0 +1,458 @@
+"""The bundled demo book: a realistic, deterministic book to explore the app with.
+
+About 40 accounts over three segments, kickoffs spread over the nine months before
+``today``, contacts in every role, the Standard and Enterprise playbooks of
+``data/demo_playbooks.json``, milestones in every status, value metrics with baselines,
+touchpoints, an experiment, and daily usage from kickoff to today. A seeded random
+generator makes the same book for the same ``today``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from csm_desktop.domain.vocabulary import Channel, Evidence, Status
+from csm_desktop.errors import BadInput
+from csm_desktop.paths import data_dir
+from csm_desktop.services.ladder import apply_playbook, change_status
+from csm_desktop.store.database import Database
+from csm_desktop.store.models import (
+    Account,
+    AccountMilestone,
+    Contact,
+    DoneCriterion,
+    Experiment,
+    Kickoff,
+    KickoffAnswer,
+    Measurement,
+    MilestoneTemplate,
+    Playbook,
+    PlaybookStep,
+    Role,
+    Touchpoint,
+    UsageEvent,
+    ValueMetric,
+    Variant,
+)
+
+SEED = 20260101
+OWNERS = ("Maya Chen", "Jonas Keller", "Priya Raman")
+INDUSTRIES = ("Logistics", "Healthcare", "Retail", "Manufacturing", "Financial services", "SaaS")
+ACCOUNT_NAMES = (
+    "Northwind Traders", "Contoso Health", "Fabrikam Manufacturing", "Tailspin Freight",
+    "Alpine Ski House", "Blue Yonder Airlines", "Coho Winery", "Adventure Works",
+    "Wide World Importers", "Litware Analytics", "Proseware Clinics", "Lucerne Publishing",
+    "Margie's Travel", "Humongous Insurance", "Graphic Design Institute", "Trey Research",
+    "Woodgrove Bank", "Fourth Coffee", "Southridge Video", "Relecloud Logistics",
+    "Åkerlund & Berg AB", "Łódź Freight Sp. z o.o.", "Müller & Söhne GmbH", "Zoë Ødegård Design",
+    "Café Lumière SARL", "Nordlys Energi AS", "Θάλασσα Shipping", "Baltic Amber OÜ",
+    "Pinecrest Dental", "Redwood Credit Union", "Silverline Retail", "Harborview Hospital",
+    "Brightpath Schools", "Summit Outdoor Co", "Evergreen Foods", "Quantum Parts Ltd",
+    "Ironclad Security", "Meridian Hotels", "Cobalt Robotics", "Starlight Media",
+)  # fmt: skip
+FIRST_NAMES = (
+    "Alex", "Sam", "Jordan", "Taylor", "Chris", "Robin", "Ana", "Mateusz", "Zoë", "Björn",
+    "Ingrid", "Luis", "Hannah", "Kenji", "Fatima", "Oskar", "Léa", "Dmitri", "Aisha", "Noah",
+)  # fmt: skip
+LAST_NAMES = (
+    "Smith", "Nowak", "Ødegård", "García", "Johansson", "Müller", "Okafor", "Tanaka",
+    "Dubois", "Kowalski", "Rossi", "Novák", "Singh", "Brown", "Larsen", "Petrov",
+)  # fmt: skip
+TITLES = {
+    "Administrator": ("IT Manager", "Systems Administrator", "Head of IT"),
+    "Power user": ("Operations Analyst", "Automation Lead", "Process Engineer"),
+    "Operator": ("Shift Lead", "Operations Coordinator", "Support Agent"),
+}
+SUCCESS_ANSWERS = {
+    "Administrator": "Access and integrations run without tickets; audit questions answered "
+    "from the platform.",
+    "Power user": "Our recurring reports and hand-offs run automatically and the team reuses "
+    "the same templates.",
+    "Operator": "The shift starts from one dashboard and alerts reach the right person first.",
+}
+DONE_CRITERIA = (
+    "All first-wave users can sign in",
+    "One weekly manual task is automated on live data",
+    "The operations team has stopped updating the old tracker",
+)
+OTHER_FEATURES = ("login", "search")
+BLOCK_REASONS = (
+    "Waiting for the customer's security review of the service account",
+    "IT change freeze until the end of the quarter",
+    "Champion on leave; no replacement named yet",
+)
+SKIP_REASONS = (
+    "Customer uses its own SIEM export instead",
+    "Not needed: single small team, no approvals",
+)
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    accounts: int
+    milestones: int
+    usage_rows: int
+
+    def __str__(self) -> str:
+        return (
+            f"{self.accounts} accounts, {self.milestones} milestones, {self.usage_rows} usage rows"
+        )
+
+
+def load_demo_content() -> dict[str, Any]:
+    with (data_dir() / "demo_playbooks.json").open(encoding="utf-8") as handle:
+        content: dict[str, Any] = json.load(handle)
+    return content
+
+
+def create_demo_book(database: Database, *, today: dt.date) -> DemoSummary:
+    """Fill an empty book with the demo data, in one transaction."""
+    with database.session() as session:
+        if session.scalar(select(func.count()).select_from(Account)):
+            raise BadInput(
+                f"{database.path} already holds accounts; the demo book needs an empty database."
+            )
+        builder = _DemoBuilder(session, today)
+        builder.build()
+        return DemoSummary(builder.accounts, builder.milestones, builder.usage_rows)
+
+
+class _DemoBuilder:
+    def __init__(self, session: Session, today: dt.date) -> None:
+        self.session = session
+        self.today = today
+        self.rng = random.Random(SEED)
+        self.accounts = self.milestones = self.usage_rows = 0
+        self.roles = {role.name: role for role in session.scalars(select(Role))}
+
+    def build(self) -> None:
+        playbooks = self._playbooks()
+        experiment = self._experiment(playbooks["Standard"])
+        count = len(ACCOUNT_NAMES)
+        for index, name in enumerate(ACCOUNT_NAMES):
+            segment = ("SMB", "Mid-market", "Enterprise")[index % 3]
+            # Kickoffs spread evenly over the last nine months, newest last.
+            age = 270 - round(index * 262 / (count - 1)) + self.rng.randint(-3, 3)
+            kickoff = self.today - dt.timedelta(days=max(age, 2))
+            playbook = playbooks["Enterprise" if segment == "Enterprise" else "Standard"]
+            self._account(index, name, segment, kickoff, playbook, experiment)
+
+    def _playbooks(self) -> dict[str, Playbook]:
+        content = load_demo_content()
+        templates: dict[str, MilestoneTemplate] = {}
+        for raw in content["templates"]:
+            fields = {k: v for k, v in raw.items() if k != "role"}
+            template = MilestoneTemplate(role=self.roles[raw["role"]], **fields)
+            self.session.add(template)
+            templates[raw["key"]] = template
+        playbooks = {}
+        for raw in content["playbooks"]:
+            playbook = Playbook(
+                name=raw["name"],
+                version=1,
+                segment=raw["segment"],
+                description=raw["description"],
+                change_note="First version",
+                created_on=self.today - dt.timedelta(days=300),
+            )
+            playbook.steps = [
+                PlaybookStep(template=templates[key], position=position)
+                for position, key in enumerate(raw["steps"], start=1)
+            ]
+            self.session.add(playbook)
+            playbooks[raw["name"]] = playbook
+        self.session.flush()
+        return playbooks
+
+    def _experiment(self, standard: Playbook) -> Experiment:
+        keys = [step.template.key for step in standard.steps]
+        swapped = list(keys)
+        a, b = swapped.index("pu-first-workflow"), swapped.index("admin-integration")
+        swapped[a], swapped[b] = swapped[b], swapped[a]
+        experiment = Experiment(
+            name="Integration before first workflow",
+            hypothesis="Connecting the core integration before building the first workflow "
+            "gets SMB and mid-market customers to first value sooner.",
+            started_on=self.today - dt.timedelta(days=200),
+            seed=SEED,
+            locked=True,
+        )
+        experiment.variants = [
+            Variant(name="A: workflow first", playbook_id=standard.id, ordering="\n".join(keys)),
+            Variant(
+                name="B: integration first", playbook_id=standard.id, ordering="\n".join(swapped)
+            ),
+        ]
+        self.session.add(experiment)
+        self.session.flush()
+        return experiment
+
+    def _account(
+        self,
+        index: int,
+        name: str,
+        segment: str,
+        kickoff: dt.date,
+        playbook: Playbook,
+        experiment: Experiment,
+    ) -> None:
+        rng = self.rng
+        seats = {"SMB": rng.randint(15, 60), "Mid-market": rng.randint(80, 400)}.get(
+            segment, rng.randint(500, 3000)
+        )
+        account = Account(
+            name=name,
+            external_id=f"ACC-{1001 + index}",
+            segment=segment,
+            industry=INDUSTRIES[index % len(INDUSTRIES)],
+            seats=seats,
+            arr=float(round(seats * rng.uniform(180, 420), -2)),
+            owner=OWNERS[index % len(OWNERS)],
+            signed_on=kickoff - dt.timedelta(days=rng.randint(5, 20)),
+            kickoff_on=kickoff,
+            renewal_on=kickoff + dt.timedelta(days=365),
+        )
+        ordering = None
+        if (
+            playbook.name == "Standard"
+            and experiment.started_on
+            and kickoff >= experiment.started_on
+        ):
+            variant = experiment.variants[index % 2]
+            account.variant = variant
+            ordering = variant.ordering.split("\n")
+        self.session.add(account)
+        contacts = self._contacts(account)
+        self.session.flush()
+        apply_playbook(self.session, account, playbook, ordering=ordering)
+        self._kickoff(account, contacts, kickoff)
+        pace, stall_day = self._pace(index)
+        activations = self._progress(account, kickoff, pace, stall_day)
+        self._usage(account, kickoff, activations, stall_day)
+        self._value_metrics(account, kickoff, pace)
+        self._touchpoints(account, contacts, kickoff)
+        self.accounts += 1
+        self.milestones += len(account.milestones)
+
+    def _contacts(self, account: Account) -> list[Contact]:
+        contacts = []
+        for role_name, role in self.roles.items():
+            for _ in range(self.rng.choice((1, 1, 2))):
+                first, last = self.rng.choice(FIRST_NAMES), self.rng.choice(LAST_NAMES)
+                domain = "".join(ch for ch in account.name.lower() if ch.isascii() and ch.isalnum())
+                contact = Contact(
+                    role=role,
+                    name=f"{first} {last}",
+                    email=f"{first.lower()}.{last.lower()}@{domain[:16] or 'customer'}.example",
+                    title=self.rng.choice(TITLES[role_name]),
+                )
+                account.contacts.append(contact)
+                contacts.append(contact)
+        return contacts
+
+    def _kickoff(self, account: Account, contacts: list[Contact], kickoff: dt.date) -> None:
+        age = (self.today - kickoff).days
+        record = Kickoff(
+            held_on=kickoff,
+            attendees=", ".join(c.name for c in contacts[:4]),
+            success_statement=f"In 90 days {account.name} runs its weekly operations on the "
+            "platform and reports the time saved to its leadership.",
+        )
+        record.answers = [
+            KickoffAnswer(role=role, answer=SUCCESS_ANSWERS[name])
+            for name, role in self.roles.items()
+            if name in SUCCESS_ANSWERS
+        ]
+        record.done_criteria = [
+            DoneCriterion(
+                position=position,
+                text=text,
+                met_on=kickoff + dt.timedelta(days=10 + 12 * position)
+                if age > 10 + 12 * position and position < 3
+                else None,
+            )
+            for position, text in enumerate(DONE_CRITERIA, start=1)
+        ]
+        account.kickoff = record
+
+    def _pace(self, index: int) -> tuple[float, int | None]:
+        """How fast this account climbs (1.0 = on plan) and the day it stalled, if it did."""
+        kind = index % 7
+        if kind in (0, 3):
+            return self.rng.uniform(0.6, 0.9), None  # fast
+        if kind == 5:
+            return self.rng.uniform(1.4, 1.9), self.rng.randint(25, 70)  # struggling, stalled
+        return self.rng.uniform(0.9, 1.3), None
+
+    def _progress(
+        self, account: Account, kickoff: dt.date, pace: float, stall_day: int | None
+    ) -> dict[str, dt.date]:
+        """Set statuses from the account's pace; return the day each feature came into use."""
+        activations: dict[str, dt.date] = {}
+        age = (self.today - kickoff).days
+        for milestone in account.milestones:
+            day = max(2, round(milestone.target_day * pace + self.rng.randint(-3, 4)))
+            feature = milestone.success_feature
+            stalled = stall_day is not None and day > stall_day
+            roll = self.rng.random()
+            if roll < 0.04 and milestone.target_day > 40:
+                self._set(
+                    milestone,
+                    Status.SKIPPED,
+                    kickoff + dt.timedelta(days=min(age, 30)),
+                    reason=self.rng.choice(SKIP_REASONS),
+                )
+            elif day <= age and not stalled:
+                evidence = Evidence.USAGE if feature and roll < 0.7 else Evidence.MANUAL
+                start = kickoff + dt.timedelta(days=max(0, day - 6))
+                self._set(milestone, Status.IN_PROGRESS, start)
+                self._set(milestone, Status.ACHIEVED, kickoff + dt.timedelta(days=day), evidence)
+                if feature:
+                    activations[feature] = kickoff + dt.timedelta(days=max(0, day - 3))
+            elif day - 8 <= age and (stall_day is None or day - 8 <= stall_day):
+                start_day = max(0, min(age, day - 8))
+                if roll < 0.2 and age - start_day > 3:
+                    self._set(milestone, Status.IN_PROGRESS, kickoff + dt.timedelta(days=start_day))
+                    self._set(
+                        milestone,
+                        Status.BLOCKED,
+                        kickoff + dt.timedelta(days=age - 2),
+                        reason=self.rng.choice(BLOCK_REASONS),
+                    )
+                else:
+                    self._set(milestone, Status.IN_PROGRESS, kickoff + dt.timedelta(days=start_day))
+        return activations
+
+    def _set(
+        self,
+        milestone: AccountMilestone,
+        status: Status,
+        on: dt.date,
+        evidence: Evidence = Evidence.MANUAL,
+        reason: str = "",
+    ) -> None:
+        on = min(on, self.today)
+        recorded = dt.datetime.combine(on, dt.time(9 + self.rng.randint(0, 8), 0))
+        change_status(
+            self.session,
+            milestone,
+            status,
+            on=on,
+            reason=reason,
+            evidence=evidence,
+            recorded_at=recorded,
+        )
+
+    def _usage(
+        self,
+        account: Account,
+        kickoff: dt.date,
+        activations: dict[str, dt.date],
+        stall_day: int | None,
+    ) -> None:
+        """Daily counts per feature from kickoff to today, rising after each activation."""
+        thresholds = {
+            m.success_feature: (m.success_threshold or 1, m.success_window_days or 7)
+            for m in account.milestones
+            if m.success_feature
+        }
+        rows = []
+        last_day = self.today if stall_day is None else kickoff + dt.timedelta(days=stall_day)
+        last_day = min(last_day, self.today)
+        day = kickoff
+        while day <= last_day:
+            weekend = day.weekday() >= 5
+            for feature in (*OTHER_FEATURES, *thresholds):
+                if feature in OTHER_FEATURES:
+                    rate = 6.0
+                elif feature in activations and day >= activations[feature]:
+                    threshold, window = thresholds[feature]
+                    rate = 1.6 * threshold / window
+                elif feature in thresholds and self.rng.random() < 0.05:
+                    rate = 1.0  # trying it out before the milestone
+                else:
+                    continue
+                count = round(rate * (0.25 if weekend else 1.0) * self.rng.uniform(0.6, 1.4))
+                if count > 0:
+                    users = max(1, min(count, (account.seats or 10) // 4))
+                    rows.append(
+                        {
+                            "account_id": account.id,
+                            "day": day,
+                            "feature": feature,
+                            "count": count,
+                            "active_users": users,
+                        }
+                    )
+            day += dt.timedelta(days=1)
+        if rows:
+            self.session.execute(insert(UsageEvent), rows)
+        self.usage_rows += len(rows)
+
+    def _value_metrics(self, account: Account, kickoff: dt.date, pace: float) -> None:
+        age = (self.today - kickoff).days
+        specs = (
+            ("Hours on weekly reporting", "hours", "lower", self.rng.randint(12, 30), 0.35),
+            (
+                "Tickets resolved per agent per week",
+                "tickets",
+                "higher",
+                self.rng.randint(20, 45),
+                0.25,
+            ),
+        )
+        for name, unit, direction, baseline, gain in specs:
+            target = baseline * (1 - gain) if direction == "lower" else baseline * (1 + gain)
+            metric = ValueMetric(
+                name=name,
+                unit=unit,
+                direction=direction,
+                baseline=float(baseline),
+                baseline_on=kickoff,
+                target=round(target, 1),
+            )
+            for checkpoint in (30, 60, 90, 180, 270):
+                if checkpoint > age:
+                    break
+                progress = min(1.0, checkpoint / (90 * pace)) * gain * self.rng.uniform(0.7, 1.2)
+                value = (
+                    baseline * (1 - progress) if direction == "lower" else baseline * (1 + progress)
+                )
+                metric.measurements.append(
+                    Measurement(
+                        measured_on=kickoff + dt.timedelta(days=checkpoint), value=round(value, 1)
+                    )
+                )
+            account.value_metrics.append(metric)
+
+    def _touchpoints(self, account: Account, contacts: list[Contact], kickoff: dt.date) -> None:
+        age = (self.today - kickoff).days
+        self.session.add(
+            Touchpoint(
+                account_id=account.id,
+                channel=Channel.MEETING.value,
+                template="Kickoff",
+                happened_on=kickoff,
+                note="Kickoff held; success criteria agreed.",
+            )
+        )
+        for day in range(14, min(age, 120), 21):
+            contact = self.rng.choice(contacts)
+            channel = self.rng.choice((Channel.EMAIL, Channel.CALL, Channel.IN_APP))
+            self.session.add(
+                Touchpoint(
+                    account_id=account.id,
+                    contact_id=contact.id,
+                    channel=channel.value,
+                    template="Next milestone nudge",
+                    happened_on=kickoff + dt.timedelta(days=day),
+                    note=f"Nudged {contact.name} about the next milestone.",
+                )
+            )

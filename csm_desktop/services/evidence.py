@@ -1,0 +1,147 @@
+"""Usage evidence for milestones: recompute when each criterion was met, maybe achieve it.
+
+After usage is imported, every milestone of the touched accounts that has a usage success
+criterion (feature, threshold, window) gets its ``criterion_met_on`` recomputed from the
+stored usage (DESIGN §3). The book setting ``auto_confirm_usage`` ("yes"/"no", default "no")
+decides whether a met criterion also marks the milestone achieved on that day with evidence
+"usage". A manual status always wins: only milestones still "not started" or "in progress"
+are achieved automatically; achieved, blocked and skipped ones keep their status and only
+get the met date as information.
+
+The caller owns the session and so the transaction: the import runs this inside its own, so
+usage and evidence are stored together or not at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from csm_desktop.domain.criteria import criterion_met_on
+from csm_desktop.domain.ladder import reference_date
+from csm_desktop.domain.vocabulary import Evidence, Status
+from csm_desktop.services.ladder import change_status
+from csm_desktop.store.models import Account, AccountMilestone, Setting, UsageEvent
+
+AUTO_CONFIRM_KEY = "auto_confirm_usage"
+USAGE_REASON = "usage criterion met"
+_AUTO_ACHIEVABLE = (Status.NOT_STARTED.value, Status.IN_PROGRESS.value)
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceUpdate:
+    """What a recomputation found: milestones checked, met, and achieved by usage."""
+
+    milestones_checked: int = 0
+    criteria_met: int = 0  # milestones whose criterion is met (newly or still)
+    met_dates_changed: int = 0
+    auto_achieved: tuple[int, ...] = ()  # milestone ids marked achieved by this run
+
+
+def auto_confirm_usage(session: Session) -> bool:
+    """The book's setting: does a met usage criterion achieve the milestone by itself?"""
+    value = session.get(Setting, AUTO_CONFIRM_KEY)
+    return value is not None and value.value.strip().casefold() == "yes"
+
+
+def set_auto_confirm_usage(session: Session, enabled: bool) -> None:
+    """Store the book's auto-confirm setting as "yes" or "no"."""
+    setting = session.get(Setting, AUTO_CONFIRM_KEY)
+    if setting is None:
+        session.add(Setting(key=AUTO_CONFIRM_KEY, value="yes" if enabled else "no"))
+    else:
+        setting.value = "yes" if enabled else "no"
+    session.flush()
+
+
+def _sqlite_lower(text: str) -> str:
+    """What SQLite's lower() makes of ``text``: only ASCII letters are lowered."""
+    return "".join(char.lower() if char.isascii() else char for char in text)
+
+
+def refresh_usage_evidence(
+    session: Session,
+    account_ids: Collection[int] | None = None,
+    *,
+    recorded_at: dt.datetime | None = None,
+) -> EvidenceUpdate:
+    """Recompute ``criterion_met_on`` for the milestones of these accounts (all if None).
+
+    Features match ignoring case and surrounding space. Milestones with no kickoff or
+    signed-on date, or with an incomplete criterion (threshold or window below 1), get None.
+    """
+    query = (
+        select(AccountMilestone, Account.kickoff_on, Account.signed_on)
+        .join(Account, Account.id == AccountMilestone.account_id)
+        .where(AccountMilestone.success_feature.is_not(None))
+        .order_by(AccountMilestone.account_id, AccountMilestone.position)
+    )
+    if account_ids is not None:
+        if not account_ids:
+            return EvidenceUpdate()
+        query = query.where(AccountMilestone.account_id.in_(sorted(account_ids)))
+    found = session.execute(query).all()
+    if not found:
+        return EvidenceUpdate()
+    spellings = {(m.success_feature or "").strip() for m, _k, _s in found}
+    counts = _daily_counts(session, {m.account_id for m, _k, _s in found}, spellings)
+    auto = auto_confirm_usage(session)
+    met = changed = 0
+    achieved: list[int] = []
+    for milestone, kickoff_on, signed_on in found:
+        kickoff = reference_date(kickoff_on, signed_on)
+        feature = (milestone.success_feature or "").strip().casefold()
+        threshold, window = milestone.success_threshold, milestone.success_window_days
+        met_on = None
+        if kickoff is not None and threshold and window and threshold > 0 and window > 0:
+            met_on = criterion_met_on(
+                counts.get((milestone.account_id, feature), {}), kickoff, threshold, window
+            )
+        if met_on != milestone.criterion_met_on:
+            milestone.criterion_met_on = met_on
+            changed += 1
+        if met_on is None:
+            continue
+        met += 1
+        if auto and milestone.status in _AUTO_ACHIEVABLE:
+            change_status(
+                session,
+                milestone,
+                Status.ACHIEVED,
+                on=met_on,
+                reason=USAGE_REASON,
+                evidence=Evidence.USAGE,
+                recorded_at=recorded_at,
+            )
+            achieved.append(milestone.id)
+    session.flush()
+    return EvidenceUpdate(len(found), met, changed, tuple(achieved))
+
+
+def _daily_counts(
+    session: Session, account_ids: set[int], spellings: set[str]
+) -> dict[tuple[int, str], dict[dt.date, int]]:
+    """Counts per (account, casefolded feature) per day, summed over spellings of a feature.
+
+    SQL narrows the rows by SQLite's ASCII-only lower(); Python then compares casefolded.
+    """
+    features = {spelling.casefold() for spelling in spellings}
+    lowered = {_sqlite_lower(text) for text in spellings | features}
+    rows = session.execute(
+        select(UsageEvent.account_id, UsageEvent.feature, UsageEvent.day, UsageEvent.count).where(
+            UsageEvent.account_id.in_(sorted(account_ids)),
+            func.lower(func.trim(UsageEvent.feature)).in_(sorted(lowered)),
+        )
+    )
+    counts: dict[tuple[int, str], dict[dt.date, int]] = defaultdict(dict)
+    for account_id, feature, day, count in rows:
+        key = (account_id, feature.strip().casefold())
+        if key[1] in features:
+            per_day = counts[key]
+            per_day[day] = per_day.get(day, 0) + count
+    return counts

@@ -1,0 +1,177 @@
+"""Refuse hostile or absurd spreadsheet files before any parser sees them.
+
+A .xlsx file is a zip of XML parts, and parsers trust what the zip declares: a zip bomb
+inflates until memory runs out, an XML entity bomb expands a few bytes into gigabytes, and a
+sheet with millions of rows is materialised in full before anyone can count them. So this
+module inflates every part itself, in bounded chunks, and stops at the first sign of
+trouble: declared or real sizes beyond the limits, a compression ratio no real workbook has,
+an XML document type declaration (the carrier of entity bombs; Office never writes one), or
+more rows than Excel itself allows. Every refusal is a ``BadFile`` whose one-line message
+names the file and the part at fault.
+"""
+
+from __future__ import annotations
+
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from csm_desktop.errors import BadFile
+
+MiB = 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """How much a usage file may hold; the defaults come from Excel's own limits."""
+
+    max_rows: int = 1_048_576  # rows per sheet in Excel
+    max_cell_chars: int = 32_767  # characters per cell in Excel; a cell this long is absurd
+    max_file_bytes: int = 512 * MiB  # the file on disk
+    max_unpacked_bytes: int = 1024 * MiB  # all parts of a workbook once inflated
+    max_ratio: int = 200  # real workbooks compress 5-50×; deflate's ceiling is ~1032×
+    ratio_floor_bytes: int = 32 * MiB  # a part smaller than this is harmless at any ratio
+    max_parts: int = 10_000
+    chunk_bytes: int = 1 * MiB
+
+
+DEFAULT_LIMITS = Limits()
+
+_FORBIDDEN_XML = (b"<!DOCTYPE", b"<!ENTITY")
+# "<row" also matches "<rowBreaks", at most one per sheet: harmless for a limit of a million.
+_ROW_TAG = b"<row"
+_TAIL = 16  # bytes kept from the previous chunk so a tag split across chunks is still seen
+
+
+def check_file_size(path: Path, limits: Limits = DEFAULT_LIMITS) -> int:
+    """The file's size in bytes; refuses a missing, empty or oversized file."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise BadFile(f"Cannot read {path}: {exc.strerror}. Check the file name.") from exc
+    if path.is_dir():
+        raise BadFile(f"{path} is a folder, not a spreadsheet. Choose a .xlsx or .csv file.")
+    if size == 0:
+        raise BadFile(f"{path.name} is empty (0 bytes). Export the usage data again.")
+    if size > limits.max_file_bytes:
+        raise BadFile(
+            f"{path.name} is {size // MiB} MiB, more than the {limits.max_file_bytes // MiB} "
+            "MiB a usage file may have. Split it into smaller files."
+        )
+    return size
+
+
+def check_workbook(path: Path, limits: Limits = DEFAULT_LIMITS) -> None:
+    """Refuse a .xlsx/.xlsm that is not a workbook, or is a zip or XML bomb.
+
+    Declared sizes are checked first (cheap), then every part is really inflated with a cap,
+    because a zip's declared sizes may lie.
+    """
+    check_file_size(path, limits)
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise BadFile(
+            f"{path.name} is not an Excel workbook (.xlsx/.xlsm): it is damaged or another "
+            "kind of file. Open it in Excel and save it again as .xlsx or CSV."
+        ) from exc
+    with archive:
+        members = archive.infolist()
+        _check_declared(path, members, limits)
+        names = {info.filename for info in members}
+        if "xl/workbook.xml" not in names:
+            raise BadFile(
+                f"{path.name} is a zip file but not an Excel workbook (no xl/workbook.xml). "
+                "Save the usage data as .xlsx or CSV."
+            )
+        unpacked = 0
+        for info in members:
+            if info.is_dir():
+                continue
+            unpacked = _inflate_part(path, archive, info, unpacked, limits)
+
+
+def _check_declared(path: Path, members: list[zipfile.ZipInfo], limits: Limits) -> None:
+    if len(members) > limits.max_parts:
+        raise BadFile(
+            f"{path.name} holds {len(members)} parts; no real workbook has that many. "
+            "It was refused as a possible zip bomb."
+        )
+    declared = 0
+    for info in members:
+        if info.flag_bits & 0x1:
+            raise BadFile(
+                f"{path.name} is password-protected ({info.filename} is encrypted). "
+                "Remove the password in Excel and save it again."
+            )
+        declared += info.file_size
+        _check_ratio(path, info.filename, info.file_size, info.compress_size, limits, "declares")
+    if declared > limits.max_unpacked_bytes:
+        raise BadFile(
+            f"{path.name} declares {declared // MiB} MiB of content once unpacked, more than "
+            f"{limits.max_unpacked_bytes // MiB} MiB. It was refused as a possible zip bomb; "
+            "split the data into smaller files."
+        )
+
+
+def _check_ratio(
+    path: Path, part: str, inflated: int, compressed: int, limits: Limits, verb: str
+) -> None:
+    if inflated > limits.ratio_floor_bytes and inflated > limits.max_ratio * max(compressed, 1):
+        raise BadFile(
+            f"{path.name}: part {part} {verb} {inflated // MiB} MiB from {compressed} bytes "
+            f"(more than {limits.max_ratio}× compression). It was refused as a zip bomb."
+        )
+
+
+def _inflate_part(
+    path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo, unpacked: int, limits: Limits
+) -> int:
+    """Inflate one part with a cap; returns the running total of inflated bytes."""
+    name = info.filename
+    is_xml = name.endswith((".xml", ".rels", ".vml"))
+    is_sheet = name.startswith("xl/worksheets/") and name.endswith(".xml")
+    part_bytes = 0
+    rows = 0
+    tail = b""
+    try:
+        with archive.open(info) as stream:
+            while chunk := stream.read(limits.chunk_bytes):
+                part_bytes += len(chunk)
+                unpacked += len(chunk)
+                if unpacked > limits.max_unpacked_bytes:
+                    raise BadFile(
+                        f"{path.name}: part {name} inflates beyond "
+                        f"{limits.max_unpacked_bytes // MiB} MiB in all. It was refused as a "
+                        "possible zip bomb; split the data into smaller files."
+                    )
+                _check_ratio(path, name, part_bytes, info.compress_size, limits, "inflates to")
+                if is_xml:
+                    # A marker cut at the chunk boundary lies in ``seam``; one wholly inside
+                    # the tail or the chunk is seen there. Markers are shorter than _TAIL.
+                    seam = tail + chunk[:_TAIL]
+                    if (b"<!" in chunk or b"<!" in seam) and any(
+                        marker in chunk or marker in seam for marker in _FORBIDDEN_XML
+                    ):
+                        raise BadFile(
+                            f"{path.name}: part {name} contains an XML document type "
+                            "declaration, which Excel never writes (a possible entity bomb). "
+                            "The file was refused; export it again from the source system."
+                        )
+                    if is_sheet:
+                        rows += chunk.count(_ROW_TAG) + seam.count(_ROW_TAG)
+                        rows -= tail.count(_ROW_TAG) + chunk[:_TAIL].count(_ROW_TAG)
+                        if rows > limits.max_rows:
+                            raise BadFile(
+                                f"{path.name}: sheet part {name} has more than "
+                                f"{limits.max_rows:,} rows, more than Excel allows. "
+                                "Split the data into smaller files."
+                            )
+                    tail = chunk[-_TAIL:]
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
+        raise BadFile(
+            f"{path.name}: part {name} cannot be unpacked ({exc}). The file is damaged; "
+            "open it in Excel and save it again."
+        ) from exc
+    return unpacked

@@ -1,0 +1,1 @@
+"""The Qt window: widgets, table models, dialogs, charts and workers. Never SQL."""

@@ -1,0 +1,233 @@
+"""Table model of the Book: one row per account, fed with ``set_rows`` (never queries).
+
+``SortRole`` gives raw values (dates, numbers) so the proxy sorts dates as dates and puts
+empty cells last; ``FilterProxy`` adds the search box and the segment/owner filters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from enum import IntEnum
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtGui import QBrush, QColor
+
+from csm_desktop.services.book import BookRow
+
+SortRole = Qt.ItemDataRole.UserRole + 1
+AccountIdRole = Qt.ItemDataRole.UserRole + 2
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class Column(IntEnum):
+    NAME = 0
+    SEGMENT = 1
+    OWNER = 2
+    KICKOFF = 3
+    AGE = 4
+    PHASE = 5
+    COMPLETION = 6
+    NEXT_MILESTONE = 7
+    NEXT_DUE = 8
+    OVERDUE = 9
+    ARR = 10
+    RENEWAL = 11
+
+
+HEADERS = {
+    Column.NAME: "Account",
+    Column.SEGMENT: "Segment",
+    Column.OWNER: "Owner",
+    Column.KICKOFF: "Kickoff",
+    Column.AGE: "Age (days)",
+    Column.PHASE: "Phase",
+    Column.COMPLETION: "Ladder",
+    Column.NEXT_MILESTONE: "Next milestone",
+    Column.NEXT_DUE: "Due",
+    Column.OVERDUE: "Overdue",
+    Column.ARR: "ARR",
+    Column.RENEWAL: "Renewal",
+}
+
+OVERDUE_COLOUR = QColor("#b42318")
+
+
+def format_date(value: dt.date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def format_money(value: float | None) -> str:
+    return f"{value:,.0f}" if value is not None else ""
+
+
+class BookModel(QAbstractTableModel):
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[BookRow] = []
+
+    def set_rows(self, rows: Sequence[BookRow]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def row_at(self, row: int) -> BookRow:
+        return self._rows[row]
+
+    def rows(self) -> list[BookRow]:
+        return list(self._rows)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt signature
+        return 0 if parent.isValid() else len(Column)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return HEADERS[Column(section)]
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
+            if section == Column.COMPLETION:
+                return "Ladder completion: achieved ÷ (all − skipped) milestones"
+            if section == Column.OVERDUE:
+                return "Open milestones past their due date"
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        column = Column(index.column())
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(row, column)
+        if role == SortRole:
+            return self._sort_value(row, column)
+        if role == AccountIdRole:
+            return row.account_id
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (
+            Column.AGE,
+            Column.COMPLETION,
+            Column.OVERDUE,
+            Column.ARR,
+        ):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        overdue_cell = column in (Column.OVERDUE, Column.NEXT_DUE) and row.overdue_count
+        if role == Qt.ItemDataRole.ForegroundRole and overdue_cell:
+            return QBrush(OVERDUE_COLOUR)
+        if role == Qt.ItemDataRole.ToolTipRole and column == Column.NAME:
+            parts = [row.name, row.external_id or "", row.playbook or ""]
+            return " · ".join(p for p in parts if p)
+        return None
+
+    @staticmethod
+    def _display(row: BookRow, column: Column) -> str:
+        match column:
+            case Column.NAME:
+                return row.name
+            case Column.SEGMENT:
+                return row.segment or ""
+            case Column.OWNER:
+                return row.owner or ""
+            case Column.KICKOFF:
+                return format_date(row.kickoff_on)
+            case Column.AGE:
+                return "" if row.age_days is None else str(row.age_days)
+            case Column.PHASE:
+                return row.phase.value if row.phase else ""
+            case Column.COMPLETION:
+                return "" if row.completion is None else f"{row.completion:.0%}"
+            case Column.NEXT_MILESTONE:
+                return row.next_milestone or "—"
+            case Column.NEXT_DUE:
+                return format_date(row.next_due_on)
+            case Column.OVERDUE:
+                return str(row.overdue_count) if row.overdue_count else ""
+            case Column.ARR:
+                return format_money(row.arr)
+            case Column.RENEWAL:
+                return format_date(row.renewal_on)
+
+    @staticmethod
+    def _sort_value(row: BookRow, column: Column) -> Any:
+        match column:
+            case Column.NAME:
+                return row.name.casefold()
+            case Column.KICKOFF:
+                return row.kickoff_on
+            case Column.AGE:
+                return row.age_days
+            case Column.COMPLETION:
+                return row.completion
+            case Column.NEXT_DUE:
+                return row.next_due_on
+            case Column.OVERDUE:
+                return row.overdue_count
+            case Column.ARR:
+                return row.arr
+            case Column.RENEWAL:
+                return row.renewal_on
+            case _:
+                return BookModel._display(row, column).casefold()
+
+
+class FilterProxy(QSortFilterProxyModel):
+    """Search text over name/external id/owner/next milestone, plus segment and owner."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._text = ""
+        self._segment: str | None = None
+        self._owner: str | None = None
+        self.setSortRole(SortRole)
+        self.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+
+    def set_search(self, text: str) -> None:
+        self.beginFilterChange()
+        self._text = text.strip().casefold()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def set_segment(self, segment: str | None) -> None:
+        self.beginFilterChange()
+        self._segment = segment
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def set_owner(self, owner: str | None) -> None:
+        self.beginFilterChange()
+        self._owner = owner
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        model = self.sourceModel()
+        assert isinstance(model, BookModel)
+        row = model.row_at(source_row)
+        if self._segment is not None and row.segment != self._segment:
+            return False
+        if self._owner is not None and row.owner != self._owner:
+            return False
+        if not self._text:
+            return True
+        haystack = " ".join(
+            filter(None, (row.name, row.external_id, row.owner, row.next_milestone, row.segment))
+        ).casefold()
+        return self._text in haystack
+
+    def lessThan(self, left: Index, right: Index) -> bool:
+        a, b = left.data(SortRole), right.data(SortRole)
+        # Empty values sort last whichever way the column is sorted.
+        if a is None or b is None:
+            ascending = self.sortOrder() == Qt.SortOrder.AscendingOrder
+            return (b is None and a is not None) if ascending else (a is None and b is not None)
+        try:
+            return bool(a < b)
+        except TypeError:
+            return str(a) < str(b)

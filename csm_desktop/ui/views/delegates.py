@@ -1,0 +1,50 @@
+"""Item delegates: painted cells that stay cheap for thousands of rows."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, Qt
+from PySide6.QtGui import QColor, QPainter
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
+
+from csm_desktop.ui.models.book_model import SortRole
+
+TRACK = QColor("#e4e7ec")
+FILL = QColor("#2e90fa")
+FILL_DONE = QColor("#12b76a")
+
+
+class ProgressDelegate(QStyledItemDelegate):
+    """Draws a 0–1 fraction (from ``SortRole``) as a slim bar with the percentage beside it."""
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        value = index.data(SortRole)
+        if value is None:
+            super().paint(painter, option, index)
+            return
+        painter.save()
+        rect: QRect = option.rect  # type: ignore[attr-defined]
+        if option.state & QStyle.StateFlag.State_Selected:  # type: ignore[attr-defined]
+            painter.fillRect(rect, option.palette.highlight())  # type: ignore[attr-defined]
+        text = f"{value:.0%}"
+        text_width = 40
+        bar = rect.adjusted(6, rect.height() // 2 - 4, -text_width - 4, -(rect.height() // 2 - 4))
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(TRACK)
+        painter.drawRoundedRect(bar, 3, 3)
+        if value > 0:
+            filled = QRect(bar)
+            filled.setWidth(max(4, round(bar.width() * min(value, 1.0))))
+            painter.setBrush(FILL_DONE if value >= 1 else FILL)
+            painter.drawRoundedRect(filled, 3, 3)
+        painter.setPen(option.palette.text().color())  # type: ignore[attr-defined]
+        text_rect = QRect(rect.right() - text_width, rect.top(), text_width - 4, rect.height())
+        painter.drawText(
+            text_rect, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), text
+        )
+        painter.restore()

@@ -1,0 +1,108 @@
+"""Long work off the UI thread: run a function in the thread pool, deliver on the main thread.
+
+The function receives a ``Progress`` it may call to report progress and ask whether the
+user pressed Cancel. Results and errors come back through Qt signals, which are queued to
+the thread the ``Task`` object lives in (the main thread), so slots may touch widgets.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+log = logging.getLogger(__name__)
+
+
+class Cancelled(Exception):
+    """Raised inside a task when the user pressed Cancel."""
+
+
+class Progress:
+    """Handed to the work function: report ``(done, total, text)`` and check for Cancel."""
+
+    def __init__(self, task: Task) -> None:
+        self._task = task
+
+    def __call__(self, done: int, total: int, text: str = "") -> None:
+        if self._task.cancel_requested:
+            raise Cancelled
+        self._task.progressed.emit(done, total, text)
+
+    @property
+    def cancelled(self) -> bool:
+        return self._task.cancel_requested
+
+
+class Task(QObject):
+    """One piece of background work and its outcome."""
+
+    progressed = Signal(int, int, str)  # done, total, what is happening now
+    succeeded = Signal(object)  # the function's return value
+    failed = Signal(object)  # the exception (a UserError is for the user, else a bug)
+    cancelled = Signal()  # the user's Cancel took effect; nothing was stored
+    finished = Signal()  # always emitted last, whatever the outcome
+
+    def __init__(self, work: Callable[[Progress], Any], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._work = work
+        self._cancel = threading.Event()
+
+    @property
+    def cancel_requested(self) -> bool:
+        return self._cancel.is_set()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def run(self) -> None:
+        """Runs on a pool thread; only emits signals, never touches widgets."""
+        try:
+            result = self._work(Progress(self))
+        except Cancelled:
+            self.cancelled.emit()
+        except Exception as exc:
+            if self.cancel_requested and type(exc).__name__.endswith("Cancelled"):
+                self.cancelled.emit()
+            else:
+                if not _is_user_error(exc):
+                    log.error("Background task failed:\n%s", traceback.format_exc())
+                self.failed.emit(exc)
+        else:
+            self.succeeded.emit(result)
+        self.finished.emit()
+
+
+def _is_user_error(exc: BaseException) -> bool:
+    from csm_desktop.errors import UserError
+
+    return isinstance(exc, UserError)
+
+
+class _Runnable(QRunnable):
+    def __init__(self, task: Task) -> None:
+        super().__init__()
+        self._task = task
+
+    def run(self) -> None:
+        self._task.run()
+
+
+_running: set[Task] = set()
+
+
+def start(task: Task, pool: QThreadPool | None = None) -> Task:
+    """Start ``task`` in the pool; it is kept alive until it finishes."""
+    _running.add(task)
+    task.finished.connect(lambda: _running.discard(task))
+    (pool or QThreadPool.globalInstance()).start(_Runnable(task))
+    return task
+
+
+def wait_all(timeout_ms: int = 10000) -> bool:
+    """Wait for the global pool to drain (used at shutdown and in tests)."""
+    return QThreadPool.globalInstance().waitForDone(timeout_ms)

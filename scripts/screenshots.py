@@ -1,0 +1,56 @@
+"""Make the README screenshots: the window over a fresh demo book, offscreen.
+
+Usage: python scripts/screenshots.py [OUT_DIR]   (default: docs/)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QSettings  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from csm_desktop.services.demo import create_demo_book  # noqa: E402
+from csm_desktop.services.opening import open_database  # noqa: E402
+from csm_desktop.ui import workers  # noqa: E402
+from csm_desktop.ui.main_window import MainWindow  # noqa: E402
+
+TODAY = dt.date(2026, 11, 26)
+
+
+def settle(app: QApplication, window: MainWindow) -> None:
+    """Let workers finish and queued results reach the widgets."""
+    for _ in range(50):
+        workers.wait_all()
+        app.processEvents()
+    window.repaint()
+
+
+def main(out_dir: Path) -> None:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    app = QApplication.instance() or QApplication(sys.argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        database = open_database(Path(tmp) / "demo.sqlite3")
+        create_demo_book(database, today=TODAY)
+        settings = QSettings(str(Path(tmp) / "settings.ini"), QSettings.Format.IniFormat)
+        window = MainWindow(database, today=lambda: TODAY, settings=settings)
+        window.resize(1400, 800)
+        window.show()
+        settle(app, window)
+        window.grab().save(str(out_dir / "book.png"))
+        window.open_account(window.book_view.model.row_at(0).account_id)
+        settle(app, window)
+        window.grab().save(str(out_dir / "account.png"))
+        window.close()
+        database.close()
+    print(f"Screenshots written to {out_dir}")
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parent.parent / "docs")

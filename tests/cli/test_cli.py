@@ -1,0 +1,66 @@
+"""The real ``csm-desktop`` command: help, demo, and one-line errors."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from csm_desktop.cli import main
+from csm_desktop.store.database import open_database
+from csm_desktop.store.models import Account
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "csm_desktop", *args], capture_output=True, text=True, timeout=120
+    )
+
+
+def test_help_lists_the_working_commands() -> None:
+    result = run("--help")
+    assert result.returncode == 0
+    assert "demo" in result.stdout
+    assert "--db PATH" in result.stdout
+
+
+def test_demo_creates_a_book(tmp_path: Path) -> None:
+    db = tmp_path / "demo.sqlite3"
+    result = run("demo", "--db", str(db), "--today", "2026-11-26")
+    assert result.returncode == 0, result.stderr
+    assert "40 accounts" in result.stdout
+    database = open_database(db)
+    with database.session() as session:
+        assert session.scalar(select(func.count()).select_from(Account)) == 40
+    database.close()
+
+
+def test_demo_twice_is_a_one_line_error_and_keeps_the_book(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    db = tmp_path / "demo.sqlite3"
+    assert main(["demo", "--db", str(db), "--today", "2026-11-26"]) == 0
+    capsys.readouterr()
+    assert main(["--db", str(db), "demo", "--today", "2026-11-26"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "already holds accounts" in err
+    database = open_database(db)
+    with database.session() as session:
+        assert session.scalar(select(func.count()).select_from(Account)) == 40
+    database.close()
+
+
+def test_a_file_that_is_not_a_book_is_exit_2_without_traceback(tmp_path: Path) -> None:
+    bogus = tmp_path / "notes.sqlite3"
+    bogus.write_text("hello", encoding="utf-8")
+    result = run("demo", "--db", str(bogus))
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "not a CSM Desktop book" in result.stderr
+    assert bogus.read_text(encoding="utf-8") == "hello"
+
+
+def test_a_bad_date_is_rejected_by_the_parser(tmp_path: Path) -> None:
+    result = run("demo", "--db", str(tmp_path / "x.sqlite3"), "--today", "26/11/2026")
+    assert result.returncode == 2
+    assert "use YYYY-MM-DD" in result.stderr

@@ -1,0 +1,132 @@
+"""`csm-desktop import-usage`: summary on success, exit 2 with one line on bad input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import insert, text
+
+from csm_desktop.cli import main
+from csm_desktop.store.database import open_database
+from csm_desktop.store.models import Account
+
+
+@pytest.fixture
+def book_path(tmp_path: Path) -> Path:
+    path = tmp_path / "book.sqlite3"
+    book = open_database(path)
+    try:
+        with book.session() as session:
+            session.execute(insert(Account), [{"name": "Acme", "archived": False}])
+    finally:
+        book.close()
+    return path
+
+
+def usage_rows(path: Path) -> list[tuple[object, ...]]:
+    book = open_database(path)
+    try:
+        with book.session() as session:
+            return [
+                tuple(row)
+                for row in session.execute(
+                    text("SELECT account_id, day, feature, count FROM usage_event ORDER BY id")
+                )
+            ]
+    finally:
+        book.close()
+
+
+def test_import_prints_counts_rejected_file_and_unmatched_accounts(
+    book_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "usage.csv"
+    source.write_text(
+        "Usage March\n\nAccount;Date;Feature;Count\n"
+        "Acme;01.03.2026;login;3\nInitech;01.03.2026;login;1\nTotal;;;4\n",
+        encoding="utf-8-sig",
+    )
+    assert main(["import-usage", str(source), "--db", str(book_path)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out == [
+        f"Imported usage.csv (header row 3, long form) into {book_path}: 3 rows read, 1 usage "
+        "events stored (1 new), 2 rows rejected.",
+        f"Rejected rows: {tmp_path / 'usage.rejected-rows.csv'}",
+        "Unmatched accounts (1): Initech (add them to the book, or import again with "
+        "--create-accounts)",
+    ]
+    assert usage_rows(book_path) == [(1, "2026-03-01", "login", 3)]
+
+
+def test_overrides_read_an_unusual_file(
+    book_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "export.csv"
+    source.write_text("Kunde,Tag,Funktion,Anzahl\nAcme,03/02/2026,login,2\nNeu,03/04/2026,x,1\n")
+    code = main(
+        [
+            "import-usage",
+            str(source),
+            "--db",
+            str(book_path),
+            "--header-row",
+            "1",
+            "--map",
+            "Kunde=account",
+            "--map",
+            "Tag=date",
+            "--map",
+            "C=feature",
+            "--map",
+            "Anzahl=count",
+            "--date-format",
+            "MM/DD/YYYY",
+            "--create-accounts",
+        ]
+    )
+    assert code == 0
+    assert "Created accounts (1): Neu" in capsys.readouterr().out
+    assert usage_rows(book_path) == [(1, "2026-03-02", "login", 2), (2, "2026-03-04", "x", 1)]
+
+
+def test_bad_file_exits_2_with_one_line_and_changes_nothing(
+    book_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "usage.csv"
+    source.write_text("Account,Date,Count\nAcme,2026-03-01,3\n")
+    assert main(["import-usage", str(source), "--db", str(book_path)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == (
+        "error: usage.csv, header row 1: missing required column Feature (or one column per "
+        "feature). Rename the column in the file or map it (--map COLUMN=FIELD).\n"
+    )
+    assert usage_rows(book_path) == []
+
+
+def test_strict_exits_2_when_a_row_is_bad(
+    book_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "usage.csv"
+    source.write_text("Account,Date,Feature,Count\nAcme,2026-03-01,x,3\nAcme,2026-03-02,x,lots\n")
+    assert main(["import-usage", str(source), "--db", str(book_path), "--strict"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: usage.csv: 1 rows cannot be used (first: row 3, column Count:")
+    assert err.count("\n") == 1
+    assert usage_rows(book_path) == []
+
+
+def test_missing_file_and_malformed_map_are_bad_input(
+    book_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["import-usage", str(tmp_path / "nope.csv"), "--db", str(book_path)]) == 2
+    assert capsys.readouterr().err == (
+        f"error: {tmp_path / 'nope.csv'} does not exist or is not a file. Check the path.\n"
+    )
+    source = tmp_path / "usage.csv"
+    source.write_text("Account,Date,Feature,Count\n")
+    assert main(["import-usage", str(source), "--db", str(book_path), "--map", "Kunde"]) == 2
+    assert capsys.readouterr().err == (
+        "error: --map 'Kunde': write COLUMN=FIELD, for example 'Kunde=account'.\n"
+    )

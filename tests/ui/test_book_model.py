@@ -1,0 +1,94 @@
+"""The Book table model and its filter proxy, with rows built by hand."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from PySide6.QtCore import Qt
+
+from csm_desktop.domain.vocabulary import Phase
+from csm_desktop.services.book import BookRow
+from csm_desktop.ui.models.book_model import BookModel, Column, FilterProxy, SortRole
+
+
+def row(account_id: int, name: str, **extra: object) -> BookRow:
+    values: dict[str, object] = dict(
+        account_id=account_id, name=name, external_id=f"ACC-{account_id}", segment="SMB",
+        owner="Maya Chen", playbook="Standard", kickoff_on=dt.date(2026, 1, 1), age_days=10,
+        phase=Phase.EARLY, completion=0.5, next_milestone="SSO", next_due_on=dt.date(2026, 1, 8),
+        overdue_count=0, arr=12000.0, renewal_on=dt.date(2027, 1, 1),
+    )  # fmt: skip
+    values.update(extra)
+    return BookRow(**values)  # type: ignore[arg-type]
+
+
+ROWS = [
+    row(1, "Northwind", completion=0.25, owner="Jonas Keller", arr=50000.0),
+    row(2, "Åkerlund & Berg AB", segment="Enterprise", completion=1.0, next_milestone=None,
+        next_due_on=None),
+    row(3, "contoso", overdue_count=3, completion=None, arr=None, next_due_on=dt.date(2025, 12, 1)),
+]  # fmt: skip
+
+
+@pytest.fixture
+def proxy(qtmodeltester) -> FilterProxy:  # type: ignore[no-untyped-def]
+    model = BookModel()
+    model.set_rows(ROWS)
+    qtmodeltester.check(model)
+    proxy = FilterProxy()
+    proxy.setSourceModel(model)
+    return proxy
+
+
+def names(proxy: FilterProxy) -> list[str]:
+    return [proxy.index(r, Column.NAME).data() for r in range(proxy.rowCount())]
+
+
+def test_model_shows_one_row_per_account_with_formatted_cells(proxy: FilterProxy) -> None:
+    assert proxy.rowCount() == 3
+    assert proxy.columnCount() == len(Column)
+    assert proxy.index(0, Column.COMPLETION).data() == "25%"
+    assert proxy.index(0, Column.ARR).data() == "50,000"
+    assert proxy.index(0, Column.COMPLETION).data(SortRole) == 0.25
+    assert proxy.index(1, Column.NEXT_MILESTONE).data() == "—"
+    assert proxy.index(2, Column.OVERDUE).data() == "3"
+    assert proxy.index(0, Column.OVERDUE).data() == ""
+    assert proxy.headerData(Column.NAME, Qt.Orientation.Horizontal) == "Account"
+
+
+def test_sorting_by_completion_puts_empty_values_last_both_ways(proxy: FilterProxy) -> None:
+    proxy.sort(Column.COMPLETION, Qt.SortOrder.AscendingOrder)
+    assert names(proxy) == ["Northwind", "Åkerlund & Berg AB", "contoso"]
+    proxy.sort(Column.COMPLETION, Qt.SortOrder.DescendingOrder)
+    assert names(proxy) == ["Åkerlund & Berg AB", "Northwind", "contoso"]
+
+
+def test_sorting_by_name_ignores_case_and_due_dates_sort_as_dates(proxy: FilterProxy) -> None:
+    proxy.sort(Column.NAME, Qt.SortOrder.AscendingOrder)
+    assert names(proxy) == ["contoso", "Northwind", "Åkerlund & Berg AB"]
+    proxy.sort(Column.NEXT_DUE, Qt.SortOrder.AscendingOrder)
+    assert names(proxy) == ["contoso", "Northwind", "Åkerlund & Berg AB"]
+
+
+def test_search_matches_name_owner_and_external_id_ignoring_case(proxy: FilterProxy) -> None:
+    proxy.set_search("ÅKERLUND")
+    assert names(proxy) == ["Åkerlund & Berg AB"]
+    proxy.set_search("keller")
+    assert names(proxy) == ["Northwind"]
+    proxy.set_search("acc-3")
+    assert names(proxy) == ["contoso"]
+    proxy.set_search("")
+    assert proxy.rowCount() == 3
+
+
+def test_segment_and_owner_filters_combine_with_search(proxy: FilterProxy) -> None:
+    proxy.set_segment("SMB")
+    assert sorted(names(proxy)) == ["Northwind", "contoso"]
+    proxy.set_owner("Maya Chen")
+    assert names(proxy) == ["contoso"]
+    proxy.set_search("north")
+    assert names(proxy) == []
+    proxy.set_segment(None)
+    proxy.set_owner(None)
+    assert names(proxy) == ["Northwind"]

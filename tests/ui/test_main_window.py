@@ -1,0 +1,112 @@
+"""The main window over real books, driven with qtbot."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+
+from csm_desktop.services.demo import create_demo_book
+from csm_desktop.store.database import Database, open_database
+from csm_desktop.ui import workers
+from csm_desktop.ui.main_window import MainWindow
+from csm_desktop.ui.models.book_model import Column
+
+TODAY = dt.date(2026, 11, 26)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> QSettings:
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def demo_book(tmp_path: Path) -> Iterator[Database]:
+    database = open_database(tmp_path / "demo.sqlite3")
+    create_demo_book(database, today=TODAY)
+    yield database
+    database.close()
+
+
+def make_window(qtbot, database: Database, settings: QSettings) -> MainWindow:  # type: ignore[no-untyped-def]
+    window = MainWindow(database, today=lambda: TODAY, settings=settings)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: not window.loading, timeout=10000)
+    return window
+
+
+def test_window_shows_the_demo_book(qtbot, demo_book: Database, settings: QSettings) -> None:  # type: ignore[no-untyped-def]
+    window = make_window(qtbot, demo_book, settings)
+    view = window.book_view
+    assert view.model.rowCount() == 40
+    assert view.count_label.text() == "40 accounts"
+    assert view.pages.currentWidget() is view.table
+    assert not window.demo_action.isEnabled()
+    menus = [action.text() for action in window.menuBar().actions()]
+    assert menus == ["&File", "&Edit", "&View", "&Help"]
+
+
+def test_typing_in_search_filters_the_table(
+    qtbot, demo_book: Database, settings: QSettings
+) -> None:  # type: ignore[no-untyped-def]
+    window = make_window(qtbot, demo_book, settings)
+    qtbot.keyClicks(window.book_view.search, "freight")
+    assert window.book_view.proxy.rowCount() == 2  # Tailspin Freight, Łódź Freight Sp. z o.o.
+    assert window.book_view.count_label.text() == "2 of 40 accounts"
+    window.book_view.search.setText("ŁÓDŹ")
+    assert window.book_view.proxy.rowCount() == 1
+    window.book_view.segment_filter.setCurrentText("Enterprise")
+    window.book_view.search.clear()
+    assert window.book_view.proxy.rowCount() == 13
+
+
+def test_double_click_opens_the_account(qtbot, demo_book: Database, settings: QSettings) -> None:  # type: ignore[no-untyped-def]
+    window = make_window(qtbot, demo_book, settings)
+    table = window.book_view.table
+    index = table.model().index(0, Column.NAME)
+    name = index.data()
+    rect = table.visualRect(index)
+    # A real double-click is press, release, then the double-click event.
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.account_view, timeout=5000)
+    assert window.account_view.detail is not None
+    assert window.account_view.detail.name == name
+    assert window.account_view.ladder.topLevelItemCount() == 3  # one group per role
+    window.account_view.back_button.click()
+    assert window.pages.currentWidget() is window.book_view
+
+
+def test_empty_book_offers_the_demo_and_loads_it(
+    qtbot, book: Database, settings: QSettings
+) -> None:  # type: ignore[no-untyped-def]
+    window = make_window(qtbot, book, settings)
+    view = window.book_view
+    assert view.pages.currentWidget() is view.empty
+    assert window.demo_action.isEnabled()
+    view.empty.demo_button.click()
+    qtbot.waitUntil(lambda: view.model.rowCount() == 40, timeout=20000)
+    assert view.pages.currentWidget() is view.table
+    workers.wait_all()
+
+
+def tmp_settings(settings: QSettings) -> QSettings:
+    return QSettings(settings.fileName() + ".fresh.ini", QSettings.Format.IniFormat)
+
+
+def again_default_size(qtbot, book: Database, settings: QSettings):  # type: ignore[no-untyped-def]
+    return make_window(qtbot, book, settings).size()
+
+
+def test_window_geometry_is_remembered(qtbot, book: Database, settings: QSettings) -> None:  # type: ignore[no-untyped-def]
+    window = make_window(qtbot, book, settings)
+    window.resize(790, 590)  # the offscreen screen may clip, so compare with what it got
+    size = window.size()
+    assert size != again_default_size(qtbot, book, tmp_settings(settings))
+    window.close()
+    again = make_window(qtbot, book, settings)
+    assert again.size() == size
