@@ -13,13 +13,13 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QSettings  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
 
-from csm_desktop.services.demo import create_demo_book  # noqa: E402
-from csm_desktop.services.opening import open_database  # noqa: E402
-from csm_desktop.ui import workers  # noqa: E402
-from csm_desktop.ui.main_window import MainWindow  # noqa: E402
+from csm_desktop.services.demo import create_demo_book
+from csm_desktop.services.opening import open_database
+from csm_desktop.ui import workers
+from csm_desktop.ui.main_window import MainWindow
 
 TODAY = dt.date(2026, 11, 26)
 
@@ -53,4 +53,5 @@ def main(out_dir: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parent.parent / "docs")
+    default = Path(__file__).resolve().parent.parent / "docs"
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else default)

@@ -10,7 +10,7 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from csm_desktop.store.database import Database, open_database  # noqa: E402
+from csm_desktop.store.database import Database, open_database
 
 
 @pytest.fixture
