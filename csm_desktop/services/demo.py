@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from csm_desktop.domain.vocabulary import Channel, Evidence, Status
 from csm_desktop.errors import BadInput
 from csm_desktop.paths import data_dir
+from csm_desktop.services.evidence import refresh_usage_evidence
 from csm_desktop.services.ladder import apply_playbook, change_status
 from csm_desktop.store.database import Database
 from csm_desktop.store.models import (
@@ -121,6 +122,8 @@ def create_demo_book(database: Database, *, today: dt.date) -> DemoSummary:
             )
         builder = _DemoBuilder(session, today)
         builder.build()
+        session.flush()
+        refresh_usage_evidence(session)  # "criterion met on …" from the generated usage
         return DemoSummary(builder.accounts, builder.milestones, builder.usage_rows)
 
 

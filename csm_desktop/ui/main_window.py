@@ -29,6 +29,7 @@ from csm_desktop.services.book import book_rows
 from csm_desktop.services.demo import create_demo_book
 from csm_desktop.services.opening import Database, open_database
 from csm_desktop.ui import workers
+from csm_desktop.ui.account_controller import AccountController
 from csm_desktop.ui.dialogs.messages import show_failure
 from csm_desktop.ui.views.account_view import AccountView
 from csm_desktop.ui.views.book_view import BookView
@@ -65,6 +66,10 @@ class MainWindow(QMainWindow):
         self.book_view.account_activated.connect(self.open_account)
         self.book_view.open_demo_requested.connect(self.load_demo_book)
         self.account_view.back_requested.connect(self.show_book)
+        self.account_controller = AccountController(
+            self.account_view, lambda: self.database, self.today, self
+        )
+        self.account_controller.changed.connect(self._account_changed)
 
         self._build_menus()
         self._build_status_bar()
@@ -87,13 +92,22 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
         self._action(file_menu, "&Open book…", self.choose_book, QKeySequence.StandardKey.Open)
-        self._action(file_menu, "&New book…", self.choose_new_book, QKeySequence.StandardKey.New)
+        self._action(file_menu, "&New book…", self.choose_new_book)
+        self._action(file_menu, "New &account…", self.new_account, QKeySequence.StandardKey.New)
         self.demo_action = self._action(file_menu, "Open &demo book", self.load_demo_book)
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
         self.file_menu = file_menu
 
         edit_menu = bar.addMenu("&Edit")
+        undo_stack = self.account_controller.undo_stack
+        self.undo_action = undo_stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo_action = undo_stack.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
+        edit_menu.addAction(self.undo_action)
+        edit_menu.addAction(self.redo_action)
+        edit_menu.addSeparator()
         self._action(edit_menu, "&Find account", self.focus_search, QKeySequence.StandardKey.Find)
         self.edit_menu = edit_menu
 
@@ -151,6 +165,34 @@ class MainWindow(QMainWindow):
         self.account_view.show_account(detail, today)
         self.pages.setCurrentWidget(self.account_view)
 
+    def _account_changed(self, account_id: int) -> None:
+        """An edit was committed: reload the account and the Book rows behind it."""
+        self.open_account(account_id)
+        database, today = self.database, self.today()
+        self.run_task(
+            lambda progress: book_rows(database, today), self._show_rows, what="Refreshing the book"
+        )
+
+    def new_account(self) -> None:
+        from csm_desktop.services import account_edits
+        from csm_desktop.ui.dialogs.account_dialogs import NewAccountDialog
+
+        owners = sorted({row.owner for row in self.book_view.model.rows() if row.owner})
+        dialog = NewAccountDialog(
+            account_edits.playbook_choices(self.database), owners, self.today(), self
+        )
+        if dialog.exec() != NewAccountDialog.DialogCode.Accepted:
+            return
+        try:
+            account_id = account_edits.create_account(
+                self.database, dialog.fields(), dialog.playbook_id()
+            )
+        except Exception as exc:
+            show_failure(self, "Creating the account", exc)
+            return
+        self.refresh()
+        self.open_account(account_id)
+
     def show_book(self) -> None:
         self.pages.setCurrentWidget(self.book_view)
         self.book_view.table.setFocus()
@@ -202,6 +244,7 @@ class MainWindow(QMainWindow):
         self.database.close()
         self.database = database
         self.current_account_id = None
+        self.account_controller.undo_stack.clear()
         self.path_label.setText(str(path))
         self.setWindowTitle(f"{APP_NAME} — {path.name}")
         self.settings.setValue("book/last_path", str(path))

@@ -9,12 +9,15 @@ from __future__ import annotations
 import datetime as dt
 import html
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtGui import QAction, QBrush, QColor, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMenu,
     QPushButton,
     QSplitter,
     QTabWidget,
@@ -38,6 +41,15 @@ STATUS_MARKS = {
 }
 OVERDUE_BACKGROUND = QColor("#fef3f2")
 
+STATUS_KEYS = {
+    Status.NOT_STARTED: "N",
+    Status.IN_PROGRESS: "P",
+    Status.ACHIEVED: "A",
+    Status.BLOCKED: "B",
+    Status.SKIPPED: "S",
+}
+CONTACT_ID_ROLE = Qt.ItemDataRole.UserRole + 11
+
 LADDER_HEADERS = ("Milestone", "Status", "Due", "Achieved", "Evidence", "Definition of done")
 
 
@@ -47,6 +59,13 @@ def _date(value: dt.date | None) -> str:
 
 class AccountView(QWidget):
     back_requested = Signal()  # the user wants the Book again
+    status_requested = Signal(int, str)  # milestone id, new status value
+    due_date_requested = Signal(int)  # milestone id whose due date to move
+    kickoff_requested = Signal()  # open the kickoff dialog
+    criterion_toggled = Signal(int, bool)  # done-criterion id, now met?
+    contact_add_requested = Signal()
+    contact_edit_requested = Signal(int)  # contact id
+    contact_remove_requested = Signal(int)  # contact id
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -63,6 +82,17 @@ class AccountView(QWidget):
         self.kickoff.setWordWrap(True)
         self.kickoff.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.kickoff.setObjectName("kickoffSummary")
+        self.criteria = QListWidget()
+        self.criteria.setMaximumHeight(72)
+        self.criteria.setToolTip("Tick a criterion when the customer has met it")
+        self.criteria.itemChanged.connect(self._criterion_changed)
+        self.kickoff_button = QPushButton("Kickoff…")
+        self.kickoff_button.setToolTip(
+            "Log the kickoff: date, attendees, success, definition of done"
+        )
+        self.kickoff_button.clicked.connect(self.kickoff_requested)
+        self.message = QLabel()
+        self.message.setStyleSheet("color:#067647")
 
         self.ladder = QTreeWidget()
         self.ladder.setColumnCount(len(LADDER_HEADERS))
@@ -71,15 +101,39 @@ class AccountView(QWidget):
         self.ladder.setUniformRowHeights(True)
         header = self.ladder.header()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
-        self.ladder.setColumnWidth(0, 300)
-        self.ladder.setColumnWidth(1, 120)
-        self.ladder.setColumnWidth(2, 90)
-        self.ladder.setColumnWidth(3, 90)
-        self.ladder.setColumnWidth(4, 150)
+        for column, width in enumerate((290, 115, 85, 85, 175)):
+            self.ladder.setColumnWidth(column, width)
+        self.ladder.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.ladder.customContextMenuRequested.connect(self._ladder_menu)
+        self.status_actions: dict[Status, QAction] = {}
+        for status, key in STATUS_KEYS.items():
+            action = QAction(f"Mark {status.value}", self.ladder)
+            action.setShortcut(QKeySequence(key))
+            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+            action.triggered.connect(lambda _=False, s=status: self._request_status(s))
+            self.ladder.addAction(action)
+            self.status_actions[status] = action
+        self.due_action = QAction("Move due date…", self.ladder)
+        self.due_action.setShortcut(QKeySequence("D"))
+        self.due_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.due_action.triggered.connect(self._request_due_date)
+        self.ladder.addAction(self.due_action)
 
         self.contacts = QTreeWidget()
         self.contacts.setHeaderLabels(["Role", "Name", "Title", "E-mail"])
         self.contacts.setRootIsDecorated(False)
+        self.contacts.itemDoubleClicked.connect(lambda *_: self._contact_action("edit"))
+        contacts_page = QWidget()
+        contacts_layout = QVBoxLayout(contacts_page)
+        contacts_layout.setContentsMargins(0, 4, 0, 0)
+        contacts_layout.addWidget(self.contacts)
+        contact_buttons = QHBoxLayout()
+        for text, kind in (("Add…", "add"), ("Edit…", "edit"), ("Remove", "remove")):
+            button = QPushButton(text)
+            button.clicked.connect(lambda _=False, k=kind: self._contact_action(k))
+            contact_buttons.addWidget(button)
+        contact_buttons.addStretch(1)
+        contacts_layout.addLayout(contact_buttons)
         self.timeline = QTreeWidget()
         self.timeline.setHeaderLabels(["Date", "What happened"])
         self.timeline.setRootIsDecorated(False)
@@ -87,12 +141,14 @@ class AccountView(QWidget):
 
         self.side = QTabWidget()
         self.side.addTab(self.timeline, "Timeline")
-        self.side.addTab(self.contacts, "Contacts")
+        self.side.addTab(contacts_page, "Contacts")
 
         top = QHBoxLayout()
         top.addWidget(self.back_button)
         top.addWidget(self.title, 1)
+        top.addWidget(self.message)
         self.actions_bar = QHBoxLayout()
+        self.actions_bar.addWidget(self.kickoff_button)
         top.addLayout(self.actions_bar)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -100,6 +156,7 @@ class AccountView(QWidget):
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.kickoff)
+        left_layout.addWidget(self.criteria)
         left_layout.addWidget(self.ladder, 1)
         splitter.addWidget(left)
         splitter.addWidget(self.side)
@@ -113,6 +170,8 @@ class AccountView(QWidget):
         layout.addWidget(splitter, 1)
 
     def show_account(self, detail: AccountDetail, today: dt.date) -> None:
+        """Show ``detail``; the selected milestone stays selected when the same account reloads."""
+        keep = self.selected_milestone_id() if self.detail and self.detail.id == detail.id else None
         self.detail = detail
         e = html.escape
         self.title.setText(f"<h2 style='margin:0'>{e(detail.name)}</h2>")
@@ -140,7 +199,11 @@ class AccountView(QWidget):
             + f"<br><b>Ladder {completion}</b> ({by_role}){overdue}"
         )
         self.kickoff.setText(self._kickoff_html(detail))
+        self._fill_criteria(detail)
+        self.message.clear()
         self._fill_ladder(detail, today)
+        if keep is not None:
+            self.select_milestone(keep)
         self._fill_contacts(detail)
         self._fill_timeline(detail)
 
@@ -150,17 +213,30 @@ class AccountView(QWidget):
         kickoff = detail.kickoff
         if kickoff is None:
             return "<i>No kickoff logged yet.</i>"
-        criteria = "".join(
-            f"<li>{'☑' if met else '☐'} {e(text)}"
-            + (f" <span style='color:#067647'>(met {met.isoformat()})</span>" if met else "")
-            + "</li>"
-            for _id, text, met in kickoff.done_criteria
-        )
         held = kickoff.held_on.isoformat() if kickoff.held_on else "date not set"
+        met = sum(1 for _id, _text, met_on in kickoff.done_criteria if met_on)
         return (
             f"<b>Kickoff</b> {held} — “{e(kickoff.success_statement)}”"
-            f"<br><b>Definition of done (first phase)</b><ul style='margin:0'>{criteria}</ul>"
+            f"<br><b>Definition of done (first phase)</b>: {met} of "
+            f"{len(kickoff.done_criteria)} met"
         )
+
+    def _fill_criteria(self, detail: AccountDetail) -> None:
+        self.criteria.blockSignals(True)
+        self.criteria.clear()
+        for criterion_id, text, met_on in detail.kickoff.done_criteria if detail.kickoff else ():
+            label = f"{text}  (met {met_on.isoformat()})" if met_on else text
+            item = QListWidgetItem(label)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if met_on else Qt.CheckState.Unchecked)
+            item.setData(Qt.ItemDataRole.UserRole, criterion_id)
+            self.criteria.addItem(item)
+        self.criteria.setVisible(self.criteria.count() > 0)
+        self.criteria.blockSignals(False)
+
+    def _criterion_changed(self, item: QListWidgetItem) -> None:
+        met = item.checkState() == Qt.CheckState.Checked
+        self.criterion_toggled.emit(int(item.data(Qt.ItemDataRole.UserRole)), met)
 
     def _fill_ladder(self, detail: AccountDetail, today: dt.date) -> None:
         self.ladder.clear()
@@ -188,7 +264,7 @@ class AccountView(QWidget):
         if step.criterion_met_on and step.status is not Status.ACHIEVED:
             evidence = f"criterion met on {step.criterion_met_on.isoformat()}"
         elif step.criterion_met_on:
-            evidence = f"{evidence} (criterion met {step.criterion_met_on.isoformat()})"
+            evidence = f"{evidence}; met {step.criterion_met_on.isoformat()}"
         item = QTreeWidgetItem(
             [
                 title,
@@ -220,11 +296,11 @@ class AccountView(QWidget):
     def _fill_contacts(self, detail: AccountDetail) -> None:
         self.contacts.clear()
         for contact in sorted(detail.contacts, key=lambda c: (c.role or "", c.name)):
-            self.contacts.addTopLevelItem(
-                QTreeWidgetItem(
-                    [contact.role or "", contact.name, contact.title or "", contact.email or ""]
-                )
+            item = QTreeWidgetItem(
+                [contact.role or "", contact.name, contact.title or "", contact.email or ""]
             )
+            item.setData(0, CONTACT_ID_ROLE, contact.id)
+            self.contacts.addTopLevelItem(item)
 
     def _fill_timeline(self, detail: AccountDetail) -> None:
         self.timeline.clear()
@@ -237,3 +313,56 @@ class AccountView(QWidget):
             return None
         value = item.data(0, MILESTONE_ID_ROLE)
         return int(value) if value is not None else None
+
+    def step(self, milestone_id: int) -> LadderStep | None:
+        if self.detail is None:
+            return None
+        return next((s for s in self.detail.ladder if s.id == milestone_id), None)
+
+    def select_milestone(self, milestone_id: int) -> None:
+        for group in range(self.ladder.topLevelItemCount()):
+            parent = self.ladder.topLevelItem(group)
+            for row in range(parent.childCount()):
+                if parent.child(row).data(0, MILESTONE_ID_ROLE) == milestone_id:
+                    self.ladder.setCurrentItem(parent.child(row))
+                    return
+
+    def notify(self, text: str) -> None:
+        """A short confirmation next to the title (e.g. how many due dates moved)."""
+        self.message.setText(text)
+
+    def _request_status(self, status: Status) -> None:
+        milestone_id = self.selected_milestone_id()
+        if milestone_id is not None:
+            self.status_requested.emit(milestone_id, status.value)
+
+    def _request_due_date(self) -> None:
+        milestone_id = self.selected_milestone_id()
+        if milestone_id is not None:
+            self.due_date_requested.emit(milestone_id)
+
+    def _ladder_menu(self, position: QPoint) -> None:
+        milestone_id = self.selected_milestone_id()
+        step = self.step(milestone_id) if milestone_id is not None else None
+        if step is None:
+            return
+        menu = QMenu(self)
+        for status, action in self.status_actions.items():
+            action.setEnabled(status is not step.status)
+            menu.addAction(action)
+        menu.addSeparator()
+        menu.addAction(self.due_action)
+        menu.exec(self.ladder.viewport().mapToGlobal(position))
+
+    def _contact_action(self, kind: str) -> None:
+        if kind == "add":
+            self.contact_add_requested.emit()
+            return
+        item = self.contacts.currentItem()
+        if item is None:
+            return
+        contact_id = int(item.data(0, CONTACT_ID_ROLE))
+        if kind == "edit":
+            self.contact_edit_requested.emit(contact_id)
+        else:
+            self.contact_remove_requested.emit(contact_id)

@@ -1,0 +1,304 @@
+"""Edits a CSM makes on one account: create it, its statuses and dates, contacts, kickoff.
+
+Each function is one transaction, committed as it returns, so nothing is lost to a crash.
+Status and date edits return the state they replaced, which the window's undo stack hands
+back to ``restore_milestone`` to undo them (the undo is logged like any other change).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from csm_desktop.domain.vocabulary import Evidence, Status
+from csm_desktop.errors import BadInput, UnknownAccount
+from csm_desktop.services.ladder import apply_playbook, change_status, move_kickoff
+from csm_desktop.store.database import Database
+from csm_desktop.store.models import (
+    Account,
+    AccountMilestone,
+    Contact,
+    DoneCriterion,
+    Kickoff,
+    KickoffAnswer,
+    Playbook,
+    Role,
+    StatusChange,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class MilestoneState:
+    """Everything a status or date edit can change, to put it back on undo."""
+
+    status: Status
+    status_reason: str
+    started_on: dt.date | None
+    achieved_on: dt.date | None
+    evidence: str | None
+    due_on: dt.date | None
+
+
+@dataclass(frozen=True, slots=True)
+class AccountFields:
+    name: str
+    external_id: str | None = None
+    segment: str | None = None
+    industry: str | None = None
+    seats: int | None = None
+    arr: float | None = None
+    owner: str | None = None
+    signed_on: dt.date | None = None
+    kickoff_on: dt.date | None = None
+    renewal_on: dt.date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ContactFields:
+    name: str
+    role: str | None = None
+    email: str | None = None
+    title: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class KickoffFields:
+    held_on: dt.date | None
+    attendees: str = ""
+    success_statement: str = ""
+    answers: dict[str, str] = field(default_factory=dict)  # role name -> answer
+    done_criteria: tuple[tuple[str, dt.date | None], ...] = ()  # (text, met on)
+
+
+def _state(milestone: AccountMilestone) -> MilestoneState:
+    return MilestoneState(
+        Status(milestone.status),
+        milestone.status_reason,
+        milestone.started_on,
+        milestone.achieved_on,
+        milestone.evidence,
+        milestone.due_on,
+    )
+
+
+def _milestone(session: Session, milestone_id: int) -> AccountMilestone:
+    milestone = session.get(AccountMilestone, milestone_id)
+    if milestone is None:
+        raise BadInput("That milestone no longer exists; refresh the account.")
+    return milestone
+
+
+def role_names(database: Database) -> list[str]:
+    with database.session() as session:
+        return list(session.scalars(select(Role.name).order_by(Role.position, Role.id)))
+
+
+def playbook_choices(database: Database) -> list[tuple[int, str]]:
+    """Latest version of each playbook that is not archived, as (id, "Name v3")."""
+    with database.session() as session:
+        latest = (
+            select(Playbook.name, func.max(Playbook.version).label("version"))
+            .where(Playbook.archived.is_(False))
+            .group_by(Playbook.name)
+            .subquery()
+        )
+        rows = session.execute(
+            select(Playbook.id, Playbook.name, Playbook.version)
+            .join(latest, (latest.c.name == Playbook.name) & (latest.c.version == Playbook.version))
+            .order_by(Playbook.name)
+        ).all()
+    return [(row.id, f"{row.name} v{row.version}") for row in rows]
+
+
+def create_account(database: Database, fields: AccountFields, playbook_id: int | None) -> int:
+    """Add an account and, when a playbook is chosen, its whole ladder."""
+    name = fields.name.strip()
+    if not name:
+        raise BadInput("Give the account a name.")
+    with database.session() as session:
+        if session.scalar(select(Account.id).where(func.lower(Account.name) == name.lower())):
+            raise BadInput(f"An account named “{name}” already exists; choose another name.")
+        external_id = (fields.external_id or "").strip() or None
+        if external_id and session.scalar(
+            select(Account.id).where(Account.external_id == external_id)
+        ):
+            raise BadInput(f"External ID {external_id} already belongs to another account.")
+        account = Account(
+            name=name,
+            external_id=external_id,
+            segment=fields.segment or None,
+            industry=fields.industry or None,
+            seats=fields.seats,
+            arr=fields.arr,
+            owner=fields.owner or None,
+            signed_on=fields.signed_on,
+            kickoff_on=fields.kickoff_on,
+            renewal_on=fields.renewal_on,
+        )
+        session.add(account)
+        session.flush()
+        if playbook_id is not None:
+            playbook = session.get(Playbook, playbook_id)
+            if playbook is None:
+                raise BadInput("The chosen playbook no longer exists; pick another one.")
+            apply_playbook(session, account, playbook)
+        return account.id
+
+
+def set_status(
+    database: Database,
+    milestone_id: int,
+    status: Status,
+    *,
+    on: dt.date,
+    reason: str = "",
+) -> MilestoneState:
+    """Change a milestone's status (logged); returns the state it replaced."""
+    with database.session() as session:
+        milestone = _milestone(session, milestone_id)
+        before = _state(milestone)
+        change_status(session, milestone, status, on=on, reason=reason, evidence=Evidence.MANUAL)
+        return before
+
+
+def set_due_date(database: Database, milestone_id: int, due_on: dt.date) -> MilestoneState:
+    """Override one milestone's due date; returns the state it replaced."""
+    with database.session() as session:
+        milestone = _milestone(session, milestone_id)
+        before = _state(milestone)
+        milestone.due_on = due_on
+        milestone.history.append(
+            StatusChange(
+                changed_on=dt.date.today(),
+                recorded_at=dt.datetime.now(),
+                from_status=milestone.status,
+                to_status=milestone.status,
+                reason=f"due date moved from {before.due_on} to {due_on}",
+            )
+        )
+        return before
+
+
+def restore_milestone(database: Database, milestone_id: int, state: MilestoneState) -> None:
+    """Put a milestone back as it was (undo), logging the change like any other."""
+    with database.session() as session:
+        milestone = _milestone(session, milestone_id)
+        previous = milestone.status
+        milestone.status = state.status.value
+        milestone.status_reason = state.status_reason
+        milestone.started_on = state.started_on
+        milestone.achieved_on = state.achieved_on
+        milestone.evidence = state.evidence
+        milestone.due_on = state.due_on
+        milestone.history.append(
+            StatusChange(
+                changed_on=dt.date.today(),
+                recorded_at=dt.datetime.now(),
+                from_status=previous,
+                to_status=state.status.value,
+                reason="undone",
+            )
+        )
+
+
+def milestone_state(database: Database, milestone_id: int) -> MilestoneState:
+    with database.session() as session:
+        return _state(_milestone(session, milestone_id))
+
+
+def move_account_kickoff(
+    database: Database, account_id: int, new_kickoff: dt.date, *, move_open_due_dates: bool
+) -> int:
+    """Set the kickoff date; returns how many open due dates moved with it."""
+    with database.session() as session:
+        account = session.get(Account, account_id)
+        if account is None:
+            raise UnknownAccount("That account no longer exists; refresh the Book.")
+        return move_kickoff(session, account, new_kickoff, move_open_due_dates=move_open_due_dates)
+
+
+def _role_id(session: Session, role: str | None) -> int | None:
+    if not role:
+        return None
+    found = session.scalar(select(Role.id).where(Role.name == role))
+    if found is not None:
+        return found
+    position = (session.scalar(select(func.max(Role.position))) or 0) + 1
+    new_role = Role(name=role.strip(), position=position)
+    session.add(new_role)
+    session.flush()
+    return new_role.id
+
+
+def add_contact(database: Database, account_id: int, fields: ContactFields) -> int:
+    if not fields.name.strip():
+        raise BadInput("Give the contact a name.")
+    with database.session() as session:
+        if session.get(Account, account_id) is None:
+            raise UnknownAccount("That account no longer exists; refresh the Book.")
+        contact = Contact(
+            account_id=account_id,
+            role_id=_role_id(session, fields.role),
+            name=fields.name.strip(),
+            email=(fields.email or "").strip() or None,
+            title=(fields.title or "").strip() or None,
+        )
+        session.add(contact)
+        session.flush()
+        return contact.id
+
+
+def update_contact(database: Database, contact_id: int, fields: ContactFields) -> None:
+    if not fields.name.strip():
+        raise BadInput("Give the contact a name.")
+    with database.session() as session:
+        contact = session.get(Contact, contact_id)
+        if contact is None:
+            raise BadInput("That contact no longer exists; refresh the account.")
+        contact.name = fields.name.strip()
+        contact.role_id = _role_id(session, fields.role)
+        contact.email = (fields.email or "").strip() or None
+        contact.title = (fields.title or "").strip() or None
+
+
+def remove_contact(database: Database, contact_id: int) -> None:
+    with database.session() as session:
+        contact = session.get(Contact, contact_id)
+        if contact is not None:
+            session.delete(contact)
+
+
+def save_kickoff(database: Database, account_id: int, fields: KickoffFields) -> None:
+    """Create or replace the account's kickoff record (answers per role, done criteria)."""
+    with database.session() as session:
+        account = session.get(Account, account_id)
+        if account is None:
+            raise UnknownAccount("That account no longer exists; refresh the Book.")
+        kickoff = account.kickoff or Kickoff()
+        kickoff.held_on = fields.held_on
+        kickoff.attendees = fields.attendees.strip()
+        kickoff.success_statement = fields.success_statement.strip()
+        kickoff.answers = [
+            KickoffAnswer(role_id=_role_id(session, role), answer=answer.strip())
+            for role, answer in fields.answers.items()
+            if answer.strip()
+        ]
+        kickoff.done_criteria = [
+            DoneCriterion(position=position, text=text.strip(), met_on=met_on)
+            for position, (text, met_on) in enumerate(fields.done_criteria, start=1)
+            if text.strip()
+        ]
+        account.kickoff = kickoff
+        session.flush()
+
+
+def tick_done_criterion(database: Database, criterion_id: int, met_on: dt.date | None) -> None:
+    """Mark one line of the definition of done as met (or not met again)."""
+    with database.session() as session:
+        criterion = session.get(DoneCriterion, criterion_id)
+        if criterion is None:
+            raise BadInput("That criterion no longer exists; refresh the account.")
+        criterion.met_on = met_on

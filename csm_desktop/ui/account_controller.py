@@ -1,0 +1,246 @@
+"""Controller of the account page: turns the view's requests into service calls and undo steps.
+
+Status and due-date edits go through a ``QUndoStack`` (Edit → Undo/Redo). Each edit is
+committed as it is made; undo writes the previous state back and logs that too. An edit
+that the service refuses (a missing reason, a deleted milestone) is shown and never pushed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
+
+from csm_desktop.domain.vocabulary import Status
+from csm_desktop.errors import UserError
+from csm_desktop.services import account_edits
+from csm_desktop.services.account_edits import MilestoneState
+from csm_desktop.services.opening import Database
+from csm_desktop.ui.dialogs.account_dialogs import (
+    ContactDialog,
+    DueDateDialog,
+    KickoffDialog,
+    StatusDialog,
+)
+from csm_desktop.ui.dialogs.messages import show_failure
+from csm_desktop.ui.views.account_view import AccountView
+
+
+class MilestoneEdit(QUndoCommand):
+    """One status or due-date edit that was already applied when pushed."""
+
+    def __init__(
+        self,
+        text: str,
+        reapply: Callable[[], MilestoneState],
+        undo_to: MilestoneState,
+        restore: Callable[[MilestoneState], None],
+        changed: Callable[[], None],
+    ) -> None:
+        super().__init__(text)
+        self._reapply = reapply
+        self._before = undo_to
+        self._restore = restore
+        self._changed = changed
+        self._applied = True  # the first redo() (from push) must not apply it twice
+
+    def redo(self) -> None:
+        if self._applied:
+            self._applied = False
+            return
+        try:
+            self._before = self._reapply()
+        except UserError as exc:
+            self.setObsolete(True)
+            QMessageBox.warning(None, "Redo", str(exc))
+        self._changed()
+
+    def undo(self) -> None:
+        try:
+            self._restore(self._before)
+        except UserError as exc:
+            self.setObsolete(True)
+            QMessageBox.warning(None, "Undo", str(exc))
+        self._changed()
+
+
+class AccountController(QObject):
+    changed = Signal(int)  # the account (id) was edited: reload it and the Book
+    achieved = Signal(int, int)  # account id, milestone id just marked achieved
+
+    def __init__(
+        self,
+        view: AccountView,
+        database: Callable[[], Database],
+        today: Callable[[], dt.date],
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.view = view
+        self.database = database
+        self.today = today
+        self.undo_stack = QUndoStack(self)
+        view.status_requested.connect(self.change_status)
+        view.due_date_requested.connect(self.move_due_date)
+        view.kickoff_requested.connect(self.edit_kickoff)
+        view.contact_add_requested.connect(self.add_contact)
+        view.contact_edit_requested.connect(self.edit_contact)
+        view.contact_remove_requested.connect(self.remove_contact)
+        view.criterion_toggled.connect(self.tick_criterion)
+
+    @property
+    def _parent_widget(self) -> QWidget:
+        return self.view
+
+    def _account_id(self) -> int | None:
+        return self.view.detail.id if self.view.detail else None
+
+    def _emit_changed(self) -> None:
+        account_id = self._account_id()
+        if account_id is not None:
+            self.changed.emit(account_id)
+
+    def change_status(self, milestone_id: int, status_value: str) -> None:
+        step = self.view.step(milestone_id)
+        if step is None:
+            return
+        status = Status(status_value)
+        if status == step.status:
+            return
+        on, reason = self.today(), ""
+        if status is Status.ACHIEVED or status.needs_reason:
+            dialog = StatusDialog(step.title, status, self.today(), self._parent_widget)
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return
+            on, reason = dialog.chosen_date(), dialog.chosen_reason()
+        database = self.database()
+
+        def apply() -> MilestoneState:
+            return account_edits.set_status(database, milestone_id, status, on=on, reason=reason)
+
+        self._push(f"Mark “{step.title}” {status.value}", apply, milestone_id)
+        if status is Status.ACHIEVED and self._account_id() is not None:
+            self.achieved.emit(self._account_id(), milestone_id)
+
+    def move_due_date(self, milestone_id: int) -> None:
+        step = self.view.step(milestone_id)
+        if step is None or step.due_on is None:
+            return
+        dialog = DueDateDialog(step.title, step.due_on, self._parent_widget)
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.chosen_date() == step.due_on:
+            return
+        database, due_on = self.database(), dialog.chosen_date()
+        self._push(
+            f"Move “{step.title}” due date",
+            lambda: account_edits.set_due_date(database, milestone_id, due_on),
+            milestone_id,
+        )
+
+    def _push(self, text: str, apply: Callable[[], MilestoneState], milestone_id: int) -> None:
+        database = self.database()
+        try:
+            before = apply()
+        except Exception as exc:
+            show_failure(self._parent_widget, text, exc)
+            return
+        self.undo_stack.push(
+            MilestoneEdit(
+                text,
+                apply,
+                before,
+                lambda state: account_edits.restore_milestone(database, milestone_id, state),
+                self._emit_changed,
+            )
+        )
+        self._emit_changed()
+
+    def edit_kickoff(self) -> None:
+        detail = self.view.detail
+        if detail is None:
+            return
+        database = self.database()
+        dialog = KickoffDialog(
+            detail.kickoff,
+            detail.kickoff_on,
+            account_edits.role_names(database),
+            [c.name for c in detail.contacts],
+            self._parent_widget,
+        )
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        fields = dialog.fields(self.today())
+        try:
+            account_edits.save_kickoff(database, detail.id, fields)
+            if fields.held_on is not None and fields.held_on != detail.kickoff_on:
+                moved = account_edits.move_account_kickoff(
+                    database,
+                    detail.id,
+                    fields.held_on,
+                    move_open_due_dates=dialog.move_due_dates.isChecked(),
+                )
+                if moved:
+                    self.view.notify(f"Kickoff moved; {moved} open due dates moved with it.")
+        except Exception as exc:
+            show_failure(self._parent_widget, "Saving the kickoff", exc)
+        self._emit_changed()
+
+    def tick_criterion(self, criterion_id: int, met: bool) -> None:
+        try:
+            account_edits.tick_done_criterion(
+                self.database(), criterion_id, self.today() if met else None
+            )
+        except Exception as exc:
+            show_failure(self._parent_widget, "Ticking the criterion", exc)
+        self._emit_changed()
+
+    def add_contact(self) -> None:
+        detail = self.view.detail
+        if detail is None:
+            return
+        database = self.database()
+        dialog = ContactDialog(account_edits.role_names(database), None, self._parent_widget)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self._run(
+                "Adding the contact",
+                lambda: account_edits.add_contact(database, detail.id, dialog.fields()),
+            )
+
+    def edit_contact(self, contact_id: int) -> None:
+        detail = self.view.detail
+        contact = next((c for c in detail.contacts if c.id == contact_id), None) if detail else None
+        if contact is None:
+            return
+        database = self.database()
+        dialog = ContactDialog(account_edits.role_names(database), contact, self._parent_widget)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self._run(
+                "Saving the contact",
+                lambda: account_edits.update_contact(database, contact_id, dialog.fields()),
+            )
+
+    def remove_contact(self, contact_id: int) -> None:
+        detail = self.view.detail
+        contact = next((c for c in detail.contacts if c.id == contact_id), None) if detail else None
+        if contact is None:
+            return
+        answer = QMessageBox.question(
+            self._parent_widget,
+            "Remove contact",
+            f"Remove {contact.name} from this account? Touchpoints logged with them are kept.",
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            database = self.database()
+            self._run(
+                "Removing the contact", lambda: account_edits.remove_contact(database, contact_id)
+            )
+
+    def _run(self, what: str, action: Callable[[], object]) -> None:
+        try:
+            action()
+        except Exception as exc:
+            show_failure(self._parent_widget, what, exc)
+            return
+        self._emit_changed()

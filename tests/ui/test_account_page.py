@@ -1,0 +1,150 @@
+"""The account page: status changes from keyboard and menu, undo and redo, contacts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QDialog
+
+from csm_desktop.services.accounts import account_detail
+from csm_desktop.services.demo import create_demo_book
+from csm_desktop.store.database import Database, open_database
+from csm_desktop.ui.dialogs import account_dialogs
+from csm_desktop.ui.main_window import MainWindow
+
+TODAY = dt.date(2026, 11, 26)
+
+
+@pytest.fixture
+def window(qtbot, tmp_path: Path) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
+    database = open_database(tmp_path / "demo.sqlite3")
+    create_demo_book(database, today=TODAY)
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(database, today=lambda: TODAY, settings=settings)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: not window.loading, timeout=10000)
+    yield window
+    window.database.close()
+
+
+def open_youngest_account(qtbot, window: MainWindow) -> int:  # type: ignore[no-untyped-def]
+    rows = window.book_view.model.rows()
+    youngest = min(rows, key=lambda r: r.age_days or 0)
+    window.open_account(youngest.account_id)
+    qtbot.waitUntil(lambda: window.account_view.detail is not None, timeout=5000)
+    return youngest.account_id
+
+
+def first_open_step(window: MainWindow):  # type: ignore[no-untyped-def]
+    detail = window.account_view.detail
+    assert detail is not None
+    return next(s for s in detail.ladder if s.status.value == "not started")
+
+
+def status_of(window: MainWindow, milestone_id: int) -> str:
+    detail = account_detail(window.database, window.account_view.detail.id, TODAY)  # type: ignore[union-attr]
+    return next(s.status.value for s in detail.ladder if s.id == milestone_id)
+
+
+def test_keyboard_status_change_then_undo_and_redo(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    open_youngest_account(qtbot, window)
+    step = first_open_step(window)
+    view = window.account_view
+    view.select_milestone(step.id)
+    view.ladder.setFocus()
+    qtbot.keyClick(view.ladder, Qt.Key.Key_P)
+    assert status_of(window, step.id) == "in progress"
+    qtbot.waitUntil(lambda: view.step(step.id).status.value == "in progress", timeout=5000)
+
+    assert window.undo_action.isEnabled()
+    assert "in progress" in window.undo_action.text()
+    window.undo_action.trigger()
+    assert status_of(window, step.id) == "not started"
+    qtbot.waitUntil(lambda: view.step(step.id).status.value == "not started", timeout=5000)
+
+    window.redo_action.trigger()
+    assert status_of(window, step.id) == "in progress"
+    qtbot.waitUntil(lambda: view.step(step.id).status.value == "in progress", timeout=5000)
+    assert view.selected_milestone_id() == step.id  # selection survives the reload
+
+
+def test_achieved_asks_for_the_date_and_blocked_for_a_reason(
+    qtbot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    open_youngest_account(qtbot, window)
+    step = first_open_step(window)
+    view = window.account_view
+    asked: list[str] = []
+
+    def accept(dialog: account_dialogs.StatusDialog) -> int:
+        asked.append(dialog.status.value)
+        dialog.date.setDate(account_dialogs.to_qdate(TODAY - dt.timedelta(days=2)))
+        dialog.reason.setPlainText("Waiting for IT")
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(account_dialogs.StatusDialog, "exec", accept)
+    view.select_milestone(step.id)
+    view.status_actions[account_dialogs.Status.BLOCKED].trigger()
+    view.status_actions[account_dialogs.Status.ACHIEVED].trigger()
+    assert asked == ["blocked", "achieved"]
+    detail = account_detail(window.database, view.detail.id, TODAY)  # type: ignore[union-attr]
+    achieved = next(s for s in detail.ladder if s.id == step.id)
+    assert (achieved.status.value, achieved.achieved_on) == ("achieved", TODAY - dt.timedelta(2))
+    assert any("blocked (Waiting for IT)" in e.text for e in detail.timeline)
+
+
+def test_cancelling_the_reason_changes_nothing(
+    qtbot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    open_youngest_account(qtbot, window)
+    step = first_open_step(window)
+    monkeypatch.setattr(
+        account_dialogs.StatusDialog, "exec", lambda self: QDialog.DialogCode.Rejected
+    )
+    window.account_view.select_milestone(step.id)
+    window.account_view.status_actions[account_dialogs.Status.SKIPPED].trigger()
+    assert status_of(window, step.id) == "not started"
+    assert not window.undo_action.isEnabled()
+
+
+def test_status_dialog_needs_a_reason_before_ok(qtbot) -> None:  # type: ignore[no-untyped-def]
+    dialog = account_dialogs.StatusDialog("SSO", account_dialogs.Status.SKIPPED, TODAY)
+    qtbot.addWidget(dialog)
+    ok = dialog.buttons.button(dialog.buttons.StandardButton.Ok)
+    assert not ok.isEnabled()
+    dialog.reason.setPlainText("Not needed")
+    assert ok.isEnabled()
+
+
+def test_adding_a_contact_from_the_page(
+    qtbot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    account_id = open_youngest_account(qtbot, window)
+
+    def fill(dialog: account_dialogs.ContactDialog) -> int:
+        dialog.name.setText("Ødegård, Ingrid")
+        dialog.role.setCurrentText("Executive sponsor")
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(account_dialogs.ContactDialog, "exec", fill)
+    window.account_controller.add_contact()
+    detail = account_detail(window.database, account_id, TODAY)
+    assert ("Ødegård, Ingrid", "Executive sponsor") in [(c.name, c.role) for c in detail.contacts]
+
+
+def test_ticking_a_done_criterion_is_saved(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    account_id = open_youngest_account(qtbot, window)
+    criteria = window.account_view.criteria
+    item = next(
+        criteria.item(r) for r in range(criteria.count())
+        if criteria.item(r).checkState() == Qt.CheckState.Unchecked
+    )  # fmt: skip
+    item.setCheckState(Qt.CheckState.Checked)
+    kickoff = account_detail(window.database, account_id, TODAY).kickoff
+    assert kickoff is not None
+    assert TODAY in [met for _id, _text, met in kickoff.done_criteria]
