@@ -46,7 +46,7 @@ def main(out_dir: Path) -> None:
         window.grab().save(str(out_dir / "book.png"))
         # An account mid-ladder with something overdue shows the most of the page.
         rows = window.book_view.model.rows()
-        busy = [r for r in rows if r.overdue_count and (r.age_days or 0) < 90] or rows
+        busy = [r for r in rows if r.overdue and (r.age_days or 0) < 90] or rows
         window.open_account(busy[0].account_id)
         settle(app, window)
         window.grab().save(str(out_dir / "account.png"))

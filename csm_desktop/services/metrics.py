@@ -42,7 +42,7 @@ from csm_desktop.store.database import Database
 
 _ACCOUNTS = """
 SELECT a.id, a.name, a.segment, a.owner, p.name, v.name, a.kickoff_on, a.signed_on,
-       a.arr, a.renewal_on
+       a.arr, a.renewal_on, a.external_id
 FROM account a
 LEFT JOIN playbook p ON p.id = a.playbook_id
 LEFT JOIN variant v ON v.id = a.variant_id
@@ -189,6 +189,7 @@ class _AccountRow:
     kickoff: dt.date | None
     arr: float | None
     renewal_on: dt.date | None
+    external_id: str | None
     statuses: list[Status]
     milestones: list[Milestone]
 
@@ -200,8 +201,9 @@ def _load_accounts(session: Session, chosen: AccountFilter) -> list[_AccountRow]
     for row in _rows(session, chosen.sql(_ACCOUNTS), params):
         kickoff = _day(row[6]) or _day(row[7])
         accounts[row[0]] = _AccountRow(
-            row[0], row[1], row[2], row[3], row[4], row[5], kickoff, row[8], _day(row[9]), [], []
-        )
+            row[0], row[1], row[2], row[3], row[4], row[5], kickoff, row[8], _day(row[9]),
+            row[10], [], [],
+        )  # fmt: skip
     statuses = {status.value: status for status in Status}
     for row in _rows(session, chosen.sql(_MILESTONES), params):
         account = accounts[row[0]]
@@ -355,9 +357,11 @@ class BookRow:
 
     account_id: int
     name: str
+    external_id: str | None
     segment: str | None
     owner: str | None
     playbook: str | None
+    kickoff_on: dt.date | None  # K: the kickoff, else the signed-on date
     age_days: int | None
     phase: Phase | None
     completion: float | None
@@ -385,9 +389,9 @@ def book_rows(
             done = sum(s is Status.ACHIEVED for s in counted)
             result.append(
                 BookRow(
-                    row.id, row.name, row.segment, row.owner, row.playbook, None, None,
-                    done / len(counted) if counted else None, None, None, 0, None, None,
-                    row.arr, row.renewal_on,
+                    row.id, row.name, row.external_id, row.segment, row.owner, row.playbook,
+                    None, None, None, done / len(counted) if counted else None, None, None, 0,
+                    None, None, row.arr, row.renewal_on,
                 )
             )  # fmt: skip
             continue
@@ -398,9 +402,11 @@ def book_rows(
             BookRow(
                 account_id=row.id,
                 name=row.name,
+                external_id=row.external_id,
                 segment=row.segment,
                 owner=row.owner,
                 playbook=row.playbook,
+                kickoff_on=row.kickoff,
                 age_days=age,
                 phase=phase_of_day(max(age, 0)),
                 completion=completion(facts.milestones),

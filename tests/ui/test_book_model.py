@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from PySide6.QtCore import Qt
 
-from csm_desktop.domain.vocabulary import Phase
+from csm_desktop.domain.vocabulary import Health, Phase
 from csm_desktop.services.book import BookRow
 from csm_desktop.ui.models.book_model import BookModel, Column, FilterProxy, SortRole
 
@@ -17,7 +17,8 @@ def row(account_id: int, name: str, **extra: object) -> BookRow:
         account_id=account_id, name=name, external_id=f"ACC-{account_id}", segment="SMB",
         owner="Maya Chen", playbook="Standard", kickoff_on=dt.date(2026, 1, 1), age_days=10,
         phase=Phase.EARLY, completion=0.5, next_milestone="SSO", next_due_on=dt.date(2026, 1, 8),
-        overdue_count=0, arr=12000.0, renewal_on=dt.date(2027, 1, 1),
+        overdue=0, health=Health.ON_TRACK, ttfv_days=None, arr=12000.0,
+        renewal_on=dt.date(2027, 1, 1),
     )  # fmt: skip
     values.update(extra)
     return BookRow(**values)  # type: ignore[arg-type]
@@ -27,7 +28,8 @@ ROWS = [
     row(1, "Northwind", completion=0.25, owner="Jonas Keller", arr=50000.0),
     row(2, "Åkerlund & Berg AB", segment="Enterprise", completion=1.0, next_milestone=None,
         next_due_on=None),
-    row(3, "contoso", overdue_count=3, completion=None, arr=None, next_due_on=dt.date(2025, 12, 1)),
+    row(3, "contoso", overdue=3, health=Health.AT_RISK, completion=None, arr=None,
+        next_due_on=dt.date(2025, 12, 1)),
 ]  # fmt: skip
 
 
@@ -54,6 +56,7 @@ def test_model_shows_one_row_per_account_with_formatted_cells(proxy: FilterProxy
     assert proxy.index(1, Column.NEXT_MILESTONE).data() == "—"
     assert proxy.index(2, Column.OVERDUE).data() == "3"
     assert proxy.index(0, Column.OVERDUE).data() == ""
+    assert proxy.index(2, Column.HEALTH).data() == "● at risk"
     assert proxy.headerData(Column.NAME, Qt.Orientation.Horizontal) == "Account"
 
 
@@ -92,3 +95,8 @@ def test_segment_and_owner_filters_combine_with_search(proxy: FilterProxy) -> No
     proxy.set_segment(None)
     proxy.set_owner(None)
     assert names(proxy) == ["Northwind"]
+
+
+def test_sorting_by_health_puts_the_worst_first(proxy: FilterProxy) -> None:
+    proxy.sort(Column.HEALTH, Qt.SortOrder.AscendingOrder)
+    assert names(proxy)[0] == "contoso"

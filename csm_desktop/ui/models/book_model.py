@@ -20,6 +20,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
+from csm_desktop.domain.vocabulary import Health
 from csm_desktop.services.book import BookRow
 
 SortRole = Qt.ItemDataRole.UserRole + 1
@@ -36,11 +37,12 @@ class Column(IntEnum):
     AGE = 4
     PHASE = 5
     COMPLETION = 6
-    NEXT_MILESTONE = 7
-    NEXT_DUE = 8
-    OVERDUE = 9
-    ARR = 10
-    RENEWAL = 11
+    HEALTH = 7
+    NEXT_MILESTONE = 8
+    NEXT_DUE = 9
+    OVERDUE = 10
+    ARR = 11
+    RENEWAL = 12
 
 
 HEADERS = {
@@ -51,6 +53,7 @@ HEADERS = {
     Column.AGE: "Age (days)",
     Column.PHASE: "Phase",
     Column.COMPLETION: "Ladder",
+    Column.HEALTH: "Health",
     Column.NEXT_MILESTONE: "Next milestone",
     Column.NEXT_DUE: "Due",
     Column.OVERDUE: "Overdue",
@@ -59,6 +62,12 @@ HEADERS = {
 }
 
 OVERDUE_COLOUR = QColor("#b42318")
+HEALTH_COLOURS = {
+    Health.ON_TRACK: QColor("#067647"),
+    Health.AT_RISK: QColor("#b54708"),
+    Health.OFF_TRACK: QColor("#b42318"),
+}
+HEALTH_ORDER = {Health.OFF_TRACK: 0, Health.AT_RISK: 1, Health.ON_TRACK: 2}
 
 
 def format_date(value: dt.date | None) -> str:
@@ -101,6 +110,11 @@ class BookModel(QAbstractTableModel):
                 return "Ladder completion: achieved ÷ (all − skipped) milestones"
             if section == Column.OVERDUE:
                 return "Open milestones past their due date"
+            if section == Column.HEALTH:
+                return (
+                    "Off track: first value more than 14 days late. At risk: something overdue, "
+                    "or no usage in the last 14 days."
+                )
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -121,7 +135,9 @@ class BookModel(QAbstractTableModel):
             Column.ARR,
         ):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        overdue_cell = column in (Column.OVERDUE, Column.NEXT_DUE) and row.overdue_count
+        if role == Qt.ItemDataRole.ForegroundRole and column == Column.HEALTH and row.health:
+            return QBrush(HEALTH_COLOURS[row.health])
+        overdue_cell = column in (Column.OVERDUE, Column.NEXT_DUE) and row.overdue
         if role == Qt.ItemDataRole.ForegroundRole and overdue_cell:
             return QBrush(OVERDUE_COLOUR)
         if role == Qt.ItemDataRole.ToolTipRole and column == Column.NAME:
@@ -146,12 +162,14 @@ class BookModel(QAbstractTableModel):
                 return row.phase.value if row.phase else ""
             case Column.COMPLETION:
                 return "" if row.completion is None else f"{row.completion:.0%}"
+            case Column.HEALTH:
+                return f"● {row.health.value}" if row.health else ""
             case Column.NEXT_MILESTONE:
                 return row.next_milestone or "—"
             case Column.NEXT_DUE:
                 return format_date(row.next_due_on)
             case Column.OVERDUE:
-                return str(row.overdue_count) if row.overdue_count else ""
+                return str(row.overdue) if row.overdue else ""
             case Column.ARR:
                 return format_money(row.arr)
             case Column.RENEWAL:
@@ -168,10 +186,12 @@ class BookModel(QAbstractTableModel):
                 return row.age_days
             case Column.COMPLETION:
                 return row.completion
+            case Column.HEALTH:
+                return HEALTH_ORDER[row.health] if row.health else None
             case Column.NEXT_DUE:
                 return row.next_due_on
             case Column.OVERDUE:
-                return row.overdue_count
+                return row.overdue
             case Column.ARR:
                 return row.arr
             case Column.RENEWAL:

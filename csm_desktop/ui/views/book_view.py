@@ -173,6 +173,7 @@ DEFAULT_WIDTHS = {
     Column.AGE: 70,
     Column.PHASE: 80,
     Column.COMPLETION: 130,
+    Column.HEALTH: 90,
     Column.NEXT_MILESTONE: 215,
     Column.NEXT_DUE: 90,
     Column.OVERDUE: 65,
