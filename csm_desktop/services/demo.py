@@ -288,6 +288,8 @@ class _DemoBuilder:
     def _pace(self, index: int) -> tuple[float, int | None]:
         """How fast this account climbs (1.0 = on plan) and the day it stalled, if it did."""
         kind = index % 7
+        if index in (6, 32):
+            return 1.7, self.rng.randint(6, 9)  # never reached first value: off track
         if kind in (0, 3):
             return self.rng.uniform(0.6, 0.9), None  # fast
         if kind == 5:
@@ -319,6 +321,11 @@ class _DemoBuilder:
                 self._set(milestone, Status.ACHIEVED, kickoff + dt.timedelta(days=day), evidence)
                 if feature:
                     activations[feature] = kickoff + dt.timedelta(days=max(0, day - 3))
+                # Most accounts pick up what a milestone unlocks within a few weeks.
+                if milestone.unlocks and self.rng.random() < 0.75:
+                    activations[milestone.unlocks] = kickoff + dt.timedelta(
+                        days=day + self.rng.randint(2, 24)
+                    )
             elif day - 8 <= age and (stall_day is None or day - 8 <= stall_day):
                 start_day = max(0, min(age, day - 8))
                 if roll < 0.2 and age - start_day > 3:
@@ -366,6 +373,9 @@ class _DemoBuilder:
             for m in account.milestones
             if m.success_feature
         }
+        trial_features = set(thresholds)
+        # Unlocked capabilities are used a few times a week once picked up.
+        thresholds.update({m.unlocks: (3, 7) for m in account.milestones if m.unlocks})
         rows = []
         last_day = self.today if stall_day is None else kickoff + dt.timedelta(days=stall_day)
         last_day = min(last_day, self.today)
@@ -378,7 +388,7 @@ class _DemoBuilder:
                 elif feature in activations and day >= activations[feature]:
                     threshold, window = thresholds[feature]
                     rate = 1.6 * threshold / window
-                elif feature in thresholds and self.rng.random() < 0.05:
+                elif feature in trial_features and self.rng.random() < 0.05:
                     rate = 1.0  # trying it out before the milestone
                 else:
                     continue
