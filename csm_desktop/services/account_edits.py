@@ -148,6 +148,53 @@ def create_account(database: Database, fields: AccountFields, playbook_id: int |
         return account.id
 
 
+def apply_playbook_to_account(database: Database, account_id: int, playbook_id: int) -> int:
+    """Give an existing account a playbook's ladder; returns how many milestones were added.
+
+    Milestones the account already has from the same templates are kept as they are.
+    """
+    with database.session() as session:
+        account = session.get(Account, account_id)
+        playbook = session.get(Playbook, playbook_id)
+        if account is None:
+            raise UnknownAccount("That account no longer exists; refresh the Book.")
+        if playbook is None:
+            raise BadInput("The chosen playbook no longer exists; pick another one.")
+        return len(apply_playbook(session, account, playbook))
+
+
+def update_account(database: Database, account_id: int, fields: AccountFields) -> None:
+    """Save an account's details (name, ids, segment, owner, dates, money)."""
+    name = fields.name.strip()
+    if not name:
+        raise BadInput("Give the account a name.")
+    with database.session() as session:
+        account = session.get(Account, account_id)
+        if account is None:
+            raise UnknownAccount("That account no longer exists; refresh the Book.")
+        clash = session.scalar(
+            select(Account.id).where(
+                func.lower(Account.name) == name.lower(), Account.id != account_id
+            )
+        )
+        if clash:
+            raise BadInput(f"An account named “{name}” already exists; choose another name.")
+        external_id = (fields.external_id or "").strip() or None
+        if external_id and session.scalar(
+            select(Account.id).where(Account.external_id == external_id, Account.id != account_id)
+        ):
+            raise BadInput(f"External ID {external_id} already belongs to another account.")
+        account.name = name
+        account.external_id = external_id
+        account.segment = fields.segment or None
+        account.industry = fields.industry or None
+        account.seats = fields.seats
+        account.arr = fields.arr
+        account.owner = fields.owner or None
+        account.signed_on = fields.signed_on
+        account.renewal_on = fields.renewal_on
+
+
 def set_status(
     database: Database,
     milestone_id: int,

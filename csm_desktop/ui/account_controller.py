@@ -20,9 +20,11 @@ from csm_desktop.services import account_edits
 from csm_desktop.services.account_edits import MilestoneState
 from csm_desktop.services.opening import Database
 from csm_desktop.ui.dialogs.account_dialogs import (
+    ApplyPlaybookDialog,
     ContactDialog,
     DueDateDialog,
     KickoffDialog,
+    NewAccountDialog,
     StatusDialog,
 )
 from csm_desktop.ui.dialogs.messages import show_failure
@@ -86,6 +88,8 @@ class AccountController(QObject):
         view.status_requested.connect(self.change_status)
         view.due_date_requested.connect(self.move_due_date)
         view.kickoff_requested.connect(self.edit_kickoff)
+        view.edit_requested.connect(self.edit_account)
+        view.apply_playbook_requested.connect(self.apply_playbook)
         view.contact_add_requested.connect(self.add_contact)
         view.contact_edit_requested.connect(self.edit_contact)
         view.contact_remove_requested.connect(self.remove_contact)
@@ -185,6 +189,59 @@ class AccountController(QObject):
                     self.view.notify(f"Kickoff moved; {moved} open due dates moved with it.")
         except Exception as exc:
             show_failure(self._parent_widget, "Saving the kickoff", exc)
+        self._emit_changed()
+
+    def edit_account(self) -> None:
+        detail = self.view.detail
+        if detail is None:
+            return
+        database = self.database()
+        current = account_edits.AccountFields(
+            name=detail.name,
+            external_id=detail.external_id,
+            segment=detail.segment,
+            industry=detail.industry,
+            seats=detail.seats,
+            arr=detail.arr,
+            owner=detail.owner,
+            signed_on=detail.signed_on,
+            kickoff_on=detail.kickoff_on,
+            renewal_on=detail.renewal_on,
+        )
+        owners = [detail.owner] if detail.owner else []
+        dialog = NewAccountDialog([], owners, self.today(), self._parent_widget, existing=current)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self._run(
+                "Saving the account",
+                lambda: account_edits.update_account(database, detail.id, dialog.fields()),
+            )
+
+    def apply_playbook(self) -> None:
+        detail = self.view.detail
+        if detail is None:
+            return
+        database = self.database()
+        choices = account_edits.playbook_choices(database)
+        if not choices:
+            QMessageBox.information(
+                self._parent_widget,
+                "Apply playbook",
+                "There is no playbook yet: create one "
+                "in the playbook editor (View → Playbooks) first.",
+            )
+            return
+        dialog = ApplyPlaybookDialog(choices, bool(detail.ladder), self._parent_widget)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        playbook_id = dialog.playbook_id()
+        if playbook_id is None:
+            return
+        try:
+            added = account_edits.apply_playbook_to_account(database, detail.id, playbook_id)
+        except Exception as exc:
+            show_failure(self._parent_widget, "Applying the playbook", exc)
+            return
+        self.view.notify(f"{added} milestones added to the ladder.")
         self._emit_changed()
 
     def tick_criterion(self, criterion_id: int, met: bool) -> None:

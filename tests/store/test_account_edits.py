@@ -166,3 +166,28 @@ def test_editing_a_deleted_milestone_is_a_clear_error(book: Database, account_id
         session.delete(session.get(AccountMilestone, sso))
     with pytest.raises(BadInput, match="no longer exists"):
         account_edits.set_status(book, sso, Status.IN_PROGRESS, on=TODAY)
+
+
+def test_applying_a_playbook_again_adds_only_missing_milestones(
+    book: Database, account_id: int
+) -> None:
+    assert account_edits.apply_playbook_to_account(book, account_id, 1) == 0
+    other = account_edits.create_account(book, AccountFields(name="Bare", kickoff_on=KICKOFF), None)
+    assert account_edits.apply_playbook_to_account(book, other, 1) == 3
+    assert [t for t, _s, _d in ladder(book, other)] == ["SSO", "Workflow", "Dashboard"]
+
+
+def test_account_details_can_be_edited_but_names_stay_unique(
+    book: Database, account_id: int
+) -> None:
+    account_edits.create_account(book, AccountFields(name="Northwind"), None)
+    fields = AccountFields(name="Zoë's Bakery", external_id="Z-9", segment="Mid-market",
+                           owner="Maya Chen", arr=12000.0)  # fmt: skip
+    account_edits.update_account(book, account_id, fields)
+    detail = account_detail(book, account_id, TODAY)
+    assert (detail.name, detail.external_id, detail.segment, detail.arr) == (
+        "Zoë's Bakery", "Z-9", "Mid-market", 12000.0,
+    )  # fmt: skip
+    assert detail.kickoff_on == KICKOFF  # kickoff moves only through the kickoff dialog
+    with pytest.raises(BadInput, match="already exists"):
+        account_edits.update_account(book, account_id, AccountFields(name="NORTHWIND"))

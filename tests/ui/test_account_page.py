@@ -148,3 +148,19 @@ def test_ticking_a_done_criterion_is_saved(qtbot, window: MainWindow) -> None:  
     kickoff = account_detail(window.database, account_id, TODAY).kickoff
     assert kickoff is not None
     assert TODAY in [met for _id, _text, met in kickoff.done_criteria]
+
+
+def test_edit_button_saves_the_account_details(
+    qtbot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    account_id = open_youngest_account(qtbot, window)
+
+    def rename(dialog: account_dialogs.NewAccountDialog) -> int:
+        assert dialog.windowTitle() == "Edit account"
+        dialog.name.setText("Renamed & Co <Ltd>")
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(account_dialogs.NewAccountDialog, "exec", rename)
+    window.account_view.edit_button.click()
+    assert account_detail(window.database, account_id, TODAY).name == "Renamed & Co <Ltd>"
+    qtbot.waitUntil(lambda: "Renamed &amp; Co &lt;Ltd&gt;" in window.account_view.title.text())

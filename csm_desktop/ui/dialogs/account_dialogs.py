@@ -156,7 +156,11 @@ class ContactDialog(QDialog):
 
 
 class NewAccountDialog(QDialog):
-    """Everything needed to start onboarding an account, ladder included."""
+    """Everything needed to start onboarding an account, ladder included.
+
+    With ``existing`` it edits that account's details instead (kickoff and playbook are
+    changed from the kickoff dialog and "Apply playbook…", so they are hidden).
+    """
 
     def __init__(
         self,
@@ -164,9 +168,10 @@ class NewAccountDialog(QDialog):
         owners: list[str],
         today: dt.date,
         parent: QWidget | None = None,
+        existing: AccountFields | None = None,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("New account")
+        self.setWindowTitle("Edit account" if existing else "New account")
         form = QFormLayout(self)
         self.name = QLineEdit()
         self.external_id = QLineEdit()
@@ -216,6 +221,23 @@ class NewAccountDialog(QDialog):
             )
         )
         self.name.textChanged.emit("")
+        if existing is not None:
+            self._show_existing(existing, form)
+
+    def _show_existing(self, existing: AccountFields, form: QFormLayout) -> None:
+        self.name.setText(existing.name)
+        self.external_id.setText(existing.external_id or "")
+        self.segment.setCurrentText(existing.segment or "")
+        self.industry.setText(existing.industry or "")
+        self.seats.setValue(existing.seats or 0)
+        self.arr.setValue(existing.arr or 0)
+        self.owner.setCurrentText(existing.owner or "")
+        if existing.signed_on:
+            self.signed_on.setDate(to_qdate(existing.signed_on))
+        self.renewal_on.setDate(to_qdate(existing.renewal_on) if existing.renewal_on else NO_DATE)
+        for widget in (self.kickoff_on, self.playbook):
+            form.setRowVisible(widget, False)
+        form.setRowVisible(form.rowCount() - 2, False)  # the note about the ladder
 
     def fields(self) -> AccountFields:
         return AccountFields(
@@ -346,3 +368,30 @@ def _escape(text: str) -> str:
     import html
 
     return html.escape(text)
+
+
+class ApplyPlaybookDialog(QDialog):
+    def __init__(
+        self, playbooks: list[tuple[int, str]], has_ladder: bool, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Apply playbook")
+        form = QFormLayout(self)
+        self.playbook = QComboBox()
+        for playbook_id, label in playbooks:
+            self.playbook.addItem(label, playbook_id)
+        form.addRow("Playbook", self.playbook)
+        note = (
+            "Milestones this account already has are kept as they are; the playbook's other "
+            "milestones are added, due from the kickoff."
+            if has_ladder
+            else "The playbook's ladder is created with due dates from the kickoff."
+        )
+        label = QLabel(note)
+        label.setWordWrap(True)
+        form.addRow(label)
+        form.addRow(_buttons(self))
+
+    def playbook_id(self) -> int | None:
+        value = self.playbook.currentData()
+        return int(value) if value is not None else None

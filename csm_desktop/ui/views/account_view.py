@@ -62,6 +62,8 @@ class AccountView(QWidget):
     status_requested = Signal(int, str)  # milestone id, new status value
     due_date_requested = Signal(int)  # milestone id whose due date to move
     kickoff_requested = Signal()  # open the kickoff dialog
+    edit_requested = Signal()  # edit the account's details
+    apply_playbook_requested = Signal()  # give the account (more of) a playbook's ladder
     criterion_toggled = Signal(int, bool)  # done-criterion id, now met?
     contact_add_requested = Signal()
     contact_edit_requested = Signal(int)  # contact id
@@ -91,6 +93,11 @@ class AccountView(QWidget):
             "Log the kickoff: date, attendees, success, definition of done"
         )
         self.kickoff_button.clicked.connect(self.kickoff_requested)
+        self.edit_button = QPushButton("Edit…")
+        self.edit_button.setToolTip("Edit the account's details")
+        self.edit_button.clicked.connect(self.edit_requested)
+        self.playbook_button = QPushButton("Apply playbook…")
+        self.playbook_button.clicked.connect(self.apply_playbook_requested)
         self.message = QLabel()
         self.message.setStyleSheet("color:#067647")
 
@@ -148,7 +155,8 @@ class AccountView(QWidget):
         top.addWidget(self.title, 1)
         top.addWidget(self.message)
         self.actions_bar = QHBoxLayout()
-        self.actions_bar.addWidget(self.kickoff_button)
+        for button in (self.edit_button, self.kickoff_button, self.playbook_button):
+            self.actions_bar.addWidget(button)
         top.addLayout(self.actions_bar)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -171,7 +179,8 @@ class AccountView(QWidget):
 
     def show_account(self, detail: AccountDetail, today: dt.date) -> None:
         """Show ``detail``; the selected milestone stays selected when the same account reloads."""
-        keep = self.selected_milestone_id() if self.detail and self.detail.id == detail.id else None
+        same_account = self.detail is not None and self.detail.id == detail.id
+        keep = self.selected_milestone_id() if same_account else None
         self.detail = detail
         e = html.escape
         self.title.setText(f"<h2 style='margin:0'>{e(detail.name)}</h2>")
@@ -200,7 +209,8 @@ class AccountView(QWidget):
         )
         self.kickoff.setText(self._kickoff_html(detail))
         self._fill_criteria(detail)
-        self.message.clear()
+        if not same_account:
+            self.message.clear()  # a note about the previous account does not carry over
         self._fill_ladder(detail, today)
         if keep is not None:
             self.select_milestone(keep)
