@@ -165,6 +165,51 @@ def _cmd_import_usage(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_report(args: argparse.Namespace) -> int:
+    from csm_desktop.services.opening import open_book
+    from csm_desktop.services.reports import find_account, write_qbr_report
+
+    path = database_path(args)
+    if not path.is_file():
+        raise BadInput(f"No book at {path}. Pass --db with the path of an existing book.")
+    today = args.today or dt.date.today()
+    with open_book(path) as book:
+        account_id = find_account(book, args.account)
+        written = write_qbr_report(
+            book, account_id, today, Path(args.output), internal=args.internal
+        )
+    edition = "Internal QBR report" if args.internal else "QBR value report"
+    print(f"{edition} for {args.account} written to {written}.")
+    return 0
+
+
+def _cmd_portfolio_report(args: argparse.Namespace) -> int:
+    from csm_desktop.services.opening import open_book
+    from csm_desktop.services.reports import write_portfolio_report
+
+    path = database_path(args)
+    if not path.is_file():
+        raise BadInput(f"No book at {path}. Pass --db with the path of an existing book.")
+    with open_book(path) as book:
+        written = write_portfolio_report(book, args.today or dt.date.today(), Path(args.output))
+    print(f"Portfolio report written to {written}.")
+    return 0
+
+
+def _cmd_playbook_pdf(args: argparse.Namespace) -> int:
+    from csm_desktop.services.opening import open_book
+    from csm_desktop.services.playbooks import find_playbook, write_playbook_pdf
+
+    path = database_path(args)
+    if not path.is_file():
+        raise BadInput(f"There is no book at {path}. Give the book file with --db PATH.")
+    with open_book(path) as book:
+        playbook = find_playbook(book, args.name, args.version)
+        written = write_playbook_pdf(book, playbook.id, Path(args.output))
+    print(f"Playbook {playbook.label} written to {written}.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="csm-desktop",
@@ -241,6 +286,43 @@ def build_parser() -> argparse.ArgumentParser:
         "--strict", action="store_true", help="store nothing if any row cannot be used"
     )
     import_usage.set_defaults(run=_cmd_import_usage)
+
+    report = commands.add_parser("report", help="write one account's QBR value report (PDF)")
+    report.add_argument("account", metavar="ACCOUNT", help="account name or external id")
+    report.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS)
+    report.add_argument(
+        "--today", type=parse_day, help="reporting date (YYYY-MM-DD; default: today)"
+    )
+    report.add_argument(
+        "-o", "--output", metavar="FILE.pdf", required=True, help="the PDF file to write"
+    )
+    report.add_argument(
+        "--internal",
+        action="store_true",
+        help="include ARR, health and CSM notes (never send this edition to the customer)",
+    )
+    report.set_defaults(run=_cmd_report)
+
+    portfolio_report = commands.add_parser(
+        "portfolio-report", help="write the internal portfolio report (PDF)"
+    )
+    portfolio_report.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS)
+    portfolio_report.add_argument(
+        "--today", type=parse_day, help="reporting date (YYYY-MM-DD; default: today)"
+    )
+    portfolio_report.add_argument(
+        "-o", "--output", metavar="FILE.pdf", required=True, help="the PDF file to write"
+    )
+    portfolio_report.set_defaults(run=_cmd_portfolio_report)
+
+    playbook_pdf = commands.add_parser("playbook-pdf", help="write a playbook as a PDF document")
+    playbook_pdf.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS)
+    playbook_pdf.add_argument("name", help="playbook name (case ignored)")
+    playbook_pdf.add_argument("--version", type=int, help="version number (default: newest)")
+    playbook_pdf.add_argument(
+        "-o", "--output", metavar="FILE.pdf", required=True, help="the PDF file to write"
+    )
+    playbook_pdf.set_defaults(run=_cmd_playbook_pdf)
 
     return parser
 

@@ -125,9 +125,10 @@ class AccountController(QObject):
         def apply() -> MilestoneState:
             return account_edits.set_status(database, milestone_id, status, on=on, reason=reason)
 
-        self._push(f"Mark “{step.title}” {status.value}", apply, milestone_id)
-        if status is Status.ACHIEVED and self._account_id() is not None:
-            self.achieved.emit(self._account_id(), milestone_id)
+        pushed = self._push(f"Mark “{step.title}” {status.value}", apply, milestone_id)
+        account_id = self._account_id()
+        if pushed and status is Status.ACHIEVED and account_id is not None:
+            self.achieved.emit(account_id, milestone_id)
 
     def move_due_date(self, milestone_id: int) -> None:
         step = self.view.step(milestone_id)
@@ -143,13 +144,14 @@ class AccountController(QObject):
             milestone_id,
         )
 
-    def _push(self, text: str, apply: Callable[[], MilestoneState], milestone_id: int) -> None:
+    def _push(self, text: str, apply: Callable[[], MilestoneState], milestone_id: int) -> bool:
+        """Apply an edit and put it on the undo stack; False when the service refused it."""
         database = self.database()
         try:
             before = apply()
         except Exception as exc:
             show_failure(self._parent_widget, text, exc)
-            return
+            return False
         self.undo_stack.push(
             MilestoneEdit(
                 text,
@@ -160,6 +162,7 @@ class AccountController(QObject):
             )
         )
         self._emit_changed()
+        return True
 
     def edit_kickoff(self) -> None:
         detail = self.view.detail

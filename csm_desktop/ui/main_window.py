@@ -12,27 +12,35 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSettings
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
     QProgressBar,
+    QProgressDialog,
     QStackedWidget,
 )
 
 from csm_desktop import APP_NAME, __version__
+from csm_desktop.services.account_charts import account_charts
 from csm_desktop.services.accounts import account_detail
 from csm_desktop.services.book import book_rows
 from csm_desktop.services.demo import create_demo_book
+from csm_desktop.services.metrics import portfolio_metrics
 from csm_desktop.services.opening import Database, open_database
+from csm_desktop.services.today import celebration
 from csm_desktop.ui import workers
 from csm_desktop.ui.account_controller import AccountController
+from csm_desktop.ui.dialogs.celebration import show_celebration
 from csm_desktop.ui.dialogs.messages import show_failure
+from csm_desktop.ui.drop import accepted_spreadsheet
 from csm_desktop.ui.views.account_view import AccountView
 from csm_desktop.ui.views.book_view import BookView
+from csm_desktop.ui.views.experiments_view import ExperimentsController, ExperimentsView
+from csm_desktop.ui.views.today_view import TodayController, TodayView
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +61,7 @@ class MainWindow(QMainWindow):
         self.current_account_id: int | None = None
         self.loading = False
         self.load_demo_if_empty = load_demo_if_empty
+        self.first_load = True  # the morning view: open on Today once the book has accounts
         self.setWindowTitle(f"{APP_NAME} — {database.path.name}")
         self.setMinimumSize(760, 480)
 
@@ -62,6 +71,10 @@ class MainWindow(QMainWindow):
         self.pages.addWidget(self.book_view)
         self.pages.addWidget(self.account_view)
         self.setCentralWidget(self.pages)
+        self.playbook_editor: Any = None  # built on first use (View → Playbooks)
+        self.dashboard_view: Any = None  # built on first use (View → Dashboard): loads pyqtgraph
+        self.dashboard_request = 0  # only the newest metrics request is shown
+        self.account_view.charts_requested.connect(self.load_account_charts)
 
         self.book_view.account_activated.connect(self.open_account)
         self.book_view.open_demo_requested.connect(self.load_demo_book)
@@ -70,9 +83,28 @@ class MainWindow(QMainWindow):
             self.account_view, lambda: self.database, self.today, self
         )
         self.account_controller.changed.connect(self._account_changed)
+        self.account_controller.achieved.connect(self.celebrate)
+        self.celebration_notice: Any = None
+
+        self.today_view = TodayView()
+        self.pages.addWidget(self.today_view)
+        self.today_controller = TodayController(self.today_view, database, self.today, self)
+        self.today_view.account_activated.connect(self.open_account)
+        self.today_controller.status.connect(lambda text: self.statusBar().showMessage(text, 6000))
+        self.today_controller.touchpoint_logged.connect(self._touchpoint_logged)
+        self.experiments_view = ExperimentsView()
+        self.pages.addWidget(self.experiments_view)
+        self.experiments_controller = ExperimentsController(
+            self.experiments_view, database, self.today, self
+        )
+        self.experiments_controller.status.connect(
+            lambda text: self.statusBar().showMessage(text, 6000)
+        )
+        self.experiments_controller.ladders_changed.connect(self.refresh)
 
         self._build_menus()
         self._build_status_bar()
+        self.setAcceptDrops(True)  # a usage spreadsheet dropped on the window opens the wizard
         self._restore_settings()
         self.refresh()
 
@@ -96,6 +128,12 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "New &account…", self.new_account, QKeySequence.StandardKey.New)
         self.demo_action = self._action(file_menu, "Open &demo book", self.load_demo_book)
         file_menu.addSeparator()
+        self.import_usage_action = self._action(
+            file_menu, "&Import usage…", self.import_usage, "Ctrl+I"
+        )
+        self._action(file_menu, "Import &book workbook…", self.import_book_workbook)
+        self._action(file_menu, "&Export book workbook…", self.export_book_workbook)
+        file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
         self.file_menu = file_menu
 
@@ -113,8 +151,24 @@ class MainWindow(QMainWindow):
 
         view_menu = bar.addMenu("&View")
         self._action(view_menu, "&Book", self.show_book, "Ctrl+1")
+        self._action(view_menu, "&Dashboard", self.show_dashboard, "Ctrl+2")
+        self._action(view_menu, "&Today", self.show_today, "Ctrl+3")
+        self._action(view_menu, "&Experiments", self.show_experiments, "Ctrl+4")
+        self._action(view_menu, "&Playbooks", self.show_playbooks, "Ctrl+5")
         self._action(view_menu, "&Refresh", self.refresh, QKeySequence.StandardKey.Refresh)
         self.view_menu = view_menu
+
+        reports_menu = bar.addMenu("&Reports")
+        self._action(reports_menu, "Export &QBR report…", self.export_qbr_report, "Ctrl+E")
+        self._action(
+            reports_menu, "Export QBR reports for &selected accounts…", self.export_qbr_batch
+        )
+        self.internal_qbr_action = QAction("Include &internal fields (ARR, health)", self)
+        self.internal_qbr_action.setCheckable(True)
+        reports_menu.addAction(self.internal_qbr_action)
+        reports_menu.addSeparator()
+        self._action(reports_menu, "&Portfolio report…", self.export_portfolio_report)
+        self.reports_menu = reports_menu
 
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, f"&About {APP_NAME}", self.show_about)
@@ -141,6 +195,10 @@ class MainWindow(QMainWindow):
         )
         if self.current_account_id is not None and self.pages.currentWidget() is self.account_view:
             self.open_account(self.current_account_id)
+        if self.dashboard_view is not None and self.pages.currentWidget() is self.dashboard_view:
+            self.refresh_dashboard()
+        if self.pages.currentWidget() is self.today_view:
+            self.today_controller.refresh()
 
     def _show_rows(self, rows: Any) -> None:
         if not rows and self.load_demo_if_empty:
@@ -149,6 +207,9 @@ class MainWindow(QMainWindow):
             return
         self.book_view.set_rows(rows)
         self.demo_action.setEnabled(not rows)
+        if rows and self.first_load:
+            self.first_load = False
+            self.show_today()
         self.loading = False
         self.statusBar().showMessage(f"{len(rows)} accounts", 4000)
 
@@ -197,6 +258,121 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentWidget(self.book_view)
         self.book_view.table.setFocus()
 
+    def show_today(self) -> None:
+        """What needs me today: ranked nudges with the message ready to send."""
+        self.pages.setCurrentWidget(self.today_view)
+        self.today_controller.refresh()
+        self.today_view.table.setFocus()
+
+    def show_experiments(self) -> None:
+        self.pages.setCurrentWidget(self.experiments_view)
+        self.experiments_controller.refresh()
+
+    def _touchpoint_logged(self, account_id: int) -> None:
+        if (
+            self.pages.currentWidget() is self.account_view
+            and self.current_account_id == account_id
+        ):
+            self.open_account(account_id)
+
+    def celebrate(self, account_id: int, milestone_id: int) -> None:
+        """A milestone was achieved: show it, with the congratulations message ready."""
+        database, today = self.database, self.today()
+
+        def show(found: Any) -> None:
+            self.celebration_notice = show_celebration(found, self)
+
+        self.run_task(
+            lambda progress: celebration(database, milestone_id, today),
+            show,
+            what="Preparing the congratulations",
+        )
+
+    def show_dashboard(self) -> None:
+        """The portfolio dashboard, imported and built on first use (it loads pyqtgraph)."""
+        from csm_desktop.ui.views.dashboard_view import DashboardFilters, DashboardView
+
+        if self.dashboard_view is None:
+            self.dashboard_view = DashboardView()
+            self.dashboard_view.set_today(self.today())
+            self.dashboard_view.account_activated.connect(self.open_account)
+            self.dashboard_view.filters_changed.connect(self._dashboard_filters_changed)
+            self.dashboard_view.today_changed.connect(self.refresh_dashboard)
+            self.pages.addWidget(self.dashboard_view)
+        rows = self.book_view.model.rows()
+        view = self.dashboard_view
+        view.set_filter_options(
+            sorted({r.segment for r in rows if r.segment}),
+            sorted({r.owner for r in rows if r.owner}),
+            sorted({r.playbook for r in rows if r.playbook}),
+        )
+        self.pages.setCurrentWidget(view)
+        view.drill_list.list.setFocus()
+
+        def chosen(combo: Any) -> str | None:
+            return None if combo.currentText() in ("", "All") else combo.currentText()
+
+        # The Book's segment and owner carry over; set_filters emits filters_changed → one refresh.
+        view.set_filters(
+            DashboardFilters(
+                segment=chosen(self.book_view.segment_filter),
+                owner=chosen(self.book_view.owner_filter),
+                playbook=view.filters().playbook,
+            )
+        )
+
+    def _dashboard_filters_changed(self) -> None:
+        """Filters are shared: the Book follows the dashboard's segment and owner."""
+        filters = self.dashboard_view.filters()
+        self.book_view.segment_filter.setCurrentText(filters.segment or "All")
+        self.book_view.owner_filter.setCurrentText(filters.owner or "All")
+        self.refresh_dashboard()
+
+    def refresh_dashboard(self) -> None:
+        """Compute the portfolio metrics for the dashboard's date and filters in a worker."""
+        view = self.dashboard_view
+        if view is None:
+            return
+        database, today, filters = self.database, view.today(), view.filters()
+        self.dashboard_request += 1
+        request = self.dashboard_request
+        view.set_busy(True)
+
+        def show(metrics: Any) -> None:
+            if request == self.dashboard_request:  # a newer choice supersedes this one
+                view.show_metrics(metrics)
+                view.set_busy(False)
+
+        self.run_task(
+            lambda progress: portfolio_metrics(database, today, **filters.as_kwargs()),
+            show,
+            what="Computing the portfolio metrics",
+        )
+
+    def load_account_charts(self, account_id: int) -> None:
+        """Series for the account's Charts tab, read in a worker."""
+        database, today = self.database, self.today()
+        self.run_task(
+            lambda progress: account_charts(database, account_id, today),
+            self.account_view.show_charts,
+            what="Drawing the account's charts",
+        )
+
+    def show_playbooks(self) -> None:
+        """The playbook editor, imported and built on first use (not needed at start-up)."""
+        if self.playbook_editor is None:
+            from csm_desktop.ui.views.playbook_editor import PlaybookEditor
+
+            self.playbook_editor = PlaybookEditor(self.database, today=self.today)
+            self.playbook_editor.status_message.connect(
+                lambda text: self.statusBar().showMessage(text, 6000)
+            )
+            self.playbook_editor.accounts_changed.connect(self.refresh)
+            self.pages.addWidget(self.playbook_editor)
+        else:
+            self.playbook_editor.reload()
+        self.pages.setCurrentWidget(self.playbook_editor)
+
     def focus_search(self) -> None:
         self.show_book()
         self.book_view.search.setFocus()
@@ -212,6 +388,180 @@ class MainWindow(QMainWindow):
             ),
             what="Creating the demo book",
             busy_text="Creating the demo book…",
+        )
+
+    def import_usage(self) -> None:
+        self.open_import_wizard(None)
+
+    def open_import_wizard(self, path: Path | None) -> None:
+        """The usage Import wizard, with ``path`` filled in when a file was dropped."""
+        from csm_desktop.ui.dialogs.import_wizard import ImportWizard
+
+        wizard = ImportWizard(self.database, self.today, path=path, parent=self)
+        wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        wizard.imported.connect(self._usage_imported)
+        self.import_wizard = wizard
+        wizard.open()
+
+    def _usage_imported(self, report: Any) -> None:
+        self.statusBar().showMessage(
+            f"Imported {report.rows_stored:,} usage events from {report.source.name}", 8000
+        )
+        self.refresh()
+
+    def import_book_workbook(self) -> None:
+        from csm_desktop.ui.dialogs.book_import_dialog import BookImportDialog
+
+        dialog = BookImportDialog(self.database, self.today, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.imported.connect(lambda _report: self.refresh())
+        self.book_import_dialog = dialog
+        dialog.open()
+
+    def export_book_workbook(self) -> None:
+        from csm_desktop.services.book_workbook import export_book
+
+        suggested = self.database.path.with_suffix(".xlsx")
+        chosen, _ = QFileDialog.getSaveFileName(
+            self, "Export book workbook", str(suggested), "Book workbooks (*.xlsx)"
+        )
+        if not chosen:
+            return
+        target = Path(chosen)
+        if target.suffix.casefold() != ".xlsx":
+            target = target.with_name(target.name + ".xlsx")
+        database = self.database
+        self.run_task(
+            lambda progress: export_book(database, target),
+            lambda report: self.statusBar().showMessage(
+                f"Exported {sum(report.rows_by_sheet.values()):,} rows to {report.path}", 8000
+            ),
+            what="Exporting the book workbook",
+            busy_text=f"Exporting the book to {target.name}…",
+        )
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if accepted_spreadsheet(event.mimeData()) is not None:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        path = accepted_spreadsheet(event.mimeData())
+        if path is None:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.open_import_wizard(path)
+
+    def export_qbr_report(self) -> None:
+        """One account's QBR value report: the open account, or the one selected in the Book."""
+        from csm_desktop.services.reports import write_qbr_report
+
+        on_account = self.pages.currentWidget() is self.account_view
+        ids = (
+            [self.current_account_id]
+            if on_account and self.current_account_id is not None
+            else self.book_view.selected_account_ids()
+        )
+        if len(ids) != 1:
+            self.statusBar().showMessage(
+                "Open or select one account to export its QBR report.", 5000
+            )
+            return
+        account_id, today = ids[0], self.today()
+        name = next((r.name for r in self.book_view.model.rows() if r.account_id == account_id), "")
+        internal = self.internal_qbr_action.isChecked()
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            "Export QBR report",
+            str(Path.home() / f"QBR {name} {today.isoformat()}.pdf"),
+            "PDF files (*.pdf)",
+        )
+        if not path:
+            return
+        database = self.database
+        self.run_task(
+            lambda progress: write_qbr_report(
+                database, account_id, today, Path(path), internal=internal
+            ),
+            self._report_written,
+            what="Exporting the QBR report",
+            busy_text="Writing the QBR report…",
+        )
+
+    def _report_written(self, written: Any) -> None:
+        from PySide6.QtCore import QUrl
+        from PySide6.QtGui import QDesktopServices
+
+        self.statusBar().showMessage(f"Report written to {written}", 8000)
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(written)))
+
+    def export_qbr_batch(self) -> None:
+        """QBR reports for the accounts selected in the Book, in a worker with Cancel."""
+        from csm_desktop.services.reports import write_qbr_batch
+
+        ids = self.book_view.selected_account_ids()
+        if not ids:
+            self.statusBar().showMessage("Select accounts in the Book first.", 5000)
+            return
+        folder = QFileDialog.getExistingDirectory(
+            self, "Folder for the QBR reports", str(Path.home())
+        )
+        if not folder:
+            return
+        database, today = self.database, self.today()
+        internal = self.internal_qbr_action.isChecked()
+
+        def work(progress: workers.Progress) -> list[Path]:
+            def report(done: int, total: int) -> None:
+                progress(done, total, f"QBR reports: {done} of {total}")
+
+            return write_qbr_batch(
+                database,
+                ids,
+                today,
+                Path(folder),
+                internal=internal,
+                progress=report,
+                cancelled=lambda: progress.cancelled,
+            )
+
+        def written(paths: Any) -> None:
+            from PySide6.QtCore import QUrl
+            from PySide6.QtGui import QDesktopServices
+
+            self.statusBar().showMessage(f"{len(paths)} QBR reports written to {folder}", 8000)
+            QDesktopServices.openUrl(QUrl.fromLocalFile(folder))
+
+        task = self.run_task(work, written, what="Exporting QBR reports")
+        dialog = QProgressDialog("Writing QBR reports…", "Cancel", 0, len(ids), self)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(300)
+        task.progressed.connect(lambda done, _total, _text: dialog.setValue(done))
+        dialog.canceled.connect(task.cancel)
+        task.finished.connect(dialog.close)
+        task.cancelled.connect(lambda: self.statusBar().showMessage("QBR export cancelled.", 6000))
+        self.batch_progress = dialog
+
+    def export_portfolio_report(self) -> None:
+        from csm_desktop.services.reports import write_portfolio_report
+
+        today = self.today()
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            "Portfolio report",
+            str(Path.home() / f"Portfolio report {today.isoformat()}.pdf"),
+            "PDF files (*.pdf)",
+        )
+        if not path:
+            return
+        database = self.database
+        self.run_task(
+            lambda progress: write_portfolio_report(database, today, Path(path)),
+            self._report_written,
+            what="Writing the portfolio report",
+            busy_text="Writing the portfolio report…",
         )
 
     def choose_book(self) -> None:
@@ -245,6 +595,12 @@ class MainWindow(QMainWindow):
         self.database = database
         self.current_account_id = None
         self.account_controller.undo_stack.clear()
+        self.today_controller.database = database
+        self.experiments_controller.database = database
+        if self.playbook_editor is not None:
+            self.playbook_editor.database = database
+            self.playbook_editor.detail = None
+            self.playbook_editor.reload()
         self.path_label.setText(str(path))
         self.setWindowTitle(f"{APP_NAME} — {path.name}")
         self.settings.setValue("book/last_path", str(path))

@@ -29,9 +29,14 @@ class Progress:
         self._task = task
 
     def __call__(self, done: int, total: int, text: str = "") -> None:
+        """Report progress. Never raises: work that has already committed must not be
+        reported as cancelled; call ``check()`` where stopping is still safe."""
+        self._task.progressed.emit(done, total, text)
+
+    def check(self) -> None:
+        """Raise ``Cancelled`` if the user pressed Cancel (only where nothing is stored yet)."""
         if self._task.cancel_requested:
             raise Cancelled
-        self._task.progressed.emit(done, total, text)
 
     @property
     def cancelled(self) -> bool:

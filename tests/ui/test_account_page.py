@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QDialog
 
 from csm_desktop.services.accounts import account_detail
 from csm_desktop.services.demo import create_demo_book
-from csm_desktop.store.database import Database, open_database
+from csm_desktop.store.database import open_database
 from csm_desktop.ui.dialogs import account_dialogs
 from csm_desktop.ui.main_window import MainWindow
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QLineEdit
 
 from csm_desktop.services.demo import create_demo_book
 from csm_desktop.store.database import Database, open_database
@@ -47,7 +48,8 @@ def test_window_shows_the_demo_book(qtbot, demo_book: Database, settings: QSetti
     assert view.pages.currentWidget() is view.table
     assert not window.demo_action.isEnabled()
     menus = [action.text() for action in window.menuBar().actions()]
-    assert menus == ["&File", "&Edit", "&View", "&Help"]
+    assert menus == ["&File", "&Edit", "&View", "&Reports", "&Help"]
+    assert window.pages.currentWidget() is window.today_view  # the morning view
 
 
 def test_typing_in_search_filters_the_table(
@@ -66,6 +68,7 @@ def test_typing_in_search_filters_the_table(
 
 def test_double_click_opens_the_account(qtbot, demo_book: Database, settings: QSettings) -> None:  # type: ignore[no-untyped-def]
     window = make_window(qtbot, demo_book, settings)
+    window.show_book()
     table = window.book_view.table
     index = table.model().index(0, Column.NAME)
     name = index.data()
@@ -110,3 +113,63 @@ def test_window_geometry_is_remembered(qtbot, book: Database, settings: QSetting
     window.close()
     again = make_window(qtbot, book, settings)
     assert again.size() == size
+
+
+def test_dropping_a_usage_file_opens_the_wizard_with_it(
+    qtbot, book: Database, settings: QSettings, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QMimeData, QPointF, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    usage = tmp_path / "usage.csv"
+    usage.write_text("Account,Date,Feature,Count\nNorthwind,2026-01-02,login,3\n", encoding="utf-8")
+    window = make_window(qtbot, book, settings)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(usage))])
+    event = QDropEvent(
+        QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )  # fmt: skip
+    window.dropEvent(event)
+    assert window.import_wizard.isVisible()
+    assert str(usage) in window.import_wizard.findChildren(QLineEdit)[0].text()
+    window.import_wizard.close()
+
+
+def test_view_playbooks_opens_the_editor_on_the_demo_playbooks(
+    qtbot, demo_book: Database, settings: QSettings
+) -> None:  # type: ignore[no-untyped-def]
+    window = make_window(qtbot, demo_book, settings)
+    window.show_playbooks()
+    assert window.pages.currentWidget() is window.playbook_editor
+    pages = window.pages.count()
+    window.show_book()
+    window.show_playbooks()  # the second time reuses the page
+    assert window.pages.count() == pages
+
+
+def test_dashboard_follows_the_book_filters_and_opens_accounts(
+    qtbot, demo_book: Database, settings: QSettings
+) -> None:  # type: ignore[no-untyped-def]
+    window = make_window(qtbot, demo_book, settings)
+    window.book_view.segment_filter.setCurrentText("Enterprise")
+    window.show_dashboard()
+    view = window.dashboard_view
+    qtbot.waitUntil(lambda: view.controller.metrics is not None, timeout=10000)
+    assert view.controller.metrics.accounts == 13
+    view.segment_filter.setCurrentText("All")
+    qtbot.waitUntil(lambda: view.controller.metrics.accounts == 40, timeout=10000)
+    assert window.book_view.segment_filter.currentText() == "All"
+    view.account_activated.emit(window.book_view.model.row_at(0).account_id)
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.account_view, timeout=5000)
+
+
+def test_account_charts_tab_draws_the_account(
+    qtbot, demo_book: Database, settings: QSettings
+) -> None:  # type: ignore[no-untyped-def]
+    window = make_window(qtbot, demo_book, settings)
+    account_id = window.book_view.model.row_at(0).account_id
+    window.open_account(account_id)
+    qtbot.waitUntil(lambda: window.account_view.detail is not None, timeout=5000)
+    window.account_view.tabs.setCurrentWidget(window.account_view.charts_page)
+    qtbot.waitUntil(lambda: window.account_view.charts is not None, timeout=10000)

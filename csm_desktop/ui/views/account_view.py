@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from typing import Any
 
 from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QBrush, QColor, QFont, QKeySequence
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from csm_desktop.domain.vocabulary import Status
 from csm_desktop.services.accounts import AccountDetail, LadderStep
+from csm_desktop.ui.views.role_view import RoleView
 
 MILESTONE_ID_ROLE = Qt.ItemDataRole.UserRole + 10
 
@@ -64,6 +66,7 @@ class AccountView(QWidget):
     kickoff_requested = Signal()  # open the kickoff dialog
     edit_requested = Signal()  # edit the account's details
     apply_playbook_requested = Signal()  # give the account (more of) a playbook's ladder
+    charts_requested = Signal(int)  # the Charts tab is showing this account: load its series
     criterion_toggled = Signal(int, bool)  # done-criterion id, now met?
     contact_add_requested = Signal()
     contact_edit_requested = Signal(int)  # contact id
@@ -149,6 +152,8 @@ class AccountView(QWidget):
         self.side = QTabWidget()
         self.side.addTab(self.timeline, "Timeline")
         self.side.addTab(contacts_page, "Contacts")
+        self.roles = RoleView()
+        self.side.addTab(self.roles, "Roles")
 
         top = QHBoxLayout()
         top.addWidget(self.back_button)
@@ -175,7 +180,15 @@ class AccountView(QWidget):
         layout.setContentsMargins(8, 8, 8, 0)
         layout.addLayout(top)
         layout.addWidget(self.facts)
-        layout.addWidget(splitter, 1)
+        self.charts_page = QWidget()  # hosts AccountChartsView, built when first shown
+        QVBoxLayout(self.charts_page).setContentsMargins(0, 0, 0, 0)
+        self.charts: Any = None
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(splitter, "Ladder")
+        self.tabs.addTab(self.charts_page, "Charts")
+        self.tabs.currentChanged.connect(lambda _index: self._request_charts())
+        layout.addWidget(self.tabs, 1)
 
     def show_account(self, detail: AccountDetail, today: dt.date) -> None:
         """Show ``detail``; the selected milestone stays selected when the same account reloads."""
@@ -216,6 +229,8 @@ class AccountView(QWidget):
             self.select_milestone(keep)
         self._fill_contacts(detail)
         self._fill_timeline(detail)
+        self.roles.show_account(detail, today)
+        self._request_charts()
 
     @staticmethod
     def _kickoff_html(detail: AccountDetail) -> str:
@@ -323,6 +338,22 @@ class AccountView(QWidget):
             return None
         value = item.data(0, MILESTONE_ID_ROLE)
         return int(value) if value is not None else None
+
+    def _request_charts(self) -> None:
+        if self.tabs.currentWidget() is self.charts_page and self.detail is not None:
+            self.charts_requested.emit(self.detail.id)
+
+    def show_charts(self, data: Any) -> None:
+        """Draw the account's charts; pyqtgraph is imported here, on first use."""
+        if self.charts is None:
+            from csm_desktop.ui.views.account_charts_view import AccountChartsView
+
+            self.charts = AccountChartsView()
+            layout = self.charts_page.layout()
+            assert layout is not None
+            layout.addWidget(self.charts)
+        if self.detail is not None and data.account_id == self.detail.id:
+            self.charts.show_charts(data)
 
     def step(self, milestone_id: int) -> LadderStep | None:
         if self.detail is None:

@@ -1,0 +1,151 @@
+"""Benchmark for DESIGN §7: one account's QBR PDF under 0.3 s; a batch of 300 under 60 s.
+
+The book is the demo book's generator run for 300 accounts (kickoffs over nine months, daily
+usage, value metrics, kickoffs with definitions of done), built once and cached under
+``bench/out/``. The single report is timed warm (median of several runs) and split into
+gathering the data and laying out the PDF; the first, cold report (imports, font
+registration) is printed too. The batch runs ``write_qbr_batch`` over all 300 accounts with
+one worker process per core, each opening its own connection.
+
+Run: ``python bench/reports.py [--rebuild] [--repeat N] [--workers N]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import io
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from sqlalchemy import select
+
+from csm_desktop.services.demo import ACCOUNT_NAMES, _DemoBuilder
+from csm_desktop.services.reports import qbr_data, write_qbr_batch, write_qbr_report
+from csm_desktop.store.database import Database, open_database
+from csm_desktop.store.models import Account
+
+SINGLE_TARGET_SECONDS = 0.3
+BATCH_TARGET_SECONDS = 60.0
+ACCOUNTS = 300
+TODAY = dt.date(2026, 6, 30)
+OUT = Path(__file__).resolve().parent / "out"
+DB_PATH = OUT / "reports-300.sqlite3"
+
+
+def build(path: Path) -> None:
+    """A 300-account book made by the demo book's generator (its private steps, on purpose)."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    database = open_database(path)
+    try:
+        with database.session() as session:
+            builder = _DemoBuilder(session, TODAY)
+            playbooks = builder._playbooks()
+            experiment = builder._experiment(playbooks["Standard"])
+            for index in range(ACCOUNTS):
+                segment = ("SMB", "Mid-market", "Enterprise")[index % 3]
+                age = 270 - round(index * 262 / (ACCOUNTS - 1)) + builder.rng.randint(-3, 3)
+                kickoff = TODAY - dt.timedelta(days=max(age, 2))
+                playbook = playbooks["Enterprise" if segment == "Enterprise" else "Standard"]
+                name = (
+                    f"{ACCOUNT_NAMES[index % len(ACCOUNT_NAMES)]} {index // len(ACCOUNT_NAMES) + 1}"
+                )
+                builder._account(index, name, segment, kickoff, playbook, experiment)
+    finally:
+        database.close()
+
+
+def time_single(database: Database, account_id: int, repeat: int, folder: Path) -> None:
+    from csm_desktop.reports.qbr import write_qbr
+
+    started = time.perf_counter()
+    write_qbr_report(database, account_id, TODAY, folder / "cold.pdf")
+    cold = time.perf_counter() - started
+
+    totals, gathers, layouts = [], [], []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        write_qbr_report(database, account_id, TODAY, folder / "warm.pdf")
+        totals.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        data = qbr_data(database, account_id, TODAY)
+        gathers.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        write_qbr(data, io.BytesIO())
+        layouts.append(time.perf_counter() - started)
+    total = statistics.median(totals)
+    pages = (folder / "warm.pdf").read_bytes().count(b"/Type /Page\n")
+    print(f"One QBR report ({pages} pages, {(folder / 'warm.pdf').stat().st_size:,} bytes):")
+    print(f"  cold (first in the process, imports and fonts): {cold:.3f} s")
+    print(
+        f"  warm median of {repeat}: {total:.3f} s = data {statistics.median(gathers):.3f} s "
+        f"+ layout {statistics.median(layouts):.3f} s + write"
+    )
+    print(
+        f"  target {SINGLE_TARGET_SECONDS} s: {total / SINGLE_TARGET_SECONDS:.2f}× the budget "
+        f"({'PASS' if total < SINGLE_TARGET_SECONDS else 'FAIL'})"
+    )
+    return None
+
+
+def time_batch(database: Database, ids: list[int], workers: int, folder: Path) -> float:
+    started = time.perf_counter()
+    written = write_qbr_batch(database, ids, TODAY, folder, workers=workers)
+    elapsed = time.perf_counter() - started
+    print(f"Batch of {len(written)} QBR reports with {workers} worker processes:")
+    print(f"  {elapsed:.1f} s ({elapsed / len(written) * 1000:.0f} ms per report)")
+    print(
+        f"  target {BATCH_TARGET_SECONDS:.0f} s: {elapsed / BATCH_TARGET_SECONDS:.2f}× the budget "
+        f"({'PASS' if elapsed < BATCH_TARGET_SECONDS else 'FAIL'})"
+    )
+    return elapsed
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rebuild", action="store_true", help="rebuild the cached book")
+    parser.add_argument("--repeat", type=int, default=7, help="warm runs of the single report")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    args = parser.parse_args()
+    if args.rebuild or not DB_PATH.exists():
+        started = time.perf_counter()
+        build(DB_PATH)
+        print(
+            f"Built {DB_PATH.name} ({ACCOUNTS} accounts) in {time.perf_counter() - started:.1f} s"
+        )
+    database = open_database(DB_PATH)
+    folder = Path(tempfile.mkdtemp(prefix="csm-bench-reports-"))
+    try:
+        with database.session() as session:
+            ids = list(session.scalars(select(Account.id).order_by(Account.id)))
+        # An account about 130 days in: a full ladder, 12 weeks of usage, several measurements.
+        time_single(database, ids[len(ids) // 2], args.repeat, folder)
+        single_dir = folder / "batch-serial-estimate"
+        single_dir.mkdir()
+        started = time.perf_counter()
+        for account_id in ids[:20]:
+            write_qbr_report(database, account_id, TODAY, single_dir / f"{account_id}.pdf")
+        serial_each = (time.perf_counter() - started) / 20
+        batch_dir = folder / "batch"
+        batch_dir.mkdir()
+        elapsed = time_batch(database, ids, args.workers, batch_dir)
+        estimate = serial_each * len(ids)
+        print(
+            f"  one process would take about {estimate:.1f} s ({serial_each * 1000:.0f} ms "
+            f"each over 20 reports): the pool is {estimate / elapsed:.2f}× faster"
+        )
+    finally:
+        database.close()
+        shutil.rmtree(folder, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

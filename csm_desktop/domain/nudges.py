@@ -1,0 +1,292 @@
+"""What needs the CSM today: the rules that turn a book into a ranked list of nudges.
+
+A CSM opening the app in the morning should see what to do next, most urgent first:
+overdue milestones, milestones due within a week, usage criteria met but not yet confirmed,
+stalled accounts, unlocked capabilities nobody uses, and renewals coming up with the ladder
+far from done. The rules read plain facts and ``today`` (never the clock), so the same book
+gives the same list in a test. Roles that are behind live here too: they answer the same
+question for one account.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from csm_desktop.domain.ladder import Milestone, completion, next_open
+from csm_desktop.domain.vocabulary import Status
+
+
+class NudgeKind(StrEnum):
+    """Why an item is on the Today list; the order is the order of urgency.
+
+    Overdue milestones give one item per account (the first-value one if late, else the
+    oldest, with how many more are late), so one stalled account cannot fill the list.
+    """
+
+    OVERDUE = "overdue"
+    DUE_SOON = "due soon"
+    CRITERION_MET = "criterion met"
+    STALLED = "stalled"
+    UNUSED_UNLOCK = "unlock unused"
+    RENEWAL = "renewal"
+
+    @property
+    def base_score(self) -> int:
+        """Every nudge of a kind outranks every nudge of the kinds after it."""
+        return 100 * (len(NudgeKind) - list(NudgeKind).index(self))
+
+
+@dataclass(frozen=True, slots=True)
+class NudgeRules:
+    """The thresholds of the rules; the defaults are the product's."""
+
+    due_soon_days: int = 7
+    """Open milestones due today … today + 7 are "due soon"."""
+    stalled_days: int = 14
+    """An account whose last status change is this many days old (or more) is stalled."""
+    unused_unlock_days: int = 14
+    """An unlock unused this many days after it happened gets a nudge …"""
+    unlock_window_days: int = 30
+    """… until the adoption window (U+1 … U+30, DESIGN §3) closes."""
+    renewal_days: int = 90
+    """Renewals within this many days are checked for completion …"""
+    low_completion: float = 0.75
+    """… and flagged when the ladder is less complete than this."""
+    handled_days: int = 3
+    """A nudge whose subject was contacted in the last 3 days (today included) sinks."""
+
+
+DEFAULT_RULES = NudgeRules()
+
+
+@dataclass(frozen=True, slots=True)
+class AccountSnapshot:
+    """One account as the Today rules see it."""
+
+    id: int
+    name: str
+    kickoff: dt.date | None
+    """K of DESIGN §3 (kickoff, else signed-on date)."""
+    milestones: tuple[Milestone, ...] = ()
+    """The ladder in order; each milestone carries its database id."""
+    renewal_on: dt.date | None = None
+    last_status_change: dt.date | None = None
+    unlocks_used: frozenset[int] = frozenset()
+    """Ids of achieved milestones whose unlocked feature had a count > 0 after the unlock."""
+    last_contacted: dt.date | None = None
+    """The latest touchpoint with the account, about anything."""
+    milestones_contacted: Mapping[int, dt.date] = field(default_factory=dict)
+    """The latest touchpoint about each milestone, by milestone id."""
+    owner: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Nudge:
+    """One thing to do today, with the milestone whose template fits it."""
+
+    kind: NudgeKind
+    account_id: int
+    account: str
+    milestone_id: int | None
+    milestone: str | None
+    role: str | None
+    due: dt.date | None
+    reason: str
+    score: int
+    """Higher is more urgent; a kind's base plus at most 99 for urgency within the kind."""
+    contacted_on: dt.date | None = None
+    """Set when the subject was contacted recently: the nudge is probably handled."""
+    owner: str | None = None
+
+    @property
+    def handled(self) -> bool:
+        return self.contacted_on is not None
+
+
+def _days(n: int) -> str:
+    return "1 day" if n == 1 else f"{n} days"
+
+
+def _urgency(value: int) -> int:
+    return max(0, min(99, value))
+
+
+def account_nudges(
+    account: AccountSnapshot, today: dt.date, rules: NudgeRules = DEFAULT_RULES
+) -> list[Nudge]:
+    """Every nudge of one account on ``today``, unranked."""
+    nudges: list[Nudge] = []
+
+    def add(kind: NudgeKind, milestone: Milestone | None, reason: str, urgency: int) -> None:
+        if milestone is not None and milestone.id is not None and kind in _MILESTONE_KINDS:
+            contacted = account.milestones_contacted.get(milestone.id)
+        else:
+            contacted = account.last_contacted
+        recent = contacted is not None and (today - contacted).days < rules.handled_days
+        nudges.append(
+            Nudge(
+                kind=kind,
+                account_id=account.id,
+                account=account.name,
+                milestone_id=milestone.id if milestone else None,
+                milestone=milestone.title if milestone else None,
+                role=milestone.role if milestone else None,
+                due=milestone.due_on if milestone else None,
+                reason=reason,
+                score=kind.base_score + _urgency(urgency),
+                contacted_on=contacted if recent else None,
+                owner=account.owner,
+            )
+        )
+
+    late_ones: list[Milestone] = []
+    for milestone in account.milestones:
+        if not milestone.status.is_open:
+            continue
+        met = milestone.criterion_met_on
+        if met is not None and met <= today:
+            add(
+                NudgeKind.CRITERION_MET,
+                milestone,
+                f"Usage criterion met on {met.isoformat()}: confirm it as achieved",
+                (today - met).days,
+            )
+        elif milestone.due_on < today:
+            late_ones.append(milestone)
+        elif (milestone.due_on - today).days <= rules.due_soon_days:
+            left = (milestone.due_on - today).days
+            when = {0: "today", 1: "tomorrow"}.get(left, f"in {left} days")
+            add(
+                NudgeKind.DUE_SOON,
+                milestone,
+                f"Due {when}" + (", first value" if milestone.first_value else ""),
+                10 * (rules.due_soon_days - left) + (20 if milestone.first_value else 0),
+            )
+
+    if late_ones:
+        # One item per account: the first-value milestone if it is late, else the oldest.
+        first = min(late_ones, key=lambda m: (not m.first_value, m.due_on))
+        late = (today - first.due_on).days
+        more = len(late_ones) - 1
+        add(
+            NudgeKind.OVERDUE,
+            first,
+            f"Overdue by {_days(late)}"
+            + (" (blocked)" if first.status is Status.BLOCKED else "")
+            + (", first value" if first.first_value else "")
+            + (f"; {more} more overdue" if more else ""),
+            min(late, 60) + (30 if first.first_value else 0) + min(more, 9),
+        )
+
+    upcoming = next_open(account.milestones)
+    since = account.last_status_change or account.kickoff
+    if upcoming is not None and since is not None:
+        quiet = (today - since).days
+        if quiet >= rules.stalled_days:
+            what = (
+                f"last on {since.isoformat()}"
+                if account.last_status_change
+                else "none since kickoff"
+            )
+            add(
+                NudgeKind.STALLED,
+                upcoming,
+                f"No status change for {_days(quiet)} ({what})",
+                quiet - rules.stalled_days,
+            )
+
+    for milestone in account.milestones:
+        unlocked = milestone.achieved_on
+        if (
+            milestone.status is not Status.ACHIEVED
+            or not milestone.unlocks
+            or unlocked is None
+            or milestone.id in account.unlocks_used
+        ):
+            continue
+        age = (today - unlocked).days
+        if rules.unused_unlock_days <= age <= rules.unlock_window_days:
+            add(
+                NudgeKind.UNUSED_UNLOCK,
+                milestone,
+                f"{milestone.unlocks} unlocked {_days(age)} ago and not used since",
+                age - rules.unused_unlock_days,
+            )
+
+    renewal = account.renewal_on
+    done = completion(account.milestones)
+    if renewal is not None and done is not None and upcoming is not None:
+        left = (renewal - today).days
+        if 0 <= left <= rules.renewal_days and done < rules.low_completion:
+            add(
+                NudgeKind.RENEWAL,
+                upcoming,
+                f"Renewal in {_days(left)} ({renewal.isoformat()}) with the ladder "
+                f"{done:.0%} complete",
+                rules.renewal_days - left,
+            )
+    return nudges
+
+
+_MILESTONE_KINDS = frozenset(
+    {NudgeKind.OVERDUE, NudgeKind.DUE_SOON, NudgeKind.CRITERION_MET, NudgeKind.UNUSED_UNLOCK}
+)
+
+
+def rank(nudges: Iterable[Nudge]) -> list[Nudge]:
+    """Most urgent first; recently handled ones last; ties by account, then milestone."""
+    return sorted(
+        nudges,
+        key=lambda n: (n.handled, -n.score, n.account.casefold(), n.milestone or ""),
+    )
+
+
+def todays_nudges(
+    accounts: Iterable[AccountSnapshot], today: dt.date, rules: NudgeRules = DEFAULT_RULES
+) -> list[Nudge]:
+    """The Today list over a whole book, ranked."""
+    return rank(nudge for account in accounts for nudge in account_nudges(account, today, rules))
+
+
+@dataclass(frozen=True, slots=True)
+class RoleProgress:
+    """How one role of an account is doing, and what holds it back."""
+
+    role: str
+    completion: float | None
+    """Achieved ÷ (all − skipped) for the role."""
+    expected: float | None
+    """Share of the role's (non-skipped) milestones due on or before today."""
+    behind: bool
+    """The role has overdue milestones."""
+    holding_back: tuple[Milestone, ...]
+    """Overdue ones (oldest due first), then blocked ones, else the next open one."""
+
+
+def role_progress(milestones: Sequence[Milestone], today: dt.date) -> tuple[RoleProgress, ...]:
+    """Per role, in the order the ladder first names them."""
+    progress = []
+    for role in dict.fromkeys(m.role for m in milestones):
+        own = [m for m in milestones if m.role == role]
+        counted = [m for m in own if m.status is not Status.SKIPPED]
+        late = sorted((m for m in own if m.is_overdue(today)), key=lambda m: m.due_on)
+        blocked = [m for m in own if m.status is Status.BLOCKED and m not in late]
+        holding = late + blocked
+        if not holding:
+            upcoming = next_open(own)
+            holding = [upcoming] if upcoming is not None else []
+        progress.append(
+            RoleProgress(
+                role=role,
+                completion=completion(own),
+                expected=(
+                    sum(m.due_on <= today for m in counted) / len(counted) if counted else None
+                ),
+                behind=bool(late),
+                holding_back=tuple(holding),
+            )
+        )
+    return tuple(progress)

@@ -1,0 +1,698 @@
+"""PDF reports from the book: gather plain data, hand it to ``csm_desktop.reports``, write safely.
+
+One account's QBR value report, a batch of them (both cores, one process per core, each with
+its own database connection) and the internal portfolio report. Every PDF is built in a
+temporary file next to its target and moved into place only when complete, so a failed or
+cancelled export never leaves a half-written file behind.
+
+reportlab is imported only when a report is made: the window imports this module at start-up.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import tempfile
+import unicodedata
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from csm_desktop.domain.ladder import first_value_milestone
+from csm_desktop.domain.metrics import (
+    HEALTH_QUIET_DAYS,
+    AccountMetrics,
+    PortfolioMetrics,
+    kickoff_month,
+    last_complete_iso_weeks,
+    recently_active,
+    week_of,
+)
+from csm_desktop.domain.metrics.account import OFF_TRACK_GRACE_DAYS
+from csm_desktop.domain.vocabulary import Health
+from csm_desktop.errors import BadInput, UnknownAccount, UserError
+from csm_desktop.reports.model import (
+    AccountAtRisk,
+    AdoptionLine,
+    CohortLine,
+    ComparisonLine,
+    DoneCriterionLine,
+    ExperimentSection,
+    FeatureWeeks,
+    FunnelLine,
+    InternalFields,
+    Kpi,
+    MilestoneLine,
+    PortfolioReportData,
+    QbrData,
+    ValueLine,
+    VariantLine,
+)
+from csm_desktop.services.accounts import account_detail
+from csm_desktop.services.ladder import account_by_name
+from csm_desktop.services.metrics import (
+    account_metrics,
+    experiment_results,
+    portfolio_metrics,
+    value_changes,
+)
+from csm_desktop.store.database import Database, open_database
+from csm_desktop.store.models import Account, Experiment, Touchpoint, UsageEvent
+
+USAGE_WEEKS = 12
+KEY_FEATURES_SHOWN = 6
+FALLBACK_FEATURES_SHOWN = 4
+NOTES_SHOWN = 12
+REVIEW_PERIOD_DAYS = 90
+SERIAL_BATCH_BELOW = 4
+"""Batches smaller than this run in this process: starting workers would cost more."""
+
+Progress = Callable[[int, int], object]
+Cancelled = Callable[[], bool]
+
+
+class ReportsCancelled(Exception):
+    """The user cancelled a batch export; ``written`` lists the reports finished before."""
+
+    def __init__(self, written: Sequence[Path]) -> None:
+        super().__init__(f"Cancelled after {len(written)} reports")
+        self.written = list(written)
+
+
+class BatchIncomplete(UserError):
+    """Some reports of a batch could not be made; the rest were written."""
+
+    def __init__(self, message: str, written: Sequence[Path]) -> None:
+        super().__init__(message)
+        self.written = list(written)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (BatchIncomplete, (str(self), self.written))
+
+
+# --- finding an account ------------------------------------------------------------------------
+
+
+def find_account(database: Database, name_or_external_id: str) -> int:
+    """The id of the account with this external id, or this name ignoring case and spaces."""
+    with database.session() as session:
+        account = account_by_name(session, name_or_external_id)
+        if account is None:
+            raise UnknownAccount(
+                f"No account is named or has the external id {name_or_external_id!r} in "
+                f"{database.path.name}; check the spelling in the Book."
+            )
+        return account.id
+
+
+# --- gathering the QBR ---------------------------------------------------------------------------
+
+
+def qbr_data(
+    database: Database, account_id: int, today: dt.date, *, internal: bool = False
+) -> QbrData:
+    """Everything the QBR value report of one account shows, as of ``today``."""
+    detail = account_detail(database, account_id, today)
+    kickoff = detail.kickoff_on or detail.signed_on
+    if kickoff is None:
+        raise BadInput(
+            f"{detail.name} has no kickoff or signed-on date yet, so there is no progress to "
+            "report; log its kickoff first."
+        )
+    metrics = account_metrics(database, account_id, today)
+    milestones = tuple(
+        MilestoneLine(
+            title=step.title,
+            role=step.role,
+            target_day=step.target_day,
+            due_on=step.due_on,
+            status=step.status,
+            achieved_on=step.achieved_on,
+            evidence=step.evidence,
+            first_value=step.first_value,
+            unlocks=step.unlocks,
+            definition_of_done=step.definition_of_done,
+            status_reason=step.status_reason,
+        )
+        for step in detail.ladder
+    )
+    first = first_value_milestone(metrics.account.milestones)
+    first_line = None
+    if first is not None:
+        first_line = next(
+            (
+                line
+                for step, line in zip(detail.ladder, milestones, strict=True)
+                if step.id == first.id
+            ),
+            None,
+        )
+    values = tuple(
+        ValueLine(
+            metric=row.metric,
+            unit=row.unit,
+            direction=row.direction,
+            baseline=row.baseline,
+            baseline_on=row.baseline_on,
+            latest=row.latest,
+            latest_on=row.latest_on,
+            target=row.target,
+            change_percent=row.change_percent,
+        )
+        for row in value_changes(database, account_id, today)
+    )
+    kickoff_summary = detail.kickoff
+    return QbrData(
+        account=detail.name,
+        external_id=detail.external_id,
+        csm=detail.owner,
+        today=today,
+        period_start=max(kickoff, today - dt.timedelta(days=REVIEW_PERIOD_DAYS)),
+        kickoff_on=kickoff,
+        playbook=detail.playbook,
+        age_days=metrics.age_days,
+        milestones=milestones,
+        completion=metrics.completion,
+        completion_by_role=tuple(metrics.completion_by_role.items()),
+        ttfv_days=metrics.ttfv_days,
+        first_value=first_line,
+        adoptions=tuple(
+            AdoptionLine(a.milestone, a.feature, a.unlocked_on, a.adopted)
+            for a in metrics.adoptions
+        ),
+        values=values,
+        usage=weekly_feature_usage(
+            database, account_id, metrics.account.key_workflows, kickoff, today
+        ),
+        usage_weeks=USAGE_WEEKS,
+        success_statement=kickoff_summary.success_statement if kickoff_summary else "",
+        done_criteria=tuple(
+            DoneCriterionLine(text_, met_on)
+            for _id, text_, met_on in (kickoff_summary.done_criteria if kickoff_summary else ())
+        ),
+        segment=detail.segment,
+        internal=_internal_fields(database, detail.arr, detail.renewal_on, metrics, today)
+        if internal
+        else None,
+    )
+
+
+def weekly_feature_usage(
+    database: Database,
+    account_id: int,
+    key_features: Sequence[str],
+    kickoff: dt.date,
+    today: dt.date,
+    weeks: int = USAGE_WEEKS,
+) -> tuple[FeatureWeeks, ...]:
+    """Uses per complete ISO week of the account's key features, for the last ``weeks`` weeks.
+
+    Key features are those the ladder unlocks or measures, in ladder order, keeping those
+    used in the window; when none was, the most used features stand in. Weeks that ended
+    before kickoff are left out.
+    """
+    spans = [(monday, sunday) for monday, sunday in last_complete_iso_weeks(today, weeks)]
+    spans = [(monday, sunday) for monday, sunday in spans if sunday >= kickoff]
+    if not spans:
+        return ()
+    first, last = spans[0][0], spans[-1][1]
+    query = (
+        select(UsageEvent.feature, UsageEvent.day, UsageEvent.count)
+        .where(UsageEvent.account_id == account_id)
+        .where(UsageEvent.day.between(first, last))
+        .where(UsageEvent.count > 0)
+    )
+    per_week: dict[str, dict[dt.date, int]] = {}
+    with database.session() as session:
+        for feature, day, count in session.execute(query):
+            weekly = per_week.setdefault(feature, {})
+            monday = week_of(day)
+            weekly[monday] = weekly.get(monday, 0) + count
+    chosen = [f for f in key_features if f in per_week][:KEY_FEATURES_SHOWN]
+    if not chosen:
+        by_volume = sorted(per_week, key=lambda f: (-sum(per_week[f].values()), f))
+        chosen = by_volume[:FALLBACK_FEATURES_SHOWN]
+    return tuple(
+        FeatureWeeks(
+            feature, tuple((monday, per_week[feature].get(monday, 0)) for monday, _ in spans)
+        )
+        for feature in chosen
+    )
+
+
+def health_reasons(metrics: AccountMetrics, today: dt.date) -> tuple[str, ...]:
+    """Why an account is off track or at risk, one short sentence per cause (DESIGN §3)."""
+    reasons = []
+    first = first_value_milestone(metrics.account.milestones)
+    if (
+        first is not None
+        and first.status.is_open
+        and (today - first.due_on).days > OFF_TRACK_GRACE_DAYS
+    ):
+        late = (today - first.due_on).days
+        reasons.append(
+            f"First value “{first.title}” was due on {first.due_on.isoformat()} "
+            f"({late} days ago) and is not achieved."
+        )
+    if metrics.overdue:
+        shown = ", ".join(
+            f"“{m.title}” (due {m.due_on.isoformat()})"
+            for m in sorted(metrics.overdue, key=lambda m: m.due_on)[:3]
+        )
+        more = len(metrics.overdue) - 3
+        reasons.append(
+            f"{len(metrics.overdue)} overdue: {shown}" + (f" and {more} more." if more > 0 else ".")
+        )
+    usage = metrics.account.usage
+    if usage.has_data and not recently_active(metrics.account, today):
+        reasons.append(f"No product use in the last {HEALTH_QUIET_DAYS} days.")
+    return tuple(reasons)
+
+
+def _internal_fields(
+    database: Database,
+    arr: float | None,
+    renewal_on: dt.date | None,
+    metrics: AccountMetrics,
+    today: dt.date,
+) -> InternalFields:
+    query = (
+        select(Touchpoint.happened_on, Touchpoint.channel, Touchpoint.template, Touchpoint.note)
+        .where(Touchpoint.account_id == metrics.account.id)
+        .where(Touchpoint.happened_on <= today)
+        .order_by(Touchpoint.happened_on.desc(), Touchpoint.id.desc())
+        .limit(NOTES_SHOWN)
+    )
+    with database.session() as session:
+        notes = tuple(
+            (day, f"{channel}: {template}" + (f" — {note}" if note else ""))
+            for day, channel, template, note in session.execute(query)
+        )
+    return InternalFields(
+        arr=arr,
+        renewal_on=renewal_on,
+        health=metrics.health,
+        health_reasons=health_reasons(metrics, today),
+        overdue_count=metrics.overdue_count,
+        notes=notes,
+    )
+
+
+# --- writing files ---------------------------------------------------------------------------
+
+
+def _write_atomically(path: Path, write: Callable[[Path], None]) -> Path:
+    """Call ``write`` on a temporary file beside ``path``, then move it into place."""
+    from csm_desktop.reports.text import register_fonts
+
+    register_fonts()  # a missing font is a broken install, not a file problem: fail first
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise BadInput(f"Cannot write {path}: the folder {folder} does not exist. Choose another.")
+    try:
+        handle, temporary_name = tempfile.mkstemp(
+            dir=folder, prefix=f".{path.stem[:40]}-", suffix=".pdf.part"
+        )
+    except OSError as exc:
+        raise BadInput(
+            f"Cannot write {path}: {exc.strerror or exc}. Choose a folder you can write to."
+        ) from exc
+    os.close(handle)
+    temporary = Path(temporary_name)
+    try:
+        write(temporary)
+        os.replace(temporary, path)
+    except OSError as exc:
+        raise BadInput(
+            f"Cannot write {path}: {exc.strerror or exc}. Close the file if it is open in a "
+            "PDF viewer, or choose another folder."
+        ) from exc
+    finally:
+        temporary.unlink(missing_ok=True)
+    return path
+
+
+def write_qbr_report(
+    database: Database, account_id: int, today: dt.date, path: Path, *, internal: bool = False
+) -> Path:
+    """Write one account's QBR value report to ``path``; customer-facing unless ``internal``."""
+    from csm_desktop.reports.qbr import write_qbr
+
+    data = qbr_data(database, account_id, today, internal=internal)
+    return _write_atomically(Path(path), lambda target: write_qbr(data, target))
+
+
+_WINDOWS_RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$", re.IGNORECASE)
+_UNSAFE_IN_NAMES = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
+
+
+def safe_file_name(name: str, limit: int = 80) -> str:
+    """``name`` as a file name that Windows, macOS and Linux all accept.
+
+    Keeps letters of every script (Zoë, Łódź, Θάλασσα), replaces path separators and the
+    characters Windows forbids, drops trailing dots and spaces, avoids device names such as
+    ``CON`` and keeps the name short enough for deep folders.
+    """
+    cleaned = _UNSAFE_IN_NAMES.sub("_", unicodedata.normalize("NFC", name))
+    cleaned = re.sub(r"\s+", " ", cleaned).strip(" .")
+    cleaned = cleaned[:limit].rstrip(" .")
+    if not cleaned or set(cleaned) <= {"_"}:
+        cleaned = "account"
+    if _WINDOWS_RESERVED.match(cleaned):
+        cleaned = f"_{cleaned}"
+    return cleaned
+
+
+def batch_file_names(
+    accounts: Sequence[tuple[int, str]], today: dt.date, *, internal: bool = False
+) -> dict[int, str]:
+    """A distinct, OS-safe PDF file name per account id (case-insensitively distinct)."""
+    edition = "QBR internal" if internal else "QBR"
+    names: dict[int, str] = {}
+    taken: set[str] = set()
+    for account_id, name in accounts:
+        stem = f"{safe_file_name(name)} - {edition} {today.isoformat()}"
+        candidate = f"{stem}.pdf"
+        if candidate.casefold() in taken:
+            candidate = f"{stem} ({account_id}).pdf"
+        taken.add(candidate.casefold())
+        names[account_id] = candidate
+    return names
+
+
+# The batch runs in worker processes; each opens the book once (read-only) in its initializer.
+_worker_database: Database | None = None
+
+
+def _start_worker(database_path: str) -> None:
+    global _worker_database
+    _worker_database = open_database(Path(database_path), read_only=True)
+
+
+def _write_one(account_id: int, today: dt.date, path: str, internal: bool) -> str:
+    assert _worker_database is not None, "worker started without a database"
+    return str(write_qbr_report(_worker_database, account_id, today, Path(path), internal=internal))
+
+
+def write_qbr_batch(
+    database: Database,
+    account_ids: Sequence[int],
+    today: dt.date,
+    folder: Path,
+    *,
+    internal: bool = False,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+    workers: int | None = None,
+) -> list[Path]:
+    """Write a QBR value report per account into ``folder``; returns the files written.
+
+    Uses one process per core (each with its own connection), reports ``progress(done,
+    total)`` and stops at the next report when ``cancelled()`` is true, raising
+    ``ReportsCancelled`` (finished reports stay; no partial file is left). Accounts whose
+    report cannot be made (no kickoff yet) do not stop the others: ``BatchIncomplete`` lists
+    them at the end.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise BadInput(f"The folder {folder} does not exist. Choose an existing folder.")
+    ids = list(dict.fromkeys(account_ids))
+    with database.session() as session:
+        found: dict[int, str] = {
+            account_id: name
+            for account_id, name in session.execute(
+                select(Account.id, Account.name).where(Account.id.in_(ids))
+            )
+        }
+    missing = [i for i in ids if i not in found]
+    if missing:
+        raise UnknownAccount(
+            f"{len(missing)} of the chosen accounts no longer exist; refresh the Book and "
+            "choose again."
+        )
+    names = batch_file_names([(i, found[i]) for i in ids], today, internal=internal)
+    total = len(ids)
+    written: list[Path] = []
+    failures: list[tuple[str, str]] = []
+
+    def finished(account_id: int, outcome: Path | BaseException) -> None:
+        if isinstance(outcome, UserError):
+            failures.append((found[account_id], str(outcome)))
+        elif isinstance(outcome, BaseException):
+            raise outcome
+        else:
+            written.append(outcome)
+        if progress is not None:
+            progress(len(written) + len(failures), total)
+
+    if progress is not None:
+        progress(0, total)
+    processes = min(workers or os.cpu_count() or 1, total)
+    if total < SERIAL_BATCH_BELOW or processes <= 1:
+        for account_id in ids:
+            if cancelled is not None and cancelled():
+                raise ReportsCancelled(written)
+            try:
+                path = write_qbr_report(
+                    database, account_id, today, folder / names[account_id], internal=internal
+                )
+            except UserError as exc:
+                finished(account_id, exc)
+            else:
+                finished(account_id, path)
+    else:
+        _run_in_processes(
+            database, ids, names, today, folder, internal, processes, finished, cancelled
+        )
+        if cancelled is not None and cancelled():
+            raise ReportsCancelled(written)
+    if failures:
+        listed = "; ".join(f"{name}: {reason}" for name, reason in failures[:3])
+        more = f" (and {len(failures) - 3} more)" if len(failures) > 3 else ""
+        raise BatchIncomplete(
+            f"{len(failures)} of {total} reports were not written — {listed}{more}. The other "
+            f"{len(written)} are in {folder}.",
+            written,
+        )
+    order = {folder / names[i]: n for n, i in enumerate(ids)}
+    return sorted(written, key=lambda p: order.get(p, total))
+
+
+def _run_in_processes(
+    database: Database,
+    ids: Sequence[int],
+    names: dict[int, str],
+    today: dt.date,
+    folder: Path,
+    internal: bool,
+    processes: int,
+    finished: Callable[[int, Path | BaseException], None],
+    cancelled: Cancelled | None,
+) -> None:
+    """Fan the reports out over ``processes`` workers; stop submitting once cancelled."""
+    import multiprocessing
+
+    # "spawn" everywhere: forking a process that runs Qt threads can deadlock, and spawn is
+    # what Windows and macOS do anyway, so every platform behaves the same.
+    context = multiprocessing.get_context("spawn")
+    executor = ProcessPoolExecutor(
+        max_workers=processes,
+        mp_context=context,
+        initializer=_start_worker,
+        initargs=(str(database.path),),
+    )
+    pending: dict[Future[str], int] = {}
+    queue = list(ids)
+    try:
+        # Keep a few reports queued per worker so cancelling stops quickly.
+        while queue or pending:
+            while queue and len(pending) < processes * 3:
+                account_id = queue.pop(0)
+                future = executor.submit(
+                    _write_one, account_id, today, str(folder / names[account_id]), internal
+                )
+                pending[future] = account_id
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                account_id = pending.pop(future)
+                error = future.exception()
+                finished(account_id, error if error is not None else Path(future.result()))
+            if cancelled is not None and cancelled():
+                queue.clear()
+                for future in pending:
+                    future.cancel()
+                # Reports already running finish (each is atomic); their files are counted.
+                for future in list(pending):
+                    if not future.cancelled() and future.exception() is None:
+                        finished(pending[future], Path(future.result()))
+                pending.clear()
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
+
+
+# --- the portfolio report -------------------------------------------------------------------
+
+
+def _share_text(part: int, counted: int) -> str:
+    return "–" if not counted else f"{part / counted * 100:.0f} %"
+
+
+def portfolio_report_data(database: Database, today: dt.date) -> PortfolioReportData:
+    """Everything the internal portfolio report shows, as of ``today``."""
+    metrics = portfolio_metrics(database, today)
+    with database.session() as session:
+        money = {
+            row.id: (row.arr, row.owner)
+            for row in session.execute(select(Account.id, Account.arr, Account.owner))
+        }
+        experiments = session.execute(
+            select(
+                Experiment.id, Experiment.name, Experiment.hypothesis, Experiment.started_on
+            ).order_by(Experiment.id)
+        ).all()
+        unlinked = session.scalar(
+            select(func.count()).select_from(Account).where(Account.archived.is_(False))
+        )
+    at_risk = _accounts_at_risk(metrics, money, today)
+    arr_at_risk = sum(a.arr or 0.0 for a in at_risk)
+    kpis = _kpis(metrics, len(at_risk), arr_at_risk)
+    months: dict[str, int] = {}
+    for account in metrics.by_account:
+        month = kickoff_month(account.account)
+        months[month] = months.get(month, 0) + 1
+    sections = []
+    for experiment_id, name, hypothesis, started_on in experiments:
+        result = experiment_results(database, experiment_id, today)
+        if not result.variants:
+            continue
+        sections.append(
+            ExperimentSection(
+                name=name,
+                hypothesis=hypothesis,
+                started_on=started_on,
+                variants=tuple(
+                    VariantLine(
+                        v.variant,
+                        v.accounts,
+                        v.first_value_within_target.part,
+                        v.first_value_within_target.counted,
+                        v.ttfv_median_days,
+                        v.completion_at_day_30,
+                    )
+                    for v in result.variants
+                ),
+                comparisons=tuple(
+                    ComparisonLine(c.variant, c.against, c.difference, c.p_value, c.small_sample)
+                    for c in result.comparisons
+                ),
+            )
+        )
+    return PortfolioReportData(
+        today=today,
+        accounts=metrics.accounts,
+        kpis=kpis,
+        health=tuple((h, metrics.health.get(h, 0)) for h in Health),
+        funnels=tuple(
+            (
+                playbook,
+                tuple(
+                    FunnelLine(s.milestone, s.role, s.achieved.part, s.achieved.counted, s.drop_off)
+                    for s in steps
+                ),
+            )
+            for playbook, steps in metrics.funnel.items()
+        ),
+        cohorts=tuple(
+            CohortLine(
+                month,
+                months.get(month, 0),
+                tuple((c, s.part, s.counted) for c, s in checkpoints.items()),
+            )
+            for month, checkpoints in metrics.cohorts.items()
+        ),
+        at_risk=at_risk,
+        adoption_by_feature=tuple(
+            (feature, s.part, s.counted) for feature, s in metrics.adoption_by_feature.items()
+        ),
+        experiments=tuple(sections),
+        book_name=database.path.stem,
+        accounts_without_kickoff=max((unlinked or 0) - metrics.accounts, 0),
+    )
+
+
+def _kpis(metrics: PortfolioMetrics, risky: int, arr_at_risk: float) -> tuple[Kpi, ...]:
+    median = metrics.ttfv_median_days
+    fv, adoption, on_time = metrics.first_value_on_time, metrics.adoption, metrics.on_time
+    return (
+        Kpi("Accounts", str(metrics.accounts), "active, with a kickoff"),
+        Kpi(
+            "Time to first value",
+            "–" if median is None else f"{median:g} days",
+            "median over accounts that reached it",
+        ),
+        Kpi(
+            "First value on time",
+            _share_text(fv.part, fv.counted),
+            f"{fv.part} of {fv.counted} judged accounts",
+        ),
+        Kpi(
+            "Adoption after unlock",
+            _share_text(adoption.part, adoption.counted),
+            f"{adoption.part} of {adoption.counted} unlocks; {metrics.adoption_pending} pending",
+        ),
+        Kpi(
+            "Milestones on time",
+            _share_text(on_time.part, on_time.counted),
+            f"{on_time.part} of {on_time.counted} achieved",
+        ),
+        Kpi("At risk or off track", str(risky), f"ARR {arr_at_risk:,.0f}"),
+    )
+
+
+def _accounts_at_risk(
+    metrics: PortfolioMetrics,
+    money: dict[int, tuple[float | None, str | None]],
+    today: dt.date,
+) -> tuple[AccountAtRisk, ...]:
+    rank = {Health.OFF_TRACK: 0, Health.AT_RISK: 1}
+    risky = [m for m in metrics.by_account if m.health in rank]
+    risky.sort(key=lambda m: (rank[m.health], m.name.casefold()))
+    return tuple(
+        AccountAtRisk(
+            name=m.name,
+            health=m.health,
+            reasons=health_reasons(m, today),
+            owner=money.get(m.account.id or -1, (None, None))[1],
+            arr=money.get(m.account.id or -1, (None, None))[0],
+            completion=m.completion,
+        )
+        for m in risky
+    )
+
+
+def write_portfolio_report(database: Database, today: dt.date, path: Path) -> Path:
+    """Write the internal portfolio report of the whole book to ``path``."""
+    from csm_desktop.reports.portfolio import write_portfolio
+
+    data = portfolio_report_data(database, today)
+    return _write_atomically(Path(path), lambda target: write_portfolio(data, target))
+
+
+__all__ = [
+    "BatchIncomplete",
+    "ReportsCancelled",
+    "batch_file_names",
+    "find_account",
+    "health_reasons",
+    "portfolio_report_data",
+    "qbr_data",
+    "safe_file_name",
+    "weekly_feature_usage",
+    "write_portfolio_report",
+    "write_qbr_batch",
+    "write_qbr_report",
+]

@@ -1,0 +1,434 @@
+"""The Today list: what needs the CSM today across the book, each with its message ready.
+
+Reads the book in a handful of set-based queries (accounts, ladders, last status changes,
+recent touchpoints, unlock usage, contacts, templates), applies the rules of
+``domain.nudges`` and fills the matching template for the account's contact in the
+milestone's role, signed by the account's owner as ``{csm}``. Also logs touchpoints and
+fills the congratulations message when a milestone is achieved.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import exists, func, select, true
+from sqlalchemy.orm import Session
+
+from csm_desktop.domain.ladder import Milestone, due_date, reference_date
+from csm_desktop.domain.nudges import (
+    DEFAULT_RULES,
+    AccountSnapshot,
+    Nudge,
+    NudgeKind,
+    NudgeRules,
+    RoleProgress,
+    role_progress,
+    todays_nudges,
+)
+from csm_desktop.domain.templates import (
+    CELEBRATION,
+    NEXT_STEP,
+    RENEWAL_CHECK_IN,
+    UNLOCK_NUDGE,
+    MessageTemplate,
+    RenderedMessage,
+    letter_date,
+    render_message,
+)
+from csm_desktop.domain.vocabulary import Channel, Status
+from csm_desktop.errors import BadInput, UnknownAccount
+from csm_desktop.services.accounts import AccountDetail, ContactInfo
+from csm_desktop.store.database import Database
+from csm_desktop.store.models import (
+    Account,
+    AccountMilestone,
+    Contact,
+    MilestoneTemplate,
+    Role,
+    StatusChange,
+    Touchpoint,
+    UsageEvent,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class FilledMessage:
+    """A template filled in for one account and contact, with what went into it."""
+
+    account_id: int
+    milestone_id: int | None
+    contact: ContactInfo | None
+    """The account's contact in the milestone's role (the first one listed), if any."""
+    values: Mapping[str, str | None]
+    """Placeholder → value, so a view can re-render an edited template live."""
+    template: MessageTemplate
+    message: RenderedMessage
+
+
+@dataclass(frozen=True, slots=True)
+class TodayItem:
+    """One line of the Today list and its ready message."""
+
+    nudge: Nudge
+    filled: FilledMessage
+
+
+@dataclass(frozen=True, slots=True)
+class Celebration:
+    """A milestone just achieved and the congratulations / what's next message."""
+
+    account: str
+    milestone: str
+    achieved_on: dt.date | None
+    filled: FilledMessage
+
+
+@dataclass(slots=True)
+class _Step:
+    """A ladder row with what filling its templates needs."""
+
+    milestone: Milestone
+    template_id: int | None
+    cue: str
+
+
+@dataclass(slots=True)
+class _Book:
+    """What the Today list reads from the store, keyed by account id."""
+
+    snapshots: list[AccountSnapshot]
+    owners: dict[int, str | None]
+    steps: dict[int, list[_Step]]
+    contacts: dict[int, list[ContactInfo]]
+    templates: dict[int, MessageTemplate]
+
+
+def _template(row: MilestoneTemplate) -> MessageTemplate:
+    return MessageTemplate(
+        name=row.key,
+        in_app=row.message_in_app,
+        email_subject=row.message_email_subject,
+        email_body=row.message_email_body,
+        help_article=row.help_article,
+    )
+
+
+def _load_steps(
+    session: Session, account_ids: Sequence[int] | None, kickoffs: Mapping[int, dt.date | None]
+) -> dict[int, list[_Step]]:
+    """Ladders in order; a milestone without a due date is due K + target day."""
+    query = (
+        select(
+            AccountMilestone.id,
+            AccountMilestone.account_id,
+            AccountMilestone.title,
+            Role.name,
+            AccountMilestone.target_day,
+            AccountMilestone.due_on,
+            AccountMilestone.status,
+            AccountMilestone.achieved_on,
+            AccountMilestone.first_value,
+            AccountMilestone.unlocks,
+            AccountMilestone.criterion_met_on,
+            AccountMilestone.template_id,
+            AccountMilestone.cue,
+        )
+        .join(Role, Role.id == AccountMilestone.role_id)
+        .order_by(AccountMilestone.account_id, AccountMilestone.position, AccountMilestone.id)
+    )
+    if account_ids is not None:
+        query = query.where(AccountMilestone.account_id.in_(account_ids))
+    steps: dict[int, list[_Step]] = defaultdict(list)
+    for row in session.execute(query):
+        if row.account_id not in kickoffs:
+            continue
+        kickoff = kickoffs[row.account_id]
+        due = row.due_on or (due_date(kickoff, row.target_day) if kickoff else None)
+        if due is None:
+            continue  # no K and no due date: nothing to nudge about yet
+        milestone = Milestone(
+            title=row.title,
+            role=row.name,
+            target_day=row.target_day,
+            due_on=due,
+            status=Status(row.status),
+            achieved_on=row.achieved_on,
+            first_value=row.first_value,
+            unlocks=row.unlocks,
+            criterion_met_on=row.criterion_met_on,
+            id=row.id,
+        )
+        steps[row.account_id].append(_Step(milestone, row.template_id, row.cue))
+    return steps
+
+
+def _load_book(
+    session: Session, today: dt.date, rules: NudgeRules, account_id: int | None = None
+) -> _Book:
+    accounts_query = select(
+        Account.id,
+        Account.name,
+        Account.owner,
+        Account.kickoff_on,
+        Account.signed_on,
+        Account.renewal_on,
+    )
+    if account_id is None:
+        accounts_query = accounts_query.where(Account.archived.is_(False))
+    else:
+        accounts_query = accounts_query.where(Account.id == account_id)
+    accounts = session.execute(accounts_query).all()
+    kickoffs = {a.id: reference_date(a.kickoff_on, a.signed_on) for a in accounts}
+    steps = _load_steps(session, None if account_id is None else [account_id], kickoffs)
+
+    chosen = true() if account_id is None else AccountMilestone.account_id == account_id
+    last_change: dict[int, dt.date] = {
+        changed_account: on
+        for changed_account, on in session.execute(
+            select(AccountMilestone.account_id, func.max(StatusChange.changed_on))
+            .join(AccountMilestone, AccountMilestone.id == StatusChange.milestone_id)
+            .where(StatusChange.changed_on <= today, chosen)
+            .group_by(AccountMilestone.account_id)
+        )
+    }
+    touch_query = (
+        select(Touchpoint.account_id, Touchpoint.milestone_id, func.max(Touchpoint.happened_on))
+        .where(Touchpoint.happened_on <= today)
+        .group_by(Touchpoint.account_id, Touchpoint.milestone_id)
+    )
+    if account_id is not None:
+        touch_query = touch_query.where(Touchpoint.account_id == account_id)
+    last_touch: dict[int, dt.date] = {}
+    milestone_touch: dict[int, dict[int, dt.date]] = defaultdict(dict)
+    for touched_account, milestone_id, on in session.execute(touch_query):
+        if touched_account not in last_touch or on > last_touch[touched_account]:
+            last_touch[touched_account] = on
+        if milestone_id is not None:
+            milestone_touch[touched_account][milestone_id] = on
+
+    # One index seek per recent unlock: was the unlocked feature used after the unlock?
+    unlock_from = today - dt.timedelta(days=rules.unlock_window_days)
+    used = exists().where(
+        UsageEvent.account_id == AccountMilestone.account_id,
+        UsageEvent.feature == AccountMilestone.unlocks,
+        UsageEvent.day > AccountMilestone.achieved_on,
+        UsageEvent.day <= today,
+        UsageEvent.count > 0,
+    )
+    unlocks_used: dict[int, set[int]] = defaultdict(set)
+    for used_account, milestone_id in session.execute(
+        select(AccountMilestone.account_id, AccountMilestone.id).where(
+            AccountMilestone.status == Status.ACHIEVED.value,
+            AccountMilestone.unlocks.is_not(None),
+            AccountMilestone.achieved_on >= unlock_from,
+            used,
+            chosen,
+        )
+    ):
+        unlocks_used[used_account].add(milestone_id)
+
+    contacts: dict[int, list[ContactInfo]] = defaultdict(list)
+    contact_query = (
+        select(
+            Contact.account_id, Contact.id, Contact.name, Role.name, Contact.email, Contact.title
+        )
+        .outerjoin(Role, Role.id == Contact.role_id)
+        .order_by(Contact.account_id, Contact.id)
+    )
+    if account_id is not None:
+        contact_query = contact_query.where(Contact.account_id == account_id)
+    for row in session.execute(contact_query):
+        contacts[row[0]].append(ContactInfo(row[1], row[2], row[3], row[4], row[5]))
+
+    template_ids = {s.template_id for ladder in steps.values() for s in ladder if s.template_id}
+    templates = {
+        row.id: _template(row)
+        for row in session.scalars(
+            select(MilestoneTemplate).where(MilestoneTemplate.id.in_(template_ids))
+        )
+    }
+    snapshots = [
+        AccountSnapshot(
+            id=a.id,
+            name=a.name,
+            kickoff=kickoffs[a.id],
+            milestones=tuple(s.milestone for s in steps.get(a.id, [])),
+            renewal_on=a.renewal_on,
+            last_status_change=last_change.get(a.id),
+            unlocks_used=frozenset(unlocks_used.get(a.id, ())),
+            last_contacted=last_touch.get(a.id),
+            milestones_contacted=dict(milestone_touch.get(a.id, {})),
+            owner=a.owner,
+        )
+        for a in accounts
+    ]
+    return _Book(snapshots, {a.id: a.owner for a in accounts}, steps, contacts, templates)
+
+
+def _first_name(name: str) -> str:
+    """How a message greets a contact: "Hi Zoë," for Zoë Ødegård."""
+    parts = name.split()
+    return parts[0] if parts else ""
+
+
+def _fill(
+    book: _Book,
+    account_id: int,
+    account: str,
+    milestone_id: int | None,
+    kind: NudgeKind | None,
+) -> FilledMessage:
+    """The template that fits ``kind`` (None: a celebration), filled for this account."""
+    ladder = book.steps.get(account_id, [])
+    step = next((s for s in ladder if s.milestone.id == milestone_id), None)
+    milestone = step.milestone if step else None
+    role = milestone.role if milestone else None
+    people = book.contacts.get(account_id, [])
+    contact = next((c for c in people if role is not None and c.role == role), None)
+    following = [
+        s.milestone
+        for s in ladder
+        if s.milestone.status.is_open
+        and (kind is NudgeKind.RENEWAL or s.milestone.id != milestone_id)
+    ]
+    upcoming = min(following, key=lambda m: m.due_on) if following else None
+    values: dict[str, str | None] = {
+        "account": account,
+        "contact": _first_name(contact.name) if contact else None,
+        "role": role,
+        "milestone": milestone.title if milestone else None,
+        "due_date": letter_date(milestone.due_on) if milestone else None,
+        "unlocks": milestone.unlocks if milestone else None,
+        "cue": step.cue if step else None,
+        "csm": book.owners.get(account_id),
+        "next_milestone": upcoming.title if upcoming else None,
+        "next_due_date": letter_date(upcoming.due_on) if upcoming else None,
+    }
+    own = book.templates.get(step.template_id) if step and step.template_id else None
+    help_article = own.help_article if own else ""
+    template: MessageTemplate
+    if kind is None or kind is NudgeKind.CRITERION_MET:
+        template = _with_help(CELEBRATION, help_article)
+    elif kind is NudgeKind.UNUSED_UNLOCK:
+        template = _with_help(UNLOCK_NUDGE, help_article)
+    elif kind is NudgeKind.RENEWAL:
+        template = _with_help(RENEWAL_CHECK_IN, help_article)
+    elif own is not None and (own.in_app or own.email_subject or own.email_body):
+        template = own
+    else:
+        template = _with_help(NEXT_STEP, help_article)
+    return FilledMessage(
+        account_id, milestone_id, contact, values, template, render_message(template, values)
+    )
+
+
+def _with_help(template: MessageTemplate, help_article: str) -> MessageTemplate:
+    return MessageTemplate(
+        template.name,
+        template.in_app,
+        template.email_subject,
+        template.email_body,
+        help_article or template.help_article,
+    )
+
+
+def today_list(
+    database: Database, today: dt.date, rules: NudgeRules = DEFAULT_RULES
+) -> list[TodayItem]:
+    """Every nudge of the active book on ``today``, ranked, each with its message filled."""
+    with database.session() as session:
+        book = _load_book(session, today, rules)
+    return [
+        TodayItem(
+            nudge, _fill(book, nudge.account_id, nudge.account, nudge.milestone_id, nudge.kind)
+        )
+        for nudge in todays_nudges(book.snapshots, today, rules)
+    ]
+
+
+def celebration(database: Database, milestone_id: int, today: dt.date) -> Celebration:
+    """The congratulations / what's next message for a milestone (usually just achieved)."""
+    with database.session() as session:
+        found = session.execute(
+            select(
+                AccountMilestone.account_id, AccountMilestone.title, AccountMilestone.achieved_on
+            ).where(AccountMilestone.id == milestone_id)
+        ).first()
+        if found is None:
+            raise UnknownAccount(
+                f"Milestone #{milestone_id} no longer exists; refresh the account."
+            )
+        book = _load_book(session, today, DEFAULT_RULES, account_id=found.account_id)
+    (snapshot,) = book.snapshots
+    filled = _fill(book, snapshot.id, snapshot.name, milestone_id, None)
+    return Celebration(snapshot.name, found.title, found.achieved_on, filled)
+
+
+def log_touchpoint(
+    database: Database,
+    account_id: int,
+    channel: str,
+    on: dt.date,
+    template: str,
+    contact_id: int | None = None,
+    milestone_id: int | None = None,
+    note: str = "",
+) -> int:
+    """Record that the CSM reached the account; it shows in the account's timeline.
+
+    Returns the new touchpoint's id. The contact and milestone, when given, must belong to
+    the account.
+    """
+    channels = [c.value for c in Channel]
+    if channel not in channels:
+        raise BadInput(f"Unknown channel “{channel}”; choose one of {', '.join(channels)}.")
+    with database.session() as session:
+        if session.get(Account, account_id) is None:
+            raise UnknownAccount(f"Account #{account_id} no longer exists; refresh the list.")
+        if contact_id is not None:
+            contact = session.get(Contact, contact_id)
+            if contact is None or contact.account_id != account_id:
+                raise BadInput(f"Contact #{contact_id} is not a contact of this account.")
+        if milestone_id is not None:
+            milestone = session.get(AccountMilestone, milestone_id)
+            if milestone is None or milestone.account_id != account_id:
+                raise BadInput(f"Milestone #{milestone_id} is not on this account's ladder.")
+        touchpoint = Touchpoint(
+            account_id=account_id,
+            contact_id=contact_id,
+            milestone_id=milestone_id,
+            channel=channel,
+            template=template.strip(),
+            happened_on=on,
+            note=note.strip(),
+        )
+        session.add(touchpoint)
+        session.flush()
+        return touchpoint.id
+
+
+def role_progress_of(detail: AccountDetail, today: dt.date) -> tuple[RoleProgress, ...]:
+    """Per role of an already loaded account: completion, whether behind, what holds it back.
+
+    Milestones without a due date (the account has no kickoff or signed-on date) are left out.
+    """
+    milestones = [
+        Milestone(
+            title=step.title,
+            role=step.role,
+            target_day=step.target_day,
+            due_on=step.due_on,
+            status=step.status,
+            achieved_on=step.achieved_on,
+            first_value=step.first_value,
+            unlocks=step.unlocks,
+            criterion_met_on=step.criterion_met_on,
+            id=step.id,
+        )
+        for step in detail.ladder
+        if step.due_on is not None
+    ]
+    return role_progress(milestones, today)

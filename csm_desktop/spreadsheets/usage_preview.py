@@ -1,0 +1,103 @@
+"""Check the top rows of a usage file the way the import will, cell by cell, for the preview.
+
+The import wizard shows the first rows of a file before anything is stored and highlights
+the cells the import would reject, with the reason. To say exactly what the import will say,
+this module runs the import's own code (``detect_layout`` and ``extract_usage``) over those
+rows and turns the rejected rows it reports into problems per cell, keyed by the sheet's
+row number and the column's 0-based index. Blank and total rows, which the import skips
+without complaint (even in strict mode), are row problems that do not block.
+
+Only what can be known from the file is checked here: whether an account is in the book is
+decided by the import itself, against the database.
+
+No SQL and no Qt: rows and the CSM's choices in, a layout and problems out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from csm_desktop.errors import UserError
+from csm_desktop.spreadsheets.readers import Row, SheetTable
+from csm_desktop.spreadsheets.usage_layout import UsageLayout, detect_layout, extract_usage
+
+
+@dataclass(frozen=True, slots=True)
+class CellProblem:
+    """Why the import would not use a cell (or a whole row); ``blocking`` as in strict mode."""
+
+    reason: str
+    blocking: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class PreviewCheck:
+    """The layout found for the CSM's choices and every problem in the previewed rows."""
+
+    layout: UsageLayout | None  # None when no usable header or required column was found
+    problem: str | None  # why there is no layout, or why the rows could not be checked
+    cells: Mapping[tuple[int, int], CellProblem] = field(default_factory=dict)  # (row, column)
+    rows: Mapping[int, CellProblem] = field(default_factory=dict)  # whole rows (blank, total)
+
+    def problem_rows(self) -> int:
+        """Rows with at least one problem that blocks (these would be rejected)."""
+        blocking = {row for (row, _column), issue in self.cells.items() if issue.blocking}
+        blocking.update(row for row, issue in self.rows.items() if issue.blocking)
+        return len(blocking)
+
+    def skipped_rows(self) -> int:
+        """Blank and total rows, which the import skips without blocking."""
+        return sum(1 for issue in self.rows.values() if not issue.blocking)
+
+
+def check_preview(
+    rows: Sequence[Row],
+    *,
+    file_name: str,
+    sheet: str | None = None,
+    header_row: int | None = None,
+    column_map: Mapping[str, str] | None = None,
+    date_format: str | None = None,
+) -> PreviewCheck:
+    """Layout and problems of ``rows`` (row i is the sheet's row i + 1) for these choices.
+
+    ``header_row`` (1-based), ``column_map`` and ``date_format`` mean what they mean in
+    ``UsageImportOptions``; None auto-detects. A file-level failure (no header, a missing
+    column, dates whose day/month order the rows never tell) becomes ``problem``.
+    """
+    width = max((len(row) for row in rows), default=0)
+    padded = [list(row) + [""] * (width - len(row)) for row in rows]  # as the readers give them
+    table = SheetTable(file_name, sheet, padded, ())
+    try:
+        layout = detect_layout(table, header_row=header_row, column_map=column_map)
+    except UserError as exc:
+        return PreviewCheck(None, str(exc))
+    try:
+        usage = extract_usage(table, layout, date_format=date_format)
+    except UserError as exc:
+        return PreviewCheck(layout, str(exc))
+    position: dict[str, int] = {}
+    for index in reversed(range(width)):  # reversed: the first column of a name wins
+        position[layout.column_name(index)] = index
+    cells: dict[tuple[int, int], CellProblem] = {}
+    whole_rows: dict[int, CellProblem] = {}
+    for rejected in usage.rejected:
+        issue = CellProblem(rejected.reason, rejected.blocking)
+        column = position.get(rejected.column) if rejected.column else None
+        if not rejected.blocking or column is None:
+            whole_rows[rejected.row] = _joined(whole_rows.get(rejected.row), issue)
+        if column is not None:
+            key = (rejected.row, column)
+            cells[key] = _joined(cells.get(key), issue)
+    return PreviewCheck(layout, None, cells, whole_rows)
+
+
+def _joined(earlier: CellProblem | None, issue: CellProblem) -> CellProblem:
+    """Two problems in one place read as one: reasons joined, blocking if either blocks."""
+    if earlier is None:
+        return issue
+    return CellProblem(f"{earlier.reason}; {issue.reason}", earlier.blocking or issue.blocking)
+
+
+__all__ = ["CellProblem", "PreviewCheck", "check_preview"]

@@ -1,0 +1,139 @@
+"""Bar charts from plain numbers: horizontal share bars (funnel, adoption) and vertical bars
+(health, phases), each with its value printed and a click that names the bar.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pyqtgraph as pg
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QColor
+
+from csm_desktop.ui.charts import theme
+from csm_desktop.ui.charts.base import ChartPanel, axis_labels_width, elide, text_item
+
+BAR_HEIGHT = 0.62
+TEXT_GAP = 0.02  # between the end of the 100 % track and its printed value, in share units
+
+
+class ShareBars(ChartPanel):
+    """One horizontal bar per row: a light 100 % track and the share filled in on it."""
+
+    bar_clicked = Signal(int)  # row index of the bar the user clicked
+
+    def __init__(self, title: str, subtitle: str = "", *, label_limit: int = 250) -> None:
+        super().__init__(title, subtitle)
+        self.label_limit = label_limit
+        self.rows = 0
+        self.texts: list[pg.TextItem] = []
+        self.plot.vb.sigResized.connect(self._fit_texts)
+        self.plot.hideAxis("bottom")
+        self.plot.invertY(True)
+        self.plot.getAxis("left").setPen(pg.mkPen(None))
+
+    def set_bars(
+        self,
+        labels: Sequence[str],
+        fractions: Sequence[float | None],
+        texts: Sequence[str],
+        colours: Sequence[str] | None = None,
+    ) -> None:
+        """Draw one bar per label; ``texts`` (rich text) print right of each track."""
+        self.plot.clear()
+        self.rows = len(labels)
+        self.texts = []
+        if not labels:
+            return
+        self.show_plot()
+        ys = list(range(len(labels)))
+        track = pg.BarGraphItem(
+            x0=0, y=ys, width=1.0, height=BAR_HEIGHT, brush=theme.TRACK, pen=pg.mkPen(None)
+        )
+        filled = pg.BarGraphItem(
+            x0=0,
+            y=ys,
+            width=[f or 0.0 for f in fractions],
+            height=BAR_HEIGHT,
+            brushes=[QColor(c) for c in (colours or [theme.BLUE] * len(labels))],
+            pen=pg.mkPen(None),
+        )
+        self.plot.addItem(track)
+        self.plot.addItem(filled)
+        for y, text in zip(ys, texts, strict=True):
+            item = text_item(text, (0, 0.5))
+            item.setPos(1 + TEXT_GAP, y)
+            self.plot.addItem(item)
+            self.texts.append(item)
+        width = axis_labels_width(list(labels), limit=self.label_limit)
+        axis = self.plot.getAxis("left")
+        axis.setWidth(width)
+        axis.setTicks([[(y, elide(label, width)) for y, label in zip(ys, labels, strict=True)]])
+        self.plot.setYRange(-0.5, len(labels) - 0.5, padding=0)
+        self._fit_texts()
+
+    def _fit_texts(self) -> None:
+        """Leave exactly enough room right of the tracks for the widest printed value."""
+        if not self.texts:
+            return
+        text_px = max(item.boundingRect().width() for item in self.texts) + 6
+        view_px = self.plot.vb.width()
+        room = view_px / (view_px - text_px) if view_px > text_px + 80 else 2.0
+        self.plot.setXRange(0, room + TEXT_GAP, padding=0)
+
+    def click_at(self, x: float, y: float) -> None:
+        row = round(y)
+        if 0 <= row < self.rows and abs(y - row) <= 0.5 and x >= 0:
+            self.bar_clicked.emit(row)
+
+
+class ColumnBars(ChartPanel):
+    """Vertical bars over named categories, each with its value printed on top."""
+
+    bar_clicked = Signal(int)  # index of the category the user clicked
+
+    def __init__(self, title: str, subtitle: str = "") -> None:
+        super().__init__(title, subtitle)
+        self.columns = 0
+        self.plot.hideAxis("left")
+        self.plot.getAxis("bottom").setPen(pg.mkPen(theme.GRID))
+        self.plot.getAxis("bottom").setTickFont(theme.font(9.5))
+
+    def set_bars(
+        self,
+        labels: Sequence[str],
+        values: Sequence[float],
+        texts: Sequence[str],
+        colours: Sequence[str],
+        *,
+        top: float | None = None,
+    ) -> None:
+        """Bars of ``values`` on a scale up to ``top`` (default: the largest value)."""
+        self.plot.clear()
+        self.columns = len(labels)
+        if not labels:
+            return
+        self.show_plot()
+        xs = list(range(len(labels)))
+        scale = top if top is not None else max(max(values, default=0), 1)
+        bars = pg.BarGraphItem(
+            x=xs,
+            y0=0,
+            height=list(values),
+            width=0.58,
+            brushes=[QColor(c) for c in colours],
+            pen=pg.mkPen(None),
+        )
+        self.plot.addItem(bars)
+        for x, value, text in zip(xs, values, texts, strict=True):
+            item = text_item(text, (0.5, 1))
+            item.setPos(x, value + scale * 0.02)
+            self.plot.addItem(item)
+        self.plot.getAxis("bottom").setTicks([list(zip(xs, labels, strict=True))])
+        self.plot.setXRange(-0.6, len(labels) - 0.4, padding=0)
+        self.plot.setYRange(0, scale * 1.32, padding=0)
+
+    def click_at(self, x: float, y: float) -> None:
+        column = round(x)
+        if 0 <= column < self.columns and abs(x - column) <= 0.4:
+            self.bar_clicked.emit(column)

@@ -1,0 +1,65 @@
+"""Big-number tiles for the dashboard's key figures; a click asks for the accounts behind one.
+
+Plain Qt (no pyqtgraph): a tile is a title, a value and a caption, set from text.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+
+from csm_desktop.ui.charts import theme
+
+TILE_STYLE = """
+QFrame#kpiTile { background: #ffffff; border: 1px solid #e4e7ec; border-radius: 8px; }
+QFrame#kpiTile:hover { border: 1px solid #84caff; }
+"""
+
+
+class KpiTile(QFrame):
+    """One key figure: title, value, caption (e.g. "17 of 25 accounts")."""
+
+    clicked = Signal()  # the user wants the accounts behind this figure
+
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("kpiTile")
+        self.setStyleSheet(TILE_STYLE)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.title_label = QLabel(title.upper())
+        self.title_label.setFont(theme.font(8.5, bold=True))
+        self.title_label.setStyleSheet(f"color: {theme.MUTED}; letter-spacing: 0.5px;")
+        self.value_label = QLabel("–")
+        self.value_label.setFont(theme.font(22, bold=True))
+        self.caption_label = QLabel("")
+        self.caption_label.setFont(theme.font(9))
+        self.caption_label.setStyleSheet(f"color: {theme.MUTED};")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(14, 10, 14, 10)
+        layout.setSpacing(2)
+        layout.addWidget(self.title_label)
+        layout.addWidget(self.value_label)
+        layout.addWidget(self.caption_label)
+        self.set_value("–", "")
+
+    def set_value(self, value: str, caption: str, colour: str = theme.INK) -> None:
+        self.value_label.setText(value)
+        self.value_label.setStyleSheet(f"color: {colour};")
+        self.caption_label.setText(caption)
+        self.setToolTip(f"{self.title_label.text().capitalize()}: {value} {caption}".strip())
+
+    @property
+    def value(self) -> str:
+        return self.value_label.text()
+
+    @property
+    def caption(self) -> str:
+        return self.caption_label.text()
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self.rect().contains(
+            event.position().toPoint()
+        ):
+            self.clicked.emit()
+        super().mouseReleaseEvent(event)

@@ -1,0 +1,173 @@
+"""Table model of the Today list: one row per nudge, fed with ``set_rows`` (never queries).
+
+Rows arrive ranked; ``SortRole`` gives raw values (rank, dates) so the proxy can re-sort and
+come back to the ranking; ``ItemRole`` gives the whole ``TodayItem`` to the view.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from enum import IntEnum
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from csm_desktop.domain.nudges import NudgeKind
+from csm_desktop.services.today import TodayItem
+
+SortRole = Qt.ItemDataRole.UserRole + 1
+ItemRole = Qt.ItemDataRole.UserRole + 2
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class Column(IntEnum):
+    RANK = 0
+    KIND = 1
+    ACCOUNT = 2
+    MILESTONE = 3
+    REASON = 4
+    DUE = 5
+    OWNER = 6
+
+
+HEADERS = {
+    Column.RANK: "#",
+    Column.KIND: "What",
+    Column.ACCOUNT: "Account",
+    Column.MILESTONE: "Milestone",
+    Column.REASON: "Why",
+    Column.DUE: "Due",
+    Column.OWNER: "Owner",
+}
+
+KIND_LABELS = {
+    NudgeKind.OVERDUE: "Overdue",
+    NudgeKind.DUE_SOON: "Due soon",
+    NudgeKind.CRITERION_MET: "Confirm achieved",
+    NudgeKind.STALLED: "Stalled",
+    NudgeKind.UNUSED_UNLOCK: "Unlock unused",
+    NudgeKind.RENEWAL: "Renewal",
+}
+KIND_COLOURS = {
+    NudgeKind.OVERDUE: QColor("#b42318"),
+    NudgeKind.DUE_SOON: QColor("#b54708"),
+    NudgeKind.CRITERION_MET: QColor("#067647"),
+    NudgeKind.STALLED: QColor("#6941c6"),
+    NudgeKind.UNUSED_UNLOCK: QColor("#175cd3"),
+    NudgeKind.RENEWAL: QColor("#c11574"),
+}
+HANDLED_COLOUR = QColor("#98a2b3")
+
+
+class NudgeModel(QAbstractTableModel):
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[TodayItem] = []
+
+    def set_rows(self, rows: Sequence[TodayItem]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def row_at(self, row: int) -> TodayItem:
+        return self._rows[row]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(Column)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return HEADERS[Column(section)]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        item = self._rows[index.row()]
+        nudge = item.nudge
+        column = Column(index.column())
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(item, index.row(), column)
+        if role == SortRole:
+            if column == Column.RANK:
+                return index.row()
+            if column == Column.DUE:
+                return nudge.due
+            return (self._display(item, index.row(), column) or "").casefold()
+        if role == ItemRole:
+            return item
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if nudge.handled:
+                return QBrush(HANDLED_COLOUR)
+            if column == Column.KIND:
+                return QBrush(KIND_COLOURS[nudge.kind])
+        if role == Qt.ItemDataRole.FontRole and column == Column.KIND and not nudge.handled:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if nudge.handled and nudge.contacted_on is not None:
+                return f"Contacted on {nudge.contacted_on.isoformat()}: probably handled"
+            return nudge.reason
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == Column.RANK:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    @staticmethod
+    def _display(item: TodayItem, row: int, column: Column) -> str:
+        nudge = item.nudge
+        match column:
+            case Column.RANK:
+                return str(row + 1)
+            case Column.KIND:
+                return KIND_LABELS[nudge.kind] + (" ✓" if nudge.handled else "")
+            case Column.ACCOUNT:
+                return nudge.account
+            case Column.MILESTONE:
+                return nudge.milestone or ""
+            case Column.DUE:
+                return nudge.due.isoformat() if nudge.due else ""
+            case Column.REASON:
+                return nudge.reason
+            case Column.OWNER:
+                return nudge.owner or ""
+
+
+class NudgeFilter(QSortFilterProxyModel):
+    """Shows one owner's nudges (None: everybody's)."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._owner: str | None = None
+        self.setSortRole(SortRole)
+
+    def set_owner(self, owner: str | None) -> None:
+        self.beginFilterChange()
+        self._owner = owner
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        if self._owner is None:
+            return True
+        model = self.sourceModel()
+        assert isinstance(model, NudgeModel)
+        return model.row_at(source_row).nudge.owner == self._owner
+
+    def lessThan(self, left: Index, right: Index) -> bool:
+        a, b = left.data(SortRole), right.data(SortRole)
+        if a is None or b is None:
+            return b is None and a is not None
+        return bool(a < b)

@@ -1,0 +1,549 @@
+"""Today: what needs the CSM this morning, ranked, with the message ready to send.
+
+``TodayView`` is layout: the ranked list on the left, the filled message on the right with
+a tab per channel, Copy buttons, a live template editor and "Log touchpoint…". It takes
+``TodayItem`` rows and emits what the user wants. ``TodayController`` calls the services in
+workers and feeds the view; the main window owns one of each.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from PySide6.QtCore import QDate, QModelIndex, QObject, Qt, Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from csm_desktop.domain.templates import Rendered, render
+from csm_desktop.domain.vocabulary import Channel
+from csm_desktop.services.opening import Database
+from csm_desktop.services.today import TodayItem, log_touchpoint, today_list
+from csm_desktop.ui import workers
+from csm_desktop.ui.dialogs.messages import show_failure
+from csm_desktop.ui.models.nudge_model import Column, ItemRole, NudgeFilter, NudgeModel
+
+EVERYONE = "Everyone"
+WARNING_STYLE = (
+    "QLabel { background: #fffaeb; color: #93370d; border: 1px solid #fec84b; "
+    "border-radius: 4px; padding: 6px; }"
+)
+CHANNEL_TABS = (Channel.IN_APP, Channel.EMAIL, None)  # None: the help article tab
+
+
+@dataclass(frozen=True, slots=True)
+class TouchpointRequest:
+    """What the CSM entered in "Log touchpoint…"."""
+
+    account_id: int
+    channel: str
+    on: dt.date
+    template: str
+    contact_id: int | None
+    milestone_id: int | None
+    note: str
+
+
+class LogTouchpointDialog(QDialog):
+    """Channel, date, template and an optional note; opened non-blocking with ``open()``."""
+
+    def __init__(
+        self, channel: Channel, on: dt.date, template: str, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Log touchpoint")
+        self.setMinimumSize(380, 200)
+        self.channel = QComboBox()
+        self.channel.addItems([c.value for c in Channel])
+        self.channel.setCurrentText(channel.value)
+        self.date = QDateEdit(QDate(on.year, on.month, on.day))
+        self.date.setCalendarPopup(True)
+        self.date.setDisplayFormat("yyyy-MM-dd")
+        self.template = QLineEdit(template)
+        self.note = QLineEdit()
+        self.note.setPlaceholderText("Optional: what was said or agreed")
+        form = QFormLayout(self)
+        form.addRow("Channel", self.channel)
+        form.addRow("Date", self.date)
+        form.addRow("Template", self.template)
+        form.addRow("Note", self.note)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Log")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def values(self) -> tuple[str, dt.date, str, str]:
+        """(channel, date, template, note) as entered."""
+        day = self.date.date()
+        return (
+            self.channel.currentText(),
+            dt.date(day.year(), day.month(), day.day()),
+            self.template.text(),
+            self.note.text(),
+        )
+
+
+class _CopyRow(QWidget):
+    """A read-only text with its template editor (hidden until asked) and a Copy button."""
+
+    def __init__(self, label: str, multiline: bool, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.multiline = multiline
+        self.template_edit: QPlainTextEdit | QLineEdit
+        self.preview: QPlainTextEdit | QLineEdit
+        if multiline:
+            self.template_edit = QPlainTextEdit()
+            self.template_edit.setMaximumHeight(110)
+            self.preview = QPlainTextEdit()
+            self.preview.setReadOnly(True)
+        else:
+            self.template_edit = QLineEdit()
+            self.preview = QLineEdit()
+            self.preview.setReadOnly(True)
+        self.template_edit.setAccessibleName(f"{label} template")
+        self.template_edit.setToolTip(
+            "The template with its {placeholders}; the preview below updates as you type. "
+            "Changes here are for this message only."
+        )
+        self.template_edit.setVisible(False)
+        self.template_hint = QLabel("Template (edit freely; the preview below follows):")
+        self.template_hint.setStyleSheet("color: #475467")
+        self.template_hint.setVisible(False)
+        self.copy_button = QPushButton(f"Copy {label.lower()}")
+        self.copy_button.clicked.connect(self.copy)
+        heading = QHBoxLayout()
+        heading.addWidget(QLabel(f"<b>{html.escape(label)}</b>"))
+        heading.addStretch(1)
+        heading.addWidget(self.copy_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(heading)
+        layout.addWidget(self.template_hint)
+        layout.addWidget(self.template_edit)
+        layout.addWidget(self.preview, 1 if multiline else 0)
+
+    def text(self) -> str:
+        if isinstance(self.preview, QPlainTextEdit):
+            return self.preview.toPlainText()
+        return self.preview.text()
+
+    def template_text(self) -> str:
+        if isinstance(self.template_edit, QPlainTextEdit):
+            return self.template_edit.toPlainText()
+        return self.template_edit.text()
+
+    def set_template(self, template: str) -> None:
+        self.template_edit.blockSignals(True)
+        if isinstance(self.template_edit, QPlainTextEdit):
+            self.template_edit.setPlainText(template)
+        else:
+            self.template_edit.setText(template)
+        self.template_edit.blockSignals(False)
+
+    def set_preview(self, text: str) -> None:
+        if isinstance(self.preview, QPlainTextEdit):
+            self.preview.setPlainText(text)
+        else:
+            self.preview.setText(text)
+            self.preview.setCursorPosition(0)
+        self.copy_button.setEnabled(bool(text))
+
+    def copy(self) -> None:
+        QGuiApplication.clipboard().setText(self.text())
+
+
+class TodayView(QWidget):
+    account_activated = Signal(int)  # account id the user wants to open
+    refresh_requested = Signal()  # the user asked for a fresh list
+    touchpoint_requested = Signal(object)  # a TouchpointRequest the user confirmed
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        # An explicit minimum keeps content changes from resizing a top-level window.
+        self.setMinimumSize(640, 400)
+        self.today = dt.date.today()
+        self.current: TodayItem | None = None
+        self.touchpoint_dialog: LogTouchpointDialog | None = None
+        self.model = NudgeModel(self)
+        self.proxy = NudgeFilter(self)
+        self.proxy.setSourceModel(self.model)
+
+        self.heading = QLabel("<h2 style='margin:0'>What needs me today</h2>")
+        self.owner_filter = QComboBox()
+        self.owner_filter.setAccessibleName("Owner filter")
+        self.owner_filter.currentTextChanged.connect(
+            lambda text: self.proxy.set_owner(None if text in ("", EVERYONE) else text)
+        )
+        self.owner_filter.currentTextChanged.connect(lambda _text: self._update_count())
+        self.count_label = QLabel()
+        refresh = QPushButton("Refresh")
+        refresh.clicked.connect(self.refresh_requested)
+        bar = QHBoxLayout()
+        bar.addWidget(self.heading, 1)
+        bar.addWidget(QLabel("Owner"))
+        bar.addWidget(self.owner_filter)
+        bar.addWidget(self.count_label)
+        bar.addWidget(refresh)
+
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(26)
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(Column.REASON, QHeaderView.ResizeMode.Stretch)
+        for column, width in (
+            (Column.RANK, 30),
+            (Column.KIND, 112),
+            (Column.ACCOUNT, 150),
+            (Column.MILESTONE, 180),
+            (Column.DUE, 84),
+            (Column.OWNER, 95),
+        ):
+            self.table.setColumnWidth(column, width)
+        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+        self.table.doubleClicked.connect(self._activate)
+
+        self.empty = QLabel(
+            "<h3>Nothing needs you today</h3><p>No milestone is overdue or due this week, "
+            "no account is stalled. Enjoy the quiet, or open the Book.</p>"
+        )
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.list_pages = QStackedWidget()
+        self.list_pages.addWidget(self.table)
+        self.list_pages.addWidget(self.empty)
+
+        self.title = QLabel()
+        self.title.setTextFormat(Qt.TextFormat.RichText)
+        self.title.setWordWrap(True)
+        self.recipient = QLabel()
+        self.recipient.setTextFormat(Qt.TextFormat.RichText)
+        self.recipient.setWordWrap(True)
+        self.warnings = QLabel()
+        self.warnings.setObjectName("templateWarnings")
+        self.warnings.setStyleSheet(WARNING_STYLE)
+        self.warnings.setWordWrap(True)
+        self.warnings.setVisible(False)
+
+        self.in_app = _CopyRow("Message", multiline=True)
+        self.subject = _CopyRow("Subject", multiline=False)
+        self.body = _CopyRow("Body", multiline=True)
+        self.help_article = _CopyRow("Link", multiline=False)
+        self.help_link = QLabel()
+        self.help_link.setOpenExternalLinks(True)
+        self.help_link.setTextFormat(Qt.TextFormat.RichText)
+        self.help_link.setWordWrap(True)
+        self.rows = (self.in_app, self.subject, self.body, self.help_article)
+        for row in self.rows:
+            editor = row.template_edit
+            editor.textChanged.connect(self._rerender)
+
+        self.tabs = QTabWidget()
+        in_app_page = QWidget()
+        QVBoxLayout(in_app_page).addWidget(self.in_app)
+        email_page = QWidget()
+        email_layout = QVBoxLayout(email_page)
+        email_layout.addWidget(self.subject)
+        email_layout.addWidget(self.body, 1)
+        help_page = QWidget()
+        help_layout = QVBoxLayout(help_page)
+        help_layout.addWidget(self.help_article)
+        help_layout.addWidget(self.help_link)
+        help_layout.addStretch(1)
+        self.tabs.addTab(in_app_page, "In-app")
+        self.tabs.addTab(email_page, "E-mail")
+        self.tabs.addTab(help_page, "Help article")
+
+        self.edit_button = QPushButton("Edit template")
+        self.edit_button.setCheckable(True)
+        self.edit_button.setToolTip("Show the template with its {placeholders}, with live preview")
+        self.edit_button.toggled.connect(self._show_editors)
+        self.open_button = QPushButton("Open account")
+        self.open_button.clicked.connect(self._open_current)
+        self.log_button = QPushButton("Log touchpoint…")
+        self.log_button.clicked.connect(self.open_touchpoint_dialog)
+        actions = QHBoxLayout()
+        actions.addWidget(self.edit_button)
+        actions.addStretch(1)
+        actions.addWidget(self.open_button)
+        actions.addWidget(self.log_button)
+
+        self.detail = QWidget()
+        detail_layout = QVBoxLayout(self.detail)
+        detail_layout.setContentsMargins(8, 0, 0, 0)
+        detail_layout.addWidget(self.title)
+        detail_layout.addWidget(self.recipient)
+        detail_layout.addWidget(self.warnings)
+        detail_layout.addWidget(self.tabs, 1)
+        detail_layout.addLayout(actions)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.list_pages)
+        splitter.addWidget(self.detail)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([880, 520])
+        self.splitter = splitter
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 0)
+        layout.addLayout(bar)
+        layout.addWidget(splitter, 1)
+        self._show_item(None)
+
+    # --- data in ----------------------------------------------------------------------------
+
+    def set_items(self, items: Sequence[TodayItem], today: dt.date) -> None:
+        """Show a fresh, ranked list; keeps the owner filter and selects the first row."""
+        self.today = today
+        self.heading.setText(
+            f"<h2 style='margin:0'>What needs me today "
+            f"<span style='font-weight:normal; color:#475467'>{today:%A} {today.isoformat()}"
+            "</span></h2>"
+        )
+        chosen = self.owner_filter.currentText() or EVERYONE
+        self.model.set_rows(items)
+        owners = sorted({i.nudge.owner for i in items if i.nudge.owner})
+        self.owner_filter.blockSignals(True)
+        self.owner_filter.clear()
+        self.owner_filter.addItems([EVERYONE, *owners])
+        self.owner_filter.setCurrentText(chosen if chosen in owners else EVERYONE)
+        self.owner_filter.blockSignals(False)
+        self.proxy.set_owner(None if self.owner_filter.currentText() == EVERYONE else chosen)
+        self._update_count()
+        if self.proxy.rowCount():
+            self.table.selectRow(0)
+        else:
+            self._show_item(None)
+
+    def _update_count(self) -> None:
+        shown = self.proxy.rowCount()
+        open_items = sum(
+            not self.proxy.index(r, 0).data(ItemRole).nudge.handled for r in range(shown)
+        )
+        self.count_label.setText(
+            f"{open_items} to do" + (f", {shown - open_items} done" if shown > open_items else "")
+        )
+        self.list_pages.setCurrentWidget(self.table if shown else self.empty)
+        if not shown:
+            self._show_item(None)
+
+    # --- selection ----------------------------------------------------------------------------
+
+    def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self._show_item(current.data(ItemRole) if current.isValid() else None)
+
+    def _show_item(self, item: TodayItem | None) -> None:
+        self.current = item
+        self.detail.setEnabled(item is not None)
+        if item is None:
+            self.title.setText("<i>Select an item to see its message.</i>")
+            self.recipient.clear()
+            self.warnings.setVisible(False)
+            for row in self.rows:
+                row.set_template("")
+                row.set_preview("")
+            self.help_link.clear()
+            return
+        e = html.escape
+        nudge = item.nudge
+        milestone = f" — {e(nudge.milestone)}" if nudge.milestone else ""
+        self.title.setText(
+            f"<h3 style='margin:0'>{e(nudge.account)}{milestone}</h3>{e(nudge.reason)}"
+        )
+        contact = item.filled.contact
+        if contact is not None:
+            email = f" &lt;{e(contact.email)}&gt;" if contact.email else ""
+            role = f" · {e(contact.role)}" if contact.role else ""
+            self.recipient.setText(f"To: <b>{e(contact.name)}</b>{email}{role}")
+        else:
+            self.recipient.setText(
+                f"<span style='color:#b54708'>No contact in the role "
+                f"{e(nudge.role or '—')}: add one on the account, or pick a person yourself."
+                "</span>"
+            )
+        template = item.filled.template
+        for row, text in zip(
+            self.rows,
+            (template.in_app, template.email_subject, template.email_body, template.help_article),
+            strict=True,
+        ):
+            row.set_template(text)
+        self._show_rendered(
+            (
+                item.filled.message.in_app,
+                item.filled.message.email_subject,
+                item.filled.message.email_body,
+                item.filled.message.help_article,
+            )
+        )
+
+    def _rerender(self) -> None:
+        """Live preview: render the edited templates with the item's values."""
+        if self.current is None:
+            return
+        values = self.current.filled.values
+        self._show_rendered(
+            tuple(
+                render(row.template_text(), values) if row.template_text() else Rendered("")
+                for row in self.rows
+            )
+        )
+
+    def _show_rendered(self, parts: Sequence[Rendered]) -> None:
+        warnings: dict[str, None] = {}
+        for row, part in zip(self.rows, parts, strict=True):
+            row.set_preview(part.text)
+            for warning in part.warnings:
+                warnings.setdefault(warning, None)
+        link = parts[3].text
+        if link.startswith(("http://", "https://")):
+            self.help_link.setText(f"<a href='{html.escape(link, quote=True)}'>Open in browser</a>")
+        else:
+            self.help_link.setText(
+                "<i>No help-centre article for this milestone.</i>" if not link else ""
+            )
+        self.warnings.setText("⚠ " + "\n⚠ ".join(warnings) if warnings else "")
+        self.warnings.setVisible(bool(warnings))
+
+    def _show_editors(self, shown: bool) -> None:
+        for row in self.rows:
+            row.template_edit.setVisible(shown)
+            row.template_hint.setVisible(shown)
+
+    # --- actions ------------------------------------------------------------------------------
+
+    def _activate(self, index: QModelIndex) -> None:
+        item = index.data(ItemRole)
+        if item is not None:
+            self.account_activated.emit(item.nudge.account_id)
+
+    def _open_current(self) -> None:
+        if self.current is not None:
+            self.account_activated.emit(self.current.nudge.account_id)
+
+    def current_channel(self) -> Channel:
+        """The channel of the tab on show (the help article goes out by e-mail)."""
+        return CHANNEL_TABS[self.tabs.currentIndex()] or Channel.EMAIL
+
+    def open_touchpoint_dialog(self) -> LogTouchpointDialog | None:
+        """Ask for channel, date and template (non-blocking); confirming emits the request."""
+        item = self.current
+        if item is None:
+            return None
+        dialog = LogTouchpointDialog(
+            self.current_channel(), self.today, item.filled.template.name, self
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def confirmed() -> None:
+            channel, on, template, note = dialog.values()
+            self.touchpoint_requested.emit(
+                TouchpointRequest(
+                    account_id=item.nudge.account_id,
+                    channel=channel,
+                    on=on,
+                    template=template,
+                    contact_id=item.filled.contact.id if item.filled.contact else None,
+                    milestone_id=item.nudge.milestone_id,
+                    note=note,
+                )
+            )
+
+        dialog.accepted.connect(confirmed)
+        self.touchpoint_dialog = dialog
+        dialog.open()
+        return dialog
+
+
+class TodayController(QObject):
+    """Loads the Today list in a worker and logs touchpoints; the view never sees the store."""
+
+    status = Signal(str)  # a short message for the status bar
+    touchpoint_logged = Signal(int)  # account id whose timeline changed
+    loaded = Signal()  # a fresh list is on show
+
+    def __init__(
+        self,
+        view: TodayView,
+        database: Database,
+        today: Callable[[], dt.date] = dt.date.today,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.view = view
+        self.database = database
+        self.today = today
+        self.loading = False
+        view.refresh_requested.connect(self.refresh)
+        view.touchpoint_requested.connect(self.log)
+
+    def refresh(self) -> None:
+        database, today = self.database, self.today()
+        self.loading = True
+        task = workers.Task(lambda progress: today_list(database, today), self)
+        task.succeeded.connect(lambda items: self._show(items, today))
+        task.failed.connect(lambda exc: show_failure(self.view, "Loading today's list", exc))
+        task.finished.connect(self._done)
+        workers.start(task)
+
+    def _done(self) -> None:
+        self.loading = False
+
+    def _show(self, items: list[TodayItem], today: dt.date) -> None:
+        self.view.set_items(items, today)
+        self.loaded.emit()
+
+    def log(self, request: TouchpointRequest) -> None:
+        database = self.database
+        task = workers.Task(
+            lambda progress: log_touchpoint(
+                database,
+                request.account_id,
+                request.channel,
+                request.on,
+                request.template,
+                contact_id=request.contact_id,
+                milestone_id=request.milestone_id,
+                note=request.note,
+            ),
+            self,
+        )
+        task.succeeded.connect(lambda _id: self._logged(request))
+        task.failed.connect(lambda exc: show_failure(self.view, "Logging the touchpoint", exc))
+        workers.start(task)
+
+    def _logged(self, request: TouchpointRequest) -> None:
+        self.status.emit(f"Touchpoint logged: {request.channel}, {request.template}")
+        self.touchpoint_logged.emit(request.account_id)
+        self.refresh()

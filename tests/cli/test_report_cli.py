@@ -1,0 +1,112 @@
+"""`csm-desktop report` and `portfolio-report` end to end on the demo book plus a hostile name."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from csm_desktop.cli import main
+from csm_desktop.services.demo import create_demo_book
+from csm_desktop.store.database import open_database
+from csm_desktop.store.models import Account
+
+TODAY = "2026-06-30"
+HOSTILE = "<b>A&B</b> Ltd <img src='x.png'/>"
+
+
+def _text(path: Path) -> str:
+    return " ".join(" ".join(p.extract_text().split()) for p in PdfReader(str(path)).pages)
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("cli-reports") / "demo.sqlite3"
+    database = open_database(path)
+    try:
+        create_demo_book(database, today=dt.date(2026, 6, 30))
+        with database.session() as session:
+            session.add(Account(name=HOSTILE, external_id="EVIL-1", kickoff_on=dt.date(2026, 6, 1)))
+    finally:
+        database.close()
+    return path
+
+
+def test_report_by_name_writes_the_customer_edition(
+    demo_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "zoe.pdf"
+    code = main(
+        ["--db", str(demo_db), "report", "zoë ødegård design", "--today", TODAY, "-o", str(out)]
+    )
+    assert code == 0
+    assert capsys.readouterr().out.strip() == (
+        f"QBR value report for zoë ødegård design written to {out}."
+    )
+    text = _text(out)
+    assert "Zoë Ødegård Design has achieved 13 of 13 milestones" in text
+    assert "Customer Success Manager Priya Raman" in text
+    assert "INTERNAL" not in text and "ARR" not in text
+
+
+def test_report_by_external_id_with_internal_fields(demo_db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "internal.pdf"
+    args = ["--db", str(demo_db), "report", "ACC-1024", "--today", TODAY, "-o", str(out)]
+    assert main([*args, "--internal"]) == 0
+    text = _text(out)
+    assert "Zoë Ødegård Design (ACC-1024)" in text
+    assert "INTERNAL — contains ARR, health and CSM notes" in text
+    assert "Health on track" in text
+
+
+def test_a_hostile_account_name_prints_literally(demo_db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "evil.pdf"
+    assert main(["--db", str(demo_db), "report", "EVIL-1", "--today", TODAY, "-o", str(out)]) == 0
+    text = _text(out)
+    assert f"{HOSTILE} has no milestones to count on its onboarding plan yet" in text
+
+
+def test_an_unknown_account_is_exit_2_with_one_line(
+    demo_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "nobody.pdf"
+    code = main(["--db", str(demo_db), "report", "Nobody Inc", "--today", TODAY, "-o", str(out)])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert err == (
+        "error: No account is named or has the external id 'Nobody Inc' in demo.sqlite3; "
+        "check the spelling in the Book.\n"
+    )
+    assert not out.exists()
+
+
+def test_a_missing_book_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(
+        ["--db", str(tmp_path / "none.sqlite3"), "report", "X", "-o", str(tmp_path / "x.pdf")]
+    )
+    assert code == 2
+    assert capsys.readouterr().err.startswith("error: No book at ")
+
+
+def test_an_unwritable_target_is_exit_2(
+    demo_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "missing-folder" / "r.pdf"
+    assert main(["--db", str(demo_db), "report", "ACC-1001", "--today", TODAY, "-o", str(out)]) == 2
+    assert "the folder" in capsys.readouterr().err
+
+
+def test_portfolio_report_writes_kpis_risks_and_the_experiment(
+    demo_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "portfolio.pdf"
+    assert main(["--db", str(demo_db), "portfolio-report", "--today", TODAY, "-o", str(out)]) == 0
+    assert capsys.readouterr().out.strip() == f"Portfolio report written to {out}."
+    text = _text(out)
+    assert "Portfolio report demo · 41 accounts · 30 June 2026 · internal" in text
+    assert "Time to first value" in text and "14 days" in text
+    assert "Accounts at risk or off track" in text
+    assert "Experiment: Integration before first workflow" in text
+    assert "Θάλασσα Shipping at risk" in text

@@ -1,0 +1,127 @@
+"""Batch export of QBR reports: worker processes, progress, cancel, safe names, atomic files."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from hand_book import CYRILLIC, HOSTILE, TODAY
+from sqlalchemy import select
+
+from csm_desktop.errors import UnknownAccount
+from csm_desktop.services.demo import create_demo_book
+from csm_desktop.services.reports import (
+    BatchIncomplete,
+    ReportsCancelled,
+    write_qbr_batch,
+    write_qbr_report,
+)
+from csm_desktop.store.database import Database, open_database
+from csm_desktop.store.models import Account
+
+DEMO_TODAY = dt.date(2026, 6, 30)
+Book = tuple[Database, dict[str, int]]
+
+
+@pytest.fixture(scope="module")
+def demo_book(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Database, list[int]]]:
+    database = open_database(tmp_path_factory.mktemp("demo") / "demo.sqlite3")
+    create_demo_book(database, today=DEMO_TODAY)
+    with database.session() as session:
+        ids = list(session.scalars(select(Account.id).order_by(Account.id)))
+    yield database, ids
+    database.close()
+
+
+def test_a_batch_uses_worker_processes_and_reports_progress(
+    demo_book: tuple[Database, list[int]], tmp_path: Path, read_pdf: Callable[[object], str]
+) -> None:
+    database, ids = demo_book
+    chosen = ids[
+        20:26
+    ]  # Åkerlund & Berg AB … Nordlys Energi AS: names with & and non-Latin letters
+    seen: list[tuple[int, int]] = []
+    written = write_qbr_batch(
+        database, chosen, DEMO_TODAY, tmp_path, progress=lambda d, t: seen.append((d, t)), workers=2
+    )
+    assert [p.name for p in written] == [
+        "Åkerlund & Berg AB - QBR 2026-06-30.pdf",
+        "Łódź Freight Sp. z o.o - QBR 2026-06-30.pdf",
+        "Müller & Söhne GmbH - QBR 2026-06-30.pdf",
+        "Zoë Ødegård Design - QBR 2026-06-30.pdf",
+        "Café Lumière SARL - QBR 2026-06-30.pdf",
+        "Nordlys Energi AS - QBR 2026-06-30.pdf",
+    ]
+    assert seen == [(n, 6) for n in range(7)]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in written)
+    assert "Müller & Söhne GmbH has achieved" in read_pdf(written[2])
+
+
+def test_a_cancelled_batch_stops_and_leaves_only_whole_files(
+    demo_book: tuple[Database, list[int]], tmp_path: Path
+) -> None:
+    database, ids = demo_book
+    done: list[int] = []
+    with pytest.raises(ReportsCancelled) as raised:
+        write_qbr_batch(
+            database,
+            ids,
+            DEMO_TODAY,
+            tmp_path,
+            progress=lambda d, _t: done.append(d),
+            cancelled=lambda: bool(done) and done[-1] >= 2,
+            workers=2,
+        )
+    files = sorted(tmp_path.iterdir())
+    assert 2 <= len(raised.value.written) < len(ids)
+    assert all(path.suffix == ".pdf" and path.stat().st_size > 10_000 for path in files)
+    assert {p.name for p in files} == {p.name for p in raised.value.written}
+
+
+def test_accounts_that_cannot_be_reported_do_not_stop_the_others(
+    hand_book: Book, tmp_path: Path
+) -> None:
+    database, ids = hand_book
+    chosen = [ids[HOSTILE], ids["Echo (no kickoff)"], ids[CYRILLIC]]
+    with pytest.raises(BatchIncomplete) as raised:
+        write_qbr_batch(database, chosen, TODAY, tmp_path, internal=True)
+    assert str(raised.value).startswith(
+        "1 of 3 reports were not written — Echo (no kickoff): Echo (no kickoff) has no kickoff"
+    )
+    assert sorted(p.name for p in raised.value.written) == [
+        "Zoë's _Bakery_ & Co - QBR internal 2026-04-15.pdf",
+        "Ленинград Logistics - QBR internal 2026-04-15.pdf",
+    ]
+
+
+def test_unknown_account_ids_are_refused_before_anything_is_written(
+    hand_book: Book, tmp_path: Path
+) -> None:
+    database, ids = hand_book
+    folder = tmp_path / "out"
+    folder.mkdir()
+    with pytest.raises(UnknownAccount, match="refresh the Book"):
+        write_qbr_batch(database, [ids[HOSTILE], 9999], TODAY, folder)
+    assert list(folder.iterdir()) == []
+
+
+def test_a_failed_report_keeps_the_previous_file_and_leaves_no_temporary(
+    hand_book: Book, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    database, ids = hand_book
+    folder = tmp_path / "out"
+    folder.mkdir()
+    target = folder / "qbr.pdf"
+    target.write_bytes(b"the report of last quarter")
+
+    def broken(_data: object, path: object) -> None:
+        Path(str(path)).write_bytes(b"%PDF-1.4 half")
+        raise RuntimeError("layout failed")
+
+    monkeypatch.setattr("csm_desktop.reports.qbr.write_qbr", broken)
+    with pytest.raises(RuntimeError, match="layout failed"):
+        write_qbr_report(database, ids[HOSTILE], TODAY, target)
+    assert [p.name for p in folder.iterdir()] == ["qbr.pdf"]
+    assert target.read_bytes() == b"the report of last quarter"

@@ -1,0 +1,202 @@
+"""The playbook editor over a real book, driven with qtbot."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QModelIndex
+
+from csm_desktop.services import playbooks as pb
+from csm_desktop.services.demo import create_demo_book
+from csm_desktop.store.database import Database
+from csm_desktop.ui import workers
+from csm_desktop.ui.models.playbook_steps_model import (
+    PhaseRole,
+    PlaybookStepsModel,
+    TemplateIdRole,
+)
+from csm_desktop.ui.views.playbook_editor import ApplyToAccountsDialog, PlaybookEditor
+
+TODAY = dt.date(2026, 11, 26)
+
+
+@pytest.fixture
+def demo(book: Database) -> Database:
+    create_demo_book(book, today=TODAY)
+    return book
+
+
+def playbook_id(database: Database, label: str) -> int:
+    return next(s.id for s in pb.list_playbooks(database) if s.label == label)
+
+
+def make_editor(qtbot: Any, database: Database) -> PlaybookEditor:
+    editor = PlaybookEditor(database, today=lambda: TODAY)
+    qtbot.addWidget(editor)
+    editor.resize(1300, 800)
+
+    return editor
+
+
+def step_titles(editor: PlaybookEditor) -> list[str]:
+    model = editor.steps_model
+    return [model.index(row).data() for row in range(model.rowCount())]
+
+
+def test_a_version_in_use_is_shown_read_only_with_the_reason(qtbot: Any, demo: Database) -> None:
+    editor = make_editor(qtbot, demo)
+    editor.select_playbook(playbook_id(demo, "Standard v1"))
+    assert editor.header.text().startswith("<h3 style='margin:0'>Standard v1</h3>")
+    assert editor.lock_banner.isVisibleTo(editor)
+    assert editor.lock_banner.text() == (
+        "27 accounts are on Standard v1; create a new version to change its milestones."
+    )
+    assert step_titles(editor)[:2] == ["Users provisioned", "First automated workflow live"]
+    assert editor.form.title.isReadOnly()
+    assert not editor.form.save_button.isEnabled()
+    assert not editor.remove_button.isEnabled()
+    assert not editor.steps_model.moveRows(QModelIndex(), 0, 1, QModelIndex(), 3)
+
+
+def test_new_version_with_a_note_is_selected_and_editable(qtbot: Any, demo: Database) -> None:
+    editor = make_editor(qtbot, demo)
+    editor.select_playbook(playbook_id(demo, "Standard v1"))
+    editor.create_new_version("Integration before the first workflow")
+    assert editor.detail is not None
+    assert editor.detail.summary.label == "Standard v2"
+    assert not editor.lock_banner.isVisibleTo(editor)
+    assert "Integration before the first workflow" in editor.history.toPlainText()
+    assert editor.form.save_button.isEnabled()
+    item = editor.versions.currentItem()
+    assert item is not None and (item.text(0), item.text(2)) == ("v2", "editable")
+
+
+def test_editing_a_field_and_saving_stores_it(qtbot: Any, demo: Database) -> None:
+    editor = make_editor(qtbot, demo)
+    editor.select_playbook(playbook_id(demo, "Standard v1"))
+    editor.create_new_version("Faster first value")
+    editor.steps_view.setCurrentIndex(editor.steps_model.index(1))
+    assert editor.form.title.text() == "First automated workflow live"
+    editor.form.target_day.setValue(35)
+    assert editor.form.phase.text() == "mid (from the target day)"
+    editor.form.risks.setPlainText("Picking a workflow that needs an integration.")
+    asked: list[pb.TemplateSharing] = []
+    editor.ask_scope = lambda title, sharing: asked.append(sharing) or pb.Scope.THIS_PLAYBOOK
+
+    assert editor.save_template()
+
+    assert asked == [pb.TemplateSharing(("Enterprise v1",), ("Enterprise v1", "Standard v1"))]
+    v2 = pb.playbook_detail(demo, playbook_id(demo, "Standard v2"))
+    saved = next(s for s in v2.steps if s.title == "First automated workflow live")
+    assert (saved.target_day, saved.step.risks) == (
+        35,
+        "Picking a workflow that needs an integration.",
+    )
+    assert editor.form.template is not None and editor.form.template.id == saved.id
+    assert "target day 14 → 35 (phase early → mid)" in editor.history.toPlainText()
+
+
+def test_reordering_through_the_model_stores_the_ladder(qtbot: Any, demo: Database) -> None:
+    editor = make_editor(qtbot, demo)
+    editor.select_playbook(playbook_id(demo, "Standard v1"))
+    editor.create_new_version("Daily operations first")
+    assert editor.steps_model.moveRows(QModelIndex(), 2, 1, QModelIndex(), 0)
+    assert step_titles(editor)[:3] == [
+        "Daily operations on the platform",
+        "Users provisioned",
+        "First automated workflow live",
+    ]
+    stored = [s.title for s in pb.playbook_detail(demo, playbook_id(demo, "Standard v2")).steps]
+    assert stored == step_titles(editor)
+    assert "Moved “Daily operations on the platform” from position 3 to 1." in (
+        editor.history.toPlainText()
+    )
+
+
+def test_new_milestone_add_existing_and_remove(qtbot: Any, demo: Database) -> None:
+    editor = make_editor(qtbot, demo)
+    editor.select_playbook(playbook_id(demo, "Standard v1"))
+    editor.create_new_version("SSO for SMB too")
+    sso = next(
+        t for t in pb.templates_for_reuse(demo, playbook_id(demo, "Standard v2"))
+        if t.step.key == "admin-sso"
+    )  # fmt: skip
+    editor.add_existing_template(sso.id)
+    assert step_titles(editor)[0] == "Single sign-on configured"
+    editor.steps_view.setCurrentIndex(editor.steps_model.index(0))
+    editor.new_milestone()
+    assert step_titles(editor)[:2] == ["Single sign-on configured", "New milestone"]
+    assert editor.form.title.text() == "New milestone"
+    editor.remove_selected()
+    assert "New milestone" not in step_titles(editor)
+    assert len(step_titles(editor)) == 11
+
+
+def test_new_playbook_can_reuse_the_current_ladder(qtbot: Any, demo: Database) -> None:
+    editor = make_editor(qtbot, demo)
+    editor.select_playbook(playbook_id(demo, "Enterprise v1"))
+    editor.create_playbook("Healthcare", start_from_current=True)
+    assert editor.detail is not None and editor.detail.summary.label == "Healthcare v1"
+    assert len(step_titles(editor)) == 13
+    assert editor.form.shared_note.text().startswith("Shared module, used in: Enterprise v1")
+
+
+def test_apply_dialog_previews_and_the_editor_applies(qtbot: Any, demo: Database) -> None:
+    editor = make_editor(qtbot, demo)
+    editor.select_playbook(playbook_id(demo, "Standard v1"))
+    editor.create_new_version("SSO for SMB too")
+    v2 = playbook_id(demo, "Standard v2")
+    sso = next(t for t in pb.templates_for_reuse(demo, v2) if t.step.key == "admin-sso")
+    editor.add_existing_template(sso.id)
+    accounts = pb.accounts_on_older_versions(demo, v2)
+    dialog = ApplyToAccountsDialog(
+        "Standard v2", accounts,
+        lambda ids: pb.apply_to_accounts(demo, v2, ids, dry_run=True), editor,
+    )  # fmt: skip
+    assert not dialog.apply_button.isEnabled()
+    dialog.accounts.item(0).setCheckState(dialog.accounts.item(0).checkState().Checked)
+    assert dialog.chosen_ids() == [accounts[0].account_id]
+    assert dialog.apply_button.isEnabled()
+    assert f"{accounts[0].name} v1 → v2" in dialog.preview.toPlainText()
+    assert "Add “Single sign-on configured” due" in dialog.preview.toPlainText()
+
+    updates = editor.apply_to_accounts(dialog.chosen_ids())
+    assert [u.account for u in updates] == [accounts[0].name]
+    assert len(pb.accounts_on_older_versions(demo, v2)) == len(accounts) - 1
+    assert editor.lock_banner.text().startswith("1 account is on Standard v2")
+
+
+def test_export_runs_in_a_worker_and_writes_the_pdf(
+    qtbot: Any, demo: Database, tmp_path: Path
+) -> None:
+    editor = make_editor(qtbot, demo)
+    editor.select_playbook(playbook_id(demo, "Enterprise v1"))
+    messages: list[str] = []
+    editor.status_message.connect(messages.append)
+    task = editor.export_pdf(tmp_path / "enterprise.pdf")
+    assert task is not None
+    with qtbot.waitSignal(task.finished, timeout=20000):
+        pass
+    workers.wait_all()
+    assert (tmp_path / "enterprise.pdf").stat().st_size > 10_000
+    assert messages[-1] == f"Saved {tmp_path / 'enterprise.pdf'}."
+    assert editor.export_action.isEnabled()
+
+
+def test_steps_model_passes_the_model_tester(qtmodeltester: Any, demo: Database) -> None:
+    detail = pb.playbook_detail(demo, playbook_id(demo, "Enterprise v1"))
+    model = PlaybookStepsModel()
+    model.set_steps(detail.steps, editable=True)
+    qtmodeltester.check(model)
+    moved: list[list[int]] = []
+    model.order_changed.connect(moved.append)
+    assert model.moveRows(QModelIndex(), 0, 1, QModelIndex(), 3)
+    assert model.index(2).data(TemplateIdRole) == detail.steps[0].id
+    assert model.index(2).data(PhaseRole) == "early"
+    assert moved == [[detail.steps[1].id, detail.steps[2].id, detail.steps[0].id]
+                     + [s.id for s in detail.steps[3:]]]  # fmt: skip
+    assert not model.moveRows(QModelIndex(), 0, 1, QModelIndex(), 1)  # onto itself
+    qtmodeltester.check(model)
