@@ -1,14 +1,17 @@
 """QApplication start-up: open the book, build the main window, run the event loop.
 
 Wiring only. The window opens on the last book used (or the default book in the user data
-folder); a book that cannot be opened is explained in a dialog instead of a traceback.
+folder). Before the book is opened: a lock file makes sure only one window writes it (a
+second one may open it read-only), a network drive gets a warning, and a damaged book is
+offered its newest sound backup. Failures are explained in dialogs, never as tracebacks.
 """
 
 from __future__ import annotations
 
-import logging
+import datetime as dt
 import sys
 from pathlib import Path
+from typing import Any
 
 from csm_desktop import APP_NAME, __version__
 
@@ -18,48 +21,98 @@ def run_window(database_path: Path | None, *, demo: bool = False) -> int:
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication, QMessageBox
 
-    from csm_desktop.errors import UserError
+    from csm_desktop.errors import DatabaseLocked, DatabaseReadOnly, UserError
     from csm_desktop.paths import default_database_path, user_data_dir
-    from csm_desktop.services.opening import open_database
-    from csm_desktop.ui.main_window import MainWindow
+    from csm_desktop.store.lock import acquire_book_lock, is_network_path
+    from csm_desktop.ui.crash_guard import install_crash_guard
 
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     app.setApplicationName(APP_NAME)
     app.setOrganizationName("CSM Desktop")
     app.setApplicationVersion(__version__)
-    configure_logging()
+    guard = install_crash_guard()  # logs to the rotating log; the app keeps running
     settings = QSettings()
     if demo:
         database_path = user_data_dir() / "demo-book.sqlite3"
     elif database_path is None:
         last = settings.value("book/last_path")
         database_path = Path(str(last)) if last else default_database_path()
+    database_path = database_path.expanduser().resolve()
+
+    lock: Any = None
+    read_only = False
     try:
-        database = open_database(database_path)
+        lock = acquire_book_lock(database_path)
+    except DatabaseLocked as exc:
+        answer = QMessageBox.question(
+            None, f"{APP_NAME}: the book is in use", f"{exc}\n\nOpen it read-only now?"
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return 0
+        read_only = True
+    except DatabaseReadOnly as exc:
+        QMessageBox.information(None, f"{APP_NAME}: read-only book", str(exc))
+        read_only = True
+    if is_network_path(database_path):
+        QMessageBox.warning(
+            None,
+            f"{APP_NAME}: book on a network drive",
+            f"{database_path} is on a network drive, where file locking cannot be trusted: two "
+            "computers writing at once can damage it. Copy the book to this computer "
+            "(File → Open book…) and keep the network copy as a backup.",
+        )
+    try:
+        database = _open_or_offer_backup(database_path, read_only)
     except UserError as exc:
         QMessageBox.critical(None, f"{APP_NAME}: cannot open the book", str(exc))
         return 2
+    if database is None:
+        return 2
     if not demo:
         settings.setValue("book/last_path", str(database.path))
-    window = MainWindow(database, settings=settings, load_demo_if_empty=demo)
+
+    from csm_desktop.ui.main_window import MainWindow
+
+    window = MainWindow(database, settings=settings, load_demo_if_empty=demo, book_lock=lock)
+    guard.parent = lambda: window
     window.show()
+    if not read_only:
+        from csm_desktop.services.backups import back_up_on_open
+
+        window.run_task(
+            lambda progress: back_up_on_open(database, dt.date.today()),
+            lambda _made: None,
+            what="Daily backup",
+        )
     try:
         return app.exec()
     finally:
         window.database.close()
+        window.release_lock()
 
 
-def configure_logging() -> None:
-    """Log warnings and errors to a rotating file in the platform's log folder."""
-    from logging.handlers import RotatingFileHandler
+def _open_or_offer_backup(path: Path, read_only: bool) -> Any:
+    """The opened book; for a damaged one, ask to restore the newest sound backup first."""
+    from PySide6.QtWidgets import QMessageBox
 
-    from csm_desktop.paths import log_dir
+    from csm_desktop.errors import DatabaseUnreadable
+    from csm_desktop.services import backups
+    from csm_desktop.services.opening import open_database
 
-    handler = RotatingFileHandler(
-        log_dir() / "csm-desktop.log", maxBytes=1_000_000, backupCount=3, encoding="utf-8"
-    )
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger()
-    root.addHandler(handler)
-    root.setLevel(logging.INFO)
+    try:
+        return open_database(path, read_only=read_only)
+    except DatabaseUnreadable as exc:
+        offered = backups.newest_sound_backup(path)
+        if offered is None:
+            raise
+        answer = QMessageBox.question(
+            None,
+            f"{APP_NAME}: the book is damaged",
+            f"{exc}\n\nRestore the backup of {offered.label}? The damaged file is kept.",
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            QMessageBox.critical(None, f"{APP_NAME}: cannot open the book", str(exc))
+            return None
+        backups.restore_file(path, offered.path)
+        return open_database(path, read_only=read_only)

@@ -219,6 +219,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--db", metavar="PATH", help="book database file (default: user data)")
     parser.add_argument(
+        "--self-test", action="store_true", help="run a headless check of this installation"
+    )
+    parser.add_argument(
         "--demo",
         action="store_true",
         help="open the window on the demo book (created in the user data folder if missing)",
@@ -330,6 +333,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.self_test:
+        from csm_desktop.selftest import run_self_test
+
+        return run_self_test()
     run: Command | None = getattr(args, "run", None)
     if run is None:
         from csm_desktop.app import run_window

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import URL, Engine, create_engine, event
+from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from csm_desktop.errors import (
@@ -27,12 +27,16 @@ from csm_desktop.errors import (
     DatabaseUnreadable,
     UserError,
 )
+from csm_desktop.store.backups import read_only_uri
 from csm_desktop.store.schema import SCHEMA_HEAD, SCHEMA_REVISIONS
 
 log = logging.getLogger(__name__)
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
+# After an unclean close (a WAL file left behind) a book up to this size gets SQLite's
+# quick_check before use (about 10 ms per MB here); a bigger one is checked on first read.
+QUICK_CHECK_MAX_BYTES = 128 * 1024 * 1024
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
@@ -52,9 +56,12 @@ class Database:
             try:
                 yield session
                 session.commit()
-            except OperationalError as exc:
+            except DatabaseError as exc:  # OperationalError, and "malformed" from a damaged file
                 session.rollback()
-                raise translate_operational_error(exc, self.path) from exc
+                translated = translate_operational_error(exc, self.path)
+                if translated is exc:
+                    raise
+                raise translated from exc
             except BaseException:
                 session.rollback()
                 raise
@@ -63,7 +70,7 @@ class Database:
         self.engine.dispose()
 
 
-def translate_operational_error(exc: OperationalError, path: Path) -> UserError | OperationalError:
+def translate_operational_error(exc: DatabaseError, path: Path) -> UserError | DatabaseError:
     """Turn the SQLite failures a user can fix into ``UserError``; keep the rest as bugs."""
     text = str(exc.orig).lower()
     if "locked" in text or "busy" in text:
@@ -126,7 +133,7 @@ def check_database_file(path: Path) -> str | None:
             f"{path} is not a CSM Desktop book (not an SQLite database). Choose another file."
         )
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        conn = sqlite3.connect(read_only_uri(path), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
         try:
             tables = {
                 row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
@@ -139,6 +146,10 @@ def check_database_file(path: Path) -> str | None:
                     )
                 return None
             row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+            if _closed_uncleanly(path) and path.stat().st_size <= QUICK_CHECK_MAX_BYTES:
+                verdict = conn.execute("PRAGMA quick_check(1)").fetchone()
+                if not verdict or verdict[0] != "ok":
+                    raise sqlite3.DatabaseError(f"quick_check: {verdict[0] if verdict else '?'}")
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
@@ -156,6 +167,16 @@ def check_database_file(path: Path) -> str | None:
             "Install the newer version to open it; the file was left untouched."
         )
     return revision
+
+
+def _closed_uncleanly(path: Path) -> bool:
+    """True when a WAL file with content is left beside the book: the last program that
+    wrote it did not close it (crash, kill, power loss) or still has it open."""
+    wal = Path(f"{path}-wal")
+    try:
+        return wal.stat().st_size > 0
+    except OSError:
+        return False
 
 
 def open_database(path: Path, *, read_only: bool = False) -> Database:
@@ -177,7 +198,7 @@ def open_database(path: Path, *, read_only: bool = False) -> Database:
                 f"Cannot create the folder {path.parent}: {exc.strerror}."
             ) from exc
     engine = create_engine(
-        f"sqlite:///{path}",
+        URL.create("sqlite", database=str(path)),  # a URL string would cut the path at ? or #
         connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
     )
     event.listen(engine, "connect", _set_pragmas_read_only if read_only else _set_pragmas)

@@ -326,7 +326,6 @@ class UsageEvent(Base):
             "feature",
             "count",
             sqlite_where=text("count > 0"),
-            postgresql_where=text("count > 0"),
         ),
     )
 

@@ -25,21 +25,15 @@ from PySide6.QtWidgets import (
 )
 
 from csm_desktop import APP_NAME, __version__
-from csm_desktop.services.account_charts import account_charts
 from csm_desktop.services.accounts import account_detail
 from csm_desktop.services.book import book_rows
-from csm_desktop.services.demo import create_demo_book
-from csm_desktop.services.metrics import portfolio_metrics
 from csm_desktop.services.opening import Database, open_database
-from csm_desktop.services.today import celebration
 from csm_desktop.ui import workers
 from csm_desktop.ui.account_controller import AccountController
-from csm_desktop.ui.dialogs.celebration import show_celebration
 from csm_desktop.ui.dialogs.messages import show_failure
 from csm_desktop.ui.drop import accepted_spreadsheet
 from csm_desktop.ui.views.account_view import AccountView
 from csm_desktop.ui.views.book_view import BookView
-from csm_desktop.ui.views.experiments_view import ExperimentsController, ExperimentsView
 from csm_desktop.ui.views.today_view import TodayController, TodayView
 
 log = logging.getLogger(__name__)
@@ -53,16 +47,18 @@ class MainWindow(QMainWindow):
         today: Callable[[], dt.date] = dt.date.today,
         settings: QSettings | None = None,
         load_demo_if_empty: bool = False,
+        book_lock: Any = None,
     ) -> None:
         super().__init__()
         self.database = database
+        self.book_lock = book_lock  # held while this window may write the book
         self.today = today
         self.settings = settings or QSettings()
         self.current_account_id: int | None = None
         self.loading = False
         self.load_demo_if_empty = load_demo_if_empty
         self.first_load = True  # the morning view: open on Today once the book has accounts
-        self.setWindowTitle(f"{APP_NAME} — {database.path.name}")
+        self._update_title()
         self.setMinimumSize(760, 480)
 
         self.book_view = BookView()
@@ -92,15 +88,8 @@ class MainWindow(QMainWindow):
         self.today_view.account_activated.connect(self.open_account)
         self.today_controller.status.connect(lambda text: self.statusBar().showMessage(text, 6000))
         self.today_controller.touchpoint_logged.connect(self._touchpoint_logged)
-        self.experiments_view = ExperimentsView()
-        self.pages.addWidget(self.experiments_view)
-        self.experiments_controller = ExperimentsController(
-            self.experiments_view, database, self.today, self
-        )
-        self.experiments_controller.status.connect(
-            lambda text: self.statusBar().showMessage(text, 6000)
-        )
-        self.experiments_controller.ladders_changed.connect(self.refresh)
+        self.experiments_view: Any = None  # built on first use (View → Experiments)
+        self.experiments_controller: Any = None
 
         self._build_menus()
         self._build_status_bar()
@@ -127,6 +116,9 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "&New book…", self.choose_new_book)
         self._action(file_menu, "New &account…", self.new_account, QKeySequence.StandardKey.New)
         self.demo_action = self._action(file_menu, "Open &demo book", self.load_demo_book)
+        file_menu.addSeparator()
+        self._action(file_menu, "&Back up now", self.back_up_now)
+        self._action(file_menu, "&Restore a backup…", self.restore_backup)
         file_menu.addSeparator()
         self.import_usage_action = self._action(
             file_menu, "&Import usage…", self.import_usage, "Ctrl+I"
@@ -265,6 +257,18 @@ class MainWindow(QMainWindow):
         self.today_view.table.setFocus()
 
     def show_experiments(self) -> None:
+        if self.experiments_view is None:
+            from csm_desktop.ui.views.experiments_view import ExperimentsController, ExperimentsView
+
+            self.experiments_view = ExperimentsView()
+            self.pages.addWidget(self.experiments_view)
+            self.experiments_controller = ExperimentsController(
+                self.experiments_view, self.database, self.today, self
+            )
+            self.experiments_controller.status.connect(
+                lambda text: self.statusBar().showMessage(text, 6000)
+            )
+            self.experiments_controller.ladders_changed.connect(self.refresh)
         self.pages.setCurrentWidget(self.experiments_view)
         self.experiments_controller.refresh()
 
@@ -277,6 +281,9 @@ class MainWindow(QMainWindow):
 
     def celebrate(self, account_id: int, milestone_id: int) -> None:
         """A milestone was achieved: show it, with the congratulations message ready."""
+        from csm_desktop.services.today import celebration
+        from csm_desktop.ui.dialogs.celebration import show_celebration
+
         database, today = self.database, self.today()
 
         def show(found: Any) -> None:
@@ -330,6 +337,8 @@ class MainWindow(QMainWindow):
 
     def refresh_dashboard(self) -> None:
         """Compute the portfolio metrics for the dashboard's date and filters in a worker."""
+        from csm_desktop.services.metrics import portfolio_metrics
+
         view = self.dashboard_view
         if view is None:
             return
@@ -351,6 +360,8 @@ class MainWindow(QMainWindow):
 
     def load_account_charts(self, account_id: int) -> None:
         """Series for the account's Charts tab, read in a worker."""
+        from csm_desktop.services.account_charts import account_charts
+
         database, today = self.database, self.today()
         self.run_task(
             lambda progress: account_charts(database, account_id, today),
@@ -379,6 +390,8 @@ class MainWindow(QMainWindow):
         self.book_view.search.selectAll()
 
     def load_demo_book(self) -> None:
+        from csm_desktop.services.demo import create_demo_book
+
         database, today = self.database, self.today()
         self.run_task(
             lambda progress: create_demo_book(database, today=today),
@@ -585,27 +598,106 @@ class MainWindow(QMainWindow):
             self.switch_book(Path(path))
 
     def switch_book(self, path: Path) -> None:
+        from csm_desktop.store.lock import acquire_book_lock
+
+        path = path.expanduser().resolve()
+        if path == self.database.path:
+            return
+        try:
+            lock = acquire_book_lock(path)
+        except Exception as exc:  # in use by another window, or a folder we cannot write
+            show_failure(self, "Opening the book", exc)
+            return
         try:
             database = open_database(path)
         except Exception as exc:  # a UserError explains itself; anything else is logged
+            lock.release()
             show_failure(self, "Opening the book", exc)
             return
         workers.wait_all()
         self.database.close()
+        self.release_lock()
+        self.book_lock = lock
+        self._use_database(database)
+
+    def _use_database(self, database: Database) -> None:
+        """Point every page at ``database`` (after switching books or restoring a backup)."""
+        path = database.path
         self.database = database
         self.current_account_id = None
         self.account_controller.undo_stack.clear()
         self.today_controller.database = database
-        self.experiments_controller.database = database
+        if self.experiments_controller is not None:
+            self.experiments_controller.database = database
         if self.playbook_editor is not None:
             self.playbook_editor.database = database
             self.playbook_editor.detail = None
             self.playbook_editor.reload()
         self.path_label.setText(str(path))
-        self.setWindowTitle(f"{APP_NAME} — {path.name}")
+        self._update_title()
         self.settings.setValue("book/last_path", str(path))
         self.show_book()
         self.refresh()
+
+    def _update_title(self) -> None:
+        suffix = " (read-only)" if self.database.read_only else ""
+        self.setWindowTitle(f"{APP_NAME} — {self.database.path.name}{suffix}")
+
+    def release_lock(self) -> None:
+        if self.book_lock is not None:
+            self.book_lock.release()
+            self.book_lock = None
+
+    def back_up_now(self) -> None:
+        from csm_desktop.services.backups import back_up_now
+
+        database = self.database
+        self.run_task(
+            lambda progress: back_up_now(database),
+            lambda path: self.statusBar().showMessage(f"Backed up to {path}", 8000),
+            what="Backing up the book",
+            busy_text="Backing up the book…",
+        )
+
+    def restore_backup(self) -> None:
+        """Replace the book with a backup the user picks; the current book is kept aside."""
+        from PySide6.QtWidgets import QInputDialog
+
+        from csm_desktop.services.backups import backups_of, restore
+
+        infos = backups_of(self.database.path)
+        if not infos:
+            QMessageBox.information(
+                self,
+                "Restore a backup",
+                f"{self.database.path.name} has no backups yet. Use File → Back up now to make "
+                "one; a backup is also made automatically once a day.",
+            )
+            return
+        labels = [info.label for info in infos]
+        choice, ok = QInputDialog.getItem(
+            self, "Restore a backup", "Replace the book with the backup of:", labels, 0, False
+        )
+        if not ok:
+            return
+        answer = QMessageBox.question(
+            self,
+            "Restore a backup",
+            f"Replace {self.database.path.name} with the backup of {choice}? "
+            "The book as it is now is kept as a backup.",
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        workers.wait_all()
+        try:
+            restored = restore(self.database, infos[labels.index(choice)].path)
+        except Exception as exc:
+            show_failure(self, "Restoring the backup", exc)
+            return
+        self._use_database(restored.database)
+        self.statusBar().showMessage(
+            f"Restored {choice}; the previous book is in {restored.previous_copy}", 10000
+        )
 
     def show_about(self) -> None:
         QMessageBox.about(
@@ -660,4 +752,6 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.book_view.save_state(self.settings)
         workers.wait_all()
+        if self.celebration_notice is not None:
+            self.celebration_notice.close()
         super().closeEvent(event)

@@ -173,3 +173,39 @@ def test_account_charts_tab_draws_the_account(
     qtbot.waitUntil(lambda: window.account_view.detail is not None, timeout=5000)
     window.account_view.tabs.setCurrentWidget(window.account_view.charts_page)
     qtbot.waitUntil(lambda: window.account_view.charts is not None, timeout=10000)
+
+
+def test_back_up_then_restore_from_the_file_menu(
+    qtbot, book: Database, settings: QSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QInputDialog
+
+    from csm_desktop.services import account_edits
+    from csm_desktop.services.account_edits import AccountFields
+    from csm_desktop.store.backups import list_backups
+
+    account_edits.create_account(book, AccountFields(name="Kept in the backup"), None)
+    window = make_window(qtbot, book, settings)
+    window.back_up_now()
+    qtbot.waitUntil(lambda: len(list_backups(book.path)) == 1, timeout=5000)
+    account_edits.create_account(window.database, AccountFields(name="Added later"), None)
+
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *args: (args[3][0], True))
+    window.restore_backup()
+    qtbot.waitUntil(lambda: window.book_view.model.rowCount() == 1, timeout=5000)
+    assert [row.name for row in window.book_view.model.rows()] == ["Kept in the backup"]
+    window.database.close()
+
+
+def test_switching_to_a_book_another_window_holds_is_refused(
+    qtbot, book: Database, settings: QSettings, tmp_path: Path, message_boxes
+) -> None:  # type: ignore[no-untyped-def]
+    from csm_desktop.store.lock import acquire_book_lock
+
+    other = tmp_path / "other.sqlite3"
+    open_database(other).close()
+    window = make_window(qtbot, book, settings)
+    with acquire_book_lock(other):
+        window.switch_book(other)
+    assert window.database.path == book.path
+    assert any("already open in another" in text for text in message_boxes.texts())

@@ -1,7 +1,9 @@
 """Table model of the Book: one row per account, fed with ``set_rows`` (never queries).
 
-``SortRole`` gives raw values (dates, numbers) so the proxy sorts dates as dates and puts
-empty cells last; ``FilterProxy`` adds the search box and the segment/owner filters.
+``SortRole`` gives raw values (dates, numbers). The model sorts itself with Python's
+``sorted`` on those values (empty cells last either way), and ``FilterProxy`` only filters:
+a proxy that sorts calls a Python ``lessThan`` thousands of times whenever the filter
+changes, which made clearing the search over 5,000 accounts take half a second.
 """
 
 from __future__ import annotations
@@ -82,11 +84,47 @@ class BookModel(QAbstractTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._rows: list[BookRow] = []
+        self._search_text: list[str] = []
+        self._sort: tuple[int, Qt.SortOrder] | None = None
 
     def set_rows(self, rows: Sequence[BookRow]) -> None:
         self.beginResetModel()
-        self._rows = list(rows)
+        self._rows = self._sorted(list(rows))
+        self._search_text = [_search_text(row) for row in self._rows]
         self.endResetModel()
+
+    def search_text(self, row: int) -> str:
+        """What the search box matches for this row, case-folded once per ``set_rows``."""
+        return self._search_text[row]
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self._sort = (column, order)
+        self.layoutAboutToBeChanged.emit()
+        old_persistent = self.persistentIndexList()
+        old_rows = [self._rows[index.row()] for index in old_persistent]
+        self._rows = self._sorted(self._rows)
+        self._search_text = [_search_text(row) for row in self._rows]
+        position = {id(row): number for number, row in enumerate(self._rows)}
+        self.changePersistentIndexList(
+            old_persistent,
+            [
+                self.index(position[id(row)], index.column())
+                for row, index in zip(old_rows, old_persistent, strict=True)
+            ],
+        )
+        self.layoutChanged.emit()
+
+    def _sorted(self, rows: list[BookRow]) -> list[BookRow]:
+        if self._sort is None:
+            return rows
+        column, order = Column(self._sort[0]), self._sort[1]
+        present = [r for r in rows if self._sort_value(r, column) is not None]
+        empty = [r for r in rows if self._sort_value(r, column) is None]
+        present.sort(
+            key=lambda r: self._sort_value(r, column),
+            reverse=order == Qt.SortOrder.DescendingOrder,
+        )
+        return present + empty  # empty cells last whichever way the column is sorted
 
     def row_at(self, row: int) -> BookRow:
         return self._rows[row]
@@ -200,16 +238,28 @@ class BookModel(QAbstractTableModel):
                 return BookModel._display(row, column).casefold()
 
 
+def _search_text(row: BookRow) -> str:
+    parts = (row.name, row.external_id, row.owner, row.next_milestone, row.segment)
+    return " ".join(part for part in parts if part).casefold()
+
+
 class FilterProxy(QSortFilterProxyModel):
-    """Search text over name/external id/owner/next milestone, plus segment and owner."""
+    """Search text over name/external id/owner/next milestone, plus segment and owner.
+
+    Sorting is passed to the Book model (see the module docstring); the proxy keeps its
+    source's order.
+    """
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._text = ""
         self._segment: str | None = None
         self._owner: str | None = None
-        self.setSortRole(SortRole)
-        self.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        model = self.sourceModel()
+        if isinstance(model, BookModel) and column >= 0:
+            model.sort(column, order)
 
     def set_search(self, text: str) -> None:
         self.beginFilterChange()
@@ -234,20 +284,4 @@ class FilterProxy(QSortFilterProxyModel):
             return False
         if self._owner is not None and row.owner != self._owner:
             return False
-        if not self._text:
-            return True
-        haystack = " ".join(
-            filter(None, (row.name, row.external_id, row.owner, row.next_milestone, row.segment))
-        ).casefold()
-        return self._text in haystack
-
-    def lessThan(self, left: Index, right: Index) -> bool:
-        a, b = left.data(SortRole), right.data(SortRole)
-        # Empty values sort last whichever way the column is sorted.
-        if a is None or b is None:
-            ascending = self.sortOrder() == Qt.SortOrder.AscendingOrder
-            return (b is None and a is not None) if ascending else (a is None and b is not None)
-        try:
-            return bool(a < b)
-        except TypeError:
-            return str(a) < str(b)
+        return not self._text or self._text in model.search_text(source_row)

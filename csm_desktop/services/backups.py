@@ -1,0 +1,132 @@
+"""Backups as the CSM sees them: back up now, restore a backup, and a daily copy on open.
+
+The window and the CLI call these; the store does the copying. A restore closes the open
+book, writes the backup into the file and opens it again, so the caller simply carries on
+with the returned ``Database``. A book that can no longer be opened is offered its newest
+backup that is still sound (``newest_sound_backup``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from csm_desktop.errors import DatabaseReadOnly
+from csm_desktop.store import backups as store
+from csm_desktop.store.database import Database, check_database_file, open_database
+
+log = logging.getLogger(__name__)
+
+_STAMP = re.compile(r"-(\d{8}-\d{6})-(.+)$")
+
+
+@dataclass(frozen=True, slots=True)
+class BackupInfo:
+    """One backup file, for a list the CSM picks from."""
+
+    path: Path
+    made_at: dt.datetime | None
+    reason: str
+    size_bytes: int
+
+    @property
+    def label(self) -> str:
+        """``2026-06-30 09:15 · daily · 1.2 MB``."""
+        when = self.made_at.strftime("%Y-%m-%d %H:%M") if self.made_at else self.path.name
+        return f"{when} · {self.reason} · {self.size_bytes / 1_000_000:.1f} MB"
+
+
+@dataclass(frozen=True, slots=True)
+class Restored:
+    """The book after a restore, and where the book as it was before went."""
+
+    database: Database
+    previous_copy: Path | None
+
+
+def backups_of(database_path: Path) -> list[BackupInfo]:
+    """The book's backups, newest first."""
+    found = []
+    for path in store.list_backups(Path(database_path)):
+        match = _STAMP.search(path.stem)
+        made_at = reason = None
+        if match:
+            made_at = dt.datetime.strptime(match.group(1), "%Y%m%d-%H%M%S")
+            reason = match.group(2)
+        found.append(BackupInfo(path, made_at, reason or "backup", path.stat().st_size))
+    return found
+
+
+def back_up_now(database: Database) -> Path:
+    """A copy of the open book, made now, beside it (File → Back up now…)."""
+    try:
+        return store.back_up(database.path, reason="manual")
+    except OSError as exc:
+        raise DatabaseReadOnly(
+            f"The backup of {database.path} could not be written to "
+            f"{store.backup_dir(database.path)} ({exc.strerror}). Free some space or make "
+            "the folder writable, then try again."
+        ) from exc
+
+
+def back_up_on_open(database: Database, today: dt.date) -> Path | None:
+    """Today's automatic backup, once a day; the last seven are kept.
+
+    Never stops the book from opening: a read-only book is skipped and a failure is logged.
+    """
+    if database.read_only:
+        return None
+    try:
+        return store.back_up_daily(database.path, today)
+    except Exception:  # a missed daily copy must not keep the CSM from working
+        log.warning("Daily backup of %s failed", database.path, exc_info=True)
+        return None
+
+
+def restore(database: Database, backup: Path) -> Restored:
+    """Replace the open book with ``backup`` and return the book opened again.
+
+    The caller stops its background work first and uses only the returned ``Database``
+    afterwards. Nothing changes when the backup is damaged, not a book
+    (``DatabaseUnreadable``) or from a newer version (``DatabaseTooNew``); then ``database``
+    stays usable. The book as it was is kept as a ``before-restore`` backup.
+    """
+    check_database_file(Path(backup))
+    path = database.path
+    database.close()  # the engine opens fresh connections if it is used again after a failure
+    previous = store.restore_backup(Path(backup), path)
+    return Restored(open_database(path), previous)
+
+
+def restore_file(database_path: Path, backup: Path) -> Path | None:
+    """Restore ``backup`` into a book that is not open (e.g. one too damaged to open).
+
+    Returns the copy of the file as it was.
+    """
+    check_database_file(Path(backup))
+    return store.restore_backup(Path(backup), Path(database_path))
+
+
+def newest_sound_backup(database_path: Path) -> BackupInfo | None:
+    """The newest backup that passes SQLite's integrity check, to offer for a damaged book."""
+    for info in backups_of(database_path):
+        if info.reason.startswith("before-restore"):
+            continue  # the copy of a book that was being replaced, maybe the damaged one
+        if store.integrity_ok(info.path):
+            return info
+    return None
+
+
+__all__ = [
+    "BackupInfo",
+    "Restored",
+    "back_up_now",
+    "back_up_on_open",
+    "backups_of",
+    "newest_sound_backup",
+    "restore",
+    "restore_file",
+]
