@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from csm_desktop import APP_NAME, __version__
+from csm_desktop import APP_NAME
 
 
 def run_window(database_path: Path | None, *, demo: bool = False) -> int:
@@ -30,7 +30,6 @@ def run_window(database_path: Path | None, *, demo: bool = False) -> int:
     assert isinstance(app, QApplication)
     app.setApplicationName(APP_NAME)
     app.setOrganizationName("CSM Desktop")
-    app.setApplicationVersion(__version__)
     guard = install_crash_guard()  # logs to the rotating log; the app keeps running
     settings = QSettings()
     if demo:

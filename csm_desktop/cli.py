@@ -12,8 +12,9 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
-from csm_desktop import APP_NAME, __version__
+from csm_desktop import APP_NAME, app_version
 from csm_desktop.errors import BadInput, UserError
 
 log = logging.getLogger(__name__)
@@ -210,13 +211,24 @@ def _cmd_playbook_pdf(args: argparse.Namespace) -> int:
     return 0
 
 
+class _VersionAction(argparse.Action):
+    """``--version``, reading the version only when asked (it costs start-up time)."""
+
+    def __init__(self, option_strings: list[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="show the version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any) -> None:
+        print(f"{parser.prog} {app_version()}")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="csm-desktop",
         description=f"{APP_NAME}: onboarding ladders, usage evidence and value reports. "
         "Without a command it opens the window.",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--version", action=_VersionAction)
     parser.add_argument("--db", metavar="PATH", help="book database file (default: user data)")
     parser.add_argument(
         "--self-test", action="store_true", help="run a headless check of this installation"

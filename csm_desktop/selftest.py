@@ -64,7 +64,7 @@ def run_self_test(out: TextIO | None = None, *, window: bool = True) -> int:
 
 
 def _check_resources() -> str:
-    from csm_desktop import __version__
+    from csm_desktop import app_version
     from csm_desktop.paths import data_dir, resources_dir
     from csm_desktop.store.database import MIGRATIONS_DIR
 
@@ -74,7 +74,7 @@ def _check_resources() -> str:
     if not (data_dir() / "demo_playbooks.json").is_file():
         raise SelfTestFailed(f"{data_dir() / 'demo_playbooks.json'} is missing")
     frozen = "bundle" if getattr(sys, "frozen", False) else "source"
-    return f"version {__version__}, {frozen}"
+    return f"version {app_version()}, {frozen}"
 
 
 def _check_new_book(path: Path) -> str:

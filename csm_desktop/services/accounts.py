@@ -11,10 +11,16 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from csm_desktop.domain.ladder import completion, current_phase, overdue, reference_date
+from csm_desktop.domain.ladder import (
+    Milestone,
+    completion,
+    current_phase,
+    due_date,
+    overdue,
+    reference_date,
+)
 from csm_desktop.domain.vocabulary import Phase, Status
 from csm_desktop.errors import UnknownAccount
-from csm_desktop.services.book import load_ladders
 from csm_desktop.store.database import Database
 from csm_desktop.store.models import (
     Account,
@@ -181,7 +187,20 @@ def account_detail(database: Database, account_id: int, today: dt.date) -> Accou
         timeline = _timeline(database, account)
         start = reference_date(account.kickoff_on, account.signed_on)
         age = (today - start).days if start else None
-        facts = load_ladders(database, [account.id]).get(account.id, [])
+        facts = [
+            Milestone(
+                m.title,
+                m.role.name,
+                m.target_day,
+                m.due_on or due_date(start, m.target_day),
+                Status(m.status),
+                achieved_on=m.achieved_on,
+                first_value=m.first_value,
+                id=m.id,
+            )
+            for m in account.milestones
+            if m.due_on is not None or start is not None
+        ]
         roles = list(dict.fromkeys(step.role for step in ladder))
         return AccountDetail(
             id=account.id,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
@@ -16,19 +17,20 @@ from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 from csm_desktop.domain.vocabulary import Status
 from csm_desktop.errors import UserError
-from csm_desktop.services import account_edits
-from csm_desktop.services.account_edits import MilestoneState
 from csm_desktop.services.opening import Database
-from csm_desktop.ui.dialogs.account_dialogs import (
-    ApplyPlaybookDialog,
-    ContactDialog,
-    DueDateDialog,
-    KickoffDialog,
-    NewAccountDialog,
-    StatusDialog,
-)
 from csm_desktop.ui.dialogs.messages import show_failure
 from csm_desktop.ui.views.account_view import AccountView
+
+if TYPE_CHECKING:
+    from csm_desktop.services.account_edits import MilestoneState
+
+
+def _edits():  # type: ignore[no-untyped-def]
+    """The edit services and their dialogs, loaded on the first edit (they bring the ORM)."""
+    from csm_desktop.services import account_edits
+    from csm_desktop.ui.dialogs import account_dialogs
+
+    return account_edits, account_dialogs
 
 
 class MilestoneEdit(QUndoCommand):
@@ -79,12 +81,13 @@ class AccountController(QObject):
         database: Callable[[], Database],
         today: Callable[[], dt.date],
         parent: QObject | None = None,
+        undo_stack: QUndoStack | None = None,
     ) -> None:
         super().__init__(parent)
         self.view = view
         self.database = database
         self.today = today
-        self.undo_stack = QUndoStack(self)
+        self.undo_stack = undo_stack or QUndoStack(self)
         view.status_requested.connect(self.change_status)
         view.due_date_requested.connect(self.move_due_date)
         view.kickoff_requested.connect(self.edit_kickoff)
@@ -108,6 +111,7 @@ class AccountController(QObject):
             self.changed.emit(account_id)
 
     def change_status(self, milestone_id: int, status_value: str) -> None:
+        account_edits, dialogs = _edits()
         step = self.view.step(milestone_id)
         if step is None:
             return
@@ -116,7 +120,7 @@ class AccountController(QObject):
             return
         on, reason = self.today(), ""
         if status is Status.ACHIEVED or status.needs_reason:
-            dialog = StatusDialog(step.title, status, self.today(), self._parent_widget)
+            dialog = dialogs.StatusDialog(step.title, status, self.today(), self._parent_widget)
             if dialog.exec() != QDialog.DialogCode.Accepted:
                 return
             on, reason = dialog.chosen_date(), dialog.chosen_reason()
@@ -131,10 +135,11 @@ class AccountController(QObject):
             self.achieved.emit(account_id, milestone_id)
 
     def move_due_date(self, milestone_id: int) -> None:
+        account_edits, dialogs = _edits()
         step = self.view.step(milestone_id)
         if step is None or step.due_on is None:
             return
-        dialog = DueDateDialog(step.title, step.due_on, self._parent_widget)
+        dialog = dialogs.DueDateDialog(step.title, step.due_on, self._parent_widget)
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.chosen_date() == step.due_on:
             return
         database, due_on = self.database(), dialog.chosen_date()
@@ -146,6 +151,7 @@ class AccountController(QObject):
 
     def _push(self, text: str, apply: Callable[[], MilestoneState], milestone_id: int) -> bool:
         """Apply an edit and put it on the undo stack; False when the service refused it."""
+        account_edits, _ = _edits()
         database = self.database()
         try:
             before = apply()
@@ -165,11 +171,12 @@ class AccountController(QObject):
         return True
 
     def edit_kickoff(self) -> None:
+        account_edits, dialogs = _edits()
         detail = self.view.detail
         if detail is None:
             return
         database = self.database()
-        dialog = KickoffDialog(
+        dialog = dialogs.KickoffDialog(
             detail.kickoff,
             detail.kickoff_on,
             account_edits.role_names(database),
@@ -195,6 +202,7 @@ class AccountController(QObject):
         self._emit_changed()
 
     def edit_account(self) -> None:
+        account_edits, dialogs = _edits()
         detail = self.view.detail
         if detail is None:
             return
@@ -212,7 +220,9 @@ class AccountController(QObject):
             renewal_on=detail.renewal_on,
         )
         owners = [detail.owner] if detail.owner else []
-        dialog = NewAccountDialog([], owners, self.today(), self._parent_widget, existing=current)
+        dialog = dialogs.NewAccountDialog(
+            [], owners, self.today(), self._parent_widget, existing=current
+        )
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self._run(
                 "Saving the account",
@@ -220,6 +230,7 @@ class AccountController(QObject):
             )
 
     def apply_playbook(self) -> None:
+        account_edits, dialogs = _edits()
         detail = self.view.detail
         if detail is None:
             return
@@ -233,7 +244,7 @@ class AccountController(QObject):
                 "in the playbook editor (View → Playbooks) first.",
             )
             return
-        dialog = ApplyPlaybookDialog(choices, bool(detail.ladder), self._parent_widget)
+        dialog = dialogs.ApplyPlaybookDialog(choices, bool(detail.ladder), self._parent_widget)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         playbook_id = dialog.playbook_id()
@@ -248,6 +259,7 @@ class AccountController(QObject):
         self._emit_changed()
 
     def tick_criterion(self, criterion_id: int, met: bool) -> None:
+        account_edits, _ = _edits()
         try:
             account_edits.tick_done_criterion(
                 self.database(), criterion_id, self.today() if met else None
@@ -257,11 +269,14 @@ class AccountController(QObject):
         self._emit_changed()
 
     def add_contact(self) -> None:
+        account_edits, dialogs = _edits()
         detail = self.view.detail
         if detail is None:
             return
         database = self.database()
-        dialog = ContactDialog(account_edits.role_names(database), None, self._parent_widget)
+        dialog = dialogs.ContactDialog(
+            account_edits.role_names(database), None, self._parent_widget
+        )
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self._run(
                 "Adding the contact",
@@ -269,12 +284,15 @@ class AccountController(QObject):
             )
 
     def edit_contact(self, contact_id: int) -> None:
+        account_edits, dialogs = _edits()
         detail = self.view.detail
         contact = next((c for c in detail.contacts if c.id == contact_id), None) if detail else None
         if contact is None:
             return
         database = self.database()
-        dialog = ContactDialog(account_edits.role_names(database), contact, self._parent_widget)
+        dialog = dialogs.ContactDialog(
+            account_edits.role_names(database), contact, self._parent_widget
+        )
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self._run(
                 "Saving the contact",
@@ -282,6 +300,7 @@ class AccountController(QObject):
             )
 
     def remove_contact(self, contact_id: int) -> None:
+        account_edits, _ = _edits()
         detail = self.view.detail
         contact = next((c for c in detail.contacts if c.id == contact_id), None) if detail else None
         if contact is None:

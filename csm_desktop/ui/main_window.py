@@ -13,7 +13,14 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+    QUndoStack,
+)
 from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
@@ -24,15 +31,12 @@ from PySide6.QtWidgets import (
     QStackedWidget,
 )
 
-from csm_desktop import APP_NAME, __version__
-from csm_desktop.services.accounts import account_detail
+from csm_desktop import APP_NAME, app_version
 from csm_desktop.services.book import book_rows
 from csm_desktop.services.opening import Database, open_database
 from csm_desktop.ui import workers
-from csm_desktop.ui.account_controller import AccountController
 from csm_desktop.ui.dialogs.messages import show_failure
 from csm_desktop.ui.drop import accepted_spreadsheet
-from csm_desktop.ui.views.account_view import AccountView
 from csm_desktop.ui.views.book_view import BookView
 from csm_desktop.ui.views.today_view import TodayController, TodayView
 
@@ -62,24 +66,19 @@ class MainWindow(QMainWindow):
         self.setMinimumSize(760, 480)
 
         self.book_view = BookView()
-        self.account_view = AccountView()
         self.pages = QStackedWidget()
         self.pages.addWidget(self.book_view)
-        self.pages.addWidget(self.account_view)
         self.setCentralWidget(self.pages)
+        # The account page is built when the first account is opened (see account_page()).
+        self.account_view: Any = None
+        self.account_controller: Any = None
+        self.undo_stack = QUndoStack(self)  # status and date edits on the account page
         self.playbook_editor: Any = None  # built on first use (View → Playbooks)
         self.dashboard_view: Any = None  # built on first use (View → Dashboard): loads pyqtgraph
         self.dashboard_request = 0  # only the newest metrics request is shown
-        self.account_view.charts_requested.connect(self.load_account_charts)
 
         self.book_view.account_activated.connect(self.open_account)
         self.book_view.open_demo_requested.connect(self.load_demo_book)
-        self.account_view.back_requested.connect(self.show_book)
-        self.account_controller = AccountController(
-            self.account_view, lambda: self.database, self.today, self
-        )
-        self.account_controller.changed.connect(self._account_changed)
-        self.account_controller.achieved.connect(self.celebrate)
         self.celebration_notice: Any = None
 
         self.today_view = TodayView()
@@ -130,7 +129,7 @@ class MainWindow(QMainWindow):
         self.file_menu = file_menu
 
         edit_menu = bar.addMenu("&Edit")
-        undo_stack = self.account_controller.undo_stack
+        undo_stack = self.undo_stack
         self.undo_action = undo_stack.createUndoAction(self, "&Undo")
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
         self.redo_action = undo_stack.createRedoAction(self, "&Redo")
@@ -206,6 +205,8 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"{len(rows)} accounts", 4000)
 
     def open_account(self, account_id: int) -> None:
+        from csm_desktop.services.accounts import account_detail
+
         database, today = self.database, self.today()
         self.current_account_id = account_id
         self.run_task(
@@ -215,8 +216,26 @@ class MainWindow(QMainWindow):
         )
 
     def _show_account(self, detail: Any, today: dt.date) -> None:
-        self.account_view.show_account(detail, today)
-        self.pages.setCurrentWidget(self.account_view)
+        view = self.account_page()
+        view.show_account(detail, today)
+        self.pages.setCurrentWidget(view)
+
+    def account_page(self) -> Any:
+        """The account page and its controller, built on first use."""
+        if self.account_view is None:
+            from csm_desktop.ui.account_controller import AccountController
+            from csm_desktop.ui.views.account_view import AccountView
+
+            self.account_view = AccountView()
+            self.pages.addWidget(self.account_view)
+            self.account_view.back_requested.connect(self.show_book)
+            self.account_view.charts_requested.connect(self.load_account_charts)
+            self.account_controller = AccountController(
+                self.account_view, lambda: self.database, self.today, self, self.undo_stack
+            )
+            self.account_controller.changed.connect(self._account_changed)
+            self.account_controller.achieved.connect(self.celebrate)
+        return self.account_view
 
     def _account_changed(self, account_id: int) -> None:
         """An edit was committed: reload the account and the Book rows behind it."""
@@ -365,7 +384,7 @@ class MainWindow(QMainWindow):
         database, today = self.database, self.today()
         self.run_task(
             lambda progress: account_charts(database, account_id, today),
-            self.account_view.show_charts,
+            self.account_page().show_charts,
             what="Drawing the account's charts",
         )
 
@@ -625,7 +644,7 @@ class MainWindow(QMainWindow):
         path = database.path
         self.database = database
         self.current_account_id = None
-        self.account_controller.undo_stack.clear()
+        self.undo_stack.clear()
         self.today_controller.database = database
         if self.experiments_controller is not None:
             self.experiments_controller.database = database
@@ -703,7 +722,7 @@ class MainWindow(QMainWindow):
         QMessageBox.about(
             self,
             f"About {APP_NAME}",
-            f"<h3>{APP_NAME} {__version__}</h3>"
+            f"<h3>{APP_NAME} {app_version()}</h3>"
             "<p>Offline-first onboarding for Customer Success Managers: milestone ladders by "
             "role, usage evidence, value reports.</p>"
             f"<p>Book: {self.database.path}</p>",

@@ -67,18 +67,32 @@ class Task(QObject):
     def run(self) -> None:
         """Runs on a pool thread; only emits signals, never touches widgets."""
         try:
-            result = self._work(Progress(self))
+            self._deliver(self._outcome())
+        except RuntimeError:
+            # The window that owned this task was closed while it ran (e.g. at shutdown):
+            # there is nobody left to tell.
+            log.debug("Background task finished after its owner was deleted")
+
+    def _outcome(self) -> tuple[str, Any]:
+        try:
+            return "succeeded", self._work(Progress(self))
         except Cancelled:
-            self.cancelled.emit()
+            return "cancelled", None
         except Exception as exc:
             if self.cancel_requested and type(exc).__name__.endswith("Cancelled"):
-                self.cancelled.emit()
-            else:
-                if not _is_user_error(exc):
-                    log.error("Background task failed:\n%s", traceback.format_exc())
-                self.failed.emit(exc)
+                return "cancelled", None
+            if not _is_user_error(exc):
+                log.error("Background task failed:\n%s", traceback.format_exc())
+            return "failed", exc
+
+    def _deliver(self, outcome: tuple[str, Any]) -> None:
+        kind, value = outcome
+        if kind == "succeeded":
+            self.succeeded.emit(value)
+        elif kind == "failed":
+            self.failed.emit(value)
         else:
-            self.succeeded.emit(result)
+            self.cancelled.emit()
         self.finished.emit()
 
 

@@ -36,7 +36,10 @@ def open_youngest_account(qtbot, window: MainWindow) -> int:  # type: ignore[no-
     rows = window.book_view.model.rows()
     youngest = min(rows, key=lambda r: r.age_days or 0)
     window.open_account(youngest.account_id)
-    qtbot.waitUntil(lambda: window.account_view.detail is not None, timeout=5000)
+    qtbot.waitUntil(
+        lambda: window.account_view is not None and window.account_view.detail is not None,
+        timeout=5000,
+    )
     return youngest.account_id
 
 

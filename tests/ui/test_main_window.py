@@ -170,7 +170,10 @@ def test_account_charts_tab_draws_the_account(
     window = make_window(qtbot, demo_book, settings)
     account_id = window.book_view.model.row_at(0).account_id
     window.open_account(account_id)
-    qtbot.waitUntil(lambda: window.account_view.detail is not None, timeout=5000)
+    qtbot.waitUntil(
+        lambda: window.account_view is not None and window.account_view.detail is not None,
+        timeout=5000,
+    )
     window.account_view.tabs.setCurrentWidget(window.account_view.charts_page)
     qtbot.waitUntil(lambda: window.account_view.charts is not None, timeout=10000)
 

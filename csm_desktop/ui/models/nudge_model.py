@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from enum import IntEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -20,7 +20,9 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from csm_desktop.domain.nudges import NudgeKind
-from csm_desktop.services.today import TodayItem
+
+if TYPE_CHECKING:  # the service (and the ORM behind it) loads when Today first fills
+    from csm_desktop.services.today import TodayItem
 
 SortRole = Qt.ItemDataRole.UserRole + 1
 ItemRole = Qt.ItemDataRole.UserRole + 2

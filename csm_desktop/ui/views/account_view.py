@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QBrush, QColor, QFont, QKeySequence
@@ -29,8 +29,10 @@ from PySide6.QtWidgets import (
 )
 
 from csm_desktop.domain.vocabulary import Status
-from csm_desktop.services.accounts import AccountDetail, LadderStep
 from csm_desktop.ui.views.role_view import RoleView
+
+if TYPE_CHECKING:  # plain data from the service; the ORM behind it loads on first open
+    from csm_desktop.services.accounts import AccountDetail, LadderStep
 
 MILESTONE_ID_ROLE = Qt.ItemDataRole.UserRole + 10
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -23,8 +24,9 @@ from PySide6.QtWidgets import (
 
 from csm_desktop.domain.nudges import RoleProgress
 from csm_desktop.domain.vocabulary import Status
-from csm_desktop.services.accounts import AccountDetail
-from csm_desktop.services.today import role_progress_of
+
+if TYPE_CHECKING:
+    from csm_desktop.services.accounts import AccountDetail
 
 BEHIND_STYLE = "color: #b42318; font-weight: bold"
 ON_TRACK_STYLE = "color: #067647"
@@ -46,6 +48,8 @@ class RoleView(QScrollArea):
 
     def show_account(self, detail: AccountDetail, today: dt.date) -> None:
         """Show the roles of an already loaded account (no database work)."""
+        from csm_desktop.services.today import role_progress_of
+
         self.set_roles(role_progress_of(detail, today), today)
 
     def set_roles(self, progress: Sequence[RoleProgress], today: dt.date) -> None:

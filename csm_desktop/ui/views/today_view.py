@@ -12,6 +12,7 @@ import datetime as dt
 import html
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QDate, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QGuiApplication
@@ -39,10 +40,12 @@ from PySide6.QtWidgets import (
 from csm_desktop.domain.templates import Rendered, render
 from csm_desktop.domain.vocabulary import Channel
 from csm_desktop.services.opening import Database
-from csm_desktop.services.today import TodayItem, log_touchpoint, today_list
 from csm_desktop.ui import workers
 from csm_desktop.ui.dialogs.messages import show_failure
 from csm_desktop.ui.models.nudge_model import Column, ItemRole, NudgeFilter, NudgeModel
+
+if TYPE_CHECKING:  # the service (and the ORM behind it) loads when Today first fills
+    from csm_desktop.services.today import TodayItem
 
 EVERYONE = "Everyone"
 WARNING_STYLE = (
@@ -511,7 +514,15 @@ class TodayController(QObject):
     def refresh(self) -> None:
         database, today = self.database, self.today()
         self.loading = True
-        task = workers.Task(lambda progress: today_list(database, today), self)
+
+        def work(progress: workers.Progress) -> list[TodayItem]:
+            # Imported here, on the worker: the service brings the ORM models, which the
+            # window does not need to show its first screen.
+            from csm_desktop.services.today import today_list
+
+            return today_list(database, today)
+
+        task = workers.Task(work, self)
         task.succeeded.connect(lambda items: self._show(items, today))
         task.failed.connect(lambda exc: show_failure(self.view, "Loading today's list", exc))
         task.finished.connect(self._done)
@@ -527,7 +538,7 @@ class TodayController(QObject):
     def log(self, request: TouchpointRequest) -> None:
         database = self.database
         task = workers.Task(
-            lambda progress: log_touchpoint(
+            lambda progress: _log_touchpoint(
                 database,
                 request.account_id,
                 request.channel,
@@ -547,3 +558,10 @@ class TodayController(QObject):
         self.status.emit(f"Touchpoint logged: {request.channel}, {request.template}")
         self.touchpoint_logged.emit(request.account_id)
         self.refresh()
+
+
+def _log_touchpoint(*args: Any, **kwargs: Any) -> Any:
+    """The service, imported on first use (it brings the ORM models)."""
+    from csm_desktop.services.today import log_touchpoint
+
+    return log_touchpoint(*args, **kwargs)
