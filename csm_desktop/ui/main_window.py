@@ -324,6 +324,7 @@ class MainWindow(QMainWindow):
             self.dashboard_view.account_activated.connect(self.open_account)
             self.dashboard_view.filters_changed.connect(self._dashboard_filters_changed)
             self.dashboard_view.today_changed.connect(self.refresh_dashboard)
+            self.dashboard_view.report_requested.connect(self.export_portfolio_report)
             self.pages.addWidget(self.dashboard_view)
         rows = self.book_view.model.rows()
         view = self.dashboard_view
@@ -577,9 +578,13 @@ class MainWindow(QMainWindow):
         self.batch_progress = dialog
 
     def export_portfolio_report(self) -> None:
+        """The internal portfolio report, for the dashboard's date when it is showing."""
         from csm_desktop.services.reports import write_portfolio_report
 
-        today = self.today()
+        on_dashboard = self.dashboard_view is not None and (
+            self.pages.currentWidget() is self.dashboard_view
+        )
+        today = self.dashboard_view.today() if on_dashboard else self.today()
         path, _ = QFileDialog.getSaveFileName(
             self,
             "Portfolio report",

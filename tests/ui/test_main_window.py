@@ -212,3 +212,23 @@ def test_switching_to_a_book_another_window_holds_is_refused(
         window.switch_book(other)
     assert window.database.path == book.path
     assert any("already open in another" in text for text in message_boxes.texts())
+
+
+def test_portfolio_report_from_the_dashboard_uses_its_date(
+    qtbot, demo_book: Database, settings: QSettings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    from pypdf import PdfReader
+    from PySide6.QtCore import QDate
+    from PySide6.QtGui import QDesktopServices
+    from PySide6.QtWidgets import QFileDialog
+
+    target = tmp_path / "portfolio.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: True)
+    window = make_window(qtbot, demo_book, settings)
+    window.show_dashboard()
+    window.dashboard_view.today_edit.setDate(QDate(2026, 10, 31))
+    window.dashboard_view.report_button.click()
+    qtbot.waitUntil(target.exists, timeout=20000)
+    text = PdfReader(target).pages[0].extract_text()
+    assert "31 October 2026" in text

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -76,6 +77,7 @@ class DashboardView(QWidget):
     account_activated = Signal(int)  # account id chosen from a drill-down list
     filters_changed = Signal()  # the user picked another segment, owner or playbook
     today_changed = Signal()  # the user picked another reporting date
+    report_requested = Signal()  # the user wants the internal portfolio report (PDF)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -112,6 +114,10 @@ class DashboardView(QWidget):
             bar.addWidget(QLabel(text))
             bar.addWidget(widget)
             bar.addSpacing(6)
+        self.report_button = QPushButton("Portfolio report…")
+        self.report_button.setToolTip("Write the internal portfolio report (PDF) for this date")
+        self.report_button.clicked.connect(self.report_requested)
+        bar.addWidget(self.report_button)
 
         self.ttfv_tile = KpiTile("Median time to first value")
         self.first_value_tile = KpiTile("First value on time")
