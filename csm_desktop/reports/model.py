@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from csm_desktop.domain.vocabulary import Direction, Health, Status
+from csm_desktop.domain.metrics.value import ValueLine
+from csm_desktop.domain.vocabulary import Health, Status
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,28 +33,6 @@ class MilestoneLine:
 
     def is_overdue(self, today: dt.date) -> bool:
         return self.status.is_open and self.due_on is not None and self.due_on < today
-
-
-@dataclass(frozen=True, slots=True)
-class ValueLine:
-    """A customer outcome: baseline, latest measurement and change (positive = better)."""
-
-    metric: str
-    unit: str
-    direction: Direction
-    baseline: float | None
-    baseline_on: dt.date | None
-    latest: float | None
-    latest_on: dt.date | None
-    target: float | None
-    change_percent: float | None
-
-    @property
-    def change(self) -> float | None:
-        """Latest − baseline in the metric's own unit (raw sign, not "better")."""
-        if self.baseline is None or self.latest is None:
-            return None
-        return self.latest - self.baseline
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,6 +36,7 @@ from csm_desktop.domain.metrics import (
 )
 from csm_desktop.domain.metrics import account_metrics as compute_account_metrics
 from csm_desktop.domain.metrics import portfolio_metrics as compute_portfolio_metrics
+from csm_desktop.domain.metrics.value import ValueLine
 from csm_desktop.domain.vocabulary import Direction, Health, Phase, Status, phase_of_day
 from csm_desktop.errors import UnknownAccount
 from csm_desktop.store.database import Database
@@ -422,22 +423,7 @@ def book_rows(
     return result
 
 
-@dataclass(frozen=True, slots=True)
-class ValueChangeRow:
-    """A customer outcome on ``today``: baseline, latest measurement and change (+ = better)."""
-
-    metric: str
-    unit: str
-    direction: Direction
-    baseline: float | None
-    baseline_on: dt.date | None
-    latest: float | None
-    latest_on: dt.date | None
-    target: float | None
-    change_percent: float | None
-
-
-def value_changes(database: Database, account_id: int, today: dt.date) -> list[ValueChangeRow]:
+def value_changes(database: Database, account_id: int, today: dt.date) -> list[ValueLine]:
     """The account's value metrics in the order they were added, each with its change."""
     sql = text(
         "SELECT v.id, v.name, v.unit, v.direction, v.baseline, v.baseline_on, v.target, "
@@ -461,7 +447,7 @@ def value_changes(database: Database, account_id: int, today: dt.date) -> list[V
         )
         latest = latest_measurement(measured.get(metric_id, []), today)
         result.append(
-            ValueChangeRow(
+            ValueLine(
                 metric=name,
                 unit=unit,
                 direction=direction,
@@ -562,7 +548,7 @@ def metrics_summary(metrics: PortfolioMetrics) -> str:
 __all__ = [
     "AccountFilter",
     "BookRow",
-    "ValueChangeRow",
+    "ValueLine",
     "account_metrics",
     "book_rows",
     "experiment_results",

@@ -48,7 +48,6 @@ from csm_desktop.reports.model import (
     MilestoneLine,
     PortfolioReportData,
     QbrData,
-    ValueLine,
     VariantLine,
 )
 from csm_desktop.services.accounts import account_detail
@@ -150,20 +149,7 @@ def qbr_data(
             ),
             None,
         )
-    values = tuple(
-        ValueLine(
-            metric=row.metric,
-            unit=row.unit,
-            direction=row.direction,
-            baseline=row.baseline,
-            baseline_on=row.baseline_on,
-            latest=row.latest,
-            latest_on=row.latest_on,
-            target=row.target,
-            change_percent=row.change_percent,
-        )
-        for row in value_changes(database, account_id, today)
-    )
+    values = tuple(value_changes(database, account_id, today))
     kickoff_summary = detail.kickoff
     return QbrData(
         account=detail.name,

@@ -8,8 +8,31 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from csm_desktop.domain.vocabulary import Direction
+
+
+@dataclass(frozen=True, slots=True)
+class ValueLine:
+    """A customer outcome on a date: baseline, latest measurement and change (+ = better)."""
+
+    metric: str
+    unit: str
+    direction: Direction
+    baseline: float | None
+    baseline_on: dt.date | None
+    latest: float | None
+    latest_on: dt.date | None
+    target: float | None
+    change_percent: float | None
+
+    @property
+    def change(self) -> float | None:
+        """Latest − baseline in the metric's own unit (raw sign, not "better")."""
+        if self.baseline is None or self.latest is None:
+            return None
+        return self.latest - self.baseline
 
 
 def value_change(
