@@ -43,16 +43,26 @@ def main(out_dir: Path) -> None:
         window.resize(1400, 800)
         window.show()
         settle(app, window)
+        window.grab().save(str(out_dir / "today.png"))  # the window opens on Today
+        window.show_book()
+        settle(app, window)
         window.grab().save(str(out_dir / "book.png"))
+        window.show_dashboard()
+        settle(app, window)
+        window.grab().save(str(out_dir / "dashboard.png"))
         # An account mid-ladder with something overdue shows the most of the page.
         rows = window.book_view.model.rows()
-        busy = [r for r in rows if r.overdue and (r.age_days or 0) < 90] or rows
+        busy = [
+            r for r in rows if r.overdue and (r.age_days or 0) < 90 and 0.3 < (r.completion or 0)
+        ] or rows
         window.open_account(busy[0].account_id)
         settle(app, window)
         window.grab().save(str(out_dir / "account.png"))
         window.close()
         database.close()
     print(f"Screenshots written to {out_dir}")
+    sys.stdout.flush()
+    os._exit(0)  # skip interpreter teardown, where pyqtgraph and PySide6 can crash
 
 
 if __name__ == "__main__":

@@ -110,11 +110,8 @@ class AccountDetail:
 
     @property
     def roles(self) -> list[str]:
-        """Roles in ladder order of first appearance."""
-        seen: dict[str, None] = {}
-        for step in self.ladder:
-            seen.setdefault(step.role, None)
-        return list(seen)
+        """The ladder's roles in the book's role order (Administrator, Power user, …)."""
+        return [role for role, _value in self.completion_by_role]
 
 
 def _criterion_text(milestone: AccountMilestone) -> str | None:
@@ -201,7 +198,8 @@ def account_detail(database: Database, account_id: int, today: dt.date) -> Accou
             for m in account.milestones
             if m.due_on is not None or start is not None
         ]
-        roles = list(dict.fromkeys(step.role for step in ladder))
+        positions = {m.role.name: (m.role.position, m.role.id) for m in account.milestones}
+        roles = sorted(positions, key=positions.__getitem__)
         return AccountDetail(
             id=account.id,
             name=account.name,

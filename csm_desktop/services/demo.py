@@ -124,7 +124,18 @@ def create_demo_book(database: Database, *, today: dt.date) -> DemoSummary:
         builder.build()
         session.flush()
         refresh_usage_evidence(session)  # "criterion met on …" from the generated usage
+        _evidence_only_where_usage_shows_it(session)
         return DemoSummary(builder.accounts, builder.milestones, builder.usage_rows)
+
+
+def _evidence_only_where_usage_shows_it(session: Session) -> None:
+    """A demo milestone says "usage" only if its criterion was met by the day it was achieved."""
+    for milestone in session.scalars(
+        select(AccountMilestone).where(AccountMilestone.evidence == Evidence.USAGE.value)
+    ):
+        met = milestone.criterion_met_on
+        if met is None or milestone.achieved_on is None or met > milestone.achieved_on:
+            milestone.evidence = Evidence.MANUAL.value
 
 
 class _DemoBuilder:

@@ -40,8 +40,8 @@ STATUS_MARKS = {
     Status.ACHIEVED: ("✔ achieved", "#067647"),
     Status.IN_PROGRESS: ("◐ in progress", "#175cd3"),
     Status.NOT_STARTED: ("○ not started", "#475467"),
-    Status.BLOCKED: ("⛔ blocked", "#b42318"),
-    Status.SKIPPED: ("⤼ skipped", "#667085"),
+    Status.BLOCKED: ("✖ blocked", "#b42318"),
+    Status.SKIPPED: ("↷ skipped", "#667085"),
 }
 OVERDUE_BACKGROUND = QColor("#fef3f2")
 

@@ -90,7 +90,7 @@ class RoleView(QScrollArea):
                     )
                 elif milestone.status is Status.BLOCKED:
                     lines.append(
-                        f"<span style='color:#b54708'>⛔ {e(milestone.title)} — blocked</span>"
+                        f"<span style='color:#b54708'>✖ {e(milestone.title)} — blocked</span>"
                     )
                 else:
                     lines.append(
