@@ -112,11 +112,28 @@ def _cmd_metrics(args: argparse.Namespace) -> int:
         metrics = portfolio_metrics(
             book, args.today, segment=args.segment, owner=args.owner, playbook=args.playbook
         )
+        if metrics.accounts == 0 and (args.segment or args.owner or args.playbook):
+            _check_filters(book, args)
     if args.json:
         print(json.dumps(metrics_as_json(metrics), ensure_ascii=False))
     else:
         print(metrics_summary(metrics))
     return 0
+
+
+def _check_filters(book: Any, args: argparse.Namespace) -> None:
+    """A filter value no account has is a typo, not an empty portfolio: say so."""
+    from csm_desktop.services.book import book_rows
+
+    rows = book_rows(book, args.today)
+    for option, value, known in (
+        ("--segment", args.segment, {r.segment for r in rows}),
+        ("--owner", args.owner, {r.owner for r in rows}),
+        ("--playbook", args.playbook, {r.playbook for r in rows}),
+    ):
+        if value and value not in known:
+            choices = ", ".join(sorted(k for k in known if k)) or "none"
+            raise BadInput(f"No account has {option} {value!r}. Known: {choices}.")
 
 
 def _cmd_import_usage(args: argparse.Namespace) -> int:
@@ -127,6 +144,19 @@ def _cmd_import_usage(args: argparse.Namespace) -> int:
     source = Path(args.file)
     if not source.is_file():
         raise BadInput(f"{source} does not exist or is not a file. Check the path.")
+    book_path = database_path(args)
+    if not book_path.is_file():
+        raise BadInput(
+            f"No book at {book_path}: usage is matched to the accounts of a book. "
+            "Pass --db with the path of an existing book."
+        )
+    if args.date_format and "%" in args.date_format:
+        try:
+            dt.datetime.strptime(dt.date(2026, 12, 31).strftime(args.date_format), args.date_format)
+        except ValueError:
+            raise BadInput(
+                f"--date-format {args.date_format!r} is not a date format; use e.g. %d/%m/%Y."
+            ) from None
     options = UsageImportOptions(
         sheet=args.sheet,
         header_row=args.header_row,
@@ -135,7 +165,7 @@ def _cmd_import_usage(args: argparse.Namespace) -> int:
         create_accounts=args.create_accounts,
         strict=args.strict,
     )
-    with open_book(database_path(args)) as book:
+    with open_book(book_path) as book:
         report = import_usage(book, source, options)
     sheet = f", sheet {report.sheet}" if report.sheet else ""
     print(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from csm_desktop.domain.vocabulary import Phase, Status, phase_of_day
 
@@ -38,6 +38,21 @@ class Milestone:
     def is_overdue(self, today: dt.date) -> bool:
         """Open (not achieved or skipped) and its due date is before today."""
         return self.status.is_open and self.due_on < today
+
+
+def as_of(milestone: Milestone, today: dt.date) -> Milestone:
+    """The milestone as it stood on ``today``: an achievement or a met criterion dated later
+    had not happened yet, so a report for a past date gives the numbers true on that date."""
+    achieved_later = milestone.achieved_on is not None and milestone.achieved_on > today
+    met_later = milestone.criterion_met_on is not None and milestone.criterion_met_on > today
+    if not achieved_later and not met_later:
+        return milestone
+    return replace(
+        milestone,
+        status=Status.IN_PROGRESS if achieved_later else milestone.status,
+        achieved_on=None if achieved_later else milestone.achieved_on,
+        criterion_met_on=None if met_later else milestone.criterion_met_on,
+    )
 
 
 def reference_date(kickoff_on: dt.date | None, signed_on: dt.date | None) -> dt.date | None:

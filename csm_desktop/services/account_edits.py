@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from csm_desktop.domain.vocabulary import Evidence, Status
 from csm_desktop.errors import BadInput, UnknownAccount
+from csm_desktop.services.evidence import refresh_usage_evidence
 from csm_desktop.services.ladder import apply_playbook, change_status, move_kickoff
 from csm_desktop.store.database import Database
 from csm_desktop.store.models import (
@@ -261,10 +262,19 @@ def move_account_kickoff(
 ) -> int:
     """Set the kickoff date; returns how many open due dates moved with it."""
     with database.session() as session:
-        account = session.get(Account, account_id)
-        if account is None:
-            raise UnknownAccount("That account no longer exists; refresh the Book.")
-        return move_kickoff(session, account, new_kickoff, move_open_due_dates=move_open_due_dates)
+        return _move_kickoff(session, account_id, new_kickoff, move_open_due_dates)
+
+
+def _move_kickoff(
+    session: Session, account_id: int, new_kickoff: dt.date, move_open_due_dates: bool
+) -> int:
+    account = session.get(Account, account_id)
+    if account is None:
+        raise UnknownAccount("That account no longer exists; refresh the Book.")
+    moved = move_kickoff(session, account, new_kickoff, move_open_due_dates=move_open_due_dates)
+    # K moved, so "the first day D ≥ K on which the criterion is met" must be found again.
+    refresh_usage_evidence(session, [account_id])
+    return moved
 
 
 def _role_id(session: Session, role: str | None) -> int | None:
@@ -318,8 +328,18 @@ def remove_contact(database: Database, contact_id: int) -> None:
             session.delete(contact)
 
 
-def save_kickoff(database: Database, account_id: int, fields: KickoffFields) -> None:
-    """Create or replace the account's kickoff record (answers per role, done criteria)."""
+def save_kickoff(
+    database: Database,
+    account_id: int,
+    fields: KickoffFields,
+    *,
+    move_open_due_dates: bool = True,
+) -> int:
+    """Create or replace the account's kickoff record (answers per role, done criteria).
+
+    A new date held also becomes the account's kickoff date (K), moving the due dates of open
+    milestones with it when asked; all in one transaction. Returns how many due dates moved.
+    """
     with database.session() as session:
         account = session.get(Account, account_id)
         if account is None:
@@ -340,6 +360,9 @@ def save_kickoff(database: Database, account_id: int, fields: KickoffFields) -> 
         ]
         account.kickoff = kickoff
         session.flush()
+        if fields.held_on is not None and fields.held_on != account.kickoff_on:
+            return _move_kickoff(session, account_id, fields.held_on, move_open_due_dates)
+        return 0
 
 
 def tick_done_criterion(database: Database, criterion_id: int, met_on: dt.date | None) -> None:

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session, selectinload
 from csm_desktop.domain.ladder import due_date, reference_date
 from csm_desktop.domain.vocabulary import Direction, Status
 from csm_desktop.errors import BadFile, BadInput
+from csm_desktop.services.evidence import refresh_usage_evidence
 from csm_desktop.spreadsheets.book_workbook import (
     SHEET_HEADERS,
     AccountRow,
@@ -253,6 +254,9 @@ def import_book(
         )
         if not (strict and report.rejected_rows):
             importer.store(accepted)
+            session.flush()
+            # The imported usage is evidence: when each usage criterion was met (DESIGN §3).
+            refresh_usage_evidence(session)
             report.stored = True
             report.rows_by_sheet = accepted.counts()
             report.rows_stored = sum(report.rows_by_sheet.values())

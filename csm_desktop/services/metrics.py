@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from csm_desktop.domain.ladder import Milestone, completion, next_open, overdue
+from csm_desktop.domain.ladder import Milestone, as_of, completion, next_open, overdue
 from csm_desktop.domain.metrics import (
     ADOPTION_WINDOW_DAYS,
     HEALTH_QUIET_DAYS,
@@ -79,11 +79,21 @@ FROM account a {playbook_join}
 WHERE {where}
 """
 
+_LADDER_ORDERS = """
+SELECT p.name, p.version, t.title, r.name
+FROM playbook_step s
+JOIN playbook p ON p.id = s.playbook_id
+JOIN milestone_template t ON t.id = s.template_id
+JOIN role r ON r.id = t.role_id
+ORDER BY p.name, p.version DESC, s.position
+"""
+
 # One day of use per unlock window U+1 … U+30, for windows that closed by today.
 _ADOPTION_DAYS = """
 SELECT m.account_id, m.unlocks,
        (SELECT e.day FROM usage_event e
-        WHERE e.account_id = m.account_id AND e.feature = m.unlocks
+        WHERE e.account_id = m.account_id
+          AND lower(trim(e.feature)) = lower(trim(m.unlocks))
           AND e.day > m.achieved_on AND e.day <= date(m.achieved_on, :window)
           AND e.count > 0 ORDER BY e.day LIMIT 1)
 FROM account a
@@ -100,7 +110,8 @@ _WEEK_USAGE = """
 SELECT account_id, feature, sum(week_bit) FROM ({weeks}) GROUP BY account_id, feature
 """
 _ONE_WEEK_USAGE = """
-SELECT DISTINCT e.account_id, e.feature, {bit} AS week_bit FROM account a
+SELECT DISTINCT e.account_id, lower(trim(e.feature)) AS feature, {bit} AS week_bit
+FROM account a
 CROSS JOIN usage_event e ON e.account_id = a.id AND e.day BETWEEN :monday{week} AND :sunday{week}
 {playbook_join}
 WHERE {where} AND e.count > 0
@@ -284,15 +295,33 @@ def load_account_facts(
     """The facts the metrics read, for the chosen accounts that have a K, in name order."""
     rows = _load_accounts(session, chosen)
     usage = _load_usage(session, chosen, today, full=True)
-    return [_facts(row, usage) for row in rows if row.kickoff is not None]
+    return [_facts(row, usage, today) for row in rows if row.kickoff is not None]
 
 
-def _facts(row: _AccountRow, usage: Mapping[int, UsageFacts]) -> AccountFacts:
+def _facts(row: _AccountRow, usage: Mapping[int, UsageFacts], today: dt.date) -> AccountFacts:
+    assert row.kickoff is not None
+    facts = _facts_as_stored(row, usage, today)
+    # Usage weeks are read case-folded (features match ignoring case and surrounding space,
+    # as usage criteria do); key them by the ladder's own spelling.
+    weeks = facts.usage.feature_weeks
+    if weeks:
+        rekeyed = {
+            workflow: weeks[workflow.strip().lower()]
+            for workflow in facts.key_workflows
+            if workflow.strip().lower() in weeks
+        }
+        facts = replace(facts, usage=replace(facts.usage, feature_weeks=rekeyed))
+    return facts
+
+
+def _facts_as_stored(
+    row: _AccountRow, usage: Mapping[int, UsageFacts], today: dt.date
+) -> AccountFacts:
     assert row.kickoff is not None
     return AccountFacts(
         name=row.name,
         kickoff=row.kickoff,
-        milestones=tuple(row.milestones),
+        milestones=tuple(as_of(m, today) for m in row.milestones),
         segment=row.segment,
         owner=row.owner,
         playbook=row.playbook,
@@ -317,7 +346,18 @@ def portfolio_metrics(
     chosen = AccountFilter(segment=segment, owner=owner, playbook=playbook)
     with database.session() as session:
         facts = load_account_facts(session, today, chosen)
-    return compute_portfolio_metrics(facts, today)
+        orders = ladder_orders(session)
+    return compute_portfolio_metrics(facts, today, orders)
+
+
+def ladder_orders(session: Session) -> dict[str, list[tuple[str, str]]]:
+    """Each playbook's ladder as (title, role) in its newest version's order (the funnel's)."""
+    newest: dict[str, list[tuple[str, str]]] = {}
+    version_seen: dict[str, int] = {}
+    for name, version, title, role in _rows(session, _LADDER_ORDERS, {}):
+        if version_seen.setdefault(name, version) == version:
+            newest.setdefault(name, []).append((title, role))
+    return newest
 
 
 def account_metrics(database: Database, account_id: int, today: dt.date) -> AccountMetrics:
@@ -396,7 +436,7 @@ def book_rows(
                 )
             )  # fmt: skip
             continue
-        facts = _facts(row, usage)
+        facts = _facts(row, usage, today)
         age = facts.age(today)
         upcoming = next_open(facts.milestones)
         result.append(

@@ -44,6 +44,7 @@ from csm_desktop.domain.playbook_diff import (
 )
 from csm_desktop.domain.vocabulary import Phase, Status, phase_of_day
 from csm_desktop.errors import BadFile, BadInput, UserError
+from csm_desktop.services.evidence import refresh_usage_evidence
 from csm_desktop.services.ladder import snapshot
 from csm_desktop.store.database import Database
 from csm_desktop.store.models import (
@@ -717,7 +718,7 @@ def _refresh(
             milestone.success_threshold,
             milestone.success_window_days,
         ) = new_criterion
-        milestone.criterion_met_on = None  # re-evaluated by the next usage import
+        milestone.criterion_met_on = None  # judged again once the whole rollout is applied
     for name, label in (("cue", "cue"), ("unlocks", "unlocks"), ("first_value", "first value")):
         if getattr(milestone, name) != getattr(template, name):
             changes.append(label)
@@ -817,6 +818,8 @@ def apply_to_accounts(
         session.flush()
         if dry_run:
             session.rollback()
+        else:  # a changed criterion is judged again against the usage already stored
+            refresh_usage_evidence(session, [account.id for account in accounts])
         return updates
 
 

@@ -187,16 +187,14 @@ class AccountController(QObject):
             return
         fields = dialog.fields(self.today())
         try:
-            account_edits.save_kickoff(database, detail.id, fields)
-            if fields.held_on is not None and fields.held_on != detail.kickoff_on:
-                moved = account_edits.move_account_kickoff(
-                    database,
-                    detail.id,
-                    fields.held_on,
-                    move_open_due_dates=dialog.move_due_dates.isChecked(),
-                )
-                if moved:
-                    self.view.notify(f"Kickoff moved; {moved} open due dates moved with it.")
+            moved = account_edits.save_kickoff(
+                database,
+                detail.id,
+                fields,
+                move_open_due_dates=dialog.move_due_dates.isChecked(),
+            )
+            if moved:
+                self.view.notify(f"Kickoff moved; {moved} open due dates moved with it.")
         except Exception as exc:
             show_failure(self._parent_widget, "Saving the kickoff", exc)
         self._emit_changed()

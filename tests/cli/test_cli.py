@@ -64,3 +64,22 @@ def test_a_bad_date_is_rejected_by_the_parser(tmp_path: Path) -> None:
     result = run("demo", "--db", str(tmp_path / "x.sqlite3"), "--today", "26/11/2026")
     assert result.returncode == 2
     assert "use YYYY-MM-DD" in result.stderr
+
+
+def test_cli_refuses_typos_instead_of_reporting_nothing(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    db = tmp_path / "demo.sqlite3"
+    assert main(["demo", "--db", str(db), "--today", "2026-11-26"]) == 0
+    usage = tmp_path / "usage.csv"
+    usage.write_text("Account,Date,Feature,Count\nCoho Winery,2026-11-01,login,3\n", "utf-8")
+    capsys.readouterr()
+
+    assert main(["metrics", "--db", str(db), "--today", "2026-11-26", "--owner", "Nobody"]) == 2
+    assert "No account has --owner 'Nobody'" in capsys.readouterr().err
+
+    missing = tmp_path / "tpyo.sqlite3"
+    assert main(["import-usage", str(usage), "--db", str(missing)]) == 2
+    assert "No book at" in capsys.readouterr().err
+    assert not missing.exists()  # a typo in --db creates no empty book
+
+    assert main(["import-usage", str(usage), "--db", str(db), "--date-format", "%Q"]) == 2
+    assert "is not a date format" in capsys.readouterr().err

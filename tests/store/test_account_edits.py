@@ -191,3 +191,36 @@ def test_account_details_can_be_edited_but_names_stay_unique(
     assert detail.kickoff_on == KICKOFF  # kickoff moves only through the kickoff dialog
     with pytest.raises(BadInput, match="already exists"):
         account_edits.update_account(book, account_id, AccountFields(name="NORTHWIND"))
+
+
+def test_moving_the_kickoff_finds_the_usage_criterion_again(book: Database) -> None:
+    from csm_desktop.store.models import Account, UsageEvent
+
+    with book.session() as session:
+        role = session.scalars(select(Role).where(Role.name == "Operator")).one()
+        template = MilestoneTemplate(key="daily", title="Daily use", role=role, target_day=14,
+                                     success_feature="login", success_threshold=3,
+                                     success_window_days=2)  # fmt: skip
+        playbook = Playbook(name="Tiny", version=1)
+        playbook.steps = [PlaybookStep(template=template, position=1)]
+        account = Account(name="Early bird", kickoff_on=KICKOFF)
+        session.add_all([playbook, account])
+        session.flush()
+        from csm_desktop.services.ladder import apply_playbook
+
+        apply_playbook(session, account, playbook)
+        for day, count in ((2, 2), (3, 1), (20, 2), (21, 2)):  # met on day 3, again day 21
+            session.add(UsageEvent(account_id=account.id, day=KICKOFF + dt.timedelta(day),
+                                   feature="Login", count=count))  # fmt: skip
+        account_id = account.id
+    from csm_desktop.services.evidence import refresh_usage_evidence
+
+    with book.session() as session:
+        refresh_usage_evidence(session, [account_id])
+    met = account_detail(book, account_id, TODAY).ladder[0].criterion_met_on
+    assert met == KICKOFF + dt.timedelta(3)
+    account_edits.save_kickoff(book, account_id, KickoffFields(held_on=KICKOFF + dt.timedelta(10)))
+    detail = account_detail(book, account_id, TODAY)
+    assert detail.kickoff_on == KICKOFF + dt.timedelta(10)
+    assert detail.ladder[0].criterion_met_on == KICKOFF + dt.timedelta(21)  # days ≥ new K only
+    assert detail.ladder[0].due_on == KICKOFF + dt.timedelta(24)  # moved with the kickoff

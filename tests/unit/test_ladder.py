@@ -77,3 +77,17 @@ def test_reference_date_prefers_kickoff_over_signed_on() -> None:
     assert reference_date(dt.date(2026, 2, 1), dt.date(2026, 1, 20)) == dt.date(2026, 2, 1)
     assert reference_date(None, dt.date(2026, 1, 20)) == dt.date(2026, 1, 20)
     assert reference_date(None, None) is None
+
+
+def test_as_of_a_past_day_an_achievement_made_later_has_not_happened() -> None:
+    from csm_desktop.domain.ladder import as_of
+
+    done = step("SSO", "Administrator", 7, Status.ACHIEVED, achieved_on=dt.date(2026, 1, 6),
+                criterion_met_on=dt.date(2026, 1, 5))  # fmt: skip
+    assert as_of(done, dt.date(2026, 1, 6)) is done  # achieved on that very day counts
+    before = as_of(done, dt.date(2026, 1, 5))
+    assert (before.status, before.achieved_on, before.criterion_met_on) == (
+        Status.IN_PROGRESS, None, dt.date(2026, 1, 5),
+    )  # fmt: skip
+    earlier = as_of(done, dt.date(2026, 1, 4))
+    assert (earlier.status, earlier.criterion_met_on) == (Status.IN_PROGRESS, None)

@@ -163,3 +163,15 @@ def test_empty_book_has_nothing_to_count() -> None:
     assert empty.on_time_rate is None
     assert empty.funnel == {}
     assert empty.cohorts == {}
+
+
+def test_funnel_follows_the_playbook_order_not_the_first_account() -> None:
+    # Alpha (first by name) walks the ladder in another order; the playbook's order wins.
+    order = {"Standard": [("Setup", "Administrator"), ("First report", "Power user"),
+                          ("Dashboards", "Operator"), ("Automation", "Power user")]}  # fmt: skip
+    swapped = account("Alpha", *reversed(standard(ALPHA_K, 4, 12, 35)), kickoff=ALPHA_K)
+    bravo = account("Bravo", *standard(BRAVO_K, 6, 20, 30), kickoff=BRAVO_K)
+    steps = portfolio_metrics([swapped, bravo], TODAY, order).funnel["Standard"]
+    assert [s.milestone for s in steps] == ["Setup", "First report", "Dashboards", "Automation"]
+    without = portfolio_metrics([swapped, bravo], TODAY).funnel["Standard"]
+    assert without[0].milestone == "Automation"  # first-seen order otherwise

@@ -62,18 +62,26 @@ class FunnelStep:
         return self.achieved.fraction
 
 
-def funnel(accounts: Sequence[AccountFacts]) -> dict[str, tuple[FunnelStep, ...]]:
+def funnel(
+    accounts: Sequence[AccountFacts],
+    orders: Mapping[str, Sequence[tuple[str, str]]] | None = None,
+) -> dict[str, tuple[FunnelStep, ...]]:
     """Per playbook, the share of accounts that achieved each milestone, in ladder order.
 
-    A step is a (title, role) pair; ladder order is the order steps first appear walking the
-    accounts by name. An account that skipped a step is left out of that step's share.
+    A step is a (title, role) pair. Ladder order is the playbook's own order from ``orders``
+    (playbook name → steps); steps it does not list follow in the order they first appear
+    walking the accounts by name. An account that skipped a step is left out of that step's
+    share.
     """
     by_playbook: dict[str, list[AccountFacts]] = {}
     for account in sorted(accounts, key=lambda a: a.name):
         by_playbook.setdefault(account.playbook or NO_PLAYBOOK, []).append(account)
     result = {}
     for playbook in sorted(by_playbook):
-        steps: dict[tuple[str, str], list[bool]] = {}
+        present = {(m.title, m.role) for a in by_playbook[playbook] for m in a.milestones}
+        steps: dict[tuple[str, str], list[bool]] = {
+            step: [] for step in (orders or {}).get(playbook, ()) if step in present
+        }
         for account in by_playbook[playbook]:
             for m in account.milestones:
                 flags = steps.setdefault((m.title, m.role), [])
@@ -153,8 +161,12 @@ class PortfolioMetrics:
         return tuple(m for m in self.by_account if m.health is health)
 
 
-def portfolio_metrics(accounts: Iterable[AccountFacts], today: dt.date) -> PortfolioMetrics:
-    """All §3 figures over ``accounts`` on ``today``."""
+def portfolio_metrics(
+    accounts: Iterable[AccountFacts],
+    today: dt.date,
+    ladder_orders: Mapping[str, Sequence[tuple[str, str]]] | None = None,
+) -> PortfolioMetrics:
+    """All §3 figures over ``accounts`` on ``today``; ``ladder_orders`` orders the funnel."""
     ordered = sorted(accounts, key=lambda a: a.name)
     per_account = tuple(account_metrics(a, today) for a in ordered)
 
@@ -187,7 +199,7 @@ def portfolio_metrics(accounts: Iterable[AccountFacts], today: dt.date) -> Portf
         adoption_by_feature={f: share(adoption_flags[f]) for f in sorted(adoption_flags)},
         on_time=Share(on_time, achieved),
         health=health_counts,
-        funnel=funnel(ordered),
+        funnel=funnel(ordered, ladder_orders),
         cohorts=cohorts(per_account),
         repeat_usage_by_feature={f: share(repeat_flags[f]) for f in sorted(repeat_flags)},
         completion_by_phase={phase: share(flags) for phase, flags in phase_flags.items()},
