@@ -53,7 +53,7 @@ def main(out_dir: Path) -> None:
         # An account mid-ladder with something overdue shows the most of the page.
         rows = window.book_view.model.rows()
         busy = [
-            r for r in rows if r.overdue and (r.age_days or 0) < 90 and 0.3 < (r.completion or 0)
+            r for r in rows if r.overdue and (r.age_days or 0) < 90 and (r.completion or 0) > 0.3
         ] or rows
         window.open_account(busy[0].account_id)
         settle(app, window)
