@@ -18,13 +18,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from itertools import chain, compress, islice
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select
+from sqlalchemy import bindparam, func, insert, select, union
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
@@ -45,7 +45,13 @@ from csm_desktop.spreadsheets.usage_layout import (
     find_header_row,
 )
 from csm_desktop.store.database import Database
-from csm_desktop.store.models import Account, ImportRecord, UsageEvent
+from csm_desktop.store.models import (
+    Account,
+    AccountMilestone,
+    ImportRecord,
+    MilestoneTemplate,
+    UsageEvent,
+)
 
 Progress = Callable[[str, float], None]  # (what is happening, fraction done 0…1)
 CancelCheck = Callable[[], bool]  # True once the user asked to cancel
@@ -167,6 +173,7 @@ def import_usage(
     digest = _sha256(path)
     with book.session() as session:
         matched = _match_accounts(session, usage, layout, options.create_accounts)
+        matched = _in_ladder_spelling(session, matched)
         events = _merge_duplicates(matched)
         rejected = tuple(sorted(usage.rejected + list(matched.rejected), key=_by_row))
         rejected_file = None
@@ -385,6 +392,28 @@ def _match_accounts(
         (),
         tuple(created),
     )
+
+
+def _in_ladder_spelling(session: Session, matched: _Matched) -> _Matched:
+    """Store a feature the ladders name in the ladders' spelling.
+
+    Features match ignoring case and surrounding space (an export's "Workflow_Run " is the
+    ladder's "workflow_run"); storing one spelling lets adoption, repeat usage and the charts
+    compare exactly, which keeps the 5,000-account metrics on their index.
+    """
+    names = session.scalars(
+        union(
+            select(AccountMilestone.unlocks),
+            select(AccountMilestone.success_feature),
+            select(MilestoneTemplate.unlocks),
+            select(MilestoneTemplate.success_feature),
+        )
+    )
+    ladder = {name.strip().casefold(): name for name in names if name}
+    spelled = {f: ladder.get(f.strip().casefold(), f) for f in set(matched.features)}
+    if all(spelled[f] == f for f in spelled):
+        return matched
+    return replace(matched, features=[spelled[f] for f in matched.features])
 
 
 def _merge_duplicates(matched: _Matched) -> _Events:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import text
@@ -92,8 +92,7 @@ ORDER BY p.name, p.version DESC, s.position
 _ADOPTION_DAYS = """
 SELECT m.account_id, m.unlocks,
        (SELECT e.day FROM usage_event e
-        WHERE e.account_id = m.account_id
-          AND lower(trim(e.feature)) = lower(trim(m.unlocks))
+        WHERE e.account_id = m.account_id AND e.feature = m.unlocks
           AND e.day > m.achieved_on AND e.day <= date(m.achieved_on, :window)
           AND e.count > 0 ORDER BY e.day LIMIT 1)
 FROM account a
@@ -110,8 +109,7 @@ _WEEK_USAGE = """
 SELECT account_id, feature, sum(week_bit) FROM ({weeks}) GROUP BY account_id, feature
 """
 _ONE_WEEK_USAGE = """
-SELECT DISTINCT e.account_id, lower(trim(e.feature)) AS feature, {bit} AS week_bit
-FROM account a
+SELECT DISTINCT e.account_id, e.feature, {bit} AS week_bit FROM account a
 CROSS JOIN usage_event e ON e.account_id = a.id AND e.day BETWEEN :monday{week} AND :sunday{week}
 {playbook_join}
 WHERE {where} AND e.count > 0
@@ -299,24 +297,7 @@ def load_account_facts(
 
 
 def _facts(row: _AccountRow, usage: Mapping[int, UsageFacts], today: dt.date) -> AccountFacts:
-    assert row.kickoff is not None
-    facts = _facts_as_stored(row, usage, today)
-    # Usage weeks are read case-folded (features match ignoring case and surrounding space,
-    # as usage criteria do); key them by the ladder's own spelling.
-    weeks = facts.usage.feature_weeks
-    if weeks:
-        rekeyed = {
-            workflow: weeks[workflow.strip().lower()]
-            for workflow in facts.key_workflows
-            if workflow.strip().lower() in weeks
-        }
-        facts = replace(facts, usage=replace(facts.usage, feature_weeks=rekeyed))
-    return facts
-
-
-def _facts_as_stored(
-    row: _AccountRow, usage: Mapping[int, UsageFacts], today: dt.date
-) -> AccountFacts:
+    """Features match exactly here: the usage import stores them in the ladders' spelling."""
     assert row.kickoff is not None
     return AccountFacts(
         name=row.name,

@@ -39,14 +39,27 @@ def one_account_book(book: Database) -> int:
         session.flush()
         apply_playbook(session, account, playbook)
         change_status(session, account.milestones[0], Status.ACHIEVED, on=K + dt.timedelta(6))
-        for day, feature, count in ((4, "login", 1), (5, "login", 2), (18, "Feat_X ", 4)):
+        for day, feature, count in ((4, "login", 1), (5, "login", 2), (18, "feat_x", 4)):
             session.add(UsageEvent(account_id=account.id, day=K + dt.timedelta(day),
                                    feature=feature, count=count))  # fmt: skip
         return account.id
 
 
-def test_adoption_matches_the_unlocked_feature_ignoring_case_and_space(book: Database) -> None:
+def test_imported_features_take_the_ladders_spelling_so_adoption_counts(
+    book: Database, tmp_path: Path
+) -> None:
+    from csm_desktop.services.import_usage import import_usage
+
     one_account_book(book)
+    with book.session() as session:  # only an export spelled differently shows the use
+        session.query(UsageEvent).filter(UsageEvent.feature == "feat_x").delete()
+    assert portfolio_metrics(book, K + dt.timedelta(60)).adoption.part == 0
+    export = tmp_path / "usage.csv"
+    export.write_text("Account,Date,Event,Count\nalpha ,2026-01-23, FEAT_X ,4\n", "utf-8")
+    import_usage(book, export)
+    with book.session() as session:
+        features = set(session.scalars(select(UsageEvent.feature)))
+    assert features == {"login", "feat_x"}
     metrics = portfolio_metrics(book, K + dt.timedelta(60))
     assert (metrics.adoption.part, metrics.adoption.counted) == (1, 1)
 
