@@ -212,15 +212,17 @@ def set_status(
         return before
 
 
-def set_due_date(database: Database, milestone_id: int, due_on: dt.date) -> MilestoneState:
-    """Override one milestone's due date; returns the state it replaced."""
+def set_due_date(
+    database: Database, milestone_id: int, due_on: dt.date, *, on: dt.date | None = None
+) -> MilestoneState:
+    """Override one milestone's due date (logged as of ``on``); returns the state it replaced."""
     with database.session() as session:
         milestone = _milestone(session, milestone_id)
         before = _state(milestone)
         milestone.due_on = due_on
         milestone.history.append(
             StatusChange(
-                changed_on=dt.date.today(),
+                changed_on=on or dt.date.today(),
                 recorded_at=dt.datetime.now(),
                 from_status=milestone.status,
                 to_status=milestone.status,
@@ -230,8 +232,10 @@ def set_due_date(database: Database, milestone_id: int, due_on: dt.date) -> Mile
         return before
 
 
-def restore_milestone(database: Database, milestone_id: int, state: MilestoneState) -> None:
-    """Put a milestone back as it was (undo), logging the change like any other."""
+def restore_milestone(
+    database: Database, milestone_id: int, state: MilestoneState, *, on: dt.date | None = None
+) -> None:
+    """Put a milestone back as it was (undo), logging the change as of ``on``."""
     with database.session() as session:
         milestone = _milestone(session, milestone_id)
         previous = milestone.status
@@ -243,7 +247,7 @@ def restore_milestone(database: Database, milestone_id: int, state: MilestoneSta
         milestone.due_on = state.due_on
         milestone.history.append(
             StatusChange(
-                changed_on=dt.date.today(),
+                changed_on=on or dt.date.today(),
                 recorded_at=dt.datetime.now(),
                 from_status=previous,
                 to_status=state.status.value,

@@ -145,7 +145,7 @@ class AccountController(QObject):
         database, due_on = self.database(), dialog.chosen_date()
         self._push(
             f"Move “{step.title}” due date",
-            lambda: account_edits.set_due_date(database, milestone_id, due_on),
+            lambda: account_edits.set_due_date(database, milestone_id, due_on, on=self.today()),
             milestone_id,
         )
 
@@ -163,7 +163,9 @@ class AccountController(QObject):
                 text,
                 apply,
                 before,
-                lambda state: account_edits.restore_milestone(database, milestone_id, state),
+                lambda state: account_edits.restore_milestone(
+                    database, milestone_id, state, on=self.today()
+                ),
                 self._emit_changed,
             )
         )
