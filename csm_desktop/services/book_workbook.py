@@ -263,6 +263,18 @@ def import_book(
             report.accounts_created = importer.accounts_created
             report.accounts_updated = importer.accounts_updated
             report.warnings = importer.warnings
+            undated = session.scalars(
+                select(Account.name)
+                .where(Account.kickoff_on.is_(None), Account.signed_on.is_(None))
+                .order_by(Account.name)
+            ).all()
+            if undated:
+                report.warnings.append(
+                    f"{len(undated)} accounts have neither a kickoff nor a signed-on date "
+                    f"({', '.join(undated[:5])}{', …' if len(undated) > 5 else ''}): their "
+                    "ladders cannot be scheduled and the portfolio figures leave them out "
+                    "until a date is set."
+                )
             session.add(
                 ImportRecord(
                     kind="book",

@@ -557,3 +557,18 @@ def test_openpyxl_reads_the_same_rows_when_calamine_cannot(
     assert with_openpyxl == with_calamine
     assert with_openpyxl.rejected == []
     assert with_openpyxl.book.accounts[5].name == TRICKY_NAMES[5]
+
+
+def test_accounts_without_any_date_are_imported_with_a_warning(
+    book: Database, tmp_path: Path
+) -> None:
+    write_workbook(
+        tmp_path / "book.xlsx",
+        {"Accounts": [["Prospect & Co"], ["Kicked", None, None, None, None, None, None, K]]},
+    )
+    report = import_book(book, tmp_path / "book.xlsx")
+    assert report.rejected_rows == []
+    assert report.warnings == [
+        "1 accounts have neither a kickoff nor a signed-on date (Prospect & Co): their ladders "
+        "cannot be scheduled and the portfolio figures leave them out until a date is set."
+    ]
