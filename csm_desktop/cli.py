@@ -39,6 +39,17 @@ def database_path(args: argparse.Namespace) -> Path:
     return default_database_path()
 
 
+def existing_book(
+    args: argparse.Namespace,
+    missing: str = "No book at {path}. Pass --db with the path of an existing book.",
+) -> Path:
+    """The book a command reads, which must exist: a typo in --db must not create one."""
+    path = database_path(args)
+    if not path.is_file():
+        raise BadInput(missing.format(path=path))
+    return path
+
+
 def _cmd_demo(args: argparse.Namespace) -> int:
     from csm_desktop.services.demo import create_demo_book
     from csm_desktop.services.opening import open_book
@@ -89,9 +100,7 @@ def _cmd_export_book(args: argparse.Namespace) -> int:
     from csm_desktop.services.book_workbook import export_book
     from csm_desktop.services.opening import open_book
 
-    path = database_path(args)
-    if not path.is_file():
-        raise BadInput(f"There is no book at {path}. Give the book file with --db PATH.")
+    path = existing_book(args, "There is no book at {path}. Give the book file with --db PATH.")
     with open_book(path) as book:
         report = export_book(book, Path(args.file))
     counts = ", ".join(f"{n:,} {sheet.lower()}" for sheet, n in report.rows_by_sheet.items())
@@ -105,9 +114,7 @@ def _cmd_metrics(args: argparse.Namespace) -> int:
     from csm_desktop.services.metrics import metrics_as_json, metrics_summary, portfolio_metrics
     from csm_desktop.services.opening import open_book
 
-    path = database_path(args)
-    if not path.exists():
-        raise BadInput(f"No book at {path}. Pass --db with the path of an existing book.")
+    path = existing_book(args)
     with open_book(path) as book:
         metrics = portfolio_metrics(
             book, args.today, segment=args.segment, owner=args.owner, playbook=args.playbook
@@ -144,12 +151,11 @@ def _cmd_import_usage(args: argparse.Namespace) -> int:
     source = Path(args.file)
     if not source.is_file():
         raise BadInput(f"{source} does not exist or is not a file. Check the path.")
-    book_path = database_path(args)
-    if not book_path.is_file():
-        raise BadInput(
-            f"No book at {book_path}: usage is matched to the accounts of a book. "
-            "Pass --db with the path of an existing book."
-        )
+    book_path = existing_book(
+        args,
+        "No book at {path}: usage is matched to the accounts of a book. "
+        "Pass --db with the path of an existing book.",
+    )
     if args.date_format and "%" in args.date_format:
         try:
             dt.datetime.strptime(dt.date(2026, 12, 31).strftime(args.date_format), args.date_format)
@@ -200,9 +206,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from csm_desktop.services.opening import open_book
     from csm_desktop.services.reports import find_account, write_qbr_report
 
-    path = database_path(args)
-    if not path.is_file():
-        raise BadInput(f"No book at {path}. Pass --db with the path of an existing book.")
+    path = existing_book(args)
     today = args.today or dt.date.today()
     with open_book(path) as book:
         account_id = find_account(book, args.account)
@@ -218,9 +222,7 @@ def _cmd_portfolio_report(args: argparse.Namespace) -> int:
     from csm_desktop.services.opening import open_book
     from csm_desktop.services.reports import write_portfolio_report
 
-    path = database_path(args)
-    if not path.is_file():
-        raise BadInput(f"No book at {path}. Pass --db with the path of an existing book.")
+    path = existing_book(args)
     with open_book(path) as book:
         written = write_portfolio_report(book, args.today or dt.date.today(), Path(args.output))
     print(f"Portfolio report written to {written}.")
@@ -231,9 +233,7 @@ def _cmd_playbook_pdf(args: argparse.Namespace) -> int:
     from csm_desktop.services.opening import open_book
     from csm_desktop.services.playbooks import find_playbook, write_playbook_pdf
 
-    path = database_path(args)
-    if not path.is_file():
-        raise BadInput(f"There is no book at {path}. Give the book file with --db PATH.")
+    path = existing_book(args, "There is no book at {path}. Give the book file with --db PATH.")
     with open_book(path) as book:
         playbook = find_playbook(book, args.name, args.version)
         written = write_playbook_pdf(book, playbook.id, Path(args.output))

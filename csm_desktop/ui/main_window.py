@@ -239,11 +239,8 @@ class MainWindow(QMainWindow):
 
     def _account_changed(self, account_id: int) -> None:
         """An edit was committed: reload the account and the Book rows behind it."""
-        self.open_account(account_id)
-        database, today = self.database, self.today()
-        self.run_task(
-            lambda progress: book_rows(database, today), self._show_rows, what="Refreshing the book"
-        )
+        self.current_account_id = account_id
+        self.refresh()
 
     def new_account(self) -> None:
         from csm_desktop.services import account_edits
@@ -567,13 +564,18 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"{len(paths)} QBR reports written to {folder}", 8000)
             QDesktopServices.openUrl(QUrl.fromLocalFile(folder))
 
-        task = self.run_task(work, written, what="Exporting QBR reports")
         dialog = QProgressDialog("Writing QBR reports…", "Cancel", 0, len(ids), self)
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setMinimumDuration(300)
-        task.progressed.connect(lambda done, _total, _text: dialog.setValue(done))
-        dialog.canceled.connect(task.cancel)
-        task.finished.connect(dialog.close)
+        task = workers.run(
+            work,
+            written,
+            what="Exporting QBR reports",
+            owner=self,
+            on_progress=lambda done, _total, _text: dialog.setValue(done),
+            on_finished=dialog.close,
+        )
+        dialog.canceled.connect(task.cancel)  # Cancel exists only once the dialog is shown
         task.cancelled.connect(lambda: self.statusBar().showMessage("QBR export cancelled.", 6000))
         self.batch_progress = dialog
 
@@ -744,16 +746,18 @@ class MainWindow(QMainWindow):
         busy_text: str | None = None,
     ) -> workers.Task:
         """Run ``work`` off the UI thread with the status-bar progress; report failures."""
-        task = workers.Task(work, self)
         if busy_text:
             self.progress.setRange(0, 0)
             self.progress.setVisible(True)
             self.statusBar().showMessage(busy_text)
-        task.progressed.connect(self._on_progress)
-        task.succeeded.connect(on_success)
-        task.failed.connect(lambda exc: show_failure(self, what, exc))
-        task.finished.connect(lambda: self.progress.setVisible(False))
-        return workers.start(task)
+        return workers.run(
+            work,
+            on_success,
+            what=what,
+            owner=self,
+            on_progress=self._on_progress,
+            on_finished=lambda: self.progress.setVisible(False),
+        )
 
     def _on_progress(self, done: int, total: int, text: str) -> None:
         self.progress.setVisible(True)

@@ -122,6 +122,34 @@ def start(task: Task, pool: QThreadPool | None = None) -> Task:
     return task
 
 
+def run(
+    work: Callable[[Progress], Any],
+    on_success: Callable[[Any], Any],
+    *,
+    what: str,
+    owner: QObject,
+    shown_over: Any = None,
+    on_failure: Callable[[BaseException], Any] | None = None,
+    on_progress: Callable[[int, int, str], Any] | None = None,
+    on_finished: Callable[[], Any] | None = None,
+) -> Task:
+    """Start ``work``: its result goes to ``on_success``; a failure is shown as ``what``
+    failing, over the widget ``shown_over`` (default: ``owner``), unless ``on_failure``
+    handles it. Everything is connected before the task starts, so a quick task cannot
+    finish unheard. The task is parented to ``owner``."""
+    from csm_desktop.ui.dialogs.messages import show_failure
+
+    task = Task(work, owner)
+    task.succeeded.connect(on_success)
+    window = owner if shown_over is None else shown_over
+    task.failed.connect(on_failure or (lambda exc: show_failure(window, what, exc)))
+    if on_progress is not None:
+        task.progressed.connect(on_progress)
+    if on_finished is not None:
+        task.finished.connect(on_finished)
+    return start(task)
+
+
 def wait_all(timeout_ms: int = 10000) -> bool:
     """Wait for the global pool to drain (used at shutdown and in tests)."""
     return QThreadPool.globalInstance().waitForDone(timeout_ms)

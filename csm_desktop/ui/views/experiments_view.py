@@ -310,11 +310,14 @@ class ExperimentsController(QObject):
         on_failure: Callable[[BaseException], Any] | None = None,
     ) -> workers.Task:
         self.busy += 1
-        task = workers.Task(lambda progress: work(), self)
-        task.succeeded.connect(on_success)
-        task.failed.connect(on_failure or (lambda exc: self._failed(what, exc)))
-        task.finished.connect(self._finished)
-        return workers.start(task)
+        return workers.run(
+            lambda progress: work(),
+            on_success,
+            what=what,
+            owner=self,
+            on_failure=on_failure or (lambda exc: self._failed(what, exc)),
+            on_finished=self._finished,
+        )
 
     def _finished(self) -> None:
         self.busy -= 1

@@ -963,16 +963,17 @@ class PlaybookEditor(QWidget):
                 return None
             path = Path(chosen)
         database, playbook_id = self.database, summary.id
-        task = workers.Task(
-            lambda progress: service.write_playbook_pdf(database, playbook_id, path), self
+        task = workers.run(
+            lambda progress: service.write_playbook_pdf(database, playbook_id, path),
+            lambda written: self.status_message.emit(f"Saved {written}."),
+            what="Exporting the playbook",
+            owner=self,
+            on_finished=self._export_finished,
         )
-        task.succeeded.connect(lambda written: self.status_message.emit(f"Saved {written}."))
-        task.failed.connect(lambda exc: show_failure(self, "Exporting the playbook", exc))
-        task.finished.connect(self._export_finished)
         self.export_task = task
         self.export_action.setEnabled(False)
         self.status_message.emit(f"Writing {path.name}…")
-        return workers.start(task)
+        return task
 
     def _export_finished(self) -> None:
         self.export_task = None

@@ -41,7 +41,6 @@ from csm_desktop.domain.templates import Rendered, render
 from csm_desktop.domain.vocabulary import Channel
 from csm_desktop.services.opening import Database
 from csm_desktop.ui import workers
-from csm_desktop.ui.dialogs.messages import show_failure
 from csm_desktop.ui.models.nudge_model import Column, ItemRole, NudgeFilter, NudgeModel
 
 if TYPE_CHECKING:  # the service (and the ORM behind it) loads when Today first fills
@@ -522,11 +521,14 @@ class TodayController(QObject):
 
             return today_list(database, today)
 
-        task = workers.Task(work, self)
-        task.succeeded.connect(lambda items: self._show(items, today))
-        task.failed.connect(lambda exc: show_failure(self.view, "Loading today's list", exc))
-        task.finished.connect(self._done)
-        workers.start(task)
+        workers.run(
+            work,
+            lambda items: self._show(items, today),
+            what="Loading today's list",
+            owner=self,
+            shown_over=self.view,
+            on_finished=self._done,
+        )
 
     def _done(self) -> None:
         self.loading = False
@@ -537,7 +539,7 @@ class TodayController(QObject):
 
     def log(self, request: TouchpointRequest) -> None:
         database = self.database
-        task = workers.Task(
+        workers.run(
             lambda progress: _log_touchpoint(
                 database,
                 request.account_id,
@@ -548,11 +550,11 @@ class TodayController(QObject):
                 milestone_id=request.milestone_id,
                 note=request.note,
             ),
-            self,
+            lambda _id: self._logged(request),
+            what="Logging the touchpoint",
+            owner=self,
+            shown_over=self.view,
         )
-        task.succeeded.connect(lambda _id: self._logged(request))
-        task.failed.connect(lambda exc: show_failure(self.view, "Logging the touchpoint", exc))
-        workers.start(task)
 
     def _logged(self, request: TouchpointRequest) -> None:
         self.status.emit(f"Touchpoint logged: {request.channel}, {request.template}")
