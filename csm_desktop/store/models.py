@@ -152,6 +152,10 @@ class Variant(Base):
     name: Mapped[str]
     playbook_id: Mapped[int | None] = mapped_column(ForeignKey("playbook.id"))
     ordering: Mapped[str] = mapped_column(Text, default="")  # template keys, one per line
+    # What the arm changes besides its ordering: "order", "message", "timing" or "criterion".
+    kind: Mapped[str] = mapped_column(String(16), default="order", server_default="order")
+    # The change itself as JSON (e.g. another nudge text, a target-day shift, a threshold).
+    change: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     experiment: Mapped[Experiment] = relationship(back_populates="variants")
 
@@ -175,6 +179,7 @@ class Account(Base):
     playbook_id: Mapped[int | None] = mapped_column(ForeignKey("playbook.id"))
     variant_id: Mapped[int | None] = mapped_column(ForeignKey("variant.id", ondelete="SET NULL"))
     archived: Mapped[bool] = mapped_column(default=False)
+    logo_path: Mapped[str | None]  # the customer's logo for the QBR cover
 
     playbook: Mapped[Playbook | None] = relationship()
     variant: Mapped[Variant | None] = relationship()
@@ -285,6 +290,9 @@ class AccountMilestone(Base):
     success_threshold: Mapped[int | None]
     success_window_days: Mapped[int | None]
     criterion_met_on: Mapped[dt.date | None]
+    # Re-plan (DESIGN §9): the new date an open, past-due milestone is planned for. ``due_on``
+    # keeps the original date, so on-time rate and overdue counts never improve by re-planning.
+    replanned_on: Mapped[dt.date | None]
 
     account: Mapped[Account] = relationship(back_populates="milestones")
     role: Mapped[Role] = relationship()
@@ -308,6 +316,7 @@ class StatusChange(Base):
     from_status: Mapped[str | None]
     to_status: Mapped[str]
     reason: Mapped[str] = mapped_column(Text, default="")
+    changed_by: Mapped[str | None]  # who made the change (a team member's name), when known
 
     milestone: Mapped[AccountMilestone] = relationship(back_populates="history")
 
@@ -351,6 +360,11 @@ class ValueMetric(Base):
     baseline: Mapped[float | None]
     baseline_on: Mapped[dt.date | None]
     target: Mapped[float | None]
+    # DESIGN §9 value money: what one unit is worth in the book's currency (an hour = 60), and
+    # the period the metric's value is a rate over ("week", "month", "quarter", "year"; None
+    # for a level such as a score, whose money value is not accumulated over time).
+    money_per_unit: Mapped[float | None]
+    rate_per: Mapped[str | None] = mapped_column(String(8))
 
     account: Mapped[Account] = relationship(back_populates="value_metrics")
     measurements: Mapped[list[Measurement]] = relationship(
@@ -401,6 +415,85 @@ class ImportRecord(Base):
     rows_read: Mapped[int] = mapped_column(Integer, default=0)
     rows_stored: Mapped[int] = mapped_column(Integer, default=0)
     rows_rejected: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Feature(Base):
+    """One entry of the book's feature vocabulary (DESIGN §9): the key usage rows store, the
+    name people read, and other spellings seen in exports (``;``-separated)."""
+
+    __tablename__ = "feature"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(unique=True)
+    display_name: Mapped[str] = mapped_column(default="")
+    aliases: Mapped[str] = mapped_column(Text, default="")
+
+
+class AccountAsk(Base):
+    """A risk or an ask the CSM keeps for the customer ("what we need from you")."""
+
+    __tablename__ = "account_ask"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("account.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(8), default="ask")  # "ask" or "risk"
+    text: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str] = mapped_column(default="")
+    due_on: Mapped[dt.date | None]
+    milestone_id: Mapped[int | None] = mapped_column(
+        ForeignKey("account_milestone.id", ondelete="SET NULL")
+    )
+    created_on: Mapped[dt.date | None]
+    resolved_on: Mapped[dt.date | None]
+
+
+class Feedback(Base):
+    """The customer's own words about their onboarding, with sentiment and quote permission."""
+
+    __tablename__ = "feedback"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("account.id", ondelete="CASCADE"), index=True
+    )
+    given_on: Mapped[dt.date]
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contact.id", ondelete="SET NULL"))
+    milestone_id: Mapped[int | None] = mapped_column(
+        ForeignKey("account_milestone.id", ondelete="SET NULL")
+    )
+    sentiment: Mapped[str] = mapped_column(String(8), default="neutral")
+    text: Mapped[str] = mapped_column(Text, default="")
+    quotable: Mapped[bool] = mapped_column(default=False)
+
+
+class Renewal(Base):
+    """A renewal outcome after onboarding: renewed, churned or pending, with ARR either side."""
+
+    __tablename__ = "renewal"
+    __table_args__ = (UniqueConstraint("account_id", "renewal_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"))
+    renewal_on: Mapped[dt.date]
+    outcome: Mapped[str] = mapped_column(String(8), default="pending")
+    arr_before: Mapped[float | None]
+    arr_after: Mapped[float | None]
+
+
+class Advocacy(Base):
+    """An advocacy act by the customer: a reference, a case study, a public review."""
+
+    __tablename__ = "advocacy"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("account.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(16))
+    happened_on: Mapped[dt.date]
+    note: Mapped[str] = mapped_column(Text, default="")
 
 
 class Setting(Base):
