@@ -303,13 +303,21 @@ class MainWindow(QMainWindow):
         database, today = self.database, self.today()
 
         def show(found: Any) -> None:
-            self.celebration_notice = show_celebration(found, self)
+            notice = show_celebration(found, self)
+            self.celebration_notice = notice
+            # The notice deletes itself when closed; forget it then, so quitting never
+            # touches a deleted widget.
+            notice.destroyed.connect(lambda: self._forget_notice(notice))
 
         self.run_task(
             lambda progress: celebration(database, milestone_id, today),
             show,
             what="Preparing the congratulations",
         )
+
+    def _forget_notice(self, notice: Any) -> None:
+        if self.celebration_notice is notice:
+            self.celebration_notice = None
 
     def show_dashboard(self) -> None:
         """The portfolio dashboard, imported and built on first use (it loads pyqtgraph)."""
@@ -783,3 +791,5 @@ class MainWindow(QMainWindow):
         if self.celebration_notice is not None:
             self.celebration_notice.close()
         super().closeEvent(event)
+        if event.isAccepted():
+            self.release_lock()  # the book is free for another window as soon as this closes
