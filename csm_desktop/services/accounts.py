@@ -24,6 +24,7 @@ from csm_desktop.errors import UnknownAccount
 from csm_desktop.store.database import Database
 from csm_desktop.store.models import (
     Account,
+    AccountEvent,
     AccountMilestone,
     Contact,
     Kickoff,
@@ -71,7 +72,7 @@ class LadderStep:
 @dataclass(frozen=True, slots=True)
 class TimelineEntry:
     on: dt.date
-    kind: str  # "status" or "touchpoint"
+    kind: str  # "status", "touchpoint" or an AccountEvent kind ("value")
     text: str
 
 
@@ -226,7 +227,7 @@ def account_detail(database: Database, account_id: int, today: dt.date) -> Accou
 
 
 def _timeline(database: Database, account: Account) -> tuple[TimelineEntry, ...]:
-    """Every status change and touchpoint of the account, newest first."""
+    """Every status change, touchpoint and logged event of the account, newest first."""
     with database.session() as session:
         changes = session.execute(
             select(StatusChange, AccountMilestone.title)
@@ -235,6 +236,11 @@ def _timeline(database: Database, account: Account) -> tuple[TimelineEntry, ...]
         ).all()
         touchpoints = session.scalars(
             select(Touchpoint).where(Touchpoint.account_id == account.id)
+        ).all()
+        events = session.scalars(
+            select(AccountEvent)
+            .where(AccountEvent.account_id == account.id)
+            .order_by(AccountEvent.recorded_at, AccountEvent.id)
         ).all()
     entries = [
         TimelineEntry(
@@ -253,5 +259,7 @@ def _timeline(database: Database, account: Account) -> tuple[TimelineEntry, ...]
         )
         for t in touchpoints
     ]
+    # Newest first, and within a day the latest edit first (an undo above what it undid).
+    entries += [TimelineEntry(e.happened_on, e.kind, e.text) for e in reversed(events)]
     entries.sort(key=lambda e: e.on, reverse=True)
     return tuple(entries)

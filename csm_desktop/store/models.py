@@ -503,3 +503,19 @@ class Setting(Base):
 
     key: Mapped[str] = mapped_column(primary_key=True)
     value: Mapped[str] = mapped_column(Text, default="")
+
+
+class AccountEvent(Base):
+    """A change on an account that is neither a status change nor a touchpoint (a value metric
+    added, measured, edited, deleted or put back), kept so the timeline shows it."""
+
+    __tablename__ = "account_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("account.id", ondelete="CASCADE"), index=True
+    )
+    happened_on: Mapped[dt.date]
+    recorded_at: Mapped[dt.datetime]
+    kind: Mapped[str] = mapped_column(String(16))  # "value" for value metrics
+    text: Mapped[str] = mapped_column(Text)
