@@ -111,6 +111,7 @@ def _cmd_export_book(args: argparse.Namespace) -> int:
 def _cmd_metrics(args: argparse.Namespace) -> int:
     import json
 
+    from csm_desktop.services.long_term import long_term, long_term_as_json, long_term_summary
     from csm_desktop.services.metrics import metrics_as_json, metrics_summary, portfolio_metrics
     from csm_desktop.services.opening import open_book
 
@@ -121,10 +122,16 @@ def _cmd_metrics(args: argparse.Namespace) -> int:
         )
         if metrics.accounts == 0 and (args.segment or args.owner or args.playbook):
             _check_filters(book, args)
+        renewals = long_term(
+            book, args.today, segment=args.segment, owner=args.owner, playbook=args.playbook
+        )
     if args.json:
-        print(json.dumps(metrics_as_json(metrics), ensure_ascii=False))
+        payload = metrics_as_json(metrics)
+        payload["long_term"] = long_term_as_json(renewals)
+        print(json.dumps(payload, ensure_ascii=False))
     else:
         print(metrics_summary(metrics))
+        print(long_term_summary(renewals))
     return 0
 
 

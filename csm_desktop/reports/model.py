@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from csm_desktop.domain.metrics.long_term import LongTermMetrics
 from csm_desktop.domain.metrics.value import ValueLine
 from csm_desktop.domain.vocabulary import Health, Status
 
@@ -216,3 +217,5 @@ class PortfolioReportData:
     book_name: str = ""
     accounts_without_kickoff: int = 0
     """Active accounts left out of every figure because they have no K yet."""
+    long_term: LongTermMetrics | None = None
+    """Renewal rate and NRR by first value ("Does onboarding pay off?"); None: not computed."""

@@ -28,6 +28,7 @@ from csm_desktop.reports.layout import (
     section,
 )
 from csm_desktop.reports.model import CohortLine, ExperimentSection, PortfolioReportData
+from csm_desktop.reports.portfolio_long_term import long_term_page
 from csm_desktop.reports.text import (
     FONT,
     SOFT,
@@ -335,6 +336,7 @@ def portfolio_story(data: PortfolioReportData) -> list[Any]:
     story += _adoption(data)
     for experiment in data.experiments:
         story += _experiment(experiment)
+    story += long_term_page(data.long_term)
     return story
 
 

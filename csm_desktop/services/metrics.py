@@ -296,6 +296,14 @@ def load_account_facts(
     return [_facts(row, usage, today) for row in rows if row.kickoff is not None]
 
 
+def load_ladder_facts(
+    session: Session, today: dt.date, chosen: AccountFilter
+) -> list[AccountFacts]:
+    """Like ``load_account_facts`` without usage: for rules that read only the ladder (the
+    first-value judgement of the long-term figures), at the cost of two queries."""
+    return [_facts(row, {}, today) for row in _load_accounts(session, chosen) if row.kickoff]
+
+
 def _facts(row: _AccountRow, usage: Mapping[int, UsageFacts], today: dt.date) -> AccountFacts:
     """Features match exactly here: the usage import stores them in the ladders' spelling."""
     assert row.kickoff is not None
@@ -574,6 +582,7 @@ __all__ = [
     "book_rows",
     "experiment_results",
     "load_account_facts",
+    "load_ladder_facts",
     "metrics_as_json",
     "metrics_summary",
     "portfolio_metrics",

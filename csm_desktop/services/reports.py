@@ -529,6 +529,8 @@ def _share_text(part: int, counted: int) -> str:
 
 def portfolio_report_data(database: Database, today: dt.date) -> PortfolioReportData:
     """Everything the internal portfolio report shows, as of ``today``."""
+    from csm_desktop.services.long_term import long_term
+
     metrics = portfolio_metrics(database, today)
     with database.session() as session:
         money = {
@@ -607,6 +609,7 @@ def portfolio_report_data(database: Database, today: dt.date) -> PortfolioReport
         experiments=tuple(sections),
         book_name=database.path.stem,
         accounts_without_kickoff=max((unlinked or 0) - metrics.accounts, 0),
+        long_term=long_term(database, today),
     )
 
 

@@ -362,6 +362,7 @@ class MainWindow(QMainWindow):
 
     def refresh_dashboard(self) -> None:
         """Compute the portfolio metrics for the dashboard's date and filters in a worker."""
+        from csm_desktop.services.long_term import long_term
         from csm_desktop.services.metrics import portfolio_metrics
 
         view = self.dashboard_view
@@ -372,13 +373,17 @@ class MainWindow(QMainWindow):
         request = self.dashboard_request
         view.set_busy(True)
 
-        def show(metrics: Any) -> None:
+        def show(figures: Any) -> None:
             if request == self.dashboard_request:  # a newer choice supersedes this one
-                view.show_metrics(metrics)
+                view.show_metrics(figures[0])
+                view.show_long_term(figures[1])
                 view.set_busy(False)
 
         self.run_task(
-            lambda progress: portfolio_metrics(database, today, **filters.as_kwargs()),
+            lambda progress: (
+                portfolio_metrics(database, today, **filters.as_kwargs()),
+                long_term(database, today, **filters.as_kwargs()),
+            ),
             show,
             what="Computing the portfolio metrics",
         )

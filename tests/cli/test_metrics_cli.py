@@ -209,9 +209,17 @@ def test_metrics_json_prints_the_design_shape_with_exact_values(
     stored_book.close()
     assert main(["metrics", "--db", path, "--today", "2026-04-15", "--json"]) == 0
     printed = json.loads(capsys.readouterr().out)
-    assert list(printed) == [*EXPECTED, "by_account"]
-    assert {k: v for k, v in printed.items() if k != "by_account"} == EXPECTED
+    assert list(printed) == [*EXPECTED, "by_account", "long_term"]
+    assert {k: v for k, v in printed.items() if k not in ("by_account", "long_term")} == EXPECTED
     assert printed["by_account"] == EXPECTED_ACCOUNTS
+    # No renewal is recorded: nothing is decided (tests/cli/test_long_term_cli.py has figures).
+    nothing = {"decided": 0, "renewal_rate": None, "nrr": None}
+    assert printed["long_term"] == {
+        "renewal_rate": None,
+        "nrr": None,
+        "decided": 0,
+        "by_first_value": {"on time": nothing, "late": nothing},
+    }
 
 
 def test_metrics_command_runs_as_a_real_process(stored_book: Database) -> None:

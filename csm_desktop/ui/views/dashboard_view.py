@@ -29,12 +29,14 @@ from PySide6.QtWidgets import (
 
 from csm_desktop.domain.metrics import CHECKPOINTS, PortfolioMetrics
 from csm_desktop.domain.metrics import drilldown as drill
+from csm_desktop.domain.metrics.long_term import LongTermMetrics
 from csm_desktop.domain.vocabulary import Health, Phase
 from csm_desktop.ui.charts import theme
 from csm_desktop.ui.charts.bars import ColumnBars, ShareBars
 from csm_desktop.ui.charts.drill_list import DrillList
 from csm_desktop.ui.charts.heatmap import HeatMap
 from csm_desktop.ui.charts.kpi_tiles import KpiTile
+from csm_desktop.ui.views.long_term_panel import LongTermPanel
 
 ALL = "All"  # the Book's word for "no filter"
 HEALTH_COLOURS = {
@@ -139,6 +141,7 @@ class DashboardView(QWidget):
         self.adoption = ShareBars("Adoption after unlock", "used within 30 days", label_limit=170)
         self.health = ColumnBars("Health")
         self.phases = ColumnBars("Phase progression", "milestones achieved by phase")
+        self.long_term = LongTermPanel()
         self.drill_list = DrillList()
         self.drill_list.setMinimumWidth(230)
         self.drill_list.setMaximumWidth(310)
@@ -150,6 +153,7 @@ class DashboardView(QWidget):
         grid.addWidget(self.adoption, 1, 0)
         grid.addWidget(self.health, 1, 1)
         grid.addWidget(self.phases, 1, 2)
+        grid.addWidget(self.long_term, 2, 0, 1, 3)
         for column, stretch in enumerate((4, 3, 4)):
             grid.setColumnStretch(column, stretch)
         grid.setRowStretch(0, 5)
@@ -167,6 +171,7 @@ class DashboardView(QWidget):
         layout.addLayout(body, 1)
 
         self.drill_list.account_activated.connect(self.account_activated)
+        self.long_term.drilldown_requested.connect(self.drill_list.show_drilldown)
         self.controller = DashboardController(self)
 
     def _combo(self, name: str) -> QComboBox:
@@ -247,6 +252,10 @@ class DashboardView(QWidget):
     def show_metrics(self, metrics: PortfolioMetrics) -> None:
         """Show the figures of ``metrics``; the list starts with the accounts needing attention."""
         self.controller.show(metrics)
+
+    def show_long_term(self, metrics: LongTermMetrics) -> None:
+        """Show the "Does onboarding pay off?" figures (renewals by first value)."""
+        self.long_term.show_metrics(metrics)
 
 
 class DashboardController(QObject):

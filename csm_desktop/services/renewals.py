@@ -1,0 +1,194 @@
+"""After day 90: an account's renewal outcomes and advocacy, entered by the CSM.
+
+A renewal is a date, an outcome (renewed / churned / pending) and the ARR either side; an
+account has at most one renewal per date. Advocacy is what a happy customer does for us
+(a reference call, a case study, a public review) and when. Each function is one
+transaction; values are checked before anything is stored, and a refusal says what to fix.
+The long-term figures built on these live in ``services.long_term``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from csm_desktop.domain.metrics.long_term import RenewalOutcome
+from csm_desktop.errors import BadInput, UnknownAccount
+from csm_desktop.store.database import Database
+from csm_desktop.store.models import Account, Advocacy, Renewal
+
+OUTCOMES: tuple[str, ...] = tuple(o.value for o in RenewalOutcome)
+ADVOCACY_KINDS: tuple[str, ...] = ("reference", "case study", "review")
+
+
+@dataclass(frozen=True, slots=True)
+class RenewalEntry:
+    id: int
+    account_id: int
+    renewal_on: dt.date
+    outcome: RenewalOutcome
+    arr_before: float | None
+    arr_after: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class AdvocacyEntry:
+    id: int
+    account_id: int
+    kind: str
+    happened_on: dt.date
+    note: str
+
+
+def parse_outcome(text: str) -> RenewalOutcome:
+    """An outcome typed by a person (any case, surrounding spaces); BadInput otherwise."""
+    cleaned = text.strip().casefold()
+    for outcome in RenewalOutcome:
+        if outcome.value == cleaned:
+            return outcome
+    raise BadInput(f"Unknown renewal outcome “{text}”; use one of {', '.join(OUTCOMES)}.")
+
+
+def check_renewal(
+    outcome: RenewalOutcome, arr_before: float | None, arr_after: float | None
+) -> None:
+    """Refuse values no renewal can have: negative ARR, or ARR after for a churned one."""
+    for label, value in (("ARR before", arr_before), ("ARR after", arr_after)):
+        if value is not None and value < 0:
+            raise BadInput(f"{label} cannot be negative ({value:g}); enter 0 or more.")
+    if outcome is RenewalOutcome.CHURNED and arr_after not in (None, 0):
+        raise BadInput(
+            "A churned renewal keeps no ARR: leave ARR after empty (it counts as 0) or choose "
+            "“renewed”."
+        )
+
+
+def _account(session: Session, account_id: int) -> Account:
+    account = session.get(Account, account_id)
+    if account is None:
+        raise UnknownAccount(f"Account #{account_id} no longer exists; refresh the list.")
+    return account
+
+
+def _entry(row: Renewal) -> RenewalEntry:
+    return RenewalEntry(
+        row.id,
+        row.account_id,
+        row.renewal_on,
+        parse_outcome(row.outcome),
+        row.arr_before,
+        row.arr_after,
+    )
+
+
+def list_renewals(database: Database, account_id: int) -> list[RenewalEntry]:
+    """The account's renewals, oldest first."""
+    with database.session() as session:
+        rows = session.scalars(
+            select(Renewal).where(Renewal.account_id == account_id).order_by(Renewal.renewal_on)
+        ).all()
+        return [_entry(row) for row in rows]
+
+
+def save_renewal(
+    database: Database,
+    account_id: int,
+    renewal_on: dt.date,
+    outcome: RenewalOutcome | str,
+    arr_before: float | None = None,
+    arr_after: float | None = None,
+    *,
+    renewal_id: int | None = None,
+) -> int:
+    """Add a renewal (or change ``renewal_id``) and return its id; one per account and date.
+
+    The account's own "Renewal on" (the next renewal to prepare, shown in the Book) is left
+    as the CSM set it.
+    """
+    chosen = parse_outcome(outcome) if isinstance(outcome, str) else outcome
+    check_renewal(chosen, arr_before, arr_after)
+    with database.session() as session:
+        account = _account(session, account_id)
+        clash = session.scalar(
+            select(Renewal.id).where(
+                Renewal.account_id == account_id, Renewal.renewal_on == renewal_on
+            )
+        )
+        if clash is not None and clash != renewal_id:
+            raise BadInput(
+                f"{account.name} already has a renewal on {renewal_on.isoformat()}; "
+                "change that one instead."
+            )
+        if renewal_id is None:
+            row = Renewal(account_id=account_id, renewal_on=renewal_on)
+            session.add(row)
+        else:
+            found = session.get(Renewal, renewal_id)
+            if found is None or found.account_id != account_id:
+                raise BadInput(f"Renewal #{renewal_id} no longer exists; refresh the account.")
+            row = found
+        row.renewal_on = renewal_on
+        row.outcome = chosen.value
+        row.arr_before = arr_before
+        row.arr_after = None if chosen is RenewalOutcome.CHURNED else arr_after
+        session.flush()
+        return row.id
+
+
+def delete_renewal(database: Database, renewal_id: int) -> None:
+    with database.session() as session:
+        row = session.get(Renewal, renewal_id)
+        if row is not None:
+            session.delete(row)
+
+
+def list_advocacy(database: Database, account_id: int) -> list[AdvocacyEntry]:
+    """The account's advocacy acts, oldest first."""
+    with database.session() as session:
+        rows = session.scalars(
+            select(Advocacy)
+            .where(Advocacy.account_id == account_id)
+            .order_by(Advocacy.happened_on, Advocacy.id)
+        ).all()
+        return [AdvocacyEntry(r.id, r.account_id, r.kind, r.happened_on, r.note) for r in rows]
+
+
+def add_advocacy(
+    database: Database, account_id: int, kind: str, happened_on: dt.date, note: str = ""
+) -> int:
+    """Record that the customer gave a reference, a case study or a review on a date."""
+    cleaned = kind.strip().casefold()
+    if cleaned not in ADVOCACY_KINDS:
+        raise BadInput(f"Unknown advocacy “{kind}”; use one of {', '.join(ADVOCACY_KINDS)}.")
+    with database.session() as session:
+        _account(session, account_id)
+        row = Advocacy(account_id=account_id, kind=cleaned, happened_on=happened_on, note=note)
+        session.add(row)
+        session.flush()
+        return row.id
+
+
+def delete_advocacy(database: Database, advocacy_id: int) -> None:
+    with database.session() as session:
+        row = session.get(Advocacy, advocacy_id)
+        if row is not None:
+            session.delete(row)
+
+
+__all__ = [
+    "ADVOCACY_KINDS",
+    "OUTCOMES",
+    "AdvocacyEntry",
+    "RenewalEntry",
+    "add_advocacy",
+    "check_renewal",
+    "delete_advocacy",
+    "delete_renewal",
+    "list_advocacy",
+    "list_renewals",
+    "parse_outcome",
+    "save_renewal",
+]
