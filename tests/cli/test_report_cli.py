@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
 from csm_desktop.cli import main
-from csm_desktop.services.demo import create_demo_book
 from csm_desktop.store.database import open_database
 from csm_desktop.store.models import Account
 
@@ -22,11 +23,13 @@ def _text(path: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def demo_db(
+    tmp_path_factory: pytest.TempPathFactory, demo_template: Callable[[dt.date], Path]
+) -> Path:
     path = tmp_path_factory.mktemp("cli-reports") / "demo.sqlite3"
+    shutil.copyfile(demo_template(dt.date(2026, 6, 30)), path)
     database = open_database(path)
     try:
-        create_demo_book(database, today=dt.date(2026, 6, 30))
         with database.session() as session:
             session.add(Account(name=HOSTILE, external_id="EVIL-1", kickoff_on=dt.date(2026, 6, 1)))
     finally:

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -31,9 +32,9 @@ TODAY = dt.date(2026, 6, 30)
 
 
 @pytest.fixture
-def demo(db_path: Path) -> Iterator[Database]:
+def demo(db_path: Path, demo_template: Callable[[dt.date], Path]) -> Iterator[Database]:
+    shutil.copyfile(demo_template(TODAY), db_path)
     book = open_database(db_path)
-    create_demo_book(book, today=TODAY)
     yield book
     book.close()
 

@@ -15,12 +15,12 @@ import subprocess
 import sys
 import textwrap
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from sqlalchemy import insert
 
-from csm_desktop.services.demo import create_demo_book
 from csm_desktop.store.backups import integrity_ok
 from csm_desktop.store.database import open_database
 from csm_desktop.store.models import Account
@@ -155,15 +155,10 @@ BATCH_UPDATE = textwrap.dedent(
 )
 
 
-def demo_book(path: Path) -> Path:
-    book = open_database(path)
-    create_demo_book(book, today=TODAY)
-    book.close()
-    return path
-
-
-def test_batch_status_update_killed_midway_changes_nothing(tmp_path: Path) -> None:
-    db = demo_book(tmp_path / "book.sqlite3")
+def test_batch_status_update_killed_midway_changes_nothing(
+    demo_copy: Callable[[dt.date], Path],
+) -> None:
+    db = demo_copy(TODAY)
     achieved_sql = "SELECT count(*) FROM account_milestone WHERE status = 'achieved'"
     achieved, changes = count(db, achieved_sql), count(db, "SELECT count(*) FROM status_change")
     open_milestones = count(db, "SELECT count(*) FROM account_milestone") - achieved
@@ -183,8 +178,10 @@ def test_batch_status_update_killed_midway_changes_nothing(tmp_path: Path) -> No
     assert count(db, "SELECT count(*) FROM status_change") == changes
 
 
-def test_batch_status_update_that_finishes_changes_everything(tmp_path: Path) -> None:
-    db = demo_book(tmp_path / "book.sqlite3")
+def test_batch_status_update_that_finishes_changes_everything(
+    demo_copy: Callable[[dt.date], Path],
+) -> None:
+    db = demo_copy(TODAY)
     total = count(db, "SELECT count(*) FROM account_milestone")
     achieved_sql = "SELECT count(*) FROM account_milestone WHERE status = 'achieved'"
     changes = count(db, "SELECT count(*) FROM status_change")

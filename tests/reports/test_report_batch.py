@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -11,7 +12,6 @@ from hand_book import CYRILLIC, HOSTILE, TODAY
 from sqlalchemy import select
 
 from csm_desktop.errors import UnknownAccount
-from csm_desktop.services.demo import create_demo_book
 from csm_desktop.services.reports import (
     BatchIncomplete,
     ReportsCancelled,
@@ -26,9 +26,12 @@ Book = tuple[Database, dict[str, int]]
 
 
 @pytest.fixture(scope="module")
-def demo_book(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Database, list[int]]]:
-    database = open_database(tmp_path_factory.mktemp("demo") / "demo.sqlite3")
-    create_demo_book(database, today=DEMO_TODAY)
+def demo_book(
+    tmp_path_factory: pytest.TempPathFactory, demo_template: Callable[[dt.date], Path]
+) -> Iterator[tuple[Database, list[int]]]:
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
+    shutil.copyfile(demo_template(DEMO_TODAY), path)
+    database = open_database(path)
     with database.session() as session:
         ids = list(session.scalars(select(Account.id).order_by(Account.id)))
     yield database, ids

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -526,9 +526,10 @@ def test_headers_match_ignoring_case_and_column_order(book: Database, tmp_path: 
 
 
 @pytest.mark.slow
-def test_demo_book_round_trips(book: Database, second_book: Database, tmp_path: Path) -> None:
-    demo = pytest.importorskip("csm_desktop.services.demo")
-    demo.create_demo_book(book, today=dt.date(2026, 6, 30))
+def test_demo_book_round_trips(
+    open_demo: Callable[[dt.date], Database], second_book: Database, tmp_path: Path
+) -> None:
+    book = open_demo(dt.date(2026, 6, 30))
     export_book(book, tmp_path / "demo.xlsx")
     report = import_book(second_book, tmp_path / "demo.xlsx")
     export_book(second_book, tmp_path / "again.xlsx")

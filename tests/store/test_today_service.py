@@ -206,20 +206,13 @@ def test_role_progress_of_an_account_shows_roles_behind(book: Database) -> None:
     ]
 
 
-def test_today_list_over_the_demo_book_is_fast_and_ranked(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_today_list_over_the_demo_book_is_fast_and_ranked(open_demo) -> None:  # type: ignore[no-untyped-def]
     import time
 
-    from csm_desktop.services.demo import create_demo_book
-    from csm_desktop.store.database import open_database
-
-    database = open_database(tmp_path / "demo.sqlite3")
-    try:
-        create_demo_book(database, today=TODAY)
-        started = time.perf_counter()
-        items = today_list(database, TODAY)
-        elapsed = time.perf_counter() - started
-    finally:
-        database.close()
+    database = open_demo(TODAY)
+    started = time.perf_counter()
+    items = today_list(database, TODAY)
+    elapsed = time.perf_counter() - started
     scores = [(i.nudge.handled, -i.nudge.score) for i in items]
     assert scores == sorted(scores)
     assert items[0].nudge.kind is NudgeKind.OVERDUE

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Callable
 
 import pyqtgraph as pg
 import pytest
@@ -19,8 +18,7 @@ from csm_desktop.services.account_charts import (
     ValueSeries,
     account_charts,
 )
-from csm_desktop.services.demo import create_demo_book
-from csm_desktop.store.database import Database, open_database
+from csm_desktop.store.database import Database
 from csm_desktop.ui.charts.burnup import step_line
 from csm_desktop.ui.charts.value_chart import change_text
 from csm_desktop.ui.views.account_charts_view import AccountChartsView
@@ -144,11 +142,8 @@ def test_account_without_data_explains_each_empty_chart(view: AccountChartsView)
 
 
 @pytest.fixture
-def demo_book(tmp_path: Path) -> Iterator[Database]:
-    database = open_database(tmp_path / "demo.sqlite3")
-    create_demo_book(database, today=dt.date(2026, 11, 26))
-    yield database
-    database.close()
+def demo_book(open_demo: Callable[[dt.date], Database]) -> Database:
+    return open_demo(dt.date(2026, 11, 26))
 
 
 def test_demo_account_fills_every_chart(view: AccountChartsView, demo_book: Database) -> None:

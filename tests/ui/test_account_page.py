@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -11,7 +11,6 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QDialog
 
 from csm_desktop.services.accounts import account_detail
-from csm_desktop.services.demo import create_demo_book
 from csm_desktop.store.database import open_database
 from csm_desktop.ui.dialogs import account_dialogs
 from csm_desktop.ui.main_window import MainWindow
@@ -20,9 +19,8 @@ TODAY = dt.date(2026, 11, 26)
 
 
 @pytest.fixture
-def window(qtbot, tmp_path: Path) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
-    database = open_database(tmp_path / "demo.sqlite3")
-    create_demo_book(database, today=TODAY)
+def window(qtbot, tmp_path: Path, demo_copy: Callable[[dt.date], Path]) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
+    database = open_database(demo_copy(TODAY))
     settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
     window = MainWindow(database, today=lambda: TODAY, settings=settings)
     qtbot.addWidget(window)

@@ -21,8 +21,7 @@ Alder on plan, Birch behind. Phases: early 7 of 8, mid 1 of 4.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 from PySide6.QtCore import Qt
@@ -30,10 +29,9 @@ from sqlalchemy import select
 
 from csm_desktop.domain.metrics import PortfolioMetrics
 from csm_desktop.domain.vocabulary import Health, Status
-from csm_desktop.services.demo import create_demo_book
 from csm_desktop.services.ladder import apply_playbook, change_status
 from csm_desktop.services.metrics import portfolio_metrics
-from csm_desktop.store.database import Database, open_database
+from csm_desktop.store.database import Database
 from csm_desktop.store.models import (
     Account,
     MilestoneTemplate,
@@ -270,11 +268,8 @@ def test_empty_book_says_so_instead_of_drawing(qtbot, book: Database) -> None:  
 
 
 @pytest.fixture
-def demo_book(tmp_path: Path) -> Iterator[Database]:
-    database = open_database(tmp_path / "demo.sqlite3")
-    create_demo_book(database, today=DEMO_TODAY)
-    yield database
-    database.close()
+def demo_book(open_demo: Callable[[dt.date], Database]) -> Database:
+    return open_demo(DEMO_TODAY)
 
 
 def test_demo_book_fills_every_panel(qtbot, demo_book: Database) -> None:  # type: ignore[no-untyped-def]

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 from PySide6.QtWidgets import QDialogButtonBox
 from sqlalchemy import select
 
-from csm_desktop.services.demo import create_demo_book
 from csm_desktop.services.experiments import experiment_report, list_experiments
-from csm_desktop.store.database import Database, open_database
+from csm_desktop.store.database import Database
 from csm_desktop.store.models import Account, MilestoneTemplate, Playbook, PlaybookStep, Role
 from csm_desktop.ui.views.experiments_view import ExperimentsController, ExperimentsView
 
@@ -150,11 +148,8 @@ def test_a_refused_experiment_keeps_the_dialog_open_with_the_reason(  # type: ig
 
 
 @pytest.fixture
-def demo_book(tmp_path: Path) -> Iterator[Database]:
-    database = open_database(tmp_path / "demo.sqlite3")
-    create_demo_book(database, today=TODAY)
-    yield database
-    database.close()
+def demo_book(open_demo: Callable[[dt.date], Database]) -> Database:
+    return open_demo(TODAY)
 
 
 def test_results_of_the_demo_experiment_match_the_service(qtbot, demo_book: Database) -> None:  # type: ignore[no-untyped-def]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +14,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QWizard
 from sqlalchemy import text
 
-from csm_desktop.services.demo import create_demo_book
 from csm_desktop.spreadsheets.book_workbook import RejectedRow as BookRejectedRow
 from csm_desktop.spreadsheets.usage_layout import RejectedRow
 from csm_desktop.spreadsheets.usage_preview import CellProblem, check_preview
@@ -542,9 +541,9 @@ def test_import_models_pass_the_model_tester(qtmodeltester: Any) -> None:
 
 
 def test_summary_says_how_many_usage_criteria_the_import_met(
-    qtbot: Any, book: Database, tmp_path: Path
+    qtbot: Any, open_demo: Callable[[dt.date], Database], tmp_path: Path
 ) -> None:
-    create_demo_book(book, today=TODAY)
+    book = open_demo(TODAY)
     query = (
         "SELECT count(*), count(m.criterion_met_on) FROM account_milestone m "
         "JOIN account a ON a.id = m.account_id "

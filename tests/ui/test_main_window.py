@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QLineEdit
 
-from csm_desktop.services.demo import create_demo_book
 from csm_desktop.store.database import Database, open_database
 from csm_desktop.ui import workers
 from csm_desktop.ui.main_window import MainWindow
@@ -25,11 +24,8 @@ def settings(tmp_path: Path) -> QSettings:
 
 
 @pytest.fixture
-def demo_book(tmp_path: Path) -> Iterator[Database]:
-    database = open_database(tmp_path / "demo.sqlite3")
-    create_demo_book(database, today=TODAY)
-    yield database
-    database.close()
+def demo_book(open_demo: Callable[[dt.date], Database]) -> Database:
+    return open_demo(TODAY)
 
 
 def make_window(qtbot, database: Database, settings: QSettings) -> MainWindow:  # type: ignore[no-untyped-def]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,6 @@ import pytest
 from PySide6.QtCore import QModelIndex
 
 from csm_desktop.services import playbooks as pb
-from csm_desktop.services.demo import create_demo_book
 from csm_desktop.store.database import Database
 from csm_desktop.ui import workers
 from csm_desktop.ui.models.playbook_steps_model import (
@@ -24,9 +24,8 @@ TODAY = dt.date(2026, 11, 26)
 
 
 @pytest.fixture
-def demo(book: Database) -> Database:
-    create_demo_book(book, today=TODAY)
-    return book
+def demo(open_demo: Callable[[dt.date], Database]) -> Database:
+    return open_demo(TODAY)
 
 
 def playbook_id(database: Database, label: str) -> int:

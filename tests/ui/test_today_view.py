@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel
 
 from csm_desktop.services.accounts import account_detail
-from csm_desktop.services.demo import create_demo_book
 from csm_desktop.services.today import celebration, today_list
-from csm_desktop.store.database import Database, open_database
+from csm_desktop.store.database import Database
 from csm_desktop.ui.dialogs.celebration import show_celebration
 from csm_desktop.ui.models.nudge_model import Column, ItemRole, NudgeModel
 from csm_desktop.ui.views.role_view import RoleView
@@ -23,11 +21,8 @@ TODAY = dt.date(2026, 11, 26)
 
 
 @pytest.fixture
-def demo_book(tmp_path: Path) -> Iterator[Database]:
-    database = open_database(tmp_path / "demo.sqlite3")
-    create_demo_book(database, today=TODAY)
-    yield database
-    database.close()
+def demo_book(open_demo: Callable[[dt.date], Database]) -> Database:
+    return open_demo(TODAY)
 
 
 @pytest.fixture
