@@ -66,6 +66,7 @@ def _cmd_import_book(args: argparse.Namespace) -> int:
 
     source = Path(args.file)
     with open_book(database_path(args)) as book:
+        _back_up_before_import(book)
         report = import_book(book, source, strict=args.strict)
     shown = 20
     for rejected in report.rejected_rows[:shown]:
@@ -94,6 +95,15 @@ def _cmd_import_book(args: argparse.Namespace) -> int:
     if report.rejected_rows:
         print(f"{report.rows_rejected} rows were rejected{where}.")
     return 0
+
+
+def _back_up_before_import(book: Any) -> None:
+    """Like the window's daily copy: an import never changes a book that has no backup."""
+    from csm_desktop.services.backups import back_up_before_import
+
+    made = back_up_before_import(book)
+    if made is not None:
+        log.info("Backed up %s to %s before the import", book.path, made)
 
 
 def _cmd_export_book(args: argparse.Namespace) -> int:
@@ -179,6 +189,7 @@ def _cmd_import_usage(args: argparse.Namespace) -> int:
         strict=args.strict,
     )
     with open_book(book_path) as book:
+        _back_up_before_import(book)
         report = import_usage(book, source, options)
     sheet = f", sheet {report.sheet}" if report.sheet else ""
     print(

@@ -38,3 +38,8 @@ class DatabaseTooNew(UserError):
 
 class DatabaseReadOnly(UserError):
     """The database (or its folder) cannot be written, or the disk is full."""
+
+
+class OutputNotWritten(UserError):
+    """A file the user asked for (report, export, backup) could not be written; any file
+    that was there before is unchanged."""

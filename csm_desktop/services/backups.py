@@ -60,16 +60,39 @@ def backups_of(database_path: Path) -> list[BackupInfo]:
     return found
 
 
-def back_up_now(database: Database) -> Path:
+def back_up_now(database: Database, *, reason: str = "manual") -> Path:
     """A copy of the open book, made now, beside it (File → Back up now…)."""
     try:
-        return store.back_up(database.path, reason="manual")
+        return store.back_up(database.path, reason=reason)
     except OSError as exc:
         raise DatabaseReadOnly(
             f"The backup of {database.path} could not be written to "
             f"{store.backup_dir(database.path)} ({exc.strerror}). Free some space or make "
             "the folder writable, then try again."
         ) from exc
+
+
+KEEP_BEFORE_IMPORT = 7
+
+
+def back_up_before_import(database: Database) -> Path | None:
+    """A copy of a book that holds accounts, made before an import changes it.
+
+    The window's daily copy covers a CSM at the window; a scripted import gets its own, so
+    an import that turns out wrong can always be undone (File → Restore…). An empty book
+    needs none. The last ``KEEP_BEFORE_IMPORT`` are kept. A copy that cannot be written
+    stops the import (``OutputNotWritten``/``DatabaseReadOnly``): nothing is changed unprotected.
+    """
+    from sqlalchemy import func, select
+
+    from csm_desktop.store.models import Account
+
+    with database.session() as session:
+        if not session.scalar(select(func.count()).select_from(Account)):
+            return None
+    made = back_up_now(database, reason="before-import")
+    store.prune_backups(database.path, "before-import", KEEP_BEFORE_IMPORT)
+    return made
 
 
 def back_up_on_open(database: Database, today: dt.date) -> Path | None:
@@ -123,6 +146,7 @@ def newest_sound_backup(database_path: Path) -> BackupInfo | None:
 __all__ = [
     "BackupInfo",
     "Restored",
+    "back_up_before_import",
     "back_up_now",
     "back_up_on_open",
     "backups_of",

@@ -28,7 +28,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from csm_desktop.domain.ladder import due_date, reference_date
 from csm_desktop.domain.vocabulary import Direction, Status
-from csm_desktop.errors import BadFile, BadInput
+from csm_desktop.errors import BadInput, UserError
+from csm_desktop.safe_output import check_output_target
 from csm_desktop.services.evidence import refresh_usage_evidence
 from csm_desktop.spreadsheets.book_workbook import (
     SHEET_HEADERS,
@@ -111,19 +112,10 @@ def export_book(database: Database, path: Path) -> BookExportReport:
     path = Path(path)
     if path.suffix.casefold() != ".xlsx":
         raise BadInput(f"{path}: a book workbook is saved as .xlsx; choose a name ending .xlsx.")
+    check_output_target(path)  # before reading the whole book
     with database.session() as session:
         book = book_from_database(session)
-    try:
-        write_book_workbook(book, path)
-    except PermissionError:
-        raise BadFile(
-            f"Cannot write {path}: permission denied. If the file is open in Excel, close it; "
-            "otherwise choose a folder you can write to."
-        ) from None
-    except OSError as exc:
-        raise BadFile(
-            f"Cannot write {path}: {exc.strerror or exc}. Choose another folder."
-        ) from None
+    write_book_workbook(book, path)
     return BookExportReport(path, book.counts())
 
 
@@ -300,13 +292,10 @@ def _save_rejected(report: BookImportReport) -> Path | None:
     target = rejected_file_path(report.source)
     header, rows = rejected_rows_table(report.rejected_rows)
     try:
-        write_safe_csv(target, header, rows)
-    except OSError as exc:
-        report.warnings.append(
-            f"The rejected rows could not be saved to {target} ({exc.strerror or exc})."
-        )
+        return write_safe_csv(target, header, rows, chosen_by_user=False)
+    except UserError as exc:
+        report.warnings.append(f"The rejected rows could not be saved: {exc}")
         return None
-    return target
 
 
 class _Importer:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import shutil
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -28,7 +29,8 @@ from sqlalchemy import bindparam, func, insert, select, union
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
-from csm_desktop.errors import BadFile, UserError
+from csm_desktop.errors import BadFile, BadInput, UserError
+from csm_desktop.safe_output import write_output_file
 from csm_desktop.services.evidence import EvidenceUpdate, refresh_usage_evidence
 from csm_desktop.spreadsheets.guards import DEFAULT_LIMITS, Limits, check_workbook
 from csm_desktop.spreadsheets.readers import Row, file_kind, read_table, sheet_names
@@ -549,10 +551,23 @@ def _save_rejected(
     target = rejected_file_path(source)
     rows = [(sheet, p.row, p.column, p.value, p.reason) for p in rejected]
     try:
-        write_safe_csv(target, REJECTED_COLUMNS, rows)
-    except OSError as exc:
-        return None, [f"The rejected rows could not be saved to {target} ({exc.strerror})."]
-    return target, []
+        written = write_safe_csv(target, REJECTED_COLUMNS, rows, chosen_by_user=False)
+    except UserError as exc:
+        return None, [f"The rejected rows could not be saved: {exc}"]
+    return written, []
+
+
+def copy_rejected_rows(report: UsageImportReport, target: Path) -> Path:
+    """Save a copy of the import's rejected-rows file where the CSM chose (a save dialog).
+
+    Written like every export (``write_output_file``): never over the book, atomically.
+    """
+    source = report.rejected_rows_file
+    if source is None:
+        raise BadInput("This import rejected no rows; there is nothing to save.")
+    if Path(target).resolve() == source.resolve():
+        return source
+    return write_output_file(Path(target), lambda temporary: shutil.copyfile(source, temporary))
 
 
 def _strict_message(path: Path, rejected: Sequence[RejectedRow], saved: Path | None) -> str:
@@ -574,6 +589,7 @@ __all__ = [
     "UsageImportOptions",
     "UsageImportReport",
     "UsagePreview",
+    "copy_rejected_rows",
     "import_usage",
     "preview_usage_file",
     "rejected_file_path",

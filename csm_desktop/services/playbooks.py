@@ -43,7 +43,8 @@ from csm_desktop.domain.playbook_diff import (
     lineage_of,
 )
 from csm_desktop.domain.vocabulary import Phase, Status, phase_of_day
-from csm_desktop.errors import BadFile, BadInput, UserError
+from csm_desktop.errors import BadInput, UserError
+from csm_desktop.safe_output import write_output_file
 from csm_desktop.services.evidence import refresh_usage_evidence
 from csm_desktop.services.ladder import snapshot
 from csm_desktop.store.database import Database
@@ -845,11 +846,4 @@ def write_playbook_pdf(database: Database, playbook_id: int, path: Path) -> Path
         milestones=tuple(step.step for step in detail.steps),
         history=tuple(history),
     )
-    path = Path(path)
-    try:
-        build_playbook_pdf(document, path)
-    except OSError as exc:
-        raise BadFile(
-            f"Cannot write {path}: {exc.strerror or exc}. Choose another folder or file name."
-        ) from exc
-    return path
+    return write_output_file(Path(path), lambda target: build_playbook_pdf(document, target))

@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import tempfile
 import unicodedata
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -50,6 +49,7 @@ from csm_desktop.reports.model import (
     QbrData,
     VariantLine,
 )
+from csm_desktop.safe_output import write_output_file
 from csm_desktop.services.accounts import account_detail
 from csm_desktop.services.ladder import account_by_name
 from csm_desktop.services.metrics import (
@@ -291,35 +291,11 @@ def _internal_fields(
 
 
 def _write_atomically(path: Path, write: Callable[[Path], None]) -> Path:
-    """Call ``write`` on a temporary file beside ``path``, then move it into place."""
+    """Write a PDF through ``write_output_file`` (never over the book, atomic, umask)."""
     from csm_desktop.reports.text import register_fonts
 
     register_fonts()  # a missing font is a broken install, not a file problem: fail first
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise BadInput(f"Cannot write {path}: the folder {folder} does not exist. Choose another.")
-    try:
-        handle, temporary_name = tempfile.mkstemp(
-            dir=folder, prefix=f".{path.stem[:40]}-", suffix=".pdf.part"
-        )
-    except OSError as exc:
-        raise BadInput(
-            f"Cannot write {path}: {exc.strerror or exc}. Choose a folder you can write to."
-        ) from exc
-    os.close(handle)
-    temporary = Path(temporary_name)
-    try:
-        write(temporary)
-        os.replace(temporary, path)
-    except OSError as exc:
-        raise BadInput(
-            f"Cannot write {path}: {exc.strerror or exc}. Close the file if it is open in a "
-            "PDF viewer, or choose another folder."
-        ) from exc
-    finally:
-        temporary.unlink(missing_ok=True)
-    return path
+    return write_output_file(Path(path), write)
 
 
 def write_qbr_report(

@@ -15,8 +15,6 @@ case and surrounding space; columns may come in any order and extra columns are 
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -24,6 +22,7 @@ from typing import Any
 
 from csm_desktop.domain.vocabulary import Direction, Status
 from csm_desktop.errors import BadFile
+from csm_desktop.safe_output import check_output_target, write_output_file
 from csm_desktop.spreadsheets.guards import check_workbook
 from csm_desktop.spreadsheets.safe_cells import neutralise_text, restore_text
 
@@ -396,12 +395,18 @@ def book_rows(book: BookWorkbook, sheet: Sheet) -> Iterator[list[CellOut]]:
 
 
 def write_book_workbook(book: BookWorkbook, path: Path) -> None:
-    """Write ``book`` to ``path`` as an .xlsx, replacing it only once fully written."""
+    """Write ``book`` to ``path`` as an .xlsx, replacing it only once fully written.
+
+    The target is checked (never the open book, never a missing folder) before the workbook
+    is built, so nothing is half-made when the file cannot be written.
+    """
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Font
 
+    path = Path(path)
+    check_output_target(path)
     for sheet in SHEETS:
         count = len(getattr(book, sheet.attribute))
         if count > MAX_DATA_ROWS:
@@ -431,15 +436,7 @@ def write_book_workbook(book: BookWorkbook, path: Path) -> None:
                     for cell in cells
                 ]
             )
-    path = Path(path)
-    handle, temporary = tempfile.mkstemp(prefix=".export-", suffix=".xlsx", dir=path.parent)
-    os.close(handle)
-    try:
-        workbook.save(temporary)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_output_file(Path(path), workbook.save)
 
 
 def _column_letter(index: int) -> str:

@@ -16,8 +16,11 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from collections.abc import Iterable, Sequence
+import io
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+
+from csm_desktop.safe_output import write_output_file
 
 FORMULA_TRIGGERS = frozenset("=+-@\t\r\n")
 APOSTROPHE = "'"
@@ -68,14 +71,45 @@ def _csv_text(value: CellValue) -> str:
     return str(value)  # a real number: "-5" is a number, not a formula
 
 
-def write_safe_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[CellValue]]) -> None:
+def write_safe_csv(
+    path: Path,
+    header: Sequence[str],
+    rows: Iterable[Sequence[CellValue]],
+    *,
+    chosen_by_user: bool = True,
+) -> Path:
     """Write a CSV that Excel opens with its accents intact and without running formulas.
 
     UTF-8 with a byte-order mark (Excel otherwise guesses a legacy code page) and every text
-    neutralised; numbers written plainly so they stay numbers.
+    neutralised; numbers written plainly so they stay numbers. Written through
+    ``write_output_file``; ``chosen_by_user=False`` (a file beside an import the user did not
+    name) never replaces a file or link unless it is an earlier CSV with the same header.
+    Returns the path written.
     """
-    with path.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow([_csv_text(name) for name in header])
-        for row in rows:
-            writer.writerow([_csv_text(value) for value in row])
+
+    def write(target: Path) -> None:
+        with target.open("w", encoding="utf-8-sig", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow([_csv_text(name) for name in header])
+            for row in rows:
+                writer.writerow([_csv_text(value) for value in row])
+
+    return write_output_file(
+        path, write, chosen_by_user=chosen_by_user, replaces_own=_has_header(header)
+    )
+
+
+def _has_header(header: Sequence[str]) -> Callable[[Path], bool]:
+    """A check that a file is one of our CSVs with this header (so it may be replaced)."""
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow([_csv_text(name) for name in header])
+    expected = ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+    def ours(path: Path) -> bool:
+        try:
+            with path.open("rb") as handle:
+                return handle.read(len(expected)) == expected
+        except OSError:
+            return False
+
+    return ours

@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from csm_desktop.errors import DatabaseUnreadable
+from csm_desktop.safe_output import write_output_file
 
 KEEP_DAILY = 7
 
@@ -31,7 +32,12 @@ def read_only_uri(path: Path) -> str:
 
 
 def back_up(database_path: Path, *, reason: str = "manual", target: Path | None = None) -> Path:
-    """Write a consistent copy of the book and return its path."""
+    """Write a consistent copy of the book and return its path.
+
+    The copy is private (0600) and written through ``write_output_file``: a backup never
+    replaces a book or another backup, and a failed copy leaves no half-written file.
+    """
+    chosen_by_user = target is not None
     if target is None:
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         folder = backup_dir(database_path)
@@ -41,16 +47,19 @@ def back_up(database_path: Path, *, reason: str = "manual", target: Path | None 
         while target.exists():  # two backups in the same second keep both
             number += 1
             target = folder / f"{database_path.stem}-{stamp}-{reason}-{number}.sqlite3"
-    source = sqlite3.connect(read_only_uri(database_path), uri=True)
-    try:
-        destination = sqlite3.connect(target)
+
+    def copy(destination_path: Path) -> None:
+        source = sqlite3.connect(read_only_uri(database_path), uri=True)
         try:
-            source.backup(destination)
+            destination = sqlite3.connect(destination_path)
+            try:
+                source.backup(destination)
+            finally:
+                destination.close()
         finally:
-            destination.close()
-    finally:
-        source.close()
-    return target
+            source.close()
+
+    return write_output_file(target, copy, chosen_by_user=chosen_by_user, private=True)
 
 
 def list_backups(database_path: Path) -> list[Path]:
@@ -80,9 +89,15 @@ def back_up_daily(database_path: Path, today: dt.date) -> Path | None:
     if any(today.strftime("%Y%m%d") in p.stem for p in daily):
         return None
     made = back_up(database_path, reason="daily")
-    for old in [p for p in list_backups(database_path) if p.stem.endswith("-daily")][KEEP_DAILY:]:
-        old.unlink(missing_ok=True)
+    prune_backups(database_path, "daily", KEEP_DAILY)
     return made
+
+
+def prune_backups(database_path: Path, reason: str, keep: int) -> None:
+    """Delete all but the newest ``keep`` backups made for ``reason``."""
+    made = [p for p in list_backups(database_path) if p.stem.endswith(f"-{reason}")]
+    for old in made[keep:]:
+        old.unlink(missing_ok=True)
 
 
 def restore_backup(backup: Path, database_path: Path) -> Path | None:
@@ -170,6 +185,7 @@ __all__ = [
     "backup_dir",
     "integrity_ok",
     "list_backups",
+    "prune_backups",
     "read_only_uri",
     "restore_backup",
 ]

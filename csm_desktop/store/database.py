@@ -12,7 +12,7 @@ import logging
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +27,9 @@ from csm_desktop.errors import (
     DatabaseUnreadable,
     UserError,
 )
-from csm_desktop.store.backups import read_only_uri
+from csm_desktop.safe_output import protect_book, release_book
+from csm_desktop.store.backups import backup_dir, read_only_uri
+from csm_desktop.store.lock import lock_path
 from csm_desktop.store.schema import SCHEMA_HEAD, SCHEMA_REVISIONS
 
 log = logging.getLogger(__name__)
@@ -48,6 +50,12 @@ class Database:
     engine: Engine
     sessions: sessionmaker[Session]
     read_only: bool = False
+    # While open, no export may be written over the book or its files (``safe_output``).
+    _protected: bool = field(default=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        protect_book(self.path, lock_path(self.path), backup_dir(self.path))
+        self._protected = True
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -68,6 +76,9 @@ class Database:
 
     def close(self) -> None:
         self.engine.dispose()
+        if self._protected:
+            self._protected = False
+            release_book(self.path)
 
 
 def translate_operational_error(exc: DatabaseError, path: Path) -> UserError | DatabaseError:

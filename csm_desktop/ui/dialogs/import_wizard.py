@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -49,6 +48,7 @@ from csm_desktop.services.import_usage import (
     UsageImportOptions,
     UsageImportReport,
     UsagePreview,
+    copy_rejected_rows,
     import_usage,
     preview_usage_file,
 )
@@ -868,17 +868,11 @@ class SummaryPage(QWizardPage):
         if not target:
             return
         try:
-            if Path(target).resolve() != source.resolve():
-                shutil.copyfile(source, target)
-        except OSError as exc:
-            QMessageBox.warning(
-                self,
-                "Saving rejected rows",
-                f"Cannot save the rejected rows to {target}: {exc.strerror or exc}. "
-                "Choose another folder.",
-            )
+            saved = copy_rejected_rows(report, Path(target))
+        except UserError as exc:
+            QMessageBox.warning(self, "Saving rejected rows", str(exc))
             return
-        self.saved.setText(f"The rejected rows were saved to {target}.")
+        self.saved.setText(f"The rejected rows were saved to {saved}.")
 
 
 def _escape(text: str) -> str:
