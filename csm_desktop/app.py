@@ -24,6 +24,7 @@ def run_window(database_path: Path | None, *, demo: bool = False) -> int:
     from csm_desktop.errors import DatabaseLocked, DatabaseReadOnly, UserError
     from csm_desktop.paths import default_database_path, user_data_dir
     from csm_desktop.store.lock import acquire_book_lock, is_network_path
+    from csm_desktop.ui import palette
     from csm_desktop.ui.crash_guard import install_crash_guard
 
     app = QApplication.instance() or QApplication(sys.argv)
@@ -31,6 +32,7 @@ def run_window(database_path: Path | None, *, demo: bool = False) -> int:
     app.setApplicationName(APP_NAME)
     app.setOrganizationName("CSM Desktop")
     guard = install_crash_guard()  # logs to the rotating log; the app keeps running
+    palette.follow_system()  # light or dark, as the operating system asks
     settings = QSettings()
     if demo:
         database_path = user_data_dir() / "demo-book.sqlite3"

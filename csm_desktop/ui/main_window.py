@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 from csm_desktop import APP_NAME, app_version
 from csm_desktop.services.book import book_rows
 from csm_desktop.services.opening import Database, open_database
-from csm_desktop.ui import workers
+from csm_desktop.ui import palette, workers
 from csm_desktop.ui.dialogs.messages import show_failure
 from csm_desktop.ui.drop import accepted_spreadsheet
 from csm_desktop.ui.views.book_view import BookView
@@ -94,6 +94,7 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self.setAcceptDrops(True)  # a usage spreadsheet dropped on the window opens the wizard
         self._restore_settings()
+        palette.notifier.changed.connect(self.refresh)  # recolour rows and texts
         self.refresh()
 
     # --- layout -------------------------------------------------------------------------

@@ -21,11 +21,11 @@ from csm_desktop.store.database import Database
 from csm_desktop.ui import workers
 from csm_desktop.ui.dialogs.import_wizard import ImportWizard
 from csm_desktop.ui.models.preview_model import (
-    PROBLEM_BACKGROUND,
-    SKIPPED_BACKGROUND,
     PreviewModel,
     ProblemRole,
     RejectedRowsModel,
+    problem_background,
+    skipped_background,
 )
 
 TODAY = dt.date(2026, 11, 26)
@@ -212,14 +212,14 @@ def test_preview_tints_problem_cells_and_gives_the_reason(
     model = wizard.preview_page.model
     bad_date = model.index(2, 1)  # row 6, "yesterday"
     assert bad_date.data() == "yesterday"
-    assert bad_date.data(Qt.ItemDataRole.BackgroundRole) == PROBLEM_BACKGROUND
+    assert bad_date.data(Qt.ItemDataRole.BackgroundRole) == problem_background()
     assert bad_date.data(Qt.ItemDataRole.ToolTipRole) == "not a date"
     assert bad_date.data(ProblemRole) == "not a date"
     fine = model.index(2, 0)  # Initech itself is fine
     assert fine.data(Qt.ItemDataRole.BackgroundRole) is None
     assert fine.data(Qt.ItemDataRole.ToolTipRole) is None
     total = model.index(5, 3)  # row 9, a total row: skipped, not a problem
-    assert total.data(Qt.ItemDataRole.BackgroundRole) == SKIPPED_BACKGROUND
+    assert total.data(Qt.ItemDataRole.BackgroundRole) == skipped_background()
     assert total.data(Qt.ItemDataRole.ToolTipRole) == "total row"
     assert model.index(1, 3).data() == "1 234"  # numbers as text are shown as typed
     assert model.index(1, 3).data(Qt.ItemDataRole.BackgroundRole) is None

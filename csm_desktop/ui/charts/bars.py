@@ -12,6 +12,7 @@ from PySide6.QtGui import QColor
 
 from csm_desktop.ui.charts import theme
 from csm_desktop.ui.charts.base import ChartPanel, axis_labels_width, elide, text_item
+from csm_desktop.ui.palette import current
 
 BAR_HEIGHT = 0.62
 TEXT_GAP = 0.02  # between the end of the 100 % track and its printed value, in share units
@@ -48,14 +49,14 @@ class ShareBars(ChartPanel):
         self.show_plot()
         ys = list(range(len(labels)))
         track = pg.BarGraphItem(
-            x0=0, y=ys, width=1.0, height=BAR_HEIGHT, brush=theme.TRACK, pen=pg.mkPen(None)
+            x0=0, y=ys, width=1.0, height=BAR_HEIGHT, brush=current().track, pen=pg.mkPen(None)
         )
         filled = pg.BarGraphItem(
             x0=0,
             y=ys,
             width=[f or 0.0 for f in fractions],
             height=BAR_HEIGHT,
-            brushes=[QColor(c) for c in (colours or [theme.BLUE] * len(labels))],
+            brushes=[QColor(c) for c in (colours or [current().blue] * len(labels))],
             pen=pg.mkPen(None),
         )
         self.plot.addItem(track)
@@ -96,7 +97,7 @@ class ColumnBars(ChartPanel):
         super().__init__(title, subtitle)
         self.columns = 0
         self.plot.hideAxis("left")
-        self.plot.getAxis("bottom").setPen(pg.mkPen(theme.GRID))
+        self.plot.getAxis("bottom").setPen(pg.mkPen(current().grid))
         self.plot.getAxis("bottom").setTickFont(theme.font(9.5))
 
     def set_bars(

@@ -13,10 +13,7 @@ from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from csm_desktop.ui.charts import theme
-
-CARD_STYLE = (
-    "QFrame#chartCard { background: #ffffff; border: 1px solid #e4e7ec; border-radius: 8px; }"
-)
+from csm_desktop.ui.palette import card_style, current
 
 
 class ChartPanel(QFrame):
@@ -26,13 +23,13 @@ class ChartPanel(QFrame):
         super().__init__(parent)
         theme.configure()
         self.setObjectName("chartCard")
-        self.setStyleSheet(CARD_STYLE)
+        self.setStyleSheet(card_style())
         self.title_label = QLabel(title)
         self.title_label.setFont(theme.font(11, bold=True))
-        self.title_label.setStyleSheet(f"color: {theme.INK};")
+        self.title_label.setStyleSheet(f"color: {current().ink};")
         self.subtitle_label = QLabel(subtitle)
         self.subtitle_label.setFont(theme.font(9))
-        self.subtitle_label.setStyleSheet(f"color: {theme.MUTED};")
+        self.subtitle_label.setStyleSheet(f"color: {current().muted};")
         self.subtitle_label.setVisible(bool(subtitle))
         self.subtitle_label.setWordWrap(True)
         self.header = QHBoxLayout()
@@ -50,14 +47,14 @@ class ChartPanel(QFrame):
         for name in ("left", "bottom", "top", "right"):
             axis = self.plot.getAxis(name)
             axis.setTickFont(theme.font(9))
-            axis.setTextPen(theme.MUTED)
-            axis.setPen(theme.GRID)
+            axis.setTextPen(current().muted)
+            axis.setPen(current().grid)
         self.plot_widget.scene().sigMouseClicked.connect(self._scene_clicked)
 
         self.empty_label = QLabel()
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setWordWrap(True)
-        self.empty_label.setStyleSheet(f"color: {theme.FAINT}; font-size: 11pt;")
+        self.empty_label.setStyleSheet(f"color: {current().faint}; font-size: 11pt;")
         self.body = QStackedWidget()
         self.body.addWidget(self.plot_widget)
         self.body.addWidget(self.empty_label)

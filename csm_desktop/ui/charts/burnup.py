@@ -8,13 +8,17 @@ from collections.abc import Sequence
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel
 
-from csm_desktop.ui.charts import theme
 from csm_desktop.ui.charts.base import ChartPanel, text_item
+from csm_desktop.ui.palette import current, qcolor
 
 PHASES = ((0, 30, "early"), (30, 60, "mid"), (60, 90, "late"))
+# Heights as multiples of the ladder's size: lines stay below 1, the "today" label sits in
+# its own row under the phase names, so the two never print over each other.
+TOP = 1.4
+PHASE_ROW = 1.3
+TODAY_ROW = 1.12
 
 
 def step_line(points: Sequence[tuple[int, int]], until: int) -> tuple[list[float], list[float]]:
@@ -37,13 +41,13 @@ class BurnUpChart(ChartPanel):
     def __init__(self) -> None:
         super().__init__("Ladder burn-up")
         self.legend = QLabel(
-            f"<span style='color:{theme.GREY}'>╌╌</span> plan (due) &nbsp; "
-            f"<span style='color:{theme.GREEN}'>━━</span> achieved"
+            f"<span style='color:{current().grey}'>╌╌</span> plan (due) &nbsp; "
+            f"<span style='color:{current().green}'>━━</span> achieved"
         )
-        self.legend.setStyleSheet(f"color: {theme.MUTED};")
+        self.legend.setStyleSheet(f"color: {current().muted};")
         self.header.addWidget(self.legend)
-        self.plot.getAxis("left").setLabel("milestones", color=theme.MUTED)
-        self.plot.getAxis("bottom").setLabel("days since kickoff", color=theme.MUTED)
+        self.plot.getAxis("left").setLabel("milestones", color=current().muted)
+        self.plot.getAxis("bottom").setLabel("days since kickoff", color=current().muted)
         self.plot.showGrid(x=False, y=True, alpha=0.12)
 
     def set_burnup(
@@ -62,37 +66,41 @@ class BurnUpChart(ChartPanel):
         last_due = planned[-1][0] if planned else 0
         start = min(0, planned[0][0] if planned else 0, achieved[0][0] if achieved else 0)
         end = max(today_day, last_due, 90) + 6
+        colours = current()
         for low, high, name in PHASES:
             band = pg.LinearRegionItem(
                 (low, high),
                 movable=False,
-                brush=QColor(246, 248, 250) if name == "mid" else QColor(255, 255, 255, 0),
+                brush=qcolor(colours.selection_overlay, 255 if name == "mid" else 0),
                 pen=pg.mkPen(None),
             )
             band.setZValue(-20)
             self.plot.addItem(band)
-            label = text_item(f"<span style='color:{theme.FAINT}'>{name}</span>", (0.5, 0))
-            label.setPos((low + high) / 2, total * 1.13)
+            label = text_item(f"<span style='color:{colours.faint}'>{name}</span>", (0.5, 0.5))
+            label.setPos((low + high) / 2, total * PHASE_ROW)
             self.plot.addItem(label)
         xs, ys = step_line(planned, end)
-        self.plot.plot(xs, ys, pen=pg.mkPen(theme.GREY, width=2, style=Qt.PenStyle.DashLine))
+        self.plot.plot(xs, ys, pen=pg.mkPen(current().grey, width=2, style=Qt.PenStyle.DashLine))
         xs, ys = step_line(achieved, max(today_day, achieved[-1][0] if achieved else 0))
         self.plot.plot(
             xs,
             ys,
-            pen=pg.mkPen(theme.GREEN, width=2.5),
+            pen=pg.mkPen(current().green, width=2.5),
             fillLevel=0,
-            brush=QColor(18, 183, 106, 40),
+            brush=qcolor(colours.green, 40),
         )
+        # The label reads away from the nearer edge: right of the line for a young account.
+        on_right = today_day - start < (end - start) / 2
+        anchor = (-0.05, 0.5) if on_right else (1.05, 0.5)
         today = pg.InfiniteLine(
             today_day,
             angle=90,
-            pen=pg.mkPen(theme.BLUE_DARK, width=1.5, style=Qt.PenStyle.DotLine),
+            pen=pg.mkPen(colours.blue_dark, width=1.5, style=Qt.PenStyle.DotLine),
             label=f"today · day {today_day}",
             labelOpts={
-                "position": 0.93,
-                "color": theme.BLUE_DARK,
-                "anchors": [(1.05, 0), (1.05, 0)],
+                "position": TODAY_ROW / TOP,
+                "color": colours.blue_dark,
+                "anchors": [anchor, anchor],
             },
         )
         self.plot.addItem(today)
@@ -100,4 +108,4 @@ class BurnUpChart(ChartPanel):
             [[(d, str(d)) for d in range(0, end + 1, 30 if end <= 200 else 60)]]
         )
         self.plot.setXRange(start, end, padding=0)
-        self.plot.setYRange(0, total * 1.22, padding=0)
+        self.plot.setYRange(0, total * TOP, padding=0)

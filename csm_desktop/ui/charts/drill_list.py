@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from csm_desktop.domain.metrics.drilldown import DrillDown
 from csm_desktop.ui.charts import theme
+from csm_desktop.ui.palette import card_style, current
 
 ACCOUNT_ID_ROLE = Qt.ItemDataRole.UserRole + 20
 HINT = "Click a bar, a heat-map cell or a tile to list the accounts behind it."
@@ -32,16 +33,14 @@ class DrillList(QFrame):
         super().__init__(parent)
         self.setObjectName("chartCard")
         self.setStyleSheet(
-            "QFrame#chartCard { background: #ffffff; border: 1px solid #e4e7ec;"
-            " border-radius: 8px; }"
-            "QListWidget { border: none; font-size: 9.5pt; }"
+            card_style() + "QListWidget { border: none; font-size: 9.5pt; }"
             "QListWidget::item { padding: 3px 2px; }"
         )
         self.heading = QLabel("Accounts")
         self.heading.setFont(theme.font(11, bold=True))
         self.title_label = QLabel(HINT)
         self.title_label.setWordWrap(True)
-        self.title_label.setStyleSheet(f"color: {theme.MUTED};")
+        self.title_label.setStyleSheet(f"color: {current().muted};")
         self.list = QListWidget()
         self.list.setAccessibleName("Accounts behind the chosen figure")
         self.list.setWordWrap(True)
@@ -50,7 +49,7 @@ class DrillList(QFrame):
         self.list.itemActivated.connect(self._activated)
         self.hint = QLabel("Double-click or press Enter to open an account.")
         self.hint.setWordWrap(True)
-        self.hint.setStyleSheet(f"color: {theme.FAINT}; font-size: 8.5pt;")
+        self.hint.setStyleSheet(f"color: {current().faint}; font-size: 8.5pt;")
         self.hint.setVisible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 10)
@@ -74,13 +73,13 @@ class DrillList(QFrame):
             heading = QListWidgetItem(group.label)
             heading.setFlags(Qt.ItemFlag.NoItemFlags)
             heading.setFont(theme.font(9.5, bold=True))
-            heading.setForeground(QBrush(QColor(theme.INK)))
-            heading.setBackground(QBrush(QColor(theme.PAGE)))
+            heading.setForeground(QBrush(QColor(current().ink)))
+            heading.setBackground(QBrush(QColor(current().page)))
             self.list.addItem(heading)
             if not group.accounts:
                 none = QListWidgetItem("   none")
                 none.setFlags(Qt.ItemFlag.NoItemFlags)
-                none.setForeground(QBrush(QColor(theme.FAINT)))
+                none.setForeground(QBrush(QColor(current().faint)))
                 self.list.addItem(none)
             for account in group.accounts:
                 item = QListWidgetItem(f"{account.name}\n{account.note}")

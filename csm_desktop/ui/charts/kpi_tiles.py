@@ -10,11 +10,7 @@ from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from csm_desktop.ui.charts import theme
-
-TILE_STYLE = """
-QFrame#kpiTile { background: #ffffff; border: 1px solid #e4e7ec; border-radius: 8px; }
-QFrame#kpiTile:hover { border: 1px solid #84caff; }
-"""
+from csm_desktop.ui.palette import card_style, current
 
 
 class KpiTile(QFrame):
@@ -25,16 +21,16 @@ class KpiTile(QFrame):
     def __init__(self, title: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("kpiTile")
-        self.setStyleSheet(TILE_STYLE)
+        self.setStyleSheet(card_style("kpiTile", hover=True))
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.title_label = QLabel(title.upper())
         self.title_label.setFont(theme.font(8.5, bold=True))
-        self.title_label.setStyleSheet(f"color: {theme.MUTED}; letter-spacing: 0.5px;")
+        self.title_label.setStyleSheet(f"color: {current().muted}; letter-spacing: 0.5px;")
         self.value_label = QLabel("–")
         self.value_label.setFont(theme.font(22, bold=True))
         self.caption_label = QLabel("")
         self.caption_label.setFont(theme.font(9))
-        self.caption_label.setStyleSheet(f"color: {theme.MUTED};")
+        self.caption_label.setStyleSheet(f"color: {current().muted};")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(14, 10, 14, 10)
         layout.setSpacing(2)
@@ -43,9 +39,10 @@ class KpiTile(QFrame):
         layout.addWidget(self.caption_label)
         self.set_value("–", "")
 
-    def set_value(self, value: str, caption: str, colour: str = theme.INK) -> None:
+    def set_value(self, value: str, caption: str, colour: str | None = None) -> None:
+        """Show ``value`` in ``colour`` (the scheme's ink when not given)."""
         self.value_label.setText(value)
-        self.value_label.setStyleSheet(f"color: {colour};")
+        self.value_label.setStyleSheet(f"color: {colour or current().ink};")
         self.caption_label.setText(caption)
         self.setToolTip(f"{self.title_label.text().capitalize()}: {value} {caption}".strip())
 

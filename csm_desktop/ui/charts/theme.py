@@ -1,7 +1,7 @@
-"""One calm light look for every pyqtgraph chart: colours, fonts and the heat-map scale.
+"""One calm look for every pyqtgraph chart: fonts, the heat-map scale, pyqtgraph options.
 
-Charts read their colours here so the dashboard and the account charts agree, and so the
-palette can change in one place. ``configure()`` sets pyqtgraph's global options once.
+Colours come from ``ui.palette`` (light or dark, by meaning), so the dashboard, the account
+charts and the rest of the window agree. ``configure()`` sets pyqtgraph's global options.
 """
 
 from __future__ import annotations
@@ -10,39 +10,15 @@ from itertools import pairwise
 
 from PySide6.QtGui import QColor, QFont
 
-INK = "#101828"
-MUTED = "#475467"
-FAINT = "#98a2b3"
-GRID = "#eaecf0"
-TRACK = "#eef0f3"
-PANEL = "#ffffff"
-PAGE = "#f2f4f7"
-
-BLUE = "#2e90fa"
-BLUE_DARK = "#1570ef"
-BLUE_LIGHT = "#d1e9ff"
-GREEN = "#12b76a"
-GREEN_LIGHT = "#d1fadf"
-AMBER = "#f79009"
-RED = "#f04438"
-GREY = "#98a2b3"
-
-# Heat map: low share red, middle amber, high green; light enough for black text.
-HEAT_STOPS: tuple[tuple[float, str], ...] = ((0.0, "#fda29b"), (0.5, "#fedf89"), (1.0, "#6ce9a6"))
-NO_VALUE = "#f2f4f7"
-
-_configured = False
+from csm_desktop.ui.palette import current
 
 
 def configure() -> None:
-    """pyqtgraph's global look: antialiased, white background, dark ink."""
-    global _configured
-    if _configured:
-        return
+    """pyqtgraph's global look: antialiased, the scheme's panel background and ink."""
     import pyqtgraph as pg
 
-    pg.setConfigOptions(antialias=True, background=PANEL, foreground=MUTED)
-    _configured = True
+    colours = current()
+    pg.setConfigOptions(antialias=True, background=colours.panel, foreground=colours.muted)
 
 
 def font(point_size: float = 9.5, *, bold: bool = False) -> QFont:
@@ -54,10 +30,11 @@ def font(point_size: float = 9.5, *, bold: bool = False) -> QFont:
 
 def heat_colour(fraction: float | None) -> QColor:
     """The heat-map colour of a share in 0…1 (grey when there is nothing to count)."""
+    colours = current()
     if fraction is None:
-        return QColor(NO_VALUE)
+        return QColor(colours.no_value)
     fraction = min(max(fraction, 0.0), 1.0)
-    for (low, low_hex), (high, high_hex) in pairwise(HEAT_STOPS):
+    for (low, low_hex), (high, high_hex) in pairwise(colours.heat_stops):
         if fraction <= high:
             t = (fraction - low) / (high - low)
             a, b = QColor(low_hex), QColor(high_hex)
@@ -66,7 +43,7 @@ def heat_colour(fraction: float | None) -> QColor:
                 round(a.green() + (b.green() - a.green()) * t),
                 round(a.blue() + (b.blue() - a.blue()) * t),
             )
-    return QColor(HEAT_STOPS[-1][1])
+    return QColor(colours.heat_stops[-1][1])
 
 
 def percent(fraction: float | None) -> str:

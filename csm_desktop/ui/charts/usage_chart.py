@@ -17,7 +17,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from csm_desktop.ui.charts import theme
-from csm_desktop.ui.charts.base import CARD_STYLE
+from csm_desktop.ui.palette import card_style, current
 
 PANEL_HEIGHT = 165
 TITLE_CHARS = 30
@@ -45,18 +45,18 @@ class UsageChart(QFrame):
         theme.configure()
         self.columns = columns
         self.setObjectName("chartCard")
-        self.setStyleSheet(CARD_STYLE)
+        self.setStyleSheet(card_style())
         title = QLabel("Weekly usage of key features")
         title.setFont(theme.font(11, bold=True))
         subtitle = QLabel("counts per week · ✔ the day a milestone unlocked or proved the feature")
-        subtitle.setStyleSheet(f"color: {theme.MUTED};")
+        subtitle.setStyleSheet(f"color: {current().muted};")
         self.note = QLabel()
         self.note.setWordWrap(True)
-        self.note.setStyleSheet(f"color: {theme.MUTED}; font-size: 8.5pt;")
+        self.note.setStyleSheet(f"color: {current().muted}; font-size: 8.5pt;")
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setFrameShape(QFrame.Shape.NoFrame)
         self.empty_label = QLabel()
-        self.empty_label.setStyleSheet(f"color: {theme.FAINT}; font-size: 11pt;")
+        self.empty_label.setStyleSheet(f"color: {current().faint}; font-size: 11pt;")
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 8)
@@ -99,8 +99,8 @@ class UsageChart(QFrame):
         plot.setMouseEnabled(x=False, y=False)
         marks = "; ".join(f"{_short(title)}, day {day}" for title, day in panel.marks)
         plot.setTitle(
-            f"<span style='color:{theme.INK};font-size:9pt'><b>{html.escape(panel.feature)}</b>"
-            f"</span><br><span style='color:{theme.MUTED};font-size:8pt'>"
+            f"<span style='color:{current().ink};font-size:9pt'><b>{html.escape(panel.feature)}</b>"
+            f"</span><br><span style='color:{current().muted};font-size:8pt'>"
             + (f"✔ {html.escape(marks)}" if marks else "no milestone achieved on it yet")
             + "</span>",
             justify="left",
@@ -108,22 +108,24 @@ class UsageChart(QFrame):
         for name in ("left", "bottom"):
             axis = plot.getAxis(name)
             axis.setTickFont(theme.font(8))
-            axis.setTextPen(theme.MUTED)
-            axis.setPen(theme.GRID)
+            axis.setTextPen(current().muted)
+            axis.setPen(current().grid)
         plot.getAxis("left").setWidth(34)
         bars = pg.BarGraphItem(
             x0=[d + 0.5 for d in panel.week_days],
             y0=0,
             width=6,
             height=list(panel.counts),
-            brush=QColor(theme.BLUE),
+            brush=QColor(current().blue),
             pen=pg.mkPen(None),
         )
         plot.addItem(bars)
         for _title, day in panel.marks:
             plot.addItem(
                 pg.InfiniteLine(
-                    day, angle=90, pen=pg.mkPen(theme.GREEN, width=2, style=Qt.PenStyle.DashLine)
+                    day,
+                    angle=90,
+                    pen=pg.mkPen(current().green, width=2, style=Qt.PenStyle.DashLine),
                 )
             )
         top = max(max(panel.counts, default=0), 1)

@@ -11,7 +11,8 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from csm_desktop.ui.charts import theme
-from csm_desktop.ui.charts.base import CARD_STYLE, text_item
+from csm_desktop.ui.charts.base import text_item
+from csm_desktop.ui.palette import card_style, current
 
 METRIC_HEIGHT = 150
 
@@ -19,11 +20,11 @@ METRIC_HEIGHT = 150
 def change_text(change_percent: float | None) -> tuple[str, str]:
     """("36 % better", green) / ("12 % worse", red) / ("no change yet", grey)."""
     if change_percent is None:
-        return "no measurement yet", theme.FAINT
+        return "no measurement yet", current().faint
     if round(change_percent) == 0:
-        return "no change", theme.MUTED
+        return "no change", current().muted
     word = "better" if change_percent > 0 else "worse"
-    colour = "#067647" if change_percent > 0 else "#b42318"
+    colour = current().good if change_percent > 0 else current().bad
     return f"{abs(change_percent):.0f} % {word}", colour
 
 
@@ -36,7 +37,7 @@ class ValueChart(QFrame):
         super().__init__(parent)
         theme.configure()
         self.setObjectName("chartCard")
-        self.setStyleSheet(CARD_STYLE)
+        self.setStyleSheet(card_style())
         title = QLabel("Value: before and now")
         title.setFont(theme.font(11, bold=True))
         self.graphics = pg.GraphicsLayoutWidget()
@@ -44,7 +45,7 @@ class ValueChart(QFrame):
         self.empty_label = QLabel()
         self.empty_label.setWordWrap(True)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_label.setStyleSheet(f"color: {theme.FAINT}; font-size: 11pt;")
+        self.empty_label.setStyleSheet(f"color: {current().faint}; font-size: 11pt;")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 8)
         layout.addWidget(title)
@@ -81,11 +82,11 @@ class ValueChart(QFrame):
         change, colour = change_text(change_percent)
         title = f"<b>{name}</b><br><span style='color:{colour}'>{change}</span>"
         if target is not None:
-            title += f"  <span style='color:{theme.BLUE_DARK}'>┆ target {number(target)}</span>"
+            title += f"  <span style='color:{current().blue_dark}'>┆ target {number(target)}</span>"
         self.titles.append(f"{name}: {change}")
         plot = self.graphics.addPlot()
         plot.setTitle(
-            f"<span style='color:{theme.INK};font-size:9pt'>{title}</span>", justify="left"
+            f"<span style='color:{current().ink};font-size:9pt'>{title}</span>", justify="left"
         )
         plot.setMenuEnabled(False)
         plot.hideButtons()
@@ -95,12 +96,12 @@ class ValueChart(QFrame):
         left = plot.getAxis("left")
         left.setTicks([[(0, "Baseline"), (1, "Now")]])
         left.setTickFont(theme.font(9))
-        left.setTextPen(theme.MUTED)
+        left.setTextPen(current().muted)
         left.setPen(pg.mkPen(None))
         left.setWidth(62)
         values = [baseline or 0.0, latest or 0.0]
         better = change_percent is not None and change_percent > 0
-        brushes = [QColor(theme.GREY), QColor(theme.GREEN if better else theme.AMBER)]
+        brushes = [QColor(current().grey), QColor(current().green if better else current().amber)]
         plot.addItem(
             pg.BarGraphItem(
                 x0=0, y=[0, 1], width=values, height=0.6, brushes=brushes, pen=pg.mkPen(None)
@@ -119,7 +120,7 @@ class ValueChart(QFrame):
                 pg.InfiniteLine(
                     target,
                     angle=90,
-                    pen=pg.mkPen(theme.BLUE_DARK, width=1.5, style=Qt.PenStyle.DashLine),
+                    pen=pg.mkPen(current().blue_dark, width=1.5, style=Qt.PenStyle.DashLine),
                 )
             )
         plot.setYRange(-0.5, 1.5, padding=0)

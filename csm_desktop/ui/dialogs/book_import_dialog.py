@@ -35,8 +35,7 @@ from csm_desktop.services.opening import Database
 from csm_desktop.ui import workers
 from csm_desktop.ui.dialogs.messages import show_failure
 from csm_desktop.ui.models.preview_model import RejectedRowsModel
-
-ERROR_STYLE = "color: #b42318;"
+from csm_desktop.ui.palette import error_style
 
 
 def report_text(report: BookImportReport) -> str:
@@ -181,7 +180,7 @@ class BookImportDialog(QDialog):
 
     def _succeeded(self, report: BookImportReport) -> None:
         self.report = report
-        self.status.setStyleSheet("" if report.stored else ERROR_STYLE)
+        self.status.setStyleSheet("" if report.stored else error_style())
         self.status.setText(report_text(report))
         self.model.set_rows(report.rejected_rows)
         self.table.resizeColumnsToContents()
@@ -203,7 +202,7 @@ class BookImportDialog(QDialog):
             show_failure(self, "Importing the book workbook", exc)
 
     def _show_error(self, message: str) -> None:
-        self.status.setStyleSheet(ERROR_STYLE)
+        self.status.setStyleSheet(error_style())
         self.status.setText(_escape(message))
 
     def _finished(self) -> None:

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from csm_desktop.services.today import Celebration
-from csm_desktop.ui.views.today_view import WARNING_STYLE
+from csm_desktop.ui.palette import warning_style
 
 CLOSE_AFTER_MS = 20_000
 
@@ -56,7 +56,7 @@ class CelebrationNotice(QDialog):
         self.tabs.addTab(self.email, "E-mail")
         self.tabs.setCurrentIndex(1)
         self.warnings = QLabel("⚠ " + "\n⚠ ".join(message.warnings))
-        self.warnings.setStyleSheet(WARNING_STYLE)
+        self.warnings.setStyleSheet(warning_style())
         self.warnings.setWordWrap(True)
         self.warnings.setVisible(bool(message.warnings))
         self.copy_button = QPushButton("Copy message")

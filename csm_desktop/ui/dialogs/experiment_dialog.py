@@ -43,6 +43,7 @@ from csm_desktop.services.experiments import (
     PlaybookChoice,
     VariantSpec,
 )
+from csm_desktop.ui.palette import error_style
 
 KEY_ROLE = Qt.ItemDataRole.UserRole + 20
 
@@ -170,7 +171,7 @@ class NewExperimentDialog(QDialog):
             self.add_variant(name)
 
         self.error = QLabel()
-        self.error.setStyleSheet("color: #b42318")
+        self.error.setStyleSheet(error_style())
         self.error.setWordWrap(True)
         form = QFormLayout()
         form.addRow("Name", self.name)

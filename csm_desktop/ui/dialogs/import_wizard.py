@@ -70,6 +70,7 @@ from csm_desktop.ui import workers
 from csm_desktop.ui.dialogs.messages import show_failure
 from csm_desktop.ui.drop import SPREADSHEET_SUFFIXES, is_spreadsheet_name
 from csm_desktop.ui.models.preview_model import PreviewModel, RejectedRowsModel, cell_text
+from csm_desktop.ui.palette import current, error_style
 
 PREVIEW_ROWS = 50
 WIDE_FEATURE = ""  # mapping choice: a feature of its own (wide form); not in the column map
@@ -87,7 +88,6 @@ CHOICES = (
 CHOICE_LABELS = dict(CHOICES)
 AUTO_DATE = "auto"
 DATE_FORMATS = (AUTO_DATE, "DD/MM/YYYY", "MM/DD/YYYY", "YYYY-MM-DD", "DD.MM.YYYY", "DD-MM-YYYY")
-ERROR_STYLE = "color: #b42318;"
 FILE_FILTER = "Usage spreadsheets (*.xlsx *.xlsm *.csv);;All files (*)"
 _CLI_HINT = re.compile(r" ?\((?:--header-row|--map|--date-format)[^)]*\)")
 
@@ -343,7 +343,7 @@ class FilePage(QWizardPage):
 
     def _say(self, message: str) -> None:
         self.loading = False
-        self.status.setStyleSheet(ERROR_STYLE)
+        self.status.setStyleSheet(error_style())
         self.status.setText(message)
         self.completeChanged.emit()
 
@@ -466,7 +466,7 @@ class LayoutPage(QWizardPage):
             self.status.setStyleSheet("")
             self.status.setText(layout_text(check.layout))
         else:
-            self.status.setStyleSheet(ERROR_STYLE)
+            self.status.setStyleSheet(error_style())
             hint = "Use Header row and Import as above."
             self.status.setText(f"{for_the_window(check.problem or '')} {hint}")
         self.completeChanged.emit()
@@ -532,7 +532,7 @@ class LayoutPage(QWizardPage):
         self.loading = False
         for widget in (self.sheet, self.header_row, self.mapping, self.date_format):
             widget.setEnabled(True)
-        self.status.setStyleSheet(ERROR_STYLE)
+        self.status.setStyleSheet(error_style())
         if isinstance(exc, UserError):
             self.status.setText(str(exc))
         else:
@@ -618,7 +618,7 @@ class PreviewPage(QWizardPage):
         if check.problem:
             parts.append(for_the_window(check.problem))
             parts.append("Go Back to set the date format or the columns.")
-            self.status.setStyleSheet(ERROR_STYLE)
+            self.status.setStyleSheet(error_style())
         else:
             self.status.setStyleSheet("")
             problems, skipped = check.problem_rows(), check.skipped_rows()
@@ -764,7 +764,7 @@ class RunPage(QWizardPage):
 
     def _failed(self, exc: BaseException) -> None:
         self.progress.setValue(0)
-        self.stage.setStyleSheet(ERROR_STYLE)
+        self.stage.setStyleSheet(error_style())
         if isinstance(exc, UserError):
             self.stage.setText(
                 f"{for_the_window(str(exc))}\n\nGo Back to change the options, or Cancel."
@@ -830,7 +830,7 @@ class SummaryPage(QWizardPage):
             lines.append("Accounts created: " + _escaped_list(report.created_accounts) + ".")
         if report.unmatched_accounts:
             lines.append(
-                "<span style='color:#b42318'>Not in the book (rows rejected): "
+                f"<span style='color:{current().bad}'>Not in the book (rows rejected): "
                 + _escaped_list(report.unmatched_accounts)
                 + ".</span>"
             )

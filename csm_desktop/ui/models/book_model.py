@@ -24,6 +24,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from csm_desktop.domain.vocabulary import Health
 from csm_desktop.services.book import BookRow
+from csm_desktop.ui.palette import current
 
 SortRole = Qt.ItemDataRole.UserRole + 1
 AccountIdRole = Qt.ItemDataRole.UserRole + 2
@@ -63,12 +64,15 @@ HEADERS = {
     Column.RENEWAL: "Renewal",
 }
 
-OVERDUE_COLOUR = QColor("#b42318")
-HEALTH_COLOURS = {
-    Health.ON_TRACK: QColor("#067647"),
-    Health.AT_RISK: QColor("#b54708"),
-    Health.OFF_TRACK: QColor("#b42318"),
-}
+
+def health_colour(health: Health) -> QColor:
+    """The text colour of a health value in the scheme in use."""
+    c = current()
+    return QColor(
+        {Health.ON_TRACK: c.good, Health.AT_RISK: c.warn, Health.OFF_TRACK: c.bad}[health]
+    )
+
+
 HEALTH_ORDER = {Health.OFF_TRACK: 0, Health.AT_RISK: 1, Health.ON_TRACK: 2}
 
 
@@ -174,10 +178,10 @@ class BookModel(QAbstractTableModel):
         ):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole and column == Column.HEALTH and row.health:
-            return QBrush(HEALTH_COLOURS[row.health])
+            return QBrush(health_colour(row.health))
         overdue_cell = column in (Column.OVERDUE, Column.NEXT_DUE) and row.overdue
         if role == Qt.ItemDataRole.ForegroundRole and overdue_cell:
-            return QBrush(OVERDUE_COLOUR)
+            return QBrush(QColor(current().bad))
         if role == Qt.ItemDataRole.ToolTipRole and column == Column.NAME:
             parts = [row.name, row.external_id or "", row.playbook or ""]
             return " · ".join(p for p in parts if p)

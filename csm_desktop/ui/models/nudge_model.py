@@ -20,6 +20,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from csm_desktop.domain.nudges import NudgeKind
+from csm_desktop.ui.palette import current
 
 if TYPE_CHECKING:  # the service (and the ORM behind it) loads when Today first fills
     from csm_desktop.services.today import TodayItem
@@ -58,15 +59,21 @@ KIND_LABELS = {
     NudgeKind.UNUSED_UNLOCK: "Unlock unused",
     NudgeKind.RENEWAL: "Renewal",
 }
-KIND_COLOURS = {
-    NudgeKind.OVERDUE: QColor("#b42318"),
-    NudgeKind.DUE_SOON: QColor("#b54708"),
-    NudgeKind.CRITERION_MET: QColor("#067647"),
-    NudgeKind.STALLED: QColor("#6941c6"),
-    NudgeKind.UNUSED_UNLOCK: QColor("#175cd3"),
-    NudgeKind.RENEWAL: QColor("#c11574"),
-}
-HANDLED_COLOUR = QColor("#98a2b3")
+
+
+def kind_colour(kind: NudgeKind) -> QColor:
+    """The text colour of a nudge's kind in the scheme in use."""
+    c = current()
+    return QColor(
+        {
+            NudgeKind.OVERDUE: c.bad,
+            NudgeKind.DUE_SOON: c.warn,
+            NudgeKind.CRITERION_MET: c.good,
+            NudgeKind.STALLED: c.purple,
+            NudgeKind.UNUSED_UNLOCK: c.info,
+            NudgeKind.RENEWAL: c.pink,
+        }[kind]
+    )
 
 
 class NudgeModel(QAbstractTableModel):
@@ -113,9 +120,9 @@ class NudgeModel(QAbstractTableModel):
             return item
         if role == Qt.ItemDataRole.ForegroundRole:
             if nudge.handled:
-                return QBrush(HANDLED_COLOUR)
+                return QBrush(QColor(current().handled))
             if column == Column.KIND:
-                return QBrush(KIND_COLOURS[nudge.kind])
+                return QBrush(kind_colour(nudge.kind))
         if role == Qt.ItemDataRole.FontRole and column == Column.KIND and not nudge.handled:
             font = QFont()
             font.setBold(True)

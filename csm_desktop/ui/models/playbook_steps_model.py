@@ -20,8 +20,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 
-from csm_desktop.reports.playbook_doc import role_colour
 from csm_desktop.services.playbooks import TemplateDetail
+from csm_desktop.ui.palette import current
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -30,8 +30,6 @@ RoleNameRole = Qt.ItemDataRole.UserRole + 2
 PhaseRole = Qt.ItemDataRole.UserRole + 3
 TargetDayRole = Qt.ItemDataRole.UserRole + 4
 FirstValueRole = Qt.ItemDataRole.UserRole + 5
-
-PHASE_COLOURS = {"early": "#dafbe1", "mid": "#fff8c5", "late": "#ffebe9", "beyond 90": "#eaeef2"}
 
 
 class PlaybookStepsModel(QAbstractListModel):
@@ -84,7 +82,7 @@ class PlaybookStepsModel(QAbstractListModel):
                 f"{' · first value' if step.step.first_value else ''}{shared}"
             )
         if role == Qt.ItemDataRole.DecorationRole:
-            return QColor(role_colour(step.role))
+            return QColor(current().role(step.role))
         if role == TemplateIdRole:
             return step.id
         if role == RoleNameRole:

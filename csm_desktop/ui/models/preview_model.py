@@ -19,13 +19,25 @@ from PySide6.QtGui import QBrush, QColor
 
 from csm_desktop.spreadsheets.readers import Cell, Row
 from csm_desktop.spreadsheets.usage_preview import CellProblem
+from csm_desktop.ui.palette import current
 
 Index = QModelIndex | QPersistentModelIndex
 ProblemRole = Qt.ItemDataRole.UserRole + 1  # the reason a cell would be rejected, or None
 
-PROBLEM_BACKGROUND = QBrush(QColor("#fbd5d2"))  # a cell the import rejects
-SKIPPED_BACKGROUND = QBrush(QColor("#ececec"))  # a blank or total row, skipped quietly
-MUTED_FOREGROUND = QBrush(QColor("#8a8a8a"))  # ignored columns, skipped rows
+
+def problem_background() -> QBrush:
+    """A cell the import rejects."""
+    return QBrush(QColor(current().problem_bg))
+
+
+def skipped_background() -> QBrush:
+    """A blank or total row, skipped quietly."""
+    return QBrush(QColor(current().skipped_bg))
+
+
+def muted_foreground() -> QBrush:
+    """Ignored columns, skipped rows."""
+    return QBrush(QColor(current().faint))
 
 
 def cell_text(cell: Cell) -> str:
@@ -98,11 +110,11 @@ class PreviewModel(QAbstractTableModel):
         if role == ProblemRole:
             return problem.reason if problem else None
         if role == Qt.ItemDataRole.BackgroundRole and problem is not None:
-            return PROBLEM_BACKGROUND if problem.blocking else SKIPPED_BACKGROUND
+            return problem_background() if problem.blocking else skipped_background()
         if role == Qt.ItemDataRole.ForegroundRole:
             row_problem = self._whole_rows.get(number)
             if not self._mapped[column] or (row_problem and not row_problem.blocking):
-                return MUTED_FOREGROUND
+                return muted_foreground()
         return None
 
     def headerData(
@@ -179,7 +191,7 @@ class RejectedRowsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and column == RejectedColumn.ROW:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole and not getattr(rejected, "blocking", True):
-            return MUTED_FOREGROUND
+            return muted_foreground()
         return None
 
     def headerData(

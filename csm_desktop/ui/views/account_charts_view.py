@@ -10,10 +10,10 @@ from __future__ import annotations
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from csm_desktop.services.account_charts import AccountCharts
-from csm_desktop.ui.charts import theme
 from csm_desktop.ui.charts.burnup import BurnUpChart
 from csm_desktop.ui.charts.usage_chart import FeaturePanel, UsageChart
 from csm_desktop.ui.charts.value_chart import ValueChart
+from csm_desktop.ui.palette import current
 
 
 class AccountChartsView(QScrollArea):
@@ -23,9 +23,9 @@ class AccountChartsView(QScrollArea):
         self.setFrameShape(QFrame.Shape.NoFrame)
         page = QWidget()
         page.setObjectName("accountCharts")
-        page.setStyleSheet(f"QWidget#accountCharts {{ background: {theme.PAGE}; }}")
+        page.setStyleSheet(f"QWidget#accountCharts {{ background: {current().page}; }}")
         self.caption = QLabel()
-        self.caption.setStyleSheet(f"color: {theme.MUTED};")
+        self.caption.setStyleSheet(f"color: {current().muted};")
         self.burnup = BurnUpChart()
         self.burnup.setFixedHeight(330)
         self.value = ValueChart()

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from csm_desktop.domain.vocabulary import Status
+from csm_desktop.ui.palette import current
 from csm_desktop.ui.views.role_view import RoleView
 
 if TYPE_CHECKING:  # plain data from the service; the ORM behind it loads on first open
@@ -37,13 +38,24 @@ if TYPE_CHECKING:  # plain data from the service; the ORM behind it loads on fir
 MILESTONE_ID_ROLE = Qt.ItemDataRole.UserRole + 10
 
 STATUS_MARKS = {
-    Status.ACHIEVED: ("✔ achieved", "#067647"),
-    Status.IN_PROGRESS: ("◐ in progress", "#175cd3"),
-    Status.NOT_STARTED: ("○ not started", "#475467"),
-    Status.BLOCKED: ("✖ blocked", "#b42318"),
-    Status.SKIPPED: ("↷ skipped", "#667085"),
+    Status.ACHIEVED: "✔ achieved",
+    Status.IN_PROGRESS: "◐ in progress",
+    Status.NOT_STARTED: "○ not started",
+    Status.BLOCKED: "✖ blocked",
+    Status.SKIPPED: "↷ skipped",
 }
-OVERDUE_BACKGROUND = QColor("#fef3f2")
+
+
+def status_colour(status: Status) -> str:
+    c = current()
+    return {
+        Status.ACHIEVED: c.good,
+        Status.IN_PROGRESS: c.info,
+        Status.NOT_STARTED: c.muted,
+        Status.BLOCKED: c.bad,
+        Status.SKIPPED: c.faint,
+    }[status]
+
 
 STATUS_KEYS = {
     Status.NOT_STARTED: "N",
@@ -104,7 +116,7 @@ class AccountView(QWidget):
         self.playbook_button = QPushButton("Apply playbook…")
         self.playbook_button.clicked.connect(self.apply_playbook_requested)
         self.message = QLabel()
-        self.message.setStyleSheet("color:#067647")
+        self.message.setStyleSheet(f"color:{current().good}")
 
         self.ladder = QTreeWidget()
         self.ladder.setColumnCount(len(LADDER_HEADERS))
@@ -214,7 +226,7 @@ class AccountView(QWidget):
             f"renewal {_date(detail.renewal_on)}" if detail.renewal_on else "",
         ]
         overdue = (
-            f" · <span style='color:#b42318'><b>{detail.overdue_count} overdue</b></span>"
+            f" · <span style='color:{current().bad}'><b>{detail.overdue_count} overdue</b></span>"
             if detail.overdue_count
             else ""
         )
@@ -285,7 +297,7 @@ class AccountView(QWidget):
 
     @staticmethod
     def _ladder_item(step: LadderStep, today: dt.date) -> QTreeWidgetItem:
-        mark, colour = STATUS_MARKS[step.status]
+        mark, colour = STATUS_MARKS[step.status], status_colour(step.status)
         title = step.title + ("  ★ first value" if step.first_value else "")
         evidence = step.evidence or ""
         if step.criterion_met_on and step.status is not Status.ACHIEVED:
@@ -315,9 +327,9 @@ class AccountView(QWidget):
             item.setToolTip(column, tooltip)
         if step.is_overdue(today):
             for column in range(len(LADDER_HEADERS)):
-                item.setBackground(column, QBrush(OVERDUE_BACKGROUND))
+                item.setBackground(column, QBrush(QColor(current().overdue_row)))
             item.setToolTip(2, f"Overdue since {_date(step.due_on)}")
-            item.setForeground(2, QBrush(QColor("#b42318")))
+            item.setForeground(2, QBrush(QColor(current().bad)))
         return item
 
     def _fill_contacts(self, detail: AccountDetail) -> None:

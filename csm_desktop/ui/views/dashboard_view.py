@@ -36,25 +36,22 @@ from csm_desktop.ui.charts.bars import ColumnBars, ShareBars
 from csm_desktop.ui.charts.drill_list import DrillList
 from csm_desktop.ui.charts.heatmap import HeatMap
 from csm_desktop.ui.charts.kpi_tiles import KpiTile
+from csm_desktop.ui.palette import current, span
 from csm_desktop.ui.views.long_term_panel import LongTermPanel
 
 ALL = "All"  # the Book's word for "no filter"
-HEALTH_COLOURS = {
-    Health.ON_TRACK: theme.GREEN,
-    Health.AT_RISK: theme.AMBER,
-    Health.OFF_TRACK: theme.RED,
-}
+
+
+def health_colour(health: Health) -> str:
+    c = current()
+    return {Health.ON_TRACK: c.green, Health.AT_RISK: c.amber, Health.OFF_TRACK: c.red}[health]
+
+
 PHASE_LABELS = {
     Phase.EARLY: "Early 0–30",
     Phase.MID: "Mid 31–60",
     Phase.LATE: "Late 61–90",
     Phase.BEYOND: "After 90",
-}
-PHASE_COLOURS = {
-    Phase.EARLY: "#84caff",
-    Phase.MID: "#2e90fa",
-    Phase.LATE: "#1570ef",
-    Phase.BEYOND: "#175cd3",
 }
 
 
@@ -72,7 +69,7 @@ class DashboardFilters:
 
 
 def _muted(text: str) -> str:
-    return f"<span style='color:{theme.MUTED}'>{text}</span>"
+    return f"<span style='color:{current().muted}'>{text}</span>"
 
 
 class DashboardView(QWidget):
@@ -87,13 +84,13 @@ class DashboardView(QWidget):
         # Below this the charts stop being readable; an explicit minimum also keeps the
         # layout from resizing a top-level window behind the user's back.
         self.setMinimumSize(720, 460)
-        self.setStyleSheet(f"QWidget#dashboard {{ background: {theme.PAGE}; }}")
+        self.setStyleSheet(f"QWidget#dashboard {{ background: {current().page}; }}")
         self.setAutoFillBackground(True)
 
         self.heading = QLabel("Portfolio")
         self.heading.setFont(theme.font(16, bold=True))
         self.caption = QLabel()
-        self.caption.setStyleSheet(f"color: {theme.MUTED};")
+        self.caption.setStyleSheet(f"color: {current().muted};")
         self.today_edit = QDateEdit(QDate.currentDate())
         self.today_edit.setCalendarPopup(True)
         self.today_edit.setDisplayFormat("yyyy-MM-dd")
@@ -335,11 +332,13 @@ class DashboardController(QObject):
             f"{m.on_time.part} of {m.on_time.counted} achieved milestones",
         )
         for tile, health, colour in (
-            (view.at_risk_tile, Health.AT_RISK, theme.AMBER),
-            (view.off_track_tile, Health.OFF_TRACK, theme.RED),
+            (view.at_risk_tile, Health.AT_RISK, current().amber),
+            (view.off_track_tile, Health.OFF_TRACK, current().red),
         ):
             count = m.health.get(health, 0)
-            tile.set_value(str(count), f"of {m.accounts} accounts", colour if count else theme.INK)
+            tile.set_value(
+                str(count), f"of {m.accounts} accounts", colour if count else current().ink
+            )
 
     def _draw_funnel(self) -> None:
         view, metrics = self.view, self.metrics
@@ -355,7 +354,7 @@ class DashboardController(QObject):
                 f"{step.achieved.part}/{step.achieved.counted}"
             )
             if step.drop_off is not None and round(step.drop_off * 100) > 0:
-                text += f" <span style='color:#b42318'>▼ {step.drop_off * 100:.0f} pts</span>"
+                text += " " + span(f"▼ {step.drop_off * 100:.0f} pts", current().bad)
             texts.append(text)
         view.funnel.set_bars([s.milestone for s in steps], [s.achieved_share for s in steps], texts)
 
@@ -366,7 +365,7 @@ class DashboardController(QObject):
             return
         sizes = drill.cohort_sizes(metrics)
         fractions, texts, short_texts = [], [], []
-        not_yet = "<span style='color:#667085'>not yet</span>"
+        not_yet = span("not yet", current().faint)
         for month in self.months:
             shares = [metrics.cohorts[month][c] for c in CHECKPOINTS]
             fractions.append([s.fraction for s in shares])
@@ -408,7 +407,7 @@ class DashboardController(QObject):
             self.features,
             [metrics.adoption_by_feature[f].fraction for f in self.features],
             texts,
-            [theme.GREEN] * len(self.features),
+            [current().green] * len(self.features),
         )
 
     def _draw_health(self, metrics: PortfolioMetrics) -> None:
@@ -420,7 +419,7 @@ class DashboardController(QObject):
             [h.value.capitalize() for h in self.health_order],
             counts,
             [f"<b>{n}</b> " + _muted(theme.percent(n / metrics.accounts)) for n in counts],
-            [HEALTH_COLOURS[h] for h in self.health_order],
+            [health_colour(h) for h in self.health_order],
         )
 
     def _draw_phases(self, metrics: PortfolioMetrics) -> None:
@@ -440,7 +439,7 @@ class DashboardController(QObject):
                 f"<b>{theme.percent(s.fraction)}</b> " + _muted(f"{s.part}/{s.counted}")
                 for s in shares
             ],
-            [PHASE_COLOURS[p] for p in self.phases],
+            [current().phase_bars[p.value] for p in self.phases],
             top=1.0,
         )
 

@@ -7,10 +7,7 @@ from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from csm_desktop.ui.models.book_model import SortRole
-
-TRACK = QColor("#e4e7ec")
-FILL = QColor("#2e90fa")
-FILL_DONE = QColor("#12b76a")
+from csm_desktop.ui.palette import current
 
 
 class ProgressDelegate(QStyledItemDelegate):
@@ -35,12 +32,13 @@ class ProgressDelegate(QStyledItemDelegate):
         bar = rect.adjusted(6, rect.height() // 2 - 4, -text_width - 4, -(rect.height() // 2 - 4))
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(TRACK)
+        colours = current()
+        painter.setBrush(QColor(colours.track))
         painter.drawRoundedRect(bar, 3, 3)
         if value > 0:
             filled = QRect(bar)
             filled.setWidth(max(4, round(bar.width() * min(value, 1.0))))
-            painter.setBrush(FILL_DONE if value >= 1 else FILL)
+            painter.setBrush(QColor(colours.green if value >= 1 else colours.blue))
             painter.drawRoundedRect(filled, 3, 3)
         painter.setPen(option.palette.text().color())  # type: ignore[attr-defined]
         text_rect = QRect(rect.right() - text_width, rect.top(), text_width - 4, rect.height())

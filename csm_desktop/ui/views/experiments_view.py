@@ -50,6 +50,7 @@ from csm_desktop.services.opening import Database
 from csm_desktop.ui import workers
 from csm_desktop.ui.dialogs.experiment_dialog import AssignDialog, NewExperimentDialog
 from csm_desktop.ui.dialogs.messages import show_failure
+from csm_desktop.ui.palette import current, span
 
 EXPERIMENT_ID_ROLE = Qt.ItemDataRole.UserRole + 30
 RESULT_HEADERS = (
@@ -61,9 +62,14 @@ RESULT_HEADERS = (
     "vs control",
     "p (Fisher)",
 )
-VERDICT_STYLE = (
-    "QLabel { background: #f9fafb; border: 1px solid #d0d5dd; border-radius: 4px; padding: 8px; }"
-)
+
+
+def verdict_style() -> str:
+    c = current()
+    return (
+        f"QLabel {{ background: {c.note_bg}; color: {c.ink}; border: 1px solid {c.border};"
+        " border-radius: 4px; padding: 8px; }"
+    )
 
 
 def _percent(value: float | None) -> str:
@@ -123,7 +129,7 @@ class ExperimentsView(QWidget):
         self.verdict = QLabel()
         self.verdict.setObjectName("experimentVerdict")
         self.verdict.setWordWrap(True)
-        self.verdict.setStyleSheet(VERDICT_STYLE)
+        self.verdict.setStyleSheet(verdict_style())
         self.verdict.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.verdict.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
@@ -196,9 +202,9 @@ class ExperimentsView(QWidget):
             return
         e = html.escape
         state = (
-            f"<span style='color:#067647'>running since {summary.started_on.isoformat()}</span>"
+            span(f"running since {summary.started_on.isoformat()}", current().good)
             if summary.locked and summary.started_on
-            else "<span style='color:#b54708'>draft: assign accounts, then start</span>"
+            else span("draft: assign accounts, then start", current().warn)
         )
         self.title.setText(f"<h2 style='margin:0'>{e(summary.name)}</h2>{state}")
         variants = "".join(

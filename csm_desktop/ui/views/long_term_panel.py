@@ -20,8 +20,8 @@ from csm_desktop.domain.metrics.long_term import (
     renewal_drilldown,
 )
 from csm_desktop.ui.charts import theme
-from csm_desktop.ui.charts.base import CARD_STYLE
 from csm_desktop.ui.charts.kpi_tiles import KpiTile
+from csm_desktop.ui.palette import card_style, current
 
 TITLE = "Does onboarding pay off?"
 SUBTITLE = (
@@ -36,21 +36,21 @@ class LongTermPanel(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("chartCard")
-        self.setStyleSheet(CARD_STYLE)
+        self.setStyleSheet(card_style())
         self.metrics: LongTermMetrics | None = None
         title = QLabel(TITLE)
         title.setFont(theme.font(11, bold=True))
-        title.setStyleSheet(f"color: {theme.INK};")
+        title.setStyleSheet(f"color: {current().ink};")
         subtitle = QLabel(SUBTITLE)
         subtitle.setFont(theme.font(9))
-        subtitle.setStyleSheet(f"color: {theme.MUTED};")
+        subtitle.setStyleSheet(f"color: {current().muted};")
         subtitle.setWordWrap(True)
         self.all_tile = KpiTile("Renewal rate, all accounts")
         self.on_time_tile = KpiTile("First value on time")
         self.late_tile = KpiTile("First value late")
         self.note = QLabel()
         self.note.setFont(theme.font(9))
-        self.note.setStyleSheet(f"color: {theme.FAINT};")
+        self.note.setStyleSheet(f"color: {current().faint};")
         self.note.setWordWrap(True)
         tiles = QHBoxLayout()
         tiles.setSpacing(10)

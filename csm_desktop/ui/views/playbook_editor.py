@@ -64,16 +64,15 @@ from csm_desktop.services.playbooks import (
 from csm_desktop.ui import workers
 from csm_desktop.ui.dialogs.messages import show_failure
 from csm_desktop.ui.models.playbook_steps_model import (
-    PHASE_COLOURS,
     FirstValueRole,
     PhaseRole,
     PlaybookStepsModel,
     RoleNameRole,
     TargetDayRole,
 )
+from csm_desktop.ui.palette import banner_style, current, span
 
 PLAYBOOK_ID_ROLE = Qt.ItemDataRole.UserRole + 20
-LOCK_STYLE = "background:#fff8c5; border:1px solid #d4a72c; border-radius:4px; padding:6px;"
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -98,9 +97,10 @@ class StepDelegate(QStyledItemDelegate):
         chip_width = metrics.horizontalAdvance(phase) + 14
         chip = QRect(rect.right() - chip_width - 6, rect.top() + 6, chip_width, line + 2)
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor(PHASE_COLOURS.get(phase, "#eaeef2")))
+        colours = current()
+        painter.setBrush(QColor(colours.phase_tints.get(phase, colours.no_value)))
         painter.drawRoundedRect(chip, 6, 6)
-        painter.setPen(QPen(QColor("#1f2328")))
+        painter.setPen(QPen(QColor(colours.ink)))
         painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, phase)
         text_colour = palette.highlightedText().color() if selected else palette.text().color()
         left = rect.left() + 14
@@ -118,7 +118,7 @@ class StepDelegate(QStyledItemDelegate):
         )
         painter.setFont(option.font)
         if not selected:
-            painter.setPen(QColor("#57606a"))
+            painter.setPen(QColor(colours.muted))
         detail = f"{index.row() + 1}. {index.data(RoleNameRole)} · day {index.data(TargetDayRole)}"
         painter.drawText(
             QRect(left, rect.top() + 7 + line, rect.width() - 20, line),
@@ -156,7 +156,7 @@ class TemplateForm(QWidget):
         self.shared_note = QLabel()
         self.shared_note.setWordWrap(True)
         self.shared_note.setTextFormat(Qt.TextFormat.PlainText)
-        self.shared_note.setStyleSheet("color:#57606a")
+        self.shared_note.setStyleSheet(f"color:{current().muted}")
 
         self.title = QLineEdit()
         self.role = QComboBox()
@@ -203,7 +203,7 @@ class TemplateForm(QWidget):
         placeholders = QLabel(
             "Placeholders: {account} {contact} {role} {milestone} {due_date} {unlocks} {csm}"
         )
-        placeholders.setStyleSheet("color:#57606a")
+        placeholders.setStyleSheet(f"color:{current().muted}")
         placeholders.setWordWrap(True)
 
         self.save_button = QPushButton("Save milestone")
@@ -411,7 +411,7 @@ class ApplyToAccountsDialog(QDialog):
         self.apply_button.setEnabled(bool(chosen))
         if not chosen:
             self.preview.setHtml(
-                "<p style='color:#57606a'>Tick accounts to preview the changes.</p>"
+                f"<p style='color:{current().muted}'>Tick accounts to preview the changes.</p>"
             )
             return
         try:
@@ -479,7 +479,7 @@ class PlaybookEditor(QWidget):
         self.lock_banner = QLabel()
         self.lock_banner.setWordWrap(True)
         self.lock_banner.setTextFormat(Qt.TextFormat.PlainText)
-        self.lock_banner.setStyleSheet(LOCK_STYLE)
+        self.lock_banner.setStyleSheet(banner_style())
         self.steps_model = PlaybookStepsModel(self)
         self.steps_model.order_changed.connect(self._store_order)
         self.steps_view = QListView()
@@ -493,12 +493,14 @@ class PlaybookEditor(QWidget):
         self.steps_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.steps_view.selectionModel().currentChanged.connect(self._step_chosen)
         legend = QLabel(
-            "Colour bar: <span style='color:#1f6feb'>■</span> Administrator "
-            "<span style='color:#8250df'>■</span> Power user "
-            "<span style='color:#1a7f37'>■</span> Operator · ★ first value · "
-            "drag to reorder"
+            "Colour bar: "
+            + " ".join(
+                f"{span('■', current().role(role))} {role}"
+                for role in ("Administrator", "Power user", "Operator")
+            )
+            + " · ★ first value · drag to reorder"
         )
-        legend.setStyleSheet("color:#57606a")
+        legend.setStyleSheet(f"color:{current().muted}")
         self.add_existing_button = QPushButton("Add existing template…")
         self.add_existing_button.clicked.connect(self.choose_existing_template)
         self.new_milestone_button = QPushButton("New milestone")
@@ -578,9 +580,9 @@ class PlaybookEditor(QWidget):
             for column in range(3):
                 item.setToolTip(column, tip)
             if summary.locked:
-                item.setForeground(2, QColor("#57606a"))
+                item.setForeground(2, QColor(current().muted))
             else:
-                item.setForeground(2, QColor("#1a7f37"))
+                item.setForeground(2, QColor(current().good))
             parent.insertChild(0, item)  # newest version first
             if summary.id == select_id or (select_id is None and chosen is None):
                 chosen = item
@@ -665,7 +667,7 @@ class PlaybookEditor(QWidget):
             created = note.created_on.isoformat() if note.created_on else ""
             lines = "".join(f"<li>{e(line)}</li>" for line in note.lines)
             parts.append(
-                f"<p><b>v{note.version}</b> <span style='color:#57606a'>{created}</span><br>"
+                f"<p><b>v{note.version}</b> {span(created, current().muted)}<br>"
                 f"<i>{e(note.change_note)}</i><ul style='margin-top:2px'>{lines}</ul></p>"
             )
         self.history.setHtml("".join(parts))

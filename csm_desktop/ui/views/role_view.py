@@ -24,12 +24,10 @@ from PySide6.QtWidgets import (
 
 from csm_desktop.domain.nudges import RoleProgress
 from csm_desktop.domain.vocabulary import Status
+from csm_desktop.ui.palette import current, span
 
 if TYPE_CHECKING:
     from csm_desktop.services.accounts import AccountDetail
-
-BEHIND_STYLE = "color: #b42318; font-weight: bold"
-ON_TRACK_STYLE = "color: #067647"
 
 
 class RoleView(QScrollArea):
@@ -63,11 +61,16 @@ class RoleView(QScrollArea):
             self.grid.addWidget(QLabel("<i>No milestones on this account's ladder yet.</i>"), 0, 0)
             return
         e = html.escape
+        colours = current()
         row = 0
         for role in progress:
             name = QLabel(f"<b>{e(role.role)}</b>")
             state = QLabel("behind" if role.behind else "on track")
-            state.setStyleSheet(BEHIND_STYLE if role.behind else ON_TRACK_STYLE)
+            state.setStyleSheet(
+                f"color: {colours.bad}; font-weight: bold"
+                if role.behind
+                else f"color: {colours.good}"
+            )
             bar = QProgressBar()
             bar.setRange(0, 100)
             bar.setValue(round((role.completion or 0) * 100))
@@ -84,20 +87,18 @@ class RoleView(QScrollArea):
                 if milestone.is_overdue(today):
                     late = (today - milestone.due_on).days
                     lines.append(
-                        f"<span style='color:#b42318'>● {e(milestone.title)} — overdue "
+                        f"<span style='color:{colours.bad}'>● {e(milestone.title)} — overdue "
                         f"{late} day{'s' if late != 1 else ''} (due {milestone.due_on.isoformat()})"
                         "</span>"
                     )
                 elif milestone.status is Status.BLOCKED:
-                    lines.append(
-                        f"<span style='color:#b54708'>✖ {e(milestone.title)} — blocked</span>"
-                    )
+                    lines.append(span(f"✖ {e(milestone.title)} — blocked", colours.warn))
                 else:
                     lines.append(
                         f"○ next: {e(milestone.title)} (due {milestone.due_on.isoformat()})"
                     )
             if not lines:
-                lines.append("<span style='color:#067647'>✔ every milestone done</span>")
+                lines.append(span("✔ every milestone done", colours.good))
             held = QLabel("<br>".join(lines))
             held.setTextFormat(Qt.TextFormat.RichText)
             held.setWordWrap(True)

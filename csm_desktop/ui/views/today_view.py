@@ -42,15 +42,12 @@ from csm_desktop.domain.vocabulary import Channel
 from csm_desktop.services.opening import Database
 from csm_desktop.ui import workers
 from csm_desktop.ui.models.nudge_model import Column, ItemRole, NudgeFilter, NudgeModel
+from csm_desktop.ui.palette import current, warning_style
 
 if TYPE_CHECKING:  # the service (and the ORM behind it) loads when Today first fills
     from csm_desktop.services.today import TodayItem
 
 EVERYONE = "Everyone"
-WARNING_STYLE = (
-    "QLabel { background: #fffaeb; color: #93370d; border: 1px solid #fec84b; "
-    "border-radius: 4px; padding: 6px; }"
-)
 CHANNEL_TABS = (Channel.IN_APP, Channel.EMAIL, None)  # None: the help article tab
 
 
@@ -133,7 +130,7 @@ class _CopyRow(QWidget):
         )
         self.template_edit.setVisible(False)
         self.template_hint = QLabel("Template (edit freely; the preview below follows):")
-        self.template_hint.setStyleSheet("color: #475467")
+        self.template_hint.setStyleSheet(f"color: {current().muted}")
         self.template_hint.setVisible(False)
         self.copy_button = QPushButton(f"Copy {label.lower()}")
         self.copy_button.clicked.connect(self.copy)
@@ -253,7 +250,7 @@ class TodayView(QWidget):
         self.recipient.setWordWrap(True)
         self.warnings = QLabel()
         self.warnings.setObjectName("templateWarnings")
-        self.warnings.setStyleSheet(WARNING_STYLE)
+        self.warnings.setStyleSheet(warning_style())
         self.warnings.setWordWrap(True)
         self.warnings.setVisible(False)
 
@@ -330,7 +327,8 @@ class TodayView(QWidget):
         self.today = today
         self.heading.setText(
             f"<h2 style='margin:0'>What needs me today "
-            f"<span style='font-weight:normal; color:#475467'>{today:%A} {today.isoformat()}"
+            f"<span style='font-weight:normal; color:{current().muted}'>"
+            f"{today:%A} {today.isoformat()}"
             "</span></h2>"
         )
         chosen = self.owner_filter.currentText() or EVERYONE
@@ -390,7 +388,7 @@ class TodayView(QWidget):
             self.recipient.setText(f"To: <b>{e(contact.name)}</b>{email}{role}")
         else:
             self.recipient.setText(
-                f"<span style='color:#b54708'>No contact in the role "
+                f"<span style='color:{current().warn}'>No contact in the role "
                 f"{e(nudge.role or '—')}: add one on the account, or pick a person yourself."
                 "</span>"
             )
