@@ -36,8 +36,16 @@ class Milestone:
         return phase_of_day(self.target_day)
 
     def is_overdue(self, today: dt.date) -> bool:
-        """Open (not achieved or skipped) and its due date is before today."""
-        return self.status.is_open and self.due_on < today
+        return is_overdue(self.status, self.due_on, today)
+
+
+def is_overdue(status: Status, due: dt.date | None, today: dt.date) -> bool:
+    """Open (not achieved or skipped) and its due date is before today.
+
+    The one overdue rule: the ladder, the Book, Today, metrics and reports all ask it. A
+    milestone with no due date (see ``due_on``) is never overdue.
+    """
+    return status.is_open and due is not None and due < today
 
 
 def as_of(milestone: Milestone, today: dt.date) -> Milestone:
@@ -63,6 +71,18 @@ def reference_date(kickoff_on: dt.date | None, signed_on: dt.date | None) -> dt.
 def due_date(kickoff: dt.date, target_day: int) -> dt.date:
     """A milestone is due ``target_day`` days after kickoff."""
     return kickoff + dt.timedelta(days=target_day)
+
+
+def due_on(stored: dt.date | None, reference: dt.date | None, target_day: int) -> dt.date | None:
+    """The due date every screen, metric and report shows for a milestone.
+
+    Its own date when it has one (set by a playbook, moved by the CSM or imported), else
+    ``target_day`` days after K (``reference_date``); None while the account has neither a
+    kickoff nor a signed-on date and the milestone no date of its own.
+    """
+    if stored is not None:
+        return stored
+    return None if reference is None else due_date(reference, target_day)
 
 
 def day_of(date: dt.date, kickoff: dt.date) -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from csm_desktop.domain.ladder import is_overdue
 from csm_desktop.domain.metrics.long_term import LongTermMetrics
 from csm_desktop.domain.metrics.value import ValueLine
 from csm_desktop.domain.vocabulary import Health, Status
@@ -33,7 +34,7 @@ class MilestoneLine:
     """Why it is blocked or skipped; printed only in the internal edition."""
 
     def is_overdue(self, today: dt.date) -> bool:
-        return self.status.is_open and self.due_on is not None and self.due_on < today
+        return is_overdue(self.status, self.due_on, today)
 
 
 @dataclass(frozen=True, slots=True)

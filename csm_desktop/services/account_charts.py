@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from csm_desktop.domain.ladder import due_date, reference_date
+from csm_desktop.domain.ladder import due_on, reference_date
 from csm_desktop.domain.metrics import latest_measurement, value_change, week_of
 from csm_desktop.domain.vocabulary import Direction, Status
 from csm_desktop.errors import UnknownAccount
@@ -133,12 +133,13 @@ def _steps(days: Sequence[int]) -> tuple[tuple[int, int], ...]:
 def burn_up(ladder: Sequence[_LadderRow], kickoff: dt.date, today: dt.date) -> BurnUp:
     milestones = []
     for row in ladder:
-        due_on = row.due_on or due_date(kickoff, row.target_day)
+        due = due_on(row.due_on, kickoff, row.target_day)
+        assert due is not None  # K is known here
         achieved_day = None
         if row.status is Status.ACHIEVED and row.achieved_on and row.achieved_on <= today:
             achieved_day = (row.achieved_on - kickoff).days
         milestones.append(
-            PlannedMilestone(row.title, row.role, (due_on - kickoff).days, row.status, achieved_day)
+            PlannedMilestone(row.title, row.role, (due - kickoff).days, row.status, achieved_day)
         )
     counted = [m for m in milestones if m.status is not Status.SKIPPED]
     return BurnUp(

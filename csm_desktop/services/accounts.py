@@ -15,7 +15,8 @@ from csm_desktop.domain.ladder import (
     Milestone,
     completion,
     current_phase,
-    due_date,
+    due_on,
+    is_overdue,
     overdue,
     reference_date,
 )
@@ -66,7 +67,7 @@ class LadderStep:
     criterion_met_on: dt.date | None
 
     def is_overdue(self, today: dt.date) -> bool:
-        return self.status.is_open and self.due_on is not None and self.due_on < today
+        return is_overdue(self.status, self.due_on, today)
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +141,7 @@ def account_detail(database: Database, account_id: int, today: dt.date) -> Accou
         )
         if account is None:
             raise UnknownAccount(f"Account #{account_id} no longer exists; refresh the Book.")
+        start = reference_date(account.kickoff_on, account.signed_on)
         ladder = tuple(
             LadderStep(
                 id=m.id,
@@ -147,7 +149,7 @@ def account_detail(database: Database, account_id: int, today: dt.date) -> Accou
                 title=m.title,
                 role=m.role.name,
                 target_day=m.target_day,
-                due_on=m.due_on,
+                due_on=due_on(m.due_on, start, m.target_day),
                 status=Status(m.status),
                 status_reason=m.status_reason,
                 started_on=m.started_on,
@@ -183,21 +185,20 @@ def account_detail(database: Database, account_id: int, today: dt.date) -> Accou
                 ),
             )
         timeline = _timeline(database, account)
-        start = reference_date(account.kickoff_on, account.signed_on)
         age = (today - start).days if start else None
         facts = [
             Milestone(
-                m.title,
-                m.role.name,
-                m.target_day,
-                m.due_on or due_date(start, m.target_day),
-                Status(m.status),
-                achieved_on=m.achieved_on,
-                first_value=m.first_value,
-                id=m.id,
+                step.title,
+                step.role,
+                step.target_day,
+                step.due_on,
+                step.status,
+                achieved_on=step.achieved_on,
+                first_value=step.first_value,
+                id=step.id,
             )
-            for m in account.milestones
-            if m.due_on is not None or start is not None
+            for step in ladder
+            if step.due_on is not None
         ]
         positions = {m.role.name: (m.role.position, m.role.id) for m in account.milestones}
         roles = sorted(positions, key=positions.__getitem__)

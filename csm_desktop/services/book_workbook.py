@@ -26,7 +26,7 @@ from pathlib import Path
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, selectinload
 
-from csm_desktop.domain.ladder import due_date, reference_date
+from csm_desktop.domain.ladder import due_on, reference_date
 from csm_desktop.domain.vocabulary import Direction, Status
 from csm_desktop.errors import BadInput, UserError
 from csm_desktop.safe_output import check_output_target
@@ -634,9 +634,7 @@ class _Importer:
             else:
                 previous = milestone.status
             kickoff = reference_date(account.kickoff_on, account.signed_on)
-            due = row.due_on
-            if due is None and kickoff is not None:
-                due = due_date(kickoff, row.target_day)
+            due = due_on(row.due_on, kickoff, row.target_day)
             milestone.title = row.milestone
             milestone.target_day = row.target_day
             milestone.due_on = due

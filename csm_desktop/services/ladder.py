@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from csm_desktop.domain.ladder import due_date, reference_date
+from csm_desktop.domain.ladder import due_date, due_on, reference_date
 from csm_desktop.domain.vocabulary import Evidence, Status
 from csm_desktop.errors import BadInput
 from csm_desktop.store.models import (
@@ -130,12 +130,18 @@ def move_kickoff(
 ) -> int:
     """Set the kickoff date; optionally shift the due dates of open milestones with it.
 
-    Returns how many due dates moved. Achieved and skipped milestones keep theirs: they are
-    history.
+    A milestone without a due date of its own first gets the one it showed until now (K +
+    target day, ``due_on``), or, when the account had no K at all, the one the new kickoff
+    gives it: from here on every milestone has a stored due date. Returns how many due dates
+    moved (dates given for the first time are not moves). Achieved and skipped milestones keep
+    theirs: they are history.
     """
     old = reference_date(account.kickoff_on, account.signed_on)
     account.kickoff_on = new_kickoff
     moved = 0
+    for milestone in account.milestones:
+        if milestone.due_on is None:
+            milestone.due_on = due_on(None, old or new_kickoff, milestone.target_day)
     if move_open_due_dates and old is not None:
         shift = new_kickoff - old
         for milestone in account.milestones:

@@ -18,7 +18,14 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from csm_desktop.domain.ladder import Milestone, as_of, completion, next_open, overdue
+from csm_desktop.domain.ladder import (
+    Milestone,
+    as_of,
+    completion,
+    due_on,
+    next_open,
+    overdue,
+)
 from csm_desktop.domain.metrics import (
     ADOPTION_WINDOW_DAYS,
     HEALTH_QUIET_DAYS,
@@ -219,15 +226,13 @@ def _load_accounts(session: Session, chosen: AccountFilter) -> list[_AccountRow]
         account = accounts[row[0]]
         status = statuses.get(row[6], Status.NOT_STARTED)
         account.statuses.append(status)
-        due_on = _day(row[5])
-        if due_on is None and account.kickoff is not None:  # no override: K + target day
-            due_on = account.kickoff + dt.timedelta(days=row[4])
-        if due_on is None:
+        due = due_on(_day(row[5]), account.kickoff, row[4])
+        if due is None:
             continue  # no K and no due date: the ladder cannot be scheduled yet
         account.milestones.append(
             # Positional, in field order: 60,000 keyword calls cost a tenth of a second.
             Milestone(
-                row[2], row[3], row[4], due_on, status, _day(row[7]), bool(row[8]),
+                row[2], row[3], row[4], due, status, _day(row[7]), bool(row[8]),
                 row[9], row[10], row[11], row[12], _day(row[13]), row[1],
             )
         )  # fmt: skip

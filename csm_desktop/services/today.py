@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from sqlalchemy import exists, func, select, true
 from sqlalchemy.orm import Session
 
-from csm_desktop.domain.ladder import Milestone, due_date, reference_date
+from csm_desktop.domain.ladder import Milestone, due_on, reference_date
 from csm_desktop.domain.nudges import (
     DEFAULT_RULES,
     AccountSnapshot,
@@ -146,7 +146,7 @@ def _load_steps(
         if row.account_id not in kickoffs:
             continue
         kickoff = kickoffs[row.account_id]
-        due = row.due_on or (due_date(kickoff, row.target_day) if kickoff else None)
+        due = due_on(row.due_on, kickoff, row.target_day)
         if due is None:
             continue  # no K and no due date: nothing to nudge about yet
         milestone = Milestone(

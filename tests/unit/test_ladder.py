@@ -8,7 +8,9 @@ from csm_desktop.domain.ladder import (
     Milestone,
     completion,
     due_date,
+    due_on,
     first_value_milestone,
+    is_overdue,
     next_open,
     overdue,
     reference_date,
@@ -91,3 +93,18 @@ def test_as_of_a_past_day_an_achievement_made_later_has_not_happened() -> None:
     )  # fmt: skip
     earlier = as_of(done, dt.date(2026, 1, 4))
     assert (earlier.status, earlier.criterion_met_on) == (Status.IN_PROGRESS, None)
+
+
+def test_due_on_prefers_the_stored_date_then_k_plus_target_day() -> None:
+    assert due_on(dt.date(2026, 2, 1), K, 7) == dt.date(2026, 2, 1)
+    assert due_on(None, K, 7) == dt.date(2026, 1, 8)
+    assert due_on(None, None, 7) is None
+
+
+def test_overdue_means_open_and_due_before_today_never_without_a_date() -> None:
+    today = dt.date(2026, 1, 8)
+    assert is_overdue(Status.IN_PROGRESS, dt.date(2026, 1, 7), today)
+    assert not is_overdue(Status.IN_PROGRESS, today, today)  # due today is not late yet
+    assert not is_overdue(Status.ACHIEVED, dt.date(2026, 1, 7), today)
+    assert not is_overdue(Status.SKIPPED, dt.date(2026, 1, 7), today)
+    assert not is_overdue(Status.BLOCKED, None, today)
