@@ -22,6 +22,8 @@ from csm_desktop.domain.ladder import (
 )
 from csm_desktop.domain.vocabulary import Phase, Status
 from csm_desktop.errors import UnknownAccount
+from csm_desktop.services.feedback import feedback_timeline
+from csm_desktop.services.renewals import renewal_timeline
 from csm_desktop.store.database import Database
 from csm_desktop.store.models import (
     Account,
@@ -243,6 +245,8 @@ def _timeline(database: Database, account: Account) -> tuple[TimelineEntry, ...]
             .where(AccountEvent.account_id == account.id)
             .order_by(AccountEvent.recorded_at, AccountEvent.id)
         ).all()
+        # What the customer said, renewals and advocacy (issue #18).
+        learned = feedback_timeline(session, account.id) + renewal_timeline(session, account.id)
     entries = [
         TimelineEntry(
             change.changed_on,
@@ -262,5 +266,6 @@ def _timeline(database: Database, account: Account) -> tuple[TimelineEntry, ...]
     ]
     # Newest first, and within a day the latest edit first (an undo above what it undid).
     entries += [TimelineEntry(e.happened_on, e.kind, e.text) for e in reversed(events)]
+    entries += [TimelineEntry(on, kind, text) for on, kind, text in learned]
     entries.sort(key=lambda e: e.on, reverse=True)
     return tuple(entries)

@@ -178,6 +178,28 @@ def delete_advocacy(database: Database, advocacy_id: int) -> None:
             session.delete(row)
 
 
+def renewal_timeline(session: Session, account_id: int) -> list[tuple[dt.date, str, str]]:
+    """(date, kind, text) per renewal and advocacy act, for the account's timeline."""
+    entries = []
+    for row in session.scalars(select(Renewal).where(Renewal.account_id == account_id)):
+        outcome = parse_outcome(row.outcome)
+        after = 0.0 if outcome is RenewalOutcome.CHURNED else row.arr_after
+        arr = (
+            f", ARR {_money(row.arr_before)} → {_money(after)}"
+            if row.arr_before is not None or after is not None
+            else ""
+        )
+        entries.append((row.renewal_on, "renewal", f"Renewal {outcome.value}{arr}"))
+    for act in session.scalars(select(Advocacy).where(Advocacy.account_id == account_id)):
+        note = f" — {act.note}" if act.note else ""
+        entries.append((act.happened_on, "advocacy", f"Advocacy: {act.kind}{note}"))
+    return entries
+
+
+def _money(value: float | None) -> str:
+    return "?" if value is None else f"{value:,.0f}"
+
+
 __all__ = [
     "ADVOCACY_KINDS",
     "OUTCOMES",
@@ -190,5 +212,6 @@ __all__ = [
     "list_advocacy",
     "list_renewals",
     "parse_outcome",
+    "renewal_timeline",
     "save_renewal",
 ]

@@ -19,6 +19,7 @@ from csm_desktop.domain.vocabulary import Status
 from csm_desktop.errors import UserError
 from csm_desktop.services.opening import Database
 from csm_desktop.ui.dialogs.messages import show_failure
+from csm_desktop.ui.views.account_learning import AccountLearningController
 from csm_desktop.ui.views.account_view import AccountView
 
 if TYPE_CHECKING:
@@ -97,6 +98,10 @@ class AccountController(QObject):
         view.contact_edit_requested.connect(self.edit_contact)
         view.contact_remove_requested.connect(self.remove_contact)
         view.criterion_toggled.connect(self.tick_criterion)
+        self.learning = AccountLearningController(
+            view.after_day_90, view.feedback, database, today, self
+        )
+        self.learning.changed.connect(self.changed)
 
     @property
     def _parent_widget(self) -> QWidget:

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from csm_desktop.domain.vocabulary import Status
 from csm_desktop.ui.palette import current
+from csm_desktop.ui.views.account_learning import AfterDay90Panel, FeedbackPanel
 from csm_desktop.ui.views.role_view import RoleView
 
 if TYPE_CHECKING:  # plain data from the service; the ORM behind it loads on first open
@@ -168,6 +169,10 @@ class AccountView(QWidget):
         self.side.addTab(contacts_page, "Contacts")
         self.roles = RoleView()
         self.side.addTab(self.roles, "Roles")
+        self.after_day_90 = AfterDay90Panel()
+        self.side.addTab(self.after_day_90, "After day 90")
+        self.feedback = FeedbackPanel()
+        self.side.addTab(self.feedback, "Feedback")
 
         top = QHBoxLayout()
         top.addWidget(self.back_button)
@@ -244,6 +249,8 @@ class AccountView(QWidget):
         self._fill_contacts(detail)
         self._fill_timeline(detail)
         self.roles.show_account(detail, today)
+        self.after_day_90.set_account(detail)
+        self.feedback.set_account(detail)
         self._request_charts()
 
     @staticmethod

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -41,6 +42,7 @@ from csm_desktop.domain.templates import Rendered, render
 from csm_desktop.domain.vocabulary import Channel
 from csm_desktop.services.opening import Database
 from csm_desktop.ui import workers
+from csm_desktop.ui.dialogs.learning_dialogs import FeedbackFields
 from csm_desktop.ui.models.nudge_model import Column, ItemRole, NudgeFilter, NudgeModel
 from csm_desktop.ui.palette import current, warning_style
 
@@ -62,6 +64,10 @@ class TouchpointRequest:
     contact_id: int | None
     milestone_id: int | None
     note: str
+    said: str = ""
+    """What the customer said, if the CSM wrote it down: stored as a feedback entry."""
+    sentiment: str = "neutral"
+    quotable: bool = False
 
 
 class LogTouchpointDialog(QDialog):
@@ -87,6 +93,10 @@ class LogTouchpointDialog(QDialog):
         form.addRow("Date", self.date)
         form.addRow("Template", self.template)
         form.addRow("Note", self.note)
+        self.feedback = QGroupBox("What the customer said (optional: kept as feedback)")
+        self.feedback_fields = FeedbackFields()
+        QVBoxLayout(self.feedback).addWidget(self.feedback_fields)
+        form.addRow(self.feedback)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -477,6 +487,9 @@ class TodayView(QWidget):
                     contact_id=item.filled.contact.id if item.filled.contact else None,
                     milestone_id=item.nudge.milestone_id,
                     note=note,
+                    said=dialog.feedback_fields.words(),
+                    sentiment=dialog.feedback_fields.sentiment.currentText(),
+                    quotable=dialog.feedback_fields.quotable.isChecked(),
                 )
             )
 
@@ -547,6 +560,9 @@ class TodayController(QObject):
                 contact_id=request.contact_id,
                 milestone_id=request.milestone_id,
                 note=request.note,
+                said=request.said,
+                sentiment=request.sentiment,
+                quotable=request.quotable,
             ),
             lambda _id: self._logged(request),
             what="Logging the touchpoint",
@@ -561,7 +577,8 @@ class TodayController(QObject):
 
 
 def _log_touchpoint(*args: Any, **kwargs: Any) -> Any:
-    """The service, imported on first use (it brings the ORM models)."""
-    from csm_desktop.services.today import log_touchpoint
+    """The service, imported on first use (it brings the ORM models); what the customer
+    said, when written down, is kept as feedback with the touchpoint."""
+    from csm_desktop.services.feedback import log_touchpoint_with_feedback
 
-    return log_touchpoint(*args, **kwargs)
+    return log_touchpoint_with_feedback(*args, **kwargs)

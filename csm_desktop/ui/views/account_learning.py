@@ -1,0 +1,350 @@
+"""The account page's learning-loop tabs: "After day 90" (renewals and advocacy) and
+"Feedback" (what the customer said), with the controller that loads and edits them.
+
+The panels are layout: lists and buttons that emit what the CSM asked for. The
+``AccountLearningController`` runs the services (``services.renewals``,
+``services.feedback``) in workers, opens the dialogs, and says ``changed`` after an edit so
+the page (and its timeline) reloads.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from csm_desktop.domain.feedback import Remark
+from csm_desktop.services.accounts import AccountDetail
+from csm_desktop.services.opening import Database
+from csm_desktop.services.renewals import AdvocacyEntry, RenewalEntry
+from csm_desktop.ui import workers
+from csm_desktop.ui.dialogs.learning_dialogs import (
+    AdvocacyDialog,
+    FeedbackDialog,
+    RenewalDialog,
+    RenewalValues,
+)
+
+ID_ROLE = Qt.ItemDataRole.UserRole + 40
+SENTIMENT_MARKS = {"positive": "＋", "neutral": "○", "negative": "－"}
+
+
+def _money(value: float | None) -> str:
+    return "–" if value is None else f"{value:,.0f}"
+
+
+def _tree(headers: Sequence[str], name: str) -> QTreeWidget:
+    tree = QTreeWidget()
+    tree.setHeaderLabels(list(headers))
+    tree.setRootIsDecorated(False)
+    tree.setAccessibleName(name)
+    return tree
+
+
+def _selected_id(tree: QTreeWidget) -> int | None:
+    item = tree.currentItem()
+    value = item.data(0, ID_ROLE) if item is not None else None
+    return int(value) if value is not None else None
+
+
+class AfterDay90Panel(QWidget):
+    """Renewal outcomes and advocacy of one account."""
+
+    load_requested = Signal(int)  # account id whose renewals and advocacy to read
+    renewal_add_requested = Signal()
+    renewal_edit_requested = Signal(int)  # renewal id
+    renewal_remove_requested = Signal(int)  # renewal id
+    advocacy_add_requested = Signal()
+    advocacy_remove_requested = Signal(int)  # advocacy id
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.detail: AccountDetail | None = None
+        self.renewals_by_id: dict[int, RenewalEntry] = {}
+        self.renewals = _tree(["Renewal on", "Outcome", "ARR before", "ARR after"], "Renewals")
+        self.renewals.itemDoubleClicked.connect(lambda *_: self._edit_renewal())
+        self.advocacy = _tree(["On", "Advocacy", "Note"], "Advocacy")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 4, 0, 0)
+        layout.addWidget(QLabel("<b>Renewals</b> — outcome and ARR either side"))
+        layout.addWidget(self.renewals, 2)
+        layout.addLayout(
+            self._buttons(
+                ("Add renewal…", self.renewal_add_requested.emit),
+                ("Edit…", self._edit_renewal),
+                ("Remove", lambda: self._remove(self.renewals, self.renewal_remove_requested)),
+            )
+        )
+        layout.addWidget(QLabel("<b>Advocacy</b> — references, case studies, reviews"))
+        layout.addWidget(self.advocacy, 1)
+        layout.addLayout(
+            self._buttons(
+                ("Add advocacy…", self.advocacy_add_requested.emit),
+                ("Remove", lambda: self._remove(self.advocacy, self.advocacy_remove_requested)),
+            )
+        )
+
+    @staticmethod
+    def _buttons(*specs: tuple[str, Callable[[], Any]]) -> QHBoxLayout:
+        row = QHBoxLayout()
+        for text, slot in specs:
+            button = QPushButton(text)
+            button.clicked.connect(lambda _=False, slot=slot: slot())
+            row.addWidget(button)
+        row.addStretch(1)
+        return row
+
+    def set_account(self, detail: AccountDetail) -> None:
+        self.detail = detail
+        self.load_requested.emit(detail.id)
+
+    def show_entries(self, renewals: Sequence[RenewalEntry], acts: Sequence[AdvocacyEntry]) -> None:
+        self.renewals.clear()
+        self.renewals_by_id = {r.id: r for r in renewals}
+        for r in renewals:
+            after = "0" if r.outcome.value == "churned" else _money(r.arr_after)
+            item = QTreeWidgetItem(
+                [r.renewal_on.isoformat(), r.outcome.value, _money(r.arr_before), after]
+            )
+            item.setData(0, ID_ROLE, r.id)
+            self.renewals.addTopLevelItem(item)
+        self.advocacy.clear()
+        for act in acts:
+            item = QTreeWidgetItem([act.happened_on.isoformat(), act.kind, act.note])
+            item.setData(0, ID_ROLE, act.id)
+            self.advocacy.addTopLevelItem(item)
+
+    def _edit_renewal(self) -> None:
+        chosen = _selected_id(self.renewals)
+        if chosen is not None:
+            self.renewal_edit_requested.emit(chosen)
+
+    @staticmethod
+    def _remove(tree: QTreeWidget, signal: Any) -> None:
+        chosen = _selected_id(tree)
+        if chosen is not None:
+            signal.emit(chosen)
+
+
+class FeedbackPanel(QWidget):
+    """What the customer said, newest first, with sentiment and whether it may be quoted."""
+
+    load_requested = Signal(int)  # account id whose feedback to read
+    add_requested = Signal()
+    remove_requested = Signal(int)  # feedback id
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.detail: AccountDetail | None = None
+        self.list = _tree(["Date", "", "Who / milestone", "They said"], "Customer feedback")
+        self.list.setColumnWidth(0, 90)
+        self.list.setColumnWidth(1, 28)
+        self.list.setColumnWidth(2, 150)
+        self.list.setWordWrap(True)
+        add = QPushButton("Add feedback…")
+        add.clicked.connect(self.add_requested)
+        remove = QPushButton("Remove")
+        remove.clicked.connect(self._remove)
+        buttons = QHBoxLayout()
+        buttons.addWidget(add)
+        buttons.addWidget(remove)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 4, 0, 0)
+        layout.addWidget(self.list, 1)
+        layout.addLayout(buttons)
+
+    def set_account(self, detail: AccountDetail) -> None:
+        self.detail = detail
+        self.load_requested.emit(detail.id)
+
+    def show_remarks(self, remarks: Sequence[Remark]) -> None:
+        self.list.clear()
+        for r in remarks:
+            who = " · ".join(part for part in (r.contact, r.milestone) if part)
+            quoted = "  (may be quoted)" if r.quotable else ""
+            item = QTreeWidgetItem(
+                [r.given_on.isoformat(), SENTIMENT_MARKS[r.sentiment.value], who, r.text + quoted]
+            )
+            item.setToolTip(1, r.sentiment.value)
+            item.setToolTip(3, r.text)
+            item.setData(0, ID_ROLE, r.id)
+            self.list.addTopLevelItem(item)
+
+    def _remove(self) -> None:
+        chosen = _selected_id(self.list)
+        if chosen is not None:
+            self.remove_requested.emit(chosen)
+
+
+@dataclass(frozen=True, slots=True)
+class _Loaded:
+    renewals: list[RenewalEntry]
+    advocacy: list[AdvocacyEntry]
+    feedback: list[Remark]
+
+
+class AccountLearningController(QObject):
+    """Loads and edits renewals, advocacy and feedback of the account on show."""
+
+    changed = Signal(int)  # account id whose renewals, advocacy or feedback changed
+
+    def __init__(
+        self,
+        after_day_90: AfterDay90Panel,
+        feedback: FeedbackPanel,
+        database: Callable[[], Database],
+        today: Callable[[], dt.date],
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.after_day_90 = after_day_90
+        self.feedback = feedback
+        self.database = database
+        self.today = today
+        after_day_90.load_requested.connect(self.load)
+        after_day_90.renewal_add_requested.connect(lambda: self.edit_renewal(None))
+        after_day_90.renewal_edit_requested.connect(self.edit_renewal)
+        after_day_90.renewal_remove_requested.connect(self.remove_renewal)
+        after_day_90.advocacy_add_requested.connect(self.add_advocacy)
+        after_day_90.advocacy_remove_requested.connect(self.remove_advocacy)
+        feedback.add_requested.connect(self.add_feedback)
+        feedback.remove_requested.connect(self.remove_feedback)
+
+    def _account_id(self) -> int | None:
+        detail = self.after_day_90.detail
+        return detail.id if detail is not None else None
+
+    def load(self, account_id: int) -> None:
+        from csm_desktop.services import feedback, renewals
+
+        database = self.database()
+
+        def work(progress: workers.Progress) -> _Loaded:
+            return _Loaded(
+                renewals.list_renewals(database, account_id),
+                renewals.list_advocacy(database, account_id),
+                feedback.account_feedback(database, account_id),
+            )
+
+        def show(loaded: _Loaded) -> None:
+            if self._account_id() == account_id:  # the page still shows that account
+                self.after_day_90.show_entries(loaded.renewals, loaded.advocacy)
+                self.feedback.show_remarks(loaded.feedback)
+
+        workers.run(work, show, what="Loading renewals and feedback", owner=self)
+
+    def _apply(self, what: str, work: Callable[[Database], Any]) -> None:
+        """Run an edit in a worker; on success the page reloads, a refusal is shown."""
+        account_id, database = self._account_id(), self.database()
+        if account_id is None:
+            return
+        workers.run(
+            lambda progress: work(database),
+            lambda _result: self.changed.emit(account_id),
+            what=what,
+            owner=self,
+            shown_over=self.after_day_90,
+        )
+
+    def edit_renewal(self, renewal_id: int | None) -> None:
+        from csm_desktop.services.renewals import save_renewal
+
+        detail = self.after_day_90.detail
+        if detail is None:
+            return
+        current = self.after_day_90.renewals_by_id.get(renewal_id) if renewal_id else None
+        values = (
+            RenewalValues(
+                current.renewal_on, current.outcome, current.arr_before, current.arr_after
+            )
+            if current
+            else None
+        )
+        dialog = RenewalDialog(
+            detail.renewal_on or self.today(), detail.arr, self.after_day_90, values=values
+        )
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        chosen = dialog.values()
+        self._apply(
+            "Saving the renewal",
+            lambda db: save_renewal(
+                db,
+                detail.id,
+                chosen.renewal_on,
+                chosen.outcome,
+                chosen.arr_before,
+                chosen.arr_after,
+                renewal_id=renewal_id,
+            ),
+        )
+
+    def remove_renewal(self, renewal_id: int) -> None:
+        from csm_desktop.services.renewals import delete_renewal
+
+        self._apply("Removing the renewal", lambda db: delete_renewal(db, renewal_id))
+
+    def add_advocacy(self) -> None:
+        from csm_desktop.services.renewals import add_advocacy
+
+        account_id = self._account_id()
+        if account_id is None:
+            return
+        dialog = AdvocacyDialog(self.today(), self.after_day_90)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        kind, on, note = dialog.values()
+        self._apply("Saving the advocacy", lambda db: add_advocacy(db, account_id, kind, on, note))
+
+    def remove_advocacy(self, advocacy_id: int) -> None:
+        from csm_desktop.services.renewals import delete_advocacy
+
+        self._apply("Removing the advocacy", lambda db: delete_advocacy(db, advocacy_id))
+
+    def add_feedback(self) -> None:
+        from csm_desktop.services.feedback import add_feedback
+
+        detail = self.feedback.detail
+        if detail is None:
+            return
+        dialog = FeedbackDialog(
+            self.today(),
+            [(c.id, c.name) for c in detail.contacts],
+            [(step.id, step.title) for step in detail.ladder],
+            self.feedback,
+        )
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        v = dialog.values()
+        self._apply(
+            "Saving the feedback",
+            lambda db: add_feedback(
+                db,
+                detail.id,
+                v.given_on,
+                v.text,
+                v.sentiment,
+                contact_id=v.contact_id,
+                milestone_id=v.milestone_id,
+                quotable=v.quotable,
+            ),
+        )
+
+    def remove_feedback(self, feedback_id: int) -> None:
+        from csm_desktop.services.feedback import delete_feedback
+
+        self._apply("Removing the feedback", lambda db: delete_feedback(db, feedback_id))

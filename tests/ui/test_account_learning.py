@@ -1,0 +1,129 @@
+"""The account page's "After day 90" and "Feedback" tabs, driven through their dialogs on the
+demo book (today 2026-11-26): what the CSM enters lands in the book, the lists and the
+timeline."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QDialog
+
+from csm_desktop.services.demo import create_demo_book
+from csm_desktop.services.feedback import account_feedback
+from csm_desktop.services.renewals import list_advocacy, list_renewals
+from csm_desktop.store.database import open_database
+from csm_desktop.ui.dialogs import learning_dialogs
+from csm_desktop.ui.main_window import MainWindow
+
+TODAY = dt.date(2026, 11, 26)
+
+
+@pytest.fixture
+def window(qtbot, tmp_path: Path) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
+    database = open_database(tmp_path / "demo.sqlite3")
+    create_demo_book(database, today=TODAY)
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(database, today=lambda: TODAY, settings=settings)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: not window.loading, timeout=10000)
+    yield window
+    window.database.close()
+
+
+def _open_oldest(qtbot, window: MainWindow) -> int:  # type: ignore[no-untyped-def]
+    oldest = max(window.book_view.model.rows(), key=lambda r: r.age_days or 0)
+    window.open_account(oldest.account_id)
+    qtbot.waitUntil(
+        lambda: window.account_view is not None and window.account_view.detail is not None,
+        timeout=5000,
+    )
+    return oldest.account_id
+
+
+def test_renewal_and_advocacy_entered_on_the_account_page(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    account_id = _open_oldest(qtbot, window)
+    panel = window.account_view.after_day_90
+
+    def churned(dialog: learning_dialogs.RenewalDialog) -> QDialog.DialogCode:
+        dialog.date.setDate(dialog.date.date().fromString("2026-11-20", "yyyy-MM-dd"))
+        dialog.outcome.setCurrentText("churned")
+        assert not dialog.arr_after.isEnabled()  # a churn keeps no ARR
+        dialog.arr_before.setValue(24000)
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(learning_dialogs.RenewalDialog, "exec", churned)
+    panel.renewal_add_requested.emit()
+    qtbot.waitUntil(lambda: panel.renewals.topLevelItemCount() == 1, timeout=5000)
+    row = panel.renewals.topLevelItem(0)
+    assert [row.text(c) for c in range(4)] == ["2026-11-20", "churned", "24,000", "0"]
+    (stored,) = list_renewals(window.database, account_id)
+    assert (stored.outcome.value, stored.arr_before, stored.arr_after) == ("churned", 24000, None)
+    timeline = window.account_view.timeline
+    qtbot.waitUntil(
+        lambda: any(
+            timeline.topLevelItem(i).text(1) == "Renewal churned, ARR 24,000 → 0"
+            for i in range(timeline.topLevelItemCount())
+        ),
+        timeout=5000,
+    )
+
+    def reference(dialog: learning_dialogs.AdvocacyDialog) -> QDialog.DialogCode:
+        dialog.kind.setCurrentText("reference")
+        dialog.note.setText("Call with Globex")
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(learning_dialogs.AdvocacyDialog, "exec", reference)
+    panel.advocacy_add_requested.emit()
+    qtbot.waitUntil(lambda: panel.advocacy.topLevelItemCount() == 1, timeout=5000)
+    assert panel.advocacy.topLevelItem(0).text(2) == "Call with Globex"
+    assert [a.kind for a in list_advocacy(window.database, account_id)] == ["reference"]
+
+
+def test_feedback_entered_on_the_account_page_shows_in_list_and_timeline(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    account_id = _open_oldest(qtbot, window)
+    view = window.account_view
+    first_contact = view.detail.contacts[0]
+    first_step = view.detail.ladder[0]
+
+    def said(dialog: learning_dialogs.FeedbackDialog) -> QDialog.DialogCode:
+        dialog.contact.setCurrentIndex(1)  # the first contact
+        dialog.milestone.setCurrentIndex(1)  # the first milestone
+        dialog.fields.sentiment.setCurrentText("positive")
+        dialog.fields.text.setPlainText("Setup took an afternoon.")
+        dialog.fields.quotable.setChecked(True)
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(learning_dialogs.FeedbackDialog, "exec", said)
+    view.feedback.add_requested.emit()
+    qtbot.waitUntil(lambda: view.feedback.list.topLevelItemCount() == 1, timeout=5000)
+    item = view.feedback.list.topLevelItem(0)
+    assert item.text(1) == "＋"
+    assert item.text(2) == f"{first_contact.name} · {first_step.title}"
+    assert item.text(3) == "Setup took an afternoon.  (may be quoted)"
+    (remark,) = account_feedback(window.database, account_id)
+    assert (remark.contact, remark.milestone, remark.quotable) == (
+        first_contact.name,
+        first_step.title,
+        True,
+    )
+    qtbot.waitUntil(
+        lambda: view.timeline.topLevelItem(0).text(1).startswith("Feedback (positive"),
+        timeout=5000,
+    )
+
+
+def test_feedback_dialog_refuses_empty_words(qtbot) -> None:  # type: ignore[no-untyped-def]
+    dialog = learning_dialogs.FeedbackDialog(TODAY, [(1, "Zoë")], [(2, "Setup")])
+    qtbot.addWidget(dialog)
+    dialog.buttons.accepted.emit()
+    assert dialog.error.text() == "Write down what the customer said."
+    assert dialog.result() != QDialog.DialogCode.Accepted
