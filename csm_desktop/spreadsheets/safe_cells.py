@@ -6,10 +6,17 @@ every export prefixes such text with an apostrophe; numbers and dates are writte
 numbers and dates and are never touched. Importing one of our own workbooks undoes the prefix,
 so an account called ``=Acme`` survives an export and re-import unchanged.
 
-The rule is a bijection: text that, after any leading apostrophes, starts with a trigger
-character gets exactly one more apostrophe, and ``restore_text`` removes exactly one from such
-text. So ``'=x`` (a name that really starts with an apostrophe) is written as ``''=x`` and
-read back as ``'=x``; text like ``'tis`` is left alone both ways.
+Text is cleaned *before* that check: control characters (C0 except tab, CR, LF, and DEL)
+cannot be stored in an .xlsx at all and are dropped by the writer, and Excel decodes the
+escape ``_x0001_`` into one; checked first, ``"\x01=HYPERLINK(…)"`` would pass the check
+and then lose its ``\x01`` on the way into the file, leaving a live formula. Spreadsheet
+apps in East Asian locales also start a formula with the full-width ``＝ ＋ － ＠`` (and
+their small forms), so those trigger too.
+
+On clean text the rule is a bijection: text that, after any leading apostrophes, starts with
+a trigger character gets exactly one more apostrophe, and ``restore_text`` removes exactly
+one from such text. So ``'=x`` (a name that really starts with an apostrophe) is written as
+``''=x`` and read back as ``'=x``; text like ``'tis`` is left alone both ways.
 """
 
 from __future__ import annotations
@@ -17,13 +24,19 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from csm_desktop.safe_output import write_output_file
 
-FORMULA_TRIGGERS = frozenset("=+-@\t\r\n")
+# ASCII triggers (OWASP), their full-width forms and their small forms.
+FORMULA_TRIGGERS = frozenset("=+-@\t\r\n\uff1d\uff0b\uff0d\uff20\ufe66\ufe62\ufe63\ufe6b")
 APOSTROPHE = "'"
+# C0 controls but tab, LF and CR (not allowed in XML 1.0), and DEL: never part of a name.
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# How .xlsx files escape a control character (``_x0001_``); Excel decodes it on reading.
+_XLSX_ESCAPE = re.compile("_x00[01][0-9a-fA-F]_|_x007[fF]_")
 
 CellValue = str | int | float | bool | dt.date | dt.datetime | None
 
@@ -33,8 +46,19 @@ def _starts_with_trigger(text: str) -> bool:
     return bool(rest) and rest[0] in FORMULA_TRIGGERS
 
 
+def clean_text(text: str) -> str:
+    """``text`` without control characters, escaped (``_x0001_``) or not; tab, CR, LF stay."""
+    if "_x" in text:
+        text = _XLSX_ESCAPE.sub(lambda m: chr(int(m.group()[2:6], 16)), text)
+    return _CONTROLS.sub("", text)
+
+
 def neutralise_text(text: str) -> str:
-    """``text`` as it may be written to a cell without being taken for a formula."""
+    """``text`` as it may be written to a cell without being taken for a formula.
+
+    Cleaned first (``clean_text``), then prefixed: the order is the defence.
+    """
+    text = clean_text(text)
     if _starts_with_trigger(text):
         return APOSTROPHE + text
     return text
