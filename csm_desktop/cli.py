@@ -160,10 +160,22 @@ def _check_filters(book: Any, args: argparse.Namespace) -> None:
             raise BadInput(f"No account has {option} {value!r}. Known: {choices}.")
 
 
+_FORMS = {
+    "long": "long form",
+    "events": "event log, each row one event",
+    "wide": "wide form",
+    "dates": "dates as columns",
+}
+
+
+def _counted(count: int, noun: str) -> str:
+    return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
+
+
 def _cmd_import_usage(args: argparse.Namespace) -> int:
     from csm_desktop.services.import_usage import UsageImportOptions, import_usage
     from csm_desktop.services.opening import open_book
-    from csm_desktop.spreadsheets.usage_layout import parse_column_map
+    from csm_desktop.spreadsheets.usage_headers import parse_column_map
 
     source = Path(args.file)
     if not source.is_file():
@@ -187,15 +199,20 @@ def _cmd_import_usage(args: argparse.Namespace) -> int:
         date_format=args.date_format,
         create_accounts=args.create_accounts,
         strict=args.strict,
+        feature=args.feature,
+        decimal=args.decimal,
+        time_zone=args.time_zone,
     )
     with open_book(book_path) as book:
         _back_up_before_import(book)
         report = import_usage(book, source, options)
     sheet = f", sheet {report.sheet}" if report.sheet else ""
+    skipped = f", {_counted(report.lines_skipped, 'line')} skipped" if report.lines_skipped else ""
     print(
-        f"Imported {source.name}{sheet} (header row {report.header_row}, {report.form} form) "
+        f"Imported {source.name}{sheet} (header row {report.header_row}, {_FORMS[report.form]}) "
         f"into {book.path}: {report.rows_read:,} rows read, {report.rows_stored:,} usage "
-        f"events stored ({report.events_new:,} new), {report.rows_rejected:,} rows rejected."
+        f"events stored ({report.events_new:,} new), {_counted(report.rows_rejected, 'row')} "
+        f"rejected{skipped}."
     )
     if report.rejected_rows_file is not None:
         print(f"Rejected rows: {report.rejected_rows_file}")
@@ -206,6 +223,13 @@ def _cmd_import_usage(args: argparse.Namespace) -> int:
             f"Unmatched accounts ({len(report.unmatched_accounts)}): {shown}"
             + (f" and {more} more" if more > 0 else "")
             + " (add them to the book, or import again with --create-accounts)"
+        )
+    if report.unknown_features:
+        shown = ", ".join(str(feature) for feature in report.unknown_features[:20])
+        more = len(report.unknown_features) - 20
+        print(
+            f"Features the book does not know ({len(report.unknown_features)}), stored as "
+            f"spelled: {shown}" + (f" and {more} more" if more > 0 else "")
         )
     if report.created_accounts:
         print(f"Created accounts ({len(report.created_accounts)}): ", end="")
@@ -382,7 +406,8 @@ def build_parser() -> argparse.ArgumentParser:
     metrics.set_defaults(run=_cmd_metrics)
 
     import_usage = commands.add_parser(
-        "import-usage", help="import a product-usage spreadsheet (.xlsx, .xlsm, .csv)"
+        "import-usage",
+        help="import a product-usage file (.xlsx, .xlsm, .csv, .json or JSON Lines)",
     )
     import_usage.add_argument("file", metavar="FILE", help="the usage file to import")
     import_usage.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS)
@@ -395,7 +420,22 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         metavar="COLUMN=FIELD",
         help="read COLUMN (header text or letter) as FIELD: account, external id, date, "
-        "feature, count, users or ignore; repeatable",
+        "feature, count, users, 'feature column' (wide form) or ignore; repeatable",
+    )
+    import_usage.add_argument(
+        "--feature",
+        metavar="NAME",
+        help="the feature of every row, for a file that names none (e.g. dates as columns)",
+    )
+    import_usage.add_argument(
+        "--decimal",
+        help="decimal separator of numbers written as text (default: from the file, then "
+        "the book's setting)",
+    )
+    import_usage.add_argument(
+        "--time-zone",
+        metavar="TZ",
+        help="time zone in which timestamps become days, e.g. Europe/Paris (default: the book's)",
     )
     import_usage.add_argument(
         "--date-format",

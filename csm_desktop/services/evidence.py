@@ -19,10 +19,11 @@ from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from csm_desktop.domain.criteria import criterion_met_on
+from csm_desktop.domain.features import feature_match_key
 from csm_desktop.domain.ladder import reference_date
 from csm_desktop.domain.vocabulary import Evidence, Status
 from csm_desktop.services.ladder import change_status
@@ -59,11 +60,6 @@ def set_auto_confirm_usage(session: Session, enabled: bool) -> None:
     session.flush()
 
 
-def _sqlite_lower(text: str) -> str:
-    """What SQLite's lower() makes of ``text``: only ASCII letters are lowered."""
-    return "".join(char.lower() if char.isascii() else char for char in text)
-
-
 def refresh_usage_evidence(
     session: Session,
     account_ids: Collection[int] | None = None,
@@ -72,8 +68,10 @@ def refresh_usage_evidence(
 ) -> EvidenceUpdate:
     """Recompute ``criterion_met_on`` for the milestones of these accounts (all if None).
 
-    Features match ignoring case and surrounding space. Milestones with no kickoff or
-    signed-on date, or with an incomplete criterion (threshold or window below 1), get None.
+    Features match by ``feature_match_key`` (case, accents, spaces, ``_``, ``-`` and ``.``
+    ignored: "User Invited" counts for a criterion on ``user_invited``). Milestones with no
+    kickoff or signed-on date, or with an incomplete criterion (threshold or window below
+    1), get None.
     """
     query = (
         select(AccountMilestone, Account.kickoff_on, Account.signed_on)
@@ -88,14 +86,14 @@ def refresh_usage_evidence(
     found = session.execute(query).all()
     if not found:
         return EvidenceUpdate()
-    spellings = {(m.success_feature or "").strip() for m, _k, _s in found}
-    counts = _daily_counts(session, {m.account_id for m, _k, _s in found}, spellings)
+    wanted = {feature_match_key(m.success_feature or "") for m, _k, _s in found}
+    counts = _daily_counts(session, {m.account_id for m, _k, _s in found}, wanted)
     auto = auto_confirm_usage(session)
     met = changed = 0
     achieved: list[int] = []
     for milestone, kickoff_on, signed_on in found:
         kickoff = reference_date(kickoff_on, signed_on)
-        feature = (milestone.success_feature or "").strip().casefold()
+        feature = feature_match_key(milestone.success_feature or "")
         threshold, window = milestone.success_threshold, milestone.success_window_days
         met_on = None
         if kickoff is not None and threshold and window and threshold > 0 and window > 0:
@@ -124,24 +122,28 @@ def refresh_usage_evidence(
 
 
 def _daily_counts(
-    session: Session, account_ids: set[int], spellings: set[str]
+    session: Session, account_ids: set[int], wanted: set[str]
 ) -> dict[tuple[int, str], dict[dt.date, int]]:
-    """Counts per (account, casefolded feature) per day, summed over spellings of a feature.
+    """Counts per (account, feature match key) per day, summed over spellings of a feature.
 
-    SQL narrows the rows by SQLite's ASCII-only lower(); Python then compares casefolded.
+    The stored spellings of these accounts are few: they are listed first and compared in
+    Python, then only the rows of the matching spellings are read (on the usage index).
     """
-    features = {spelling.casefold() for spelling in spellings}
-    lowered = {_sqlite_lower(text) for text in spellings | features}
+    accounts = sorted(account_ids)
+    stored = session.scalars(
+        select(UsageEvent.feature).where(UsageEvent.account_id.in_(accounts)).distinct()
+    )
+    spellings = {name: feature_match_key(name) for name in stored}
+    matching = sorted(name for name, key in spellings.items() if key in wanted)
+    counts: dict[tuple[int, str], dict[dt.date, int]] = defaultdict(dict)
+    if not matching:
+        return counts
     rows = session.execute(
         select(UsageEvent.account_id, UsageEvent.feature, UsageEvent.day, UsageEvent.count).where(
-            UsageEvent.account_id.in_(sorted(account_ids)),
-            func.lower(func.trim(UsageEvent.feature)).in_(sorted(lowered)),
+            UsageEvent.account_id.in_(accounts), UsageEvent.feature.in_(matching)
         )
     )
-    counts: dict[tuple[int, str], dict[dt.date, int]] = defaultdict(dict)
     for account_id, feature, day, count in rows:
-        key = (account_id, feature.strip().casefold())
-        if key[1] in features:
-            per_day = counts[key]
-            per_day[day] = per_day.get(day, 0) + count
+        per_day = counts[(account_id, spellings[feature])]
+        per_day[day] = per_day.get(day, 0) + count
     return counts

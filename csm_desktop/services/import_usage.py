@@ -1,12 +1,18 @@
-"""Import a product-usage spreadsheet into the book: the use case behind the wizard and CLI.
+"""Import a product-usage file into the book: the use case behind the wizard and CLI.
 
-The import reads and checks the whole file first (``spreadsheets``), matches accounts by
-external id and then by name ignoring case and surrounding space, and only then stores all
-usable rows in one transaction, as an upsert on (account, day, feature) so importing the
-same data again changes nothing (DESIGN §5). Milestone evidence of the touched accounts is
-recomputed in the same transaction. Rows it cannot use are listed with row, column, value
-and reason, and saved as a CSV next to the source; ``strict`` refuses the whole file
-instead. A hostile or broken file, a cancel or a crash leaves the database as it was.
+The import reads and checks the whole file first (``spreadsheets``), matches accounts and
+features to the book (``usage_matching``), and only then stores all usable rows in one
+transaction, as an upsert on (account, day, feature) so importing the same data again
+changes nothing (DESIGN §5). Milestone evidence of the touched accounts is recomputed in the
+same transaction. Rows it cannot use are listed with row, column, value and reason, and
+saved as a CSV next to the source; ``strict`` refuses the whole file instead, and a file
+of which nothing at all can be used is refused with the reason and the option that would
+help. Lines that are not data (totals, footers, comments, blank lines) are skipped in every
+mode. A hostile or broken file, a cancel or a crash leaves the database as it was.
+
+The book's settings decide what the file leaves open: the time zone in which a timestamp
+becomes a day and the decimal separator when the file's numbers do not tell; the CSM may
+override both, and give the one feature of a file that names none (``--feature``).
 
 The rows go in through SQLAlchemy Core's SQLite upsert, compiled once and executed with
 plain tuples on the session's own connection: one ORM object per row would make a
@@ -18,42 +24,47 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import shutil
-from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import cache
-from itertools import chain, compress, islice
+from itertools import chain, islice
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, func, insert, select, union
+from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
+from csm_desktop.domain.features import FeatureVocabulary
 from csm_desktop.errors import BadFile, BadInput, UserError
 from csm_desktop.safe_output import write_output_file
+from csm_desktop.services.book_settings import read_settings
 from csm_desktop.services.evidence import EvidenceUpdate, refresh_usage_evidence
+from csm_desktop.services.usage_matching import (
+    ACCOUNT_LIST,
+    UNKNOWN_ACCOUNT,
+    Events,
+    import_vocabulary,
+    match_accounts,
+    merge_duplicates,
+    resolve_features,
+)
 from csm_desktop.spreadsheets.guards import DEFAULT_LIMITS, Limits, check_workbook
-from csm_desktop.spreadsheets.readers import Row, file_kind, read_table, sheet_names
+from csm_desktop.spreadsheets.json_rows import is_json_file, read_json_table
+from csm_desktop.spreadsheets.readers import Row, SheetTable, file_kind, read_table, sheet_names
 from csm_desktop.spreadsheets.safe_cells import write_safe_csv
+from csm_desktop.spreadsheets.usage_extract import RejectedRow, extract_usage
+from csm_desktop.spreadsheets.usage_features import UnknownFeature
 from csm_desktop.spreadsheets.usage_layout import (
-    ACCOUNT,
-    EXTERNAL_ID,
     HEADER_SCAN_ROWS,
-    RejectedRow,
     UsageLayout,
-    UsageRows,
     detect_layout,
-    extract_usage,
     find_header_row,
 )
+from csm_desktop.spreadsheets.usage_numbers import Decimal
 from csm_desktop.store.database import Database
-from csm_desktop.store.models import (
-    Account,
-    AccountMilestone,
-    ImportRecord,
-    MilestoneTemplate,
-    UsageEvent,
-)
+from csm_desktop.store.models import ImportRecord, UsageEvent
 
 Progress = Callable[[str, float], None]  # (what is happening, fraction done 0…1)
 CancelCheck = Callable[[], bool]  # True once the user asked to cancel
@@ -66,6 +77,10 @@ class ImportCancelled(UserError):
     """The user cancelled the import before it was committed; nothing was stored."""
 
 
+class NothingImported(BadFile):
+    """Every row of the file was rejected or skipped: nothing was stored (exit status 2)."""
+
+
 @dataclass(frozen=True, slots=True)
 class UsageImportOptions:
     """What the CSM chose in the wizard (or on the command line); None means auto-detect."""
@@ -76,6 +91,18 @@ class UsageImportOptions:
     date_format: str | None = None  # strptime codes or DD/MM/YYYY words
     create_accounts: bool = False
     strict: bool = False
+    feature: str | None = None  # one feature for every row of a file that names none
+    decimal: str | None = None  # "." or ","; None: the file's own numbers, then the book's
+    time_zone: str | None = None  # IANA name; None: the book's time zone
+
+
+@dataclass(frozen=True, slots=True)
+class BookContext:
+    """What the book tells the reading of a file: its features, time zone and decimals."""
+
+    vocabulary: FeatureVocabulary = field(default_factory=FeatureVocabulary)
+    time_zone: str = "UTC"
+    default_decimal: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,11 +110,12 @@ class UsagePreview:
     """The top of a usage file and the layout found in it, for the wizard's preview step."""
 
     source: Path
-    sheet_names: tuple[str, ...]  # () for CSV
+    sheet_names: tuple[str, ...]  # () for CSV and JSON
     sheet: str | None
     rows: list[Row]  # the first rows of the sheet, row i is the sheet's row i + 1
     layout: UsageLayout | None  # None when detection failed
     problem: str | None  # why detection failed, worded for the CSM
+    book: BookContext = field(default_factory=BookContext)
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,11 +125,11 @@ class UsageImportReport:
     source: Path
     sheet: str | None
     header_row: int
-    form: str  # "long" or "wide"
+    form: str  # "long", "events", "wide" or "dates"
     rows_read: int  # data rows under the header
     rows_stored: int  # usage events written (new or updated)
     events_new: int  # of those, events the book did not have before
-    rows_rejected: int  # distinct source rows with at least one problem
+    rows_rejected: int  # distinct source rows with a problem (not the skipped lines)
     rejected_rows: tuple[RejectedRow, ...]
     rejected_rows_file: Path | None
     unmatched_accounts: tuple[str, ...]
@@ -110,6 +138,9 @@ class UsageImportReport:
     evidence: EvidenceUpdate
     import_id: int
     warnings: tuple[str, ...] = ()
+    lines_skipped: int = 0  # totals, footers, comments and blank lines under the header
+    unknown_features: tuple[UnknownFeature, ...] = ()
+    layout_text: str = ""
 
 
 def rejected_file_path(source: Path) -> Path:
@@ -117,23 +148,82 @@ def rejected_file_path(source: Path) -> Path:
     return source.with_name(f"{source.stem}.rejected-rows.csv")
 
 
+def checked_options(options: UsageImportOptions) -> UsageImportOptions:
+    """The options, or ``BadInput`` naming the first one that cannot work."""
+    if options.decimal not in (None, ".", ","):
+        raise BadInput(f"--decimal {options.decimal!r}: use --decimal , or --decimal .")
+    if options.time_zone:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(options.time_zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise BadInput(
+                f"--time-zone {options.time_zone!r} is unknown; use a name such as "
+                "Europe/Paris, America/New_York or UTC."
+            ) from None
+    return options
+
+
+def read_book_context(session: Session) -> BookContext:
+    """The book's features and settings that the reading of a usage file depends on."""
+    settings = read_settings(session)
+    decimal = settings.decimal_separator if settings.decimal_separator in (".", ",") else None
+    return BookContext(import_vocabulary(session), settings.time_zone_name, cast(Any, decimal))
+
+
+def read_usage_table(
+    path: Path,
+    sheet: str | None,
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+    max_rows: int | None = None,
+) -> SheetTable:
+    """One sheet of a vetted workbook, a CSV file, or the records of a JSON file."""
+    if is_json_file(path):
+        return read_json_table(path, limits=limits, max_rows=max_rows)
+    return read_table(path, sheet, limits=limits, max_rows=max_rows, vetted=True)
+
+
+def layout_of(table: SheetTable, options: UsageImportOptions, book: BookContext) -> UsageLayout:
+    """The layout of ``table`` for the CSM's choices and the book's features."""
+    return detect_layout(
+        table,
+        header_row=options.header_row,
+        column_map=options.column_map,
+        feature=options.feature,
+        known_feature=book.vocabulary.resolve,
+        date_format=options.date_format,
+    )
+
+
 def preview_usage_file(
-    path: Path, options: UsageImportOptions | None = None, *, rows: int = 50
+    path: Path,
+    options: UsageImportOptions | None = None,
+    *,
+    rows: int = 50,
+    book: Database | None = None,
 ) -> UsagePreview:
     """The top of the file with its detected layout; a detection failure is a ``problem``.
 
-    Hostile or unreadable files still raise ``BadFile``: there is nothing to preview.
+    With ``book``, its features and settings take part (known features make wide columns,
+    the time zone and decimal separator read the cells). Hostile or unreadable files still
+    raise ``BadFile``: there is nothing to preview.
     """
-    options = options or UsageImportOptions()
+    options = checked_options(options or UsageImportOptions())
     path = Path(path)
+    context = BookContext()
+    if book is not None:
+        with book.session() as session:
+            context = read_book_context(session)
     names, sheet = _vet_and_choose_sheet(path, options.sheet, DEFAULT_LIMITS)
     top = max(rows, HEADER_SCAN_ROWS, (options.header_row or 0) + 1)
-    table = read_table(path, sheet, max_rows=top, vetted=True)
+    table = read_usage_table(path, sheet, max_rows=top)
     try:
-        layout = detect_layout(table, header_row=options.header_row, column_map=options.column_map)
+        layout = layout_of(table, options, context)
     except UserError as exc:
-        return UsagePreview(path, names, table.sheet, table.rows[:rows], None, str(exc))
-    return UsagePreview(path, names, table.sheet, table.rows[:rows], layout, None)
+        return UsagePreview(path, names, table.sheet, table.rows[:rows], None, str(exc), context)
+    return UsagePreview(path, names, table.sheet, table.rows[:rows], layout, None, context)
 
 
 def import_usage(
@@ -149,11 +239,12 @@ def import_usage(
     """Import the usage file at ``path`` into ``book``; see the module docstring.
 
     Safe to run in a worker thread (it opens its own session). Raises ``BadFile`` for a
-    file that cannot be imported, ``BadInput`` for an override that does not fit it and
-    ``ImportCancelled`` when ``cancelled()`` turned true before the commit; in every such
-    case the database is unchanged.
+    file that cannot be imported (``NothingImported`` when no row could be used),
+    ``BadInput`` for an override that does not fit it and ``ImportCancelled`` when
+    ``cancelled()`` turned true before the commit; in every such case the database is
+    unchanged.
     """
-    options = options or UsageImportOptions()
+    options = checked_options(options or UsageImportOptions())
     path = Path(path)
     report = progress or _no_progress
     is_cancelled = cancelled or _never
@@ -164,31 +255,48 @@ def import_usage(
         report(stage, fraction)
 
     checkpoint(f"Reading {path.name}…", 0.0)
+    with book.session() as session:
+        context = read_book_context(session)
     _names, sheet = _vet_and_choose_sheet(path, options.sheet, limits)
-    table = read_table(path, sheet, limits=limits, vetted=True)
+    table = read_usage_table(path, sheet, limits=limits)
     checkpoint(f"Checking {len(table.rows):,} rows…", 0.35)
-    layout = detect_layout(table, header_row=options.header_row, column_map=options.column_map)
-    usage = extract_usage(table, layout, date_format=options.date_format, limits=limits)
+    layout = layout_of(table, options, context)
+    usage = extract_usage(
+        table,
+        layout,
+        date_format=options.date_format,
+        decimal=cast(Any, options.decimal),
+        default_decimal=context.default_decimal,
+        time_zone=options.time_zone or context.time_zone,
+        limits=limits,
+    )
     sheet = table.sheet
     del table  # the cells are no longer needed; free them before storing
     checkpoint("Matching accounts…", 0.5)
     digest = _sha256(path)
     with book.session() as session:
-        matched = _match_accounts(session, usage, layout, options.create_accounts)
-        matched = _in_ladder_spelling(session, matched)
-        events = _merge_duplicates(matched)
+        matched = match_accounts(session, usage, layout, options.create_accounts)
+        matched, unknown_features = resolve_features(context.vocabulary, matched)
+        events = merge_duplicates(matched, event_rows=layout.form == "events")
         rejected = tuple(sorted(usage.rejected + list(matched.rejected), key=_by_row))
+        blocking_rows = {problem.row for problem in rejected if problem.blocking}
+        rows_rejected = len(blocking_rows)
+        lines_skipped = len({p.row for p in rejected if not p.blocking} - blocking_rows)
         rejected_file = None
-        if rejected and options.strict and any(problem.blocking for problem in rejected):
+        if rejected and options.strict and blocking_rows:
             rejected_file, _warning = _save_rejected(path, sheet or "", rejected)
             raise BadFile(_strict_message(path, rejected, rejected_file))
+        if not events.days:
+            rejected_file, _warning = _save_rejected(path, sheet or "", rejected)
+            raise NothingImported(
+                _nothing_message(path, usage.rows_read, rejected, lines_skipped, rejected_file)
+            )
         before = _count_events(session)
         _store_events(session, events, checkpoint)
         stored_total = _count_events(session)
         touched = set(events.account_ids)
         checkpoint("Updating milestone evidence…", 0.9)
         evidence = refresh_usage_evidence(session, touched, recorded_at=recorded_at)
-        rows_rejected = len({problem.row for problem in rejected})
         import_id = session.execute(
             insert(ImportRecord).returning(ImportRecord.id),
             {
@@ -203,6 +311,7 @@ def import_usage(
         ).scalar_one()
         checkpoint("Saving…", 0.97)
         warnings = list(events.warnings)
+        warnings.extend(filled_text(usage.filled))
         if rejected:
             rejected_file, warning = _save_rejected(path, sheet or "", rejected)
             warnings.extend(warning)
@@ -224,7 +333,19 @@ def import_usage(
         evidence=evidence,
         import_id=import_id,
         warnings=tuple(warnings),
+        lines_skipped=lines_skipped,
+        unknown_features=unknown_features,
+        layout_text=layout.describe(),
     )
+
+
+def filled_text(filled: Mapping[str, int]) -> list[str]:
+    """What filling down group labels did, one sentence per column."""
+    return [
+        f"{count:,} blank {column} cells under a group label were filled from the row above "
+        "(a grouped report)."
+        for column, count in filled.items()
+    ]
 
 
 def _by_row(problem: RejectedRow) -> int:
@@ -271,182 +392,46 @@ def _vet_and_choose_sheet(
     return names, names[0]
 
 
-# ----------------------------------------------------------------------------- accounts
+# ----------------------------------------------------------------------------- nothing
+
+# The option that would have helped, by the reason most rows were rejected for.
+_HINTS = (
+    (UNKNOWN_ACCOUNT, "add the accounts to the book first, or import with create accounts "
+     "(--create-accounts)"),
+    (ACCOUNT_LIST, "put one account per row"),
+    ("date", "choose the date format (--date-format DD/MM/YYYY) or the date column "
+     "(--map COLUMN=date)"),
+    ("percentage", "map the column that holds counts (--map COLUMN=count)"),
+    ("whole number", "choose the decimal separator (--decimal , or --decimal .)"),
+    ("number", "check which columns hold the counts (--map COLUMN=count or COLUMN=ignore)"),
+    ("no account", "map the account column (--map COLUMN=account)"),
+    ("no feature", "give the feature (--feature NAME) or map its column (--map COLUMN=feature)"),
+)  # fmt: skip
 
 
-@dataclass(frozen=True, slots=True)
-class _Matched:
-    """Usage rows whose account is known, as parallel columns ready to store."""
-
-    rows: list[int]
-    account_ids: list[int]
-    days: list[str]
-    features: list[str]
-    counts: list[int]
-    users: list[int | None]
-    rejected: tuple[RejectedRow, ...]
-    unmatched: tuple[str, ...]
-    created: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class _Events:
-    account_ids: list[int]
-    days: list[str]
-    features: list[str]
-    counts: list[int]
-    users: list[int | None]
-    warnings: tuple[str, ...]
-
-
-def _match_accounts(
-    session: Session, usage: UsageRows, layout: UsageLayout, create: bool
-) -> _Matched:
-    """Account ids for every row: external id first, then name ignoring case and space."""
-    by_external: dict[str, int] = {}
-    by_name: dict[str, int] = {}
-    for account_id, account_name, account_external_id in session.execute(
-        select(Account.id, Account.name, Account.external_id)
-    ):
-        by_name[account_name.strip().casefold()] = account_id
-        if account_external_id and account_external_id.strip():
-            by_external[account_external_id.strip()] = account_id
-    names = usage.names
-    externals = usage.external_ids
-    # One key per row: (external id, name) when the file has both columns, else the one it
-    # has, paired with "" only for the few distinct values (per-row tuples cost time).
-    keys: Sequence[Hashable]
-    pairs: dict[Hashable, tuple[str, str]]
-    if externals is not None and names is not None:
-        both = list(zip(externals, names, strict=True))
-        keys, pairs = both, {key: key for key in set(both)}
-    elif externals is not None:
-        keys, pairs = externals, {key: (key, "") for key in set(externals)}
-    else:
-        only = names or []
-        keys, pairs = only, {key: ("", key) for key in set(only)}
-    ids: dict[Hashable, int | None] = {}
-    for key, (external_id, name) in pairs.items():
-        found = by_external.get(external_id) if external_id else None
-        if found is None and name:
-            found = by_name.get(name.casefold())
-            if found is None and externals is None:
-                found = by_external.get(name)  # the account column holds external ids
-        ids[key] = found
-    created: list[str] = []
-    if create:
-        for key in sorted((key for key, found in ids.items() if found is None), key=str):
-            external_id, name = pairs[key]
-            label = name or external_id
-            known_id = by_name.get(label.casefold())
-            if known_id is None:
-                known_id = session.execute(
-                    insert(Account).returning(Account.id),
-                    {"name": label, "external_id": external_id or None, "archived": False},
-                ).scalar_one()
-                by_name[label.casefold()] = known_id
-                if external_id:
-                    by_external[external_id] = known_id
-                created.append(label)
-            ids[key] = known_id
-    row_ids = list(map(ids.__getitem__, keys))
-    unknown = {key for key, found in ids.items() if found is None}
-    rejected: list[RejectedRow] = []
-    if unknown:
-        column = layout.column_name(layout.columns.get(ACCOUNT, layout.columns.get(EXTERNAL_ID, 0)))
-        seen: set[int] = set()
-        unmatched: dict[str, str] = {}  # casefolded → first spelling in the file
-        for row, key in zip(usage.rows, keys, strict=True):
-            if key in unknown and row not in seen:
-                seen.add(row)
-                external_id, name = pairs[key]
-                label = name or external_id
-                unmatched.setdefault(label.casefold(), label)
-                rejected.append(
-                    RejectedRow(
-                        row,
-                        column,
-                        label,
-                        "unknown account: no account has this external id or name; add it "
-                        "to the book or import with create accounts",
-                    )
-                )
-        keep = [found is not None for found in row_ids]
-        return _Matched(
-            list(compress(usage.rows, keep)),
-            list(compress(row_ids, keep)),  # type: ignore[arg-type]  # None filtered out
-            list(compress(usage.days, keep)),
-            list(compress(usage.features, keep)),
-            list(compress(usage.counts, keep)),
-            list(compress(usage.users, keep)),
-            tuple(rejected),
-            tuple(sorted(unmatched.values(), key=str.casefold)),
-            tuple(created),
+def _nothing_message(
+    path: Path,
+    rows_read: int,
+    rejected: Sequence[RejectedRow],
+    skipped: int,
+    saved: Path | None,
+) -> str:
+    blocking = [problem for problem in rejected if problem.blocking]
+    if not blocking:
+        return (
+            f"{path.name}: nothing was imported: the {skipped:,} lines under the header are "
+            "totals, footers or blank. Check the header row (--header-row N)."
         )
-    return _Matched(
-        usage.rows,
-        row_ids,  # type: ignore[arg-type]  # no None left
-        usage.days,
-        usage.features,
-        usage.counts,
-        usage.users,
-        (),
-        (),
-        tuple(created),
-    )
-
-
-def _in_ladder_spelling(session: Session, matched: _Matched) -> _Matched:
-    """Store a feature the ladders name in the ladders' spelling.
-
-    Features match ignoring case and surrounding space (an export's "Workflow_Run " is the
-    ladder's "workflow_run"); storing one spelling lets adoption, repeat usage and the charts
-    compare exactly, which keeps the 5,000-account metrics on their index.
-    """
-    names = session.scalars(
-        union(
-            select(AccountMilestone.unlocks),
-            select(AccountMilestone.success_feature),
-            select(MilestoneTemplate.unlocks),
-            select(MilestoneTemplate.success_feature),
-        )
-    )
-    ladder = {name.strip().casefold(): name for name in names if name}
-    spelled = {f: ladder.get(f.strip().casefold(), f) for f in set(matched.features)}
-    if all(spelled[f] == f for f in spelled):
-        return matched
-    return replace(matched, features=[spelled[f] for f in matched.features])
-
-
-def _merge_duplicates(matched: _Matched) -> _Events:
-    """One event per (account, day, feature): repeated rows (e.g. one per user) add up."""
-    keys = list(zip(matched.account_ids, matched.days, matched.features, strict=True))
-    if len(set(keys)) == len(keys):
-        return _Events(
-            matched.account_ids, matched.days, matched.features, matched.counts, matched.users, ()
-        )
-    totals: dict[tuple[int, str, str], list[Any]] = {}
-    repeated = 0
-    for key, count, users in zip(keys, matched.counts, matched.users, strict=True):
-        total = totals.get(key)
-        if total is None:
-            totals[key] = [count, users]
-            continue
-        repeated += 1
-        total[0] += count
-        if users is not None:
-            total[1] = users if total[1] is None else total[1] + users
-    warning = (
-        f"{repeated:,} rows repeat an account, date and feature of an earlier row; their "
-        "counts (and active users) were added up."
-    )
-    return _Events(
-        [key[0] for key in totals],
-        [key[1] for key in totals],
-        [key[2] for key in totals],
-        [value[0] for value in totals.values()],
-        [value[1] for value in totals.values()],
-        (warning,),
+    per_row: dict[int, str] = {}
+    for problem in blocking:
+        per_row.setdefault(problem.row, problem.reason)
+    reason, count = Counter(per_row.values()).most_common(1)[0]
+    hint = next((text for key, text in _HINTS if key in reason), "fix the rows and try again")
+    listed = f" They are listed in {saved}." if saved else ""
+    rows = "its only row was" if len(per_row) == 1 else f"all {len(per_row):,} rows were"
+    return (
+        f"{path.name}: nothing was imported: {rows} rejected ({count:,} for: "
+        f"{reason.split(':')[0]}).{listed} To import them, {hint}."
     )
 
 
@@ -491,7 +476,7 @@ def _sqlite_upsert_sql(rows: int) -> str:
 
 
 def _store_events(
-    session: Session, events: _Events, checkpoint: Callable[[str, float], None]
+    session: Session, events: Events, checkpoint: Callable[[str, float], None]
 ) -> None:
     """Upsert all events in chunks through the session's connection (same transaction)."""
     total = len(events.days)

@@ -4,8 +4,10 @@ The import wizard shows the first rows of a file before anything is stored and h
 the cells the import would reject, with the reason. To say exactly what the import will say,
 this module runs the import's own code (``detect_layout`` and ``extract_usage``) over those
 rows and turns the rejected rows it reports into problems per cell, keyed by the sheet's
-row number and the column's 0-based index. Blank and total rows, which the import skips
-without complaint (even in strict mode), are row problems that do not block.
+row number and the column's 0-based index. Blank, total, footer and comment lines, which the
+import skips without complaint (even in strict mode), are row problems that do not block.
+It also says what the import would do quietly otherwise: group labels filled down, columns
+ignored as not features, features the book does not know.
 
 Only what can be known from the file is checked here: whether an account is in the book is
 decided by the import itself, against the database.
@@ -15,12 +17,17 @@ No SQL and no Qt: rows and the CSM's choices in, a layout and problems out.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from csm_desktop.domain.features import FeatureVocabulary
 from csm_desktop.errors import UserError
 from csm_desktop.spreadsheets.readers import Row, SheetTable
-from csm_desktop.spreadsheets.usage_layout import UsageLayout, detect_layout, extract_usage
+from csm_desktop.spreadsheets.usage_extract import extract_usage
+from csm_desktop.spreadsheets.usage_features import UnknownFeature, feature_keys
+from csm_desktop.spreadsheets.usage_layout import UsageLayout, detect_layout
+from csm_desktop.spreadsheets.usage_numbers import Decimal
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +46,9 @@ class PreviewCheck:
     problem: str | None  # why there is no layout, or why the rows could not be checked
     cells: Mapping[tuple[int, int], CellProblem] = field(default_factory=dict)  # (row, column)
     rows: Mapping[int, CellProblem] = field(default_factory=dict)  # whole rows (blank, total)
+    filled: Mapping[str, int] = field(default_factory=dict)  # column → labels filled down
+    unknown_features: tuple[UnknownFeature, ...] = ()  # in the rows checked
+    decimal: Decimal | None = None  # the decimal separator the counts were read with
 
     def problem_rows(self) -> int:
         """Rows with at least one problem that blocks (these would be rejected)."""
@@ -47,8 +57,12 @@ class PreviewCheck:
         return len(blocking)
 
     def skipped_rows(self) -> int:
-        """Blank and total rows, which the import skips without blocking."""
-        return sum(1 for issue in self.rows.values() if not issue.blocking)
+        """Blank, total, footer and comment lines, which the import skips without blocking;
+        counted as the import counts them (a line with a blocking problem is rejected)."""
+        blocking = {row for (row, _column), issue in self.cells.items() if issue.blocking}
+        return sum(
+            1 for row, issue in self.rows.items() if not issue.blocking and row not in blocking
+        )
 
 
 def check_preview(
@@ -59,24 +73,46 @@ def check_preview(
     header_row: int | None = None,
     column_map: Mapping[str, str] | None = None,
     date_format: str | None = None,
+    feature: str | None = None,
+    vocabulary: FeatureVocabulary | None = None,
+    decimal: Decimal | None = None,
+    default_decimal: Decimal | None = None,
+    time_zone: str | dt.tzinfo | None = None,
 ) -> PreviewCheck:
     """Layout and problems of ``rows`` (row i is the sheet's row i + 1) for these choices.
 
-    ``header_row`` (1-based), ``column_map`` and ``date_format`` mean what they mean in
-    ``UsageImportOptions``; None auto-detects. A file-level failure (no header, a missing
-    column, dates whose day/month order the rows never tell) becomes ``problem``.
+    ``header_row`` (1-based), ``column_map``, ``date_format``, ``feature`` and ``decimal``
+    mean what they mean in ``UsageImportOptions``; None auto-detects. ``vocabulary``,
+    ``default_decimal`` and ``time_zone`` are the book's. A file-level failure (no header,
+    a missing column, dates whose day/month order the rows never tell) becomes ``problem``.
     """
     width = max((len(row) for row in rows), default=0)
     padded = [list(row) + [""] * (width - len(row)) for row in rows]  # as the readers give them
     table = SheetTable(file_name, sheet, padded, ())
+    vocabulary = vocabulary or FeatureVocabulary()
     try:
-        layout = detect_layout(table, header_row=header_row, column_map=column_map)
+        layout = detect_layout(
+            table,
+            header_row=header_row,
+            column_map=column_map,
+            feature=feature,
+            known_feature=vocabulary.resolve,
+            date_format=date_format,
+        )
     except UserError as exc:
         return PreviewCheck(None, str(exc))
     try:
-        usage = extract_usage(table, layout, date_format=date_format)
+        usage = extract_usage(
+            table,
+            layout,
+            date_format=date_format,
+            decimal=decimal,
+            default_decimal=default_decimal,
+            time_zone=time_zone,
+        )
     except UserError as exc:
         return PreviewCheck(layout, str(exc))
+    _spelled, unknown = feature_keys(vocabulary, usage.features)
     position: dict[str, int] = {}
     for index in reversed(range(width)):  # reversed: the first column of a name wins
         position[layout.column_name(index)] = index
@@ -90,7 +126,7 @@ def check_preview(
         if column is not None:
             key = (rejected.row, column)
             cells[key] = _joined(cells.get(key), issue)
-    return PreviewCheck(layout, None, cells, whole_rows)
+    return PreviewCheck(layout, None, cells, whole_rows, dict(usage.filled), unknown, usage.decimal)
 
 
 def _joined(earlier: CellProblem | None, issue: CellProblem) -> CellProblem:

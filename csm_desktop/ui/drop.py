@@ -1,8 +1,9 @@
 """Which dropped file the main window accepts: one usage spreadsheet, opened in the wizard.
 
 Dropping a file on the window is a shortcut to File → Import usage…; only a single local
-.xlsx, .xlsm or .csv file is taken, so a stray drop of a picture or of several files is
-ignored (the cursor shows it) instead of starting an import that can only fail.
+.xlsx, .xlsm, .csv or JSON file is taken, so a stray drop of a picture or of several files is
+ignored (the cursor shows it) instead of starting an import that can only fail. JSON and
+JSON Lines event exports are usage files too.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QMimeData
 
-SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".csv")
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".json", ".jsonl", ".ndjson")
 
 
 def is_spreadsheet_name(path: Path) -> bool:

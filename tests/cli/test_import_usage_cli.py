@@ -51,10 +51,11 @@ def test_import_prints_counts_rejected_file_and_unmatched_accounts(
     out = capsys.readouterr().out.splitlines()
     assert out == [
         f"Imported usage.csv (header row 3, long form) into {book_path}: 3 rows read, 1 usage "
-        "events stored (1 new), 2 rows rejected.",
+        "events stored (1 new), 1 row rejected, 1 line skipped.",
         f"Rejected rows: {tmp_path / 'usage.rejected-rows.csv'}",
         "Unmatched accounts (1): Initech (add them to the book, or import again with "
         "--create-accounts)",
+        "Features the book does not know (1), stored as spelled: login",
     ]
     assert usage_rows(book_path) == [(1, "2026-03-01", "login", 3)]
 
@@ -100,7 +101,8 @@ def test_bad_file_exits_2_with_one_line_and_changes_nothing(
     assert captured.out == ""
     assert captured.err == (
         "error: usage.csv, header row 1: missing required column Feature (or one column per "
-        "feature). Rename the column in the file or map it (--map COLUMN=FIELD).\n"
+        "feature). Rename the column in the file, map it (--map COLUMN=FIELD) or give the "
+        "feature (--feature NAME).\n"
     )
     assert usage_rows(book_path) == []
 

@@ -19,7 +19,8 @@ from csm_desktop.services.import_usage import (
     preview_usage_file,
 )
 from csm_desktop.spreadsheets.readers import read_table
-from csm_desktop.spreadsheets.usage_layout import detect_layout, extract_usage
+from csm_desktop.spreadsheets.usage_extract import extract_usage
+from csm_desktop.spreadsheets.usage_layout import detect_layout
 from csm_desktop.store.database import Database
 from csm_desktop.store.models import Account, ImportRecord
 
@@ -165,7 +166,7 @@ def test_unknown_accounts_are_rejected_listed_and_saved_next_to_the_source(
     )
     report = import_usage(book, source)
     assert report.unmatched_accounts == ("Initech",)
-    assert report.rows_rejected == 4
+    assert (report.rows_rejected, report.lines_skipped) == (2, 2)  # rows 3, 6; lines 4, 5
     assert report.rejected_rows_file == tmp_path / "usage.rejected-rows.csv"
     assert report.rejected_rows_file.read_text(encoding="utf-8-sig").splitlines() == [
         "Sheet,Row,Column,Value,Reason",
@@ -217,7 +218,7 @@ def test_strict_tolerates_blank_and_total_rows(book: Database, tmp_path: Path) -
         [HEADER, ["Acme", "2026-03-01", "x", 1], [], ["Total", None, None, 1]],
     )
     report = import_usage(book, source, UsageImportOptions(strict=True))
-    assert (report.rows_stored, report.rows_rejected) == (1, 2)
+    assert (report.rows_stored, report.rows_rejected, report.lines_skipped) == (1, 0, 2)
 
 
 def test_cancel_before_commit_stores_nothing(book: Database, tmp_path: Path) -> None:
@@ -268,12 +269,14 @@ def test_rows_repeating_account_day_and_feature_are_added_up_with_a_warning(
 
 
 def test_wide_form_workbook_stores_one_event_per_feature(book: Database, tmp_path: Path) -> None:
+    """Login and Export are features because the CSM says so (the book knows none)."""
     add_accounts(book, ("Acme", None))
     source = write_xlsx(
         tmp_path / "wide.xlsx",
         [["Account", "Date", "Login", "Export", "Total"], ["Acme", "2026-03-01", 3, 2, 5]],
     )
-    report = import_usage(book, source)
+    as_features = {"Login": "feature column", "Export": "feature column"}
+    report = import_usage(book, source, UsageImportOptions(column_map=as_features))
     assert report.form == "wide"
     assert stored(book) == [
         ("Acme", "2026-03-01", "Export", 2, None),

@@ -9,14 +9,14 @@ import datetime as dt
 
 import pytest
 
+from csm_desktop.domain.features import FeatureVocabulary
 from csm_desktop.errors import BadFile, BadInput
 from csm_desktop.spreadsheets.readers import Row, SheetTable
-from csm_desktop.spreadsheets.usage_layout import (
-    RejectedRow,
-    detect_layout,
-    extract_usage,
-    parse_column_map,
-)
+from csm_desktop.spreadsheets.usage_extract import RejectedRow, extract_usage
+from csm_desktop.spreadsheets.usage_headers import parse_column_map
+from csm_desktop.spreadsheets.usage_layout import detect_layout
+
+KNOWN = FeatureVocabulary.from_keys(["login", "export"])
 
 
 def table(*rows: Row) -> SheetTable:
@@ -48,11 +48,12 @@ def test_common_header_names_map_to_fields() -> None:
     }
 
 
-def test_wide_form_takes_every_other_named_column_as_a_feature_but_not_a_total() -> None:
+def test_wide_form_takes_the_known_features_as_columns_but_not_a_total() -> None:
     sheet = table(["Client", "Date", "Login", "Export", "", "Total"])
-    layout = detect_layout(sheet)
+    layout = detect_layout(sheet, known_feature=KNOWN.resolve)
     assert layout.form == "wide"
-    assert layout.feature_columns == ((2, "Login"), (3, "Export"))
+    assert layout.feature_columns == ((2, "login"), (3, "export"))
+    assert layout.ignored_columns == ((5, "total column, ignored"),)
 
 
 def test_missing_feature_column_names_what_is_missing() -> None:
@@ -60,7 +61,8 @@ def test_missing_feature_column_names_what_is_missing() -> None:
         detect_layout(table(["Account", "Date", "Count"]))
     assert str(caught.value) == (
         "usage.xlsx, sheet Usage, header row 1: missing required column Feature (or one "
-        "column per feature). Rename the column in the file or map it (--map COLUMN=FIELD)."
+        "column per feature). Rename the column in the file, map it (--map COLUMN=FIELD) or "
+        "give the feature (--feature NAME)."
     )
 
 
@@ -139,37 +141,38 @@ def test_date_format_override_reads_ambiguous_text() -> None:
     assert rows.days == ["2026-03-02"]
 
 
-def test_numbers_stored_as_text_are_read_as_whole_counts() -> None:
+def test_numbers_stored_as_text_are_read_as_whole_counts_when_no_cell_tells_the_decimal() -> None:
     counts = [row[4] for row in _usage(
         ["A", "2026-03-01", "a", "1 234"],
         ["A", "2026-03-01", "b", "1,234"],
         ["A", "2026-03-01", "c", "1.234"],
-        ["A", "2026-03-01", "d", " 12.0 "],
         ["A", "2026-03-01", "e", 7.0],
         ["A", "2026-03-01", "f", "+3"],
     )]  # fmt: skip
-    assert counts == [1234, 1234, 1234, 12, 7, 3]
+    assert counts == [1234, 1234, 1234, 7, 3]
 
 
 def test_unusable_cells_reject_their_row_with_column_value_and_reason() -> None:
     sheet = table(
         ["Account", "Date", "Feature", "Count"],
+        ["", "2026-03-01", "login", 2],
         ["A", "2026-03-01", "login", "12.5"],
         ["A", "someday", "login", 1],
         ["A", "2026-03-01", "login", -3],
-        ["", "2026-03-01", "login", 2],
         ["A", "2026-03-01", "", 2],
         ["A", "2026-03-01", "ok", 2],
+        ["", "2026-03-02", "ok", 2],
     )
     rows = extract_usage(sheet, detect_layout(sheet))
     assert rows.rejected == [
-        RejectedRow(2, "Count", "12.5", "not a whole number"),
-        RejectedRow(3, "Date", "someday", "not a date"),
-        RejectedRow(4, "Count", "-3", "negative count"),
-        RejectedRow(5, "Account", "", "no account"),
+        RejectedRow(2, "Account", "", "no account"),
+        RejectedRow(3, "Count", "12.5", "not a whole number"),
+        RejectedRow(4, "Date", "someday", "not a date"),
+        RejectedRow(5, "Count", "-3", "negative count"),
         RejectedRow(6, "Feature", "", "no feature"),
+        RejectedRow(8, "Account", "", "no account"),  # "A" repeats: not a grouped report
     ]
-    assert (rows.rows, rows.counts) == ([7], [2])
+    assert (rows.rows, rows.counts, rows.filled) == ([7], [2], {})
 
 
 def test_blank_and_total_rows_are_rejected_but_do_not_block() -> None:
@@ -196,12 +199,12 @@ def test_wide_form_gives_one_event_per_filled_feature_cell() -> None:
         ["A", "2026-03-01", 3, "", 3],
         ["B", "2026-03-01", 1, 2, 3],
     )
-    rows = extract_usage(sheet, detect_layout(sheet))
+    rows = extract_usage(sheet, detect_layout(sheet, known_feature=KNOWN.resolve))
     events = sorted(zip(rows.names or [], rows.days, rows.features, rows.counts, strict=True))
     assert events == [
-        ("A", "2026-03-01", "Login", 3),
-        ("B", "2026-03-01", "Export", 2),
-        ("B", "2026-03-01", "Login", 1),
+        ("A", "2026-03-01", "login", 3),
+        ("B", "2026-03-01", "export", 2),
+        ("B", "2026-03-01", "login", 1),
     ]
 
 

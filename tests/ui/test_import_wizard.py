@@ -14,8 +14,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QWizard
 from sqlalchemy import text
 
+from csm_desktop.services.features import save_feature
 from csm_desktop.spreadsheets.book_workbook import RejectedRow as BookRejectedRow
-from csm_desktop.spreadsheets.usage_layout import RejectedRow
+from csm_desktop.spreadsheets.usage_extract import RejectedRow
 from csm_desktop.spreadsheets.usage_preview import CellProblem, check_preview
 from csm_desktop.store.database import Database
 from csm_desktop.ui import workers
@@ -166,7 +167,8 @@ def test_messy_file_goes_through_every_page_and_stores_the_usable_rows(
     assert model.headerData(1, Qt.Orientation.Horizontal) == "Usage date\n→ Date"
     assert wizard.preview_page.status.text() == (
         "Showing rows 4–9 of usage.xlsx. 1 row with problems will be rejected and listed "
-        "after the import; 2 blank or total rows will be skipped."
+        "after the import; 2 blank, total or footer lines will be skipped.\n"
+        "Features the book does not know yet (kept as spelled): login, report_run."
     )
 
     wizard.next()
@@ -192,8 +194,10 @@ def test_messy_file_goes_through_every_page_and_stores_the_usable_rows(
         ["9", "Customer", "Total", "total row"],
     ]
     assert summary.figures.text() == (
-        "<b>6 rows</b> read, <b>2 usage events</b> stored (2 new), <b>4 rows</b> rejected.<br>"
-        "<span style='color:#b42318'>Not in the book (rows rejected): Umbrella.</span>"
+        "<b>6 rows</b> read, <b>2 usage events</b> stored (2 new), <b>2 rows</b> rejected, "
+        "2 lines skipped.<br>"
+        "<span style='color:#b42318'>Not in the book (rows rejected): Umbrella.</span><br>"
+        "Features the book does not know yet (stored as spelled): report_run."
     )  # no milestone of these accounts has a usage criterion, so no line about criteria
     assert summary.saved.text() == (
         f"The rejected rows were saved to {messy.with_name('usage.rejected-rows.csv')}."
@@ -232,8 +236,8 @@ def test_a_non_spreadsheet_file_is_explained_and_the_wizard_does_not_advance(
     notes.write_text("hello", encoding="utf-8")
     wizard = open_wizard(qtbot, book, notes)
     assert wizard.file_page.status.text() == (
-        "notes.txt is not a usage spreadsheet. Choose a .xlsx, .xlsm or .csv file (in Excel: "
-        "File → Save As → Excel Workbook or CSV)."
+        "notes.txt is not a usage spreadsheet. Choose a .xlsx, .xlsm, .csv, .json, .jsonl or "
+        ".ndjson file (in Excel: File → Save As → Excel Workbook or CSV)."
     )
     assert not wizard.file_page.isComplete()
     assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled()
@@ -275,7 +279,8 @@ def test_columns_the_app_cannot_name_are_mapped_by_hand(
     layout = wizard.layout_page
     assert layout.status.text() == (
         "kunden.csv: no header row found in the first 30 rows (expected columns such as Account, "
-        "Date, Feature, Count). Choose the header row. Use Header row and Import as above."
+        "Date, Feature, Count, or days as column headers). Choose the header row. Use Header "
+        "row and Import as above."
     )  # the command line's "(--header-row N)" is not shown in the window
     assert not layout.sheet.isEnabled()
     assert not layout.isComplete()
@@ -290,7 +295,9 @@ def test_columns_the_app_cannot_name_are_mapped_by_hand(
         "Anzahl": "count",
     }
     assert layout.status.text() == (
-        "Header on row 1; long form: one row per account, day and feature."
+        "Header row 1 was found: Kunde | Tag | Ereignis | Anzahl. Header on row 1; long form: "
+        "one row per account, day and feature.\n"
+        "Features the book does not know yet (kept as spelled): x."
     )
     wizard.next()
     wizard.next()
@@ -334,7 +341,8 @@ def test_choosing_the_header_row_and_date_format_rechecks_the_preview(
     layout.date_format.setCurrentText("DD/MM/YYYY")
     wizard.next()
     assert wizard.preview_page.status.text() == (
-        "Showing rows 3–4 of usage.xlsx. No problems in these rows."
+        "Showing rows 3–4 of usage.xlsx. No problems in these rows.\n"
+        "Features the book does not know yet (kept as spelled): x."
     )
     wizard.next()
     run_import(qtbot, wizard)
@@ -456,6 +464,8 @@ def test_wide_form_csv_is_previewed_with_one_feature_per_column(
     qtbot: Any, book: Database, tmp_path: Path
 ) -> None:
     add_accounts(book, "Acme")
+    save_feature(book, "logins")
+    save_feature(book, "reports")
     source = tmp_path / "wide.csv"
     source.write_text(
         "Account,Date,Logins,Reports,Total\nAcme,2026-11-02,3,x,3\n", encoding="utf-8"
@@ -471,13 +481,19 @@ def test_wide_form_csv_is_previewed_with_one_feature_per_column(
     ]
     wizard.next()
     model = wizard.preview_page.model
-    assert model.headerData(2, Qt.Orientation.Horizontal) == "Logins\n→ feature “Logins”"
-    assert model.headerData(4, Qt.Orientation.Horizontal) == "Total\n→ ignored"
+    assert model.headerData(2, Qt.Orientation.Horizontal) == "Logins\n→ feature “logins”"
+    assert model.headerData(4, Qt.Orientation.Horizontal) == "Total\n→ total column, ignored"
     assert model.index(0, 3).data(Qt.ItemDataRole.ToolTipRole) == "not a number"
     wizard.next()
-    run_import(qtbot, wizard)
-    assert stored(book) == []  # the only row has a bad cell, so the whole row is rejected
-    assert table_rows(wizard.summary_page.model) == [["2", "Reports", "x", "not a number"]]
+    wizard.next()  # Import
+    qtbot.waitUntil(lambda: not wizard.run_page.running, timeout=10000)
+    assert stored(book) == []  # the only row has a bad cell, so nothing could be imported
+    assert wizard.currentId() == ImportWizard.RUN
+    assert wizard.run_page.stage.text() == (
+        "wide.csv: nothing was imported: its only row was rejected (1 for: not a number). "
+        f"They are listed in {tmp_path / 'wide.rejected-rows.csv'}. To import them, check "
+        "which columns hold the counts.\n\nGo Back to change the options, or Cancel."
+    )
 
 
 def test_closing_the_wizard_while_importing_cancels_first(

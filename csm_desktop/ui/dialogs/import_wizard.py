@@ -1,10 +1,12 @@
 """The usage Import wizard: file, layout, preview, options, import with Cancel, summary.
 
 A CSM brings a usage export (picked, or dropped on the main window), checks that the app
-found the right sheet, header row and columns, sees the problem cells before anything is
-stored, chooses strict mode or account creation, and imports with a progress bar and a
-Cancel that rolls everything back. The last page says what was stored and what was not,
-and saves the rejected rows where the CSM wants them.
+found the right sheet, header row, shape and columns (long form, event log, wide form or
+dates as columns; the feature of a file that names none; the decimal separator), sees the
+problem cells, the skipped lines, the columns that are not features and the features the
+book does not know before anything is stored, chooses strict mode or account creation, and
+imports with a progress bar and a Cancel that rolls everything back. The last page says
+what was stored and what was not, and saves the rejected rows where the CSM wants them.
 
 Reading the file (for the preview) and the import run in workers, so a big file never
 freezes the window. The wizard only calls ``services.import_usage`` and the pure preview
@@ -49,22 +51,24 @@ from csm_desktop.services.import_usage import (
     UsageImportReport,
     UsagePreview,
     copy_rejected_rows,
+    filled_text,
     import_usage,
     preview_usage_file,
 )
 from csm_desktop.services.opening import Database
-from csm_desktop.spreadsheets.usage_layout import (
+from csm_desktop.spreadsheets.usage_headers import (
     ACCOUNT,
     COUNT,
     DATE,
     EXTERNAL_ID,
     FEATURE,
+    FEATURE_COLUMN,
     IGNORE,
     USERS,
-    UsageLayout,
     column_letter,
     field_of_header,
 )
+from csm_desktop.spreadsheets.usage_layout import UsageLayout
 from csm_desktop.spreadsheets.usage_preview import PreviewCheck, check_preview
 from csm_desktop.ui import workers
 from csm_desktop.ui.dialogs.messages import show_failure
@@ -73,7 +77,8 @@ from csm_desktop.ui.models.preview_model import PreviewModel, RejectedRowsModel,
 from csm_desktop.ui.palette import current, error_style
 
 PREVIEW_ROWS = 50
-WIDE_FEATURE = ""  # mapping choice: a feature of its own (wide form); not in the column map
+WIDE_FEATURE = FEATURE_COLUMN  # mapping choice: a feature of its own (wide form)
+DAY_COLUMN = ""  # mapping choice: a day (dates as columns); not in the column map
 # What a source column can be imported as, in the order the mapping combo lists them.
 CHOICES = (
     (ACCOUNT, "Account"),
@@ -83,23 +88,49 @@ CHOICES = (
     (COUNT, "Count"),
     (USERS, "Active users"),
     (WIDE_FEATURE, "Feature column (wide form)"),
+    (DAY_COLUMN, "Day (dates as columns)"),
     (IGNORE, "Ignore"),
 )
 CHOICE_LABELS = dict(CHOICES)
 AUTO_DATE = "auto"
+DECIMALS = (("auto", None), ("decimal point (1,234.5)", "."), ("decimal comma (1.234,5)", ","))
 DATE_FORMATS = (AUTO_DATE, "DD/MM/YYYY", "MM/DD/YYYY", "YYYY-MM-DD", "DD.MM.YYYY", "DD-MM-YYYY")
-FILE_FILTER = "Usage spreadsheets (*.xlsx *.xlsm *.csv);;All files (*)"
-_CLI_HINT = re.compile(r" ?\((?:--header-row|--map|--date-format)[^)]*\)")
+FILE_FILTER = "Usage files (*.xlsx *.xlsm *.csv *.json *.jsonl *.ndjson);;All files (*)"
+_CLI_HINT = re.compile(r" ?\((?:--[a-z-]+)[^)]*\)")
 
 
 def layout_text(layout: UsageLayout) -> str:
     """One line on what the import will read, in the CSM's words."""
-    if layout.form == "wide":
-        return (
-            f"Header on row {layout.header_row}; wide form: one column per feature "
-            f"({len(layout.feature_columns)} features)."
+    return layout.describe()
+
+
+def header_named(layout: UsageLayout) -> str:
+    """The header row found, named by its cells, for the Layout page."""
+    cells = [text for text in layout.headers if text]
+    shown = " | ".join(cells[:6]) + (" | …" if len(cells) > 6 else "")
+    return f"Header row {layout.header_row} was found: {shown}."
+
+
+def ignored_text(layout: UsageLayout) -> str:
+    """The columns that will not be imported and why, or ""."""
+    parts = [f"{layout.column_name(position)} ({why})" for position, why in layout.ignored_columns]
+    return f"Not imported: {', '.join(parts)}." if parts else ""
+
+
+def check_notes(check: PreviewCheck) -> list[str]:
+    """What the import will do quietly, said before it does: filled labels, unknown
+    features, columns that are not features."""
+    notes = filled_text(check.filled)
+    if check.layout is not None and (ignored := ignored_text(check.layout)):
+        notes.append(ignored)
+    if check.unknown_features:
+        names = ", ".join(str(feature) for feature in check.unknown_features[:8])
+        more = len(check.unknown_features) - 8
+        notes.append(
+            f"Features the book does not know yet (kept as spelled): {names}"
+            + (f" and {more} more." if more > 0 else ".")
         )
-    return f"Header on row {layout.header_row}; long form: one row per account, day and feature."
+    return notes
 
 
 def for_the_window(message: str) -> str:
@@ -124,6 +155,9 @@ def column_choices(layout: UsageLayout | None, headers: list[str]) -> list[str]:
     for position, _name in layout.feature_columns:
         if position < len(choices):
             choices[position] = WIDE_FEATURE
+    for position, _day in layout.date_columns:
+        if position < len(choices):
+            choices[position] = DAY_COLUMN
     for field_name, position in layout.columns.items():
         if position < len(choices):
             choices[position] = field_name
@@ -160,6 +194,8 @@ class ImportWizard(QWizard):
         self.header_row: int | None = None
         self.column_map: dict[str, str] = {}
         self.date_format: str | None = None
+        self.feature: str | None = None
+        self.decimal: str | None = None
         self.report: UsageImportReport | None = None
         self._preview_generation = 0
         self.closing = False
@@ -202,7 +238,10 @@ class ImportWizard(QWizard):
         """Read the top of ``path`` in a worker; only the latest request is answered."""
         self._preview_generation += 1
         generation = self._preview_generation
-        task = workers.Task(lambda _progress: preview_usage_file(path, options, rows=PREVIEW_ROWS))
+        database = self.database
+        task = workers.Task(
+            lambda _progress: preview_usage_file(path, options, rows=PREVIEW_ROWS, book=database)
+        )
         task.succeeded.connect(
             lambda preview: loaded(preview) if generation == self._preview_generation else None
         )
@@ -227,6 +266,7 @@ class ImportWizard(QWizard):
     def recheck(self) -> None:
         """Check the previewed rows with the current header row, mapping and date format."""
         assert self.preview is not None
+        book = self.preview.book
         self.check = check_preview(
             self.preview.rows,
             file_name=self.preview.source.name,
@@ -234,6 +274,11 @@ class ImportWizard(QWizard):
             header_row=self.header_row,
             column_map=self.column_map,
             date_format=self.date_format,
+            feature=self.feature,
+            vocabulary=book.vocabulary,
+            decimal=self.decimal,  # type: ignore[arg-type]
+            default_decimal=book.default_decimal,
+            time_zone=book.time_zone,
         )
 
     def import_options(self) -> UsageImportOptions:
@@ -246,6 +291,8 @@ class ImportWizard(QWizard):
             date_format=self.date_format,
             create_accounts=self.options_page.create_accounts.isChecked(),
             strict=self.options_page.strict.isChecked(),
+            feature=self.feature,
+            decimal=self.decimal,
         )
 
     # --- closing ---------------------------------------------------------------------
@@ -272,8 +319,9 @@ class FilePage(QWizardPage):
         self.wizard_ = wizard
         self.setTitle("Choose the usage file")
         self.setSubTitle(
-            "A product-usage export (.xlsx, .xlsm or .csv): one row per account, day and "
-            "feature, or one column per feature. You can also drop the file on the main window."
+            "A product-usage export (.xlsx, .xlsm, .csv, JSON or JSON Lines): one row per "
+            "account, day and feature, one row per event, one column per feature, or one "
+            "column per day. You can also drop the file on the main window."
         )
         self.path_edit = QLineEdit()
         self.path_edit.setPlaceholderText("Path of the usage file")
@@ -401,10 +449,30 @@ class LayoutPage(QWizardPage):
             "DD/MM/YYYY."
         )
         self.date_format.currentTextChanged.connect(self._date_format_chosen)
+        self.decimal = QComboBox()
+        for label, value in DECIMALS:
+            self.decimal.addItem(label, value)
+        self.decimal.setToolTip(
+            "How numbers written as text separate decimals. 'auto' decides from the file's "
+            "own numbers, then from the book's setting."
+        )
+        self.decimal.currentIndexChanged.connect(self._decimal_chosen)
+        self.feature = QLineEdit()
+        self.feature.setPlaceholderText("only for a file that names no feature, e.g. user_invited")
+        self.feature.setToolTip(
+            "The feature every row counts, for a file with no Feature column (such as a chart "
+            "export with one column per day)."
+        )
+        self.feature.editingFinished.connect(self._feature_chosen)
+        dates = QHBoxLayout()
+        dates.addWidget(self.date_format, 1)
+        dates.addWidget(QLabel("Numbers:"))
+        dates.addWidget(self.decimal, 1)
         form = QFormLayout()
         form.addRow("Sheet:", self.sheet)
         form.addRow("Header row:", self.header_row)
-        form.addRow("Date format:", self.date_format)
+        form.addRow("Date format:", dates)
+        form.addRow("Feature:", self.feature)
         self.mapping = QTableWidget(0, 4)
         self.mapping.setHorizontalHeaderLabels(["Column", "Header", "Import as", "First value"])
         self.mapping.verticalHeader().setVisible(False)
@@ -464,7 +532,11 @@ class LayoutPage(QWizardPage):
                 combo.blockSignals(False)
         if check.layout is not None:
             self.status.setStyleSheet("")
-            self.status.setText(layout_text(check.layout))
+            lines = [f"{header_named(check.layout)} {layout_text(check.layout)}"]
+            if check.problem:
+                lines.append(for_the_window(check.problem))
+            lines.extend(check_notes(check))
+            self.status.setText("\n".join(lines))
         else:
             self.status.setStyleSheet(error_style())
             hint = "Use Header row and Import as above."
@@ -515,7 +587,7 @@ class LayoutPage(QWizardPage):
         )
 
     def _set_busy(self, text: str) -> None:
-        for widget in (self.sheet, self.header_row, self.mapping, self.date_format):
+        for widget in (self.sheet, self.header_row, self.mapping, self.date_format, self.decimal):
             widget.setEnabled(False)
         self.status.setStyleSheet("")
         self.status.setText(text)
@@ -523,14 +595,14 @@ class LayoutPage(QWizardPage):
 
     def _sheet_loaded(self, preview: UsagePreview) -> None:
         self.loading = False
-        for widget in (self.header_row, self.mapping, self.date_format):
+        for widget in (self.header_row, self.mapping, self.date_format, self.decimal):
             widget.setEnabled(True)
         self.wizard_.set_preview(preview)
         self.initializePage()
 
     def _failed(self, exc: BaseException) -> None:
         self.loading = False
-        for widget in (self.sheet, self.header_row, self.mapping, self.date_format):
+        for widget in (self.sheet, self.header_row, self.mapping, self.date_format, self.decimal):
             widget.setEnabled(True)
         self.status.setStyleSheet(error_style())
         if isinstance(exc, UserError):
@@ -550,7 +622,7 @@ class LayoutPage(QWizardPage):
         column_map: dict[str, str] = {}
         for position, combo in enumerate(self.combos):
             field_name = combo.currentData()
-            if field_name != WIDE_FEATURE:
+            if field_name != DAY_COLUMN:
                 column_map[column_key(self.headers, position)] = field_name
         self.wizard_.header_row = self.header_row.value()
         self.wizard_.column_map = column_map
@@ -560,6 +632,21 @@ class LayoutPage(QWizardPage):
     def _date_format_chosen(self, text: str) -> None:
         text = text.strip()
         self.wizard_.date_format = None if text in ("", AUTO_DATE) else text
+        if self.wizard_.preview is not None:
+            self.wizard_.recheck()
+            self._show_check(rebuild=False)
+
+    def _decimal_chosen(self) -> None:
+        self.wizard_.decimal = self.decimal.currentData()
+        if self.wizard_.preview is not None:
+            self.wizard_.recheck()
+            self._show_check(rebuild=False)
+
+    def _feature_chosen(self) -> None:
+        text = self.feature.text().strip() or None
+        if text == self.wizard_.feature:
+            return
+        self.wizard_.feature = text
         if self.wizard_.preview is not None:
             self.wizard_.recheck()
             self._show_check(rebuild=False)
@@ -581,7 +668,7 @@ class PreviewPage(QWizardPage):
         self.setTitle("Preview")
         self.setSubTitle(
             "The first rows of the file. Red cells cannot be imported (hover for the reason); "
-            "grey rows are blank or total rows, which are skipped."
+            "grey rows are blank, total or footer lines, which are skipped."
         )
         self.model = PreviewModel(self)
         self.table = QTableView()
@@ -603,6 +690,10 @@ class PreviewPage(QWizardPage):
         mapped = [""] * len(layout.headers)
         for position, name in layout.feature_columns:
             mapped[position] = f"feature “{name}”"
+        for position, _day in layout.date_columns:
+            mapped[position] = "count of that day"
+        for position, why in layout.ignored_columns:
+            mapped[position] = why
         for field_name, position in layout.columns.items():
             mapped[position] = CHOICE_LABELS[field_name]
         first = layout.header_row + 1
@@ -624,12 +715,14 @@ class PreviewPage(QWizardPage):
             problems, skipped = check.problem_rows(), check.skipped_rows()
             parts.append(
                 f"{rows_text(problems)} with problems will be rejected and listed after the "
-                f"import; {skipped} blank or total {'row' if skipped == 1 else 'rows'} will be "
-                "skipped."
+                f"import; {counted(skipped, 'blank, total or footer line')} will be skipped."
                 if problems or skipped
                 else "No problems in these rows."
             )
-        self.status.setText(" ".join(parts))
+        if layout.form == "events":
+            parts.append("No count column: each row counts as one event.")
+        notes = check_notes(check)
+        self.status.setText(" ".join(parts) + ("\n" + "\n".join(notes) if notes else ""))
 
 
 class OptionsPage(QWizardPage):
@@ -821,10 +914,14 @@ class SummaryPage(QWizardPage):
         layout.addLayout(buttons)
 
     def show_report(self, report: UsageImportReport) -> None:
+        skipped = (
+            f", {counted(report.lines_skipped, 'line')} skipped" if report.lines_skipped else ""
+        )
         lines = [
             f"<b>{rows_text(report.rows_read)}</b> read, "
             f"<b>{counted(report.rows_stored, 'usage event')}</b> stored "
-            f"({report.events_new:,} new), <b>{rows_text(report.rows_rejected)}</b> rejected.",
+            f"({report.events_new:,} new), <b>{rows_text(report.rows_rejected)}</b> rejected"
+            f"{skipped}.",
         ]
         if report.created_accounts:
             lines.append("Accounts created: " + _escaped_list(report.created_accounts) + ".")
@@ -833,6 +930,12 @@ class SummaryPage(QWizardPage):
                 f"<span style='color:{current().bad}'>Not in the book (rows rejected): "
                 + _escaped_list(report.unmatched_accounts)
                 + ".</span>"
+            )
+        if report.unknown_features:
+            lines.append(
+                "Features the book does not know yet (stored as spelled): "
+                + _escaped_list(str(feature) for feature in report.unknown_features)
+                + "."
             )
         evidence = report.evidence
         if evidence.milestones_checked:

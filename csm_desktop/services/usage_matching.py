@@ -1,0 +1,223 @@
+"""Match a usage file's accounts and features to the book, and merge repeated rows.
+
+Accounts match by external id, then by name ignoring case and surrounding space; a file
+whose only account column holds ids also matches them against names, since exports call an
+account "accountId" whatever it holds. ``--create-accounts`` adds the missing ones, but
+never one account out of a list ("A;B", "A, B and C"): such cells are rejected with the
+reason. Features are mapped to the book's vocabulary by ``FeatureVocabulary.resolve`` (the
+one equality rule of ``domain.features``), so "User Invited" is stored as ``user_invited``
+and counts for a criterion on it; features the book does not know are kept as spelled
+(one spelling per feature within a file) and listed, with the nearest known feature.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass, replace
+from itertools import compress
+from typing import Any
+
+from sqlalchemy import insert, select, union
+from sqlalchemy.orm import Session
+
+from csm_desktop.domain.features import FeatureEntry, FeatureVocabulary
+from csm_desktop.services.features import read_vocabulary
+from csm_desktop.spreadsheets.usage_cells import is_account_list
+from csm_desktop.spreadsheets.usage_extract import RejectedRow, UsageRows
+from csm_desktop.spreadsheets.usage_features import UnknownFeature, feature_keys
+from csm_desktop.spreadsheets.usage_headers import ACCOUNT, EXTERNAL_ID
+from csm_desktop.spreadsheets.usage_layout import UsageLayout
+from csm_desktop.store.models import Account, AccountMilestone, MilestoneTemplate
+
+UNKNOWN_ACCOUNT = (
+    "unknown account: no account has this external id or name; add it to the book or "
+    "import with create accounts"
+)
+ACCOUNT_LIST = "a list of accounts, not one account: put one account per row"
+
+
+@dataclass(frozen=True, slots=True)
+class Matched:
+    """Usage rows whose account is known, as parallel columns ready to store."""
+
+    rows: list[int]
+    account_ids: list[int]
+    days: list[str]
+    features: list[str]
+    counts: list[int]
+    users: list[int | None]
+    rejected: tuple[RejectedRow, ...]
+    unmatched: tuple[str, ...]
+    created: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Events:
+    """One event per (account, day, feature), ready to store."""
+
+    account_ids: list[int]
+    days: list[str]
+    features: list[str]
+    counts: list[int]
+    users: list[int | None]
+    warnings: tuple[str, ...]
+
+
+def import_vocabulary(session: Session) -> FeatureVocabulary:
+    """The book's features, plus the features its ladders unlock, which adoption counts."""
+    vocabulary = read_vocabulary(session)
+    unlocked = session.scalars(
+        union(select(AccountMilestone.unlocks), select(MilestoneTemplate.unlocks))
+    )
+    for name in sorted({name.strip() for name in unlocked if name and name.strip()}):
+        if vocabulary.resolve(name) is None:
+            vocabulary.add(FeatureEntry(name))
+    return vocabulary
+
+
+def match_accounts(
+    session: Session, usage: UsageRows, layout: UsageLayout, create: bool
+) -> Matched:
+    """Account ids for every row: external id first, then name ignoring case and space."""
+    by_external: dict[str, int] = {}
+    by_name: dict[str, int] = {}
+    for account_id, account_name, account_external_id in session.execute(
+        select(Account.id, Account.name, Account.external_id)
+    ):
+        by_name[account_name.strip().casefold()] = account_id
+        if account_external_id and account_external_id.strip():
+            by_external[account_external_id.strip()] = account_id
+    names = usage.names
+    externals = usage.external_ids
+    # One key per row: (external id, name) when the file has both columns, else the one it
+    # has, paired with "" only for the few distinct values (per-row tuples cost time).
+    keys: Sequence[Hashable]
+    pairs: dict[Hashable, tuple[str, str]]
+    if externals is not None and names is not None:
+        both = list(zip(externals, names, strict=True))
+        keys, pairs = both, {key: key for key in set(both)}
+    elif externals is not None:
+        keys, pairs = externals, {key: (key, "") for key in set(externals)}
+    else:
+        only = names or []
+        keys, pairs = only, {key: ("", key) for key in set(only)}
+    ids: dict[Hashable, int | None] = {}
+    for key, (external_id, name) in pairs.items():
+        found = by_external.get(external_id) if external_id else None
+        if found is None and name:
+            found = by_name.get(name.casefold())
+            if found is None and externals is None:
+                found = by_external.get(name)  # the account column holds external ids
+        elif found is None and names is None:
+            found = by_name.get(external_id.casefold())  # the id column holds names
+        ids[key] = found
+    lists = {
+        key for key, found in ids.items() if found is None and is_account_list(_label(pairs[key]))
+    }
+    created: list[str] = []
+    if create:
+        for key in sorted(
+            (k for k, found in ids.items() if found is None and k not in lists), key=str
+        ):
+            external_id, name = pairs[key]
+            label = name or external_id
+            known_id = by_name.get(label.casefold())
+            if known_id is None:
+                known_id = session.execute(
+                    insert(Account).returning(Account.id),
+                    {"name": label, "external_id": external_id or None, "archived": False},
+                ).scalar_one()
+                by_name[label.casefold()] = known_id
+                if external_id:
+                    by_external[external_id] = known_id
+                created.append(label)
+            ids[key] = known_id
+    row_ids = list(map(ids.__getitem__, keys))
+    unknown = {key for key, found in ids.items() if found is None}
+    if not unknown:
+        return Matched(
+            usage.rows, row_ids, usage.days, usage.features, usage.counts, usage.users,  # type: ignore[arg-type]
+            (), (), tuple(created),
+        )  # fmt: skip
+    column = layout.column_name(layout.columns.get(ACCOUNT, layout.columns.get(EXTERNAL_ID, 0)))
+    seen: set[int] = set()
+    rejected: list[RejectedRow] = []
+    unmatched: dict[str, str] = {}  # casefolded → first spelling in the file
+    for row, key in zip(usage.rows, keys, strict=True):
+        if key in unknown and row not in seen:
+            seen.add(row)
+            label = _label(pairs[key])
+            if key not in lists:
+                unmatched.setdefault(label.casefold(), label)
+            reason = ACCOUNT_LIST if key in lists else UNKNOWN_ACCOUNT
+            rejected.append(RejectedRow(row, column, label, reason))
+    keep = [found is not None for found in row_ids]
+    return Matched(
+        list(compress(usage.rows, keep)),
+        list(compress(row_ids, keep)),  # type: ignore[arg-type]  # None filtered out
+        list(compress(usage.days, keep)),
+        list(compress(usage.features, keep)),
+        list(compress(usage.counts, keep)),
+        list(compress(usage.users, keep)),
+        tuple(rejected),
+        tuple(sorted(unmatched.values(), key=str.casefold)),
+        tuple(created),
+    )
+
+
+def _label(pair: tuple[str, str]) -> str:
+    external_id, name = pair
+    return name or external_id
+
+
+def resolve_features(
+    vocabulary: FeatureVocabulary, matched: Matched
+) -> tuple[Matched, tuple[UnknownFeature, ...]]:
+    """Every feature in the book's key spelling; unknown ones listed, one spelling each."""
+    spelled, unknown = feature_keys(vocabulary, set(matched.features))
+    if any(spelled[f] != f for f in spelled):
+        matched = replace(matched, features=[spelled[f] for f in matched.features])
+    return matched, unknown
+
+
+def merge_duplicates(matched: Matched, *, event_rows: bool) -> Events:
+    """One event per (account, day, feature): repeated rows (e.g. one per user) add up.
+
+    ``event_rows``: the file is an event log, each row one event, so adding up is the point.
+    """
+    keys = list(zip(matched.account_ids, matched.days, matched.features, strict=True))
+    if len(set(keys)) == len(keys):
+        said = (f"Each row counted as one event ({len(keys):,} events).",) if event_rows else ()
+        return Events(
+            matched.account_ids, matched.days, matched.features, matched.counts, matched.users,
+            said,
+        )  # fmt: skip
+    totals: dict[tuple[int, str, str], list[Any]] = {}
+    repeated = 0
+    for key, count, users in zip(keys, matched.counts, matched.users, strict=True):
+        total = totals.get(key)
+        if total is None:
+            totals[key] = [count, users]
+            continue
+        repeated += 1
+        total[0] += count
+        if users is not None:
+            total[1] = users if total[1] is None else total[1] + users
+    if event_rows:
+        warning = (
+            f"Each row counted as one event: {len(keys):,} events added up to "
+            f"{len(totals):,} daily counts per account and feature."
+        )
+    else:
+        warning = (
+            f"{repeated:,} rows repeat an account, date and feature of an earlier row; their "
+            "counts (and active users) were added up."
+        )
+    return Events(
+        [key[0] for key in totals],
+        [key[1] for key in totals],
+        [key[2] for key in totals],
+        [value[0] for value in totals.values()],
+        [value[1] for value in totals.values()],
+        (warning,),
+    )
