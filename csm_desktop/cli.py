@@ -244,19 +244,47 @@ def _cmd_import_usage(args: argparse.Namespace) -> int:
     return 0
 
 
+def report_period(args: argparse.Namespace, today: dt.date) -> Any:
+    """The review period of ``--quarter`` or ``--from/--to`` (default: last full quarter)."""
+    from csm_desktop.domain.review import BadPeriod, review_period
+
+    try:
+        return review_period(
+            today, quarter=args.quarter, start=getattr(args, "start", None), end=args.end
+        )
+    except BadPeriod as exc:
+        raise BadInput(str(exc)) from None
+
+
+def _report_format(args: argparse.Namespace) -> str:
+    """``--format``, or the output file's suffix (.pptx makes a deck), else pdf."""
+    if args.format:
+        return str(args.format)
+    return "pptx" if Path(args.output).suffix.lower() == ".pptx" else "pdf"
+
+
 def _cmd_report(args: argparse.Namespace) -> int:
     from csm_desktop.services.opening import open_book
     from csm_desktop.services.reports import find_account, write_qbr_report
 
     path = existing_book(args)
     today = args.today or dt.date.today()
+    period = report_period(args, today)
+    kind = _report_format(args)
     with open_book(path) as book:
         account_id = find_account(book, args.account)
         written = write_qbr_report(
-            book, account_id, today, Path(args.output), internal=args.internal
+            book,
+            account_id,
+            today,
+            Path(args.output),
+            internal=args.internal,
+            period=period,
+            format=kind,
         )
-    edition = "Internal QBR report" if args.internal else "QBR value report"
-    print(f"{edition} for {args.account} written to {written}.")
+    edition = "Internal QBR" if args.internal else "QBR"
+    what = "deck" if kind == "pptx" else "value report"
+    print(f"{edition} {what} for {args.account}, {period.title()}, written to {written}.")
     return 0
 
 
@@ -450,15 +478,34 @@ def build_parser() -> argparse.ArgumentParser:
     )
     import_usage.set_defaults(run=_cmd_import_usage)
 
-    report = commands.add_parser("report", help="write one account's QBR value report (PDF)")
+    report = commands.add_parser(
+        "report", help="write one account's QBR: a PDF or an editable PowerPoint deck"
+    )
     report.add_argument("account", metavar="ACCOUNT", help="account name or external id")
     report.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS)
     report.add_argument(
         "--today", type=parse_day, help="reporting date (YYYY-MM-DD; default: today)"
     )
     report.add_argument(
-        "-o", "--output", metavar="FILE.pdf", required=True, help="the PDF file to write"
+        "-o", "--output", metavar="FILE", required=True, help="the .pdf or .pptx file to write"
     )
+    report.add_argument(
+        "--format",
+        choices=("pdf", "pptx"),
+        help="pdf or pptx (default: from the output file's suffix, else pdf)",
+    )
+    period = report.add_mutually_exclusive_group()
+    period.add_argument(
+        "--quarter", metavar="2026Q3", help="review this calendar quarter (default: the last "
+        "full quarter up to --today)",
+    )  # fmt: skip
+    period.add_argument(
+        "--from", dest="start", type=parse_day, metavar="YYYY-MM-DD", help="first day reviewed"
+    )
+    report.add_argument(
+        "--to", dest="end", type=parse_day, metavar="YYYY-MM-DD",
+        help="last day reviewed (default with --from: --today)",
+    )  # fmt: skip
     report.add_argument(
         "--internal",
         action="store_true",

@@ -14,9 +14,10 @@ from typing import Any
 
 from reportlab import rl_config
 
-from csm_desktop.domain.vocabulary import Direction, Status
-from csm_desktop.reports.model import FeatureWeeks, MilestoneLine, ValueLine
-from csm_desktop.reports.text import ACCENT, FONT, FONT_BOLD, INK, MUTED, RULE, number, plain
+from csm_desktop.domain.vocabulary import Status
+from csm_desktop.reports.fonts import fit, label, string_width
+from csm_desktop.reports.model import FeatureWeeks, MilestoneLine
+from csm_desktop.reports.text import ACCENT, FONT, FONT_BOLD, INK, MUTED, RULE, plain
 
 # reportlab checks every attribute set on a chart shape against its type: a development aid
 # that doubles the time to draw our charts (fixed code, covered by tests), so it is off.
@@ -81,6 +82,7 @@ def burn_up(
     today: dt.date,
     width: float,
     height: float = 190,
+    accent: str = ACCENT,
 ) -> Any:
     """Milestones achieved so far against the plan (due dates), by day since kickoff.
 
@@ -113,7 +115,7 @@ def burn_up(
     plot.lines[0].strokeColor = _colour(PLAN)
     plot.lines[0].strokeWidth = 1.2
     plot.lines[0].strokeDashArray = (4, 3)
-    plot.lines[1].strokeColor = _colour(ACCENT)
+    plot.lines[1].strokeColor = _colour(accent)
     plot.lines[1].strokeWidth = 2.2
     plot.xValueAxis.valueMin, plot.xValueAxis.valueMax = 0, x_top
     plot.xValueAxis.valueStep = x_step
@@ -170,28 +172,26 @@ def burn_up(
     legend.dx, legend.dy = 14, 3
     legend.colorNamePairs = [
         (_colour(PLAN), "plan: milestones due"),
-        (_colour(ACCENT), "achieved"),
+        (_colour(accent), "achieved"),
     ]
     drawing.add(legend)
     return drawing
 
 
-def weekly_usage(usage: FeatureWeeks, width: float, height: float = 120) -> Any:
+def weekly_usage(
+    usage: FeatureWeeks, width: float, height: float = 120, accent: str = ACCENT
+) -> Any:
     """Bars of one key feature's weekly use, with its own scale and the week's Monday below."""
     from reportlab.graphics.charts.barcharts import VerticalBarChart
     from reportlab.graphics.shapes import Drawing, String
 
     drawing = Drawing(width, height)
-    drawing.add(
-        String(
-            0,
-            height - 11,
-            plain(usage.feature),
-            fontName=FONT_BOLD,
-            fontSize=8.5,
-            fillColor=_colour(INK),
-        )
+    total = (
+        f"{usage.total:,} {'use' if usage.total == 1 else 'uses'} in {len(usage.weeks)} "
+        f"{'week' if len(usage.weeks) == 1 else 'weeks'}"
     )
+    title = fit(plain(usage.feature), FONT_BOLD, 8.5, width - string_width(total, FONT, 7) - 8)
+    drawing.add(label(0, height - 11, title, FONT_BOLD, 8.5, _colour(INK)))
     drawing.add(
         String(
             width,
@@ -211,7 +211,7 @@ def weekly_usage(usage: FeatureWeeks, width: float, height: float = 120) -> Any:
     chart.x, chart.y = 30, 22
     chart.width, chart.height = width - 34, height - 22 - 20
     chart.data = [counts]
-    chart.bars[0].fillColor = _colour(ACCENT)
+    chart.bars[0].fillColor = _colour(accent)
     chart.bars[0].strokeColor = None
     chart.barSpacing = 1
     chart.groupSpacing = 3
@@ -232,85 +232,6 @@ def weekly_usage(usage: FeatureWeeks, width: float, height: float = 120) -> Any:
     return drawing
 
 
-def value_before_after(value: ValueLine, width: float, height: float = 96) -> Any:
-    """Two horizontal bars, baseline and latest, on one scale, with the target marked."""
-    from reportlab.graphics.shapes import Drawing, Line, Rect, String
-
-    drawing = Drawing(width, height)
-    drawing.add(
-        String(
-            0,
-            height - 11,
-            plain(value.metric),
-            fontName=FONT_BOLD,
-            fontSize=8.5,
-            fillColor=_colour(INK),
-        )
-    )
-    better = "lower is better" if value.direction is Direction.LOWER else "higher is better"
-    drawing.add(
-        String(
-            0,
-            height - 22,
-            f"{plain(value.unit)}, {better}",
-            fontName=FONT,
-            fontSize=7,
-            fillColor=_colour(MUTED),
-        )
-    )
-    known = [v for v in (value.baseline, value.latest, value.target) if v is not None]
-    top = max([abs(v) for v in known] or [1.0]) or 1.0
-    label_w, value_w = 44, 50
-    bar_x = label_w
-    bar_w = width - label_w - value_w
-    rows = (("Before", value.baseline, BEFORE), ("Now", value.latest, ACCENT))
-    bar_h = 16
-    for index, (label, amount, colour) in enumerate(rows):
-        y = height - 48 - index * (bar_h + 8)
-        drawing.add(String(0, y + 4, label, fontName=FONT, fontSize=8, fillColor=_colour(INK)))
-        if amount is not None:
-            length = bar_w * abs(amount) / top
-            drawing.add(
-                Rect(bar_x, y, max(length, 0.5), bar_h, fillColor=_colour(colour), strokeColor=None)
-            )
-        drawing.add(
-            String(
-                bar_x + 4 if amount is None else bar_x + bar_w + 6,
-                y + 4,
-                "not measured yet" if amount is None else number(amount),
-                fontName=FONT_BOLD if index else FONT,
-                fontSize=8,
-                fillColor=_colour(INK),
-            )
-        )
-    if value.target is not None:
-        target_x = bar_x + bar_w * abs(value.target) / top
-        low = height - 48 - (bar_h + 8) - 3
-        drawing.add(
-            Line(
-                target_x,
-                low,
-                target_x,
-                height - 48 + bar_h + 3,
-                strokeColor=_colour(GOOD),
-                strokeWidth=1.2,
-                strokeDashArray=(3, 2),
-            )
-        )
-        drawing.add(
-            String(
-                target_x,
-                low - 9,
-                f"target {number(value.target)}",
-                fontName=FONT,
-                fontSize=7,
-                fillColor=_colour(GOOD),
-                textAnchor="middle",
-            )
-        )
-    return drawing
-
-
 def share_bars(
     rows: Sequence[tuple[str, float | None, str]],
     width: float,
@@ -325,12 +246,10 @@ def share_bars(
     height = len(rows) * (bar_height + gap) + 4
     drawing = Drawing(width, height)
     track = width - label_width - 70
-    for index, (label, fraction, after) in enumerate(rows):
+    for index, (name, fraction, after) in enumerate(rows):
         y = height - (index + 1) * (bar_height + gap)
-        shown = plain(label)
-        if len(shown) > 44:
-            shown = shown[:43] + "…"
-        drawing.add(String(0, y + 2.5, shown, fontName=FONT, fontSize=7.5, fillColor=_colour(INK)))
+        shown = fit(plain(name), FONT, 7.5, label_width - 6)
+        drawing.add(label(0, y + 2.5, shown, FONT, 7.5, _colour(INK)))
         drawing.add(
             Rect(label_width, y, track, bar_height, fillColor=_colour("#eaeef2"), strokeColor=None)
         )
@@ -371,9 +290,9 @@ def health_bar(counts: Sequence[tuple[str, int, str]], width: float, height: flo
             drawing.add(Rect(x, 16, part, 16, fillColor=_colour(colour), strokeColor=None))
         x += part
     x = 0.0
-    for label, n, colour in counts:
+    for name, n, colour in counts:
         drawing.add(Rect(x, 2, 8, 8, fillColor=_colour(colour), strokeColor=None))
-        text = f"{label}: {n}"
+        text = f"{name}: {n}"
         drawing.add(String(x + 11, 2.5, text, fontName=FONT, fontSize=8, fillColor=_colour(INK)))
         x += 24 + 5.2 * len(text)
     return drawing

@@ -29,6 +29,7 @@ from reportlab.platypus import (
 )
 
 from csm_desktop.domain.vocabulary import Status
+from csm_desktop.reports.fonts import draw_string, fit
 from csm_desktop.reports.text import (
     ACCENT,
     FONT,
@@ -37,6 +38,7 @@ from csm_desktop.reports.text import (
     MUTED,
     RULE,
     SOFT,
+    clip,
     escape,
     plain,
     register_fonts,
@@ -101,10 +103,11 @@ def _draw_furniture(canvas: Canvas, furniture: PageFurniture, number: int, total
     top = PAGE_HEIGHT - MARGIN + 8 * mm
     bottom = MARGIN - 10 * mm
     if number > 1:
-        canvas.setFont(FONT, 8)
         canvas.setFillColor(colors.HexColor(MUTED))
-        canvas.drawString(MARGIN, top, plain(furniture.header_left))
-        canvas.drawRightString(PAGE_WIDTH - MARGIN, top, plain(furniture.header_right))
+        right = plain(furniture.header_right)
+        room = FRAME_WIDTH - canvas.stringWidth(right, FONT, 8) - 12
+        draw_string(canvas, MARGIN, top, fit(plain(furniture.header_left), FONT, 8, room), FONT, 8)
+        draw_string(canvas, PAGE_WIDTH - MARGIN, top, right, FONT, 8, "end")
         canvas.setStrokeColor(colors.HexColor(RULE))
         canvas.setLineWidth(0.5)
         canvas.line(MARGIN, top - 3, PAGE_WIDTH - MARGIN, top - 3)
@@ -117,7 +120,9 @@ def _draw_furniture(canvas: Canvas, furniture: PageFurniture, number: int, total
     canvas.line(MARGIN, bottom + 10, PAGE_WIDTH - MARGIN, bottom + 10)
     canvas.setFont(FONT, 8)
     canvas.setFillColor(colors.HexColor(MUTED))
-    canvas.drawString(MARGIN, bottom, plain(furniture.footer_left))
+    footer = fit(plain(furniture.footer_left), FONT, 8, FRAME_WIDTH - 90)
+    draw_string(canvas, MARGIN, bottom, footer, FONT, 8)
+    canvas.setFont(FONT, 8)
     canvas.drawRightString(PAGE_WIDTH - MARGIN, bottom, f"Page {number} of {total}")
     canvas.restoreState()
 
@@ -170,7 +175,7 @@ def data_table(
 ) -> Table:
     """A table with a repeated header row; cells that are not flowables are escaped text."""
     st = styles()
-    head = [Paragraph(escape(text), st.cell_bold) for text in header]
+    head = [Paragraph(escape(clip(text, 80)), st.cell_bold) for text in header]
     body = [[cell if isinstance(cell, Flowable) else _cell(cell) for cell in row] for row in rows]
     table = Table([head, *body], colWidths=list(widths), repeatRows=1)
     commands: list[tuple[Any, ...]] = [
@@ -193,7 +198,10 @@ def key_value_table(rows: Sequence[tuple[str, Any]], widths: Sequence[float]) ->
     """Labels on the left, values on the right, thin rules between; values escaped."""
     st = styles()
     body = [
-        [Paragraph(escape(label), st.cell), value if isinstance(value, Flowable) else _cell(value)]
+        [
+            Paragraph(escape(clip(label, 80)), st.cell),
+            value if isinstance(value, Flowable) else _cell(value),
+        ]
         for label, value in rows
     ]
     table = Table(body, colWidths=list(widths))
@@ -215,17 +223,25 @@ def key_value_table(rows: Sequence[tuple[str, Any]], widths: Sequence[float]) ->
 
 
 def _cell(value: Any) -> Paragraph:
-    return Paragraph(escape("" if value is None else value), styles().cell)
+    """A table cell: escaped, and cut to ``CELL_LIMIT`` characters so a row always fits a
+    page (a row taller than a page is what makes reportlab raise LayoutError)."""
+    return Paragraph(escape(clip("" if value is None else value)), styles().cell)
+
+
+def cell(value: Any, style: Any = None) -> Paragraph:
+    """The same safe, bounded cell as ``data_table`` makes, in another style if given."""
+    return Paragraph(escape(clip("" if value is None else value)), style or styles().cell)
 
 
 def status_cell(status: Status, *, overdue: bool = False, reason: str = "") -> Paragraph:
-    """A status with its mark and colour; overdue in red; a reason (internal only) below."""
+    """A status with its mark and colour; overdue in red (internal edition only: the
+    customer edition passes ``overdue=False``); a reason (internal only) below."""
     mark, colour = STATUS_MARKS[status]
     text = f'<font color="{colour}"><b>{mark}</b></font> {escape(status.value)}'
     if overdue:
         text += f' <font color="{DANGER}"><b>· overdue</b></font>'
     if reason:
-        text += f'<br/><font color="{MUTED}"><i>{escape(reason)}</i></font>'
+        text += f'<br/><font color="{MUTED}"><i>{escape(clip(reason))}</i></font>'
     return Paragraph(text, styles().cell)
 
 
@@ -276,9 +292,12 @@ def grid(flowables: Sequence[Any], columns: int, width: float = FRAME_WIDTH) -> 
     return table
 
 
-def section(title: str, *flowables: Any) -> list[Any]:
-    """A heading kept on the same page as the first thing under it."""
-    heading = Paragraph(escape(title), styles().h1)
+def section(title: str, *flowables: Any, colour: str = "") -> list[Any]:
+    """A heading (in ``colour`` when given) kept on the same page as the first thing under it."""
+    text = escape(title)
+    if colour:
+        text = f'<font color="{colour}">{text}</font>'
+    heading = Paragraph(text, styles().h1)
     if not flowables:
         return [heading]
     return [KeepTogether([heading, flowables[0]]), *flowables[1:]]

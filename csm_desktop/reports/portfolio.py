@@ -32,6 +32,7 @@ from csm_desktop.reports.portfolio_long_term import long_term_page
 from csm_desktop.reports.text import (
     FONT,
     SOFT,
+    clip,
     day_text,
     escape,
     markup,
@@ -248,14 +249,16 @@ def _at_risk(data: PortfolioReportData) -> list[Any]:
         colour = HEALTH_COLOURS[account.health]
         rows.append(
             [
-                Paragraph(f"<b>{escape(account.name)}</b>", st.cell),
+                Paragraph(f"<b>{escape(clip(account.name, 120))}</b>", st.cell),
                 Paragraph(
                     f'<font color="{colour}"><b>{escape(account.health.value)}</b></font>', st.cell
                 ),
                 account.owner or "–",
                 f"{account.arr:,.0f}" if account.arr is not None else "–",
                 percent(account.completion),
-                Paragraph("<br/>".join(escape(r) for r in account.reasons) or "–", st.cell),
+                Paragraph(
+                    "<br/>".join(escape(clip(r)) for r in account.reasons[:4]) or "–", st.cell
+                ),
             ]
         )
     w = FRAME_WIDTH

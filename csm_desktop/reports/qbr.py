@@ -1,10 +1,11 @@
-"""The customer-facing QBR value report of one account, laid out with reportlab platypus.
+"""The QBR of one account as a PDF: the customer's value story, laid out with platypus.
 
-Cover, executive summary in plain sentences, burn-up against plan, milestone progress by
-role, weekly use of key features, value before and after, the kickoff's definition of done
-and what comes next. The internal edition (``QbrData.internal`` set) adds ARR, renewal,
-health with its reasons, blocked and skipped reasons and the CSM's notes; the customer
-edition never prints them. Every user string is escaped (see ``reports.text``).
+In story order, each section left out when it has nothing to say: cover, executive summary,
+value realized, wins this period, adoption, plan by role, next steps (a mutual action plan),
+risks and asks. The internal edition (``QbrData.internal`` set) keeps overdue in red and adds
+ARR, health with its reasons, blocked and skipped reasons and the CSM's notes; the customer
+edition shows re-planned dates with "moved from …" in grey and never a red overdue tag.
+Every user text is escaped and bounded (``reports.text``), so no text can break the layout.
 """
 
 from __future__ import annotations
@@ -14,8 +15,11 @@ from typing import Any
 
 from reportlab.platypus import CondPageBreak, PageBreak, Paragraph, Spacer
 
-from csm_desktop.domain.vocabulary import Direction, Health, Status
-from csm_desktop.reports.charts import burn_up, value_before_after, weekly_usage
+from csm_desktop.domain.review import day_text
+from csm_desktop.domain.story import can_now_do
+from csm_desktop.domain.value_money import money_text
+from csm_desktop.domain.vocabulary import Health
+from csm_desktop.reports.charts import burn_up, weekly_usage
 from csm_desktop.reports.layout import (
     DANGER,
     FRAME_WIDTH,
@@ -23,288 +27,163 @@ from csm_desktop.reports.layout import (
     WARN,
     PageFurniture,
     build_pdf,
+    cell,
     data_table,
     grid,
     key_value_table,
-    kpi_strip,
     on_date,
     section,
     status_cell,
 )
-from csm_desktop.reports.model import MilestoneLine, QbrData, ValueLine
-from csm_desktop.reports.text import (
-    MUTED,
-    day_text,
-    escape,
-    markup,
-    number,
-    para,
+from csm_desktop.reports.qbr_cover import INTERNAL_BANNER, cover
+from csm_desktop.reports.qbr_model import MilestoneLine, QbrData
+from csm_desktop.reports.qbr_text import (
+    money_sentence,
     percent,
-    styles,
+    plan_date_text,
+    plural,
+    summary_sentences,
+    value_row,
 )
-
-INTERNAL_BANNER = "INTERNAL — contains ARR, health and CSM notes; do not share with the customer"
-
-
-def _plural(count: int, one: str, many: str | None = None) -> str:
-    return f"{count} {one if count == 1 else (many or one + 's')}"
-
-
-def _signed(value: float) -> str:
-    """A signed amount with a true minus sign: +2.5, −7.5."""
-    return f"+{number(value)}" if value >= 0 else f"−{number(-value)}"
-
-
-def _with_unit(value: float | None, unit: str) -> str:
-    return f"{number(value)} {unit}".rstrip()
-
-
-def ladder_sentence(data: QbrData) -> str:
-    """Ladder progress in one sentence, with the count by role."""
-    if not data.counted:
-        return (
-            f"{data.account} has no milestones to count on its onboarding plan yet "
-            f"({data.age_days} days after the kickoff on {day_text(data.kickoff_on)})."
-        )
-    text = (
-        f"{data.account} has achieved {data.achieved} of {_plural(data.counted, 'milestone')} "
-        f"on its onboarding plan ({percent(data.completion)}), {data.age_days} days after "
-        f"the kickoff on {day_text(data.kickoff_on)}."
-    )
-    if data.skipped:
-        text += (
-            f" {_plural(data.skipped, 'milestone was', 'milestones were')} skipped as not needed."
-        )
-    roles = []
-    for role, _share in data.completion_by_role:
-        lines = [m for m in data.milestones if m.role == role and m.status is not Status.SKIPPED]
-        achieved = sum(m.status is Status.ACHIEVED for m in lines)
-        roles.append(f"{role} {achieved} of {len(lines)}")
-    if len(roles) > 1:
-        text += " By role: " + ", ".join(roles) + "."
-    return text
-
-
-def first_value_sentence(data: QbrData) -> str | None:
-    """When first value came (or is planned) against its target day."""
-    milestone = data.first_value
-    if milestone is None:
-        return None
-    name = f"First value (“{milestone.title}”)"
-    target = milestone.target_day
-    if data.ttfv_days is not None:
-        if data.ttfv_days <= target:
-            verdict = (
-                "on time"
-                if data.ttfv_days == target
-                else f"{_plural(target - data.ttfv_days, 'day')} ahead of plan"
-            )
-        else:
-            verdict = f"{_plural(data.ttfv_days - target, 'day')} later than planned"
-        return (
-            f"{name} was reached on day {data.ttfv_days} against a target of day {target}: "
-            f"{verdict}."
-        )
-    if milestone.status is Status.SKIPPED:
-        return f"{name} was skipped."
-    due = day_text(milestone.due_on)
-    if milestone.due_on is not None and milestone.due_on < data.today:
-        return f"{name} was planned for day {target} ({due}) and has not been reached yet."
-    return f"{name} is planned for day {target} ({due}); it has not been reached yet."
-
-
-def adoption_sentence(data: QbrData) -> str:
-    """Adoption after unlock: used within 30 days, with the ones still pending."""
-    judged = [a for a in data.adoptions if a.adopted is not None]
-    adopted = sum(bool(a.adopted) for a in judged)
-    pending = len(data.adoptions) - len(judged)
-    if not data.adoptions:
-        return "No new capability has been unlocked yet; adoption will show once one is."
-    if not judged:
-        return (
-            f"{_plural(pending, 'capability was', 'capabilities were')} unlocked in the last "
-            "30 days; their adoption will show in the next review."
-        )
-    text = (
-        f"Adoption after unlock: {adopted} of "
-        f"{_plural(len(judged), 'unlocked capability', 'unlocked capabilities')} "
-        f"{'was' if adopted == 1 else 'were'} used within 30 days of unlocking "
-        f"({percent(adopted / len(judged))})."
-    )
-    if pending:
-        text += (
-            f" {_plural(pending, 'more is', 'more are')} still within "
-            f"{'its' if pending == 1 else 'their'} 30-day window."
-        )
-    return text
-
-
-def value_sentence(value: ValueLine) -> str:
-    """One outcome: from baseline to latest, the change in its unit and in percent."""
-    unit = value.unit
-    if value.baseline is None:
-        if value.latest is None:
-            return f"{value.metric}: no baseline and no measurement yet."
-        return (
-            f"{value.metric}: {_with_unit(value.latest, unit)} on {day_text(value.latest_on)} "
-            "(no baseline to compare with)."
-        )
-    if value.latest is None or value.change is None:
-        return (
-            f"{value.metric}: baseline {_with_unit(value.baseline, unit)} on "
-            f"{day_text(value.baseline_on)}; not measured since."
-        )
-    text = (
-        f"{value.metric}: from {_with_unit(value.baseline, unit)} to "
-        f"{_with_unit(value.latest, unit)} ({_signed(value.change)} {unit}".rstrip()
-    )
-    if value.change_percent is None:
-        text += ")."
-    elif value.change_percent == 0:
-        text += ", unchanged)."
-    else:
-        word = "better" if value.change_percent > 0 else "worse"
-        text += f", {abs(value.change_percent):.1f} % {word})."
-    if value.target is not None:
-        reached = (
-            value.latest <= value.target
-            if value.direction is Direction.LOWER
-            else value.latest >= value.target
-        )
-        verdict = "reached" if reached else "not yet reached"
-        text += f" Target {_with_unit(value.target, unit)}: {verdict}."
-    return text
-
-
-def summary_sentences(data: QbrData) -> list[str]:
-    """The executive summary as plain sentences, in the order the report prints them."""
-    sentences = [ladder_sentence(data)]
-    first_value = first_value_sentence(data)
-    if first_value:
-        sentences.append(first_value)
-    sentences.append(adoption_sentence(data))
-    sentences.extend(value_sentence(v) for v in data.values)
-    upcoming = data.upcoming(1)
-    if upcoming:
-        step = upcoming[0]
-        when = (
-            f"overdue since {day_text(step.due_on)}"
-            if step.is_overdue(data.today)
-            else f"due {day_text(step.due_on)}"
-        )
-        sentences.append(
-            f"Next: “{step.title}” ({step.role}), {when}"
-            + (f"; it unlocks {step.unlocks}." if step.unlocks else ".")
-        )
-    return sentences
-
-
-# --- sections -------------------------------------------------------------------------------
-
-
-def _cover(data: QbrData) -> list[Any]:
-    st = styles()
-    period = f"{day_text(data.period_start)} – {day_text(data.today)}"
-    rows = [
-        ("Account", data.account + (f"  ({data.external_id})" if data.external_id else "")),
-        ("Review period", period),
-        ("Customer Success Manager", data.csm or "–"),
-        ("Prepared on", on_date(data.today)),
-        ("Onboarding plan", data.playbook or "–"),
-    ]
-    details = key_value_table(rows, (FRAME_WIDTH * 0.32, FRAME_WIDTH * 0.68))
-    story: list[Any] = [
-        Spacer(1, 110),
-        Paragraph("Quarterly business review", st.subtitle),
-        para(data.account, st.title),
-        Paragraph("Onboarding progress and value report", st.subtitle),
-        Spacer(1, 36),
-        details,
-        Spacer(1, 36),
-        kpi_strip(_headline_figures(data)),
-    ]
-    if data.internal is not None:
-        story += [
-            Spacer(1, 24),
-            markup(f'<font color="{DANGER}"><b>{{}}</b></font>', INTERNAL_BANNER, style=st.body),
-        ]
-    story.append(PageBreak())
-    return story
-
-
-def _headline_figures(data: QbrData) -> list[tuple[str, str]]:
-    figures = [
-        ("milestones achieved", f"{data.achieved} / {data.counted}"),
-        ("of the plan complete", percent(data.completion)),
-        (
-            "day of first value",
-            str(data.ttfv_days) if data.ttfv_days is not None else "not yet",
-        ),
-    ]
-    best = max(
-        (v for v in data.values if v.change_percent is not None),
-        key=lambda v: v.change_percent or 0.0,
-        default=None,
-    )
-    if best is not None and best.change_percent is not None:
-        figures.append(
-            (f"{best.metric}: better", f"{best.change_percent:+.0f} %".replace("-", "−"))
-        )
-    return figures
+from csm_desktop.reports.story_charts import users_and_seats, value_trend
+from csm_desktop.reports.text import MUTED, clip, escape, markup, para, styles
 
 
 def _summary(data: QbrData) -> list[Any]:
     st = styles()
-    story = section("Executive summary", *[para(s, st.body) for s in summary_sentences(data)])
-    story += [
-        Spacer(1, 6),
-        Paragraph("<b>Progress against plan</b>", st.h2),
-        Paragraph(
-            "Milestones achieved by day since kickoff (blue) against the milestones due by "
-            "then on the plan (grey).",
-            st.small,
-        ),
-        burn_up(data.milestones, data.kickoff_on, data.today, FRAME_WIDTH),
-    ]
-    return story
-
-
-def _milestones(data: QbrData) -> list[Any]:
-    st = styles()
-    internal = data.internal is not None
-    story: list[Any] = [CondPageBreak(160)]
-    story += section(
-        "Milestone progress by role",
-        Paragraph(
-            "✓ achieved   ◐ in progress   ○ not started   ✕ blocked   – skipped",
-            st.small,
-        ),
+    return section(
+        "Executive summary",
+        *[para(sentence, st.body) for sentence in summary_sentences(data)],
+        colour=data.branding.accent_colour,
     )
-    widths = (FRAME_WIDTH * 0.40, FRAME_WIDTH * 0.26, FRAME_WIDTH * 0.17, FRAME_WIDTH * 0.17)
-    for role, share in data.completion_by_role:
-        lines = [m for m in data.milestones if m.role == role]
+
+
+def _value(data: QbrData) -> list[Any]:
+    st = styles()
+    if not data.values and not data.done_criteria:
+        return []
+    flowables: list[Any] = []
+    if data.values:
+        w = FRAME_WIDTH
+        money = any(v.money is not None for v in data.values)
+        rows = [value_row(v, data.branding.currency) for v in data.values]
+        header = ["Outcome", "Before", "Now", "Target", "Change"]
+        widths = [w * 0.30, w * 0.13, w * 0.13, w * 0.13, w * 0.15]
+        if money:
+            header.append(f"Value, {data.period.label or 'period'}")
+            widths.append(w * 0.16)
+        else:
+            rows = [row[:5] for row in rows]
+            widths = [width * w / sum(widths) for width in widths]
+        flowables.append(data_table(header, rows, widths))
+        sentence = money_sentence(data)
+        if sentence:
+            flowables += [Spacer(1, 4), para(sentence, st.body)]
+        flowables += [
+            Spacer(1, 4),
+            grid(
+                [value_trend(v, FRAME_WIDTH / 2 - 12, data.branding.accent_colour)
+                 for v in data.values[:6]],
+                2,
+            ),
+        ]  # fmt: skip
+    if data.done_criteria:
+        met = sum(c.met_on is not None for c in data.done_criteria)
         rows = [
             [
-                _title_cell(m),
-                status_cell(
-                    m.status,
-                    overdue=m.is_overdue(data.today),
-                    reason=m.status_reason if internal else "",
+                c.text,
+                Paragraph(
+                    f'<font color="{GOOD}"><b>✓</b></font> met on {escape(day_text(c.met_on))}'
+                    if c.met_on is not None
+                    else f'<font color="{MUTED}">○ open</font>',
+                    st.cell,
                 ),
-                day_text(m.due_on),
-                day_text(m.achieved_on, "") + (" (usage data)" if m.evidence == "usage" else ""),
             ]
-            for m in lines
+            for c in data.done_criteria
         ]
-        heading = markup(
-            "<b>{}</b>" + f' <font color="{MUTED}">· {{}} complete</font>',
-            role,
-            percent(share),
-            style=st.h2,
+        flowables += [
+            Paragraph(f"<b>Definition of done: {met} of {len(rows)} criteria met</b>", st.h2),
+            data_table(("Criterion", "Status"), rows, (FRAME_WIDTH * 0.72, FRAME_WIDTH * 0.28)),
+        ]
+    return [CondPageBreak(200), *section("Value realized", *flowables,
+                                         colour=data.branding.accent_colour)]  # fmt: skip
+
+
+def _wins(data: QbrData) -> list[Any]:
+    wins = data.wins
+    if not wins:
+        return []
+    st = styles()
+    rows = [
+        [day_text(m.achieved_on), _title_cell(m), can_now_do(m.unlocks or "") or "–"] for m in wins
+    ]
+    return [
+        CondPageBreak(120),
+        *section(
+            f"Wins in {data.period.label or 'this period'}",
+            Paragraph(
+                f"{plural(len(wins), 'milestone')} reached between "
+                f"{escape(day_text(data.period.start))} and {escape(day_text(data.period.end))}.",
+                st.small,
+            ),
+            data_table(
+                ("Reached on", "Milestone", "What you can now do"),
+                rows,
+                (FRAME_WIDTH * 0.16, FRAME_WIDTH * 0.44, FRAME_WIDTH * 0.40),
+            ),
+            colour=data.branding.accent_colour,
+        ),
+    ]
+
+
+def adoption_note(data: QbrData) -> str:
+    """Where usage data stops, so a gap is never read as people stopping."""
+    if data.usage_until is None:
+        return "No usage data has been imported for this account yet."
+    if data.usage_until < data.period.end:
+        return (
+            f"Usage data runs to {day_text(data.usage_until)}; weeks after it show no data, "
+            "not no use."
         )
-        table = data_table(("Milestone", "Status", "Due", "Achieved"), rows, widths)
-        story += [CondPageBreak(90), heading, table]
-    return story
+    return f"Usage data covers the whole period (up to {day_text(data.usage_until)})."
+
+
+def seats_sentence(data: QbrData) -> str | None:
+    latest = next(((m, n) for m, n in reversed(data.active_users) if n is not None), None)
+    if latest is None:
+        return None
+    monday, users = latest
+    text = f"In the week of {day_text(monday)}, {users:,} people used the product"
+    if data.seats:
+        text += f": {users:,} of {data.seats:,} licensed seats ({percent(users / data.seats)})"
+    return text + "."
+
+
+def _adoption(data: QbrData) -> list[Any]:
+    st = styles()
+    if not data.usage and not data.active_users and data.usage_until is None:
+        return [
+            CondPageBreak(80),
+            *section("Adoption", para(adoption_note(data), st.body),
+                     colour=data.branding.accent_colour),
+        ]  # fmt: skip
+    flowables: list[Any] = []
+    sentence = seats_sentence(data)
+    if sentence:
+        flowables.append(para(sentence, st.body))
+    if data.active_users:
+        flowables.append(
+            users_and_seats(data.active_users, data.seats, FRAME_WIDTH, data.branding.accent_colour)
+        )
+    flowables.append(para(adoption_note(data), st.small))
+    if data.usage:
+        flowables += [
+            Paragraph("<b>Key features, uses per week</b>", st.h2),
+            grid([weekly_usage(u, FRAME_WIDTH / 2 - 10, accent=data.branding.accent_colour)
+                  for u in data.usage], 2),
+        ]  # fmt: skip
+    return [CondPageBreak(220), *section("Adoption", *flowables,
+                                         colour=data.branding.accent_colour)]  # fmt: skip
 
 
 def _title_cell(milestone: MilestoneLine) -> Paragraph:
@@ -312,165 +191,133 @@ def _title_cell(milestone: MilestoneLine) -> Paragraph:
     if milestone.first_value:
         return markup(
             '{}<br/><font color="' + GOOD + '" size="7">★ first value</font>',
-            milestone.title,
+            clip(milestone.title),
             style=st.cell,
         )
-    return para(milestone.title, st.cell)
+    return cell(milestone.title)
 
 
-def _usage_and_value(data: QbrData) -> list[Any]:
+def _plan_date_cell(milestone: MilestoneLine, data: QbrData) -> Paragraph:
+    planned, moved = plan_date_text(milestone)
+    text = escape(planned)
+    if moved and milestone.status.is_open:
+        text += f'<br/><font color="{MUTED}" size="7">{escape(moved)}</font>'
+    if data.internal is not None and milestone.is_overdue(data.today):
+        text += f'<br/><font color="{DANGER}"><b>overdue</b></font>'
+    return Paragraph(text, styles().cell)
+
+
+def _plan(data: QbrData) -> list[Any]:
     st = styles()
-    story: list[Any] = []
-    if not data.usage and data.age_days >= 7:
-        story += [CondPageBreak(80)]
-        story += section(
-            "Weekly use of key features",
-            para(
-                "No use of the key features was recorded in the last "
-                f"{data.usage_weeks} complete weeks.",
-                st.body,
-            ),
-        )
-    if data.usage:
-        weeks = len(data.usage[0].weeks)
-        charts = [weekly_usage(u, FRAME_WIDTH / 2 - 10) for u in data.usage]
-        story += [CondPageBreak(200)]
-        story += section(
-            "Weekly use of key features",
-            Paragraph(
-                f"Uses per week over the last {_plural(weeks, 'complete week')}; each chart "
-                "has its own scale. Dates are the Monday of each week.",
-                st.small,
-            ),
-            grid(charts, 2),
-        )
-    if data.values:
-        charts = [value_before_after(v, FRAME_WIDTH / 2 - 10) for v in data.values]
-        rows = [
-            [
-                v.metric,
-                _with_unit(v.baseline, v.unit) if v.baseline is not None else "–",
-                _with_unit(v.latest, v.unit) if v.latest is not None else "not measured",
-                f"{_signed(v.change)} {v.unit}".rstrip() if v.change is not None else "–",
-                _change_cell(v),
-                _with_unit(v.target, v.unit) if v.target is not None else "–",
-            ]
-            for v in data.values
-        ]
-        w = FRAME_WIDTH
-        table = data_table(
-            ("Outcome", "Before", "Now", "Change", "Change %", "Target"),
-            rows,
-            (w * 0.30, w * 0.13, w * 0.14, w * 0.15, w * 0.14, w * 0.14),
-        )
-        story += [CondPageBreak(220)]
-        story += section(
-            "Value before and after",
-            Paragraph(
-                "Each outcome as measured at kickoff (before) and most recently (now). "
-                "Change % is positive when the outcome got better.",
-                st.small,
-            ),
-            grid(charts, 2),
-            table,
-        )
-    return story
-
-
-def _change_cell(value: ValueLine) -> Paragraph:
-    st = styles()
-    if value.change_percent is None:
-        return para("–", st.cell)
-    colour = GOOD if value.change_percent > 0 else (DANGER if value.change_percent < 0 else MUTED)
-    word = "better" if value.change_percent > 0 else ("worse" if value.change_percent < 0 else "")
-    return Paragraph(
-        f'<font color="{colour}"><b>{abs(value.change_percent):.1f} %</b> {word}</font>', st.cell
-    )
-
-
-def _definition_of_done(data: QbrData) -> list[Any]:
-    st = styles()
-    if not data.done_criteria and not data.success_statement:
-        return []
-    story: list[Any] = [CondPageBreak(150)]
-    intro = []
-    if data.success_statement:
-        intro.append(markup("<i>“{}”</i>", data.success_statement, style=st.body))
-    rows = [
-        [
-            c.text,
-            Paragraph(
-                f'<font color="{GOOD}"><b>✓</b></font> met on {escape(day_text(c.met_on))}'
-                if c.met_on is not None
-                else f'<font color="{WARN}"><b>○</b></font> open',
-                st.cell,
-            ),
-        ]
-        for c in data.done_criteria
-    ]
-    flowables: list[Any] = [
+    internal = data.internal is not None
+    story: list[Any] = [CondPageBreak(260)]
+    story += section(
+        "Plan by role",
         Paragraph(
-            "What we agreed at kickoff that success looks like, and how far each part of it "
-            "has come.",
+            "Milestones achieved by day since kickoff (solid) against those planned by then "
+            "(dashed).",
             st.small,
         ),
-        *intro,
-    ]
-    if rows:
-        met = sum(c.met_on is not None for c in data.done_criteria)
-        flowables += [
-            Paragraph(f"<b>Definition of done: {met} of {len(rows)} criteria met</b>", st.h2),
-            data_table(("Criterion", "Status"), rows, (FRAME_WIDTH * 0.70, FRAME_WIDTH * 0.30)),
-        ]
-    story += section("Definition of done", *flowables)
+        burn_up(data.milestones, data.kickoff_on, data.today, FRAME_WIDTH, 170,
+                accent=data.branding.accent_colour),
+        Paragraph("✓ achieved   ◐ in progress   ○ not started   ✕ blocked   – skipped",
+                  st.small),
+        colour=data.branding.accent_colour,
+    )  # fmt: skip
+    widths = (FRAME_WIDTH * 0.44, FRAME_WIDTH * 0.2, FRAME_WIDTH * 0.18, FRAME_WIDTH * 0.18)
+    for role, share in data.completion_by_role:
+        rows = [
+            [
+                _title_cell(m),
+                status_cell(m.status, overdue=False,
+                            reason=m.status_reason if internal else ""),
+                _plan_date_cell(m, data),
+                day_text(m.achieved_on, "")
+                + (" (usage data)" if m.evidence == "usage" and internal else ""),
+            ]
+            for m in data.milestones
+            if m.role == role
+        ]  # fmt: skip
+        heading = markup(
+            "<b>{}</b>" + f' <font color="{MUTED}">· {{}} complete</font>',
+            clip(role, 120),
+            percent(share),
+            style=st.h2,
+        )
+        table = data_table(("Milestone", "Status", "Planned for", "Achieved"), rows, widths)
+        story += [CondPageBreak(90), heading, table]
     return story
 
 
 def _next_steps(data: QbrData) -> list[Any]:
     st = styles()
-    upcoming = data.upcoming(5)
-    story: list[Any] = [CondPageBreak(150)]
+    upcoming = data.upcoming(6)
+    accent = data.branding.accent_colour
     if not upcoming:
         return [
-            *story,
-            *section(
-                "What comes next",
-                para(
-                    "Every milestone of the onboarding plan is achieved or skipped; next we "
-                    "agree the goals of the next phase together.",
-                    st.body,
-                ),
-            ),
-        ]
+            CondPageBreak(80),
+            *section("Next steps", para("Every milestone of the plan is achieved or skipped; "
+                     "next we agree the goals of the next phase together.", st.body),
+                     colour=accent),
+        ]  # fmt: skip
+    vendor = data.csm or "your CSM"
     rows = []
     for m in upcoming:
-        what = []
+        what = [f"<b>{escape(clip(m.title, 300))}</b>"]
         if m.unlocks:
-            what.append(f"<b>Unlocks:</b> {escape(m.unlocks)}")
+            what.append(f"Unlocks: {escape(m.unlocks)}")
         if m.definition_of_done:
-            what.append(f"<b>Done when:</b> {escape(m.definition_of_done)}")
-        due = escape(day_text(m.due_on))
-        if m.is_overdue(data.today):
-            due += f'<br/><font color="{DANGER}">overdue</font>'
-        rows.append(
-            [
-                _title_cell(m),
-                m.role,
-                Paragraph(due, st.cell),
-                Paragraph("<br/>".join(what) or "–", st.cell),
-            ]
+            what.append(f"Done when: {escape(clip(m.definition_of_done, 300))}")
+        customer = (
+            escape(m.customer_owner)
+            if m.customer_owner
+            else f'<font color="{MUTED}">{escape(m.role)}: to be named</font>'
         )
+        rows.append(
+            [_plan_date_cell(m, data), Paragraph("<br/>".join(what), st.cell),
+             Paragraph(customer, st.cell), cell(vendor)]
+        )  # fmt: skip
     w = FRAME_WIDTH
-    story += section(
-        "What comes next",
-        Paragraph("The next milestones on the plan, soonest first.", st.small),
-        data_table(
-            ("Milestone", "Role", "Due", "What it unlocks"),
-            rows,
-            (w * 0.28, w * 0.15, w * 0.15, w * 0.42),
+    return [
+        CondPageBreak(150),
+        *section(
+            "Next steps",
+            Paragraph("Our mutual action plan: the next milestones, soonest first, with who "
+                      "leads each on your side and on ours.", st.small),
+            data_table(("Date", "Step", "Your owner", "Our owner"), rows,
+                       (w * 0.17, w * 0.49, w * 0.17, w * 0.17)),
+            colour=accent,
         ),
-    )
-    return story
+    ]  # fmt: skip
+
+
+def _risks_and_asks(data: QbrData) -> list[Any]:
+    if not data.asks:
+        return []
+    st = styles()
+    rows = [
+        [
+            Paragraph(
+                f'<font color="{WARN if a.kind == "risk" else GOOD}"><b>'
+                f"{'Risk' if a.kind == 'risk' else 'Ask'}</b></font>",
+                st.cell,
+            ),
+            cell(a.text + (f" (for “{a.milestone}”)" if a.milestone else "")),
+            cell(a.owner or "–"),
+            day_text(a.due_on),
+        ]
+        for a in data.asks
+    ]
+    w = FRAME_WIDTH
+    return [
+        CondPageBreak(120),
+        *section(
+            "Risks and asks",
+            Paragraph("What we need from you to keep the plan on track.", st.small),
+            data_table(("", "What", "Owner", "By"), rows, (w * 0.1, w * 0.56, w * 0.18, w * 0.16)),
+            colour=data.branding.accent_colour,
+        ),
+    ]
 
 
 def _internal(data: QbrData) -> list[Any]:
@@ -483,11 +330,11 @@ def _internal(data: QbrData) -> list[Any]:
     ]
     health = Paragraph(
         f'<font color="{colour}"><b>{escape(internal.health.value)}</b></font>'
-        + "".join(f"<br/>{escape(r)}" for r in internal.health_reasons),
+        + "".join(f"<br/>{escape(clip(r))}" for r in internal.health_reasons),
         st.cell,
     )
     rows: list[tuple[str, Any]] = [
-        ("ARR", f"{internal.arr:,.0f}" if internal.arr is not None else "–"),
+        ("ARR", money_text(internal.arr, data.branding.currency)),
         ("Renewal", day_text(internal.renewal_on)),
         ("Health", health),
         ("Overdue milestones", str(internal.overdue_count)),
@@ -511,36 +358,39 @@ def _internal(data: QbrData) -> list[Any]:
 
 
 def qbr_story(data: QbrData) -> list[Any]:
-    """The flowables of the report, in page order."""
+    """The flowables of the report, in story order."""
     return [
-        *_cover(data),
+        *cover(data),
         *_summary(data),
-        *_milestones(data),
-        *_usage_and_value(data),
-        *_definition_of_done(data),
+        *_value(data),
+        *_wins(data),
+        *_adoption(data),
+        *_plan(data),
         *_next_steps(data),
+        *_risks_and_asks(data),
         *_internal(data),
     ]
 
 
 def write_qbr(data: QbrData, target: Path | Any) -> None:
-    """Write the QBR value report of ``data`` to ``target`` (a path or a binary file)."""
-    edition = "internal edition" if data.internal is not None else "QBR value report"
+    """Write the QBR of ``data`` to ``target`` (a path or a binary file)."""
+    edition = "internal edition" if data.internal is not None else "Quarterly business review"
+    by = data.csm or "your Customer Success Manager"
+    if data.branding.company_name:
+        by += f", {data.branding.company_name}"
     furniture = PageFurniture(
-        header_left=f"{data.account} · Quarterly business review",
-        header_right=f"{edition} · {day_text(data.today)}",
-        footer_left=f"Prepared by {data.csm or 'your Customer Success Manager'} "
-        f"on {on_date(data.today)}",
+        header_left=data.account,
+        header_right=f"{edition} · {data.period.title()}",
+        footer_left=f"Prepared by {by} on {on_date(data.today)}",
         banner=INTERNAL_BANNER if data.internal is not None else "",
     )
     build_pdf(
         target,
         qbr_story(data),
         furniture,
-        title=f"{data.account} — QBR value report",
+        title=f"{clip(data.account, 200)} — Quarterly business review",
         author=data.csm or "CSM Desktop",
-        subject=f"Onboarding progress and value, {day_text(data.period_start)} – "
-        f"{day_text(data.today)}",
+        subject=f"Value review, {data.period.title()}",
     )
 
 

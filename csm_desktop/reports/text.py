@@ -3,29 +3,49 @@
 Every string that came from a user (account names, milestone titles, kickoff words) is
 escaped here before it reaches a reportlab ``Paragraph``: paragraph markup is an attack
 surface (CVE-2023-33733 evaluated attribute values; ``<img src>`` fetches files and URLs), so
-``Zoë's <Bakery> & Co`` must print literally and never be parsed. The DejaVu Sans family in
-``resources/fonts`` is registered once, on first use, so Polish, Nordic, German, Greek and
-Cyrillic names render; the standard PDF fonts only cover Latin-1.
+``Zoë's <Bakery> & Co`` must print literally and never be parsed. Text any bundled font can draw
+renders, whatever its script: ``reports.fonts`` holds the fallback chain.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-FONT = "DejaVuSans"
-FONT_BOLD = "DejaVuSans-Bold"
-FONT_ITALIC = "DejaVuSans-Oblique"
-FONT_BOLD_ITALIC = "DejaVuSans-BoldOblique"
-_FONT_FILES = {
-    FONT: "DejaVuSans.ttf",
-    FONT_BOLD: "DejaVuSans-Bold.ttf",
-    FONT_ITALIC: "DejaVuSans-Oblique.ttf",
-    FONT_BOLD_ITALIC: "DejaVuSans-BoldOblique.ttf",
-}
+from csm_desktop.domain.review import day_text
+from csm_desktop.reports.fonts import (
+    FONT,
+    FONT_BOLD,
+    FONT_BOLD_ITALIC,
+    FONT_ITALIC,
+    register_fonts,
+    runs,
+)
+
+# Re-exported: the documents of this package take these from here.
+__all__ = [
+    "FONT",
+    "FONT_BOLD",
+    "FONT_BOLD_ITALIC",
+    "FONT_ITALIC",
+    "clip",
+    "day_text",
+    "escape",
+    "markup",
+    "nobreak",
+    "number",
+    "para",
+    "percent",
+    "plain",
+    "register_fonts",
+    "styles",
+]
+
+CELL_LIMIT = 400
+"""Characters a table cell prints before it is cut with an ellipsis: a table row cannot
+break across pages, so an unbounded cell is what raises reportlab's LayoutError."""
 
 # C0 controls (but tab and newline) and DEL have no glyph and confuse the PDF text layer.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -41,11 +61,27 @@ def escape(text: object) -> str:
     """``text`` as paragraph markup that prints exactly these characters and nothing more.
 
     ``&``, ``<`` and ``>`` become entities (so no tag or entity of the user's survives),
-    control characters are dropped and line breaks become ``<br/>``.
+    control characters are dropped, line breaks become ``<br/>``, and runs the body font
+    cannot draw (Japanese, emoji) are set in the fallback font that can (``reports.fonts``).
     """
-    plain = _CONTROL.sub("", str(text).replace("\r\n", "\n").replace("\r", "\n"))
-    plain = plain.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return plain.replace("\n", "<br/>")
+    flat = _CONTROL.sub("", str(text).replace("\r\n", "\n").replace("\r", "\n"))
+    pieces = []
+    for run in runs(flat):
+        piece = run.text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        piece = piece.replace("\n", "<br/>")
+        pieces.append(f'<font face="{run.font}">{piece}</font>' if run.font else piece)
+    return "".join(pieces)
+
+
+def clip(text: object, limit: int = CELL_LIMIT) -> str:
+    """``text`` cut to ``limit`` characters with an ellipsis, for a table cell."""
+    flat = str(text)
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+def nobreak(text: str) -> str:
+    """``text`` with its spaces made non-breaking: a figure and its unit stay on one line."""
+    return text.replace(" ", "\u00a0")
 
 
 def plain(text: object) -> str:
@@ -53,14 +89,9 @@ def plain(text: object) -> str:
     return _CONTROL.sub("", str(text).replace("\r", " ").replace("\n", " "))
 
 
-def day_text(day: dt.date | None, empty: str = "–") -> str:
-    """A date as a CSM writes it in a report: ``3 Feb 2026``."""
-    return empty if day is None else f"{day.day} {day:%b %Y}"
-
-
 def percent(fraction: float | None, empty: str = "–") -> str:
     """A 0…1 share as a whole percentage: ``64 %``."""
-    return empty if fraction is None else f"{fraction * 100:.0f} %"
+    return empty if fraction is None else f"{fraction * 100:.0f}\u00a0%"
 
 
 def number(value: float | None, empty: str = "–") -> str:
@@ -70,34 +101,6 @@ def number(value: float | None, empty: str = "–") -> str:
     if float(value).is_integer():
         return f"{value:,.0f}"
     return f"{value:,.1f}"
-
-
-@cache
-def register_fonts() -> str:
-    """Register the bundled DejaVu Sans family once per process; returns the body font name."""
-    from reportlab.lib.fonts import addMapping
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    from csm_desktop.paths import resources_dir
-
-    folder = resources_dir() / "fonts"
-    for name, file_name in _FONT_FILES.items():
-        path = folder / file_name
-        if not path.is_file():
-            raise FileNotFoundError(
-                f"The report font {path} is missing; reinstall CSM Desktop to restore it."
-            )
-        pdfmetrics.registerFont(TTFont(name, str(path)))
-    pdfmetrics.registerFontFamily(
-        FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC, boldItalic=FONT_BOLD_ITALIC
-    )
-    # <b> and <i> inside paragraphs find the family through these mappings.
-    addMapping(FONT, 0, 0, FONT)
-    addMapping(FONT, 1, 0, FONT_BOLD)
-    addMapping(FONT, 0, 1, FONT_ITALIC)
-    addMapping(FONT, 1, 1, FONT_BOLD_ITALIC)
-    return FONT
 
 
 @dataclass(frozen=True)

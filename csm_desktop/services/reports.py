@@ -26,46 +26,31 @@ from csm_desktop.domain.metrics import (
     AccountMetrics,
     PortfolioMetrics,
     kickoff_month,
-    last_complete_iso_weeks,
     recently_active,
-    week_of,
 )
 from csm_desktop.domain.metrics.account import OFF_TRACK_GRACE_DAYS
+from csm_desktop.domain.review import ReviewPeriod
 from csm_desktop.domain.vocabulary import Health
 from csm_desktop.errors import BadInput, UnknownAccount, UserError
 from csm_desktop.reports.model import (
     AccountAtRisk,
-    AdoptionLine,
     CohortLine,
     ComparisonLine,
-    DoneCriterionLine,
     ExperimentSection,
-    FeatureWeeks,
     FunnelLine,
     InternalFields,
     Kpi,
-    MilestoneLine,
     PortfolioReportData,
     QbrData,
     VariantLine,
 )
 from csm_desktop.safe_output import write_output_file
-from csm_desktop.services.accounts import account_detail
 from csm_desktop.services.ladder import account_by_name
-from csm_desktop.services.metrics import (
-    account_metrics,
-    experiment_results,
-    portfolio_metrics,
-    value_changes,
-)
+from csm_desktop.services.metrics import experiment_results, portfolio_metrics
 from csm_desktop.store.database import Database, open_database
-from csm_desktop.store.models import Account, Experiment, Touchpoint, UsageEvent
+from csm_desktop.store.models import Account, Experiment, Touchpoint
 
-USAGE_WEEKS = 12
-KEY_FEATURES_SHOWN = 6
-FALLBACK_FEATURES_SHOWN = 4
 NOTES_SHOWN = 12
-REVIEW_PERIOD_DAYS = 90
 SERIAL_BATCH_BELOW = 4
 """Batches smaller than this run in this process: starting workers would cost more."""
 
@@ -111,122 +96,17 @@ def find_account(database: Database, name_or_external_id: str) -> int:
 
 
 def qbr_data(
-    database: Database, account_id: int, today: dt.date, *, internal: bool = False
-) -> QbrData:
-    """Everything the QBR value report of one account shows, as of ``today``."""
-    detail = account_detail(database, account_id, today)
-    kickoff = detail.kickoff_on or detail.signed_on
-    if kickoff is None:
-        raise BadInput(
-            f"{detail.name} has no kickoff or signed-on date yet, so there is no progress to "
-            "report; log its kickoff first."
-        )
-    metrics = account_metrics(database, account_id, today)
-    milestones = tuple(
-        MilestoneLine(
-            title=step.title,
-            role=step.role,
-            target_day=step.target_day,
-            due_on=step.due_on,
-            status=step.status,
-            achieved_on=step.achieved_on,
-            evidence=step.evidence,
-            first_value=step.first_value,
-            unlocks=step.unlocks,
-            definition_of_done=step.definition_of_done,
-            status_reason=step.status_reason,
-        )
-        for step in detail.ladder
-    )
-    first = first_value_milestone(metrics.account.milestones)
-    first_line = None
-    if first is not None:
-        first_line = next(
-            (
-                line
-                for step, line in zip(detail.ladder, milestones, strict=True)
-                if step.id == first.id
-            ),
-            None,
-        )
-    values = tuple(value_changes(database, account_id, today))
-    kickoff_summary = detail.kickoff
-    return QbrData(
-        account=detail.name,
-        external_id=detail.external_id,
-        csm=detail.owner,
-        today=today,
-        period_start=max(kickoff, today - dt.timedelta(days=REVIEW_PERIOD_DAYS)),
-        kickoff_on=kickoff,
-        playbook=detail.playbook,
-        age_days=metrics.age_days,
-        milestones=milestones,
-        completion=metrics.completion,
-        completion_by_role=tuple(metrics.completion_by_role.items()),
-        ttfv_days=metrics.ttfv_days,
-        first_value=first_line,
-        adoptions=tuple(
-            AdoptionLine(a.milestone, a.feature, a.unlocked_on, a.adopted)
-            for a in metrics.adoptions
-        ),
-        values=values,
-        usage=weekly_feature_usage(
-            database, account_id, metrics.account.key_workflows, kickoff, today
-        ),
-        usage_weeks=USAGE_WEEKS,
-        success_statement=kickoff_summary.success_statement if kickoff_summary else "",
-        done_criteria=tuple(
-            DoneCriterionLine(text_, met_on)
-            for _id, text_, met_on in (kickoff_summary.done_criteria if kickoff_summary else ())
-        ),
-        segment=detail.segment,
-        internal=_internal_fields(database, detail.arr, detail.renewal_on, metrics, today)
-        if internal
-        else None,
-    )
-
-
-def weekly_feature_usage(
     database: Database,
     account_id: int,
-    key_features: Sequence[str],
-    kickoff: dt.date,
     today: dt.date,
-    weeks: int = USAGE_WEEKS,
-) -> tuple[FeatureWeeks, ...]:
-    """Uses per complete ISO week of the account's key features, for the last ``weeks`` weeks.
+    *,
+    internal: bool = False,
+    period: ReviewPeriod | None = None,
+) -> QbrData:
+    """Everything the QBR of one account shows (``services.qbr_story`` gathers it)."""
+    from csm_desktop.services.qbr_story import qbr_story
 
-    Key features are those the ladder unlocks or measures, in ladder order, keeping those
-    used in the window; when none was, the most used features stand in. Weeks that ended
-    before kickoff are left out.
-    """
-    spans = [(monday, sunday) for monday, sunday in last_complete_iso_weeks(today, weeks)]
-    spans = [(monday, sunday) for monday, sunday in spans if sunday >= kickoff]
-    if not spans:
-        return ()
-    first, last = spans[0][0], spans[-1][1]
-    query = (
-        select(UsageEvent.feature, UsageEvent.day, UsageEvent.count)
-        .where(UsageEvent.account_id == account_id)
-        .where(UsageEvent.day.between(first, last))
-        .where(UsageEvent.count > 0)
-    )
-    per_week: dict[str, dict[dt.date, int]] = {}
-    with database.session() as session:
-        for feature, day, count in session.execute(query):
-            weekly = per_week.setdefault(feature, {})
-            monday = week_of(day)
-            weekly[monday] = weekly.get(monday, 0) + count
-    chosen = [f for f in key_features if f in per_week][:KEY_FEATURES_SHOWN]
-    if not chosen:
-        by_volume = sorted(per_week, key=lambda f: (-sum(per_week[f].values()), f))
-        chosen = by_volume[:FALLBACK_FEATURES_SHOWN]
-    return tuple(
-        FeatureWeeks(
-            feature, tuple((monday, per_week[feature].get(monday, 0)) for monday, _ in spans)
-        )
-        for feature in chosen
-    )
+    return qbr_story(database, account_id, today, period=period, internal=internal)
 
 
 def health_reasons(metrics: AccountMetrics, today: dt.date) -> tuple[str, ...]:
@@ -258,7 +138,7 @@ def health_reasons(metrics: AccountMetrics, today: dt.date) -> tuple[str, ...]:
     return tuple(reasons)
 
 
-def _internal_fields(
+def internal_fields(
     database: Database,
     arr: float | None,
     renewal_on: dt.date | None,
@@ -298,13 +178,31 @@ def _write_atomically(path: Path, write: Callable[[Path], None]) -> Path:
     return write_output_file(Path(path), write)
 
 
+REPORT_FORMATS = ("pdf", "pptx")
+"""A QBR is a PDF document or an editable PowerPoint deck."""
+
+
 def write_qbr_report(
-    database: Database, account_id: int, today: dt.date, path: Path, *, internal: bool = False
+    database: Database,
+    account_id: int,
+    today: dt.date,
+    path: Path,
+    *,
+    internal: bool = False,
+    period: ReviewPeriod | None = None,
+    format: str = "pdf",
 ) -> Path:
-    """Write one account's QBR value report to ``path``; customer-facing unless ``internal``."""
+    """Write one account's QBR to ``path`` as a PDF or a deck; customer-facing unless
+    ``internal``. ``period`` defaults to the last full quarter up to ``today``."""
+    if format not in REPORT_FORMATS:
+        raise BadInput(f"Unknown report format {format!r}; use pdf or pptx.")
+    data = qbr_data(database, account_id, today, internal=internal, period=period)
+    if format == "pptx":
+        from csm_desktop.reports.deck import write_deck
+
+        return _write_atomically(Path(path), lambda target: write_deck(data, target))
     from csm_desktop.reports.qbr import write_qbr
 
-    data = qbr_data(database, account_id, today, internal=internal)
     return _write_atomically(Path(path), lambda target: write_qbr(data, target))
 
 
@@ -330,17 +228,21 @@ def safe_file_name(name: str, limit: int = 80) -> str:
 
 
 def batch_file_names(
-    accounts: Sequence[tuple[int, str]], today: dt.date, *, internal: bool = False
+    accounts: Sequence[tuple[int, str]],
+    today: dt.date,
+    *,
+    internal: bool = False,
+    format: str = "pdf",
 ) -> dict[int, str]:
-    """A distinct, OS-safe PDF file name per account id (case-insensitively distinct)."""
+    """A distinct, OS-safe file name per account id (case-insensitively distinct)."""
     edition = "QBR internal" if internal else "QBR"
     names: dict[int, str] = {}
     taken: set[str] = set()
     for account_id, name in accounts:
         stem = f"{safe_file_name(name)} - {edition} {today.isoformat()}"
-        candidate = f"{stem}.pdf"
+        candidate = f"{stem}.{format}"
         if candidate.casefold() in taken:
-            candidate = f"{stem} ({account_id}).pdf"
+            candidate = f"{stem} ({account_id}).{format}"
         taken.add(candidate.casefold())
         names[account_id] = candidate
     return names
@@ -355,9 +257,26 @@ def _start_worker(database_path: str) -> None:
     _worker_database = open_database(Path(database_path), read_only=True)
 
 
-def _write_one(account_id: int, today: dt.date, path: str, internal: bool) -> str:
+def _write_one(
+    account_id: int,
+    today: dt.date,
+    path: str,
+    internal: bool,
+    period: ReviewPeriod | None = None,
+    format: str = "pdf",
+) -> str:
     assert _worker_database is not None, "worker started without a database"
-    return str(write_qbr_report(_worker_database, account_id, today, Path(path), internal=internal))
+    return str(
+        write_qbr_report(
+            _worker_database,
+            account_id,
+            today,
+            Path(path),
+            internal=internal,
+            period=period,
+            format=format,
+        )
+    )
 
 
 def write_qbr_batch(
@@ -370,8 +289,10 @@ def write_qbr_batch(
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
     workers: int | None = None,
+    period: ReviewPeriod | None = None,
+    format: str = "pdf",
 ) -> list[Path]:
-    """Write a QBR value report per account into ``folder``; returns the files written.
+    """Write a QBR (PDF or deck) per account into ``folder``; returns the files written.
 
     Uses one process per core (each with its own connection), reports ``progress(done,
     total)`` and stops at the next report when ``cancelled()`` is true, raising
@@ -396,7 +317,9 @@ def write_qbr_batch(
             f"{len(missing)} of the chosen accounts no longer exist; refresh the Book and "
             "choose again."
         )
-    names = batch_file_names([(i, found[i]) for i in ids], today, internal=internal)
+    if format not in REPORT_FORMATS:
+        raise BadInput(f"Unknown report format {format!r}; use pdf or pptx.")
+    names = batch_file_names([(i, found[i]) for i in ids], today, internal=internal, format=format)
     total = len(ids)
     written: list[Path] = []
     failures: list[tuple[str, str]] = []
@@ -420,7 +343,13 @@ def write_qbr_batch(
                 raise ReportsCancelled(written)
             try:
                 path = write_qbr_report(
-                    database, account_id, today, folder / names[account_id], internal=internal
+                    database,
+                    account_id,
+                    today,
+                    folder / names[account_id],
+                    internal=internal,
+                    period=period,
+                    format=format,
                 )
             except UserError as exc:
                 finished(account_id, exc)
@@ -428,7 +357,14 @@ def write_qbr_batch(
                 finished(account_id, path)
     else:
         _run_in_processes(
-            database, ids, names, today, folder, internal, processes, finished, cancelled
+            database,
+            ids,
+            names,
+            (today, internal, period, format),
+            folder,
+            processes,
+            finished,
+            cancelled,
         )
         if cancelled is not None and cancelled():
             raise ReportsCancelled(written)
@@ -448,9 +384,8 @@ def _run_in_processes(
     database: Database,
     ids: Sequence[int],
     names: dict[int, str],
-    today: dt.date,
+    options: tuple[dt.date, bool, ReviewPeriod | None, str],
     folder: Path,
-    internal: bool,
     processes: int,
     finished: Callable[[int, Path | BaseException], None],
     cancelled: Cancelled | None,
@@ -474,8 +409,15 @@ def _run_in_processes(
         while queue or pending:
             while queue and len(pending) < processes * 3:
                 account_id = queue.pop(0)
+                today, internal, period, format = options
                 future = executor.submit(
-                    _write_one, account_id, today, str(folder / names[account_id]), internal
+                    _write_one,
+                    account_id,
+                    today,
+                    str(folder / names[account_id]),
+                    internal,
+                    period,
+                    format,
                 )
                 pending[future] = account_id
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
@@ -648,15 +590,16 @@ def write_portfolio_report(database: Database, today: dt.date, path: Path) -> Pa
 
 
 __all__ = [
+    "REPORT_FORMATS",
     "BatchIncomplete",
     "ReportsCancelled",
     "batch_file_names",
     "find_account",
     "health_reasons",
+    "internal_fields",
     "portfolio_report_data",
     "qbr_data",
     "safe_file_name",
-    "weekly_feature_usage",
     "write_portfolio_report",
     "write_qbr_batch",
     "write_qbr_report",

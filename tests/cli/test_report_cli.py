@@ -46,12 +46,13 @@ def test_report_by_name_writes_the_customer_edition(
     )
     assert code == 0
     assert capsys.readouterr().out.strip() == (
-        f"QBR value report for zoë ødegård design written to {out}."
+        f"QBR value report for zoë ødegård design, Q2 2026 (1 Apr – 30 Jun 2026), written to {out}."
     )
     text = _text(out)
     assert "Zoë Ødegård Design has achieved 13 of 13 milestones" in text
-    assert "Customer Success Manager Priya Raman" in text
-    assert "INTERNAL" not in text and "ARR" not in text
+    assert "Prepared by Priya Raman" in text
+    assert "Review period Q2 2026 (1 Apr – 30 Jun 2026)" in text  # the last full quarter
+    assert "INTERNAL" not in text and "ARR" not in text and "ACC-1024" not in text
 
 
 def test_report_by_external_id_with_internal_fields(demo_db: Path, tmp_path: Path) -> None:
@@ -59,7 +60,7 @@ def test_report_by_external_id_with_internal_fields(demo_db: Path, tmp_path: Pat
     args = ["--db", str(demo_db), "report", "ACC-1024", "--today", TODAY, "-o", str(out)]
     assert main([*args, "--internal"]) == 0
     text = _text(out)
-    assert "Zoë Ødegård Design (ACC-1024)" in text
+    assert "External ID ACC-1024" in text
     assert "INTERNAL — contains ARR, health and CSM notes" in text
     assert "Health on track" in text
 
@@ -69,6 +70,39 @@ def test_a_hostile_account_name_prints_literally(demo_db: Path, tmp_path: Path) 
     assert main(["--db", str(demo_db), "report", "EVIL-1", "--today", TODAY, "-o", str(out)]) == 0
     text = _text(out)
     assert f"{HOSTILE} has no milestones to count on its onboarding plan yet" in text
+
+
+def test_a_quarter_or_a_range_sets_the_review_period(demo_db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "q1.pdf"
+    args = ["--db", str(demo_db), "report", "ACC-1024", "--today", TODAY, "-o", str(out)]
+    assert main([*args, "--quarter", "2026Q1"]) == 0
+    assert "Review period Q1 2026 (1 Jan – 31 Mar 2026)" in _text(out)
+    assert main([*args, "--from", "2026-05-01", "--to", "2026-06-15"]) == 0
+    assert "Review period 1 May – 15 Jun 2026" in _text(out)
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--quarter", "2026Q5"], "error: '2026Q5' is not a quarter; write it as 2026Q3"),
+        (["--quarter", "2026Q3"], "error: The period Q3 2026 (1 Jul – 30 Sep 2026) ends after"),
+        (["--from", "2026-06-20", "--to", "2026-06-01"], "error: The period starts on 2026-06-20"),
+        (["--quarter", "2026Q1", "--to", "2026-02-01"], "error: Give either --quarter or"),
+    ],
+)
+def test_a_bad_period_is_exit_2_with_one_line(
+    demo_db: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    extra: list[str],
+    message: str,
+) -> None:
+    out = tmp_path / "r.pdf"
+    args = ["--db", str(demo_db), "report", "ACC-1024", "--today", TODAY, "-o", str(out)]
+    assert main([*args, *extra]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(message) and err.count("\n") == 1
+    assert not out.exists()
 
 
 def test_an_unknown_account_is_exit_2_with_one_line(

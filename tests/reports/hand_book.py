@@ -9,6 +9,12 @@ Today is 2026-04-15 (a Wednesday).
   step (target 110, not started). 3 of 5 counted achieved = 60 %; TTFV 12 against 14.
   Adoption: reports.run used on day 15 (adopted), dashboards.view never (not adopted).
   Health: at risk (Automation overdue since 2026-03-06).
+  For the QBR story: book settings (EUR, "Northwind Analytics", accent #0F766E); 25 seats;
+  contacts Amélie Admin (Administrator), Ingrid Kowalczyk (Power user); Automation re-planned
+  to 2026-04-30 (due_on keeps 2026-03-06); the alerts step unlocks the key
+  ``alert_routing``; the feature ``reports.run`` is named "Scheduled reports"; hours on
+  weekly reporting are worth 60 an hour per week; one open ask, one open risk, one resolved
+  ask; usage rows carry active users (4, 6, 5, 7, 2).
 - ``Ленинград Logistics`` (LL-2), kickoff 2026-01-10: its first value (target 14, due
   2026-01-24) is not started, 81 days late: off track.
 - ``Echo (no kickoff)``: no K, left out of every figure.
@@ -20,11 +26,15 @@ import datetime as dt
 
 from sqlalchemy import select
 
+from csm_desktop.services.book_settings import BookSettings, write_settings
 from csm_desktop.store.database import Database
 from csm_desktop.store.models import (
     Account,
+    AccountAsk,
     AccountMilestone,
+    Contact,
     DoneCriterion,
+    Feature,
     Kickoff,
     Measurement,
     Playbook,
@@ -56,7 +66,7 @@ def store_hand_book(database: Database) -> dict[str, int]:
         zoe = Account(
             name=HOSTILE, external_id="ZB-1", segment="SMB", owner="Łucja Kowalska",
             arr=48000.0, signed_on=kickoff - dt.timedelta(days=7), kickoff_on=kickoff,
-            renewal_on=dt.date(2027, 1, 5), playbook=playbook,
+            renewal_on=dt.date(2027, 1, 5), playbook=playbook, seats=25,
         )  # fmt: skip
         session.add(zoe)
         session.flush()
@@ -67,7 +77,7 @@ def store_hand_book(database: Database) -> dict[str, int]:
             ("Automation", "Power user", 60, "blocked", None, False, None,
              "Waiting for the customer's security review"),
             ("Θ audit export", "Administrator", 45, "skipped", None, False, None, "Not needed"),
-            (ALERTS, "Operator", 110, "not started", None, False, "alerts", ""),
+            (ALERTS, "Operator", 110, "not started", None, False, "alert_routing", ""),
         )  # fmt: skip
         for position, (title, role, target, status, achieved, first, unlocks, reason) in enumerate(
             ladder, start=1
@@ -80,6 +90,7 @@ def store_hand_book(database: Database) -> dict[str, int]:
                     status_reason=reason, evidence="usage" if title == "Dashboards" else None,
                     definition_of_done="Alerts reach the on-call person <first>"
                     if title == ALERTS else "",
+                    replanned_on=dt.date(2026, 4, 30) if title == "Automation" else None,
                 )
             )  # fmt: skip
         zoe.kickoff = Kickoff(
@@ -92,7 +103,8 @@ def store_hand_book(database: Database) -> dict[str, int]:
         ]
         hours = ValueMetric(
             name="Hours on weekly reporting", unit="hours", direction="lower",
-            baseline=20.0, baseline_on=kickoff, target=12.0,
+            baseline=20.0, baseline_on=kickoff, target=12.0, money_per_unit=60.0,
+            rate_per="week",
         )  # fmt: skip
         hours.measurements = [
             Measurement(measured_on=dt.date(2026, 2, 1), value=18.0),
@@ -105,14 +117,41 @@ def store_hand_book(database: Database) -> dict[str, int]:
         nps.measurements = [Measurement(measured_on=dt.date(2026, 4, 1), value=8.0)]
         zoe.value_metrics = [hours, nps]
         usage = (
-            (dt.date(2026, 1, 20), "reports.run", 3),  # U+3 after First report: adopted
-            (dt.date(2026, 4, 6), "reports.run", 5),
-            (dt.date(2026, 4, 7), "reports.run", 2),
-            (dt.date(2026, 4, 14), "reports.run", 9),  # this week is not complete: not shown
-            (dt.date(2026, 3, 2), "login", 4),
+            (dt.date(2026, 1, 20), "reports.run", 3, 4),  # U+3 after First report: adopted
+            (dt.date(2026, 4, 6), "reports.run", 5, 6),
+            (dt.date(2026, 4, 7), "reports.run", 2, 5),
+            (dt.date(2026, 4, 14), "reports.run", 9, 7),  # this week is not complete
+            (dt.date(2026, 3, 2), "login", 4, 2),
         )
-        for day, feature, count in usage:
-            session.add(UsageEvent(account_id=zoe.id, day=day, feature=feature, count=count))
+        for day, feature, count, users in usage:
+            session.add(
+                UsageEvent(
+                    account_id=zoe.id, day=day, feature=feature, count=count, active_users=users
+                )
+            )
+        session.add(Feature(key="reports.run", display_name="Scheduled reports"))
+        zoe.contacts = [
+            Contact(name="Amélie Admin", role=roles["Administrator"]),
+            Contact(name="Ingrid Kowalczyk", role=roles["Power user"]),
+        ]
+        automation = next(m for m in zoe.milestones if m.title == "Automation")
+        session.add_all(
+            [
+                AccountAsk(account_id=zoe.id, kind="ask", text="Sign off the access checklist",
+                           owner="Amélie Admin", due_on=dt.date(2026, 4, 24),
+                           milestone_id=automation.id, created_on=dt.date(2026, 3, 10)),
+                AccountAsk(account_id=zoe.id, kind="risk", text="Two admins leave in May",
+                           owner="Amélie Admin", created_on=dt.date(2026, 4, 1)),
+                AccountAsk(account_id=zoe.id, kind="ask", text="Old ask, done",
+                           created_on=dt.date(2026, 2, 1), resolved_on=dt.date(2026, 2, 10)),
+            ]
+        )  # fmt: skip
+        write_settings(
+            session,
+            BookSettings(
+                company_name="Northwind Analytics", accent_colour="#0F766E", currency="EUR"
+            ),
+        )
         session.add(
             Touchpoint(
                 account_id=zoe.id, channel="call", template="Check-in",

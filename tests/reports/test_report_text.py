@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from csm_desktop.domain.metrics.value import ValueLine
+from csm_desktop.domain.review import ReviewPeriod
 from csm_desktop.domain.vocabulary import Direction, Status
-from csm_desktop.reports.model import MilestoneLine, QbrData, ValueLine
-from csm_desktop.reports.qbr import summary_sentences, write_qbr
+from csm_desktop.reports.model import MilestoneLine, QbrData
+from csm_desktop.reports.qbr import write_qbr
+from csm_desktop.reports.qbr_text import value_sentence
 from csm_desktop.reports.text import escape, number, plain
 from csm_desktop.services.reports import batch_file_names, safe_file_name
 
@@ -38,7 +40,7 @@ def _data(name: str, title: str = "First report") -> QbrData:
         external_id=None,
         csm="Ødegård",
         today=TODAY,
-        period_start=KICKOFF,
+        period=ReviewPeriod(KICKOFF, TODAY),
         kickoff_on=KICKOFF,
         playbook=None,
         age_days=45,
@@ -105,7 +107,6 @@ def test_the_cve_2023_33733_payload_is_printed_not_evaluated(
 
 
 def test_value_sentences_give_the_change_in_unit_and_percent() -> None:
-    data = _data("Acme")
     value = ValueLine(
         metric="Hours on weekly reporting",
         unit="hours",
@@ -117,15 +118,10 @@ def test_value_sentences_give_the_change_in_unit_and_percent() -> None:
         target=16.0,
         change_percent=31.25,
     )
-    sentences = summary_sentences(replace(data, values=(value,)))
-    assert (
-        "Hours on weekly reporting: from 24 hours to 16.5 hours (−7.5 hours, 31.2 % better). "
-        "Target 16 hours: not yet reached."
-    ) in sentences
-    assert (
-        "First value (“First report”) was reached on day 10 against a target of day 14: "
-        "4 days ahead of plan."
-    ) in sentences
+    assert value_sentence(value) == (
+        "Hours on weekly reporting: from 24\u00a0hours to 16.5\u00a0hours (−7.5\u00a0hours, "
+        "31.2\u00a0% better). Target 16\u00a0hours: not yet reached."
+    )
 
 
 @pytest.mark.parametrize(
