@@ -9,7 +9,7 @@ import pytest
 from hand_book import CYRILLIC, HOSTILE, TODAY
 
 from csm_desktop.domain.vocabulary import Health
-from csm_desktop.errors import BadInput
+from csm_desktop.errors import OutputNotWritten
 from csm_desktop.services.reports import portfolio_report_data, write_portfolio_report
 from csm_desktop.store.database import Database
 
@@ -63,5 +63,5 @@ def test_portfolio_pdf_lists_risks_with_reasons_funnel_and_cohorts(
 
 def test_a_missing_folder_is_a_user_error(hand_book: Book, tmp_path: Path) -> None:
     database, _ids = hand_book
-    with pytest.raises(BadInput, match="does not exist"):
+    with pytest.raises(OutputNotWritten, match="does not exist"):
         write_portfolio_report(database, TODAY, tmp_path / "nowhere" / "p.pdf")
