@@ -17,20 +17,40 @@ ladder's milestones.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import secrets
-from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from csm_desktop.domain.assignment import Candidate, assign, balance
+from csm_desktop.domain.experiment_changes import (
+    BadChange,
+    Change,
+    VariantKind,
+    change_to_json,
+    check_change,
+    describe,
+)
+from csm_desktop.domain.feedback import FeedbackSummary
 from csm_desktop.domain.ladder import reference_date
 from csm_desktop.domain.metrics import ExperimentResult
-from csm_desktop.domain.metrics.experiments import MIN_ACCOUNTS_FOR_P, VariantComparison
+from csm_desktop.domain.metrics.experiments import (
+    MIN_ACCOUNTS_FOR_P,
+    VariantComparison,
+    accounts_needed,
+)
 from csm_desktop.domain.vocabulary import Status
 from csm_desktop.errors import BadInput
+from csm_desktop.services.experiment_variants import (
+    KindFigures,
+    apply_change,
+    check_templates,
+    kind_figures,
+    variant_change,
+    variant_kind,
+)
 from csm_desktop.services.ladder import apply_playbook
 from csm_desktop.services.metrics import experiment_results
 from csm_desktop.store.database import Database
@@ -48,18 +68,18 @@ MEDIAN_TTFV = "median TTFV"
 COMPLETION_AT_DAY_30 = "completion at day 30"
 PRIMARY_METRICS = (FIRST_VALUE_WITHIN_TARGET, MEDIAN_TTFV, COMPLETION_AT_DAY_30)
 
-# Two-sided 5 % significance and 80 % power, for the "how many accounts" estimate.
-_Z_ALPHA = 1.959964
-_Z_POWER = 0.841621
-
 
 @dataclass(frozen=True, slots=True)
 class VariantSpec:
-    """A variant as the CSM defines it: a playbook, an ordering of template keys, or both."""
+    """A variant as the CSM defines it: a playbook, an ordering of template keys, or both;
+    and what else the arm changes (``kind`` and ``change``, see ``domain.experiment_changes``).
+    """
 
     name: str
     playbook_id: int | None = None
     ordering: tuple[str, ...] = ()
+    kind: VariantKind = VariantKind.ORDER
+    change: Change = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +90,10 @@ class VariantInfo:
     playbook: str | None
     ordering: tuple[str, ...]
     accounts: int
+    kind: VariantKind = VariantKind.ORDER
+    change: Change = None
+    description: str = "milestone order"
+    """What the arm changes, in words."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +106,8 @@ class ExperimentSummary:
     seed: int
     locked: bool
     variants: tuple[VariantInfo, ...]
+    read_on: dt.date | None = None
+    """The date the CSM planned to read the results (no peeking before it)."""
 
     @property
     def accounts(self) -> int:
@@ -130,11 +156,34 @@ class ExperimentReport:
     summary: ExperimentSummary
     result: ExperimentResult
     verdict: str
+    kind_figures: KindFigures | None = None
+    """The figure the changing arm targets, per arm (None for an ordering experiment)."""
+    feedback: Mapping[str, FeedbackSummary] = field(default_factory=dict)
+    """What the arm's customers said since the start, per variant."""
+    peeking: str | None = None
+    """A warning when the results are read before the planned date."""
 
 
 def _summary(
-    experiment: Experiment, counts: dict[int, int], playbooks: dict[int, str]
+    experiment: Experiment,
+    counts: dict[int, int],
+    playbooks: dict[int, str],
+    titles: dict[str, str] | None = None,
 ) -> ExperimentSummary:
+    def info(v: Variant) -> VariantInfo:
+        kind, change = variant_kind(v), variant_change(v)
+        return VariantInfo(
+            v.id,
+            v.name,
+            v.playbook_id,
+            playbooks.get(v.playbook_id) if v.playbook_id is not None else None,
+            tuple(_keys(v.ordering)),
+            counts.get(v.id, 0),
+            kind,
+            change,
+            describe(kind, change, titles),
+        )
+
     return ExperimentSummary(
         id=experiment.id,
         name=experiment.name,
@@ -143,18 +192,13 @@ def _summary(
         started_on=experiment.started_on,
         seed=experiment.seed,
         locked=experiment.locked,
-        variants=tuple(
-            VariantInfo(
-                v.id,
-                v.name,
-                v.playbook_id,
-                playbooks.get(v.playbook_id) if v.playbook_id is not None else None,
-                tuple(_keys(v.ordering)),
-                counts.get(v.id, 0),
-            )
-            for v in experiment.variants
-        ),
+        variants=tuple(info(v) for v in experiment.variants),
+        read_on=experiment.read_on,
     )
+
+
+def _template_titles(session: Session) -> dict[str, str]:
+    return dict(session.execute(select(MilestoneTemplate.key, MilestoneTemplate.title)).all())
 
 
 def _playbook_labels(session: Session) -> dict[int, str]:
@@ -185,7 +229,8 @@ def list_experiments(database: Database) -> list[ExperimentSummary]:
             .order_by(Experiment.id.desc())
         ).all()
         labels = _playbook_labels(session)
-        return [_summary(e, counts, labels) for e in experiments]
+        titles = _template_titles(session)
+        return [_summary(e, counts, labels, titles) for e in experiments]
 
 
 def experiment_summary(database: Database, experiment_id: int) -> ExperimentSummary:
@@ -194,6 +239,7 @@ def experiment_summary(database: Database, experiment_id: int) -> ExperimentSumm
             _experiment(session, experiment_id),
             _variant_counts(session),
             _playbook_labels(session),
+            _template_titles(session),
         )
 
 
@@ -242,8 +288,13 @@ def create_experiment(
     primary_metric: str = FIRST_VALUE_WITHIN_TARGET,
     started_on: dt.date | None = None,
     seed: int | None = None,
+    read_on: dt.date | None = None,
 ) -> int:
-    """Store a new (draft) experiment and return its id; a seed is drawn when none is given."""
+    """Store a new (draft) experiment and return its id; a seed is drawn when none is given.
+
+    ``read_on`` is the date the CSM plans to read the results; before it the results come
+    with a no-peeking warning.
+    """
     name = name.strip()
     if not name:
         raise BadInput("Give the experiment a name.")
@@ -259,6 +310,16 @@ def create_experiment(
         raise BadInput("Every variant needs a name (e.g. “A: workflow first”).")
     if len(set(names)) != len(names):
         raise BadInput("Two variants have the same name; give each a different one.")
+    if read_on is not None and started_on is not None and read_on <= started_on:
+        raise BadInput(
+            f"Plan to read the results after the start ({started_on.isoformat()}), not on "
+            f"{read_on.isoformat()}: first values need time to come in."
+        )
+    for variant, variant_name in zip(variants, names, strict=True):
+        try:
+            check_change(variant.kind, variant.change)
+        except BadChange as exc:
+            raise BadInput(f"Variant “{variant_name}”: {exc}") from None
     with database.session() as session:
         if session.scalar(select(Experiment.id).where(Experiment.name == name)) is not None:
             raise BadInput(f"An experiment named “{name}” already exists; choose another name.")
@@ -282,6 +343,7 @@ def create_experiment(
                 raise BadInput(f"Variant “{variant_name}” lists a milestone twice.")
             if variant.ordering:
                 key_sets.append((variant_name, frozenset(variant.ordering)))
+            check_templates(session, variant_name, variant.change)
         for other_name, keys in key_sets[1:]:
             if keys != key_sets[0][1]:
                 raise BadInput(
@@ -296,9 +358,16 @@ def create_experiment(
             started_on=started_on,
             seed=secrets.randbelow(2**31) if seed is None else seed,
             locked=False,
+            read_on=read_on,
         )
         experiment.variants = [
-            Variant(name=n, playbook_id=v.playbook_id, ordering="\n".join(v.ordering))
+            Variant(
+                name=n,
+                playbook_id=v.playbook_id,
+                ordering="\n".join(v.ordering),
+                kind=v.kind.value,
+                change=change_to_json(v.change),
+            )
             for v, n in zip(variants, names, strict=True)
         ]
         session.add(experiment)
@@ -431,6 +500,7 @@ def start_experiment(database: Database, experiment_id: int, on: dt.date) -> Sta
             else:
                 reorder_open_milestones(account.milestones, keys)
                 reordered += 1
+            apply_change(session, account, variant)
         experiment.locked = True
         experiment.started_on = on
         session.flush()
@@ -457,24 +527,48 @@ def reorder_open_milestones(milestones: Sequence[AccountMilestone], keys: Sequen
 
 
 def experiment_report(database: Database, experiment_id: int, today: dt.date) -> ExperimentReport:
-    """The results table of DESIGN §3 for ``today`` and what they mean, in words."""
+    """The results table of DESIGN §3 for ``today`` and what they mean, in words; with the
+    figure the changing arm targets, what each arm's customers said, and a warning when the
+    results are read before the planned date."""
+    from csm_desktop.services.feedback import variant_feedback
+
     summary = experiment_summary(database, experiment_id)
     result = experiment_results(database, experiment_id, today)
-    return ExperimentReport(summary, result, verdict(result, summary.primary_metric))
-
-
-def accounts_needed(first: float, second: float) -> int | None:
-    """Judged accounts per variant to detect this difference in shares 8 times in 10 (p < 0.05).
-
-    The usual normal approximation for two proportions; None when there is no difference.
-    """
-    if first == second:
-        return None
-    mean = (first + second) / 2
-    spread = _Z_ALPHA * math.sqrt(2 * mean * (1 - mean)) + _Z_POWER * math.sqrt(
-        first * (1 - first) + second * (1 - second)
+    with database.session() as session:
+        figures = kind_figures(session, _experiment(session, experiment_id), today)
+    return ExperimentReport(
+        summary,
+        result,
+        verdict(result, summary.primary_metric),
+        figures,
+        variant_feedback(database, experiment_id),
+        peeking_warning(summary, today),
     )
-    return math.ceil(spread**2 / (first - second) ** 2)
+
+
+def peeking_warning(summary: ExperimentSummary, today: dt.date) -> str | None:
+    """Before the planned read date: say that these results are not the answer yet."""
+    if summary.read_on is None or today >= summary.read_on:
+        return None
+    days = (summary.read_on - today).days
+    return (
+        f"Planned read date {summary.read_on.isoformat()} is {days} days away. Results "
+        "read before then are not the answer: differences come and go by chance while "
+        "accounts are still coming in, and stopping on a good day makes luck look like a "
+        "result. Look, but decide nothing until the planned date."
+    )
+
+
+def sample_size_advice(baseline: float, hoped: float) -> str:
+    """How many accounts each arm needs to see ``baseline`` → ``hoped`` (shares in 0…1)."""
+    needed = accounts_needed(baseline, hoped)
+    if needed is None:
+        return "Give a share you hope for that differs from today's: there is nothing to detect."
+    return (
+        f"To tell {baseline:.0%} from {hoped:.0%} reliably (8 times in 10, two-sided "
+        f"p < 0.05), each arm needs about {needed} accounts whose first value is judged "
+        "(achieved or past due). With fewer, only bigger differences show."
+    )
 
 
 def _percent(value: float | None) -> str:

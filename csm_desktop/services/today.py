@@ -12,11 +12,12 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import exists, func, select, true
 from sqlalchemy.orm import Session
 
+from csm_desktop.domain.experiment_changes import MessageChange
 from csm_desktop.domain.ladder import Milestone, due_on, reference_date
 from csm_desktop.domain.nudges import (
     DEFAULT_RULES,
@@ -41,6 +42,7 @@ from csm_desktop.domain.templates import (
 from csm_desktop.domain.vocabulary import Channel, Status
 from csm_desktop.errors import BadInput, UnknownAccount
 from csm_desktop.services.accounts import AccountDetail, ContactInfo
+from csm_desktop.services.experiment_variants import message_template, variant_messages
 from csm_desktop.store.database import Database
 from csm_desktop.store.models import (
     Account,
@@ -104,6 +106,8 @@ class _Book:
     steps: dict[int, list[_Step]]
     contacts: dict[int, list[ContactInfo]]
     templates: dict[int, MessageTemplate]
+    experiment_messages: dict[int, dict[str, MessageChange]] = field(default_factory=dict)
+    """Accounts in a message arm of a running experiment: template key → the arm's text."""
 
 
 def _template(row: MilestoneTemplate) -> MessageTemplate:
@@ -265,7 +269,8 @@ def _load_book(
         )
         for a in accounts
     ]
-    return _Book(snapshots, {a.id: a.owner for a in accounts}, steps, contacts, templates)
+    messages = variant_messages(session, None if account_id is None else [account_id])
+    return _Book(snapshots, {a.id: a.owner for a in accounts}, steps, contacts, templates, messages)
 
 
 def _first_name(name: str) -> str:
@@ -316,6 +321,9 @@ def _fill(
         template = _with_help(UNLOCK_NUDGE, help_article)
     elif kind is NudgeKind.RENEWAL:
         template = _with_help(RENEWAL_CHECK_IN, help_article)
+    elif own is not None and own.name in book.experiment_messages.get(account_id, {}):
+        # The account is in a message arm of an experiment: offer the arm's text (issue 18).
+        template = message_template(own, book.experiment_messages[account_id][own.name])
     elif own is not None and (own.in_app or own.email_subject or own.email_body):
         template = own
     else:

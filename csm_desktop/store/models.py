@@ -133,6 +133,8 @@ class Experiment(Base):
     hypothesis: Mapped[str] = mapped_column(Text, default="")
     primary_metric: Mapped[str] = mapped_column(default="first value within target")
     started_on: Mapped[dt.date | None]
+    # The date the CSM plans to read the results (no peeking before it; issue 18).
+    read_on: Mapped[dt.date | None]
     seed: Mapped[int] = mapped_column(default=0)
     locked: Mapped[bool] = mapped_column(default=False)
 
