@@ -10,7 +10,8 @@ import argparse
 import datetime as dt
 import logging
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -63,11 +64,17 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 def _cmd_import_book(args: argparse.Namespace) -> int:
     from csm_desktop.services.book_workbook import import_book
     from csm_desktop.services.opening import open_book
+    from csm_desktop.spreadsheets.usage_layout import parse_column_map
 
     source = Path(args.file)
-    with open_book(database_path(args)) as book:
+    column_map = parse_column_map(args.map or ())
+    target = database_path(args)
+    with _removed_unless_stored(target) as outcome, open_book(target) as book:
         _back_up_before_import(book)
-        report = import_book(book, source, strict=args.strict)
+        report = import_book(
+            book, source, strict=args.strict, sheet=args.sheet, column_map=column_map
+        )
+        outcome.stored = report.stored
     shown = 20
     for rejected in report.rejected_rows[:shown]:
         value = f" {rejected.value!r}" if rejected.value else ""
@@ -87,11 +94,23 @@ def _cmd_import_book(args: argparse.Namespace) -> int:
         return 2
     for warning in report.warnings:
         print(f"note: {warning}")
-    counts = ", ".join(f"{n:,} {sheet.lower()}" for sheet, n in report.rows_by_sheet.items())
+    if report.ignored:
+        print(f"note: not read (not part of a book): {', '.join(report.ignored)}.")
+    counts = ", ".join(f"{n:,} {sheet.lower()}" for sheet, n in report.rows_by_sheet.items() if n)
     print(
         f"Imported {source.name} into {book.path}: {report.accounts_created} new and "
-        f"{report.accounts_updated} updated accounts; rows: {counts}."
+        f"{report.accounts_updated} updated accounts; rows: {counts or 'none'}."
     )
+    if report.ladders_added:
+        print(
+            f"{report.ladders_added} new accounts got the ladder of {report.default_playbook}, "
+            "the book's default playbook."
+        )
+    if report.unscheduled:
+        print(
+            f"{report.unscheduled} new accounts are on {report.default_playbook} without a "
+            "ladder yet: set their kickoff date, then Apply playbook on the account page."
+        )
     if report.rejected_rows:
         print(f"{report.rows_rejected} rows were rejected{where}.")
     return 0
@@ -104,6 +123,28 @@ def _back_up_before_import(book: Any) -> None:
     made = back_up_before_import(book)
     if made is not None:
         log.info("Backed up %s to %s before the import", book.path, made)
+
+
+class _Outcome:
+    stored = False
+
+
+@contextmanager
+def _removed_unless_stored(path: Path) -> Iterator[_Outcome]:
+    """A book file this command creates is removed again unless the import stored it, so a
+    bad workbook never leaves an empty book behind (run after the book is closed)."""
+    path = path.expanduser()
+    existed = path.exists()
+    outcome = _Outcome()
+    try:
+        yield outcome
+    finally:
+        if not existed and not outcome.stored:
+            for leftover in (path, *(path.with_name(path.name + s) for s in _SQLITE_SIDECARS)):
+                leftover.unlink(missing_ok=True)
+
+
+_SQLITE_SIDECARS = ("-wal", "-shm", "-journal")
 
 
 def _cmd_export_book(args: argparse.Namespace) -> int:
@@ -371,6 +412,45 @@ def _cmd_value_record(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_features(args: argparse.Namespace) -> int:
+    from csm_desktop.domain.features import split_aliases
+    from csm_desktop.services.feature_catalog import feature_catalog, merge_feature
+    from csm_desktop.services.features import load_vocabulary, save_feature
+    from csm_desktop.services.opening import open_book
+
+    path = existing_book(args)
+    with open_book(path) as book:
+        if args.action == "set":
+            entry = next((e for e in load_vocabulary(book).entries if e.key == args.key), None)
+            name = args.name if args.name is not None else (entry.display_name if entry else "")
+            aliases = list(entry.aliases) if entry else []
+            aliases += [a for text in args.alias or () for a in split_aliases(text)]
+            saved = save_feature(book, args.key, name, aliases)
+            print(f"{saved.key}: {saved.label}" + _aliases_text(saved.aliases))
+            return 0
+        if args.action == "merge":
+            moved = merge_feature(book, args.key, args.into)
+            print(f"{args.key} is now a spelling of {args.into}; {moved:,} usage rows moved.")
+            return 0
+        rows = feature_catalog(book)
+    for row in rows:
+        if row.known:
+            unknown = ""
+        elif row.spelling_of:
+            unknown = f"  (another spelling of {row.spelling_of}: merge it)"
+        else:
+            unknown = "  (not in the vocabulary: name it or merge it)"
+        print(
+            f"{row.key}\t{row.label}\t{'; '.join(row.aliases)}\t{row.usage_rows:,} usage rows"
+            + unknown
+        )
+    return 0
+
+
+def _aliases_text(aliases: Sequence[str]) -> str:
+    return f" (also {'; '.join(aliases)})" if aliases else ""
+
+
 class _VersionAction(argparse.Action):
     """``--version``, reading the version only when asked (it costs start-up time)."""
 
@@ -414,6 +494,17 @@ def build_parser() -> argparse.ArgumentParser:
     import_book.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS)
     import_book.add_argument(
         "--strict", action="store_true", help="store nothing if any row cannot be used"
+    )
+    import_book.add_argument(
+        "--sheet", help="the sheet listing the accounts (default: the only sheet, or Accounts)"
+    )
+    import_book.add_argument(
+        "--map",
+        action="append",
+        metavar="COLUMN=FIELD",
+        help="read the accounts sheet's COLUMN (header or letter) as FIELD: Account, "
+        "External ID, Segment, Industry, Seats, ARR, Owner, Signed on, Kickoff on, "
+        "Renewal on, Playbook, Variant or ignore; repeatable",
     )
     import_book.set_defaults(run=_cmd_import_book)
 
@@ -535,7 +626,31 @@ def build_parser() -> argparse.ArgumentParser:
     playbook_pdf.set_defaults(run=_cmd_playbook_pdf)
 
     _add_value_commands(commands)
+    _add_feature_commands(commands)
     return parser
+
+
+def _add_feature_commands(commands: Any) -> None:
+    features = commands.add_parser(
+        "features",
+        help="list the book's features (key, name, aliases, usage rows); name or merge one",
+    )
+    features.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS)
+    features.set_defaults(run=_cmd_features, action="list")
+    actions = features.add_subparsers(dest="action", metavar="ACTION")
+    define = actions.add_parser("set", help="name a feature and add spellings exports use")
+    define.add_argument("key", metavar="KEY", help="the feature as usage rows store it")
+    define.add_argument("--name", metavar="N", help="what people read, e.g. 'User invited'")
+    define.add_argument(
+        "--alias", metavar="A", action="append", help="another spelling; repeatable or A;B"
+    )
+    define.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS)
+    merge = actions.add_parser(
+        "merge", help="make KEY a spelling of another feature, moving its usage rows"
+    )
+    merge.add_argument("key", metavar="KEY", help="the spelling found in usage")
+    merge.add_argument("--into", metavar="FEATURE", required=True, help="the existing feature")
+    merge.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS)
 
 
 def _add_value_commands(commands: Any) -> None:

@@ -11,6 +11,12 @@ cell clears the value), and its contacts, milestones, kickoff, value metrics and
 matched by name, (milestone, role), account, metric and measured date, and (date, feature)
 respectively, updated when found and added when new. Nothing is ever deleted, so importing
 the same workbook twice changes nothing the second time.
+
+A CSM's own tracker is a workbook too (DESIGN §9): only the accounts sheet is needed, and a
+column the tracker does not have leaves the stored value alone. A new account that the file
+gives neither a playbook nor a milestone gets the book's default playbook and its ladder
+(``services.default_playbook``), so it never shows an empty ladder. The Features sheet
+carries the feature vocabulary; a spelling that already names another feature is rejected.
 """
 
 from __future__ import annotations
@@ -19,24 +25,29 @@ import datetime as dt
 import hashlib
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, selectinload
 
+from csm_desktop.domain.features import FeatureEntry, feature_match_key, split_aliases
 from csm_desktop.domain.ladder import due_on, reference_date
 from csm_desktop.domain.vocabulary import Direction, Status
 from csm_desktop.errors import BadInput, UserError
 from csm_desktop.safe_output import check_output_target
+from csm_desktop.services.default_playbook import default_playbook
 from csm_desktop.services.evidence import refresh_usage_evidence
+from csm_desktop.services.features import read_vocabulary, write_feature
+from csm_desktop.services.ladder import apply_playbook
 from csm_desktop.spreadsheets.book_workbook import (
     SHEET_HEADERS,
     AccountRow,
     BookReading,
     BookWorkbook,
     ContactRow,
+    FeatureRow,
     KickoffRow,
     MilestoneRow,
     RejectedRow,
@@ -54,6 +65,7 @@ from csm_desktop.store.models import (
     Contact,
     DoneCriterion,
     Experiment,
+    Feature,
     ImportRecord,
     Kickoff,
     Measurement,
@@ -68,6 +80,17 @@ from csm_desktop.store.models import (
 )
 
 IMPORTED_VARIANTS = "Imported variants"
+_PLAIN_ACCOUNT_FIELDS = (
+    "external_id",
+    "segment",
+    "industry",
+    "seats",
+    "arr",
+    "owner",
+    "signed_on",
+    "kickoff_on",
+    "renewal_on",
+)
 
 
 @dataclass
@@ -93,6 +116,13 @@ class BookImportReport:
     rejected_rows: list[RejectedRow] = field(default_factory=list)
     rejected_file: Path | None = None
     warnings: list[str] = field(default_factory=list)
+    # New accounts that got the default playbook's ladder, and which playbook that was.
+    ladders_added: int = 0
+    default_playbook: str | None = None
+    # New accounts put on the default playbook without a ladder: no date to schedule it from.
+    unscheduled: int = 0
+    # Sheets and columns of the file that are not part of a book (a tracker's own notes).
+    ignored: list[str] = field(default_factory=list)
 
     @property
     def rows_rejected(self) -> int:
@@ -219,6 +249,10 @@ def book_from_database(session: Session) -> BookWorkbook:
         UsageRow(names[account_id], day, feature, count, active_users)
         for account_id, day, feature, count, active_users in usage
     ]
+    book.features = [
+        FeatureRow(f.key, f.display_name or None, f.aliases or None)
+        for f in session.scalars(select(Feature).order_by(Feature.key))
+    ]
     return book
 
 
@@ -226,17 +260,29 @@ def book_from_database(session: Session) -> BookWorkbook:
 
 
 def import_book(
-    database: Database, path: Path, strict: bool = False, *, today: dt.date | None = None
+    database: Database,
+    path: Path,
+    strict: bool = False,
+    *,
+    today: dt.date | None = None,
+    sheet: str | None = None,
+    column_map: Mapping[str, str] | None = None,
+    reading: BookReading | None = None,
 ) -> BookImportReport:
-    """Import a book workbook into ``database`` in one transaction (see the module doc).
+    """Import a book workbook or a CSM's tracker into ``database`` in one transaction (see
+    the module doc). ``sheet`` and ``column_map`` choose the accounts sheet and its columns
+    (``--sheet``, ``--map``); ``reading`` is the file already read (the wizard's preview).
 
     Raises ``BadFile`` (nothing changed) for a file that is not a book workbook. Rows that
     cannot be used are in ``rejected_rows`` and in the file ``rejected_file``.
     """
     path = Path(path)
-    reading = read_book_workbook(path)
+    if reading is None:
+        reading = read_book_workbook(path, sheet=sheet, column_map=column_map)
     today = today or dt.date.today()
-    report = BookImportReport(source=path, strict=strict, rows_read=reading.rows_read)
+    report = BookImportReport(
+        source=path, strict=strict, rows_read=reading.rows_read, ignored=list(reading.ignored)
+    )
     with database.session() as session:
         importer = _Importer(session, reading, today, path.name)
         accepted = importer.validate()
@@ -254,6 +300,9 @@ def import_book(
             report.rows_stored = sum(report.rows_by_sheet.values())
             report.accounts_created = importer.accounts_created
             report.accounts_updated = importer.accounts_updated
+            report.ladders_added = importer.ladders_added
+            report.unscheduled = importer.unscheduled
+            report.default_playbook = importer.default_label
             report.warnings = importer.warnings
             undated = session.scalars(
                 select(Account.name)
@@ -311,6 +360,12 @@ class _Importer:
         self.warnings: list[str] = []
         self.accounts_created = 0
         self.accounts_updated = 0
+        self.ladders_added = 0
+        self.unscheduled = 0
+        self.default_label: str | None = None
+        # Accounts-sheet fields the file has a column for; the others keep stored values.
+        self.account_fields = reading.columns_read.get("Accounts", frozenset())
+        self.created: list[tuple[Account, AccountRow]] = []
         self.existing = {_key(a.name): a for a in session.scalars(select(Account))}
         self.by_key: dict[str, Account] = dict(self.existing)
         self.sheet_accounts: dict[str, AccountRow] = {}
@@ -416,6 +471,48 @@ class _Importer:
                 )
             ):
                 accepted.usage.append(u)
+        accepted.features = self._features_consistent(self.book.features)
+        return accepted
+
+    def _features_consistent(self, rows: list[FeatureRow]) -> list[FeatureRow]:
+        """Rows whose spellings name no other feature (one spelling, one key)."""
+        vocabulary = read_vocabulary(self.session)
+        seen: dict[str, int] = {}
+        accepted: list[FeatureRow] = []
+        for row in rows:
+            match = feature_match_key(row.feature)
+            if match in seen:
+                self._reject(
+                    "Features",
+                    row.row,
+                    "Feature",
+                    row.feature,
+                    f"appears twice (row {seen[match]})",
+                )
+                continue
+            aliases = split_aliases(row.aliases or "")
+            clash = next(
+                (
+                    (column, spelling, owner)
+                    for column, spelling in [
+                        ("Display name", row.display_name or ""),
+                        *(("Aliases", a) for a in aliases),
+                    ]
+                    if spelling
+                    and (owner := vocabulary.resolve(spelling)) is not None
+                    and feature_match_key(owner) != match
+                ),
+                None,
+            )
+            if clash is not None:
+                column, spelling, owner = clash
+                self._reject(
+                    "Features", row.row, column, spelling, f"already names the feature {owner}"
+                )
+                continue
+            seen[match] = row.row
+            vocabulary.add(FeatureEntry(row.feature, row.display_name or "", tuple(aliases)))
+            accepted.append(row)
         return accepted
 
     def _milestone_consistent(self, m: MilestoneRow) -> bool:
@@ -510,6 +607,31 @@ class _Importer:
         for metric in accepted.value_metrics:
             self._store_measurement(metric)
         self._store_usage(accepted.usage)
+        self._add_default_ladders(accepted.milestones)
+        for feature in accepted.features:
+            write_feature(
+                self.session,
+                feature.feature,
+                feature.display_name or "",
+                split_aliases(feature.aliases or ""),
+            )
+        self.session.flush()
+
+    def _add_default_ladders(self, milestones: list[MilestoneRow]) -> None:
+        """New accounts that the file gives neither a playbook nor a milestone get the book's
+        default playbook, and its ladder when they have a date to schedule it from."""
+        with_ladder = {_key(m.account) for m in milestones}
+        for account, row in self.created:
+            if row.playbook or _key(row.name) in with_ladder:
+                continue
+            playbook = default_playbook(self.session, today=self.today)
+            self.default_label = f"{playbook.name} v{playbook.version}"
+            account.playbook = playbook
+            if reference_date(account.kickoff_on, account.signed_on) is not None:
+                apply_playbook(self.session, account, playbook)
+                self.ladders_added += 1
+            else:
+                self.unscheduled += 1
         self.session.flush()
 
     def _role(self, name: str) -> Role:
@@ -524,25 +646,24 @@ class _Importer:
 
     def _store_account(self, row: AccountRow) -> None:
         account = self.by_key.get(_key(row.name))
+        new = account is None
         if account is None:
             account = Account(name=row.name)
             self.session.add(account)
             self.by_key[_key(row.name)] = account
             self.accounts_created += 1
+            self.created.append((account, row))
         else:
             self.accounts_updated += 1
+        given = self.account_fields
         account.name = row.name
-        account.external_id = row.external_id
-        account.segment = row.segment
-        account.industry = row.industry
-        account.seats = row.seats
-        account.arr = row.arr
-        account.owner = row.owner
-        account.signed_on = row.signed_on
-        account.kickoff_on = row.kickoff_on
-        account.renewal_on = row.renewal_on
-        account.playbook = self._playbook(row.playbook) if row.playbook else None
-        account.variant = self._variant(row.variant, row.name) if row.variant else None
+        for name in _PLAIN_ACCOUNT_FIELDS:
+            if new or name in given:  # a tracker without the column keeps what is stored
+                setattr(account, name, getattr(row, name))
+        if new or "playbook" in given:
+            account.playbook = self._playbook(row.playbook) if row.playbook else None
+        if new or "variant" in given:
+            account.variant = self._variant(row.variant, row.name) if row.variant else None
 
     def _playbook(self, name: str) -> Playbook:
         found = [

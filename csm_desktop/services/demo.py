@@ -10,7 +10,6 @@ generator makes the same book for the same ``today``.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import random
 from dataclasses import dataclass
 from typing import Any
@@ -20,8 +19,9 @@ from sqlalchemy.orm import Session
 
 from csm_desktop.domain.vocabulary import Channel, Evidence, Status
 from csm_desktop.errors import BadInput
-from csm_desktop.paths import data_dir
+from csm_desktop.services.default_playbook import add_playbooks, load_shipped_playbooks
 from csm_desktop.services.evidence import refresh_usage_evidence
+from csm_desktop.services.features import write_feature
 from csm_desktop.services.ladder import apply_playbook, change_status
 from csm_desktop.store.database import Database
 from csm_desktop.store.models import (
@@ -33,9 +33,7 @@ from csm_desktop.store.models import (
     Kickoff,
     KickoffAnswer,
     Measurement,
-    MilestoneTemplate,
     Playbook,
-    PlaybookStep,
     Role,
     Touchpoint,
     UsageEvent,
@@ -84,6 +82,33 @@ DONE_CRITERIA = (
     "The operations team has stopped updating the old tracker",
 )
 OTHER_FEATURES = ("login", "search")
+# The demo's feature vocabulary (DESIGN §9): what people read instead of the keys, and a few
+# spellings an analytics export would use for the same events.
+FEATURES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "sso_login": ("SSO sign-in", ("SSO Login", "saml_login")),
+    "scim_provisioning": ("SCIM provisioning", ()),
+    "user_invited": ("User invited", ("User Invited", "invite_sent")),
+    "integration_sync": ("Integration sync", ("Sync Completed",)),
+    "integration_dashboard": ("Integration dashboard", ()),
+    "permission_change": ("Permission change", ()),
+    "audit_export": ("Audit log export", ()),
+    "audit_search": ("Audit search", ()),
+    "workflow_run": ("Workflow run", ("Workflow Executed",)),
+    "workflow_schedule": ("Workflow schedule", ()),
+    "template_created": ("Template created", ()),
+    "rule_created": ("Rule created", ()),
+    "approval_rule": ("Approval rules", ()),
+    "api_call": ("API call", ("API Request",)),
+    "api_webhook": ("API webhooks", ()),
+    "task_completed": ("Task completed", ()),
+    "dashboard_view": ("Dashboard view", ("Dashboard Viewed",)),
+    "dashboard_share": ("Dashboard sharing", ()),
+    "alert_ack": ("Alert acknowledged", ("Alert Acknowledged",)),
+    "alert_routing": ("Alert routing", ()),
+    "report_export": ("Report export", ()),
+    "login": ("Sign-in", ("Logged In",)),
+    "search": ("Search", ()),
+}
 BLOCK_REASONS = (
     "Waiting for the customer's security review of the service account",
     "IT change freeze until the end of the quarter",
@@ -108,9 +133,7 @@ class DemoSummary:
 
 
 def load_demo_content() -> dict[str, Any]:
-    with (data_dir() / "demo_playbooks.json").open(encoding="utf-8") as handle:
-        content: dict[str, Any] = json.load(handle)
-    return content
+    return load_shipped_playbooks()
 
 
 def create_demo_book(database: Database, *, today: dt.date) -> DemoSummary:
@@ -147,6 +170,8 @@ class _DemoBuilder:
         self.roles = {role.name: role for role in session.scalars(select(Role))}
 
     def build(self) -> None:
+        for key, (display_name, aliases) in FEATURES.items():
+            write_feature(self.session, key, display_name, aliases)
         playbooks = self._playbooks()
         experiment = self._experiment(playbooks["Standard"])
         count = len(ACCOUNT_NAMES)
@@ -159,31 +184,9 @@ class _DemoBuilder:
             self._account(index, name, segment, kickoff, playbook, experiment)
 
     def _playbooks(self) -> dict[str, Playbook]:
-        content = load_demo_content()
-        templates: dict[str, MilestoneTemplate] = {}
-        for raw in content["templates"]:
-            fields = {k: v for k, v in raw.items() if k != "role"}
-            template = MilestoneTemplate(role=self.roles[raw["role"]], **fields)
-            self.session.add(template)
-            templates[raw["key"]] = template
-        playbooks = {}
-        for raw in content["playbooks"]:
-            playbook = Playbook(
-                name=raw["name"],
-                version=1,
-                segment=raw["segment"],
-                description=raw["description"],
-                change_note="First version",
-                created_on=self.today - dt.timedelta(days=300),
-            )
-            playbook.steps = [
-                PlaybookStep(template=templates[key], position=position)
-                for position, key in enumerate(raw["steps"], start=1)
-            ]
-            self.session.add(playbook)
-            playbooks[raw["name"]] = playbook
-        self.session.flush()
-        return playbooks
+        return add_playbooks(
+            self.session, load_demo_content(), created_on=self.today - dt.timedelta(days=300)
+        )
 
     def _experiment(self, standard: Playbook) -> Experiment:
         keys = [step.template.key for step in standard.steps]

@@ -15,7 +15,7 @@ case and surrounding space; columns may come in any order and extra columns are 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -23,8 +23,10 @@ from typing import Any
 from csm_desktop.domain.vocabulary import Direction, Status
 from csm_desktop.errors import BadFile
 from csm_desktop.safe_output import check_output_target, write_output_file
+from csm_desktop.spreadsheets import book_cells as cell
+from csm_desktop.spreadsheets.book_cells import CellError, CellOut, DateColumn, Parse
+from csm_desktop.spreadsheets.book_headers import Named, locate_columns
 from csm_desktop.spreadsheets.guards import check_workbook
-from csm_desktop.spreadsheets.safe_cells import neutralise_text, restore_text
 
 # Excel's own limits: one sheet holds 1,048,576 rows (one is the header).
 MAX_DATA_ROWS = 1_048_575
@@ -114,6 +116,16 @@ class UsageRow:
     row: int = field(default=0, compare=False)
 
 
+@dataclass(frozen=True, slots=True)
+class FeatureRow:
+    """One entry of the book's feature vocabulary; aliases as written, ``;``-separated."""
+
+    feature: str
+    display_name: str | None = None
+    aliases: str | None = None
+    row: int = field(default=0, compare=False)
+
+
 @dataclass
 class BookWorkbook:
     """Everything one book workbook holds, sheet by sheet, in sheet order."""
@@ -124,6 +136,7 @@ class BookWorkbook:
     kickoffs: list[KickoffRow] = field(default_factory=list)
     value_metrics: list[ValueMetricRow] = field(default_factory=list)
     usage: list[UsageRow] = field(default_factory=list)
+    features: list[FeatureRow] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         """Rows per sheet, by sheet name, in sheet order."""
@@ -151,149 +164,11 @@ class BookReading:
     # Account name → Accounts row, for rejected rows whose name was readable, so the
     # account's other rows can say why they are rejected too.
     rejected_accounts: dict[str, int] = field(default_factory=dict)
-
-
-class _CellError(ValueError):
-    """A cell value that does not fit its column."""
-
-
-# ---- column kinds: parse (import) and render (export) ----------------------------------
-
-
-def _text(value: Any) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        text = "yes" if value else "no"
-    elif isinstance(value, float) and value.is_integer():
-        text = str(int(value))  # an id typed as a number: 12345, not 12345.0
-    elif isinstance(value, dt.datetime):
-        text = value.date().isoformat() if value.time() == dt.time() else value.isoformat()
-    elif isinstance(value, dt.date):
-        text = value.isoformat()
-    else:
-        text = restore_text(str(value))
-    return text.strip() or None
-
-
-def _int(value: Any) -> int | None:
-    if isinstance(value, bool | dt.date):
-        raise _CellError("is not a whole number")
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        if value.is_integer():
-            return int(value)
-        raise _CellError("is not a whole number")
-    text = _text(value)
-    if text is None:
-        return None
-    try:
-        return int(text.replace(" ", ""))
-    except ValueError:
-        raise _CellError("is not a whole number") from None
-
-
-def _float(value: Any) -> float | None:
-    if isinstance(value, bool | dt.date):
-        raise _CellError("is not a number")
-    if isinstance(value, int | float):
-        return float(value)
-    text = _text(value)
-    if text is None:
-        return None
-    try:
-        return float(text.replace(" ", ""))
-    except ValueError:
-        raise _CellError("is not a number") from None
-
-
-def _date(value: Any) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, bool | int | float):
-        raise _CellError("is a number, not a date; use a date cell or YYYY-MM-DD")
-    text = _text(value)
-    if text is None:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        pass
-    try:
-        return dt.datetime.fromisoformat(text).date()
-    except ValueError:
-        raise _CellError("is not a date; use a date cell or YYYY-MM-DD") from None
-
-
-YES = frozenset({"yes", "y", "true", "1"})
-NO = frozenset({"no", "n", "false", "0"})
-
-
-def _yes_no(value: Any) -> bool | None:
-    if isinstance(value, bool):
-        return value
-    text = _text(value)
-    if text is None:
-        return None
-    if text.casefold() in YES:
-        return True
-    if text.casefold() in NO:
-        return False
-    raise _CellError("is not yes or no")
-
-
-def _status(value: Any) -> Status | None:
-    text = _text(value)
-    if text is None:
-        return None
-    try:
-        return Status(" ".join(text.casefold().replace("_", " ").split()))
-    except ValueError:
-        allowed = ", ".join(s.value for s in Status)
-        raise _CellError(f"is not a status; use one of: {allowed}") from None
-
-
-def _direction(value: Any) -> Direction | None:
-    text = _text(value)
-    if text is None:
-        return None
-    try:
-        return Direction(text.casefold())
-    except ValueError:
-        raise _CellError("is not a direction; use higher or lower (is better)") from None
-
-
-def _lines(value: Any) -> tuple[str, ...] | None:
-    text = _text(value)
-    if text is None:
-        return None
-    return tuple(line.strip() for line in text.splitlines() if line.strip())
-
-
-Parse = Callable[[Any], Any]
-CellOut = str | int | float | dt.date | None
-
-
-def _render(value: Any) -> CellOut:
-    """A field value as the cell to write."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, Status | Direction):
-        return value.value
-    if isinstance(value, tuple):
-        return neutralise_text("\n".join(value)) if value else None
-    if isinstance(value, str):
-        return neutralise_text(value) if value else None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, int | float | dt.date):
-        return value
-    raise TypeError(f"cannot write {value!r} to a book workbook")
+    # Fields each sheet read had a column for (sheet name → fields); a sheet not read at all
+    # is absent. A tracker without a Playbook column leaves stored playbooks alone.
+    columns_read: dict[str, frozenset[str]] = field(default_factory=dict)
+    # Sheets of the file that are not book sheets, and headers that matched no field.
+    ignored: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -302,6 +177,11 @@ class Column:
     field: str
     parse: Parse
     required: bool = False
+    synonyms: tuple[str, ...] = ()  # what a tracker may call it (see book_headers)
+
+    @property
+    def named(self) -> Named:
+        return Named(self.header, self.field, self.required, self.synonyms)
 
 
 @dataclass(frozen=True, slots=True)
@@ -316,69 +196,88 @@ class Sheet:
         return tuple(column.header for column in self.columns)
 
 
+ACCOUNTS = "Accounts"
+_DATE = cell.iso_date  # replaced per column by a DateColumn when a sheet is read
+
 SHEETS: tuple[Sheet, ...] = (
-    Sheet("Accounts", AccountRow, "accounts", (
-        Column("Account", "name", _text, required=True),
-        Column("External ID", "external_id", _text),
-        Column("Segment", "segment", _text),
-        Column("Industry", "industry", _text),
-        Column("Seats", "seats", _int),
-        Column("ARR", "arr", _float),
-        Column("Owner", "owner", _text),
-        Column("Signed on", "signed_on", _date),
-        Column("Kickoff on", "kickoff_on", _date),
-        Column("Renewal on", "renewal_on", _date),
-        Column("Playbook", "playbook", _text),
-        Column("Variant", "variant", _text),
+    Sheet(ACCOUNTS, AccountRow, "accounts", (
+        Column("Account", "name", cell.text, required=True, synonyms=(
+            "customer", "company", "client", "organisation", "organization", "account name")),
+        Column("External ID", "external_id", cell.text, synonyms=(
+            "account id", "customer id", "crm id", "ext id", "salesforce id", "id")),
+        Column("Segment", "segment", cell.text, synonyms=("tier", "customer segment")),
+        Column("Industry", "industry", cell.text, synonyms=("vertical", "sector")),
+        Column("Seats", "seats", cell.whole_number, synonyms=(
+            "licenses", "licences", "licensed users", "seat count", "users")),
+        Column("ARR", "arr", cell.money, synonyms=(
+            "annual value", "contract value", "annual contract value", "acv",
+            "annual recurring revenue", "arr value")),
+        Column("Owner", "owner", cell.text, synonyms=(
+            "csm", "account owner", "customer success manager", "success manager",
+            "assigned csm", "csm owner")),
+        Column("Signed on", "signed_on", _DATE, synonyms=(
+            "signed", "signed date", "close date", "closed won", "contract start", "start date",
+            "signature date")),
+        Column("Kickoff on", "kickoff_on", _DATE, synonyms=("kickoff", "kick off", "kickoff date")),
+        Column("Renewal on", "renewal_on", _DATE, synonyms=(
+            "renewal", "renewal date", "renews on", "contract end", "end date")),
+        Column("Playbook", "playbook", cell.text, synonyms=("onboarding playbook",)),
+        Column("Variant", "variant", cell.text, synonyms=("experiment variant",)),
     )),
     Sheet("Contacts", ContactRow, "contacts", (
-        Column("Account", "account", _text, required=True),
-        Column("Name", "name", _text, required=True),
-        Column("Role", "role", _text),
-        Column("Email", "email", _text),
-        Column("Title", "title", _text),
+        Column("Account", "account", cell.text, required=True, synonyms=(
+            "customer", "company", "client")),
+        Column("Name", "name", cell.text, required=True, synonyms=("contact", "full name")),
+        Column("Role", "role", cell.text),
+        Column("Email", "email", cell.text, synonyms=("e-mail", "email address")),
+        Column("Title", "title", cell.text, synonyms=("job title",)),
     )),
     Sheet("Milestones", MilestoneRow, "milestones", (
-        Column("Account", "account", _text, required=True),
-        Column("Milestone", "milestone", _text, required=True),
-        Column("Role", "role", _text, required=True),
-        Column("Target day", "target_day", _int, required=True),
-        Column("Due on", "due_on", _date),
-        Column("Status", "status", _status),
-        Column("Started on", "started_on", _date),
-        Column("Achieved on", "achieved_on", _date),
-        Column("Evidence", "evidence", _text),
-        Column("Definition of done", "definition_of_done", _text),
-        Column("First value", "first_value", _yes_no),
-        Column("Unlocks", "unlocks", _text),
-        Column("Success feature", "success_feature", _text),
-        Column("Success threshold", "success_threshold", _int),
-        Column("Success window days", "success_window_days", _int),
+        Column("Account", "account", cell.text, required=True, synonyms=("customer",)),
+        Column("Milestone", "milestone", cell.text, required=True),
+        Column("Role", "role", cell.text, required=True),
+        Column("Target day", "target_day", cell.whole_number, required=True),
+        Column("Due on", "due_on", _DATE),
+        Column("Status", "status", cell.status),
+        Column("Started on", "started_on", _DATE),
+        Column("Achieved on", "achieved_on", _DATE),
+        Column("Evidence", "evidence", cell.text),
+        Column("Definition of done", "definition_of_done", cell.text),
+        Column("First value", "first_value", cell.yes_no),
+        Column("Unlocks", "unlocks", cell.text),
+        Column("Success feature", "success_feature", cell.text),
+        Column("Success threshold", "success_threshold", cell.whole_number),
+        Column("Success window days", "success_window_days", cell.whole_number),
     )),
     Sheet("Kickoffs", KickoffRow, "kickoffs", (
-        Column("Account", "account", _text, required=True),
-        Column("Held on", "held_on", _date),
-        Column("Attendees", "attendees", _text),
-        Column("Success statement", "success_statement", _text),
-        Column("Definition of done", "definition_of_done", _lines),
+        Column("Account", "account", cell.text, required=True, synonyms=("customer",)),
+        Column("Held on", "held_on", _DATE),
+        Column("Attendees", "attendees", cell.text),
+        Column("Success statement", "success_statement", cell.text),
+        Column("Definition of done", "definition_of_done", cell.lines),
     )),
     Sheet("Value metrics", ValueMetricRow, "value_metrics", (
-        Column("Account", "account", _text, required=True),
-        Column("Metric", "metric", _text, required=True),
-        Column("Unit", "unit", _text),
-        Column("Direction", "direction", _direction, required=True),
-        Column("Baseline", "baseline", _float),
-        Column("Baseline on", "baseline_on", _date),
-        Column("Value", "value", _float),
-        Column("Measured on", "measured_on", _date),
-        Column("Target", "target", _float),
+        Column("Account", "account", cell.text, required=True, synonyms=("customer",)),
+        Column("Metric", "metric", cell.text, required=True),
+        Column("Unit", "unit", cell.text),
+        Column("Direction", "direction", cell.direction, required=True),
+        Column("Baseline", "baseline", cell.number),
+        Column("Baseline on", "baseline_on", _DATE),
+        Column("Value", "value", cell.number),
+        Column("Measured on", "measured_on", _DATE),
+        Column("Target", "target", cell.number),
     )),
     Sheet("Usage", UsageRow, "usage", (
-        Column("Account", "account", _text, required=True),
-        Column("Date", "day", _date, required=True),
-        Column("Feature", "feature", _text, required=True),
-        Column("Count", "count", _int, required=True),
-        Column("Active users", "active_users", _int),
+        Column("Account", "account", cell.text, required=True, synonyms=("customer",)),
+        Column("Date", "day", _DATE, required=True),
+        Column("Feature", "feature", cell.text, required=True),
+        Column("Count", "count", cell.whole_number, required=True),
+        Column("Active users", "active_users", cell.whole_number),
+    )),
+    Sheet("Features", FeatureRow, "features", (
+        Column("Feature", "feature", cell.text, required=True, synonyms=("key", "event")),
+        Column("Display name", "display_name", cell.text, synonyms=("label",)),
+        Column("Aliases", "aliases", cell.text, synonyms=("other names", "spellings")),
     )),
 )  # fmt: skip
 
@@ -391,7 +290,7 @@ SHEET_HEADERS: dict[str, tuple[str, ...]] = {sheet.name: sheet.headers for sheet
 def book_rows(book: BookWorkbook, sheet: Sheet) -> Iterator[list[CellOut]]:
     """The cells of ``sheet``'s data rows, ready to write (text neutralised)."""
     for record in getattr(book, sheet.attribute):
-        yield [_render(getattr(record, column.field)) for column in sheet.columns]
+        yield [cell.render(getattr(record, column.field)) for column in sheet.columns]
 
 
 def write_book_workbook(book: BookWorkbook, path: Path) -> None:
@@ -473,8 +372,10 @@ def check_workbook_file(path: Path) -> None:
     check_workbook(path)
 
 
-def _read_sheets(path: Path) -> dict[str, list[list[Any]]]:
-    """Every sheet's cells by normalised sheet name, with python-calamine or openpyxl."""
+def read_sheets(path: Path) -> dict[str, list[list[Any]]]:
+    """Every sheet's cells by sheet name, in workbook order (after ``check_workbook_file``)."""
+    path = Path(path)
+    check_workbook_file(path)
     try:
         from python_calamine import CalamineError, CalamineWorkbook
     except ImportError:  # pragma: no cover - calamine is a dependency; openpyxl is slower
@@ -482,7 +383,7 @@ def _read_sheets(path: Path) -> dict[str, list[list[Any]]]:
     try:
         with CalamineWorkbook.from_path(str(path)) as workbook:
             return {
-                _normal(name): workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+                name: workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
                 for name in workbook.sheet_names
             }
     except CalamineError:
@@ -501,7 +402,7 @@ def _read_sheets_openpyxl(path: Path) -> dict[str, list[list[Any]]]:
         ) from None
     try:
         return {
-            _normal(worksheet.title): [list(row) for row in worksheet.iter_rows(values_only=True)]
+            worksheet.title: [list(row) for row in worksheet.iter_rows(values_only=True)]
             for worksheet in workbook.worksheets
         }
     finally:
@@ -512,49 +413,90 @@ def _is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _locate_columns(path: Path, sheet: Sheet, header: Sequence[Any]) -> dict[str, int]:
-    positions: dict[str, int] = {}
-    for index, cell in enumerate(header):
-        if isinstance(cell, str) and cell.strip():
-            positions.setdefault(_normal(cell), index)
-    found: dict[str, int] = {}
-    missing: list[str] = []
-    for column in sheet.columns:
-        position = positions.get(_normal(column.header))
-        if position is None:
-            missing.append(column.header)
-        else:
-            found[column.field] = position
-    if missing:
-        names = ", ".join(f'"{name}"' for name in missing)
+HEADER_SCAN_ROWS = 30  # a tracker may have a title and notes above its header
+
+
+def accounts_sheet_name(where: str, names: Sequence[str], wanted: str | None = None) -> str:
+    """The sheet holding the accounts: ``wanted`` (``--sheet``), the only sheet, or the one
+    named Accounts; ``BadFile`` naming the sheets there are otherwise."""
+    listed = ", ".join(f'"{n}"' for n in names) or "none"
+    if wanted is not None:
+        found = next((n for n in names if _normal(n) == _normal(wanted)), None)
+        if found is None:
+            raise BadFile(f'{where} has no sheet "{wanted}". Its sheets are: {listed}.')
+        return found
+    if len(names) == 1:
+        return names[0]
+    found = next((n for n in names if _normal(n) == _normal(ACCOUNTS)), None)
+    if found is None:
         raise BadFile(
-            f'{path}: sheet "{sheet.name}" has no column {names} in its header row. The '
-            f"headers are: {', '.join(sheet.headers)}."
+            f'{where} has no sheet "{ACCOUNTS}" and {len(names)} sheets ({listed}). Rename the '
+            "sheet that lists your accounts to Accounts, or name it with --sheet NAME."
         )
     return found
 
 
-def _parse_sheet(path: Path, sheet: Sheet, cells: list[list[Any]], reading: BookReading) -> None:
-    rows = iter(enumerate(cells, start=1))
-    for _number, header in rows:
-        if not all(_is_blank(value) for value in header):
-            break
-    else:
-        header = []
-    positions = _locate_columns(path, sheet, header)
+def header_row(
+    where: str,
+    sheet: Sheet,
+    cells: Sequence[Sequence[Any]],
+    column_map: Mapping[str, str] | None = None,
+    name: str | None = None,
+) -> tuple[int, dict[str, int], tuple[str, ...]]:
+    """(0-based header row, field → column, unused headers): the first of the top rows whose
+    headers name every required column; the error of the first non-blank row otherwise."""
+    shown = name or sheet.name
+    fields = [column.named for column in sheet.columns]
+    candidates = [
+        i for i, row in enumerate(cells[:HEADER_SCAN_ROWS]) if not all(map(_is_blank, row))
+    ]
+    for index in candidates:
+        try:
+            match = locate_columns(where, shown, fields, cells[index], column_map)
+        except BadFile:
+            continue
+        return index, match.positions, match.unused
+    match = locate_columns(where, shown, fields, cells[candidates[0]] if candidates else [])
+    return 0, match.positions, match.unused  # pragma: no cover - the line above raised
+
+
+def parse_sheet(
+    where: str,
+    sheet: Sheet,
+    cells: list[list[Any]],
+    reading: BookReading,
+    column_map: Mapping[str, str] | None = None,
+    name: str | None = None,
+) -> None:
+    """Add the sheet's usable rows to ``reading.book`` and its bad cells to ``rejected``."""
+    start, positions, unused = header_row(where, sheet, cells, column_map, name)
+    reading.columns_read[sheet.name] = frozenset(positions)
+    reading.ignored.extend(f'{name or sheet.name}: column "{h}"' for h in unused)
+    rows = [(n, values) for n, values in enumerate(cells[start + 1 :], start=start + 2)]
+    rows = [(n, values) for n, values in rows if not all(map(_is_blank, values))]
+    parsers: dict[str, Parse] = {}
+    for column in sheet.columns:
+        if column.field not in positions:
+            continue
+        parse = column.parse
+        if parse is _DATE:  # day/month order decided per column, as the usage import does
+            index = positions[column.field]
+            values = [v[index] for _n, v in rows if index < len(v)]
+            parse = DateColumn.for_values(values, f"{where}, column {column.header}")
+        parsers[column.field] = parse
     target: list[Any] = getattr(reading.book, sheet.attribute)
     for number, values in rows:
-        if all(_is_blank(value) for value in values):
-            continue
         reading.rows_read += 1
         kwargs: dict[str, Any] = {}
         problems: list[RejectedRow] = []
         for column in sheet.columns:
-            index = positions[column.field]
-            raw = values[index] if index < len(values) else None
+            position = positions.get(column.field)
+            if position is None:
+                continue
+            raw = values[position] if position < len(values) else None
             try:
-                value = column.parse(raw)
-            except _CellError as exc:
+                value = parsers[column.field](raw)
+            except CellError as exc:
                 problems.append(
                     RejectedRow(sheet.name, number, column.header, _shown(raw), str(exc))
                 )
@@ -583,24 +525,43 @@ def _shown(value: Any) -> str:
     return str(value)
 
 
-def read_book_workbook(path: Path) -> BookReading:
-    """Read a book workbook; every sheet and header must be there, bad rows are listed.
+def read_book_workbook(
+    path: Path,
+    *,
+    sheet: str | None = None,
+    column_map: Mapping[str, str] | None = None,
+) -> BookReading:
+    """Read a book workbook or a CSM's tracker; bad rows are listed, not raised.
 
-    Raises ``BadFile`` for a file that is not a workbook or lacks a sheet or a column; the
-    message names the sheet and column.
+    Only the accounts sheet is required (``accounts_sheet_name``); the other sheets of
+    DESIGN §5 are read when present, by name. ``column_map`` (``--map``) applies to the
+    accounts sheet. Raises ``BadFile`` for a file that is not a workbook, or a sheet that
+    lacks a required column (the message names the headers found and those expected).
     """
     path = Path(path)
-    check_workbook_file(path)
-    sheets = _read_sheets(path)
+    sheets = read_sheets(path)
+    return read_sheets_as_book(str(path), sheets, sheet=sheet, column_map=column_map)
+
+
+def read_sheets_as_book(
+    where: str,
+    sheets: Mapping[str, list[list[Any]]],
+    *,
+    sheet: str | None = None,
+    column_map: Mapping[str, str] | None = None,
+) -> BookReading:
+    """``read_book_workbook`` on sheets already read (the wizard reads the file once)."""
+    accounts = accounts_sheet_name(where, list(sheets), sheet)
     reading = BookReading(BookWorkbook(), [], 0)
-    for sheet in SHEETS:
-        cells = sheets.get(_normal(sheet.name))
-        if cells is None:
-            raise BadFile(
-                f'{path} has no sheet "{sheet.name}". A book workbook has the sheets '
-                f"{', '.join(s.name for s in SHEETS)}; export an empty book to get a template."
-            )
-        _parse_sheet(path, sheet, cells, reading)
+    by_name = {_normal(name): name for name in sheets if name != accounts}
+    for book_sheet in SHEETS:
+        if book_sheet.name == ACCOUNTS:
+            parse_sheet(where, book_sheet, sheets[accounts], reading, column_map, accounts)
+            continue
+        name = by_name.pop(_normal(book_sheet.name), None)
+        if name is not None:
+            parse_sheet(where, book_sheet, sheets[name], reading)
+    reading.ignored[:0] = [f'sheet "{name}"' for name in by_name.values()]
     return reading
 
 

@@ -77,7 +77,7 @@ def bad_workbook(path: Path) -> None:
         sheet.append(headers)
     workbook["Accounts"].append(["Acme", None, None, None, 3])
     workbook["Milestones"].append(["Acme", "Connect", "Administrator", 5, None, "finished"])
-    workbook["Usage"].append(["Acme", "31/01/2026", "login", 3])
+    workbook["Usage"].append(["Acme", "31/02/2026", "login", 3])
     workbook.save(path)
     workbook.close()
 
@@ -119,7 +119,8 @@ def test_bad_rows_are_printed_and_the_good_ones_stored(
         "not started, in progress, achieved, blocked, skipped"
     )
     assert out[1] == (
-        "rejected: Usage row 2, Date '31/01/2026': is not a date; use a date cell or YYYY-MM-DD"
+        "rejected: Usage row 2, Date '31/02/2026': is not a date: not a valid date; use a date "
+        "cell or YYYY-MM-DD"
     )
     assert out[-1] == f"2 rows were rejected, listed in {tmp_path / 'tracker.rejected-rows.csv'}."
     assert counts(db_path)["account"] == 1

@@ -127,3 +127,18 @@ def test_the_same_day_gives_the_same_book(tmp_path) -> None:  # type: ignore[no-
 def test_demo_refuses_a_book_that_already_has_accounts(demo: Database) -> None:
     with pytest.raises(BadInput, match="already holds accounts"):
         create_demo_book(demo, today=TODAY)
+
+
+def test_every_demo_feature_has_a_display_name_and_export_spellings_resolve(
+    demo: Database,
+) -> None:
+    from csm_desktop.services.features import load_vocabulary
+
+    vocabulary = load_vocabulary(demo)
+    with demo.session() as session:
+        used = set(session.scalars(select(UsageEvent.feature).distinct()))
+    assert used <= set(vocabulary.keys())
+    assert vocabulary.display_name("integration_dashboard") == "Integration dashboard"
+    assert vocabulary.resolve("User Invited") == "user_invited"
+    assert vocabulary.resolve("Dashboard Viewed") == "dashboard_view"
+    assert vocabulary.resolve("saml login") == "sso_login"

@@ -1,0 +1,135 @@
+"""The Features page and ``csm-desktop features``: the vocabulary with its usage, and merging.
+
+A CSM sees every feature the book knows or has usage for (key, display name, aliases, how
+many usage rows carry it) and fixes the vocabulary there: names a feature, adds the
+spellings exports use, or says that an unknown key found in usage ("User Invited") is an
+existing feature ("user_invited"). That merge rewrites the usage rows and criteria in one
+transaction and keeps the old spelling as an alias, so the next import maps it by itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from csm_desktop.domain.features import feature_match_key
+from csm_desktop.errors import BadInput
+from csm_desktop.services.evidence import refresh_usage_evidence
+from csm_desktop.services.features import read_vocabulary, write_feature
+from csm_desktop.store.database import Database
+from csm_desktop.store.models import (
+    AccountMilestone,
+    Feature,
+    MilestoneTemplate,
+    UsageEvent,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class FeatureInfo:
+    """One row of the Features page."""
+
+    key: str
+    display_name: str  # as stored; "" when nobody named it yet
+    label: str  # what people read (display name, or a readable form of the key)
+    aliases: tuple[str, ...]
+    usage_rows: int
+    known: bool  # in the vocabulary (named, or used by a ladder's criterion)
+    # For an unknown usage key that is a spelling of a known feature ("User Invited" of
+    # user_invited): that feature's key, the obvious one to merge it into.
+    spelling_of: str | None = None
+
+
+def feature_catalog(database: Database) -> list[FeatureInfo]:
+    """Known features first (by key), then usage keys the vocabulary does not know."""
+    with database.session() as session:
+        vocabulary = read_vocabulary(session)
+        counts = dict(
+            session.execute(
+                select(UsageEvent.feature, func.count()).group_by(UsageEvent.feature)
+            ).all()
+        )
+        named = {row.key: row.display_name for row in session.scalars(select(Feature))}
+    rows: list[FeatureInfo] = []
+    for entry in sorted(vocabulary.entries, key=lambda e: e.key.casefold()):
+        rows.append(
+            FeatureInfo(
+                entry.key,
+                named.get(entry.key, ""),
+                entry.label,
+                entry.aliases,
+                counts.pop(entry.key, 0),
+                True,
+            )
+        )
+    for key in sorted(counts, key=str.casefold):
+        label, spelling_of = vocabulary.display_name(key), vocabulary.resolve(key)
+        rows.append(FeatureInfo(key, "", label, (), counts[key], False, spelling_of))
+    return rows
+
+
+def merge_feature(database: Database, old_key: str, into_key: str) -> int:
+    """Make ``old_key`` a spelling of ``into_key``: its usage rows move to ``into_key`` (rows
+    of the same account and day are added together), criteria naming it follow, and it
+    becomes an alias. Returns the usage rows moved. One transaction."""
+    old_key, into_key = old_key.strip(), into_key.strip()
+    if old_key == into_key:
+        raise BadInput(f"“{old_key}” cannot be merged into itself; choose another feature.")
+    with database.session() as session:
+        vocabulary = read_vocabulary(session)
+        if into_key not in [e.key for e in vocabulary.entries]:
+            raise BadInput(f"“{into_key}” is not a feature of this book; choose one from the list.")
+        moved = _move_usage(session, old_key, into_key)
+        for column, model in (
+            ("success_feature", MilestoneTemplate),
+            ("unlocks", MilestoneTemplate),
+            ("success_feature", AccountMilestone),
+            ("unlocks", AccountMilestone),
+        ):
+            attribute = getattr(model, column)
+            session.execute(update(model).where(attribute == old_key).values({column: into_key}))
+        entry = next(e for e in vocabulary.entries if e.key == into_key)
+        old = session.scalar(select(Feature).where(Feature.key == old_key))
+        old_aliases: tuple[str, ...] = ()
+        if old is not None:
+            old_entry = next((e for e in vocabulary.entries if e.key == old_key), None)
+            old_aliases = old_entry.aliases if old_entry else ()
+            session.delete(old)
+            session.flush()
+        spellings = [*entry.aliases]
+        for spelling in (old_key, *old_aliases):
+            if feature_match_key(spelling) not in {feature_match_key(s) for s in spellings}:
+                spellings.append(spelling)
+        named = session.scalar(select(Feature.display_name).where(Feature.key == into_key))
+        write_feature(session, into_key, named or "", spellings)
+        session.flush()
+        refresh_usage_evidence(session)
+        return moved
+
+
+def _move_usage(session: Session, old_key: str, into_key: str) -> int:
+    old_rows = session.scalars(select(UsageEvent).where(UsageEvent.feature == old_key)).all()
+    if not old_rows:
+        return 0
+    accounts = {row.account_id for row in old_rows}
+    targets = {
+        (row.account_id, row.day): row
+        for row in session.scalars(
+            select(UsageEvent).where(
+                UsageEvent.feature == into_key, UsageEvent.account_id.in_(accounts)
+            )
+        )
+    }
+    for row in old_rows:
+        target = targets.get((row.account_id, row.day))
+        if target is None:
+            row.feature = into_key
+            continue
+        target.count += row.count
+        if row.active_users is not None:
+            target.active_users = max(target.active_users or 0, row.active_users)
+        session.delete(row)
+    session.flush()
+    return len(old_rows)
