@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from sqlalchemy import exists, func, select, true
 from sqlalchemy.orm import Session
 
 from csm_desktop.domain.experiment_changes import MessageChange
-from csm_desktop.domain.ladder import Milestone, due_on, reference_date
+from csm_desktop.domain.ladder import Milestone
 from csm_desktop.domain.nudges import (
     DEFAULT_RULES,
     AccountSnapshot,
@@ -54,6 +54,8 @@ from csm_desktop.store.models import (
     Touchpoint,
     UsageEvent,
 )
+from csm_desktop.store.queries.ladders import account_ladders, milestone_messages
+from csm_desktop.store.queries.selection import ACTIVE_ACCOUNTS, AccountFilter
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,73 +122,21 @@ def _template(row: MilestoneTemplate) -> MessageTemplate:
     )
 
 
-def _load_steps(
-    session: Session, account_ids: Sequence[int] | None, kickoffs: Mapping[int, dt.date | None]
-) -> dict[int, list[_Step]]:
-    """Ladders in order; a milestone without a due date is due K + target day."""
-    query = (
-        select(
-            AccountMilestone.id,
-            AccountMilestone.account_id,
-            AccountMilestone.title,
-            Role.name,
-            AccountMilestone.target_day,
-            AccountMilestone.due_on,
-            AccountMilestone.status,
-            AccountMilestone.achieved_on,
-            AccountMilestone.first_value,
-            AccountMilestone.unlocks,
-            AccountMilestone.criterion_met_on,
-            AccountMilestone.template_id,
-            AccountMilestone.cue,
-        )
-        .join(Role, Role.id == AccountMilestone.role_id)
-        .order_by(AccountMilestone.account_id, AccountMilestone.position, AccountMilestone.id)
-    )
-    if account_ids is not None:
-        query = query.where(AccountMilestone.account_id.in_(account_ids))
-    steps: dict[int, list[_Step]] = defaultdict(list)
-    for row in session.execute(query):
-        if row.account_id not in kickoffs:
-            continue
-        kickoff = kickoffs[row.account_id]
-        due = due_on(row.due_on, kickoff, row.target_day)
-        if due is None:
-            continue  # no K and no due date: nothing to nudge about yet
-        milestone = Milestone(
-            title=row.title,
-            role=row.name,
-            target_day=row.target_day,
-            due_on=due,
-            status=Status(row.status),
-            achieved_on=row.achieved_on,
-            first_value=row.first_value,
-            unlocks=row.unlocks,
-            criterion_met_on=row.criterion_met_on,
-            id=row.id,
-        )
-        steps[row.account_id].append(_Step(milestone, row.template_id, row.cue))
-    return steps
-
-
 def _load_book(
     session: Session, today: dt.date, rules: NudgeRules, account_id: int | None = None
 ) -> _Book:
-    accounts_query = select(
-        Account.id,
-        Account.name,
-        Account.owner,
-        Account.kickoff_on,
-        Account.signed_on,
-        Account.renewal_on,
+    selection = (
+        ACTIVE_ACCOUNTS
+        if account_id is None
+        else AccountFilter(account_id=account_id, include_archived=True)
     )
-    if account_id is None:
-        accounts_query = accounts_query.where(Account.archived.is_(False))
-    else:
-        accounts_query = accounts_query.where(Account.id == account_id)
-    accounts = session.execute(accounts_query).all()
-    kickoffs = {a.id: reference_date(a.kickoff_on, a.signed_on) for a in accounts}
-    steps = _load_steps(session, None if account_id is None else [account_id], kickoffs)
+    accounts = sorted(account_ladders(session, selection), key=lambda a: a.id)
+    kickoffs = {a.id: a.kickoff for a in accounts}
+    template_and_cue = milestone_messages(session, None if account_id is None else [account_id])
+    steps: dict[int, list[_Step]] = {
+        a.id: [_Step(m, *template_and_cue[m.id]) for m in a.milestones if m.id is not None]
+        for a in accounts
+    }
 
     chosen = true() if account_id is None else AccountMilestone.account_id == account_id
     last_change: dict[int, dt.date] = {

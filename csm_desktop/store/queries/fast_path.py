@@ -1,0 +1,47 @@
+"""SQLite's fast path for the few queries that read a big book: the raw DB-API cursor.
+
+SQLAlchemy's per-row processing costs more than the query itself on the tens of thousands
+of rows a big book yields. Only SQLite takes this path (``use_fast_path``); every query that
+does keeps a portable SQLAlchemy Core version behind the same function.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+
+def use_fast_path(session: Session, portable: bool) -> bool:
+    """True when the session's database is SQLite and the caller did not ask for Core."""
+    return not portable and session.get_bind().dialect.name == "sqlite"
+
+
+def raw_rows(session: Session, sql: str, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+    """All rows of a query on the session's own SQLite connection (and transaction)."""
+    cursor = session.connection().connection.dbapi_connection
+    assert cursor is not None
+    rows: list[tuple[Any, ...]] = cursor.execute(sql, dict(params)).fetchall()
+    return rows
+
+
+class Days:
+    """ISO date text to dates, each distinct text parsed once (a book repeats few dates)."""
+
+    def __init__(self) -> None:
+        self._known: dict[str, dt.date] = {}
+
+    def __call__(self, value: str | None) -> dt.date | None:
+        return self.parse(value) if value else None
+
+    def parse(self, value: str) -> dt.date:
+        day = self._known.get(value)
+        if day is None:
+            day = self._known[value] = dt.date.fromisoformat(value)
+        return day
+
+
+day = Days()
+"""The raw cursor's dates arrive as ISO text; ``day(text)`` gives the date (None for None)."""

@@ -1,0 +1,82 @@
+"""Which accounts a query covers: one filter, spelled for raw SQL and for SQLAlchemy Core."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, select, true
+
+from csm_desktop.store.models import Account, Playbook, Variant
+
+
+@dataclass(frozen=True, slots=True)
+class AccountFilter:
+    """Which accounts a figure covers; None means any. Archived accounts never count."""
+
+    segment: str | None = None
+    owner: str | None = None
+    playbook: str | None = None
+    account_id: int | None = None
+    experiment_id: int | None = None
+    include_archived: bool = False
+
+    def sql(self, template: str, **parts: object) -> str:
+        """``template`` with this filter's condition on ``account a`` filled in."""
+        where, _params = self.where()
+        join = "LEFT JOIN playbook p ON p.id = a.playbook_id" if self.playbook is not None else ""
+        return template.format(where=where, playbook_join=join, **parts)
+
+    def where(self) -> tuple[str, dict[str, Any]]:
+        """A condition on ``account a`` (and ``playbook p``) with its parameters."""
+        clauses = [] if self.include_archived else ["a.archived = 0"]
+        params: dict[str, Any] = {}
+        if self.segment is not None:
+            clauses.append("a.segment = :f_segment")
+            params["f_segment"] = self.segment
+        if self.owner is not None:
+            clauses.append("a.owner = :f_owner")
+            params["f_owner"] = self.owner
+        if self.playbook is not None:
+            clauses.append("p.name = :f_playbook")
+            params["f_playbook"] = self.playbook
+        if self.account_id is not None:
+            clauses.append("a.id = :f_account")
+            params["f_account"] = self.account_id
+        if self.experiment_id is not None:
+            clauses.append(
+                "a.variant_id IN (SELECT id FROM variant WHERE experiment_id = :f_experiment)"
+            )
+            params["f_experiment"] = self.experiment_id
+        return " AND ".join(clauses) or "1", params
+
+    def clause(self) -> ColumnElement[bool]:
+        """The same condition on ``Account`` for SQLAlchemy Core (any database)."""
+        clauses: list[ColumnElement[bool]] = []
+        if not self.include_archived:
+            clauses.append(Account.archived.is_(False))
+        if self.segment is not None:
+            clauses.append(Account.segment == self.segment)
+        if self.owner is not None:
+            clauses.append(Account.owner == self.owner)
+        if self.playbook is not None:
+            clauses.append(
+                Account.playbook_id.in_(select(Playbook.id).where(Playbook.name == self.playbook))
+            )
+        if self.account_id is not None:
+            clauses.append(Account.id == self.account_id)
+        if self.experiment_id is not None:
+            clauses.append(
+                Account.variant_id.in_(
+                    select(Variant.id).where(Variant.experiment_id == self.experiment_id)
+                )
+            )
+        return and_(true(), *clauses)
+
+    def account_ids(self) -> Any:
+        """A subquery of the chosen accounts' ids, for conditions on other tables."""
+        return select(Account.id).where(self.clause())
+
+
+ACTIVE_ACCOUNTS = AccountFilter()
+"""Every account that is not archived."""

@@ -1,0 +1,245 @@
+"""Usage as the metrics read it: a few values per account, never the usage rows themselves.
+
+A book may hold millions of usage rows, so each window a metric reads is answered with one
+value (a day or a week) per account, feature and window, driven from the account so that
+every lookup is an index seek on (account, day) of the partial index of used days
+(migration 0002). On SQLite the queries run as raw SQL (``date()``, the DB-API cursor); the
+portable versions say the same in SQLAlchemy Core and give identical facts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import exists, func, select
+from sqlalchemy.orm import Session
+
+from csm_desktop.domain.metrics import (
+    ADOPTION_WINDOW_DAYS,
+    HEALTH_QUIET_DAYS,
+    UsageFacts,
+    last_complete_iso_weeks,
+)
+from csm_desktop.domain.vocabulary import Status
+from csm_desktop.store.models import Account, AccountMilestone, UsageEvent
+from csm_desktop.store.queries.fast_path import day, raw_rows, use_fast_path
+from csm_desktop.store.queries.selection import AccountFilter
+
+# Usage on or before today at all (counts of 0 included): "has usage data".
+_HAS_USAGE = """
+SELECT a.id FROM account a {playbook_join}
+WHERE {where} AND EXISTS (
+    SELECT 1 FROM usage_event e WHERE e.account_id = a.id AND e.day <= :today LIMIT 1)
+"""
+
+# The latest day with any use in the health window today−13 … today.
+_LAST_ACTIVE = """
+SELECT a.id, (SELECT e.day FROM usage_event e
+              WHERE e.account_id = a.id AND e.day BETWEEN :quiet_from AND :today
+                AND e.count > 0 ORDER BY e.day DESC LIMIT 1)
+FROM account a {playbook_join}
+WHERE {where}
+"""
+
+# One day of use per unlock window U+1 … U+30, for windows that closed by today.
+_ADOPTION_DAYS = """
+SELECT m.account_id, m.unlocks,
+       (SELECT e.day FROM usage_event e
+        WHERE e.account_id = m.account_id AND e.feature = m.unlocks
+          AND e.day > m.achieved_on AND e.day <= date(m.achieved_on, :window)
+          AND e.count > 0 ORDER BY e.day LIMIT 1)
+FROM account a
+CROSS JOIN account_milestone m ON m.account_id = a.id
+{playbook_join}
+WHERE {where} AND m.status = 'achieved' AND m.unlocks IS NOT NULL
+  AND m.achieved_on IS NOT NULL AND m.achieved_on <= :adoption_closed_by
+"""
+
+# Which features were used in each of the last four complete ISO weeks, as a bit mask per
+# account and feature (bit i = week i, oldest first). DISTINCT per week, then one small
+# GROUP BY, is several times faster in SQLite than grouping all usage rows by week.
+_WEEK_USAGE = """
+SELECT account_id, feature, sum(week_bit) FROM ({weeks}) GROUP BY account_id, feature
+"""
+_ONE_WEEK_USAGE = """
+SELECT DISTINCT e.account_id, e.feature, {bit} AS week_bit FROM account a
+CROSS JOIN usage_event e ON e.account_id = a.id AND e.day BETWEEN :monday{week} AND :sunday{week}
+{playbook_join}
+WHERE {where} AND e.count > 0
+"""
+
+_Weeks = Sequence[tuple[dt.date, dt.date]]
+
+
+def usage_facts(
+    session: Session,
+    chosen: AccountFilter,
+    today: dt.date,
+    *,
+    full: bool,
+    portable: bool = False,
+) -> dict[int, UsageFacts]:
+    """Per account the usage facts of ``UsageFacts``; only health's part unless ``full``.
+
+    Accounts without any usage on record are left out (their facts are the empty default).
+    """
+    weeks = last_complete_iso_weeks(today)
+    quiet_from = today - dt.timedelta(days=HEALTH_QUIET_DAYS - 1)
+    closed_by = today - dt.timedelta(days=ADOPTION_WINDOW_DAYS)
+    fast = use_fast_path(session, portable)
+    has_data, active = (_fast_health if fast else _portable_health)(
+        session, chosen, today, quiet_from
+    )
+    feature_days: dict[int, dict[str, set[dt.date]]] = {}
+    feature_weeks: dict[int, dict[str, frozenset[dt.date]]] = {}
+    if full:
+        adoption = _fast_adoption if fast else _portable_adoption
+        for account_id, feature, used_on in adoption(session, chosen, closed_by):
+            feature_days.setdefault(account_id, {}).setdefault(feature, set()).add(used_on)
+        weekly = _fast_weeks if fast else _portable_weeks
+        for account_id, feature, mondays in weekly(session, chosen, weeks):
+            feature_weeks.setdefault(account_id, {})[feature] = mondays
+    no_days: dict[str, set[dt.date]] = {}
+    no_weeks: dict[str, frozenset[dt.date]] = {}
+    return {
+        account_id: UsageFacts(
+            account_id in has_data,
+            active.get(account_id, frozenset()),
+            feature_days.get(account_id, no_days),
+            feature_weeks.get(account_id, no_weeks),
+        )
+        for account_id in has_data | active.keys() | feature_days.keys() | feature_weeks.keys()
+    }
+
+
+# --- SQLite ---------------------------------------------------------------------------------
+
+
+def _fast_health(
+    session: Session, chosen: AccountFilter, today: dt.date, quiet_from: dt.date
+) -> tuple[set[int], dict[int, frozenset[dt.date]]]:
+    params = {**chosen.where()[1], "today": today.isoformat()}
+    has_data = {row[0] for row in raw_rows(session, chosen.sql(_HAS_USAGE), params)}
+    active = {
+        account_id: frozenset({day.parse(used_on)})
+        for account_id, used_on in raw_rows(
+            session, chosen.sql(_LAST_ACTIVE), {**params, "quiet_from": quiet_from.isoformat()}
+        )
+        if used_on is not None
+    }
+    return has_data, active
+
+
+def _fast_adoption(
+    session: Session, chosen: AccountFilter, closed_by: dt.date
+) -> Iterable[tuple[int, str, dt.date]]:
+    params = {
+        **chosen.where()[1],
+        "window": f"+{ADOPTION_WINDOW_DAYS} days",
+        "adoption_closed_by": closed_by.isoformat(),
+    }
+    for account_id, feature, used_on in raw_rows(session, chosen.sql(_ADOPTION_DAYS), params):
+        if used_on is not None:
+            yield account_id, feature, day.parse(used_on)
+
+
+def _fast_weeks(
+    session: Session, chosen: AccountFilter, weeks: _Weeks
+) -> Iterable[tuple[int, str, frozenset[dt.date]]]:
+    params: dict[str, Any] = dict(chosen.where()[1])
+    for index, (monday, sunday) in enumerate(weeks):
+        params[f"monday{index}"] = monday.isoformat()
+        params[f"sunday{index}"] = sunday.isoformat()
+    one_week = [chosen.sql(_ONE_WEEK_USAGE, week=i, bit=1 << i) for i in range(len(weeks))]
+    sql = _WEEK_USAGE.format(weeks=" UNION ALL ".join(one_week))
+    mondays_of_mask = [
+        frozenset(monday for i, (monday, _) in enumerate(weeks) if mask >> i & 1)
+        for mask in range(1 << len(weeks))
+    ]
+    for account_id, feature, mask in raw_rows(session, sql, params):
+        yield account_id, feature, mondays_of_mask[mask]
+
+
+# --- any database ---------------------------------------------------------------------------
+
+
+def _portable_health(
+    session: Session, chosen: AccountFilter, today: dt.date, quiet_from: dt.date
+) -> tuple[set[int], dict[int, frozenset[dt.date]]]:
+    e = UsageEvent
+    has_data = set(
+        session.scalars(
+            select(Account.id).where(
+                chosen.clause(), exists().where(e.account_id == Account.id, e.day <= today)
+            )
+        )
+    )
+    latest = (
+        select(func.max(e.day))
+        .where(e.account_id == Account.id, e.day.between(quiet_from, today), e.count > 0)
+        .scalar_subquery()
+    )
+    active = {
+        account_id: frozenset({used_on})
+        for account_id, used_on in session.execute(
+            select(Account.id, latest).where(chosen.clause())
+        )
+        if used_on is not None
+    }
+    return has_data, active
+
+
+def _portable_adoption(
+    session: Session, chosen: AccountFilter, closed_by: dt.date
+) -> Iterable[tuple[int, str, dt.date]]:
+    """The first use after the unlock, kept when it falls in U+1 … U+30: the first use in
+    the window exists exactly when the first use after the unlock lies in it."""
+    m, e = AccountMilestone, UsageEvent
+    first_use = (
+        select(func.min(e.day))
+        .where(
+            e.account_id == m.account_id,
+            e.feature == m.unlocks,
+            e.day > m.achieved_on,
+            e.count > 0,
+        )
+        .scalar_subquery()
+    )
+    rows = session.execute(
+        select(m.account_id, m.unlocks, m.achieved_on, first_use).where(
+            m.account_id.in_(chosen.account_ids()),
+            m.status == Status.ACHIEVED.value,
+            m.unlocks.is_not(None),
+            m.achieved_on.is_not(None),
+            m.achieved_on <= closed_by,
+        )
+    )
+    window = dt.timedelta(days=ADOPTION_WINDOW_DAYS)
+    for account_id, feature, unlocked_on, used_on in rows:
+        assert feature is not None and unlocked_on is not None  # both filtered above
+        if used_on is not None and used_on <= unlocked_on + window:
+            yield account_id, feature, used_on
+
+
+def _portable_weeks(
+    session: Session, chosen: AccountFilter, weeks: _Weeks
+) -> Iterable[tuple[int, str, frozenset[dt.date]]]:
+    if not weeks:
+        return
+    e = UsageEvent
+    used: dict[tuple[int, str], set[dt.date]] = {}
+    for account_id, feature, used_on in session.execute(
+        select(e.account_id, e.feature, e.day)
+        .distinct()
+        .where(
+            e.account_id.in_(chosen.account_ids()),
+            e.day.between(weeks[0][0], weeks[-1][1]),
+            e.count > 0,
+        )
+    ):
+        monday = used_on - dt.timedelta(days=used_on.weekday())
+        used.setdefault((account_id, feature), set()).add(monday)
+    for (account_id, feature), mondays in used.items():
+        yield account_id, feature, frozenset(mondays)
