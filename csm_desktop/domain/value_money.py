@@ -87,5 +87,6 @@ def money_text(amount: float | None, currency: str, empty: str = "–") -> str:
     if amount is None:
         return empty
     sign = "−" if amount < 0 else ""
-    figure = f"{abs(amount):,.0f}" if abs(amount) >= 100 else f"{abs(amount):,.2f}"
+    whole = abs(amount) >= 100 or float(abs(amount)).is_integer()
+    figure = f"{abs(amount):,.0f}" if whole else f"{abs(amount):,.2f}"
     return f"{sign}{currency}\u00a0{figure}"

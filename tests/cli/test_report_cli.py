@@ -105,6 +105,21 @@ def test_a_bad_period_is_exit_2_with_one_line(
     assert not out.exists()
 
 
+def test_report_format_pptx_writes_an_editable_deck(
+    demo_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from pptx import Presentation
+
+    out = tmp_path / "zoe.pptx"
+    args = ["--db", str(demo_db), "report", "ACC-1024", "--today", TODAY, "-o", str(out)]
+    assert main([*args, "--format", "pptx", "--quarter", "2026Q2"]) == 0
+    assert capsys.readouterr().out.strip() == (
+        f"QBR deck for ACC-1024, Q2 2026 (1 Apr – 30 Jun 2026), written to {out}."
+    )
+    slides = list(Presentation(str(out)).slides)
+    assert slides[1].shapes[0].text_frame.text == "Executive summary"
+
+
 def test_an_unknown_account_is_exit_2_with_one_line(
     demo_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -128,3 +129,46 @@ def test_a_failed_report_keeps_the_previous_file_and_leaves_no_temporary(
         write_qbr_report(database, ids[HOSTILE], TODAY, target)
     assert [p.name for p in folder.iterdir()] == ["qbr.pdf"]
     assert target.read_bytes() == b"the report of last quarter"
+
+
+def test_a_batch_writes_decks_too(demo_book: tuple[Database, list[int]], tmp_path: Path) -> None:
+    from pptx import Presentation
+
+    database, ids = demo_book
+    written = write_qbr_batch(database, ids[20:22], DEMO_TODAY, tmp_path, format="pptx")
+    assert [p.name for p in written] == [
+        "Åkerlund & Berg AB - QBR 2026-06-30.pptx",
+        "Łódź Freight Sp. z o.o - QBR 2026-06-30.pptx",
+    ]
+    slides = list(Presentation(str(written[0])).slides)
+    assert slides[1].shapes[0].text_frame.text == "Executive summary"
+
+
+_KEY = re.compile(r"\b[A-Za-z0-9]+_[A-Za-z0-9_]+\b")
+
+
+def test_no_feature_key_with_an_underscore_reaches_a_customer(
+    demo_book: tuple[Database, list[int]], tmp_path: Path, read_pdf: Callable[[object], str]
+) -> None:
+    """The demo ladders unlock keys such as ``integration_dashboard``; every customer-facing
+    text of five accounts (PDF and deck, notes included) uses display names instead."""
+    from pptx import Presentation
+
+    database, ids = demo_book
+    for account_id in ids[:5]:
+        pdf = write_qbr_report(database, account_id, DEMO_TODAY, tmp_path / f"{account_id}.pdf")
+        deck = write_qbr_report(
+            database, account_id, DEMO_TODAY, tmp_path / f"{account_id}.pptx", format="pptx"
+        )
+        texts = [read_pdf(pdf)]
+        for slide in Presentation(str(deck)).slides:
+            texts.append(slide.notes_slide.notes_text_frame.text)
+            for shape in slide.shapes:
+                if shape.has_text_frame:
+                    texts.append(shape.text_frame.text)
+                if shape.has_table:
+                    texts += [c.text for row in shape.table.rows for c in row.cells]
+                if shape.has_chart:
+                    texts += [s.name for s in shape.chart.plots[0].series]
+        found = sorted({key for text in texts for key in _KEY.findall(text)})
+        assert found == [], f"account {account_id}: {found}"
