@@ -6,12 +6,17 @@ sheet with millions of rows is materialised in full before anyone can count them
 module inflates every part itself, in bounded chunks, and stops at the first sign of
 trouble: declared or real sizes beyond the limits, a compression ratio no real workbook has,
 an XML document type declaration (the carrier of entity bombs; Office never writes one), or
-more rows than Excel itself allows. Every refusal is a ``BadFile`` whose one-line message
+more rows than Excel itself allows. A sheet's *extent* is checked too: readers allocate a
+dense grid from A1 to the farthest cell, so one cell at XFD1048576 in a 1.7 KB file asks
+for 17 billion cells (an abort, or tens of GB), and one at CV500000 below ten rows of data
+costs gigabytes and half a million blank rows. The declared ``<dimension>`` and every cell
+reference are read before any reader runs. Every refusal is a ``BadFile`` whose one-line message
 names the file and the part at fault.
 """
 
 from __future__ import annotations
 
+import re
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -34,6 +39,15 @@ class Limits:
     ratio_floor_bytes: int = 32 * MiB  # a part smaller than this is harmless at any ratio
     max_parts: int = 10_000
     chunk_bytes: int = 1 * MiB
+    # A grid this big from A1 costs ~1 GB in the reader (calamine: ~40 bytes a cell).
+    max_sheet_cells: int = 25_000_000
+    # The farthest row may lie this far below the real rows (blank rows between are cheap
+    # only up to a point): more means a stray cell, not data.
+    stray_row_slack: int = 10_000
+    # Up to this many inflated bytes every cell reference is read (exact); beyond, only the
+    # last reference of each chunk: rows and cells are in order in every real workbook, and
+    # reading all references of a 180,000-row sheet would double the guard's time.
+    exact_extent_bytes: int = 1 * MiB
 
 
 DEFAULT_LIMITS = Limits()
@@ -135,6 +149,7 @@ def _inflate_part(
     part_bytes = 0
     rows = 0
     tail = b""
+    extent = SheetExtent(exact=True)
     try:
         with archive.open(info) as stream:
             while chunk := stream.read(limits.chunk_bytes):
@@ -160,6 +175,9 @@ def _inflate_part(
                             "The file was refused; export it again from the source system."
                         )
                     if is_sheet:
+                        if part_bytes > limits.exact_extent_bytes:
+                            extent.exact = False
+                        extent.feed(chunk, seam, first=part_bytes == len(chunk))
                         rows += chunk.count(_ROW_TAG) + seam.count(_ROW_TAG)
                         rows -= tail.count(_ROW_TAG) + chunk[:_TAIL].count(_ROW_TAG)
                         if rows > limits.max_rows:
@@ -169,9 +187,113 @@ def _inflate_part(
                                 "Split the data into smaller files."
                             )
                     tail = chunk[-_TAIL:]
+        if is_sheet:
+            extent.check(path, name, rows, limits)
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
         raise BadFile(
             f"{path.name}: part {name} cannot be unpacked ({exc}). The file is damaged; "
             "open it in Excel and save it again."
         ) from exc
     return unpacked
+
+
+# ---- sheet extents --------------------------------------------------------------------------
+
+# A cell or row reference: ``r="CV500000"`` on a cell, ``r="500000"`` on a row. The patterns
+# start with the literal ``r=`` so the regular-expression engine can skip ahead quickly.
+_REFERENCE = re.compile(rb"""r=["']([A-Za-z]*)([0-9]+)["']""")
+_DIMENSION = re.compile(
+    rb"""<(?:\w+:)?dimension\s+ref=["'](?:[A-Za-z]+[0-9]+:)?([A-Za-z]+)([0-9]+)["']"""
+)
+_MAX_LETTERS, _MAX_DIGITS = 3, 7  # XFD, 1048576
+
+
+def column_number(letters: str) -> int:
+    """``A`` → 1, ``CV`` → 100, ``XFD`` → 16384."""
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + ord(letter) - 64
+    return number
+
+
+def column_letters(number: int) -> str:
+    """1 → ``A``, 100 → ``CV``, 16384 → ``XFD``."""
+    letters = ""
+    while number > 0:
+        number, remainder = divmod(number - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+class SheetExtent:
+    """The farthest row and column a sheet part refers to, gathered chunk by chunk."""
+
+    def __init__(self, *, exact: bool) -> None:
+        self.exact = exact
+        self.max_row = 0
+        self.max_column = 0
+        self.declared: tuple[str, int] | None = None
+        self.absurd: bytes | None = None  # a reference beyond XFD1048576
+
+    def _see(self, letters: bytes, digits: bytes) -> None:
+        if len(letters) > _MAX_LETTERS or len(digits) > _MAX_DIGITS:
+            self.absurd = letters + digits
+            return
+        self.max_row = max(self.max_row, int(digits))
+        if letters:
+            self.max_column = max(self.max_column, column_number(letters.decode("ascii")))
+
+    def feed(self, chunk: bytes, seam: bytes, *, first: bool) -> None:
+        if first and (declared := _DIMENSION.search(chunk)):
+            letters, digits = declared.group(1), declared.group(2)
+            if len(letters) > _MAX_LETTERS or len(digits) > _MAX_DIGITS:
+                self.absurd = letters + digits
+            else:
+                self.declared = (letters.decode("ascii").upper(), int(digits))
+        for text in (chunk, seam):
+            if not self.exact:
+                last = text.rfind(b'r="')
+                if last >= 0 and (found := _REFERENCE.match(text, last)):
+                    self._see(found.group(1), found.group(2))
+                continue
+            references = _REFERENCE.findall(text)
+            if not references:
+                continue
+            all_letters, all_digits = zip(*references, strict=True)
+            # The longest spelling (leading zeros aside) is the biggest number; among equals,
+            # the greatest text.
+            longest = max(all_digits, key=lambda digits: (len(digits.lstrip(b"0")), digits))
+            widest = max(all_letters, key=lambda letters: (len(letters), letters.upper()))
+            self._see(widest, longest)
+
+    def check(self, path: Path, part: str, rows: int, limits: Limits) -> None:
+        """Refuse the part when its grid would be absurd (see the module docstring)."""
+        where = f"{path.name}: sheet part {part}"
+        if self.absurd is not None:
+            raise BadFile(
+                f"{where} refers to a cell beyond Excel's last one "
+                f"({self.absurd.decode('ascii', 'replace')[:20]}). The file is damaged or "
+                "hostile; export it again from the source system."
+            )
+        if self.declared is not None:
+            letters, row = self.declared
+            if row * column_number(letters) > limits.max_sheet_cells:
+                raise BadFile(
+                    f"{where} declares a size up to cell {letters}{row} "
+                    f"({row * column_number(letters):,} cells), far more than a usage file "
+                    "holds. Delete the empty rows and columns, save it again, and import it."
+                )
+        cells = self.max_row * max(self.max_column, 1)
+        farthest = f"{column_letters(max(self.max_column, 1))}{self.max_row}"  # the grid's corner
+        if cells > limits.max_sheet_cells:
+            raise BadFile(
+                f"{where} reaches cell {farthest} ({cells:,} cells from A1), far more than a "
+                "usage file holds. Delete the stray cells (Ctrl+End in Excel shows the last "
+                "one), save it again, and import it."
+            )
+        if self.max_row > rows * 2 + limits.stray_row_slack:
+            raise BadFile(
+                f"{where} has a stray cell at {farthest}, far below its {rows:,} rows of "
+                "data. Delete it (Ctrl+End in Excel shows it), save the file again, and "
+                "import it."
+            )
