@@ -64,7 +64,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 def _cmd_import_book(args: argparse.Namespace) -> int:
     from csm_desktop.services.book_workbook import import_book
     from csm_desktop.services.opening import open_book
-    from csm_desktop.spreadsheets.usage_layout import parse_column_map
+    from csm_desktop.spreadsheets.usage_headers import parse_column_map
 
     source = Path(args.file)
     column_map = parse_column_map(args.map or ())

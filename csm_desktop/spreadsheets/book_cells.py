@@ -18,7 +18,8 @@ from typing import Any
 from csm_desktop.domain.vocabulary import Direction, Status
 from csm_desktop.errors import BadFile
 from csm_desktop.spreadsheets.safe_cells import neutralise_text, restore_text
-from csm_desktop.spreadsheets.usage_layout import DateReader, slash_order
+from csm_desktop.spreadsheets.usage_cells import CellIssue
+from csm_desktop.spreadsheets.usage_dates import DateReader, slash_order
 
 
 class CellError(ValueError):
@@ -163,7 +164,7 @@ class DateColumn:
             return dt.datetime.fromisoformat(shown).date()
         except ValueError:
             pass
-        reason = getattr(result, "reason", "not a date")
+        reason = result.reason if isinstance(result, CellIssue) else "not a date"
         detail = "" if reason == "not a date" else f": {reason}"
         raise CellError(f"is not a date{detail}; use a date cell or YYYY-MM-DD")
 

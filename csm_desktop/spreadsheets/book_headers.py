@@ -16,9 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from csm_desktop.errors import BadFile, BadInput
-from csm_desktop.spreadsheets.usage_layout import column_letter, normalize_name
+from csm_desktop.spreadsheets.usage_headers import column_letter, normalize_name
 
-_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _DECORATION_SUFFIXES = ("name", "date", "on", "usd", "eur", "gbp", "amount")
 _DECORATION_PREFIXES = ("annual", "customer", "account", "client")
 _CURRENCY = re.compile(r"[$€£¥]")
@@ -27,7 +26,7 @@ IGNORE = "ignore"
 
 def header_key(header: object) -> str:
     """A header compared loosely: "kickoffDate", "Kickoff_Date" and " kickoff date" meet."""
-    return normalize_name(_CURRENCY.sub(" ", _CAMEL.sub(" ", str(header))))
+    return normalize_name(_CURRENCY.sub(" ", str(header)))  # camelCase is normalize_name's
 
 
 def bare_key(header: object) -> str:
