@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from csm_desktop import APP_NAME, app_version
+from csm_desktop.cli_experiment import add_experiment_commands
 from csm_desktop.errors import BadInput, UserError
 
 log = logging.getLogger(__name__)
@@ -627,6 +628,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_value_commands(commands)
     _add_feature_commands(commands)
+    add_experiment_commands(commands)
     return parser
 
 

@@ -660,3 +660,52 @@ def verdict(result: ExperimentResult, primary_metric: str = FIRST_VALUE_WITHIN_T
         )
     paragraphs.extend(_comparison_text(result, c) for c in result.comparisons)
     return "\n\n".join(paragraphs)
+
+
+def find_experiment(database: Database, name: str) -> int:
+    """An experiment's id by name (ignoring case and surrounding space)."""
+    wanted = name.strip().casefold()
+    found = [e for e in list_experiments(database) if e.name.strip().casefold() == wanted]
+    if not found:
+        known = ", ".join(sorted(e.name for e in list_experiments(database))) or "none"
+        raise BadInput(f"There is no experiment “{name.strip()}”. Known: {known}.")
+    return found[0].id
+
+
+def report_as_json(report: ExperimentReport) -> dict[str, object]:
+    """The results as one JSON object (fractions to 4 places, null when nothing counts)."""
+
+    def rounded(value: float | None) -> float | None:
+        return None if value is None else round(value, 4)
+
+    comparisons = {c.variant: c for c in report.result.comparisons}
+    figures = report.kind_figures
+    variants = []
+    for info, result in zip(report.summary.variants, report.result.variants, strict=False):
+        fvwt = result.first_value_within_target
+        comparison = comparisons.get(result.variant)
+        entry: dict[str, object] = {
+            "variant": result.variant,
+            "kind": info.kind.value,
+            "change": info.description,
+            "accounts": result.accounts,
+            "first_value_within_target": rounded(fvwt.fraction),
+            "judged": fvwt.counted,
+            "ttfv_median_days": result.ttfv_median_days,
+            "completion_at_day_30": rounded(result.completion_at_day_30),
+            "p_value": None if comparison is None else rounded(comparison.p_value),
+        }
+        if figures is not None:
+            own = figures.by_variant.get(result.variant)
+            entry["kind_figure"] = None if own is None else rounded(own.fraction)
+            entry["kind_figure_counted"] = 0 if own is None else own.counted
+        variants.append(entry)
+    return {
+        "experiment": report.summary.name,
+        "started_on": report.summary.started_on.isoformat() if report.summary.started_on else None,
+        "read_on": report.summary.read_on.isoformat() if report.summary.read_on else None,
+        "kind_figure": figures.label if figures is not None else None,
+        "variants": variants,
+        "peeking": report.peeking,
+        "verdict": report.verdict,
+    }
