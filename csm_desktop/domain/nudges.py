@@ -100,6 +100,8 @@ class Nudge:
     contacted_on: dt.date | None = None
     """Set when the subject was contacted recently: the nudge is probably handled."""
     owner: str | None = None
+    criterion_met_on: dt.date | None = None
+    """For "criterion met": the day the usage criterion was met, the date to confirm it on."""
 
     @property
     def handled(self) -> bool:
@@ -139,6 +141,9 @@ def account_nudges(
                 score=kind.base_score + _urgency(urgency),
                 contacted_on=contacted if recent else None,
                 owner=account.owner,
+                criterion_met_on=milestone.criterion_met_on
+                if milestone is not None and kind is NudgeKind.CRITERION_MET
+                else None,
             )
         )
 

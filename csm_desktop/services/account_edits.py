@@ -203,12 +203,16 @@ def set_status(
     *,
     on: dt.date,
     reason: str = "",
+    evidence: Evidence = Evidence.MANUAL,
 ) -> MilestoneState:
-    """Change a milestone's status (logged); returns the state it replaced."""
+    """Change a milestone's status (logged); returns the state it replaced.
+
+    ``evidence`` is ``USAGE`` when the CSM confirms a met usage criterion (DESIGN §3).
+    """
     with database.session() as session:
         milestone = _milestone(session, milestone_id)
         before = _state(milestone)
-        change_status(session, milestone, status, on=on, reason=reason, evidence=Evidence.MANUAL)
+        change_status(session, milestone, status, on=on, reason=reason, evidence=evidence)
         return before
 
 

@@ -125,7 +125,10 @@ class AccountController(QObject):
             return
         on, reason = self.today(), ""
         if status is Status.ACHIEVED or status.needs_reason:
-            dialog = dialogs.StatusDialog(step.title, status, self.today(), self._parent_widget)
+            offered = step.criterion_met_on if status is Status.ACHIEVED else None
+            dialog = dialogs.StatusDialog(
+                step.title, status, self.today(), self._parent_widget, offered=offered
+            )
             if dialog.exec() != QDialog.DialogCode.Accepted:
                 return
             on, reason = dialog.chosen_date(), dialog.chosen_reason()

@@ -23,21 +23,26 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QFileDialog,
+    QHBoxLayout,
     QLabel,
     QMainWindow,
     QMessageBox,
     QProgressBar,
     QProgressDialog,
     QStackedWidget,
+    QWidget,
 )
 
 from csm_desktop import APP_NAME, app_version
-from csm_desktop.services.book import book_rows
+from csm_desktop.domain.text import plural
+from csm_desktop.services.book import book_rows, page_counts
 from csm_desktop.services.opening import Database, open_database
 from csm_desktop.ui import palette, workers
 from csm_desktop.ui.dialogs.messages import show_failure
 from csm_desktop.ui.drop import accepted_spreadsheet
+from csm_desktop.ui.navigation import NavigationBar, Page
 from csm_desktop.ui.views.book_view import BookView
+from csm_desktop.ui.views.empty_state import StartActions, empty_book_state
 from csm_desktop.ui.views.today_view import TodayController, TodayView
 
 log = logging.getLogger(__name__)
@@ -65,10 +70,24 @@ class MainWindow(QMainWindow):
         self._update_title()
         self.setMinimumSize(760, 480)
 
-        self.book_view = BookView()
+        self.starts = StartActions(self)  # the empty pages' ways to fill the book
+        self.starts.import_tracker.connect(self.import_book_workbook)
+        self.starts.import_usage.connect(self.import_usage)
+        self.starts.new_account.connect(self.new_account)
+        self.starts.open_demo.connect(self.load_demo_book)
+        self.book_view = BookView(self.starts)
         self.pages = QStackedWidget()
         self.pages.addWidget(self.book_view)
-        self.setCentralWidget(self.pages)
+        self.navigation = NavigationBar()
+        self.navigation.page_requested.connect(lambda page: self.show_page(Page(page)))
+        self.pages.currentChanged.connect(self._page_changed)
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self.navigation)
+        row.addWidget(self.pages, 1)
+        self.setCentralWidget(central)
         # The account page is built when the first account is opened (see account_page()).
         self.account_view: Any = None
         self.account_controller: Any = None
@@ -78,15 +97,20 @@ class MainWindow(QMainWindow):
         self.dashboard_request = 0  # only the newest metrics request is shown
 
         self.book_view.account_activated.connect(self.open_account)
-        self.book_view.open_demo_requested.connect(self.load_demo_book)
+        self.book_view.row_action_requested.connect(self._book_row_action)
+        self.empty_book_page = empty_book_state(self.starts, "Dashboard")
+        self.empty_book_page_for = Page.DASHBOARD
+        self.pages.addWidget(self.empty_book_page)
         self.celebration_notice: Any = None
 
-        self.today_view = TodayView()
+        self.today_view = TodayView(self.starts)
         self.pages.addWidget(self.today_view)
         self.today_controller = TodayController(self.today_view, database, self.today, self)
         self.today_view.account_activated.connect(self.open_account)
         self.today_controller.status.connect(lambda text: self.statusBar().showMessage(text, 6000))
         self.today_controller.touchpoint_logged.connect(self._touchpoint_logged)
+        self.today_controller.loaded.connect(self._today_loaded)
+        self.today_controller.achieved.connect(self._achieved_from_today)
         self.experiments_view: Any = None  # built on first use (View → Experiments)
         self.experiments_controller: Any = None
 
@@ -142,11 +166,15 @@ class MainWindow(QMainWindow):
         self.edit_menu = edit_menu
 
         view_menu = bar.addMenu("&View")
-        self._action(view_menu, "&Book", self.show_book, "Ctrl+1")
-        self._action(view_menu, "&Dashboard", self.show_dashboard, "Ctrl+2")
-        self._action(view_menu, "&Today", self.show_today, "Ctrl+3")
-        self._action(view_menu, "&Experiments", self.show_experiments, "Ctrl+4")
-        self._action(view_menu, "&Playbooks", self.show_playbooks, "Ctrl+5")
+        # The navigation's order: Today, Book, Dashboard, Playbooks, Experiments.
+        for number, page in enumerate(Page, 1):
+            self._action(
+                view_menu,
+                f"&{page.value}",
+                lambda _checked=False, p=page: self.show_page(p),
+                f"Ctrl+{number}",
+            )
+        view_menu.addSeparator()
         self._action(view_menu, "&Refresh", self.refresh, QKeySequence.StandardKey.Refresh)
         self.view_menu = view_menu
 
@@ -163,7 +191,13 @@ class MainWindow(QMainWindow):
         self.reports_menu = reports_menu
 
         help_menu = bar.addMenu("&Help")
+        self._action(
+            help_menu, "&User guide", self.show_user_guide, QKeySequence.StandardKey.HelpContents
+        )
+        self._action(help_menu, "&Keyboard shortcuts", self.show_shortcuts, "Ctrl+/")
+        help_menu.addSeparator()
         self._action(help_menu, f"&About {APP_NAME}", self.show_about)
+        self.help_menu = help_menu
 
     def _build_status_bar(self) -> None:
         self.path_label = QLabel(str(self.database.path))
@@ -181,7 +215,7 @@ class MainWindow(QMainWindow):
         self.loading = True
         self.statusBar().showMessage("Loading the book…")
         self.run_task(
-            lambda progress: book_rows(database, today),
+            lambda progress: (book_rows(database, today), *page_counts(database)),
             self._show_rows,
             what="Loading the book",
         )
@@ -192,18 +226,26 @@ class MainWindow(QMainWindow):
         if self.pages.currentWidget() is self.today_view:
             self.today_controller.refresh()
 
-    def _show_rows(self, rows: Any) -> None:
+    def _show_rows(self, loaded: Any) -> None:
+        rows, playbooks, experiments = loaded
         if not rows and self.load_demo_if_empty:
             self.load_demo_if_empty = False
             self.load_demo_book()
             return
         self.book_view.set_rows(rows)
+        self.today_view.set_book_empty(not rows)
+        self.navigation.set_count(Page.BOOK, len(rows))
+        self.navigation.set_count(Page.PLAYBOOKS, playbooks)
+        self.navigation.set_count(Page.EXPERIMENTS, experiments)
         self.demo_action.setEnabled(not rows)
+        if rows and self.pages.currentWidget() is self.empty_book_page:
+            self.first_load = False
+            self.show_page(self.empty_book_page_for)  # the book was just filled: show it
         if rows and self.first_load:
             self.first_load = False
             self.show_today()
         self.loading = False
-        self.statusBar().showMessage(f"{len(rows)} accounts", 4000)
+        self.statusBar().showMessage(plural(len(rows), "account"), 4000)
 
     def open_account(self, account_id: int) -> None:
         from csm_desktop.services.accounts import account_detail
@@ -263,6 +305,90 @@ class MainWindow(QMainWindow):
         self.refresh()
         self.open_account(account_id)
 
+    def show_page(self, page: Page) -> None:
+        """Switch to one of the navigation's pages."""
+        {
+            Page.TODAY: self.show_today,
+            Page.BOOK: self.show_book,
+            Page.DASHBOARD: self.show_dashboard,
+            Page.PLAYBOOKS: self.show_playbooks,
+            Page.EXPERIMENTS: self.show_experiments,
+        }[page]()
+
+    def _page_changed(self) -> None:
+        """Keep the navigation's highlight on the page on show (an account is in the Book)."""
+        current = self.pages.currentWidget()
+        pages = {
+            self.today_view: Page.TODAY,
+            self.book_view: Page.BOOK,
+            self.account_view: Page.BOOK,
+            self.empty_book_page: self.empty_book_page_for,
+            self.dashboard_view: Page.DASHBOARD,
+            self.playbook_editor: Page.PLAYBOOKS,
+            self.experiments_view: Page.EXPERIMENTS,
+        }
+        self.navigation.mark(pages.get(current))
+
+    def book_is_empty(self) -> bool:
+        return not self.book_view.model.rowCount() and not self.loading
+
+    def _show_empty_book(self, page: Page) -> None:
+        """Dashboard and Experiments of an empty book: how to fill it, not empty charts."""
+        replacement = empty_book_state(self.starts, page.value)
+        self.pages.insertWidget(self.pages.indexOf(self.empty_book_page), replacement)
+        self.pages.removeWidget(self.empty_book_page)
+        self.empty_book_page.deleteLater()
+        self.empty_book_page, self.empty_book_page_for = replacement, page
+        self.pages.setCurrentWidget(replacement)
+
+    def _book_row_action(self, action: str, account_id: int) -> None:
+        """An action from the right-click menu on a Book row."""
+        from csm_desktop.ui.views import book_view
+
+        if action == book_view.OPEN:
+            self.open_account(account_id)
+        elif action == book_view.TOUCHPOINT:
+            self.log_touchpoint_for(account_id)
+        elif action == book_view.QBR:
+            self.export_qbr_report(account_id)
+        elif action == book_view.COPY_NAME:
+            from PySide6.QtGui import QGuiApplication
+
+            name = self.account_name(account_id)
+            QGuiApplication.clipboard().setText(name)
+            self.statusBar().showMessage(f"Copied “{name}”", 4000)
+
+    def account_name(self, account_id: int) -> str:
+        rows = self.book_view.model.rows()
+        return next((r.name for r in rows if r.account_id == account_id), "")
+
+    def log_touchpoint_for(self, account_id: int) -> None:
+        """Log a touchpoint with an account from the Book (e-mail today; all editable)."""
+        from csm_desktop.domain.vocabulary import Channel
+        from csm_desktop.ui.views.today_view import LogTouchpointDialog, TouchpointRequest
+
+        dialog = LogTouchpointDialog(Channel.EMAIL, self.today(), "", self)
+        dialog.setWindowTitle(f"Log touchpoint — {self.account_name(account_id)}")
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def confirmed() -> None:
+            channel, on, template, note = dialog.values()
+            self.today_controller.log(
+                TouchpointRequest(account_id, channel, on, template, None, None, note)
+            )
+
+        dialog.accepted.connect(confirmed)
+        self.touchpoint_dialog = dialog
+        dialog.open()
+
+    def _achieved_from_today(self, account_id: int, milestone_id: int) -> None:
+        self.celebrate(account_id, milestone_id)
+        self.refresh()
+
+    def _today_loaded(self) -> None:
+        items = [self.today_view.model.row_at(r) for r in range(self.today_view.model.rowCount())]
+        self.navigation.set_count(Page.TODAY, sum(not item.nudge.handled for item in items))
+
     def show_book(self) -> None:
         self.pages.setCurrentWidget(self.book_view)
         self.book_view.table.setFocus()
@@ -274,6 +400,9 @@ class MainWindow(QMainWindow):
         self.today_view.table.setFocus()
 
     def show_experiments(self) -> None:
+        if self.book_is_empty():
+            self._show_empty_book(Page.EXPERIMENTS)
+            return
         if self.experiments_view is None:
             from csm_desktop.ui.views.experiments_view import ExperimentsController, ExperimentsView
 
@@ -324,6 +453,9 @@ class MainWindow(QMainWindow):
         """The portfolio dashboard, imported and built on first use (it loads pyqtgraph)."""
         from csm_desktop.ui.views.dashboard_view import DashboardFilters, DashboardView
 
+        if self.book_is_empty():
+            self._show_empty_book(Page.DASHBOARD)
+            return
         if self.dashboard_view is None:
             self.dashboard_view = DashboardView()
             self.dashboard_view.set_today(self.today())
@@ -498,16 +630,18 @@ class MainWindow(QMainWindow):
         event.acceptProposedAction()
         self.open_import_wizard(path)
 
-    def export_qbr_report(self) -> None:
-        """One account's QBR value report: the open account, or the one selected in the Book."""
+    def export_qbr_report(self, account_id: int | None = None) -> None:
+        """One account's QBR value report: ``account_id``, else the open account, else the
+        one selected in the Book."""
         from csm_desktop.services.reports import write_qbr_report
 
         on_account = self.pages.currentWidget() is self.account_view
-        ids = (
-            [self.current_account_id]
-            if on_account and self.current_account_id is not None
-            else self.book_view.selected_account_ids()
-        )
+        if account_id:
+            ids = [account_id]
+        elif on_account and self.current_account_id is not None:
+            ids = [self.current_account_id]
+        else:
+            ids = self.book_view.selected_account_ids()
         if len(ids) != 1:
             self.statusBar().showMessage(
                 "Open or select one account to export its QBR report.", 5000
@@ -738,6 +872,31 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(
             f"Restored {choice}; the previous book is in {restored.previous_copy}", 10000
         )
+
+    def show_user_guide(self) -> None:
+        from csm_desktop.ui.dialogs.help import UserGuideDialog
+
+        dialog = UserGuideDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def shortcut_rows(self) -> list[tuple[str, str, str]]:
+        """Every keyboard shortcut of the window, read from its actions."""
+        from csm_desktop.ui.dialogs.help import menu_shortcuts, widget_shortcuts
+
+        menus = [a.menu() for a in self.menuBar().actions() if a.menu() is not None]
+        rows = menu_shortcuts(menus)
+        if self.account_view is None:
+            self.account_page()  # built (hidden) so its ladder keys can be listed
+        rows += widget_shortcuts("Account ladder", self.account_view.ladder.actions())
+        return rows
+
+    def show_shortcuts(self) -> None:
+        from csm_desktop.ui.dialogs.help import ShortcutsDialog
+
+        dialog = ShortcutsDialog(self.shortcut_rows(), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
 
     def show_about(self) -> None:
         QMessageBox.about(

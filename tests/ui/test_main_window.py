@@ -87,7 +87,7 @@ def test_empty_book_offers_the_demo_and_loads_it(
     view = window.book_view
     assert view.pages.currentWidget() is view.empty
     assert window.demo_action.isEnabled()
-    view.empty.demo_button.click()
+    view.empty.buttons["Open demo book"].click()
     qtbot.waitUntil(lambda: view.model.rowCount() == 40, timeout=20000)
     assert view.pages.currentWidget() is view.table
     workers.wait_all()

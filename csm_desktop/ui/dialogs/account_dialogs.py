@@ -73,14 +73,22 @@ class StatusDialog(QDialog):
     """Asks what a status change needs: the date (achieved) or a reason (blocked, skipped)."""
 
     def __init__(
-        self, milestone: str, status: Status, today: dt.date, parent: QWidget | None = None
+        self,
+        milestone: str,
+        status: Status,
+        today: dt.date,
+        parent: QWidget | None = None,
+        *,
+        offered: dt.date | None = None,
     ) -> None:
+        """``offered`` is the date to propose (the day a usage criterion was met); today
+        when not given. Later than today is never allowed."""
         super().__init__(parent)
         self.status = status
         self.setWindowTitle(f"Mark as {status.value}")
         form = QFormLayout(self)
         form.addRow(QLabel(f"<b>{_escape(milestone)}</b> → {status.value}"))
-        self.date = date_edit(today)
+        self.date = date_edit(min(offered, today) if offered else today)
         self.date.setMaximumDate(to_qdate(today))
         form.addRow("Achieved on" if status is Status.ACHIEVED else "Changed on", self.date)
         self.reason = QPlainTextEdit()

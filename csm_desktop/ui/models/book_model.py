@@ -22,6 +22,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
+from csm_desktop.domain.text import fold
 from csm_desktop.domain.vocabulary import Health
 from csm_desktop.services.book import BookRow
 from csm_desktop.ui.palette import current
@@ -53,7 +54,7 @@ HEADERS = {
     Column.SEGMENT: "Segment",
     Column.OWNER: "Owner",
     Column.KICKOFF: "Kickoff",
-    Column.AGE: "Age (days)",
+    Column.AGE: "Age",
     Column.PHASE: "Phase",
     Column.COMPLETION: "Ladder",
     Column.HEALTH: "Health",
@@ -152,6 +153,8 @@ class BookModel(QAbstractTableModel):
                 return "Ladder completion: achieved ÷ (all − skipped) milestones"
             if section == Column.OVERDUE:
                 return "Open milestones past their due date"
+            if section == Column.AGE:
+                return "Days since kickoff (or since signing on, when no kickoff is logged)"
             if section == Column.HEALTH:
                 return (
                     "Off track: first value more than 14 days late. At risk: something overdue, "
@@ -244,7 +247,7 @@ class BookModel(QAbstractTableModel):
 
 def _search_text(row: BookRow) -> str:
     parts = (row.name, row.external_id, row.owner, row.next_milestone, row.segment)
-    return " ".join(part for part in parts if part).casefold()
+    return fold(" ".join(part for part in parts if part))
 
 
 class FilterProxy(QSortFilterProxyModel):
@@ -267,7 +270,7 @@ class FilterProxy(QSortFilterProxyModel):
 
     def set_search(self, text: str) -> None:
         self.beginFilterChange()
-        self._text = text.strip().casefold()
+        self._text = fold(text.strip())
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def set_segment(self, segment: str | None) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt, Signal
+from PySide6.QtCore import QByteArray, QModelIndex, QPoint, QSettings, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -16,51 +16,36 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QPushButton,
+    QMenu,
     QStackedWidget,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
+from csm_desktop.domain.text import plural
 from csm_desktop.services.book import BookRow
-from csm_desktop.ui.models.book_model import AccountIdRole, BookModel, Column, FilterProxy
+from csm_desktop.ui.models.book_model import (
+    HEADERS,
+    AccountIdRole,
+    BookModel,
+    Column,
+    FilterProxy,
+)
 from csm_desktop.ui.views.delegates import ProgressDelegate
+from csm_desktop.ui.views.empty_state import EmptyState, StartActions, empty_book_state
 
 ALL = "All"
 
 
-class EmptyBook(QWidget):
-    """What a new user sees instead of an empty table."""
-
-    open_demo_requested = Signal()  # the user asked to fill this book with the demo data
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        title = QLabel("<h2>Your book is empty</h2>")
-        text = QLabel(
-            "Add your accounts by importing a book workbook (File → Import book workbook…), "
-            "or explore the app with the demo book: 40 accounts with ladders, usage and value "
-            "metrics."
-        )
-        text.setWordWrap(True)
-        text.setMaximumWidth(520)
-        self.demo_button = QPushButton("Open demo book")
-        self.demo_button.setDefault(True)
-        self.demo_button.clicked.connect(self.open_demo_requested)
-        layout = QVBoxLayout(self)
-        layout.addStretch(1)
-        for widget in (title, text, self.demo_button):
-            layout.addWidget(widget, 0, Qt.AlignmentFlag.AlignHCenter)
-        layout.addStretch(2)
-
-
 class BookView(QWidget):
     account_activated = Signal(int)  # account id the user opened (double-click or Enter)
-    open_demo_requested = Signal()  # forwarded from the empty state
+    # From the right-click menu on a row: the action's name and the account id.
+    row_action_requested = Signal(str, int)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, starts: StartActions | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.starts = starts or StartActions(self)
         self.model = BookModel(self)
         self.proxy = FilterProxy(self)
         self.proxy.setSourceModel(self.model)
@@ -101,18 +86,30 @@ class BookView(QWidget):
         self.table.setWordWrap(False)
         self.table.setItemDelegateForColumn(Column.COMPLETION, ProgressDelegate(self.table))
         header = self.table.horizontalHeader()
-        header.setStretchLastSection(True)
+        # Columns fit their content once rows arrive; the next milestone takes the spare width.
+        header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in DEFAULT_WIDTHS.items():
-            self.table.setColumnWidth(column, width)
+        header.setSectionResizeMode(Column.NEXT_MILESTONE, QHeaderView.ResizeMode.Stretch)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._header_menu)
+        self.table.setColumnHidden(Column.KICKOFF, True)  # shown from the header's menu
+        self.columns_fitted = False
         self.table.doubleClicked.connect(self._activate)
         self.table.activated.connect(self._activate)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._row_menu)
 
-        self.empty = EmptyBook()
-        self.empty.open_demo_requested.connect(self.open_demo_requested)
+        self.empty = empty_book_state(self.starts, "Book")
+        self.no_match = EmptyState(
+            "No accounts match",
+            "No account's name, ID, owner, segment or next milestone contains what you "
+            "typed (case and accents are ignored), with the segment and owner chosen.",
+            [("Clear search and filters", self.clear_filters)],
+        )
         self.pages = QStackedWidget()
         self.pages.addWidget(self.table)
         self.pages.addWidget(self.empty)
+        self.pages.addWidget(self.no_match)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 0)
@@ -130,8 +127,29 @@ class BookView(QWidget):
         self.model.set_rows(rows)
         self._refill(self.segment_filter, sorted({r.segment for r in rows if r.segment}))
         self._refill(self.owner_filter, sorted({r.owner for r in rows if r.owner}))
-        self.pages.setCurrentWidget(self.table if rows else self.empty)
+        if rows and not self.columns_fitted:
+            self.fit_columns()
         self._update_count()
+
+    def fit_columns(self) -> None:
+        """Size every column to its header and content (a sample of rows keeps it quick)."""
+        header = self.table.horizontalHeader()
+        header.setResizeContentsPrecision(200)
+        for column in Column:
+            if column is Column.NEXT_MILESTONE:
+                continue
+            if column is Column.COMPLETION:
+                self.table.setColumnWidth(column, 120)
+                continue
+            self.table.resizeColumnToContents(column)
+            if column is Column.NAME:
+                self.table.setColumnWidth(column, min(self.table.columnWidth(column), 240))
+        self.columns_fitted = True
+
+    def clear_filters(self) -> None:
+        self.search.clear()
+        self.segment_filter.setCurrentText(ALL)
+        self.owner_filter.setCurrentText(ALL)
 
     @staticmethod
     def _refill(combo: QComboBox, values: list[str]) -> None:
@@ -153,30 +171,64 @@ class BookView(QWidget):
     def _update_count(self) -> None:
         shown, total = self.proxy.rowCount(), self.model.rowCount()
         self.count_label.setText(
-            f"{total} accounts" if shown == total else f"{shown} of {total} accounts"
+            plural(total, "account")
+            if shown == total
+            else f"{shown:,} of {plural(total, 'account')}"
         )
+        if not total:
+            self.pages.setCurrentWidget(self.empty)
+        elif not shown:
+            self.pages.setCurrentWidget(self.no_match)
+        else:
+            self.pages.setCurrentWidget(self.table)
+
+    def _row_menu(self, point: QPoint) -> None:
+        menu = self.row_menu_for(self.table.indexAt(point))
+        if menu is not None:
+            menu.popup(self.table.viewport().mapToGlobal(point))
+
+    def row_menu_for(self, index: QModelIndex) -> QMenu | None:
+        """The right-click menu of a row: what a CSM does with one account."""
+        if not index.isValid():
+            return None
+        account_id = int(index.data(AccountIdRole))
+        menu = QMenu(self)
+        for action in ROW_ACTIONS:
+            if action is None:
+                menu.addSeparator()
+                continue
+            menu.addAction(action).triggered.connect(
+                lambda _=False, a=action: self.row_action_requested.emit(a, account_id)
+            )
+        return menu
+
+    def _header_menu(self, point: QPoint) -> None:
+        """Right-click on the header: show or hide columns."""
+        menu = QMenu(self)
+        for column in Column:
+            if column is Column.NAME:
+                continue
+            action = menu.addAction(HEADERS[column])
+            action.setCheckable(True)
+            action.setChecked(not self.table.isColumnHidden(column))
+            action.toggled.connect(lambda on, c=column: self.table.setColumnHidden(c, not on))
+        menu.popup(self.table.horizontalHeader().mapToGlobal(point))
 
     def save_state(self, settings: QSettings) -> None:
-        settings.setValue("book/header", self.table.horizontalHeader().saveState())
+        settings.setValue(HEADER_KEY, self.table.horizontalHeader().saveState())
 
     def restore_state(self, settings: QSettings) -> None:
-        state = settings.value("book/header")
+        state = settings.value(HEADER_KEY)
         if isinstance(state, QByteArray) and not state.isEmpty():
             self.table.horizontalHeader().restoreState(state)
+            self.columns_fitted = True  # the user's own widths win
 
 
-DEFAULT_WIDTHS = {
-    Column.NAME: 200,
-    Column.SEGMENT: 90,
-    Column.OWNER: 100,
-    Column.KICKOFF: 90,
-    Column.AGE: 70,
-    Column.PHASE: 80,
-    Column.COMPLETION: 130,
-    Column.HEALTH: 90,
-    Column.NEXT_MILESTONE: 215,
-    Column.NEXT_DUE: 90,
-    Column.OVERDUE: 65,
-    Column.ARR: 85,
-    Column.RENEWAL: 90,
-}
+HEADER_KEY = "book/header-v2"  # v1 widths pushed ARR and Renewal off a 1280-pixel screen
+OPEN, TOUCHPOINT, QBR, COPY_NAME = (
+    "Open account",
+    "Log touchpoint…",
+    "Export QBR report…",
+    "Copy name",
+)
+ROW_ACTIONS = (OPEN, TOUCHPOINT, None, QBR, COPY_NAME)

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QDate, QModelIndex, QObject, Qt, Signal
+from PySide6.QtCore import QDate, QModelIndex, QObject, QPoint, Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -38,6 +39,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from csm_desktop.domain.nudges import NudgeKind
 from csm_desktop.domain.templates import Rendered, render
 from csm_desktop.domain.vocabulary import Channel
 from csm_desktop.services.opening import Database
@@ -45,6 +47,7 @@ from csm_desktop.ui import workers
 from csm_desktop.ui.dialogs.learning_dialogs import FeedbackFields
 from csm_desktop.ui.models.nudge_model import Column, ItemRole, NudgeFilter, NudgeModel
 from csm_desktop.ui.palette import current, warning_style
+from csm_desktop.ui.views.empty_state import EmptyState, StartActions, empty_book_state
 
 if TYPE_CHECKING:  # the service (and the ORM behind it) loads when Today first fills
     from csm_desktop.services.today import TodayItem
@@ -188,10 +191,13 @@ class _CopyRow(QWidget):
 class TodayView(QWidget):
     account_activated = Signal(int)  # account id the user wants to open
     refresh_requested = Signal()  # the user asked for a fresh list
+    # account id, milestone id, milestone title, the date to offer (criterion met, or None)
+    achieved_requested = Signal(int, int, str, object)
     touchpoint_requested = Signal(object)  # a TouchpointRequest the user confirmed
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, starts: StartActions | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.starts = starts or StartActions(self)
         # An explicit minimum keeps content changes from resizing a top-level window.
         self.setMinimumSize(640, 400)
         self.today = dt.date.today()
@@ -231,26 +237,23 @@ class TodayView(QWidget):
         header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(Column.REASON, QHeaderView.ResizeMode.Stretch)
-        for column, width in (
-            (Column.RANK, 30),
-            (Column.KIND, 112),
-            (Column.ACCOUNT, 150),
-            (Column.MILESTONE, 180),
-            (Column.DUE, 84),
-            (Column.OWNER, 95),
-        ):
-            self.table.setColumnWidth(column, width)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.table.doubleClicked.connect(self._activate)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._row_menu)
 
-        self.empty = QLabel(
-            "<h3>Nothing needs you today</h3><p>No milestone is overdue or due this week, "
-            "no account is stalled. Enjoy the quiet, or open the Book.</p>"
+        self.empty = EmptyState(
+            "Nothing needs you today",
+            "No milestone is overdue or due this week, no usage criterion waits for your "
+            "confirmation and no account is stalled. Enjoy the quiet, or look over the Book.",
+            [("Refresh", self.refresh_requested.emit)],
         )
-        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_book = empty_book_state(self.starts, "Today")
+        self.book_empty = False
         self.list_pages = QStackedWidget()
         self.list_pages.addWidget(self.table)
         self.list_pages.addWidget(self.empty)
+        self.list_pages.addWidget(self.empty_book)
 
         self.title = QLabel()
         self.title.setTextFormat(Qt.TextFormat.RichText)
@@ -301,9 +304,15 @@ class TodayView(QWidget):
         self.open_button.clicked.connect(self._open_current)
         self.log_button = QPushButton("Log touchpoint…")
         self.log_button.clicked.connect(self.open_touchpoint_dialog)
+        self.confirm_button = QPushButton("Confirm achieved…")
+        self.confirm_button.setToolTip(
+            "Mark the milestone achieved on the day its usage criterion was met"
+        )
+        self.confirm_button.clicked.connect(self.request_achieved)
         actions = QHBoxLayout()
         actions.addWidget(self.edit_button)
         actions.addStretch(1)
+        actions.addWidget(self.confirm_button)
         actions.addWidget(self.open_button)
         actions.addWidget(self.log_button)
 
@@ -343,6 +352,7 @@ class TodayView(QWidget):
         )
         chosen = self.owner_filter.currentText() or EVERYONE
         self.model.set_rows(items)
+        self.fit_columns()
         owners = sorted({i.nudge.owner for i in items if i.nudge.owner})
         self.owner_filter.blockSignals(True)
         self.owner_filter.clear()
@@ -364,9 +374,25 @@ class TodayView(QWidget):
         self.count_label.setText(
             f"{open_items} to do" + (f", {shown - open_items} done" if shown > open_items else "")
         )
-        self.list_pages.setCurrentWidget(self.table if shown else self.empty)
+        if self.book_empty:
+            self.list_pages.setCurrentWidget(self.empty_book)
+        else:
+            self.list_pages.setCurrentWidget(self.table if shown else self.empty)
         if not shown:
             self._show_item(None)
+
+    def set_book_empty(self, empty: bool) -> None:
+        """An empty book shows how to fill it instead of "nothing needs you"."""
+        self.book_empty = empty
+        self._update_count()
+
+    def fit_columns(self) -> None:
+        """Short columns fit their content; the reason column takes the spare width."""
+        for column in (Column.RANK, Column.KIND, Column.DUE, Column.OWNER):
+            self.table.resizeColumnToContents(column)
+        for column, limit in ((Column.ACCOUNT, 190), (Column.MILESTONE, 230)):
+            self.table.resizeColumnToContents(column)
+            self.table.setColumnWidth(column, min(self.table.columnWidth(column), limit))
 
     # --- selection ----------------------------------------------------------------------------
 
@@ -376,6 +402,9 @@ class TodayView(QWidget):
     def _show_item(self, item: TodayItem | None) -> None:
         self.current = item
         self.detail.setEnabled(item is not None)
+        self.confirm_button.setVisible(
+            item is not None and item.nudge.kind is NudgeKind.CRITERION_MET
+        )
         if item is None:
             self.title.setText("<i>Select an item to see its message.</i>")
             self.recipient.clear()
@@ -458,6 +487,44 @@ class TodayView(QWidget):
         if item is not None:
             self.account_activated.emit(item.nudge.account_id)
 
+    def request_achieved(self) -> None:
+        """Ask to mark the current item's milestone achieved (dated when its criterion met)."""
+        item = self.current
+        if item is None or item.nudge.milestone_id is None:
+            return
+        nudge = item.nudge
+        self.achieved_requested.emit(
+            nudge.account_id, nudge.milestone_id, nudge.milestone or "", nudge.criterion_met_on
+        )
+
+    def copy_message(self) -> None:
+        """Copy the message of the tab on show (the e-mail body on the E-mail tab)."""
+        row = (self.in_app, self.body, self.help_article)[self.tabs.currentIndex()]
+        row.copy()
+
+    def _row_menu(self, point: QPoint) -> None:
+        menu = self.row_menu_for(self.table.indexAt(point))
+        if menu is not None:
+            menu.popup(self.table.viewport().mapToGlobal(point))
+
+    def row_menu_for(self, index: QModelIndex) -> QMenu | None:
+        """The right-click menu of a row: open, confirm or mark achieved, copy, log."""
+        if not index.isValid():
+            return None
+        self.table.selectRow(index.row())
+        item = self.current
+        if item is None:
+            return None
+        menu = QMenu(self)
+        menu.addAction("Open account", self._open_current)
+        if item.nudge.milestone_id is not None:
+            met = item.nudge.kind is NudgeKind.CRITERION_MET
+            menu.addAction("Confirm achieved…" if met else "Mark achieved…", self.request_achieved)
+        menu.addSeparator()
+        menu.addAction("Copy message", self.copy_message)
+        menu.addAction("Log touchpoint…", self.open_touchpoint_dialog)
+        return menu
+
     def _open_current(self) -> None:
         if self.current is not None:
             self.account_activated.emit(self.current.nudge.account_id)
@@ -505,6 +572,7 @@ class TodayController(QObject):
     status = Signal(str)  # a short message for the status bar
     touchpoint_logged = Signal(int)  # account id whose timeline changed
     loaded = Signal()  # a fresh list is on show
+    achieved = Signal(int, int)  # account id, milestone id just marked achieved
 
     def __init__(
         self,
@@ -520,6 +588,7 @@ class TodayController(QObject):
         self.loading = False
         view.refresh_requested.connect(self.refresh)
         view.touchpoint_requested.connect(self.log)
+        view.achieved_requested.connect(self.mark_achieved)
 
     def refresh(self) -> None:
         database, today = self.database, self.today()
@@ -568,6 +637,38 @@ class TodayController(QObject):
             what="Logging the touchpoint",
             owner=self,
             shown_over=self.view,
+        )
+
+    def mark_achieved(
+        self, account_id: int, milestone_id: int, milestone: str, offered: dt.date | None
+    ) -> None:
+        """Ask for the date (the day the criterion was met, when it was) and mark achieved.
+
+        Confirming a met usage criterion records "usage" as the evidence; offering today
+        instead would push time-to-first-value later than it really was.
+        """
+        from csm_desktop.domain.vocabulary import Evidence, Status
+        from csm_desktop.ui.dialogs.account_dialogs import StatusDialog
+
+        dialog = StatusDialog(milestone, Status.ACHIEVED, self.today(), self.view, offered=offered)
+        self.status_dialog = dialog  # kept so a test can read the offered date
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        database, on = self.database, dialog.chosen_date()
+        evidence = Evidence.USAGE if offered is not None else Evidence.MANUAL
+
+        def work(progress: workers.Progress) -> object:
+            from csm_desktop.services.account_edits import set_status
+
+            return set_status(database, milestone_id, Status.ACHIEVED, on=on, evidence=evidence)
+
+        def done(_before: object) -> None:
+            self.status.emit(f"“{milestone}” marked achieved on {on.isoformat()}")
+            self.achieved.emit(account_id, milestone_id)
+            self.refresh()
+
+        workers.run(
+            work, done, what="Marking the milestone achieved", owner=self, shown_over=self.view
         )
 
     def _logged(self, request: TouchpointRequest) -> None:
