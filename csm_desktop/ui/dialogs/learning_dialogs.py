@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from csm_desktop.domain.feedback import Sentiment
+from csm_desktop.ui.palette import error_style
 
 if TYPE_CHECKING:  # Log touchpoint on the first screen uses FeedbackFields: keep it light
     from csm_desktop.domain.metrics.long_term import RenewalOutcome
@@ -214,7 +215,7 @@ class FeedbackDialog(QDialog):
             self.milestone.setCurrentIndex(max(self.milestone.findData(milestone_id), 0))
         self.fields = FeedbackFields()
         self.error = QLabel()
-        self.error.setStyleSheet("color: #b42318")
+        self.error.setStyleSheet(error_style())
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
