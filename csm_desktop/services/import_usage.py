@@ -116,6 +116,7 @@ class UsagePreview:
     layout: UsageLayout | None  # None when detection failed
     problem: str | None  # why detection failed, worded for the CSM
     book: BookContext = field(default_factory=BookContext)
+    kind: str = "CSV file"  # what the file is, in the CSM's words, when it has no sheets
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,11 +220,14 @@ def preview_usage_file(
     names, sheet = _vet_and_choose_sheet(path, options.sheet, DEFAULT_LIMITS)
     top = max(rows, HEADER_SCAN_ROWS, (options.header_row or 0) + 1)
     table = read_usage_table(path, sheet, max_rows=top)
+    kind = "JSON file" if is_json_file(path) else "CSV file"
     try:
         layout = layout_of(table, options, context)
     except UserError as exc:
-        return UsagePreview(path, names, table.sheet, table.rows[:rows], None, str(exc), context)
-    return UsagePreview(path, names, table.sheet, table.rows[:rows], layout, None, context)
+        return UsagePreview(
+            path, names, table.sheet, table.rows[:rows], None, str(exc), context, kind
+        )
+    return UsagePreview(path, names, table.sheet, table.rows[:rows], layout, None, context, kind)
 
 
 def import_usage(

@@ -187,7 +187,7 @@ def merge_duplicates(matched: Matched, *, event_rows: bool) -> Events:
     """
     keys = list(zip(matched.account_ids, matched.days, matched.features, strict=True))
     if len(set(keys)) == len(keys):
-        said = (f"Each row counted as one event ({len(keys):,} events).",) if event_rows else ()
+        said = (f"Each row counted as one event ({_events(len(keys))}).",) if event_rows else ()
         return Events(
             matched.account_ids, matched.days, matched.features, matched.counts, matched.users,
             said,
@@ -205,7 +205,7 @@ def merge_duplicates(matched: Matched, *, event_rows: bool) -> Events:
             total[1] = users if total[1] is None else total[1] + users
     if event_rows:
         warning = (
-            f"Each row counted as one event: {len(keys):,} events added up to "
+            f"Each row counted as one event: {_events(len(keys))} added up to "
             f"{len(totals):,} daily counts per account and feature."
         )
     else:
@@ -221,3 +221,7 @@ def merge_duplicates(matched: Matched, *, event_rows: bool) -> Events:
         [value[1] for value in totals.values()],
         (warning,),
     )
+
+
+def _events(count: int) -> str:
+    return f"{count:,} event" if count == 1 else f"{count:,} events"

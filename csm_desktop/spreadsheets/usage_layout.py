@@ -90,26 +90,49 @@ class UsageLayout:
 
     def describe(self) -> str:
         """One line on what the import will read, in the CSM's words."""
-        start = f"Header on row {self.header_row}"
+        return f"Header on row {self.header_row}; {self.shape()}"
+
+    def shape(self) -> str:
+        """The shape of the table and where the feature comes from, in the CSM's words."""
         feature = f" of the feature “{self.feature_name}” ({self.feature_source})"
         if self.form == "dates":
             days = self.date_columns
             what = f"dates as columns ({days[0][1]} … {days[-1][1]}, {len(days)} days)"
             if FEATURE not in self.columns:
                 what += feature
-            return f"{start}; {what}: one count per account and day."
+            return f"{what}: one count per account and day."
         if self.form == "wide":
-            return (
-                f"{start}; wide form: one column per feature "
-                f"({len(self.feature_columns)} features)."
-            )
+            return f"wide form: one column per feature ({len(self.feature_columns)} features)."
         named = "" if FEATURE in self.columns else feature
         if self.form == "events":
             return (
-                f"{start}; event log{named}: no count column, so each row counts as one "
-                "event, summed per account, day and feature."
+                f"event log{named}: no count column, so each row counts as one event, summed "
+                "per account, day and feature."
             )
-        return f"{start}; long form{named}: one row per account, day and feature."
+        return f"long form{named}: one row per account, day and feature."
+
+    def header_summary(self) -> str:
+        """The header row's cells, a run of days shown as its first and last day."""
+        days = {position for position, _day in self.date_columns}
+        parts: list[str] = []
+        run: list[str] = []
+        for position, text in enumerate(self.headers):
+            if position in days:
+                run.append(text)
+                continue
+            if run:
+                parts.append(_days_text(run))
+                run = []
+            if text:
+                parts.append(text)
+        if run:
+            parts.append(_days_text(run))
+        shown = parts[:8] + (["…"] if len(parts) > 8 else [])
+        return " | ".join(shown)
+
+
+def _days_text(days: list[str]) -> str:
+    return days[0] if len(days) == 1 else f"{days[0]} … {days[-1]} ({len(days)} days)"
 
 
 def header_text(cell: Cell) -> str:
@@ -194,11 +217,13 @@ def detect_layout(
     for column, choice in column_map.items():
         mapped[_resolve_column(column, headers, where)] = field_of_choice(column, choice)
     option_feature = feature.strip() if feature and feature.strip() else None
-    title = _title_feature(table.rows[:index], known)
-    if feature and option_feature:
-        given: tuple[str, str] | None = (option_feature, "--feature")
+    given: tuple[str, str] | None
+    if option_feature:
+        given = (option_feature, "--feature")
     else:
-        given = title
+        given = _title_feature(table.rows[:index], known)
+    if given is not None:  # in the book's spelling when the book knows it
+        given = (known(given[0]) or given[0], given[1])
     dates = [p for p in _date_cells(header_cells) if p not in mapped]
     if len(dates) >= MIN_DATE_COLUMNS:
         return _dates_layout(table, index, headers, mapped, dates, given, date_format, where)

@@ -579,3 +579,81 @@ def test_summary_says_how_many_usage_criteria_the_import_met(
         f"Usage criterion met: {met} of the {with_criterion} milestones with a usage criterion "
         "in the 1 account this file touched."
     )
+
+
+def test_dates_as_columns_file_needs_a_feature_and_the_wizard_takes_it(
+    qtbot: Any, book: Database, tmp_path: Path
+) -> None:
+    """An Amplitude chart export with no title: the Layout page names the header row it
+    found and asks for the feature; typing it makes the file importable."""
+    add_accounts(book, "Acme", "Globex")
+    source = tmp_path / "chart.csv"
+    source.write_text(
+        "Company,2026-03-01,2026-03-02,2026-03-03,Total\nAcme,3,0,5,8\nGlobex,,2,1,3\n"
+        "Total,3,2,6,11\n",
+        encoding="utf-8",
+    )
+    wizard = open_wizard(qtbot, book, source)
+    wizard.next()
+    layout = wizard.layout_page
+    assert layout.header_row.value() == 1
+    assert not layout.isComplete()
+    assert layout.status.text() == (
+        "chart.csv, header row 1: the days are columns, but nothing names the feature they "
+        "count. Add a Feature column or give the feature. Use Header row and Import as above."
+    )
+    layout.feature.setText("user_invited")
+    layout.feature.editingFinished.emit()
+    assert layout.isComplete()
+    assert layout.status.text() == (
+        "Header row 1: Company | 2026-03-01 … 2026-03-03 (3 days) | Total. Each day column "
+        "holds a count per account of the feature “user_invited” (--feature).\n"
+        "Not imported: Total (total column, ignored).\n"
+        "Features the book does not know yet (kept as spelled): user_invited."
+    )
+    assert [combo.currentText() for combo in layout.combos] == [
+        "Account", *["Day (dates as columns)"] * 3, "Ignore",
+    ]  # fmt: skip
+    wizard.next()
+    model = wizard.preview_page.model
+    assert model.headerData(1, Qt.Orientation.Horizontal) == "2026-03-01\n→ count of that day"
+    assert model.headerData(4, Qt.Orientation.Horizontal) == "Total\n→ total column, ignored"
+    assert wizard.preview_page.status.text().startswith(
+        "Showing rows 2–4 of chart.csv. No problems in these rows; 1 blank, total or footer "
+        "line will be skipped."
+    )
+    wizard.next()
+    run_import(qtbot, wizard)
+    assert stored(book) == [
+        ("Acme", "2026-03-01", "user_invited", 3, None),
+        ("Acme", "2026-03-02", "user_invited", 0, None),
+        ("Acme", "2026-03-03", "user_invited", 5, None),
+        ("Globex", "2026-03-02", "user_invited", 2, None),
+        ("Globex", "2026-03-03", "user_invited", 1, None),
+    ]
+    assert wizard.summary_page.figures.text().startswith(
+        "<b>3 rows</b> read, <b>5 usage events</b> stored (5 new), <b>0 rows</b> rejected, "
+        "1 line skipped."
+    )
+    workers.wait_all()
+
+
+def test_an_event_log_says_each_row_counts_one(qtbot: Any, book: Database, tmp_path: Path) -> None:
+    add_accounts(book, "Acme")
+    source = tmp_path / "events.jsonl"
+    source.write_text(
+        '{"event": "login", "properties": {"time": 1772323200, "account": "Acme"}}\n'
+        '{"event": "login", "properties": {"time": 1772326800, "account": "Acme"}}\n',
+        encoding="utf-8",
+    )
+    wizard = open_wizard(qtbot, book, source)
+    assert wizard.file_page.status.text() == (
+        "events.jsonl, JSON file. Header on row 1; event log: no count column, so each row "
+        "counts as one event, summed per account, day and feature."
+    )
+    wizard.next()
+    wizard.next()
+    assert "No count column: each row counts as one event." in wizard.preview_page.status.text()
+    wizard.next()
+    run_import(qtbot, wizard)
+    assert [row[2:4] for row in stored(book)] == [("login", 2)]

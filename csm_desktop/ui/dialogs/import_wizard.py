@@ -93,6 +93,7 @@ CHOICES = (
 )
 CHOICE_LABELS = dict(CHOICES)
 AUTO_DATE = "auto"
+FEATURE_PLACEHOLDER = "only for a file that names no feature, e.g. user_invited"
 DECIMALS = (("auto", None), ("decimal point (1,234.5)", "."), ("decimal comma (1.234,5)", ","))
 DATE_FORMATS = (AUTO_DATE, "DD/MM/YYYY", "MM/DD/YYYY", "YYYY-MM-DD", "DD.MM.YYYY", "DD-MM-YYYY")
 FILE_FILTER = "Usage files (*.xlsx *.xlsm *.csv *.json *.jsonl *.ndjson);;All files (*)"
@@ -105,10 +106,17 @@ def layout_text(layout: UsageLayout) -> str:
 
 
 def header_named(layout: UsageLayout) -> str:
-    """The header row found, named by its cells, for the Layout page."""
-    cells = [text for text in layout.headers if text]
-    shown = " | ".join(cells[:6]) + (" | …" if len(cells) > 6 else "")
-    return f"Header row {layout.header_row} was found: {shown}."
+    """The header row found, named by its cells, and the shape, for the Layout page."""
+    shape = layout.shape()
+    if layout.form == "dates":  # the summary already shows the days
+        shape = "each day column holds a count per account" + (
+            " and feature."
+            if FEATURE in layout.columns
+            else f" of the feature “{layout.feature_name}” ({layout.feature_source})."
+        )
+    return (
+        f"Header row {layout.header_row}: {layout.header_summary()}. {shape[:1].upper()}{shape[1:]}"
+    )
 
 
 def ignored_text(layout: UsageLayout) -> str:
@@ -399,7 +407,7 @@ class FilePage(QWizardPage):
         self.loading = False
         self.wizard_.set_preview(preview)
         self.status.setStyleSheet("")
-        where = f"sheet {preview.sheet}" if preview.sheet else "CSV file"
+        where = f"sheet {preview.sheet}" if preview.sheet else preview.kind
         if preview.layout is not None:
             found = layout_text(preview.layout)
         else:
@@ -458,7 +466,7 @@ class LayoutPage(QWizardPage):
         )
         self.decimal.currentIndexChanged.connect(self._decimal_chosen)
         self.feature = QLineEdit()
-        self.feature.setPlaceholderText("only for a file that names no feature, e.g. user_invited")
+        self.feature.setPlaceholderText(FEATURE_PLACEHOLDER)
         self.feature.setToolTip(
             "The feature every row counts, for a file with no Feature column (such as a chart "
             "export with one column per day)."
@@ -502,7 +510,7 @@ class LayoutPage(QWizardPage):
             self.sheet.setCurrentText(preview.sheet or preview.sheet_names[0])
             self.sheet.setEnabled(len(preview.sheet_names) > 1)
         else:
-            self.sheet.addItem("(CSV file: one table)")
+            self.sheet.addItem(f"({preview.kind}: one table)")
             self.sheet.setEnabled(False)
         self.sheet.blockSignals(False)
         self._show_check()
@@ -530,9 +538,16 @@ class LayoutPage(QWizardPage):
                 combo.blockSignals(True)
                 combo.setCurrentIndex(combo.findData(choice))
                 combo.blockSignals(False)
+        layout = check.layout
+        if layout is not None and layout.feature_name and layout.feature_source != "--feature":
+            self.feature.setPlaceholderText(
+                f"{layout.feature_name} (from the file's {layout.feature_source})"
+            )
+        else:
+            self.feature.setPlaceholderText(FEATURE_PLACEHOLDER)
         if check.layout is not None:
             self.status.setStyleSheet("")
-            lines = [f"{header_named(check.layout)} {layout_text(check.layout)}"]
+            lines = [header_named(check.layout)]
             if check.problem:
                 lines.append(for_the_window(check.problem))
             lines.extend(check_notes(check))
@@ -713,12 +728,18 @@ class PreviewPage(QWizardPage):
         else:
             self.status.setStyleSheet("")
             problems, skipped = check.problem_rows(), check.skipped_rows()
-            parts.append(
-                f"{rows_text(problems)} with problems will be rejected and listed after the "
-                f"import; {counted(skipped, 'blank, total or footer line')} will be skipped."
-                if problems or skipped
-                else "No problems in these rows."
-            )
+            lines = counted(skipped, "blank, total or footer line")
+            if problems:
+                parts.append(
+                    f"{rows_text(problems)} with problems will be rejected and listed after "
+                    f"the import; {lines} will be skipped."
+                )
+            else:
+                parts.append(
+                    f"No problems in these rows; {lines} will be skipped."
+                    if skipped
+                    else "No problems in these rows."
+                )
         if layout.form == "events":
             parts.append("No count column: each row counts as one event.")
         notes = check_notes(check)
