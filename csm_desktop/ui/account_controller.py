@@ -20,6 +20,7 @@ from csm_desktop.errors import UserError
 from csm_desktop.services.opening import Database
 from csm_desktop.ui.dialogs.messages import show_failure
 from csm_desktop.ui.views.account_learning import AccountLearningController
+from csm_desktop.ui.views.account_story import AccountStoryController
 from csm_desktop.ui.views.account_view import AccountView
 
 if TYPE_CHECKING:
@@ -102,6 +103,9 @@ class AccountController(QObject):
             view.after_day_90, view.feedback, database, today, self
         )
         self.learning.changed.connect(self.changed)
+        self.story = AccountStoryController(view.risks_asks, database, today, self)
+        self.story.changed.connect(self.changed)
+        view.replan_requested.connect(self.story.replan)
 
     @property
     def _parent_widget(self) -> QWidget:

@@ -179,9 +179,24 @@ class MainWindow(QMainWindow):
         self.view_menu = view_menu
 
         reports_menu = bar.addMenu("&Reports")
-        self._action(reports_menu, "Export &QBR report…", self.export_qbr_report, "Ctrl+E")
         self._action(
-            reports_menu, "Export QBR reports for &selected accounts…", self.export_qbr_batch
+            reports_menu, "Export &QBR report…", lambda *_: self.export_qbr_report(), "Ctrl+E"
+        )
+        self._action(
+            reports_menu,
+            "Export QBR &deck…",
+            lambda *_: self.export_qbr_report(kind="pptx"),
+            "Ctrl+Shift+E",
+        )
+        self._action(
+            reports_menu,
+            "Export QBR reports for &selected accounts…",
+            lambda *_: self.export_qbr_batch(),
+        )
+        self._action(
+            reports_menu,
+            "Export QBR decks for selected &accounts…",
+            lambda *_: self.export_qbr_batch("pptx"),
         )
         self.internal_qbr_action = QAction("Include &internal fields (ARR, health)", self)
         self.internal_qbr_action.setCheckable(True)
@@ -630,9 +645,9 @@ class MainWindow(QMainWindow):
         event.acceptProposedAction()
         self.open_import_wizard(path)
 
-    def export_qbr_report(self, account_id: int | None = None) -> None:
-        """One account's QBR value report: ``account_id``, else the open account, else the
-        one selected in the Book."""
+    def export_qbr_report(self, account_id: int | None = None, kind: str = "pdf") -> None:
+        """One account's QBR (PDF, or a deck for ``kind`` "pptx"): ``account_id``, else the
+        open account, else the one selected in the Book."""
         from csm_desktop.services.reports import write_qbr_report
 
         on_account = self.pages.currentWidget() is self.account_view
@@ -650,18 +665,19 @@ class MainWindow(QMainWindow):
         account_id, today = ids[0], self.today()
         name = next((r.name for r in self.book_view.model.rows() if r.account_id == account_id), "")
         internal = self.internal_qbr_action.isChecked()
+        deck = kind == "pptx"
         path, _ = QFileDialog.getSaveFileName(
             self,
-            "Export QBR report",
-            str(Path.home() / f"QBR {name} {today.isoformat()}.pdf"),
-            "PDF files (*.pdf)",
+            "Export QBR deck" if deck else "Export QBR report",
+            str(Path.home() / f"QBR {name} {today.isoformat()}.{kind}"),
+            "PowerPoint decks (*.pptx)" if deck else "PDF files (*.pdf)",
         )
         if not path:
             return
         database = self.database
         self.run_task(
             lambda progress: write_qbr_report(
-                database, account_id, today, Path(path), internal=internal
+                database, account_id, today, Path(path), internal=internal, format=kind
             ),
             self._report_written,
             what="Exporting the QBR report",
@@ -675,8 +691,9 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Report written to {written}", 8000)
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(written)))
 
-    def export_qbr_batch(self) -> None:
-        """QBR reports for the accounts selected in the Book, in a worker with Cancel."""
+    def export_qbr_batch(self, kind: str = "pdf") -> None:
+        """QBR reports (or decks) for the accounts selected in the Book, in a worker with
+        Cancel."""
         from csm_desktop.services.reports import write_qbr_batch
 
         ids = self.book_view.selected_account_ids()
@@ -703,6 +720,7 @@ class MainWindow(QMainWindow):
                 internal=internal,
                 progress=report,
                 cancelled=lambda: progress.cancelled,
+                format=kind,
             )
 
         def written(paths: Any) -> None:

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from csm_desktop.domain.vocabulary import Status
 from csm_desktop.ui.palette import current
 from csm_desktop.ui.views.account_learning import AfterDay90Panel, FeedbackPanel
+from csm_desktop.ui.views.account_story import RisksAsksPanel
 from csm_desktop.ui.views.role_view import RoleView
 
 if TYPE_CHECKING:  # plain data from the service; the ORM behind it loads on first open
@@ -86,6 +87,7 @@ class AccountView(QWidget):
     contact_add_requested = Signal()
     contact_edit_requested = Signal(int)  # contact id
     contact_remove_requested = Signal(int)  # contact id
+    replan_requested = Signal()  # move the open, past-due milestones to a new date
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -173,13 +175,23 @@ class AccountView(QWidget):
         self.side.addTab(self.after_day_90, "After day 90")
         self.feedback = FeedbackPanel()
         self.side.addTab(self.feedback, "Feedback")
+        self.risks_asks = RisksAsksPanel()
+        self.side.addTab(self.risks_asks, "Risks && asks")
+        self.replan_button = QPushButton("Re-plan…")
+        self.replan_button.setToolTip("Give open milestones whose date has passed a new date")
+        self.replan_button.clicked.connect(self.replan_requested)
 
         top = QHBoxLayout()
         top.addWidget(self.back_button)
         top.addWidget(self.title, 1)
         top.addWidget(self.message)
         self.actions_bar = QHBoxLayout()
-        for button in (self.edit_button, self.kickoff_button, self.playbook_button):
+        for button in (
+            self.edit_button,
+            self.kickoff_button,
+            self.playbook_button,
+            self.replan_button,
+        ):
             self.actions_bar.addWidget(button)
         top.addLayout(self.actions_bar)
 
@@ -251,6 +263,7 @@ class AccountView(QWidget):
         self.roles.show_account(detail, today)
         self.after_day_90.set_account(detail)
         self.feedback.set_account(detail)
+        self.risks_asks.set_account(detail)
         self._request_charts()
 
     @staticmethod

@@ -1,0 +1,204 @@
+"""What the CSM keeps for the customer's QBR on the account page: re-plans, risks and asks.
+
+Re-plan (DESIGN §9) moves open, past-due milestones to a new date: ``replanned_on`` is set,
+``due_on`` keeps the original date (on-time rate and overdue counts still measure against
+it) and every move is logged in the milestone's history, so the timeline shows it. Risks and
+asks are short texts with an owner and a date, optionally linked to a blocked milestone
+whose reason is offered as a starting point.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from csm_desktop.domain.review import day_text, needs_replan, plan_date
+from csm_desktop.domain.vocabulary import Status
+from csm_desktop.errors import BadInput, UnknownAccount
+from csm_desktop.store.database import Database
+from csm_desktop.store.models import Account, AccountAsk, AccountMilestone, StatusChange
+
+ASK_KINDS = ("ask", "risk")
+ASK_TEXT_LIMIT = 2_000
+
+
+@dataclass(frozen=True, slots=True)
+class ReplanCandidate:
+    """An open milestone whose plan date has passed."""
+
+    id: int
+    title: str
+    role: str
+    due_on: dt.date | None
+    planned_on: dt.date | None
+
+
+@dataclass(frozen=True, slots=True)
+class AskEntry:
+    id: int
+    kind: str
+    text: str
+    owner: str
+    due_on: dt.date | None
+    milestone_id: int | None
+    milestone: str
+    created_on: dt.date | None
+    resolved_on: dt.date | None
+
+
+@dataclass(frozen=True, slots=True)
+class BlockedReason:
+    """A blocked milestone's reason: a starting point for an ask."""
+
+    milestone_id: int
+    title: str
+    reason: str
+
+
+def replan_candidates(database: Database, account_id: int, today: dt.date) -> list[ReplanCandidate]:
+    """The account's open milestones planned before ``today``, in ladder order."""
+    with database.session() as session:
+        rows = session.scalars(
+            select(AccountMilestone)
+            .where(AccountMilestone.account_id == account_id)
+            .order_by(AccountMilestone.position)
+        ).all()
+        return [
+            ReplanCandidate(
+                m.id, m.title, m.role.name, m.due_on, plan_date(m.due_on, m.replanned_on)
+            )
+            for m in rows
+            if needs_replan(Status(m.status).is_open, m.due_on, m.replanned_on, today)
+        ]
+
+
+def replan_milestones(
+    database: Database,
+    milestone_ids: Sequence[int],
+    new_date: dt.date,
+    *,
+    today: dt.date,
+    changed_by: str | None = None,
+) -> int:
+    """Plan the given open milestones for ``new_date`` (today or later); returns how many.
+
+    Each move is logged; ``due_on`` is never changed. Refused, with nothing changed, when the
+    date is in the past or a milestone is no longer open.
+    """
+    if new_date < today:
+        raise BadInput(
+            f"The new date {new_date.isoformat()} is in the past; choose today or a later day."
+        )
+    if not milestone_ids:
+        raise BadInput("Choose at least one milestone to re-plan.")
+    with database.session() as session:
+        milestones = session.scalars(
+            select(AccountMilestone).where(AccountMilestone.id.in_(list(milestone_ids)))
+        ).all()
+        if len(milestones) != len(set(milestone_ids)):
+            raise UnknownAccount("A milestone to re-plan no longer exists; reload the account.")
+        closed = [m.title for m in milestones if not Status(m.status).is_open]
+        if closed:
+            raise BadInput(f"“{closed[0]}” is no longer open; only open milestones are re-planned.")
+        for milestone in milestones:
+            before = plan_date(milestone.due_on, milestone.replanned_on)
+            milestone.replanned_on = new_date
+            milestone.history.append(
+                StatusChange(
+                    changed_on=today,
+                    recorded_at=dt.datetime.now(),
+                    from_status=milestone.status,
+                    to_status=milestone.status,
+                    reason=f"re-planned from {day_text(before)} to {day_text(new_date)} "
+                    f"(due date stays {day_text(milestone.due_on)})",
+                    changed_by=changed_by,
+                )
+            )
+        return len(milestones)
+
+
+def list_asks(database: Database, account_id: int) -> list[AskEntry]:
+    """Every risk and ask of the account: open first (soonest due first), then resolved."""
+    with database.session() as session:
+        rows = session.execute(
+            select(AccountAsk, AccountMilestone.title)
+            .outerjoin(AccountMilestone, AccountMilestone.id == AccountAsk.milestone_id)
+            .where(AccountAsk.account_id == account_id)
+        ).all()
+        entries = [
+            AskEntry(a.id, a.kind, a.text, a.owner, a.due_on, a.milestone_id, title or "",
+                     a.created_on, a.resolved_on)
+            for a, title in rows
+        ]  # fmt: skip
+    far = dt.date.max
+    entries.sort(key=lambda e: (e.resolved_on is not None, e.due_on or far, e.id))
+    return entries
+
+
+def blocked_reasons(database: Database, account_id: int) -> list[BlockedReason]:
+    """The account's blocked milestones with their reasons, in ladder order."""
+    with database.session() as session:
+        rows = session.execute(
+            select(AccountMilestone.id, AccountMilestone.title, AccountMilestone.status_reason)
+            .where(AccountMilestone.account_id == account_id)
+            .where(AccountMilestone.status == Status.BLOCKED.value)
+            .order_by(AccountMilestone.position)
+        ).all()
+    return [BlockedReason(i, title, reason or "") for i, title, reason in rows]
+
+
+def add_ask(
+    database: Database,
+    account_id: int,
+    kind: str,
+    text: str,
+    *,
+    owner: str = "",
+    due_on: dt.date | None = None,
+    milestone_id: int | None = None,
+    created_on: dt.date,
+) -> int:
+    """Keep a new risk or ask for the account; returns its id."""
+    text = text.strip()
+    if kind not in ASK_KINDS:
+        raise BadInput(f"{kind!r} is neither an ask nor a risk.")
+    if not text:
+        raise BadInput("Say what you need from the customer (the text is empty).")
+    if len(text) > ASK_TEXT_LIMIT:
+        raise BadInput(
+            f"The text is {len(text):,} characters; keep it under {ASK_TEXT_LIMIT:,} so it fits "
+            "a slide."
+        )
+    with database.session() as session:
+        if session.get(Account, account_id) is None:
+            raise UnknownAccount(f"Account #{account_id} no longer exists; refresh the Book.")
+        if milestone_id is not None:
+            milestone = session.get(AccountMilestone, milestone_id)
+            if milestone is None or milestone.account_id != account_id:
+                raise BadInput("The linked milestone is not on this account; choose another.")
+        ask = AccountAsk(
+            account_id=account_id, kind=kind, text=text, owner=owner.strip(), due_on=due_on,
+            milestone_id=milestone_id, created_on=created_on,
+        )  # fmt: skip
+        session.add(ask)
+        session.flush()
+        return ask.id
+
+
+def resolve_ask(database: Database, ask_id: int, on: dt.date | None) -> None:
+    """Mark a risk or ask resolved on ``on`` (None: open again)."""
+    with database.session() as session:
+        ask = session.get(AccountAsk, ask_id)
+        if ask is None:
+            raise BadInput("That ask no longer exists; reload the account.")
+        ask.resolved_on = on
+
+
+def delete_ask(database: Database, ask_id: int) -> None:
+    with database.session() as session:
+        ask = session.get(AccountAsk, ask_id)
+        if ask is not None:
+            session.delete(ask)

@@ -1,0 +1,113 @@
+"""The account page's Re-plan action and its Risks & asks tab, driven as a CSM would."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QDialog
+
+from csm_desktop.domain.vocabulary import Status
+from csm_desktop.services.account_edits import set_status
+from csm_desktop.services.account_story import list_asks, replan_candidates
+from csm_desktop.services.accounts import account_detail
+from csm_desktop.store.database import open_database
+from csm_desktop.ui.dialogs import story_dialogs
+from csm_desktop.ui.main_window import MainWindow
+
+TODAY = dt.date(2026, 11, 26)
+
+
+@pytest.fixture
+def window(qtbot, tmp_path: Path, demo_copy: Callable[[dt.date], Path]) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
+    database = open_database(demo_copy(TODAY))
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(database, today=lambda: TODAY, settings=settings)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: not window.loading, timeout=10000)
+    yield window
+    window.database.close()
+
+
+def _open(qtbot, window: MainWindow, account_id: int) -> None:  # type: ignore[no-untyped-def]
+    window.open_account(account_id)
+    qtbot.waitUntil(
+        lambda: (
+            window.account_view is not None
+            and window.account_view.detail is not None
+            and window.account_view.detail.id == account_id
+        ),
+        timeout=5000,
+    )
+
+
+def test_replan_moves_past_due_milestones_and_keeps_the_due_date(
+    qtbot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    rows = window.book_view.model.rows()
+    late = next(
+        r.account_id for r in rows if replan_candidates(window.database, r.account_id, TODAY)
+    )
+    before = replan_candidates(window.database, late, TODAY)
+    _open(qtbot, window, late)
+    new_date = TODAY + dt.timedelta(days=21)
+
+    def accept(dialog: story_dialogs.ReplanDialog) -> int:
+        assert dialog.list.count() == len(before)
+        dialog.date.setDate(story_dialogs.QDate(new_date.year, new_date.month, new_date.day))
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(story_dialogs.ReplanDialog, "exec", accept)
+    window.account_view.replan_button.click()
+    qtbot.waitUntil(lambda: not replan_candidates(window.database, late, TODAY), timeout=5000)
+    detail = account_detail(window.database, late, TODAY)
+    due = {s.id: s.due_on for s in detail.ladder}
+    assert all(due[c.id] == c.due_on for c in before)  # the original due dates stay
+    assert detail.overdue_count >= len(before)  # and the overdue count still counts them
+    qtbot.waitUntil(
+        lambda: any("re-planned from" in e.text for e in window.account_view.detail.timeline),  # type: ignore[union-attr]
+        timeout=5000,
+    )
+
+
+def test_an_ask_starts_from_a_blocked_reason_then_is_resolved_and_removed(
+    qtbot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    account_id = window.book_view.model.rows()[0].account_id
+    detail = account_detail(window.database, account_id, TODAY)
+    step = next(s for s in detail.ladder if s.status.is_open)
+    set_status(window.database, step.id, Status.BLOCKED, on=TODAY, reason="Waiting for SSO")
+    _open(qtbot, window, account_id)
+    panel = window.account_view.risks_asks
+
+    def accept(dialog: story_dialogs.AskDialog) -> int:
+        dialog.start_from.setCurrentIndex(1)
+        assert dialog.text.toPlainText() == "Waiting for SSO"
+        dialog.owner.setCurrentText("Dana IT")
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(story_dialogs.AskDialog, "exec", accept)
+    panel.add_requested.emit()
+    qtbot.waitUntil(lambda: panel.list.topLevelItemCount() == 1, timeout=5000)
+    item = panel.list.topLevelItem(0)
+    assert [item.text(c) for c in range(3)] == ["Ask", f"Waiting for SSO (for “{step.title}”)",
+                                                "Dana IT"]  # fmt: skip
+    panel.list.setCurrentItem(item)
+    panel.resolve.click()
+    qtbot.waitUntil(lambda: panel.list.topLevelItem(0).text(3).startswith("resolved"), timeout=5000)
+    assert list_asks(window.database, account_id)[0].resolved_on == TODAY
+    panel.list.setCurrentItem(panel.list.topLevelItem(0))
+    panel._emit(panel.remove_requested)
+    qtbot.waitUntil(lambda: panel.list.topLevelItemCount() == 0, timeout=5000)
+    assert list_asks(window.database, account_id) == []
+
+
+def test_reports_menu_offers_the_deck_next_to_the_pdf(window: MainWindow) -> None:
+    texts = [a.text() for a in window.reports_menu.actions()]
+    pdf = texts.index("Export &QBR report…")
+    assert texts[pdf + 1] == "Export QBR &deck…"
+    assert "Export QBR decks for selected &accounts…" in texts
