@@ -295,8 +295,8 @@ def test_columns_the_app_cannot_name_are_mapped_by_hand(
         "Anzahl": "count",
     }
     assert layout.status.text() == (
-        "Header row 1 was found: Kunde | Tag | Ereignis | Anzahl. Header on row 1; long form: "
-        "one row per account, day and feature.\n"
+        "Header row 1: Kunde | Tag | Ereignis | Anzahl. Long form: one row per account, day "
+        "and feature.\n"
         "Features the book does not know yet (kept as spelled): x."
     )
     wizard.next()
