@@ -61,6 +61,37 @@ def add_renewals(database: Database) -> None:
             save_renewal(database, account.id, renewal_on, "renewed", before, before * growth)
 
 
+def experiment_setup(app: QApplication, window: MainWindow, out_dir: Path) -> None:
+    """The new-experiment dialog for a message arm, with its sample-size advice."""
+    from csm_desktop.domain.experiment_changes import VariantKind
+
+    window.show_experiments()
+    settle(app, window)
+    controller = window.experiments_controller
+    controller.new_experiment()
+    settle(app, window)
+    dialog = controller.new_dialog
+    dialog.name.setText("Shorter first-workflow nudge")
+    dialog.hypothesis.setPlainText(
+        "A two-line in-app nudge that links straight to the workflow builder gets power users "
+        "to their first automated workflow within a week of the nudge."
+    )
+    dialog.baseline.setValue(50)
+    dialog.hoped.setValue(70)
+    control, arm = dialog.variants
+    control.name.setText("A: current nudge")
+    arm.name.setText("B: two-line nudge")
+    arm.set_kind(VariantKind.MESSAGE)
+    arm.message_milestone.setCurrentIndex(arm.message_milestone.findData("pu-first-workflow"))
+    arm.in_app.setPlainText(
+        "{contact}, two minutes: build your first workflow here → Workflows › New."
+    )
+    dialog.resize(860, 1060)
+    settle(app, window)
+    dialog.grab().save(str(out_dir / "experiment_setup.png"))
+    dialog.reject()
+
+
 def main(out_dir: Path) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication(sys.argv)
@@ -78,6 +109,7 @@ def main(out_dir: Path) -> None:
         window.dashboard_view.long_term.late_tile.clicked.emit()
         settle(app, window)
         window.grab().save(str(out_dir / "dashboard_long_term.png"))
+        experiment_setup(app, window, out_dir)
         window.close()
         database.close()
     print(f"Screenshots written to {out_dir}")

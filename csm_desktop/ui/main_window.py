@@ -419,7 +419,8 @@ class MainWindow(QMainWindow):
             self._show_empty_book(Page.EXPERIMENTS)
             return
         if self.experiments_view is None:
-            from csm_desktop.ui.views.experiments_view import ExperimentsController, ExperimentsView
+            from csm_desktop.ui.experiments_controller import ExperimentsController
+            from csm_desktop.ui.views.experiments_view import ExperimentsView
 
             self.experiments_view = ExperimentsView()
             self.pages.addWidget(self.experiments_view)

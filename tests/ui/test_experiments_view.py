@@ -12,7 +12,8 @@ from sqlalchemy import select
 from csm_desktop.services.experiments import experiment_report, list_experiments
 from csm_desktop.store.database import Database
 from csm_desktop.store.models import Account, MilestoneTemplate, Playbook, PlaybookStep, Role
-from csm_desktop.ui.views.experiments_view import ExperimentsController, ExperimentsView
+from csm_desktop.ui.experiments_controller import ExperimentsController
+from csm_desktop.ui.views.experiments_view import ExperimentsView
 
 TODAY = dt.date(2026, 11, 26)
 

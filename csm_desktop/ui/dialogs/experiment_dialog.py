@@ -1,10 +1,11 @@
 """Dialogs of the Experiments page: define a new experiment, and assign accounts to it.
 
-``NewExperimentDialog`` collects the name, hypothesis, primary metric, start date and two or
-more variants (each a playbook and an ordering of its milestones, reordered by drag and drop
-or the Up/Down buttons). ``AssignDialog`` chooses the segments, shows the balance per
-segment the draw would give, and confirms. Both are layout only: the controller validates
-through the services and runs them in workers.
+``NewExperimentDialog`` collects the name, hypothesis, primary metric, start date, the date
+the results will be read (no peeking before it), and two or more variants (each a playbook
+and what it changes: ``variant_editor``). It advises how many accounts each arm needs to
+detect the difference the CSM hopes for. ``AssignDialog`` chooses the segments, shows the
+balance per segment the draw would give, and confirms. Both are layout only: the controller
+validates through the services and runs them in workers.
 """
 
 from __future__ import annotations
@@ -22,15 +23,13 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QSpinBox,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -42,87 +41,21 @@ from csm_desktop.services.experiments import (
     AssignmentPlan,
     PlaybookChoice,
     VariantSpec,
+    sample_size_advice,
 )
-from csm_desktop.ui.palette import error_style
+from csm_desktop.ui.dialogs.variant_editor import VariantEditor
+from csm_desktop.ui.palette import banner_style, error_style
 
-KEY_ROLE = Qt.ItemDataRole.UserRole + 20
+READ_AFTER_DAYS = 90  # the default planned read date: one onboarding after the start
 
 
 def _qdate(day: dt.date) -> QDate:
     return QDate(day.year, day.month, day.day)
 
 
-class VariantEditor(QGroupBox):
-    """One variant: name, playbook, and the order of the playbook's milestones."""
-
-    remove_requested = Signal(object)  # this editor
-
-    def __init__(
-        self, name: str, playbooks: Sequence[PlaybookChoice], parent: QWidget | None = None
-    ) -> None:
-        super().__init__(parent)
-        self.playbooks = list(playbooks)
-        self.name = QLineEdit(name)
-        self.name.setAccessibleName("Variant name")
-        self.playbook = QComboBox()
-        self.playbook.setAccessibleName("Variant playbook")
-        for choice in self.playbooks:
-            self.playbook.addItem(choice.label, choice.id)
-        self.playbook.currentIndexChanged.connect(self._fill_ordering)
-        self.ordering = QListWidget()
-        self.ordering.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
-        self.ordering.setDefaultDropAction(Qt.DropAction.MoveAction)
-        self.ordering.setMinimumHeight(150)
-        self.up = QPushButton("Up")
-        self.down = QPushButton("Down")
-        self.up.clicked.connect(lambda: self.move_current(-1))
-        self.down.clicked.connect(lambda: self.move_current(1))
-        remove = QPushButton("Remove variant")
-        remove.clicked.connect(lambda: self.remove_requested.emit(self))
-        buttons = QVBoxLayout()
-        buttons.addWidget(self.up)
-        buttons.addWidget(self.down)
-        buttons.addStretch(1)
-        buttons.addWidget(remove)
-        order_row = QHBoxLayout()
-        order_row.addWidget(self.ordering, 1)
-        order_row.addLayout(buttons)
-        form = QFormLayout(self)
-        form.addRow("Name", self.name)
-        form.addRow("Playbook", self.playbook)
-        form.addRow("Milestone order", order_row)
-        self._fill_ordering()
-
-    def _fill_ordering(self) -> None:
-        self.ordering.clear()
-        index = self.playbook.currentIndex()
-        if index < 0:
-            return
-        for key, title in self.playbooks[index].steps:
-            item = QListWidgetItem(f"{title}  ({key})")
-            item.setData(KEY_ROLE, key)
-            self.ordering.addItem(item)
-
-    def move_current(self, step: int) -> None:
-        """Move the selected milestone up (−1) or down (+1) the order."""
-        row = self.ordering.currentRow()
-        target = row + step
-        if row < 0 or not 0 <= target < self.ordering.count():
-            return
-        item = self.ordering.takeItem(row)
-        self.ordering.insertItem(target, item)
-        self.ordering.setCurrentRow(target)
-
-    def keys(self) -> tuple[str, ...]:
-        return tuple(
-            str(self.ordering.item(i).data(KEY_ROLE)) for i in range(self.ordering.count())
-        )
-
-    def spec(self) -> VariantSpec:
-        playbook_id = self.playbook.currentData()
-        return VariantSpec(
-            self.name.text(), int(playbook_id) if playbook_id is not None else None, self.keys()
-        )
+def _day(edit: QDateEdit) -> dt.date:
+    day = edit.date()
+    return dt.date(day.year(), day.month(), day.day())
 
 
 class NewExperimentDialog(QDialog):
@@ -155,6 +88,30 @@ class NewExperimentDialog(QDialog):
         self.start = QDateEdit(_qdate(today))
         self.start.setCalendarPopup(True)
         self.start.setDisplayFormat("yyyy-MM-dd")
+        self.read_on = QDateEdit(_qdate(today + dt.timedelta(days=READ_AFTER_DAYS)))
+        self.read_on.setCalendarPopup(True)
+        self.read_on.setDisplayFormat("yyyy-MM-dd")
+        self.read_on.setAccessibleName("Read the results on")
+        self.read_on.setToolTip(
+            "Decide now when you will read the results, and do not act on them before: "
+            "stopping on a lucky day makes chance look like a result"
+        )
+        self.baseline = self._percent_box("First value within target today", 50)
+        self.hoped = self._percent_box("First value within target you hope for", 65)
+        self.advice = QLabel()
+        self.advice.setObjectName("sampleSizeAdvice")
+        self.advice.setWordWrap(True)
+        self.advice.setStyleSheet(banner_style())
+        self.baseline.valueChanged.connect(self._advise)
+        self.hoped.valueChanged.connect(self._advise)
+        sizes = QHBoxLayout()
+        sizes.addWidget(QLabel("First value within target today"))
+        sizes.addWidget(self.baseline)
+        sizes.addSpacing(12)
+        sizes.addWidget(QLabel("hoped for"))
+        sizes.addWidget(self.hoped)
+        sizes.addStretch(1)
+        self._advise()
 
         self.variants: list[VariantEditor] = []
         self.variant_box = QVBoxLayout()
@@ -178,6 +135,9 @@ class NewExperimentDialog(QDialog):
         form.addRow("Hypothesis", self.hypothesis)
         form.addRow("Primary metric", self.primary_metric)
         form.addRow("Start date", self.start)
+        form.addRow("Read results on", self.read_on)
+        form.addRow("How many accounts?", sizes)
+        form.addRow("", self.advice)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -188,7 +148,10 @@ class NewExperimentDialog(QDialog):
         layout.addLayout(form)
         heading = QHBoxLayout()
         heading.addWidget(
-            QLabel("<b>Variants</b> — the first one is the control; drag milestones to reorder")
+            QLabel(
+                "<b>Variants</b> — the first one is the control; each changes the order, "
+                "a nudge, the timing or a criterion"
+            )
         )
         heading.addStretch(1)
         heading.addWidget(self.add_button)
@@ -196,6 +159,22 @@ class NewExperimentDialog(QDialog):
         layout.addWidget(scroll, 1)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
+
+    @staticmethod
+    def _percent_box(name: str, value: int) -> QSpinBox:
+        box = QSpinBox()
+        box.setAccessibleName(name)
+        box.setRange(0, 100)
+        box.setSuffix(" %")
+        box.setValue(value)
+        return box
+
+    def _advise(self) -> None:
+        """Sample-size advice for the shares typed: accounts each arm needs (80 %, α 0.05)."""
+        self.advice.setText(
+            sample_size_advice(self.baseline.value() / 100, self.hoped.value() / 100)
+            + " Read the results on the planned date, not before."
+        )
 
     def add_variant(self, name: str | None = None) -> VariantEditor:
         label = name or chr(ord("A") + len(self.variants))
@@ -228,14 +207,16 @@ class NewExperimentDialog(QDialog):
 
     def spec(self) -> tuple[str, str, list[VariantSpec], str, dt.date]:
         """(name, hypothesis, variants, primary metric, start date)."""
-        day = self.start.date()
         return (
             self.name.text(),
             self.hypothesis.toPlainText(),
             [editor.spec() for editor in self.variants],
             self.primary_metric.currentText(),
-            dt.date(day.year(), day.month(), day.day()),
+            _day(self.start),
         )
+
+    def planned_read_on(self) -> dt.date:
+        return _day(self.read_on)
 
 
 class AssignDialog(QDialog):

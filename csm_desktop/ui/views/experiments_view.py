@@ -1,19 +1,21 @@
-"""Experiments: the list of A/B tests of milestone sequencing, one test's setup and results.
+"""Experiments: the list of A/B tests of onboarding (order, nudges, timing, criteria), one
+test's setup and results.
 
 ``ExperimentsView`` is layout: the list on the left; on the right the hypothesis, variants,
-"Assign accounts…" and "Start (lock)", the results table of DESIGN §3 and the verdict in
-plain words. ``ExperimentsController`` runs the services in workers, opens the dialogs and
-feeds the view; the main window owns one of each.
+"Assign accounts…" and "Start (lock)", the results table of DESIGN §3 with the figure the
+changing arm targets, a no-peeking warning before the planned read date, the verdict in
+plain words and what each arm's customers said. ``ExperimentsController``
+(``ui.experiments_controller``) runs the services in workers, opens the dialogs and feeds
+the view; the main window owns one of each.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import html
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -21,7 +23,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPushButton,
     QSplitter,
     QTableWidget,
@@ -30,27 +31,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from csm_desktop.errors import UserError
+from csm_desktop.domain.experiment_changes import VariantKind
 from csm_desktop.services.experiments import (
-    AssignmentPlan,
     ExperimentReport,
     ExperimentSummary,
-    PlaybookChoice,
-    StartReport,
-    assign_accounts,
-    create_experiment,
-    experiment_report,
-    list_experiments,
-    playbook_choices,
-    preview_assignment,
-    segments,
-    start_experiment,
 )
-from csm_desktop.services.opening import Database
-from csm_desktop.ui import workers
-from csm_desktop.ui.dialogs.experiment_dialog import AssignDialog, NewExperimentDialog
-from csm_desktop.ui.dialogs.messages import show_failure
-from csm_desktop.ui.palette import current, span
+from csm_desktop.ui.palette import current, span, warning_style
 
 EXPERIMENT_ID_ROLE = Qt.ItemDataRole.UserRole + 30
 RESULT_HEADERS = (
@@ -74,6 +60,20 @@ def verdict_style() -> str:
 
 def _percent(value: float | None) -> str:
     return "—" if value is None else f"{value:.0%}"
+
+
+def _voices_html(report: ExperimentReport) -> str:
+    """Per arm: the sentiment counts and the newest remark, or that nobody said anything."""
+    if not any(summary.total for summary in report.feedback.values()):
+        return "<i>No feedback from these accounts since the start.</i>"
+    lines = []
+    for name, summary in report.feedback.items():
+        line = f"<b>{html.escape(name)}</b>: {html.escape(summary.counts_text())}"
+        if summary.latest:
+            newest = summary.latest[0]
+            line += f" — latest: “{html.escape(newest.text)}” ({html.escape(newest.account)})"
+        lines.append(line)
+    return "<br>".join(lines)
 
 
 class ExperimentsView(QWidget):
@@ -132,6 +132,15 @@ class ExperimentsView(QWidget):
         self.verdict.setStyleSheet(verdict_style())
         self.verdict.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.verdict.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.peeking = QLabel()
+        self.peeking.setObjectName("noPeeking")
+        self.peeking.setWordWrap(True)
+        self.peeking.setStyleSheet(warning_style())
+        self.peeking.setVisible(False)
+        self.voices = QLabel()
+        self.voices.setObjectName("armFeedback")
+        self.voices.setTextFormat(Qt.TextFormat.RichText)
+        self.voices.setWordWrap(True)
 
         right = QWidget()
         right_layout = QVBoxLayout(right)
@@ -140,9 +149,12 @@ class ExperimentsView(QWidget):
         right_layout.addWidget(self.setup)
         right_layout.addLayout(buttons)
         right_layout.addWidget(QLabel("<b>Results</b>"))
+        right_layout.addWidget(self.peeking)
         right_layout.addWidget(self.results)
         right_layout.addWidget(QLabel("<b>What it means</b>"))
         right_layout.addWidget(self.verdict)
+        right_layout.addWidget(QLabel("<b>What customers say in each arm</b> (since the start)"))
+        right_layout.addWidget(self.voices)
         right_layout.addStretch(1)
         self.detail = right
 
@@ -193,6 +205,10 @@ class ExperimentsView(QWidget):
 
     def show_summary(self, summary: ExperimentSummary | None) -> None:
         self.detail.setEnabled(summary is not None)
+        self.peeking.setVisible(False)
+        self.voices.clear()
+        self.results.setColumnCount(len(RESULT_HEADERS))
+        self.results.setHorizontalHeaderLabels(list(RESULT_HEADERS))
         self.results.setRowCount(0)
         self._fit_results()
         if summary is None:
@@ -210,14 +226,20 @@ class ExperimentsView(QWidget):
         variants = "".join(
             f"<li><b>{e(v.name)}</b> ({v.accounts} accounts) — "
             f"{e(v.playbook or 'own playbook')}"
-            + (f": {e(' → '.join(v.ordering))}" if v.ordering else "")
+            + (
+                f": {e(v.description)}"
+                if v.kind is not VariantKind.ORDER
+                else (f": {e(' → '.join(v.ordering))}" if v.ordering else "")
+            )
             + "</li>"
             for v in summary.variants
         )
         planned = summary.started_on.isoformat() if summary.started_on else "not set"
+        read_on = summary.read_on.isoformat() if summary.read_on else "not set"
         self.setup.setText(
             f"<b>Hypothesis</b> {e(summary.hypothesis) or '<i>none written</i>'}<br>"
             f"<b>Primary metric</b> {e(summary.primary_metric)} · <b>Start</b> {planned} · "
+            f"<b>Read results on</b> {read_on} · "
             f"<b>Seed</b> {summary.seed}<ul style='margin:2px 0'>{variants}</ul>"
         )
         self.assign_button.setEnabled(not summary.locked)
@@ -263,8 +285,27 @@ class ExperimentsView(QWidget):
                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
                     )
                 self.results.setItem(row, column, item)
+        self._kind_column(report)
         self._fit_results()
         self.verdict.setText(report.verdict)
+        self.peeking.setText(f"⚠ Not yet: {report.peeking}" if report.peeking else "")
+        self.peeking.setVisible(report.peeking is not None)
+        self.voices.setText(_voices_html(report))
+
+    def _kind_column(self, report: ExperimentReport) -> None:
+        """A last column with the figure the changing arm targets (message, timing, …)."""
+        figures = report.kind_figures
+        if figures is None:
+            return
+        column = len(RESULT_HEADERS)
+        self.results.setColumnCount(column + 1)
+        self.results.setHorizontalHeaderItem(column, QTableWidgetItem(figures.label))
+        for row, variant in enumerate(report.result.variants):
+            own = figures.by_variant.get(variant.variant)
+            text = "—" if own is None else f"{_percent(own.fraction)} ({own.part} of {own.counted})"
+            item = QTableWidgetItem(text)
+            item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.results.setItem(row, column, item)
 
     def _fit_results(self) -> None:
         """As tall as its rows: a handful of variants needs no scrolling."""
@@ -281,169 +322,3 @@ class ExperimentsView(QWidget):
     def _start(self) -> None:
         if self.current_id is not None:
             self.start_requested.emit(self.current_id)
-
-
-class ExperimentsController(QObject):
-    """Runs the experiment services in workers and drives the view and its dialogs."""
-
-    status = Signal(str)  # a short message for the status bar
-    ladders_changed = Signal()  # an experiment started: ladders were reordered
-
-    def __init__(
-        self,
-        view: ExperimentsView,
-        database: Database,
-        today: Callable[[], dt.date] = dt.date.today,
-        parent: QObject | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self.view = view
-        self.database = database
-        self.today = today
-        self.busy = 0
-        self.new_dialog: NewExperimentDialog | None = None
-        self.assign_dialog: AssignDialog | None = None
-        view.experiment_selected.connect(self.load_report)
-        view.new_requested.connect(self.new_experiment)
-        view.assign_requested.connect(self.assign)
-        view.start_requested.connect(self.start)
-
-    def _run(
-        self,
-        what: str,
-        work: Callable[[], Any],
-        on_success: Callable[[Any], Any],
-        on_failure: Callable[[BaseException], Any] | None = None,
-    ) -> workers.Task:
-        self.busy += 1
-        return workers.run(
-            lambda progress: work(),
-            on_success,
-            what=what,
-            owner=self,
-            on_failure=on_failure or (lambda exc: self._failed(what, exc)),
-            on_finished=self._finished,
-        )
-
-    def _finished(self) -> None:
-        self.busy -= 1
-
-    def _failed(self, what: str, exc: BaseException) -> None:
-        show_failure(self.view, what, exc)
-
-    def refresh(self, select: int | None = None) -> None:
-        database = self.database
-        self._run(
-            "Loading experiments",
-            lambda: list_experiments(database),
-            lambda found: self.view.set_experiments(found, select),
-        )
-
-    def load_report(self, experiment_id: int) -> None:
-        database, today = self.database, self.today()
-        self._run(
-            "Computing the results",
-            lambda: experiment_report(database, experiment_id, today),
-            self.view.show_report,
-        )
-
-    def new_experiment(self) -> None:
-        database = self.database
-        self._run("Loading playbooks", lambda: playbook_choices(database), self._open_new_dialog)
-
-    def _open_new_dialog(self, playbooks: list[PlaybookChoice]) -> None:
-        dialog = NewExperimentDialog(playbooks, self.today(), self.view)
-        dialog.submitted.connect(lambda: self._create(dialog))
-        dialog.finished.connect(lambda _result: setattr(self, "new_dialog", None))
-        self.new_dialog = dialog
-        dialog.open()
-
-    def _create(self, dialog: NewExperimentDialog) -> None:
-        name, hypothesis, variants, metric, start = dialog.spec()
-        database = self.database
-
-        def created(experiment_id: int) -> None:
-            dialog.accept()
-            self.status.emit(f"Experiment “{name.strip()}” created")
-            self.refresh(select=experiment_id)
-
-        self._run(
-            "Creating the experiment",
-            lambda: create_experiment(
-                database, name, hypothesis, variants, primary_metric=metric, started_on=start
-            ),
-            created,
-            lambda exc: self._create_failed(dialog, exc),
-        )
-
-    def _create_failed(self, dialog: NewExperimentDialog, exc: BaseException) -> None:
-        """A reason the CSM can fix shows in the dialog, which stays open with their input."""
-        if isinstance(exc, UserError):
-            dialog.show_error(str(exc))
-        else:
-            show_failure(dialog, "Creating the experiment", exc)
-
-    def assign(self, experiment_id: int) -> None:
-        database = self.database
-        self._run(
-            "Loading segments",
-            lambda: segments(database),
-            lambda found: self._open_assign_dialog(experiment_id, found),
-        )
-
-    def _open_assign_dialog(self, experiment_id: int, found: list[str]) -> None:
-        summary = self.view.summaries[experiment_id]
-        variants = [v.name for v in summary.variants]
-        dialog = AssignDialog(summary.name, found, self.view)
-        database = self.database
-
-        def preview(chosen: list[str] | None, only_fresh: bool) -> None:
-            self._run(
-                "Previewing the assignment",
-                lambda: preview_assignment(database, experiment_id, chosen, only_fresh=only_fresh),
-                lambda plan: dialog.show_plan(plan, variants),
-            )
-
-        def confirmed() -> None:
-            chosen, only_fresh = dialog.chosen()
-            self._run(
-                "Assigning accounts",
-                lambda: assign_accounts(database, experiment_id, chosen, only_fresh=only_fresh),
-                lambda plan: self._assigned(experiment_id, plan),
-            )
-
-        dialog.preview_requested.connect(preview)
-        dialog.accepted.connect(confirmed)
-        self.assign_dialog = dialog
-        dialog.open()
-        dialog.request_preview()
-
-    def _assigned(self, experiment_id: int, plan: AssignmentPlan) -> None:
-        self.status.emit(f"{len(plan.assignment)} accounts assigned")
-        self.refresh(select=experiment_id)
-
-    def start(self, experiment_id: int) -> None:
-        summary = self.view.summaries[experiment_id]
-        answer = QMessageBox.question(
-            self.view,
-            "Start the experiment",
-            f"Start “{summary.name}” today with {summary.accounts} accounts? The assignment is "
-            "then locked, and each account's open milestones are put in its variant's order.",
-        )
-        if answer != QMessageBox.StandardButton.Yes:
-            return
-        database, today = self.database, self.today()
-
-        def started(report: StartReport) -> None:
-            self.status.emit(
-                f"Started: {report.accounts} accounts, {report.ladders_created} ladders "
-                f"created, {report.ladders_reordered} reordered"
-            )
-            self.ladders_changed.emit()
-            self.refresh(select=experiment_id)
-
-        self._run(
-            "Starting the experiment",
-            lambda: start_experiment(database, experiment_id, today),
-            started,
-        )
