@@ -23,7 +23,7 @@ def run_window(database_path: Path | None, *, demo: bool = False) -> int:
 
     from csm_desktop.errors import DatabaseLocked, DatabaseReadOnly, UserError
     from csm_desktop.paths import default_database_path, user_data_dir
-    from csm_desktop.store.lock import acquire_book_lock, is_network_path
+    from csm_desktop.services.opening import on_network_drive, open_for_window
     from csm_desktop.ui import palette
     from csm_desktop.ui.crash_guard import install_crash_guard
 
@@ -41,21 +41,7 @@ def run_window(database_path: Path | None, *, demo: bool = False) -> int:
         database_path = Path(str(last)) if last else default_database_path()
     database_path = database_path.expanduser().resolve()
 
-    lock: Any = None
-    read_only = False
-    try:
-        lock = acquire_book_lock(database_path)
-    except DatabaseLocked as exc:
-        answer = QMessageBox.question(
-            None, f"{APP_NAME}: the book is in use", f"{exc}\n\nOpen it read-only now?"
-        )
-        if answer != QMessageBox.StandardButton.Yes:
-            return 0
-        read_only = True
-    except DatabaseReadOnly as exc:
-        QMessageBox.information(None, f"{APP_NAME}: read-only book", str(exc))
-        read_only = True
-    if is_network_path(database_path):
+    if on_network_drive(database_path):
         QMessageBox.warning(
             None,
             f"{APP_NAME}: book on a network drive",
@@ -64,12 +50,22 @@ def run_window(database_path: Path | None, *, demo: bool = False) -> int:
             "(File → Open book…) and keep the network copy as a backup.",
         )
     try:
-        database = _open_or_offer_backup(database_path, read_only)
+        try:
+            opened = open_for_window(database_path, offer_restore=_ask_to_restore)
+        except DatabaseLocked as exc:
+            answer = QMessageBox.question(
+                None, f"{APP_NAME}: the book is in use", f"{exc}\n\nOpen it read-only now?"
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return 0
+            opened = open_for_window(database_path, read_only=True, offer_restore=_ask_to_restore)
+        except DatabaseReadOnly as exc:
+            QMessageBox.information(None, f"{APP_NAME}: read-only book", str(exc))
+            opened = open_for_window(database_path, read_only=True, offer_restore=_ask_to_restore)
     except UserError as exc:
         QMessageBox.critical(None, f"{APP_NAME}: cannot open the book", str(exc))
         return 2
-    if database is None:
-        return 2
+    database, lock, read_only = opened.database, opened.lock, opened.read_only
     if not demo:
         settings.setValue("book/last_path", str(database.path))
 
@@ -93,27 +89,13 @@ def run_window(database_path: Path | None, *, demo: bool = False) -> int:
         window.release_lock()
 
 
-def _open_or_offer_backup(path: Path, read_only: bool) -> Any:
-    """The opened book; for a damaged one, ask to restore the newest sound backup first."""
+def _ask_to_restore(exc: Exception, offered: Any) -> bool:
+    """Ask whether to restore the newest sound backup of a damaged book."""
     from PySide6.QtWidgets import QMessageBox
 
-    from csm_desktop.errors import DatabaseUnreadable
-    from csm_desktop.services import backups
-    from csm_desktop.services.opening import open_database
-
-    try:
-        return open_database(path, read_only=read_only)
-    except DatabaseUnreadable as exc:
-        offered = backups.newest_sound_backup(path)
-        if offered is None:
-            raise
-        answer = QMessageBox.question(
-            None,
-            f"{APP_NAME}: the book is damaged",
-            f"{exc}\n\nRestore the backup of {offered.label}? The damaged file is kept.",
-        )
-        if answer != QMessageBox.StandardButton.Yes:
-            QMessageBox.critical(None, f"{APP_NAME}: cannot open the book", str(exc))
-            return None
-        backups.restore_file(path, offered.path)
-        return open_database(path, read_only=read_only)
+    answer = QMessageBox.question(
+        None,
+        f"{APP_NAME}: the book is damaged",
+        f"{exc}\n\nRestore the backup of {offered.label}? The damaged file is kept.",
+    )
+    return answer == QMessageBox.StandardButton.Yes

@@ -65,7 +65,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 def _cmd_import_book(args: argparse.Namespace) -> int:
     from csm_desktop.services.book_workbook import import_book
     from csm_desktop.services.opening import open_book
-    from csm_desktop.spreadsheets.usage_headers import parse_column_map
+    from csm_desktop.services.usage_files import parse_column_map
 
     source = Path(args.file)
     column_map = parse_column_map(args.map or ())
@@ -217,7 +217,7 @@ def _counted(count: int, noun: str) -> str:
 def _cmd_import_usage(args: argparse.Namespace) -> int:
     from csm_desktop.services.import_usage import UsageImportOptions, import_usage
     from csm_desktop.services.opening import open_book
-    from csm_desktop.spreadsheets.usage_headers import parse_column_map
+    from csm_desktop.services.usage_files import parse_column_map
 
     source = Path(args.file)
     if not source.is_file():

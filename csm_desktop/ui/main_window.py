@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 from csm_desktop import APP_NAME, app_version
 from csm_desktop.domain.text import plural
 from csm_desktop.services.book import book_rows, page_counts
-from csm_desktop.services.opening import Database, open_database
+from csm_desktop.services.opening import Database, open_for_window
 from csm_desktop.ui import palette, workers
 from csm_desktop.ui.dialogs.messages import show_failure
 from csm_desktop.ui.drop import accepted_spreadsheet
@@ -791,27 +791,19 @@ class MainWindow(QMainWindow):
             self.switch_book(Path(path))
 
     def switch_book(self, path: Path) -> None:
-        from csm_desktop.store.lock import acquire_book_lock
-
         path = path.expanduser().resolve()
         if path == self.database.path:
             return
         try:
-            lock = acquire_book_lock(path)
-        except Exception as exc:  # in use by another window, or a folder we cannot write
-            show_failure(self, "Opening the book", exc)
-            return
-        try:
-            database = open_database(path)
-        except Exception as exc:  # a UserError explains itself; anything else is logged
-            lock.release()
+            opened = open_for_window(path)
+        except Exception as exc:  # in use, unwritable, damaged: a UserError explains itself
             show_failure(self, "Opening the book", exc)
             return
         workers.wait_all()
         self.database.close()
         self.release_lock()
-        self.book_lock = lock
-        self._use_database(database)
+        self.book_lock = opened.lock
+        self._use_database(opened.database)
 
     def _use_database(self, database: Database) -> None:
         """Point every page at ``database`` (after switching books or restoring a backup)."""

@@ -56,7 +56,7 @@ from csm_desktop.services.import_usage import (
     preview_usage_file,
 )
 from csm_desktop.services.opening import Database
-from csm_desktop.spreadsheets.usage_headers import (
+from csm_desktop.services.usage_files import (
     ACCOUNT,
     COUNT,
     DATE,
@@ -65,11 +65,12 @@ from csm_desktop.spreadsheets.usage_headers import (
     FEATURE_COLUMN,
     IGNORE,
     USERS,
+    PreviewCheck,
+    UsageLayout,
+    check_preview,
     column_letter,
     field_of_header,
 )
-from csm_desktop.spreadsheets.usage_layout import UsageLayout
-from csm_desktop.spreadsheets.usage_preview import PreviewCheck, check_preview
 from csm_desktop.ui import workers
 from csm_desktop.ui.dialogs.messages import show_failure
 from csm_desktop.ui.drop import SPREADSHEET_SUFFIXES, is_spreadsheet_name

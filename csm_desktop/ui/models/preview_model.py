@@ -17,8 +17,7 @@ from typing import Any, Protocol
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from csm_desktop.spreadsheets.readers import Cell, Row
-from csm_desktop.spreadsheets.usage_preview import CellProblem
+from csm_desktop.services.usage_files import Cell, CellProblem, Row
 from csm_desktop.ui.palette import current
 
 Index = QModelIndex | QPersistentModelIndex
