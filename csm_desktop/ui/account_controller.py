@@ -22,6 +22,7 @@ from csm_desktop.ui.dialogs.messages import show_failure
 from csm_desktop.ui.views.account_learning import AccountLearningController
 from csm_desktop.ui.views.account_story import AccountStoryController
 from csm_desktop.ui.views.account_view import AccountView
+from csm_desktop.ui.views.value_panel import ValueController
 
 if TYPE_CHECKING:
     from csm_desktop.services.account_edits import MilestoneState
@@ -106,6 +107,8 @@ class AccountController(QObject):
         self.story = AccountStoryController(view.risks_asks, database, today, self)
         self.story.changed.connect(self.changed)
         view.replan_requested.connect(self.story.replan)
+        self.value = ValueController(view.value, database, today, self.undo_stack, self)
+        self.value.changed.connect(self.changed)
 
     @property
     def _parent_widget(self) -> QWidget:
@@ -197,6 +200,7 @@ class AccountController(QObject):
             [c.name for c in detail.contacts],
             self._parent_widget,
         )
+        self.kickoff_value = self.value.add_to_kickoff(dialog, detail.id)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         fields = dialog.fields(self.today())

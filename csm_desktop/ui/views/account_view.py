@@ -33,6 +33,7 @@ from csm_desktop.ui.palette import current
 from csm_desktop.ui.views.account_learning import AfterDay90Panel, FeedbackPanel
 from csm_desktop.ui.views.account_story import RisksAsksPanel
 from csm_desktop.ui.views.role_view import RoleView
+from csm_desktop.ui.views.value_panel import ValuePanel
 
 if TYPE_CHECKING:  # plain data from the service; the ORM behind it loads on first open
     from csm_desktop.services.accounts import AccountDetail, LadderStep
@@ -168,6 +169,8 @@ class AccountView(QWidget):
 
         self.side = QTabWidget()
         self.side.addTab(self.timeline, "Timeline")
+        self.value = ValuePanel()
+        self.side.addTab(self.value, "Value")
         self.side.addTab(contacts_page, "Contacts")
         self.roles = RoleView()
         self.side.addTab(self.roles, "Roles")
@@ -264,6 +267,7 @@ class AccountView(QWidget):
         self.after_day_90.set_account(detail)
         self.feedback.set_account(detail)
         self.risks_asks.set_account(detail)
+        self.value.set_account(detail.id)
         self._request_charts()
 
     @staticmethod

@@ -1,0 +1,349 @@
+"""The Value panel: an account's value metrics, where outcomes are agreed and measured.
+
+The account page shows it as a tab, the kickoff dialog below its fields. ``ValuePanel`` is
+layout (one row per metric: baseline, latest, target and the change, with the
+measurements below it) and emits what the CSM asked for. ``ValueController`` runs
+``services.value_metrics`` and puts every edit on the page's undo stack (Edit → Undo), so
+adding, measuring, editing and deleting can be taken back; each is logged in the timeline.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from csm_desktop.domain.metrics.value import value_change
+from csm_desktop.domain.vocabulary import Direction
+from csm_desktop.errors import UserError
+from csm_desktop.services.opening import Database
+from csm_desktop.services.value_metrics import (
+    MetricChange,
+    MetricSnapshot,
+    account_metrics,
+    delete_measurement,
+    delete_metric,
+    reapply,
+    record_measurement,
+    revert,
+    save_metric,
+)
+from csm_desktop.ui.dialogs.messages import show_failure
+from csm_desktop.ui.dialogs.value_dialogs import MeasurementDialog, MetricDialog
+
+NAME_ROLE = Qt.ItemDataRole.UserRole + 50  # the metric's name, on metric and measurement rows
+DAY_ROLE = Qt.ItemDataRole.UserRole + 51  # a measurement row's date
+HEADERS = ("Metric", "Baseline", "Latest", "Target", "Change")
+BETTER = {Direction.HIGHER: "higher is better", Direction.LOWER: "lower is better"}
+
+
+def amount(value: float | None, unit: str) -> str:
+    if value is None:
+        return "–"
+    return f"{value:,.10g} {unit}".strip()
+
+
+def change_text(metric: MetricSnapshot, today: dt.date) -> str:
+    """ "+40 % better" / "−5 % worse" since the baseline, or "–" (DESIGN §3 value change)."""
+    latest = next((v for d, v in reversed(metric.measurements) if d <= today), None)
+    change = value_change(metric.baseline, latest, metric.direction)
+    if change is None:
+        return "–"
+    word = "better" if change > 0 else "worse" if change < 0 else "no change"
+    return f"{change:+.0f} % {word}".replace("-", "−") if change else word
+
+
+class ValuePanel(QWidget):
+    """Value metrics of one account, with their measurements."""
+
+    load_requested = Signal(int)  # account id whose metrics to show
+    add_requested = Signal()  # define a new metric
+    edit_requested = Signal(str)  # metric name
+    record_requested = Signal(str)  # metric name: record a measurement
+    delete_requested = Signal(str)  # metric name
+    delete_measurement_requested = Signal(str, object)  # metric name, measured on (date)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.metrics: list[MetricSnapshot] = []
+        self.tree = QTreeWidget()
+        self.tree.setHeaderLabels(list(HEADERS))
+        self.tree.setAccessibleName("Value metrics")
+        self.tree.setColumnWidth(0, 190)
+        self.tree.itemDoubleClicked.connect(lambda *_: self._emit_for_selection("edit"))
+        self.empty = QLabel(
+            "No value metrics yet. Add the outcome the customer wants to move, e.g. "
+            "“Hours on weekly reporting”, with its baseline."
+        )
+        self.empty.setWordWrap(True)
+        self.buttons: dict[str, QPushButton] = {}
+        row = QHBoxLayout()
+        for key, text in (
+            ("add", "Add metric…"),
+            ("record", "Record measurement…"),
+            ("edit", "Edit…"),
+            ("delete", "Delete"),
+        ):
+            button = QPushButton(text)
+            button.clicked.connect(lambda _=False, key=key: self._emit_for_selection(key))
+            self.buttons[key] = button
+            row.addWidget(button)
+        row.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 4, 0, 0)
+        layout.addWidget(self.empty)
+        layout.addWidget(self.tree, 1)
+        layout.addLayout(row)
+        self.tree.currentItemChanged.connect(lambda *_: self._update_buttons())
+        self._update_buttons()
+
+    def set_account(self, account_id: int) -> None:
+        self.load_requested.emit(account_id)
+
+    def show_metrics(self, metrics: Sequence[MetricSnapshot], today: dt.date) -> None:
+        selected = self.selected()
+        self.metrics = list(metrics)
+        self.tree.clear()
+        for metric in metrics:
+            item = QTreeWidgetItem(
+                [
+                    metric.name,
+                    amount(metric.baseline, metric.unit),
+                    amount(metric.latest[1], metric.unit) if metric.latest else "–",
+                    amount(metric.target, metric.unit),
+                    change_text(metric, today),
+                ]
+            )
+            since = f", baseline of {metric.baseline_on}" if metric.baseline_on else ""
+            item.setToolTip(0, f"{metric.name}: {BETTER[metric.direction]}{since}")
+            item.setData(0, NAME_ROLE, metric.name)
+            for day, value in reversed(metric.measurements):
+                child = QTreeWidgetItem(
+                    [f"measured {day.isoformat()}", "", amount(value, metric.unit)]
+                )
+                child.setData(0, NAME_ROLE, metric.name)
+                child.setData(0, DAY_ROLE, day)
+                item.addChild(child)
+            self.tree.addTopLevelItem(item)
+            if selected and selected[0] == metric.name and selected[1] is None:
+                self.tree.setCurrentItem(item)
+        self.tree.expandAll()
+        self.tree.resizeColumnToContents(0)  # metric names are the point: never cut them
+        self.tree.setColumnWidth(0, min(max(self.tree.columnWidth(0), 190), 320))
+        self.empty.setVisible(not metrics)
+        self._update_buttons()
+
+    def selected(self) -> tuple[str, dt.date | None] | None:
+        """(metric name, measurement date or None) of the selected row."""
+        item = self.tree.currentItem()
+        if item is None:
+            return None
+        return str(item.data(0, NAME_ROLE)), item.data(0, DAY_ROLE)
+
+    def select_metric(self, name: str) -> None:
+        for index in range(self.tree.topLevelItemCount()):
+            item = self.tree.topLevelItem(index)
+            if item is not None and item.data(0, NAME_ROLE) == name:
+                self.tree.setCurrentItem(item)
+
+    def _update_buttons(self) -> None:
+        chosen = self.selected() is not None
+        for key in ("record", "edit", "delete"):
+            self.buttons[key].setEnabled(chosen)
+        self.buttons["delete"].setText(
+            "Delete measurement" if chosen and self.selected()[1] is not None else "Delete"  # type: ignore[index]
+        )
+
+    def _emit_for_selection(self, key: str) -> None:
+        if key == "add":
+            self.add_requested.emit()
+            return
+        chosen = self.selected()
+        if chosen is None:
+            return
+        name, day = chosen
+        if key == "delete" and day is not None:
+            self.delete_measurement_requested.emit(name, day)
+        else:
+            {"record": self.record_requested, "edit": self.edit_requested,
+             "delete": self.delete_requested}[key].emit(name)  # fmt: skip
+
+
+class MetricEdit(QUndoCommand):
+    """One value-metric edit, already applied when pushed; undo and redo are logged."""
+
+    def __init__(
+        self,
+        change: MetricChange,
+        database: Callable[[], Database],
+        today: Callable[[], dt.date],
+        changed: Callable[[], None],
+    ) -> None:
+        super().__init__(change.text)
+        self.change = change
+        self._database = database
+        self._today = today
+        self._changed = changed
+        self._applied = True  # push() calls redo(): the edit is already in the book
+
+    def redo(self) -> None:
+        if self._applied:
+            self._applied = False
+            return
+        self._run("Redo", reapply)
+
+    def undo(self) -> None:
+        self._run("Undo", revert)
+
+    def _run(self, title: str, action: Callable[..., None]) -> None:
+        try:
+            action(self._database(), self.change, on=self._today())
+        except UserError as exc:
+            self.setObsolete(True)
+            QMessageBox.warning(None, title, str(exc))
+        self._changed()
+
+
+class ValueController(QObject):
+    """Loads the account's value metrics into a panel and turns its requests into edits."""
+
+    changed = Signal(int)  # account id whose value metrics (and timeline) changed
+
+    def __init__(
+        self,
+        panel: ValuePanel,
+        database: Callable[[], Database],
+        today: Callable[[], dt.date],
+        undo_stack: QUndoStack,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.panel = panel
+        self.database = database
+        self.today = today
+        self.undo_stack = undo_stack
+        self.account_id: int | None = None
+        panel.load_requested.connect(self.load)
+        panel.add_requested.connect(self.add_metric)
+        panel.edit_requested.connect(self.edit_metric)
+        panel.record_requested.connect(self.record)
+        panel.delete_requested.connect(self.delete)
+        panel.delete_measurement_requested.connect(self.delete_measurement)
+
+    def load(self, account_id: int) -> None:
+        """Show the account's metrics (a few rows: read on the spot)."""
+        self.account_id = account_id
+        try:
+            metrics = account_metrics(self.database(), account_id)
+        except Exception as exc:
+            show_failure(self.panel, "Loading the value metrics", exc)
+            return
+        self.panel.show_metrics(metrics, self.today())
+
+    def _metric(self, name: str) -> MetricSnapshot | None:
+        return next((m for m in self.panel.metrics if m.name == name), None)
+
+    def _apply(self, what: str, edit: Callable[[Database, int], MetricChange]) -> bool:
+        account_id = self.account_id
+        if account_id is None:
+            return False
+        try:
+            change = edit(self.database(), account_id)
+        except Exception as exc:
+            show_failure(self.panel, what, exc)
+            return False
+        self.undo_stack.push(MetricEdit(change, self.database, self.today, self._reload))
+        self._reload()
+        return True
+
+    def _reload(self) -> None:
+        if self.account_id is not None:
+            self.load(self.account_id)
+            self.changed.emit(self.account_id)
+
+    def add_metric(self) -> None:
+        dialog = MetricDialog(self.today(), self.panel)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            metric = dialog.chosen_metric()
+            if self._apply(
+                "Adding the value metric",
+                lambda db, account: save_metric(db, account, metric, on=self.today()),
+            ):
+                self.panel.select_metric(" ".join(metric.name.split()))
+
+    def edit_metric(self, name: str) -> None:
+        current = self._metric(name)
+        if current is None:
+            return
+        dialog = MetricDialog(self.today(), self.panel, current)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            metric = dialog.chosen_metric()
+            self._apply(
+                "Saving the value metric",
+                lambda db, account: save_metric(
+                    db, account, metric, replacing=name, on=self.today()
+                ),
+            )
+
+    def record(self, name: str) -> None:
+        current = self._metric(name)
+        if current is None:
+            return
+        dialog = MeasurementDialog(current, self.today(), self.panel)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            day, value = dialog.measurement()
+            self._apply(
+                "Recording the measurement",
+                lambda db, account: record_measurement(
+                    db, account, name, value, day, on=self.today()
+                ),
+            )
+
+    def delete(self, name: str) -> None:
+        answer = QMessageBox.question(
+            self.panel,
+            "Delete value metric",
+            f"Delete “{name}” and its measurements? Edit → Undo brings them back.",
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self._apply(
+                "Deleting the value metric",
+                lambda db, account: delete_metric(db, account, name, on=self.today()),
+            )
+
+    def delete_measurement(self, name: str, day: Any) -> None:
+        self._apply(
+            "Deleting the measurement",
+            lambda db, account: delete_measurement(db, account, name, day, on=self.today()),
+        )
+
+    def add_to_kickoff(self, dialog: QDialog, account_id: int) -> ValueController:
+        """A Value panel of its own below the kickoff dialog's fields (before its buttons):
+        outcomes are agreed at kickoff. Its edits are saved at once and go on the same undo
+        stack, whether the kickoff itself is saved or cancelled."""
+        layout = dialog.layout()
+        assert isinstance(layout, QVBoxLayout)
+        panel = ValuePanel(dialog)
+        panel.tree.setMinimumHeight(110)
+        at = max(layout.count() - 1, 0)  # the dialog's last item is its button box
+        layout.insertWidget(at, QLabel("<b>Value metrics</b> — outcomes agreed with the customer"))
+        layout.insertWidget(at + 1, panel, 1)
+        controller = ValueController(panel, self.database, self.today, self.undo_stack, dialog)
+        controller.changed.connect(self.changed)
+        dialog.resize(dialog.width(), dialog.height() + 200)
+        controller.load(account_id)
+        return controller

@@ -1,0 +1,155 @@
+"""The Value panel on the account page and in the kickoff dialog: add, measure, undo, delete."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QDialog
+
+from csm_desktop.services.accounts import account_detail
+from csm_desktop.services.metrics import value_changes
+from csm_desktop.services.value_metrics import account_metrics
+from csm_desktop.store.database import open_database
+from csm_desktop.ui.dialogs import account_dialogs, value_dialogs
+from csm_desktop.ui.main_window import MainWindow
+from csm_desktop.ui.views.value_panel import ValuePanel
+
+TODAY = dt.date(2026, 11, 26)
+NAME = "Hours on shift hand-over"
+
+
+@pytest.fixture
+def window(qtbot, tmp_path: Path, demo_copy: Callable[[dt.date], Path]) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
+    database = open_database(demo_copy(TODAY))
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(database, today=lambda: TODAY, settings=settings)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: not window.loading, timeout=10000)
+    yield window
+    window.database.close()
+
+
+def open_account(qtbot, window: MainWindow) -> int:  # type: ignore[no-untyped-def]
+    account_id = window.book_view.model.rows()[0].account_id
+    window.open_account(account_id)
+    qtbot.waitUntil(
+        lambda: window.account_view is not None and window.account_view.detail is not None,
+        timeout=5000,
+    )
+    return account_id
+
+
+def fill_metric(dialog: value_dialogs.MetricDialog) -> int:
+    dialog.name.setText(f"  {NAME} ")
+    dialog.unit.setText("h")
+    dialog.direction.setCurrentIndex(1)  # lower is better
+    dialog.baseline.setText("10")
+    dialog.baseline_on.setDate(value_dialogs.QDate(2026, 9, 1))
+    dialog.target.setText("4")
+    dialog.money.setText("60")
+    dialog.rate_per.setCurrentIndex(1)  # per week
+    dialog._accept()
+    return QDialog.DialogCode.Accepted
+
+
+def fill_measurement(dialog: value_dialogs.MeasurementDialog) -> int:
+    dialog.value.setText("6")
+    dialog.measured_on.setDate(value_dialogs.QDate(2026, 11, 20))
+    dialog._accept()
+    return QDialog.DialogCode.Accepted
+
+
+def row_texts(panel: ValuePanel, name: str) -> list[str]:
+    for index in range(panel.tree.topLevelItemCount()):
+        item = panel.tree.topLevelItem(index)
+        assert item is not None
+        if item.text(0) == name:
+            return [item.text(column) for column in range(5)]
+    return []
+
+
+def test_add_measure_undo_redo_and_delete_from_the_window(
+    qtbot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Baseline 10 h, measured 6 h, lower is better: (6 − 10) ÷ 10 = −40 %, "+40 % better"."""
+    account_id = open_account(qtbot, window)
+    view = window.account_view
+    panel = view.value
+    view.side.setCurrentWidget(panel)
+    before = account_metrics(window.database, account_id)
+    monkeypatch.setattr(value_dialogs.MetricDialog, "exec", fill_metric)
+    monkeypatch.setattr(value_dialogs.MeasurementDialog, "exec", fill_measurement)
+
+    panel.buttons["add"].click()
+    assert row_texts(panel, NAME) == [NAME, "10 h", "–", "4 h", "–"]
+    assert panel.selected() == (NAME, None)
+    panel.buttons["record"].click()
+    assert row_texts(panel, NAME) == [NAME, "10 h", "6 h", "4 h", "+40 % better"]
+    lines = {v.metric: v for v in value_changes(window.database, account_id, TODAY)}
+    assert (lines[NAME].latest, lines[NAME].change_percent) == (6.0, pytest.approx(40.0))
+    stored = account_metrics(window.database, account_id)[-1]
+    assert (stored.money_per_unit, stored.rate_per) == (60.0, "week")
+
+    assert (
+        window.undo_action.text() == "&Undo “Hours on shift hand-over” measured 6 h on 2026-11-20"
+    )
+    window.undo_action.trigger()
+    assert row_texts(panel, NAME) == [NAME, "10 h", "–", "4 h", "–"]
+    window.undo_action.trigger()
+    assert account_metrics(window.database, account_id) == before
+    assert row_texts(panel, NAME) == []
+    window.redo_action.trigger()
+    window.redo_action.trigger()
+    assert row_texts(panel, NAME)[2] == "6 h"
+
+    panel.select_metric(NAME)
+    panel.buttons["delete"].click()  # the question is answered Yes by the test guard
+    assert row_texts(panel, NAME) == []
+    window.undo_action.trigger()
+    assert row_texts(panel, NAME) == [NAME, "10 h", "6 h", "4 h", "+40 % better"]
+
+    timeline = [e.text for e in account_detail(window.database, account_id, TODAY).timeline]
+    assert timeline[:3] == [
+        f"Undone: Value metric “{NAME}” deleted",
+        f"Value metric “{NAME}” deleted",
+        f"Redone: “{NAME}” measured 6 h on 2026-11-20",
+    ]
+    qtbot.waitUntil(lambda: view.timeline.topLevelItemCount() >= len(timeline), timeout=5000)
+
+
+def test_a_bad_baseline_keeps_the_dialog_open_with_the_reason(qtbot) -> None:  # type: ignore[no-untyped-def]
+    dialog = value_dialogs.MetricDialog(TODAY)
+    qtbot.addWidget(dialog)
+    dialog.name.setText("NPS")
+    dialog.baseline.setText("ten")
+    dialog._accept()
+    assert dialog.result() != QDialog.DialogCode.Accepted
+    assert dialog.error.text() == "Baseline 'ten' is not a number."
+
+
+def test_the_kickoff_dialog_shows_the_value_panel(
+    qtbot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    account_id = open_account(qtbot, window)
+    seen: list[list[str]] = []
+
+    def look(dialog: account_dialogs.KickoffDialog) -> int:
+        panel = dialog.findChild(ValuePanel)
+        assert panel is not None
+        monkeypatch.setattr(value_dialogs.MetricDialog, "exec", fill_metric)
+        panel.buttons["add"].click()
+        seen.append(row_texts(panel, NAME))
+        return QDialog.DialogCode.Rejected
+
+    monkeypatch.setattr(account_dialogs.KickoffDialog, "exec", look)
+    window.account_view.kickoff_button.click()
+    assert seen == [[NAME, "10 h", "–", "4 h", "–"]]
+    # Saved at once, whatever becomes of the kickoff, and undoable from the window.
+    assert account_metrics(window.database, account_id)[-1].name == NAME
+    window.undo_action.trigger()
+    assert all(m.name != NAME for m in account_metrics(window.database, account_id))
