@@ -42,18 +42,18 @@ from csm_desktop.safe_output import write_output_file
 from csm_desktop.services.book_settings import read_settings
 from csm_desktop.services.evidence import EvidenceUpdate, refresh_usage_evidence
 from csm_desktop.services.usage_matching import (
-    ACCOUNT_LIST,
-    UNKNOWN_ACCOUNT,
     Events,
     import_vocabulary,
     match_accounts,
     merge_duplicates,
+    read_accounts,
     resolve_features,
 )
 from csm_desktop.spreadsheets.guards import DEFAULT_LIMITS, Limits, check_workbook
 from csm_desktop.spreadsheets.json_rows import is_json_file, read_json_table
 from csm_desktop.spreadsheets.readers import Row, SheetTable, file_kind, read_table, sheet_names
 from csm_desktop.spreadsheets.safe_cells import write_safe_csv
+from csm_desktop.spreadsheets.usage_accounts import ACCOUNT_LIST, UNKNOWN_ACCOUNT, KnownAccounts
 from csm_desktop.spreadsheets.usage_extract import RejectedRow, extract_usage
 from csm_desktop.spreadsheets.usage_features import UnknownFeature
 from csm_desktop.spreadsheets.usage_layout import (
@@ -103,6 +103,7 @@ class BookContext:
     vocabulary: FeatureVocabulary = field(default_factory=FeatureVocabulary)
     time_zone: str = "UTC"
     default_decimal: Decimal | None = None
+    accounts: KnownAccounts | None = None  # None: not read (the import matches by itself)
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,11 +167,17 @@ def checked_options(options: UsageImportOptions) -> UsageImportOptions:
     return options
 
 
-def read_book_context(session: Session) -> BookContext:
-    """The book's features and settings that the reading of a usage file depends on."""
+def read_book_context(session: Session, *, accounts: bool = False) -> BookContext:
+    """The book's features and settings that the reading of a usage file depends on, and
+    its accounts when asked (for a preview that says which rows will be rejected)."""
     settings = read_settings(session)
     decimal = settings.decimal_separator if settings.decimal_separator in (".", ",") else None
-    return BookContext(import_vocabulary(session), settings.time_zone_name, cast(Any, decimal))
+    return BookContext(
+        import_vocabulary(session),
+        settings.time_zone_name,
+        cast(Any, decimal),
+        read_accounts(session) if accounts else None,
+    )
 
 
 def read_usage_table(
@@ -216,7 +223,7 @@ def preview_usage_file(
     context = BookContext()
     if book is not None:
         with book.session() as session:
-            context = read_book_context(session)
+            context = read_book_context(session, accounts=True)
     names, sheet = _vet_and_choose_sheet(path, options.sheet, DEFAULT_LIMITS)
     top = max(rows, HEADER_SCAN_ROWS, (options.header_row or 0) + 1)
     table = read_usage_table(path, sheet, max_rows=top)

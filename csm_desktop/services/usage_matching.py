@@ -22,18 +22,12 @@ from sqlalchemy.orm import Session
 
 from csm_desktop.domain.features import FeatureEntry, FeatureVocabulary
 from csm_desktop.services.features import read_vocabulary
-from csm_desktop.spreadsheets.usage_cells import is_account_list
+from csm_desktop.spreadsheets.usage_accounts import ACCOUNT_LIST, KnownAccounts, why_unmatched
 from csm_desktop.spreadsheets.usage_extract import RejectedRow, UsageRows
 from csm_desktop.spreadsheets.usage_features import UnknownFeature, feature_keys
 from csm_desktop.spreadsheets.usage_headers import ACCOUNT, EXTERNAL_ID
 from csm_desktop.spreadsheets.usage_layout import UsageLayout
 from csm_desktop.store.models import Account, AccountMilestone, MilestoneTemplate
-
-UNKNOWN_ACCOUNT = (
-    "unknown account: no account has this external id or name; add it to the book or "
-    "import with create accounts"
-)
-ACCOUNT_LIST = "a list of accounts, not one account: put one account per row"
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,18 +69,20 @@ def import_vocabulary(session: Session) -> FeatureVocabulary:
     return vocabulary
 
 
+def read_accounts(session: Session) -> KnownAccounts:
+    """The book's accounts, for matching usage rows to them."""
+    return KnownAccounts.from_rows(
+        (row.id, row.name, row.external_id)
+        for row in session.execute(select(Account.id, Account.name, Account.external_id))
+    )
+
+
 def match_accounts(
     session: Session, usage: UsageRows, layout: UsageLayout, create: bool
 ) -> Matched:
-    """Account ids for every row: external id first, then name ignoring case and space."""
-    by_external: dict[str, int] = {}
-    by_name: dict[str, int] = {}
-    for account_id, account_name, account_external_id in session.execute(
-        select(Account.id, Account.name, Account.external_id)
-    ):
-        by_name[account_name.strip().casefold()] = account_id
-        if account_external_id and account_external_id.strip():
-            by_external[account_external_id.strip()] = account_id
+    """Account ids for every row (``usage_accounts`` says how), creating missing ones when
+    asked, except from a cell that lists several accounts."""
+    known = read_accounts(session)
     names = usage.names
     externals = usage.external_ids
     # One key per row: (external id, name) when the file has both columns, else the one it
@@ -101,18 +97,16 @@ def match_accounts(
     else:
         only = names or []
         keys, pairs = only, {key: ("", key) for key in set(only)}
-    ids: dict[Hashable, int | None] = {}
-    for key, (external_id, name) in pairs.items():
-        found = by_external.get(external_id) if external_id else None
-        if found is None and name:
-            found = by_name.get(name.casefold())
-            if found is None and externals is None:
-                found = by_external.get(name)  # the account column holds external ids
-        elif found is None and names is None:
-            found = by_name.get(external_id.casefold())  # the id column holds names
-        ids[key] = found
+    ids: dict[Hashable, int | None] = {
+        key: known.find(
+            external_id, name, file_has_ids=externals is not None, file_has_names=names is not None
+        )
+        for key, (external_id, name) in pairs.items()
+    }
     lists = {
-        key for key, found in ids.items() if found is None and is_account_list(_label(pairs[key]))
+        key
+        for key, found in ids.items()
+        if found is None and why_unmatched(_label(pairs[key])) == ACCOUNT_LIST
     }
     created: list[str] = []
     if create:
@@ -121,15 +115,13 @@ def match_accounts(
         ):
             external_id, name = pairs[key]
             label = name or external_id
-            known_id = by_name.get(label.casefold())
+            known_id = known.find("", label, file_has_ids=True, file_has_names=True)
             if known_id is None:
                 known_id = session.execute(
                     insert(Account).returning(Account.id),
                     {"name": label, "external_id": external_id or None, "archived": False},
                 ).scalar_one()
-                by_name[label.casefold()] = known_id
-                if external_id:
-                    by_external[external_id] = known_id
+                known.add(known_id, label, external_id)
                 created.append(label)
             ids[key] = known_id
     row_ids = list(map(ids.__getitem__, keys))
@@ -149,8 +141,7 @@ def match_accounts(
             label = _label(pairs[key])
             if key not in lists:
                 unmatched.setdefault(label.casefold(), label)
-            reason = ACCOUNT_LIST if key in lists else UNKNOWN_ACCOUNT
-            rejected.append(RejectedRow(row, column, label, reason))
+            rejected.append(RejectedRow(row, column, label, why_unmatched(label)))
     keep = [found is not None for found in row_ids]
     return Matched(
         list(compress(usage.rows, keep)),

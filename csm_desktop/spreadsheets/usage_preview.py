@@ -9,8 +9,9 @@ import skips without complaint (even in strict mode), are row problems that do n
 It also says what the import would do quietly otherwise: group labels filled down, columns
 ignored as not features, features the book does not know.
 
-Only what can be known from the file is checked here: whether an account is in the book is
-decided by the import itself, against the database.
+Given the book's accounts (``KnownAccounts``), rows whose account the book does not have
+are problems too, with the import's own reason, so the preview and the import's result
+count the same rejected rows (unless the CSM then chooses to create accounts).
 
 No SQL and no Qt: rows and the CSM's choices in, a layout and problems out.
 """
@@ -24,8 +25,10 @@ from dataclasses import dataclass, field
 from csm_desktop.domain.features import FeatureVocabulary
 from csm_desktop.errors import UserError
 from csm_desktop.spreadsheets.readers import Row, SheetTable
-from csm_desktop.spreadsheets.usage_extract import extract_usage
+from csm_desktop.spreadsheets.usage_accounts import KnownAccounts, why_unmatched
+from csm_desktop.spreadsheets.usage_extract import UsageRows, extract_usage
 from csm_desktop.spreadsheets.usage_features import UnknownFeature, feature_keys
+from csm_desktop.spreadsheets.usage_headers import ACCOUNT, EXTERNAL_ID
 from csm_desktop.spreadsheets.usage_layout import UsageLayout, detect_layout
 from csm_desktop.spreadsheets.usage_numbers import Decimal
 
@@ -49,6 +52,7 @@ class PreviewCheck:
     filled: Mapping[str, int] = field(default_factory=dict)  # column → labels filled down
     unknown_features: tuple[UnknownFeature, ...] = ()  # in the rows checked
     decimal: Decimal | None = None  # the decimal separator the counts were read with
+    unknown_accounts: tuple[str, ...] = ()  # accounts of the rows checked the book lacks
 
     def problem_rows(self) -> int:
         """Rows with at least one problem that blocks (these would be rejected)."""
@@ -78,13 +82,15 @@ def check_preview(
     decimal: Decimal | None = None,
     default_decimal: Decimal | None = None,
     time_zone: str | dt.tzinfo | None = None,
+    accounts: KnownAccounts | None = None,
 ) -> PreviewCheck:
     """Layout and problems of ``rows`` (row i is the sheet's row i + 1) for these choices.
 
     ``header_row`` (1-based), ``column_map``, ``date_format``, ``feature`` and ``decimal``
     mean what they mean in ``UsageImportOptions``; None auto-detects. ``vocabulary``,
-    ``default_decimal`` and ``time_zone`` are the book's. A file-level failure (no header,
-    a missing column, dates whose day/month order the rows never tell) becomes ``problem``.
+    ``default_decimal``, ``time_zone`` and ``accounts`` are the book's. A file-level failure
+    (no header, a missing column, dates whose day/month order the rows never tell) becomes
+    ``problem``.
     """
     width = max((len(row) for row in rows), default=0)
     padded = [list(row) + [""] * (width - len(row)) for row in rows]  # as the readers give them
@@ -126,7 +132,42 @@ def check_preview(
         if column is not None:
             key = (rejected.row, column)
             cells[key] = _joined(cells.get(key), issue)
-    return PreviewCheck(layout, None, cells, whole_rows, dict(usage.filled), unknown, usage.decimal)
+    unmatched: dict[str, str] = {}
+    if accounts is not None:
+        for row, column, label in _unmatched_rows(usage, layout, accounts):
+            problem = CellProblem(why_unmatched(label))
+            cells[(row, column)] = _joined(cells.get((row, column)), problem)
+            unmatched.setdefault(label.casefold(), label)
+    return PreviewCheck(
+        layout,
+        None,
+        cells,
+        whole_rows,
+        dict(usage.filled),
+        unknown,
+        usage.decimal,
+        tuple(sorted(unmatched.values(), key=str.casefold)),
+    )
+
+
+def _unmatched_rows(
+    usage: UsageRows, layout: UsageLayout, accounts: KnownAccounts
+) -> list[tuple[int, int, str]]:
+    """(sheet row, account column, label) of each row whose account the book lacks."""
+    names, externals = usage.names, usage.external_ids
+    column = layout.columns.get(ACCOUNT, layout.columns.get(EXTERNAL_ID, 0))
+    found: dict[int, tuple[int, int, str]] = {}
+    for index, row in enumerate(usage.rows):
+        if row in found:
+            continue
+        name = names[index] if names is not None else ""
+        external_id = externals[index] if externals is not None else ""
+        account = accounts.find(
+            external_id, name, file_has_ids=externals is not None, file_has_names=names is not None
+        )
+        if account is None:
+            found[row] = (row, column, name or external_id)
+    return list(found.values())
 
 
 def _joined(earlier: CellProblem | None, issue: CellProblem) -> CellProblem:

@@ -14,6 +14,7 @@ import pytest
 from csm_desktop.domain.features import FeatureVocabulary
 from csm_desktop.errors import BadFile
 from csm_desktop.spreadsheets.readers import Row, SheetTable
+from csm_desktop.spreadsheets.usage_accounts import KnownAccounts
 from csm_desktop.spreadsheets.usage_cells import is_account_list, is_footer_text, is_total_text
 from csm_desktop.spreadsheets.usage_extract import RejectedRow, UsageRows, extract_usage
 from csm_desktop.spreadsheets.usage_headers import field_of_header
@@ -407,3 +408,15 @@ def test_footer_lines(text: str, footer: bool) -> None:
 )
 def test_lists_of_accounts_are_told_from_company_names(text: str, is_list: bool) -> None:
     assert is_account_list(text) is is_list
+
+
+def test_accounts_match_by_external_id_then_name_and_a_lone_column_either_way() -> None:
+    known = KnownAccounts.from_rows([(1, "Acme", "ACC-1"), (2, "Globex ", None)])
+    both = {"file_has_ids": True, "file_has_names": True}
+    assert known.find("ACC-1", "Someone else", **both) == 1  # the external id wins
+    assert known.find("", " globex", **both) == 2
+    assert known.find("ACC-9", "Globex", **both) == 2
+    # An "accountId" column that holds names, and an "Account" column that holds ids:
+    assert known.find("acme", "", file_has_ids=True, file_has_names=False) == 1
+    assert known.find("", "ACC-1", file_has_ids=False, file_has_names=True) == 1
+    assert known.find("", "ACC-1", **both) is None  # with both columns, names are names

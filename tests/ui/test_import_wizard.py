@@ -166,8 +166,9 @@ def test_messy_file_goes_through_every_page_and_stores_the_usable_rows(
     ]  # fmt: skip
     assert model.headerData(1, Qt.Orientation.Horizontal) == "Usage date\n→ Date"
     assert wizard.preview_page.status.text() == (
-        "Showing rows 4–9 of usage.xlsx. 1 row with problems will be rejected and listed "
+        "Showing rows 4–9 of usage.xlsx. 2 rows with problems will be rejected and listed "
         "after the import; 2 blank, total or footer lines will be skipped.\n"
+        "Not in the book (rejected unless you create accounts): Umbrella.\n"
         "Features the book does not know yet (kept as spelled): login, report_run."
     )
 
@@ -195,7 +196,7 @@ def test_messy_file_goes_through_every_page_and_stores_the_usable_rows(
     ]
     assert summary.figures.text() == (
         "<b>6 rows</b> read, <b>2 usage events</b> stored (2 new), <b>2 rows</b> rejected, "
-        "2 lines skipped.<br>"
+        "2 lines skipped.<br>"  # as the preview counted them
         "<span style='color:#b42318'>Not in the book (rows rejected): Umbrella.</span><br>"
         "Features the book does not know yet (stored as spelled): report_run."
     )  # no milestone of these accounts has a usage criterion, so no line about criteria
@@ -227,6 +228,8 @@ def test_preview_tints_problem_cells_and_gives_the_reason(
     assert total.data(Qt.ItemDataRole.ToolTipRole) == "total row"
     assert model.index(1, 3).data() == "1 234"  # numbers as text are shown as typed
     assert model.index(1, 3).data(Qt.ItemDataRole.BackgroundRole) is None
+    unknown = model.index(4, 0)  # row 8, Umbrella: not in the book, as the import will say
+    assert unknown.data(Qt.ItemDataRole.ToolTipRole) == UNKNOWN
 
 
 def test_a_non_spreadsheet_file_is_explained_and_the_wizard_does_not_advance(

@@ -132,6 +132,13 @@ def check_notes(check: PreviewCheck) -> list[str]:
     notes = filled_text(check.filled)
     if check.layout is not None and (ignored := ignored_text(check.layout)):
         notes.append(ignored)
+    if check.unknown_accounts:
+        names = ", ".join(check.unknown_accounts[:8])
+        more = len(check.unknown_accounts) - 8
+        notes.append(
+            f"Not in the book (rejected unless you create accounts): {names}"
+            + (f" and {more} more." if more > 0 else ".")
+        )
     if check.unknown_features:
         names = ", ".join(str(feature) for feature in check.unknown_features[:8])
         more = len(check.unknown_features) - 8
@@ -288,6 +295,7 @@ class ImportWizard(QWizard):
             decimal=self.decimal,  # type: ignore[arg-type]
             default_decimal=book.default_decimal,
             time_zone=book.time_zone,
+            accounts=book.accounts,
         )
 
     def import_options(self) -> UsageImportOptions:
