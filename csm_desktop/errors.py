@@ -5,6 +5,11 @@ prints it on one line and exits 2, the window shows it in a dialog. Any other ex
 a bug: it is logged with its traceback.
 """
 
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
 
 class UserError(Exception):
     """A failure caused by input or environment that the user can fix."""
@@ -43,3 +48,20 @@ class DatabaseReadOnly(UserError):
 class OutputNotWritten(UserError):
     """A file the user asked for (report, export, backup) could not be written; any file
     that was there before is unchanged."""
+
+
+class Cancelled(UserError):
+    """The user cancelled long work at a point where stopping was safe: nothing was stored,
+    or, for a batch of files, only whole files were written (listed in ``written``).
+
+    The one cancellation error of every long job; a worker recognises it by type.
+    """
+
+    def __init__(
+        self, message: str = "Cancelled; nothing was changed.", written: Iterable[Path] = ()
+    ) -> None:
+        super().__init__(message)
+        self.written = list(written)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (str(self), self.written))

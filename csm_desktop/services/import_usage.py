@@ -37,10 +37,11 @@ from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
 from csm_desktop.domain.features import FeatureVocabulary
-from csm_desktop.errors import BadFile, BadInput, UserError
+from csm_desktop.errors import BadFile, BadInput, Cancelled, UserError
 from csm_desktop.safe_output import write_output_file
 from csm_desktop.services.book_settings import read_settings
 from csm_desktop.services.evidence import EvidenceUpdate, refresh_usage_evidence
+from csm_desktop.services.progress import NO_PROGRESS, Progress
 from csm_desktop.services.usage_matching import (
     Events,
     import_vocabulary,
@@ -66,15 +67,13 @@ from csm_desktop.spreadsheets.usage_numbers import Decimal
 from csm_desktop.store.database import Database
 from csm_desktop.store.models import ImportRecord, UsageEvent
 
-Progress = Callable[[str, float], None]  # (what is happening, fraction done 0…1)
-CancelCheck = Callable[[], bool]  # True once the user asked to cancel
+PROGRESS_STEPS = 1000  # an import reports its fraction done in thousandths
 
 STORE_CHUNK = 20_000  # rows per executemany, so progress moves and Cancel is honoured
 REJECTED_COLUMNS = ("Sheet", "Row", "Column", "Value", "Reason")
 
 
-class ImportCancelled(UserError):
-    """The user cancelled the import before it was committed; nothing was stored."""
+ImportCancelled = Cancelled  # the one cancellation error; this name is kept for callers
 
 
 class NothingImported(BadFile):
@@ -242,8 +241,7 @@ def import_usage(
     path: Path,
     options: UsageImportOptions | None = None,
     *,
-    progress: Progress | None = None,
-    cancelled: CancelCheck | None = None,
+    progress: Progress = NO_PROGRESS,
     limits: Limits = DEFAULT_LIMITS,
     recorded_at: dt.datetime | None = None,
 ) -> UsageImportReport:
@@ -251,18 +249,19 @@ def import_usage(
 
     Safe to run in a worker thread (it opens its own session). Raises ``BadFile`` for a
     file that cannot be imported (``NothingImported`` when no row could be used),
-    ``BadInput`` for an override that does not fit it and ``ImportCancelled`` when
-    ``cancelled()`` turned true before the commit; in every such case the database is
-    unchanged.
+    ``BadInput`` for an override that does not fit it and ``Cancelled`` when
+    ``progress.cancelled`` turned true before the commit; in every such case the database is
+    unchanged. Progress is reported in thousandths (``PROGRESS_STEPS``).
     """
     options = checked_options(options or UsageImportOptions())
     path = Path(path)
-    report = progress or _no_progress
-    is_cancelled = cancelled or _never
+
+    def report(stage: str, fraction: float) -> None:
+        progress(round(fraction * PROGRESS_STEPS), PROGRESS_STEPS, stage)
 
     def checkpoint(stage: str, fraction: float) -> None:
-        if is_cancelled():
-            raise ImportCancelled(f"Import of {path.name} cancelled; nothing was changed.")
+        if progress.cancelled:
+            raise Cancelled(f"Import of {path.name} cancelled; nothing was changed.")
         report(stage, fraction)
 
     checkpoint(f"Reading {path.name}…", 0.0)
@@ -361,14 +360,6 @@ def filled_text(filled: Mapping[str, int]) -> list[str]:
 
 def _by_row(problem: RejectedRow) -> int:
     return problem.row
-
-
-def _no_progress(_stage: str, _fraction: float) -> None:
-    return None
-
-
-def _never() -> bool:
-    return False
 
 
 def _sha256(path: Path) -> str:
@@ -579,7 +570,6 @@ def _strict_message(path: Path, rejected: Sequence[RejectedRow], saved: Path | N
 
 
 __all__ = [
-    "CancelCheck",
     "ImportCancelled",
     "Progress",
     "UsageImportOptions",

@@ -31,7 +31,7 @@ from csm_desktop.domain.metrics import (
 from csm_desktop.domain.metrics.account import OFF_TRACK_GRACE_DAYS
 from csm_desktop.domain.review import ReviewPeriod
 from csm_desktop.domain.vocabulary import Health
-from csm_desktop.errors import BadInput, UnknownAccount, UserError
+from csm_desktop.errors import BadInput, Cancelled, UnknownAccount, UserError
 from csm_desktop.reports.model import (
     AccountAtRisk,
     CohortLine,
@@ -47,6 +47,7 @@ from csm_desktop.reports.model import (
 from csm_desktop.safe_output import write_output_file
 from csm_desktop.services.ladder import account_by_name
 from csm_desktop.services.metrics import experiment_results, portfolio_metrics
+from csm_desktop.services.progress import NO_PROGRESS, Progress
 from csm_desktop.store.database import Database, open_database
 from csm_desktop.store.models import Account, Experiment, Touchpoint
 
@@ -54,16 +55,11 @@ NOTES_SHOWN = 12
 SERIAL_BATCH_BELOW = 4
 """Batches smaller than this run in this process: starting workers would cost more."""
 
-Progress = Callable[[int, int], object]
-Cancelled = Callable[[], bool]
+ReportsCancelled = Cancelled  # the one cancellation error; this name is kept for callers
 
 
-class ReportsCancelled(Exception):
-    """The user cancelled a batch export; ``written`` lists the reports finished before."""
-
-    def __init__(self, written: Sequence[Path]) -> None:
-        super().__init__(f"Cancelled after {len(written)} reports")
-        self.written = list(written)
+def _batch_cancelled(written: Sequence[Path]) -> Cancelled:
+    return Cancelled(f"Cancelled after {len(written)} reports; those are kept.", written)
 
 
 class BatchIncomplete(UserError):
@@ -286,8 +282,7 @@ def write_qbr_batch(
     folder: Path,
     *,
     internal: bool = False,
-    progress: Progress | None = None,
-    cancelled: Cancelled | None = None,
+    progress: Progress = NO_PROGRESS,
     workers: int | None = None,
     period: ReviewPeriod | None = None,
     format: str = "pdf",
@@ -295,8 +290,8 @@ def write_qbr_batch(
     """Write a QBR (PDF or deck) per account into ``folder``; returns the files written.
 
     Uses one process per core (each with its own connection), reports ``progress(done,
-    total)`` and stops at the next report when ``cancelled()`` is true, raising
-    ``ReportsCancelled`` (finished reports stay; no partial file is left). Accounts whose
+    total)`` and stops at the next report once ``progress.cancelled``, raising ``Cancelled``
+    with the reports finished so far in ``written`` (no partial file is left). Accounts whose
     report cannot be made (no kickoff yet) do not stop the others: ``BatchIncomplete`` lists
     them at the end.
     """
@@ -331,16 +326,14 @@ def write_qbr_batch(
             raise outcome
         else:
             written.append(outcome)
-        if progress is not None:
-            progress(len(written) + len(failures), total)
+        progress(len(written) + len(failures), total, f"QBR reports: {len(written)} of {total}")
 
-    if progress is not None:
-        progress(0, total)
+    progress(0, total, f"QBR reports: 0 of {total}")
     processes = min(workers or os.cpu_count() or 1, total)
     if total < SERIAL_BATCH_BELOW or processes <= 1:
         for account_id in ids:
-            if cancelled is not None and cancelled():
-                raise ReportsCancelled(written)
+            if progress.cancelled:
+                raise _batch_cancelled(written)
             try:
                 path = write_qbr_report(
                     database,
@@ -364,10 +357,10 @@ def write_qbr_batch(
             folder,
             processes,
             finished,
-            cancelled,
+            progress,
         )
-        if cancelled is not None and cancelled():
-            raise ReportsCancelled(written)
+        if progress.cancelled:
+            raise _batch_cancelled(written)
     if failures:
         listed = "; ".join(f"{name}: {reason}" for name, reason in failures[:3])
         more = f" (and {len(failures) - 3} more)" if len(failures) > 3 else ""
@@ -388,7 +381,7 @@ def _run_in_processes(
     folder: Path,
     processes: int,
     finished: Callable[[int, Path | BaseException], None],
-    cancelled: Cancelled | None,
+    progress: Progress,
 ) -> None:
     """Fan the reports out over ``processes`` workers; stop submitting once cancelled."""
     import multiprocessing
@@ -425,7 +418,7 @@ def _run_in_processes(
                 account_id = pending.pop(future)
                 error = future.exception()
                 finished(account_id, error if error is not None else Path(future.result()))
-            if cancelled is not None and cancelled():
+            if progress.cancelled:
                 queue.clear()
                 for future in pending:
                     future.cancel()

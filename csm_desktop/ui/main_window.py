@@ -710,17 +710,13 @@ class MainWindow(QMainWindow):
         internal = self.internal_qbr_action.isChecked()
 
         def work(progress: workers.Progress) -> list[Path]:
-            def report(done: int, total: int) -> None:
-                progress(done, total, f"QBR reports: {done} of {total}")
-
             return write_qbr_batch(
                 database,
                 ids,
                 today,
                 Path(folder),
                 internal=internal,
-                progress=report,
-                cancelled=lambda: progress.cancelled,
+                progress=progress,
                 format=kind,
             )
 

@@ -15,20 +15,22 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
+from csm_desktop.services.progress import Cancelled
+
 log = logging.getLogger(__name__)
 
 
-class Cancelled(Exception):
-    """Raised inside a task when the user pressed Cancel."""
-
-
 class Progress:
-    """Handed to the work function: report ``(done, total, text)`` and check for Cancel."""
+    """Handed to the work function: report ``(done, total, text)`` and check for Cancel.
+
+    The window's implementation of ``services.progress.Progress``, so it can be handed to
+    any service's long job as it is.
+    """
 
     def __init__(self, task: Task) -> None:
         self._task = task
 
-    def __call__(self, done: int, total: int, text: str = "") -> None:
+    def __call__(self, done: int, total: int, text: str = "", /) -> None:
         """Report progress. Never raises: work that has already committed must not be
         reported as cancelled; call ``check()`` where stopping is still safe."""
         self._task.progressed.emit(done, total, text)
@@ -79,8 +81,6 @@ class Task(QObject):
         except Cancelled:
             return "cancelled", None
         except Exception as exc:
-            if self.cancel_requested and type(exc).__name__.endswith("Cancelled"):
-                return "cancelled", None
             if not _is_user_error(exc):
                 log.error("Background task failed:\n%s", traceback.format_exc())
             return "failed", exc

@@ -12,10 +12,10 @@ import pytest
 from hand_book import CYRILLIC, HOSTILE, TODAY
 from sqlalchemy import select
 
-from csm_desktop.errors import UnknownAccount
+from csm_desktop.errors import Cancelled, UnknownAccount
+from csm_desktop.services.progress import progress_of
 from csm_desktop.services.reports import (
     BatchIncomplete,
-    ReportsCancelled,
     write_qbr_batch,
     write_qbr_report,
 )
@@ -48,7 +48,12 @@ def test_a_batch_uses_worker_processes_and_reports_progress(
     ]  # Åkerlund & Berg AB … Nordlys Energi AS: names with & and non-Latin letters
     seen: list[tuple[int, int]] = []
     written = write_qbr_batch(
-        database, chosen, DEMO_TODAY, tmp_path, progress=lambda d, t: seen.append((d, t)), workers=2
+        database,
+        chosen,
+        DEMO_TODAY,
+        tmp_path,
+        progress=progress_of(lambda d, t, _: seen.append((d, t))),
+        workers=2,
     )
     assert [p.name for p in written] == [
         "Åkerlund & Berg AB - QBR 2026-06-30.pdf",
@@ -68,14 +73,15 @@ def test_a_cancelled_batch_stops_and_leaves_only_whole_files(
 ) -> None:
     database, ids = demo_book
     done: list[int] = []
-    with pytest.raises(ReportsCancelled) as raised:
+    with pytest.raises(Cancelled) as raised:
         write_qbr_batch(
             database,
             ids,
             DEMO_TODAY,
             tmp_path,
-            progress=lambda d, _t: done.append(d),
-            cancelled=lambda: bool(done) and done[-1] >= 2,
+            progress=progress_of(
+                lambda d, _t, _text: done.append(d), lambda: bool(done) and done[-1] >= 2
+            ),
             workers=2,
         )
     files = sorted(tmp_path.iterdir())

@@ -11,13 +11,13 @@ import openpyxl
 import pytest
 from sqlalchemy import insert, select, text
 
-from csm_desktop.errors import BadFile
+from csm_desktop.errors import BadFile, Cancelled
 from csm_desktop.services.import_usage import (
-    ImportCancelled,
     UsageImportOptions,
     import_usage,
     preview_usage_file,
 )
+from csm_desktop.services.progress import progress_of
 from csm_desktop.spreadsheets.readers import read_table
 from csm_desktop.spreadsheets.usage_extract import extract_usage
 from csm_desktop.spreadsheets.usage_layout import detect_layout
@@ -229,13 +229,12 @@ def test_cancel_before_commit_stores_nothing(book: Database, tmp_path: Path) -> 
     def cancel_once_storing() -> bool:
         return any(stage.startswith("Storing") for stage in stages)
 
-    with pytest.raises(ImportCancelled, match=r"Import of usage\.xlsx cancelled; nothing was"):
+    with pytest.raises(Cancelled, match=r"Import of usage\.xlsx cancelled; nothing was"):
         import_usage(
             book,
             source,
             UsageImportOptions(create_accounts=True),
-            progress=lambda stage, _fraction: stages.append(stage),
-            cancelled=cancel_once_storing,
+            progress=progress_of(lambda _d, _t, stage: stages.append(stage), cancel_once_storing),
         )
     assert stages[-1] == "Storing 1 of 1 events…"  # the rows were written, then rolled back
     assert stored(book) == []
@@ -247,7 +246,9 @@ def test_progress_reports_rising_fractions_ending_at_one(book: Database, tmp_pat
     add_accounts(book, ("Acme", None))
     source = write_xlsx(tmp_path / "usage.xlsx", [HEADER, ["Acme", "2026-03-01", "x", 1]])
     fractions: list[float] = []
-    import_usage(book, source, progress=lambda _stage, fraction: fractions.append(fraction))
+    import_usage(
+        book, source, progress=progress_of(lambda done, total, _: fractions.append(done / total))
+    )
     assert fractions == sorted(fractions)
     assert (fractions[0], fractions[-1]) == (0.0, 1.0)
 

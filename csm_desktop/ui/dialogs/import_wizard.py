@@ -836,13 +836,8 @@ class RunPage(QWizardPage):
         )
 
         def work(progress: workers.Progress) -> UsageImportReport:
-            def report(stage: str, fraction: float) -> None:
-                # The service itself checks for Cancel; after its commit it is too late.
-                progress(round(fraction * 1000), 1000, stage)
-
-            return import_usage(
-                database, path, options, progress=report, cancelled=lambda: progress.cancelled
-            )
+            # The service itself checks for Cancel; after its commit it is too late.
+            return import_usage(database, path, options, progress=progress)
 
         self.running, self.done_ = True, False
         self.progress.setValue(0)
