@@ -41,6 +41,7 @@ from csm_desktop.services.default_playbook import default_playbook
 from csm_desktop.services.evidence import refresh_usage_evidence
 from csm_desktop.services.features import read_vocabulary, write_feature
 from csm_desktop.services.ladder import apply_playbook
+from csm_desktop.services.learning_workbook import check_learning, export_learning, store_learning
 from csm_desktop.spreadsheets.book_workbook import (
     SHEET_HEADERS,
     AccountRow,
@@ -253,6 +254,7 @@ def book_from_database(session: Session) -> BookWorkbook:
         FeatureRow(f.key, f.display_name or None, f.aliases or None)
         for f in session.scalars(select(Feature).order_by(Feature.key))
     ]
+    export_learning(session, book, names)
     return book
 
 
@@ -472,6 +474,7 @@ class _Importer:
             ):
                 accepted.usage.append(u)
         accepted.features = self._features_consistent(self.book.features)
+        check_learning(self.session, self.book, accepted, known, self._reject)
         return accepted
 
     def _features_consistent(self, rows: list[FeatureRow]) -> list[FeatureRow]:
@@ -608,6 +611,13 @@ class _Importer:
             self._store_measurement(metric)
         self._store_usage(accepted.usage)
         self._add_default_ladders(accepted.milestones)
+        self.session.flush()
+        store_learning(
+            self.session,
+            accepted.renewals,
+            accepted.feedback,
+            lambda name: self.by_key[_key(name)],
+        )
         for feature in accepted.features:
             write_feature(
                 self.session,

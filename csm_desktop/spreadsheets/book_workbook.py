@@ -24,9 +24,11 @@ from csm_desktop.domain.vocabulary import Direction, Status
 from csm_desktop.errors import BadFile
 from csm_desktop.safe_output import check_output_target, write_output_file
 from csm_desktop.spreadsheets import book_cells as cell
+from csm_desktop.spreadsheets import learning_sheets as learning
 from csm_desktop.spreadsheets.book_cells import CellError, CellOut, DateColumn, Parse
 from csm_desktop.spreadsheets.book_headers import Named, locate_columns
 from csm_desktop.spreadsheets.guards import check_workbook
+from csm_desktop.spreadsheets.learning_sheets import FeedbackRow, RenewalRow
 
 # Excel's own limits: one sheet holds 1,048,576 rows (one is the header).
 MAX_DATA_ROWS = 1_048_575
@@ -137,6 +139,8 @@ class BookWorkbook:
     value_metrics: list[ValueMetricRow] = field(default_factory=list)
     usage: list[UsageRow] = field(default_factory=list)
     features: list[FeatureRow] = field(default_factory=list)
+    renewals: list[RenewalRow] = field(default_factory=list)
+    feedback: list[FeedbackRow] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         """Rows per sheet, by sheet name, in sheet order."""
@@ -278,6 +282,23 @@ SHEETS: tuple[Sheet, ...] = (
         Column("Feature", "feature", cell.text, required=True, synonyms=("key", "event")),
         Column("Display name", "display_name", cell.text, synonyms=("label",)),
         Column("Aliases", "aliases", cell.text, synonyms=("other names", "spellings")),
+    )),
+    # The learning loop (issue 18; row types and cell kinds in learning_sheets).
+    Sheet("Renewals", RenewalRow, "renewals", (
+        Column("Account", "account", cell.text, required=True, synonyms=("customer",)),
+        Column("Renewal on", "renewal_on", _DATE, required=True, synonyms=("renewal date",)),
+        Column("Outcome", "outcome", learning.outcome, required=True),
+        Column("ARR before", "arr_before", cell.money),
+        Column("ARR after", "arr_after", cell.money),
+    )),
+    Sheet("Feedback", FeedbackRow, "feedback", (
+        Column("Account", "account", cell.text, required=True, synonyms=("customer",)),
+        Column("Date", "given_on", _DATE, required=True),
+        Column("Milestone", "milestone", cell.text),
+        Column("Contact", "contact", cell.text),
+        Column("Sentiment", "sentiment", learning.sentiment),
+        Column("Text", "text", cell.text, required=True, synonyms=("feedback", "quote")),
+        Column("Quotable", "quotable", cell.yes_no, synonyms=("may be quoted",)),
     )),
 )  # fmt: skip
 

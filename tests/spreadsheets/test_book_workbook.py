@@ -450,6 +450,8 @@ def test_bad_rows_are_listed_and_saved_next_to_the_source(book: Database, tmp_pa
         "Value metrics": 0,
         "Usage": 1,
         "Features": 0,
+        "Renewals": 0,
+        "Feedback": 0,
     }
     assert report.rejected_file == tmp_path / "tracker.rejected-rows.csv"
     with report.rejected_file.open(encoding="utf-8-sig", newline="") as handle:

@@ -1,0 +1,66 @@
+"""The book workbook's learning-loop sheets (issue #18): ``Renewals`` and ``Feedback``.
+
+Row types and the cell kinds only these sheets have (a renewal outcome, a sentiment). The
+sheets themselves are listed with the others in ``book_workbook.SHEETS``:
+
+- ``Renewals``: Account, Renewal on, Outcome (renewed / churned / pending), ARR before,
+  ARR after.
+- ``Feedback``: Account, Date, Milestone, Contact, Sentiment (positive / neutral /
+  negative), Text, Quotable (yes / no).
+
+Pure: cells in, rows and ``CellError`` out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from csm_desktop.spreadsheets import book_cells as cell
+from csm_desktop.spreadsheets.book_cells import CellError
+
+OUTCOMES = ("renewed", "churned", "pending")
+SENTIMENTS = ("positive", "neutral", "negative")
+
+
+@dataclass(frozen=True, slots=True)
+class RenewalRow:
+    account: str
+    renewal_on: dt.date
+    outcome: str
+    arr_before: float | None = None
+    arr_after: float | None = None
+    row: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class FeedbackRow:
+    account: str
+    given_on: dt.date
+    milestone: str | None = None
+    contact: str | None = None
+    sentiment: str | None = None
+    text: str | None = None
+    quotable: bool | None = None
+    row: int = field(default=0, compare=False)
+
+
+def _one_of(value: Any, allowed: tuple[str, ...], what: str) -> str | None:
+    shown = cell.text(value)
+    if shown is None:
+        return None
+    cleaned = " ".join(shown.casefold().split())
+    if cleaned not in allowed:
+        raise CellError(f"is not {what}; use one of: {', '.join(allowed)}")
+    return cleaned
+
+
+def outcome(value: Any) -> str | None:
+    """renewed, churned or pending (any case)."""
+    return _one_of(value, OUTCOMES, "a renewal outcome")
+
+
+def sentiment(value: Any) -> str | None:
+    """positive, neutral or negative (any case)."""
+    return _one_of(value, SENTIMENTS, "a sentiment")
