@@ -175,6 +175,7 @@ class MainWindow(QMainWindow):
                 f"Ctrl+{number}",
             )
         view_menu.addSeparator()
+        self._action(view_menu, "&Features…", self.show_features)
         self._action(view_menu, "&Refresh", self.refresh, QKeySequence.StandardKey.Refresh)
         self.view_menu = view_menu
 
@@ -600,6 +601,11 @@ class MainWindow(QMainWindow):
             f"Imported {report.rows_stored:,} usage events from {report.source.name}", 8000
         )
         self.refresh()
+
+    def show_features(self) -> None:
+        from csm_desktop.ui.dialogs.features_dialog import open_features_dialog
+
+        self.features_dialog = open_features_dialog(self, self.database)
 
     def import_book_workbook(self) -> None:
         from csm_desktop.ui.dialogs.book_import_dialog import BookImportDialog
