@@ -172,7 +172,7 @@ def _value(presentation: Any, data: QbrData) -> None:
             slide,
             series,
             (MARGIN + index * width, top, width - Inches(0.2), SLIDE_HEIGHT - top - Inches(0.3)),
-            [accent, "#1a7f37"],
+            [accent, SECOND],
             title=f"{story.line.metric} ({story.line.unit}), by day since baseline",
         )
     lines = [definitions(data)[3], definitions(data)[4]]

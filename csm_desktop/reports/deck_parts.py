@@ -14,6 +14,7 @@ from typing import Any
 from pptx.chart.data import CategoryChartData, XyChartData
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
+from pptx.enum.dml import MSO_LINE_DASH_STYLE
 from pptx.enum.text import PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
@@ -190,6 +191,9 @@ def xy_chart(
         line.format.line.color.rgb = rgb(colours[index % len(colours)])
         line.format.line.width = Pt(2.25)
         line.smooth = False
+        if line.name == "Target":  # a goal, not a measurement: dashed
+            line.format.line.dash_style = MSO_LINE_DASH_STYLE.DASH
+            line.format.line.width = Pt(1.5)
     return chart
 
 

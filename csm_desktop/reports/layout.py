@@ -245,11 +245,18 @@ def status_cell(status: Status, *, overdue: bool = False, reason: str = "") -> P
     return Paragraph(text, styles().cell)
 
 
-def kpi_strip(items: Sequence[tuple[str, str]], width: float = FRAME_WIDTH) -> Table:
-    """Big figures side by side, each with its label below (values are our own numbers)."""
+def kpi_strip(
+    items: Sequence[tuple[str, str]], width: float = FRAME_WIDTH, colour: str = ""
+) -> Table:
+    """Big figures side by side, each with its label below, the figures in ``colour`` (the
+    book's accent) when given."""
     st = styles()
+
+    def figure(value: str) -> str:
+        return f'<font color="{colour}">{escape(value)}</font>' if colour else escape(value)
+
     cells = [
-        [Paragraph(escape(value), st.kpi_value), Paragraph(escape(label), st.kpi_label)]
+        [Paragraph(figure(value), st.kpi_value), Paragraph(escape(label), st.kpi_label)]
         for label, value in items
     ]
     column = width / max(len(items), 1)

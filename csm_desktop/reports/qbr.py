@@ -38,7 +38,7 @@ from csm_desktop.reports.layout import (
 from csm_desktop.reports.qbr_cover import INTERNAL_BANNER, cover
 from csm_desktop.reports.qbr_model import MilestoneLine, QbrData
 from csm_desktop.reports.qbr_text import (
-    money_sentence,
+    money_rule,
     percent,
     plan_date_text,
     plural,
@@ -46,7 +46,7 @@ from csm_desktop.reports.qbr_text import (
     value_row,
 )
 from csm_desktop.reports.story_charts import users_and_seats, value_trend
-from csm_desktop.reports.text import MUTED, clip, escape, markup, para, styles
+from csm_desktop.reports.text import MUTED, clip, escape, markup, nobreak, para, styles
 
 
 def _summary(data: QbrData) -> list[Any]:
@@ -76,9 +76,9 @@ def _value(data: QbrData) -> list[Any]:
             rows = [row[:5] for row in rows]
             widths = [width * w / sum(widths) for width in widths]
         flowables.append(data_table(header, rows, widths))
-        sentence = money_sentence(data)
-        if sentence:
-            flowables += [Spacer(1, 4), para(sentence, st.body)]
+        rule = money_rule(data)
+        if rule:
+            flowables += [Spacer(1, 3), para(rule, st.small)]
         flowables += [
             Spacer(1, 4),
             grid(
@@ -199,8 +199,10 @@ def _title_cell(milestone: MilestoneLine) -> Paragraph:
 
 def _plan_date_cell(milestone: MilestoneLine, data: QbrData) -> Paragraph:
     planned, moved = plan_date_text(milestone)
-    text = escape(planned)
+    text = escape(nobreak(planned))
     if moved and milestone.status.is_open:
+        words, _, day = moved.rpartition(" from ")  # the date stays whole, the words may wrap
+        moved = f"{words} from {nobreak(day)}" if day and words else moved
         text += f'<br/><font color="{MUTED}" size="7">{escape(moved)}</font>'
     if data.internal is not None and milestone.is_overdue(data.today):
         text += f'<br/><font color="{DANGER}"><b>overdue</b></font>'

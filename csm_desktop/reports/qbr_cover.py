@@ -116,8 +116,14 @@ def cover(data: QbrData) -> list[Any]:
         Spacer(1, 30),
         key_value_table(rows, (FRAME_WIDTH * 0.28, FRAME_WIDTH * 0.72)),
         Spacer(1, 30),
-        kpi_strip(headline_figures(data)),
+        kpi_strip(headline_figures(data), colour=brand.accent_colour),
     ]  # fmt: skip
+    if data.success_statement.strip():
+        story += [
+            Spacer(1, 34),
+            Paragraph("Goal agreed at kickoff", st.muted),
+            markup("<i>“{}”</i>", clip(data.success_statement.strip(), 600), style=st.subtitle),
+        ]
     if data.internal is not None:
         story += [
             Spacer(1, 24),

@@ -121,6 +121,24 @@ def money_sentence(data: QbrData) -> str | None:
     return text + "."
 
 
+def money_rule(data: QbrData) -> str | None:
+    """How the money column was computed, with each outcome's value per unit."""
+    priced = [v for v in data.values if v.money is not None and v.money_per_unit is not None]
+    if not priced:
+        return None
+    currency = data.branding.currency
+    parts = []
+    for v in priced:
+        per = f" a {v.rate_per}" if v.rate_per else ""
+        parts.append(
+            f"{v.line.metric}: {money_text(v.money_per_unit, currency)} per {v.line.unit or 'unit'}"
+            + (f", improvement held{per} over {data.period.days} days" if v.rate_per else "")
+        )
+    return "Value = improvement × value per unit (× periods in the review for a rate). " + (
+        "; ".join(parts) + "."
+    )
+
+
 def ladder_sentence(data: QbrData) -> str:
     """Plan progress in one sentence."""
     if not data.counted:

@@ -45,7 +45,7 @@ from csm_desktop.store.models import (
     ValueMetric,
 )
 
-KEY_FEATURES_SHOWN = 6
+KEY_FEATURES_SHOWN = 4
 FALLBACK_FEATURES_SHOWN = 4
 ASKS_SHOWN = 8
 SPONSOR_ROLES = ("executive sponsor", "sponsor", "administrator")
