@@ -26,7 +26,7 @@ from csm_desktop.services.account_story import add_ask, replan_candidates, repla
 from csm_desktop.services.book_settings import BookSettings, save_book_settings
 from csm_desktop.services.demo import create_demo_book
 from csm_desktop.services.reports import qbr_data, write_qbr_report
-from csm_desktop.store.database import open_database
+from csm_desktop.store.database import Database, open_database
 from csm_desktop.store.models import Account, AccountMilestone, ValueMetric
 
 TODAY = dt.date(2026, 7, 15)
@@ -43,10 +43,10 @@ def logo(path: Path, text: str, colour: str) -> Path:
     return path
 
 
-def enrich(database: object, folder: Path) -> int:
+def enrich(database: Database, folder: Path) -> int:
     """Settings, logos, money, a re-plan, an ask and a risk; returns the account shown."""
     save_book_settings(
-        database,  # type: ignore[arg-type]
+        database,
         BookSettings(
             company_name="Northwind Analytics",
             accent_colour="#0F766E",
@@ -55,14 +55,14 @@ def enrich(database: object, folder: Path) -> int:
         ),
     )
     period = parse_quarter(PERIOD)
-    with database.session() as session:  # type: ignore[attr-defined]
+    with database.session() as session:
         ids = list(session.scalars(select(Account.id).order_by(Account.id)))
     chosen = next(
         i for i in ids
-        if replan_candidates(database, i, TODAY)  # type: ignore[arg-type]
-        and qbr_data(database, i, TODAY, period=period).wins  # type: ignore[arg-type]
+        if replan_candidates(database, i, TODAY)
+        and qbr_data(database, i, TODAY, period=period).wins
     )  # fmt: skip
-    with database.session() as session:  # type: ignore[attr-defined]
+    with database.session() as session:
         account = session.get(Account, chosen)
         account.logo_path = str(logo(folder / "customer.png", account.name.split()[0], "#7c3aed"))
         for metric in session.scalars(select(ValueMetric).where(ValueMetric.account_id == chosen)):
@@ -77,13 +77,17 @@ def enrich(database: object, folder: Path) -> int:
         ).first()
         blocked.status, blocked.status_reason = "blocked", "Waiting for the SSO certificate"
         blocked_id, blocked_title = blocked.id, blocked.title
-    late = [c.id for c in replan_candidates(database, chosen, TODAY)]  # type: ignore[arg-type]
-    replan_milestones(database, late, TODAY + dt.timedelta(days=21), today=TODAY)  # type: ignore[arg-type]
-    add_ask(database, chosen, "ask", "Send the SSO certificate so single sign-on can go live",  # type: ignore[arg-type]
-            owner="IT security", due_on=TODAY + dt.timedelta(days=10),
-            milestone_id=blocked_id, created_on=TODAY)  # fmt: skip
-    add_ask(database, chosen, "risk", "Two power users move teams in August; name successors",  # type: ignore[arg-type]
-            owner="Operations lead", due_on=TODAY + dt.timedelta(days=20), created_on=TODAY)  # fmt: skip
+    late = [c.id for c in replan_candidates(database, chosen, TODAY)]
+    replan_milestones(database, late, TODAY + dt.timedelta(days=21), today=TODAY)
+    add_ask(
+        database, chosen, "ask", "Send the SSO certificate so single sign-on can go live",
+        owner="IT security", due_on=TODAY + dt.timedelta(days=10), milestone_id=blocked_id,
+        created_on=TODAY,
+    )  # fmt: skip
+    add_ask(
+        database, chosen, "risk", "Two power users move teams in August; name successors",
+        owner="Operations lead", due_on=TODAY + dt.timedelta(days=20), created_on=TODAY,
+    )  # fmt: skip
     print(f"Account {chosen}: re-planned {len(late)}, blocked “{blocked_title}”")
     return chosen
 
