@@ -52,6 +52,7 @@ from csm_desktop.services.usage_matching import (
 )
 from csm_desktop.spreadsheets.guards import DEFAULT_LIMITS, Limits, check_workbook
 from csm_desktop.spreadsheets.json_rows import is_json_file, read_json_table
+from csm_desktop.spreadsheets.ods_guard import check_ods, is_ods
 from csm_desktop.spreadsheets.readers import Row, SheetTable, file_kind, read_table, sheet_names
 from csm_desktop.spreadsheets.safe_cells import write_safe_csv
 from csm_desktop.spreadsheets.usage_accounts import ACCOUNT_LIST, UNKNOWN_ACCOUNT, KnownAccounts
@@ -377,7 +378,10 @@ def _vet_and_choose_sheet(
     whose top rows hold a usage header."""
     if file_kind(path, limits) == "csv":
         return (), None
-    check_workbook(path, limits)
+    if is_ods(path):
+        check_ods(path, limits)
+    else:
+        check_workbook(path, limits)
     names = sheet_names(path, limits, vetted=True)
     if sheet is not None or len(names) <= 1:
         return names, sheet

@@ -297,3 +297,14 @@ class SheetExtent:
                 "data. Delete it (Ctrl+End in Excel shows it), save the file again, and "
                 "import it."
             )
+
+
+def check_zip_parts(path: Path, archive: zipfile.ZipFile, limits: Limits = DEFAULT_LIMITS) -> None:
+    """The zip checks of ``check_workbook`` for any zip-based spreadsheet (e.g. .ods, vetted
+    by ``ods_guard``): declared sizes, then every part inflated with a cap, no DTD."""
+    members = archive.infolist()
+    _check_declared(path, members, limits)
+    unpacked = 0
+    for info in members:
+        if not info.is_dir():
+            unpacked = _inflate_part(path, archive, info, unpacked, limits)

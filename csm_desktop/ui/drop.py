@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QMimeData
 
-SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".json", ".jsonl", ".ndjson")
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".ods", ".csv", ".json", ".jsonl", ".ndjson")
 
 
 def is_spreadsheet_name(path: Path) -> bool:

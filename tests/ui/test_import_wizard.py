@@ -239,7 +239,7 @@ def test_a_non_spreadsheet_file_is_explained_and_the_wizard_does_not_advance(
     notes.write_text("hello", encoding="utf-8")
     wizard = open_wizard(qtbot, book, notes)
     assert wizard.file_page.status.text() == (
-        "notes.txt is not a usage spreadsheet. Choose a .xlsx, .xlsm, .csv, .json, .jsonl or "
+        "notes.txt is not a usage spreadsheet. Choose a .xlsx, .xlsm, .ods, .csv, .json, .jsonl or "
         ".ndjson file (in Excel: File → Save As → Excel Workbook or CSV)."
     )
     assert not wizard.file_page.isComplete()

@@ -97,7 +97,7 @@ AUTO_DATE = "auto"
 FEATURE_PLACEHOLDER = "only for a file that names no feature, e.g. user_invited"
 DECIMALS = (("auto", None), ("decimal point (1,234.5)", "."), ("decimal comma (1.234,5)", ","))
 DATE_FORMATS = (AUTO_DATE, "DD/MM/YYYY", "MM/DD/YYYY", "YYYY-MM-DD", "DD.MM.YYYY", "DD-MM-YYYY")
-FILE_FILTER = "Usage files (*.xlsx *.xlsm *.csv *.json *.jsonl *.ndjson);;All files (*)"
+FILE_FILTER = "Usage files (*.xlsx *.xlsm *.ods *.csv *.json *.jsonl *.ndjson);;All files (*)"
 _CLI_HINT = re.compile(r" ?\((?:--[a-z-]+)[^)]*\)")
 
 
