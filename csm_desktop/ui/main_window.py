@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
@@ -22,13 +21,11 @@ from PySide6.QtGui import (
     QUndoStack,
 )
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMainWindow,
     QMessageBox,
     QProgressBar,
-    QProgressDialog,
     QStackedWidget,
     QWidget,
 )
@@ -36,8 +33,10 @@ from PySide6.QtWidgets import (
 from csm_desktop import APP_NAME, app_version
 from csm_desktop.domain.text import plural
 from csm_desktop.services.book import book_rows, page_counts
-from csm_desktop.services.opening import Database, open_for_window
+from csm_desktop.services.opening import Database
 from csm_desktop.ui import palette, workers
+from csm_desktop.ui.controllers.book_files import BookFiles
+from csm_desktop.ui.controllers.reports import ReportExports
 from csm_desktop.ui.dialogs.messages import show_failure
 from csm_desktop.ui.drop import accepted_spreadsheet
 from csm_desktop.ui.navigation import NavigationBar, Page
@@ -70,9 +69,11 @@ class MainWindow(QMainWindow):
         self._update_title()
         self.setMinimumSize(760, 480)
 
+        self.files = BookFiles(self)  # File menu: open, back up, restore, import, export
+        self.reports = ReportExports(self)  # Reports menu
         self.starts = StartActions(self)  # the empty pages' ways to fill the book
-        self.starts.import_tracker.connect(self.import_book_workbook)
-        self.starts.import_usage.connect(self.import_usage)
+        self.starts.import_tracker.connect(self.files.import_book_workbook)
+        self.starts.import_usage.connect(self.files.import_usage)
         self.starts.new_account.connect(self.new_account)
         self.starts.open_demo.connect(self.load_demo_book)
         self.book_view = BookView(self.starts)
@@ -136,19 +137,21 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
-        self._action(file_menu, "&Open book…", self.choose_book, QKeySequence.StandardKey.Open)
-        self._action(file_menu, "&New book…", self.choose_new_book)
+        self._action(
+            file_menu, "&Open book…", self.files.choose_book, QKeySequence.StandardKey.Open
+        )
+        self._action(file_menu, "&New book…", self.files.choose_new_book)
         self._action(file_menu, "New &account…", self.new_account, QKeySequence.StandardKey.New)
         self.demo_action = self._action(file_menu, "Open &demo book", self.load_demo_book)
         file_menu.addSeparator()
-        self._action(file_menu, "&Back up now", self.back_up_now)
-        self._action(file_menu, "&Restore a backup…", self.restore_backup)
+        self._action(file_menu, "&Back up now", self.files.back_up_now)
+        self._action(file_menu, "&Restore a backup…", self.files.restore_backup)
         file_menu.addSeparator()
         self.import_usage_action = self._action(
-            file_menu, "&Import usage…", self.import_usage, "Ctrl+I"
+            file_menu, "&Import usage…", self.files.import_usage, "Ctrl+I"
         )
-        self._action(file_menu, "Import &book workbook…", self.import_book_workbook)
-        self._action(file_menu, "&Export book workbook…", self.export_book_workbook)
+        self._action(file_menu, "Import &book workbook…", self.files.import_book_workbook)
+        self._action(file_menu, "&Export book workbook…", self.files.export_book_workbook)
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
         self.file_menu = file_menu
@@ -181,29 +184,32 @@ class MainWindow(QMainWindow):
 
         reports_menu = bar.addMenu("&Reports")
         self._action(
-            reports_menu, "Export &QBR report…", lambda *_: self.export_qbr_report(), "Ctrl+E"
+            reports_menu,
+            "Export &QBR report…",
+            lambda *_: self.reports.export_qbr_report(),
+            "Ctrl+E",
         )
         self._action(
             reports_menu,
             "Export QBR &deck…",
-            lambda *_: self.export_qbr_report(kind="pptx"),
+            lambda *_: self.reports.export_qbr_report(kind="pptx"),
             "Ctrl+Shift+E",
         )
         self._action(
             reports_menu,
             "Export QBR reports for &selected accounts…",
-            lambda *_: self.export_qbr_batch(),
+            lambda *_: self.reports.export_qbr_batch(),
         )
         self._action(
             reports_menu,
             "Export QBR decks for selected &accounts…",
-            lambda *_: self.export_qbr_batch("pptx"),
+            lambda *_: self.reports.export_qbr_batch("pptx"),
         )
         self.internal_qbr_action = QAction("Include &internal fields (ARR, health)", self)
         self.internal_qbr_action.setCheckable(True)
         reports_menu.addAction(self.internal_qbr_action)
         reports_menu.addSeparator()
-        self._action(reports_menu, "&Portfolio report…", self.export_portfolio_report)
+        self._action(reports_menu, "&Portfolio report…", self.reports.export_portfolio_report)
         self.reports_menu = reports_menu
 
         help_menu = bar.addMenu("&Help")
@@ -366,7 +372,7 @@ class MainWindow(QMainWindow):
         elif action == book_view.TOUCHPOINT:
             self.log_touchpoint_for(account_id)
         elif action == book_view.QBR:
-            self.export_qbr_report(account_id)
+            self.reports.export_qbr_report(account_id)
         elif action == book_view.COPY_NAME:
             from PySide6.QtGui import QGuiApplication
 
@@ -479,7 +485,7 @@ class MainWindow(QMainWindow):
             self.dashboard_view.account_activated.connect(self.open_account)
             self.dashboard_view.filters_changed.connect(self._dashboard_filters_changed)
             self.dashboard_view.today_changed.connect(self.refresh_dashboard)
-            self.dashboard_view.report_requested.connect(self.export_portfolio_report)
+            self.dashboard_view.report_requested.connect(self.reports.export_portfolio_report)
             self.pages.addWidget(self.dashboard_view)
         rows = self.book_view.model.rows()
         view = self.dashboard_view
@@ -583,60 +589,10 @@ class MainWindow(QMainWindow):
             busy_text="Creating the demo book…",
         )
 
-    def import_usage(self) -> None:
-        self.open_import_wizard(None)
-
-    def open_import_wizard(self, path: Path | None) -> None:
-        """The usage Import wizard, with ``path`` filled in when a file was dropped."""
-        from csm_desktop.ui.dialogs.import_wizard import ImportWizard
-
-        wizard = ImportWizard(self.database, self.today, path=path, parent=self)
-        wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        wizard.imported.connect(self._usage_imported)
-        self.import_wizard = wizard
-        wizard.open()
-
-    def _usage_imported(self, report: Any) -> None:
-        self.statusBar().showMessage(
-            f"Imported {report.rows_stored:,} usage events from {report.source.name}", 8000
-        )
-        self.refresh()
-
     def show_features(self) -> None:
         from csm_desktop.ui.dialogs.features_dialog import open_features_dialog
 
         self.features_dialog = open_features_dialog(self, self.database)
-
-    def import_book_workbook(self) -> None:
-        from csm_desktop.ui.dialogs.book_import_dialog import BookImportDialog
-
-        dialog = BookImportDialog(self.database, self.today, parent=self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.imported.connect(lambda _report: self.refresh())
-        self.book_import_dialog = dialog
-        dialog.open()
-
-    def export_book_workbook(self) -> None:
-        from csm_desktop.services.book_workbook import export_book
-
-        suggested = self.database.path.with_suffix(".xlsx")
-        chosen, _ = QFileDialog.getSaveFileName(
-            self, "Export book workbook", str(suggested), "Book workbooks (*.xlsx)"
-        )
-        if not chosen:
-            return
-        target = Path(chosen)
-        if target.suffix.casefold() != ".xlsx":
-            target = target.with_name(target.name + ".xlsx")
-        database = self.database
-        self.run_task(
-            lambda progress: export_book(database, target),
-            lambda report: self.statusBar().showMessage(
-                f"Exported {sum(report.rows_by_sheet.values()):,} rows to {report.path}", 8000
-            ),
-            what="Exporting the book workbook",
-            busy_text=f"Exporting the book to {target.name}…",
-        )
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if accepted_spreadsheet(event.mimeData()) is not None:
@@ -650,164 +606,9 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         event.acceptProposedAction()
-        self.open_import_wizard(path)
+        self.files.open_import_wizard(path)
 
-    def export_qbr_report(self, account_id: int | None = None, kind: str = "pdf") -> None:
-        """One account's QBR (PDF, or a deck for ``kind`` "pptx"): ``account_id``, else the
-        open account, else the one selected in the Book."""
-        from csm_desktop.services.reports import write_qbr_report
-
-        on_account = self.pages.currentWidget() is self.account_view
-        if account_id:
-            ids = [account_id]
-        elif on_account and self.current_account_id is not None:
-            ids = [self.current_account_id]
-        else:
-            ids = self.book_view.selected_account_ids()
-        if len(ids) != 1:
-            self.statusBar().showMessage(
-                "Open or select one account to export its QBR report.", 5000
-            )
-            return
-        account_id, today = ids[0], self.today()
-        name = next((r.name for r in self.book_view.model.rows() if r.account_id == account_id), "")
-        internal = self.internal_qbr_action.isChecked()
-        deck = kind == "pptx"
-        path, _ = QFileDialog.getSaveFileName(
-            self,
-            "Export QBR deck" if deck else "Export QBR report",
-            str(Path.home() / f"QBR {name} {today.isoformat()}.{kind}"),
-            "PowerPoint decks (*.pptx)" if deck else "PDF files (*.pdf)",
-        )
-        if not path:
-            return
-        database = self.database
-        self.run_task(
-            lambda progress: write_qbr_report(
-                database, account_id, today, Path(path), internal=internal, format=kind
-            ),
-            self._report_written,
-            what="Exporting the QBR report",
-            busy_text="Writing the QBR report…",
-        )
-
-    def _report_written(self, written: Any) -> None:
-        from PySide6.QtCore import QUrl
-        from PySide6.QtGui import QDesktopServices
-
-        self.statusBar().showMessage(f"Report written to {written}", 8000)
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(written)))
-
-    def export_qbr_batch(self, kind: str = "pdf") -> None:
-        """QBR reports (or decks) for the accounts selected in the Book, in a worker with
-        Cancel."""
-        from csm_desktop.services.reports import write_qbr_batch
-
-        ids = self.book_view.selected_account_ids()
-        if not ids:
-            self.statusBar().showMessage("Select accounts in the Book first.", 5000)
-            return
-        folder = QFileDialog.getExistingDirectory(
-            self, "Folder for the QBR reports", str(Path.home())
-        )
-        if not folder:
-            return
-        database, today = self.database, self.today()
-        internal = self.internal_qbr_action.isChecked()
-
-        def work(progress: workers.Progress) -> list[Path]:
-            return write_qbr_batch(
-                database,
-                ids,
-                today,
-                Path(folder),
-                internal=internal,
-                progress=progress,
-                format=kind,
-            )
-
-        def written(paths: Any) -> None:
-            from PySide6.QtCore import QUrl
-            from PySide6.QtGui import QDesktopServices
-
-            self.statusBar().showMessage(f"{len(paths)} QBR reports written to {folder}", 8000)
-            QDesktopServices.openUrl(QUrl.fromLocalFile(folder))
-
-        dialog = QProgressDialog("Writing QBR reports…", "Cancel", 0, len(ids), self)
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setMinimumDuration(300)
-        task = workers.run(
-            work,
-            written,
-            what="Exporting QBR reports",
-            owner=self,
-            on_progress=lambda done, _total, _text: dialog.setValue(done),
-            on_finished=dialog.close,
-        )
-        dialog.canceled.connect(task.cancel)  # Cancel exists only once the dialog is shown
-        task.cancelled.connect(lambda: self.statusBar().showMessage("QBR export cancelled.", 6000))
-        self.batch_progress = dialog
-
-    def export_portfolio_report(self) -> None:
-        """The internal portfolio report, for the dashboard's date when it is showing."""
-        from csm_desktop.services.reports import write_portfolio_report
-
-        on_dashboard = self.dashboard_view is not None and (
-            self.pages.currentWidget() is self.dashboard_view
-        )
-        today = self.dashboard_view.today() if on_dashboard else self.today()
-        path, _ = QFileDialog.getSaveFileName(
-            self,
-            "Portfolio report",
-            str(Path.home() / f"Portfolio report {today.isoformat()}.pdf"),
-            "PDF files (*.pdf)",
-        )
-        if not path:
-            return
-        database = self.database
-        self.run_task(
-            lambda progress: write_portfolio_report(database, today, Path(path)),
-            self._report_written,
-            what="Writing the portfolio report",
-            busy_text="Writing the portfolio report…",
-        )
-
-    def choose_book(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self,
-            "Open book",
-            str(self.database.path.parent),
-            "CSM books (*.sqlite3 *.db);;All files (*)",
-        )
-        if path:
-            self.switch_book(Path(path))
-
-    def choose_new_book(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self,
-            "New book",
-            str(self.database.path.parent / "new-book.sqlite3"),
-            "CSM books (*.sqlite3)",
-        )
-        if path:
-            self.switch_book(Path(path))
-
-    def switch_book(self, path: Path) -> None:
-        path = path.expanduser().resolve()
-        if path == self.database.path:
-            return
-        try:
-            opened = open_for_window(path)
-        except Exception as exc:  # in use, unwritable, damaged: a UserError explains itself
-            show_failure(self, "Opening the book", exc)
-            return
-        workers.wait_all()
-        self.database.close()
-        self.release_lock()
-        self.book_lock = opened.lock
-        self._use_database(opened.database)
-
-    def _use_database(self, database: Database) -> None:
+    def use_database(self, database: Database) -> None:
         """Point every page at ``database`` (after switching books or restoring a backup)."""
         path = database.path
         self.database = database
@@ -834,57 +635,6 @@ class MainWindow(QMainWindow):
         if self.book_lock is not None:
             self.book_lock.release()
             self.book_lock = None
-
-    def back_up_now(self) -> None:
-        from csm_desktop.services.backups import back_up_now
-
-        database = self.database
-        self.run_task(
-            lambda progress: back_up_now(database),
-            lambda path: self.statusBar().showMessage(f"Backed up to {path}", 8000),
-            what="Backing up the book",
-            busy_text="Backing up the book…",
-        )
-
-    def restore_backup(self) -> None:
-        """Replace the book with a backup the user picks; the current book is kept aside."""
-        from PySide6.QtWidgets import QInputDialog
-
-        from csm_desktop.services.backups import backups_of, restore
-
-        infos = backups_of(self.database.path)
-        if not infos:
-            QMessageBox.information(
-                self,
-                "Restore a backup",
-                f"{self.database.path.name} has no backups yet. Use File → Back up now to make "
-                "one; a backup is also made automatically once a day.",
-            )
-            return
-        labels = [info.label for info in infos]
-        choice, ok = QInputDialog.getItem(
-            self, "Restore a backup", "Replace the book with the backup of:", labels, 0, False
-        )
-        if not ok:
-            return
-        answer = QMessageBox.question(
-            self,
-            "Restore a backup",
-            f"Replace {self.database.path.name} with the backup of {choice}? "
-            "The book as it is now is kept as a backup.",
-        )
-        if answer != QMessageBox.StandardButton.Yes:
-            return
-        workers.wait_all()
-        try:
-            restored = restore(self.database, infos[labels.index(choice)].path)
-        except Exception as exc:
-            show_failure(self, "Restoring the backup", exc)
-            return
-        self._use_database(restored.database)
-        self.statusBar().showMessage(
-            f"Restored {choice}; the previous book is in {restored.previous_copy}", 10000
-        )
 
     def show_user_guide(self) -> None:
         from csm_desktop.ui.dialogs.help import UserGuideDialog

@@ -127,9 +127,9 @@ def test_dropping_a_usage_file_opens_the_wizard_with_it(
         Qt.KeyboardModifier.NoModifier,
     )  # fmt: skip
     window.dropEvent(event)
-    assert window.import_wizard.isVisible()
-    assert str(usage) in window.import_wizard.findChildren(QLineEdit)[0].text()
-    window.import_wizard.close()
+    assert window.files.import_wizard.isVisible()
+    assert str(usage) in window.files.import_wizard.findChildren(QLineEdit)[0].text()
+    window.files.import_wizard.close()
 
 
 def test_view_playbooks_opens_the_editor_on_the_demo_playbooks(
@@ -185,12 +185,12 @@ def test_back_up_then_restore_from_the_file_menu(
 
     account_edits.create_account(book, AccountFields(name="Kept in the backup"), None)
     window = make_window(qtbot, book, settings)
-    window.back_up_now()
+    window.files.back_up_now()
     qtbot.waitUntil(lambda: len(list_backups(book.path)) == 1, timeout=5000)
     account_edits.create_account(window.database, AccountFields(name="Added later"), None)
 
     monkeypatch.setattr(QInputDialog, "getItem", lambda *args: (args[3][0], True))
-    window.restore_backup()
+    window.files.restore_backup()
     qtbot.waitUntil(lambda: window.book_view.model.rowCount() == 1, timeout=5000)
     assert [row.name for row in window.book_view.model.rows()] == ["Kept in the backup"]
     window.database.close()
@@ -205,7 +205,7 @@ def test_switching_to_a_book_another_window_holds_is_refused(
     open_database(other).close()
     window = make_window(qtbot, book, settings)
     with acquire_book_lock(other):
-        window.switch_book(other)
+        window.files.switch_book(other)
     assert window.database.path == book.path
     assert any("already open in another" in text for text in message_boxes.texts())
 

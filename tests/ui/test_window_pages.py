@@ -128,12 +128,12 @@ def test_empty_book_everywhere_says_what_to_do_with_buttons_that_act(
     assert window.navigation.current_page() is Page.EXPERIMENTS
 
     book.empty.buttons["Import tracker"].click()
-    assert isinstance(window.book_import_dialog, BookImportDialog)
-    assert window.book_import_dialog.isVisible()
-    window.book_import_dialog.close()
+    assert isinstance(window.files.book_import_dialog, BookImportDialog)
+    assert window.files.book_import_dialog.isVisible()
+    window.files.book_import_dialog.close()
     book.empty.buttons["Import usage"].click()
-    assert window.import_wizard.isVisible()
-    window.import_wizard.close()
+    assert window.files.import_wizard.isVisible()
+    window.files.import_wizard.close()
 
     window.empty_book_page.buttons["Open demo book"].click()
     qtbot.waitUntil(lambda: book.model.rowCount() == 40, timeout=20000)
@@ -244,3 +244,23 @@ def test_book_columns_fit_a_1280_pixel_window(demo_window: MainWindow) -> None:
     right = max(header.sectionViewportPosition(c) + header.sectionSize(c) for c in visible)
     assert right <= table.viewport().width()
     assert header.sectionSize(book_view.Column.NEXT_MILESTONE) >= 150
+
+
+def test_single_qbr_export_suggests_the_batch_file_name(
+    demo_window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One account's QBR is offered under the name a batch export gives the same account."""
+    from PySide6.QtWidgets import QFileDialog
+
+    from csm_desktop.services.reports import batch_file_names
+
+    window = demo_window
+    row = next(r for r in window.book_view.model.rows() if r.name == "Café Lumière SARL")
+    offered: list[str] = []
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", lambda *args: (offered.append(args[2]), ("", ""))[1]
+    )
+    window.reports.export_qbr_report(row.account_id)
+    expected = batch_file_names([(row.account_id, row.name)], TODAY)[row.account_id]
+    assert expected == "Café Lumière SARL - QBR 2026-11-26.pdf"
+    assert Path(offered[0]).name == expected

@@ -1,0 +1,174 @@
+"""The book as a file: open or create another, back up and restore, import and export.
+
+Switching books and restoring a backup hand the new ``Database`` to the window
+(``MainWindow.use_database``), which points every page at it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from csm_desktop.services.opening import open_for_window
+from csm_desktop.ui import workers
+from csm_desktop.ui.dialogs.messages import show_failure
+
+if TYPE_CHECKING:
+    from csm_desktop.ui.main_window import MainWindow
+
+
+class BookFiles:
+    """The File menu's actions that read or replace the book's file."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self.window = window
+        self.import_wizard: Any = None
+        self.book_import_dialog: Any = None
+
+    def import_usage(self) -> None:
+        self.open_import_wizard(None)
+
+    def open_import_wizard(self, path: Path | None) -> None:
+        """The usage Import wizard, with ``path`` filled in when a file was dropped."""
+        w = self.window
+        from csm_desktop.ui.dialogs.import_wizard import ImportWizard
+
+        wizard = ImportWizard(w.database, w.today, path=path, parent=w)
+        wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        wizard.imported.connect(self._usage_imported)
+        self.import_wizard = wizard
+        wizard.open()
+
+    def _usage_imported(self, report: Any) -> None:
+        w = self.window
+        w.statusBar().showMessage(
+            f"Imported {report.rows_stored:,} usage events from {report.source.name}", 8000
+        )
+        w.refresh()
+
+    def import_book_workbook(self) -> None:
+        w = self.window
+        from csm_desktop.ui.dialogs.book_import_dialog import BookImportDialog
+
+        dialog = BookImportDialog(w.database, w.today, parent=w)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.imported.connect(lambda _report: w.refresh())
+        self.book_import_dialog = dialog
+        dialog.open()
+
+    def export_book_workbook(self) -> None:
+        w = self.window
+        from csm_desktop.services.book_workbook import export_book
+
+        suggested = w.database.path.with_suffix(".xlsx")
+        chosen, _ = QFileDialog.getSaveFileName(
+            w, "Export book workbook", str(suggested), "Book workbooks (*.xlsx)"
+        )
+        if not chosen:
+            return
+        target = Path(chosen)
+        if target.suffix.casefold() != ".xlsx":
+            target = target.with_name(target.name + ".xlsx")
+        database = w.database
+        w.run_task(
+            lambda progress: export_book(database, target),
+            lambda report: w.statusBar().showMessage(
+                f"Exported {sum(report.rows_by_sheet.values()):,} rows to {report.path}", 8000
+            ),
+            what="Exporting the book workbook",
+            busy_text=f"Exporting the book to {target.name}…",
+        )
+
+    def choose_book(self) -> None:
+        w = self.window
+        path, _ = QFileDialog.getOpenFileName(
+            w,
+            "Open book",
+            str(w.database.path.parent),
+            "CSM books (*.sqlite3 *.db);;All files (*)",
+        )
+        if path:
+            self.switch_book(Path(path))
+
+    def choose_new_book(self) -> None:
+        w = self.window
+        path, _ = QFileDialog.getSaveFileName(
+            w,
+            "New book",
+            str(w.database.path.parent / "new-book.sqlite3"),
+            "CSM books (*.sqlite3)",
+        )
+        if path:
+            self.switch_book(Path(path))
+
+    def switch_book(self, path: Path) -> None:
+        w = self.window
+        path = path.expanduser().resolve()
+        if path == w.database.path:
+            return
+        try:
+            opened = open_for_window(path)
+        except Exception as exc:  # in use, unwritable, damaged: a UserError explains itself
+            show_failure(w, "Opening the book", exc)
+            return
+        workers.wait_all()
+        w.database.close()
+        w.release_lock()
+        w.book_lock = opened.lock
+        w.use_database(opened.database)
+
+    def back_up_now(self) -> None:
+        w = self.window
+        from csm_desktop.services.backups import back_up_now
+
+        database = w.database
+        w.run_task(
+            lambda progress: back_up_now(database),
+            lambda path: w.statusBar().showMessage(f"Backed up to {path}", 8000),
+            what="Backing up the book",
+            busy_text="Backing up the book…",
+        )
+
+    def restore_backup(self) -> None:
+        """Replace the book with a backup the user picks; the current book is kept aside."""
+        w = self.window
+        from PySide6.QtWidgets import QInputDialog
+
+        from csm_desktop.services.backups import backups_of, restore
+
+        infos = backups_of(w.database.path)
+        if not infos:
+            QMessageBox.information(
+                w,
+                "Restore a backup",
+                f"{w.database.path.name} has no backups yet. Use File → Back up now to make "
+                "one; a backup is also made automatically once a day.",
+            )
+            return
+        labels = [info.label for info in infos]
+        choice, ok = QInputDialog.getItem(
+            w, "Restore a backup", "Replace the book with the backup of:", labels, 0, False
+        )
+        if not ok:
+            return
+        answer = QMessageBox.question(
+            w,
+            "Restore a backup",
+            f"Replace {w.database.path.name} with the backup of {choice}? "
+            "The book as it is now is kept as a backup.",
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        workers.wait_all()
+        try:
+            restored = restore(w.database, infos[labels.index(choice)].path)
+        except Exception as exc:
+            show_failure(w, "Restoring the backup", exc)
+            return
+        w.use_database(restored.database)
+        w.statusBar().showMessage(
+            f"Restored {choice}; the previous book is in {restored.previous_copy}", 10000
+        )
