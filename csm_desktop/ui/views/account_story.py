@@ -30,6 +30,7 @@ from csm_desktop.services.accounts import AccountDetail
 from csm_desktop.services.opening import Database
 from csm_desktop.ui import workers
 from csm_desktop.ui.dialogs.story_dialogs import AskDialog, ReplanDialog
+from csm_desktop.ui.palette import current
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 42
 
@@ -86,7 +87,7 @@ class RisksAsksPanel(QWidget):
             item.setToolTip(1, entry.text)
             item.setData(0, ID_ROLE, entry.id)
             if entry.resolved_on is not None:
-                grey = QBrush(QColor("#8c959f"))
+                grey = QBrush(QColor(current().faint))
                 for column in range(4):
                     item.setForeground(column, grey)
                 item.setText(3, f"resolved {day_text(entry.resolved_on)}")
