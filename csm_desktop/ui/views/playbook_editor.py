@@ -71,6 +71,7 @@ from csm_desktop.ui.models.playbook_steps_model import (
     TargetDayRole,
 )
 from csm_desktop.ui.palette import banner_style, current, span
+from csm_desktop.ui.views.step_voices import StepVoices
 
 PLAYBOOK_ID_ROLE = Qt.ItemDataRole.UserRole + 20
 Index = QModelIndex | QPersistentModelIndex
@@ -520,6 +521,8 @@ class PlaybookEditor(QWidget):
         middle_layout.addWidget(legend)
         middle_layout.addWidget(self.steps_view, 1)
         middle_layout.addLayout(buttons)
+        self.voices = StepVoices(database)  # what customers say at the chosen step
+        middle_layout.addWidget(self.voices)
 
         self.form = TemplateForm()
         self.form.save_requested.connect(self.save_template)
@@ -686,6 +689,7 @@ class PlaybookEditor(QWidget):
                 selection.blockSignals(False)
             return
         self.form.show_template(template, self.roles, editable=self.steps_model.editable)
+        self.voices.show_template(template.id, template.title)
 
     def selected_template(self) -> TemplateDetail | None:
         index = self.steps_view.currentIndex()
