@@ -558,7 +558,11 @@ def copy_rejected_rows(report: UsageImportReport, target: Path) -> Path:
         raise BadInput("This import rejected no rows; there is nothing to save.")
     if Path(target).resolve() == source.resolve():
         return source
-    return write_output_file(Path(target), lambda temporary: shutil.copyfile(source, temporary))
+
+    def copy(temporary: Path) -> None:
+        shutil.copyfile(source, temporary)
+
+    return write_output_file(Path(target), copy)
 
 
 def _strict_message(path: Path, rejected: Sequence[RejectedRow], saved: Path | None) -> str:

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import zipfile
 from pathlib import Path
+from typing import IO
+from xml.etree.ElementTree import Element
 
-from defusedxml.ElementTree import iterparse
+from defusedxml.ElementTree import iterparse  # type: ignore[import-untyped]
 
 from csm_desktop.errors import BadFile
 from csm_desktop.spreadsheets.guards import (
@@ -57,11 +59,12 @@ def check_ods(path: Path, limits: Limits = DEFAULT_LIMITS) -> None:
             _check_extent(path, content, limits)
 
 
-def _check_extent(path: Path, content: object, limits: Limits) -> None:
+def _check_extent(path: Path, content: IO[bytes], limits: Limits) -> None:
     rows = cells = pending_rows = 0
     table = ""
     row_repeat = 1
     row_cells = 0
+    element: Element
     for event, element in iterparse(content, events=("start", "end")):
         tag = element.tag
         if event == "start":
@@ -99,8 +102,7 @@ def _count(text: str | None) -> int:
         return 1
 
 
-def _holds_value(element: object) -> bool:
-    get = element.get  # type: ignore[attr-defined]
-    if get(f"{_OFFICE}value-type"):
+def _holds_value(element: Element) -> bool:
+    if element.get(f"{_OFFICE}value-type"):
         return True
-    return any(child.tag == _TEXT_P for child in element)  # type: ignore[attr-defined]
+    return any(child.tag == _TEXT_P for child in element)

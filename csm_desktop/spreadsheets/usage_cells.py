@@ -55,13 +55,10 @@ class ColumnCache(dict[Cell, object]):
         return any(type(value) is CellIssue for value in self.values())
 
 
-# "Total", "Grand Totals (15 records)", "Sub-total:", "Acme Total", "Sum"; not "Total Wine".
-_TOTAL = re.compile(
-    r"(?:(?:grand|sub)[\s-]*)?totals?\b[\s:]*(?:\(.*\))?[\s:.]*"
-    r"|.+\s(?:(?:grand|sub)[\s-]*)?totals?[\s:.]*"
-    r"|sum",
-    re.IGNORECASE,
-)
+# "Total", "Grand Totals (15 records)", "Sub-total:", "Sum"; not "Total Wine".
+_TOTAL = re.compile(r"(?:(?:grand|sub)[\s-]*)?totals?\b[\s:]*(?:\(.*\))?[\s:.]*|sum", re.IGNORECASE)
+# "Acme Total": the total of the group labelled "Acme" (an Excel pivot's subtotal line).
+_LABELLED_TOTAL = re.compile(r"(.+?)\s+(?:(?:grand|sub)[\s-]*)?totals?[\s:.]*", re.IGNORECASE)
 _FOOTER = re.compile(
     r"(?:confidential|copyright|©|\(c\)\s|all rights reserved|generated (?:by|on|at)\b|"
     r"report generated|powered by|filtered by|exported (?:by|on|at)\b|#(?:\s|-|#|$))",
@@ -71,8 +68,16 @@ FOOTER_MAX_CELLS = 2  # a footer is a line of text, not a row of data
 
 
 def is_total_text(text: str) -> bool:
-    """A label that marks a total line rather than data."""
+    """A label that marks a total line rather than data, whatever else the column holds."""
     return _TOTAL.fullmatch(text.strip()) is not None
+
+
+def total_label(text: str) -> str | None:
+    """The group a "<label> Total" line totals ("Acme Total" → "Acme"), or None. Such a line
+    is a total only when the label heads a group in the same column: an event may well be
+    called "Cart Total"."""
+    match = _LABELLED_TOTAL.fullmatch(text.strip())
+    return match.group(1) if match else None
 
 
 def is_footer_text(text: str) -> bool:

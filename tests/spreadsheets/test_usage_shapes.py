@@ -369,7 +369,7 @@ def test_counts_in_both_locales() -> None:
         ("Grand Totals (15 records)", True),
         ("Subtotal", True),
         ("Sub-total:", True),
-        ("Acme Total", True),
+        ("Acme Total", False),  # only under a group "Acme": see the next test
         ("Total Wine & More", False),
         ("Totally Awesome Inc", False),
     ],
@@ -420,3 +420,20 @@ def test_accounts_match_by_external_id_then_name_and_a_lone_column_either_way() 
     assert known.find("acme", "", file_has_ids=True, file_has_names=False) == 1
     assert known.find("", "ACC-1", file_has_ids=False, file_has_names=True) == 1
     assert known.find("", "ACC-1", **both) is None  # with both columns, names are names
+
+
+def test_a_labelled_total_is_a_total_only_under_its_group() -> None:
+    """"Acme Total" follows the group "Acme": skipped. "Cart Total" is an event name here:
+    no group "Cart" in its column, so it is data."""
+    sheet = table(
+        ["Account", "Event", "Date", "Count"],
+        ["Acme", "Cart Total", "2026-03-01", "2"],
+        ["", "login", "2026-03-01", "1"],
+        ["Acme Total", "", "", "3"],
+    )
+    rows = extract_usage(sheet, detect_layout(sheet))
+    assert events(rows) == [
+        (2, "Acme", "2026-03-01", "Cart Total", 2),
+        (3, "Acme", "2026-03-01", "login", 1),
+    ]
+    assert rows.rejected == [RejectedRow(4, "Account", "Acme Total", "total row", False)]
