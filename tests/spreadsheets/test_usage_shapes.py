@@ -423,7 +423,7 @@ def test_accounts_match_by_external_id_then_name_and_a_lone_column_either_way() 
 
 
 def test_a_labelled_total_is_a_total_only_under_its_group() -> None:
-    """"Acme Total" follows the group "Acme": skipped. "Cart Total" is an event name here:
+    """A line "Acme Total" follows the group "Acme": skipped. "Cart Total" is an event here:
     no group "Cart" in its column, so it is data."""
     sheet = table(
         ["Account", "Event", "Date", "Count"],
