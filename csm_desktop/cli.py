@@ -17,11 +17,15 @@ from typing import Any
 
 from csm_desktop import APP_NAME, app_version
 from csm_desktop.cli_experiment import add_experiment_commands
-from csm_desktop.errors import BadInput, UserError
+from csm_desktop.errors import BadInput, DatabaseLocked, UserError
 
 log = logging.getLogger(__name__)
 
 Command = Callable[[argparse.Namespace], int]
+WAIT_HELP = (
+    "when a window or another command has the book open for writing, wait up to SECONDS "
+    "for it (default: give up at once)"
+)
 
 
 def parse_day(text: str) -> dt.date:
@@ -49,6 +53,11 @@ def existing_book(
     path = database_path(args)
     if not path.is_file():
         raise BadInput(missing.format(path=path))
+    if path.stat().st_size == 0:
+        raise BadInput(
+            f"{path} is an empty file (0 bytes), not a book. Pass --db with the book file, or "
+            "restore a backup."
+        )
     return path
 
 
@@ -56,8 +65,10 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     from csm_desktop.services.demo import create_demo_book
     from csm_desktop.services.opening import open_book
 
-    with open_book(database_path(args)) as book:
+    target = database_path(args)
+    with _removed_unless_stored(target) as outcome, open_book(target) as book:
         summary = create_demo_book(book, today=args.today or dt.date.today())
+        outcome.stored = True
     print(f"Demo book written to {book.path}: {summary}")
     return 0
 
@@ -145,15 +156,15 @@ def _removed_unless_stored(path: Path) -> Iterator[_Outcome]:
                 leftover.unlink(missing_ok=True)
 
 
-_SQLITE_SIDECARS = ("-wal", "-shm", "-journal")
+_SQLITE_SIDECARS = ("-wal", "-shm", "-journal", ".lock")
 
 
 def _cmd_export_book(args: argparse.Namespace) -> int:
     from csm_desktop.services.book_workbook import export_book
-    from csm_desktop.services.opening import open_book
+    from csm_desktop.services.opening import open_book_for_reading
 
     path = existing_book(args, "There is no book at {path}. Give the book file with --db PATH.")
-    with open_book(path) as book:
+    with open_book_for_reading(path) as book:
         report = export_book(book, Path(args.file))
     counts = ", ".join(f"{n:,} {sheet.lower()}" for sheet, n in report.rows_by_sheet.items())
     print(f"Book workbook written to {report.path}: {counts}.")
@@ -165,10 +176,10 @@ def _cmd_metrics(args: argparse.Namespace) -> int:
 
     from csm_desktop.services.long_term import long_term, long_term_as_json, long_term_summary
     from csm_desktop.services.metrics import metrics_as_json, metrics_summary, portfolio_metrics
-    from csm_desktop.services.opening import open_book
+    from csm_desktop.services.opening import open_book_for_reading
 
     path = existing_book(args)
-    with open_book(path) as book:
+    with open_book_for_reading(path) as book:
         metrics = portfolio_metrics(
             book, args.today, segment=args.segment, owner=args.owner, playbook=args.playbook
         )
@@ -306,14 +317,14 @@ def _report_format(args: argparse.Namespace) -> str:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from csm_desktop.services.opening import open_book
+    from csm_desktop.services.opening import open_book_for_reading
     from csm_desktop.services.reports import find_account, write_qbr_report
 
     path = existing_book(args)
     today = args.today or dt.date.today()
     period = report_period(args, today)
     kind = _report_format(args)
-    with open_book(path) as book:
+    with open_book_for_reading(path) as book:
         account_id = find_account(book, args.account)
         written = write_qbr_report(
             book,
@@ -331,22 +342,22 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def _cmd_portfolio_report(args: argparse.Namespace) -> int:
-    from csm_desktop.services.opening import open_book
+    from csm_desktop.services.opening import open_book_for_reading
     from csm_desktop.services.reports import write_portfolio_report
 
     path = existing_book(args)
-    with open_book(path) as book:
+    with open_book_for_reading(path) as book:
         written = write_portfolio_report(book, args.today or dt.date.today(), Path(args.output))
     print(f"Portfolio report written to {written}.")
     return 0
 
 
 def _cmd_playbook_pdf(args: argparse.Namespace) -> int:
-    from csm_desktop.services.opening import open_book
+    from csm_desktop.services.opening import open_book_for_reading
     from csm_desktop.services.playbooks import find_playbook, write_playbook_pdf
 
     path = existing_book(args, "There is no book at {path}. Give the book file with --db PATH.")
-    with open_book(path) as book:
+    with open_book_for_reading(path) as book:
         playbook = find_playbook(book, args.name, args.version)
         written = write_playbook_pdf(book, playbook.id, Path(args.output))
     print(f"Playbook {playbook.label} written to {written}.")
@@ -479,6 +490,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="open the window on the demo book (created in the user data folder if missing)",
     )
+    parser.add_argument("--wait", type=float, metavar="SECONDS", default=0.0, help=WAIT_HELP)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
 
     demo = commands.add_parser("demo", help="create a database holding the bundled demo book")
@@ -629,6 +641,10 @@ def build_parser() -> argparse.ArgumentParser:
     _add_value_commands(commands)
     _add_feature_commands(commands)
     add_experiment_commands(commands)
+    for command in commands.choices.values():  # every command accepts it after its name
+        command.add_argument(
+            "--wait", type=float, metavar="SECONDS", default=argparse.SUPPRESS, help=WAIT_HELP
+        )
     return parser
 
 
@@ -694,6 +710,14 @@ def _add_value_commands(commands: Any) -> None:
     record.set_defaults(run=_cmd_value_record)
 
 
+def _wait_for_locks(seconds: float) -> None:
+    from csm_desktop.services.opening import wait_for_book_locks
+
+    if seconds < 0:
+        raise BadInput(f"--wait {seconds:g} is negative; give the seconds to wait, e.g. 30.")
+    wait_for_book_locks(seconds)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -710,7 +734,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_window(database_path(args) if args.db else None)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
+        _wait_for_locks(args.wait)
         return run(args)
+    except DatabaseLocked as exc:
+        hint = "" if args.wait else " Or add --wait SECONDS to wait for it."
+        print(f"error: {exc}{hint}", file=sys.stderr)
+        return exc.exit_code
     except UserError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code

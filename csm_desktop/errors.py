@@ -45,6 +45,10 @@ class DatabaseReadOnly(UserError):
     """The database (or its folder) cannot be written, or the disk is full."""
 
 
+class DatabaseFull(DatabaseReadOnly):
+    """The disk holding the database is full (or failing): nothing more can be saved."""
+
+
 class OutputNotWritten(UserError):
     """A file the user asked for (report, export, backup) could not be written; any file
     that was there before is unchanged."""

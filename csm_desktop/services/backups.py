@@ -11,12 +11,18 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from csm_desktop.errors import DatabaseReadOnly
+from csm_desktop.errors import DatabaseFull, DatabaseReadOnly
 from csm_desktop.store import backups as store
-from csm_desktop.store.database import Database, check_database_file, open_database
+from csm_desktop.store.database import (
+    Database,
+    check_database_file,
+    open_database,
+    user_error_for,
+)
 
 log = logging.getLogger(__name__)
 
@@ -64,11 +70,17 @@ def back_up_now(database: Database, *, reason: str = "manual") -> Path:
     """A copy of the open book, made now, beside it (File → Back up now…)."""
     try:
         return store.back_up(database.path, reason=reason)
-    except OSError as exc:
-        raise DatabaseReadOnly(
+    except (OSError, sqlite3.DatabaseError) as exc:
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        kind = (
+            DatabaseFull
+            if isinstance(user_error_for(exc, database.path), DatabaseFull)
+            else DatabaseReadOnly
+        )
+        raise kind(
             f"The backup of {database.path} could not be written to "
-            f"{store.backup_dir(database.path)} ({exc.strerror}). Free some space or make "
-            "the folder writable, then try again."
+            f"{store.backup_dir(database.path)} ({why}). Nothing was changed; free some space "
+            "or make the folder writable, then try again."
         ) from exc
 
 

@@ -4,6 +4,11 @@ A window holds a lock file beside the book so that only one window writes it (a 
 open it read-only); a book on a network drive deserves a warning; a damaged book may be
 replaced by its newest sound backup, but only when the user agrees. The user-facing parts
 (asking, warning) stay in the UI; the rules and their order live here.
+
+One writer per book, for real: a command opening a book for writing (``open_book``) takes
+the same lock the window holds, for as long as the book is open, and waits for it up to
+``wait_for_book_locks`` seconds (``--wait``); ``open_book_for_reading`` takes no lock and
+writes nothing, so reading works beside a window and on a read-only or full disk.
 """
 
 from __future__ import annotations
@@ -13,10 +18,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from csm_desktop.errors import DatabaseUnreadable
+from csm_desktop.errors import DatabaseReadOnly, DatabaseUnreadable
 from csm_desktop.services import backups
-from csm_desktop.store.database import Database, open_database
+from csm_desktop.store.database import Database, check_database_file, open_database
 from csm_desktop.store.lock import BookLock, acquire_book_lock, is_network_path
+from csm_desktop.store.schema import SCHEMA_HEAD
 
 __all__ = [
     "BookLock",
@@ -25,9 +31,20 @@ __all__ = [
     "RestoreOffer",
     "on_network_drive",
     "open_book",
+    "open_book_for_reading",
     "open_database",
     "open_for_window",
+    "wait_for_book_locks",
 ]
+
+_lock_wait_seconds = 0.0
+
+
+def wait_for_book_locks(seconds: float) -> None:
+    """How long ``open_book`` waits for a book someone else has open (``--wait SECONDS``)."""
+    global _lock_wait_seconds
+    _lock_wait_seconds = max(float(seconds), 0.0)
+
 
 RestoreOffer = Callable[[DatabaseUnreadable, backups.BackupInfo], bool]
 """Asked when the book is damaged and a sound backup exists: restore it (the damaged file is
@@ -91,11 +108,47 @@ def _open_or_restore(path: Path, read_only: bool, offer_restore: RestoreOffer | 
 def open_book(path: Path, *, read_only: bool = False) -> Iterator[Database]:
     """The book at ``path`` for one command or test, migrated and ready; closed again on exit.
 
-    No window lock: a command's transactions are short and SQLite's own locking (with its
-    busy timeout) keeps them whole next to an open window.
+    Opened for writing, it holds the window's lock throughout (``DatabaseLocked`` when the
+    book stays in use by a window or another command for ``wait_for_book_locks`` seconds):
+    a command must never change a book a window shows, nor run two imports at once. The
+    book's folder is created if missing.
     """
-    database = open_database(path, read_only=read_only)
+    if read_only:
+        database = open_database(path, read_only=True)
+        try:
+            yield database
+        finally:
+            database.close()
+        return
+    path = Path(path).expanduser().resolve()
     try:
-        yield database
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DatabaseReadOnly(
+            f"Cannot create the folder {path.parent}: {exc.strerror}. Choose another place."
+        ) from exc
+    lock = acquire_book_lock(path, wait_seconds=_lock_wait_seconds)
+    try:
+        database = open_database(path)
+        try:
+            yield database
+        finally:
+            database.close()
     finally:
-        database.close()
+        lock.release()
+
+
+@contextmanager
+def open_book_for_reading(path: Path) -> Iterator[Database]:
+    """The book at ``path`` for work that only reads it (metrics, reports, export).
+
+    Read-only: no lock, no file created or changed, so it works while a window has the book
+    open and on a read-only or full disk; an empty or missing file is refused
+    (``DatabaseUnreadable``). A book of an older version is upgraded first, which writes.
+    """
+    revision = check_database_file(Path(path).expanduser().resolve())
+    if revision is not None and revision != SCHEMA_HEAD:
+        with open_book(path):
+            pass  # the upgrade (with its backup) runs on opening
+    with open_book(path, read_only=True) as database:
+        yield database

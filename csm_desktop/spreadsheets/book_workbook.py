@@ -356,7 +356,39 @@ def write_book_workbook(book: BookWorkbook, path: Path) -> None:
                     for cell in cells
                 ]
             )
-    write_output_file(Path(path), workbook.save)
+
+    def save(target: Path) -> None:
+        try:
+            workbook.save(target)
+        except BaseException as exc:
+            _abandon(workbook, exc)
+            raise
+
+    write_output_file(path, save)
+
+
+def _abandon(workbook: Any, failure: BaseException) -> None:
+    """Close what openpyxl leaves open after a failed save (its zip file, each write-only
+    sheet's XML streams), so no "Exception ignored … ValueError" tracebacks follow the
+    one-line message when they are collected later."""
+    import contextlib
+    import zipfile
+
+    closers: list[Any] = []
+    for sheet in workbook.worksheets:
+        writer = getattr(sheet, "_writer", None)
+        for stream in (getattr(sheet, "_rows", None), getattr(writer, "xf", None)):
+            if stream is not None:
+                closers.append(stream.close)
+    trace = failure.__traceback__
+    while trace is not None:
+        closers += [
+            v.close for v in trace.tb_frame.f_locals.values() if isinstance(v, zipfile.ZipFile)
+        ]
+        trace = trace.tb_next
+    for close in closers:
+        with contextlib.suppress(Exception):  # already failing: the first error is the one
+            close()
 
 
 def _column_letter(index: int) -> str:

@@ -9,6 +9,7 @@ leave the file untouched. A due migration first copies the file aside (online ba
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,8 +20,10 @@ from typing import Any
 from sqlalchemy import URL, Engine, create_engine, event
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
 
 from csm_desktop.errors import (
+    DatabaseFull,
     DatabaseLocked,
     DatabaseReadOnly,
     DatabaseTooNew,
@@ -64,10 +67,10 @@ class Database:
             try:
                 yield session
                 session.commit()
-            except DatabaseError as exc:  # OperationalError, and "malformed" from a damaged file
+            except (DatabaseError, sqlite3.DatabaseError) as exc:  # raw ones from bulk inserts
                 session.rollback()
-                translated = translate_operational_error(exc, self.path)
-                if translated is exc:
+                translated = user_error_for(exc, self.path)
+                if translated is None:
                     raise
                 raise translated from exc
             except BaseException:
@@ -81,9 +84,15 @@ class Database:
             release_book(self.path)
 
 
-def translate_operational_error(exc: DatabaseError, path: Path) -> UserError | DatabaseError:
-    """Turn the SQLite failures a user can fix into ``UserError``; keep the rest as bugs."""
-    text = str(exc.orig).lower()
+def user_error_for(exc: BaseException, path: Path) -> UserError | None:
+    """The one mapping of SQLite failures to what a CSM can act on; ``None`` for a bug.
+
+    Takes SQLAlchemy's wrapped errors and raw ``sqlite3`` errors alike, so every caller (a
+    session, a raw bulk insert, the file check, a backup) says the same thing for the same
+    failure: locked, read-only, disk full or failing, cannot be opened, or damaged.
+    """
+    original = getattr(exc, "orig", None)
+    text = str(original if original is not None else exc).lower()
     if "locked" in text or "busy" in text:
         return DatabaseLocked(
             f"The book {path} is locked by another program. Close the other CSM Desktop "
@@ -95,16 +104,29 @@ def translate_operational_error(exc: DatabaseError, path: Path) -> UserError | D
             "changed; copy the file to a writable folder and open it from there."
         )
     if "disk is full" in text or "disk i/o" in text:
-        return DatabaseReadOnly(
+        return DatabaseFull(
             f"Saving to {path} failed: the disk is full or failing. Nothing was changed; "
             "free some space and try again."
         )
-    if "not a database" in text or "malformed" in text:
+    if "unable to open database file" in text:
+        return DatabaseReadOnly(
+            f"The book {path} cannot be opened: its file or folder cannot be read or written "
+            "here (permissions, or a read-only disk). Nothing was changed; copy it to a "
+            "folder of yours and open it from there."
+        )
+    if "not a database" in text or "malformed" in text or "encrypted" in text:
         return DatabaseUnreadable(
             f"{path} is damaged or is not a CSM Desktop book. Restore a backup "
             "(File → Restore…) or open another file."
         )
-    return exc
+    return None
+
+
+def translate_operational_error(
+    exc: DatabaseError | sqlite3.DatabaseError, path: Path
+) -> UserError | DatabaseError | sqlite3.DatabaseError:
+    """``user_error_for(exc)``, or ``exc`` itself when it is a bug."""
+    return user_error_for(exc, path) or exc
 
 
 def _set_pragmas(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
@@ -144,7 +166,7 @@ def check_database_file(path: Path) -> str | None:
             f"{path} is not a CSM Desktop book (not an SQLite database). Choose another file."
         )
     try:
-        conn = sqlite3.connect(read_only_uri(path), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        conn = sqlite3.connect(reading_uri(path), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
         try:
             tables = {
                 row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
@@ -164,10 +186,9 @@ def check_database_file(path: Path) -> str | None:
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
-        if "locked" in str(exc).lower():
-            raise DatabaseLocked(
-                f"The book {path} is locked by another program. Close it and try again."
-            ) from exc
+        known = user_error_for(exc, path)
+        if known is not None and not isinstance(known, DatabaseUnreadable):
+            raise known from exc  # locked, read-only, full: not damage
         raise DatabaseUnreadable(
             f"{path} is damaged and cannot be read ({exc}). Restore a backup (File → Restore…)."
         ) from exc
@@ -178,6 +199,19 @@ def check_database_file(path: Path) -> str | None:
             "Install the newer version to open it; the file was left untouched."
         )
     return revision
+
+
+def reading_uri(path: Path) -> str:
+    """An SQLite URI that reads ``path`` without writing anything, even on a read-only disk.
+
+    A WAL book needs its ``-shm`` file to be read; in a folder that cannot be written and
+    with no ``-wal`` beside the book, no program can be writing it, so it is opened
+    ``immutable`` (no shared memory needed) instead of failing with "unable to open".
+    """
+    uri = read_only_uri(path)
+    if not Path(f"{path}-wal").exists() and not os.access(path.parent, os.W_OK):
+        uri += "&immutable=1"
+    return uri
 
 
 def _closed_uncleanly(path: Path) -> bool:
@@ -196,7 +230,13 @@ def open_database(path: Path, *, read_only: bool = False) -> Database:
     revision = check_database_file(path)
     if read_only:
         if revision is None:
-            raise DatabaseUnreadable(f"{path} holds no book yet; it cannot be opened read-only.")
+            empty = path.is_file() and path.stat().st_size == 0
+            raise DatabaseUnreadable(
+                f"{path} is an empty file (0 bytes), not a book. Choose the book file, or "
+                "restore a backup (File → Restore…)."
+                if empty
+                else f"{path} holds no book yet; it cannot be opened read-only."
+            )
         if revision != SCHEMA_HEAD:
             raise DatabaseReadOnly(
                 f"{path} needs an upgrade that cannot run read-only. Open it normally once."
@@ -208,10 +248,20 @@ def open_database(path: Path, *, read_only: bool = False) -> Database:
             raise DatabaseReadOnly(
                 f"Cannot create the folder {path.parent}: {exc.strerror}."
             ) from exc
-    engine = create_engine(
-        URL.create("sqlite", database=str(path)),  # a URL string would cut the path at ? or #
-        connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
-    )
+    if read_only:
+        uri = reading_uri(path)
+        engine = create_engine(
+            "sqlite://",
+            poolclass=QueuePool,  # a file, not the in-memory database the URL would suggest
+            creator=lambda: sqlite3.connect(
+                uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
+            ),
+        )
+    else:
+        engine = create_engine(
+            URL.create("sqlite", database=str(path)),  # a URL string would cut the path at ?
+            connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+        )
     event.listen(engine, "connect", _set_pragmas_read_only if read_only else _set_pragmas)
     database = Database(path, engine, sessionmaker(engine, expire_on_commit=False), read_only)
     if revision != SCHEMA_HEAD:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import socket
 import sys
+import time
 from pathlib import Path
 from types import TracebackType
 from typing import IO
@@ -32,6 +33,7 @@ NETWORK_FS_TYPES = frozenset(
     }
 )  # fmt: skip
 DRIVE_REMOTE = 4  # what GetDriveTypeW returns for a network drive
+LOCK_POLL_SECONDS = 0.1  # how often a waiting command tries the lock again
 
 
 def lock_path(database_path: Path) -> Path:
@@ -72,12 +74,13 @@ class BookLock:
         self.release()
 
 
-def acquire_book_lock(database_path: Path) -> BookLock:
+def acquire_book_lock(database_path: Path, *, wait_seconds: float = 0.0) -> BookLock:
     """Take the book's lock or say who holds it.
 
-    Raises ``DatabaseLocked`` when another CSM Desktop (on this or another computer) has the
-    book open, and ``DatabaseReadOnly`` when the book's folder cannot be written (so no lock
-    file can exist): such a book can only be opened read-only.
+    Raises ``DatabaseLocked`` when another CSM Desktop window or command (on this or another
+    computer) has the book open and does not let go within ``wait_seconds``, and
+    ``DatabaseReadOnly`` when the book's folder cannot be written (so no lock file can
+    exist): such a book can only be opened read-only.
     """
     database_path = Path(database_path).expanduser().resolve()
     path = lock_path(database_path)
@@ -88,16 +91,22 @@ def acquire_book_lock(database_path: Path) -> BookLock:
             f"The folder of {database_path} cannot be written ({exc.strerror}); the book can "
             "only be opened read-only. Copy it to a writable folder to edit it."
         ) from exc
-    try:
-        _lock(handle)
-    except OSError as exc:
-        holder = read_lock_holder(database_path)
-        handle.close()
-        by = f" (held by {holder})" if holder else ""
-        raise DatabaseLocked(
-            f"The book {database_path} is already open in another CSM Desktop window{by}. "
-            "Open it read-only, or close the other window and try again."
-        ) from exc
+    deadline = time.monotonic() + max(wait_seconds, 0.0)
+    while True:
+        try:
+            _lock(handle)
+            break
+        except OSError as exc:
+            if time.monotonic() < deadline:
+                time.sleep(LOCK_POLL_SECONDS)
+                continue
+            holder = read_lock_holder(database_path)
+            handle.close()
+            by = f" (held by {holder})" if holder else ""
+            raise DatabaseLocked(
+                f"The book {database_path} is already open in another CSM Desktop window or "
+                f"command{by}. Open it read-only, or close the other one and try again."
+            ) from exc
     _write_holder(handle)
     return BookLock(database_path, handle)
 

@@ -56,7 +56,7 @@ def test_second_process_is_told_the_book_is_in_use_while_the_lock_is_held(
         other = second_instance(db_path)
     assert other.returncode == 3, other.stderr
     assert "is already open in another CSM Desktop window" in other.stdout
-    assert "Open it read-only, or close the other window" in other.stdout
+    assert "Open it read-only, or close the other one" in other.stdout
     assert "(held by process " in other.stdout
     assert not lock.held
 
