@@ -25,7 +25,7 @@ import datetime as dt
 import hashlib
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -270,10 +270,14 @@ def import_book(
     sheet: str | None = None,
     column_map: Mapping[str, str] | None = None,
     reading: BookReading | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
+    check_cancel: Callable[[], None] | None = None,
 ) -> BookImportReport:
     """Import a book workbook or a CSM's tracker into ``database`` in one transaction (see
     the module doc). ``sheet`` and ``column_map`` choose the accounts sheet and its columns
     (``--sheet``, ``--map``); ``reading`` is the file already read (the wizard's preview).
+    ``progress(done, total, text)`` hears of each stage; ``check_cancel()`` is called where
+    stopping is still safe (before the commit) and may raise to roll everything back.
 
     Raises ``BadFile`` (nothing changed) for a file that is not a book workbook. Rows that
     cannot be used are in ``rejected_rows`` and in the file ``rejected_file``.
@@ -285,7 +289,16 @@ def import_book(
     report = BookImportReport(
         source=path, strict=strict, rows_read=reading.rows_read, ignored=list(reading.ignored)
     )
+    steps = ["Checking the rows", "Storing the book", "Finding usage evidence"]
+
+    def stage(index: int) -> None:
+        if check_cancel is not None:
+            check_cancel()
+        if progress is not None:
+            progress(index, len(steps), steps[index] if index < len(steps) else "Done")
+
     with database.session() as session:
+        stage(0)
         importer = _Importer(session, reading, today, path.name)
         accepted = importer.validate()
         sheets = list(SHEET_HEADERS)
@@ -293,8 +306,10 @@ def import_book(
             [*reading.rejected, *importer.rejected], key=lambda r: (sheets.index(r.sheet), r.row)
         )
         if not (strict and report.rejected_rows):
+            stage(1)
             importer.store(accepted)
             session.flush()
+            stage(2)
             # The imported usage is evidence: when each usage criterion was met (DESIGN §3).
             refresh_usage_evidence(session)
             report.stored = True
@@ -329,6 +344,10 @@ def import_book(
                     rows_rejected=report.rows_rejected,
                 )
             )
+            if check_cancel is not None:
+                check_cancel()  # the last moment a Cancel rolls everything back
+    if progress is not None:
+        progress(len(steps), len(steps), "Stored")
     if report.rejected_rows:
         report.rejected_file = _save_rejected(report)
     return report

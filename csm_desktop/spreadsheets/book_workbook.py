@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from csm_desktop.domain.vocabulary import Direction, Status
-from csm_desktop.errors import BadFile
+from csm_desktop.errors import BadFile, BadInput
 from csm_desktop.safe_output import check_output_target, write_output_file
 from csm_desktop.spreadsheets import book_cells as cell
 from csm_desktop.spreadsheets import learning_sheets as learning
@@ -503,14 +503,18 @@ def header_row(
     candidates = [
         i for i, row in enumerate(cells[:HEADER_SCAN_ROWS]) if not all(map(_is_blank, row))
     ]
+    problems: list[BadFile | BadInput] = []
     for index in candidates:
         try:
             match = locate_columns(where, shown, fields, cells[index], column_map)
-        except BadFile:
+        except (BadFile, BadInput) as exc:  # a title row above the header: try the next row
+            problems.append(exc)
             continue
         return index, match.positions, match.unused
-    match = locate_columns(where, shown, fields, cells[candidates[0]] if candidates else [])
-    return 0, match.positions, match.unused  # pragma: no cover - the line above raised
+    if not problems:
+        locate_columns(where, shown, fields, [], column_map)  # raises: no header at all
+    # The row where every --map column was found says best what is missing.
+    raise next((p for p in problems if isinstance(p, BadFile)), problems[0])
 
 
 def parse_sheet(

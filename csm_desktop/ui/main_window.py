@@ -72,7 +72,7 @@ class MainWindow(QMainWindow):
         self.files = BookFiles(self)  # File menu: open, back up, restore, import, export
         self.reports = ReportExports(self)  # Reports menu
         self.starts = StartActions(self)  # the empty pages' ways to fill the book
-        self.starts.import_tracker.connect(self.files.import_book_workbook)
+        self.starts.import_tracker.connect(self.files.import_tracker)
         self.starts.import_usage.connect(self.files.import_usage)
         self.starts.new_account.connect(self.new_account)
         self.starts.open_demo.connect(self.load_demo_book)
@@ -150,6 +150,7 @@ class MainWindow(QMainWindow):
         self.import_usage_action = self._action(
             file_menu, "&Import usage…", self.files.import_usage, "Ctrl+I"
         )
+        self._action(file_menu, "Import &tracker…", self.files.import_tracker)
         self._action(file_menu, "Import &book workbook…", self.files.import_book_workbook)
         self._action(file_menu, "&Export book workbook…", self.files.export_book_workbook)
         file_menu.addSeparator()

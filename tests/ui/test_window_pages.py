@@ -19,7 +19,7 @@ from csm_desktop.services.today import today_list
 from csm_desktop.store.database import Database
 from csm_desktop.ui import workers
 from csm_desktop.ui.dialogs import account_dialogs
-from csm_desktop.ui.dialogs.book_import_dialog import BookImportDialog
+from csm_desktop.ui.dialogs.tracker_import import TrackerImportDialog
 from csm_desktop.ui.main_window import MainWindow
 from csm_desktop.ui.navigation import Page
 from csm_desktop.ui.views import book_view
@@ -128,9 +128,9 @@ def test_empty_book_everywhere_says_what_to_do_with_buttons_that_act(
     assert window.navigation.current_page() is Page.EXPERIMENTS
 
     book.empty.buttons["Import tracker"].click()
-    assert isinstance(window.files.book_import_dialog, BookImportDialog)
-    assert window.files.book_import_dialog.isVisible()
-    window.files.book_import_dialog.close()
+    assert isinstance(window.files.tracker_import_dialog, TrackerImportDialog)
+    assert window.files.tracker_import_dialog.isVisible()
+    window.files.tracker_import_dialog.close()
     book.empty.buttons["Import usage"].click()
     assert window.files.import_wizard.isVisible()
     window.files.import_wizard.close()

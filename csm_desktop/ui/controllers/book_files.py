@@ -27,6 +27,7 @@ class BookFiles:
         self.window = window
         self.import_wizard: Any = None
         self.book_import_dialog: Any = None
+        self.tracker_import_dialog: Any = None
 
     def import_usage(self) -> None:
         self.open_import_wizard(None)
@@ -48,6 +49,17 @@ class BookFiles:
             f"Imported {report.rows_stored:,} usage events from {report.source.name}", 8000
         )
         w.refresh()
+
+    def import_tracker(self) -> None:
+        """The Import tracker wizard: a CSM's own spreadsheet, mapped column by column."""
+        w = self.window
+        from csm_desktop.ui.dialogs.tracker_import import TrackerImportDialog
+
+        dialog = TrackerImportDialog(w.database, w.today, parent=w)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.imported.connect(lambda _report: w.refresh())
+        self.tracker_import_dialog = dialog
+        dialog.open()
 
     def import_book_workbook(self) -> None:
         w = self.window
