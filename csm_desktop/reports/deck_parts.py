@@ -34,7 +34,8 @@ CELL_CHARS = 160
 
 
 def rgb(hex_code: str) -> RGBColor:
-    return RGBColor.from_string(hex_code.lstrip("#").upper())
+    colour: RGBColor = RGBColor.from_string(hex_code.lstrip("#").upper())
+    return colour
 
 
 def cut(text: object, limit: int = CELL_CHARS) -> str:

@@ -227,7 +227,7 @@ def string_width(text: str, font: str, size: float) -> float:
     """The width of ``text`` in points when drawn with fallback runs from ``font``."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
-    return sum(stringWidth(run.text, run.font or font, size) for run in runs(text))
+    return float(sum(stringWidth(run.text, run.font or font, size) for run in runs(text)))
 
 
 def draw_string(

@@ -28,14 +28,6 @@ if TYPE_CHECKING:
     from csm_desktop.services.account_edits import MilestoneState
 
 
-def _edits():  # type: ignore[no-untyped-def]
-    """The edit services and their dialogs, loaded on the first edit (they bring the ORM)."""
-    from csm_desktop.services import account_edits
-    from csm_desktop.ui.dialogs import account_dialogs
-
-    return account_edits, account_dialogs
-
-
 class MilestoneEdit(QUndoCommand):
     """One status or due-date edit that was already applied when pushed."""
 
@@ -123,7 +115,10 @@ class AccountController(QObject):
             self.changed.emit(account_id)
 
     def change_status(self, milestone_id: int, status_value: str) -> None:
-        account_edits, dialogs = _edits()
+        # The edit services and their dialogs load on the first edit (they bring the ORM).
+        from csm_desktop.services import account_edits
+        from csm_desktop.ui.dialogs import account_dialogs as dialogs
+
         step = self.view.step(milestone_id)
         if step is None:
             return
@@ -150,7 +145,10 @@ class AccountController(QObject):
             self.achieved.emit(account_id, milestone_id)
 
     def move_due_date(self, milestone_id: int) -> None:
-        account_edits, dialogs = _edits()
+        # The edit services and their dialogs load on the first edit (they bring the ORM).
+        from csm_desktop.services import account_edits
+        from csm_desktop.ui.dialogs import account_dialogs as dialogs
+
         step = self.view.step(milestone_id)
         if step is None or step.due_on is None:
             return
@@ -166,7 +164,8 @@ class AccountController(QObject):
 
     def _push(self, text: str, apply: Callable[[], MilestoneState], milestone_id: int) -> bool:
         """Apply an edit and put it on the undo stack; False when the service refused it."""
-        account_edits, _ = _edits()
+        from csm_desktop.services import account_edits
+
         database = self.database()
         try:
             before = apply()
@@ -188,7 +187,10 @@ class AccountController(QObject):
         return True
 
     def edit_kickoff(self) -> None:
-        account_edits, dialogs = _edits()
+        # The edit services and their dialogs load on the first edit (they bring the ORM).
+        from csm_desktop.services import account_edits
+        from csm_desktop.ui.dialogs import account_dialogs as dialogs
+
         detail = self.view.detail
         if detail is None:
             return
@@ -218,7 +220,10 @@ class AccountController(QObject):
         self._emit_changed()
 
     def edit_account(self) -> None:
-        account_edits, dialogs = _edits()
+        # The edit services and their dialogs load on the first edit (they bring the ORM).
+        from csm_desktop.services import account_edits
+        from csm_desktop.ui.dialogs import account_dialogs as dialogs
+
         detail = self.view.detail
         if detail is None:
             return
@@ -246,7 +251,10 @@ class AccountController(QObject):
             )
 
     def apply_playbook(self) -> None:
-        account_edits, dialogs = _edits()
+        # The edit services and their dialogs load on the first edit (they bring the ORM).
+        from csm_desktop.services import account_edits
+        from csm_desktop.ui.dialogs import account_dialogs as dialogs
+
         detail = self.view.detail
         if detail is None:
             return
@@ -275,7 +283,8 @@ class AccountController(QObject):
         self._emit_changed()
 
     def tick_criterion(self, criterion_id: int, met: bool) -> None:
-        account_edits, _ = _edits()
+        from csm_desktop.services import account_edits
+
         try:
             account_edits.tick_done_criterion(
                 self.database(), criterion_id, self.today() if met else None
@@ -285,7 +294,10 @@ class AccountController(QObject):
         self._emit_changed()
 
     def add_contact(self) -> None:
-        account_edits, dialogs = _edits()
+        # The edit services and their dialogs load on the first edit (they bring the ORM).
+        from csm_desktop.services import account_edits
+        from csm_desktop.ui.dialogs import account_dialogs as dialogs
+
         detail = self.view.detail
         if detail is None:
             return
@@ -300,7 +312,10 @@ class AccountController(QObject):
             )
 
     def edit_contact(self, contact_id: int) -> None:
-        account_edits, dialogs = _edits()
+        # The edit services and their dialogs load on the first edit (they bring the ORM).
+        from csm_desktop.services import account_edits
+        from csm_desktop.ui.dialogs import account_dialogs as dialogs
+
         detail = self.view.detail
         contact = next((c for c in detail.contacts if c.id == contact_id), None) if detail else None
         if contact is None:
@@ -316,7 +331,8 @@ class AccountController(QObject):
             )
 
     def remove_contact(self, contact_id: int) -> None:
-        account_edits, _ = _edits()
+        from csm_desktop.services import account_edits
+
         detail = self.view.detail
         contact = next((c for c in detail.contacts if c.id == contact_id), None) if detail else None
         if contact is None:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QProgressBar,
     QStackedWidget,
@@ -172,12 +173,7 @@ class MainWindow(QMainWindow):
         view_menu = bar.addMenu("&View")
         # The navigation's order: Today, Book, Dashboard, Playbooks, Experiments.
         for number, page in enumerate(Page, 1):
-            self._action(
-                view_menu,
-                f"&{page.value}",
-                lambda _checked=False, p=page: self.show_page(p),
-                f"Ctrl+{number}",
-            )
+            self._action(view_menu, f"&{page.value}", self._page_opener(page), f"Ctrl+{number}")
         view_menu.addSeparator()
         self._action(view_menu, "&Features…", self.show_features)
         self._action(view_menu, "&Refresh", self.refresh, QKeySequence.StandardKey.Refresh)
@@ -327,6 +323,9 @@ class MainWindow(QMainWindow):
             return
         self.refresh()
         self.open_account(account_id)
+
+    def _page_opener(self, page: Page) -> Callable[[], None]:
+        return lambda: self.show_page(page)
 
     def show_page(self, page: Page) -> None:
         """Switch to one of the navigation's pages."""
@@ -582,13 +581,14 @@ class MainWindow(QMainWindow):
         database, today = self.database, self.today()
         self.run_task(
             lambda progress: create_demo_book(database, today=today),
-            lambda summary: (
-                self.statusBar().showMessage(f"Demo book: {summary}", 6000),
-                self.refresh(),
-            ),
+            self._demo_created,
             what="Creating the demo book",
             busy_text="Creating the demo book…",
         )
+
+    def _demo_created(self, summary: object) -> None:
+        self.statusBar().showMessage(f"Demo book: {summary}", 6000)
+        self.refresh()
 
     def show_features(self) -> None:
         from csm_desktop.ui.dialogs.features_dialog import open_features_dialog
@@ -648,7 +648,7 @@ class MainWindow(QMainWindow):
         """Every keyboard shortcut of the window, read from its actions."""
         from csm_desktop.ui.dialogs.help import menu_shortcuts, widget_shortcuts
 
-        menus = [a.menu() for a in self.menuBar().actions() if a.menu() is not None]
+        menus = [m for a in self.menuBar().actions() if isinstance(m := a.menu(), QMenu)]
         rows = menu_shortcuts(menus)
         if self.account_view is None:
             self.account_page()  # built (hidden) so its ladder keys can be listed

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtWidgets import QWidget
 
 from csm_desktop.services.progress import Cancelled
 
@@ -142,7 +143,8 @@ def run(
     task = Task(work, owner)
     task.succeeded.connect(on_success)
     window = owner if shown_over is None else shown_over
-    task.failed.connect(on_failure or (lambda exc: show_failure(window, what, exc)))
+    shown: QWidget | None = window if isinstance(window, QWidget) else None
+    task.failed.connect(on_failure or (lambda exc: show_failure(shown, what, exc)))
     if on_progress is not None:
         task.progressed.connect(on_progress)
     if on_finished is not None:

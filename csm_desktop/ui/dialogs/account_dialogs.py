@@ -395,9 +395,9 @@ class ApplyPlaybookDialog(QDialog):
             if has_ladder
             else "The playbook's ladder is created with due dates from the kickoff."
         )
-        label = QLabel(note)
-        label.setWordWrap(True)
-        form.addRow(label)
+        explanation = QLabel(note)
+        explanation.setWordWrap(True)
+        form.addRow(explanation)
         form.addRow(_buttons(self))
 
     def playbook_id(self) -> int | None:

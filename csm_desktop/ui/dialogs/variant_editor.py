@@ -127,17 +127,17 @@ class VariantEditor(QGroupBox):
         self.threshold.setAccessibleName("New threshold")
         self.threshold.setRange(0, 1_000_000)
         self.threshold.setSpecialValueText("keep")
-        self.window = QSpinBox()
-        self.window.setAccessibleName("New window")
-        self.window.setRange(0, 365)
-        self.window.setSpecialValueText("keep")
-        self.window.setSuffix(" days")
+        self.window_days = QSpinBox()
+        self.window_days.setAccessibleName("New window")
+        self.window_days.setRange(0, 365)
+        self.window_days.setSpecialValueText("keep")
+        self.window_days.setSuffix(" days")
         criterion_page = QWidget()
         criterion_form = QFormLayout(criterion_page)
         criterion_form.setContentsMargins(0, 0, 0, 0)
         criterion_form.addRow("Milestone", self.criterion_milestone)
         criterion_form.addRow("Threshold (uses)", self.threshold)
-        criterion_form.addRow("Window", self.window)
+        criterion_form.addRow("Window", self.window_days)
 
         self.pages = QStackedWidget()
         for page in (order_page, message_page, timing_page, criterion_page):
@@ -219,7 +219,7 @@ class VariantEditor(QGroupBox):
             return CriterionChange(
                 self.criterion_milestone.currentData() or "",
                 self.threshold.value() or None,
-                self.window.value() or None,
+                self.window_days.value() or None,
             )
         return None
 

@@ -401,9 +401,12 @@ class AccountView(QWidget):
     def select_milestone(self, milestone_id: int) -> None:
         for group in range(self.ladder.topLevelItemCount()):
             parent = self.ladder.topLevelItem(group)
+            if parent is None:
+                continue
             for row in range(parent.childCount()):
-                if parent.child(row).data(0, MILESTONE_ID_ROLE) == milestone_id:
-                    self.ladder.setCurrentItem(parent.child(row))
+                child = parent.child(row)
+                if child is not None and child.data(0, MILESTONE_ID_ROLE) == milestone_id:
+                    self.ladder.setCurrentItem(child)
                     return
 
     def notify(self, text: str) -> None:

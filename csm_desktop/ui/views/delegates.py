@@ -24,9 +24,9 @@ class ProgressDelegate(QStyledItemDelegate):
             super().paint(painter, option, index)
             return
         painter.save()
-        rect: QRect = option.rect  # type: ignore[attr-defined]
-        if option.state & QStyle.StateFlag.State_Selected:  # type: ignore[attr-defined]
-            painter.fillRect(rect, option.palette.highlight())  # type: ignore[attr-defined]
+        rect: QRect = option.rect
+        if option.state & QStyle.StateFlag.State_Selected:
+            painter.fillRect(rect, option.palette.highlight())
         text = f"{value:.0%}"
         text_width = 40
         bar = rect.adjusted(6, rect.height() // 2 - 4, -text_width - 4, -(rect.height() // 2 - 4))
@@ -40,7 +40,7 @@ class ProgressDelegate(QStyledItemDelegate):
             filled.setWidth(max(4, round(bar.width() * min(value, 1.0))))
             painter.setBrush(QColor(colours.green if value >= 1 else colours.blue))
             painter.drawRoundedRect(filled, 3, 3)
-        painter.setPen(option.palette.text().color())  # type: ignore[attr-defined]
+        painter.setPen(option.palette.text().color())
         text_rect = QRect(rect.right() - text_width, rect.top(), text_width - 4, rect.height())
         painter.drawText(
             text_rect, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), text
