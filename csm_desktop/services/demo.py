@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from csm_desktop.domain.vocabulary import Channel, Evidence, Status
 from csm_desktop.errors import BadInput
 from csm_desktop.services.default_playbook import add_playbooks, load_shipped_playbooks
+from csm_desktop.services.demo_feedback import add_demo_feedback
 from csm_desktop.services.evidence import refresh_usage_evidence
 from csm_desktop.services.features import write_feature
 from csm_desktop.services.ladder import apply_playbook, change_status
@@ -148,6 +149,7 @@ def create_demo_book(database: Database, *, today: dt.date) -> DemoSummary:
         session.flush()
         refresh_usage_evidence(session)  # "criterion met on …" from the generated usage
         _evidence_only_where_usage_shows_it(session)
+        add_demo_feedback(session, today)  # the customer's voice (issue 18)
         return DemoSummary(builder.accounts, builder.milestones, builder.usage_rows)
 
 

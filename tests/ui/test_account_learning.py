@@ -103,13 +103,15 @@ def test_feedback_entered_on_the_account_page_shows_in_list_and_timeline(  # typ
         return QDialog.DialogCode.Accepted
 
     monkeypatch.setattr(learning_dialogs.FeedbackDialog, "exec", said)
+    before = len(account_feedback(window.database, account_id))  # the demo's own remarks
+    qtbot.waitUntil(lambda: view.feedback.list.topLevelItemCount() == before, timeout=5000)
     view.feedback.add_requested.emit()
-    qtbot.waitUntil(lambda: view.feedback.list.topLevelItemCount() == 1, timeout=5000)
-    item = view.feedback.list.topLevelItem(0)
+    qtbot.waitUntil(lambda: view.feedback.list.topLevelItemCount() == before + 1, timeout=5000)
+    item = view.feedback.list.topLevelItem(0)  # newest first: today's
     assert item.text(1) == "＋"
     assert item.text(2) == f"{first_contact.name} · {first_step.title}"
     assert item.text(3) == "Setup took an afternoon.  (may be quoted)"
-    (remark,) = account_feedback(window.database, account_id)
+    remark = account_feedback(window.database, account_id)[0]
     assert (remark.contact, remark.milestone, remark.quotable) == (
         first_contact.name,
         first_step.title,
