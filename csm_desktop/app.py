@@ -1,9 +1,13 @@
 """QApplication start-up: open the book, build the main window, run the event loop.
 
 Wiring only. The window opens on the last book used (or the default book in the user data
-folder). Before the book is opened: a lock file makes sure only one window writes it (a
-second one may open it read-only), a network drive gets a warning, and a damaged book is
-offered its newest sound backup. Failures are explained in dialogs, never as tracebacks.
+folder). Before Qt starts, a Linux desktop missing the X11 libraries Qt needs gets the exact
+``apt-get install`` line instead of Qt's abort. Before the book is opened: its folder is
+created when missing, a lock file makes sure only one window writes it (a second one opens
+it read-only and says why), a network drive gets a warning, and a damaged book is offered
+its newest sound backup. Failures are explained once, in a dialog, never as tracebacks.
+``start_check`` opens the window, waits until the book is on show, prints the platform and
+quits: CI runs it under Xvfb with the real xcb plugin.
 """
 
 from __future__ import annotations
@@ -16,8 +20,15 @@ from typing import Any
 from csm_desktop import APP_NAME
 
 
-def run_window(database_path: Path | None, *, demo: bool = False) -> int:
+def run_window(database_path: Path | None, *, demo: bool = False, start_check: bool = False) -> int:
     """Open the window on ``database_path`` (or the last book); ``demo`` opens the demo book."""
+    from csm_desktop.ui.system_libraries import startup_problem
+
+    problem = startup_problem()
+    if problem is not None:
+        print(problem, file=sys.stderr)
+        return 2
+
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -40,6 +51,17 @@ def run_window(database_path: Path | None, *, demo: bool = False) -> int:
         last = settings.value("book/last_path")
         database_path = Path(str(last)) if last else default_database_path()
     database_path = database_path.expanduser().resolve()
+    try:
+        database_path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        QMessageBox.critical(
+            None,
+            f"{APP_NAME}: cannot open the book",
+            f"The folder {database_path.parent} does not exist and cannot be created "
+            f"({exc.strerror}). Choose a book in a folder you can write: "
+            "csm-desktop --db PATH, or File → Open book… in the window.",
+        )
+        return 2
 
     if on_network_drive(database_path):
         QMessageBox.warning(
@@ -49,6 +71,7 @@ def run_window(database_path: Path | None, *, demo: bool = False) -> int:
             "computers writing at once can damage it. Copy the book to this computer "
             "(File → Open book…) and keep the network copy as a backup.",
         )
+    read_only_reason: str | None = None
     try:
         try:
             opened = open_for_window(database_path, offer_restore=_ask_to_restore)
@@ -59,9 +82,10 @@ def run_window(database_path: Path | None, *, demo: bool = False) -> int:
             if answer != QMessageBox.StandardButton.Yes:
                 return 0
             opened = open_for_window(database_path, read_only=True, offer_restore=_ask_to_restore)
+            read_only_reason = f"{exc}"
         except DatabaseReadOnly as exc:
-            QMessageBox.information(None, f"{APP_NAME}: read-only book", str(exc))
             opened = open_for_window(database_path, read_only=True, offer_restore=_ask_to_restore)
+            read_only_reason = str(exc)  # shown once, in the window's banner
     except UserError as exc:
         QMessageBox.critical(None, f"{APP_NAME}: cannot open the book", str(exc))
         return 2
@@ -71,9 +95,17 @@ def run_window(database_path: Path | None, *, demo: bool = False) -> int:
 
     from csm_desktop.ui.main_window import MainWindow
 
-    window = MainWindow(database, settings=settings, load_demo_if_empty=demo, book_lock=lock)
+    window = MainWindow(
+        database,
+        settings=settings,
+        load_demo_if_empty=demo,
+        book_lock=lock,
+        read_only_reason=read_only_reason,
+    )
     guard.parent = lambda: window
     window.show()
+    if start_check:
+        _quit_once_shown(app, window)
     if not read_only:
         from csm_desktop.services.backups import back_up_on_open
 
@@ -99,3 +131,20 @@ def _ask_to_restore(exc: Exception, offered: Any) -> bool:
         f"{exc}\n\nRestore the backup of {offered.label}? The damaged file is kept.",
     )
     return answer == QMessageBox.StandardButton.Yes
+
+
+def _quit_once_shown(app: Any, window: Any) -> None:
+    """``--start-check``: once the book is on show, say on which platform, then quit."""
+    from PySide6.QtCore import QTimer
+
+    def check() -> None:
+        if window.loading or not window.isVisible():
+            QTimer.singleShot(100, check)
+            return
+        print(
+            f"window opened on platform {app.platformName()}: {window.windowTitle()}",
+            flush=True,
+        )
+        window.close()
+
+    QTimer.singleShot(200, check)

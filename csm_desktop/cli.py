@@ -486,6 +486,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--self-test", action="store_true", help="run a headless check of this installation"
     )
     parser.add_argument(
+        "--start-check",
+        action="store_true",
+        help="open the window, print the platform once the book is on show, and quit "
+        "(checks that the window can start on this system)",
+    )
+    parser.add_argument(
         "--demo",
         action="store_true",
         help="open the window on the demo book (created in the user data folder if missing)",
@@ -729,9 +735,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if run is None:
         from csm_desktop.app import run_window
 
+        check = args.start_check
         if args.demo:
-            return run_window(None, demo=True)
-        return run_window(database_path(args) if args.db else None)
+            return run_window(None, demo=True, start_check=check)
+        return run_window(database_path(args) if args.db else None, start_check=check)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
         _wait_for_locks(args.wait)

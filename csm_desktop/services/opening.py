@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from csm_desktop.errors import DatabaseReadOnly, DatabaseUnreadable
+from csm_desktop.errors import DatabaseReadOnly, DatabaseUnreadable, UserError
 from csm_desktop.services import backups
 from csm_desktop.store.database import Database, check_database_file, open_database
 from csm_desktop.store.lock import BookLock, acquire_book_lock, is_network_path
@@ -29,6 +29,7 @@ __all__ = [
     "Database",
     "OpenBook",
     "RestoreOffer",
+    "book_is_free",
     "on_network_drive",
     "open_book",
     "open_book_for_reading",
@@ -152,3 +153,13 @@ def open_book_for_reading(path: Path) -> Iterator[Database]:
             pass  # the upgrade (with its backup) runs on opening
     with open_book(path, read_only=True) as database:
         yield database
+
+
+def book_is_free(path: Path) -> bool:
+    """True when no window holds the book's lock now (a read-only window may take it over)."""
+    try:
+        lock = acquire_book_lock(Path(path).expanduser().resolve())
+    except UserError:
+        return False
+    lock.release()
+    return True

@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -41,6 +42,7 @@ from csm_desktop.ui.controllers.reports import ReportExports
 from csm_desktop.ui.dialogs.messages import show_failure
 from csm_desktop.ui.drop import accepted_spreadsheet
 from csm_desktop.ui.navigation import NavigationBar, Page
+from csm_desktop.ui.read_only import ReadOnlyBanner, set_writes_enabled, writes
 from csm_desktop.ui.views.book_view import BookView
 from csm_desktop.ui.views.empty_state import StartActions, empty_book_state
 from csm_desktop.ui.views.today_view import TodayController, TodayView
@@ -57,6 +59,7 @@ class MainWindow(QMainWindow):
         settings: QSettings | None = None,
         load_demo_if_empty: bool = False,
         book_lock: Any = None,
+        read_only_reason: str | None = None,
     ) -> None:
         super().__init__()
         self.database = database
@@ -83,12 +86,18 @@ class MainWindow(QMainWindow):
         self.navigation = NavigationBar()
         self.navigation.page_requested.connect(lambda page: self.show_page(Page(page)))
         self.pages.currentChanged.connect(self._page_changed)
+        self.banner = ReadOnlyBanner()
+        self.banner.try_again_requested.connect(self.try_writing_again)
         central = QWidget()
-        row = QHBoxLayout(central)
-        row.setContentsMargins(0, 0, 0, 0)
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.banner)
+        row = QHBoxLayout()
         row.setSpacing(0)
         row.addWidget(self.navigation)
         row.addWidget(self.pages, 1)
+        column.addLayout(row, 1)
         self.setCentralWidget(central)
         # The account page is built when the first account is opened (see account_page()).
         self.account_view: Any = None
@@ -117,10 +126,16 @@ class MainWindow(QMainWindow):
         self.experiments_controller: Any = None
 
         self._build_menus()
+        writes(*self.write_actions)
         self._build_status_bar()
         self.setAcceptDrops(True)  # a usage spreadsheet dropped on the window opens the wizard
         self._restore_settings()
         palette.notifier.changed.connect(self.refresh)  # recolour rows and texts
+        self.read_only_reason = read_only_reason
+        self.free_poll = QTimer(self)  # in a read-only window: has the other window let go?
+        self.free_poll.setInterval(2000)
+        self.free_poll.timeout.connect(self._poll_book_free)
+        self._apply_read_only()
         self.refresh()
 
     # --- layout -------------------------------------------------------------------------
@@ -217,6 +232,77 @@ class MainWindow(QMainWindow):
         help_menu.addSeparator()
         self._action(help_menu, f"&About {APP_NAME}", self.show_about)
         self.help_menu = help_menu
+
+    @property
+    def write_actions(self) -> list[QAction]:
+        """The menu actions that change the book (off in a read-only window)."""
+        changing = {
+            "New &account…",
+            "Open &demo book",
+            "&Back up now",
+            "&Restore a backup…",
+            "&Import usage…",
+            "Import &book workbook…",
+            "&Features…",
+        }
+        menus = (self.file_menu, self.view_menu)
+        found = [a for menu in menus for a in menu.actions() if a.text() in changing]
+        return [*found, self.undo_action, self.redo_action]
+
+    # --- read-only -------------------------------------------------------------------------
+
+    @property
+    def read_only(self) -> bool:
+        return self.database.read_only
+
+    def _apply_read_only(self) -> None:
+        """Switch every control that writes off (or on) to match the book, say why."""
+        writable = not self.read_only
+        set_writes_enabled(self, writable)
+        self.book_view.writable = self.today_view.writable = writable
+        self.setAcceptDrops(writable)
+        if writable:
+            self.undo_action.setEnabled(self.undo_stack.canUndo())
+            self.redo_action.setEnabled(self.undo_stack.canRedo())
+            self.banner.setVisible(False)
+            self.free_poll.stop()
+            return
+        reason = self.read_only_reason or (
+            f"{self.database.path.name} is open read-only, so that two windows cannot "
+            "overwrite each other's changes."
+        )
+        self.banner.show_reason(reason)
+        self.free_poll.start()
+
+    def _poll_book_free(self) -> None:
+        from csm_desktop.services.opening import book_is_free
+
+        if self.read_only and book_is_free(self.database.path):
+            self.free_poll.stop()
+            self.banner.show_reason("", free=True)
+
+    def try_writing_again(self) -> None:
+        """Take the book over for changes if no other window holds it any more."""
+        from csm_desktop.errors import DatabaseLocked
+        from csm_desktop.services.opening import open_for_window
+
+        try:
+            opened = open_for_window(self.database.path)
+        except DatabaseLocked:
+            self.statusBar().showMessage(
+                "The book is still open in another window: close it there, then try again.",
+                8000,
+            )
+            return
+        except Exception as exc:
+            show_failure(self, "Opening the book for changes", exc)
+            return
+        workers.wait_all()
+        self.database.close()
+        self.book_lock = opened.lock
+        self.read_only_reason = None
+        self.use_database(opened.database)
+        self.statusBar().showMessage("The book is open for changes in this window.", 6000)
 
     def _build_status_bar(self) -> None:
         self.path_label = QLabel(str(self.database.path))
@@ -338,7 +424,10 @@ class MainWindow(QMainWindow):
         }[page]()
 
     def _page_changed(self) -> None:
-        """Keep the navigation's highlight on the page on show (an account is in the Book)."""
+        """Keep the navigation's highlight on the page on show (an account is in the Book);
+        a page built just now gets its writing controls switched off in a read-only window."""
+        if self.read_only:
+            set_writes_enabled(self, False)
         current = self.pages.currentWidget()
         pages = {
             self.today_view: Page.TODAY,
@@ -624,6 +713,7 @@ class MainWindow(QMainWindow):
             self.playbook_editor.reload()
         self.path_label.setText(str(path))
         self._update_title()
+        self._apply_read_only()
         self.settings.setValue("book/last_path", str(path))
         self.show_book()
         self.refresh()

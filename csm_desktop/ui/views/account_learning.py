@@ -37,6 +37,7 @@ from csm_desktop.ui.dialogs.learning_dialogs import (
     RenewalDialog,
     RenewalValues,
 )
+from csm_desktop.ui.read_only import writes
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 40
 SENTIMENT_MARKS = {"positive": "＋", "neutral": "○", "negative": "－"}
@@ -102,6 +103,7 @@ class AfterDay90Panel(QWidget):
         row = QHBoxLayout()
         for text, slot in specs:
             button = QPushButton(text)
+            writes(button)
             button.clicked.connect(lambda _=False, slot=slot: slot())
             row.addWidget(button)
         row.addStretch(1)

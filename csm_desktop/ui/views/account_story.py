@@ -31,6 +31,7 @@ from csm_desktop.services.opening import Database
 from csm_desktop.ui import workers
 from csm_desktop.ui.dialogs.story_dialogs import AskDialog, ReplanDialog
 from csm_desktop.ui.palette import current
+from csm_desktop.ui.read_only import writes
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 42
 
@@ -62,6 +63,7 @@ class RisksAsksPanel(QWidget):
         self.resolve.clicked.connect(lambda: self._emit(self.resolve_requested))
         remove = QPushButton("Remove")
         remove.clicked.connect(lambda: self._emit(self.remove_requested))
+        writes(add, self.resolve, remove)
         buttons = QHBoxLayout()
         for button in (add, self.resolve, remove):
             buttons.addWidget(button)

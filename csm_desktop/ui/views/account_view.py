@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from csm_desktop.domain.vocabulary import Status
 from csm_desktop.ui.palette import current
+from csm_desktop.ui.read_only import writes
 from csm_desktop.ui.views.account_learning import AfterDay90Panel, FeedbackPanel
 from csm_desktop.ui.views.account_story import RisksAsksPanel
 from csm_desktop.ui.views.role_view import RoleView
@@ -158,6 +159,7 @@ class AccountView(QWidget):
         contact_buttons = QHBoxLayout()
         for text, kind in (("Add…", "add"), ("Edit…", "edit"), ("Remove", "remove")):
             button = QPushButton(text)
+            writes(button)
             button.clicked.connect(lambda _=False, k=kind: self._contact_action(k))
             contact_buttons.addWidget(button)
         contact_buttons.addStretch(1)
@@ -183,6 +185,15 @@ class AccountView(QWidget):
         self.replan_button = QPushButton("Re-plan…")
         self.replan_button.setToolTip("Give open milestones whose date has passed a new date")
         self.replan_button.clicked.connect(self.replan_requested)
+        writes(
+            self.replan_button,
+            self.kickoff_button,
+            self.edit_button,
+            self.playbook_button,
+            self.criteria,
+            self.due_action,
+            *self.status_actions.values(),
+        )
 
         top = QHBoxLayout()
         top.addWidget(self.back_button)

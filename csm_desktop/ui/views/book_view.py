@@ -46,6 +46,7 @@ class BookView(QWidget):
     def __init__(self, starts: StartActions | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.starts = starts or StartActions(self)
+        self.writable = True  # False in a read-only window: row actions that write are off
         self.model = BookModel(self)
         self.proxy = FilterProxy(self)
         self.proxy.setSourceModel(self.model)
@@ -197,9 +198,11 @@ class BookView(QWidget):
             if action is None:
                 menu.addSeparator()
                 continue
-            menu.addAction(action).triggered.connect(
+            item = menu.addAction(action)
+            item.triggered.connect(
                 lambda _=False, a=action: self.row_action_requested.emit(a, account_id)
             )
+            item.setEnabled(self.writable or action != TOUCHPOINT)
         return menu
 
     def _header_menu(self, point: QPoint) -> None:

@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from csm_desktop.ui.palette import current
+from csm_desktop.ui.read_only import writes
 
 READING_WIDTH = 560
 
@@ -27,7 +28,10 @@ class EmptyState(QWidget):
         text: str,
         buttons: Sequence[tuple[str, Callable[[], object]]] = (),
         parent: QWidget | None = None,
+        *,
+        writing: bool = False,
     ) -> None:
+        """``writing``: the buttons change the book (switched off in a read-only window)."""
         super().__init__(parent)
         self.title = QLabel()
         self.title.setTextFormat(Qt.TextFormat.RichText)
@@ -42,6 +46,8 @@ class EmptyState(QWidget):
             button = QPushButton(label)
             button.setDefault(number == 0)
             button.clicked.connect(lambda _=False, act=slot: act())
+            if writing:
+                writes(button)
             row.addWidget(button)
             self.buttons[label.rstrip("…")] = button
         row.addStretch(1)
@@ -102,4 +108,5 @@ def empty_book_state(starts: StartActions, page: str) -> EmptyState:
         "with an <i>Accounts</i> sheet), import a product-usage export, type in a first "
         "account, or explore with the demo book: 40 accounts with ladders, usage and value.",
         starts.buttons(),
+        writing=True,
     )

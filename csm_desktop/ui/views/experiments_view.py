@@ -37,6 +37,7 @@ from csm_desktop.services.experiments import (
     ExperimentSummary,
 )
 from csm_desktop.ui.palette import current, span, warning_style
+from csm_desktop.ui.read_only import writes
 
 EXPERIMENT_ID_ROLE = Qt.ItemDataRole.UserRole + 30
 RESULT_HEADERS = (
@@ -110,6 +111,7 @@ class ExperimentsView(QWidget):
         self.assign_button = QPushButton("Assign accounts…")
         self.assign_button.clicked.connect(self._assign)
         self.start_button = QPushButton("Start (lock)")
+        writes(self.new_button, self.assign_button, self.start_button)
         self.start_button.setToolTip(
             "Locks the assignment and puts each assigned account's ladder in its variant's order"
         )

@@ -71,6 +71,7 @@ from csm_desktop.ui.models.playbook_steps_model import (
     TargetDayRole,
 )
 from csm_desktop.ui.palette import banner_style, current, span
+from csm_desktop.ui.read_only import writes
 from csm_desktop.ui.views.step_voices import StepVoices
 
 PLAYBOOK_ID_ROLE = Qt.ItemDataRole.UserRole + 20
@@ -507,6 +508,14 @@ class PlaybookEditor(QWidget):
         self.new_milestone_button = QPushButton("New milestone")
         self.new_milestone_button.clicked.connect(self.new_milestone)
         self.remove_button = QPushButton("Remove")
+        writes(
+            self.add_existing_button,
+            self.new_milestone_button,
+            self.remove_button,
+            self.new_playbook_action,
+            self.new_version_action,
+            self.apply_action,
+        )
         self.remove_button.clicked.connect(self.remove_selected)
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_existing_button)
@@ -525,6 +534,7 @@ class PlaybookEditor(QWidget):
         middle_layout.addWidget(self.voices)
 
         self.form = TemplateForm()
+        writes(self.form.save_button)
         self.form.save_requested.connect(self.save_template)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)

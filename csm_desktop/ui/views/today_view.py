@@ -47,6 +47,7 @@ from csm_desktop.ui import workers
 from csm_desktop.ui.dialogs.learning_dialogs import FeedbackFields
 from csm_desktop.ui.models.nudge_model import Column, ItemRole, NudgeFilter, NudgeModel
 from csm_desktop.ui.palette import current, warning_style
+from csm_desktop.ui.read_only import writes
 from csm_desktop.ui.views.empty_state import EmptyState, StartActions, empty_book_state
 
 if TYPE_CHECKING:  # the service (and the ORM behind it) loads when Today first fills
@@ -198,6 +199,7 @@ class TodayView(QWidget):
     def __init__(self, starts: StartActions | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.starts = starts or StartActions(self)
+        self.writable = True  # False in a read-only window: row actions that write are off
         # An explicit minimum keeps content changes from resizing a top-level window.
         self.setMinimumSize(640, 400)
         self.today = dt.date.today()
@@ -309,6 +311,7 @@ class TodayView(QWidget):
             "Mark the milestone achieved on the day its usage criterion was met"
         )
         self.confirm_button.clicked.connect(self.request_achieved)
+        writes(self.confirm_button, self.log_button)
         actions = QHBoxLayout()
         actions.addWidget(self.edit_button)
         actions.addStretch(1)
@@ -519,10 +522,14 @@ class TodayView(QWidget):
         menu.addAction("Open account", self._open_current)
         if item.nudge.milestone_id is not None:
             met = item.nudge.kind is NudgeKind.CRITERION_MET
-            menu.addAction("Confirm achieved…" if met else "Mark achieved…", self.request_achieved)
+            achieve = menu.addAction(
+                "Confirm achieved…" if met else "Mark achieved…", self.request_achieved
+            )
+            achieve.setEnabled(self.writable)
         menu.addSeparator()
         menu.addAction("Copy message", self.copy_message)
-        menu.addAction("Log touchpoint…", self.open_touchpoint_dialog)
+        log = menu.addAction("Log touchpoint…", self.open_touchpoint_dialog)
+        log.setEnabled(self.writable)
         return menu
 
     def _open_current(self) -> None:

@@ -1,0 +1,94 @@
+"""Starting the window: missing X11 libraries named with the apt line, a missing book folder
+created, and ``--start-check`` proving the window opens and quits cleanly."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from csm_desktop.ui.system_libraries import (
+    install_advice,
+    missing_in,
+    package_of,
+    startup_problem,
+    uses_xcb,
+)
+
+# What ldd printed for PySide6 6.11's libqxcb.so on a fresh Debian 12 container.
+LDD = """\
+\tlinux-vdso.so.1 (0x00007ffd5e9f1000)
+\tlibQt6XcbQpa.so.6 => /venv/PySide6/Qt/lib/libQt6XcbQpa.so.6 (0x00007f3a1c000000)
+\tlibxcb-cursor.so.0 => not found
+\tlibxcb-icccm.so.4 => not found
+\tlibxcb-keysyms.so.1 => not found
+\tlibxcb-icccm.so.4 => not found
+\tlibxcb.so.1 => /lib/x86_64-linux-gnu/libxcb.so.1 (0x00007f3a1bd00000)
+"""
+
+
+def test_missing_libraries_become_one_apt_get_line() -> None:
+    missing = missing_in(LDD)
+    assert missing == ["libxcb-cursor.so.0", "libxcb-icccm.so.4", "libxcb-keysyms.so.1"]
+    advice = install_advice(missing)
+    assert "sudo apt-get install libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1\n" in advice
+    assert advice.startswith("CSM Desktop cannot open its window")
+
+
+def test_unknown_libraries_follow_debian_package_naming() -> None:
+    assert package_of("libxcb-xinput.so.0") == "libxcb-xinput0"
+    assert package_of("libfoo.so.3") == "libfoo3"
+    assert package_of("libbar2.so.1") == "libbar2-1"  # a name ending in a digit gets a dash
+
+
+def test_the_check_runs_only_when_qt_will_use_x11() -> None:
+    assert uses_xcb({})
+    assert uses_xcb({"QT_QPA_PLATFORM": "xcb"})
+    assert not uses_xcb({"QT_QPA_PLATFORM": "offscreen"})
+    assert not uses_xcb({"WAYLAND_DISPLAY": "wayland-0"})
+    assert startup_problem({"QT_QPA_PLATFORM": "offscreen"}) is None
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="X11 start-up is Linux only")
+def test_no_display_is_said_plainly() -> None:
+    problem = startup_problem({"QT_QPA_PLATFORM": "xcb"})
+    assert problem is not None and "no graphical display was found" in problem
+
+
+def run_app(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
+    environ = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(home / "config"),
+        "XDG_DATA_HOME": str(home / "data"),
+        "XDG_STATE_HOME": str(home / "state"),
+        "XDG_CACHE_HOME": str(home / "cache"),
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "csm_desktop", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=environ,
+        check=False,
+    )
+
+
+@pytest.mark.slow
+def test_start_check_creates_a_missing_folder_opens_the_window_and_quits(
+    tmp_path: Path,
+) -> None:
+    """A book in a folder that does not exist yet: the folder is made, the window opens on
+    the empty book, no dialog, exit 0, and no lock is held afterwards."""
+    book = tmp_path / "not" / "yet" / "book.sqlite3"
+    done = run_app("--db", str(book), "--start-check", home=tmp_path / "home")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("window opened on platform offscreen: CSM Desktop — book")
+    assert book.exists()
+    from csm_desktop.services.opening import book_is_free
+
+    assert book_is_free(book)
