@@ -347,7 +347,9 @@ def _cmd_portfolio_report(args: argparse.Namespace) -> int:
 
     path = existing_book(args)
     with open_book_for_reading(path) as book:
-        written = write_portfolio_report(book, args.today or dt.date.today(), Path(args.output))
+        written = write_portfolio_report(
+            book, args.today or dt.date.today(), Path(args.output), format=_report_format(args)
+        )
     print(f"Portfolio report written to {written}.")
     return 0
 
@@ -624,14 +626,19 @@ def build_parser() -> argparse.ArgumentParser:
     report.set_defaults(run=_cmd_report)
 
     portfolio_report = commands.add_parser(
-        "portfolio-report", help="write the internal portfolio report (PDF)"
+        "portfolio-report", help="write the internal portfolio report (PDF or deck)"
     )
     portfolio_report.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS)
     portfolio_report.add_argument(
         "--today", type=parse_day, help="reporting date (YYYY-MM-DD; default: today)"
     )
     portfolio_report.add_argument(
-        "-o", "--output", metavar="FILE.pdf", required=True, help="the PDF file to write"
+        "-o", "--output", metavar="FILE", required=True, help="the .pdf or .pptx file to write"
+    )
+    portfolio_report.add_argument(
+        "--format",
+        choices=("pdf", "pptx"),
+        help="pdf or pptx (default: from the output file's suffix, else pdf)",
     )
     portfolio_report.set_defaults(run=_cmd_portfolio_report)
 

@@ -114,6 +114,8 @@ class PortfolioReportData:
     book_name: str = ""
     accounts_without_kickoff: int = 0
     """Active accounts left out of every figure because they have no K yet."""
+    currency: str = "USD"
+    """The book's currency: every money figure is printed with it."""
     long_term: LongTermMetrics | None = None
     """Renewal rate and NRR by first value ("Does onboarding pay off?"); None: not computed."""
 

@@ -14,6 +14,7 @@ from reportlab.lib import colors
 from reportlab.platypus import CondPageBreak, Paragraph, Spacer, Table, TableStyle
 
 from csm_desktop.domain.metrics import MIN_ACCOUNTS_FOR_P
+from csm_desktop.domain.value_money import money_text
 from csm_desktop.domain.vocabulary import Health
 from csm_desktop.reports.charts import health_bar, share_bars
 from csm_desktop.reports.layout import (
@@ -254,7 +255,7 @@ def _at_risk(data: PortfolioReportData) -> list[Any]:
                     f'<font color="{colour}"><b>{escape(account.health.value)}</b></font>', st.cell
                 ),
                 account.owner or "–",
-                f"{account.arr:,.0f}" if account.arr is not None else "–",
+                money_text(account.arr, data.currency),
                 percent(account.completion),
                 Paragraph(
                     "<br/>".join(escape(clip(r)) for r in account.reasons[:4]) or "–", st.cell
@@ -274,7 +275,7 @@ def _at_risk(data: PortfolioReportData) -> list[Any]:
             data_table(
                 ("Account", "Health", "Owner", "ARR", "Plan", "Why"),
                 rows,
-                (w * 0.20, w * 0.10, w * 0.13, w * 0.10, w * 0.08, w * 0.39),
+                (w * 0.19, w * 0.10, w * 0.12, w * 0.14, w * 0.07, w * 0.38),
             ),
         ),
     ]

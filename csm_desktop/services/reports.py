@@ -30,6 +30,8 @@ from csm_desktop.domain.metrics import (
 )
 from csm_desktop.domain.metrics.account import OFF_TRACK_GRACE_DAYS
 from csm_desktop.domain.review import ReviewPeriod
+from csm_desktop.domain.story import capability_name
+from csm_desktop.domain.value_money import money_text
 from csm_desktop.domain.vocabulary import Health
 from csm_desktop.errors import BadInput, Cancelled, UnknownAccount, UserError
 from csm_desktop.reports.model import (
@@ -45,6 +47,8 @@ from csm_desktop.reports.model import (
     VariantLine,
 )
 from csm_desktop.safe_output import write_output_file
+from csm_desktop.services.book_settings import load_book_settings
+from csm_desktop.services.features import load_vocabulary
 from csm_desktop.services.ladder import account_by_name
 from csm_desktop.services.metrics import experiment_results, portfolio_metrics
 from csm_desktop.services.progress import NO_PROGRESS, Progress
@@ -458,7 +462,9 @@ def portfolio_report_data(database: Database, today: dt.date) -> PortfolioReport
         )
     at_risk = _accounts_at_risk(metrics, money, today)
     arr_at_risk = sum(a.arr or 0.0 for a in at_risk)
-    kpis = _kpis(metrics, len(at_risk), arr_at_risk)
+    currency = load_book_settings(database).currency_code
+    vocabulary = load_vocabulary(database)
+    kpis = _kpis(metrics, len(at_risk), money_text(arr_at_risk, currency))
     months: dict[str, int] = {}
     for account in metrics.by_account:
         month = kickoff_month(account.account)
@@ -515,16 +521,18 @@ def portfolio_report_data(database: Database, today: dt.date) -> PortfolioReport
         ),
         at_risk=at_risk,
         adoption_by_feature=tuple(
-            (feature, s.part, s.counted) for feature, s in metrics.adoption_by_feature.items()
+            (capability_name(feature, vocabulary), s.part, s.counted)
+            for feature, s in metrics.adoption_by_feature.items()
         ),
         experiments=tuple(sections),
         book_name=database.path.stem,
         accounts_without_kickoff=max((unlinked or 0) - metrics.accounts, 0),
+        currency=currency,
         long_term=long_term(database, today),
     )
 
 
-def _kpis(metrics: PortfolioMetrics, risky: int, arr_at_risk: float) -> tuple[Kpi, ...]:
+def _kpis(metrics: PortfolioMetrics, risky: int, arr_at_risk: str) -> tuple[Kpi, ...]:
     median = metrics.ttfv_median_days
     fv, adoption, on_time = metrics.first_value_on_time, metrics.adoption, metrics.on_time
     return (
@@ -549,7 +557,7 @@ def _kpis(metrics: PortfolioMetrics, risky: int, arr_at_risk: float) -> tuple[Kp
             _share_text(on_time.part, on_time.counted),
             f"{on_time.part} of {on_time.counted} achieved",
         ),
-        Kpi("At risk or off track", str(risky), f"ARR {arr_at_risk:,.0f}"),
+        Kpi("At risk or off track", str(risky), f"ARR {arr_at_risk}"),
     )
 
 
@@ -574,11 +582,19 @@ def _accounts_at_risk(
     )
 
 
-def write_portfolio_report(database: Database, today: dt.date, path: Path) -> Path:
-    """Write the internal portfolio report of the whole book to ``path``."""
+def write_portfolio_report(
+    database: Database, today: dt.date, path: Path, *, format: str = "pdf"
+) -> Path:
+    """Write the internal portfolio report of the whole book to ``path`` (PDF or deck)."""
+    if format not in REPORT_FORMATS:
+        raise BadInput(f"Unknown report format {format!r}; use pdf or pptx.")
+    data = portfolio_report_data(database, today)
+    if format == "pptx":
+        from csm_desktop.reports.portfolio_deck import write_portfolio_deck
+
+        return _write_atomically(Path(path), lambda target: write_portfolio_deck(data, target))
     from csm_desktop.reports.portfolio import write_portfolio
 
-    data = portfolio_report_data(database, today)
     return _write_atomically(Path(path), lambda target: write_portfolio(data, target))
 
 

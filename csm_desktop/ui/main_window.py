@@ -222,6 +222,11 @@ class MainWindow(QMainWindow):
         reports_menu.addAction(self.internal_qbr_action)
         reports_menu.addSeparator()
         self._action(reports_menu, "&Portfolio report…", self.reports.export_portfolio_report)
+        self._action(
+            reports_menu,
+            "Portfolio review dec&k…",
+            lambda *_: self.reports.export_portfolio_report(kind="pptx"),
+        )
         self.reports_menu = reports_menu
 
         help_menu = bar.addMenu("&Help")

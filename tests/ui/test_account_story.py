@@ -111,3 +111,4 @@ def test_reports_menu_offers_the_deck_next_to_the_pdf(window: MainWindow) -> Non
     pdf = texts.index("Export &QBR report…")
     assert texts[pdf + 1] == "Export QBR &deck…"
     assert "Export QBR decks for selected &accounts…" in texts
+    assert texts[texts.index("&Portfolio report…") + 1] == "Portfolio review dec&k…"

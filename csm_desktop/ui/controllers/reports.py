@@ -123,8 +123,9 @@ class ReportExports:
         task.cancelled.connect(lambda: w.statusBar().showMessage("QBR export cancelled.", 6000))
         self.batch_progress = dialog
 
-    def export_portfolio_report(self) -> None:
-        """The internal portfolio report, for the dashboard's date when it is showing."""
+    def export_portfolio_report(self, *, kind: str = "pdf") -> None:
+        """The internal portfolio report (PDF, or a deck for ``kind`` "pptx"), for the
+        dashboard's date when it is showing."""
         w = self.window
         from csm_desktop.services.reports import write_portfolio_report
 
@@ -132,17 +133,18 @@ class ReportExports:
             w.pages.currentWidget() is w.dashboard_view
         )
         today = w.dashboard_view.today() if on_dashboard else w.today()
+        deck = kind == "pptx"
         path, _ = QFileDialog.getSaveFileName(
             w,
-            "Portfolio report",
-            str(Path.home() / f"Portfolio report {today.isoformat()}.pdf"),
-            "PDF files (*.pdf)",
+            "Portfolio review deck" if deck else "Portfolio report",
+            str(Path.home() / f"Portfolio {'review' if deck else 'report'} {today}.{kind}"),
+            "PowerPoint decks (*.pptx)" if deck else "PDF files (*.pdf)",
         )
         if not path:
             return
         database = w.database
         w.run_task(
-            lambda progress: write_portfolio_report(database, today, Path(path)),
+            lambda progress: write_portfolio_report(database, today, Path(path), format=kind),
             self._report_written,
             what="Writing the portfolio report",
             busy_text="Writing the portfolio report…",
