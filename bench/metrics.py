@@ -138,8 +138,15 @@ def build(path: Path, seed: int = 7) -> None:
             "VALUES (?, ?, ?, ?, ?, ?, ?, '', ?, '', ?, ?, '', ?, ?, ?)",
             milestone_rows,
         )
+        # Usage rows are stored compactly (migration 0006): day numbers, feature ids.
         conn.executemany(
-            "INSERT INTO usage_event (account_id, day, feature, count) VALUES (?, ?, ?, ?)",
+            "INSERT OR IGNORE INTO usage_feature (key) VALUES (?)",
+            [(feature,) for feature in sorted({row[2] for row in usage_rows})],
+        )
+        conn.executemany(
+            "INSERT INTO usage_event (account_id, day, feature_id, count) VALUES (?, "
+            "CAST(julianday(?) - 2440587.5 AS INTEGER), "
+            "(SELECT id FROM usage_feature WHERE key = ?), ?)",
             usage_rows,
         )
     conn.execute("ANALYZE")

@@ -24,9 +24,9 @@ from csm_desktop.store.models import (
     AccountMilestone,
     Measurement,
     Role,
-    UsageEvent,
     ValueMetric,
 )
+from csm_desktop.store.queries.usage_rows import usage_rows
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,15 +233,8 @@ def weekly_usage(
 def _usage_rows(
     session: Session, account_id: int, since: dt.date, today: dt.date
 ) -> list[tuple[str, dt.date, int]]:
-    rows = session.execute(
-        select(UsageEvent.feature, UsageEvent.day, UsageEvent.count).where(
-            UsageEvent.account_id == account_id,
-            UsageEvent.day >= since,
-            UsageEvent.day <= today,
-            UsageEvent.count > 0,
-        )
-    )
-    return [(feature, day, count) for feature, day, count in rows]
+    rows = usage_rows(session, account_ids=[account_id], since=since, until=today, used_only=True)
+    return [(feature, day, count) for _account, day, feature, count, _users in rows]
 
 
 def _values(session: Session, account_id: int, today: dt.date) -> tuple[ValueSeries, ...]:

@@ -24,12 +24,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from csm_desktop.domain.features import FeatureEntry, feature_match_key, split_aliases
@@ -75,10 +74,10 @@ from csm_desktop.store.models import (
     PlaybookStep,
     Role,
     StatusChange,
-    UsageEvent,
     ValueMetric,
     Variant,
 )
+from csm_desktop.store.queries.usage_rows import store_usage_rows, usage_rows
 
 IMPORTED_VARIANTS = "Imported variants"
 _PLAIN_ACCOUNT_FIELDS = (
@@ -237,18 +236,9 @@ def book_from_database(session: Session) -> BookWorkbook:
                         *common, measurement.value, measurement.measured_on, metric.target
                     )
                 )
-    usage = session.execute(
-        select(
-            UsageEvent.account_id,
-            UsageEvent.day,
-            UsageEvent.feature,
-            UsageEvent.count,
-            UsageEvent.active_users,
-        ).order_by(UsageEvent.account_id, UsageEvent.day, UsageEvent.feature)
-    )
     book.usage = [
         UsageRow(names[account_id], day, feature, count, active_users)
-        for account_id, day, feature, count, active_users in usage
+        for account_id, day, feature, count, active_users in usage_rows(session)
     ]
     book.features = [
         FeatureRow(f.key, f.display_name or None, f.aliases or None)
@@ -901,35 +891,22 @@ class _Importer:
             found.value = row.value
 
     def _store_usage(self, rows: list[UsageRow]) -> None:
+        """Upsert on (account, day, feature): a row the book already has takes the
+        workbook's count and active users; one statement per 100 rows, no ORM objects."""
         self.session.flush()
-        by_account: dict[int, list[UsageRow]] = defaultdict(list)
-        for row in rows:
-            by_account[self.by_key[_key(row.account)].id].append(row)
-        new: list[dict[str, object]] = []
-        for account_id, account_rows in by_account.items():
-            stored = {
-                (e.day, e.feature): e
-                for e in self.session.scalars(
-                    select(UsageEvent).where(UsageEvent.account_id == account_id)
+        store_usage_rows(
+            self.session,
+            (
+                (
+                    self.by_key[_key(row.account)].id,
+                    row.day,
+                    row.feature,
+                    row.count,
+                    row.active_users,
                 )
-            }
-            for row in account_rows:
-                event = stored.get((row.day, row.feature))
-                if event is None:
-                    new.append(
-                        {
-                            "account_id": account_id,
-                            "day": row.day,
-                            "feature": row.feature,
-                            "count": row.count,
-                            "active_users": row.active_users,
-                        }
-                    )
-                else:
-                    event.count = row.count
-                    event.active_users = row.active_users
-        if new:
-            self.session.execute(insert(UsageEvent), new)
+                for row in rows
+            ),
+        )
 
 
 def _unique_key(text: str, taken: set[str]) -> str:

@@ -14,7 +14,7 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from csm_desktop.domain.vocabulary import Channel, Evidence, Status
@@ -37,10 +37,10 @@ from csm_desktop.store.models import (
     Playbook,
     Role,
     Touchpoint,
-    UsageEvent,
     ValueMetric,
     Variant,
 )
+from csm_desktop.store.queries.usage_rows import store_usage_rows
 
 SEED = 20260101
 OWNERS = ("Maya Chen", "Jonas Keller", "Priya Raman")
@@ -411,18 +411,9 @@ class _DemoBuilder:
                 count = round(rate * (0.25 if weekend else 1.0) * self.rng.uniform(0.6, 1.4))
                 if count > 0:
                     users = max(1, min(count, (account.seats or 10) // 4))
-                    rows.append(
-                        {
-                            "account_id": account.id,
-                            "day": day,
-                            "feature": feature,
-                            "count": count,
-                            "active_users": users,
-                        }
-                    )
+                    rows.append((account.id, day, feature, count, users))
             day += dt.timedelta(days=1)
-        if rows:
-            self.session.execute(insert(UsageEvent), rows)
+        store_usage_rows(self.session, rows)
         self.usage_rows += len(rows)
 
     def _value_metrics(self, account: Account, kickoff: dt.date, pace: float) -> None:

@@ -27,7 +27,8 @@ from csm_desktop.domain.features import feature_match_key
 from csm_desktop.domain.ladder import reference_date
 from csm_desktop.domain.vocabulary import Evidence, Status
 from csm_desktop.services.ladder import change_status
-from csm_desktop.store.models import Account, AccountMilestone, Setting, UsageEvent
+from csm_desktop.store.models import Account, AccountMilestone, Setting
+from csm_desktop.store.queries.usage_rows import usage_features, usage_rows
 
 AUTO_CONFIRM_KEY = "auto_confirm_usage"
 USAGE_REASON = "usage criterion met"
@@ -130,20 +131,14 @@ def _daily_counts(
     Python, then only the rows of the matching spellings are read (on the usage index).
     """
     accounts = sorted(account_ids)
-    stored = session.scalars(
-        select(UsageEvent.feature).where(UsageEvent.account_id.in_(accounts)).distinct()
-    )
+    stored = usage_features(session, accounts)
     spellings = {name: feature_match_key(name) for name in stored}
     matching = sorted(name for name, key in spellings.items() if key in wanted)
     counts: dict[tuple[int, str], dict[dt.date, int]] = defaultdict(dict)
     if not matching:
         return counts
-    rows = session.execute(
-        select(UsageEvent.account_id, UsageEvent.feature, UsageEvent.day, UsageEvent.count).where(
-            UsageEvent.account_id.in_(accounts), UsageEvent.feature.in_(matching)
-        )
-    )
-    for account_id, feature, day, count in rows:
+    rows = usage_rows(session, account_ids=accounts, features=matching)
+    for account_id, day, feature, count, _users in rows:
         per_day = counts[(account_id, spellings[feature])]
         per_day[day] = per_day.get(day, 0) + count
     return counts

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import select, update
 
 from csm_desktop.domain.features import feature_match_key
 from csm_desktop.errors import BadInput
@@ -23,8 +22,8 @@ from csm_desktop.store.models import (
     AccountMilestone,
     Feature,
     MilestoneTemplate,
-    UsageEvent,
 )
+from csm_desktop.store.queries.usage_rows import move_feature_usage, usage_rows_per_feature
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,11 +45,7 @@ def feature_catalog(database: Database) -> list[FeatureInfo]:
     """Known features first (by key), then usage keys the vocabulary does not know."""
     with database.session() as session:
         vocabulary = read_vocabulary(session)
-        counts = dict(
-            session.execute(
-                select(UsageEvent.feature, func.count()).group_by(UsageEvent.feature)
-            ).all()
-        )
+        counts = usage_rows_per_feature(session)
         named = {row.key: row.display_name for row in session.scalars(select(Feature))}
     rows: list[FeatureInfo] = []
     for entry in sorted(vocabulary.entries, key=lambda e: e.key.casefold()):
@@ -81,7 +76,7 @@ def merge_feature(database: Database, old_key: str, into_key: str) -> int:
         vocabulary = read_vocabulary(session)
         if into_key not in [e.key for e in vocabulary.entries]:
             raise BadInput(f"“{into_key}” is not a feature of this book; choose one from the list.")
-        moved = _move_usage(session, old_key, into_key)
+        moved = move_feature_usage(session, old_key, into_key)
         for column, model in (
             ("success_feature", MilestoneTemplate),
             ("unlocks", MilestoneTemplate),
@@ -107,29 +102,3 @@ def merge_feature(database: Database, old_key: str, into_key: str) -> int:
         session.flush()
         refresh_usage_evidence(session)
         return moved
-
-
-def _move_usage(session: Session, old_key: str, into_key: str) -> int:
-    old_rows = session.scalars(select(UsageEvent).where(UsageEvent.feature == old_key)).all()
-    if not old_rows:
-        return 0
-    accounts = {row.account_id for row in old_rows}
-    targets = {
-        (row.account_id, row.day): row
-        for row in session.scalars(
-            select(UsageEvent).where(
-                UsageEvent.feature == into_key, UsageEvent.account_id.in_(accounts)
-            )
-        )
-    }
-    for row in old_rows:
-        target = targets.get((row.account_id, row.day))
-        if target is None:
-            row.feature = into_key
-            continue
-        target.count += row.count
-        if row.active_users is not None:
-            target.active_users = max(target.active_users or 0, row.active_users)
-        session.delete(row)
-    session.flush()
-    return len(old_rows)

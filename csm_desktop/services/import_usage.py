@@ -25,15 +25,12 @@ import datetime as dt
 import hashlib
 import shutil
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
-from itertools import chain, islice
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import bindparam, func, insert, select
-from sqlalchemy.dialects import sqlite
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from csm_desktop.domain.features import FeatureVocabulary
@@ -66,11 +63,11 @@ from csm_desktop.spreadsheets.usage_layout import (
 )
 from csm_desktop.spreadsheets.usage_numbers import Decimal
 from csm_desktop.store.database import Database
-from csm_desktop.store.models import ImportRecord, UsageEvent
+from csm_desktop.store.models import ImportRecord
+from csm_desktop.store.queries.usage_rows import count_usage_rows, store_usage
 
 PROGRESS_STEPS = 1000  # an import reports its fraction done in thousandths
 
-STORE_CHUNK = 20_000  # rows per executemany, so progress moves and Cancel is honoured
 REJECTED_COLUMNS = ("Sheet", "Row", "Column", "Value", "Reason")
 
 
@@ -302,9 +299,9 @@ def import_usage(
             raise NothingImported(
                 _nothing_message(path, usage.rows_read, rejected, lines_skipped, rejected_file)
             )
-        before = _count_events(session)
+        before = count_usage_rows(session)
         _store_events(session, events, checkpoint)
-        stored_total = _count_events(session)
+        stored_total = count_usage_rows(session)
         touched = set(events.account_ids)
         checkpoint("Updating milestone evidence…", 0.9)
         evidence = refresh_usage_evidence(session, touched, recorded_at=recorded_at)
@@ -444,92 +441,23 @@ def _nothing_message(
 # ----------------------------------------------------------------------------- storing
 
 
-_COLUMNS = ("account_id", "day", "feature", "count", "active_users")
-ROWS_PER_STATEMENT = 100  # 500 parameters, far below SQLite's limit of 32,766
-
-
-def _upsert(values: Any = None) -> Any:
-    """INSERT … ON CONFLICT (account_id, day, feature) DO UPDATE, only when values differ."""
-    statement = sqlite.insert(UsageEvent)
-    if values is not None:
-        statement = statement.values(values)
-    excluded = statement.excluded
-    return statement.on_conflict_do_update(
-        index_elements=[UsageEvent.account_id, UsageEvent.day, UsageEvent.feature],
-        set_={"count": excluded["count"], "active_users": excluded.active_users},
-        where=(UsageEvent.count != excluded["count"])
-        | UsageEvent.active_users.is_distinct_from(excluded.active_users),
-    )
-
-
-@cache
-def _sqlite_upsert_sql(rows: int) -> str:
-    """The upsert for ``rows`` rows per statement, compiled once by SQLAlchemy Core.
-
-    Many rows per statement save SQLite a statement step per row (2.5× faster here); the
-    parameters are positional, row after row, in the order of ``_COLUMNS``.
-    """
-    names = [[f"{column}_{row}" for column in _COLUMNS] for row in range(rows)]
-    values: list[dict[str, Any]] = [
-        {column: bindparam(name) for column, name in zip(_COLUMNS, row_names, strict=True)}
-        for row_names in names
-    ]
-    compiled = _upsert(values).compile(dialect=sqlite.dialect())
-    expected = [name for row_names in names for name in row_names]
-    if list(compiled.positiontup or ()) != expected:
-        raise AssertionError(f"unexpected parameter order {compiled.positiontup}")
-    return str(compiled)
-
-
 def _store_events(
     session: Session, events: Events, checkpoint: Callable[[str, float], None]
 ) -> None:
-    """Upsert all events in chunks through the session's connection (same transaction)."""
-    total = len(events.days)
-    if not total:
-        return
-    connection = session.connection()
-    rows: Iterator[tuple[int, str, str, int, int | None]] = zip(
-        events.account_ids, events.days, events.features, events.counts, events.users, strict=True
+    """Upsert all events in chunks in the session's transaction (``store_usage``)."""
+
+    def stored(done: int, total: int) -> None:
+        checkpoint(f"Storing {done:,} of {total:,} events…", 0.5 + 0.4 * done / total)
+
+    store_usage(
+        session,
+        events.account_ids,
+        events.days,
+        events.features,
+        events.counts,
+        events.users,
+        stored,
     )
-    if connection.dialect.name != "sqlite":  # e.g. a shared PostgreSQL book: plain Core
-        for done in range(0, total, STORE_CHUNK):
-            chunk = [
-                dict(zip(_COLUMNS, (a, dt.date.fromisoformat(d), f, c, u), strict=True))
-                for a, d, f, c, u in islice(rows, STORE_CHUNK)
-            ]
-            session.execute(_upsert(), chunk)
-            checkpoint(f"Storing {done + len(chunk):,} of {total:,} events…", _stored(done, total))
-        return
-    # The DBAPI connection under the session: same transaction, none of the ORM's per-row
-    # work. Days are ISO text, exactly as SQLAlchemy's SQLite Date type stores them.
-    raw = connection.connection.driver_connection
-    assert raw is not None
-    many, one = _sqlite_upsert_sql(ROWS_PER_STATEMENT), _sqlite_upsert_sql(1)
-    cursor = raw.cursor()
-    try:
-        done = 0
-        while done < total:
-            size = min(STORE_CHUNK, total - done)
-            whole = size - size % ROWS_PER_STATEMENT
-            flat = chain.from_iterable(islice(rows, whole))
-            # zip(*[it] * n) groups an iterator into n-tuples: one statement's parameters.
-            cursor.executemany(
-                many, zip(*[flat] * (ROWS_PER_STATEMENT * len(_COLUMNS)), strict=True)
-            )
-            cursor.executemany(one, islice(rows, size - whole))
-            done += size
-            checkpoint(f"Storing {done:,} of {total:,} events…", _stored(done, total))
-    finally:
-        cursor.close()
-
-
-def _stored(done: int, total: int) -> float:
-    return 0.5 + 0.4 * done / total
-
-
-def _count_events(session: Session) -> int:
-    return session.execute(select(func.count()).select_from(UsageEvent)).scalar_one()
 
 
 # ----------------------------------------------------------------------------- rejected

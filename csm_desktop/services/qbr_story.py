@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from csm_desktop.domain.features import FeatureVocabulary
 from csm_desktop.domain.ladder import first_value_milestone
@@ -41,9 +41,9 @@ from csm_desktop.store.models import (
     AccountAsk,
     AccountMilestone,
     Measurement,
-    UsageEvent,
     ValueMetric,
 )
+from csm_desktop.store.queries.usage_rows import last_usage_day, usage_rows
 
 KEY_FEATURES_SHOWN = 4
 FALLBACK_FEATURES_SHOWN = 4
@@ -276,22 +276,14 @@ def period_usage(
     and feature, not people, so days cannot be added up).
     """
     with database.session() as session:
-        until = session.scalar(
-            select(func.max(UsageEvent.day)).where(
-                UsageEvent.account_id == account_id, UsageEvent.day <= period_end
-            )
-        )
+        until = last_usage_day(session, account_id, period_end)
         if not weeks:
             return (), (), until
         first, last = weeks[0][0], weeks[-1][1]
-        rows = session.execute(
-            select(UsageEvent.feature, UsageEvent.day, UsageEvent.count, UsageEvent.active_users)
-            .where(UsageEvent.account_id == account_id)
-            .where(UsageEvent.day.between(first, last))
-        ).all()
+        rows = usage_rows(session, account_ids=[account_id], since=first, until=last)
     per_week: dict[str, dict[dt.date, int]] = {}
     users: dict[dt.date, int] = {}
-    for feature, day, count, active in rows:
+    for _account, day, feature, count, active in rows:
         monday = day - dt.timedelta(days=day.weekday())
         if count > 0:
             weekly = per_week.setdefault(feature, {})

@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from sqlalchemy import exists, func, select, true
+from sqlalchemy import func, select, true
 from sqlalchemy.orm import Session
 
 from csm_desktop.domain.experiment_changes import MessageChange
@@ -52,10 +52,10 @@ from csm_desktop.store.models import (
     Role,
     StatusChange,
     Touchpoint,
-    UsageEvent,
 )
 from csm_desktop.store.queries.ladders import account_ladders, milestone_messages
 from csm_desktop.store.queries.selection import ACTIVE_ACCOUNTS, AccountFilter
+from csm_desktop.store.queries.usage_rows import used_after
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,12 +165,8 @@ def _load_book(
 
     # One index seek per recent unlock: was the unlocked feature used after the unlock?
     unlock_from = today - dt.timedelta(days=rules.unlock_window_days)
-    used = exists().where(
-        UsageEvent.account_id == AccountMilestone.account_id,
-        UsageEvent.feature == AccountMilestone.unlocks,
-        UsageEvent.day > AccountMilestone.achieved_on,
-        UsageEvent.day <= today,
-        UsageEvent.count > 0,
+    used = used_after(
+        AccountMilestone.account_id, AccountMilestone.unlocks, AccountMilestone.achieved_on, today
     )
     unlocks_used: dict[int, set[int]] = defaultdict(set)
     for used_account, milestone_id in session.execute(

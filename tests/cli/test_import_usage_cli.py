@@ -10,6 +10,7 @@ from sqlalchemy import insert, text
 from csm_desktop.cli import main
 from csm_desktop.store.database import open_database
 from csm_desktop.store.models import Account
+from csm_desktop.store.queries.usage_rows import READABLE_USAGE_SQL
 
 
 @pytest.fixture
@@ -31,7 +32,7 @@ def usage_rows(path: Path) -> list[tuple[object, ...]]:
             return [
                 tuple(row)
                 for row in session.execute(
-                    text("SELECT account_id, day, feature, count FROM usage_event ORDER BY id")
+                    text(f"SELECT account_id, day, feature, count FROM ({READABLE_USAGE_SQL})")
                 )
             ]
     finally:

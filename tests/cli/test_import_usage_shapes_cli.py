@@ -11,6 +11,7 @@ from sqlalchemy import insert, text
 from csm_desktop.cli import main
 from csm_desktop.store.database import open_database
 from csm_desktop.store.models import Account
+from csm_desktop.store.queries.usage_rows import READABLE_USAGE_SQL
 
 GA4 = (
     "# ----------------------------------------\n"
@@ -47,7 +48,8 @@ def usage_rows(path: Path) -> list[tuple[object, ...]]:
                 tuple(row)
                 for row in session.execute(
                     text(
-                        "SELECT account_id, day, feature, count, active_users FROM usage_event "
+                        "SELECT account_id, day, feature, count, active_users "
+                        f"FROM ({READABLE_USAGE_SQL}) "
                         "ORDER BY day, feature"
                     )
                 )

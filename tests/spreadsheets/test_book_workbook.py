@@ -34,6 +34,7 @@ from csm_desktop.store.models import (
     ValueMetric,
     Variant,
 )
+from csm_desktop.store.queries.usage_rows import usage_features
 
 K = dt.date(2026, 1, 5)
 TRICKY_NAMES = (
@@ -232,7 +233,7 @@ def test_import_restores_every_name_exactly(
     with second_book.session() as session:
         names = list(session.scalars(select(Account.name).order_by(Account.id)))
         titles = set(session.scalars(select(Contact.title)))
-        features = set(session.scalars(select(UsageEvent.feature)))
+        features = usage_features(session)
     assert names == list(TRICKY_NAMES)
     assert "=Ops" in titles
     assert features == {"=cmd", "report_run"}

@@ -6,6 +6,7 @@ dump of the book before and after the attempted import.
 
 from __future__ import annotations
 
+import datetime as dt
 import struct
 import zipfile
 from collections.abc import Iterator
@@ -19,6 +20,7 @@ from csm_desktop.errors import BadFile
 from csm_desktop.services.import_usage import UsageImportOptions, import_usage
 from csm_desktop.store.database import Database
 from csm_desktop.store.models import Account
+from csm_desktop.store.queries.usage_rows import store_usage_rows
 
 TABLES = ("account", "usage_event", "import_record", "account_milestone", "status_change")
 
@@ -28,12 +30,7 @@ def acme_book(book: Database) -> Iterator[Database]:
     """A book with one account and one usage event, so "unchanged" is not trivially true."""
     with book.session() as session:
         session.execute(insert(Account), [{"name": "Acme", "archived": False}])
-        session.execute(
-            text(
-                "INSERT INTO usage_event (account_id, day, feature, count) "
-                "VALUES (1, '2026-03-01', 'login', 4)"
-            )
-        )
+        store_usage_rows(session, [(1, dt.date(2026, 3, 1), "login", 4, None)])
     yield book
 
 

@@ -23,6 +23,7 @@ from csm_desktop.spreadsheets.usage_extract import extract_usage
 from csm_desktop.spreadsheets.usage_layout import detect_layout
 from csm_desktop.store.database import Database
 from csm_desktop.store.models import Account, ImportRecord
+from csm_desktop.store.queries.usage_rows import READABLE_USAGE_SQL
 
 HEADER = ["Account", "Date", "Feature", "Count", "Active users"]
 
@@ -54,7 +55,8 @@ def stored(book: Database) -> list[tuple[str, str, str, int, int | None]]:
             tuple(row)  # type: ignore[misc]
             for row in session.execute(
                 text(
-                    "SELECT a.name, u.day, u.feature, u.count, u.active_users FROM usage_event u "
+                    "SELECT a.name, u.day, u.feature, u.count, u.active_users "
+                    f"FROM ({READABLE_USAGE_SQL}) u "
                     "JOIN account a ON a.id = u.account_id ORDER BY a.name, u.day, u.feature"
                 )
             )

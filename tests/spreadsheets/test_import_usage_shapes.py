@@ -29,6 +29,7 @@ from csm_desktop.services.import_usage import (
 from csm_desktop.spreadsheets.usage_features import UnknownFeature
 from csm_desktop.store.database import Database
 from csm_desktop.store.models import Account, AccountMilestone, ImportRecord, Role, UsageEvent
+from csm_desktop.store.queries.usage_rows import READABLE_USAGE_SQL
 
 LIST_REASON = "a list of accounts, not one account: put one account per row"
 
@@ -63,7 +64,8 @@ def stored(book: Database) -> list[tuple[object, ...]]:
             tuple(row)
             for row in session.execute(
                 text(
-                    "SELECT a.name, u.day, u.feature, u.count, u.active_users FROM usage_event u "
+                    "SELECT a.name, u.day, u.feature, u.count, u.active_users "
+                    f"FROM ({READABLE_USAGE_SQL}) u "
                     "JOIN account a ON a.id = u.account_id ORDER BY a.name, u.day, u.feature"
                 )
             )
@@ -234,16 +236,16 @@ def test_evidence_counts_every_stored_spelling_of_a_feature(book: Database) -> N
                 success_window_days=7,
             )
         )  # fmt: skip
-        session.execute(
-            insert(UsageEvent),
-            [
+        session.add_all(
+            UsageEvent(**row)
+            for row in [
                 {"account_id": account.id, "day": dt.date(2026, 3, 1), "feature": "User Invited",
                  "count": 2},
                 {"account_id": account.id, "day": dt.date(2026, 3, 2),
                  "feature": "USER_INVITED ", "count": 1},
                 {"account_id": account.id, "day": dt.date(2026, 3, 2), "feature": "login",
                  "count": 9},
-            ],
+            ]
         )  # fmt: skip
         update = refresh_usage_evidence(session)
         met = session.scalars(select(AccountMilestone.criterion_met_on)).one()

@@ -21,6 +21,7 @@ from csm_desktop.store.models import (
     UsageEvent,
     ValueMetric,
 )
+from csm_desktop.store.queries.usage_rows import usage_features
 
 TODAY = dt.date(2026, 11, 26)
 
@@ -136,7 +137,7 @@ def test_every_demo_feature_has_a_display_name_and_export_spellings_resolve(
 
     vocabulary = load_vocabulary(demo)
     with demo.session() as session:
-        used = set(session.scalars(select(UsageEvent.feature).distinct()))
+        used = usage_features(session)
     assert used <= set(vocabulary.keys())
     assert vocabulary.display_name("integration_dashboard") == "Integration dashboard"
     assert vocabulary.resolve("User Invited") == "user_invited"

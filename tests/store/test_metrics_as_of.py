@@ -21,6 +21,7 @@ from csm_desktop.store.models import (
     Role,
     UsageEvent,
 )
+from csm_desktop.store.queries.usage_rows import usage_features
 
 K = dt.date(2026, 1, 5)
 
@@ -58,7 +59,7 @@ def test_imported_features_take_the_ladders_spelling_so_adoption_counts(
     export.write_text("Account,Date,Event,Count\nalpha ,2026-01-23, FEAT_X ,4\n", "utf-8")
     import_usage(book, export)
     with book.session() as session:
-        features = set(session.scalars(select(UsageEvent.feature)))
+        features = usage_features(session)
     assert features == {"login", "feat_x"}
     metrics = portfolio_metrics(book, K + dt.timedelta(60))
     assert (metrics.adoption.part, metrics.adoption.counted) == (1, 1)

@@ -13,6 +13,7 @@ from sqlalchemy import text
 
 from csm_desktop.services.book_workbook import export_book
 from csm_desktop.store.database import Database, open_database
+from csm_desktop.store.queries.usage_rows import READABLE_USAGE_SQL, store_usage_rows
 from csm_desktop.ui.dialogs.book_import_dialog import BookImportDialog
 
 TODAY = dt.date(2026, 11, 26)
@@ -30,12 +31,8 @@ def small_book(tmp_path: Path) -> Iterator[Database]:
                 "('Zoë Ødegård AS', NULL, 'Enterprise', 900, '2026-02-01', 0)"
             )
         )
-        session.execute(
-            text(
-                "INSERT INTO usage_event (account_id, day, feature, count) "
-                "SELECT id, '2026-01-10', 'login', 3 FROM account WHERE name = 'Acme'"
-            )
-        )
+        acme = session.execute(text("SELECT id FROM account WHERE name = 'Acme'")).scalar_one()
+        store_usage_rows(session, [(acme, dt.date(2026, 1, 10), "login", 3, None)])
     yield database
     database.close()
 
@@ -61,7 +58,7 @@ def usage(database: Database) -> list[tuple[Any, ...]]:
             tuple(row)
             for row in session.execute(
                 text(
-                    "SELECT a.name, u.day, u.feature, u.count FROM usage_event u "
+                    f"SELECT a.name, u.day, u.feature, u.count FROM ({READABLE_USAGE_SQL}) u "
                     "JOIN account a ON a.id = u.account_id"
                 )
             )

@@ -19,6 +19,7 @@ from csm_desktop.spreadsheets.book_workbook import RejectedRow as BookRejectedRo
 from csm_desktop.spreadsheets.usage_extract import RejectedRow
 from csm_desktop.spreadsheets.usage_preview import CellProblem, check_preview
 from csm_desktop.store.database import Database
+from csm_desktop.store.queries.usage_rows import READABLE_USAGE_SQL
 from csm_desktop.ui import workers
 from csm_desktop.ui.dialogs.import_wizard import ImportWizard
 from csm_desktop.ui.models.preview_model import (
@@ -77,7 +78,8 @@ def stored(book: Database) -> list[tuple[Any, ...]]:
             tuple(row)
             for row in session.execute(
                 text(
-                    "SELECT a.name, u.day, u.feature, u.count, u.active_users FROM usage_event u "
+                    "SELECT a.name, u.day, u.feature, u.count, u.active_users "
+                    f"FROM ({READABLE_USAGE_SQL}) u "
                     "JOIN account a ON a.id = u.account_id ORDER BY a.name, u.day, u.feature"
                 )
             )

@@ -2,15 +2,17 @@
 
 A book may hold millions of usage rows, so each window a metric reads is answered with one
 value (a day or a week) per account, feature and window, driven from the account so that
-every lookup is an index seek on (account, day) of the partial index of used days
-(migration 0002). On SQLite the queries run as raw SQL (``date()``, the DB-API cursor); the
-portable versions say the same in SQLAlchemy Core and give identical facts.
+every lookup is a seek on (account, day) of the usage table's primary key (days are day
+numbers and features ids there, migration 0006). On SQLite the queries run as raw SQL
+(``julianday()``, the DB-API cursor); the portable versions say the same in SQLAlchemy Core
+and give identical facts.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from functools import cache
 from typing import Any
 
 from sqlalchemy import exists, func, select
@@ -23,8 +25,9 @@ from csm_desktop.domain.metrics import (
     last_complete_iso_weeks,
 )
 from csm_desktop.domain.vocabulary import Status
+from csm_desktop.store.day_numbers import day_number, day_number_of, day_of_number
 from csm_desktop.store.models import Account, AccountMilestone, UsageEvent
-from csm_desktop.store.queries.fast_path import day, raw_rows, use_fast_path
+from csm_desktop.store.queries.fast_path import raw_rows, use_fast_path
 from csm_desktop.store.queries.selection import AccountFilter
 
 # Usage on or before today at all (counts of 0 included): "has usage data".
@@ -47,8 +50,10 @@ WHERE {where}
 _ADOPTION_DAYS = """
 SELECT m.account_id, m.unlocks,
        (SELECT e.day FROM usage_event e
-        WHERE e.account_id = m.account_id AND e.feature = m.unlocks
-          AND e.day > m.achieved_on AND e.day <= date(m.achieved_on, :window)
+        WHERE e.account_id = m.account_id
+          AND e.feature_id = (SELECT f.id FROM usage_feature f WHERE f.key = m.unlocks)
+          AND e.day > CAST(julianday(m.achieved_on) - 2440587.5 AS INTEGER)
+          AND e.day <= CAST(julianday(m.achieved_on) - 2440587.5 AS INTEGER) + :window
           AND e.count > 0 ORDER BY e.day LIMIT 1)
 FROM account a
 CROSS JOIN account_milestone m ON m.account_id = a.id
@@ -61,10 +66,10 @@ WHERE {where} AND m.status = 'achieved' AND m.unlocks IS NOT NULL
 # account and feature (bit i = week i, oldest first). DISTINCT per week, then one small
 # GROUP BY, is several times faster in SQLite than grouping all usage rows by week.
 _WEEK_USAGE = """
-SELECT account_id, feature, sum(week_bit) FROM ({weeks}) GROUP BY account_id, feature
+SELECT account_id, feature_id, sum(week_bit) FROM ({weeks}) GROUP BY account_id, feature_id
 """
 _ONE_WEEK_USAGE = """
-SELECT DISTINCT e.account_id, e.feature, {bit} AS week_bit FROM account a
+SELECT DISTINCT e.account_id, e.feature_id, {bit} AS week_bit FROM account a
 CROSS JOIN usage_event e ON e.account_id = a.id AND e.day BETWEEN :monday{week} AND :sunday{week}
 {playbook_join}
 WHERE {where} AND e.count > 0
@@ -117,15 +122,20 @@ def usage_facts(
 # --- SQLite ---------------------------------------------------------------------------------
 
 
+@cache
+def _date(number: int) -> dt.date:
+    return day_of_number(number)
+
+
 def _fast_health(
     session: Session, chosen: AccountFilter, today: dt.date, quiet_from: dt.date
 ) -> tuple[set[int], dict[int, frozenset[dt.date]]]:
-    params = {**chosen.where()[1], "today": today.isoformat()}
+    params = {**chosen.where()[1], "today": day_number(today)}
     has_data = {row[0] for row in raw_rows(session, chosen.sql(_HAS_USAGE), params)}
     active = {
-        account_id: frozenset({day.parse(used_on)})
+        account_id: frozenset({_date(used_on)})
         for account_id, used_on in raw_rows(
-            session, chosen.sql(_LAST_ACTIVE), {**params, "quiet_from": quiet_from.isoformat()}
+            session, chosen.sql(_LAST_ACTIVE), {**params, "quiet_from": day_number(quiet_from)}
         )
         if used_on is not None
     }
@@ -137,12 +147,12 @@ def _fast_adoption(
 ) -> Iterable[tuple[int, str, dt.date]]:
     params = {
         **chosen.where()[1],
-        "window": f"+{ADOPTION_WINDOW_DAYS} days",
+        "window": ADOPTION_WINDOW_DAYS,
         "adoption_closed_by": closed_by.isoformat(),
     }
     for account_id, feature, used_on in raw_rows(session, chosen.sql(_ADOPTION_DAYS), params):
         if used_on is not None:
-            yield account_id, feature, day.parse(used_on)
+            yield account_id, feature, _date(used_on)
 
 
 def _fast_weeks(
@@ -150,16 +160,17 @@ def _fast_weeks(
 ) -> Iterable[tuple[int, str, frozenset[dt.date]]]:
     params: dict[str, Any] = dict(chosen.where()[1])
     for index, (monday, sunday) in enumerate(weeks):
-        params[f"monday{index}"] = monday.isoformat()
-        params[f"sunday{index}"] = sunday.isoformat()
+        params[f"monday{index}"] = day_number(monday)
+        params[f"sunday{index}"] = day_number(sunday)
     one_week = [chosen.sql(_ONE_WEEK_USAGE, week=i, bit=1 << i) for i in range(len(weeks))]
     sql = _WEEK_USAGE.format(weeks=" UNION ALL ".join(one_week))
     mondays_of_mask = [
         frozenset(monday for i, (monday, _) in enumerate(weeks) if mask >> i & 1)
         for mask in range(1 << len(weeks))
     ]
-    for account_id, feature, mask in raw_rows(session, sql, params):
-        yield account_id, feature, mondays_of_mask[mask]
+    keys = dict(raw_rows(session, "SELECT id, key FROM usage_feature", {}))
+    for account_id, feature_id, mask in raw_rows(session, sql, params):
+        yield account_id, keys[feature_id], mondays_of_mask[mask]
 
 
 # --- any database ---------------------------------------------------------------------------
@@ -202,7 +213,7 @@ def _portable_adoption(
         .where(
             e.account_id == m.account_id,
             e.feature == m.unlocks,
-            e.day > m.achieved_on,
+            e.day > day_number_of(m.achieved_on),
             e.count > 0,
         )
         .scalar_subquery()

@@ -1,0 +1,282 @@
+"""Usage rows in and out: the one place that knows how a usage row is stored.
+
+Rows are compact (``UsageEvent``: day numbers, feature ids), so every reader and writer goes
+through these functions and sees plain values: ``(account_id, day, feature key, count,
+active users)``. Writing is an upsert on (account, day, feature) in multi-row statements;
+on SQLite through the session's DB-API connection (same transaction), where SQLAlchemy's
+per-row work would cost more than SQLite's (DESIGN §7: import-usage ≤ 2× reading the file).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from functools import cache
+from itertools import chain, islice
+from typing import Any, cast
+
+from sqlalchemy import ColumnElement, Table, bindparam, delete, exists, func, select, update
+from sqlalchemy.dialects import sqlite
+from sqlalchemy.orm import Session
+
+from csm_desktop.store.day_numbers import day_number, day_number_of
+from csm_desktop.store.models import UsageEvent, UsageFeature, intern_feature_keys
+
+UsageRow = tuple[int, dt.date, str, int, int | None]  # account, day, feature, count, users
+Checkpoint = Callable[[int, int], None]  # (rows stored so far, all rows)
+
+STORE_CHUNK = 20_000  # rows per executemany, so progress moves and Cancel is honoured
+ROWS_PER_STATEMENT = 100  # 500 parameters, far below SQLite's limit of 32,766
+_COLUMNS = ("account_id", "day", "feature_id", "count", "active_users")
+_table = cast(Table, UsageEvent.__table__)
+_features = cast(Table, UsageFeature.__table__)
+
+
+# ----------------------------------------------------------------------------- writing
+
+
+def feature_ids(session: Session, keys: Iterable[str]) -> dict[str, int]:
+    """The stored id of each feature key, adding keys never seen before."""
+    return intern_feature_keys(session.connection(), keys)
+
+
+def store_usage(
+    session: Session,
+    account_ids: Sequence[int],
+    days: Sequence[dt.date | str],
+    features: Sequence[str],
+    counts: Sequence[int],
+    users: Sequence[int | None],
+    checkpoint: Checkpoint | None = None,
+) -> None:
+    """Upsert rows given column by column (days as dates or ISO text); a row whose count and
+    active users are already stored is left alone. ``checkpoint`` is told the progress."""
+    total = len(days)
+    if not total:
+        return
+    ids = feature_ids(session, set(features))
+    numbers: dict[dt.date | str, int] = {}
+    for value in set(days):
+        numbers[value] = day_number(
+            dt.date.fromisoformat(value) if isinstance(value, str) else value
+        )
+    rows: Iterator[tuple[int, int, int, int, int | None]] = zip(
+        account_ids,
+        map(numbers.__getitem__, days),
+        map(ids.__getitem__, features),
+        counts,
+        users,
+        strict=True,
+    )
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":  # e.g. a shared PostgreSQL book: plain Core
+        statement = _upsert(connection.dialect.name)
+        for done in range(0, total, STORE_CHUNK):
+            chunk = [dict(zip(_COLUMNS, row, strict=True)) for row in islice(rows, STORE_CHUNK)]
+            session.execute(statement, chunk)
+            if checkpoint:
+                checkpoint(done + len(chunk), total)
+        return
+    raw = connection.connection.driver_connection
+    assert raw is not None
+    many, one = _sqlite_upsert_sql(ROWS_PER_STATEMENT), _sqlite_upsert_sql(1)
+    cursor = raw.cursor()
+    try:
+        done = 0
+        while done < total:
+            size = min(STORE_CHUNK, total - done)
+            whole = size - size % ROWS_PER_STATEMENT
+            flat = chain.from_iterable(islice(rows, whole))
+            # zip(*[it] * n) groups an iterator into n-tuples: one statement's parameters.
+            cursor.executemany(
+                many, zip(*[flat] * (ROWS_PER_STATEMENT * len(_COLUMNS)), strict=True)
+            )
+            cursor.executemany(one, islice(rows, size - whole))
+            done += size
+            if checkpoint:
+                checkpoint(done, total)
+    finally:
+        cursor.close()
+
+
+def store_usage_rows(session: Session, rows: Iterable[UsageRow]) -> None:
+    """``store_usage`` for rows given as tuples."""
+    columns = list(zip(*rows, strict=True))
+    if columns:
+        store_usage(session, *columns)  # type: ignore[arg-type]
+
+
+def _upsert(dialect: str, values: Any = None) -> Any:
+    """INSERT … ON CONFLICT (account_id, day, feature_id) DO UPDATE, only when values differ."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
+        statement: Any = postgresql.insert(_table)
+    else:
+        statement = sqlite.insert(_table)
+    if values is not None:
+        statement = statement.values(values)
+    excluded = statement.excluded
+    return statement.on_conflict_do_update(
+        index_elements=[_table.c.account_id, _table.c.day, _table.c.feature_id],
+        set_={"count": excluded["count"], "active_users": excluded.active_users},
+        where=(_table.c.count != excluded["count"])
+        | _table.c.active_users.is_distinct_from(excluded.active_users),
+    )
+
+
+@cache
+def _sqlite_upsert_sql(rows: int) -> str:
+    """The upsert for ``rows`` rows per statement, compiled once by SQLAlchemy Core, with
+    positional parameters row after row in the order of ``_COLUMNS`` (day as its number)."""
+    names = [[f"{column}_{row}" for column in _COLUMNS] for row in range(rows)]
+    values: list[dict[str, Any]] = [
+        {column: bindparam(name) for column, name in zip(_COLUMNS, row_names, strict=True)}
+        for row_names in names
+    ]
+    compiled = _upsert("sqlite", values).compile(dialect=sqlite.dialect())
+    expected = [name for row_names in names for name in row_names]
+    if list(compiled.positiontup or ()) != expected:
+        raise AssertionError(f"unexpected parameter order {compiled.positiontup}")
+    return str(compiled)
+
+
+def move_feature_usage(session: Session, old_key: str, into_key: str) -> int:
+    """Rows of ``old_key`` become rows of ``into_key``; on a day both have, counts are added
+    and active users are the larger. Returns the rows of ``old_key`` moved."""
+    ids = feature_ids(session, [old_key, into_key])
+    old, into = ids[old_key], ids[into_key]
+    moved = session.execute(
+        select(func.count()).select_from(_table).where(_table.c.feature_id == old)
+    ).scalar_one()
+    if not moved:
+        return 0
+    greater = func.max if session.get_bind().dialect.name == "sqlite" else func.greatest
+    o = _table.alias("o")
+    same_day = (
+        (o.c.account_id == _table.c.account_id)
+        & (o.c.day == _table.c.day)
+        & (o.c.feature_id == old)
+    )
+    session.execute(
+        update(_table)
+        .where(_table.c.feature_id == into, exists().where(same_day))
+        .values(
+            count=_table.c.count + select(o.c.count).where(same_day).scalar_subquery(),
+            active_users=func.nullif(
+                greater(
+                    func.coalesce(_table.c.active_users, -1),
+                    func.coalesce(select(o.c.active_users).where(same_day).scalar_subquery(), -1),
+                ),
+                -1,
+            ),
+        )
+    )
+    i = _table.alias("i")
+    taken = exists().where(
+        (i.c.account_id == _table.c.account_id)
+        & (i.c.day == _table.c.day)
+        & (i.c.feature_id == into)
+    )
+    session.execute(delete(_table).where(_table.c.feature_id == old, taken))
+    session.execute(update(_table).where(_table.c.feature_id == old).values(feature_id=into))
+    return int(moved)
+
+
+# ----------------------------------------------------------------------------- reading
+
+
+def usage_rows(
+    session: Session,
+    *,
+    account_ids: Collection[int] | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    features: Collection[str] | None = None,
+    used_only: bool = False,
+) -> list[UsageRow]:
+    """Stored rows as (account, day, feature, count, active users), ordered by account, day
+    and feature key; each filter narrows (``used_only``: count > 0)."""
+    conditions: list[ColumnElement[bool]] = []
+    if account_ids is not None:
+        conditions.append(_table.c.account_id.in_(sorted(account_ids)))
+    if since is not None:
+        conditions.append(_table.c.day >= since)
+    if until is not None:
+        conditions.append(_table.c.day <= until)
+    if features is not None:
+        conditions.append(_features.c.key.in_(sorted(features)))
+    if used_only:
+        conditions.append(_table.c.count > 0)
+    query = (
+        select(
+            _table.c.account_id,
+            _table.c.day,
+            _features.c.key,
+            _table.c.count,
+            _table.c.active_users,
+        )
+        .join_from(_table, _features, _features.c.id == _table.c.feature_id)
+        .where(*conditions)
+        .order_by(_table.c.account_id, _table.c.day, _features.c.key)
+    )
+    return [
+        (account_id, day, key, count, users)
+        for account_id, day, key, count, users in session.execute(query)
+    ]
+
+
+def usage_features(session: Session, account_ids: Collection[int] | None = None) -> set[str]:
+    """The feature keys stored in usage rows (of these accounts)."""
+    query = select(_features.c.key).where(
+        exists().where(
+            _table.c.feature_id == _features.c.id,
+            *([_table.c.account_id.in_(sorted(account_ids))] if account_ids is not None else []),
+        )
+    )
+    return set(session.scalars(query))
+
+
+def usage_rows_per_feature(session: Session) -> dict[str, int]:
+    """How many usage rows carry each feature key."""
+    query = (
+        select(_features.c.key, func.count())
+        .join_from(_table, _features, _features.c.id == _table.c.feature_id)
+        .group_by(_features.c.key)
+    )
+    return {key: count for key, count in session.execute(query)}
+
+
+def count_usage_rows(session: Session) -> int:
+    return session.execute(select(func.count()).select_from(_table)).scalar_one()
+
+
+def last_usage_day(session: Session, account_id: int, until: dt.date) -> dt.date | None:
+    """The latest day with a usage row (any count) of the account, on or before ``until``."""
+    latest: dt.date | None = session.execute(
+        select(func.max(_table.c.day)).where(
+            _table.c.account_id == account_id, _table.c.day <= until
+        )
+    ).scalar_one()
+    return latest
+
+
+def used_after(account_id: Any, feature: Any, after: Any, until: dt.date) -> ColumnElement[bool]:
+    """SQL condition: the account used ``feature`` (a key column) on a day after the date
+    column ``after`` and on or before ``until``."""
+    return exists().where(
+        _table.c.account_id == account_id,
+        _table.c.feature_id
+        == select(_features.c.id).where(_features.c.key == feature).scalar_subquery(),
+        _table.c.day > day_number_of(after),
+        _table.c.day <= until,
+        _table.c.count > 0,
+    )
+
+
+# For SQL written by hand (tests, a support session with sqlite3): the usage rows of a
+# SQLite book as they read, ISO day and feature key; use it as ``FROM (…) u``.
+READABLE_USAGE_SQL = (
+    "SELECT e.account_id, date(e.day + 2440587.5) AS day, f.key AS feature, e.count, "
+    "e.active_users FROM usage_event e JOIN usage_feature f ON f.id = e.feature_id"
+)
