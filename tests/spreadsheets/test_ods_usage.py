@@ -13,6 +13,7 @@ from csm_desktop.errors import BadFile
 from csm_desktop.services.import_usage import import_usage
 from csm_desktop.store.database import Database
 from csm_desktop.store.models import Account
+from csm_desktop.store.queries.usage_rows import READABLE_USAGE_SQL
 
 _HEAD = (
     '<?xml version="1.0" encoding="UTF-8"?>'
@@ -72,7 +73,7 @@ def stored(book: Database) -> list[tuple[object, ...]]:
         return [
             tuple(r)
             for r in session.execute(
-                text("SELECT day, feature, count FROM usage_event ORDER BY day, feature")
+                text(f"SELECT day, feature, count FROM ({READABLE_USAGE_SQL}) ORDER BY 1, 2")
             )
         ]
 

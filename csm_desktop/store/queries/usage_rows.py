@@ -10,6 +10,7 @@ per-row work would cost more than SQLite's (DESIGN §7: import-usage ≤ 2× rea
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3 as raw_sqlite3
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from functools import cache
 from itertools import chain, islice
@@ -17,6 +18,7 @@ from typing import Any, cast
 
 from sqlalchemy import ColumnElement, Table, bindparam, delete, exists, func, select, update
 from sqlalchemy.dialects import sqlite
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from csm_desktop.store.day_numbers import day_number, day_number_of
@@ -95,6 +97,8 @@ def store_usage(
             done += size
             if checkpoint:
                 checkpoint(done, total)
+    except raw_sqlite3.DatabaseError as error:  # as SQLAlchemy would raise it (disk full, …)
+        raise DBAPIError.instance(many, None, error, raw_sqlite3.Error) from error
     finally:
         cursor.close()
 
