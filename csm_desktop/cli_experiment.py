@@ -121,7 +121,7 @@ def playbook_keys(book: Any, playbook_id: int) -> list[tuple[str, str]]:
 
 def _cmd_sample_size(args: argparse.Namespace) -> int:
     from csm_desktop.domain.metrics.experiments import accounts_needed
-    from csm_desktop.services.experiments import sample_size_advice
+    from csm_desktop.services.experiment_results import sample_size_advice
 
     if args.json:
         print(json.dumps({"accounts_per_arm": accounts_needed(args.baseline, args.hoped)}))
@@ -178,7 +178,8 @@ def _cmd_start(args: argparse.Namespace) -> int:
 
 
 def _cmd_results(args: argparse.Namespace) -> int:
-    from csm_desktop.services.experiments import experiment_report, find_experiment, report_as_json
+    from csm_desktop.services.experiment_results import experiment_report, report_as_json
+    from csm_desktop.services.experiments import find_experiment
 
     with _book(args) as book:
         report = experiment_report(

@@ -14,13 +14,13 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox
 
 from csm_desktop.errors import UserError
+from csm_desktop.services.experiment_results import experiment_report
 from csm_desktop.services.experiments import (
     AssignmentPlan,
     PlaybookChoice,
     StartReport,
     assign_accounts,
     create_experiment,
-    experiment_report,
     list_experiments,
     playbook_choices,
     preview_assignment,

@@ -22,12 +22,11 @@ from csm_desktop.domain.experiment_changes import (
 )
 from csm_desktop.domain.vocabulary import Status
 from csm_desktop.errors import BadInput
+from csm_desktop.services.experiment_results import experiment_report, sample_size_advice
 from csm_desktop.services.experiments import (
     VariantSpec,
     create_experiment,
-    experiment_report,
     experiment_summary,
-    sample_size_advice,
     start_experiment,
 )
 from csm_desktop.services.ladder import change_status

@@ -8,15 +8,15 @@ from collections import Counter
 import pytest
 from sqlalchemy import select
 
+from csm_desktop.domain.metrics.experiments import accounts_needed
 from csm_desktop.domain.vocabulary import Status
 from csm_desktop.errors import BadInput
+from csm_desktop.services.experiment_results import experiment_report
 from csm_desktop.services.experiments import (
     MEDIAN_TTFV,
     VariantSpec,
-    accounts_needed,
     assign_accounts,
     create_experiment,
-    experiment_report,
     experiment_summary,
     list_experiments,
     preview_assignment,

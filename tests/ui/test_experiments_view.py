@@ -9,7 +9,8 @@ import pytest
 from PySide6.QtWidgets import QDialogButtonBox
 from sqlalchemy import select
 
-from csm_desktop.services.experiments import experiment_report, list_experiments
+from csm_desktop.services.experiment_results import experiment_report
+from csm_desktop.services.experiments import list_experiments
 from csm_desktop.store.database import Database
 from csm_desktop.store.models import Account, MilestoneTemplate, Playbook, PlaybookStep, Role
 from csm_desktop.ui.experiments_controller import ExperimentsController

@@ -36,12 +36,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from csm_desktop.services.experiment_results import sample_size_advice
 from csm_desktop.services.experiments import (
     PRIMARY_METRICS,
     AssignmentPlan,
     PlaybookChoice,
     VariantSpec,
-    sample_size_advice,
 )
 from csm_desktop.ui.dialogs.variant_editor import VariantEditor
 from csm_desktop.ui.palette import banner_style, error_style

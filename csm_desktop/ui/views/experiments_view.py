@@ -32,10 +32,8 @@ from PySide6.QtWidgets import (
 )
 
 from csm_desktop.domain.experiment_changes import VariantKind
-from csm_desktop.services.experiments import (
-    ExperimentReport,
-    ExperimentSummary,
-)
+from csm_desktop.services.experiment_results import ExperimentReport
+from csm_desktop.services.experiments import ExperimentSummary
 from csm_desktop.ui.palette import current, span, warning_style
 from csm_desktop.ui.read_only import writes
 
