@@ -91,12 +91,20 @@ def missing_in(ldd_output: str) -> list[str]:
 
 
 def xcb_plugin() -> Path | None:
-    """The PySide6 wheel's xcb platform plugin, without importing Qt."""
+    """The xcb platform plugin of PySide6 (the wheel's, or the bundle's), without importing
+    Qt."""
+    roots = []
+    frozen_root = getattr(sys, "_MEIPASS", None)
+    if frozen_root:
+        roots.append(Path(frozen_root) / "PySide6")
     spec = importlib.util.find_spec("PySide6")
-    if spec is None or spec.origin is None:
-        return None
-    plugin = Path(spec.origin).parent / "Qt" / "plugins" / "platforms" / "libqxcb.so"
-    return plugin if plugin.exists() else None
+    if spec is not None and spec.origin is not None:
+        roots.append(Path(spec.origin).parent)
+    for root in roots:
+        plugin = root / "Qt" / "plugins" / "platforms" / "libqxcb.so"
+        if plugin.exists():
+            return plugin
+    return None
 
 
 def missing_libraries(plugin: Path) -> list[str]:

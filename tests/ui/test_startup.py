@@ -92,3 +92,15 @@ def test_start_check_creates_a_missing_folder_opens_the_window_and_quits(
     from csm_desktop.services.opening import book_is_free
 
     assert book_is_free(book)
+
+
+def test_readme_names_the_packages_the_start_check_installs() -> None:
+    """The README's apt-get line and CI's list are the same packages (plus python3-venv)."""
+    from csm_desktop.ui.system_libraries import README_PACKAGES
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    start = readme.index("sudo apt-get install python3-venv")
+    line = readme[start : readme.index("```", start)].replace("\\\n", " ")
+    named = line.split()[3:]
+    assert named[0] == "python3-venv"
+    assert named[1:] == list(README_PACKAGES)
