@@ -4,7 +4,8 @@ A PDF font only draws the characters it has; reportlab does not fall back by its
 account named ``東京テクノロジー株式会社 🚀`` would print as empty boxes in DejaVu Sans. Here a
 text is cut into runs, each set in the first font of the chain that has its characters:
 DejaVu Sans (Latin, Greek, Cyrillic, Arabic, Hebrew and most symbols), then the CJK fallback
-(Chinese, Japanese kana and kanji), then the symbol fallback (emoji and pictographs).
+(Chinese, Japanese kana and kanji), the Hangul fallback (Korean), then the symbol fallback
+(emoji and pictographs).
 A character no font has is printed as a visible replacement mark (□), never silently lost.
 
 Right-to-left script (Arabic, Hebrew) is turned into the order and letter forms a page shows
@@ -30,6 +31,7 @@ FONT_BOLD = "DejaVuSans-Bold"
 FONT_ITALIC = "DejaVuSans-Oblique"
 FONT_BOLD_ITALIC = "DejaVuSans-BoldOblique"
 CJK_FONT = "CJKFallback"
+HANGUL_FONT = "HangulFallback"
 SYMBOL_FONT = "SymbolFallback"
 REPLACEMENT = "□"
 """What prints for a character no bundled font has (DejaVu has it)."""
@@ -40,8 +42,12 @@ _FAMILY_FILES = {
     FONT_ITALIC: "DejaVuSans-Oblique.ttf",
     FONT_BOLD_ITALIC: "DejaVuSans-BoldOblique.ttf",
 }
-_FALLBACK_FILES = {CJK_FONT: "CJKFallback.ttf", SYMBOL_FONT: "SymbolFallback.ttf"}
-FALLBACKS = (CJK_FONT, SYMBOL_FONT)
+_FALLBACK_FILES = {
+    CJK_FONT: "CJKFallback.ttf",
+    HANGUL_FONT: "HangulFallback.ttf",
+    SYMBOL_FONT: "SymbolFallback.ttf",
+}
+FALLBACKS = (CJK_FONT, HANGUL_FONT, SYMBOL_FONT)
 
 # Marks that take the font of the letter before them, and invisible joiners that select
 # emoji forms: they never start a run of their own and are dropped when no font has them.

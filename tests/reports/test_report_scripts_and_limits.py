@@ -26,6 +26,7 @@ JAPANESE = "東京テクノロジー株式会社 🚀"
 GREEK = "Θάλασσα Ναυτιλιακή Α.Ε."
 ARABIC = "شركة الرياض للتقنية"
 POLISH = "Łódź Spółka Żółć z o.o."
+KOREAN = "서울데이터 주식회사"
 
 
 def _rename(database: Database, account_id: int, name: str) -> None:
@@ -35,7 +36,7 @@ def _rename(database: Database, account_id: int, name: str) -> None:
         account.name = name
 
 
-@pytest.mark.parametrize("name", [JAPANESE, GREEK, ARABIC, POLISH])
+@pytest.mark.parametrize("name", [JAPANESE, GREEK, ARABIC, POLISH, KOREAN])
 def test_pdftotext_of_the_customer_edition_contains_the_name(
     name: str, hand_book: Book, tmp_path: Path
 ) -> None:
@@ -52,6 +53,11 @@ def test_runs_pick_the_first_font_of_the_chain_that_has_the_characters() -> None
         Run("東京テクノロジー株式会社", "CJKFallback"),
         Run(" ", None),
         Run("🚀", "SymbolFallback"),
+    ]
+    assert list(runs(KOREAN)) == [
+        Run("서울데이터", "HangulFallback"),
+        Run(" ", None),
+        Run("주식회사", "HangulFallback"),
     ]
     # A character no bundled font has prints as a visible mark (a hieroglyph here).
     assert list(runs("A\U00013000B")) == [Run(f"A{REPLACEMENT}B", None)]
