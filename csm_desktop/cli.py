@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from csm_desktop import APP_NAME, app_version
 from csm_desktop.cli_experiment import add_experiment_commands
@@ -28,12 +28,22 @@ WAIT_HELP = (
 )
 
 
+# Reporting dates outside these years are typos: the metrics add and subtract up to a few
+# years of days, which overflows Python's dates near year 1 and 9999.
+FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2199, 12, 31)
+
+
 def parse_day(text: str) -> dt.date:
-    """An ISO date argument (YYYY-MM-DD)."""
+    """An ISO date argument (YYYY-MM-DD) between 1900 and 2199."""
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text.strip())
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date; use YYYY-MM-DD") from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is outside the years {FIRST_DAY.year}-{LAST_DAY.year}; check the date"
+        )
+    return day
 
 
 def database_path(args: argparse.Namespace) -> Path:
@@ -226,7 +236,11 @@ def _counted(count: int, noun: str) -> str:
 
 
 def _cmd_import_usage(args: argparse.Namespace) -> int:
-    from csm_desktop.services.import_usage import UsageImportOptions, import_usage
+    from csm_desktop.services.import_usage import (
+        UsageImportOptions,
+        check_date_format,
+        import_usage,
+    )
     from csm_desktop.services.opening import open_book
     from csm_desktop.services.usage_files import parse_column_map
 
@@ -238,13 +252,8 @@ def _cmd_import_usage(args: argparse.Namespace) -> int:
         "No book at {path}: usage is matched to the accounts of a book. "
         "Pass --db with the path of an existing book.",
     )
-    if args.date_format and "%" in args.date_format:
-        try:
-            dt.datetime.strptime(dt.date(2026, 12, 31).strftime(args.date_format), args.date_format)
-        except ValueError:
-            raise BadInput(
-                f"--date-format {args.date_format!r} is not a date format; use e.g. %d/%m/%Y."
-            ) from None
+    if args.date_format is not None:
+        check_date_format(args.date_format)
     options = UsageImportOptions(
         sheet=args.sheet,
         header_row=args.header_row,
@@ -371,9 +380,9 @@ def _day_option(text: str | None, option: str) -> dt.date | None:
     if text is None:
         return None
     try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise BadInput(f"{option} {text!r} is not a date; use YYYY-MM-DD.") from None
+        return parse_day(text)
+    except argparse.ArgumentTypeError as exc:
+        raise BadInput(f"{option} {exc}.") from None
 
 
 def _number_option(text: str | None, option: str) -> float | None:
@@ -465,6 +474,14 @@ def _aliases_text(aliases: Sequence[str]) -> str:
     return f" (also {'; '.join(aliases)})" if aliases else ""
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line on stderr and exit 2 (DESIGN §8), like every
+    other bad input; ``--help`` still shows the full usage."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"error: {self.prog}: {message} (see {self.prog} --help)\n")
+
+
 class _VersionAction(argparse.Action):
     """``--version``, reading the version only when asked (it costs start-up time)."""
 
@@ -477,7 +494,7 @@ class _VersionAction(argparse.Action):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="csm-desktop",
         description=f"{APP_NAME}: onboarding ladders, usage evidence and value reports. "
         "Without a command it opens the window.",
@@ -746,7 +763,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.demo:
             return run_window(None, demo=True, start_check=check)
         return run_window(database_path(args) if args.db else None, start_check=check)
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    from csm_desktop.printable import PrintableFormatter, PrintableStream
+
+    handler = logging.StreamHandler()
+    handler.setFormatter(PrintableFormatter("%(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.WARNING, handlers=[handler])
+    # Names come from other people's spreadsheets: never let one drive the terminal.
+    real_out, real_err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = PrintableStream(real_out), PrintableStream(real_err)  # type: ignore[assignment]
+    try:
+        return _run_command(run, args)
+    finally:
+        sys.stdout, sys.stderr = real_out, real_err
+
+
+def _run_command(run: Command, args: argparse.Namespace) -> int:
+    """Run one headless command: a ``UserError`` is one line on stderr and its exit code."""
     try:
         _wait_for_locks(args.wait)
         return run(args)

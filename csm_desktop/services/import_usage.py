@@ -476,6 +476,26 @@ def _save_rejected(
     return written, []
 
 
+def check_date_format(text: str) -> None:
+    """Refuse (``BadInput``) a ``date_format`` that cannot read back a day, month and year.
+
+    ``banana`` would otherwise reject every row of the file and still exit 0.
+    """
+    from csm_desktop.spreadsheets.usage_dates import to_strptime
+
+    code = to_strptime(text)
+    probe = dt.datetime(2026, 12, 31)
+    try:
+        readable = dt.datetime.strptime(probe.strftime(code), code) == probe
+    except ValueError:
+        readable = False
+    if not readable:
+        raise BadInput(
+            f"--date-format {text!r} is not a date format with a day, month and year; use "
+            "e.g. DD/MM/YYYY or %d/%m/%Y."
+        )
+
+
 def copy_rejected_rows(report: UsageImportReport, target: Path) -> Path:
     """Save a copy of the import's rejected-rows file where the CSM chose (a save dialog).
 
@@ -511,6 +531,7 @@ __all__ = [
     "UsageImportOptions",
     "UsageImportReport",
     "UsagePreview",
+    "check_date_format",
     "copy_rejected_rows",
     "import_usage",
     "preview_usage_file",

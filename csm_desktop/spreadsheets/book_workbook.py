@@ -27,7 +27,7 @@ from csm_desktop.spreadsheets import book_cells as cell
 from csm_desktop.spreadsheets import learning_sheets as learning
 from csm_desktop.spreadsheets.book_cells import CellError, CellOut, DateColumn, Parse
 from csm_desktop.spreadsheets.book_headers import Named, locate_columns
-from csm_desktop.spreadsheets.guards import check_workbook
+from csm_desktop.spreadsheets.guards import check_not_encrypted, check_workbook
 from csm_desktop.spreadsheets.learning_sheets import FeedbackRow, RenewalRow
 
 # Excel's own limits: one sheet holds 1,048,576 rows (one is the header).
@@ -418,6 +418,7 @@ def check_workbook_file(path: Path) -> None:
     except OSError as exc:
         raise BadFile(f"Cannot read {path}: {exc.strerror}. Check the file.") from None
     if magic != ZIP_MAGIC:
+        check_not_encrypted(path)
         raise BadFile(
             f"{path.name} is not an Excel workbook (.xlsx). A book workbook is the .xlsx that "
             "File → Export book workbook writes; save yours from Excel as .xlsx."

@@ -76,6 +76,31 @@ def check_file_size(path: Path, limits: Limits = DEFAULT_LIMITS) -> int:
     return size
 
 
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # compound files: .xls, .doc, encrypted .xlsx
+# Excel saves a password-protected .xlsx as a compound file holding these two streams; their
+# names sit in the file's directory (UTF-16) near the start.
+_ENCRYPTED_STREAMS = ("EncryptedPackage".encode("utf-16-le"), "EncryptionInfo".encode("utf-16-le"))
+_DIRECTORY_SCAN_BYTES = 4 * MiB
+
+
+def check_not_encrypted(path: Path) -> None:
+    """Refuse a password-protected workbook with what to do, before it is taken for an .xls.
+
+    Only looks at compound files (which start with the OLE signature); others pass.
+    """
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(_DIRECTORY_SCAN_BYTES)
+    except OSError:
+        return  # the readers say why the file cannot be read
+    if head.startswith(OLE_MAGIC) and all(name in head for name in _ENCRYPTED_STREAMS):
+        raise BadFile(
+            f"{path.name} is encrypted (saved with a password). Open it in Excel, remove the "
+            "password (File → Info → Protect Workbook → Encrypt with Password, clear it), "
+            "save it, and import it again."
+        )
+
+
 def check_workbook(path: Path, limits: Limits = DEFAULT_LIMITS) -> None:
     """Refuse a .xlsx/.xlsm that is not a workbook, or is a zip or XML bomb.
 

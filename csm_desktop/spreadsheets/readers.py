@@ -25,6 +25,7 @@ from csm_desktop.spreadsheets.guards import (
     DEFAULT_LIMITS,
     Limits,
     check_file_size,
+    check_not_encrypted,
     check_workbook,
 )
 
@@ -66,6 +67,7 @@ def file_kind(path: Path, limits: Limits = DEFAULT_LIMITS) -> FileKind:
     if head.startswith(_ZIP_MAGIC):
         return "workbook"
     if head.startswith(_OLE_MAGIC):
+        check_not_encrypted(path)
         raise BadFile(
             f"{path.name} is an old binary Excel file (.xls) or another Office document. "
             "Open it in Excel and save it as .xlsx or CSV."
