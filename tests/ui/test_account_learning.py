@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QMessageBox
 
 from csm_desktop.services.demo import create_demo_book
 from csm_desktop.services.feedback import account_feedback
@@ -129,3 +129,27 @@ def test_feedback_dialog_refuses_empty_words(qtbot) -> None:  # type: ignore[no-
     dialog.buttons.accepted.emit()
     assert dialog.error.text() == "Write down what the customer said."
     assert dialog.result() != QDialog.DialogCode.Accepted
+
+
+def test_removing_feedback_asks_first_and_no_keeps_it(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow, message_boxes
+) -> None:
+    from csm_desktop.services.feedback import add_feedback
+
+    account_id = _open_oldest(qtbot, window)
+    add_feedback(window.database, account_id, TODAY, "Keep me", "neutral")
+    view = window.account_view
+    window.open_account(account_id)
+    count = len(account_feedback(window.database, account_id))
+    qtbot.waitUntil(lambda: view.feedback.list.topLevelItemCount() == count, timeout=5000)
+    view.feedback.list.setCurrentItem(view.feedback.list.topLevelItem(0))
+
+    message_boxes.answer = QMessageBox.StandardButton.No
+    view.feedback._remove()
+    assert message_boxes.shown[-1][:2] == ("question", "Remove")
+    assert len(account_feedback(window.database, account_id)) == count
+
+    message_boxes.answer = QMessageBox.StandardButton.Yes
+    view.feedback._remove()
+    qtbot.waitUntil(lambda: view.feedback.list.topLevelItemCount() == count - 1, timeout=5000)
+    assert "Keep me" not in [r.text for r in account_feedback(window.database, account_id)]

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QTreeWidget,
     QTreeWidgetItem,
@@ -249,6 +250,10 @@ class AccountLearningController(QObject):
 
         workers.run(work, show, what="Loading renewals and feedback", owner=self)
 
+    def _confirm(self, question: str) -> bool:
+        answer = QMessageBox.question(self.after_day_90, "Remove", question)
+        return answer == QMessageBox.StandardButton.Yes
+
     def _apply(self, what: str, work: Callable[[Database], Any]) -> None:
         """Run an edit in a worker; on success the page reloads, a refusal is shown."""
         account_id, database = self._account_id(), self.database()
@@ -298,7 +303,8 @@ class AccountLearningController(QObject):
     def remove_renewal(self, renewal_id: int) -> None:
         from csm_desktop.services.renewals import delete_renewal
 
-        self._apply("Removing the renewal", lambda db: delete_renewal(db, renewal_id))
+        if self._confirm("Remove this renewal? The long-term figures will no longer count it."):
+            self._apply("Removing the renewal", lambda db: delete_renewal(db, renewal_id))
 
     def add_advocacy(self) -> None:
         from csm_desktop.services.renewals import add_advocacy
@@ -315,7 +321,8 @@ class AccountLearningController(QObject):
     def remove_advocacy(self, advocacy_id: int) -> None:
         from csm_desktop.services.renewals import delete_advocacy
 
-        self._apply("Removing the advocacy", lambda db: delete_advocacy(db, advocacy_id))
+        if self._confirm("Remove this advocacy entry?"):
+            self._apply("Removing the advocacy", lambda db: delete_advocacy(db, advocacy_id))
 
     def add_feedback(self) -> None:
         from csm_desktop.services.feedback import add_feedback
@@ -349,4 +356,5 @@ class AccountLearningController(QObject):
     def remove_feedback(self, feedback_id: int) -> None:
         from csm_desktop.services.feedback import delete_feedback
 
-        self._apply("Removing the feedback", lambda db: delete_feedback(db, feedback_id))
+        if self._confirm("Remove this feedback? What the customer said will be gone for good."):
+            self._apply("Removing the feedback", lambda db: delete_feedback(db, feedback_id))
