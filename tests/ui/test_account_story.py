@@ -112,3 +112,14 @@ def test_reports_menu_offers_the_deck_next_to_the_pdf(window: MainWindow) -> Non
     assert texts[pdf + 1] == "Export QBR &deck…"
     assert "Export QBR decks for selected &accounts…" in texts
     assert texts[texts.index("&Portfolio report…") + 1] == "Portfolio review dec&k…"
+
+
+def test_replan_says_so_when_nothing_is_past_due(qtbot, window: MainWindow, message_boxes) -> None:  # type: ignore[no-untyped-def]
+    rows = window.book_view.model.rows()
+    calm = next(
+        r.account_id for r in rows if not replan_candidates(window.database, r.account_id, TODAY)
+    )
+    _open(qtbot, window, calm)
+    window.account_view.replan_button.click()
+    qtbot.waitUntil(lambda: bool(message_boxes.shown), timeout=5000)
+    assert message_boxes.texts() == ["No open milestone of this account is past its date."]

@@ -17,6 +17,7 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
+    QMessageBox,
     QPushButton,
     QTreeWidget,
     QTreeWidgetItem,
@@ -25,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from csm_desktop.domain.review import day_text
-from csm_desktop.services.account_story import AskEntry
+from csm_desktop.services.account_story import AskEntry, BlockedReason, ReplanCandidate
 from csm_desktop.services.accounts import AccountDetail
 from csm_desktop.services.opening import Database
 from csm_desktop.ui import workers
@@ -150,15 +151,27 @@ class AccountStoryController(QObject):
         )
 
     def add_ask(self) -> None:
-        from csm_desktop.services.account_story import add_ask, blocked_reasons
+        """Read the blocked reasons off the UI thread, then ask for the new ask."""
+        from csm_desktop.services.account_story import blocked_reasons
 
         detail = self.panel.detail
         if detail is None:
             return
-        blocked = [(b.milestone_id, b.title, b.reason)
-                   for b in blocked_reasons(self.database(), detail.id)]  # fmt: skip
-        owners = [c.name for c in detail.contacts]
-        dialog = AskDialog(self.today(), blocked, owners, self.panel)
+        database = self.database()
+        workers.run(
+            lambda progress: blocked_reasons(database, detail.id),
+            lambda reasons: self._ask_dialog(detail, reasons),
+            what="Reading blocked milestones",
+            owner=self,
+        )
+
+    def _ask_dialog(self, detail: AccountDetail, reasons: list[BlockedReason]) -> None:
+        from csm_desktop.services.account_story import add_ask
+
+        if self._account_id() != detail.id:
+            return
+        blocked = [(b.milestone_id, b.title, b.reason) for b in reasons]
+        dialog = AskDialog(self.today(), blocked, [c.name for c in detail.contacts], self.panel)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         kind, text, owner, due_on, milestone_id = dialog.values()
@@ -185,17 +198,28 @@ class AccountStoryController(QObject):
 
     def replan(self) -> None:
         """Offer the past-due open milestones and move the chosen ones to a new date."""
-        from csm_desktop.services.account_story import replan_candidates, replan_milestones
+        from csm_desktop.services.account_story import replan_candidates
 
         account_id = self._account_id()
         if account_id is None:
             return
-        today = self.today()
-        candidates = replan_candidates(self.database(), account_id, today)
+        database, today = self.database(), self.today()
+        workers.run(
+            lambda progress: replan_candidates(database, account_id, today),
+            lambda candidates: self._replan_dialog(account_id, today, candidates),
+            what="Reading past-due milestones",
+            owner=self,
+        )
+
+    def _replan_dialog(
+        self, account_id: int, today: dt.date, candidates: list[ReplanCandidate]
+    ) -> None:
+        from csm_desktop.services.account_story import replan_milestones
+
+        if self._account_id() != account_id:
+            return
         parent = self.panel.window()
         if not candidates:
-            from PySide6.QtWidgets import QMessageBox
-
             QMessageBox.information(
                 parent, "Re-plan", "No open milestone of this account is past its date."
             )
