@@ -17,7 +17,7 @@ from csm_desktop.services.book_workbook import export_book, import_book
 from csm_desktop.services.features import load_vocabulary, save_feature
 from csm_desktop.spreadsheets.book_cells import CellError, money, whole_number
 from csm_desktop.spreadsheets.book_headers import bare_key, header_key
-from csm_desktop.spreadsheets.book_workbook import RejectedRow, read_book_workbook
+from csm_desktop.spreadsheets.book_workbook import SHEET_HEADERS, RejectedRow, read_book_workbook
 from csm_desktop.store.database import Database
 from csm_desktop.store.models import Account, Playbook
 
@@ -213,3 +213,33 @@ def second(tmp_path: Path) -> Any:
     database = open_database(tmp_path / "second.sqlite3")
     yield database
     database.close()
+
+
+def test_export_writes_the_exact_book_headers_whatever_the_tracker_said(
+    book: Database, tmp_path: Path, second: Any
+) -> None:
+    """A tracker comes in with its own headers; the export speaks DESIGN §5 again, and that
+    export imports into an empty book and exports to the same cells (lossless)."""
+    source = workbook(
+        tmp_path / "t.xlsx",
+        {"Sheet1": [["Client Name", "CSM", "ARR ($)", "kickoffDate"], ["Acme", "Maya", "$5k",
+                                                                     "2026-02-01"]]},
+    )  # fmt: skip
+    import_book(book, source)
+    export_book(book, tmp_path / "out.xlsx")
+    exported = openpyxl.load_workbook(tmp_path / "out.xlsx", read_only=True)
+    headers = {ws.title: [c.value for c in next(iter(ws.rows))] for ws in exported.worksheets}
+    exported.close()
+    assert headers == {name: list(h) for name, h in SHEET_HEADERS.items()}
+    import_book(second, tmp_path / "out.xlsx")
+    export_book(second, tmp_path / "again.xlsx")
+    first = openpyxl.load_workbook(tmp_path / "out.xlsx", read_only=True)
+    again = openpyxl.load_workbook(tmp_path / "again.xlsx", read_only=True)
+    try:
+        for sheet in first.sheetnames:
+            assert [[c.value for c in r] for r in first[sheet].rows] == [
+                [c.value for c in r] for r in again[sheet].rows
+            ], sheet
+    finally:
+        first.close()
+        again.close()
