@@ -24,8 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import shutil
-from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
@@ -47,12 +46,17 @@ from csm_desktop.services.usage_matching import (
     read_accounts,
     resolve_features,
 )
+from csm_desktop.services.usage_rejected import (
+    nothing_message,
+    rejected_file_path,
+    save_rejected,
+    strict_message,
+)
 from csm_desktop.spreadsheets.guards import DEFAULT_LIMITS, Limits, check_workbook
 from csm_desktop.spreadsheets.json_rows import is_json_file, read_json_table
 from csm_desktop.spreadsheets.ods_guard import check_ods, is_ods
 from csm_desktop.spreadsheets.readers import Row, SheetTable, file_kind, read_table, sheet_names
-from csm_desktop.spreadsheets.safe_cells import write_safe_csv
-from csm_desktop.spreadsheets.usage_accounts import ACCOUNT_LIST, UNKNOWN_ACCOUNT, KnownAccounts
+from csm_desktop.spreadsheets.usage_accounts import KnownAccounts
 from csm_desktop.spreadsheets.usage_extract import RejectedRow, extract_usage
 from csm_desktop.spreadsheets.usage_features import UnknownFeature
 from csm_desktop.spreadsheets.usage_layout import (
@@ -67,8 +71,6 @@ from csm_desktop.store.models import ImportRecord
 from csm_desktop.store.queries.usage_rows import count_usage_rows, store_usage
 
 PROGRESS_STEPS = 1000  # an import reports its fraction done in thousandths
-
-REJECTED_COLUMNS = ("Sheet", "Row", "Column", "Value", "Reason")
 
 
 ImportCancelled = Cancelled  # the one cancellation error; this name is kept for callers
@@ -140,11 +142,6 @@ class UsageImportReport:
     lines_skipped: int = 0  # totals, footers, comments and blank lines under the header
     unknown_features: tuple[UnknownFeature, ...] = ()
     layout_text: str = ""
-
-
-def rejected_file_path(source: Path) -> Path:
-    """Where the rejected rows of ``source`` are saved: next to it."""
-    return source.with_name(f"{source.stem}.rejected-rows.csv")
 
 
 def checked_options(options: UsageImportOptions) -> UsageImportOptions:
@@ -292,13 +289,11 @@ def import_usage(
         lines_skipped = len({p.row for p in rejected if not p.blocking} - blocking_rows)
         rejected_file = None
         if rejected and options.strict and blocking_rows:
-            rejected_file, _warning = _save_rejected(path, sheet or "", rejected)
-            raise BadFile(_strict_message(path, rejected, rejected_file))
+            rejected_file, _warning = save_rejected(path, sheet or "", rejected)
+            raise BadFile(strict_message(path, rejected, rejected_file))
         if not events.days:
-            rejected_file, _warning = _save_rejected(path, sheet or "", rejected)
-            raise NothingImported(
-                _nothing_message(path, usage.rows_read, rejected, lines_skipped, rejected_file)
-            )
+            rejected_file, _warning = save_rejected(path, sheet or "", rejected)
+            raise NothingImported(nothing_message(path, rejected, lines_skipped, rejected_file))
         before = count_usage_rows(session)
         _store_events(session, events, checkpoint)
         stored_total = count_usage_rows(session)
@@ -321,7 +316,7 @@ def import_usage(
         warnings = list(events.warnings)
         warnings.extend(filled_text(usage.filled))
         if rejected:
-            rejected_file, warning = _save_rejected(path, sheet or "", rejected)
+            rejected_file, warning = save_rejected(path, sheet or "", rejected)
             warnings.extend(warning)
     report("Done", 1.0)
     return UsageImportReport(
@@ -395,49 +390,6 @@ def _vet_and_choose_sheet(
     return names, names[0]
 
 
-# ----------------------------------------------------------------------------- nothing
-
-# The option that would have helped, by the reason most rows were rejected for.
-_HINTS = (
-    (UNKNOWN_ACCOUNT, "add the accounts to the book first, or import with create accounts "
-     "(--create-accounts)"),
-    (ACCOUNT_LIST, "put one account per row"),
-    ("date", "choose the date format (--date-format DD/MM/YYYY) or the date column "
-     "(--map COLUMN=date)"),
-    ("percentage", "map the column that holds counts (--map COLUMN=count)"),
-    ("whole number", "choose the decimal separator (--decimal , or --decimal .)"),
-    ("number", "check which columns hold the counts (--map COLUMN=count or COLUMN=ignore)"),
-    ("no account", "map the account column (--map COLUMN=account)"),
-    ("no feature", "give the feature (--feature NAME) or map its column (--map COLUMN=feature)"),
-)  # fmt: skip
-
-
-def _nothing_message(
-    path: Path,
-    rows_read: int,
-    rejected: Sequence[RejectedRow],
-    skipped: int,
-    saved: Path | None,
-) -> str:
-    blocking = [problem for problem in rejected if problem.blocking]
-    if not blocking:
-        return (
-            f"{path.name}: nothing was imported: the {skipped:,} lines under the header are "
-            "totals, footers or blank. Check the header row (--header-row N)."
-        )
-    per_row: dict[int, str] = {}
-    for problem in blocking:
-        per_row.setdefault(problem.row, problem.reason)
-    reason, count = Counter(per_row.values()).most_common(1)[0]
-    hint = next((text for key, text in _HINTS if key in reason), "fix the rows and try again")
-    listed = f" They are listed in {saved}." if saved else ""
-    rows = "its only row was" if len(per_row) == 1 else f"all {len(per_row):,} rows were"
-    return (
-        f"{path.name}: nothing was imported: {rows} rejected ({count:,} for: "
-        f"{reason.split(':')[0]}).{listed} To import them, {hint}."
-    )
-
-
 # ----------------------------------------------------------------------------- storing
 
 
@@ -461,19 +413,6 @@ def _store_events(
 
 
 # ----------------------------------------------------------------------------- rejected
-
-
-def _save_rejected(
-    source: Path, sheet: str, rejected: Sequence[RejectedRow]
-) -> tuple[Path | None, list[str]]:
-    """Write the rejected rows next to the source; a failure to write is a warning."""
-    target = rejected_file_path(source)
-    rows = [(sheet, p.row, p.column, p.value, p.reason) for p in rejected]
-    try:
-        written = write_safe_csv(target, REJECTED_COLUMNS, rows, chosen_by_user=False)
-    except UserError as exc:
-        return None, [f"The rejected rows could not be saved: {exc}"]
-    return written, []
 
 
 def check_date_format(text: str) -> None:
@@ -511,18 +450,6 @@ def copy_rejected_rows(report: UsageImportReport, target: Path) -> Path:
         shutil.copyfile(source, temporary)
 
     return write_output_file(Path(target), copy)
-
-
-def _strict_message(path: Path, rejected: Sequence[RejectedRow], saved: Path | None) -> str:
-    blocking = [problem for problem in rejected if problem.blocking]
-    first = blocking[0]
-    rows = len({problem.row for problem in blocking})
-    where = f"row {first.row}" + (f", column {first.column}" if first.column else "")
-    listed = f" They are listed in {saved}." if saved else ""
-    return (
-        f"{path.name}: {rows:,} rows cannot be used (first: {where}: {first.reason}, value "
-        f"{first.value!r}).{listed} Nothing was imported (strict mode); fix them and try again."
-    )
 
 
 __all__ = [

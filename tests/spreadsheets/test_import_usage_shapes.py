@@ -403,5 +403,7 @@ def test_a_file_of_totals_only_is_refused_as_holding_no_usage(
 ) -> None:
     source = tmp_path / "usage.csv"
     source.write_text("Account,Date,Feature,Count\nGrand Total,,,0\n", encoding="utf-8")
-    with pytest.raises(NothingImported, match=r"the 1 lines under the header are totals"):
+    with pytest.raises(
+        NothingImported, match=r"the line under the header is a total, a footer or blank"
+    ):
         import_usage(book, source)
