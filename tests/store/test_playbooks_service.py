@@ -13,7 +13,7 @@ from csm_desktop.errors import BadInput
 from csm_desktop.services import playbooks as pb
 from csm_desktop.services.ladder import apply_playbook, change_status
 from csm_desktop.store.database import Database
-from csm_desktop.store.models import Account, AccountMilestone, MilestoneTemplate, Role
+from csm_desktop.store.models import Account, AccountMilestone, MilestoneTemplate, Playbook, Role
 
 TODAY = dt.date(2026, 6, 1)
 KICKOFF = dt.date(2026, 3, 2)
@@ -50,7 +50,7 @@ def put_account_on(book: Database, playbook_id: int, name: str = "Northwind") ->
     with book.session() as session:
         account = Account(name=name, kickoff_on=KICKOFF)
         session.add(account)
-        playbook = session.get(pb.Playbook, playbook_id)
+        playbook = session.get(Playbook, playbook_id)
         assert playbook is not None
         apply_playbook(session, account, playbook)
         return account.id
