@@ -770,7 +770,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, handlers=[handler])
     # Names come from other people's spreadsheets: never let one drive the terminal.
     real_out, real_err = sys.stdout, sys.stderr
-    sys.stdout, sys.stderr = PrintableStream(real_out), PrintableStream(real_err)  # type: ignore[assignment]
+    sys.stdout, sys.stderr = PrintableStream(real_out), PrintableStream(real_err)
     try:
         return _run_command(run, args)
     finally:
