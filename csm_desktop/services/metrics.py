@@ -39,6 +39,7 @@ from csm_desktop.domain.metrics import portfolio_metrics as compute_portfolio_me
 from csm_desktop.domain.metrics.value import ValueLine
 from csm_desktop.domain.vocabulary import Direction, Health, Phase, Status, phase_of_day
 from csm_desktop.errors import UnknownAccount
+from csm_desktop.services.gc_pause import gc_paused
 from csm_desktop.store.database import Database
 from csm_desktop.store.queries.fast_path import day as _day
 from csm_desktop.store.queries.ladders import AccountLadder, account_ladders, ladder_orders
@@ -92,10 +93,10 @@ def portfolio_metrics(
     Accounts with neither a kickoff nor a signed-on date have no K and are left out.
     """
     chosen = AccountFilter(segment=segment, owner=owner, playbook=playbook)
-    with database.session() as session:
+    with gc_paused(), database.session() as session:
         facts = load_account_facts(session, today, chosen)
         orders = ladder_orders(session)
-    return compute_portfolio_metrics(facts, today, orders)
+        return compute_portfolio_metrics(facts, today, orders)
 
 
 def account_metrics(database: Database, account_id: int, today: dt.date) -> AccountMetrics:

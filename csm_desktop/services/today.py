@@ -43,6 +43,7 @@ from csm_desktop.domain.vocabulary import Channel, Status
 from csm_desktop.errors import BadInput, UnknownAccount
 from csm_desktop.services.accounts import AccountDetail, ContactInfo
 from csm_desktop.services.experiment_variants import message_template, variant_messages
+from csm_desktop.services.gc_pause import gc_paused
 from csm_desktop.store.database import Database
 from csm_desktop.store.models import (
     Account,
@@ -293,14 +294,15 @@ def today_list(
     database: Database, today: dt.date, rules: NudgeRules = DEFAULT_RULES
 ) -> list[TodayItem]:
     """Every nudge of the active book on ``today``, ranked, each with its message filled."""
-    with database.session() as session:
-        book = _load_book(session, today, rules)
-    return [
-        TodayItem(
-            nudge, _fill(book, nudge.account_id, nudge.account, nudge.milestone_id, nudge.kind)
-        )
-        for nudge in todays_nudges(book.snapshots, today, rules)
-    ]
+    with gc_paused():
+        with database.session() as session:
+            book = _load_book(session, today, rules)
+        return [
+            TodayItem(
+                nudge, _fill(book, nudge.account_id, nudge.account, nudge.milestone_id, nudge.kind)
+            )
+            for nudge in todays_nudges(book.snapshots, today, rules)
+        ]
 
 
 def celebration(database: Database, milestone_id: int, today: dt.date) -> Celebration:
