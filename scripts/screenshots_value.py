@@ -21,6 +21,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
 from csm_desktop.domain.vocabulary import Direction
+from csm_desktop.services.book_settings import BookSettings, save_book_settings
 from csm_desktop.services.demo import create_demo_book
 from csm_desktop.services.opening import open_database
 from csm_desktop.services.value_metrics import (
@@ -49,6 +50,7 @@ def main(out_dir: Path) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         database = open_database(Path(tmp) / "demo.sqlite3")
         create_demo_book(database, today=TODAY)
+        save_book_settings(database, BookSettings(currency="EUR"))
         account_id = account_id_by_name(database, ACCOUNT)
         hours = MetricSnapshot(
             "Hours on month-end close", "h", Direction.LOWER, 12.0, dt.date(2026, 3, 2), 4.0,

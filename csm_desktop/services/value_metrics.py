@@ -17,13 +17,15 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from csm_desktop.domain.value_money import DAYS_PER, YEAR_DAYS, value_realized
 from csm_desktop.domain.vocabulary import Direction
 from csm_desktop.errors import BadInput, UnknownAccount
 from csm_desktop.services.ladder import account_by_name
 from csm_desktop.store.database import Database
 from csm_desktop.store.models import Account, AccountEvent, Measurement, ValueMetric
 
-RATE_PERIODS = ("week", "month", "quarter", "year")
+# The periods a value can be a rate over: those the money rule knows (domain.value_money).
+RATE_PERIODS: tuple[str, ...] = tuple(DAYS_PER)
 EVENT_KIND = "value"
 
 
@@ -44,6 +46,24 @@ class MetricSnapshot:
     @property
     def latest(self) -> tuple[dt.date, float] | None:
         return self.measurements[-1] if self.measurements else None
+
+    def latest_on(self, today: dt.date) -> tuple[dt.date, float] | None:
+        """The newest measurement made on or before ``today``."""
+        return next(((d, v) for d, v in reversed(self.measurements) if d <= today), None)
+
+    def worth_per_year(self, today: dt.date) -> float | None:
+        """What the improvement since the baseline is worth in a year, in the book's
+        currency (the money rule of ``domain.value_money``); None without money per unit."""
+        latest = self.latest_on(today)
+        realized = value_realized(
+            self.baseline,
+            latest[1] if latest else None,
+            self.direction,
+            money_per_unit=self.money_per_unit,
+            rate_per=self.rate_per,
+            period_days=round(YEAR_DAYS),
+        )
+        return realized.per_year if realized else None
 
     def with_measurement(self, measured_on: dt.date, value: float) -> MetricSnapshot:
         """This metric with ``value`` measured on ``measured_on`` (replacing that day's)."""

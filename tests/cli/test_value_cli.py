@@ -120,7 +120,7 @@ BAD_SET = [
     (["Acme Freight", "NPS", "--direction", "higher", "--money-per-unit", "-5"],
      "money per unit cannot be negative"),
     (["Acme Freight", "NPS", "--direction", "higher", "--per", "fortnight"],
-     "is not a period; use week, month, quarter, year"),
+     "is not a period; use day, week, month, quarter, year"),
     (["Acme Freight", "  ", "--direction", "higher"], "Give the value metric a name"),
 ]  # fmt: skip
 

@@ -11,6 +11,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QDialog
 
 from csm_desktop.services.accounts import account_detail
+from csm_desktop.services.book_settings import BookSettings, save_book_settings
 from csm_desktop.services.metrics import value_changes
 from csm_desktop.services.value_metrics import account_metrics
 from csm_desktop.store.database import open_database
@@ -25,6 +26,7 @@ NAME = "Hours on shift hand-over"
 @pytest.fixture
 def window(qtbot, tmp_path: Path, demo_copy: Callable[[dt.date], Path]) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
     database = open_database(demo_copy(TODAY))
+    save_book_settings(database, BookSettings(currency="EUR"))
     settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
     window = MainWindow(database, today=lambda: TODAY, settings=settings)
     qtbot.addWidget(window)
@@ -52,7 +54,7 @@ def fill_metric(dialog: value_dialogs.MetricDialog) -> int:
     dialog.baseline_on.setDate(value_dialogs.QDate(2026, 9, 1))
     dialog.target.setText("4")
     dialog.money.setText("60")
-    dialog.rate_per.setCurrentIndex(1)  # per week
+    dialog.rate_per.setCurrentIndex(dialog.rate_per.findData("week"))
     dialog._accept()
     return QDialog.DialogCode.Accepted
 
@@ -69,14 +71,15 @@ def row_texts(panel: ValuePanel, name: str) -> list[str]:
         item = panel.tree.topLevelItem(index)
         assert item is not None
         if item.text(0) == name:
-            return [item.text(column) for column in range(5)]
+            return [item.text(column) for column in range(6)]
     return []
 
 
 def test_add_measure_undo_redo_and_delete_from_the_window(
     qtbot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
-    """Baseline 10 h, measured 6 h, lower is better: (6 − 10) ÷ 10 = −40 %, "+40 % better"."""
+    """Baseline 10 h, measured 6 h, lower is better: (6 − 10) ÷ 10 = −40 %, "+40 % better".
+    4 hours a week saved at 60 an hour, for a year: 4 × 365.25 ÷ 7 × 60 = 12,522.86."""
     account_id = open_account(qtbot, window)
     view = window.account_view
     panel = view.value
@@ -86,10 +89,10 @@ def test_add_measure_undo_redo_and_delete_from_the_window(
     monkeypatch.setattr(value_dialogs.MeasurementDialog, "exec", fill_measurement)
 
     panel.buttons["add"].click()
-    assert row_texts(panel, NAME) == [NAME, "10 h", "–", "4 h", "–"]
+    assert row_texts(panel, NAME) == [NAME, "10 h", "–", "4 h", "–", "–"]
     assert panel.selected() == (NAME, None)
     panel.buttons["record"].click()
-    assert row_texts(panel, NAME) == [NAME, "10 h", "6 h", "4 h", "+40 % better"]
+    assert row_texts(panel, NAME) == [NAME, "10 h", "6 h", "4 h", "+40 % better", "EUR\u00a012,523"]
     lines = {v.metric: v for v in value_changes(window.database, account_id, TODAY)}
     assert (lines[NAME].latest, lines[NAME].change_percent) == (6.0, pytest.approx(40.0))
     stored = account_metrics(window.database, account_id)[-1]
@@ -99,7 +102,7 @@ def test_add_measure_undo_redo_and_delete_from_the_window(
         window.undo_action.text() == "&Undo “Hours on shift hand-over” measured 6 h on 2026-11-20"
     )
     window.undo_action.trigger()
-    assert row_texts(panel, NAME) == [NAME, "10 h", "–", "4 h", "–"]
+    assert row_texts(panel, NAME) == [NAME, "10 h", "–", "4 h", "–", "–"]
     window.undo_action.trigger()
     assert account_metrics(window.database, account_id) == before
     assert row_texts(panel, NAME) == []
@@ -111,7 +114,7 @@ def test_add_measure_undo_redo_and_delete_from_the_window(
     panel.buttons["delete"].click()  # the question is answered Yes by the test guard
     assert row_texts(panel, NAME) == []
     window.undo_action.trigger()
-    assert row_texts(panel, NAME) == [NAME, "10 h", "6 h", "4 h", "+40 % better"]
+    assert row_texts(panel, NAME) == [NAME, "10 h", "6 h", "4 h", "+40 % better", "EUR\u00a012,523"]
 
     timeline = [e.text for e in account_detail(window.database, account_id, TODAY).timeline]
     assert timeline[:3] == [
@@ -148,7 +151,7 @@ def test_the_kickoff_dialog_shows_the_value_panel(
 
     monkeypatch.setattr(account_dialogs.KickoffDialog, "exec", look)
     window.account_view.kickoff_button.click()
-    assert seen == [[NAME, "10 h", "–", "4 h", "–"]]
+    assert seen == [[NAME, "10 h", "–", "4 h", "–", "–"]]
     # Saved at once, whatever becomes of the kickoff, and undoable from the window.
     assert account_metrics(window.database, account_id)[-1].name == NAME
     window.undo_action.trigger()

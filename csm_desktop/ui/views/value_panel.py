@@ -18,6 +18,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
@@ -28,8 +29,10 @@ from PySide6.QtWidgets import (
 )
 
 from csm_desktop.domain.metrics.value import value_change
+from csm_desktop.domain.value_money import money_text
 from csm_desktop.domain.vocabulary import Direction
 from csm_desktop.errors import UserError
+from csm_desktop.services.book_settings import load_book_settings
 from csm_desktop.services.opening import Database
 from csm_desktop.services.value_metrics import (
     MetricChange,
@@ -47,7 +50,7 @@ from csm_desktop.ui.dialogs.value_dialogs import MeasurementDialog, MetricDialog
 
 NAME_ROLE = Qt.ItemDataRole.UserRole + 50  # the metric's name, on metric and measurement rows
 DAY_ROLE = Qt.ItemDataRole.UserRole + 51  # a measurement row's date
-HEADERS = ("Metric", "Baseline", "Latest", "Target", "Change")
+HEADERS = ("Metric", "Baseline", "Latest", "Target", "Change", "Worth a year")
 BETTER = {Direction.HIGHER: "higher is better", Direction.LOWER: "lower is better"}
 
 
@@ -59,8 +62,8 @@ def amount(value: float | None, unit: str) -> str:
 
 def change_text(metric: MetricSnapshot, today: dt.date) -> str:
     """ "+40 % better" / "−5 % worse" since the baseline, or "–" (DESIGN §3 value change)."""
-    latest = next((v for d, v in reversed(metric.measurements) if d <= today), None)
-    change = value_change(metric.baseline, latest, metric.direction)
+    latest = metric.latest_on(today)
+    change = value_change(metric.baseline, latest[1] if latest else None, metric.direction)
     if change is None:
         return "–"
     word = "better" if change > 0 else "worse" if change < 0 else "no change"
@@ -83,7 +86,11 @@ class ValuePanel(QWidget):
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels(list(HEADERS))
         self.tree.setAccessibleName("Value metrics")
-        self.tree.setColumnWidth(0, 190)
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)  # names take the rest
+        for column in range(1, len(HEADERS)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.itemDoubleClicked.connect(lambda *_: self._emit_for_selection("edit"))
         self.empty = QLabel(
             "No value metrics yet. Add the outcome the customer wants to move, e.g. "
@@ -114,7 +121,9 @@ class ValuePanel(QWidget):
     def set_account(self, account_id: int) -> None:
         self.load_requested.emit(account_id)
 
-    def show_metrics(self, metrics: Sequence[MetricSnapshot], today: dt.date) -> None:
+    def show_metrics(
+        self, metrics: Sequence[MetricSnapshot], today: dt.date, currency: str = ""
+    ) -> None:
         selected = self.selected()
         self.metrics = list(metrics)
         self.tree.clear()
@@ -126,10 +135,18 @@ class ValuePanel(QWidget):
                     amount(metric.latest[1], metric.unit) if metric.latest else "–",
                     amount(metric.target, metric.unit),
                     change_text(metric, today),
+                    money_text(metric.worth_per_year(today), currency) if currency else "–",
                 ]
             )
             since = f", baseline of {metric.baseline_on}" if metric.baseline_on else ""
             item.setToolTip(0, f"{metric.name}: {BETTER[metric.direction]}{since}")
+            if metric.money_per_unit is not None:
+                rate = f" per {metric.rate_per}" if metric.rate_per else ""
+                item.setToolTip(
+                    5,
+                    f"Improvement{rate} × {metric.money_per_unit:g} per {metric.unit or 'unit'}, "
+                    "held for a year",
+                )
             item.setData(0, NAME_ROLE, metric.name)
             for day, value in reversed(metric.measurements):
                 child = QTreeWidgetItem(
@@ -142,8 +159,6 @@ class ValuePanel(QWidget):
             if selected and selected[0] == metric.name and selected[1] is None:
                 self.tree.setCurrentItem(item)
         self.tree.expandAll()
-        self.tree.resizeColumnToContents(0)  # metric names are the point: never cut them
-        self.tree.setColumnWidth(0, min(max(self.tree.columnWidth(0), 190), 320))
         self.empty.setVisible(not metrics)
         self._update_buttons()
 
@@ -249,10 +264,11 @@ class ValueController(QObject):
         self.account_id = account_id
         try:
             metrics = account_metrics(self.database(), account_id)
+            currency = load_book_settings(self.database()).currency_code
         except Exception as exc:
             show_failure(self.panel, "Loading the value metrics", exc)
             return
-        self.panel.show_metrics(metrics, self.today())
+        self.panel.show_metrics(metrics, self.today(), currency)
 
     def _metric(self, name: str) -> MetricSnapshot | None:
         return next((m for m in self.panel.metrics if m.name == name), None)
