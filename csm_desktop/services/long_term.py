@@ -13,8 +13,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import select
-
 from csm_desktop.domain.metrics import first_value_within_target
 from csm_desktop.domain.metrics.long_term import (
     FIRST_VALUE_GROUPS,
@@ -26,7 +24,7 @@ from csm_desktop.domain.metrics.long_term import (
 from csm_desktop.services.metrics import AccountFilter, load_ladder_facts
 from csm_desktop.services.renewals import parse_outcome
 from csm_desktop.store.database import Database
-from csm_desktop.store.models import Account, Playbook, Renewal
+from csm_desktop.store.queries.renewals import renewal_rows
 
 
 def long_term(
@@ -38,29 +36,17 @@ def long_term(
     playbook: str | None = None,
 ) -> LongTermMetrics:
     """Renewal rate and NRR on ``today``, in total and by first value, over the chosen accounts."""
-    chosen = AccountFilter(segment=segment, owner=owner, playbook=playbook, include_archived=True)
-    query = (
-        select(Account.id, Account.name, Renewal)
-        .join(Renewal, Renewal.account_id == Account.id)
-        .outerjoin(Playbook, Playbook.id == Account.playbook_id)
+    chosen = AccountFilter(
+        segment=segment,
+        owner=owner,
+        playbook=playbook,
+        include_archived=True,
+        with_renewals=True,  # a ladder is read only for an account that has a renewal
     )
-    if segment is not None:
-        query = query.where(Account.segment == segment)
-    if owner is not None:
-        query = query.where(Account.owner == owner)
-    if playbook is not None:
-        query = query.where(Playbook.name == playbook)
     with database.session() as session:
         renewals = [
-            RenewalFact(
-                name,
-                row.renewal_on,
-                parse_outcome(row.outcome),
-                row.arr_before,
-                row.arr_after,
-                account_id,
-            )
-            for account_id, name, row in session.execute(query)
+            RenewalFact(name, on, parse_outcome(outcome), before, after, account_id)
+            for account_id, name, on, outcome, before, after in renewal_rows(session, chosen)
         ]
         renewing = {r.account_id for r in renewals}
         facts = (

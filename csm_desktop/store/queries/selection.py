@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, select, true
 
-from csm_desktop.store.models import Account, Playbook, Variant
+from csm_desktop.store.models import Account, Playbook, Renewal, Variant
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,6 +20,8 @@ class AccountFilter:
     account_id: int | None = None
     experiment_id: int | None = None
     include_archived: bool = False
+    with_renewals: bool = False
+    """Only accounts with a recorded renewal (the long-term figures read no others)."""
 
     def sql(self, template: str, **parts: object) -> str:
         """``template`` with this filter's condition on ``account a`` filled in."""
@@ -48,6 +50,8 @@ class AccountFilter:
                 "a.variant_id IN (SELECT id FROM variant WHERE experiment_id = :f_experiment)"
             )
             params["f_experiment"] = self.experiment_id
+        if self.with_renewals:
+            clauses.append("a.id IN (SELECT account_id FROM renewal)")
         return " AND ".join(clauses) or "1", params
 
     def clause(self) -> ColumnElement[bool]:
@@ -71,6 +75,8 @@ class AccountFilter:
                     select(Variant.id).where(Variant.experiment_id == self.experiment_id)
                 )
             )
+        if self.with_renewals:
+            clauses.append(Account.id.in_(select(Renewal.account_id)))
         return and_(true(), *clauses)
 
     def account_ids(self) -> Any:
