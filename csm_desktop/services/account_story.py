@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from csm_desktop.domain.ladder import due_on, reference_date
 from csm_desktop.domain.review import day_text, needs_replan, plan_date
 from csm_desktop.domain.vocabulary import Status
 from csm_desktop.errors import BadInput, UnknownAccount
@@ -61,18 +62,22 @@ class BlockedReason:
 def replan_candidates(database: Database, account_id: int, today: dt.date) -> list[ReplanCandidate]:
     """The account's open milestones planned before ``today``, in ladder order."""
     with database.session() as session:
+        account = session.get(Account, account_id)
+        if account is None:
+            raise UnknownAccount(f"Account #{account_id} no longer exists; refresh the Book.")
+        start = reference_date(account.kickoff_on, account.signed_on)
         rows = session.scalars(
             select(AccountMilestone)
             .where(AccountMilestone.account_id == account_id)
             .order_by(AccountMilestone.position)
         ).all()
-        return [
-            ReplanCandidate(
-                m.id, m.title, m.role.name, m.due_on, plan_date(m.due_on, m.replanned_on)
-            )
-            for m in rows
-            if needs_replan(Status(m.status).is_open, m.due_on, m.replanned_on, today)
-        ]
+        found = []
+        for m in rows:
+            due = due_on(m.due_on, start, m.target_day)  # the one due-date rule
+            if needs_replan(Status(m.status).is_open, due, m.replanned_on, today):
+                planned = plan_date(due, m.replanned_on)
+                found.append(ReplanCandidate(m.id, m.title, m.role.name, due, planned))
+        return found
 
 
 def replan_milestones(
@@ -104,7 +109,13 @@ def replan_milestones(
         if closed:
             raise BadInput(f"“{closed[0]}” is no longer open; only open milestones are re-planned.")
         for milestone in milestones:
-            before = plan_date(milestone.due_on, milestone.replanned_on)
+            account = milestone.account
+            due = due_on(
+                milestone.due_on,
+                reference_date(account.kickoff_on, account.signed_on),
+                milestone.target_day,
+            )
+            before = plan_date(due, milestone.replanned_on)
             milestone.replanned_on = new_date
             milestone.history.append(
                 StatusChange(
@@ -113,7 +124,7 @@ def replan_milestones(
                     from_status=milestone.status,
                     to_status=milestone.status,
                     reason=f"re-planned from {day_text(before)} to {day_text(new_date)} "
-                    f"(due date stays {day_text(milestone.due_on)})",
+                    f"(due date stays {day_text(due)})",
                     changed_by=changed_by,
                 )
             )

@@ -67,6 +67,8 @@ class LadderStep:
     first_value: bool
     criterion: str | None
     criterion_met_on: dt.date | None
+    replanned_on: dt.date | None = None
+    """The new date of a re-planned open milestone (``due_on`` keeps the original)."""
 
     def is_overdue(self, today: dt.date) -> bool:
         return is_overdue(self.status, self.due_on, today)
@@ -163,6 +165,7 @@ def account_detail(database: Database, account_id: int, today: dt.date) -> Accou
                 first_value=m.first_value,
                 criterion=_criterion_text(m),
                 criterion_met_on=m.criterion_met_on,
+                replanned_on=m.replanned_on,
             )
             for m in account.milestones
         )

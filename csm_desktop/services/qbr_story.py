@@ -82,13 +82,6 @@ def qbr_story(
         logo, arr = session.execute(
             select(Account.logo_path, Account.arr).where(Account.id == account_id)
         ).one()
-        replanned = dict(
-            session.execute(
-                select(AccountMilestone.id, AccountMilestone.replanned_on).where(
-                    AccountMilestone.account_id == account_id
-                )
-            ).all()
-        )
     owners: dict[str, str] = {}
     for contact in detail.contacts:
         if contact.role and contact.role not in owners:
@@ -106,7 +99,7 @@ def qbr_story(
             unlocks=capability_name(step.unlocks, vocabulary) or None,
             definition_of_done=step.definition_of_done,
             status_reason=step.status_reason,
-            replanned_on=replanned.get(step.id),
+            replanned_on=step.replanned_on,
             customer_owner=owners.get(step.role, ""),
         )
         for step in detail.ladder

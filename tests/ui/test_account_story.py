@@ -123,3 +123,28 @@ def test_replan_says_so_when_nothing_is_past_due(qtbot, window: MainWindow, mess
     window.account_view.replan_button.click()
     qtbot.waitUntil(lambda: bool(message_boxes.shown), timeout=5000)
     assert message_boxes.texts() == ["No open milestone of this account is past its date."]
+
+
+def test_the_ladder_shows_the_re_planned_date_after_the_due_date(
+    qtbot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    rows = window.book_view.model.rows()
+    late = next(
+        r.account_id for r in rows if replan_candidates(window.database, r.account_id, TODAY)
+    )
+    first = replan_candidates(window.database, late, TODAY)[0]
+    _open(qtbot, window, late)
+    new_date = TODAY + dt.timedelta(days=story_dialogs.REPLAN_DAYS_AHEAD)  # the default
+    monkeypatch.setattr(
+        story_dialogs.ReplanDialog, "exec", lambda self: QDialog.DialogCode.Accepted
+    )
+    window.account_view.replan_button.click()
+    expected = f"{first.due_on.isoformat()} → {new_date.isoformat()}"  # type: ignore[union-attr]
+
+    def due_texts() -> list[str]:
+        ladder = window.account_view.ladder
+        items = [ladder.topLevelItem(i) for i in range(ladder.topLevelItemCount())]
+        children = [item.child(j) for item in items for j in range(item.childCount())]
+        return [item.text(2) for item in [*items, *children]]
+
+    qtbot.waitUntil(lambda: expected in due_texts(), timeout=5000)

@@ -339,11 +339,12 @@ class AccountView(QWidget):
             evidence = f"criterion met on {step.criterion_met_on.isoformat()}"
         elif step.criterion_met_on:
             evidence = f"{evidence}; met {step.criterion_met_on.isoformat()}"
+        replanned = step.replanned_on is not None and step.status.is_open
         item = QTreeWidgetItem(
             [
                 title,
                 mark,
-                _date(step.due_on),
+                _date(step.due_on) + (f" → {_date(step.replanned_on)}" if replanned else ""),
                 _date(step.achieved_on),
                 evidence,
                 step.definition_of_done,
@@ -363,7 +364,11 @@ class AccountView(QWidget):
         if step.is_overdue(today):
             for column in range(len(LADDER_HEADERS)):
                 item.setBackground(column, QBrush(QColor(current().overdue_row)))
-            item.setToolTip(2, f"Overdue since {_date(step.due_on)}")
+            item.setToolTip(
+                2,
+                f"Overdue since {_date(step.due_on)}"
+                + (f"; re-planned for {_date(step.replanned_on)}" if replanned else ""),
+            )
             item.setForeground(2, QBrush(QColor(current().bad)))
         return item
 
