@@ -50,6 +50,7 @@ Form = Literal["long", "events", "wide", "dates"]
 KnownFeature = Callable[[str], "str | None"]  # any spelling → the book's key, or None
 
 HEADER_SCAN_ROWS = 30
+HEADER_LOOKAHEAD = 5  # rows below a candidate header searched for its first data row
 MIN_DATE_COLUMNS = 2
 NOT_A_FEATURE = "ignored, not a feature"
 TOTAL_COLUMN = "total column, ignored"
@@ -148,25 +149,49 @@ def _date_cells(row: Row) -> list[int]:
     return [position for position, cell in enumerate(row) if is_date_like(cell)]
 
 
-def _is_header(row: Row, extra: set[str]) -> bool:
-    fields = {field_of_header(cell) for cell in row}
+def _names_header(row: Row, extra: set[str]) -> bool:
+    """A row naming a date and an account column, or a column the CSM mapped."""
     if any(isinstance(cell, str) and normalize_name(cell) in extra for cell in row):
         return True
-    if DATE in fields and fields & {ACCOUNT, EXTERNAL_ID}:
-        return True
+    fields = {field_of_header(cell) for cell in row}
+    return DATE in fields and bool(fields & {ACCOUNT, EXTERNAL_ID})
+
+
+def _is_dates_header(rows: Sequence[Row], index: int) -> bool:
+    """Days as column headers next to a label column, with counts under them: a title line
+    such as "Date range | 2026-03-01 | 2026-03-31" has no counts below."""
+    row = rows[index]
     dates = _date_cells(row)
     if len(dates) < MIN_DATE_COLUMNS:
         return False
     labels = [p for p, c in enumerate(row) if p < dates[0] and isinstance(c, str) and c.strip()]
-    return bool(labels) or bool(fields & {ACCOUNT, EXTERNAL_ID})
+    if not labels and not {field_of_header(c) for c in row} & {ACCOUNT, EXTERNAL_ID}:
+        return False
+    for below in rows[index + 1 : index + 1 + HEADER_LOOKAHEAD]:
+        if any(cell != "" for cell in below):
+            return any(p < len(below) and _is_count_like(below[p]) for p in dates)
+    return False
+
+
+def _is_count_like(cell: Cell) -> bool:
+    if isinstance(cell, bool):
+        return False
+    if isinstance(cell, int | float):
+        return True
+    text = str(cell).strip().replace(",", "").replace(".", "").replace(" ", "")
+    return text.isdigit()
 
 
 def find_header_row(rows: Sequence[Row], where: str, extra_names: Iterable[str] = ()) -> int:
-    """0-based index of the first row that names a date and an account column, or whose
-    cells are days next to a label column (dates as columns)."""
+    """0-based index of the first row that names a date and an account column; failing
+    that, of the first row whose cells are days over counts (dates as columns)."""
     extra = {normalize_name(name) for name in extra_names}
-    for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
-        if _is_header(row, extra):
+    top = rows[:HEADER_SCAN_ROWS]
+    for index, row in enumerate(top):
+        if _names_header(row, extra):
+            return index
+    for index in range(len(top)):
+        if _is_dates_header(rows, index):
             return index
     raise BadFile(
         f"{where}: no header row found in the first {HEADER_SCAN_ROWS} rows (expected columns "

@@ -437,3 +437,21 @@ def test_a_labelled_total_is_a_total_only_under_its_group() -> None:
         (3, "Acme", "2026-03-01", "login", 1),
     ]
     assert rows.rejected == [RejectedRow(4, "Account", "Acme Total", "total row", False)]
+
+
+def test_a_date_range_title_line_is_not_taken_for_a_header_of_days() -> None:
+    sheet = table(
+        ["Report period", "2026-03-01", "2026-03-31"],
+        [],
+        ["Account", "Date", "Feature", "Count"],
+        ["Acme", "2026-03-02", "login", "4"],
+    )
+    layout = detect_layout(sheet)
+    assert (layout.header_row, layout.form) == (3, "long")
+    chart = table(
+        ["Report period", "2026-03-01", "2026-03-02"],
+        [],
+        ["Company", "2026-03-01", "2026-03-02"],
+        ["Acme", "4", ""],
+    )
+    assert detect_layout(chart, feature="login").header_row == 3
