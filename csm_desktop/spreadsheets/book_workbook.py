@@ -348,7 +348,11 @@ def write_book_workbook(book: BookWorkbook, path: Path) -> None:
             cell.font = bold
             header.append(cell)
         worksheet.append(header)
-        for cells in book_rows(book, sheet):
+        for row, cells in enumerate(book_rows(book, sheet), start=2):
+            if any(isinstance(c, str) and len(c) > EXCEL_CELL_CHARS for c in cells):
+                failure = _too_long(sheet, row, cells)
+                _abandon(workbook, failure)
+                raise failure
             worksheet.append(
                 [
                     # Control characters other than tab/CR/LF are not allowed in XML at all.
@@ -365,6 +369,22 @@ def write_book_workbook(book: BookWorkbook, path: Path) -> None:
             raise
 
     write_output_file(path, save)
+
+
+EXCEL_CELL_CHARS = 32_767  # Excel keeps no more of a cell's text: the rest would be lost
+
+
+def _too_long(sheet: Sheet, row: int, cells: list[CellOut]) -> BadFile:
+    """The refusal naming the cell whose text Excel would cut (nothing is written)."""
+    index = next(i for i, c in enumerate(cells) if isinstance(c, str) and len(c) > EXCEL_CELL_CHARS)
+    text = cells[index]
+    owner = f" ({cells[0]})" if index and isinstance(cells[0], str) else ""
+    return BadFile(
+        f"Not exported: the {sheet.name} sheet, row {row}, column {sheet.headers[index]}{owner} "
+        f"holds {len(str(text)):,} characters and an Excel cell keeps at most "
+        f"{EXCEL_CELL_CHARS:,}, so the rest would be lost. Shorten that text in the app and "
+        "export again."
+    )
 
 
 def _abandon(workbook: Any, failure: BaseException) -> None:

@@ -42,15 +42,16 @@ def test_self_test_names_the_failing_step_and_returns_1(
     )
 
 
-def test_self_test_skips_reports_when_this_version_has_none(
+def test_self_test_fails_when_the_reports_module_is_missing(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    """A bundle that lost csm_desktop.services.reports is broken, not "skipped" (issue 13)."""
     monkeypatch.setattr(selftest.importlib.util, "find_spec", lambda _name: None)
     out = io.StringIO()
-    assert selftest.run_self_test(out, window=False) == 0
-    assert (
-        "skip QBR report PDF: this version has no QBR reports (csm_desktop.services.reports)"
-        in out.getvalue().splitlines()
+    assert selftest.run_self_test(out, window=False) == 1
+    assert out.getvalue().splitlines()[-1] == (
+        "FAIL QBR report PDF: SelfTestFailed: csm_desktop.services.reports is missing from "
+        "this installation"
     )
 
 

@@ -24,6 +24,9 @@ from csm_desktop.store.backups import back_up, backup_dir
 
 WRITERS = {
     "report": ["report", "Zoë Ødegård Design", "--today", "2026-06-30", "-o"],
+    "report --format pptx": [
+        *("report", "Zoë Ødegård Design", "--today", "2026-06-30", "--format", "pptx", "-o")
+    ],
     "portfolio-report": ["portfolio-report", "--today", "2026-06-30", "-o"],
     "playbook-pdf": ["playbook-pdf", "Standard", "-o"],
     "export-book": ["export-book"],
