@@ -92,6 +92,38 @@ def experiment_setup(app: QApplication, window: MainWindow, out_dir: Path) -> No
     dialog.reject()
 
 
+def qbr_with_quote(database: Database, out_dir: Path) -> None:
+    """Page 2 of a demo account's QBR (executive summary and the customer's quote)."""
+    import shutil
+    import subprocess
+
+    from sqlalchemy import select
+
+    from csm_desktop.domain.review import ReviewPeriod
+    from csm_desktop.services.reports import write_qbr_report
+    from csm_desktop.store.models import Feedback
+
+    with database.session() as session:
+        praise = session.scalars(
+            select(Feedback).where(Feedback.quotable.is_(True)).order_by(Feedback.given_on.desc())
+        ).first()
+    if praise is None or shutil.which("pdftoppm") is None:
+        print("No quotable remark or no pdftoppm: QBR page skipped")
+        return
+    quarter = (praise.given_on.month - 1) // 3
+    start = dt.date(praise.given_on.year, 3 * quarter + 1, 1)
+    end = dt.date(start.year + (quarter == 3), (3 * quarter + 3) % 12 + 1, 1) - dt.timedelta(1)
+    period = ReviewPeriod(start, end, f"{start.year} Q{quarter + 1}")
+    pdf = out_dir / "qbr_quote.pdf"
+    write_qbr_report(database, praise.account_id, TODAY, pdf, period=period)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "70", "-f", "2", "-l", "2", "-singlefile", str(pdf),
+         str(out_dir / "qbr_quote")],
+        check=True,
+    )  # fmt: skip
+    pdf.unlink()
+
+
 def main(out_dir: Path) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication(sys.argv)
@@ -99,6 +131,7 @@ def main(out_dir: Path) -> None:
         database = open_database(Path(tmp) / "demo.sqlite3")
         create_demo_book(database, today=TODAY)
         add_renewals(database)
+        qbr_with_quote(database, out_dir)
         settings = QSettings(str(Path(tmp) / "settings.ini"), QSettings.Format.IniFormat)
         window = MainWindow(database, today=lambda: TODAY, settings=settings)
         window.resize(1400, 900)

@@ -37,6 +37,7 @@ from csm_desktop.reports.layout import (
 )
 from csm_desktop.reports.qbr_cover import INTERNAL_BANNER, cover
 from csm_desktop.reports.qbr_model import MilestoneLine, QbrData
+from csm_desktop.reports.qbr_quote import quote_block
 from csm_desktop.reports.qbr_text import (
     money_rule,
     percent,
@@ -364,6 +365,7 @@ def qbr_story(data: QbrData) -> list[Any]:
     return [
         *cover(data),
         *_summary(data),
+        *quote_block(data),
         *_value(data),
         *_wins(data),
         *_adoption(data),

@@ -131,6 +131,16 @@ class InternalFields:
 
 
 @dataclass(frozen=True, slots=True)
+class CustomerQuote:
+    """The customer's own words for the QBR, from feedback they allowed to be quoted."""
+
+    text: str
+    who: str
+    """The person (and account) who said it; empty when nobody was named."""
+    given_on: dt.date
+
+
+@dataclass(frozen=True, slots=True)
 class QbrData:
     """Everything one account's QBR shows, as of ``today`` for the review ``period``."""
 
@@ -166,6 +176,8 @@ class QbrData:
     branding: Branding = field(default_factory=Branding)
     internal: InternalFields | None = None
     """Present only for the internal edition (``--internal``)."""
+    quote: CustomerQuote | None = None
+    """A remark the customer allowed quoting, given in the period (issue 18)."""
 
     @property
     def period_start(self) -> dt.date:

@@ -25,6 +25,7 @@ from csm_desktop.reports.qbr_model import (
     AdoptionLine,
     AskLine,
     Branding,
+    CustomerQuote,
     DoneCriterionLine,
     FeatureWeeks,
     MilestoneLine,
@@ -162,6 +163,22 @@ def qbr_story(
         internal=internal_fields(database, detail.arr, detail.renewal_on, metrics, today)
         if internal
         else None,
+        quote=customer_quote(database, account_id, period, today),
+    )
+
+
+def customer_quote(
+    database: Database, account_id: int, period: ReviewPeriod, today: dt.date
+) -> CustomerQuote | None:
+    """The best remark the customer allowed quoting, given in the period up to today."""
+    from csm_desktop.services.feedback import quotable_feedback
+
+    quotes = quotable_feedback(database, account_id, (period.start, min(period.end, today)))
+    if not quotes:
+        return None
+    best = quotes[0]
+    return CustomerQuote(
+        best.text, ", ".join(p for p in (best.contact, best.account) if p), best.given_on
     )
 
 
