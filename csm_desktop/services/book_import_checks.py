@@ -1,0 +1,283 @@
+"""Checking a read book workbook against itself and the book before anything is stored.
+
+``ImportChecks.validate`` returns the rows that can be used and lists the others with their
+reason; nothing is written here. ``book_import_store`` continues from the same state.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from csm_desktop.domain.features import FeatureEntry, feature_match_key, split_aliases
+from csm_desktop.domain.vocabulary import Status
+from csm_desktop.services.features import read_vocabulary
+from csm_desktop.services.learning_workbook import check_learning
+from csm_desktop.spreadsheets.book_workbook import (
+    AccountRow,
+    BookReading,
+    BookWorkbook,
+    FeatureRow,
+    MilestoneRow,
+    RejectedRow,
+    UsageRow,
+    ValueMetricRow,
+)
+from csm_desktop.store.models import (
+    Account,
+    Role,
+)
+
+
+def key_of(text: str) -> str:
+    """How names match across sheets and the book: ignoring case and surrounding space."""
+    return text.strip().casefold()
+
+
+class ImportChecks:
+    """Checks a read workbook against itself and the book (the first half of an import)."""
+
+    def __init__(self, session: Session, reading: BookReading, today: dt.date, source: str):
+        self.session = session
+        self.book = reading.book
+        self.rejected_accounts = {key_of(n): row for n, row in reading.rejected_accounts.items()}
+        self.today = today
+        self.source = source
+        self.rejected: list[RejectedRow] = []
+        self.warnings: list[str] = []
+        self.accounts_created = 0
+        self.accounts_updated = 0
+        self.ladders_added = 0
+        self.unscheduled = 0
+        self.default_label: str | None = None
+        # Accounts-sheet fields the file has a column for; the others keep stored values.
+        self.account_fields = reading.columns_read.get("Accounts", frozenset())
+        self.created: list[tuple[Account, AccountRow]] = []
+        self.existing = {key_of(a.name): a for a in session.scalars(select(Account))}
+        self.by_key: dict[str, Account] = dict(self.existing)
+        self.sheet_accounts: dict[str, AccountRow] = {}
+        self.roles: dict[str, Role] = {}
+        self._measured: dict[tuple[str, str], dict[dt.date, int]] = {}
+        self._contact_seen: dict[tuple[int, str], int] = {}
+
+    def _reject(self, sheet: str, row: int, column: str, value: object, reason: str) -> None:
+        shown = "" if value is None else str(value)
+        self.rejected.append(RejectedRow(sheet, row, column, shown, reason))
+
+    # -- validation: nothing is written here --
+
+    def validate(self) -> BookWorkbook:
+        accepted = BookWorkbook()
+        owners = {a.external_id: key_of(a.name) for a in self.existing.values() if a.external_id}
+        seen_ids: dict[str, int] = {}
+        for row in self.book.accounts:
+            key = key_of(row.name)
+            if key in self.sheet_accounts:
+                first = self.sheet_accounts[key].row
+                self._reject(
+                    "Accounts", row.row, "Account", row.name, f"appears twice (row {first})"
+                )
+                continue
+            if row.external_id is not None:
+                owner = owners.get(row.external_id)
+                reason = None
+                if row.external_id in seen_ids:
+                    reason = f"is used twice (row {seen_ids[row.external_id]})"
+                elif owner is not None and owner != key:
+                    reason = f"already belongs to {self.existing[owner].name} in this book"
+                if reason is not None:
+                    self._reject("Accounts", row.row, "External ID", row.external_id, reason)
+                    self.rejected_accounts.setdefault(key, row.row)
+                    continue
+                seen_ids[row.external_id] = row.row
+            self.sheet_accounts[key] = row
+            accepted.accounts.append(row)
+
+        def known(sheet: str, row: int, account: str) -> bool:
+            key = key_of(account)
+            if key in self.sheet_accounts or key in self.existing:
+                return True
+            if key in self.rejected_accounts:
+                first = self.rejected_accounts[key]
+                reason = f"the account's own row was rejected (Accounts row {first})"
+            else:
+                reason = "no such account in the Accounts sheet or in the book"
+            self._reject(sheet, row, "Account", account, reason)
+            return False
+
+        once: dict[tuple[str, ...], int] = {}
+
+        def first_time(sheet: str, row: int, column: str, value: str, *key: str) -> bool:
+            full = (sheet, *key)
+            if full in once:
+                self._reject(sheet, row, column, value, f"appears twice (row {once[full]})")
+                return False
+            once[full] = row
+            return True
+
+        # Two contacts may share a name (two Jordan Tanakas at one customer).
+        accepted.contacts = [c for c in self.book.contacts if known("Contacts", c.row, c.account)]
+        for m in self.book.milestones:
+            if (
+                known("Milestones", m.row, m.account)
+                and self._milestone_consistent(m)
+                and first_time(
+                    "Milestones",
+                    m.row,
+                    "Milestone",
+                    m.milestone,
+                    key_of(m.account),
+                    key_of(m.milestone),
+                    key_of(m.role),
+                )
+            ):
+                accepted.milestones.append(m)
+        for k in self.book.kickoffs:
+            if known("Kickoffs", k.row, k.account) and first_time(
+                "Kickoffs", k.row, "Account", k.account, key_of(k.account)
+            ):
+                accepted.kickoffs.append(k)
+        metrics: dict[tuple[str, str], ValueMetricRow] = {}
+        for v in self.book.value_metrics:
+            if known("Value metrics", v.row, v.account) and self._measurement_consistent(
+                v, metrics
+            ):
+                accepted.value_metrics.append(v)
+        for u in self.book.usage:
+            if (
+                known("Usage", u.row, u.account)
+                and self._usage_consistent(u)
+                and first_time(
+                    "Usage",
+                    u.row,
+                    "Feature",
+                    u.feature,
+                    key_of(u.account),
+                    u.day.isoformat(),
+                    u.feature,
+                )
+            ):
+                accepted.usage.append(u)
+        accepted.features = self._features_consistent(self.book.features)
+        check_learning(self.session, self.book, accepted, known, self._reject)
+        return accepted
+
+    def _features_consistent(self, rows: list[FeatureRow]) -> list[FeatureRow]:
+        """Rows whose spellings name no other feature (one spelling, one key)."""
+        vocabulary = read_vocabulary(self.session)
+        seen: dict[str, int] = {}
+        accepted: list[FeatureRow] = []
+        for row in rows:
+            match = feature_match_key(row.feature)
+            if match in seen:
+                self._reject(
+                    "Features",
+                    row.row,
+                    "Feature",
+                    row.feature,
+                    f"appears twice (row {seen[match]})",
+                )
+                continue
+            aliases = split_aliases(row.aliases or "")
+            clash = next(
+                (
+                    (column, spelling, owner)
+                    for column, spelling in [
+                        ("Display name", row.display_name or ""),
+                        *(("Aliases", a) for a in aliases),
+                    ]
+                    if spelling
+                    and (owner := vocabulary.resolve(spelling)) is not None
+                    and feature_match_key(owner) != match
+                ),
+                None,
+            )
+            if clash is not None:
+                column, spelling, owner = clash
+                self._reject(
+                    "Features", row.row, column, spelling, f"already names the feature {owner}"
+                )
+                continue
+            seen[match] = row.row
+            vocabulary.add(FeatureEntry(row.feature, row.display_name or "", tuple(aliases)))
+            accepted.append(row)
+        return accepted
+
+    def _milestone_consistent(self, m: MilestoneRow) -> bool:
+        if m.status is Status.ACHIEVED and m.achieved_on is None:
+            self._reject(
+                "Milestones", m.row, "Achieved on", "", "is required when Status is achieved"
+            )
+            return False
+        if m.status is not Status.ACHIEVED and m.achieved_on is not None:
+            self._reject(
+                "Milestones",
+                m.row,
+                "Status",
+                m.status.value,
+                "is not achieved, yet Achieved on is filled in",
+            )
+            return False
+        for column, number in (
+            ("Target day", m.target_day),
+            ("Success threshold", m.success_threshold),
+            ("Success window days", m.success_window_days),
+        ):
+            if number is not None and number < 0:
+                self._reject("Milestones", m.row, column, number, "cannot be negative")
+                return False
+        return True
+
+    def _measurement_consistent(
+        self, v: ValueMetricRow, metrics: dict[tuple[str, str], ValueMetricRow]
+    ) -> bool:
+        if (v.value is None) != (v.measured_on is None):
+            missing = "Measured on" if v.measured_on is None else "Value"
+            self._reject(
+                "Value metrics",
+                v.row,
+                missing,
+                "",
+                "is required when the other of Value / Measured on is filled in",
+            )
+            return False
+        key = (key_of(v.account), key_of(v.metric))
+        first = metrics.setdefault(key, v)
+        for column, name in (
+            ("Unit", "unit"),
+            ("Direction", "direction"),
+            ("Baseline", "baseline"),
+            ("Baseline on", "baseline_on"),
+            ("Target", "target"),
+        ):
+            if getattr(v, name) != getattr(first, name):
+                self._reject(
+                    "Value metrics",
+                    v.row,
+                    column,
+                    getattr(v, name),
+                    f"differs from row {first.row} of the same metric",
+                )
+                return False
+        if v.measured_on is not None:
+            once = self._measured.setdefault(key, {})
+            if v.measured_on in once:
+                self._reject(
+                    "Value metrics",
+                    v.row,
+                    "Measured on",
+                    v.measured_on.isoformat(),
+                    f"appears twice for this metric (row {once[v.measured_on]})",
+                )
+                return False
+            once[v.measured_on] = v.row
+        return True
+
+    def _usage_consistent(self, u: UsageRow) -> bool:
+        for column, number in (("Count", u.count), ("Active users", u.active_users)):
+            if number is not None and number < 0:
+                self._reject("Usage", u.row, column, number, "cannot be negative")
+                return False
+        return True
