@@ -562,22 +562,22 @@ def parse_sheet(
             values = [v[index] for _n, v in rows if index < len(v)]
             parse = DateColumn.for_values(values, f"{where}, column {column.header}")
         parsers[column.field] = parse
+    present = [
+        (column, positions[column.field], _Remembered(parsers[column.field]))
+        for column in sheet.columns
+        if column.field in positions
+    ]
     target: list[Any] = getattr(reading.book, sheet.attribute)
     for number, values in rows:
         reading.rows_read += 1
         kwargs: dict[str, Any] = {}
         problems: list[RejectedRow] = []
-        for column in sheet.columns:
-            position = positions.get(column.field)
-            if position is None:
-                continue
-            raw = values[position] if position < len(values) else None
-            try:
-                value = parsers[column.field](raw)
-            except CellError as exc:
-                problems.append(
-                    RejectedRow(sheet.name, number, column.header, _shown(raw), str(exc))
-                )
+        width = len(values)
+        for column, position, parse in present:
+            raw = values[position] if position < width else None
+            value, error = parse(raw)
+            if error is not None:
+                problems.append(RejectedRow(sheet.name, number, column.header, _shown(raw), error))
                 continue
             if value is None and column.required:
                 problems.append(
@@ -591,6 +591,35 @@ def parse_sheet(
         reading.rejected.extend(problems)
         if sheet.row_type is AccountRow and "name" in kwargs:
             reading.rejected_accounts.setdefault(kwargs["name"], number)
+
+
+class _Remembered:
+    """A column's parser that parses each distinct cell once: a usage sheet repeats the same
+    account, day and feature thousands of times. Keys carry the type, so True, 1 and 1.0
+    (equal in Python) stay apart."""
+
+    __slots__ = ("_parse", "_seen")
+
+    def __init__(self, parse: Parse) -> None:
+        self._parse = parse
+        self._seen: dict[tuple[type, Any], tuple[Any, str | None]] = {}
+
+    def __call__(self, raw: Any) -> tuple[Any, str | None]:
+        key = (type(raw), raw)
+        try:
+            return self._seen[key]
+        except KeyError:
+            pass
+        except TypeError:  # an unhashable cell: parse it every time
+            return self._outcome(raw)
+        outcome = self._seen[key] = self._outcome(raw)
+        return outcome
+
+    def _outcome(self, raw: Any) -> tuple[Any, str | None]:
+        try:
+            return self._parse(raw), None
+        except CellError as exc:
+            return None, str(exc)
 
 
 def _shown(value: Any) -> str:
