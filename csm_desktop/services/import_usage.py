@@ -345,8 +345,13 @@ def import_usage(
 def filled_text(filled: Mapping[str, int]) -> list[str]:
     """What filling down group labels did, one sentence per column."""
     return [
-        f"{count:,} blank {column} cells under a group label were filled from the row above "
-        "(a grouped report)."
+        (
+            f"1 blank {column} cell under a group label was filled from the row above"
+            if count == 1
+            else f"{count:,} blank {column} cells under a group label were filled from the row "
+            "above"
+        )
+        + " (a grouped report)."
         for column, count in filled.items()
     ]
 

@@ -311,7 +311,7 @@ def test_grouped_report_with_footers_passes_strict(book: Database, tmp_path: Pat
     assert report.warnings == (
         "2 blank Account Name cells under a group label were filled from the row above (a "
         "grouped report).",
-        "1 blank Feature cells under a group label were filled from the row above (a grouped "
+        "1 blank Feature cell under a group label was filled from the row above (a grouped "
         "report).",
     )
 

@@ -662,3 +662,51 @@ def test_an_event_log_says_each_row_counts_one(qtbot: Any, book: Database, tmp_p
     wizard.next()
     run_import(qtbot, wizard)
     assert [row[2:4] for row in stored(book)] == [("login", 2)]
+
+
+def test_preview_says_which_group_labels_it_fills_and_what_it_skips(
+    qtbot: Any, book: Database, tmp_path: Path
+) -> None:
+    """A grouped report: 2 blank account cells and 1 blank feature cell under their group
+    labels are filled; the subtotal, the grand total, the blank line and the footer are
+    skipped (4 lines); Initech is not in the book."""
+    add_accounts(book, "Acme", "Globex")
+    save_feature(book, "login")
+    source = write_xlsx(
+        tmp_path / "grouped.xlsx",
+        [
+            ["Account Name", "Feature", "Date", "Count"],
+            ["Acme", "login", dt.date(2026, 3, 1), 3],
+            [None, None, dt.date(2026, 3, 2), 4],
+            [None, "export", dt.date(2026, 3, 1), 1],
+            ["Acme Total", None, None, 8],
+            ["Initech", "login", dt.date(2026, 3, 1), 2],
+            ["Grand Totals (4 records)", None, None, 10],
+            [],
+            ["Confidential Information - Do Not Distribute"],
+        ],
+    )
+    wizard = open_wizard(qtbot, book, source)
+    wizard.next()
+    wizard.next()
+    assert wizard.preview_page.status.text() == (
+        "Showing rows 2–9 of grouped.xlsx. 1 row with problems will be rejected and listed "
+        "after the import; 4 blank, total or footer lines will be skipped.\n"
+        "2 blank Account Name cells under a group label were filled from the row above (a "
+        "grouped report).\n"
+        "1 blank Feature cell under a group label was filled from the row above (a grouped "
+        "report).\n"
+        "Not in the book (rejected unless you create accounts): Initech.\n"
+        "Features the book does not know yet (kept as spelled): export."
+    )
+    wizard.next()
+    run_import(qtbot, wizard)
+    assert stored(book) == [
+        ("Acme", "2026-03-01", "export", 1, None),
+        ("Acme", "2026-03-01", "login", 3, None),
+        ("Acme", "2026-03-02", "login", 4, None),
+    ]
+    assert wizard.summary_page.figures.text().startswith(
+        "<b>8 rows</b> read, <b>3 usage events</b> stored (3 new), <b>1 row</b> rejected, "
+        "4 lines skipped."
+    )
