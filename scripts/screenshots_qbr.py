@@ -6,6 +6,9 @@ customer's logo, money per unit on the value metrics, a re-plan of the past-due 
 an ask started from a blocked reason and a risk. It then writes the customer edition as a
 PDF and as a deck, converts the deck with LibreOffice and saves the images.
 
+It also grabs the account page (offscreen) with its Risks & asks tab and the re-planned
+dates in the ladder.
+
 Usage: python scripts/screenshots_qbr.py [OUT_DIR]   (default: docs/screenshots/)
 Needs pdftoppm (poppler-utils) and soffice (libreoffice-impress).
 """
@@ -92,6 +95,39 @@ def enrich(database: Database, folder: Path) -> int:
     return chosen
 
 
+def grab_account_page(database: Database, account_id: int, folder: Path, target: Path) -> None:
+    """The account page with the Risks & asks tab showing, as the CSM sees it."""
+    import os
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from csm_desktop.ui import workers
+    from csm_desktop.ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication([])
+    settings = QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(database, today=lambda: TODAY, settings=settings)
+    window.resize(1400, 800)
+    window.show()
+
+    def settle() -> None:
+        for _ in range(50):
+            workers.wait_all()
+            app.processEvents()
+
+    settle()
+    window.open_account(account_id)
+    settle()
+    view = window.account_view
+    view.side.setCurrentWidget(view.risks_asks)
+    settle()
+    window.grab().save(str(target))
+    window.close()
+    settle()
+
+
 def main(out_dir: Path) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     folder = Path(tempfile.mkdtemp(prefix="qbr-shots-"))
@@ -104,10 +140,11 @@ def main(out_dir: Path) -> None:
         deck = write_qbr_report(
             database, account_id, TODAY, folder / "qbr.pptx", period=period, format="pptx"
         )
+        for old in out_dir.glob("qbr_*.png"):
+            old.unlink()
+        grab_account_page(database, account_id, folder, out_dir / "qbr_account_page.png")
     finally:
         database.close()
-    for old in out_dir.glob("qbr_*.png"):
-        old.unlink()
     subprocess.run(["pdftoppm", "-png", "-r", "60", str(pdf), str(out_dir / "qbr_page")],
                    check=True)  # fmt: skip
     subprocess.run(

@@ -17,6 +17,7 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
+    QHeaderView,
     QMessageBox,
     QPushButton,
     QTreeWidget,
@@ -54,8 +55,11 @@ class RisksAsksPanel(QWidget):
         self.list.setRootIsDecorated(False)
         self.list.setWordWrap(True)
         self.list.setAccessibleName("Risks and asks")
-        self.list.setColumnWidth(0, 48)
-        self.list.setColumnWidth(1, 260)
+        header = self.list.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        for column in (0, 2, 3):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         add = QPushButton("Add…")
         add.setToolTip("Keep a risk or an ask for the QBR; a blocked milestone's reason can "
                        "be the starting point")  # fmt: skip

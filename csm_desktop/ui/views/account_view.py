@@ -329,6 +329,8 @@ class AccountView(QWidget):
                 if step.role == role:
                     group.addChild(self._ladder_item(step, today))
             group.setExpanded(True)
+        if any(step.replanned_on for step in detail.ladder):  # "due → re-planned" is wider
+            self.ladder.resizeColumnToContents(2)
 
     @staticmethod
     def _ladder_item(step: LadderStep, today: dt.date) -> QTreeWidgetItem:
