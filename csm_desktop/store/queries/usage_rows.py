@@ -16,13 +16,25 @@ from functools import cache
 from itertools import chain, islice
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Table, bindparam, delete, exists, func, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Table,
+    bindparam,
+    delete,
+    exists,
+    func,
+    select,
+    type_coerce,
+    update,
+)
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from csm_desktop.store.day_numbers import day_number, day_number_of
+from csm_desktop.store.day_numbers import day_number, day_number_of, day_of_number
 from csm_desktop.store.models import UsageEvent, UsageFeature, intern_feature_keys
+from csm_desktop.store.queries.fast_path import use_fast_path
 
 UsageRow = tuple[int, dt.date, str, int, int | None]  # account, day, feature, count, users
 Checkpoint = Callable[[int, int], None]  # (rows stored so far, all rows)
@@ -201,13 +213,14 @@ def usage_rows(
 ) -> list[UsageRow]:
     """Stored rows as (account, day, feature, count, active users), ordered by account, day
     and feature key; each filter narrows (``used_only``: count > 0)."""
+    day = type_coerce(_table.c.day, Integer)  # the stored number, on both paths
     conditions: list[ColumnElement[bool]] = []
     if account_ids is not None:
         conditions.append(_table.c.account_id.in_(sorted(account_ids)))
     if since is not None:
-        conditions.append(_table.c.day >= since)
+        conditions.append(day >= day_number(since))
     if until is not None:
-        conditions.append(_table.c.day <= until)
+        conditions.append(day <= day_number(until))
     if features is not None:
         conditions.append(_features.c.key.in_(sorted(features)))
     if used_only:
@@ -224,10 +237,24 @@ def usage_rows(
         .where(*conditions)
         .order_by(_table.c.account_id, _table.c.day, _features.c.key)
     )
-    return [
-        (account_id, day, key, count, users)
-        for account_id, day, key, count, users in session.execute(query)
-    ]
+    if not use_fast_path(session, portable=False):
+        return [tuple(row) for row in session.execute(query)]  # type: ignore[misc]
+    # SQLite: the DB-API cursor and one date per distinct day number (5× fewer conversions
+    # than SQLAlchemy's per-row type processing on the evidence of a 180,000-row import).
+    compiled = query.compile(
+        dialect=session.get_bind().dialect, compile_kwargs={"render_postcompile": True}
+    )
+    cursor = session.connection().connection.dbapi_connection
+    assert cursor is not None
+    params = [compiled.params[name] for name in compiled.positiontup or ()]
+    dates: dict[int, dt.date] = {}
+    rows: list[UsageRow] = []
+    for account_id, number, key, count, users in cursor.execute(str(compiled), params):
+        on = dates.get(number)
+        if on is None:
+            on = dates[number] = day_of_number(number)
+        rows.append((account_id, on, key, count, users))
+    return rows
 
 
 def usage_features(session: Session, account_ids: Collection[int] | None = None) -> set[str]:

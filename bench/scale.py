@@ -1,0 +1,150 @@
+"""Benchmark: the 50,000-account rows of issue 17 (DESIGN §7 and §9 targets).
+
+Rows (each a median of interleaved runs with its floor, see ``bench/timing.py``):
+
+- ``metrics`` command, 50,000 accounts: the whole command as a process; target < 3 s. Floor:
+  a bare Python process reading the same accounts and ladders (every account and milestone
+  row, in order) with ``sqlite3`` — what any metric must read at the least.
+- Today complete, 50,000 accounts: ``services.today.today_list`` in a fresh process, timed
+  from the call to the full list (the wait before the page can show all of it); target
+  < 2 s. Floor: the same reads as above inside the process.
+- a usage row on disk: bytes the file grows by per stored row (600,000 rows); target ≤ 60.
+- with ``--heavy``: ``import-book`` and ``export-book`` of the 50,000-account book as
+  processes (minutes each, gigabytes before issue 17's bulk paths; not run by default).
+
+    python bench/scale.py [--runs 5] [--accounts 50000] [--rebuild] [--heavy]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from scale_book import scale_book
+from timing import Row, app_env, interleaved, load_average, python, report, timed_process
+
+TODAY = "2026-06-30"
+FLOOR_READ = """
+import sqlite3, sys, time
+started = time.perf_counter()
+c = sqlite3.connect(sys.argv[1])
+c.execute("SELECT * FROM account ORDER BY name").fetchall()
+c.execute("SELECT * FROM account_milestone ORDER BY account_id, position").fetchall()
+print(time.perf_counter() - started)
+"""
+TODAY_LIST = """
+import datetime as dt, sys, time
+from pathlib import Path
+from csm_desktop.services.opening import open_book_for_reading
+from csm_desktop.services.today import today_list
+with open_book_for_reading(Path(sys.argv[1])) as book:
+    started = time.perf_counter()
+    today_list(book, dt.date.fromisoformat(sys.argv[2]))
+    print(time.perf_counter() - started)
+"""
+
+
+def reported(argv: list[str]) -> float:
+    """Run a child that prints the seconds it measured itself; return them."""
+    import subprocess
+
+    done = subprocess.run(argv, env=app_env(), capture_output=True, text=True, check=True)
+    return float(done.stdout.strip().splitlines()[-1])
+
+
+def bytes_per_usage_row() -> float:
+    from sqlalchemy import select
+
+    from csm_desktop.store.database import open_database
+    from csm_desktop.store.models import Account
+    from csm_desktop.store.queries.usage_rows import store_usage_rows
+
+    with tempfile.TemporaryDirectory() as scratch:
+        book = open_database(Path(scratch) / "size.sqlite3")
+        try:
+            with book.session() as session:
+                session.add_all(Account(name=f"Account {n}") for n in range(1000))
+            with book.session() as session:
+                before = _used_bytes(session)
+                first = dt.date(2026, 1, 1)
+                rows = [
+                    (a, first + dt.timedelta(d), f"feature_{f:02d}", (a * d + f) % 60, None)
+                    for a in session.scalars(select(Account.id))
+                    for d in range(120)
+                    for f in range(5)
+                ]
+                store_usage_rows(session, rows)
+            with book.session() as session:
+                return (_used_bytes(session) - before) / len(rows)
+        finally:
+            book.close()
+
+
+def _used_bytes(session) -> int:  # type: ignore[no-untyped-def]
+    connection = session.connection()
+    connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    value = connection.exec_driver_sql
+    pages = value("PRAGMA page_count").scalar() - value("PRAGMA freelist_count").scalar()
+    return int(pages * value("PRAGMA page_size").scalar())
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--accounts", type=int, default=50_000)
+    parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument("--heavy", action="store_true", help="also import-book and export-book")
+    args = parser.parse_args()
+    book = scale_book(args.accounts, rebuild=args.rebuild)
+    label = f"{args.accounts:,} accounts"
+    print(f"book {book.name}; load average {load_average()}", file=sys.stderr)
+
+    floor_process = python("-c", FLOOR_READ, str(book))
+    metrics_command = python("-m", "csm_desktop", "metrics", "--db", str(book), "--today", TODAY)
+    floor, ours = interleaved(
+        args.runs,
+        lambda: timed_process(floor_process),
+        lambda: timed_process(metrics_command, env=app_env()),
+    )
+    rows = [Row(f"metrics command, {label}", floor, ours, 3.0, kind="seconds")]
+
+    floor, ours = interleaved(
+        args.runs,
+        lambda: reported(floor_process),
+        lambda: reported(python("-c", TODAY_LIST, str(book), TODAY)),
+    )
+    rows.append(Row(f"Today complete, {label}", floor, ours, 2.0, kind="seconds"))
+    rows.append(Row("usage row on disk", None, bytes_per_usage_row(), 60, kind="bytes", unit="B"))
+    if args.heavy:
+        rows.extend(heavy_rows(book, label))
+    print(f"load average after: {load_average()}", file=sys.stderr)
+    return report(rows)
+
+
+def heavy_rows(book: Path, label: str) -> list[Row]:
+    """export-book then import-book of the big book, once each (minutes)."""
+    with tempfile.TemporaryDirectory() as scratch:
+        workbook = Path(scratch) / "book.xlsx"
+        started = time.perf_counter()
+        export = python("-m", "csm_desktop", "export-book", str(workbook), "--db", str(book))
+        exported = timed_process(export, env=app_env())
+        rows = [Row(f"export-book, {label}", None, exported, 60.0, kind="seconds")]
+        if workbook.exists():
+            target = Path(scratch) / "new.sqlite3"
+            shutil.rmtree(target, ignore_errors=True)
+            imported = timed_process(
+                python("-m", "csm_desktop", "import-book", str(workbook), "--db", str(target)),
+                env=app_env(),
+            )
+            rows.append(Row(f"import-book, {label}", None, imported, 60.0, kind="seconds"))
+        print(f"heavy rows took {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    return rows
+
+
+if __name__ == "__main__":
+    sys.exit(main())
