@@ -156,3 +156,25 @@ def test_the_kickoff_dialog_shows_the_value_panel(
     assert account_metrics(window.database, account_id)[-1].name == NAME
     window.undo_action.trigger()
     assert all(m.name != NAME for m in account_metrics(window.database, account_id))
+
+
+def test_a_measurement_row_deletes_only_that_measurement_and_undo_restores_it(
+    qtbot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    account_id = open_account(qtbot, window)
+    panel = window.account_view.value
+    monkeypatch.setattr(value_dialogs.MetricDialog, "exec", fill_metric)
+    monkeypatch.setattr(value_dialogs.MeasurementDialog, "exec", fill_measurement)
+    panel.buttons["add"].click()
+    panel.buttons["record"].click()
+    panel.select_metric(NAME)
+    metric_row = panel.tree.currentItem()
+    assert metric_row is not None and metric_row.childCount() == 1
+    panel.tree.setCurrentItem(metric_row.child(0))
+    assert panel.buttons["delete"].text() == "Delete measurement"
+    panel.buttons["delete"].click()
+    stored = next(m for m in account_metrics(window.database, account_id) if m.name == NAME)
+    assert (stored.baseline, stored.measurements) == (10.0, ())
+    window.undo_action.trigger()
+    stored = next(m for m in account_metrics(window.database, account_id) if m.name == NAME)
+    assert stored.measurements == ((dt.date(2026, 11, 20), 6.0),)

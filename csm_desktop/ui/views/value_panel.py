@@ -176,12 +176,11 @@ class ValuePanel(QWidget):
                 self.tree.setCurrentItem(item)
 
     def _update_buttons(self) -> None:
-        chosen = self.selected() is not None
+        chosen = self.selected()
         for key in ("record", "edit", "delete"):
-            self.buttons[key].setEnabled(chosen)
-        self.buttons["delete"].setText(
-            "Delete measurement" if chosen and self.selected()[1] is not None else "Delete"  # type: ignore[index]
-        )
+            self.buttons[key].setEnabled(chosen is not None)
+        on_measurement = chosen is not None and chosen[1] is not None
+        self.buttons["delete"].setText("Delete measurement" if on_measurement else "Delete")
 
     def _emit_for_selection(self, key: str) -> None:
         if key == "add":
