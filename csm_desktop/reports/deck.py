@@ -376,6 +376,23 @@ def _asks(presentation: Any, data: QbrData) -> None:
     notes(slide, ["What we need from you to keep the plan on track; open items only."])
 
 
+def _internal(presentation: Any, data: QbrData) -> None:
+    """The internal edition's last slide: ARR, renewal, health and why, the CSM's notes."""
+    internal = data.internal
+    if internal is None:
+        return
+    slide = blank_slide(presentation, "Internal: health and notes", "#cf222e")
+    rows = [
+        ["ARR", money_text(internal.arr, data.branding.currency)],
+        ["Renewal", day_text(internal.renewal_on)],
+        ["Health", "\n".join([internal.health.value, *internal.health_reasons[:3]])],
+        ["Overdue milestones", str(internal.overdue_count)],
+        *[[day_text(day), text] for day, text in internal.notes[:4]],
+    ]
+    table(slide, ["", ""], rows, [1.5, 6], accent="#cf222e", size=12)
+    notes(slide, ["INTERNAL — never show this slide to the customer."])
+
+
 def build_deck(data: QbrData) -> Any:
     """The deck as a python-pptx ``Presentation`` (16:9)."""
     presentation = Presentation()
@@ -383,7 +400,8 @@ def build_deck(data: QbrData) -> Any:
     presentation.slide_height = SLIDE_HEIGHT
     presentation.core_properties.title = cut(f"{data.account} — Quarterly business review", 200)
     presentation.core_properties.author = data.csm or "CSM Desktop"
-    for part in (_title, _summary, _value, _wins, _adoption, _plan, _next_steps, _asks):
+    parts = (_title, _summary, _value, _wins, _adoption, _plan, _next_steps, _asks, _internal)
+    for part in parts:
         part(presentation, data)
     if data.internal is not None:
         slide = presentation.slides[0]

@@ -8,6 +8,7 @@ page to flow onto, so an unbounded cell would spill off the slide.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -29,6 +30,7 @@ INK = RGBColor(0x1F, 0x29, 0x33)
 MUTED = RGBColor(0x61, 0x6E, 0x7C)
 SOFT = RGBColor(0xF3, 0xF5, 0xF7)
 GREY = RGBColor(0xAF, 0xB8, 0xC1)
+_SPACES = re.compile(r"[ \t\r\n\f\v]+")
 CELL_CHARS = 160
 """Characters a deck table cell keeps; the rest is cut with an ellipsis."""
 
@@ -39,7 +41,9 @@ def rgb(hex_code: str) -> RGBColor:
 
 
 def cut(text: object, limit: int = CELL_CHARS) -> str:
-    flat = " ".join(str(text).split())
+    """One line of at most ``limit`` characters; non-breaking spaces (a figure and its unit
+    or currency) are kept."""
+    flat = _SPACES.sub(" ", str(text)).strip()
     return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
 
 

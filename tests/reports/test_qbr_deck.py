@@ -123,3 +123,17 @@ def test_libreoffice_converts_the_deck(deck: Path, tmp_path: Path) -> None:
     assert pdf.is_file()
     text = pdftotext(pdf)
     assert HOSTILE in text and "Risks and asks" in text
+
+
+def test_the_internal_deck_adds_health_arr_and_red_overdue(hand_book: Book, tmp_path: Path) -> None:
+    database, ids = hand_book
+    path = write_qbr_report(
+        database, ids[HOSTILE], TODAY, tmp_path / "i.pptx", format="pptx", internal=True
+    )
+    slides = list(Presentation(str(path)).slides)
+    assert _texts(slides[-1])[0] == "Internal: health and notes"
+    internal = _texts(slides[-1])
+    assert "EUR\u00a048,000" in internal
+    assert "at risk\n1 overdue: “Automation” (due 2026-03-06)." in internal
+    assert "30 Apr 2026\nmoved from 6 Mar 2026; overdue" in _texts(slides[5])
+    assert any("INTERNAL" in t for t in _texts(slides[0]))
