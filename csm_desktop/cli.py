@@ -286,6 +286,8 @@ def _cmd_import_usage(args: argparse.Namespace) -> int:
             + (f" and {more} more" if more > 0 else "")
             + " (add them to the book, or import again with --create-accounts)"
         )
+    if report.ignored_columns:
+        print(f"Not imported: {', '.join(report.ignored_columns)}.")
     if report.unknown_features:
         shown = ", ".join(str(feature) for feature in report.unknown_features[:20])
         more = len(report.unknown_features) - 20

@@ -142,6 +142,7 @@ class UsageImportReport:
     lines_skipped: int = 0  # totals, footers, comments and blank lines under the header
     unknown_features: tuple[UnknownFeature, ...] = ()
     layout_text: str = ""
+    ignored_columns: tuple[str, ...] = ()  # "Licensed Users (ignored, not a feature)", …
 
 
 def checked_options(options: UsageImportOptions) -> UsageImportOptions:
@@ -339,6 +340,9 @@ def import_usage(
         lines_skipped=lines_skipped,
         unknown_features=unknown_features,
         layout_text=layout.describe(),
+        ignored_columns=tuple(
+            f"{layout.column_name(position)} ({why})" for position, why in layout.ignored_columns
+        ),
     )
 
 

@@ -55,6 +55,8 @@ MIN_DATE_COLUMNS = 2
 NOT_A_FEATURE = "ignored, not a feature"
 TOTAL_COLUMN = "total column, ignored"
 NOT_USED = "not used"
+NUMBERS_NOT_READ = "numbers, not read: map it as count if it holds counts"
+NUMBER_SAMPLE_ROWS = 20  # data rows looked at to tell a column of numbers
 
 
 def _unknown(_name: str) -> str | None:
@@ -252,13 +254,15 @@ def detect_layout(
     dates = [p for p in _date_cells(header_cells) if p not in mapped]
     if len(dates) >= MIN_DATE_COLUMNS:
         return _dates_layout(table, index, headers, mapped, dates, given, date_format, where)
-    return _named_layout(index, headers, header_cells, mapped, given, known, where)
+    below = table.rows[index + 1 : index + 1 + 4 * NUMBER_SAMPLE_ROWS]
+    return _named_layout(index, headers, header_cells, below, mapped, given, known, where)
 
 
 def _named_layout(
     index: int,
     headers: tuple[str, ...],
     header_cells: Row,
+    below: Sequence[Row],
     mapped: Mapping[int, str],
     given: tuple[str, str] | None,
     known: KnownFeature,
@@ -305,6 +309,11 @@ def _named_layout(
     not_features = [headers[p] for p, why in ignored if why == NOT_A_FEATURE]
     if feature_name is not None:  # one feature for every row: other columns are just unused
         ignored = [(p, why) for p, why in ignored if why != NOT_A_FEATURE]
+    if not feature_columns and COUNT not in columns:  # an event log: say which numbers it skips
+        used = taken | {p for p, _why in ignored}
+        ignored.extend(
+            (p, NUMBERS_NOT_READ) for p in _number_columns(below, headers) if p not in used
+        )
     layout = UsageLayout(
         index + 1,
         headers,
@@ -316,6 +325,18 @@ def _named_layout(
     )
     _require_columns(layout, where, not_features)
     return layout
+
+
+def _number_columns(below: Sequence[Row], headers: Sequence[str]) -> list[int]:
+    """Named columns whose first values are all numbers: in an event log with no count
+    column, such a column may be the count under a name the app does not know."""
+    rows = [row for row in below if any(cell != "" for cell in row)][:NUMBER_SAMPLE_ROWS]
+    found = []
+    for position, text in enumerate(headers):
+        values = [row[position] for row in rows if position < len(row) and row[position] != ""]
+        if text and values and all(_is_count_like(value) for value in values):
+            found.append(position)
+    return found
 
 
 def _dates_layout(

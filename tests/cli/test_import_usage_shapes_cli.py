@@ -138,3 +138,24 @@ def test_nothing_usable_exits_2_with_one_line_naming_the_option(
     assert usage_rows(book_path) == []
     assert run(str(source), "--db", str(book_path), "--create-accounts") == 0
     assert len(usage_rows(book_path)) == 2
+
+
+def test_the_summary_names_the_columns_it_did_not_import(
+    book_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An event log with a "Sessions" column of numbers: each row still counts 1, and the
+    summary says the numbers were not read; a wide file's licence count is named too."""
+    source = tmp_path / "events.csv"
+    source.write_text(
+        "Account,Time,Event,Sessions\nAcme,2026-03-01,login,4\nAcme,2026-03-01,login,2\n",
+        encoding="utf-8",
+    )
+    assert run(str(source), "--db", str(book_path)) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert "Not imported: Sessions (numbers, not read: map it as count if it holds counts)." in out
+    assert usage_rows(book_path) == [(1, "2026-03-01", "login", 2, None)]
+    wide = tmp_path / "wide.csv"
+    wide.write_text("Account,Date,Licensed Users,Logins\nAcme,2026-03-02,50,3\n", encoding="utf-8")
+    assert run(str(wide), "--db", str(book_path), "--map", "Logins=feature column") == 0
+    assert "Not imported: Licensed Users (ignored, not a feature)." in capsys.readouterr().out
+    assert usage_rows(book_path)[-1] == (1, "2026-03-02", "Logins", 3, None)
