@@ -23,16 +23,17 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import select
 
-from csm_desktop.errors import UserError
+from csm_desktop.errors import Cancelled, UserError
 from csm_desktop.services.book_export import BookExportReport, book_from_database, export_book
 from csm_desktop.services.book_import_store import BookImporter
 from csm_desktop.services.evidence import refresh_usage_evidence
+from csm_desktop.services.progress import NO_PROGRESS, Progress
 from csm_desktop.spreadsheets.book_workbook import (
     SHEET_HEADERS,
     BookReading,
@@ -89,14 +90,13 @@ def import_book(
     sheet: str | None = None,
     column_map: Mapping[str, str] | None = None,
     reading: BookReading | None = None,
-    progress: Callable[[int, int, str], None] | None = None,
-    check_cancel: Callable[[], None] | None = None,
+    progress: Progress = NO_PROGRESS,
 ) -> BookImportReport:
     """Import a book workbook or a CSM's tracker into ``database`` in one transaction (see
     the module doc). ``sheet`` and ``column_map`` choose the accounts sheet and its columns
     (``--sheet``, ``--map``); ``reading`` is the file already read (the wizard's preview).
-    ``progress(done, total, text)`` hears of each stage; ``check_cancel()`` is called where
-    stopping is still safe (before the commit) and may raise to roll everything back.
+    ``progress(done, total, text)`` hears of each stage; once ``progress.cancelled`` the import
+    raises ``Cancelled`` where stopping is still safe (before the commit), rolling it all back.
 
     Raises ``BadFile`` (nothing changed) for a file that is not a book workbook. Rows that
     cannot be used are in ``rejected_rows`` and in the file ``rejected_file``.
@@ -111,10 +111,9 @@ def import_book(
     steps = ["Checking the rows", "Storing the book", "Finding usage evidence"]
 
     def stage(index: int) -> None:
-        if check_cancel is not None:
-            check_cancel()
-        if progress is not None:
-            progress(index, len(steps), steps[index] if index < len(steps) else "Done")
+        if progress.cancelled:
+            raise Cancelled(f"Import of {path.name} cancelled; nothing was changed.")
+        progress(index, len(steps), steps[index] if index < len(steps) else "Done")
 
     with database.session() as session:
         stage(0)
@@ -163,10 +162,9 @@ def import_book(
                     rows_rejected=report.rows_rejected,
                 )
             )
-            if check_cancel is not None:
-                check_cancel()  # the last moment a Cancel rolls everything back
-    if progress is not None:
-        progress(len(steps), len(steps), "Stored")
+            if progress.cancelled:  # the last moment a Cancel rolls everything back
+                raise Cancelled(f"Import of {path.name} cancelled; nothing was changed.")
+    progress(len(steps), len(steps), "Stored")
     if report.rejected_rows:
         report.rejected_file = _save_rejected(report)
     return report

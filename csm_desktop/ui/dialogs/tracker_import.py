@@ -350,7 +350,6 @@ class TrackerImportDialog(QDialog):
                 column_map=column_map,
                 reading=reading,
                 progress=progress,
-                check_cancel=progress.check,
             )
 
         task = workers.run(
