@@ -238,7 +238,7 @@ def usage_rows(
         .order_by(_table.c.account_id, _table.c.day, _features.c.key)
     )
     if not use_fast_path(session, portable=False):
-        return [tuple(row) for row in session.execute(query)]  # type: ignore[misc]
+        return [tuple(row) for row in session.execute(query)]
     # SQLite: the DB-API cursor and one date per distinct day number (5× fewer conversions
     # than SQLAlchemy's per-row type processing on the evidence of a 180,000-row import).
     compiled = query.compile(
