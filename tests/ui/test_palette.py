@@ -70,3 +70,39 @@ def test_health_text_is_readable_on_each_scheme(dark: None) -> None:
     assert health_colour(Health.OFF_TRACK).lightness() > 140  # light red on a dark row
     palette.use_scheme(palette.Scheme.LIGHT)
     assert health_colour(Health.OFF_TRACK).lightness() < 110  # dark red on a white row
+
+
+@pytest.mark.parametrize("scheme", list(palette.Scheme))
+def test_window_pages_are_drawn_in_the_scheme(
+    qtbot, scheme: palette.Scheme, open_demo, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """Screenshots of Today, Book and Dashboard: dark pages are dark all over (no white
+    cards or rows left), light pages light."""
+    import datetime as dt
+
+    from PySide6.QtCore import QSettings
+
+    from csm_desktop.ui import workers
+    from csm_desktop.ui.main_window import MainWindow
+
+    today = dt.date(2026, 11, 26)
+    palette.use_scheme(scheme)
+    try:
+        settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+        window = MainWindow(open_demo(today), today=lambda: today, settings=settings)
+        qtbot.addWidget(window)
+        window.resize(1280, 720)
+        window.show()
+        qtbot.waitUntil(lambda: not window.loading, timeout=10000)
+        for show in (window.show_today, window.show_book, window.show_dashboard):
+            show()
+            workers.wait_all()
+            qtbot.wait(50)
+            lightness = mean_lightness(window.pages.currentWidget().grab().toImage())
+            if scheme is palette.Scheme.DARK:
+                assert lightness < 90, show.__name__
+            else:
+                assert lightness > 170, show.__name__
+        window.close()
+    finally:
+        palette.use_scheme(palette.Scheme.LIGHT)

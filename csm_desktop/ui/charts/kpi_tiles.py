@@ -26,11 +26,13 @@ class KpiTile(QFrame):
         self.title_label = QLabel(title.upper())
         self.title_label.setFont(theme.font(8.5, bold=True))
         self.title_label.setStyleSheet(f"color: {current().muted}; letter-spacing: 0.5px;")
+        self.title_label.setWordWrap(True)  # a narrow tile shows its whole title
         self.value_label = QLabel("–")
         self.value_label.setFont(theme.font(22, bold=True))
         self.caption_label = QLabel("")
         self.caption_label.setFont(theme.font(9))
         self.caption_label.setStyleSheet(f"color: {current().muted};")
+        self.caption_label.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(14, 10, 14, 10)
         layout.setSpacing(2)

@@ -220,6 +220,10 @@ class AccountView(QWidget):
         splitter.addWidget(self.side)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
+        # Many tabs must not make the side panel wider than the ladder: the tab bar scrolls.
+        self.side.setUsesScrollButtons(True)
+        self.side.setElideMode(Qt.TextElideMode.ElideNone)
+        splitter.setSizes([600, 400])
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 0)

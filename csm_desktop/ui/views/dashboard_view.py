@@ -15,14 +15,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QDate, QObject, Signal
+from PySide6.QtCore import QDate, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
+    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -40,6 +42,7 @@ from csm_desktop.ui.palette import current, span
 from csm_desktop.ui.views.long_term_panel import LongTermPanel
 
 ALL = "All"  # the Book's word for "no filter"
+CONTENT_MIN_HEIGHT = 900  # tiles and charts; a shorter window scrolls them
 
 
 def health_colour(health: Health) -> str:
@@ -70,6 +73,17 @@ class DashboardFilters:
 
 def _muted(text: str) -> str:
     return f"<span style='color:{current().muted}'>{text}</span>"
+
+
+class _FillingLayout(QVBoxLayout):
+    """The scrolled figures' layout: as tall as the page (at least ``CONTENT_MIN_HEIGHT``).
+
+    Wrapped labels give a layout a height-for-width, which a scroll area honours by growing
+    the content to its preferred height: the page would scroll even on a full-HD screen.
+    """
+
+    def hasHeightForWidth(self) -> bool:
+        return False
 
 
 class DashboardView(QWidget):
@@ -160,12 +174,28 @@ class DashboardView(QWidget):
         body.addLayout(grid, 1)
         body.addWidget(self.drill_list)
 
+        # On a short screen the figures scroll rather than squash: below this height the
+        # funnel's labels and the heat map's cells would print over each other.
+        content = QWidget()
+        content.setObjectName("dashboardContent")
+        content.setStyleSheet(f"QWidget#dashboardContent {{ background: {current().page}; }}")
+        content.setMinimumHeight(CONTENT_MIN_HEIGHT)
+        content_layout = _FillingLayout(content)
+        content_layout.setContentsMargins(0, 0, 0, 0)
+        content_layout.setSpacing(10)
+        content_layout.addLayout(tiles)
+        content_layout.addLayout(body, 1)
+        self.scroll = QScrollArea()
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll.setWidget(content)
+
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 10)
         layout.setSpacing(10)
         layout.addLayout(bar)
-        layout.addLayout(tiles)
-        layout.addLayout(body, 1)
+        layout.addWidget(self.scroll, 1)
 
         self.drill_list.account_activated.connect(self.account_activated)
         self.long_term.drilldown_requested.connect(self.drill_list.show_drilldown)
@@ -174,7 +204,7 @@ class DashboardView(QWidget):
     def _combo(self, name: str) -> QComboBox:
         combo = QComboBox()
         combo.setAccessibleName(name)
-        combo.setMinimumContentsLength(10)
+        combo.setMinimumContentsLength(8)
         combo.addItem(ALL)
         combo.currentTextChanged.connect(lambda _text: self.filters_changed.emit())
         return combo

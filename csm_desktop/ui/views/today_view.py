@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QDate, QModelIndex, QObject, QPoint, Qt, Signal
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -54,6 +54,7 @@ if TYPE_CHECKING:  # the service (and the ORM behind it) loads when Today first 
     from csm_desktop.services.today import TodayItem
 
 EVERYONE = "Everyone"
+REASON_MIN_WIDTH = 140  # below this the "Why" column is left out (the detail panel says it)
 CHANNEL_TABS = (Channel.IN_APP, Channel.EMAIL, None)  # None: the help article tab
 
 
@@ -212,6 +213,7 @@ class TodayView(QWidget):
         self.heading = QLabel("<h2 style='margin:0'>What needs me today</h2>")
         self.owner_filter = QComboBox()
         self.owner_filter.setAccessibleName("Owner filter")
+        self.owner_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.owner_filter.currentTextChanged.connect(
             lambda text: self.proxy.set_owner(None if text in ("", EVERYONE) else text)
         )
@@ -333,6 +335,7 @@ class TodayView(QWidget):
         splitter.addWidget(self.detail)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
+        splitter.splitterMoved.connect(lambda _pos, _index: self._fit_reason())
         splitter.setSizes([880, 520])
         self.splitter = splitter
 
@@ -390,12 +393,25 @@ class TodayView(QWidget):
         self._update_count()
 
     def fit_columns(self) -> None:
-        """Short columns fit their content; the reason column takes the spare width."""
+        """Short columns fit their content; the reason column takes the spare width, and
+        is left out when the list is too narrow for it (the panel beside says the reason)."""
         for column in (Column.RANK, Column.KIND, Column.DUE, Column.OWNER):
             self.table.resizeColumnToContents(column)
-        for column, limit in ((Column.ACCOUNT, 190), (Column.MILESTONE, 230)):
+        for column, limit in ((Column.ACCOUNT, 170), (Column.MILESTONE, 210)):
             self.table.resizeColumnToContents(column)
             self.table.setColumnWidth(column, min(self.table.columnWidth(column), limit))
+        self._fit_reason()
+
+    def _fit_reason(self) -> None:
+        others = sum(
+            self.table.columnWidth(column) for column in Column if column is not Column.REASON
+        )
+        narrow = self.table.viewport().width() - others < REASON_MIN_WIDTH
+        self.table.setColumnHidden(Column.REASON, narrow)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_reason()
 
     # --- selection ----------------------------------------------------------------------------
 
