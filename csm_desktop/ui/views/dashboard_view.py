@@ -42,7 +42,7 @@ from csm_desktop.ui.palette import current, span
 from csm_desktop.ui.views.long_term_panel import LongTermPanel
 
 ALL = "All"  # the Book's word for "no filter"
-CONTENT_MIN_HEIGHT = 900  # tiles and charts; a shorter window scrolls them
+CONTENT_MIN_HEIGHT = 760  # tiles and charts; a shorter window scrolls them
 
 
 def health_colour(health: Health) -> str:
@@ -165,7 +165,7 @@ class DashboardView(QWidget):
         grid.addWidget(self.health, 1, 1)
         grid.addWidget(self.phases, 1, 2)
         grid.addWidget(self.long_term, 2, 0, 1, 3)
-        for column, stretch in enumerate((4, 3, 4)):
+        for column, stretch in enumerate((5, 3, 4)):
             grid.setColumnStretch(column, stretch)
         grid.setRowStretch(0, 5)
         grid.setRowStretch(1, 4)
