@@ -79,8 +79,10 @@ class ShareBars(ChartPanel):
             return
         text_px = max(item.boundingRect().width() for item in self.texts) + 6
         view_px = self.plot.vb.width()
-        room = view_px / (view_px - text_px) if view_px > text_px + 80 else 2.0
-        self.plot.setXRange(0, room + TEXT_GAP, padding=0)
+        # The text starts at x = 1 + gap and needs text_px pixels before the right edge:
+        # (1 + gap) · view_px / x_max + text_px ≤ view_px.
+        room = view_px / (view_px - text_px) if view_px > text_px + 24 else 4.0
+        self.plot.setXRange(0, (1 + TEXT_GAP) * room, padding=0)
 
     def click_at(self, x: float, y: float) -> None:
         row = round(y)

@@ -149,7 +149,7 @@ class DashboardView(QWidget):
         self.funnel_playbook.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.funnel.header.addWidget(self.funnel_playbook)
         self.cohorts = HeatMap("Cohorts on plan", "by kickoff month (accounts)")
-        self.adoption = ShareBars("Adoption after unlock", "used within 30 days", label_limit=170)
+        self.adoption = ShareBars("Adoption after unlock", "used within 30 days", label_limit=130)
         self.health = ColumnBars("Health")
         self.phases = ColumnBars("Phase progression", "milestones achieved by phase")
         self.long_term = LongTermPanel()
@@ -165,7 +165,7 @@ class DashboardView(QWidget):
         grid.addWidget(self.health, 1, 1)
         grid.addWidget(self.phases, 1, 2)
         grid.addWidget(self.long_term, 2, 0, 1, 3)
-        for column, stretch in enumerate((5, 3, 4)):
+        for column, stretch in enumerate((4, 3, 4)):
             grid.setColumnStretch(column, stretch)
         grid.setRowStretch(0, 5)
         grid.setRowStretch(1, 4)
