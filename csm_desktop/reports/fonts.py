@@ -66,7 +66,11 @@ def _font_path(file_name: str) -> Any:
 
 
 _RTL = "\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc"
-_RTL_STRETCH = re.compile(f"[{_RTL}](?:[{_RTL} \u00a0\\-.,:;()'\"0-9\u0660-\u0669]*[{_RTL}])?")
+_RTL_STRETCH = re.compile(
+    f"[{_RTL}](?:[{_RTL} \u00a0\\-.,:;()'\"0-9\u0660-\u0669]*[{_RTL}])?"
+    # A number right after right-to-left words belongs to them (Unicode bidi rules W2, N1).
+    "(?:[ \u00a0]+[0-9\u0660-\u0669]+(?:[.,:][0-9\u0660-\u0669]+)*)*"
+)
 _NUMBER = re.compile(r"[0-9\u0660-\u0669]+(?:[.,:][0-9\u0660-\u0669]+)*")
 _MIRROR = str.maketrans("()", ")(")
 

@@ -68,6 +68,8 @@ def test_arabic_is_joined_and_laid_out_right_to_left() -> None:
     (run,) = runs(ARABIC)
     assert run.text.split(" ") == ["ﺔﻴﻨﻘﺘﻠﻟ", "ﺽﺎﻳﺮﻟﺍ", "ﺔﻛﺮﺷ"]
     assert list(runs("Order 42 من الرياض")) == [Run("Order 42 ﺽﺎﻳﺮﻟﺍ ﻦﻣ", None)]
+    # A number after Arabic words belongs to their right-to-left run: it shows on their left.
+    assert list(runs("شركة 2026")) == [Run("2026 ﺔﻛﺮﺷ", None)]
 
 
 @pytest.fixture
