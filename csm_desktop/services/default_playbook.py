@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from csm_desktop.services.book_settings import read_settings
+from csm_desktop.store.database import Database
 from csm_desktop.store.models import MilestoneTemplate, Playbook, PlaybookStep, Role
 
 STANDARD = "Standard"
@@ -122,3 +123,15 @@ def default_playbook(session: Session, *, today: dt.date) -> Playbook:
         change_note="Added as the default playbook of a new book",
     )
     return added[STANDARD]
+
+
+def choices_with_default(database: Database, *, today: dt.date) -> list[tuple[int, str]]:
+    """The New account dialog's playbooks (latest version of each, as "Name v3"), the
+    book's default first so it is preselected. A book with no playbook yet gets the
+    Standard one here, so a new account never starts with an empty ladder."""
+    from csm_desktop.services.account_edits import playbook_choices
+
+    with database.session() as session:
+        default_id = default_playbook(session, today=today).id
+    choices = playbook_choices(database)
+    return sorted(choices, key=lambda choice: choice[0] != default_id)

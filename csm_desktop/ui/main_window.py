@@ -397,12 +397,16 @@ class MainWindow(QMainWindow):
 
     def new_account(self) -> None:
         from csm_desktop.services import account_edits
+        from csm_desktop.services.default_playbook import choices_with_default
         from csm_desktop.ui.dialogs.account_dialogs import NewAccountDialog
 
         owners = sorted({row.owner for row in self.book_view.model.rows() if row.owner})
-        dialog = NewAccountDialog(
-            account_edits.playbook_choices(self.database), owners, self.today(), self
-        )
+        try:  # the book's default playbook first; a new book gets the Standard one
+            choices = choices_with_default(self.database, today=self.today())
+        except Exception as exc:
+            show_failure(self, "Reading the playbooks", exc)
+            return
+        dialog = NewAccountDialog(choices, owners, self.today(), self)
         if dialog.exec() != NewAccountDialog.DialogCode.Accepted:
             return
         try:
