@@ -72,6 +72,7 @@ class UsageRows:
     users: list[int | None] = field(default_factory=list)
     rejected: list[RejectedRow] = field(default_factory=list)
     filled: dict[str, int] = field(default_factory=dict)  # column → group labels filled down
+    filled_cells: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) → label
     decimal: Decimal | None = None  # the decimal separator the counts were read with
 
     @property
@@ -129,9 +130,11 @@ def extract_usage(
         has_data = _has_data(raw, value_positions, len(data))
         blanks = {i for i, full in enumerate(has_data) if not full}
         filled = fill_down([raw[p] for p in key_positions], breaks | blanks, has_data)
-        result.filled = {
-            layout.column_name(p): n for p, n in zip(key_positions, filled, strict=True) if n
-        }
+        for position, indexes in zip(key_positions, filled, strict=True):
+            if indexes:
+                result.filled[layout.column_name(position)] = len(indexes)
+            for index in indexes:
+                result.filled_cells[(first + index, position)] = cell_text(raw[position][index])
     numbers = chain.from_iterable(set(raw[p]) for p in value_positions)
     result.decimal = decimal or detect_decimal(numbers) or default_decimal
     converted: _Converted = {}

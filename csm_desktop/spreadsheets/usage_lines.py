@@ -91,17 +91,18 @@ def _footer(row: Row, index: int) -> SkippedLine | None:
 
 def fill_down(
     columns: Sequence[list[object]], breaks: set[int], has_data: Sequence[bool]
-) -> list[int]:
-    """Fill blank group labels in place, outer columns first; returns cells filled per column.
+) -> list[list[int]]:
+    """Fill blank group labels in place, outer columns first; returns the rows filled in
+    each column (0-based indexes).
 
     ``breaks`` are row indexes that end a group (totals, blank lines, footers); a blank
     cell is filled only in a row that holds data. A column is filled only when it is
     grouped: within each group of the columns before it, every label is written once.
     """
-    counts: list[int] = []
+    filled_rows: list[list[int]] = []
     starts: set[int] = set()  # rows where a group of the columns before begins
     for column in columns:
-        filled = 0
+        filled: list[int] = []
         if "" in column and _is_grouped(column, breaks, starts, has_data):
             label: object = ""
             for index, value in enumerate(column):
@@ -111,14 +112,14 @@ def fill_down(
                     label = "" if index in breaks else value
                 elif label != "" and has_data[index]:
                     column[index] = label
-                    filled += 1
-        counts.append(filled)
+                    filled.append(index)
+        filled_rows.append(filled)
         starts |= {
             index
             for index, value in enumerate(column)
             if index == 0 or value != column[index - 1] or index - 1 in breaks
         }
-    return counts
+    return filled_rows
 
 
 def _is_grouped(

@@ -50,6 +50,7 @@ class PreviewCheck:
     cells: Mapping[tuple[int, int], CellProblem] = field(default_factory=dict)  # (row, column)
     rows: Mapping[int, CellProblem] = field(default_factory=dict)  # whole rows (blank, total)
     filled: Mapping[str, int] = field(default_factory=dict)  # column → labels filled down
+    filled_cells: Mapping[tuple[int, int], str] = field(default_factory=dict)  # → the label
     unknown_features: tuple[UnknownFeature, ...] = ()  # in the rows checked
     decimal: Decimal | None = None  # the decimal separator the counts were read with
     unknown_accounts: tuple[str, ...] = ()  # accounts of the rows checked the book lacks
@@ -144,6 +145,7 @@ def check_preview(
         cells,
         whole_rows,
         dict(usage.filled),
+        dict(usage.filled_cells),
         unknown,
         usage.decimal,
         tuple(sorted(unmatched.values(), key=str.casefold)),

@@ -214,6 +214,9 @@ def test_grouped_report_fills_blank_group_labels_and_skips_totals_and_footers() 
         (7, "Globex", "2026-03-03", "login", 5),
     ]
     assert rows.filled == {"Account Name": 3, "Feature": 2}
+    assert rows.filled_cells == {
+        (3, 0): "Acme", (4, 0): "Acme", (7, 0): "Globex", (3, 1): "login", (7, 1): "login",
+    }  # fmt: skip
     assert rows.rejected == [
         RejectedRow(5, "Account Name", "Acme Total", "total row", False),
         RejectedRow(8, "Account Name", "Grand Totals (5 records)", "total row", False),

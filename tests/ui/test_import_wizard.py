@@ -699,6 +699,14 @@ def test_preview_says_which_group_labels_it_fills_and_what_it_skips(
         "Not in the book (rejected unless you create accounts): Initech.\n"
         "Features the book does not know yet (kept as spelled): export."
     )
+    model = wizard.preview_page.model
+    filled = model.index(1, 0)  # row 3: blank in the file, shown as the label it gets
+    assert (filled.data(), filled.data(Qt.ItemDataRole.FontRole).italic()) == ("Acme", True)
+    assert filled.data(Qt.ItemDataRole.ToolTipRole) == (
+        "blank in the file: filled from the group label above (a grouped report)"
+    )
+    assert model.index(2, 1).data() == "export"  # written in the file: not italic
+    assert model.index(2, 1).data(Qt.ItemDataRole.FontRole) is None
     wizard.next()
     run_import(qtbot, wizard)
     assert stored(book) == [

@@ -201,7 +201,9 @@ class PreviewPage(QWizardPage):
         rows = [
             (first + offset, row) for offset, row in enumerate(preview.rows[layout.header_row :])
         ]
-        self.model.set_rows(layout.headers, mapped, rows, check.cells, check.rows)
+        self.model.set_rows(
+            layout.headers, mapped, rows, check.cells, check.rows, check.filled_cells
+        )
         self.table.resizeColumnsToContents()
         for column in range(self.model.columnCount()):
             self.table.setColumnWidth(column, min(self.table.columnWidth(column), 260))

@@ -15,7 +15,7 @@ from enum import IntEnum
 from typing import Any, Protocol
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QFont
 
 from csm_desktop.services.usage_files import Cell, CellProblem, Row
 from csm_desktop.ui.palette import current
@@ -32,6 +32,9 @@ def problem_background() -> QBrush:
 def skipped_background() -> QBrush:
     """A blank or total row, skipped quietly."""
     return QBrush(QColor(current().skipped_bg))
+
+
+FILLED_TIP = "blank in the file: filled from the group label above (a grouped report)"
 
 
 def muted_foreground() -> QBrush:
@@ -62,6 +65,7 @@ class PreviewModel(QAbstractTableModel):
         self._rows: list[tuple[int, Row]] = []
         self._cells: Mapping[tuple[int, int], CellProblem] = {}
         self._whole_rows: Mapping[int, CellProblem] = {}
+        self._filled: Mapping[tuple[int, int], str] = {}
 
     def set_rows(
         self,
@@ -70,11 +74,14 @@ class PreviewModel(QAbstractTableModel):
         rows: Sequence[tuple[int, Row]],
         cells: Mapping[tuple[int, int], CellProblem],
         whole_rows: Mapping[int, CellProblem],
+        filled: Mapping[tuple[int, int], str] | None = None,
     ) -> None:
         """Show ``rows`` as (sheet row number, cells) under ``headers``.
 
         ``mapped`` names what each column is imported as ("" for an ignored column);
-        ``cells`` and ``whole_rows`` are the problems, keyed like ``PreviewCheck``'s.
+        ``cells`` and ``whole_rows`` are the problems, keyed like ``PreviewCheck``'s;
+        ``filled`` the blank group-label cells the import fills, with their label (shown
+        in italics, so the CSM sees what will be stored).
         """
         self.beginResetModel()
         width = max([len(headers), *(len(cells_) for _number, cells_ in rows)])
@@ -83,6 +90,7 @@ class PreviewModel(QAbstractTableModel):
         self._rows = list(rows)
         self._cells = dict(cells)
         self._whole_rows = dict(whole_rows)
+        self._filled = dict(filled or {})
         self.endResetModel()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:
@@ -101,10 +109,19 @@ class PreviewModel(QAbstractTableModel):
             return None
         number, cells = self._rows[index.row()]
         column = index.column()
+        label = self._filled.get((number, column))
         if role == Qt.ItemDataRole.DisplayRole:
+            if label is not None:
+                return label
             return cell_text(cells[column]) if column < len(cells) else ""
+        if role == Qt.ItemDataRole.FontRole and label is not None:
+            font = QFont()
+            font.setItalic(True)
+            return font
         problem = self.problem(index.row(), column)
         if role == Qt.ItemDataRole.ToolTipRole:
+            if label is not None and problem is None:
+                return FILLED_TIP
             return problem.reason if problem else None
         if role == ProblemRole:
             return problem.reason if problem else None
