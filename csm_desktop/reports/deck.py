@@ -35,6 +35,7 @@ from csm_desktop.reports.deck_parts import (
     text_box,
     xy_chart,
 )
+from csm_desktop.reports.deck_quote import quote_slide
 from csm_desktop.reports.qbr_model import QbrData
 from csm_desktop.reports.qbr_text import (
     definitions,
@@ -400,7 +401,10 @@ def build_deck(data: QbrData) -> Any:
     presentation.slide_height = SLIDE_HEIGHT
     presentation.core_properties.title = cut(f"{data.account} — Quarterly business review", 200)
     presentation.core_properties.author = data.csm or "CSM Desktop"
-    parts = (_title, _summary, _value, _wins, _adoption, _plan, _next_steps, _asks, _internal)
+    parts = (
+        _title, _summary, quote_slide, _value, _wins, _adoption, _plan, _next_steps, _asks,
+        _internal,
+    )  # fmt: skip
     for part in parts:
         part(presentation, data)
     if data.internal is not None:

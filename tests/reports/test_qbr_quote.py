@@ -52,3 +52,24 @@ def test_no_quote_without_permission_or_after_the_report_date(book: Database) ->
     add_feedback(book, ids["acme"], dt.date(2026, 2, 10), "Lovely", "positive")  # not quotable
     add_feedback(book, ids["acme"], dt.date(2026, 4, 2), "Later praise", "positive", quotable=True)
     assert qbr_data(book, ids["acme"], TODAY, period=Q1).quote is None
+
+
+def test_the_deck_has_an_in_your_words_slide_after_the_summary(
+    book: Database, tmp_path: Path
+) -> None:
+    from pptx import Presentation
+
+    ids = _book(book)
+    _entries(book, ids)
+    path = write_qbr_report(book, ids["acme"], TODAY, tmp_path / "q.pptx", period=Q1, format="pptx")
+    slides = list(Presentation(str(path)).slides)
+    texts = [
+        [s.text_frame.text for s in slide.shapes if s.has_text_frame and s.text_frame.text]
+        for slide in slides
+    ]
+    titles = [t[0] for t in texts[1:3]]
+    assert titles == ["Executive summary", "In your words"]
+    assert texts[2][1:] == [
+        "“Reports in minutes, not hours.”",
+        "— Zoë Ødegård, Acme, 20 Jan 2026",
+    ]
