@@ -39,6 +39,7 @@ def run_self_test(out: TextIO | None = None, *, window: bool = True) -> int:
             ("demo book", lambda: _check_demo_book(folder / "demo.sqlite3")),
             ("metrics", lambda: _check_metrics(folder / "demo.sqlite3")),
             ("QBR report PDF", lambda: _check_report(folder / "demo.sqlite3", folder)),
+            ("QBR deck", lambda: _check_deck(folder / "demo.sqlite3", folder)),
         ]
         if window:
             steps.append(("main window, offscreen", lambda: _check_window(folder)))
@@ -127,6 +128,30 @@ def _check_report(path: Path, folder: Path) -> str:
         if handle.read(5) != b"%PDF-":
             raise SelfTestFailed(f"{target.name} is not a PDF")
     return f"{target.stat().st_size:,} bytes"
+
+
+def _check_deck(path: Path, folder: Path) -> str:
+    """The QBR as a PowerPoint deck: python-pptx and its template are in the installation."""
+    import zipfile
+
+    from sqlalchemy import select
+
+    from csm_desktop.services import reports
+    from csm_desktop.services.opening import open_book
+    from csm_desktop.store.models import Account
+
+    target = folder / "qbr.pptx"
+    with open_book(path) as book:
+        with book.session() as session:
+            account_id = session.scalars(select(Account.id).order_by(Account.id)).first()
+        if account_id is None:
+            raise SelfTestFailed("no account to report on")
+        reports.write_qbr_report(book, account_id, TODAY, target, format="pptx")
+    with zipfile.ZipFile(target) as deck:
+        slides = [n for n in deck.namelist() if n.startswith("ppt/slides/slide")]
+    if not slides:
+        raise SelfTestFailed(f"{target.name} has no slides")
+    return f"{len(slides)} slides, {target.stat().st_size:,} bytes"
 
 
 def _check_window(folder: Path) -> str:
