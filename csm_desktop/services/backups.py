@@ -131,7 +131,9 @@ def restore(database: Database, backup: Path) -> Restored:
     """
     check_database_file(Path(backup))
     path = database.path
-    database.close()  # the engine opens fresh connections if it is used again after a failure
+    # Drop the connections but keep the book protected from exports: the engine opens fresh
+    # connections if it is used again after a failure, and the book is still open then.
+    database.engine.dispose()
     previous = store.restore_backup(Path(backup), path)
     return Restored(open_database(path), previous)
 

@@ -137,8 +137,12 @@ def _copy_aside(database_path: Path) -> Path:
         folder = backup_dir(database_path)
         folder.mkdir(parents=True, exist_ok=True)
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        target = folder / f"{database_path.stem}-{stamp}-before-restore-damaged.sqlite3"
-        shutil.copy2(database_path, target)
+        target = write_output_file(
+            folder / f"{database_path.stem}-{stamp}-before-restore-damaged.sqlite3",
+            lambda partial: shutil.copyfile(database_path, partial),
+            chosen_by_user=False,
+            private=True,
+        )
         wal = Path(f"{database_path}-wal")
         if wal.exists():
             shutil.copy2(wal, Path(f"{target}-wal"))
