@@ -17,6 +17,7 @@ from typing import Any, NoReturn
 
 from csm_desktop import APP_NAME, app_version
 from csm_desktop.cli_experiment import add_experiment_commands
+from csm_desktop.domain.text import plural
 from csm_desktop.errors import BadInput, DatabaseLocked, UserError
 
 log = logging.getLogger(__name__)
@@ -109,8 +110,8 @@ def _cmd_import_book(args: argparse.Namespace) -> int:
     where = f", listed in {report.rejected_file}" if report.rejected_file else ""
     if not report.stored:
         print(
-            f"error: {source}: {report.rows_rejected} rows cannot be used{where}; nothing was "
-            "stored (--strict). Fix them and import again.",
+            f"error: {source}: {plural(report.rows_rejected, 'row')} cannot be used{where}; "
+            "nothing was stored (--strict). Fix them and import again.",
             file=sys.stderr,
         )
         return 2
@@ -134,7 +135,8 @@ def _cmd_import_book(args: argparse.Namespace) -> int:
             "ladder yet: set their kickoff date, then Apply playbook on the account page."
         )
     if report.rejected_rows:
-        print(f"{report.rows_rejected} rows were rejected{where}.")
+        were = "was" if report.rows_rejected == 1 else "were"
+        print(f"{plural(report.rows_rejected, 'row')} {were} rejected{where}.")
     return 0
 
 
@@ -189,6 +191,7 @@ def _cmd_metrics(args: argparse.Namespace) -> int:
     from csm_desktop.services.opening import open_book_for_reading
 
     path = existing_book(args)
+    args.today = args.today or dt.date.today()  # like every other command
     with open_book_for_reading(path) as book:
         metrics = portfolio_metrics(
             book, args.today, segment=args.segment, owner=args.owner, playbook=args.playbook
@@ -272,7 +275,7 @@ def _cmd_import_usage(args: argparse.Namespace) -> int:
     skipped = f", {_counted(report.lines_skipped, 'line')} skipped" if report.lines_skipped else ""
     print(
         f"Imported {source.name}{sheet} (header row {report.header_row}, {_FORMS[report.form]}) "
-        f"into {book.path}: {report.rows_read:,} rows read, {report.rows_stored:,} usage "
+        f"into {book.path}: {plural(report.rows_read, 'row')} read, {report.rows_stored:,} usage "
         f"events stored ({report.events_new:,} new), {_counted(report.rows_rejected, 'row')} "
         f"rejected{skipped}."
     )
@@ -455,7 +458,9 @@ def _cmd_features(args: argparse.Namespace) -> int:
             return 0
         if args.action == "merge":
             moved = merge_feature(book, args.key, args.into)
-            print(f"{args.key} is now a spelling of {args.into}; {moved:,} usage rows moved.")
+            print(
+                f"{args.key} is now a spelling of {args.into}; {plural(moved, 'usage row')} moved."
+            )
             return 0
         rows = feature_catalog(book)
     for row in rows:
@@ -466,8 +471,8 @@ def _cmd_features(args: argparse.Namespace) -> int:
         else:
             unknown = "  (not in the vocabulary: name it or merge it)"
         print(
-            f"{row.key}\t{row.label}\t{'; '.join(row.aliases)}\t{row.usage_rows:,} usage rows"
-            + unknown
+            f"{row.key}\t{row.label}\t{'; '.join(row.aliases)}\t"
+            f"{plural(row.usage_rows, 'usage row')}" + unknown
         )
     return 0
 
@@ -556,7 +561,7 @@ def build_parser() -> argparse.ArgumentParser:
     metrics = commands.add_parser("metrics", help="print the portfolio metrics (DESIGN §3)")
     metrics.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS)
     metrics.add_argument(
-        "--today", type=parse_day, required=True, help="reporting date (YYYY-MM-DD)"
+        "--today", type=parse_day, help="reporting date (YYYY-MM-DD; default: today)"
     )
     metrics.add_argument("--json", action="store_true", help="print one JSON object")
     metrics.add_argument("--segment", help="only accounts of this segment")

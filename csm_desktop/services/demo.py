@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from csm_desktop.domain.text import plural
 from csm_desktop.domain.vocabulary import Channel, Evidence, Status
 from csm_desktop.errors import BadInput
 from csm_desktop.services.default_playbook import add_playbooks, load_shipped_playbooks
@@ -128,8 +129,12 @@ class DemoSummary:
     usage_rows: int
 
     def __str__(self) -> str:
-        return (
-            f"{self.accounts} accounts, {self.milestones} milestones, {self.usage_rows} usage rows"
+        return ", ".join(
+            (
+                plural(self.accounts, "account"),
+                plural(self.milestones, "milestone"),
+                plural(self.usage_rows, "usage row"),
+            )
         )
 
 

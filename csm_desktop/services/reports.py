@@ -31,6 +31,7 @@ from csm_desktop.domain.metrics import (
 from csm_desktop.domain.metrics.account import OFF_TRACK_GRACE_DAYS
 from csm_desktop.domain.review import ReviewPeriod
 from csm_desktop.domain.story import capability_name
+from csm_desktop.domain.text import did_you_mean
 from csm_desktop.domain.value_money import money_text
 from csm_desktop.domain.vocabulary import Health
 from csm_desktop.errors import BadInput, Cancelled, UnknownAccount, UserError
@@ -85,9 +86,11 @@ def find_account(database: Database, name_or_external_id: str) -> int:
     with database.session() as session:
         account = account_by_name(session, name_or_external_id)
         if account is None:
+            meant = did_you_mean(name_or_external_id, session.scalars(select(Account.name)))
+            hint = f" Did you mean {meant!r}?" if meant else ""
             raise UnknownAccount(
                 f"No account is named or has the external id {name_or_external_id!r} in "
-                f"{database.path.name}; check the spelling in the Book."
+                f"{database.path.name}; check the spelling in the Book.{hint}"
             )
         return account.id
 

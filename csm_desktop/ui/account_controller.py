@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
+from csm_desktop.domain.text import plural
 from csm_desktop.domain.vocabulary import Status
 from csm_desktop.errors import UserError
 from csm_desktop.services.opening import Database
@@ -279,7 +280,7 @@ class AccountController(QObject):
         except Exception as exc:
             show_failure(self._parent_widget, "Applying the playbook", exc)
             return
-        self.view.notify(f"{added} milestones added to the ladder.")
+        self.view.notify(f"{plural(added, 'milestone')} added to the ladder.")
         self._emit_changed()
 
     def tick_criterion(self, criterion_id: int, met: bool) -> None:

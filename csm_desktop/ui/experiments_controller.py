@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox
 
+from csm_desktop.domain.text import plural
 from csm_desktop.errors import UserError
 from csm_desktop.services.experiment_results import experiment_report
 from csm_desktop.services.experiments import (
@@ -177,7 +178,7 @@ class ExperimentsController(QObject):
         dialog.request_preview()
 
     def _assigned(self, experiment_id: int, plan: AssignmentPlan) -> None:
-        self.status.emit(f"{len(plan.assignment)} accounts assigned")
+        self.status.emit(f"{plural(len(plan.assignment), 'account')} assigned")
         self.refresh(select=experiment_id)
 
     def start(self, experiment_id: int) -> None:
@@ -185,8 +186,9 @@ class ExperimentsController(QObject):
         answer = QMessageBox.question(
             self.view,
             "Start the experiment",
-            f"Start “{summary.name}” today with {summary.accounts} accounts? The assignment is "
-            "then locked, and each account's open milestones are put in its variant's order.",
+            f"Start “{summary.name}” today with {plural(summary.accounts, 'account')}? "
+            "The assignment is then locked, and each account's open milestones are put in "
+            "its variant's order.",
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
@@ -194,7 +196,7 @@ class ExperimentsController(QObject):
 
         def started(report: StartReport) -> None:
             self.status.emit(
-                f"Started: {report.accounts} accounts, {report.ladders_created} ladders "
+                f"Started: {plural(report.accounts, 'account')}, {report.ladders_created} ladders "
                 f"created, {report.ladders_reordered} reordered"
             )
             self.ladders_changed.emit()

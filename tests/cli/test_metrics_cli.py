@@ -202,6 +202,18 @@ def stored_book(book: Database) -> Database:
     return book
 
 
+def test_metrics_reports_for_today_when_no_date_is_given(
+    stored_book: Database, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Like every other command, ``--today`` defaults to the clock's today."""
+    import datetime as dt
+
+    path = str(stored_book.path)
+    stored_book.close()
+    assert main(["metrics", "--db", path, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["today"] == dt.date.today().isoformat()
+
+
 def test_metrics_json_prints_the_design_shape_with_exact_values(
     stored_book: Database, capsys: pytest.CaptureFixture[str]
 ) -> None:

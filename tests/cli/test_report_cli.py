@@ -134,6 +134,18 @@ def test_an_unknown_account_is_exit_2_with_one_line(
     assert not out.exists()
 
 
+def test_a_short_name_suggests_the_account_it_likely_means(
+    demo_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "summit.pdf"
+    code = main(["--db", str(demo_db), "report", "Summit", "--today", TODAY, "-o", str(out)])
+    assert code == 2
+    assert capsys.readouterr().err == (
+        "error: No account is named or has the external id 'Summit' in demo.sqlite3; "
+        "check the spelling in the Book. Did you mean 'Summit Outdoor Co'?\n"
+    )
+
+
 def test_a_missing_book_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code = main(
         ["--db", str(tmp_path / "none.sqlite3"), "report", "X", "-o", str(tmp_path / "x.pdf")]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from csm_desktop.domain.text import fold, plural
+from csm_desktop.domain.text import did_you_mean, fold, plural
 
 
 @pytest.mark.parametrize(
@@ -34,3 +34,17 @@ def test_plural_says_one_account_and_many_accounts() -> None:
     assert plural(0, "account") == "0 accounts"
     assert plural(1234, "row") == "1,234 rows"
     assert plural(2, "activity", "activities") == "2 activities"
+
+
+def test_did_you_mean_finds_the_one_name_meant() -> None:
+    names = [
+        "Summit Outdoor Co",
+        "Café Lumière SARL",
+        "Łódź Freight Sp. z o.o.",
+        "Tailspin Freight",
+    ]
+    assert did_you_mean("Summit", names) == "Summit Outdoor Co"
+    assert did_you_mean("cafe lumiere", names) == "Café Lumière SARL"
+    assert did_you_mean("Sumit Outdoor Co", names) == "Summit Outdoor Co"  # a typo
+    assert did_you_mean("Freight", names) is None  # two accounts: no guess
+    assert did_you_mean("Contoso", names) is None

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
+from csm_desktop.domain.text import plural
 from csm_desktop.services.opening import open_for_window
 from csm_desktop.ui import workers
 from csm_desktop.ui.dialogs.messages import show_failure
@@ -46,7 +47,7 @@ class BookFiles:
     def _usage_imported(self, report: Any) -> None:
         w = self.window
         w.statusBar().showMessage(
-            f"Imported {report.rows_stored:,} usage events from {report.source.name}", 8000
+            f"Imported {plural(report.rows_stored, 'usage event')} from {report.source.name}", 8000
         )
         w.refresh()
 
@@ -88,7 +89,8 @@ class BookFiles:
         w.run_task(
             lambda progress: export_book(database, target),
             lambda report: w.statusBar().showMessage(
-                f"Exported {sum(report.rows_by_sheet.values()):,} rows to {report.path}", 8000
+                f"Exported {plural(sum(report.rows_by_sheet.values()), 'row')} to {report.path}",
+                8000,
             ),
             what="Exporting the book workbook",
             busy_text=f"Exporting the book to {target.name}…",

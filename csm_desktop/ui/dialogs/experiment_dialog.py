@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from csm_desktop.domain.text import plural
 from csm_desktop.services.experiment_results import sample_size_advice
 from csm_desktop.services.experiments import (
     PRIMARY_METRICS,
@@ -305,7 +306,7 @@ class AssignDialog(QDialog):
         if plan.already_progressing:
             left_out.append(f"{plan.already_progressing} with a milestone already achieved")
         self.note.setText(
-            f"{len(plan.assignment)} accounts in the draw."
+            f"{plural(len(plan.assignment), 'account')} in the draw."
             + (f" Left out: {html.escape(', '.join(left_out))}." if left_out else "")
             + " Assigning again before the start re-draws with the same seed."
         )

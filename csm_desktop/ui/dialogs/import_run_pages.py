@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from csm_desktop.domain.text import plural
 from csm_desktop.errors import UserError
 from csm_desktop.services.import_usage import (
     UsageImportReport,
@@ -124,7 +125,7 @@ class RunPage(QWizardPage):
         self.wizard_.report = report
         self.done_ = True
         self.progress.setValue(1000)
-        self.stage.setText(f"Imported {report.rows_stored:,} usage events.")
+        self.stage.setText(f"Imported {plural(report.rows_stored, 'usage event')}.")
         self.wizard_.summary_page.show_report(report)
         self.wizard_.imported.emit(report)
 
@@ -215,7 +216,7 @@ class SummaryPage(QWizardPage):
             touched = report.accounts_touched
             met = (
                 f"Usage criterion met: {evidence.criteria_met:,} of the "
-                f"{evidence.milestones_checked:,} milestones with a usage criterion in the "
+                f"{plural(evidence.milestones_checked, 'milestone')} with a usage criterion in the "
                 f"{counted(touched, 'account')} this file touched"
             )
             if evidence.auto_achieved:

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from csm_desktop.domain.metrics import CHECKPOINTS, PortfolioMetrics
 from csm_desktop.domain.metrics import drilldown as drill
 from csm_desktop.domain.metrics.long_term import LongTermMetrics
+from csm_desktop.domain.text import plural
 from csm_desktop.domain.vocabulary import Health, Phase
 from csm_desktop.ui.charts import theme
 from csm_desktop.ui.charts.bars import ColumnBars, ShareBars
@@ -315,7 +316,7 @@ class DashboardController(QObject):
 
     @staticmethod
     def caption(metrics: PortfolioMetrics) -> str:
-        return f"{metrics.accounts} accounts · on {metrics.today.isoformat()}"
+        return f"{plural(metrics.accounts, 'account')} · on {metrics.today.isoformat()}"
 
     def show(self, metrics: PortfolioMetrics) -> None:
         self.metrics = metrics
@@ -347,11 +348,11 @@ class DashboardController(QObject):
         reached = sum(a.ttfv_days is not None for a in m.by_account)
         view.ttfv_tile.set_value(
             "–" if m.ttfv_median_days is None else f"{m.ttfv_median_days:g} days",
-            f"over {reached} accounts with first value",
+            f"over {plural(reached, 'account')} with first value",
         )
         view.first_value_tile.set_value(
             theme.percent(m.first_value_on_time.fraction),
-            f"{m.first_value_on_time.part} of {m.first_value_on_time.counted} accounts",
+            f"{m.first_value_on_time.part} of {plural(m.first_value_on_time.counted, 'account')}",
         )
         view.adoption_tile.set_value(
             theme.percent(m.adoption.fraction),
@@ -367,7 +368,9 @@ class DashboardController(QObject):
         ):
             count = m.health.get(health, 0)
             tile.set_value(
-                str(count), f"of {m.accounts} accounts", colour if count else current().ink
+                str(count),
+                f"of {plural(m.accounts, 'account')}",
+                colour if count else current().ink,
             )
 
     def _draw_funnel(self) -> None:

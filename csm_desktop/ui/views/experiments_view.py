@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from csm_desktop.domain.experiment_changes import VariantKind
+from csm_desktop.domain.text import plural
 from csm_desktop.services.experiment_results import ExperimentReport
 from csm_desktop.services.experiments import ExperimentSummary
 from csm_desktop.ui.palette import current, span, warning_style
@@ -182,7 +183,9 @@ class ExperimentsView(QWidget):
         chosen_row = 0
         for row, experiment in enumerate(experiments):
             state = "running" if experiment.locked else "draft"
-            item = QListWidgetItem(f"{experiment.name}\n{state} · {experiment.accounts} accounts")
+            item = QListWidgetItem(
+                f"{experiment.name}\n{state} · {plural(experiment.accounts, 'account')}"
+            )
             item.setData(EXPERIMENT_ID_ROLE, experiment.id)
             self.list.addItem(item)
             if experiment.id == wanted:
@@ -224,7 +227,7 @@ class ExperimentsView(QWidget):
         )
         self.title.setText(f"<h2 style='margin:0'>{e(summary.name)}</h2>{state}")
         variants = "".join(
-            f"<li><b>{e(v.name)}</b> ({v.accounts} accounts) — "
+            f"<li><b>{e(v.name)}</b> ({plural(v.accounts, 'account')}) — "
             f"{e(v.playbook or 'own playbook')}"
             + (
                 f": {e(v.description)}"

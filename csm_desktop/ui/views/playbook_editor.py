@@ -51,6 +51,7 @@ from PySide6.QtWidgets import (
 )
 
 from csm_desktop.domain.playbook_diff import StepSnapshot
+from csm_desktop.domain.text import plural
 from csm_desktop.domain.vocabulary import phase_of_day
 from csm_desktop.services import playbooks as service
 from csm_desktop.services.opening import Database
@@ -651,7 +652,7 @@ class PlaybookEditor(QWidget):
             facts = " · ".join(
                 e(part)
                 for part in (summary.segment or "", summary.industry or "",
-                             f"{summary.step_count} milestones")
+                             f"{plural(summary.step_count, 'milestone')}")
                 if part
             )  # fmt: skip
             self.header.setText(f"<h3 style='margin:0'>{e(summary.label)}</h3>{facts}")
@@ -960,7 +961,9 @@ class PlaybookEditor(QWidget):
             return []
         self.reload(self.detail.summary.id)
         self.accounts_changed.emit()
-        self.status_message.emit(f"{self.detail.summary.label} applied to {len(updates)} accounts.")
+        self.status_message.emit(
+            f"{self.detail.summary.label} applied to {plural(len(updates), 'account')}."
+        )
         return updates
 
     def export_pdf(self, path: Path | None = None) -> workers.Task | None:
