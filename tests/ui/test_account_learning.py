@@ -153,3 +153,20 @@ def test_removing_feedback_asks_first_and_no_keeps_it(  # type: ignore[no-untype
     view.feedback._remove()
     qtbot.waitUntil(lambda: view.feedback.list.topLevelItemCount() == count - 1, timeout=5000)
     assert "Keep me" not in [r.text for r in account_feedback(window.database, account_id)]
+
+
+def test_the_selected_remark_is_shown_whole_under_the_list(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from csm_desktop.domain.feedback import Remark, Sentiment
+    from csm_desktop.ui.views.account_learning import FeedbackPanel
+
+    panel = FeedbackPanel()
+    qtbot.addWidget(panel)
+    long_words = "Setting up SSO took one afternoon instead of the week we planned. " * 3
+    panel.show_remarks(
+        [Remark(TODAY, Sentiment.POSITIVE, long_words.strip(), "Acme", "Zoë", "Setup", True, 7)]
+    )
+    assert panel.whole.text() == ""
+    panel.list.setCurrentItem(panel.list.topLevelItem(0))
+    assert panel.whole.text() == (
+        f"“{long_words.strip()}” — Zoë, 2026-11-26 (positive)  (may be quoted)"
+    )

@@ -41,6 +41,7 @@ from csm_desktop.ui.dialogs.learning_dialogs import (
 from csm_desktop.ui.read_only import writes
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 40
+WHOLE_ROLE = Qt.ItemDataRole.UserRole + 41  # a remark in full, for the line under the list
 SENTIMENT_MARKS = {"positive": "＋", "neutral": "○", "negative": "－"}
 
 
@@ -156,7 +157,12 @@ class FeedbackPanel(QWidget):
         self.list.setColumnWidth(0, 90)
         self.list.setColumnWidth(1, 28)
         self.list.setColumnWidth(2, 150)
-        self.list.setWordWrap(True)
+        self.list.currentItemChanged.connect(self._show_whole)
+        # A long remark is cut short in its row; the selected one is shown whole below.
+        self.whole = QLabel()
+        self.whole.setObjectName("feedbackWhole")
+        self.whole.setWordWrap(True)
+        self.whole.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         add = QPushButton("Add feedback…")
         add.clicked.connect(self.add_requested)
         remove = QPushButton("Remove")
@@ -168,6 +174,7 @@ class FeedbackPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
         layout.addWidget(self.list, 1)
+        layout.addWidget(self.whole)
         layout.addLayout(buttons)
 
     def set_account(self, detail: AccountDetail) -> None:
@@ -176,6 +183,7 @@ class FeedbackPanel(QWidget):
 
     def show_remarks(self, remarks: Sequence[Remark]) -> None:
         self.list.clear()
+        self.whole.clear()
         for r in remarks:
             who = " · ".join(part for part in (r.contact, r.milestone) if part)
             quoted = "  (may be quoted)" if r.quotable else ""
@@ -184,8 +192,13 @@ class FeedbackPanel(QWidget):
             )
             item.setToolTip(1, r.sentiment.value)
             item.setToolTip(3, r.text)
+            said_by = ", ".join(p for p in (r.contact, r.given_on.isoformat()) if p)
+            item.setData(3, WHOLE_ROLE, f"“{r.text}” — {said_by} ({r.sentiment.value}){quoted}")
             item.setData(0, ID_ROLE, r.id)
             self.list.addTopLevelItem(item)
+
+    def _show_whole(self, current: QTreeWidgetItem | None, _previous: object) -> None:
+        self.whole.setText(str(current.data(3, WHOLE_ROLE) or "") if current is not None else "")
 
     def _remove(self) -> None:
         chosen = _selected_id(self.list)
