@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 
 from sqlalchemy import func, select, true
 from sqlalchemy.orm import Session
@@ -73,12 +74,38 @@ class FilledMessage:
     message: RenderedMessage
 
 
-@dataclass(frozen=True, slots=True)
 class TodayItem:
-    """One line of the Today list and its ready message."""
+    """One line of the Today list; its message is filled when first read.
 
-    nudge: Nudge
-    filled: FilledMessage
+    Only the lines a CSM opens need their template filled: at 50,000 accounts the list has
+    ~99,000 lines and filling them all was a large part of the wait (issue 17). Filling
+    reads only the book already loaded in memory, so any thread may read ``filled``.
+    """
+
+    __slots__ = ("_fill", "_filled", "nudge")
+
+    def __init__(self, nudge: Nudge, filled: FilledMessage | Callable[[], FilledMessage]) -> None:
+        self.nudge = nudge
+        self._filled = filled if isinstance(filled, FilledMessage) else None
+        self._fill = None if isinstance(filled, FilledMessage) else filled
+
+    @property
+    def filled(self) -> FilledMessage:
+        if self._filled is None:
+            assert self._fill is not None
+            self._filled = self._fill()
+        return self._filled
+
+    def __repr__(self) -> str:
+        return f"TodayItem({self.nudge!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, TodayItem):
+            return NotImplemented
+        return self.nudge == other.nudge and self.filled == other.filled
+
+    def __hash__(self) -> int:
+        return hash(self.nudge)
 
 
 @dataclass(frozen=True, slots=True)
@@ -299,7 +326,10 @@ def today_list(
             book = _load_book(session, today, rules)
         return [
             TodayItem(
-                nudge, _fill(book, nudge.account_id, nudge.account, nudge.milestone_id, nudge.kind)
+                nudge,
+                partial(
+                    _fill, book, nudge.account_id, nudge.account, nudge.milestone_id, nudge.kind
+                ),
             )
             for nudge in todays_nudges(book.snapshots, today, rules)
         ]
