@@ -130,6 +130,10 @@ def restore_backup(backup: Path, database_path: Path) -> Path | None:
     return safety_copy
 
 
+def _copy_bytes(source: Path, target: Path) -> None:
+    shutil.copyfile(source, target)
+
+
 def _copy_aside(database_path: Path) -> Path:
     try:
         return back_up(database_path, reason="before-restore")
@@ -139,7 +143,7 @@ def _copy_aside(database_path: Path) -> Path:
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         target = write_output_file(
             folder / f"{database_path.stem}-{stamp}-before-restore-damaged.sqlite3",
-            lambda partial: shutil.copyfile(database_path, partial),
+            lambda partial: _copy_bytes(database_path, partial),
             chosen_by_user=False,
             private=True,
         )
