@@ -10,12 +10,11 @@ fills the congratulations message when a milestone is achieved.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 
-from sqlalchemy import func, select, true
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from csm_desktop.domain.experiment_changes import MessageChange
@@ -40,7 +39,7 @@ from csm_desktop.domain.templates import (
     letter_date,
     render_message,
 )
-from csm_desktop.domain.vocabulary import Channel, Status
+from csm_desktop.domain.vocabulary import Channel
 from csm_desktop.errors import BadInput, UnknownAccount
 from csm_desktop.services.accounts import AccountDetail, ContactInfo
 from csm_desktop.services.experiment_variants import message_template, variant_messages
@@ -50,14 +49,17 @@ from csm_desktop.store.models import (
     Account,
     AccountMilestone,
     Contact,
-    MilestoneTemplate,
-    Role,
-    StatusChange,
     Touchpoint,
+)
+from csm_desktop.store.queries.activity import (
+    account_contacts,
+    last_status_changes,
+    last_touchpoints,
+    message_templates,
+    unlocks_used,
 )
 from csm_desktop.store.queries.ladders import account_ladders, milestone_messages
 from csm_desktop.store.queries.selection import ACTIVE_ACCOUNTS, AccountFilter
-from csm_desktop.store.queries.usage_rows import used_after
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,16 +142,6 @@ class _Book:
     """Accounts in a message arm of a running experiment: template key → the arm's text."""
 
 
-def _template(row: MilestoneTemplate) -> MessageTemplate:
-    return MessageTemplate(
-        name=row.key,
-        in_app=row.message_in_app,
-        email_subject=row.message_email_subject,
-        email_body=row.message_email_body,
-        help_article=row.help_article,
-    )
-
-
 def _load_book(
     session: Session, today: dt.date, rules: NudgeRules, account_id: int | None = None
 ) -> _Book:
@@ -166,68 +158,16 @@ def _load_book(
         for a in accounts
     }
 
-    chosen = true() if account_id is None else AccountMilestone.account_id == account_id
-    last_change: dict[int, dt.date] = {
-        changed_account: on
-        for changed_account, on in session.execute(
-            select(AccountMilestone.account_id, func.max(StatusChange.changed_on))
-            .join(AccountMilestone, AccountMilestone.id == StatusChange.milestone_id)
-            .where(StatusChange.changed_on <= today, chosen)
-            .group_by(AccountMilestone.account_id)
-        )
+    last_change = last_status_changes(session, today, account_id)
+    last_touch, milestone_touch = last_touchpoints(session, today, account_id)
+    since = today - dt.timedelta(days=rules.unlock_window_days)
+    used = unlocks_used(session, since, today, account_id)
+    contacts = {
+        owner: [ContactInfo(*row) for row in rows]
+        for owner, rows in account_contacts(session, account_id).items()
     }
-    touch_query = (
-        select(Touchpoint.account_id, Touchpoint.milestone_id, func.max(Touchpoint.happened_on))
-        .where(Touchpoint.happened_on <= today)
-        .group_by(Touchpoint.account_id, Touchpoint.milestone_id)
-    )
-    if account_id is not None:
-        touch_query = touch_query.where(Touchpoint.account_id == account_id)
-    last_touch: dict[int, dt.date] = {}
-    milestone_touch: dict[int, dict[int, dt.date]] = defaultdict(dict)
-    for touched_account, milestone_id, on in session.execute(touch_query):
-        if touched_account not in last_touch or on > last_touch[touched_account]:
-            last_touch[touched_account] = on
-        if milestone_id is not None:
-            milestone_touch[touched_account][milestone_id] = on
-
-    # One index seek per recent unlock: was the unlocked feature used after the unlock?
-    unlock_from = today - dt.timedelta(days=rules.unlock_window_days)
-    used = used_after(
-        AccountMilestone.account_id, AccountMilestone.unlocks, AccountMilestone.achieved_on, today
-    )
-    unlocks_used: dict[int, set[int]] = defaultdict(set)
-    for used_account, milestone_id in session.execute(
-        select(AccountMilestone.account_id, AccountMilestone.id).where(
-            AccountMilestone.status == Status.ACHIEVED.value,
-            AccountMilestone.unlocks.is_not(None),
-            AccountMilestone.achieved_on >= unlock_from,
-            used,
-            chosen,
-        )
-    ):
-        unlocks_used[used_account].add(milestone_id)
-
-    contacts: dict[int, list[ContactInfo]] = defaultdict(list)
-    contact_query = (
-        select(
-            Contact.account_id, Contact.id, Contact.name, Role.name, Contact.email, Contact.title
-        )
-        .outerjoin(Role, Role.id == Contact.role_id)
-        .order_by(Contact.account_id, Contact.id)
-    )
-    if account_id is not None:
-        contact_query = contact_query.where(Contact.account_id == account_id)
-    for row in session.execute(contact_query):
-        contacts[row[0]].append(ContactInfo(row[1], row[2], row[3], row[4], row[5]))
-
     template_ids = {s.template_id for ladder in steps.values() for s in ladder if s.template_id}
-    templates = {
-        row.id: _template(row)
-        for row in session.scalars(
-            select(MilestoneTemplate).where(MilestoneTemplate.id.in_(template_ids))
-        )
-    }
+    templates = message_templates(session, template_ids)
     snapshots = [
         AccountSnapshot(
             id=a.id,
@@ -236,7 +176,7 @@ def _load_book(
             milestones=tuple(s.milestone for s in steps.get(a.id, [])),
             renewal_on=a.renewal_on,
             last_status_change=last_change.get(a.id),
-            unlocks_used=frozenset(unlocks_used.get(a.id, ())),
+            unlocks_used=frozenset(used.get(a.id, ())),
             last_contacted=last_touch.get(a.id),
             milestones_contacted=dict(milestone_touch.get(a.id, {})),
             owner=a.owner,
