@@ -121,7 +121,7 @@ def check_output_target(target: Path) -> None:
 
 def write_output_file(
     target: Path,
-    write: Callable[[Path], None],
+    write: Callable[[Path], object],
     *,
     chosen_by_user: bool = True,
     replaces_own: Callable[[Path], bool] | None = None,
