@@ -25,7 +25,6 @@ ACCOUNT, EXTERNAL_ID, DATE, FEATURE, COUNT, USERS, IGNORE = (
     "ignore",
 )
 FEATURE_COLUMN = "feature_column"  # wide form: this column is a feature of its own
-FIELDS = (ACCOUNT, EXTERNAL_ID, DATE, FEATURE, COUNT, USERS)
 
 # Header names recognised per field, compared after normalize_name().
 SYNONYMS: Mapping[str, frozenset[str]] = {
