@@ -32,6 +32,7 @@ from csm_desktop.reports.deck_parts import (
     text_box,
 )
 from csm_desktop.reports.model import PortfolioReportData
+from csm_desktop.reports.portfolio_deck_long_term import long_term_slide
 from csm_desktop.reports.text import day_text, percent
 
 ACCENT = "#1f6feb"
@@ -230,7 +231,7 @@ def build_portfolio_deck(data: PortfolioReportData) -> Any:
     presentation.slide_width = SLIDE_WIDTH
     presentation.slide_height = SLIDE_HEIGHT
     presentation.core_properties.title = f"Portfolio review {data.today.isoformat()}"
-    for part in (_title, _kpis, _health, _funnels, _cohorts_and_adoption):
+    for part in (_title, _kpis, _health, _funnels, _cohorts_and_adoption, long_term_slide):
         part(presentation, data)
     return presentation
 

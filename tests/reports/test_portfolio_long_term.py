@@ -38,3 +38,27 @@ def test_a_book_without_renewals_has_no_such_page(
 ) -> None:
     text = read_pdf(write_portfolio_report(book, TODAY, tmp_path / "p.pdf"))
     assert "Does onboarding pay off?" not in text
+
+
+def test_portfolio_deck_has_the_long_term_slide(book: Database, tmp_path: Path) -> None:
+    from pptx import Presentation
+
+    _store(book)
+    path = write_portfolio_report(book, TODAY, tmp_path / "p.pptx", format="pptx")
+    slides = list(Presentation(str(path)).slides)
+    (slide,) = [
+        s
+        for s in slides
+        if any(
+            sh.has_text_frame and sh.text_frame.text == "Does onboarding pay off?"
+            for sh in s.shapes
+        )
+    ]
+    (grid,) = [sh.table for sh in slide.shapes if sh.has_table]
+    rows = [[grid.cell(r, c).text for c in range(7)] for r in range(4)]
+    assert rows[1:] == [  # percent() keeps the number and % together
+        ["All", "5", "3", "2", "60\u00a0%", "85\u00a0%", "27,000 → 23,000"],
+        ["First value on time", "2", "1", "1", "50\u00a0%", "120\u00a0%", "10,000 → 12,000"],
+        ["First value late", "2", "1", "1", "50\u00a0%", "38\u00a0%", "13,000 → 5,000"],
+    ]
+    assert "2 renewals are not decided yet." in slide.notes_slide.notes_text_frame.text
