@@ -8,6 +8,7 @@ gets its own copy of that file: tests stay independent and may run in any order 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import os
 import shutil
 from collections.abc import Callable, Iterator
@@ -18,6 +19,65 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from csm_desktop.store.database import Database, open_database
+
+BACKENDS = ("sqlite", "postgresql")
+_database_numbers = itertools.count(1)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--backend",
+        choices=BACKENDS,
+        default="sqlite",
+        help="postgresql: also run the tests marked `postgresql` against a throwaway "
+        "PostgreSQL cluster this run starts (skipped with the reason when it cannot start)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "postgresql: needs a PostgreSQL server; runs with --backend postgresql"
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--backend") == "postgresql":
+        return
+    skip = pytest.mark.skip(reason="team-mode test: run with --backend postgresql")
+    for item in items:
+        if "postgresql" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[object]:
+    """A throwaway PostgreSQL cluster for this test process; skips with the reason if none."""
+    from tests.pg_cluster import ClusterUnavailable, start_cluster
+
+    try:
+        cluster = start_cluster()
+    except ClusterUnavailable as exc:
+        pytest.skip(f"no PostgreSQL cluster: {exc}")
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def pg_url(pg_cluster: object, request: pytest.FixtureRequest) -> Iterator[str]:
+    """The URL of a new, empty database on the test cluster, dropped after the test."""
+    from sqlalchemy import create_engine, text
+
+    from tests.pg_cluster import Cluster
+
+    assert isinstance(pg_cluster, Cluster)
+    name = f"t{os.getpid()}_{next(_database_numbers)}"
+    admin = create_engine(pg_cluster.url(), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    yield pg_cluster.url(name)
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
 
 
 def _copy_closed_book(template: Path, target: Path) -> None:

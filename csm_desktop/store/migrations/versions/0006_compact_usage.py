@@ -30,6 +30,9 @@ def upgrade() -> None:
         sa.UniqueConstraint("key", name=op.f("uq_usage_feature_key")),
     )
     op.execute("INSERT INTO usage_feature (key) SELECT DISTINCT feature FROM usage_event")
+    if not sqlite:
+        # PostgreSQL names a primary key's index schema-wide: free the name for the new table.
+        op.execute("ALTER TABLE usage_event RENAME CONSTRAINT pk_usage_event TO pk_usage_event_old")
     _create_usage_table("usage_event_compact")
     day = (
         "CAST(julianday(e.day) - 2440587.5 AS INTEGER)" if sqlite else "(e.day - DATE '1970-01-01')"
@@ -70,6 +73,8 @@ def _create_usage_table(name: str) -> None:
 
 def downgrade() -> None:
     sqlite = op.get_bind().dialect.name == "sqlite"
+    if not sqlite:
+        op.execute("ALTER TABLE usage_event RENAME CONSTRAINT pk_usage_event TO pk_usage_event_old")
     op.create_table(
         "usage_event_text",
         sa.Column("id", sa.Integer(), nullable=False),

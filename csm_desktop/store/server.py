@@ -1,0 +1,133 @@
+"""A team book on a PostgreSQL server: telling a URL from a file, schema checks, upgrades.
+
+A file book is migrated by whoever opens it. A server book is shared, so its schema is changed
+only on purpose, by a schema-owner role (``csm-desktop admin upgrade --db URL``): the CSMs'
+own roles may read and write data but not alter tables. Opening checks the server's
+``alembic_version`` against the revisions this app knows, exactly as for a file: a newer
+schema is refused with one line, an older one asks for the upgrade.
+
+The password never appears in the URL the app keeps: libpq finds it itself (``PGPASSFILE``,
+``~/.pgpass``, a service file) when the URL has none.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import Engine, create_engine, inspect, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError
+
+from csm_desktop.errors import BadInput, DatabaseTooNew, DatabaseUnreadable, UserError
+from csm_desktop.store.schema import SCHEMA_HEAD, SCHEMA_REVISIONS
+
+log = logging.getLogger(__name__)
+
+SERVER_SCHEMES = ("postgresql", "postgresql+psycopg")
+CONNECT_TIMEOUT_S = 10
+
+
+def is_server_url(text_: str) -> bool:
+    """True when ``--db`` names a server (``postgresql…://``), not a file."""
+    return text_.strip().lower().startswith(("postgresql://", "postgresql+"))
+
+
+def server_url(text_: str) -> URL:
+    """The parsed URL, always with the psycopg 3 driver; ``BadInput`` when it is not one."""
+    try:
+        url = make_url(text_.strip())
+    except ArgumentError as exc:
+        raise BadInput(
+            f"{text_!r} is not a server address. Use postgresql+psycopg://user@host:5432/book."
+        ) from exc
+    if url.drivername not in SERVER_SCHEMES:
+        raise BadInput(
+            f"{url.drivername} servers are not supported; use postgresql+psycopg://user@host/book."
+        )
+    if not url.database:
+        raise BadInput(f"{safe_text(url)} names no database; add it after the port: …:5432/book.")
+    return url.set(drivername="postgresql+psycopg")
+
+
+def safe_text(url: URL) -> str:
+    """The URL for messages and logs: never with a password."""
+    return url.render_as_string(hide_password=True)
+
+
+def server_engine(url: URL) -> Engine:
+    """An engine that checks a pooled connection before use (servers restart; laptops sleep)."""
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        connect_args={"connect_timeout": CONNECT_TIMEOUT_S, "application_name": "csm-desktop"},
+    )
+
+
+def connection_error(exc: DBAPIError, url: URL) -> UserError:
+    """One line a CSM can act on for a server that cannot be reached or refuses them."""
+    reason = str(exc.orig or exc).strip().splitlines()[0] if str(exc.orig or exc) else "?"
+    return DatabaseUnreadable(
+        f"Cannot connect to the team server {safe_text(url)}: {reason}. Check the address, "
+        "your network and your password, then try again."
+    )
+
+
+def server_revision(engine: Engine) -> str | None:
+    """The server's schema revision (None for an empty database); refuses a newer one."""
+    with engine.connect() as connection:
+        if not inspect(connection).has_table("alembic_version"):
+            return None
+        revision = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    if revision is not None and revision not in SCHEMA_REVISIONS:
+        raise DatabaseTooNew(
+            f"The team server's book was upgraded by a newer CSM Desktop (schema {revision}). "
+            "Install the newer version to open it; nothing was changed."
+        )
+    return str(revision) if revision is not None else None
+
+
+def upgrade_server(url: URL) -> tuple[str | None, str]:
+    """Bring the server's schema to this app's head; ``(from, to)`` revisions.
+
+    Run by the schema-owner role; one transaction (PostgreSQL has transactional DDL), so a
+    failed upgrade leaves the schema as it was.
+    """
+    from alembic import command
+    from alembic.config import Config
+
+    from csm_desktop.store.database import MIGRATIONS_DIR
+
+    engine = server_engine(url)
+    try:
+        before = server_revision(engine)
+        if before != SCHEMA_HEAD:
+            config = Config()
+            config.set_main_option("script_location", str(MIGRATIONS_DIR))
+            with engine.begin() as connection:
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+            log.info("Upgraded %s from %s to %s", safe_text(url), before, SCHEMA_HEAD)
+    except DBAPIError as exc:
+        if exc.connection_invalidated or "connect" in str(exc.orig).lower():
+            raise connection_error(exc, url) from exc
+        raise
+    finally:
+        engine.dispose()
+    return before, SCHEMA_HEAD
+
+
+def data_role_grants(role: str) -> list[str]:
+    """The SQL giving a CSM's role read and write rights on the book, and nothing else.
+
+    Run by the schema owner after ``admin upgrade`` (the docs show it): the role may select,
+    insert, update and delete rows and use the id sequences, but owns nothing, so it cannot
+    create, alter or drop a table.
+    """
+    if not role.replace("_", "").isalnum():
+        raise BadInput(f"{role!r} is not a plain role name (letters, digits and _ only).")
+    return [
+        f'GRANT USAGE ON SCHEMA public TO "{role}"',
+        f'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "{role}"',
+        f'GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO "{role}"',
+        "REVOKE CREATE ON SCHEMA public FROM PUBLIC",
+    ]
