@@ -12,7 +12,6 @@ quits: CI runs it under Xvfb with the real xcb plugin.
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from pathlib import Path
 from typing import Any
@@ -89,7 +88,7 @@ def run_window(database_path: Path | None, *, demo: bool = False, start_check: b
     except UserError as exc:
         QMessageBox.critical(None, f"{APP_NAME}: cannot open the book", str(exc))
         return 2
-    database, lock, read_only = opened.database, opened.lock, opened.read_only
+    database, lock = opened.database, opened.lock
     if not demo:
         settings.setValue("book/last_path", str(database.path))
 
@@ -101,19 +100,12 @@ def run_window(database_path: Path | None, *, demo: bool = False, start_check: b
         load_demo_if_empty=demo,
         book_lock=lock,
         read_only_reason=read_only_reason,
+        daily_backup=True,  # once the book shows accounts
     )
     guard.parent = lambda: window
     window.show()
     if start_check:
         _quit_once_shown(app, window)
-    if not read_only:
-        from csm_desktop.services.backups import back_up_on_open
-
-        window.run_task(
-            lambda progress: back_up_on_open(database, dt.date.today()),
-            lambda _made: None,
-            what="Daily backup",
-        )
     try:
         return app.exec()
     finally:

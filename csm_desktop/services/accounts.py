@@ -239,9 +239,12 @@ def _timeline(database: Database, account: Account) -> tuple[TimelineEntry, ...]
             select(StatusChange, AccountMilestone.title)
             .join(AccountMilestone, AccountMilestone.id == StatusChange.milestone_id)
             .where(AccountMilestone.account_id == account.id)
+            .order_by(StatusChange.id.desc())  # within a day: an undo above what it undid
         ).all()
         touchpoints = session.scalars(
-            select(Touchpoint).where(Touchpoint.account_id == account.id)
+            select(Touchpoint)
+            .where(Touchpoint.account_id == account.id)
+            .order_by(Touchpoint.id.desc())
         ).all()
         events = session.scalars(
             select(AccountEvent)

@@ -60,6 +60,7 @@ class MainWindow(QMainWindow):
         load_demo_if_empty: bool = False,
         book_lock: Any = None,
         read_only_reason: str | None = None,
+        daily_backup: bool = False,
     ) -> None:
         super().__init__()
         self.database = database
@@ -132,6 +133,9 @@ class MainWindow(QMainWindow):
         self._restore_settings()
         palette.notifier.changed.connect(self.refresh)  # recolour rows and texts
         self.read_only_reason = read_only_reason
+        # The day's automatic backup runs once the book shows accounts: a backup of an empty
+        # book (a demo still being created) would be the only one of the day.
+        self.daily_backup_due = daily_backup
         self.free_poll = QTimer(self)  # in a read-only window: has the other window let go?
         self.free_poll.setInterval(2000)
         self.free_poll.timeout.connect(self._poll_book_free)
@@ -344,6 +348,9 @@ class MainWindow(QMainWindow):
             return
         self.book_view.set_rows(rows)
         self.today_view.set_book_empty(not rows)
+        if rows and self.daily_backup_due and not self.read_only:
+            self.daily_backup_due = False
+            self._back_up_daily()
         self.navigation.set_count(Page.BOOK, len(rows))
         self.navigation.set_count(Page.PLAYBOOKS, playbooks)
         self.navigation.set_count(Page.EXPERIMENTS, experiments)
@@ -504,6 +511,16 @@ class MainWindow(QMainWindow):
     def _achieved_from_today(self, account_id: int, milestone_id: int) -> None:
         self.celebrate(account_id, milestone_id)
         self.refresh()
+
+    def _back_up_daily(self) -> None:
+        from csm_desktop.services.backups import back_up_on_open
+
+        database, today = self.database, self.today()
+        self.run_task(
+            lambda progress: back_up_on_open(database, today),
+            lambda _made: None,
+            what="Daily backup",
+        )
 
     def _today_loaded(self) -> None:
         items = [self.today_view.model.row_at(r) for r in range(self.today_view.model.rowCount())]

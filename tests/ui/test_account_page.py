@@ -67,6 +67,11 @@ def test_keyboard_status_change_then_undo_and_redo(qtbot, window: MainWindow) ->
     window.undo_action.trigger()
     assert status_of(window, step.id) == "not started"
     qtbot.waitUntil(lambda: view.step(step.id).status.value == "not started", timeout=5000)
+    timeline = account_detail(window.database, view.detail.id, TODAY).timeline  # type: ignore[union-attr]
+    assert [e.text for e in timeline[:2]] == [  # the undo is listed above what it undid
+        f"{step.title}: in progress → not started (undone)",
+        f"{step.title}: not started → in progress",
+    ]
 
     window.redo_action.trigger()
     assert status_of(window, step.id) == "in progress"

@@ -104,3 +104,19 @@ def test_readme_names_the_packages_the_start_check_installs() -> None:
     named = line.split()[3:]
     assert named[0] == "python3-venv"
     assert named[1:] == list(README_PACKAGES)
+
+
+@pytest.mark.slow
+def test_demo_start_backs_up_the_demo_not_an_empty_book(tmp_path: Path) -> None:
+    """``--demo`` on a fresh machine: the day's backup is taken once the 40 demo accounts
+    are in, never of the empty file the demo is built in."""
+    import sqlite3
+
+    home = tmp_path / "home"
+    done = run_app("--demo", "--start-check", home=home)
+    assert done.returncode == 0, done.stderr
+    backups = sorted((home / "data").rglob("*.sqlite3"))
+    daily = [p for p in backups if "backup" in str(p).lower()]
+    assert len(daily) == 1, backups
+    with sqlite3.connect(daily[0]) as connection:
+        assert connection.execute("select count(*) from account").fetchone() == (40,)
