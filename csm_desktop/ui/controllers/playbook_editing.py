@@ -1,0 +1,285 @@
+"""What the playbook editor's buttons do: every call into ``services.playbooks``.
+
+The editor view builds widgets and shows what it is given; this controller reads playbooks
+for it, stores edits (saving a milestone, reordering the ladder, adding and removing steps,
+new playbooks and versions, applying a version to accounts) and runs the PDF export in a
+worker. Failures are shown over the editor as one clear line and nothing is half-stored.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox
+
+from csm_desktop.domain.playbook_diff import VersionNote
+from csm_desktop.domain.text import plural
+from csm_desktop.services import playbooks as service
+from csm_desktop.services.playbooks import (
+    AccountUpdate,
+    PlaybookDetail,
+    PlaybookSummary,
+    Scope,
+)
+from csm_desktop.ui import workers
+from csm_desktop.ui.dialogs.messages import show_failure
+from csm_desktop.ui.views.playbook_dialogs import ApplyToAccountsDialog, choose_template
+
+if TYPE_CHECKING:
+    from csm_desktop.ui.views.playbook_editor import PlaybookEditor
+
+
+class PlaybookEditing:
+    """The editor's service calls, over the view's book and shown version."""
+
+    def __init__(self, view: PlaybookEditor) -> None:
+        self.view = view
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def playbooks(self) -> tuple[list[str], list[PlaybookSummary]]:
+        """The book's role names and every playbook version."""
+        database = self.view.database
+        return service.role_names(database), service.list_playbooks(database)
+
+    def detail(self, playbook_id: int) -> PlaybookDetail | None:
+        """One version's ladder; None (after saying why) when it cannot be read."""
+        try:
+            return service.playbook_detail(self.view.database, playbook_id)
+        except Exception as exc:
+            show_failure(self.view, "Opening the playbook", exc)
+            return None
+
+    def history(self, name: str) -> list[VersionNote]:
+        return service.version_history(self.view.database, name)
+
+    # --- editing the shown version ---------------------------------------------------------
+
+    def save_template(self) -> bool:
+        """Save the form; asks about shared templates. True when saved."""
+        v = self.view
+        template, detail = v.form.template, v.detail
+        if template is None or detail is None:
+            return False
+        playbook_id = detail.summary.id
+        try:
+            sharing = service.template_sharing(v.database, playbook_id, template.id)
+            scope: Scope | None = None
+            if sharing.other_playbooks:
+                scope = v.ask_scope(template.title, sharing)
+                if scope is None:
+                    return False
+            saved = service.save_template(
+                v.database, playbook_id, template.id, v.form.step(), scope
+            )
+        except Exception as exc:
+            show_failure(v, "Saving the milestone", exc)
+            return False
+        v.form.dirty = False
+        where = ", ".join(saved.changed_in)
+        copied = " (a copy; other playbooks keep the original)" if saved.copied else ""
+        v.status_message.emit(f"Saved “{v.form.step().title}” in {where}{copied}.")
+        v.form.template = None
+        v.select_playbook(playbook_id, saved.template_id)
+        return True
+
+    def store_order(self, template_ids: list[int]) -> None:
+        v = self.view
+        if v.detail is None:
+            return
+        current = v.selected_template()
+        try:
+            service.reorder_steps(v.database, v.detail.summary.id, template_ids)
+        except Exception as exc:
+            show_failure(v, "Reordering the ladder", exc)
+        v.select_playbook(v.detail.summary.id, current.id if current else None)
+        v.status_message.emit("Ladder order saved.")
+
+    def choose_existing_template(self) -> None:
+        """Pick a template from other playbooks (or an unused one) and add it here."""
+        v = self.view
+        if v.detail is None:
+            return
+        offered = service.templates_for_reuse(v.database, v.detail.summary.id)
+        if not offered:
+            QMessageBox.information(
+                v, "Add existing template", "Every template is already in this playbook."
+            )
+            return
+        chosen = choose_template(v, offered)
+        if chosen is not None:
+            self.add_existing_template(chosen)
+
+    def add_existing_template(self, template_id: int) -> None:
+        v = self.view
+        if v.detail is None:
+            return
+        try:
+            service.add_template(v.database, v.detail.summary.id, template_id)
+        except Exception as exc:
+            show_failure(v, "Adding the template", exc)
+            return
+        v.reload_current(template_id)
+
+    def new_milestone(self) -> None:
+        """Add a blank milestone near the selected one, ready to fill in on the right."""
+        v = self.view
+        if v.detail is None or not v.leave_form():
+            return
+        selected = v.selected_template()
+        role = selected.role if selected else (v.roles[0] if v.roles else "")
+        day = selected.target_day if selected else 0
+        try:
+            template_id = service.new_milestone(
+                v.database, v.detail.summary.id, "New milestone", role, day
+            )
+        except Exception as exc:
+            show_failure(v, "Adding a milestone", exc)
+            return
+        v.reload_current(template_id)
+        v.form.title.setFocus()
+        v.form.title.selectAll()
+
+    def remove_selected(self) -> None:
+        v = self.view
+        selected = v.selected_template()
+        if v.detail is None or selected is None:
+            return
+        try:
+            service.remove_step(v.database, v.detail.summary.id, selected.id)
+        except Exception as exc:
+            show_failure(v, "Removing the milestone", exc)
+            return
+        v.form.dirty = False
+        v.form.template = None
+        v.reload_current()
+        v.status_message.emit(f"Removed “{selected.title}” from this version.")
+
+    # --- playbooks and versions ------------------------------------------------------------
+
+    def create_playbook(
+        self, name: str | None = None, *, start_from_current: bool | None = None
+    ) -> None:
+        """A new playbook; it may start from the current ladder (reusing its templates)."""
+        v = self.view
+        if name is None:
+            name, ok = QInputDialog.getText(v, "New playbook", "Name of the new playbook:")
+            if not ok:
+                return
+        template_ids: list[int] = []
+        if v.detail is not None and v.detail.steps:
+            if start_from_current is None:
+                answer = QMessageBox.question(
+                    v,
+                    "New playbook",
+                    f"Start from the milestones of {v.detail.summary.label}? They stay "
+                    "shared modules: edit one later and you choose where the edit goes.",
+                )
+                start_from_current = answer == QMessageBox.StandardButton.Yes
+            if start_from_current:
+                template_ids = [step.id for step in v.detail.steps]
+        try:
+            playbook_id = service.create_playbook(
+                v.database, name, today=v.today(), template_ids=template_ids
+            )
+        except Exception as exc:
+            show_failure(v, "Creating the playbook", exc)
+            return
+        v.form.dirty = False
+        v.reload(playbook_id)
+        v.status_message.emit(f"Created the playbook “{name.strip()}”.")
+
+    def create_new_version(self, change_note: str | None = None) -> None:
+        """Version + 1 of the shown playbook, with a change note."""
+        v = self.view
+        if v.detail is None or not v.leave_form():
+            return
+        summary = v.detail.summary
+        if change_note is None:
+            change_note, ok = QInputDialog.getMultiLineText(
+                v,
+                "New version",
+                f"What changes in {summary.name} v{summary.version + 1}, and why?\n"
+                f"(It starts as a copy of v{summary.version}; accounts stay where they are.)",
+            )
+            if not ok:
+                return
+        try:
+            playbook_id = service.new_version(v.database, summary.id, change_note, today=v.today())
+        except Exception as exc:
+            show_failure(v, "Creating a new version", exc)
+            return
+        v.reload(playbook_id)
+        label = v.detail.summary.label if v.detail else summary.label
+        v.status_message.emit(f"Created {label}.")
+
+    def open_apply_dialog(self) -> None:
+        v = self.view
+        if v.detail is None:
+            return
+        summary = v.detail.summary
+        accounts = service.accounts_on_older_versions(v.database, summary.id)
+        if not accounts:
+            QMessageBox.information(
+                v, "Apply to accounts", f"No account is on an older version of {summary.name}."
+            )
+            return
+        database = v.database
+        dialog = ApplyToAccountsDialog(
+            summary.label,
+            accounts,
+            lambda ids: service.apply_to_accounts(database, summary.id, ids, dry_run=True),
+            v,
+        )
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.apply_to_accounts(dialog.chosen_ids())
+
+    def apply_to_accounts(self, account_ids: list[int]) -> list[AccountUpdate]:
+        v = self.view
+        if v.detail is None or not account_ids:
+            return []
+        try:
+            updates = service.apply_to_accounts(v.database, v.detail.summary.id, account_ids)
+        except Exception as exc:
+            show_failure(v, "Applying the playbook", exc)
+            return []
+        v.reload(v.detail.summary.id)
+        v.accounts_changed.emit()
+        label = v.detail.summary.label if v.detail else ""
+        v.status_message.emit(f"{label} applied to {plural(len(updates), 'account')}.")
+        return updates
+
+    def export_pdf(self, path: Path | None = None) -> workers.Task | None:
+        """Write the shown version as a PDF, off the UI thread."""
+        v = self.view
+        if v.detail is None:
+            return None
+        summary = v.detail.summary
+        if path is None:
+            chosen, _ = QFileDialog.getSaveFileName(
+                v,
+                "Export playbook as PDF",
+                str(Path.home() / f"{summary.name} playbook v{summary.version}.pdf"),
+                "PDF documents (*.pdf)",
+            )
+            if not chosen:
+                return None
+            path = Path(chosen)
+        database, playbook_id = v.database, summary.id
+        task = workers.run(
+            lambda progress: service.write_playbook_pdf(database, playbook_id, path),
+            lambda written: v.status_message.emit(f"Saved {written}."),
+            what="Exporting the playbook",
+            owner=v,
+            on_finished=self._export_finished,
+        )
+        v.export_task = task
+        v.export_action.setEnabled(False)
+        v.status_message.emit(f"Writing {path.name}…")
+        return task
+
+    def _export_finished(self) -> None:
+        v = self.view
+        v.export_task = None
+        v.export_action.setEnabled(v.detail is not None)
