@@ -12,7 +12,6 @@ import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QDialog, QMessageBox
 
-from csm_desktop.services.demo import create_demo_book
 from csm_desktop.services.feedback import account_feedback
 from csm_desktop.services.renewals import list_advocacy, list_renewals
 from csm_desktop.store.database import open_database
@@ -23,9 +22,8 @@ TODAY = dt.date(2026, 11, 26)
 
 
 @pytest.fixture
-def window(qtbot, tmp_path: Path) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
-    database = open_database(tmp_path / "demo.sqlite3")
-    create_demo_book(database, today=TODAY)
+def window(qtbot, tmp_path: Path, demo_copy) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
+    database = open_database(demo_copy(TODAY))
     settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
     window = MainWindow(database, today=lambda: TODAY, settings=settings)
     qtbot.addWidget(window)

@@ -10,7 +10,6 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QDialog
 
 from csm_desktop.errors import DatabaseLocked
-from csm_desktop.services.demo import create_demo_book
 from csm_desktop.store.database import open_database
 from csm_desktop.store.lock import acquire_book_lock
 from csm_desktop.ui import workers
@@ -21,11 +20,10 @@ TODAY = dt.date(2026, 11, 26)
 
 
 def test_quit_after_marking_achieved_and_closing_the_notice(
-    qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, demo_copy
 ) -> None:  # type: ignore[no-untyped-def]
-    path = tmp_path / "demo.sqlite3"
+    path = demo_copy(TODAY)
     database = open_database(path)
-    create_demo_book(database, today=TODAY)
     lock = acquire_book_lock(path)
     settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
     window = MainWindow(database, today=lambda: TODAY, settings=settings, book_lock=lock)

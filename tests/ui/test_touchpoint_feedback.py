@@ -3,26 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 
 from csm_desktop.errors import BadInput
-from csm_desktop.services.demo import create_demo_book
 from csm_desktop.services.feedback import account_feedback, log_touchpoint_with_feedback
-from csm_desktop.store.database import Database, open_database
+from csm_desktop.store.database import Database
 from csm_desktop.ui.views.today_view import TodayController, TodayView
 
 TODAY = dt.date(2026, 11, 26)
 
 
 @pytest.fixture
-def demo_book(tmp_path: Path) -> Iterator[Database]:
-    database = open_database(tmp_path / "demo.sqlite3")
-    create_demo_book(database, today=TODAY)
-    yield database
-    database.close()
+def demo_book(open_demo: Callable[[dt.date], Database]) -> Database:
+    return open_demo(TODAY)
 
 
 def test_what_the_customer_said_is_kept_with_the_touchpoint(qtbot, demo_book: Database) -> None:  # type: ignore[no-untyped-def]
