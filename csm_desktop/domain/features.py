@@ -9,24 +9,13 @@ person asks ``FeatureVocabulary.display_name`` so internal keys never reach a cu
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from csm_desktop.domain.text import fold
+
 _SEPARATORS = re.compile(r"[\s_\-.]+")
 ALIAS_SEPARATOR = ";"
-
-
-def fold(text: str) -> str:
-    """``text`` with case and accents folded ("Łódź Café" → "lodz cafe"), for matching what
-    people type against what is stored; letters without a decomposition (ł, ø, æ, ß) are
-    mapped by hand because NFKD leaves them alone."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return stripped.translate(_UNDECOMPOSABLE)
-
-
-_UNDECOMPOSABLE = str.maketrans({"ł": "l", "ø": "o", "æ": "ae", "œ": "oe", "đ": "d", "ı": "i"})
 
 
 def feature_match_key(name: str) -> str:

@@ -17,6 +17,7 @@ from reportlab.platypus import CondPageBreak, PageBreak, Paragraph, Spacer
 
 from csm_desktop.domain.review import day_text
 from csm_desktop.domain.story import can_now_do
+from csm_desktop.domain.text import plural
 from csm_desktop.domain.value_money import money_text
 from csm_desktop.domain.vocabulary import Health
 from csm_desktop.reports.charts import burn_up, weekly_usage
@@ -42,7 +43,6 @@ from csm_desktop.reports.qbr_text import (
     money_rule,
     percent,
     plan_date_text,
-    plural,
     summary_sentences,
     value_row,
 )

@@ -11,15 +11,12 @@ from collections.abc import Sequence
 
 from csm_desktop.domain.metrics.value import ValueLine
 from csm_desktop.domain.review import day_text, moved_from
+from csm_desktop.domain.text import plural
 from csm_desktop.domain.value_money import money_text
 from csm_desktop.domain.vocabulary import Direction
 from csm_desktop.reports.qbr_model import MilestoneLine, QbrData, ValueStory
 
 SUMMARY_MAX = 5
-
-
-def plural(count: int, one: str, many: str | None = None) -> str:
-    return f"{count} {one if count == 1 else (many or one + 's')}"
 
 
 def number(value: float | None, empty: str = "–") -> str:

@@ -23,6 +23,7 @@ from csm_desktop.reports.fonts import (
     register_fonts,
     runs,
 )
+from csm_desktop.reports.qbr_text import number, percent
 
 # Re-exported: the documents of this package take these from here.
 __all__ = [
@@ -87,20 +88,6 @@ def nobreak(text: str) -> str:
 def plain(text: object) -> str:
     """``text`` for a chart label or PDF metadata, which are never parsed as markup."""
     return _CONTROL.sub("", str(text).replace("\r", " ").replace("\n", " "))
-
-
-def percent(fraction: float | None, empty: str = "–") -> str:
-    """A 0…1 share as a whole percentage: ``64 %``."""
-    return empty if fraction is None else f"{fraction * 100:.0f}\u00a0%"
-
-
-def number(value: float | None, empty: str = "–") -> str:
-    """A measured value without noise: 24, 16.5, 1,250."""
-    if value is None:
-        return empty
-    if float(value).is_integer():
-        return f"{value:,.0f}"
-    return f"{value:,.1f}"
 
 
 @dataclass(frozen=True)

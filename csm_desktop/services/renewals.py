@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from csm_desktop.domain.metrics.long_term import RenewalOutcome
+from csm_desktop.domain.metrics.long_term import RenewalOutcome, arr_change
 from csm_desktop.errors import BadInput, UnknownAccount
 from csm_desktop.store.database import Database
 from csm_desktop.store.models import Account, Advocacy, Renewal
@@ -183,21 +183,13 @@ def renewal_timeline(session: Session, account_id: int) -> list[tuple[dt.date, s
     entries = []
     for row in session.scalars(select(Renewal).where(Renewal.account_id == account_id)):
         outcome = parse_outcome(row.outcome)
-        after = 0.0 if outcome is RenewalOutcome.CHURNED else row.arr_after
-        arr = (
-            f", ARR {_money(row.arr_before)} → {_money(after)}"
-            if row.arr_before is not None or after is not None
-            else ""
-        )
-        entries.append((row.renewal_on, "renewal", f"Renewal {outcome.value}{arr}"))
+        arr = arr_change(outcome, row.arr_before, row.arr_after)
+        text = f"Renewal {outcome.value}{', ' + arr if arr else ''}"
+        entries.append((row.renewal_on, "renewal", text))
     for act in session.scalars(select(Advocacy).where(Advocacy.account_id == account_id)):
         note = f" — {act.note}" if act.note else ""
         entries.append((act.happened_on, "advocacy", f"Advocacy: {act.kind}{note}"))
     return entries
-
-
-def _money(value: float | None) -> str:
-    return "?" if value is None else f"{value:,.0f}"
 
 
 __all__ = [

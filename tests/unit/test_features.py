@@ -45,3 +45,12 @@ def test_a_key_wins_over_another_features_alias() -> None:
 
 def test_aliases_are_semicolon_separated_and_trimmed() -> None:
     assert split_aliases(" Invite sent ; member_added;;") == ["Invite sent", "member_added"]
+
+
+def test_feature_names_fold_by_the_one_search_rule() -> None:
+    """Feature matching and search share ``domain.text.fold``: "Þróun Straße" and "throun
+    strasse" are one feature, as they are one name in a search box."""
+    from csm_desktop.domain import text
+
+    assert fold is text.fold
+    assert feature_match_key("Þróun Straße") == feature_match_key("throun_strasse")

@@ -124,3 +124,12 @@ def test_drilldown_lists_the_renewals_behind_each_figure() -> None:
     assert total.group("Renewed").names == ["Alpha", "Charlie", "Delta"]
     assert total.group("Of these, first value not judged").names == ["Delta"]
     assert total.group("Not decided yet").names == ["Echo", "Echo"]
+
+
+def test_arr_change_is_one_rule_for_every_renewal_line() -> None:
+    """A churned renewal's ARR after is 0 whatever was typed; nothing known, nothing said."""
+    from csm_desktop.domain.metrics.long_term import arr_change
+
+    assert arr_change(RenewalOutcome.CHURNED, 8000.0, 5000.0) == "ARR 8,000 → 0"
+    assert arr_change(RenewalOutcome.RENEWED, 8000.0, None) == "ARR 8,000 → ?"
+    assert arr_change(RenewalOutcome.RENEWED, None, None) == ""

@@ -169,19 +169,27 @@ def long_term_metrics(
     )
 
 
-def _money(value: float | None) -> str:
-    return "?" if value is None else f"{value:,.0f}"
+def arr_figure(value: float | None, empty: str = "?") -> str:
+    """An ARR as a whole figure without currency: ``24,000``; ``empty`` when not known."""
+    return empty if value is None else f"{value:,.0f}"
+
+
+def arr_after(outcome: RenewalOutcome, value: float | None) -> float | None:
+    """The ARR after a renewal: a churned customer pays nothing, whatever was typed."""
+    return 0.0 if outcome is RenewalOutcome.CHURNED else value
+
+
+def arr_change(outcome: RenewalOutcome, before: float | None, after: float | None) -> str:
+    """``ARR 24,000 → 0`` for a renewal's ARR either side; empty when neither is known."""
+    if before is None and after is None:
+        return ""
+    return f"ARR {arr_figure(before)} → {arr_figure(arr_after(outcome, after))}"
 
 
 def renewal_note(renewal: RenewalFact) -> str:
     """One line saying what a renewal was: outcome, date and ARR either side."""
-    after = "0" if renewal.outcome is RenewalOutcome.CHURNED else _money(renewal.arr_after)
-    arr = (
-        f" · ARR {_money(renewal.arr_before)} → {after}"
-        if renewal.arr_before is not None or renewal.arr_after is not None
-        else ""
-    )
-    return f"{renewal.outcome.value} {renewal.renewal_on.isoformat()}{arr}"
+    arr = arr_change(renewal.outcome, renewal.arr_before, renewal.arr_after)
+    return f"{renewal.outcome.value} {renewal.renewal_on.isoformat()}{' · ' + arr if arr else ''}"
 
 
 def renewal_drilldown(metrics: LongTermMetrics, group: str | None = None) -> DrillDown:

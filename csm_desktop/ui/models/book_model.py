@@ -22,6 +22,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
+from csm_desktop.domain.metrics.long_term import arr_figure
 from csm_desktop.domain.text import fold
 from csm_desktop.domain.vocabulary import Health
 from csm_desktop.services.book import BookRow
@@ -82,7 +83,7 @@ def format_date(value: dt.date | None) -> str:
 
 
 def format_money(value: float | None) -> str:
-    return f"{value:,.0f}" if value is not None else ""
+    return arr_figure(value, "")
 
 
 class BookModel(QAbstractTableModel):

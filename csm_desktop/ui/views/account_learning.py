@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from csm_desktop.domain.feedback import Remark
+from csm_desktop.domain.metrics.long_term import arr_after, arr_figure
 from csm_desktop.services.accounts import AccountDetail
 from csm_desktop.services.opening import Database
 from csm_desktop.services.renewals import AdvocacyEntry, RenewalEntry
@@ -43,10 +44,6 @@ from csm_desktop.ui.read_only import writes
 ID_ROLE = Qt.ItemDataRole.UserRole + 40
 WHOLE_ROLE = Qt.ItemDataRole.UserRole + 41  # a remark in full, for the line under the list
 SENTIMENT_MARKS = {"positive": "＋", "neutral": "○", "negative": "－"}
-
-
-def _money(value: float | None) -> str:
-    return "–" if value is None else f"{value:,.0f}"
 
 
 def _tree(headers: Sequence[str], name: str) -> QTreeWidget:
@@ -119,9 +116,14 @@ class AfterDay90Panel(QWidget):
         self.renewals.clear()
         self.renewals_by_id = {r.id: r for r in renewals}
         for r in renewals:
-            after = "0" if r.outcome.value == "churned" else _money(r.arr_after)
+            before, after = r.arr_before, arr_after(r.outcome, r.arr_after)
             item = QTreeWidgetItem(
-                [r.renewal_on.isoformat(), r.outcome.value, _money(r.arr_before), after]
+                [
+                    r.renewal_on.isoformat(),
+                    r.outcome.value,
+                    arr_figure(before, "–"),
+                    arr_figure(after, "–"),
+                ]
             )
             item.setData(0, ID_ROLE, r.id)
             self.renewals.addTopLevelItem(item)
