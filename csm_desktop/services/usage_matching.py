@@ -43,6 +43,7 @@ class Matched:
     rejected: tuple[RejectedRow, ...]
     unmatched: tuple[str, ...]
     created: tuple[str, ...]
+    user_ids: list[str | None] | None = None  # event log: who did each event
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +130,7 @@ def match_accounts(
     if not unknown:
         return Matched(
             usage.rows, row_ids, usage.days, usage.features, usage.counts, usage.users,  # type: ignore[arg-type]
-            (), (), tuple(created),
+            (), (), tuple(created), usage.user_ids,
         )  # fmt: skip
     column = layout.column_name(layout.columns.get(ACCOUNT, layout.columns.get(EXTERNAL_ID, 0)))
     seen: set[int] = set()
@@ -153,6 +154,7 @@ def match_accounts(
         tuple(rejected),
         tuple(sorted(unmatched.values(), key=str.casefold)),
         tuple(created),
+        None if usage.user_ids is None else list(compress(usage.user_ids, keep)),
     )
 
 
@@ -174,9 +176,12 @@ def resolve_features(
 def merge_duplicates(matched: Matched, *, event_rows: bool) -> Events:
     """One event per (account, day, feature): repeated rows (e.g. one per user) add up.
 
-    ``event_rows``: the file is an event log, each row one event, so adding up is the point.
+    ``event_rows``: the file is an event log, each row one event, so adding up is the point;
+    when it says who did each event, the active users are the distinct people per day.
     """
     keys = list(zip(matched.account_ids, matched.days, matched.features, strict=True))
+    if matched.user_ids is not None:
+        return _events_with_users(keys, matched.user_ids)
     if len(set(keys)) == len(keys):
         said = (f"Each row counted as one event ({_events(len(keys))}).",) if event_rows else ()
         return Events(
@@ -210,6 +215,29 @@ def merge_duplicates(matched: Matched, *, event_rows: bool) -> Events:
         [key[2] for key in totals],
         [value[0] for value in totals.values()],
         [value[1] for value in totals.values()],
+        (warning,),
+    )
+
+
+def _events_with_users(keys: list[tuple[int, str, str]], user_ids: list[str | None]) -> Events:
+    """An event log's rows counted per (account, day, feature), with the distinct users."""
+    counts: dict[tuple[int, str, str], int] = {}
+    people: dict[tuple[int, str, str], set[str]] = {}
+    for key, user in zip(keys, user_ids, strict=True):
+        counts[key] = counts.get(key, 0) + 1
+        if user is not None:
+            people.setdefault(key, set()).add(user)
+    users = [len(people[key]) if key in people else None for key in counts]
+    warning = (
+        f"Each row counted as one event: {_events(len(keys))} added up to {len(counts):,} "
+        "daily counts per account and feature; active users are the distinct users of each."
+    )
+    return Events(
+        [key[0] for key in counts],
+        [key[1] for key in counts],
+        [key[2] for key in counts],
+        list(counts.values()),
+        users,
         (warning,),
     )
 

@@ -38,6 +38,7 @@ from csm_desktop.spreadsheets.usage_headers import (
     DATE,
     EXTERNAL_ID,
     FEATURE,
+    USER_ID,
     USERS,
 )
 from csm_desktop.spreadsheets.usage_layout import UsageLayout
@@ -70,6 +71,7 @@ class UsageRows:
     features: list[str] = field(default_factory=list)
     counts: list[int] = field(default_factory=list)
     users: list[int | None] = field(default_factory=list)
+    user_ids: list[str | None] | None = None  # event log: who did each event, when known
     rejected: list[RejectedRow] = field(default_factory=list)
     filled: dict[str, int] = field(default_factory=dict)  # column → group labels filled down
     filled_cells: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) → label
@@ -158,6 +160,8 @@ def extract_usage(
         convert(f"value:{position}", position, CountReader(result.decimal))
     if USERS in columns:
         convert(USERS, columns[USERS], CountReader(result.decimal))
+    if layout.form == "events" and USER_ID in columns:
+        convert(USER_ID, columns[USER_ID], _user_id)
 
     bad = _reject_rows(table, layout, converted, skipped, first, result.rejected)
     keep = [index not in bad for index in range(len(data))] if bad else None
@@ -178,6 +182,8 @@ def extract_usage(
     if layout.form in ("long", "events"):
         counts = kept(converted[COUNT][2]) if layout.form == "long" else [1] * size
         _extend(result, accounts, row_numbers, kept(converted[DATE][2]), features, counts, users)
+        if USER_ID in converted:
+            result.user_ids = kept(converted[USER_ID][2])  # type: ignore[assignment]
         return result
     for position, name in (*layout.feature_columns, *layout.date_columns):
         counts = kept(converted[f"value:{position}"][2])
@@ -196,6 +202,14 @@ def extract_usage(
             list(compress(users, present)),
         )
     return result
+
+
+def _user_id(cell: Cell) -> str | None:
+    """Who did an event, as text; None when the row does not say (anonymous events)."""
+    if isinstance(cell, float) and cell.is_integer():
+        cell = int(cell)
+    text = str(cell).strip()
+    return text[:MAX_FEATURE_CHARS] or None
 
 
 def _value_positions(layout: UsageLayout) -> list[int]:
@@ -278,7 +292,9 @@ def _reject_rows(
     data_offset = layout.header_row
     account_keys = [key for key in (ACCOUNT, EXTERNAL_ID) if key in converted]
     # Cells that must be filled (blank is an issue) and cells that may be empty (None).
-    optional_keys = [key for key in converted if key == USERS or key.startswith("value:")]
+    optional_keys = [
+        key for key in converted if key in (USERS, USER_ID) or key.startswith("value:")
+    ]
     required_keys = [key for key in converted if key not in optional_keys]
     for index in sorted(issues):
         row_number = first + index

@@ -25,6 +25,7 @@ ACCOUNT, EXTERNAL_ID, DATE, FEATURE, COUNT, USERS, IGNORE = (
     "ignore",
 )
 FEATURE_COLUMN = "feature_column"  # wide form: this column is a feature of its own
+USER_ID = "user_id"  # event log: who did it; distinct ids per day are the active users
 
 # Header names recognised per field, compared after normalize_name().
 SYNONYMS: Mapping[str, frozenset[str]] = {
@@ -53,6 +54,9 @@ SYNONYMS: Mapping[str, frozenset[str]] = {
         "quantity", "num events", "number of events", "occurrences", "total events",
         "uses", "times used", "hits",
     }),
+    USER_ID: frozenset({
+        "user", "user id", "distinct id", "visitor", "visitor id", "anonymous id", "person id",
+    }),
     USERS: frozenset({
         "users", "active users", "user count", "unique users", "distinct users", "uniques",
         "num users", "number of users", "total users", "visitors", "unique visitors",
@@ -67,11 +71,12 @@ FIELD_ALIASES: Mapping[str, str] = {
     "feature": FEATURE, "event": FEATURE,
     "count": COUNT, "value": COUNT,
     "users": USERS, "active users": USERS,
+    "user id": USER_ID, "user": USER_ID,
     "feature column": FEATURE_COLUMN, "wide feature": FEATURE_COLUMN,
     "as feature": FEATURE_COLUMN,
     "ignore": IGNORE, "skip": IGNORE,
 }  # fmt: skip
-FIELD_CHOICES = "account, external id, date, feature, count, users, feature column, ignore"
+FIELD_CHOICES = "account, external id, date, feature, count, users, user id, feature column, ignore"
 # A column so named sums others: never a feature, never a day.
 TOTAL_COLUMNS = frozenset({"total", "totals", "grand total", "subtotal", "sub total", "sum"})
 

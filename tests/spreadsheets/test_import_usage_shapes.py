@@ -111,7 +111,8 @@ def test_dates_as_columns_csv_with_the_feature_option(book: Database, tmp_path: 
 
 def test_event_log_in_the_book_time_zone_sums_one_per_row(book: Database, tmp_path: Path) -> None:
     """Heap-style CSV, one row per event. In Paris (UTC+1): 22:30 UTC → 1 March, 23:30 UTC
-    → 2 March, so Acme has 2 invites on 1 March (rows 2, 3) and 1 on 2 March (row 4)."""
+    → 2 March, so Acme has 2 invites on 1 March (rows 2, 3: users u1, u2) and 1 on 2 March
+    (row 4: u3); the User column makes the active users the distinct users of each day."""
     add_accounts(book, "Acme")
     save_book_settings(book, BookSettings(time_zone="Europe/Paris"))
     source = tmp_path / "events.csv"
@@ -125,18 +126,18 @@ def test_event_log_in_the_book_time_zone_sums_one_per_row(book: Database, tmp_pa
     )
     report = import_usage(book, source)
     assert stored(book) == [
-        ("Acme", "2026-03-01", "Login", 1, None),
-        ("Acme", "2026-03-01", "User Invited", 2, None),
-        ("Acme", "2026-03-02", "User Invited", 1, None),
+        ("Acme", "2026-03-01", "Login", 1, 1),
+        ("Acme", "2026-03-01", "User Invited", 2, 2),
+        ("Acme", "2026-03-02", "User Invited", 1, 1),
     ]
     assert report.form == "events"
     assert report.warnings == (
         "Each row counted as one event: 4 events added up to 3 daily counts per account and "
-        "feature.",
+        "feature; active users are the distinct users of each.",
     )
     utc = import_usage(book, source, UsageImportOptions(time_zone="UTC"))  # option wins
     assert utc.rows_stored == 2  # UTC: 3 invites and 1 login (22:30 UTC) on 1 March
-    assert ("Acme", "2026-03-01", "User Invited", 3, None) in stored(book)
+    assert ("Acme", "2026-03-01", "User Invited", 3, 3) in stored(book)
 
 
 def test_unknown_time_zone_option_is_bad_input(book: Database, tmp_path: Path) -> None:

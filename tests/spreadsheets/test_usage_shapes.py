@@ -458,3 +458,18 @@ def test_a_date_range_title_line_is_not_taken_for_a_header_of_days() -> None:
         ["Acme", "4", ""],
     )
     assert detect_layout(chart, feature="login").header_row == 3
+
+
+def test_an_event_log_counts_each_person_once_per_day_as_active_users() -> None:
+    """u1 logs in twice and u2 once on 1 March: 3 events by 2 people; an anonymous row
+    counts as an event but not as a person."""
+    sheet = table(
+        ["account", "event", "time", "distinct_id"],
+        ["Acme", "login", "2026-03-01T08:00:00Z", "u1"],
+        ["Acme", "login", "2026-03-01T09:00:00Z", "u1"],
+        ["Acme", "login", "2026-03-01T10:00:00Z", "u2"],
+        ["Acme", "login", "2026-03-01T11:00:00Z", ""],
+    )
+    rows = extract_usage(sheet, detect_layout(sheet), time_zone="UTC")
+    assert (rows.counts, rows.user_ids) == ([1, 1, 1, 1], ["u1", "u1", "u2", None])
+    assert rows.rejected == []

@@ -647,8 +647,10 @@ def test_an_event_log_says_each_row_counts_one(qtbot: Any, book: Database, tmp_p
     add_accounts(book, "Acme")
     source = tmp_path / "events.jsonl"
     source.write_text(
-        '{"event": "login", "properties": {"time": 1772323200, "account": "Acme"}}\n'
-        '{"event": "login", "properties": {"time": 1772326800, "account": "Acme"}}\n',
+        '{"event": "login", "properties": {"time": 1772323200, "account": "Acme", '
+        '"distinct_id": "u1"}}\n'
+        '{"event": "login", "properties": {"time": 1772326800, "account": "Acme", '
+        '"distinct_id": "u1"}}\n',
         encoding="utf-8",
     )
     wizard = open_wizard(qtbot, book, source)
@@ -657,11 +659,14 @@ def test_an_event_log_says_each_row_counts_one(qtbot: Any, book: Database, tmp_p
         "counts as one event, summed per account, day and feature."
     )
     wizard.next()
+    assert [combo.currentText() for combo in wizard.layout_page.combos] == [
+        "Feature", "Date", "Account", "User ID (event log)",
+    ]  # fmt: skip
     wizard.next()
     assert "No count column: each row counts as one event." in wizard.preview_page.status.text()
     wizard.next()
     run_import(qtbot, wizard)
-    assert [row[2:4] for row in stored(book)] == [("login", 2)]
+    assert [row[2:5] for row in stored(book)] == [("login", 2, 1)]  # 2 logins by 1 person
 
 
 def test_preview_says_which_group_labels_it_fills_and_what_it_skips(
