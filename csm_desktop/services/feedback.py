@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection
-from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from csm_desktop.domain.feedback import (
@@ -30,10 +28,9 @@ from csm_desktop.store.models import (
     Account,
     AccountMilestone,
     Contact,
-    Experiment,
     Feedback,
-    Variant,
 )
+from csm_desktop.store.queries.feedback import arms, remarks, remarks_by_template
 
 SENTIMENTS: tuple[str, ...] = tuple(s.value for s in Sentiment)
 MAX_TEXT = 4000
@@ -45,31 +42,6 @@ def parse_sentiment(text: str) -> Sentiment:
         if sentiment.value == cleaned:
             return sentiment
     raise BadInput(f"Unknown sentiment “{text}”; use one of {', '.join(SENTIMENTS)}.")
-
-
-def _remarks_query() -> Any:
-    return (
-        select(Feedback, Account.name, Contact.name, AccountMilestone.title)
-        .join(Account, Account.id == Feedback.account_id)
-        .outerjoin(Contact, Contact.id == Feedback.contact_id)
-        .outerjoin(AccountMilestone, AccountMilestone.id == Feedback.milestone_id)
-    )
-
-
-def _remarks(session: Session, query: Any) -> list[Remark]:
-    return [
-        Remark(
-            given_on=row.given_on,
-            sentiment=parse_sentiment(row.sentiment),
-            text=row.text,
-            account=account,
-            contact=contact,
-            milestone=milestone,
-            quotable=row.quotable,
-            id=row.id,
-        )
-        for row, account, contact, milestone in session.execute(query)
-    ]
 
 
 def add_feedback(
@@ -131,7 +103,7 @@ def delete_feedback(database: Database, feedback_id: int) -> None:
 def account_feedback(database: Database, account_id: int) -> list[Remark]:
     """The account's feedback, newest first."""
     with database.session() as session:
-        found = _remarks(session, _remarks_query().where(Feedback.account_id == account_id))
+        found = remarks(session, account_id=account_id)
     return newest_first(found)
 
 
@@ -150,16 +122,8 @@ def quotable_feedback(
 
 def step_feedback(database: Database, template_ids: Collection[int]) -> dict[int, FeedbackSummary]:
     """Per milestone template, what customers said about the milestones made from it."""
-    query = _remarks_query().add_columns(AccountMilestone.template_id)
-    query = query.where(AccountMilestone.template_id.in_(list(template_ids)))
-    by_template: dict[int, list[Remark]] = {}
     with database.session() as session:
-        for row, account, contact, milestone, template_id in session.execute(query):
-            remark = Remark(
-                row.given_on, parse_sentiment(row.sentiment), row.text, account, contact,
-                milestone, row.quotable, row.id,
-            )  # fmt: skip
-            by_template.setdefault(template_id, []).append(remark)
+        by_template = remarks_by_template(session, template_ids)
     return {
         template_id: summarise(by_template.get(template_id, [])) for template_id in template_ids
     }
@@ -169,24 +133,15 @@ def variant_feedback(database: Database, experiment_id: int) -> dict[str, Feedba
     """Per variant of the experiment (in variant order), what its accounts' customers said
     since the experiment started (everything, for a draft)."""
     with database.session() as session:
-        variants = session.execute(
-            select(Variant.id, Variant.name, Experiment.started_on)
-            .join(Experiment, Experiment.id == Variant.experiment_id)
-            .where(Variant.experiment_id == experiment_id)
-            .order_by(Variant.id)
-        ).all()
         result: dict[str, FeedbackSummary] = {}
-        for variant_id, name, started_on in variants:
-            query = _remarks_query().where(Account.variant_id == variant_id)
-            if started_on is not None:
-                query = query.where(Feedback.given_on >= started_on)
-            result[name] = summarise(_remarks(session, query))
+        for variant_id, name, started_on in arms(session, experiment_id):
+            result[name] = summarise(remarks(session, variant_id=variant_id, since=started_on))
     return result
 
 
 def feedback_timeline(session: Session, account_id: int) -> list[tuple[dt.date, str, str]]:
     """(date, "feedback", text) per entry, for the account's timeline."""
-    rows = _remarks(session, _remarks_query().where(Feedback.account_id == account_id))
+    rows = remarks(session, account_id=account_id)
     return [
         (
             r.given_on,

@@ -1,0 +1,93 @@
+"""What customers said, as domain ``Remark``s: per account, per experiment arm, per template.
+
+The one place feedback is read; ``services.feedback`` orchestrates and summarises.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from csm_desktop.domain.feedback import Remark, Sentiment
+from csm_desktop.store.models import (
+    Account,
+    AccountMilestone,
+    Contact,
+    Experiment,
+    Feedback,
+    Variant,
+)
+
+
+def _query() -> Any:
+    return (
+        select(Feedback, Account.name, Contact.name, AccountMilestone.title)
+        .join(Account, Account.id == Feedback.account_id)
+        .outerjoin(Contact, Contact.id == Feedback.contact_id)
+        .outerjoin(AccountMilestone, AccountMilestone.id == Feedback.milestone_id)
+    )
+
+
+def _sentiment(text: str) -> Sentiment:
+    try:
+        return Sentiment(text)
+    except ValueError:
+        return Sentiment.NEUTRAL  # stored values are checked on the way in; never fail a read
+
+
+def _remark(row: Feedback, account: str, contact: str | None, milestone: str | None) -> Remark:
+    return Remark(
+        given_on=row.given_on,
+        sentiment=_sentiment(row.sentiment),
+        text=row.text,
+        account=account,
+        contact=contact,
+        milestone=milestone,
+        quotable=row.quotable,
+        id=row.id,
+    )
+
+
+def remarks(
+    session: Session,
+    *,
+    account_id: int | None = None,
+    variant_id: int | None = None,
+    since: dt.date | None = None,
+) -> list[Remark]:
+    """Remarks of one account and/or the accounts of one experiment arm, from ``since`` on."""
+    query = _query()
+    if account_id is not None:
+        query = query.where(Feedback.account_id == account_id)
+    if variant_id is not None:
+        query = query.where(Account.variant_id == variant_id)
+    if since is not None:
+        query = query.where(Feedback.given_on >= since)
+    return [_remark(*row) for row in session.execute(query)]
+
+
+def remarks_by_template(session: Session, template_ids: Collection[int]) -> dict[int, list[Remark]]:
+    """Per milestone template, the remarks about the milestones made from it."""
+    query = _query().add_columns(AccountMilestone.template_id)
+    query = query.where(AccountMilestone.template_id.in_(list(template_ids)))
+    found: dict[int, list[Remark]] = {}
+    for row, account, contact, milestone, template_id in session.execute(query):
+        found.setdefault(template_id, []).append(_remark(row, account, contact, milestone))
+    return found
+
+
+def arms(session: Session, experiment_id: int) -> list[tuple[int, str, dt.date | None]]:
+    """(variant id, name, the experiment's start) of each arm, in variant order."""
+    query = (
+        select(Variant.id, Variant.name, Experiment.started_on)
+        .join(Experiment, Experiment.id == Variant.experiment_id)
+        .where(Variant.experiment_id == experiment_id)
+        .order_by(Variant.id)
+    )
+    return [
+        (variant_id, name, started_on) for variant_id, name, started_on in session.execute(query)
+    ]
