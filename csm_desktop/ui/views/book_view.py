@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QByteArray, QModelIndex, QPoint, QSettings, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -128,9 +128,16 @@ class BookView(QWidget):
         self.model.set_rows(rows)
         self._refill(self.segment_filter, sorted({r.segment for r in rows if r.segment}))
         self._refill(self.owner_filter, sorted({r.owner for r in rows if r.owner}))
-        if rows and not self.columns_fitted:
-            self.fit_columns()
+        if rows and not self.columns_fitted and self.isVisible():
+            self.fit_columns()  # hidden (Today is shown first): fitted when first shown
         self._update_count()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Columns are measured the first time the Book is shown with rows, not at start-up
+        behind the Today page (issue 17: start-up within 1.5x the floor)."""
+        super().showEvent(event)
+        if not self.columns_fitted and self.model.rowCount() > 0:
+            self.fit_columns()
 
     def fit_columns(self) -> None:
         """Size every column to its header and content (a sample of rows keeps it quick)."""
