@@ -28,7 +28,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from csm_desktop.domain.vocabulary import Status
+from csm_desktop.domain.vocabulary import Health, Status
 from csm_desktop.reports.fonts import draw_string, fit
 from csm_desktop.reports.text import (
     ACCENT,
@@ -51,6 +51,7 @@ FRAME_WIDTH = PAGE_WIDTH - 2 * MARGIN
 DANGER = "#cf222e"
 GOOD = "#1a7f37"
 WARN = "#9a6700"
+HEALTH_COLOURS = {Health.ON_TRACK: GOOD, Health.AT_RISK: WARN, Health.OFF_TRACK: DANGER}
 
 # Status marks: a shape that survives black-and-white printing, plus a colour on screen.
 STATUS_MARKS: dict[Status, tuple[str, str]] = {

@@ -15,13 +15,11 @@ from reportlab.platypus import CondPageBreak, Paragraph, Spacer, Table, TableSty
 
 from csm_desktop.domain.metrics import MIN_ACCOUNTS_FOR_P
 from csm_desktop.domain.value_money import money_text
-from csm_desktop.domain.vocabulary import Health
 from csm_desktop.reports.charts import health_bar, share_bars
 from csm_desktop.reports.layout import (
     DANGER,
     FRAME_WIDTH,
-    GOOD,
-    WARN,
+    HEALTH_COLOURS,
     PageFurniture,
     build_pdf,
     data_table,
@@ -42,7 +40,6 @@ from csm_desktop.reports.text import (
     styles,
 )
 
-HEALTH_COLOURS = {Health.ON_TRACK: GOOD, Health.AT_RISK: WARN, Health.OFF_TRACK: DANGER}
 BANNER = "INTERNAL — portfolio figures, ARR and account risks; not for customers"
 
 

@@ -15,7 +15,6 @@ from pptx.enum.chart import XL_CHART_TYPE
 from pptx.util import Inches
 
 from csm_desktop.domain.value_money import money_text
-from csm_desktop.domain.vocabulary import Health
 from csm_desktop.reports.deck_parts import (
     BODY_TOP,
     BODY_WIDTH,
@@ -31,16 +30,11 @@ from csm_desktop.reports.deck_parts import (
     table,
     text_box,
 )
+from csm_desktop.reports.layout import HEALTH_COLOURS
 from csm_desktop.reports.model import PortfolioReportData
 from csm_desktop.reports.portfolio_deck_long_term import long_term_slide
-from csm_desktop.reports.text import day_text, percent
+from csm_desktop.reports.text import ACCENT, day_text, percent
 
-ACCENT = "#1f6feb"
-HEALTH_COLOURS = {
-    Health.ON_TRACK: "#1a7f37",
-    Health.AT_RISK: "#9a6700",
-    Health.OFF_TRACK: "#cf222e",
-}
 INTERNAL = "Internal: names accounts, ARR and risks. Not for customers."
 RISK_ROWS = 10
 FUNNEL_STEPS = 12

@@ -10,9 +10,7 @@ from csm_desktop.domain.metrics.long_term import FIRST_VALUE_GROUPS, RenewalGrou
 from csm_desktop.reports.deck_parts import blank_slide, notes, table
 from csm_desktop.reports.model import PortfolioReportData
 from csm_desktop.reports.portfolio_long_term import EXPLANATION
-from csm_desktop.reports.text import number, percent
-
-ACCENT = "#1f6feb"
+from csm_desktop.reports.text import ACCENT, number, percent
 
 
 def _row(label: str, group: RenewalGroup) -> list[str]:

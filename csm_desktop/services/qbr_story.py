@@ -33,7 +33,7 @@ from csm_desktop.reports.qbr_model import (
     ValueStory,
 )
 from csm_desktop.services.accounts import account_detail
-from csm_desktop.services.book_settings import read_settings
+from csm_desktop.services.book_settings import DEFAULT_ACCENT, read_settings
 from csm_desktop.services.features import read_vocabulary
 from csm_desktop.services.metrics import account_metrics, value_changes
 from csm_desktop.store.database import Database
@@ -155,7 +155,7 @@ def qbr_story(
         segment=detail.segment,
         branding=Branding(
             company_name=settings.company_name,
-            accent_colour=settings.accent_colour or "#2563EB",
+            accent_colour=settings.accent_colour or DEFAULT_ACCENT,
             currency=settings.currency_code,
             vendor_logo=settings.logo_path,
             customer_logo=logo or "",

@@ -148,3 +148,14 @@ def test_batch_file_names_stay_distinct_ignoring_case() -> None:
         2: "acme_co - QBR 2026-04-15 (2).pdf",
         3: "Θάλασσα - QBR 2026-04-15.pdf",
     }
+
+
+def test_decks_and_pdfs_colour_health_and_accent_from_one_place() -> None:
+    """The portfolio PDF and deck paint on track / at risk / off track with layout's GOOD,
+    WARN and DANGER and use text.ACCENT: a colour changed there changes every report."""
+    from csm_desktop.reports import layout, portfolio, portfolio_deck, portfolio_deck_long_term
+    from csm_desktop.reports.text import ACCENT
+
+    assert portfolio.HEALTH_COLOURS is layout.HEALTH_COLOURS
+    assert portfolio_deck.HEALTH_COLOURS is layout.HEALTH_COLOURS
+    assert portfolio_deck.ACCENT == portfolio_deck_long_term.ACCENT == ACCENT

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from csm_desktop.domain.nudges import RoleProgress
+from csm_desktop.domain.text import plural
 from csm_desktop.domain.vocabulary import Status
 from csm_desktop.ui.palette import current, span
 
@@ -88,7 +89,7 @@ class RoleView(QScrollArea):
                     late = (today - milestone.due_on).days
                     lines.append(
                         f"<span style='color:{colours.bad}'>● {e(milestone.title)} — overdue "
-                        f"{late} day{'s' if late != 1 else ''} (due {milestone.due_on.isoformat()})"
+                        f"{plural(late, 'day')} (due {milestone.due_on.isoformat()})"
                         "</span>"
                     )
                 elif milestone.status is Status.BLOCKED:
