@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -85,7 +86,8 @@ def test_editing_a_field_and_saving_stores_it(qtbot: Any, demo: Database) -> Non
     asked: list[pb.TemplateSharing] = []
     editor.ask_scope = lambda title, sharing: asked.append(sharing) or pb.Scope.THIS_PLAYBOOK
 
-    assert editor.save_template()
+    assert editor.save_template() is not None  # the save runs in a worker
+    qtbot.waitUntil(lambda: not editor.saving, timeout=10000)
 
     assert asked == [pb.TemplateSharing(("Enterprise v1",), ("Enterprise v1", "Standard v1"))]
     v2 = pb.playbook_detail(demo, playbook_id(demo, "Standard v2"))
@@ -96,6 +98,42 @@ def test_editing_a_field_and_saving_stores_it(qtbot: Any, demo: Database) -> Non
     )
     assert editor.form.template is not None and editor.form.template.id == saved.id
     assert "target day 14 → 35 (phase early → mid)" in editor.history.toPlainText()
+
+
+def test_saving_runs_off_the_ui_thread_and_the_form_shows_it(
+    qtbot: Any, demo: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While the save runs, the form is read-only and its button says "Saving…"; the
+    service's save ran on a pool thread, then the form is editable again with the stored
+    value (target day 21 → 28 on Standard v2's "Daily operations on the platform")."""
+    editor = make_editor(qtbot, demo)
+    editor.select_playbook(playbook_id(demo, "Standard v1"))
+    editor.create_new_version("Later daily operations")
+    editor.steps_view.setCurrentIndex(editor.steps_model.index(2))
+    assert editor.form.title.text() == "Daily operations on the platform"
+    editor.form.target_day.setValue(28)
+    editor.ask_scope = lambda title, sharing: pb.Scope.THIS_PLAYBOOK
+    threads: list[threading.Thread] = []
+    real_save = pb.save_template
+
+    def save_and_note_thread(*args: Any, **kwargs: Any) -> Any:
+        threads.append(threading.current_thread())
+        return real_save(*args, **kwargs)
+
+    monkeypatch.setattr(pb, "save_template", save_and_note_thread)
+
+    assert editor.save_template() is not None
+    assert editor.saving
+    assert editor.form.save_button.text() == "Saving…"
+    assert not editor.form.save_button.isEnabled() and editor.form.title.isReadOnly()
+    qtbot.waitUntil(lambda: not editor.saving, timeout=10000)
+
+    assert len(threads) == 1 and threads[0] is not threading.main_thread()
+    assert editor.form.save_button.text() == "Save milestone"
+    assert editor.form.save_button.isEnabled() and not editor.form.title.isReadOnly()
+    assert editor.form.target_day.value() == 28
+    v2 = pb.playbook_detail(demo, playbook_id(demo, "Standard v2"))
+    assert next(s.target_day for s in v2.steps if s.title == editor.form.title.text()) == 28
 
 
 def test_reordering_through_the_model_stores_the_ladder(qtbot: Any, demo: Database) -> None:

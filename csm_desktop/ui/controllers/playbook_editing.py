@@ -8,12 +8,13 @@ worker. Failures are shown over the editor as one clear line and nothing is half
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox
 
-from csm_desktop.domain.playbook_diff import VersionNote
+from csm_desktop.domain.playbook_diff import StepSnapshot, VersionNote
 from csm_desktop.domain.text import plural
 from csm_desktop.services import playbooks as service
 from csm_desktop.services.playbooks import (
@@ -21,6 +22,9 @@ from csm_desktop.services.playbooks import (
     PlaybookDetail,
     PlaybookSummary,
     Scope,
+    TemplateDetail,
+    TemplateSaved,
+    TemplateSharing,
 )
 from csm_desktop.ui import workers
 from csm_desktop.ui.dialogs.messages import show_failure
@@ -56,33 +60,69 @@ class PlaybookEditing:
 
     # --- editing the shown version ---------------------------------------------------------
 
-    def save_template(self) -> bool:
-        """Save the form; asks about shared templates. True when saved."""
+    def save_template(self, then: Callable[[], object] | None = None) -> workers.Task | None:
+        """Save the form off the UI thread: read where the template is shared, ask about a
+        shared one, then store it; ``then`` runs once it is stored. None when there is
+        nothing to save."""
         v = self.view
         template, detail = v.form.template, v.detail
-        if template is None or detail is None:
-            return False
-        playbook_id = detail.summary.id
-        try:
-            sharing = service.template_sharing(v.database, playbook_id, template.id)
-            scope: Scope | None = None
-            if sharing.other_playbooks:
-                scope = v.ask_scope(template.title, sharing)
-                if scope is None:
-                    return False
-            saved = service.save_template(
-                v.database, playbook_id, template.id, v.form.step(), scope
-            )
-        except Exception as exc:
-            show_failure(v, "Saving the milestone", exc)
-            return False
+        if template is None or detail is None or v.saving:
+            return None
+        database, playbook_id, step = v.database, detail.summary.id, v.form.step()
+        v.show_saving(True)
+        return workers.run(
+            lambda progress: service.template_sharing(database, playbook_id, template.id),
+            lambda sharing: self._store_template(playbook_id, template, step, sharing, then),
+            what="Saving the milestone",
+            owner=v,
+            on_failure=self._save_failed,
+        )
+
+    def _store_template(
+        self,
+        playbook_id: int,
+        template: TemplateDetail,
+        step: StepSnapshot,
+        sharing: TemplateSharing,
+        then: Callable[[], object] | None,
+    ) -> None:
+        v = self.view
+        scope: Scope | None = None
+        if sharing.other_playbooks:
+            scope = v.ask_scope(template.title, sharing)
+            if scope is None:
+                v.show_saving(False)
+                return
+        database = v.database
+        workers.run(
+            lambda progress: service.save_template(database, playbook_id, template.id, step, scope),
+            lambda saved: self._template_saved(playbook_id, step, saved, then),
+            what="Saving the milestone",
+            owner=v,
+            on_failure=self._save_failed,
+        )
+
+    def _template_saved(
+        self,
+        playbook_id: int,
+        step: StepSnapshot,
+        saved: TemplateSaved,
+        then: Callable[[], object] | None,
+    ) -> None:
+        v = self.view
+        v.show_saving(False)
         v.form.dirty = False
         where = ", ".join(saved.changed_in)
         copied = " (a copy; other playbooks keep the original)" if saved.copied else ""
-        v.status_message.emit(f"Saved “{v.form.step().title}” in {where}{copied}.")
+        v.status_message.emit(f"Saved “{step.title}” in {where}{copied}.")
         v.form.template = None
         v.select_playbook(playbook_id, saved.template_id)
-        return True
+        if then is not None:
+            then()
+
+    def _save_failed(self, exc: BaseException) -> None:
+        self.view.show_saving(False)
+        show_failure(self.view, "Saving the milestone", exc)
 
     def store_order(self, template_ids: list[int]) -> None:
         v = self.view
@@ -125,7 +165,7 @@ class PlaybookEditing:
     def new_milestone(self) -> None:
         """Add a blank milestone near the selected one, ready to fill in on the right."""
         v = self.view
-        if v.detail is None or not v.leave_form():
+        if v.detail is None or not v.leave_form(self.new_milestone):
             return
         selected = v.selected_template()
         role = selected.role if selected else (v.roles[0] if v.roles else "")
@@ -193,7 +233,7 @@ class PlaybookEditing:
     def create_new_version(self, change_note: str | None = None) -> None:
         """Version + 1 of the shown playbook, with a change note."""
         v = self.view
-        if v.detail is None or not v.leave_form():
+        if v.detail is None or not v.leave_form(lambda: self.create_new_version(change_note)):
             return
         summary = v.detail.summary
         if change_note is None:

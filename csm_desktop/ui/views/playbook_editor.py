@@ -74,6 +74,7 @@ class PlaybookEditor(QWidget):
         self.detail: PlaybookDetail | None = None
         self.roles: list[str] = []
         self.export_task: workers.Task | None = None
+        self.saving = False  # a milestone save is running in a worker
         # Asked when a saved template is shared with other playbooks; tests replace it.
         self.ask_scope: Callable[[str, TemplateSharing], Scope | None] = lambda title, sharing: (
             ask_scope(self, title, sharing)
@@ -242,7 +243,7 @@ class PlaybookEditor(QWidget):
 
     def select_playbook(self, playbook_id: int, template_id: int | None = None) -> None:
         """Show one version's ladder (selecting ``template_id``, else the first step)."""
-        if not self.leave_form():
+        if not self.leave_form(lambda: self.select_playbook(playbook_id, template_id)):
             return
         detail = self.controller.detail(playbook_id)
         if detail is None:
@@ -316,8 +317,13 @@ class PlaybookEditor(QWidget):
             return
         template = self.steps_model.step(current.row())
         shown = self.form.template
-        if shown is not None and shown.id != template.id and not self.leave_form():
-            row = self.steps_model.row_of(shown.id)  # Cancel: stay on the unsaved milestone
+        chosen_id = template.id
+        if (
+            shown is not None
+            and shown.id != chosen_id
+            and not self.leave_form(lambda: self.select_template(chosen_id))
+        ):
+            row = self.steps_model.row_of(shown.id)  # stay on the unsaved (or saving) milestone
             if row is not None:
                 selection = self.steps_view.selectionModel()
                 selection.blockSignals(True)
@@ -331,8 +337,18 @@ class PlaybookEditor(QWidget):
         index = self.steps_view.currentIndex()
         return self.steps_model.step(index.row()) if index.isValid() else None
 
-    def leave_form(self) -> bool:
-        """Offer to save unsaved edits; False when the user cancels."""
+    def select_template(self, template_id: int) -> None:
+        """Select ``template_id`` on the shown ladder, if it is there."""
+        row = self.steps_model.row_of(template_id)
+        if row is not None:
+            self.steps_view.setCurrentIndex(self.steps_model.index(row))
+
+    def leave_form(self, then: Callable[[], object] | None = None) -> bool:
+        """True when the form may be left now. With unsaved edits the user may Save (False
+        now: the save runs in a worker and ``then`` runs once it is stored), Discard (True)
+        or Cancel (False). False while a save is still running."""
+        if self.saving:
+            return False
         if not self.form.dirty or self.form.template is None:
             return True
         answer = QMessageBox.question(
@@ -346,7 +362,8 @@ class PlaybookEditor(QWidget):
         if answer == QMessageBox.StandardButton.Cancel:
             return False
         if answer == QMessageBox.StandardButton.Save:
-            return self.save_template()
+            self.controller.save_template(then)
+            return False
         self.form.dirty = False
         return True
 
@@ -359,9 +376,16 @@ class PlaybookEditor(QWidget):
 
     # --- what the buttons do (the controller's) --------------------------------------------
 
-    def save_template(self) -> bool:
-        """Save the form; asks about shared templates. True when saved."""
+    def save_template(self) -> workers.Task | None:
+        """Save the form in a worker (asking about shared templates); None when there is
+        nothing to save. ``saving`` is True until it is stored or has failed."""
         return self.controller.save_template()
+
+    def show_saving(self, busy: bool) -> None:
+        """While a save runs the form is read-only and its button says so."""
+        self.saving = busy
+        self.form.save_button.setText("Saving…" if busy else "Save milestone")
+        self.form.set_editable(not busy and self.steps_model.editable)
 
     def choose_existing_template(self) -> None:
         self.controller.choose_existing_template()
