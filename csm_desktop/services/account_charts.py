@@ -22,11 +22,10 @@ from csm_desktop.store.database import Database
 from csm_desktop.store.models import (
     Account,
     AccountMilestone,
-    Measurement,
     Role,
-    ValueMetric,
 )
 from csm_desktop.store.queries.usage_rows import usage_rows
+from csm_desktop.store.queries.values import value_histories
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,49 +237,21 @@ def _usage_rows(
 
 
 def _values(session: Session, account_id: int, today: dt.date) -> tuple[ValueSeries, ...]:
-    rows = session.execute(
-        select(
-            ValueMetric.id,
-            ValueMetric.name,
-            ValueMetric.unit,
-            ValueMetric.direction,
-            ValueMetric.baseline,
-            ValueMetric.baseline_on,
-            ValueMetric.target,
-            Measurement.measured_on,
-            Measurement.value,
-        )
-        .outerjoin(
-            Measurement,
-            (Measurement.metric_id == ValueMetric.id) & (Measurement.measured_on <= today),
-        )
-        .where(ValueMetric.account_id == account_id)
-        .order_by(ValueMetric.id, Measurement.measured_on)
-    ).all()
-    heads: dict[int, tuple[str, str, str, float | None, dt.date | None, float | None]] = {}
-    measured: dict[int, list[tuple[dt.date, float]]] = {}
-    for row in rows:
-        heads.setdefault(row[0], (row[1], row[2], row[3], row[4], row[5], row[6]))
-        points = measured.setdefault(row[0], [])
-        if row[7] is not None:
-            points.append((row[7], row[8]))
     result = []
-    for metric_id, (name, unit, direction_text, baseline, baseline_on, target) in heads.items():
-        direction = Direction.LOWER if direction_text == Direction.LOWER else Direction.HIGHER
-        points = measured[metric_id]
-        latest = latest_measurement(points, today)
+    for metric in value_histories(session, account_id, today):
+        latest = latest_measurement(list(metric.measurements), today)
         value = latest[1] if latest else None
         result.append(
             ValueSeries(
-                metric=name,
-                unit=unit,
-                direction=direction,
-                baseline=baseline,
-                baseline_on=baseline_on,
-                target=target,
-                measurements=tuple(points),
+                metric=metric.name,
+                unit=metric.unit,
+                direction=metric.direction,
+                baseline=metric.baseline,
+                baseline_on=metric.baseline_on,
+                target=metric.target,
+                measurements=metric.measurements,
                 latest=value,
-                change_percent=value_change(baseline, value, direction),
+                change_percent=value_change(metric.baseline, value, metric.direction),
             )
         )
     return tuple(result)

@@ -37,14 +37,14 @@ from csm_desktop.domain.metrics import (
 from csm_desktop.domain.metrics import account_metrics as compute_account_metrics
 from csm_desktop.domain.metrics import portfolio_metrics as compute_portfolio_metrics
 from csm_desktop.domain.metrics.value import ValueLine
-from csm_desktop.domain.vocabulary import Direction, Health, Phase, Status, phase_of_day
+from csm_desktop.domain.vocabulary import Health, Phase, Status, phase_of_day
 from csm_desktop.errors import UnknownAccount
 from csm_desktop.services.gc_pause import gc_paused
 from csm_desktop.store.database import Database
-from csm_desktop.store.queries.fast_path import day as _day
 from csm_desktop.store.queries.ladders import AccountLadder, account_ladders, ladder_orders
 from csm_desktop.store.queries.selection import ACTIVE_ACCOUNTS, AccountFilter
 from csm_desktop.store.queries.usage import usage_facts
+from csm_desktop.store.queries.values import value_histories
 
 
 def load_account_facts(
@@ -204,38 +204,24 @@ def book_rows(
 
 def value_changes(database: Database, account_id: int, today: dt.date) -> list[ValueLine]:
     """The account's value metrics in the order they were added, each with its change."""
-    sql = text(
-        "SELECT v.id, v.name, v.unit, v.direction, v.baseline, v.baseline_on, v.target, "
-        "m.measured_on, m.value FROM value_metric v "
-        "LEFT JOIN measurement m ON m.metric_id = v.id AND m.measured_on <= :today "
-        "WHERE v.account_id = :account ORDER BY v.id, m.measured_on"
-    )
-    metrics: dict[int, tuple[Any, ...]] = {}
-    measured: dict[int, list[tuple[dt.date, float]]] = {}
     with database.session() as session:
-        for row in session.execute(sql, {"account": account_id, "today": today.isoformat()}):
-            metrics.setdefault(row[0], tuple(row[1:7]))
-            if row[7] is not None:
-                measured.setdefault(row[0], []).append((dt.date.fromisoformat(row[7]), row[8]))
+        histories = value_histories(session, account_id, today)
     result = []
-    for metric_id, (name, unit, direction_text, baseline, baseline_on, target) in metrics.items():
-        direction = (
-            Direction(direction_text)
-            if direction_text in ("higher", "lower")
-            else (Direction.HIGHER)
-        )
-        latest = latest_measurement(measured.get(metric_id, []), today)
+    for metric in histories:
+        latest = latest_measurement(list(metric.measurements), today)
         result.append(
             ValueLine(
-                metric=name,
-                unit=unit,
-                direction=direction,
-                baseline=baseline,
-                baseline_on=_day(baseline_on),
+                metric=metric.name,
+                unit=metric.unit,
+                direction=metric.direction,
+                baseline=metric.baseline,
+                baseline_on=metric.baseline_on,
                 latest=latest[1] if latest else None,
                 latest_on=latest[0] if latest else None,
-                target=target,
-                change_percent=value_change(baseline, latest[1] if latest else None, direction),
+                target=metric.target,
+                change_percent=value_change(
+                    metric.baseline, latest[1] if latest else None, metric.direction
+                ),
             )
         )
     return result

@@ -1,0 +1,69 @@
+"""An account's value metrics with their measurements: what the value chart, the metrics and
+the reports read (baseline, target, direction and every measurement up to a day)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from csm_desktop.domain.vocabulary import Direction
+from csm_desktop.store.models import Measurement, ValueMetric
+
+
+@dataclass(frozen=True, slots=True)
+class ValueHistory:
+    """One value metric and its measurements on or before the asked day, oldest first."""
+
+    id: int
+    name: str
+    unit: str
+    direction: Direction
+    """Which way is better; anything but "lower" reads as "higher"."""
+    baseline: float | None
+    baseline_on: dt.date | None
+    target: float | None
+    measurements: tuple[tuple[dt.date, float], ...]
+
+
+def value_histories(session: Session, account_id: int, today: dt.date) -> list[ValueHistory]:
+    """The account's value metrics in the order they were added (later measurements are not
+    known yet on ``today``)."""
+    metrics = session.execute(
+        select(
+            ValueMetric.id,
+            ValueMetric.name,
+            ValueMetric.unit,
+            ValueMetric.direction,
+            ValueMetric.baseline,
+            ValueMetric.baseline_on,
+            ValueMetric.target,
+        )
+        .where(ValueMetric.account_id == account_id)
+        .order_by(ValueMetric.id)
+    ).all()
+    measured: dict[int, list[tuple[dt.date, float]]] = {}
+    for metric_id, day, value in session.execute(
+        select(Measurement.metric_id, Measurement.measured_on, Measurement.value)
+        .join(ValueMetric, ValueMetric.id == Measurement.metric_id)
+        .where(ValueMetric.account_id == account_id, Measurement.measured_on <= today)
+        .order_by(Measurement.metric_id, Measurement.measured_on)
+    ):
+        measured.setdefault(metric_id, []).append((day, value))
+    return [
+        ValueHistory(
+            id=row.id,
+            name=row.name,
+            unit=row.unit,
+            direction=Direction.LOWER
+            if row.direction == Direction.LOWER.value
+            else Direction.HIGHER,
+            baseline=row.baseline,
+            baseline_on=row.baseline_on,
+            target=row.target,
+            measurements=tuple(measured.get(row.id, ())),
+        )
+        for row in metrics
+    ]
