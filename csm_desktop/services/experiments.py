@@ -84,6 +84,8 @@ class VariantInfo:
     change: Change = None
     description: str = "milestone order"
     """What the arm changes, in words."""
+    ordering_titles: tuple[str, ...] = ()
+    """The ordering as the milestones' titles, for people (``ordering`` holds the keys)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +161,7 @@ def _summary(
             kind,
             change,
             describe(kind, change, titles),
+            tuple((titles or {}).get(key, key) for key in _keys(v.ordering)),
         )
 
     return ExperimentSummary(

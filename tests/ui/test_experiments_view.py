@@ -86,6 +86,9 @@ def test_define_assign_start_and_read_results(qtbot, book: Database, message_box
         ("users", "integration", "flow"),
     ]
     assert view.list.item(0).text() == "Integration first\ndraft · 0 accounts"
+    # People read the milestones' titles, never the template keys.
+    assert "Users → Integration → First workflow" in view.setup.text()
+    assert "users → integration" not in view.setup.text()
     assert not view.start_button.isEnabled()
 
     view.assign_button.click()

@@ -100,14 +100,17 @@ def test_logging_a_touchpoint_lands_in_the_account_timeline(  # type: ignore[no-
     dialog = view.open_touchpoint_dialog()
     assert dialog is not None
     assert dialog.channel.currentText() == "in-app"
-    assert dialog.template.text() == item.filled.template.name
+    # The first item is Coho Winery's overdue first workflow: its template is stored under
+    # the key "pu-first-workflow", which the CSM knows by the milestone's title.
+    assert item.filled.template.name == "pu-first-workflow"
+    assert dialog.template.text() == item.nudge.milestone == "First automated workflow live"
     dialog.channel.setCurrentText("e-mail")
     dialog.note.setText("Sent from Today")
     with qtbot.waitSignals([controller.touchpoint_logged, controller.loaded], timeout=10000):
         dialog.accept()
     detail = account_detail(demo_book, item.nudge.account_id, TODAY)
     assert detail.timeline[0].on == TODAY
-    assert detail.timeline[0].text == f"e-mail: {item.filled.template.name} — Sent from Today"
+    assert detail.timeline[0].text == "e-mail: First automated workflow live — Sent from Today"
     # The item is handled: it sinks to the bottom, marked done (with the account's stalled or
     # renewal items, which any touchpoint with the account answers).
     handled = [

@@ -232,7 +232,7 @@ class ExperimentsView(QWidget):
             + (
                 f": {e(v.description)}"
                 if v.kind is not VariantKind.ORDER
-                else (f": {e(' → '.join(v.ordering))}" if v.ordering else "")
+                else (f": {e(' → '.join(v.ordering_titles))}" if v.ordering_titles else "")
             )
             + "</li>"
             for v in summary.variants

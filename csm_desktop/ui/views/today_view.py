@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -119,6 +120,15 @@ class LogTouchpointDialog(QDialog):
             self.template.text(),
             self.note.text(),
         )
+
+
+def template_label(item: TodayItem) -> str:
+    """The template as people name it: a milestone's template is stored under its key
+    ("pu-first-workflow"), which the CSM knows as the milestone's title."""
+    name = item.filled.template.name
+    if item.nudge.milestone and re.fullmatch(r"[a-z0-9_-]+", name):
+        return item.nudge.milestone
+    return name
 
 
 class _CopyRow(QWidget):
@@ -564,9 +574,7 @@ class TodayView(QWidget):
         item = self.current
         if item is None:
             return None
-        dialog = LogTouchpointDialog(
-            self.current_channel(), self.today, item.filled.template.name, self
-        )
+        dialog = LogTouchpointDialog(self.current_channel(), self.today, template_label(item), self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
         def confirmed() -> None:
