@@ -25,6 +25,7 @@ import time
 from pathlib import Path
 
 from sqlalchemy import select
+from timing import Row, report
 
 from csm_desktop.services.demo import ACCOUNT_NAMES, _DemoBuilder
 from csm_desktop.services.reports import qbr_data, write_qbr_batch, write_qbr_report
@@ -64,7 +65,9 @@ def build(path: Path) -> None:
         database.close()
 
 
-def time_single(database: Database, account_id: int, repeat: int, folder: Path) -> None:
+def time_single(
+    database: Database, account_id: int, repeat: int, folder: Path
+) -> tuple[float, float]:
     from csm_desktop.reports.qbr import write_qbr
 
     started = time.perf_counter()
@@ -94,10 +97,10 @@ def time_single(database: Database, account_id: int, repeat: int, folder: Path) 
         f"  target {SINGLE_TARGET_SECONDS} s: {total / SINGLE_TARGET_SECONDS:.2f}× the budget "
         f"({'PASS' if total < SINGLE_TARGET_SECONDS else 'FAIL'})"
     )
-    return None
+    return cold, total
 
 
-def time_deck(database: Database, account_id: int, repeat: int, folder: Path) -> None:
+def time_deck(database: Database, account_id: int, repeat: int, folder: Path) -> float:
     """One account's QBR as a PowerPoint deck: target under 1 s (DESIGN §9)."""
     started = time.perf_counter()
     write_qbr_report(database, account_id, TODAY, folder / "cold.pptx", format="pptx")
@@ -114,6 +117,7 @@ def time_deck(database: Database, account_id: int, repeat: int, folder: Path) ->
         f"  target {DECK_TARGET_SECONDS} s: {total / DECK_TARGET_SECONDS:.2f}× the budget "
         f"({'PASS' if total < DECK_TARGET_SECONDS else 'FAIL'})"
     )
+    return total
 
 
 def time_batch(database: Database, ids: list[int], workers: int, folder: Path) -> float:
@@ -147,8 +151,8 @@ def main() -> int:
         with database.session() as session:
             ids = list(session.scalars(select(Account.id).order_by(Account.id)))
         # An account about 130 days in: a full ladder, 12 weeks of usage, several measurements.
-        time_single(database, ids[len(ids) // 2], args.repeat, folder)
-        time_deck(database, ids[len(ids) // 2], args.repeat, folder)
+        cold, warm = time_single(database, ids[len(ids) // 2], args.repeat, folder)
+        deck = time_deck(database, ids[len(ids) // 2], args.repeat, folder)
         single_dir = folder / "batch-serial-estimate"
         single_dir.mkdir()
         started = time.perf_counter()
@@ -166,7 +170,17 @@ def main() -> int:
     finally:
         database.close()
         shutil.rmtree(folder, ignore_errors=True)
-    return 0
+    # The first report of a session is what a CSM waits for too: cold is judged, not only warm.
+    return report(
+        [
+            Row(
+                "QBR PDF, cold (first in the process)", None, cold, SINGLE_TARGET_SECONDS, "seconds"
+            ),
+            Row("QBR PDF, warm", None, warm, SINGLE_TARGET_SECONDS, "seconds"),
+            Row("QBR deck (pptx), warm", None, deck, DECK_TARGET_SECONDS, "seconds"),
+            Row(f"QBR batch of {len(ids)}", None, elapsed, BATCH_TARGET_SECONDS, "seconds"),
+        ]
+    )
 
 
 if __name__ == "__main__":

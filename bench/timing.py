@@ -33,7 +33,7 @@ class Row:
     floor: float | None  # seconds (None: the target is absolute and no floor applies)
     ours: float
     target: float
-    kind: str = "ratio"  # "ratio": ours / floor ≤ target; "seconds" / "bytes": ours < target
+    kind: str = "ratio"  # "ratio": ours / floor ≤ target; "seconds", "ms", "bytes": ours ≤ it
     unit: str = "s"
     note: str = ""
 
