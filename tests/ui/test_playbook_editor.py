@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QModelIndex
+from PySide6.QtWidgets import QMessageBox
 
 from csm_desktop.services import playbooks as pb
 from csm_desktop.store.database import Database
@@ -134,6 +135,31 @@ def test_saving_runs_off_the_ui_thread_and_the_form_shows_it(
     assert editor.form.target_day.value() == 28
     v2 = pb.playbook_detail(demo, playbook_id(demo, "Standard v2"))
     assert next(s.target_day for s in v2.steps if s.title == editor.form.title.text()) == 28
+
+
+def test_save_on_leaving_stores_then_moves_to_the_chosen_milestone(
+    qtbot: Any, demo: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Unsaved edit (target day 14 → 35), the user picks milestone 3 and answers Save: the
+    editor stays on milestone 2 while the save runs, then shows milestone 3; day 35 is
+    stored."""
+    editor = make_editor(qtbot, demo)
+    editor.select_playbook(playbook_id(demo, "Standard v1"))
+    editor.create_new_version("Faster first value")
+    editor.steps_view.setCurrentIndex(editor.steps_model.index(1))
+    editor.form.target_day.setValue(35)
+    editor.ask_scope = lambda title, sharing: pb.Scope.THIS_PLAYBOOK
+    monkeypatch.setattr(QMessageBox, "question", lambda *args: QMessageBox.StandardButton.Save)
+
+    editor.steps_view.setCurrentIndex(editor.steps_model.index(2))
+
+    assert editor.saving
+    assert editor.form.title.text() == "First automated workflow live"
+    qtbot.waitUntil(lambda: not editor.saving, timeout=10000)
+    qtbot.waitUntil(lambda: editor.form.title.text() == "Daily operations on the platform")
+    assert editor.steps_view.currentIndex().row() == 2
+    v2 = pb.playbook_detail(demo, playbook_id(demo, "Standard v2"))
+    assert next(s.target_day for s in v2.steps if s.title.startswith("First automated")) == 35
 
 
 def test_reordering_through_the_model_stores_the_ladder(qtbot: Any, demo: Database) -> None:
