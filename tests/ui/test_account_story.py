@@ -16,6 +16,7 @@ from csm_desktop.services.account_story import list_asks, replan_candidates
 from csm_desktop.services.accounts import account_detail
 from csm_desktop.store.database import open_database
 from csm_desktop.ui.dialogs import story_dialogs
+from csm_desktop.ui.dialogs.dialog_parts import to_qdate
 from csm_desktop.ui.main_window import MainWindow
 
 TODAY = dt.date(2026, 11, 26)
@@ -58,7 +59,7 @@ def test_replan_moves_past_due_milestones_and_keeps_the_due_date(
 
     def accept(dialog: story_dialogs.ReplanDialog) -> int:
         assert dialog.list.count() == len(before)
-        dialog.date.setDate(story_dialogs.QDate(new_date.year, new_date.month, new_date.day))
+        dialog.date.setDate(to_qdate(new_date))
         return QDialog.DialogCode.Accepted
 
     monkeypatch.setattr(story_dialogs.ReplanDialog, "exec", accept)

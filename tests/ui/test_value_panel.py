@@ -16,6 +16,7 @@ from csm_desktop.services.metrics import value_changes
 from csm_desktop.services.value_metrics import account_metrics
 from csm_desktop.store.database import open_database
 from csm_desktop.ui.dialogs import account_dialogs, value_dialogs
+from csm_desktop.ui.dialogs.dialog_parts import to_qdate
 from csm_desktop.ui.main_window import MainWindow
 from csm_desktop.ui.views.value_panel import ValuePanel
 
@@ -51,7 +52,7 @@ def fill_metric(dialog: value_dialogs.MetricDialog) -> int:
     dialog.unit.setText("h")
     dialog.direction.setCurrentIndex(1)  # lower is better
     dialog.baseline.setText("10")
-    dialog.baseline_on.setDate(value_dialogs.QDate(2026, 9, 1))
+    dialog.baseline_on.setDate(to_qdate(dt.date(2026, 9, 1)))
     dialog.target.setText("4")
     dialog.money.setText("60")
     dialog.rate_per.setCurrentIndex(dialog.rate_per.findData("week"))
@@ -61,7 +62,7 @@ def fill_metric(dialog: value_dialogs.MetricDialog) -> int:
 
 def fill_measurement(dialog: value_dialogs.MeasurementDialog) -> int:
     dialog.value.setText("6")
-    dialog.measured_on.setDate(value_dialogs.QDate(2026, 11, 20))
+    dialog.measured_on.setDate(to_qdate(dt.date(2026, 11, 20)))
     dialog._accept()
     return QDialog.DialogCode.Accepted
 

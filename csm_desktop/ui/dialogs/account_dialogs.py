@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
@@ -32,41 +31,14 @@ from PySide6.QtWidgets import (
 from csm_desktop.domain.vocabulary import SEGMENTS, Status
 from csm_desktop.services.account_edits import AccountFields, ContactFields, KickoffFields
 from csm_desktop.services.accounts import ContactInfo, KickoffSummary
-
-NO_DATE = QDate(1900, 1, 1)
-
-
-def to_qdate(value: dt.date) -> QDate:
-    return QDate(value.year, value.month, value.day)
-
-
-def from_qdate(value: QDate) -> dt.date:
-    return dt.date(value.year(), value.month(), value.day())
-
-
-def date_edit(value: dt.date | None, *, optional: bool = False) -> QDateEdit:
-    """A calendar date field; optional ones show "none" at their minimum."""
-    edit = QDateEdit()
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
-    if optional:
-        edit.setMinimumDate(NO_DATE)
-        edit.setSpecialValueText("none")
-    edit.setDate(to_qdate(value) if value else (NO_DATE if optional else QDate.currentDate()))
-    return edit
-
-
-def optional_date(edit: QDateEdit) -> dt.date | None:
-    return None if edit.date() == NO_DATE else from_qdate(edit.date())
-
-
-def _buttons(dialog: QDialog) -> QDialogButtonBox:
-    buttons = QDialogButtonBox(
-        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-    )
-    buttons.accepted.connect(dialog.accept)
-    buttons.rejected.connect(dialog.reject)
-    return buttons
+from csm_desktop.ui.dialogs.dialog_parts import (
+    NO_DATE,
+    date_edit,
+    from_qdate,
+    ok_cancel,
+    optional_date,
+    to_qdate,
+)
 
 
 class StatusDialog(QDialog):
@@ -96,7 +68,7 @@ class StatusDialog(QDialog):
         self.reason.setMaximumHeight(80)
         if status.needs_reason:
             form.addRow("Reason", self.reason)
-        self.buttons = _buttons(self)
+        self.buttons = ok_cancel(self)
         form.addRow(self.buttons)
         self.reason.textChanged.connect(self._update_ok)
         self._update_ok()
@@ -120,7 +92,7 @@ class DueDateDialog(QDialog):
         form.addRow(QLabel(f"<b>{_escape(milestone)}</b>"))
         self.date = date_edit(due_on)
         form.addRow("Due on", self.date)
-        form.addRow(_buttons(self))
+        form.addRow(ok_cancel(self))
 
     def chosen_date(self) -> dt.date:
         return from_qdate(self.date.date())
@@ -145,7 +117,7 @@ class ContactDialog(QDialog):
         form.addRow("Role", self.role)
         form.addRow("Title", self.title)
         form.addRow("E-mail", self.email)
-        self.buttons = _buttons(self)
+        self.buttons = ok_cancel(self)
         form.addRow(self.buttons)
         self.name.textChanged.connect(
             lambda text: self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(
@@ -221,7 +193,7 @@ class NewAccountDialog(QDialog):
         ):
             form.addRow(label, widget)
         form.addRow(QLabel("The playbook's ladder is created with due dates from the kickoff."))
-        self.buttons = _buttons(self)
+        self.buttons = ok_cancel(self)
         form.addRow(self.buttons)
         self.name.textChanged.connect(
             lambda text: self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(
@@ -336,7 +308,7 @@ class KickoffDialog(QDialog):
         row.addWidget(add)
         row.addWidget(remove)
         layout.addLayout(row)
-        layout.addWidget(_buttons(self))
+        layout.addWidget(ok_cancel(self))
 
     def _add_criterion(self, text: str, met_on: dt.date | None) -> None:
         item = QListWidgetItem(text)
@@ -398,7 +370,7 @@ class ApplyPlaybookDialog(QDialog):
         explanation = QLabel(note)
         explanation.setWordWrap(True)
         form.addRow(explanation)
-        form.addRow(_buttons(self))
+        form.addRow(ok_cancel(self))
 
     def playbook_id(self) -> int | None:
         value = self.playbook.currentData()

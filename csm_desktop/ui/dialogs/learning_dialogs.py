@@ -12,11 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
@@ -28,34 +26,13 @@ from PySide6.QtWidgets import (
 )
 
 from csm_desktop.domain.feedback import Sentiment
+from csm_desktop.ui.dialogs.dialog_parts import date_edit, from_qdate, ok_cancel
 from csm_desktop.ui.palette import error_style
 
 if TYPE_CHECKING:  # Log touchpoint on the first screen uses FeedbackFields: keep it light
     from csm_desktop.domain.metrics.long_term import RenewalOutcome
 
 ARR_MAX = 1e12
-
-
-def _date_edit(on: dt.date) -> QDateEdit:
-    edit = QDateEdit(QDate(on.year, on.month, on.day))
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
-    return edit
-
-
-def _day(edit: QDateEdit) -> dt.date:
-    day = edit.date()
-    return dt.date(day.year(), day.month(), day.day())
-
-
-def _buttons(dialog: QDialog, ok_text: str) -> QDialogButtonBox:
-    buttons = QDialogButtonBox(
-        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-    )
-    buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
-    buttons.accepted.connect(dialog.accept)
-    buttons.rejected.connect(dialog.reject)
-    return buttons
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +74,7 @@ class RenewalDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Renewal" if values is None else "Edit renewal")
         self.setMinimumWidth(360)
-        self.date = _date_edit(values.renewal_on if values else on)
+        self.date = date_edit(values.renewal_on if values else on)
         self.outcome = QComboBox()
         self.outcome.setAccessibleName("Renewal outcome")
         self.outcome.addItems([o.value for o in RenewalOutcome])
@@ -110,7 +87,7 @@ class RenewalDialog(QDialog):
         form.addRow("Outcome", self.outcome)
         form.addRow("ARR before", self.arr_before)
         form.addRow("ARR after", self.arr_after)
-        form.addRow(_buttons(self, "Save"))
+        form.addRow(ok_cancel(self, "Save"))
         self._outcome_changed(self.outcome.currentText())
 
     def _outcome_changed(self, text: str) -> None:
@@ -123,7 +100,7 @@ class RenewalDialog(QDialog):
 
         outcome = RenewalOutcome(self.outcome.currentText())
         after = None if outcome is RenewalOutcome.CHURNED else self.arr_after.amount()
-        return RenewalValues(_day(self.date), outcome, self.arr_before.amount(), after)
+        return RenewalValues(from_qdate(self.date.date()), outcome, self.arr_before.amount(), after)
 
 
 class AdvocacyDialog(QDialog):
@@ -138,17 +115,17 @@ class AdvocacyDialog(QDialog):
         self.kind = QComboBox()
         self.kind.setAccessibleName("Advocacy kind")
         self.kind.addItems(list(ADVOCACY_KINDS))
-        self.date = _date_edit(on)
+        self.date = date_edit(on)
         self.note = QLineEdit()
         self.note.setPlaceholderText("Optional: e.g. reference call with Globex")
         form = QFormLayout(self)
         form.addRow("Kind", self.kind)
         form.addRow("On", self.date)
         form.addRow("Note", self.note)
-        form.addRow(_buttons(self, "Save"))
+        form.addRow(ok_cancel(self, "Save"))
 
     def values(self) -> tuple[str, dt.date, str]:
-        return self.kind.currentText(), _day(self.date), self.note.text()
+        return self.kind.currentText(), from_qdate(self.date.date()), self.note.text()
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,7 +177,7 @@ class FeedbackDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Customer feedback")
         self.setMinimumWidth(460)
-        self.date = _date_edit(on)
+        self.date = date_edit(on)
         self.contact = QComboBox()
         self.contact.setAccessibleName("Contact")
         self.contact.addItem("(nobody in particular)", None)
@@ -238,7 +215,7 @@ class FeedbackDialog(QDialog):
 
     def values(self) -> FeedbackValues:
         return FeedbackValues(
-            _day(self.date),
+            from_qdate(self.date.date()),
             Sentiment(self.fields.sentiment.currentText()),
             self.fields.words(),
             self.fields.quotable.isChecked(),

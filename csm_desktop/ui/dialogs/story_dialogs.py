@@ -12,9 +12,7 @@ from collections.abc import Sequence
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QListWidget,
@@ -25,31 +23,10 @@ from PySide6.QtWidgets import (
 )
 
 from csm_desktop.domain.review import day_text
+from csm_desktop.ui.dialogs.dialog_parts import date_edit, from_qdate, ok_cancel
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 41
 REPLAN_DAYS_AHEAD = 14
-
-
-def _date_edit(on: dt.date) -> QDateEdit:
-    edit = QDateEdit(QDate(on.year, on.month, on.day))
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
-    return edit
-
-
-def _day(edit: QDateEdit) -> dt.date:
-    day = edit.date()
-    return dt.date(day.year(), day.month(), day.day())
-
-
-def _buttons(dialog: QDialog, ok_text: str) -> QDialogButtonBox:
-    buttons = QDialogButtonBox(
-        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-    )
-    buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
-    buttons.accepted.connect(dialog.accept)
-    buttons.rejected.connect(dialog.reject)
-    return buttons
 
 
 class ReplanDialog(QDialog):
@@ -72,7 +49,7 @@ class ReplanDialog(QDialog):
             item.setCheckState(Qt.CheckState.Checked)
             item.setData(ID_ROLE, milestone_id)
             self.list.addItem(item)
-        self.date = _date_edit(today + dt.timedelta(days=REPLAN_DAYS_AHEAD))
+        self.date = date_edit(today + dt.timedelta(days=REPLAN_DAYS_AHEAD))
         self.date.setMinimumDate(QDate(today.year, today.month, today.day))
         note = QLabel(
             "The customer's QBR shows the new date with “moved from …” in grey. The original "
@@ -86,7 +63,7 @@ class ReplanDialog(QDialog):
         layout.addWidget(self.list, 1)
         layout.addLayout(form)
         layout.addWidget(note)
-        layout.addWidget(_buttons(self, "Re-plan"))
+        layout.addWidget(ok_cancel(self, "Re-plan"))
         self.resize(520, 360)
 
     def chosen(self) -> list[int]:
@@ -97,7 +74,7 @@ class ReplanDialog(QDialog):
         ]
 
     def new_date(self) -> dt.date:
-        return _day(self.date)
+        return from_qdate(self.date.date())
 
 
 class AskDialog(QDialog):
@@ -125,7 +102,7 @@ class AskDialog(QDialog):
         self.owner = QComboBox()
         self.owner.setEditable(True)
         self.owner.addItems(["", *owners])
-        self.due = _date_edit(today + dt.timedelta(days=REPLAN_DAYS_AHEAD))
+        self.due = date_edit(today + dt.timedelta(days=REPLAN_DAYS_AHEAD))
         form = QFormLayout(self)
         form.addRow("Kind", self.kind)
         if blocked:
@@ -133,7 +110,7 @@ class AskDialog(QDialog):
         form.addRow("What", self.text)
         form.addRow("Owner", self.owner)
         form.addRow("By", self.due)
-        form.addRow(_buttons(self, "Add"))
+        form.addRow(ok_cancel(self, "Add"))
         self.resize(520, 320)
 
     def _start_from_blocked(self) -> None:
@@ -151,7 +128,7 @@ class AskDialog(QDialog):
             str(self.kind.currentData()),
             self.text.toPlainText(),
             self.owner.currentText(),
-            _day(self.due),
+            from_qdate(self.due.date()),
             chosen[0] if chosen else None,
         )
 

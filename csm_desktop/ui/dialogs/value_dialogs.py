@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -23,20 +21,9 @@ from PySide6.QtWidgets import (
 from csm_desktop.domain.vocabulary import Direction
 from csm_desktop.errors import BadInput
 from csm_desktop.services.value_metrics import RATE_PERIODS, MetricSnapshot, parse_number
+from csm_desktop.ui.dialogs.dialog_parts import date_edit, from_qdate
 
 NO_PERIOD = "a level, not a rate"
-
-
-def _date_edit(day: dt.date) -> QDateEdit:
-    edit = QDateEdit(QDate(day.year, day.month, day.day))
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
-    return edit
-
-
-def _day(edit: QDateEdit) -> dt.date:
-    value = edit.date()
-    return dt.date(value.year(), value.month(), value.day())
 
 
 def _number_text(value: float | None) -> str:
@@ -76,7 +63,7 @@ class MetricDialog(QDialog):
         self.baseline = QLineEdit(_number_text(current.baseline if current else None))
         self.baseline.setPlaceholderText("the value before the product (empty: not known yet)")
         form.addRow("Baseline", self.baseline)
-        self.baseline_on = _date_edit(
+        self.baseline_on = date_edit(
             current.baseline_on if current and current.baseline_on else today
         )
         form.addRow("Baseline measured on", self.baseline_on)
@@ -121,7 +108,7 @@ class MetricDialog(QDialog):
             unit=self.unit.text(),
             direction=Direction(self.direction.currentData()),
             baseline=baseline,
-            baseline_on=_day(self.baseline_on) if baseline is not None else None,
+            baseline_on=from_qdate(self.baseline_on.date()) if baseline is not None else None,
             target=_optional(self.target, "Target"),
             money_per_unit=_optional(self.money, "Money per unit"),
             rate_per=self.rate_per.currentData(),
@@ -144,7 +131,7 @@ class MeasurementDialog(QDialog):
         self.value = QLineEdit()
         self.value.setPlaceholderText("the value measured")
         form.addRow(f"Value{unit}", self.value)
-        self.measured_on = _date_edit(today)
+        self.measured_on = date_edit(today)
         form.addRow("Measured on", self.measured_on)
         self.error = QLabel()
         self.error.setVisible(False)
@@ -166,4 +153,4 @@ class MeasurementDialog(QDialog):
         self.accept()
 
     def measurement(self) -> tuple[dt.date, float]:
-        return _day(self.measured_on), parse_number(self.value.text(), "The value")
+        return from_qdate(self.measured_on.date()), parse_number(self.value.text(), "The value")
