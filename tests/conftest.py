@@ -12,7 +12,9 @@ import itertools
 import os
 import shutil
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -38,14 +40,22 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "postgresql: needs a PostgreSQL server; runs with --backend postgresql"
     )
+    config.addinivalue_line(
+        "markers", "file_book: tests the SQLite file itself (pragmas, file backups, bytes)"
+    )
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if config.getoption("--backend") == "postgresql":
-        return
-    skip = pytest.mark.skip(reason="team-mode test: run with --backend postgresql")
+    """Under SQLite the server tests are skipped; under PostgreSQL the file-only ones."""
+    on_server = config.getoption("--backend") == "postgresql"
+    marker, reason = (
+        ("file_book", "tests the SQLite file itself; a server book has none")
+        if on_server
+        else ("postgresql", "team-mode test: run with --backend postgresql")
+    )
+    skip = pytest.mark.skip(reason=reason)
     for item in items:
-        if "postgresql" in item.keywords:
+        if marker in item.keywords:
             item.add_marker(skip)
 
 
@@ -62,22 +72,58 @@ def pg_cluster() -> Iterator[object]:
     cluster.stop()
 
 
-@pytest.fixture
-def pg_url(pg_cluster: object, request: pytest.FixtureRequest) -> Iterator[str]:
-    """The URL of a new, empty database on the test cluster, dropped after the test."""
-    from sqlalchemy import create_engine, text
+def _pg_admin(cluster: object) -> Any:
+    from sqlalchemy import create_engine
 
     from tests.pg_cluster import Cluster
 
-    assert isinstance(pg_cluster, Cluster)
+    assert isinstance(cluster, Cluster)
+    return create_engine(cluster.url(), isolation_level="AUTOCOMMIT")
+
+
+@contextmanager
+def _pg_database(cluster: object, template: str = "template1") -> Iterator[str]:
+    """A new database on the cluster (a copy of ``template``), dropped afterwards."""
+    from sqlalchemy import text
+
+    from tests.pg_cluster import Cluster
+
+    assert isinstance(cluster, Cluster)
     name = f"t{os.getpid()}_{next(_database_numbers)}"
-    admin = create_engine(pg_cluster.url(), isolation_level="AUTOCOMMIT")
+    admin = _pg_admin(cluster)
     with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    yield pg_cluster.url(name)
+        connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    try:
+        yield cluster.url(name)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def pg_url(pg_cluster: object) -> Iterator[str]:
+    """The URL of a new, empty database on the test cluster, dropped after the test."""
+    with _pg_database(pg_cluster) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def pg_book_template(pg_cluster: object) -> str:
+    """A database on the cluster with the current schema, to copy; never opened by a test."""
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+
+    from csm_desktop.store.server import upgrade_server
+    from tests.pg_cluster import Cluster
+
+    assert isinstance(pg_cluster, Cluster)
+    admin = _pg_admin(pg_cluster)
     with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(text('CREATE DATABASE "book_template"'))
     admin.dispose()
+    upgrade_server(make_url(pg_cluster.url("book_template")))
+    return "book_template"
 
 
 def _copy_closed_book(template: Path, target: Path) -> None:
@@ -122,8 +168,19 @@ def db_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def book(db_path: Path, empty_book_template: Path) -> Iterator[Database]:
-    """An empty, migrated book on a real file."""
+def book(
+    db_path: Path, empty_book_template: Path, request: pytest.FixtureRequest
+) -> Iterator[Database]:
+    """An empty, migrated book on a real file; with ``--backend postgresql``, on the server."""
+    if request.config.getoption("--backend") == "postgresql":
+        from csm_desktop.store.server import open_server_database
+
+        cluster = request.getfixturevalue("pg_cluster")
+        with _pg_database(cluster, request.getfixturevalue("pg_book_template")) as url:
+            server_book = open_server_database(url)
+            yield server_book
+            server_book.close()
+        return
     _copy_closed_book(empty_book_template, db_path)
     database = open_database(db_path)
     yield database

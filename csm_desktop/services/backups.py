@@ -67,7 +67,14 @@ def backups_of(database_path: Path) -> list[BackupInfo]:
 
 
 def back_up_now(database: Database, *, reason: str = "manual") -> Path:
-    """A copy of the open book, made now, beside it (File → Back up now…)."""
+    """A copy of the open book, made now, beside it (File → Back up now…).
+
+    A server book has no file to copy: its copy is the book workbook, written to the
+    ``server-backups`` folder of the user data folder (the server itself is backed up with
+    ``pg_dump``, docs/team_mode.md).
+    """
+    if database.path is None:
+        return _back_up_server_book(database, reason)
     try:
         return store.back_up(database.path, reason=reason)
     except (OSError, sqlite3.DatabaseError) as exc:
@@ -82,6 +89,16 @@ def back_up_now(database: Database, *, reason: str = "manual") -> Path:
             f"{store.backup_dir(database.path)} ({why}). Nothing was changed; free some space "
             "or make the folder writable, then try again."
         ) from exc
+
+
+def _back_up_server_book(database: Database, reason: str) -> Path:
+    from csm_desktop.paths import user_data_dir
+    from csm_desktop.services.book_export import export_book
+
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = user_data_dir() / "server-backups" / f"{database.name}-{stamp}-{reason}.xlsx"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return export_book(database, target).path
 
 
 KEEP_BEFORE_IMPORT = 7
@@ -103,7 +120,8 @@ def back_up_before_import(database: Database) -> Path | None:
         if not session.scalar(select(func.count()).select_from(Account)):
             return None
     made = back_up_now(database, reason="before-import")
-    store.prune_backups(database.path, "before-import", KEEP_BEFORE_IMPORT)
+    if database.path is not None:
+        store.prune_backups(database.path, "before-import", KEEP_BEFORE_IMPORT)
     return made
 
 
@@ -112,7 +130,7 @@ def back_up_on_open(database: Database, today: dt.date) -> Path | None:
 
     Never stops the book from opening: a read-only book is skipped and a failure is logged.
     """
-    if database.read_only:
+    if database.read_only or database.path is None:  # a server is backed up by pg_dump
         return None
     try:
         return store.back_up_daily(database.path, today)
@@ -130,7 +148,7 @@ def restore(database: Database, backup: Path) -> Restored:
     stays usable. The book as it was is kept as a ``before-restore`` backup.
     """
     check_database_file(Path(backup))
-    path = database.path
+    path = database.file_path
     # Drop the connections but keep the book protected from exports: the engine opens fresh
     # connections if it is used again after a failure, and the book is still open then.
     database.engine.dispose()

@@ -90,7 +90,7 @@ def find_account(database: Database, name_or_external_id: str) -> int:
             hint = f" Did you mean {meant!r}?" if meant else ""
             raise UnknownAccount(
                 f"No account is named or has the external id {name_or_external_id!r} in "
-                f"{database.path.name}; check the spelling in the Book.{hint}"
+                f"{database.name}; check the spelling in the Book.{hint}"
             )
         return account.id
 
@@ -400,7 +400,7 @@ def _run_in_processes(
         max_workers=processes,
         mp_context=context,
         initializer=_start_worker,
-        initargs=(str(database.path),),
+        initargs=(str(database.file_path),),
     )
     pending: dict[Future[str], int] = {}
     queue = list(ids)
@@ -528,7 +528,7 @@ def portfolio_report_data(database: Database, today: dt.date) -> PortfolioReport
             for feature, s in metrics.adoption_by_feature.items()
         ),
         experiments=tuple(sections),
-        book_name=database.path.stem,
+        book_name=Path(database.name).stem,
         accounts_without_kickoff=max((unlinked or 0) - metrics.accounts, 0),
         currency=currency,
         long_term=long_term(database, today),

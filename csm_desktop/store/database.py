@@ -47,18 +47,55 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 @dataclass
 class Database:
-    """An open book: its file, engine and session factory."""
+    """An open book: its engine and session factory, and where it lives.
 
-    path: Path
+    A *file book* (``path`` set) is one SQLite file on this computer: it has a lock file,
+    backups beside it and migrations on opening. A *server book* (``server`` set, ``path``
+    None) lives on a PostgreSQL server the team shares: no file, no lock file, no file
+    backups (the server's own ``pg_dump`` does that), and its schema is upgraded on purpose
+    by the schema owner (``store/server.py``). Code that needs the file asks ``file_path``,
+    which refuses a server book in one line; messages use ``where`` and ``name``.
+    """
+
+    path: Path | None
     engine: Engine
     sessions: sessionmaker[Session]
     read_only: bool = False
+    # The server's address without any password, for a server book.
+    server: str | None = None
     # While open, no export may be written over the book or its files (``safe_output``).
     _protected: bool = field(default=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        protect_book(self.path, lock_path(self.path), backup_dir(self.path))
-        self._protected = True
+        if self.path is not None:
+            protect_book(self.path, lock_path(self.path), backup_dir(self.path))
+            self._protected = True
+
+    @property
+    def on_server(self) -> bool:
+        return self.path is None
+
+    @property
+    def file_path(self) -> Path:
+        """The book's file; ``UserError`` for a server book, which has none."""
+        if self.path is None:
+            raise UserError(
+                f"The book on {self.server} is on a team server and has no file here: "
+                "back it up with File → Export book workbook, or ask your admin for pg_dump."
+            )
+        return self.path
+
+    @property
+    def where(self) -> str:
+        """Where the book lives, for messages: its file or its server address."""
+        return str(self.path) if self.path is not None else str(self.server)
+
+    @property
+    def name(self) -> str:
+        """A short name: the file's name, or the server database's name."""
+        if self.path is not None:
+            return self.path.name
+        return str(self.server).rsplit("/", 1)[-1].split("?", 1)[0]
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -69,7 +106,7 @@ class Database:
                 session.commit()
             except (DatabaseError, sqlite3.DatabaseError) as exc:  # raw ones from bulk inserts
                 session.rollback()
-                translated = user_error_for(exc, self.path)
+                translated = user_error_for(exc, self.where)
                 if translated is None:
                     raise
                 raise translated from exc
@@ -79,12 +116,12 @@ class Database:
 
     def close(self) -> None:
         self.engine.dispose()
-        if self._protected:
+        if self._protected and self.path is not None:
             self._protected = False
             release_book(self.path)
 
 
-def user_error_for(exc: BaseException, path: Path) -> UserError | None:
+def user_error_for(exc: BaseException, path: Path | str) -> UserError | None:
     """The one mapping of SQLite failures to what a CSM can act on; ``None`` for a bug.
 
     Takes SQLAlchemy's wrapped errors and raw ``sqlite3`` errors alike, so every caller (a
@@ -281,7 +318,7 @@ def _migrate(database: Database, *, from_revision: str | None) -> None:
     if from_revision is not None:
         from csm_desktop.store.backups import back_up
 
-        back_up(database.path, reason=f"before-migration-from-{from_revision}")
+        back_up(database.file_path, reason=f"before-migration-from-{from_revision}")
     from alembic import command
     from alembic.config import Config
 

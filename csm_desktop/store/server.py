@@ -17,8 +17,16 @@ import logging
 from sqlalchemy import Engine, create_engine, inspect, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
+from sqlalchemy.orm import sessionmaker
 
-from csm_desktop.errors import BadInput, DatabaseTooNew, DatabaseUnreadable, UserError
+from csm_desktop.errors import (
+    BadInput,
+    DatabaseReadOnly,
+    DatabaseTooNew,
+    DatabaseUnreadable,
+    UserError,
+)
+from csm_desktop.store.database import Database
 from csm_desktop.store.schema import SCHEMA_HEAD, SCHEMA_REVISIONS
 
 log = logging.getLogger(__name__)
@@ -131,3 +139,62 @@ def data_role_grants(role: str) -> list[str]:
         f'GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO "{role}"',
         "REVOKE CREATE ON SCHEMA public FROM PUBLIC",
     ]
+
+
+KEYRING_SERVICE = "csm-desktop"
+
+
+def keyring_name(url: URL) -> str:
+    """The keychain entry of a server login: ``user@host:port/database``."""
+    return f"{url.username}@{url.host}:{url.port or 5432}/{url.database}"
+
+
+def with_keyring_password(url: URL) -> URL:
+    """``url`` with the password the OS keychain holds for it, if the URL has none.
+
+    No keychain (a server without a desktop session) or no entry: the URL is returned as it
+    is and libpq looks in ``PGPASSFILE``/``~/.pgpass`` or a service file itself. The password
+    only ever lives in the engine, never in anything the app writes.
+    """
+    if url.password is not None or url.username is None:
+        return url
+    try:
+        import keyring
+        from keyring.errors import KeyringError
+
+        try:
+            password = keyring.get_password(KEYRING_SERVICE, keyring_name(url))
+        except KeyringError:
+            return url
+    except Exception:  # a broken keychain backend must not stop the book from opening
+        log.warning("The OS keychain could not be read", exc_info=True)
+        return url
+    return url if password is None else url.set(password=password)
+
+
+def open_server_database(address: str) -> Database:
+    """The team book at ``address`` (``postgresql+psycopg://user@host/db``), ready to use.
+
+    The schema must be this app's: an empty database or an older schema asks for
+    ``csm-desktop admin upgrade`` by the schema owner (the app's role may not alter tables),
+    a newer one is refused; a server that cannot be reached says so in one line.
+    """
+    url = with_keyring_password(server_url(address))
+    engine = server_engine(url)
+    try:
+        revision = server_revision(engine)
+    except DBAPIError as exc:
+        engine.dispose()
+        raise connection_error(exc, url) from exc
+    except BaseException:
+        engine.dispose()
+        raise
+    if revision != SCHEMA_HEAD:
+        engine.dispose()
+        state = "holds no book yet" if revision is None else f"has the older schema {revision}"
+        raise DatabaseReadOnly(
+            f"The team server's database {safe_text(url)} {state}: the schema owner must run "
+            f"`csm-desktop admin upgrade --db {safe_text(url)}` first."
+        )
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    return Database(None, engine, sessions, server=safe_text(url))

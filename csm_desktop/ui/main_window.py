@@ -277,7 +277,7 @@ class MainWindow(QMainWindow):
             self.free_poll.stop()
             return
         reason = self.read_only_reason or (
-            f"{self.database.path.name} is open read-only, so that two windows cannot "
+            f"{self.database.name} is open read-only, so that two windows cannot "
             "overwrite each other's changes."
         )
         self.banner.show_reason(reason)
@@ -286,7 +286,7 @@ class MainWindow(QMainWindow):
     def _poll_book_free(self) -> None:
         from csm_desktop.services.opening import book_is_free
 
-        if self.read_only and book_is_free(self.database.path):
+        if self.read_only and book_is_free(self.database.file_path):
             self.free_poll.stop()
             self.banner.show_reason("", free=True)
 
@@ -296,7 +296,7 @@ class MainWindow(QMainWindow):
         from csm_desktop.services.opening import open_for_window
 
         try:
-            opened = open_for_window(self.database.path)
+            opened = open_for_window(self.database.file_path)
         except DatabaseLocked:
             self.statusBar().showMessage(
                 "The book is still open in another window: close it there, then try again.",
@@ -746,7 +746,7 @@ class MainWindow(QMainWindow):
 
     def _update_title(self) -> None:
         suffix = " (read-only)" if self.database.read_only else ""
-        self.setWindowTitle(f"{APP_NAME} — {self.database.path.name}{suffix}")
+        self.setWindowTitle(f"{APP_NAME} — {self.database.name}{suffix}")
 
     def release_lock(self) -> None:
         if self.book_lock is not None:

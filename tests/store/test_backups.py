@@ -21,6 +21,8 @@ from csm_desktop.store.backups import (
 from csm_desktop.store.database import Database, open_database
 from csm_desktop.store.models import Account
 
+pytestmark = pytest.mark.file_book  # copies of the SQLite file; a server book has pg_dump
+
 
 def add_account(book: Database, name: str) -> None:
     with book.session() as session:

@@ -15,6 +15,7 @@ from csm_desktop.store.models import Account, Role, UsageEvent
 from csm_desktop.store.schema import SCHEMA_HEAD, SCHEMA_REVISIONS
 
 
+@pytest.mark.file_book
 def test_new_book_has_pragmas_schema_head_and_seeded_roles(book: Database) -> None:
     with book.session() as session:
         assert session.execute(text("PRAGMA journal_mode")).scalar() == "wal"

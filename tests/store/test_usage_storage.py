@@ -8,6 +8,7 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from csm_desktop.store.database import Database, open_database
@@ -78,6 +79,7 @@ def test_a_revision_0005_book_is_upgraded_in_place_row_for_row(tmp_path: Path) -
     assert "ix_usage_event_used_days" not in tables
 
 
+@pytest.mark.file_book
 def test_a_usage_row_takes_at_most_60_bytes(book: Database) -> None:
     """200 accounts × 10 features × 60 days = 120,000 rows; the file grows by the pages the
     rows need (page count × page size after a checkpoint), which must stay ≤ 60 B a row."""

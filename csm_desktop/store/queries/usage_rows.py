@@ -297,8 +297,14 @@ def used_after(account_id: Any, feature: Any, after: Any, until: dt.date) -> Col
     column ``after`` and on or before ``until``."""
     return exists().where(
         _table.c.account_id == account_id,
+        # Correlated to the caller's row (``feature`` is its column): without
+        # correlate_except the lookup would range over all of the caller's table and, on
+        # SQLite, silently take the first row's feature.
         _table.c.feature_id
-        == select(_features.c.id).where(_features.c.key == feature).scalar_subquery(),
+        == select(_features.c.id)
+        .where(_features.c.key == feature)
+        .correlate_except(_features)
+        .scalar_subquery(),
         _table.c.day > day_number_of(after),
         _table.c.day <= until,
         _table.c.count > 0,

@@ -13,12 +13,17 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from csm_desktop.domain.text import plural
-from csm_desktop.services.opening import open_for_window
+from csm_desktop.services.opening import Database, open_for_window
 from csm_desktop.ui import workers
 from csm_desktop.ui.dialogs.messages import show_failure
 
 if TYPE_CHECKING:
     from csm_desktop.ui.main_window import MainWindow
+
+
+def book_folder(database: Database) -> Path:
+    """Where file dialogs start: the book's folder, or the home folder for a server book."""
+    return database.path.parent if database.path is not None else Path.home()
 
 
 class BookFiles:
@@ -76,7 +81,7 @@ class BookFiles:
         w = self.window
         from csm_desktop.services.book_workbook import export_book
 
-        suggested = w.database.path.with_suffix(".xlsx")
+        suggested = book_folder(w.database) / f"{Path(w.database.name).stem}.xlsx"
         chosen, _ = QFileDialog.getSaveFileName(
             w, "Export book workbook", str(suggested), "Book workbooks (*.xlsx)"
         )
@@ -101,7 +106,7 @@ class BookFiles:
         path, _ = QFileDialog.getOpenFileName(
             w,
             "Open book",
-            str(w.database.path.parent),
+            str(book_folder(w.database)),
             "CSM books (*.sqlite3 *.db);;All files (*)",
         )
         if path:
@@ -112,7 +117,7 @@ class BookFiles:
         path, _ = QFileDialog.getSaveFileName(
             w,
             "New book",
-            str(w.database.path.parent / "new-book.sqlite3"),
+            str(book_folder(w.database) / "new-book.sqlite3"),
             "CSM books (*.sqlite3)",
         )
         if path:
@@ -153,12 +158,12 @@ class BookFiles:
 
         from csm_desktop.services.backups import backups_of, restore
 
-        infos = backups_of(w.database.path)
+        infos = backups_of(w.database.file_path)
         if not infos:
             QMessageBox.information(
                 w,
                 "Restore a backup",
-                f"{w.database.path.name} has no backups yet. Use File → Back up now to make "
+                f"{w.database.name} has no backups yet. Use File → Back up now to make "
                 "one; a backup is also made automatically once a day.",
             )
             return
@@ -171,7 +176,7 @@ class BookFiles:
         answer = QMessageBox.question(
             w,
             "Restore a backup",
-            f"Replace {w.database.path.name} with the backup of {choice}? "
+            f"Replace {w.database.name} with the backup of {choice}? "
             "The book as it is now is kept as a backup.",
         )
         if answer != QMessageBox.StandardButton.Yes:
