@@ -73,9 +73,6 @@ from csm_desktop.store.queries.usage_rows import count_usage_rows, store_usage
 PROGRESS_STEPS = 1000  # an import reports its fraction done in thousandths
 
 
-ImportCancelled = Cancelled  # the one cancellation error; this name is kept for callers
-
-
 class NothingImported(BadFile):
     """Every row of the file was rejected or skipped: nothing was stored (exit status 2)."""
 
@@ -462,7 +459,6 @@ def copy_rejected_rows(report: UsageImportReport, target: Path) -> Path:
 
 
 __all__ = [
-    "ImportCancelled",
     "Progress",
     "UsageImportOptions",
     "UsageImportReport",

@@ -60,8 +60,6 @@ NOTES_SHOWN = 12
 SERIAL_BATCH_BELOW = 4
 """Batches smaller than this run in this process: starting workers would cost more."""
 
-ReportsCancelled = Cancelled  # the one cancellation error; this name is kept for callers
-
 
 def _batch_cancelled(written: Sequence[Path]) -> Cancelled:
     return Cancelled(f"Cancelled after {len(written)} reports; those are kept.", written)
@@ -604,7 +602,6 @@ def write_portfolio_report(
 __all__ = [
     "REPORT_FORMATS",
     "BatchIncomplete",
-    "ReportsCancelled",
     "batch_file_names",
     "find_account",
     "health_reasons",
