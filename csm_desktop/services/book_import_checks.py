@@ -25,15 +25,11 @@ from csm_desktop.spreadsheets.book_workbook import (
     UsageRow,
     ValueMetricRow,
 )
+from csm_desktop.spreadsheets.usage_accounts import name_key
 from csm_desktop.store.models import (
     Account,
     Role,
 )
-
-
-def key_of(text: str) -> str:
-    """How names match across sheets and the book: ignoring case and surrounding space."""
-    return text.strip().casefold()
 
 
 class ImportChecks:
@@ -42,7 +38,7 @@ class ImportChecks:
     def __init__(self, session: Session, reading: BookReading, today: dt.date, source: str):
         self.session = session
         self.book = reading.book
-        self.rejected_accounts = {key_of(n): row for n, row in reading.rejected_accounts.items()}
+        self.rejected_accounts = {name_key(n): row for n, row in reading.rejected_accounts.items()}
         self.today = today
         self.source = source
         self.rejected: list[RejectedRow] = []
@@ -55,7 +51,7 @@ class ImportChecks:
         # Accounts-sheet fields the file has a column for; the others keep stored values.
         self.account_fields = reading.columns_read.get("Accounts", frozenset())
         self.created: list[tuple[Account, AccountRow]] = []
-        self.existing = {key_of(a.name): a for a in session.scalars(select(Account))}
+        self.existing = {name_key(a.name): a for a in session.scalars(select(Account))}
         self.by_key: dict[str, Account] = dict(self.existing)
         self.sheet_accounts: dict[str, AccountRow] = {}
         self.roles: dict[str, Role] = {}
@@ -70,10 +66,10 @@ class ImportChecks:
 
     def validate(self) -> BookWorkbook:
         accepted = BookWorkbook()
-        owners = {a.external_id: key_of(a.name) for a in self.existing.values() if a.external_id}
+        owners = {a.external_id: name_key(a.name) for a in self.existing.values() if a.external_id}
         seen_ids: dict[str, int] = {}
         for row in self.book.accounts:
-            key = key_of(row.name)
+            key = name_key(row.name)
             if key in self.sheet_accounts:
                 first = self.sheet_accounts[key].row
                 self._reject(
@@ -96,7 +92,7 @@ class ImportChecks:
             accepted.accounts.append(row)
 
         def known(sheet: str, row: int, account: str) -> bool:
-            key = key_of(account)
+            key = name_key(account)
             if key in self.sheet_accounts or key in self.existing:
                 return True
             if key in self.rejected_accounts:
@@ -128,15 +124,15 @@ class ImportChecks:
                     m.row,
                     "Milestone",
                     m.milestone,
-                    key_of(m.account),
-                    key_of(m.milestone),
-                    key_of(m.role),
+                    name_key(m.account),
+                    name_key(m.milestone),
+                    name_key(m.role),
                 )
             ):
                 accepted.milestones.append(m)
         for k in self.book.kickoffs:
             if known("Kickoffs", k.row, k.account) and first_time(
-                "Kickoffs", k.row, "Account", k.account, key_of(k.account)
+                "Kickoffs", k.row, "Account", k.account, name_key(k.account)
             ):
                 accepted.kickoffs.append(k)
         metrics: dict[tuple[str, str], ValueMetricRow] = {}
@@ -154,7 +150,7 @@ class ImportChecks:
                     u.row,
                     "Feature",
                     u.feature,
-                    key_of(u.account),
+                    name_key(u.account),
                     u.day.isoformat(),
                     u.feature,
                 )
@@ -243,7 +239,7 @@ class ImportChecks:
                 "is required when the other of Value / Measured on is filled in",
             )
             return False
-        key = (key_of(v.account), key_of(v.metric))
+        key = (name_key(v.account), name_key(v.metric))
         first = metrics.setdefault(key, v)
         for column, name in (
             ("Unit", "unit"),

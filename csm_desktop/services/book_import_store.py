@@ -16,7 +16,6 @@ from csm_desktop.domain.features import split_aliases
 from csm_desktop.domain.ladder import due_on, reference_date
 from csm_desktop.domain.vocabulary import Status
 from csm_desktop.services.book_import_checks import ImportChecks
-from csm_desktop.services.book_import_checks import key_of as _key
 from csm_desktop.services.default_playbook import default_playbook
 from csm_desktop.services.features import write_feature
 from csm_desktop.services.ladder import apply_playbook
@@ -30,6 +29,7 @@ from csm_desktop.spreadsheets.book_workbook import (
     UsageRow,
     ValueMetricRow,
 )
+from csm_desktop.spreadsheets.usage_accounts import name_key as _key
 from csm_desktop.store.models import (
     Account,
     AccountMilestone,

@@ -36,6 +36,23 @@ SENTIMENTS: tuple[str, ...] = tuple(s.value for s in Sentiment)
 MAX_TEXT = 4000
 
 
+def check_links(
+    session: Session, account_id: int, contact_id: int | None, milestone_id: int | None
+) -> None:
+    """The account exists, and the contact and milestone, when given, are that account's:
+    what a touchpoint and a remark must link to (the one check both ask)."""
+    if session.get(Account, account_id) is None:
+        raise UnknownAccount(f"Account #{account_id} no longer exists; refresh the list.")
+    if contact_id is not None:
+        contact = session.get(Contact, contact_id)
+        if contact is None or contact.account_id != account_id:
+            raise BadInput(f"Contact #{contact_id} is not a contact of this account.")
+    if milestone_id is not None:
+        milestone = session.get(AccountMilestone, milestone_id)
+        if milestone is None or milestone.account_id != account_id:
+            raise BadInput(f"Milestone #{milestone_id} is not on this account's ladder.")
+
+
 def parse_sentiment(text: str) -> Sentiment:
     cleaned = text.strip().casefold()
     for sentiment in Sentiment:
@@ -69,16 +86,7 @@ def add_feedback(
             "(the gist and the quote, not the whole call notes)."
         )
     with database.session() as session:
-        if session.get(Account, account_id) is None:
-            raise UnknownAccount(f"Account #{account_id} no longer exists; refresh the list.")
-        if contact_id is not None:
-            contact = session.get(Contact, contact_id)
-            if contact is None or contact.account_id != account_id:
-                raise BadInput(f"Contact #{contact_id} is not a contact of this account.")
-        if milestone_id is not None:
-            milestone = session.get(AccountMilestone, milestone_id)
-            if milestone is None or milestone.account_id != account_id:
-                raise BadInput(f"Milestone #{milestone_id} is not on this account's ladder.")
+        check_links(session, account_id, contact_id, milestone_id)
         row = Feedback(
             account_id=account_id,
             given_on=given_on,

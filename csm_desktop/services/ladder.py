@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from csm_desktop.domain.ladder import due_date, due_on, reference_date
 from csm_desktop.domain.vocabulary import Evidence, Status
 from csm_desktop.errors import BadInput
+from csm_desktop.spreadsheets.usage_accounts import name_key
 from csm_desktop.store.models import (
     Account,
     AccountMilestone,
@@ -159,6 +160,6 @@ def account_by_name(session: Session, name_or_external_id: str) -> Account | Non
     if found is not None:
         return found
     for account in session.scalars(select(Account)):
-        if account.name.strip().casefold() == wanted.casefold():
+        if name_key(account.name) == name_key(wanted):
             return account
     return None

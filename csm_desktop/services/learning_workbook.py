@@ -17,17 +17,13 @@ from sqlalchemy.orm import Session
 
 from csm_desktop.spreadsheets.book_workbook import BookWorkbook
 from csm_desktop.spreadsheets.learning_sheets import FeedbackRow, RenewalRow
+from csm_desktop.spreadsheets.usage_accounts import name_key as _key
 from csm_desktop.store.models import Account, AccountMilestone, Contact, Feedback, Renewal
 
 Known = Callable[[str, int, str], bool]
 """(sheet, row, account) → whether the account exists; rejects the row when not."""
 Reject = Callable[[str, int, str, object, str], None]
 """(sheet, row, column, value, reason)."""
-
-
-def _key(text: str) -> str:
-    """How the book import matches names (accounts, milestone titles, contacts)."""
-    return text.strip().casefold()
 
 
 def export_learning(session: Session, book: BookWorkbook, names: Mapping[int, str]) -> None:

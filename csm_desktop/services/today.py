@@ -43,12 +43,11 @@ from csm_desktop.domain.vocabulary import Channel
 from csm_desktop.errors import BadInput, UnknownAccount
 from csm_desktop.services.accounts import AccountDetail, ContactInfo
 from csm_desktop.services.experiment_variants import message_template, variant_messages
+from csm_desktop.services.feedback import check_links
 from csm_desktop.services.gc_pause import gc_paused
 from csm_desktop.store.database import Database
 from csm_desktop.store.models import (
-    Account,
     AccountMilestone,
-    Contact,
     Touchpoint,
 )
 from csm_desktop.store.queries.activity import (
@@ -312,16 +311,7 @@ def log_touchpoint(
     if channel not in channels:
         raise BadInput(f"Unknown channel “{channel}”; choose one of {', '.join(channels)}.")
     with database.session() as session:
-        if session.get(Account, account_id) is None:
-            raise UnknownAccount(f"Account #{account_id} no longer exists; refresh the list.")
-        if contact_id is not None:
-            contact = session.get(Contact, contact_id)
-            if contact is None or contact.account_id != account_id:
-                raise BadInput(f"Contact #{contact_id} is not a contact of this account.")
-        if milestone_id is not None:
-            milestone = session.get(AccountMilestone, milestone_id)
-            if milestone is None or milestone.account_id != account_id:
-                raise BadInput(f"Milestone #{milestone_id} is not on this account's ladder.")
+        check_links(session, account_id, contact_id, milestone_id)
         touchpoint = Touchpoint(
             account_id=account_id,
             contact_id=contact_id,

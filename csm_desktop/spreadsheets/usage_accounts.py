@@ -24,7 +24,9 @@ ACCOUNT_LIST = "a list of accounts, not one account: put one account per row"
 
 
 def name_key(name: str) -> str:
-    """How account names are compared: case and surrounding space ignored."""
+    """How names from a file meet names in the book (accounts, milestone titles, roles,
+    contacts): case and surrounding space ignored. The usage import, its preview, the book
+    workbook import and the account look-up all ask it."""
     return name.strip().casefold()
 
 
