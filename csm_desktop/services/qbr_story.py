@@ -41,10 +41,9 @@ from csm_desktop.store.models import (
     Account,
     AccountAsk,
     AccountMilestone,
-    Measurement,
-    ValueMetric,
 )
 from csm_desktop.store.queries.usage_rows import last_usage_day, usage_rows
+from csm_desktop.store.queries.values import value_histories
 
 KEY_FEATURES_SHOWN = 4
 FALLBACK_FEATURES_SHOWN = 4
@@ -204,33 +203,14 @@ def value_stories(
     """Each value metric's change, its money value over ``period`` and its measurements."""
     lines: list[ValueLine] = value_changes(database, account_id, today)
     with database.session() as session:
-        rows = session.execute(
-            select(
-                ValueMetric.id,
-                ValueMetric.name,
-                ValueMetric.money_per_unit,
-                ValueMetric.rate_per,
-                ValueMetric.baseline,
-                ValueMetric.baseline_on,
-            )
-            .where(ValueMetric.account_id == account_id)
-            .order_by(ValueMetric.id)
-        ).all()
-        measured: dict[int, list[tuple[dt.date, float]]] = {}
-        for metric_id, day, value in session.execute(
-            select(Measurement.metric_id, Measurement.measured_on, Measurement.value)
-            .join(ValueMetric, ValueMetric.id == Measurement.metric_id)
-            .where(ValueMetric.account_id == account_id, Measurement.measured_on <= today)
-            .order_by(Measurement.measured_on)
-        ):
-            measured.setdefault(metric_id, []).append((day, value))
-    by_name = {row.name: row for row in rows}
+        histories = value_histories(session, account_id, today)
+    by_name = {history.name: history for history in histories}
     stories = []
     for line in lines:
         row = by_name.get(line.metric)
         if row is None:
             continue
-        series = list(measured.get(row.id, []))
+        series = list(row.measurements)
         if row.baseline is not None and row.baseline_on is not None:
             series.insert(0, (row.baseline_on, row.baseline))
         money = value_realized(

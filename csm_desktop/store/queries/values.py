@@ -26,6 +26,9 @@ class ValueHistory:
     baseline_on: dt.date | None
     target: float | None
     measurements: tuple[tuple[dt.date, float], ...]
+    money_per_unit: float | None = None
+    rate_per: str | None = None
+    """What one unit of improvement is worth and per which period (the QBR's money rule)."""
 
 
 def value_histories(session: Session, account_id: int, today: dt.date) -> list[ValueHistory]:
@@ -40,6 +43,8 @@ def value_histories(session: Session, account_id: int, today: dt.date) -> list[V
             ValueMetric.baseline,
             ValueMetric.baseline_on,
             ValueMetric.target,
+            ValueMetric.money_per_unit,
+            ValueMetric.rate_per,
         )
         .where(ValueMetric.account_id == account_id)
         .order_by(ValueMetric.id)
@@ -64,6 +69,8 @@ def value_histories(session: Session, account_id: int, today: dt.date) -> list[V
             baseline_on=row.baseline_on,
             target=row.target,
             measurements=tuple(measured.get(row.id, ())),
+            money_per_unit=row.money_per_unit,
+            rate_per=row.rate_per,
         )
         for row in metrics
     ]
