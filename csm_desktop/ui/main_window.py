@@ -39,13 +39,14 @@ from csm_desktop.services.opening import Database
 from csm_desktop.ui import palette, workers
 from csm_desktop.ui.controllers.book_files import BookFiles
 from csm_desktop.ui.controllers.reports import ReportExports
+from csm_desktop.ui.controllers.today import TodayController
 from csm_desktop.ui.dialogs.messages import show_failure
 from csm_desktop.ui.drop import accepted_spreadsheet
 from csm_desktop.ui.navigation import NavigationBar, Page
 from csm_desktop.ui.read_only import ReadOnlyBanner, set_writes_enabled, writes
 from csm_desktop.ui.views.book_view import BookView
 from csm_desktop.ui.views.empty_state import StartActions, empty_book_state
-from csm_desktop.ui.views.today_view import TodayController, TodayView
+from csm_desktop.ui.views.today_view import TodayView
 
 log = logging.getLogger(__name__)
 

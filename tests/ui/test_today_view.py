@@ -12,10 +12,11 @@ from PySide6.QtWidgets import QLabel
 from csm_desktop.services.accounts import account_detail
 from csm_desktop.services.today import celebration, today_list
 from csm_desktop.store.database import Database
+from csm_desktop.ui.controllers.today import TodayController
 from csm_desktop.ui.dialogs.celebration import show_celebration
 from csm_desktop.ui.models.nudge_model import Column, ItemRole, NudgeModel
 from csm_desktop.ui.views.role_view import RoleView
-from csm_desktop.ui.views.today_view import TodayController, TodayView
+from csm_desktop.ui.views.today_view import TodayView
 
 TODAY = dt.date(2026, 11, 26)
 

@@ -10,7 +10,8 @@ import pytest
 from csm_desktop.errors import BadInput
 from csm_desktop.services.feedback import account_feedback, log_touchpoint_with_feedback
 from csm_desktop.store.database import Database
-from csm_desktop.ui.views.today_view import TodayController, TodayView
+from csm_desktop.ui.controllers.today import TodayController
+from csm_desktop.ui.views.today_view import TodayView
 
 TODAY = dt.date(2026, 11, 26)
 
