@@ -17,6 +17,7 @@ from typing import Any, NoReturn
 
 from csm_desktop import APP_NAME, app_version
 from csm_desktop.cli_experiment import add_experiment_commands
+from csm_desktop.cli_team import add_team_commands, reading_book, refuse_server_address
 from csm_desktop.domain.text import plural
 from csm_desktop.errors import BadInput, DatabaseLocked, UserError
 
@@ -49,6 +50,7 @@ def parse_day(text: str) -> dt.date:
 
 def database_path(args: argparse.Namespace) -> Path:
     """``--db PATH`` or the default book in the user data folder."""
+    refuse_server_address(args)
     if args.db is not None:
         return Path(args.db)
     from csm_desktop.paths import default_database_path
@@ -188,11 +190,9 @@ def _cmd_metrics(args: argparse.Namespace) -> int:
 
     from csm_desktop.services.long_term import long_term, long_term_as_json, long_term_summary
     from csm_desktop.services.metrics import metrics_as_json, metrics_summary, portfolio_metrics
-    from csm_desktop.services.opening import open_book_for_reading
 
-    path = existing_book(args)
     args.today = args.today or dt.date.today()  # like every other command
-    with open_book_for_reading(path) as book:
+    with reading_book(args, lambda: existing_book(args)) as book:
         metrics = portfolio_metrics(
             book, args.today, segment=args.segment, owner=args.owner, playbook=args.playbook
         )
@@ -559,7 +559,9 @@ def build_parser() -> argparse.ArgumentParser:
     export_book.set_defaults(run=_cmd_export_book)
 
     metrics = commands.add_parser("metrics", help="print the portfolio metrics (DESIGN §3)")
-    metrics.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS)
+    metrics.add_argument(
+        "--db", metavar="PATH|URL", default=argparse.SUPPRESS, help="a book file or team server"
+    )
     metrics.add_argument(
         "--today", type=parse_day, help="reporting date (YYYY-MM-DD; default: today)"
     )
@@ -678,6 +680,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_value_commands(commands)
     _add_feature_commands(commands)
     add_experiment_commands(commands)
+    add_team_commands(commands)
     for command in commands.choices.values():  # every command accepts it after its name
         command.add_argument(
             "--wait", type=float, metavar="SECONDS", default=argparse.SUPPRESS, help=WAIT_HELP
@@ -769,7 +772,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         check = args.start_check
         if args.demo:
             return run_window(None, demo=True, start_check=check)
-        return run_window(database_path(args) if args.db else None, start_check=check)
+        try:
+            path = database_path(args) if args.db else None
+        except UserError as exc:  # a team server's address: the window opens files only
+            print(f"error: {exc}", file=sys.stderr)
+            return exc.exit_code
+        return run_window(path, start_check=check)
     from csm_desktop.printable import PrintableFormatter, PrintableStream
 
     handler = logging.StreamHandler()

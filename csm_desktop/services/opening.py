@@ -23,6 +23,12 @@ from csm_desktop.services import backups
 from csm_desktop.store.database import Database, check_database_file, open_database
 from csm_desktop.store.lock import BookLock, acquire_book_lock, is_network_path
 from csm_desktop.store.schema import SCHEMA_HEAD
+from csm_desktop.store.server import (
+    is_server_url,
+    open_server_database,
+    server_url,
+    upgrade_server,
+)
 
 __all__ = [
     "BookLock",
@@ -30,11 +36,14 @@ __all__ = [
     "OpenBook",
     "RestoreOffer",
     "book_is_free",
+    "is_team_address",
     "on_network_drive",
     "open_book",
     "open_book_for_reading",
     "open_database",
     "open_for_window",
+    "open_team_book",
+    "upgrade_team_book",
     "wait_for_book_locks",
 ]
 
@@ -163,3 +172,30 @@ def book_is_free(path: Path) -> bool:
         return False
     lock.release()
     return True
+
+
+def is_team_address(text: str) -> bool:
+    """True when ``--db`` names a team server (``postgresql+psycopg://…``), not a file."""
+    return is_server_url(text)
+
+
+@contextmanager
+def open_team_book(address: str) -> Iterator[Database]:
+    """The team book on the server at ``address`` for one command; closed again on exit.
+
+    No lock file: the server arbitrates between writers. The schema must be this app's
+    (``upgrade_team_book`` is the schema owner's job).
+    """
+    database = open_server_database(address)
+    try:
+        yield database
+    finally:
+        database.close()
+
+
+def upgrade_team_book(address: str) -> tuple[str | None, str]:
+    """Create or upgrade the team book's schema on the server; ``(from, to)`` revisions.
+
+    For the schema-owner role only: a CSM's own role may not alter tables.
+    """
+    return upgrade_server(server_url(address))
