@@ -7,6 +7,8 @@ with ``str.casefold``. Every search box and name match that should ignore accent
 
 ``did_you_mean`` picks the name a mistyped or shortened one most likely meant.
 
+``name_key`` is the exact-name rule: "acme corp " is "Acme Corp", accents still count.
+
 ``plural`` writes "1 account", "2 accounts", "1,234 rows", so no message says "1 accounts".
 """
 
@@ -31,6 +33,14 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.translate(_PLAIN))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return stripped.casefold()
+
+
+def name_key(name: str) -> str:
+    """How a name typed or read from a file meets a stored name (accounts, milestone titles,
+    roles, contacts, playbooks, experiments): case and surrounding space ignored, accents kept
+    (a look-up is exact; ``fold`` is for searching). The usage import, its preview, the book
+    workbook import and every look-up by name ask it."""
+    return name.strip().casefold()
 
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:

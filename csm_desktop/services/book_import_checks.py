@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from csm_desktop.domain.features import FeatureEntry, feature_match_key, split_aliases
+from csm_desktop.domain.text import name_key
 from csm_desktop.domain.vocabulary import Status
 from csm_desktop.services.features import read_vocabulary
 from csm_desktop.services.learning_workbook import check_learning
@@ -25,7 +26,6 @@ from csm_desktop.spreadsheets.book_workbook import (
     UsageRow,
     ValueMetricRow,
 )
-from csm_desktop.spreadsheets.usage_accounts import name_key
 from csm_desktop.store.models import (
     Account,
     Role,

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from csm_desktop.domain.features import split_aliases
 from csm_desktop.domain.ladder import due_on, reference_date
+from csm_desktop.domain.text import name_key as _key
 from csm_desktop.domain.vocabulary import Status
 from csm_desktop.services.book_import_checks import ImportChecks
 from csm_desktop.services.default_playbook import default_playbook
@@ -29,7 +30,6 @@ from csm_desktop.spreadsheets.book_workbook import (
     UsageRow,
     ValueMetricRow,
 )
-from csm_desktop.spreadsheets.usage_accounts import name_key as _key
 from csm_desktop.store.models import (
     Account,
     AccountMilestone,

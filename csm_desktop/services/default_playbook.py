@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from csm_desktop.domain.text import name_key
 from csm_desktop.services.book_settings import read_settings
 from csm_desktop.store.database import Database
 from csm_desktop.store.models import MilestoneTemplate, Playbook, PlaybookStep, Role
@@ -90,7 +91,7 @@ def add_playbooks(
 
 
 def _latest(session: Session, name: str) -> Playbook | None:
-    wanted = name.strip().casefold()
+    wanted = name_key(name)
     return next(
         (
             p
@@ -99,7 +100,7 @@ def _latest(session: Session, name: str) -> Playbook | None:
                 .where(Playbook.archived.is_(False))
                 .order_by(Playbook.version.desc(), Playbook.id)
             )
-            if p.name.strip().casefold() == wanted
+            if name_key(p.name) == wanted
         ),
         None,
     )

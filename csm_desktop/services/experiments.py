@@ -34,6 +34,7 @@ from csm_desktop.domain.experiment_changes import (
     describe,
 )
 from csm_desktop.domain.ladder import reference_date
+from csm_desktop.domain.text import name_key
 from csm_desktop.domain.vocabulary import Status
 from csm_desktop.errors import BadInput
 from csm_desktop.services.experiment_variants import (
@@ -508,8 +509,8 @@ def reorder_open_milestones(milestones: Sequence[AccountMilestone], keys: Sequen
 
 def find_experiment(database: Database, name: str) -> int:
     """An experiment's id by name (ignoring case and surrounding space)."""
-    wanted = name.strip().casefold()
-    found = [e for e in list_experiments(database) if e.name.strip().casefold() == wanted]
+    wanted = name_key(name)
+    found = [e for e in list_experiments(database) if name_key(e.name) == wanted]
     if not found:
         known = ", ".join(sorted(e.name for e in list_experiments(database))) or "none"
         raise BadInput(f"There is no experiment “{name.strip()}”. Known: {known}.")

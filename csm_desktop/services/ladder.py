@@ -13,9 +13,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from csm_desktop.domain.ladder import due_date, due_on, reference_date
+from csm_desktop.domain.text import name_key
 from csm_desktop.domain.vocabulary import Evidence, Status
 from csm_desktop.errors import BadInput
-from csm_desktop.spreadsheets.usage_accounts import name_key
 from csm_desktop.store.models import (
     Account,
     AccountMilestone,

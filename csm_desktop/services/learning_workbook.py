@@ -15,9 +15,9 @@ from collections.abc import Callable, Iterable, Mapping
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from csm_desktop.domain.text import name_key as _key
 from csm_desktop.spreadsheets.book_workbook import BookWorkbook
 from csm_desktop.spreadsheets.learning_sheets import FeedbackRow, RenewalRow
-from csm_desktop.spreadsheets.usage_accounts import name_key as _key
 from csm_desktop.store.models import Account, AccountMilestone, Contact, Feedback, Renewal
 
 Known = Callable[[str, int, str], bool]

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from csm_desktop.domain.playbook_diff import StepSnapshot
+from csm_desktop.domain.text import name_key
 from csm_desktop.domain.vocabulary import Phase, phase_of_day
 from csm_desktop.errors import BadInput, UserError
 from csm_desktop.store.database import Database
@@ -270,8 +271,8 @@ def list_playbooks(database: Database) -> list[PlaybookSummary]:
 
 def find_playbook(database: Database, name: str, version: int | None = None) -> PlaybookSummary:
     """A playbook by name (ignoring case and surrounding space): ``version``, else the newest."""
-    wanted = name.strip().casefold()
-    versions = [s for s in list_playbooks(database) if s.name.strip().casefold() == wanted]
+    wanted = name_key(name)
+    versions = [s for s in list_playbooks(database) if name_key(s.name) == wanted]
     if version is not None:
         versions = [s for s in versions if s.version == version]
     if not versions:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from csm_desktop.domain.text import name_key
 from csm_desktop.spreadsheets.usage_cells import is_account_list
 
 UNKNOWN_ACCOUNT = (
@@ -21,13 +22,6 @@ UNKNOWN_ACCOUNT = (
     "import with create accounts"
 )
 ACCOUNT_LIST = "a list of accounts, not one account: put one account per row"
-
-
-def name_key(name: str) -> str:
-    """How names from a file meet names in the book (accounts, milestone titles, roles,
-    contacts): case and surrounding space ignored. The usage import, its preview, the book
-    workbook import and the account look-up all ask it."""
-    return name.strip().casefold()
 
 
 @dataclass(slots=True)

@@ -48,3 +48,13 @@ def test_did_you_mean_finds_the_one_name_meant() -> None:
     assert did_you_mean("Sumit Outdoor Co", names) == "Summit Outdoor Co"  # a typo
     assert did_you_mean("Freight", names) is None  # two accounts: no guess
     assert did_you_mean("Contoso", names) is None
+
+
+def test_name_key_is_exact_but_for_case_and_surrounding_space() -> None:
+    """The look-up rule: "  ACME corp " is "Acme Corp"; "Café" is not "Cafe" (search folds
+    accents, a look-up by name does not); inner spaces count."""
+    from csm_desktop.domain.text import name_key
+
+    assert name_key("  ACME corp ") == name_key("Acme Corp")
+    assert name_key("Café") != name_key("Cafe")
+    assert name_key("Acme  Corp") != name_key("Acme Corp")
