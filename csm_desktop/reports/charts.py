@@ -24,7 +24,7 @@ from csm_desktop.reports.text import ACCENT, FONT, FONT_BOLD, INK, MUTED, RULE, 
 rl_config.shapeChecking = 0
 
 PLAN = "#8c959f"
-GOOD = "#1a7f37"
+GRID = "#eaeef2"
 BEFORE = "#afb8c1"
 
 
@@ -124,7 +124,7 @@ def burn_up(
     plot.yValueAxis.labelTextFormat = "%d"
     plot.xValueAxis.labelTextFormat = "%d"
     plot.yValueAxis.visibleGrid = True
-    plot.yValueAxis.gridStrokeColor = _colour("#eaeef2")
+    plot.yValueAxis.gridStrokeColor = _colour(GRID)
     _style_axis(plot.xValueAxis)
     _style_axis(plot.yValueAxis)
     drawing.add(plot)
@@ -219,7 +219,7 @@ def weekly_usage(
     chart.valueAxis.valueStep = step
     chart.valueAxis.labelTextFormat = "%d"
     chart.valueAxis.visibleGrid = True
-    chart.valueAxis.gridStrokeColor = _colour("#eaeef2")
+    chart.valueAxis.gridStrokeColor = _colour(GRID)
     # Label every other week when there are many, so the dates never overlap.
     every = 1 if len(counts) <= 7 else 2
     chart.categoryAxis.categoryNames = [
@@ -251,7 +251,7 @@ def share_bars(
         shown = fit(plain(name), FONT, 7.5, label_width - 6)
         drawing.add(label(0, y + 2.5, shown, FONT, 7.5, _colour(INK)))
         drawing.add(
-            Rect(label_width, y, track, bar_height, fillColor=_colour("#eaeef2"), strokeColor=None)
+            Rect(label_width, y, track, bar_height, fillColor=_colour(GRID), strokeColor=None)
         )
         if fraction:
             drawing.add(

@@ -11,13 +11,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from csm_desktop.domain.vocabulary import Direction
-from csm_desktop.reports.charts import BEFORE, GOOD, _axis_top, _colour, _style_axis, nice_step
+from csm_desktop.reports.charts import BEFORE, GRID, _axis_top, _colour, _style_axis, nice_step
 from csm_desktop.reports.fonts import FONT, FONT_BOLD, fit, label
+from csm_desktop.reports.layout import GOOD
 from csm_desktop.reports.qbr_model import ValueStory
 from csm_desktop.reports.qbr_text import number
 from csm_desktop.reports.text import INK, MUTED
-
-GRID = "#eaeef2"
 
 
 def value_trend(story: ValueStory, width: float, accent: str, height: float = 120) -> Any:

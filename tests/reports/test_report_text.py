@@ -159,3 +159,7 @@ def test_decks_and_pdfs_colour_health_and_accent_from_one_place() -> None:
     assert portfolio.HEALTH_COLOURS is layout.HEALTH_COLOURS
     assert portfolio_deck.HEALTH_COLOURS is layout.HEALTH_COLOURS
     assert portfolio_deck.ACCENT == portfolio_deck_long_term.ACCENT == ACCENT
+    from csm_desktop.reports import charts, story_charts
+
+    assert charts.GOOD is story_charts.GOOD is layout.GOOD
+    assert story_charts.GRID is charts.GRID
