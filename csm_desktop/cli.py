@@ -17,7 +17,12 @@ from typing import Any, NoReturn
 
 from csm_desktop import APP_NAME, app_version
 from csm_desktop.cli_experiment import add_experiment_commands
-from csm_desktop.cli_team import add_team_commands, reading_book, refuse_server_address
+from csm_desktop.cli_team import (
+    add_team_commands,
+    readable_book,
+    reading_book,
+    refuse_server_address,
+)
 from csm_desktop.domain.text import plural
 from csm_desktop.errors import BadInput, DatabaseLocked, UserError
 
@@ -175,10 +180,9 @@ _SQLITE_SIDECARS = ("-wal", "-shm", "-journal", ".lock")
 
 def _cmd_export_book(args: argparse.Namespace) -> int:
     from csm_desktop.services.book_workbook import export_book
-    from csm_desktop.services.opening import open_book_for_reading
 
-    path = existing_book(args, "There is no book at {path}. Give the book file with --db PATH.")
-    with open_book_for_reading(path) as book:
+    book_at = readable_book(args, "There is no book at {path}. Give the book file with --db PATH.")
+    with reading_book(book_at) as book:
         report = export_book(book, Path(args.file))
     counts = ", ".join(f"{n:,} {sheet.lower()}" for sheet, n in report.rows_by_sheet.items())
     print(f"Book workbook written to {report.path}: {counts}.")
@@ -192,7 +196,7 @@ def _cmd_metrics(args: argparse.Namespace) -> int:
     from csm_desktop.services.metrics import metrics_as_json, metrics_summary, portfolio_metrics
 
     args.today = args.today or dt.date.today()  # like every other command
-    with reading_book(args, lambda: existing_book(args)) as book:
+    with reading_book(readable_book(args)) as book:
         metrics = portfolio_metrics(
             book, args.today, segment=args.segment, owner=args.owner, playbook=args.playbook
         )
@@ -331,14 +335,13 @@ def _report_format(args: argparse.Namespace) -> str:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from csm_desktop.services.opening import open_book_for_reading
     from csm_desktop.services.reports import find_account, write_qbr_report
 
-    path = existing_book(args)
+    book_at = readable_book(args)
     today = args.today or dt.date.today()
     period = report_period(args, today)
     kind = _report_format(args)
-    with open_book_for_reading(path) as book:
+    with reading_book(book_at) as book:
         account_id = find_account(book, args.account)
         written = write_qbr_report(
             book,
@@ -356,11 +359,10 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def _cmd_portfolio_report(args: argparse.Namespace) -> int:
-    from csm_desktop.services.opening import open_book_for_reading
     from csm_desktop.services.reports import write_portfolio_report
 
-    path = existing_book(args)
-    with open_book_for_reading(path) as book:
+    book_at = readable_book(args)
+    with reading_book(book_at) as book:
         written = write_portfolio_report(
             book, args.today or dt.date.today(), Path(args.output), format=_report_format(args)
         )
@@ -369,11 +371,10 @@ def _cmd_portfolio_report(args: argparse.Namespace) -> int:
 
 
 def _cmd_playbook_pdf(args: argparse.Namespace) -> int:
-    from csm_desktop.services.opening import open_book_for_reading
     from csm_desktop.services.playbooks import find_playbook, write_playbook_pdf
 
-    path = existing_book(args, "There is no book at {path}. Give the book file with --db PATH.")
-    with open_book_for_reading(path) as book:
+    book_at = readable_book(args, "There is no book at {path}. Give the book file with --db PATH.")
+    with reading_book(book_at) as book:
         playbook = find_playbook(book, args.name, args.version)
         written = write_playbook_pdf(book, playbook.id, Path(args.output))
     print(f"Playbook {playbook.label} written to {written}.")
@@ -555,7 +556,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     export_book = commands.add_parser("export-book", help="export the book workbook (.xlsx)")
     export_book.add_argument("file", metavar="FILE.xlsx", help="the workbook to write")
-    export_book.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS)
+    export_book.add_argument("--db", metavar="PATH|URL", default=argparse.SUPPRESS)
     export_book.set_defaults(run=_cmd_export_book)
 
     metrics = commands.add_parser("metrics", help="print the portfolio metrics (DESIGN §3)")
@@ -620,7 +621,7 @@ def build_parser() -> argparse.ArgumentParser:
         "report", help="write one account's QBR: a PDF or an editable PowerPoint deck"
     )
     report.add_argument("account", metavar="ACCOUNT", help="account name or external id")
-    report.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS)
+    report.add_argument("--db", metavar="PATH|URL", default=argparse.SUPPRESS)
     report.add_argument(
         "--today", type=parse_day, help="reporting date (YYYY-MM-DD; default: today)"
     )
@@ -654,7 +655,7 @@ def build_parser() -> argparse.ArgumentParser:
     portfolio_report = commands.add_parser(
         "portfolio-report", help="write the internal portfolio report (PDF or deck)"
     )
-    portfolio_report.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS)
+    portfolio_report.add_argument("--db", metavar="PATH|URL", default=argparse.SUPPRESS)
     portfolio_report.add_argument(
         "--today", type=parse_day, help="reporting date (YYYY-MM-DD; default: today)"
     )
@@ -669,7 +670,7 @@ def build_parser() -> argparse.ArgumentParser:
     portfolio_report.set_defaults(run=_cmd_portfolio_report)
 
     playbook_pdf = commands.add_parser("playbook-pdf", help="write a playbook as a PDF document")
-    playbook_pdf.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS)
+    playbook_pdf.add_argument("--db", metavar="PATH|URL", default=argparse.SUPPRESS)
     playbook_pdf.add_argument("name", help="playbook name (case ignored)")
     playbook_pdf.add_argument("--version", type=int, help="version number (default: newest)")
     playbook_pdf.add_argument(

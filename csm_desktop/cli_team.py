@@ -11,12 +11,20 @@ from __future__ import annotations
 import argparse
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from csm_desktop.errors import BadInput
 
 # The commands that take a team server's address as --db today (docs/team_mode.md).
-ON_SERVER = ("metrics", "admin upgrade")
+ON_SERVER = (
+    "metrics",
+    "export-book",
+    "report",
+    "portfolio-report",
+    "playbook-pdf",
+    "admin upgrade",
+)
 
 
 def server_address(args: argparse.Namespace) -> str | None:
@@ -33,21 +41,31 @@ def refuse_server_address(args: argparse.Namespace) -> None:
         command = getattr(args, "command", None) or "the window"
         raise BadInput(
             f"{command} works on a book file only for now; on a team server use "
-            f"{' or '.join(ON_SERVER)} (docs/team_mode.md)."
+            f"{', '.join(ON_SERVER[:-1])} or {ON_SERVER[-1]} (docs/team_mode.md)."
         )
 
 
-@contextmanager
-def reading_book(args: argparse.Namespace, file_book: Any) -> Iterator[Any]:
-    """The book a reading command works on: the team server's, or ``file_book()``'s file."""
-    from csm_desktop.services.opening import open_book_for_reading, open_team_book
+def readable_book(args: argparse.Namespace, missing: str | None = None) -> str | Path:
+    """The book a reading command works on: the team server's address, or the book file,
+    which must exist (checked now, before anything else is done)."""
+    from csm_desktop.cli import existing_book
 
     address = server_address(args)
     if address is not None:
-        with open_team_book(address) as book:
+        return address
+    return existing_book(args) if missing is None else existing_book(args, missing)
+
+
+@contextmanager
+def reading_book(book_at: str | Path) -> Iterator[Any]:
+    """``readable_book``'s book opened for reading: on the server, or the file read-only."""
+    from csm_desktop.services.opening import open_book_for_reading, open_team_book
+
+    if isinstance(book_at, str):
+        with open_team_book(book_at) as book:
             yield book
         return
-    with open_book_for_reading(file_book()) as book:
+    with open_book_for_reading(book_at) as book:
         yield book
 
 

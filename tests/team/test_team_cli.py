@@ -35,13 +35,14 @@ def test_admin_upgrade_refuses_a_book_file_in_one_line(tmp_path: Path) -> None:
 
 
 def test_a_command_not_yet_on_servers_refuses_the_address_in_one_line(tmp_path: Path) -> None:
-    result = run("export-book", str(tmp_path / "b.xlsx"), "--db", "postgresql://maya@db/team")
+    source = tmp_path / "b.xlsx"
+    result = run("import-book", str(source), "--db", "postgresql://maya@db/team")
     assert result.returncode == 2
     assert result.stderr == (
-        "error: export-book works on a book file only for now; on a team server use "
-        "metrics or admin upgrade (docs/team_mode.md).\n"
+        "error: import-book works on a book file only for now; on a team server use "
+        "metrics, export-book, report, portfolio-report, playbook-pdf or admin upgrade "
+        "(docs/team_mode.md).\n"
     )
-    assert not (tmp_path / "b.xlsx").exists()
 
 
 @pytest.mark.postgresql
@@ -76,3 +77,29 @@ def test_metrics_on_the_server_equal_metrics_on_a_file_for_the_same_book(
     assert (one_server.returncode, one_server.stderr) == (0, "")
     assert one_server.stdout == one_file.stdout
     assert f": {file_metrics['accounts']} accounts" not in one_server.stdout  # filtered
+
+
+@pytest.mark.postgresql
+def test_the_reading_commands_write_the_same_files_from_the_server(
+    pg_url: str, tmp_path: Path
+) -> None:
+    """export-book counts the same rows; the QBR, portfolio report and playbook PDF are
+    written from the server book as from the file."""
+    file_book = tmp_path / "demo.sqlite3"
+    assert run("demo", "--db", str(file_book), "--today", TODAY).returncode == 0
+    assert run("admin", "upgrade", "--db", pg_url).returncode == 0
+    with open_team_book(pg_url) as book:
+        create_demo_book(book, today=dt.date.fromisoformat(TODAY))
+    on_file = run("export-book", str(tmp_path / "file.xlsx"), "--db", str(file_book))
+    on_server = run("export-book", str(tmp_path / "server.xlsx"), "--db", pg_url)
+    assert (on_server.returncode, on_server.stderr) == (0, "")
+    assert on_server.stdout.split(": ", 1)[1] == on_file.stdout.split(": ", 1)[1]
+    commands = (
+        ("report", "Northwind Traders", "--today", TODAY, "-o", str(tmp_path / "qbr.pdf")),
+        ("portfolio-report", "--today", TODAY, "-o", str(tmp_path / "portfolio.pdf")),
+        ("playbook-pdf", "Standard", "-o", str(tmp_path / "pb.pdf")),
+    )
+    for command in commands:
+        done = run(*command, "--db", pg_url)
+        assert (done.returncode, done.stderr) == (0, ""), command
+        assert Path(command[-1]).read_bytes().startswith(b"%PDF"), command
