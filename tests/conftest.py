@@ -19,6 +19,9 @@ from typing import Any
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Tests never read or prompt the machine's keychain (a locked one would wait for a password);
+# the keychain test installs its own in-memory backend.
+os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
 
 from csm_desktop.store.database import Database, open_database
 
