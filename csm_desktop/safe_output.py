@@ -289,7 +289,7 @@ def _not_written(target: Path, exc: OSError) -> OutputNotWritten:
             "permission denied (a read-only folder or file, or the file is open in another "
             "program). Close it there, or choose a folder you can write to"
         )
-    elif exc.errno == errno.ENOENT:
+    elif exc.errno == errno.ENOENT and not target.parent.is_dir():
         why = "the folder does not exist. Create it or choose another folder"
     else:
         why = f"{exc.strerror or exc}. Choose another folder or file name"

@@ -199,3 +199,16 @@ def test_export_into_a_missing_folder_is_one_line_without_exception_noise(
         "or choose another folder."
     )
     assert not target.parent.exists()
+
+
+def test_a_missing_file_inside_the_writer_is_not_called_a_missing_folder(tmp_path: Path) -> None:
+    """The bundle once lacked a deck template: the writer's own FileNotFoundError was shown as
+    "the folder does not exist" although the folder was there."""
+
+    def write(partial: Path) -> None:
+        (tmp_path / "no-such-template.xml").read_bytes()
+
+    with pytest.raises(OutputNotWritten) as caught:
+        write_output_file(tmp_path / "deck.pptx", write)
+    assert "folder does not exist" not in str(caught.value)
+    assert list(tmp_path.iterdir()) == []
