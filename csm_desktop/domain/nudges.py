@@ -81,6 +81,9 @@ class AccountSnapshot:
     milestones_contacted: Mapping[int, dt.date] = field(default_factory=dict)
     """The latest touchpoint about each milestone, by milestone id."""
     owner: str | None = None
+    capability_names: Mapping[str, str] = field(default_factory=dict)
+    """What people read for an unlocked capability, by the milestone's ``unlocks`` text
+    (feature keys become display names); text not in it is shown as written."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,7 +220,8 @@ def account_nudges(
             add(
                 NudgeKind.UNUSED_UNLOCK,
                 milestone,
-                f"{milestone.unlocks} unlocked {_days(age)} ago and not used since",
+                f"{account.capability_names.get(milestone.unlocks, milestone.unlocks)} "
+                f"unlocked {_days(age)} ago and not used since",
                 age - rules.unused_unlock_days,
             )
 

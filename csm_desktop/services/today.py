@@ -29,6 +29,7 @@ from csm_desktop.domain.nudges import (
     role_progress,
     todays_nudges,
 )
+from csm_desktop.domain.story import capability_name
 from csm_desktop.domain.templates import (
     CELEBRATION,
     NEXT_STEP,
@@ -43,6 +44,7 @@ from csm_desktop.domain.vocabulary import Channel
 from csm_desktop.errors import BadInput, UnknownAccount
 from csm_desktop.services.accounts import AccountDetail, ContactInfo
 from csm_desktop.services.experiment_variants import message_template, variant_messages
+from csm_desktop.services.features import read_vocabulary
 from csm_desktop.services.feedback import check_links
 from csm_desktop.services.gc_pause import gc_paused
 from csm_desktop.store.database import Database
@@ -139,6 +141,8 @@ class _Book:
     templates: dict[int, MessageTemplate]
     experiment_messages: dict[int, dict[str, MessageChange]] = field(default_factory=dict)
     """Accounts in a message arm of a running experiment: template key → the arm's text."""
+    capability_names: dict[str, str] = field(default_factory=dict)
+    """Display names of the unlocked capabilities, by the milestones' ``unlocks`` text."""
 
 
 def _load_book(
@@ -165,6 +169,12 @@ def _load_book(
         owner: [ContactInfo(*row) for row in rows]
         for owner, rows in account_contacts(session, account_id).items()
     }
+    vocabulary = read_vocabulary(session)
+    capability_names = {
+        text: capability_name(text, vocabulary)
+        for text in {s.milestone.unlocks for ladder in steps.values() for s in ladder}
+        if text
+    }
     template_ids = {s.template_id for ladder in steps.values() for s in ladder if s.template_id}
     templates = message_templates(session, template_ids)
     snapshots = [
@@ -179,11 +189,13 @@ def _load_book(
             last_contacted=last_touch.get(a.id),
             milestones_contacted=dict(milestone_touch.get(a.id, {})),
             owner=a.owner,
+            capability_names=capability_names,
         )
         for a in accounts
     ]
     messages = variant_messages(session, None if account_id is None else [account_id])
-    return _Book(snapshots, {a.id: a.owner for a in accounts}, steps, contacts, templates, messages)
+    owners = {a.id: a.owner for a in accounts}
+    return _Book(snapshots, owners, steps, contacts, templates, messages, capability_names)
 
 
 def _first_name(name: str) -> str:
@@ -219,7 +231,9 @@ def _fill(
         "role": role,
         "milestone": milestone.title if milestone else None,
         "due_date": letter_date(milestone.due_on) if milestone else None,
-        "unlocks": milestone.unlocks if milestone else None,
+        "unlocks": book.capability_names.get(milestone.unlocks or "", milestone.unlocks)
+        if milestone
+        else None,
         "cue": step.cue if step else None,
         "csm": book.owners.get(account_id),
         "next_milestone": upcoming.title if upcoming else None,

@@ -110,7 +110,7 @@ def test_today_list_ranks_what_needs_the_csm_across_the_active_book(book: Databa
         ("criterion met", "Contoso", "First workflow",
          "Usage criterion met on 2026-11-25: confirm it as achieved"),
         ("stalled", "Northwind", "SSO", "No status change for 20 days (none since kickoff)"),
-        ("unlock unused", "Contoso", "SSO", "sso_login unlocked 16 days ago and not used since"),
+        ("unlock unused", "Contoso", "SSO", "Sso login unlocked 16 days ago and not used since"),
     ]  # fmt: skip
 
 

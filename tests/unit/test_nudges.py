@@ -146,6 +146,14 @@ def test_unused_unlock_from_day_14_to_day_30_after_the_unlock() -> None:
     assert kinds(with_unlock(20, frozenset({7}))) == []
 
 
+def test_an_unused_unlock_reads_by_the_capabilitys_display_name() -> None:
+    unlocked = step(7, "Workflow", -14, Status.ACHIEVED, achieved_on=on(-14), unlocks="wf_run")
+    account = snapshot(1, "North", unlocked, capability_names={"wf_run": "Workflow runs"})
+    assert kinds(account) == [
+        ("unlock unused", "Workflow", "Workflow runs unlocked 14 days ago and not used since")
+    ]
+
+
 def test_renewal_within_90_days_with_completion_below_75_percent() -> None:
     ladder = (
         step(1, "SSO", -50, Status.ACHIEVED, achieved_on=on(-50)),
