@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 import traceback
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
@@ -155,3 +156,49 @@ def run(
 def wait_all(timeout_ms: int = 10000) -> bool:
     """Wait for the global pool to drain (used at shutdown and in tests)."""
     return QThreadPool.globalInstance().waitForDone(timeout_ms)
+
+
+_Job = tuple[str, Callable[[], Any], Callable[[Any], None], Callable[[BaseException], None]]
+
+
+class WorkQueue(QObject):
+    """Runs database work off the UI thread, one job at a time, in the order asked.
+
+    An edit, its undo and its redo share one queue, so they reach the book in the order
+    the CSM asked for them; ``busy_changed`` lets panels turn their buttons off meanwhile.
+    """
+
+    busy_changed = Signal(bool)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._jobs: deque[_Job] = deque()
+        self.busy = False
+
+    def add(
+        self,
+        what: str,
+        work: Callable[[], Any],
+        on_success: Callable[[Any], None],
+        on_failure: Callable[[BaseException], None],
+    ) -> None:
+        self._jobs.append((what, work, on_success, on_failure))
+        if not self.busy:
+            self.busy = True
+            self.busy_changed.emit(True)
+            self._next()
+
+    def _next(self) -> None:
+        if not self._jobs:
+            self.busy = False
+            self.busy_changed.emit(False)
+            return
+        what, work, on_success, on_failure = self._jobs.popleft()
+        run(
+            lambda _progress: work(),
+            on_success,
+            what=what,
+            owner=self,
+            on_failure=on_failure,
+            on_finished=self._next,
+        )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from csm_desktop.store.database import open_database
 from csm_desktop.ui.dialogs import account_dialogs, value_dialogs
 from csm_desktop.ui.dialogs.dialog_parts import to_qdate
 from csm_desktop.ui.main_window import MainWindow
+from csm_desktop.ui.views import value_panel
 from csm_desktop.ui.views.value_panel import ValuePanel
 
 TODAY = dt.date(2026, 11, 26)
@@ -44,7 +46,13 @@ def open_account(qtbot, window: MainWindow) -> int:  # type: ignore[no-untyped-d
         lambda: window.account_view is not None and window.account_view.detail is not None,
         timeout=5000,
     )
+    settle(qtbot, window.account_view.value)
     return account_id
+
+
+def settle(qtbot, panel: ValuePanel) -> None:  # type: ignore[no-untyped-def]
+    """Wait for the panel's saves and loads, which run off the UI thread, to finish."""
+    qtbot.waitUntil(lambda: not panel.busy, timeout=5000)
 
 
 def fill_metric(dialog: value_dialogs.MetricDialog) -> int:
@@ -90,9 +98,11 @@ def test_add_measure_undo_redo_and_delete_from_the_window(
     monkeypatch.setattr(value_dialogs.MeasurementDialog, "exec", fill_measurement)
 
     panel.buttons["add"].click()
+    settle(qtbot, panel)
     assert row_texts(panel, NAME) == [NAME, "10 h", "–", "4 h", "–", "–"]
     assert panel.selected() == (NAME, None)
     panel.buttons["record"].click()
+    settle(qtbot, panel)
     assert row_texts(panel, NAME) == [NAME, "10 h", "6 h", "4 h", "+40 % better", "EUR\u00a012,523"]
     lines = {v.metric: v for v in value_changes(window.database, account_id, TODAY)}
     assert (lines[NAME].latest, lines[NAME].change_percent) == (6.0, pytest.approx(40.0))
@@ -103,18 +113,24 @@ def test_add_measure_undo_redo_and_delete_from_the_window(
         window.undo_action.text() == "&Undo “Hours on shift hand-over” measured 6 h on 2026-11-20"
     )
     window.undo_action.trigger()
+    settle(qtbot, window.account_view.value)
     assert row_texts(panel, NAME) == [NAME, "10 h", "–", "4 h", "–", "–"]
     window.undo_action.trigger()
+    settle(qtbot, window.account_view.value)
     assert account_metrics(window.database, account_id) == before
     assert row_texts(panel, NAME) == []
     window.redo_action.trigger()
+    settle(qtbot, window.account_view.value)
     window.redo_action.trigger()
+    settle(qtbot, window.account_view.value)
     assert row_texts(panel, NAME)[2] == "6 h"
 
     panel.select_metric(NAME)
     panel.buttons["delete"].click()  # the question is answered Yes by the test guard
+    settle(qtbot, panel)
     assert row_texts(panel, NAME) == []
     window.undo_action.trigger()
+    settle(qtbot, window.account_view.value)
     assert row_texts(panel, NAME) == [NAME, "10 h", "6 h", "4 h", "+40 % better", "EUR\u00a012,523"]
 
     timeline = [e.text for e in account_detail(window.database, account_id, TODAY).timeline]
@@ -146,7 +162,9 @@ def test_the_kickoff_dialog_shows_the_value_panel(
         panel = dialog.findChild(ValuePanel)
         assert panel is not None
         monkeypatch.setattr(value_dialogs.MetricDialog, "exec", fill_metric)
+        settle(qtbot, panel)  # its metrics are still loading: the buttons are off meanwhile
         panel.buttons["add"].click()
+        settle(qtbot, panel)
         seen.append(row_texts(panel, NAME))
         return QDialog.DialogCode.Rejected
 
@@ -156,6 +174,7 @@ def test_the_kickoff_dialog_shows_the_value_panel(
     # Saved at once, whatever becomes of the kickoff, and undoable from the window.
     assert account_metrics(window.database, account_id)[-1].name == NAME
     window.undo_action.trigger()
+    settle(qtbot, window.account_view.value)
     assert all(m.name != NAME for m in account_metrics(window.database, account_id))
 
 
@@ -167,15 +186,51 @@ def test_a_measurement_row_deletes_only_that_measurement_and_undo_restores_it(
     monkeypatch.setattr(value_dialogs.MetricDialog, "exec", fill_metric)
     monkeypatch.setattr(value_dialogs.MeasurementDialog, "exec", fill_measurement)
     panel.buttons["add"].click()
+    settle(qtbot, panel)
     panel.buttons["record"].click()
+    settle(qtbot, panel)
     panel.select_metric(NAME)
     metric_row = panel.tree.currentItem()
     assert metric_row is not None and metric_row.childCount() == 1
     panel.tree.setCurrentItem(metric_row.child(0))
     assert panel.buttons["delete"].text() == "Delete measurement"
     panel.buttons["delete"].click()
+    settle(qtbot, panel)
     stored = next(m for m in account_metrics(window.database, account_id) if m.name == NAME)
     assert (stored.baseline, stored.measurements) == (10.0, ())
     window.undo_action.trigger()
+    settle(qtbot, window.account_view.value)
     stored = next(m for m in account_metrics(window.database, account_id) if m.name == NAME)
     assert stored.measurements == ((dt.date(2026, 11, 20), 6.0),)
+
+
+def test_a_save_runs_off_the_ui_thread_with_the_buttons_off_meanwhile(
+    qtbot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """The real save_metric runs, but on a pool thread; until it is stored and the panel
+    reloaded, the panel's buttons are off and nothing is on the undo stack to undo."""
+    account_id = open_account(qtbot, window)
+    panel = window.account_view.value
+    monkeypatch.setattr(value_dialogs.MetricDialog, "exec", fill_metric)
+    threads: list[threading.Thread] = []
+    release = threading.Event()
+    real_save = value_panel.save_metric
+
+    def save_on_a_thread(*args, **kwargs):  # type: ignore[no-untyped-def]
+        threads.append(threading.current_thread())
+        release.wait(5)
+        return real_save(*args, **kwargs)
+
+    monkeypatch.setattr(value_panel, "save_metric", save_on_a_thread)
+    undo_count = window.undo_stack.count()
+    panel.buttons["add"].click()
+    qtbot.waitUntil(lambda: bool(threads), timeout=5000)
+    assert panel.busy and not panel.buttons["add"].isEnabled()
+    assert window.undo_stack.count() == undo_count
+    release.set()
+    settle(qtbot, panel)
+    assert threads[0] is not threading.main_thread()
+    assert window.undo_stack.count() == undo_count + 1
+    assert panel.buttons["add"].isEnabled()
+    assert account_metrics(window.database, account_id)[-1].name == NAME
+    assert row_texts(panel, NAME)[:2] == [NAME, "10 h"]

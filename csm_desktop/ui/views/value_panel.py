@@ -5,6 +5,10 @@ layout (one row per metric: baseline, latest, target and the change, with the
 measurements below it) and emits what the CSM asked for. ``ValueController`` runs
 ``services.value_metrics`` and puts every edit on the page's undo stack (Edit → Undo), so
 adding, measuring, editing and deleting can be taken back; each is logged in the timeline.
+
+Every read and write runs off the UI thread (``ui.workers.run``), one at a time through a
+``WorkQueue``: an undo queued while its edit is still being saved runs after it, never
+before, and the panel's buttons are off while its work runs.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
@@ -47,6 +52,7 @@ from csm_desktop.services.value_metrics import (
 )
 from csm_desktop.ui.dialogs.messages import show_failure
 from csm_desktop.ui.dialogs.value_dialogs import MeasurementDialog, MetricDialog
+from csm_desktop.ui.workers import WorkQueue
 
 NAME_ROLE = Qt.ItemDataRole.UserRole + 50  # the metric's name, on metric and measurement rows
 DAY_ROLE = Qt.ItemDataRole.UserRole + 51  # a measurement row's date
@@ -83,6 +89,7 @@ class ValuePanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.metrics: list[MetricSnapshot] = []
+        self.busy = False  # its work (a load or a save) is running: buttons are off
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels(list(HEADERS))
         self.tree.setAccessibleName("Value metrics")
@@ -175,10 +182,15 @@ class ValuePanel(QWidget):
             if item is not None and item.data(0, NAME_ROLE) == name:
                 self.tree.setCurrentItem(item)
 
+    def set_busy(self, busy: bool) -> None:
+        self.busy = busy
+        self._update_buttons()
+
     def _update_buttons(self) -> None:
         chosen = self.selected()
+        self.buttons["add"].setEnabled(not self.busy)
         for key in ("record", "edit", "delete"):
-            self.buttons[key].setEnabled(chosen is not None)
+            self.buttons[key].setEnabled(chosen is not None and not self.busy)
         on_measurement = chosen is not None and chosen[1] is not None
         self.buttons["delete"].setText("Delete measurement" if on_measurement else "Delete")
 
@@ -198,7 +210,9 @@ class ValuePanel(QWidget):
 
 
 class MetricEdit(QUndoCommand):
-    """One value-metric edit, already applied when pushed; undo and redo are logged."""
+    """One value-metric edit, already applied when pushed; undo and redo are logged.
+
+    Undo and redo are queued behind any save still running and report when done."""
 
     def __init__(
         self,
@@ -206,12 +220,14 @@ class MetricEdit(QUndoCommand):
         database: Callable[[], Database],
         today: Callable[[], dt.date],
         changed: Callable[[], None],
+        queue: WorkQueue,
     ) -> None:
         super().__init__(change.text)
         self.change = change
         self._database = database
         self._today = today
         self._changed = changed
+        self._queue = queue
         self._applied = True  # push() calls redo(): the edit is already in the book
 
     def redo(self) -> None:
@@ -224,12 +240,22 @@ class MetricEdit(QUndoCommand):
         self._run("Undo", revert)
 
     def _run(self, title: str, action: Callable[..., None]) -> None:
-        try:
-            action(self._database(), self.change, on=self._today())
-        except UserError as exc:
-            self.setObsolete(True)
-            QMessageBox.warning(None, title, str(exc))
-        self._changed()
+        database, change, on = self._database(), self.change, self._today()
+
+        def failed(exc: BaseException) -> None:
+            self.setObsolete(True)  # dropped from the stack the next time it is touched
+            if isinstance(exc, UserError):
+                QMessageBox.warning(None, title, str(exc))
+            else:
+                show_failure(None, title, exc)
+            self._changed()
+
+        self._queue.add(
+            title,
+            lambda: action(database, change, on=on),
+            lambda _result: self._changed(),
+            failed,
+        )
 
 
 class ValueController(QObject):
@@ -244,12 +270,16 @@ class ValueController(QObject):
         today: Callable[[], dt.date],
         undo_stack: QUndoStack,
         parent: QObject | None = None,
+        queue: WorkQueue | None = None,
     ) -> None:
         super().__init__(parent)
         self.panel = panel
         self.database = database
         self.today = today
         self.undo_stack = undo_stack
+        self.queue = queue or WorkQueue(self)
+        self.queue.busy_changed.connect(self._busy)
+        panel.set_busy(self.queue.busy)
         self.account_id: int | None = None
         panel.load_requested.connect(self.load)
         panel.add_requested.connect(self.add_metric)
@@ -258,47 +288,79 @@ class ValueController(QObject):
         panel.delete_requested.connect(self.delete)
         panel.delete_measurement_requested.connect(self.delete_measurement)
 
-    def load(self, account_id: int) -> None:
-        """Show the account's metrics (a few rows: read on the spot)."""
+    def _busy(self, busy: bool) -> None:
+        if shiboken6.isValid(self.panel):
+            self.panel.set_busy(busy)
+
+    def load(self, account_id: int, then: Callable[[], None] | None = None) -> None:
+        """Show the account's metrics, read off the UI thread; then run ``then``."""
         self.account_id = account_id
-        try:
-            metrics = account_metrics(self.database(), account_id)
-            currency = load_book_settings(self.database()).currency_code
-        except Exception as exc:
-            show_failure(self.panel, "Loading the value metrics", exc)
-            return
-        self.panel.show_metrics(metrics, self.today(), currency)
+        database, today = self.database(), self.today()
+
+        def read() -> tuple[list[MetricSnapshot], str]:
+            currency = load_book_settings(database).currency_code
+            return account_metrics(database, account_id), currency
+
+        def show(result: tuple[list[MetricSnapshot], str]) -> None:
+            if shiboken6.isValid(self.panel) and self.account_id == account_id:
+                self.panel.show_metrics(result[0], today, result[1])
+                if then is not None:
+                    then()
+
+        what = "Loading the value metrics"
+        self.queue.add(what, read, show, self._failed(what))
+
+    def _failed(self, what: str) -> Callable[[BaseException], None]:
+        def show(exc: BaseException) -> None:
+            show_failure(self.panel if shiboken6.isValid(self.panel) else None, what, exc)
+
+        return show
 
     def _metric(self, name: str) -> MetricSnapshot | None:
         return next((m for m in self.panel.metrics if m.name == name), None)
 
-    def _apply(self, what: str, edit: Callable[[Database, int], MetricChange]) -> bool:
+    def _apply(
+        self,
+        what: str,
+        edit: Callable[[Database, int], MetricChange],
+        then: Callable[[], None] | None = None,
+    ) -> None:
+        """Save ``edit`` off the UI thread; once saved, it goes on the undo stack (so its
+        undo can never run before it) and the panel is reloaded, then ``then`` runs."""
         account_id = self.account_id
         if account_id is None:
-            return False
-        try:
-            change = edit(self.database(), account_id)
-        except Exception as exc:
-            show_failure(self.panel, what, exc)
-            return False
-        self.undo_stack.push(MetricEdit(change, self.database, self.today, self._reload))
-        self._reload()
-        return True
+            return
+        database = self.database()
 
-    def _reload(self) -> None:
-        if self.account_id is not None:
-            self.load(self.account_id)
-            self.changed.emit(self.account_id)
+        def saved(change: MetricChange) -> None:
+            self.undo_stack.push(
+                MetricEdit(change, self.database, self.today, self._reload, self.queue)
+            )
+            self._reload(then)
+
+        self.queue.add(what, lambda: edit(database, account_id), saved, self._failed(what))
+
+    def _reload(self, then: Callable[[], None] | None = None) -> None:
+        account_id = self.account_id
+        if account_id is None:
+            return
+        self.load(account_id, then)
+        self.changed.emit(account_id)
 
     def add_metric(self) -> None:
         dialog = MetricDialog(self.today(), self.panel)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             metric = dialog.chosen_metric()
-            if self._apply(
+            on = self.today()
+            self._apply(
                 "Adding the value metric",
-                lambda db, account: save_metric(db, account, metric, on=self.today()),
-            ):
-                self.panel.select_metric(" ".join(metric.name.split()))
+                lambda db, account: save_metric(db, account, metric, on=on),
+                then=lambda: self._select(" ".join(metric.name.split())),
+            )
+
+    def _select(self, name: str) -> None:
+        if shiboken6.isValid(self.panel):
+            self.panel.select_metric(name)
 
     def edit_metric(self, name: str) -> None:
         current = self._metric(name)
@@ -307,11 +369,10 @@ class ValueController(QObject):
         dialog = MetricDialog(self.today(), self.panel, current)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             metric = dialog.chosen_metric()
+            on = self.today()
             self._apply(
                 "Saving the value metric",
-                lambda db, account: save_metric(
-                    db, account, metric, replacing=name, on=self.today()
-                ),
+                lambda db, account: save_metric(db, account, metric, replacing=name, on=on),
             )
 
     def record(self, name: str) -> None:
@@ -321,11 +382,10 @@ class ValueController(QObject):
         dialog = MeasurementDialog(current, self.today(), self.panel)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             day, value = dialog.measurement()
+            on = self.today()
             self._apply(
                 "Recording the measurement",
-                lambda db, account: record_measurement(
-                    db, account, name, value, day, on=self.today()
-                ),
+                lambda db, account: record_measurement(db, account, name, value, day, on=on),
             )
 
     def delete(self, name: str) -> None:
@@ -335,15 +395,17 @@ class ValueController(QObject):
             f"Delete “{name}” and its measurements? Edit → Undo brings them back.",
         )
         if answer == QMessageBox.StandardButton.Yes:
+            on = self.today()
             self._apply(
                 "Deleting the value metric",
-                lambda db, account: delete_metric(db, account, name, on=self.today()),
+                lambda db, account: delete_metric(db, account, name, on=on),
             )
 
     def delete_measurement(self, name: str, day: Any) -> None:
+        on = self.today()
         self._apply(
             "Deleting the measurement",
-            lambda db, account: delete_measurement(db, account, name, day, on=self.today()),
+            lambda db, account: delete_measurement(db, account, name, day, on=on),
         )
 
     def add_to_kickoff(self, dialog: QDialog, account_id: int) -> ValueController:
@@ -357,7 +419,9 @@ class ValueController(QObject):
         at = max(layout.count() - 1, 0)  # the dialog's last item is its button box
         layout.insertWidget(at, QLabel("<b>Value metrics</b> — outcomes agreed with the customer"))
         layout.insertWidget(at + 1, panel, 1)
-        controller = ValueController(panel, self.database, self.today, self.undo_stack, dialog)
+        controller = ValueController(
+            panel, self.database, self.today, self.undo_stack, dialog, queue=self.queue
+        )
         controller.changed.connect(self.changed)
         dialog.resize(dialog.width(), dialog.height() + 200)
         controller.load(account_id)
