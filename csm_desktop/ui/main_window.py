@@ -493,7 +493,7 @@ class MainWindow(QMainWindow):
     def log_touchpoint_for(self, account_id: int) -> None:
         """Log a touchpoint with an account from the Book (e-mail today; all editable)."""
         from csm_desktop.domain.vocabulary import Channel
-        from csm_desktop.ui.views.today_view import LogTouchpointDialog, TouchpointRequest
+        from csm_desktop.ui.dialogs.touchpoint_dialog import LogTouchpointDialog, TouchpointRequest
 
         dialog = LogTouchpointDialog(Channel.EMAIL, self.today(), "", self)
         dialog.setWindowTitle(f"Log touchpoint — {self.account_name(account_id)}")

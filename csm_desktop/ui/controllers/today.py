@@ -13,7 +13,8 @@ from PySide6.QtWidgets import QDialog
 
 from csm_desktop.services.opening import Database
 from csm_desktop.ui import workers
-from csm_desktop.ui.views.today_view import TodayView, TouchpointRequest
+from csm_desktop.ui.dialogs.touchpoint_dialog import TouchpointRequest
+from csm_desktop.ui.views.today_view import TodayView
 
 if TYPE_CHECKING:  # the service (and the ORM behind it) loads when Today first fills
     from csm_desktop.services.today import TodayItem

@@ -12,25 +12,17 @@ import datetime as dt
 import html
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate, QModelIndex, QPoint, Qt, Signal
-from PySide6.QtGui import QGuiApplication, QResizeEvent
+from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDateEdit,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QMenu,
-    QPlainTextEdit,
     QPushButton,
     QSplitter,
     QStackedWidget,
@@ -43,10 +35,11 @@ from PySide6.QtWidgets import (
 from csm_desktop.domain.nudges import NudgeKind
 from csm_desktop.domain.templates import Rendered, render
 from csm_desktop.domain.vocabulary import Channel
-from csm_desktop.ui.dialogs.learning_dialogs import FeedbackFields
+from csm_desktop.ui.dialogs.touchpoint_dialog import LogTouchpointDialog, TouchpointRequest
 from csm_desktop.ui.models.nudge_model import Column, ItemRole, NudgeFilter, NudgeModel
 from csm_desktop.ui.palette import current, warning_style
 from csm_desktop.ui.read_only import writes
+from csm_desktop.ui.views.copy_row import CopyRow
 from csm_desktop.ui.views.empty_state import EmptyState, StartActions, empty_book_state
 
 if TYPE_CHECKING:  # the service (and the ORM behind it) loads when Today first fills
@@ -57,69 +50,6 @@ REASON_MIN_WIDTH = 140  # below this the "Why" column is left out (the detail pa
 CHANNEL_TABS = (Channel.IN_APP, Channel.EMAIL, None)  # None: the help article tab
 
 
-@dataclass(frozen=True, slots=True)
-class TouchpointRequest:
-    """What the CSM entered in "Log touchpoint…"."""
-
-    account_id: int
-    channel: str
-    on: dt.date
-    template: str
-    contact_id: int | None
-    milestone_id: int | None
-    note: str
-    said: str = ""
-    """What the customer said, if the CSM wrote it down: stored as a feedback entry."""
-    sentiment: str = "neutral"
-    quotable: bool = False
-
-
-class LogTouchpointDialog(QDialog):
-    """Channel, date, template and an optional note; opened non-blocking with ``open()``."""
-
-    def __init__(
-        self, channel: Channel, on: dt.date, template: str, parent: QWidget | None = None
-    ) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Log touchpoint")
-        self.setMinimumSize(380, 200)
-        self.channel = QComboBox()
-        self.channel.addItems([c.value for c in Channel])
-        self.channel.setCurrentText(channel.value)
-        self.date = QDateEdit(QDate(on.year, on.month, on.day))
-        self.date.setCalendarPopup(True)
-        self.date.setDisplayFormat("yyyy-MM-dd")
-        self.template = QLineEdit(template)
-        self.note = QLineEdit()
-        self.note.setPlaceholderText("Optional: what was said or agreed")
-        form = QFormLayout(self)
-        form.addRow("Channel", self.channel)
-        form.addRow("Date", self.date)
-        form.addRow("Template", self.template)
-        form.addRow("Note", self.note)
-        self.feedback = QGroupBox("What the customer said (optional: kept as feedback)")
-        self.feedback_fields = FeedbackFields()
-        QVBoxLayout(self.feedback).addWidget(self.feedback_fields)
-        form.addRow(self.feedback)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Log")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
-
-    def values(self) -> tuple[str, dt.date, str, str]:
-        """(channel, date, template, note) as entered."""
-        day = self.date.date()
-        return (
-            self.channel.currentText(),
-            dt.date(day.year(), day.month(), day.day()),
-            self.template.text(),
-            self.note.text(),
-        )
-
-
 def template_label(item: TodayItem) -> str:
     """The template as people name it: a milestone's template is stored under its key
     ("pu-first-workflow"), which the CSM knows as the milestone's title."""
@@ -127,75 +57,6 @@ def template_label(item: TodayItem) -> str:
     if item.nudge.milestone and re.fullmatch(r"[a-z0-9_-]+", name):
         return item.nudge.milestone
     return name
-
-
-class _CopyRow(QWidget):
-    """A read-only text with its template editor (hidden until asked) and a Copy button."""
-
-    def __init__(self, label: str, multiline: bool, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.multiline = multiline
-        self.template_edit: QPlainTextEdit | QLineEdit
-        self.preview: QPlainTextEdit | QLineEdit
-        if multiline:
-            self.template_edit = QPlainTextEdit()
-            self.template_edit.setMaximumHeight(110)
-            self.preview = QPlainTextEdit()
-            self.preview.setReadOnly(True)
-        else:
-            self.template_edit = QLineEdit()
-            self.preview = QLineEdit()
-            self.preview.setReadOnly(True)
-        self.template_edit.setAccessibleName(f"{label} template")
-        self.template_edit.setToolTip(
-            "The template with its {placeholders}; the preview below updates as you type. "
-            "Changes here are for this message only."
-        )
-        self.template_edit.setVisible(False)
-        self.template_hint = QLabel("Template (edit freely; the preview below follows):")
-        self.template_hint.setStyleSheet(f"color: {current().muted}")
-        self.template_hint.setVisible(False)
-        self.copy_button = QPushButton(f"Copy {label.lower()}")
-        self.copy_button.clicked.connect(self.copy)
-        heading = QHBoxLayout()
-        heading.addWidget(QLabel(f"<b>{html.escape(label)}</b>"))
-        heading.addStretch(1)
-        heading.addWidget(self.copy_button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(heading)
-        layout.addWidget(self.template_hint)
-        layout.addWidget(self.template_edit)
-        layout.addWidget(self.preview, 1 if multiline else 0)
-
-    def text(self) -> str:
-        if isinstance(self.preview, QPlainTextEdit):
-            return self.preview.toPlainText()
-        return self.preview.text()
-
-    def template_text(self) -> str:
-        if isinstance(self.template_edit, QPlainTextEdit):
-            return self.template_edit.toPlainText()
-        return self.template_edit.text()
-
-    def set_template(self, template: str) -> None:
-        self.template_edit.blockSignals(True)
-        if isinstance(self.template_edit, QPlainTextEdit):
-            self.template_edit.setPlainText(template)
-        else:
-            self.template_edit.setText(template)
-        self.template_edit.blockSignals(False)
-
-    def set_preview(self, text: str) -> None:
-        if isinstance(self.preview, QPlainTextEdit):
-            self.preview.setPlainText(text)
-        else:
-            self.preview.setText(text)
-            self.preview.setCursorPosition(0)
-        self.copy_button.setEnabled(bool(text))
-
-    def copy(self) -> None:
-        QGuiApplication.clipboard().setText(self.text())
 
 
 class TodayView(QWidget):
@@ -279,10 +140,10 @@ class TodayView(QWidget):
         self.warnings.setWordWrap(True)
         self.warnings.setVisible(False)
 
-        self.in_app = _CopyRow("Message", multiline=True)
-        self.subject = _CopyRow("Subject", multiline=False)
-        self.body = _CopyRow("Body", multiline=True)
-        self.help_article = _CopyRow("Link", multiline=False)
+        self.in_app = CopyRow("Message", multiline=True)
+        self.subject = CopyRow("Subject", multiline=False)
+        self.body = CopyRow("Body", multiline=True)
+        self.help_article = CopyRow("Link", multiline=False)
         self.help_link = QLabel()
         self.help_link.setOpenExternalLinks(True)
         self.help_link.setTextFormat(Qt.TextFormat.RichText)
