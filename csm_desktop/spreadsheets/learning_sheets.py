@@ -1,7 +1,7 @@
 """The book workbook's learning-loop sheets (issue #18): ``Renewals`` and ``Feedback``.
 
 Row types and the cell kinds only these sheets have (a renewal outcome, a sentiment). The
-sheets themselves are listed with the others in ``book_workbook.SHEETS``:
+sheets themselves are listed with the others in ``book_sheets.SHEETS``:
 
 - ``Renewals``: Account, Renewal on, Outcome (renewed / churned / pending), ARR before,
   ARR after.

@@ -1,0 +1,126 @@
+"""Writing a book workbook (DESIGN §5): one .xlsx, replaced only once fully written.
+
+Split from ``book_workbook`` (which reads the format and re-exports these names): writing
+has its own failure modes, Excel's row and cell limits and openpyxl's half-closed streams.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from csm_desktop.errors import BadFile
+from csm_desktop.safe_output import check_output_target, write_output_file
+from csm_desktop.spreadsheets import book_cells as cell
+from csm_desktop.spreadsheets.book_cells import CellOut
+from csm_desktop.spreadsheets.book_sheets import MAX_DATA_ROWS, SHEETS, BookWorkbook, Sheet
+
+
+def book_rows(book: BookWorkbook, sheet: Sheet) -> Iterator[list[CellOut]]:
+    """The cells of ``sheet``'s data rows, ready to write (text neutralised)."""
+    for record in getattr(book, sheet.attribute):
+        yield [cell.render(getattr(record, column.field)) for column in sheet.columns]
+
+
+def write_book_workbook(book: BookWorkbook, path: Path) -> None:
+    """Write ``book`` to ``path`` as an .xlsx, replacing it only once fully written.
+
+    The target is checked (never the open book, never a missing folder) before the workbook
+    is built, so nothing is half-made when the file cannot be written.
+    """
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Font
+
+    path = Path(path)
+    check_output_target(path)
+    for sheet in SHEETS:
+        count = len(getattr(book, sheet.attribute))
+        if count > MAX_DATA_ROWS:
+            raise BadFile(
+                f"The {sheet.name} sheet would need {count:,} rows; an Excel sheet holds "
+                f"{MAX_DATA_ROWS:,}. Archive old usage before exporting the book."
+            )
+    workbook = Workbook(write_only=True)
+    bold = Font(bold=True)
+    for sheet in SHEETS:
+        worksheet = workbook.create_sheet(sheet.name)
+        worksheet.freeze_panes = "A2"
+        for index, column in enumerate(sheet.columns, start=1):
+            width = max(12, len(column.header) + 4)
+            worksheet.column_dimensions[_column_letter(index)].width = width
+        header = []
+        for name in sheet.headers:
+            cell = WriteOnlyCell(worksheet, value=name)
+            cell.font = bold
+            header.append(cell)
+        worksheet.append(header)
+        for row, cells in enumerate(book_rows(book, sheet), start=2):
+            if any(isinstance(c, str) and len(c) > EXCEL_CELL_CHARS for c in cells):
+                failure = _too_long(sheet, row, cells)
+                _abandon(workbook, failure)
+                raise failure
+            worksheet.append(
+                [
+                    # Control characters other than tab/CR/LF are not allowed in XML at all.
+                    ILLEGAL_CHARACTERS_RE.sub("", cell) if isinstance(cell, str) else cell
+                    for cell in cells
+                ]
+            )
+
+    def save(target: Path) -> None:
+        try:
+            workbook.save(target)
+        except BaseException as exc:
+            _abandon(workbook, exc)
+            raise
+
+    write_output_file(path, save)
+
+
+EXCEL_CELL_CHARS = 32_767  # Excel keeps no more of a cell's text: the rest would be lost
+
+
+def _too_long(sheet: Sheet, row: int, cells: list[CellOut]) -> BadFile:
+    """The refusal naming the cell whose text Excel would cut (nothing is written)."""
+    index = next(i for i, c in enumerate(cells) if isinstance(c, str) and len(c) > EXCEL_CELL_CHARS)
+    text = cells[index]
+    owner = f" ({cells[0]})" if index and isinstance(cells[0], str) else ""
+    return BadFile(
+        f"Not exported: the {sheet.name} sheet, row {row}, column {sheet.headers[index]}{owner} "
+        f"holds {len(str(text)):,} characters and an Excel cell keeps at most "
+        f"{EXCEL_CELL_CHARS:,}, so the rest would be lost. Shorten that text in the app and "
+        "export again."
+    )
+
+
+def _abandon(workbook: Any, failure: BaseException) -> None:
+    """Close what openpyxl leaves open after a failed save (its zip file, each write-only
+    sheet's XML streams), so no "Exception ignored … ValueError" tracebacks follow the
+    one-line message when they are collected later."""
+    import contextlib
+    import zipfile
+
+    closers: list[Any] = []
+    for sheet in workbook.worksheets:
+        writer = getattr(sheet, "_writer", None)
+        for stream in (getattr(sheet, "_rows", None), getattr(writer, "xf", None)):
+            if stream is not None:
+                closers.append(stream.close)
+    trace = failure.__traceback__
+    while trace is not None:
+        closers += [
+            v.close for v in trace.tb_frame.f_locals.values() if isinstance(v, zipfile.ZipFile)
+        ]
+        trace = trace.tb_next
+    for close in closers:
+        with contextlib.suppress(Exception):  # already failing: the first error is the one
+            close()
+
+
+def _column_letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return str(get_column_letter(index))
