@@ -250,6 +250,49 @@ def test_metrics_command_runs_as_a_real_process(stored_book: Database) -> None:
     assert "Health: 2 on track, 1 at risk, 1 off track" in done.stdout
 
 
+def test_metrics_piped_into_a_reader_that_stops_early_exits_quietly(
+    stored_book: Database,
+) -> None:
+    """``csm-desktop metrics --db BOOK | head -1``: once the reader has gone, the command stops
+    without a BrokenPipeError traceback and exits 141 like a Unix tool stopped by SIGPIPE.
+
+    The reader here closes its end before the command prints anything (it takes far longer
+    than that to open the book), so the pipe is always closed when the command writes."""
+    path = str(stored_book.path)
+    stored_book.close()
+    command = [sys.executable, "-m", "csm_desktop", "metrics", "--db", path, "--today"]
+    process = subprocess.Popen(
+        [*command, "2026-04-15"], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()  # the reader is gone before the first line is written
+    errors = process.stderr.read().decode()
+    process.stderr.close()
+    assert process.wait(timeout=120) == 141
+    assert errors == ""
+
+
+def test_metrics_through_head_prints_the_first_line_and_no_traceback(
+    stored_book: Database,
+) -> None:
+    """The real shell pipeline: head keeps the first line, the command's stderr stays empty."""
+    path = str(stored_book.path)
+    stored_book.close()
+    metrics = subprocess.Popen(
+        [sys.executable, "-m", "csm_desktop", "metrics", "--db", path, "--today", "2026-04-15"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert metrics.stdout is not None and metrics.stderr is not None
+    head = subprocess.run(["head", "-1"], stdin=metrics.stdout, capture_output=True, text=True)
+    metrics.stdout.close()
+    errors = metrics.stderr.read().decode()
+    metrics.stderr.close()
+    assert metrics.wait(timeout=120) in (0, 141)  # 0 when head read before it closed
+    assert head.stdout == "Portfolio on 2026-04-15: 4 accounts\n"
+    assert errors == ""
+
+
 def test_metrics_filters_by_playbook(
     stored_book: Database, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -19,7 +19,7 @@ KINDS = ("order", "message", "timing", "criterion")
 
 
 def _day(text: str) -> dt.date:
-    from csm_desktop.cli import parse_day
+    from csm_desktop.cli.common import parse_day
 
     return parse_day(text)
 
@@ -37,7 +37,7 @@ def _share(text: str) -> float:
 
 
 def _book(args: argparse.Namespace) -> Any:
-    from csm_desktop.cli import existing_book
+    from csm_desktop.cli.common import existing_book
     from csm_desktop.services.opening import open_book
 
     return open_book(existing_book(args))

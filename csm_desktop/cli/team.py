@@ -48,7 +48,7 @@ def refuse_server_address(args: argparse.Namespace) -> None:
 def readable_book(args: argparse.Namespace, missing: str | None = None) -> str | Path:
     """The book a reading command works on: the team server's address, or the book file,
     which must exist (checked now, before anything else is done)."""
-    from csm_desktop.cli import existing_book
+    from csm_desktop.cli.common import existing_book
 
     address = server_address(args)
     if address is not None:

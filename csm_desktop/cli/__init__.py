@@ -1,0 +1,133 @@
+"""The ``csm-desktop`` command: no subcommand opens the window; subcommands are headless.
+
+Every command calls the same services as the window. A ``UserError`` prints one line on
+stderr and exits 2; anything else is a bug and keeps its traceback (and is logged).
+This module assembles the parser and runs a command; each command group lives in its own
+module of this package (books, usage, metrics, reports, value, experiments, team).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from typing import Any, NoReturn
+
+from csm_desktop import APP_NAME, app_version
+from csm_desktop.cli.books import add_book_commands, add_feature_commands
+from csm_desktop.cli.common import (
+    WAIT_HELP,
+    Command,
+    database_path,
+    parse_day,
+    reader_gone,
+    run_command,
+)
+from csm_desktop.cli.experiments import add_experiment_commands
+from csm_desktop.cli.metrics import add_metrics_command
+from csm_desktop.cli.reports import add_report_commands
+from csm_desktop.cli.team import add_team_commands
+from csm_desktop.cli.usage import add_usage_command
+from csm_desktop.cli.value import add_value_commands
+from csm_desktop.errors import BadInput, UserError
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line on stderr and exit 2 (DESIGN §8), like every
+    other bad input; ``--help`` still shows the full usage."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"error: {self.prog}: {message} (see {self.prog} --help)\n")
+
+
+class _VersionAction(argparse.Action):
+    """``--version``, reading the version only when asked (it costs start-up time)."""
+
+    def __init__(self, option_strings: list[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="show the version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any) -> None:
+        print(f"{parser.prog} {app_version()}")
+        parser.exit()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = OneLineParser(
+        prog="csm-desktop",
+        description=f"{APP_NAME}: onboarding ladders, usage evidence and value reports. "
+        "Without a command it opens the window.",
+    )
+    parser.add_argument("--version", action=_VersionAction)
+    parser.add_argument("--db", metavar="PATH", help="book database file (default: user data)")
+    parser.add_argument(
+        "--self-test", action="store_true", help="run a headless check of this installation"
+    )
+    parser.add_argument(
+        "--start-check",
+        action="store_true",
+        help="open the window, print the platform once the book is on show, and quit "
+        "(checks that the window can start on this system)",
+    )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="open the window on the demo book (created in the user data folder if missing)",
+    )
+    parser.add_argument("--wait", type=float, metavar="SECONDS", default=0.0, help=WAIT_HELP)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
+
+    add_book_commands(commands)
+    add_metrics_command(commands)
+    add_usage_command(commands)
+    add_report_commands(commands)
+    add_value_commands(commands)
+    add_feature_commands(commands)
+    add_experiment_commands(commands)
+    add_team_commands(commands)
+    for command in commands.choices.values():  # every command accepts it after its name
+        command.add_argument(
+            "--wait", type=float, metavar="SECONDS", default=argparse.SUPPRESS, help=WAIT_HELP
+        )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.self_test:
+        from csm_desktop.selftest import run_self_test
+
+        return run_self_test()
+    run: Command | None = getattr(args, "run", None)
+    if run is None:
+        from csm_desktop.app import run_window
+
+        check = args.start_check
+        if args.demo:
+            return run_window(None, demo=True, start_check=check)
+        try:
+            path = database_path(args) if args.db else None
+        except UserError as exc:  # a team server's address: the window opens files only
+            print(f"error: {exc}", file=sys.stderr)
+            return exc.exit_code
+        return run_window(path, start_check=check)
+    from csm_desktop.printable import PrintableFormatter, PrintableStream
+
+    handler = logging.StreamHandler()
+    handler.setFormatter(PrintableFormatter("%(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.WARNING, handlers=[handler])
+    # Names come from other people's spreadsheets: never let one drive the terminal.
+    real_out, real_err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = PrintableStream(real_out), PrintableStream(real_err)
+    try:
+        code = run_command(run, args)
+        sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's last flush
+        return code
+    except BrokenPipeError:
+        return reader_gone(real_out)
+    finally:
+        sys.stdout, sys.stderr = real_out, real_err
+
+
+__all__ = ["BadInput", "build_parser", "database_path", "main", "parse_day"]

@@ -1,0 +1,216 @@
+"""Book commands: ``demo``, ``import-book``, ``export-book`` and ``features`` (the book's
+feature vocabulary)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from csm_desktop.cli.common import back_up_first, database_path, existing_book, parse_day
+from csm_desktop.cli.team import readable_book, reading_book
+from csm_desktop.domain.text import plural
+
+
+def add_book_commands(commands: Any) -> None:
+    demo = commands.add_parser("demo", help="create a database holding the bundled demo book")
+    demo.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS)
+    demo.add_argument(
+        "--today", type=parse_day, help="date the demo book is built around (default: today)"
+    )
+    demo.set_defaults(run=_cmd_demo)
+
+    import_book = commands.add_parser(
+        "import-book", help="import a book workbook (.xlsx): accounts, ladders, usage, ..."
+    )
+    import_book.add_argument("file", metavar="FILE.xlsx", help="the book workbook to import")
+    import_book.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS)
+    import_book.add_argument(
+        "--strict", action="store_true", help="store nothing if any row cannot be used"
+    )
+    import_book.add_argument(
+        "--sheet", help="the sheet listing the accounts (default: the only sheet, or Accounts)"
+    )
+    import_book.add_argument(
+        "--map",
+        action="append",
+        metavar="COLUMN=FIELD",
+        help="read the accounts sheet's COLUMN (header or letter) as FIELD: Account, "
+        "External ID, Segment, Industry, Seats, ARR, Owner, Signed on, Kickoff on, "
+        "Renewal on, Playbook, Variant or ignore; repeatable",
+    )
+    import_book.set_defaults(run=_cmd_import_book)
+
+    export_book = commands.add_parser("export-book", help="export the book workbook (.xlsx)")
+    export_book.add_argument("file", metavar="FILE.xlsx", help="the workbook to write")
+    export_book.add_argument("--db", metavar="PATH|URL", default=argparse.SUPPRESS)
+    export_book.set_defaults(run=_cmd_export_book)
+
+
+def add_feature_commands(commands: Any) -> None:
+    features = commands.add_parser(
+        "features",
+        help="list the book's features (key, name, aliases, usage rows); name or merge one",
+    )
+    features.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS)
+    features.set_defaults(run=_cmd_features, action="list")
+    actions = features.add_subparsers(dest="action", metavar="ACTION")
+    define = actions.add_parser("set", help="name a feature and add spellings exports use")
+    define.add_argument("key", metavar="KEY", help="the feature as usage rows store it")
+    define.add_argument("--name", metavar="N", help="what people read, e.g. 'User invited'")
+    define.add_argument(
+        "--alias", metavar="A", action="append", help="another spelling; repeatable or A;B"
+    )
+    define.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS)
+    merge = actions.add_parser(
+        "merge", help="make KEY a spelling of another feature, moving its usage rows"
+    )
+    merge.add_argument("key", metavar="KEY", help="the spelling found in usage")
+    merge.add_argument("--into", metavar="FEATURE", required=True, help="the existing feature")
+    merge.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS)
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from csm_desktop.services.demo import create_demo_book
+    from csm_desktop.services.opening import open_book
+
+    target = database_path(args)
+    with _removed_unless_stored(target) as outcome, open_book(target) as book:
+        summary = create_demo_book(book, today=args.today or dt.date.today())
+        outcome.stored = True
+    print(f"Demo book written to {book.path}: {summary}")
+    return 0
+
+
+def _cmd_import_book(args: argparse.Namespace) -> int:
+    from csm_desktop.services.book_workbook import import_book
+    from csm_desktop.services.opening import open_book
+    from csm_desktop.services.usage_files import parse_column_map
+
+    source = Path(args.file)
+    column_map = parse_column_map(args.map or ())
+    target = database_path(args)
+    with _removed_unless_stored(target) as outcome, open_book(target) as book:
+        back_up_first(book)
+        report = import_book(
+            book, source, strict=args.strict, sheet=args.sheet, column_map=column_map
+        )
+        outcome.stored = report.stored
+    shown = 20
+    for rejected in report.rejected_rows[:shown]:
+        value = f" {rejected.value!r}" if rejected.value else ""
+        print(
+            f"rejected: {rejected.sheet} row {rejected.row}, {rejected.column}{value}: "
+            f"{rejected.reason}"
+        )
+    if len(report.rejected_rows) > shown:
+        print(f"... and {len(report.rejected_rows) - shown} more problems")
+    where = f", listed in {report.rejected_file}" if report.rejected_file else ""
+    if not report.stored:
+        print(
+            f"error: {source}: {plural(report.rows_rejected, 'row')} cannot be used{where}; "
+            "nothing was stored (--strict). Fix them and import again.",
+            file=sys.stderr,
+        )
+        return 2
+    for warning in report.warnings:
+        print(f"note: {warning}")
+    if report.ignored:
+        print(f"note: not read (not part of a book): {', '.join(report.ignored)}.")
+    counts = ", ".join(f"{n:,} {sheet.lower()}" for sheet, n in report.rows_by_sheet.items() if n)
+    print(
+        f"Imported {source.name} into {book.path}: {report.accounts_created} new and "
+        f"{report.accounts_updated} updated accounts; rows: {counts or 'none'}."
+    )
+    if report.ladders_added:
+        print(
+            f"{report.ladders_added} new accounts got the ladder of {report.default_playbook}, "
+            "the book's default playbook."
+        )
+    if report.unscheduled:
+        print(
+            f"{report.unscheduled} new accounts are on {report.default_playbook} without a "
+            "ladder yet: set their kickoff date, then Apply playbook on the account page."
+        )
+    if report.rejected_rows:
+        were = "was" if report.rows_rejected == 1 else "were"
+        print(f"{plural(report.rows_rejected, 'row')} {were} rejected{where}.")
+    return 0
+
+
+class _Outcome:
+    stored = False
+
+
+@contextmanager
+def _removed_unless_stored(path: Path) -> Iterator[_Outcome]:
+    """A book file this command creates is removed again unless the import stored it, so a
+    bad workbook never leaves an empty book behind (run after the book is closed)."""
+    path = path.expanduser()
+    existed = path.exists()
+    outcome = _Outcome()
+    try:
+        yield outcome
+    finally:
+        if not existed and not outcome.stored:
+            for leftover in (path, *(path.with_name(path.name + s) for s in _SQLITE_SIDECARS)):
+                leftover.unlink(missing_ok=True)
+
+
+_SQLITE_SIDECARS = ("-wal", "-shm", "-journal", ".lock")
+
+
+def _cmd_export_book(args: argparse.Namespace) -> int:
+    from csm_desktop.services.book_workbook import export_book
+
+    book_at = readable_book(args, "There is no book at {path}. Give the book file with --db PATH.")
+    with reading_book(book_at) as book:
+        report = export_book(book, Path(args.file))
+    counts = ", ".join(f"{n:,} {sheet.lower()}" for sheet, n in report.rows_by_sheet.items())
+    print(f"Book workbook written to {report.path}: {counts}.")
+    return 0
+
+
+def _cmd_features(args: argparse.Namespace) -> int:
+    from csm_desktop.domain.features import split_aliases
+    from csm_desktop.services.feature_catalog import feature_catalog, merge_feature
+    from csm_desktop.services.features import load_vocabulary, save_feature
+    from csm_desktop.services.opening import open_book
+
+    path = existing_book(args)
+    with open_book(path) as book:
+        if args.action == "set":
+            entry = next((e for e in load_vocabulary(book).entries if e.key == args.key), None)
+            name = args.name if args.name is not None else (entry.display_name if entry else "")
+            aliases = list(entry.aliases) if entry else []
+            aliases += [a for text in args.alias or () for a in split_aliases(text)]
+            saved = save_feature(book, args.key, name, aliases)
+            print(f"{saved.key}: {saved.label}" + _aliases_text(saved.aliases))
+            return 0
+        if args.action == "merge":
+            moved = merge_feature(book, args.key, args.into)
+            print(
+                f"{args.key} is now a spelling of {args.into}; {plural(moved, 'usage row')} moved."
+            )
+            return 0
+        rows = feature_catalog(book)
+    for row in rows:
+        if row.known:
+            unknown = ""
+        elif row.spelling_of:
+            unknown = f"  (another spelling of {row.spelling_of}: merge it)"
+        else:
+            unknown = "  (not in the vocabulary: name it or merge it)"
+        print(
+            f"{row.key}\t{row.label}\t{'; '.join(row.aliases)}\t"
+            f"{plural(row.usage_rows, 'usage row')}" + unknown
+        )
+    return 0
+
+
+def _aliases_text(aliases: Sequence[str]) -> str:
+    return f" (also {'; '.join(aliases)})" if aliases else ""
