@@ -13,11 +13,9 @@ from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import (
-    QAction,
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
-    QKeySequence,
     QUndoStack,
 )
 from PySide6.QtWidgets import (
@@ -42,6 +40,7 @@ from csm_desktop.ui.controllers.reports import ReportExports
 from csm_desktop.ui.controllers.today import TodayController
 from csm_desktop.ui.dialogs.messages import show_failure
 from csm_desktop.ui.drop import accepted_spreadsheet
+from csm_desktop.ui.menus import build_menus
 from csm_desktop.ui.navigation import NavigationBar, Page
 from csm_desktop.ui.read_only import ReadOnlyBanner, set_writes_enabled, writes
 from csm_desktop.ui.views.book_view import BookView
@@ -127,8 +126,13 @@ class MainWindow(QMainWindow):
         self.experiments_view: Any = None  # built on first use (View → Experiments)
         self.experiments_controller: Any = None
 
-        self._build_menus()
-        writes(*self.write_actions)
+        menus = build_menus(self)
+        self.file_menu, self.edit_menu, self.view_menu = menus.file, menus.edit, menus.view
+        self.reports_menu, self.help_menu = menus.reports, menus.help
+        self.demo_action, self.import_usage_action = menus.demo, menus.import_usage
+        self.undo_action, self.redo_action = menus.undo, menus.redo
+        self.internal_qbr_action = menus.internal_qbr
+        writes(*menus.write_actions())
         self._build_status_bar()
         self.setAcceptDrops(True)  # a usage spreadsheet dropped on the window opens the wizard
         self._restore_settings()
@@ -144,120 +148,6 @@ class MainWindow(QMainWindow):
         self.refresh()
 
     # --- layout -------------------------------------------------------------------------
-
-    def _action(
-        self, menu: Any, text: str, slot: Callable[[], Any], shortcut: Any = None
-    ) -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(slot)
-        menu.addAction(action)
-        return action
-
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        self._action(
-            file_menu, "&Open book…", self.files.choose_book, QKeySequence.StandardKey.Open
-        )
-        self._action(file_menu, "&New book…", self.files.choose_new_book)
-        self._action(file_menu, "New &account…", self.new_account, QKeySequence.StandardKey.New)
-        self.demo_action = self._action(file_menu, "Open &demo book", self.load_demo_book)
-        file_menu.addSeparator()
-        self._action(file_menu, "&Back up now", self.files.back_up_now)
-        self._action(file_menu, "&Restore a backup…", self.files.restore_backup)
-        file_menu.addSeparator()
-        self.import_usage_action = self._action(
-            file_menu, "&Import usage…", self.files.import_usage, "Ctrl+I"
-        )
-        self._action(file_menu, "Import &tracker…", self.files.import_tracker)
-        self._action(file_menu, "Import &book workbook…", self.files.import_book_workbook)
-        self._action(file_menu, "&Export book workbook…", self.files.export_book_workbook)
-        file_menu.addSeparator()
-        self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
-        self.file_menu = file_menu
-
-        edit_menu = bar.addMenu("&Edit")
-        undo_stack = self.undo_stack
-        self.undo_action = undo_stack.createUndoAction(self, "&Undo")
-        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
-        self.redo_action = undo_stack.createRedoAction(self, "&Redo")
-        self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
-        edit_menu.addAction(self.undo_action)
-        edit_menu.addAction(self.redo_action)
-        edit_menu.addSeparator()
-        self._action(edit_menu, "&Find account", self.focus_search, QKeySequence.StandardKey.Find)
-        self.edit_menu = edit_menu
-
-        view_menu = bar.addMenu("&View")
-        # The navigation's order: Today, Book, Dashboard, Playbooks, Experiments.
-        for number, page in enumerate(Page, 1):
-            self._action(view_menu, f"&{page.value}", self._page_opener(page), f"Ctrl+{number}")
-        view_menu.addSeparator()
-        self._action(view_menu, "&Features…", self.show_features)
-        self._action(view_menu, "&Refresh", self.refresh, QKeySequence.StandardKey.Refresh)
-        self.view_menu = view_menu
-
-        reports_menu = bar.addMenu("&Reports")
-        self._action(
-            reports_menu,
-            "Export &QBR report…",
-            lambda *_: self.reports.export_qbr_report(),
-            "Ctrl+E",
-        )
-        self._action(
-            reports_menu,
-            "Export QBR &deck…",
-            lambda *_: self.reports.export_qbr_report(kind="pptx"),
-            "Ctrl+Shift+E",
-        )
-        self._action(
-            reports_menu,
-            "Export QBR reports for &selected accounts…",
-            lambda *_: self.reports.export_qbr_batch(),
-        )
-        self._action(
-            reports_menu,
-            "Export QBR decks for selected &accounts…",
-            lambda *_: self.reports.export_qbr_batch("pptx"),
-        )
-        self.internal_qbr_action = QAction("Include &internal fields (ARR, health)", self)
-        self.internal_qbr_action.setCheckable(True)
-        reports_menu.addAction(self.internal_qbr_action)
-        reports_menu.addSeparator()
-        self._action(reports_menu, "&Portfolio report…", self.reports.export_portfolio_report)
-        self._action(
-            reports_menu,
-            "Portfolio review dec&k…",
-            lambda *_: self.reports.export_portfolio_report(kind="pptx"),
-        )
-        self.reports_menu = reports_menu
-
-        help_menu = bar.addMenu("&Help")
-        self._action(
-            help_menu, "&User guide", self.show_user_guide, QKeySequence.StandardKey.HelpContents
-        )
-        self._action(help_menu, "&Keyboard shortcuts", self.show_shortcuts, "Ctrl+/")
-        help_menu.addSeparator()
-        self._action(help_menu, f"&About {APP_NAME}", self.show_about)
-        self.help_menu = help_menu
-
-    @property
-    def write_actions(self) -> list[QAction]:
-        """The menu actions that change the book (off in a read-only window)."""
-        changing = {
-            "New &account…",
-            "Open &demo book",
-            "&Back up now",
-            "&Restore a backup…",
-            "&Import usage…",
-            "Import &book workbook…",
-            "&Features…",
-        }
-        menus = (self.file_menu, self.view_menu)
-        found = [a for menu in menus for a in menu.actions() if a.text() in changing]
-        return [*found, self.undo_action, self.redo_action]
 
     # --- read-only -------------------------------------------------------------------------
 
@@ -427,7 +317,7 @@ class MainWindow(QMainWindow):
         self.refresh()
         self.open_account(account_id)
 
-    def _page_opener(self, page: Page) -> Callable[[], None]:
+    def page_opener(self, page: Page) -> Callable[[], None]:
         return lambda: self.show_page(page)
 
     def show_page(self, page: Page) -> None:
