@@ -240,7 +240,7 @@ def add_experiment_commands(commands: Any) -> None:
     create.set_defaults(run=_cmd_create)
 
     size = actions.add_parser(
-        "sample-size", help="accounts each arm needs to see a difference (80 % power, α 0.05)"
+        "sample-size", help="accounts each arm needs to see a difference (80 %% power, α 0.05)"
     )
     size.add_argument("--baseline", type=_share, required=True, help="today's share, e.g. 50%%")
     size.add_argument("--hoped", type=_share, required=True, help="the share you hope for")

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import argparse
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
-from csm_desktop.cli import main
+from csm_desktop.cli import build_parser, main
 from csm_desktop.store.database import open_database
 from csm_desktop.store.models import Account
 
@@ -83,3 +85,27 @@ def test_cli_refuses_typos_instead_of_reporting_nothing(tmp_path: Path, capsys) 
 
     assert main(["import-usage", str(usage), "--db", str(db), "--date-format", "%Q"]) == 2
     assert "is not a date format" in capsys.readouterr().err
+
+
+def _command_paths(
+    parser: argparse.ArgumentParser, path: tuple[str, ...] = ()
+) -> list[tuple[str, ...]]:
+    """Every command and sub-command of ``parser``, e.g. ("experiment", "sample-size")."""
+    found = [path]
+    for action in parser._actions:  # argparse keeps its sub-commands there only
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                found += _command_paths(sub, (*path, name))
+    return found
+
+
+def test_every_command_shows_its_help(capsys: pytest.CaptureFixture[str]) -> None:
+    """``--help`` of each command prints its usage and exits 0 (a bare % in a help text made
+    ``experiment --help`` crash with a ValueError from argparse)."""
+    paths = _command_paths(build_parser())
+    assert ("experiment", "sample-size") in paths and len(paths) > 20
+    for path in paths:
+        with pytest.raises(SystemExit) as exited:
+            main([*path, "--help"])
+        assert exited.value.code == 0, path
+        assert capsys.readouterr().out.startswith("usage: csm-desktop"), path
