@@ -161,5 +161,6 @@ def test_decks_and_pdfs_colour_health_and_accent_from_one_place() -> None:
     assert portfolio_deck.ACCENT == portfolio_deck_long_term.ACCENT == ACCENT
     from csm_desktop.reports import charts, story_charts
 
-    assert charts.GOOD is story_charts.GOOD is layout.GOOD
+    assert story_charts.GOOD is layout.GOOD
+    assert not hasattr(charts, "GOOD")  # charts paint no "good" colour of their own
     assert story_charts.GRID is charts.GRID
