@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import (
     QCloseEvent,
     QDragEnterEvent,
@@ -36,13 +36,14 @@ from csm_desktop.services.book import book_rows, page_counts
 from csm_desktop.services.opening import Database
 from csm_desktop.ui import palette, workers
 from csm_desktop.ui.controllers.book_files import BookFiles
+from csm_desktop.ui.controllers.read_only import ReadOnlyController
 from csm_desktop.ui.controllers.reports import ReportExports
 from csm_desktop.ui.controllers.today import TodayController
 from csm_desktop.ui.dialogs.messages import show_failure
 from csm_desktop.ui.drop import accepted_spreadsheet
 from csm_desktop.ui.menus import build_menus
 from csm_desktop.ui.navigation import NavigationBar, Page
-from csm_desktop.ui.read_only import ReadOnlyBanner, set_writes_enabled, writes
+from csm_desktop.ui.read_only import set_writes_enabled, writes
 from csm_desktop.ui.views.book_view import BookView
 from csm_desktop.ui.views.empty_state import StartActions, empty_book_state
 from csm_desktop.ui.views.today_view import TodayView
@@ -87,8 +88,8 @@ class MainWindow(QMainWindow):
         self.navigation = NavigationBar()
         self.navigation.page_requested.connect(lambda page: self.show_page(Page(page)))
         self.pages.currentChanged.connect(self._page_changed)
-        self.banner = ReadOnlyBanner()
-        self.banner.try_again_requested.connect(self.try_writing_again)
+        self.writing = ReadOnlyController(self, read_only_reason)  # banner, Try again
+        self.banner = self.writing.banner
         central = QWidget()
         column = QVBoxLayout(central)
         column.setContentsMargins(0, 0, 0, 0)
@@ -137,14 +138,10 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)  # a usage spreadsheet dropped on the window opens the wizard
         self._restore_settings()
         palette.notifier.changed.connect(self.refresh)  # recolour rows and texts
-        self.read_only_reason = read_only_reason
         # The day's automatic backup runs once the book shows accounts: a backup of an empty
         # book (a demo still being created) would be the only one of the day.
         self.daily_backup_due = daily_backup
-        self.free_poll = QTimer(self)  # in a read-only window: has the other window let go?
-        self.free_poll.setInterval(2000)
-        self.free_poll.timeout.connect(self._poll_book_free)
-        self._apply_read_only()
+        self.writing.apply()
         self.refresh()
 
     # --- layout -------------------------------------------------------------------------
@@ -154,55 +151,6 @@ class MainWindow(QMainWindow):
     @property
     def read_only(self) -> bool:
         return self.database.read_only
-
-    def _apply_read_only(self) -> None:
-        """Switch every control that writes off (or on) to match the book, say why."""
-        writable = not self.read_only
-        set_writes_enabled(self, writable)
-        self.book_view.writable = self.today_view.writable = writable
-        self.setAcceptDrops(writable)
-        if writable:
-            self.undo_action.setEnabled(self.undo_stack.canUndo())
-            self.redo_action.setEnabled(self.undo_stack.canRedo())
-            self.banner.setVisible(False)
-            self.free_poll.stop()
-            return
-        reason = self.read_only_reason or (
-            f"{self.database.name} is open read-only, so that two windows cannot "
-            "overwrite each other's changes."
-        )
-        self.banner.show_reason(reason)
-        self.free_poll.start()
-
-    def _poll_book_free(self) -> None:
-        from csm_desktop.services.opening import book_is_free
-
-        if self.read_only and book_is_free(self.database.file_path):
-            self.free_poll.stop()
-            self.banner.show_reason("", free=True)
-
-    def try_writing_again(self) -> None:
-        """Take the book over for changes if no other window holds it any more."""
-        from csm_desktop.errors import DatabaseLocked
-        from csm_desktop.services.opening import open_for_window
-
-        try:
-            opened = open_for_window(self.database.file_path)
-        except DatabaseLocked:
-            self.statusBar().showMessage(
-                "The book is still open in another window: close it there, then try again.",
-                8000,
-            )
-            return
-        except Exception as exc:
-            show_failure(self, "Opening the book for changes", exc)
-            return
-        workers.wait_all()
-        self.database.close()
-        self.book_lock = opened.lock
-        self.read_only_reason = None
-        self.use_database(opened.database)
-        self.statusBar().showMessage("The book is open for changes in this window.", 6000)
 
     def _build_status_bar(self) -> None:
         self.path_label = QLabel(str(self.database.path))
@@ -630,7 +578,7 @@ class MainWindow(QMainWindow):
             self.playbook_editor.reload()
         self.path_label.setText(str(path))
         self._update_title()
-        self._apply_read_only()
+        self.writing.apply()
         self.settings.setValue("book/last_path", str(path))
         self.show_book()
         self.refresh()

@@ -62,12 +62,12 @@ def test_read_only_window_switches_writes_off_and_takes_over_when_free(
     assert not view.edit_button.isEnabled()
     assert not view.kickoff_button.isEnabled()
 
-    window.try_writing_again()  # the other window still holds it
+    window.writing.try_again()  # the other window still holds it
     assert window.database.read_only
     assert "still open in another window" in window.statusBar().currentMessage()
 
     other_window.release()  # the first window closes
-    window._poll_book_free()
+    window.writing.poll_book_free()
     assert "The other window has closed the book" in window.banner.text.text()
     window.banner.try_again.click()
     workers.wait_all()
