@@ -36,6 +36,7 @@ from csm_desktop.services.book import book_rows, page_counts
 from csm_desktop.services.opening import Database
 from csm_desktop.ui import palette, workers
 from csm_desktop.ui.controllers.book_files import BookFiles
+from csm_desktop.ui.controllers.dashboard import DashboardController
 from csm_desktop.ui.controllers.read_only import ReadOnlyController
 from csm_desktop.ui.controllers.reports import ReportExports
 from csm_desktop.ui.controllers.today import TodayController
@@ -107,7 +108,7 @@ class MainWindow(QMainWindow):
         self.undo_stack = QUndoStack(self)  # status and date edits on the account page
         self.playbook_editor: Any = None  # built on first use (View → Playbooks)
         self.dashboard_view: Any = None  # built on first use (View → Dashboard): loads pyqtgraph
-        self.dashboard_request = 0  # only the newest metrics request is shown
+        self.dashboard = DashboardController(self)  # sets dashboard_view when first shown
 
         self.book_view.account_activated.connect(self.open_account)
         self.book_view.row_action_requested.connect(self._book_row_action)
@@ -175,7 +176,7 @@ class MainWindow(QMainWindow):
         if self.current_account_id is not None and self.pages.currentWidget() is self.account_view:
             self.open_account(self.current_account_id)
         if self.dashboard_view is not None and self.pages.currentWidget() is self.dashboard_view:
-            self.refresh_dashboard()
+            self.dashboard.refresh()
         if self.pages.currentWidget() is self.today_view:
             self.today_controller.refresh()
 
@@ -298,7 +299,7 @@ class MainWindow(QMainWindow):
     def book_is_empty(self) -> bool:
         return not self.book_view.model.rowCount() and not self.loading
 
-    def _show_empty_book(self, page: Page) -> None:
+    def show_empty_book(self, page: Page) -> None:
         """Dashboard and Experiments of an empty book: how to fill it, not empty charts."""
         replacement = empty_book_state(self.starts, page.value)
         self.pages.insertWidget(self.pages.indexOf(self.empty_book_page), replacement)
@@ -377,7 +378,7 @@ class MainWindow(QMainWindow):
 
     def show_experiments(self) -> None:
         if self.book_is_empty():
-            self._show_empty_book(Page.EXPERIMENTS)
+            self.show_empty_book(Page.EXPERIMENTS)
             return
         if self.experiments_view is None:
             from csm_desktop.ui.experiments_controller import ExperimentsController
@@ -427,76 +428,7 @@ class MainWindow(QMainWindow):
             self.celebration_notice = None
 
     def show_dashboard(self) -> None:
-        """The portfolio dashboard, imported and built on first use (it loads pyqtgraph)."""
-        from csm_desktop.ui.views.dashboard_view import DashboardFilters, DashboardView
-
-        if self.book_is_empty():
-            self._show_empty_book(Page.DASHBOARD)
-            return
-        if self.dashboard_view is None:
-            self.dashboard_view = DashboardView()
-            self.dashboard_view.set_today(self.today())
-            self.dashboard_view.account_activated.connect(self.open_account)
-            self.dashboard_view.filters_changed.connect(self._dashboard_filters_changed)
-            self.dashboard_view.today_changed.connect(self.refresh_dashboard)
-            self.dashboard_view.report_requested.connect(self.reports.export_portfolio_report)
-            self.pages.addWidget(self.dashboard_view)
-        rows = self.book_view.model.rows()
-        view = self.dashboard_view
-        view.set_filter_options(
-            sorted({r.segment for r in rows if r.segment}),
-            sorted({r.owner for r in rows if r.owner}),
-            sorted({r.playbook for r in rows if r.playbook}),
-        )
-        self.pages.setCurrentWidget(view)
-        view.drill_list.list.setFocus()
-
-        def chosen(combo: Any) -> str | None:
-            return None if combo.currentText() in ("", "All") else combo.currentText()
-
-        # The Book's segment and owner carry over; set_filters emits filters_changed → one refresh.
-        view.set_filters(
-            DashboardFilters(
-                segment=chosen(self.book_view.segment_filter),
-                owner=chosen(self.book_view.owner_filter),
-                playbook=view.filters().playbook,
-            )
-        )
-
-    def _dashboard_filters_changed(self) -> None:
-        """Filters are shared: the Book follows the dashboard's segment and owner."""
-        filters = self.dashboard_view.filters()
-        self.book_view.segment_filter.setCurrentText(filters.segment or "All")
-        self.book_view.owner_filter.setCurrentText(filters.owner or "All")
-        self.refresh_dashboard()
-
-    def refresh_dashboard(self) -> None:
-        """Compute the portfolio metrics for the dashboard's date and filters in a worker."""
-        from csm_desktop.services.long_term import long_term
-        from csm_desktop.services.metrics import portfolio_metrics
-
-        view = self.dashboard_view
-        if view is None:
-            return
-        database, today, filters = self.database, view.today(), view.filters()
-        self.dashboard_request += 1
-        request = self.dashboard_request
-        view.set_busy(True)
-
-        def show(figures: Any) -> None:
-            if request == self.dashboard_request:  # a newer choice supersedes this one
-                view.show_metrics(figures[0])
-                view.show_long_term(figures[1])
-                view.set_busy(False)
-
-        self.run_task(
-            lambda progress: (
-                portfolio_metrics(database, today, **filters.as_kwargs()),
-                long_term(database, today, **filters.as_kwargs()),
-            ),
-            show,
-            what="Computing the portfolio metrics",
-        )
+        self.dashboard.show()
 
     def load_account_charts(self, account_id: int) -> None:
         """Series for the account's Charts tab, read in a worker."""
