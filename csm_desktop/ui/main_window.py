@@ -35,12 +35,12 @@ from csm_desktop.domain.text import plural
 from csm_desktop.services.book import book_rows, page_counts
 from csm_desktop.services.opening import Database
 from csm_desktop.ui import palette, workers
+from csm_desktop.ui.controllers.account_page import AccountPageController
 from csm_desktop.ui.controllers.book_files import BookFiles
 from csm_desktop.ui.controllers.dashboard import DashboardController
 from csm_desktop.ui.controllers.read_only import ReadOnlyController
 from csm_desktop.ui.controllers.reports import ReportExports
 from csm_desktop.ui.controllers.today import TodayController
-from csm_desktop.ui.dialogs.messages import show_failure
 from csm_desktop.ui.drop import accepted_spreadsheet
 from csm_desktop.ui.menus import build_menus
 from csm_desktop.ui.navigation import NavigationBar, Page
@@ -102,9 +102,10 @@ class MainWindow(QMainWindow):
         row.addWidget(self.pages, 1)
         column.addLayout(row, 1)
         self.setCentralWidget(central)
-        # The account page is built when the first account is opened (see account_page()).
+        # The account page is built when the first account is opened (AccountPageController.page).
         self.account_view: Any = None
         self.account_controller: Any = None
+        self.accounts = AccountPageController(self)  # opening, new account, charts, celebrations
         self.undo_stack = QUndoStack(self)  # status and date edits on the account page
         self.playbook_editor: Any = None  # built on first use (View → Playbooks)
         self.dashboard_view: Any = None  # built on first use (View → Dashboard): loads pyqtgraph
@@ -122,7 +123,7 @@ class MainWindow(QMainWindow):
         self.today_controller = TodayController(self.today_view, database, self.today, self)
         self.today_view.account_activated.connect(self.open_account)
         self.today_controller.status.connect(lambda text: self.statusBar().showMessage(text, 6000))
-        self.today_controller.touchpoint_logged.connect(self._touchpoint_logged)
+        self.today_controller.touchpoint_logged.connect(self.accounts.touchpoint_logged)
         self.today_controller.loaded.connect(self._today_loaded)
         self.today_controller.achieved.connect(self._achieved_from_today)
         self.experiments_view: Any = None  # built on first use (View → Experiments)
@@ -205,66 +206,10 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(plural(len(rows), "account"), 4000)
 
     def open_account(self, account_id: int) -> None:
-        from csm_desktop.services.accounts import account_detail
-
-        database, today = self.database, self.today()
-        self.current_account_id = account_id
-        self.run_task(
-            lambda progress: account_detail(database, account_id, today),
-            lambda detail: self._show_account(detail, today),
-            what="Opening the account",
-        )
-
-    def _show_account(self, detail: Any, today: dt.date) -> None:
-        view = self.account_page()
-        view.show_account(detail, today)
-        self.pages.setCurrentWidget(view)
-
-    def account_page(self) -> Any:
-        """The account page and its controller, built on first use."""
-        if self.account_view is None:
-            from csm_desktop.ui.account_controller import AccountController
-            from csm_desktop.ui.views.account_view import AccountView
-
-            self.account_view = AccountView()
-            self.pages.addWidget(self.account_view)
-            self.account_view.back_requested.connect(self.show_book)
-            self.account_view.charts_requested.connect(self.load_account_charts)
-            self.account_controller = AccountController(
-                self.account_view, lambda: self.database, self.today, self, self.undo_stack
-            )
-            self.account_controller.changed.connect(self._account_changed)
-            self.account_controller.achieved.connect(self.celebrate)
-        return self.account_view
-
-    def _account_changed(self, account_id: int) -> None:
-        """An edit was committed: reload the account and the Book rows behind it."""
-        self.current_account_id = account_id
-        self.refresh()
+        self.accounts.open(account_id)
 
     def new_account(self) -> None:
-        from csm_desktop.services import account_edits
-        from csm_desktop.services.default_playbook import choices_with_default
-        from csm_desktop.ui.dialogs.account_dialogs import NewAccountDialog
-
-        owners = sorted({row.owner for row in self.book_view.model.rows() if row.owner})
-        try:  # the book's default playbook first; a new book gets the Standard one
-            choices = choices_with_default(self.database, today=self.today())
-        except Exception as exc:
-            show_failure(self, "Reading the playbooks", exc)
-            return
-        dialog = NewAccountDialog(choices, owners, self.today(), self)
-        if dialog.exec() != NewAccountDialog.DialogCode.Accepted:
-            return
-        try:
-            account_id = account_edits.create_account(
-                self.database, dialog.fields(), dialog.playbook_id()
-            )
-        except Exception as exc:
-            show_failure(self, "Creating the account", exc)
-            return
-        self.refresh()
-        self.open_account(account_id)
+        self.accounts.new_account()
 
     def page_opener(self, page: Page) -> Callable[[], None]:
         return lambda: self.show_page(page)
@@ -315,7 +260,7 @@ class MainWindow(QMainWindow):
         if action == book_view.OPEN:
             self.open_account(account_id)
         elif action == book_view.TOUCHPOINT:
-            self.log_touchpoint_for(account_id)
+            self.accounts.log_touchpoint_for(account_id)
         elif action == book_view.QBR:
             self.reports.export_qbr_report(account_id)
         elif action == book_view.COPY_NAME:
@@ -329,27 +274,8 @@ class MainWindow(QMainWindow):
         rows = self.book_view.model.rows()
         return next((r.name for r in rows if r.account_id == account_id), "")
 
-    def log_touchpoint_for(self, account_id: int) -> None:
-        """Log a touchpoint with an account from the Book (e-mail today; all editable)."""
-        from csm_desktop.domain.vocabulary import Channel
-        from csm_desktop.ui.dialogs.touchpoint_dialog import LogTouchpointDialog, TouchpointRequest
-
-        dialog = LogTouchpointDialog(Channel.EMAIL, self.today(), "", self)
-        dialog.setWindowTitle(f"Log touchpoint — {self.account_name(account_id)}")
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-
-        def confirmed() -> None:
-            channel, on, template, note = dialog.values()
-            self.today_controller.log(
-                TouchpointRequest(account_id, channel, on, template, None, None, note)
-            )
-
-        dialog.accepted.connect(confirmed)
-        self.touchpoint_dialog = dialog
-        dialog.open()
-
     def _achieved_from_today(self, account_id: int, milestone_id: int) -> None:
-        self.celebrate(account_id, milestone_id)
+        self.accounts.celebrate(account_id, milestone_id)
         self.refresh()
 
     def _back_up_daily(self) -> None:
@@ -396,50 +322,8 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentWidget(self.experiments_view)
         self.experiments_controller.refresh()
 
-    def _touchpoint_logged(self, account_id: int) -> None:
-        if (
-            self.pages.currentWidget() is self.account_view
-            and self.current_account_id == account_id
-        ):
-            self.open_account(account_id)
-
-    def celebrate(self, account_id: int, milestone_id: int) -> None:
-        """A milestone was achieved: show it, with the congratulations message ready."""
-        from csm_desktop.services.today import celebration
-        from csm_desktop.ui.dialogs.celebration import show_celebration
-
-        database, today = self.database, self.today()
-
-        def show(found: Any) -> None:
-            notice = show_celebration(found, self)
-            self.celebration_notice = notice
-            # The notice deletes itself when closed; forget it then, so quitting never
-            # touches a deleted widget.
-            notice.destroyed.connect(lambda: self._forget_notice(notice))
-
-        self.run_task(
-            lambda progress: celebration(database, milestone_id, today),
-            show,
-            what="Preparing the congratulations",
-        )
-
-    def _forget_notice(self, notice: Any) -> None:
-        if self.celebration_notice is notice:
-            self.celebration_notice = None
-
     def show_dashboard(self) -> None:
         self.dashboard.show()
-
-    def load_account_charts(self, account_id: int) -> None:
-        """Series for the account's Charts tab, read in a worker."""
-        from csm_desktop.services.account_charts import account_charts
-
-        database, today = self.database, self.today()
-        self.run_task(
-            lambda progress: account_charts(database, account_id, today),
-            self.account_page().show_charts,
-            what="Drawing the account's charts",
-        )
 
     def show_playbooks(self) -> None:
         """The playbook editor, imported and built on first use (not needed at start-up)."""
@@ -538,7 +422,7 @@ class MainWindow(QMainWindow):
         menus = [m for a in self.menuBar().actions() if isinstance(m := a.menu(), QMenu)]
         rows = menu_shortcuts(menus)
         if self.account_view is None:
-            self.account_page()  # built (hidden) so its ladder keys can be listed
+            self.accounts.page()  # built (hidden) so its ladder keys can be listed
         rows += widget_shortcuts("Account ladder", self.account_view.ladder.actions())
         return rows
 
