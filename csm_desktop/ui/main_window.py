@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtGui import (
     QCloseEvent,
     QDragEnterEvent,
@@ -22,15 +22,13 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
-    QMenu,
-    QMessageBox,
     QProgressBar,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from csm_desktop import APP_NAME, app_version
+from csm_desktop import APP_NAME
 from csm_desktop.domain.text import plural
 from csm_desktop.services.book import book_rows, page_counts
 from csm_desktop.services.opening import Database
@@ -407,41 +405,6 @@ class MainWindow(QMainWindow):
         if self.book_lock is not None:
             self.book_lock.release()
             self.book_lock = None
-
-    def show_user_guide(self) -> None:
-        from csm_desktop.ui.dialogs.help import UserGuideDialog
-
-        dialog = UserGuideDialog(self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
-
-    def shortcut_rows(self) -> list[tuple[str, str, str]]:
-        """Every keyboard shortcut of the window, read from its actions."""
-        from csm_desktop.ui.dialogs.help import menu_shortcuts, widget_shortcuts
-
-        menus = [m for a in self.menuBar().actions() if isinstance(m := a.menu(), QMenu)]
-        rows = menu_shortcuts(menus)
-        if self.account_view is None:
-            self.accounts.page()  # built (hidden) so its ladder keys can be listed
-        rows += widget_shortcuts("Account ladder", self.account_view.ladder.actions())
-        return rows
-
-    def show_shortcuts(self) -> None:
-        from csm_desktop.ui.dialogs.help import ShortcutsDialog
-
-        dialog = ShortcutsDialog(self.shortcut_rows(), self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
-
-    def show_about(self) -> None:
-        QMessageBox.about(
-            self,
-            f"About {APP_NAME}",
-            f"<h3>{APP_NAME} {app_version()}</h3>"
-            "<p>Offline-first onboarding for Customer Success Managers: milestone ladders by "
-            "role, usage evidence, value reports.</p>"
-            f"<p>Book: {self.database.path}</p>",
-        )
 
     # --- background work ---------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""The main window's menu bar: File, Edit, View, Reports and Help.
+"""The main window's menu bar (File, Edit, View, Reports, Help) and the Help items' dialogs.
 
 Built once by ``MainWindow``; every item calls a window slot or one of its controllers
 (``BookFiles`` for File, ``ReportExports`` for Reports), so this module holds no behaviour of
@@ -12,11 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMenu
+from PySide6.QtWidgets import QMenu, QMessageBox
 
-from csm_desktop import APP_NAME
+from csm_desktop import APP_NAME, app_version
 from csm_desktop.ui.navigation import Page
 
 if TYPE_CHECKING:
@@ -143,10 +143,15 @@ def build_menus(w: MainWindow) -> WindowMenus:
     )
 
     help_menu = bar.addMenu("&Help")
-    add(help_menu, "&User guide", w.show_user_guide, QKeySequence.StandardKey.HelpContents)
-    add(help_menu, "&Keyboard shortcuts", w.show_shortcuts, "Ctrl+/")
+    add(
+        help_menu,
+        "&User guide",
+        lambda *_: show_user_guide(w),
+        QKeySequence.StandardKey.HelpContents,
+    )
+    add(help_menu, "&Keyboard shortcuts", lambda *_: show_shortcuts(w), "Ctrl+/")
     help_menu.addSeparator()
-    add(help_menu, f"&About {APP_NAME}", w.show_about)
+    add(help_menu, f"&About {APP_NAME}", lambda *_: show_about(w))
     return WindowMenus(
         file_menu,
         edit_menu,
@@ -158,4 +163,43 @@ def build_menus(w: MainWindow) -> WindowMenus:
         undo,
         redo,
         internal_qbr,
+    )
+
+
+def show_user_guide(w: MainWindow) -> None:
+    from csm_desktop.ui.dialogs.help import UserGuideDialog
+
+    dialog = UserGuideDialog(w)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.open()
+
+
+def shortcut_rows(w: MainWindow) -> list[tuple[str, str, str]]:
+    """Every keyboard shortcut of the window, read from its actions (Help → Keyboard shortcuts)."""
+    from csm_desktop.ui.dialogs.help import menu_shortcuts, widget_shortcuts
+
+    menus = [m for a in w.menuBar().actions() if isinstance(m := a.menu(), QMenu)]
+    rows = menu_shortcuts(menus)
+    if w.account_view is None:
+        w.accounts.page()  # built (hidden) so its ladder keys can be listed
+    rows += widget_shortcuts("Account ladder", w.account_view.ladder.actions())
+    return rows
+
+
+def show_shortcuts(w: MainWindow) -> None:
+    from csm_desktop.ui.dialogs.help import ShortcutsDialog
+
+    dialog = ShortcutsDialog(shortcut_rows(w), w)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.open()
+
+
+def show_about(w: MainWindow) -> None:
+    QMessageBox.about(
+        w,
+        f"About {APP_NAME}",
+        f"<h3>{APP_NAME} {app_version()}</h3>"
+        "<p>Offline-first onboarding for Customer Success Managers: milestone ladders by "
+        "role, usage evidence, value reports.</p>"
+        f"<p>Book: {w.database.path}</p>",
     )

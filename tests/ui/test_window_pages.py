@@ -21,6 +21,7 @@ from csm_desktop.ui import workers
 from csm_desktop.ui.dialogs import account_dialogs
 from csm_desktop.ui.dialogs.tracker_import import TrackerImportDialog
 from csm_desktop.ui.main_window import MainWindow
+from csm_desktop.ui.menus import shortcut_rows
 from csm_desktop.ui.navigation import Page
 from csm_desktop.ui.views import book_view
 
@@ -94,7 +95,7 @@ def test_help_menu_has_the_guide_and_the_shortcuts(demo_window: MainWindow) -> N
     window = demo_window
     texts = [a.text() for a in window.help_menu.actions() if a.text()]
     assert texts[:2] == ["&User guide", "&Keyboard shortcuts"]
-    rows = window.shortcut_rows()
+    rows = shortcut_rows(window)
     assert ("View", "Today", "Ctrl+1") in rows
     assert ("Account ladder", "Mark achieved", "A") in rows
     assert ("Account ladder", "Move due date", "D") in rows
