@@ -39,6 +39,7 @@ from csm_desktop.ui.controllers.dashboard import DashboardController
 from csm_desktop.ui.controllers.read_only import ReadOnlyController
 from csm_desktop.ui.controllers.reports import ReportExports
 from csm_desktop.ui.controllers.today import TodayController
+from csm_desktop.ui.controllers.tool_pages import ToolPages
 from csm_desktop.ui.drop import accepted_spreadsheet
 from csm_desktop.ui.menus import build_menus
 from csm_desktop.ui.navigation import NavigationBar, Page
@@ -107,6 +108,7 @@ class MainWindow(QMainWindow):
         self.undo_stack = QUndoStack(self)  # status and date edits on the account page
         self.playbook_editor: Any = None  # built on first use (View → Playbooks)
         self.dashboard_view: Any = None  # built on first use (View → Dashboard): loads pyqtgraph
+        self.tool_pages = ToolPages(self)  # Playbooks and Experiments, built on first use
         self.dashboard = DashboardController(self)  # sets dashboard_view when first shown
 
         self.book_view.account_activated.connect(self.open_account)
@@ -301,42 +303,13 @@ class MainWindow(QMainWindow):
         self.today_view.table.setFocus()
 
     def show_experiments(self) -> None:
-        if self.book_is_empty():
-            self.show_empty_book(Page.EXPERIMENTS)
-            return
-        if self.experiments_view is None:
-            from csm_desktop.ui.experiments_controller import ExperimentsController
-            from csm_desktop.ui.views.experiments_view import ExperimentsView
+        self.tool_pages.show_experiments()
 
-            self.experiments_view = ExperimentsView()
-            self.pages.addWidget(self.experiments_view)
-            self.experiments_controller = ExperimentsController(
-                self.experiments_view, self.database, self.today, self
-            )
-            self.experiments_controller.status.connect(
-                lambda text: self.statusBar().showMessage(text, 6000)
-            )
-            self.experiments_controller.ladders_changed.connect(self.refresh)
-        self.pages.setCurrentWidget(self.experiments_view)
-        self.experiments_controller.refresh()
+    def show_playbooks(self) -> None:
+        self.tool_pages.show_playbooks()
 
     def show_dashboard(self) -> None:
         self.dashboard.show()
-
-    def show_playbooks(self) -> None:
-        """The playbook editor, imported and built on first use (not needed at start-up)."""
-        if self.playbook_editor is None:
-            from csm_desktop.ui.views.playbook_editor import PlaybookEditor
-
-            self.playbook_editor = PlaybookEditor(self.database, today=self.today)
-            self.playbook_editor.status_message.connect(
-                lambda text: self.statusBar().showMessage(text, 6000)
-            )
-            self.playbook_editor.accounts_changed.connect(self.refresh)
-            self.pages.addWidget(self.playbook_editor)
-        else:
-            self.playbook_editor.reload()
-        self.pages.setCurrentWidget(self.playbook_editor)
 
     def focus_search(self) -> None:
         self.show_book()
