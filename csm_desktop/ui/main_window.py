@@ -1,7 +1,10 @@
-"""The main window: menus, status bar, and the Book and account pages.
+"""The main window: it assembles the pages and routes between them.
 
-It is the controller of the window: it calls services in workers and hands the plain results
-to the views. It never holds ORM objects or writes SQL.
+Each page's logic lives in a controller under ``ui/controllers/`` (Today, the account page, the
+dashboard, Playbooks and Experiments, book files, reports, read-only mode) and the menu bar in
+``ui/menus.py``. What stays here: the page stack and navigation, the Book's rows, the status bar
+and ``run_task`` (services in workers, with progress), switching books, and window settings.
+It never holds ORM objects or writes SQL.
 """
 
 from __future__ import annotations
