@@ -23,9 +23,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QLabel,
     QMainWindow,
-    QProgressBar,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -47,6 +45,7 @@ from csm_desktop.ui.drop import accepted_spreadsheet
 from csm_desktop.ui.menus import build_menus
 from csm_desktop.ui.navigation import NavigationBar, Page
 from csm_desktop.ui.read_only import set_writes_enabled, writes
+from csm_desktop.ui.task_status import TaskStatus
 from csm_desktop.ui.views.book_view import BookView
 from csm_desktop.ui.views.empty_state import StartActions, empty_book_state
 from csm_desktop.ui.views.today_view import TodayView
@@ -139,7 +138,8 @@ class MainWindow(QMainWindow):
         self.undo_action, self.redo_action = menus.undo, menus.redo
         self.internal_qbr_action = menus.internal_qbr
         writes(*menus.write_actions())
-        self._build_status_bar()
+        self.tasks = TaskStatus(self, str(self.database.path))  # path and progress
+        self.path_label, self.progress = self.tasks.path_label, self.tasks.progress
         self.setAcceptDrops(True)  # a usage spreadsheet dropped on the window opens the wizard
         self._restore_settings()
         palette.notifier.changed.connect(self.refresh)  # recolour rows and texts
@@ -156,14 +156,6 @@ class MainWindow(QMainWindow):
     @property
     def read_only(self) -> bool:
         return self.database.read_only
-
-    def _build_status_bar(self) -> None:
-        self.path_label = QLabel(str(self.database.path))
-        self.progress = QProgressBar()
-        self.progress.setMaximumWidth(220)
-        self.progress.setVisible(False)
-        self.statusBar().addPermanentWidget(self.progress)
-        self.statusBar().addPermanentWidget(self.path_label)
 
     # --- actions -----------------------------------------------------------------------
 
@@ -393,25 +385,7 @@ class MainWindow(QMainWindow):
         busy_text: str | None = None,
     ) -> workers.Task:
         """Run ``work`` off the UI thread with the status-bar progress; report failures."""
-        if busy_text:
-            self.progress.setRange(0, 0)
-            self.progress.setVisible(True)
-            self.statusBar().showMessage(busy_text)
-        return workers.run(
-            work,
-            on_success,
-            what=what,
-            owner=self,
-            on_progress=self._on_progress,
-            on_finished=lambda: self.progress.setVisible(False),
-        )
-
-    def _on_progress(self, done: int, total: int, text: str) -> None:
-        self.progress.setVisible(True)
-        self.progress.setRange(0, max(total, 0))
-        self.progress.setValue(done)
-        if text:
-            self.statusBar().showMessage(text)
+        return self.tasks.run(work, on_success, what=what, busy_text=busy_text)
 
     # --- settings ------------------------------------------------------------------------
 
