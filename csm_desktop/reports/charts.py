@@ -51,6 +51,15 @@ def nice_step(top: float, ticks: int = 5, *, whole: bool = False) -> float:
     return float(10 * magnitude)
 
 
+def _whole_count_axis(axis: Any, top: float, step: float) -> None:
+    """A value axis of whole counts from 0 to a round top, with a light grid."""
+    axis.valueMin, axis.valueMax = 0, _axis_top(top, step)
+    axis.valueStep = step
+    axis.labelTextFormat = "%d"
+    axis.visibleGrid = True
+    axis.gridStrokeColor = _colour(GRID)
+
+
 def _axis_top(top: float, step: float) -> float:
     return max(step, math.ceil(top / step) * step)
 
@@ -215,11 +224,7 @@ def weekly_usage(
     chart.bars[0].strokeColor = None
     chart.barSpacing = 1
     chart.groupSpacing = 3
-    chart.valueAxis.valueMin, chart.valueAxis.valueMax = 0, _axis_top(top, step)
-    chart.valueAxis.valueStep = step
-    chart.valueAxis.labelTextFormat = "%d"
-    chart.valueAxis.visibleGrid = True
-    chart.valueAxis.gridStrokeColor = _colour(GRID)
+    _whole_count_axis(chart.valueAxis, top, step)
     # Label every other week when there are many, so the dates never overlap.
     every = 1 if len(counts) <= 7 else 2
     chart.categoryAxis.categoryNames = [

@@ -11,7 +11,15 @@ from collections.abc import Sequence
 from typing import Any
 
 from csm_desktop.domain.vocabulary import Direction
-from csm_desktop.reports.charts import BEFORE, GRID, _axis_top, _colour, _style_axis, nice_step
+from csm_desktop.reports.charts import (
+    BEFORE,
+    GRID,
+    _axis_top,
+    _colour,
+    _style_axis,
+    _whole_count_axis,
+    nice_step,
+)
 from csm_desktop.reports.fonts import FONT, FONT_BOLD, fit, label
 from csm_desktop.reports.layout import GOOD
 from csm_desktop.reports.qbr_model import ValueStory
@@ -104,11 +112,7 @@ def users_and_seats(
     chart.bars[0].strokeColor = None
     chart.barSpacing = 1
     chart.groupSpacing = 4
-    chart.valueAxis.valueMin, chart.valueAxis.valueMax = 0, _axis_top(top, step)
-    chart.valueAxis.valueStep = step
-    chart.valueAxis.labelTextFormat = "%d"
-    chart.valueAxis.visibleGrid = True
-    chart.valueAxis.gridStrokeColor = _colour(GRID)
+    _whole_count_axis(chart.valueAxis, top, step)
     every = 1 if len(counts) <= 7 else 2
     chart.categoryAxis.categoryNames = [
         f"{monday.day} {monday:%b}" if index % every == 0 else ""

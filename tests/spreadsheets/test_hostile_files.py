@@ -21,6 +21,7 @@ from csm_desktop.services.import_usage import UsageImportOptions, import_usage
 from csm_desktop.store.database import Database
 from csm_desktop.store.models import Account
 from csm_desktop.store.queries.usage_rows import store_usage_rows
+from tests.security.hostile_workbooks import SHEET_END, SHEET_START, hand_made_workbook
 
 TABLES = ("account", "usage_event", "import_record", "account_milestone", "status_change")
 
@@ -51,50 +52,6 @@ def refused(book: Database, source: Path, match: str, **options: object) -> str:
     message = str(caught.value)
     assert "\n" not in message
     return message
-
-
-WORKBOOK_PARTS = {
-    "[Content_Types].xml": (
-        '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
-        'package/2006/content-types"><Default Extension="rels" ContentType="application/'
-        'vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType='
-        '"application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/'
-        'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName='
-        '"/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-'
-        'officedocument.spreadsheetml.worksheet+xml"/></Types>'
-    ),
-    "_rels/.rels": (
-        '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
-        'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://'
-        "schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
-        '" Target="xl/workbook.xml"/></Relationships>'
-    ),
-    "xl/workbook.xml": (
-        '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.'
-        'org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/'
-        'officeDocument/2006/relationships"><sheets><sheet name="Usage" sheetId="1" r:id="rId1"'
-        "/></sheets></workbook>"
-    ),
-    "xl/_rels/workbook.xml.rels": (
-        '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
-        'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://'
-        'schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target='
-        '"worksheets/sheet1.xml"/></Relationships>'
-    ),
-}
-SHEET_START = (
-    b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.'
-    b'org/spreadsheetml/2006/main"><sheetData>'
-)
-SHEET_END = b"</sheetData></worksheet>"
-
-
-def hand_made_workbook(path: Path, sheet_xml: bytes) -> Path:
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for name, content in WORKBOOK_PARTS.items():
-            archive.writestr(name, content)
-        archive.writestr("xl/worksheets/sheet1.xml", sheet_xml)
-    return path
 
 
 def test_binary_file_named_csv_is_not_a_spreadsheet(acme_book: Database, tmp_path: Path) -> None:
