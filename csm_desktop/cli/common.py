@@ -88,6 +88,9 @@ def wait_for_locks(seconds: float) -> None:
 def run_command(run: Command, args: argparse.Namespace) -> int:
     """Run one headless command: a ``UserError`` is one line on stderr and its exit code."""
     try:
+        prepare = getattr(args, "prepare", None)
+        if prepare is not None:  # work that may start early, e.g. reading the input file
+            prepare(args)
         wait_for_locks(args.wait)
         return run(args)
     except DatabaseLocked as exc:

@@ -55,7 +55,7 @@ def add_usage_command(commands: Any) -> None:
     import_usage.add_argument(
         "--strict", action="store_true", help="store nothing if any row cannot be used"
     )
-    import_usage.set_defaults(run=_cmd_import_usage)
+    import_usage.set_defaults(run=_cmd_import_usage, prepare=_read_ahead)
 
 
 _FORMS = {
@@ -68,6 +68,14 @@ _FORMS = {
 
 def _counted(count: int, noun: str) -> str:
     return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
+
+
+def _read_ahead(args: argparse.Namespace) -> None:
+    """Start reading the file before the book code loads (``usage_source.ReadAhead``)."""
+    from csm_desktop.services.usage_source import ReadAhead
+
+    if Path(args.file).is_file():
+        args.read_ahead = ReadAhead(Path(args.file), args.sheet)
 
 
 def _cmd_import_usage(args: argparse.Namespace) -> int:
@@ -102,7 +110,7 @@ def _cmd_import_usage(args: argparse.Namespace) -> int:
     )
     with open_book(book_path) as book:
         back_up_first(book)
-        report = import_usage(book, source, options)
+        report = import_usage(book, source, options, read_ahead=getattr(args, "read_ahead", None))
     sheet = f", sheet {report.sheet}" if report.sheet else ""
     skipped = f", {_counted(report.lines_skipped, 'line')} skipped" if report.lines_skipped else ""
     print(

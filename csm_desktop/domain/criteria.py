@@ -10,9 +10,7 @@ evidence a CSM confirms (or the book auto-confirms) to mark the milestone achiev
 from __future__ import annotations
 
 import datetime as dt
-from bisect import bisect_left, bisect_right
-from collections.abc import Mapping
-from itertools import accumulate
+from collections.abc import Mapping, Sequence
 
 
 def criterion_met_on(
@@ -21,24 +19,46 @@ def criterion_met_on(
     """First day D ≥ ``kickoff`` whose window D−W+1 … D sums to ≥ ``threshold``; else None.
 
     A threshold of 0 or less is met on the kickoff day itself. Raises ``ValueError`` for a
-    window shorter than one day.
+    window shorter than one day. ``criterion_met_day`` is the same rule on day numbers.
+    """
+    days = sorted(daily_counts)
+    met = criterion_met_day(
+        [day.toordinal() for day in days],
+        [daily_counts[day] for day in days],
+        kickoff.toordinal(),
+        threshold,
+        window_days,
+    )
+    return None if met is None else dt.date.fromordinal(met)
+
+
+def criterion_met_day(
+    days: Sequence[int], counts: Sequence[int], kickoff: int, threshold: int, window_days: int
+) -> int | None:
+    """``criterion_met_on`` with days as whole numbers (any epoch, one per calendar day):
+    ``days`` ascending and distinct, ``counts`` the count of each (0 or more).
+
+    The import's evidence runs it on the stored day numbers of thousands of milestones, so
+    it works on two parallel lists and slides the window once instead of building dates.
     """
     if window_days < 1:
         raise ValueError(f"window_days must be at least 1, not {window_days}")
-    days = sorted(daily_counts)
-    totals = [0, *accumulate(daily_counts[day] for day in days)]
-    width = dt.timedelta(days=window_days)
     # A window's sum changes only on a day with a count (it enters) or W days after one (it
     # leaves), so those days and the kickoff itself are the only candidates.
     candidates = {kickoff}
     for day in days:
         if day > kickoff:
             candidates.add(day)
-        if day + width > kickoff:
-            candidates.add(day + width)
+        if day + window_days > kickoff:
+            candidates.add(day + window_days)
+    entered = left = total = 0
     for day in sorted(candidates):
-        start = bisect_left(days, day - width + dt.timedelta(days=1))
-        end = bisect_right(days, day)
-        if totals[end] - totals[start] >= threshold:
+        while entered < len(days) and days[entered] <= day:
+            total += counts[entered]
+            entered += 1
+        while left < entered and days[left] <= day - window_days:
+            total -= counts[left]
+            left += 1
+        if total >= threshold:
             return day
     return None

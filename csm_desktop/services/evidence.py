@@ -15,20 +15,20 @@ usage and evidence are stored together or not at all.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from csm_desktop.domain.criteria import criterion_met_on
+from csm_desktop.domain.criteria import criterion_met_day
 from csm_desktop.domain.features import feature_match_key
 from csm_desktop.domain.ladder import reference_date
 from csm_desktop.domain.vocabulary import Evidence, Status
 from csm_desktop.services.ladder import change_status
+from csm_desktop.store.day_numbers import day_number, day_of_number
 from csm_desktop.store.models import Account, AccountMilestone, Setting
-from csm_desktop.store.queries.usage_rows import usage_features, usage_rows
+from csm_desktop.store.queries.usage_rows import usage_features, used_day_series
 
 AUTO_CONFIRM_KEY = "auto_confirm_usage"
 USAGE_REASON = "usage criterion met"
@@ -88,7 +88,7 @@ def refresh_usage_evidence(
     if not found:
         return EvidenceUpdate()
     wanted = {feature_match_key(m.success_feature or "") for m, _k, _s in found}
-    counts = _daily_counts(session, {m.account_id for m, _k, _s in found}, wanted)
+    series = _used_days(session, {m.account_id for m, _k, _s in found}, wanted)
     auto = auto_confirm_usage(session)
     met = changed = 0
     achieved: list[int] = []
@@ -98,9 +98,9 @@ def refresh_usage_evidence(
         threshold, window = milestone.success_threshold, milestone.success_window_days
         met_on = None
         if kickoff is not None and threshold and window and threshold > 0 and window > 0:
-            met_on = criterion_met_on(
-                counts.get((milestone.account_id, feature), {}), kickoff, threshold, window
-            )
+            days, counts = series.get((milestone.account_id, feature), ((), ()))
+            met_day = criterion_met_day(days, counts, day_number(kickoff), threshold, window)
+            met_on = None if met_day is None else day_of_number(met_day)
         if met_on != milestone.criterion_met_on:
             milestone.criterion_met_on = met_on
             changed += 1
@@ -122,23 +122,27 @@ def refresh_usage_evidence(
     return EvidenceUpdate(len(found), met, changed, tuple(achieved))
 
 
-def _daily_counts(
+def _used_days(
     session: Session, account_ids: set[int], wanted: set[str]
-) -> dict[tuple[int, str], dict[dt.date, int]]:
-    """Counts per (account, feature match key) per day, summed over spellings of a feature.
+) -> dict[tuple[int, str], tuple[Sequence[int], Sequence[int]]]:
+    """Day numbers and counts per (account, feature match key), spellings of one feature
+    summed.
 
     The stored spellings of these accounts are few: they are listed first and compared in
     Python, then only the rows of the matching spellings are read (on the usage index).
     """
     accounts = sorted(account_ids)
-    stored = usage_features(session, accounts)
-    spellings = {name: feature_match_key(name) for name in stored}
-    matching = sorted(name for name, key in spellings.items() if key in wanted)
-    counts: dict[tuple[int, str], dict[dt.date, int]] = defaultdict(dict)
-    if not matching:
-        return counts
-    rows = usage_rows(session, account_ids=accounts, features=matching)
-    for account_id, day, feature, count, _users in rows:
-        per_day = counts[(account_id, spellings[feature])]
-        per_day[day] = per_day.get(day, 0) + count
-    return counts
+    spellings = {name: feature_match_key(name) for name in usage_features(session, accounts)}
+    matching = [name for name, key in spellings.items() if key in wanted]
+    found: dict[tuple[int, str], tuple[Sequence[int], Sequence[int]]] = {}
+    for (account_id, name), (days, counts) in used_day_series(session, accounts, matching).items():
+        key = (account_id, spellings[name])
+        if key in found:  # a second spelling of the same feature: add its counts by day
+            per_day = dict(zip(*found[key], strict=True))
+            for day, count in zip(days, counts, strict=True):
+                per_day[day] = per_day.get(day, 0) + count
+            ordered = sorted(per_day)
+            found[key] = (ordered, [per_day[day] for day in ordered])
+        else:
+            found[key] = (days, counts)
+    return found

@@ -22,7 +22,6 @@ plain tuples on the session's own connection: one ORM object per row would make 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import shutil
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -52,10 +51,15 @@ from csm_desktop.services.usage_rejected import (
     save_rejected,
     strict_message,
 )
-from csm_desktop.spreadsheets.guards import DEFAULT_LIMITS, Limits, check_workbook
-from csm_desktop.spreadsheets.json_rows import is_json_file, read_json_table
-from csm_desktop.spreadsheets.ods_guard import check_ods, is_ods
-from csm_desktop.spreadsheets.readers import Row, SheetTable, file_kind, read_table, sheet_names
+from csm_desktop.services.usage_source import (
+    ReadAhead,
+    read_usage_source,
+    read_usage_table,
+    vet_and_choose_sheet,
+)
+from csm_desktop.spreadsheets.guards import DEFAULT_LIMITS, Limits
+from csm_desktop.spreadsheets.json_rows import is_json_file
+from csm_desktop.spreadsheets.readers import Row, SheetTable
 from csm_desktop.spreadsheets.usage_accounts import KnownAccounts
 from csm_desktop.spreadsheets.usage_extract import RejectedRow, extract_usage
 from csm_desktop.spreadsheets.usage_features import UnknownFeature
@@ -63,7 +67,6 @@ from csm_desktop.spreadsheets.usage_layout import (
     HEADER_SCAN_ROWS,
     UsageLayout,
     detect_layout,
-    find_header_row,
 )
 from csm_desktop.spreadsheets.usage_numbers import Decimal
 from csm_desktop.store.database import Database
@@ -172,19 +175,6 @@ def read_book_context(session: Session, *, accounts: bool = False) -> BookContex
     )
 
 
-def read_usage_table(
-    path: Path,
-    sheet: str | None,
-    *,
-    limits: Limits = DEFAULT_LIMITS,
-    max_rows: int | None = None,
-) -> SheetTable:
-    """One sheet of a vetted workbook, a CSV file, or the records of a JSON file."""
-    if is_json_file(path):
-        return read_json_table(path, limits=limits, max_rows=max_rows)
-    return read_table(path, sheet, limits=limits, max_rows=max_rows, vetted=True)
-
-
 def layout_of(table: SheetTable, options: UsageImportOptions, book: BookContext) -> UsageLayout:
     """The layout of ``table`` for the CSM's choices and the book's features."""
     return detect_layout(
@@ -216,7 +206,7 @@ def preview_usage_file(
     if book is not None:
         with book.session() as session:
             context = read_book_context(session, accounts=True)
-    names, sheet = _vet_and_choose_sheet(path, options.sheet, DEFAULT_LIMITS)
+    names, sheet = vet_and_choose_sheet(path, options.sheet, DEFAULT_LIMITS)
     top = max(rows, HEADER_SCAN_ROWS, (options.header_row or 0) + 1)
     table = read_usage_table(path, sheet, max_rows=top)
     kind = "JSON file" if is_json_file(path) else "CSV file"
@@ -237,6 +227,7 @@ def import_usage(
     progress: Progress = NO_PROGRESS,
     limits: Limits = DEFAULT_LIMITS,
     recorded_at: dt.datetime | None = None,
+    read_ahead: ReadAhead | None = None,
 ) -> UsageImportReport:
     """Import the usage file at ``path`` into ``book``; see the module docstring.
 
@@ -244,7 +235,9 @@ def import_usage(
     file that cannot be imported (``NothingImported`` when no row could be used),
     ``BadInput`` for an override that does not fit it and ``Cancelled`` when
     ``progress.cancelled`` turned true before the commit; in every such case the database is
-    unchanged. Progress is reported in thousandths (``PROGRESS_STEPS``).
+    unchanged. Progress is reported in thousandths (``PROGRESS_STEPS``). ``read_ahead``
+    is the same file already being read in the background (the command line starts it
+    before it opens the book); without it the file is read here.
     """
     options = checked_options(options or UsageImportOptions())
     path = Path(path)
@@ -260,8 +253,11 @@ def import_usage(
     checkpoint(f"Reading {path.name}…", 0.0)
     with book.session() as session:
         context = read_book_context(session)
-    _names, sheet = _vet_and_choose_sheet(path, options.sheet, limits)
-    table = read_usage_table(path, sheet, limits=limits)
+    if read_ahead is not None and (read_ahead.path, read_ahead.sheet) == (path, options.sheet):
+        source = read_ahead.result()
+    else:
+        source = read_usage_source(path, options.sheet, limits=limits)
+    table = source.table
     checkpoint(f"Checking {len(table.rows):,} rows…", 0.35)
     layout = layout_of(table, options, context)
     usage = extract_usage(
@@ -274,9 +270,9 @@ def import_usage(
         limits=limits,
     )
     sheet = table.sheet
-    del table  # the cells are no longer needed; free them before storing
+    digest = source.sha256
+    del table, source  # the cells are no longer needed; free them before storing
     checkpoint("Matching accounts…", 0.5)
-    digest = _sha256(path)
     with book.session() as session:
         matched = match_accounts(session, usage, layout, options.create_accounts)
         matched, unknown_features = resolve_features(context.vocabulary, matched)
@@ -359,41 +355,6 @@ def filled_text(filled: Mapping[str, int]) -> list[str]:
 
 def _by_row(problem: RejectedRow) -> int:
     return problem.row
-
-
-def _sha256(path: Path) -> str:
-    with path.open("rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
-
-
-# ----------------------------------------------------------------------------- sheet
-
-
-def _vet_and_choose_sheet(
-    path: Path, sheet: str | None, limits: Limits
-) -> tuple[tuple[str, ...], str | None]:
-    """Run the hostile-file checks once and pick the sheet: given, "Usage", or the first
-    whose top rows hold a usage header."""
-    if file_kind(path, limits) == "csv":
-        return (), None
-    if is_ods(path):
-        check_ods(path, limits)
-    else:
-        check_workbook(path, limits)
-    names = sheet_names(path, limits, vetted=True)
-    if sheet is not None or len(names) <= 1:
-        return names, sheet
-    for name in names:
-        if name.strip().casefold() == "usage":
-            return names, name
-    for name in names:
-        top = read_table(path, name, limits=limits, max_rows=HEADER_SCAN_ROWS, vetted=True)
-        try:
-            find_header_row(top.rows, top.where)
-        except BadFile:
-            continue
-        return names, name
-    return names, names[0]
 
 
 # ----------------------------------------------------------------------------- storing

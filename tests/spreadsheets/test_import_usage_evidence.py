@@ -142,3 +142,21 @@ def test_reimport_does_not_achieve_a_milestone_twice(book: Database, tmp_path: P
     assert again.evidence.met_dates_changed == 0
     with book.session() as session:
         assert len(session.scalars(select(StatusChange)).all()) == 1
+
+
+def test_two_spellings_of_the_criterion_feature_count_together(book: Database) -> None:
+    """Stored as "export" on 1 and 3 March (2 + 1) and as "EXPORT" on 6 and 7 March (1 + 1):
+    one feature for the criterion, so the 7-day window ending 7 March holds 5 ≥ 5 (MET);
+    either spelling alone never reaches 5."""
+    from csm_desktop.services.evidence import refresh_usage_evidence
+    from csm_desktop.store.queries.usage_rows import store_usage
+
+    make_book(book, auto_confirm=None, statuses=("not started",))
+    with book.session() as session:
+        acme = session.scalars(select(Account)).one()
+        days = [dt.date(2026, 3, d) for d in (1, 3, 6, 7)]
+        spellings = ["export", "export", "EXPORT", "EXPORT"]
+        store_usage(session, [acme.id] * 4, days, spellings, [2, 1, 1, 1], [None] * 4)
+        update = refresh_usage_evidence(session, {acme.id})
+    assert update.criteria_met == 1
+    assert milestones(book)[0][2] == MET

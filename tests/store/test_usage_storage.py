@@ -23,6 +23,7 @@ from csm_desktop.store.queries.usage_rows import (
     usage_features,
     usage_rows,
     usage_rows_per_feature,
+    used_day_series,
 )
 from csm_desktop.store.schema import SCHEMA_HEAD
 
@@ -136,6 +137,37 @@ def test_store_usage_upserts_and_readers_filter(book: Database) -> None:
         assert usage_rows_per_feature(session) == {"login": 2, "sso": 1}
         assert last_usage_day(session, a.id, jan[2]) == jan[1]
         assert last_usage_day(session, a.id, dt.date(2026, 1, 4)) is None
+
+
+def test_used_day_series_lists_days_with_use_per_account_and_feature(book: Database) -> None:
+    """A: login 3 on Jan 5 and 1 on Jan 7, sso 0 on Jan 6 (not use); B: login 2 on Jan 6.
+    Day numbers: Jan 5 2026 is 20,454 + 4 = 20,458. Both paths (SQLite's cursor and Core)
+    give the same series."""
+    with book.session() as session:
+        a, b = Account(name="A"), Account(name="B")
+        session.add_all([a, b])
+        session.flush()
+        days = [dt.date(2026, 1, d) for d in (7, 5, 6, 6)]
+        store_usage(
+            session,
+            [a.id, a.id, a.id, b.id],
+            days,
+            ["login", "login", "sso", "login"],
+            [1, 3, 0, 2],
+            [None] * 4,
+        )
+        expected = {
+            (a.id, "login"): ([20_458, 20_460], [3, 1]),
+            (b.id, "login"): ([20_459], [2]),
+        }
+        for portable in (False, True):
+            series = used_day_series(session, None, ["login", "sso"], portable=portable)
+            assert series == expected
+            assert used_day_series(session, [b.id], ["login"], portable=portable) == {
+                (b.id, "login"): ([20_459], [2])
+            }
+            assert used_day_series(session, [a.id], ["nothing"], portable=portable) == {}
+            assert used_day_series(session, [], ["login"], portable=portable) == {}
 
 
 def test_moving_a_feature_adds_counts_on_shared_days(book: Database) -> None:

@@ -75,3 +75,42 @@ def test_agrees_with_a_day_by_day_computation() -> None:
                     expected = day(offset)
                     break
             assert criterion_met_on(counts, K, threshold, window) == expected, (threshold, window)
+
+
+def test_day_numbers_and_dates_agree_with_a_day_by_day_count() -> None:
+    """The sliding window (``criterion_met_day``, behind ``criterion_met_on``) against the
+    definition checked day by day: 300 seeded random cases with gaps, zero counts, usage
+    before the kickoff and thresholds that are never met."""
+    import random
+
+    from csm_desktop.domain.criteria import criterion_met_day
+
+    rng = random.Random(20261130)
+    kickoff = dt.date(2026, 3, 10)
+    for _case in range(300):
+        daily = {
+            kickoff + dt.timedelta(days=rng.randint(-20, 60)): rng.randint(0, 5)
+            for _ in range(rng.randint(0, 25))
+        }
+        threshold, window = rng.randint(-1, 25), rng.randint(1, 15)
+        expected = None
+        for offset in range(0, 90):
+            day = kickoff + dt.timedelta(days=offset)
+            window_sum = sum(
+                count
+                for used, count in daily.items()
+                if day - dt.timedelta(days=window) < used <= day
+            )
+            if window_sum >= threshold:
+                expected = day
+                break
+        assert criterion_met_on(daily, kickoff, threshold, window) == expected
+        days = sorted(daily)
+        numbers = criterion_met_day(
+            [d.toordinal() - 7 for d in days],
+            [daily[d] for d in days],
+            kickoff.toordinal() - 7,
+            threshold,
+            window,
+        )
+        assert numbers == (None if expected is None else expected.toordinal() - 7)

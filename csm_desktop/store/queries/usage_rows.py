@@ -13,12 +13,14 @@ import datetime as dt
 import sqlite3 as raw_sqlite3
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from functools import cache
-from itertools import chain, islice
+from itertools import chain, groupby, islice
+from operator import itemgetter
 from typing import Any, cast
 
 from sqlalchemy import (
     ColumnElement,
     Integer,
+    Select,
     Table,
     bindparam,
     delete,
@@ -241,20 +243,67 @@ def usage_rows(
         return [tuple(row) for row in session.execute(query)]
     # SQLite: the DB-API cursor and one date per distinct day number (5× fewer conversions
     # than SQLAlchemy's per-row type processing on the evidence of a 180,000-row import).
+    dates: dict[int, dt.date] = {}
+    rows: list[UsageRow] = []
+    for account_id, number, key, count, users in _raw_rows(session, query):
+        on = dates.get(number)
+        if on is None:
+            on = dates[number] = day_of_number(number)
+        rows.append((account_id, on, key, count, users))
+    return rows
+
+
+def used_day_series(
+    session: Session,
+    account_ids: Collection[int] | None,
+    features: Collection[str],
+    *,
+    portable: bool = False,
+) -> dict[tuple[int, str], tuple[list[int], list[int]]]:
+    """Per (account, feature key): the day numbers with a count above 0, ascending, and
+    their counts — what ``domain.criteria.criterion_met_day`` reads (days with no use
+    cannot change when a criterion is met, so they are not read)."""
+    if not features or (account_ids is not None and not account_ids):
+        return {}
+    named = select(_features.c.id, _features.c.key).where(_features.c.key.in_(sorted(features)))
+    ids: dict[int, str] = {feature_id: key for feature_id, key in session.execute(named)}
+    conditions = [_table.c.feature_id.in_(sorted(ids)), _table.c.count > 0]
+    if account_ids is not None:
+        conditions.append(_table.c.account_id.in_(sorted(account_ids)))
+    query = (
+        select(
+            _table.c.account_id,
+            _table.c.feature_id,
+            type_coerce(_table.c.day, Integer),
+            _table.c.count,
+        )
+        .where(*conditions)
+        .order_by(_table.c.account_id, _table.c.feature_id, _table.c.day)
+    )
+    rows = _raw_rows(session, query) if use_fast_path(session, portable) else None
+    series: dict[tuple[int, str], tuple[list[int], list[int]]] = {}
+    for (account_id, feature_id), group in groupby(
+        rows if rows is not None else session.execute(query), key=itemgetter(0, 1)
+    ):
+        days: list[int] = []
+        counts: list[int] = []
+        for _account, _feature, day, count in group:
+            days.append(day)
+            counts.append(count)
+        series[(account_id, ids[feature_id])] = (days, counts)
+    return series
+
+
+def _raw_rows(session: Session, query: Select[Any]) -> Iterator[tuple[Any, ...]]:
+    """``query``'s rows straight from SQLite's DB-API cursor, inside the session's
+    transaction: no per-row type processing (the caller asks for plain columns)."""
     compiled = query.compile(
         dialect=session.get_bind().dialect, compile_kwargs={"render_postcompile": True}
     )
     cursor = session.connection().connection.dbapi_connection
     assert cursor is not None
     params = [compiled.params[name] for name in compiled.positiontup or ()]
-    dates: dict[int, dt.date] = {}
-    rows: list[UsageRow] = []
-    for account_id, number, key, count, users in cursor.execute(str(compiled), params):
-        on = dates.get(number)
-        if on is None:
-            on = dates[number] = day_of_number(number)
-        rows.append((account_id, on, key, count, users))
-    return rows
+    return iter(cursor.execute(str(compiled), params))
 
 
 def usage_features(session: Session, account_ids: Collection[int] | None = None) -> set[str]:
