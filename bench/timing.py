@@ -10,6 +10,8 @@ table, and exits 1 when a row misses its target.
 
 from __future__ import annotations
 
+import compileall
+import functools
 import json
 import os
 import statistics
@@ -84,8 +86,19 @@ def interleaved(
 
 
 def app_env() -> dict[str, str]:
-    """The environment for a child running this checkout's app."""
+    """The environment for a child running this checkout's app, compiled first.
+
+    An installed app (a wheel, the bundle) starts from bytecode; a source tree run with
+    PYTHONDONTWRITEBYTECODE=1 (as on this machine) would compile every module of the app on
+    every run (about 0.1 s), which the floor, made only of installed libraries, never pays.
+    """
+    compile_app()
     return {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"}
+
+
+@functools.cache
+def compile_app() -> None:
+    compileall.compile_dir(str(ROOT / "csm_desktop"), quiet=1)
 
 
 def python(*arguments: str) -> list[str]:
