@@ -7,13 +7,13 @@ The merge rule (update by name, add what is new, never delete) is described in
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable
 
 from sqlalchemy import select
 
 from csm_desktop.domain.features import split_aliases
 from csm_desktop.domain.ladder import due_on, reference_date
+from csm_desktop.domain.playbook_keys import template_key
 from csm_desktop.domain.text import name_key as _key
 from csm_desktop.domain.vocabulary import Status
 from csm_desktop.services.book_import_checks import ImportChecks
@@ -271,8 +271,10 @@ class BookImporter(ImportChecks):
                 return step.template
         template = templates.get(pair)
         if template is None:
+            key = template_key(role.name, row.milestone, keys)
+            keys.add(key)
             template = MilestoneTemplate(
-                key=_unique_key(f"{role.name}-{row.milestone}", keys),
+                key=key,
                 title=row.milestone,
                 role=role,
                 target_day=row.target_day,
@@ -368,14 +370,3 @@ class BookImporter(ImportChecks):
                 for row in rows
             ),
         )
-
-
-def _unique_key(text: str, taken: set[str]) -> str:
-    """A template key from ``text`` (lowercase words joined by -) that no template has yet."""
-    base = re.sub(r"[^\w]+", "-", text.casefold()).strip("-") or "milestone"
-    key, n = base, 1
-    while key in taken:
-        n += 1
-        key = f"{base}-{n}"
-    taken.add(key)
-    return key

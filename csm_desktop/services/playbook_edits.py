@@ -6,7 +6,6 @@ The locking and copy-on-write rules are described in ``services.playbooks``.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
@@ -20,6 +19,7 @@ from csm_desktop.domain.playbook_diff import (
     describe,
     diff_steps,
 )
+from csm_desktop.domain.playbook_keys import template_key, unique_key
 from csm_desktop.errors import BadInput
 from csm_desktop.services.playbook_library import (
     MAX_TARGET_DAY,
@@ -168,16 +168,8 @@ def add_template(database: Database, playbook_id: int, template_id: int) -> None
         _renumber(steps)
 
 
-def _unique_key(session: Session, wanted: str) -> str:
-    keys = set(session.scalars(select(MilestoneTemplate.key)))
-    key, n = wanted, 2
-    while key in keys:
-        key, n = f"{wanted}-{n}", n + 1
-    return key
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")[:40] or "milestone"
+def _template_keys(session: Session) -> set[str]:
+    return set(session.scalars(select(MilestoneTemplate.key)))
 
 
 def _role(session: Session, name: str) -> Role:
@@ -195,7 +187,7 @@ def new_milestone(
     with database.session() as session:
         playbook = PlaybookRules(session).require_editable(playbook_id)
         template = MilestoneTemplate(
-            key=_unique_key(session, f"{_slug(role)}-{_slug(title)}"),
+            key=template_key(role, title, _template_keys(session)),
             title=step.title,
             role=_role(session, role),
             target_day=target_day,
@@ -292,7 +284,10 @@ def save_template(
         copied = any(p not in targets for p in users)
         if copied:
             template = MilestoneTemplate(
-                key=_unique_key(session, copy_key(template.key, playbook.name, playbook.version))
+                key=unique_key(
+                    copy_key(template.key, playbook.name, playbook.version),
+                    _template_keys(session),
+                )
             )
             session.add(template)
         _write(template, step, role)
