@@ -10,7 +10,7 @@ def test_role_and_title_become_lowercase_words_joined_by_dashes() -> None:
 
 
 def test_accents_are_folded_as_search_folds_them() -> None:
-    """"Café" → "cafe", "Łódź" → "lodz" (ł has no decomposition), "Straße" → "strasse"."""
+    """The key of "Café" → "cafe", "Łódź" → "lodz" (ł has no decomposition), "Straße" → "strasse"."""
     assert template_key("Opérateur", "Café Łódź Straße", set()) == "operateur-cafe-lodz-strasse"
 
 
@@ -40,7 +40,7 @@ def test_collisions_take_the_first_free_number_from_two() -> None:
 
 
 def test_a_differently_written_title_collides_with_the_same_key() -> None:
-    """"SSO!" and "sso" fold to the same words, so the second one is numbered."""
+    """Titles "SSO!" and "sso" fold to the same words, so the second one is numbered."""
     first = template_key("Admin", "SSO!", set())
     assert template_key("admin", "sso", {first}) == "admin-sso-2"
 
