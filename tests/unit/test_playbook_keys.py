@@ -10,7 +10,8 @@ def test_role_and_title_become_lowercase_words_joined_by_dashes() -> None:
 
 
 def test_accents_are_folded_as_search_folds_them() -> None:
-    """The key of "Café" → "cafe", "Łódź" → "lodz" (ł has no decomposition), "Straße" → "strasse"."""
+    """Accents go: "Café" → "cafe", "Łódź" → "lodz" (ł has no decomposition),
+    "Straße" → "strasse"."""
     assert template_key("Opérateur", "Café Łódź Straße", set()) == "operateur-cafe-lodz-strasse"
 
 
