@@ -18,7 +18,6 @@ import datetime as dt
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from csm_desktop.domain.criteria import criterion_met_day
@@ -27,7 +26,8 @@ from csm_desktop.domain.ladder import reference_date
 from csm_desktop.domain.vocabulary import Evidence, Status
 from csm_desktop.services.ladder import change_status
 from csm_desktop.store.day_numbers import day_number, day_of_number
-from csm_desktop.store.models import Account, AccountMilestone, Setting
+from csm_desktop.store.queries.settings import read_setting, write_setting
+from csm_desktop.store.queries.usage_import import criterion_milestones
 from csm_desktop.store.queries.usage_rows import usage_features, used_day_series
 
 AUTO_CONFIRM_KEY = "auto_confirm_usage"
@@ -47,18 +47,13 @@ class EvidenceUpdate:
 
 def auto_confirm_usage(session: Session) -> bool:
     """The book's setting: does a met usage criterion achieve the milestone by itself?"""
-    value = session.get(Setting, AUTO_CONFIRM_KEY)
-    return value is not None and value.value.strip().casefold() == "yes"
+    value = read_setting(session, AUTO_CONFIRM_KEY)
+    return value is not None and value.strip().casefold() == "yes"
 
 
 def set_auto_confirm_usage(session: Session, enabled: bool) -> None:
     """Store the book's auto-confirm setting as "yes" or "no"."""
-    setting = session.get(Setting, AUTO_CONFIRM_KEY)
-    if setting is None:
-        session.add(Setting(key=AUTO_CONFIRM_KEY, value="yes" if enabled else "no"))
-    else:
-        setting.value = "yes" if enabled else "no"
-    session.flush()
+    write_setting(session, AUTO_CONFIRM_KEY, "yes" if enabled else "no")
 
 
 def refresh_usage_evidence(
@@ -74,17 +69,7 @@ def refresh_usage_evidence(
     kickoff or signed-on date, or with an incomplete criterion (threshold or window below
     1), get None.
     """
-    query = (
-        select(AccountMilestone, Account.kickoff_on, Account.signed_on)
-        .join(Account, Account.id == AccountMilestone.account_id)
-        .where(AccountMilestone.success_feature.is_not(None))
-        .order_by(AccountMilestone.account_id, AccountMilestone.position)
-    )
-    if account_ids is not None:
-        if not account_ids:
-            return EvidenceUpdate()
-        query = query.where(AccountMilestone.account_id.in_(sorted(account_ids)))
-    found = session.execute(query).all()
+    found = criterion_milestones(session, account_ids)
     if not found:
         return EvidenceUpdate()
     wanted = {feature_match_key(m.success_feature or "") for m, _k, _s in found}

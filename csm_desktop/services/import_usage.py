@@ -28,7 +28,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from csm_desktop.domain.features import FeatureVocabulary
@@ -70,7 +69,7 @@ from csm_desktop.spreadsheets.usage_layout import (
 )
 from csm_desktop.spreadsheets.usage_numbers import Decimal
 from csm_desktop.store.database import Database
-from csm_desktop.store.models import ImportRecord
+from csm_desktop.store.queries.usage_import import record_import
 from csm_desktop.store.queries.usage_rows import count_usage_rows, store_usage
 
 PROGRESS_STEPS = 1000  # an import reports its fraction done in thousandths
@@ -294,18 +293,16 @@ def import_usage(
         touched = set(events.account_ids)
         checkpoint("Updating milestone evidence…", 0.9)
         evidence = refresh_usage_evidence(session, touched, recorded_at=recorded_at)
-        import_id = session.execute(
-            insert(ImportRecord).returning(ImportRecord.id),
-            {
-                "kind": "usage",
-                "file_name": path.name,
-                "sha256": digest,
-                "imported_at": recorded_at or dt.datetime.now(),
-                "rows_read": usage.rows_read,
-                "rows_stored": len(events.days),
-                "rows_rejected": rows_rejected,
-            },
-        ).scalar_one()
+        import_id = record_import(
+            session,
+            kind="usage",
+            file_name=path.name,
+            sha256=digest,
+            imported_at=recorded_at or dt.datetime.now(),
+            rows_read=usage.rows_read,
+            rows_stored=len(events.days),
+            rows_rejected=rows_rejected,
+        )
         checkpoint("Saving…", 0.97)
         warnings = list(events.warnings)
         warnings.extend(filled_text(usage.filled))

@@ -17,7 +17,6 @@ from dataclasses import dataclass, replace
 from itertools import compress
 from typing import Any
 
-from sqlalchemy import insert, select, union
 from sqlalchemy.orm import Session
 
 from csm_desktop.domain.features import FeatureEntry, FeatureVocabulary
@@ -27,7 +26,11 @@ from csm_desktop.spreadsheets.usage_extract import RejectedRow, UsageRows
 from csm_desktop.spreadsheets.usage_features import UnknownFeature, feature_keys
 from csm_desktop.spreadsheets.usage_headers import ACCOUNT, EXTERNAL_ID
 from csm_desktop.spreadsheets.usage_layout import UsageLayout
-from csm_desktop.store.models import Account, AccountMilestone, MilestoneTemplate
+from csm_desktop.store.queries.usage_import import (
+    account_keys,
+    insert_account,
+    unlocked_feature_names,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,10 +64,8 @@ class Events:
 def import_vocabulary(session: Session) -> FeatureVocabulary:
     """The book's features, plus the features its ladders unlock, which adoption counts."""
     vocabulary = read_vocabulary(session)
-    unlocked = session.scalars(
-        union(select(AccountMilestone.unlocks), select(MilestoneTemplate.unlocks))
-    )
-    for name in sorted({name.strip() for name in unlocked if name and name.strip()}):
+    unlocked = unlocked_feature_names(session)
+    for name in sorted({name.strip() for name in unlocked if name.strip()}):
         if vocabulary.resolve(name) is None:
             vocabulary.add(FeatureEntry(name))
     return vocabulary
@@ -72,10 +73,7 @@ def import_vocabulary(session: Session) -> FeatureVocabulary:
 
 def read_accounts(session: Session) -> KnownAccounts:
     """The book's accounts, for matching usage rows to them."""
-    return KnownAccounts.from_rows(
-        (row.id, row.name, row.external_id)
-        for row in session.execute(select(Account.id, Account.name, Account.external_id))
-    )
+    return KnownAccounts.from_rows(account_keys(session))
 
 
 def match_accounts(
@@ -118,10 +116,7 @@ def match_accounts(
             label = name or external_id
             known_id = known.find("", label, file_has_ids=True, file_has_names=True)
             if known_id is None:
-                known_id = session.execute(
-                    insert(Account).returning(Account.id),
-                    {"name": label, "external_id": external_id or None, "archived": False},
-                ).scalar_one()
+                known_id = insert_account(session, label, external_id or None)
                 known.add(known_id, label, external_id)
                 created.append(label)
             ids[key] = known_id
