@@ -12,13 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from csm_desktop.domain.text import name_key as _key
 from csm_desktop.spreadsheets.book_workbook import BookWorkbook
 from csm_desktop.spreadsheets.learning_sheets import FeedbackRow, RenewalRow
-from csm_desktop.store.models import Account, AccountMilestone, Contact, Feedback, Renewal
+from csm_desktop.store.models import Account, Feedback, Renewal
+from csm_desktop.store.queries.feedback import citable_names, feedback_entries, feedback_given
+from csm_desktop.store.queries.renewals import all_renewals, renewal_on_date
 
 Known = Callable[[str, int, str], bool]
 """(sheet, row, account) → whether the account exists; rejects the row when not."""
@@ -30,20 +31,14 @@ def export_learning(session: Session, book: BookWorkbook, names: Mapping[int, st
     """Fill the book's renewals and feedback, accounts in ``names`` order, oldest first."""
     order = {account_id: index for index, account_id in enumerate(names)}
     renewals = sorted(
-        session.scalars(select(Renewal)), key=lambda r: (order.get(r.account_id, 0), r.renewal_on)
+        all_renewals(session), key=lambda r: (order.get(r.account_id, 0), r.renewal_on)
     )
     book.renewals = [
         RenewalRow(names[r.account_id], r.renewal_on, r.outcome, r.arr_before, r.arr_after)
         for r in renewals
         if r.account_id in names
     ]
-    rows = list(
-        session.execute(
-            select(Feedback, AccountMilestone.title, Contact.name)
-            .outerjoin(AccountMilestone, AccountMilestone.id == Feedback.milestone_id)
-            .outerjoin(Contact, Contact.id == Feedback.contact_id)
-        ).all()
-    )
+    rows = feedback_entries(session)
     rows.sort(key=lambda row: (order.get(row[0].account_id, 0), row[0].given_on, row[0].id))
     book.feedback = [
         FeedbackRow(
@@ -101,11 +96,10 @@ def _names_by_account(
     """Milestone titles and contact names per account: stored ones and the workbook's own."""
     ladders: dict[str, set[str]] = {}
     people: dict[str, set[str]] = {}
-    for account, title in session.execute(
-        select(Account.name, AccountMilestone.title).join(AccountMilestone)
-    ):
+    titles, contacts = citable_names(session)
+    for account, title in titles:
         ladders.setdefault(_key(account), set()).add(_key(title))
-    for account, name in session.execute(select(Account.name, Contact.name).join(Contact)):
+    for account, name in contacts:
         people.setdefault(_key(account), set()).add(_key(name))
     for m in accepted.milestones:
         ladders.setdefault(_key(m.account), set()).add(_key(m.milestone))
@@ -126,11 +120,7 @@ def store_learning(
     """
     for r in renewals:
         account = account_of(r.account)
-        row = session.scalar(
-            select(Renewal).where(
-                Renewal.account_id == account.id, Renewal.renewal_on == r.renewal_on
-            )
-        )
+        row = renewal_on_date(session, account.id, r.renewal_on)
         if row is None:
             row = Renewal(account_id=account.id, renewal_on=r.renewal_on)
             session.add(row)
@@ -148,13 +138,7 @@ def store_learning(
             (c for c in account.contacts if f.contact and _key(c.name) == _key(f.contact)), None
         )
         text = (f.text or "").strip()
-        entry = session.scalar(
-            select(Feedback).where(
-                Feedback.account_id == account.id,
-                Feedback.given_on == f.given_on,
-                Feedback.text == text,
-            )
-        )
+        entry = feedback_given(session, account.id, f.given_on, text)
         if entry is None:
             entry = Feedback(account_id=account.id, given_on=f.given_on, text=text)
             session.add(entry)

@@ -12,13 +12,17 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from csm_desktop.domain.metrics.long_term import RenewalOutcome, arr_change
 from csm_desktop.errors import BadInput, UnknownAccount
 from csm_desktop.store.database import Database
 from csm_desktop.store.models import Account, Advocacy, Renewal
+from csm_desktop.store.queries.renewals import (
+    account_advocacy,
+    account_renewals,
+    renewal_on_date,
+)
 
 OUTCOMES: tuple[str, ...] = tuple(o.value for o in RenewalOutcome)
 ADVOCACY_KINDS: tuple[str, ...] = ("reference", "case study", "review")
@@ -87,10 +91,7 @@ def _entry(row: Renewal) -> RenewalEntry:
 def list_renewals(database: Database, account_id: int) -> list[RenewalEntry]:
     """The account's renewals, oldest first."""
     with database.session() as session:
-        rows = session.scalars(
-            select(Renewal).where(Renewal.account_id == account_id).order_by(Renewal.renewal_on)
-        ).all()
-        return [_entry(row) for row in rows]
+        return [_entry(row) for row in account_renewals(session, account_id)]
 
 
 def save_renewal(
@@ -112,12 +113,8 @@ def save_renewal(
     check_renewal(chosen, arr_before, arr_after)
     with database.session() as session:
         account = _account(session, account_id)
-        clash = session.scalar(
-            select(Renewal.id).where(
-                Renewal.account_id == account_id, Renewal.renewal_on == renewal_on
-            )
-        )
-        if clash is not None and clash != renewal_id:
+        clash = renewal_on_date(session, account_id, renewal_on)
+        if clash is not None and clash.id != renewal_id:
             raise BadInput(
                 f"{account.name} already has a renewal on {renewal_on.isoformat()}; "
                 "change that one instead."
@@ -148,12 +145,10 @@ def delete_renewal(database: Database, renewal_id: int) -> None:
 def list_advocacy(database: Database, account_id: int) -> list[AdvocacyEntry]:
     """The account's advocacy acts, oldest first."""
     with database.session() as session:
-        rows = session.scalars(
-            select(Advocacy)
-            .where(Advocacy.account_id == account_id)
-            .order_by(Advocacy.happened_on, Advocacy.id)
-        ).all()
-        return [AdvocacyEntry(r.id, r.account_id, r.kind, r.happened_on, r.note) for r in rows]
+        return [
+            AdvocacyEntry(r.id, r.account_id, r.kind, r.happened_on, r.note)
+            for r in account_advocacy(session, account_id)
+        ]
 
 
 def add_advocacy(
@@ -181,12 +176,12 @@ def delete_advocacy(database: Database, advocacy_id: int) -> None:
 def renewal_timeline(session: Session, account_id: int) -> list[tuple[dt.date, str, str]]:
     """(date, kind, text) per renewal and advocacy act, for the account's timeline."""
     entries = []
-    for row in session.scalars(select(Renewal).where(Renewal.account_id == account_id)):
+    for row in account_renewals(session, account_id):
         outcome = parse_outcome(row.outcome)
         arr = arr_change(outcome, row.arr_before, row.arr_after)
         text = f"Renewal {outcome.value}{', ' + arr if arr else ''}"
         entries.append((row.renewal_on, "renewal", text))
-    for act in session.scalars(select(Advocacy).where(Advocacy.account_id == account_id)):
+    for act in account_advocacy(session, account_id):
         note = f" — {act.note}" if act.note else ""
         entries.append((act.happened_on, "advocacy", f"Advocacy: {act.kind}{note}"))
     return entries

@@ -91,3 +91,40 @@ def arms(session: Session, experiment_id: int) -> list[tuple[int, str, dt.date |
     return [
         (variant_id, name, started_on) for variant_id, name, started_on in session.execute(query)
     ]
+
+
+def feedback_entries(session: Session) -> list[tuple[Feedback, str | None, str | None]]:
+    """Every feedback entry with its milestone's title and its contact's name (the book
+    workbook's ``Feedback`` sheet), stored values as they are."""
+    query = (
+        select(Feedback, AccountMilestone.title, Contact.name)
+        .outerjoin(AccountMilestone, AccountMilestone.id == Feedback.milestone_id)
+        .outerjoin(Contact, Contact.id == Feedback.contact_id)
+    )
+    return [(entry, milestone, contact) for entry, milestone, contact in session.execute(query)]
+
+
+def feedback_given(
+    session: Session, account_id: int, given_on: dt.date, text: str
+) -> Feedback | None:
+    """The account's entry of ``given_on`` with exactly ``text`` (one per account, date, text)."""
+    return session.scalar(
+        select(Feedback).where(
+            Feedback.account_id == account_id,
+            Feedback.given_on == given_on,
+            Feedback.text == text,
+        )
+    )
+
+
+def citable_names(session: Session) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """What a feedback row may name: (account, milestone title) and (account, contact name)
+    pairs of every stored account."""
+    milestones = session.execute(
+        select(Account.name, AccountMilestone.title).join(AccountMilestone)
+    )
+    contacts = session.execute(select(Account.name, Contact.name).join(Contact))
+    return (
+        [(account, title) for account, title in milestones],
+        [(account, name) for account, name in contacts],
+    )
