@@ -11,7 +11,6 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from csm_desktop.domain.ladder import due_on, reference_date
@@ -19,11 +18,7 @@ from csm_desktop.domain.metrics import latest_measurement, value_change, week_of
 from csm_desktop.domain.vocabulary import Direction, Status
 from csm_desktop.errors import UnknownAccount
 from csm_desktop.store.database import Database
-from csm_desktop.store.models import (
-    Account,
-    AccountMilestone,
-    Role,
-)
+from csm_desktop.store.queries.milestones import chart_ladder
 from csm_desktop.store.queries.usage_rows import usage_rows
 from csm_desktop.store.queries.values import value_histories
 
@@ -152,36 +147,23 @@ def burn_up(ladder: Sequence[_LadderRow], kickoff: dt.date, today: dt.date) -> B
 
 
 def _ladder(session: Session, account_id: int) -> tuple[str, dt.date | None, list[_LadderRow]]:
-    rows = session.execute(
-        select(
-            Account.name,
-            Account.kickoff_on,
-            Account.signed_on,
-            AccountMilestone.title,
-            Role.name,
-            AccountMilestone.target_day,
-            AccountMilestone.due_on,
-            AccountMilestone.status,
-            AccountMilestone.achieved_on,
-            AccountMilestone.unlocks,
-            AccountMilestone.success_feature,
-        )
-        .select_from(Account)
-        .outerjoin(AccountMilestone, AccountMilestone.account_id == Account.id)
-        .outerjoin(Role, Role.id == AccountMilestone.role_id)
-        .where(Account.id == account_id)
-        .order_by(AccountMilestone.position, AccountMilestone.id)
-    ).all()
-    if not rows:
+    found = chart_ladder(session, account_id)
+    if found is None:
         raise UnknownAccount(f"Account {account_id} does not exist; reload the Book and try again.")
-    name, kickoff = rows[0][0], reference_date(rows[0][1], rows[0][2])
+    name, kickoff = found.name, reference_date(found.kickoff_on, found.signed_on)
     statuses = {s.value: s for s in Status}
     ladder = [
         _LadderRow(
-            r[3], r[4], r[5], r[6], statuses.get(r[7], Status.NOT_STARTED), r[8], r[9], r[10]
+            line.title,
+            line.role,
+            line.target_day,
+            line.due_on,
+            statuses.get(line.status, Status.NOT_STARTED),
+            line.achieved_on,
+            line.unlocks,
+            line.success_feature,
         )
-        for r in rows
-        if r[3] is not None
+        for line in found.lines
     ]
     return name, kickoff, ladder
 

@@ -13,14 +13,18 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
-
 from csm_desktop.domain.ladder import due_on, reference_date
 from csm_desktop.domain.review import day_text, needs_replan, plan_date
 from csm_desktop.domain.vocabulary import Status
 from csm_desktop.errors import BadInput, UnknownAccount
 from csm_desktop.store.database import Database
 from csm_desktop.store.models import Account, AccountAsk, AccountMilestone, StatusChange
+from csm_desktop.store.queries.asks import asks
+from csm_desktop.store.queries.milestones import (
+    account_milestones,
+    blocked_milestones,
+    milestones_by_id,
+)
 
 ASK_KINDS = ("ask", "risk")
 ASK_TEXT_LIMIT = 2_000
@@ -66,13 +70,8 @@ def replan_candidates(database: Database, account_id: int, today: dt.date) -> li
         if account is None:
             raise UnknownAccount(f"Account #{account_id} no longer exists; refresh the Book.")
         start = reference_date(account.kickoff_on, account.signed_on)
-        rows = session.scalars(
-            select(AccountMilestone)
-            .where(AccountMilestone.account_id == account_id)
-            .order_by(AccountMilestone.position)
-        ).all()
         found = []
-        for m in rows:
+        for m in account_milestones(session, account_id):
             due = due_on(m.due_on, start, m.target_day)  # the one due-date rule
             if needs_replan(Status(m.status).is_open, due, m.replanned_on, today):
                 planned = plan_date(due, m.replanned_on)
@@ -100,9 +99,7 @@ def replan_milestones(
     if not milestone_ids:
         raise BadInput("Choose at least one milestone to re-plan.")
     with database.session() as session:
-        milestones = session.scalars(
-            select(AccountMilestone).where(AccountMilestone.id.in_(list(milestone_ids)))
-        ).all()
+        milestones = milestones_by_id(session, milestone_ids)
         if len(milestones) != len(set(milestone_ids)):
             raise UnknownAccount("A milestone to re-plan no longer exists; reload the account.")
         closed = [m.title for m in milestones if not Status(m.status).is_open]
@@ -134,15 +131,10 @@ def replan_milestones(
 def list_asks(database: Database, account_id: int) -> list[AskEntry]:
     """Every risk and ask of the account: open first (soonest due first), then resolved."""
     with database.session() as session:
-        rows = session.execute(
-            select(AccountAsk, AccountMilestone.title)
-            .outerjoin(AccountMilestone, AccountMilestone.id == AccountAsk.milestone_id)
-            .where(AccountAsk.account_id == account_id)
-        ).all()
         entries = [
-            AskEntry(a.id, a.kind, a.text, a.owner, a.due_on, a.milestone_id, title or "",
+            AskEntry(a.id, a.kind, a.text, a.owner, a.due_on, a.milestone_id, a.milestone,
                      a.created_on, a.resolved_on)
-            for a, title in rows
+            for a in asks(session, account_id)
         ]  # fmt: skip
     far = dt.date.max
     entries.sort(key=lambda e: (e.resolved_on is not None, e.due_on or far, e.id))
@@ -152,13 +144,8 @@ def list_asks(database: Database, account_id: int) -> list[AskEntry]:
 def blocked_reasons(database: Database, account_id: int) -> list[BlockedReason]:
     """The account's blocked milestones with their reasons, in ladder order."""
     with database.session() as session:
-        rows = session.execute(
-            select(AccountMilestone.id, AccountMilestone.title, AccountMilestone.status_reason)
-            .where(AccountMilestone.account_id == account_id)
-            .where(AccountMilestone.status == Status.BLOCKED.value)
-            .order_by(AccountMilestone.position)
-        ).all()
-    return [BlockedReason(i, title, reason or "") for i, title, reason in rows]
+        rows = blocked_milestones(session, account_id)
+    return [BlockedReason(i, title, reason) for i, title, reason in rows]
 
 
 def add_ask(

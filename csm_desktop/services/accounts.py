@@ -8,9 +8,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
-
 from csm_desktop.domain.ladder import (
     Milestone,
     completion,
@@ -25,16 +22,9 @@ from csm_desktop.errors import UnknownAccount
 from csm_desktop.services.feedback import feedback_timeline
 from csm_desktop.services.renewals import renewal_timeline
 from csm_desktop.store.database import Database
-from csm_desktop.store.models import (
-    Account,
-    AccountEvent,
-    AccountMilestone,
-    Contact,
-    Kickoff,
-    Role,
-    StatusChange,
-    Touchpoint,
-)
+from csm_desktop.store.models import Account, AccountMilestone
+from csm_desktop.store.queries import timeline
+from csm_desktop.store.queries.accounts import account_page, role_names
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,17 +122,7 @@ def _criterion_text(milestone: AccountMilestone) -> str | None:
 def account_detail(database: Database, account_id: int, today: dt.date) -> AccountDetail:
     """Everything the account view shows, computed for ``today``."""
     with database.session() as session:
-        account = session.scalar(
-            select(Account)
-            .where(Account.id == account_id)
-            .options(
-                selectinload(Account.milestones).selectinload(AccountMilestone.role),
-                selectinload(Account.contacts).selectinload(Contact.role),
-                selectinload(Account.kickoff).selectinload(Kickoff.answers),
-                selectinload(Account.kickoff).selectinload(Kickoff.done_criteria),
-                selectinload(Account.playbook),
-            )
-        )
+        account = account_page(session, account_id)
         if account is None:
             raise UnknownAccount(f"Account #{account_id} no longer exists; refresh the Book.")
         start = reference_date(account.kickoff_on, account.signed_on)
@@ -175,15 +155,13 @@ def account_detail(database: Database, account_id: int, today: dt.date) -> Accou
         )
         kickoff = None
         if account.kickoff is not None:
-            role_names: dict[int, str] = {
-                row.id: row.name for row in session.execute(select(Role.id, Role.name))
-            }
+            roles_by_id = role_names(session)
             kickoff = KickoffSummary(
                 held_on=account.kickoff.held_on,
                 attendees=account.kickoff.attendees,
                 success_statement=account.kickoff.success_statement,
                 answers=tuple(
-                    (role_names.get(a.role_id, "?"), a.answer) for a in account.kickoff.answers
+                    (roles_by_id.get(a.role_id, "?"), a.answer) for a in account.kickoff.answers
                 ),
                 done_criteria=tuple(
                     (c.id, c.text, c.met_on) for c in account.kickoff.done_criteria
@@ -235,32 +213,19 @@ def account_detail(database: Database, account_id: int, today: dt.date) -> Accou
 def _timeline(database: Database, account: Account) -> tuple[TimelineEntry, ...]:
     """Every status change, touchpoint and logged event of the account, newest first."""
     with database.session() as session:
-        changes = session.execute(
-            select(StatusChange, AccountMilestone.title)
-            .join(AccountMilestone, AccountMilestone.id == StatusChange.milestone_id)
-            .where(AccountMilestone.account_id == account.id)
-            .order_by(StatusChange.id.desc())  # within a day: an undo above what it undid
-        ).all()
-        touchpoints = session.scalars(
-            select(Touchpoint)
-            .where(Touchpoint.account_id == account.id)
-            .order_by(Touchpoint.id.desc())
-        ).all()
-        events = session.scalars(
-            select(AccountEvent)
-            .where(AccountEvent.account_id == account.id)
-            .order_by(AccountEvent.recorded_at, AccountEvent.id)
-        ).all()
+        changes = timeline.status_changes(session, account.id)
+        touchpoints = timeline.touchpoints(session, account.id)
+        events = timeline.events(session, account.id)
         # What the customer said, renewals and advocacy (issue #18).
         learned = feedback_timeline(session, account.id) + renewal_timeline(session, account.id)
     entries = [
         TimelineEntry(
             change.changed_on,
             "status",
-            f"{title}: {change.from_status or 'new'} → {change.to_status}"
+            f"{change.milestone}: {change.from_status or 'new'} → {change.to_status}"
             + (f" ({change.reason})" if change.reason else ""),
         )
-        for change, title in changes
+        for change in changes
     ]
     entries += [
         TimelineEntry(

@@ -14,8 +14,6 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import select
-
 from csm_desktop.domain.ladder import first_value_milestone
 from csm_desktop.domain.metrics import (
     HEALTH_QUIET_DAYS,
@@ -33,7 +31,8 @@ from csm_desktop.reports.model import (
 from csm_desktop.safe_output import write_output_file
 from csm_desktop.services.ladder import account_by_name
 from csm_desktop.store.database import Database
-from csm_desktop.store.models import Account, Touchpoint
+from csm_desktop.store.queries.accounts import account_names
+from csm_desktop.store.queries.timeline import touchpoints
 
 NOTES_SHOWN = 12
 
@@ -46,7 +45,7 @@ def find_account(database: Database, name_or_external_id: str) -> int:
     with database.session() as session:
         account = account_by_name(session, name_or_external_id)
         if account is None:
-            meant = did_you_mean(name_or_external_id, session.scalars(select(Account.name)))
+            meant = did_you_mean(name_or_external_id, account_names(session).values())
             hint = f" Did you mean {meant!r}?" if meant else ""
             raise UnknownAccount(
                 f"No account is named or has the external id {name_or_external_id!r} in "
@@ -108,18 +107,14 @@ def internal_fields(
     metrics: AccountMetrics,
     today: dt.date,
 ) -> InternalFields:
-    query = (
-        select(Touchpoint.happened_on, Touchpoint.channel, Touchpoint.template, Touchpoint.note)
-        .where(Touchpoint.account_id == metrics.account.id)
-        .where(Touchpoint.happened_on <= today)
-        .order_by(Touchpoint.happened_on.desc(), Touchpoint.id.desc())
-        .limit(NOTES_SHOWN)
+    rows = []
+    if metrics.account.id is not None:
+        with database.session() as session:
+            rows = touchpoints(session, metrics.account.id, until=today, limit=NOTES_SHOWN)
+    notes = tuple(
+        (t.happened_on, f"{t.channel}: {t.template}" + (f" — {t.note}" if t.note else ""))
+        for t in rows
     )
-    with database.session() as session:
-        notes = tuple(
-            (day, f"{channel}: {template}" + (f" — {note}" if note else ""))
-            for day, channel, template, note in session.execute(query)
-        )
     return InternalFields(
         arr=arr,
         renewal_on=renewal_on,

@@ -11,8 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import select
-
 from csm_desktop.domain.features import FeatureVocabulary
 from csm_desktop.domain.ladder import first_value_milestone
 from csm_desktop.domain.metrics.value import ValueLine
@@ -20,7 +18,7 @@ from csm_desktop.domain.review import ReviewPeriod, last_full_quarter, period_we
 from csm_desktop.domain.story import capability_name
 from csm_desktop.domain.value_money import value_realized
 from csm_desktop.domain.vocabulary import Direction
-from csm_desktop.errors import BadInput
+from csm_desktop.errors import BadInput, UnknownAccount
 from csm_desktop.reports.qbr_model import (
     AdoptionLine,
     AskLine,
@@ -37,11 +35,8 @@ from csm_desktop.services.book_settings import DEFAULT_ACCENT, read_settings
 from csm_desktop.services.features import read_vocabulary
 from csm_desktop.services.metrics import account_metrics, value_changes
 from csm_desktop.store.database import Database
-from csm_desktop.store.models import (
-    Account,
-    AccountAsk,
-    AccountMilestone,
-)
+from csm_desktop.store.queries.accounts import logo_and_arr
+from csm_desktop.store.queries.asks import asks
 from csm_desktop.store.queries.usage_rows import last_usage_day, usage_rows
 from csm_desktop.store.queries.values import value_histories
 
@@ -79,9 +74,10 @@ def qbr_story(
     with database.session() as session:
         settings = read_settings(session)
         vocabulary = read_vocabulary(session)
-        logo, arr = session.execute(
-            select(Account.logo_path, Account.arr).where(Account.id == account_id)
-        ).one()
+        found = logo_and_arr(session, account_id)
+    if found is None:
+        raise UnknownAccount(f"Account #{account_id} no longer exists; refresh the Book.")
+    logo, arr = found
     owners: dict[str, str] = {}
     for contact in detail.contacts:
         if contact.role and contact.role not in owners:
@@ -229,24 +225,12 @@ def value_stories(
 def open_asks(database: Database, account_id: int, today: dt.date) -> tuple[AskLine, ...]:
     """The account's risks and asks still open on ``today``, asks first, soonest due first."""
     with database.session() as session:
-        rows = session.execute(
-            select(
-                AccountAsk.kind,
-                AccountAsk.text,
-                AccountAsk.owner,
-                AccountAsk.due_on,
-                AccountMilestone.title,
-            )
-            .outerjoin(AccountMilestone, AccountMilestone.id == AccountAsk.milestone_id)
-            .where(AccountAsk.account_id == account_id)
-            .where((AccountAsk.resolved_on.is_(None)) | (AccountAsk.resolved_on > today))
-            .where((AccountAsk.created_on.is_(None)) | (AccountAsk.created_on <= today))
-        ).all()
+        rows = asks(session, account_id, open_on=today)
     far = dt.date.max
     ordered = sorted(rows, key=lambda r: (r.kind != "ask", r.due_on or far, r.text))
     return tuple(
-        AskLine(kind, text_, owner or "", due_on, title or "")
-        for kind, text_, owner, due_on, title in ordered[:ASKS_SHOWN]
+        AskLine(row.kind, row.text, row.owner or "", row.due_on, row.milestone)
+        for row in ordered[:ASKS_SHOWN]
     )
 
 

@@ -15,14 +15,12 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from pathlib import Path
 
-from sqlalchemy import select
-
 from csm_desktop.domain.review import ReviewPeriod
 from csm_desktop.errors import BadInput, Cancelled, UnknownAccount, UserError
 from csm_desktop.services.progress import NO_PROGRESS, Progress
 from csm_desktop.services.qbr_report import REPORT_FORMATS, write_qbr_report
 from csm_desktop.store.database import Database, open_database
-from csm_desktop.store.models import Account
+from csm_desktop.store.queries.accounts import account_names
 
 SERIAL_BATCH_BELOW = 4
 """Batches smaller than this run in this process: starting workers would cost more."""
@@ -141,12 +139,7 @@ def write_qbr_batch(
         raise BadInput(f"The folder {folder} does not exist. Choose an existing folder.")
     ids = list(dict.fromkeys(account_ids))
     with database.session() as session:
-        found: dict[int, str] = {
-            account_id: name
-            for account_id, name in session.execute(
-                select(Account.id, Account.name).where(Account.id.in_(ids))
-            )
-        }
+        found = account_names(session, ids)
     missing = [i for i in ids if i not in found]
     if missing:
         raise UnknownAccount(
