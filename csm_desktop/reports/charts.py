@@ -191,7 +191,6 @@ def weekly_usage(
     usage: FeatureWeeks, width: float, height: float = 120, accent: str = ACCENT
 ) -> Any:
     """Bars of one key feature's weekly use, with its own scale and the week's Monday below."""
-    from reportlab.graphics.charts.barcharts import VerticalBarChart
     from reportlab.graphics.shapes import Drawing, String
 
     drawing = Drawing(width, height)
@@ -213,28 +212,43 @@ def weekly_usage(
             textAnchor="end",
         )
     )
-    counts = [count for _monday, count in usage.weeks] or [0]
-    top = max(counts)
-    step = nice_step(top, 3, whole=True)
-    chart = VerticalBarChart()
+    counts = [count for _monday, count in usage.weeks]
+    chart = weekly_bars(
+        [monday for monday, _count in usage.weeks], counts, accent, max(counts, default=0), 3
+    )
     chart.x, chart.y = 30, 22
     chart.width, chart.height = width - 34, height - 22 - 20
-    chart.data = [counts]
+    chart.groupSpacing = 3
+    drawing.add(chart)
+    return drawing
+
+
+def weekly_bars(
+    mondays: Sequence[dt.date], counts: Sequence[int], accent: str, top: int, ticks: int
+) -> Any:
+    """One bar per week on a whole-count axis up to ``top`` (about ``ticks`` steps), the
+    weeks' Mondays below; the caller places and sizes it.
+
+    With more than seven weeks every other Monday is named, counting back from the latest
+    week, so the dates never overlap and the newest week is always named.
+    """
+    from reportlab.graphics.charts.barcharts import VerticalBarChart
+
+    chart = VerticalBarChart()
+    chart.data = [list(counts) or [0]]
     chart.bars[0].fillColor = _colour(accent)
     chart.bars[0].strokeColor = None
     chart.barSpacing = 1
-    chart.groupSpacing = 3
-    _whole_count_axis(chart.valueAxis, top, step)
-    # Label every other week when there are many, so the dates never overlap.
-    every = 1 if len(counts) <= 7 else 2
+    _whole_count_axis(chart.valueAxis, top, nice_step(top, ticks, whole=True))
+    every = 1 if len(mondays) <= 7 else 2
+    latest = len(mondays) - 1
     chart.categoryAxis.categoryNames = [
-        f"{monday.day} {monday:%b}" if index % every == len(counts) % every or every == 1 else ""
-        for index, (monday, _count) in enumerate(usage.weeks)
+        f"{monday.day} {monday:%b}" if (latest - index) % every == 0 else ""
+        for index, monday in enumerate(mondays)
     ] or [""]
     _style_axis(chart.categoryAxis, 6.5)
     _style_axis(chart.valueAxis, 6.5)
-    drawing.add(chart)
-    return drawing
+    return chart
 
 
 def share_bars(

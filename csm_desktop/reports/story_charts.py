@@ -17,8 +17,8 @@ from csm_desktop.reports.charts import (
     _axis_top,
     _colour,
     _style_axis,
-    _whole_count_axis,
     nice_step,
+    weekly_bars,
 )
 from csm_desktop.reports.fonts import FONT, FONT_BOLD, fit, label
 from csm_desktop.reports.layout import GOOD
@@ -97,29 +97,15 @@ def users_and_seats(
     height: float = 150,
 ) -> Any:
     """Weekly active users as bars against the licensed seats as a dashed line."""
-    from reportlab.graphics.charts.barcharts import VerticalBarChart
     from reportlab.graphics.shapes import Drawing, Line, String
 
     drawing = Drawing(width, height)
-    counts = [count or 0 for _monday, count in weeks] or [0]
+    counts = [count or 0 for _monday, count in weeks]
     top = max([*counts, seats or 0, 1])
-    step = nice_step(top, 4, whole=True)
-    chart = VerticalBarChart()
+    chart = weekly_bars([monday for monday, _count in weeks], counts, accent, top, 4)
     chart.x, chart.y = 34, 22
     chart.width, chart.height = width - 44, height - 22 - 18
-    chart.data = [counts]
-    chart.bars[0].fillColor = _colour(accent)
-    chart.bars[0].strokeColor = None
-    chart.barSpacing = 1
     chart.groupSpacing = 4
-    _whole_count_axis(chart.valueAxis, top, step)
-    every = 1 if len(counts) <= 7 else 2
-    chart.categoryAxis.categoryNames = [
-        f"{monday.day} {monday:%b}" if index % every == 0 else ""
-        for index, (monday, _count) in enumerate(weeks)
-    ] or [""]
-    _style_axis(chart.categoryAxis, 6.5)
-    _style_axis(chart.valueAxis, 6.5)
     drawing.add(chart)
     for index, (_monday, count) in enumerate(weeks):
         if count is None:  # no usage data for this week: say so instead of drawing a zero
