@@ -13,13 +13,18 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from csm_desktop.domain.text import name_key
 from csm_desktop.services.book_settings import read_settings
 from csm_desktop.store.database import Database
 from csm_desktop.store.models import MilestoneTemplate, Playbook, PlaybookStep, Role
+from csm_desktop.store.queries.playbooks import (
+    active_playbooks_newest_first,
+    first_active_playbook_name,
+    roles_by_name,
+    templates_by_key,
+)
 
 STANDARD = "Standard"
 
@@ -50,8 +55,8 @@ def add_playbooks(
     needed = {key for raw in chosen for key in raw["steps"]}
     if wanted is None:
         needed |= {raw["key"] for raw in content["templates"]}
-    roles = {role.name: role for role in session.scalars(select(Role))}
-    existing = {t.key: t for t in session.scalars(select(MilestoneTemplate))}
+    roles = roles_by_name(session)
+    existing = templates_by_key(session)
     templates: dict[str, MilestoneTemplate] = {}
     for raw in content["templates"]:
         if raw["key"] not in needed:
@@ -93,15 +98,7 @@ def add_playbooks(
 def _latest(session: Session, name: str) -> Playbook | None:
     wanted = name_key(name)
     return next(
-        (
-            p
-            for p in session.scalars(
-                select(Playbook)
-                .where(Playbook.archived.is_(False))
-                .order_by(Playbook.version.desc(), Playbook.id)
-            )
-            if name_key(p.name) == wanted
-        ),
+        (p for p in active_playbooks_newest_first(session) if name_key(p.name) == wanted),
         None,
     )
 
@@ -111,9 +108,7 @@ def default_playbook(session: Session, *, today: dt.date) -> Playbook:
     named = read_settings(session).default_playbook.strip()
     if named and (found := _latest(session, named)) is not None:
         return found
-    first = session.scalar(
-        select(Playbook.name).where(Playbook.archived.is_(False)).order_by(Playbook.id).limit(1)
-    )
+    first = first_active_playbook_name(session)
     if first is not None and (found := _latest(session, first)) is not None:
         return found
     added = add_playbooks(

@@ -9,7 +9,6 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from csm_desktop.domain.playbook_diff import (
@@ -36,6 +35,11 @@ from csm_desktop.store.models import (
     PlaybookStep,
     Role,
 )
+from csm_desktop.store.queries.playbooks import (
+    playbook_name_taken,
+    role_named,
+    template_keys,
+)
 
 
 def create_playbook(
@@ -53,7 +57,7 @@ def create_playbook(
     if not name:
         raise BadInput("Give the playbook a name.")
     with database.session() as session:
-        if session.scalar(select(Playbook.id).where(Playbook.name == name).limit(1)):
+        if playbook_name_taken(session, name):
             raise BadInput(f"A playbook named “{name}” exists; choose another name.")
         playbook = Playbook(
             name=name,
@@ -168,12 +172,8 @@ def add_template(database: Database, playbook_id: int, template_id: int) -> None
         _renumber(steps)
 
 
-def _template_keys(session: Session) -> set[str]:
-    return set(session.scalars(select(MilestoneTemplate.key)))
-
-
 def _role(session: Session, name: str) -> Role:
-    role = session.scalar(select(Role).where(Role.name == name))
+    role = role_named(session, name)
     if role is None:
         raise BadInput(f"There is no role “{name}”; choose one of the listed roles.")
     return role
@@ -187,7 +187,7 @@ def new_milestone(
     with database.session() as session:
         playbook = PlaybookRules(session).require_editable(playbook_id)
         template = MilestoneTemplate(
-            key=template_key(role, title, _template_keys(session)),
+            key=template_key(role, title, template_keys(session)),
             title=step.title,
             role=_role(session, role),
             target_day=target_day,
@@ -286,7 +286,7 @@ def save_template(
             template = MilestoneTemplate(
                 key=unique_key(
                     copy_key(template.key, playbook.name, playbook.version),
-                    _template_keys(session),
+                    template_keys(session),
                 )
             )
             session.add(template)

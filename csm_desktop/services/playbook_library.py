@@ -9,21 +9,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from csm_desktop.domain.playbook_diff import StepSnapshot
 from csm_desktop.domain.text import name_key
 from csm_desktop.domain.vocabulary import Phase, phase_of_day
 from csm_desktop.errors import BadInput, UserError
 from csm_desktop.store.database import Database
-from csm_desktop.store.models import (
-    Account,
-    MilestoneTemplate,
-    Playbook,
-    PlaybookStep,
-    Role,
-    Variant,
+from csm_desktop.store.models import MilestoneTemplate, Playbook
+from csm_desktop.store.queries.playbooks import (
+    accounts_per_playbook,
+    playbooks_in_variants,
+    playbooks_with_steps,
+    role_names_in_order,
+    templates_with_roles,
 )
 
 MAX_TARGET_DAY = 365
@@ -178,32 +177,9 @@ class PlaybookRules:
 
     def __init__(self, session: Session) -> None:
         self.session = session
-        self.playbooks = list(
-            session.scalars(
-                select(Playbook)
-                .options(
-                    selectinload(Playbook.steps)
-                    .selectinload(PlaybookStep.template)
-                    .selectinload(MilestoneTemplate.role)
-                )
-                .order_by(Playbook.name, Playbook.version)
-            )
-        )
-        self.accounts: Counter[int] = Counter(
-            dict(
-                session.execute(  # type: ignore[arg-type]
-                    select(Account.playbook_id, func.count())
-                    .where(Account.playbook_id.is_not(None))
-                    .group_by(Account.playbook_id)
-                ).all()
-            )
-        )
-        self.experiments = {
-            row[0]: row[1]
-            for row in session.execute(
-                select(Variant.playbook_id, Variant.name).where(Variant.playbook_id.is_not(None))
-            )
-        }
+        self.playbooks = playbooks_with_steps(session)
+        self.accounts: Counter[int] = Counter(accounts_per_playbook(session))
+        self.experiments = playbooks_in_variants(session)
         self.latest: dict[str, int] = {}
         for playbook in self.playbooks:
             self.latest[playbook.name] = max(self.latest.get(playbook.name, 0), playbook.version)
@@ -294,7 +270,7 @@ def playbook_detail(database: Database, playbook_id: int) -> PlaybookDetail:
 def role_names(database: Database) -> list[str]:
     """The roles a milestone can be for, in their display order."""
     with database.session() as session:
-        return list(session.scalars(select(Role.name).order_by(Role.position, Role.id)))
+        return role_names_in_order(session)
 
 
 def templates_for_reuse(database: Database, playbook_id: int) -> list[TemplateDetail]:
@@ -306,9 +282,7 @@ def templates_for_reuse(database: Database, playbook_id: int) -> list[TemplateDe
         book = PlaybookRules(session)
         playbook = book.get(playbook_id)
         inside = {s.template_id for s in playbook.steps}
-        templates = session.scalars(
-            select(MilestoneTemplate).options(selectinload(MilestoneTemplate.role))
-        )
+        templates = templates_with_roles(session)
         offered = []
         for template in templates:
             if template.id in inside:

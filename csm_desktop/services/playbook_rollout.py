@@ -10,9 +10,6 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import replace
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
-
 from csm_desktop.domain.ladder import due_date, reference_date
 from csm_desktop.domain.playbook_diff import lineage_of
 from csm_desktop.domain.vocabulary import Status
@@ -31,20 +28,18 @@ from csm_desktop.store.models import (
     MilestoneTemplate,
     Playbook,
 )
+from csm_desktop.store.queries.playbooks import (
+    accounts_behind,
+    accounts_with_ladders,
+)
 
 
 def accounts_on_older_versions(database: Database, playbook_id: int) -> list[AccountOnVersion]:
     """Accounts on an older version of this playbook, by name."""
     with database.session() as session:
         playbook = PlaybookRules(session).get(playbook_id)
-        rows = session.execute(
-            select(Account.id, Account.name, Playbook.version)
-            .join(Playbook, Account.playbook_id == Playbook.id)
-            .where(Playbook.name == playbook.name, Playbook.version < playbook.version)
-            .where(Account.archived.is_(False))
-            .order_by(Account.name)
-        )
-        return [AccountOnVersion(row[0], row[1], row[2]) for row in rows]
+        rows = accounts_behind(session, playbook.name, playbook.version)
+        return [AccountOnVersion(*row) for row in rows]
 
 
 def _match(
@@ -186,17 +181,7 @@ def apply_to_accounts(
     with database.session() as session:
         book = PlaybookRules(session)
         playbook = book.get(playbook_id)
-        accounts = list(
-            session.scalars(
-                select(Account)
-                .where(Account.id.in_(account_ids))
-                .options(
-                    selectinload(Account.milestones).selectinload(AccountMilestone.template),
-                    selectinload(Account.playbook),
-                )
-                .order_by(Account.name)
-            )
-        )
+        accounts = accounts_with_ladders(session, account_ids)
         updates = []
         for account in accounts:
             if account.playbook is None or account.playbook.name != playbook.name:
