@@ -8,6 +8,7 @@ a bug: it is logged with its traceback.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date, datetime
 from pathlib import Path
 
 
@@ -69,3 +70,40 @@ class Cancelled(UserError):
 
     def __reduce__(self) -> tuple[object, ...]:
         return (type(self), (str(self), self.written))
+
+
+class ConflictError(UserError):
+    """Someone else saved the same row since it was read (team mode, issue 16): this save
+    was refused so their change is not overwritten, and the user's edit is kept to retry.
+
+    ``what`` names the row ("“Admin trained”"), ``changed_by`` and ``changed_at`` (local
+    time) say whose change it was, ``version`` is the row's version now (a retry after a
+    reload expects it).
+    """
+
+    def __init__(
+        self,
+        what: str,
+        changed_by: str | None,
+        changed_at: datetime | None,
+        version: int | None,
+        *,
+        today: date | None = None,
+    ) -> None:
+        who = changed_by or "someone else"
+        when = ""
+        if changed_at is not None:
+            day = today or date.today()
+            when = f" at {changed_at:%H:%M}"
+            if changed_at.date() != day:
+                when += f" on {changed_at:%Y-%m-%d}"
+        super().__init__(f"{what} was changed by {who}{when} — reload to see it.")
+        self.what, self.changed_by, self.changed_at, self.version = (
+            what,
+            changed_by,
+            changed_at,
+            version,
+        )
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.what, self.changed_by, self.changed_at, self.version))

@@ -29,6 +29,7 @@ from csm_desktop.store.models.activity import (
     ImportRecord,
     Renewal,
     Setting,
+    TeamMember,
     Touchpoint,
 )
 from csm_desktop.store.models.base import (
@@ -52,6 +53,9 @@ from csm_desktop.store.models.values import (
     Measurement,
     ValueMetric,
 )
+
+# Importing the models installs the one listener that stamps who changed what (issue 16).
+from csm_desktop.store import authorship as _authorship  # noqa: F401  isort: skip
 
 __all__ = [
     "NAMING_CONVENTION",
@@ -77,6 +81,7 @@ __all__ = [
     "Role",
     "Setting",
     "StatusChange",
+    "TeamMember",
     "Touchpoint",
     "UsageEvent",
     "UsageFeature",

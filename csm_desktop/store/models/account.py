@@ -11,14 +11,14 @@ from typing import TYPE_CHECKING
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from csm_desktop.store.models.base import Base
+from csm_desktop.store.models.base import Base, Versioned
 
 if TYPE_CHECKING:
     from csm_desktop.store.models.playbook import MilestoneTemplate, Playbook, Role, Variant
     from csm_desktop.store.models.values import ValueMetric
 
 
-class Account(Base):
+class Account(Versioned, Base):
     """A customer being onboarded."""
 
     __tablename__ = "account"
@@ -71,7 +71,7 @@ class Contact(Base):
     role: Mapped[Role | None] = relationship()
 
 
-class Kickoff(Base):
+class Kickoff(Versioned, Base):
     """What the customer agreed "done" looks like, in their own words."""
 
     __tablename__ = "kickoff"
@@ -119,7 +119,7 @@ class DoneCriterion(Base):
     met_on: Mapped[dt.date | None]
 
 
-class AccountMilestone(Base):
+class AccountMilestone(Versioned, Base):
     """A template applied to one account: a snapshot plus status, dates and evidence."""
 
     __tablename__ = "account_milestone"

@@ -150,3 +150,18 @@ class AccountEvent(Base):
     recorded_at: Mapped[dt.datetime]
     kind: Mapped[str] = mapped_column(String(16))  # "value" for value metrics
     text: Mapped[str] = mapped_column(Text)
+    changed_by: Mapped[str | None]  # who made the change (a CSM's name), when known
+
+
+class TeamMember(Base):
+    """On a team server: the name shown for a database role ("maya" → "Maya Chen").
+
+    Who made a change is the signed-in role's name from this table; a role not listed here
+    is shown as the account owner whose name it spells ("maya_chen"), else as the role itself.
+    A file book leaves this table empty (``store.authorship``).
+    """
+
+    __tablename__ = "team_member"
+
+    role: Mapped[str] = mapped_column(primary_key=True)
+    name: Mapped[str]

@@ -9,7 +9,7 @@ import datetime as dt
 from typing import Any, ClassVar
 
 from sqlalchemy import Boolean, Date, DateTime, Float, MetaData, String
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 # Stable constraint names so alembic batch migrations on SQLite can find them again.
 NAMING_CONVENTION = {
@@ -30,3 +30,22 @@ class Base(DeclarativeBase):
         float: Float(),
         bool: Boolean(),
     }
+
+
+class Versioned:
+    """A row two people may edit at once (issue 16: no lost updates).
+
+    ``version`` is SQLAlchemy's ``version_id_col``: every UPDATE says ``WHERE version = the
+    one read`` and adds one, so a save over a change made since the read touches no row and
+    fails instead of overwriting it. ``changed_by`` (a CSM's name) and ``changed_at`` (UTC,
+    without a zone) say whose change that was; ``store.authorship`` stamps them on every
+    flush, and ``store.queries.edits`` turns a refused save into one line naming them.
+    """
+
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+    changed_by: Mapped[str | None]
+    changed_at: Mapped[dt.datetime | None]
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]

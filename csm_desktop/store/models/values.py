@@ -11,13 +11,13 @@ from typing import TYPE_CHECKING
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from csm_desktop.store.models.base import Base
+from csm_desktop.store.models.base import Base, Versioned
 
 if TYPE_CHECKING:
     from csm_desktop.store.models.account import Account
 
 
-class ValueMetric(Base):
+class ValueMetric(Versioned, Base):
     """A customer outcome measured against a baseline (e.g. hours on weekly reporting)."""
 
     __tablename__ = "value_metric"
