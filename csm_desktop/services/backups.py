@@ -112,12 +112,10 @@ def back_up_before_import(database: Database) -> Path | None:
     needs none. The last ``KEEP_BEFORE_IMPORT`` are kept. A copy that cannot be written
     stops the import (``OutputNotWritten``/``DatabaseReadOnly``): nothing is changed unprotected.
     """
-    from sqlalchemy import func, select
-
-    from csm_desktop.store.models import Account
+    from csm_desktop.store.queries.accounts import account_count
 
     with database.session() as session:
-        if not session.scalar(select(func.count()).select_from(Account)):
+        if not account_count(session):
             return None
     made = back_up_now(database, reason="before-import")
     if database.path is not None:

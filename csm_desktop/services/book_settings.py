@@ -13,12 +13,11 @@ import locale
 import re
 from dataclasses import dataclass, fields, replace
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from csm_desktop.errors import UserError
 from csm_desktop.store.database import Database
-from csm_desktop.store.models import Setting
+from csm_desktop.store.queries.settings import read_settings_under, write_setting
 
 _PREFIX = "book."
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -92,10 +91,7 @@ def _check_time_zone(name: str) -> None:
 
 def read_settings(session: Session) -> BookSettings:
     """The book's settings, defaults for those never set."""
-    rows = {
-        row.key[len(_PREFIX) :]: row.value
-        for row in session.scalars(select(Setting).where(Setting.key.startswith(_PREFIX)))
-    }
+    rows = read_settings_under(session, _PREFIX)
     known = {f.name for f in fields(BookSettings)}
     return BookSettings(**{k: v for k, v in rows.items() if k in known})
 
@@ -104,14 +100,7 @@ def write_settings(session: Session, settings: BookSettings) -> BookSettings:
     """Store every setting (validated first, so a bad value changes nothing)."""
     settings = settings.checked()
     for item in fields(BookSettings):
-        key = _PREFIX + item.name
-        value = str(getattr(settings, item.name))
-        row = session.get(Setting, key)
-        if row is None:
-            session.add(Setting(key=key, value=value))
-        else:
-            row.value = value
-    session.flush()
+        write_setting(session, _PREFIX + item.name, str(getattr(settings, item.name)))
     return settings
 
 

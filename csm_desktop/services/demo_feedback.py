@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from csm_desktop.domain.vocabulary import Status
 from csm_desktop.store.models import Account, AccountMilestone, Feedback
+from csm_desktop.store.queries.accounts import accounts_with_people
 
 PRAISE = (
     "We saw the first result in our own numbers within two weeks — that sold it internally.",
@@ -33,11 +33,7 @@ ACCOUNTS_WITH_WORRIES = 3
 
 def add_demo_feedback(session: Session, today: dt.date) -> int:
     """Add the demo's feedback entries; returns how many."""
-    accounts = session.scalars(
-        select(Account)
-        .order_by(Account.id)
-        .options(selectinload(Account.milestones), selectinload(Account.contacts))
-    ).all()
+    accounts = accounts_with_people(session)
     added = praised = worried = 0
     for account in accounts:
         first = next((m for m in account.milestones if m.first_value), None)

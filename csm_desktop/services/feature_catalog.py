@@ -11,18 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
-
 from csm_desktop.domain.features import feature_match_key
 from csm_desktop.errors import BadInput
 from csm_desktop.services.evidence import refresh_usage_evidence
 from csm_desktop.services.features import read_vocabulary, write_feature
 from csm_desktop.store.database import Database
-from csm_desktop.store.models import (
-    AccountMilestone,
-    Feature,
-    MilestoneTemplate,
-)
+from csm_desktop.store.queries.features import feature_row, named_features, rename_in_ladders
 from csm_desktop.store.queries.usage_rows import move_feature_usage, usage_rows_per_feature
 
 
@@ -46,7 +40,7 @@ def feature_catalog(database: Database) -> list[FeatureInfo]:
     with database.session() as session:
         vocabulary = read_vocabulary(session)
         counts = usage_rows_per_feature(session)
-        named = {row.key: row.display_name for row in session.scalars(select(Feature))}
+        named = {row.key: row.display_name for row in named_features(session)}
     rows: list[FeatureInfo] = []
     for entry in sorted(vocabulary.entries, key=lambda e: e.key.casefold()):
         rows.append(
@@ -77,16 +71,9 @@ def merge_feature(database: Database, old_key: str, into_key: str) -> int:
         if into_key not in [e.key for e in vocabulary.entries]:
             raise BadInput(f"“{into_key}” is not a feature of this book; choose one from the list.")
         moved = move_feature_usage(session, old_key, into_key)
-        for column, model in (
-            ("success_feature", MilestoneTemplate),
-            ("unlocks", MilestoneTemplate),
-            ("success_feature", AccountMilestone),
-            ("unlocks", AccountMilestone),
-        ):
-            attribute = getattr(model, column)
-            session.execute(update(model).where(attribute == old_key).values({column: into_key}))
+        rename_in_ladders(session, old_key, into_key)
         entry = next(e for e in vocabulary.entries if e.key == into_key)
-        old = session.scalar(select(Feature).where(Feature.key == old_key))
+        old = feature_row(session, old_key)
         old_aliases: tuple[str, ...] = ()
         if old is not None:
             old_entry = next((e for e in vocabulary.entries if e.key == old_key), None)
@@ -97,8 +84,8 @@ def merge_feature(database: Database, old_key: str, into_key: str) -> int:
         for spelling in (old_key, *old_aliases):
             if feature_match_key(spelling) not in {feature_match_key(s) for s in spellings}:
                 spellings.append(spelling)
-        named = session.scalar(select(Feature.display_name).where(Feature.key == into_key))
-        write_feature(session, into_key, named or "", spellings)
+        into = feature_row(session, into_key)
+        write_feature(session, into_key, into.display_name if into else "", spellings)
         session.flush()
         refresh_usage_evidence(session)
         return moved

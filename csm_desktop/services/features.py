@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from csm_desktop.domain.features import (
@@ -21,7 +20,8 @@ from csm_desktop.domain.features import (
 )
 from csm_desktop.errors import UserError
 from csm_desktop.store.database import Database
-from csm_desktop.store.models import AccountMilestone, Feature, MilestoneTemplate
+from csm_desktop.store.models import Feature
+from csm_desktop.store.queries.features import criterion_features, feature_row, named_features
 
 
 def read_vocabulary(session: Session) -> FeatureVocabulary:
@@ -29,20 +29,13 @@ def read_vocabulary(session: Session) -> FeatureVocabulary:
     vocabulary = FeatureVocabulary(
         [
             FeatureEntry(row.key, row.display_name, tuple(_aliases(row.aliases)))
-            for row in session.scalars(select(Feature).order_by(Feature.key))
+            for row in named_features(session)
         ]
     )
-    for key in _criterion_features(session):
+    for key in criterion_features(session):
         if vocabulary.resolve(key) is None:
             vocabulary.add(FeatureEntry(key))
     return vocabulary
-
-
-def _criterion_features(session: Session) -> list[str]:
-    keys: set[str] = set()
-    for column in (MilestoneTemplate.success_feature, AccountMilestone.success_feature):
-        keys.update(k.strip() for k in session.scalars(select(column).distinct()) if k)
-    return sorted(keys)
 
 
 def _aliases(text: str) -> list[str]:
@@ -66,7 +59,7 @@ def write_feature(
         owner = others.resolve(spelling) if spelling.strip() else None
         if owner is not None and feature_match_key(owner) != feature_match_key(key):
             raise UserError(f"{spelling!r} already names the feature {owner!r}.")
-    row = session.scalar(select(Feature).where(Feature.key == key))
+    row = feature_row(session, key)
     if row is None:
         row = Feature(key=key)
         session.add(row)

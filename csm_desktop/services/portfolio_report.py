@@ -9,8 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from sqlalchemy import func, select
-
 from csm_desktop.domain.metrics import (
     PortfolioMetrics,
     kickoff_month,
@@ -30,11 +28,12 @@ from csm_desktop.reports.model import (
     VariantLine,
 )
 from csm_desktop.services.book_settings import load_book_settings
+from csm_desktop.services.experiments import list_experiments
 from csm_desktop.services.features import load_vocabulary
 from csm_desktop.services.metrics import experiment_results, portfolio_metrics
 from csm_desktop.services.qbr_report import REPORT_FORMATS, health_reasons, write_atomically
 from csm_desktop.store.database import Database
-from csm_desktop.store.models import Account, Experiment
+from csm_desktop.store.queries.accounts import account_count, arr_and_owner
 
 
 def _share_text(part: int, counted: int) -> str:
@@ -47,18 +46,9 @@ def portfolio_report_data(database: Database, today: dt.date) -> PortfolioReport
 
     metrics = portfolio_metrics(database, today)
     with database.session() as session:
-        money = {
-            row.id: (row.arr, row.owner)
-            for row in session.execute(select(Account.id, Account.arr, Account.owner))
-        }
-        experiments = session.execute(
-            select(
-                Experiment.id, Experiment.name, Experiment.hypothesis, Experiment.started_on
-            ).order_by(Experiment.id)
-        ).all()
-        unlinked = session.scalar(
-            select(func.count()).select_from(Account).where(Account.archived.is_(False))
-        )
+        money = arr_and_owner(session)
+        unlinked = account_count(session, include_archived=False)
+    experiments = sorted(list_experiments(database), key=lambda e: e.id)
     at_risk = _accounts_at_risk(metrics, money, today)
     arr_at_risk = sum(a.arr or 0.0 for a in at_risk)
     currency = load_book_settings(database).currency_code
@@ -69,8 +59,9 @@ def portfolio_report_data(database: Database, today: dt.date) -> PortfolioReport
         month = kickoff_month(account.account)
         months[month] = months.get(month, 0) + 1
     sections = []
-    for experiment_id, name, hypothesis, started_on in experiments:
-        result = experiment_results(database, experiment_id, today)
+    for experiment in experiments:
+        name, hypothesis, started_on = experiment.name, experiment.hypothesis, experiment.started_on
+        result = experiment_results(database, experiment.id, today)
         if not result.variants:
             continue
         sections.append(
