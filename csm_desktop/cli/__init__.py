@@ -28,6 +28,7 @@ from csm_desktop.cli.experiments import add_experiment_commands
 from csm_desktop.cli.metrics import add_metrics_command
 from csm_desktop.cli.reports import add_report_commands
 from csm_desktop.cli.team import add_team_commands
+from csm_desktop.cli.transfer import add_transfer_commands
 from csm_desktop.cli.usage import add_usage_command
 from csm_desktop.cli.value import add_value_commands
 from csm_desktop.errors import BadInput, UserError
@@ -85,6 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_feature_commands(commands)
     add_experiment_commands(commands)
     add_team_commands(commands)
+    add_transfer_commands(commands)
     for command in commands.choices.values():  # every command accepts it after its name
         command.add_argument(
             "--wait", type=float, metavar="SECONDS", default=argparse.SUPPRESS, help=WAIT_HELP
