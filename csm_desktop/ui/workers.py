@@ -12,12 +12,15 @@ import threading
 import traceback
 from collections import deque
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from PySide6.QtWidgets import QWidget
 
 from csm_desktop.services.progress import Cancelled
+
+if TYPE_CHECKING:
+    from csm_desktop.services.opening import Database
 
 log = logging.getLogger(__name__)
 
@@ -151,6 +154,30 @@ def run(
     if on_finished is not None:
         task.finished.connect(on_finished)
     return start(task)
+
+
+def run_account_edit(
+    account_id: int | None,
+    database: Database,
+    work: Callable[[Database], Any],
+    changed: Callable[[int], Any],
+    *,
+    what: str,
+    owner: QObject,
+    shown_over: QWidget,
+) -> Task | None:
+    """Run an edit of the account on show (``work(database)``) in a worker: on success
+    ``changed(account_id)`` lets the page reload; a refusal is shown over ``shown_over``.
+    With no account on show (``account_id`` None) nothing runs."""
+    if account_id is None:
+        return None
+    return run(
+        lambda progress: work(database),
+        lambda _result: changed(account_id),
+        what=what,
+        owner=owner,
+        shown_over=shown_over,
+    )
 
 
 def wait_all(timeout_ms: int = 10000) -> bool:

@@ -17,7 +17,7 @@ from csm_desktop.domain.experiment_changes import VariantKind
 from csm_desktop.services.today import today_list
 from csm_desktop.store.database import Database
 from csm_desktop.store.models import Account, AccountMilestone, Variant
-from csm_desktop.ui.experiments_controller import ExperimentsController
+from csm_desktop.ui.controllers.experiments import ExperimentsController
 from csm_desktop.ui.views.experiments_view import ExperimentsView
 from tests.store.test_experiment_kinds_service import _book
 

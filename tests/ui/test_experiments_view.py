@@ -13,7 +13,7 @@ from csm_desktop.services.experiment_results import experiment_report
 from csm_desktop.services.experiments import list_experiments
 from csm_desktop.store.database import Database
 from csm_desktop.store.models import Account, MilestoneTemplate, Playbook, PlaybookStep, Role
-from csm_desktop.ui.experiments_controller import ExperimentsController
+from csm_desktop.ui.controllers.experiments import ExperimentsController
 from csm_desktop.ui.views.experiments_view import ExperimentsView
 
 TODAY = dt.date(2026, 11, 26)

@@ -49,7 +49,7 @@ class AccountPageController(QObject):
         """The account page and its controller, built on first use."""
         w = self.window
         if w.account_view is None:
-            from csm_desktop.ui.account_controller import AccountController
+            from csm_desktop.ui.controllers.account import AccountController
             from csm_desktop.ui.views.account_view import AccountView
 
             w.account_view = AccountView()

@@ -31,7 +31,7 @@ class ToolPages(QObject):
             w.show_empty_book(Page.EXPERIMENTS)
             return
         if w.experiments_view is None:
-            from csm_desktop.ui.experiments_controller import ExperimentsController
+            from csm_desktop.ui.controllers.experiments import ExperimentsController
             from csm_desktop.ui.views.experiments_view import ExperimentsView
 
             w.experiments_view = ExperimentsView()

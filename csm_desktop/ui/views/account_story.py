@@ -1,24 +1,20 @@
-"""The account page's QBR story tab, "Risks & asks", and its Re-plan action.
+"""The account page's QBR story tab, "Risks & asks".
 
 ``RisksAsksPanel`` lists what the CSM needs from the customer (open first) with Add…,
-Resolve and Remove; ``AccountStoryController`` loads it and runs the edits and the re-plan
-of past-due milestones in workers (``services.account_story``), then says ``changed`` so the
-page and its timeline reload.
+Resolve and Remove. Its controller, ``ui.controllers.account_story``, loads it and runs the
+edits and the Re-plan action in workers.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QDialog,
     QHBoxLayout,
     QHeaderView,
-    QMessageBox,
     QPushButton,
     QTreeWidget,
     QTreeWidgetItem,
@@ -27,11 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from csm_desktop.domain.review import day_text
-from csm_desktop.services.account_story import AskEntry, BlockedReason, ReplanCandidate
+from csm_desktop.services.account_story import AskEntry
 from csm_desktop.services.accounts import AccountDetail
-from csm_desktop.services.opening import Database
-from csm_desktop.ui import workers
-from csm_desktop.ui.dialogs.story_dialogs import AskDialog, ReplanDialog
 from csm_desktop.ui.palette import current
 from csm_desktop.ui.read_only import writes
 
@@ -104,135 +97,3 @@ class RisksAsksPanel(QWidget):
         item = self.list.currentItem()
         if item is not None:
             signal.emit(int(item.data(0, ID_ROLE)))
-
-
-class AccountStoryController(QObject):
-    """Loads and edits the risks and asks of the account on show; re-plans its milestones."""
-
-    changed = Signal(int)  # account id whose asks or plan dates changed
-
-    def __init__(
-        self,
-        panel: RisksAsksPanel,
-        database: Callable[[], Database],
-        today: Callable[[], dt.date],
-        parent: QObject | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self.panel = panel
-        self.database = database
-        self.today = today
-        panel.load_requested.connect(self.load)
-        panel.add_requested.connect(self.add_ask)
-        panel.resolve_requested.connect(self.toggle_resolved)
-        panel.remove_requested.connect(self.remove_ask)
-
-    def _account_id(self) -> int | None:
-        return self.panel.detail.id if self.panel.detail is not None else None
-
-    def load(self, account_id: int) -> None:
-        from csm_desktop.services.account_story import list_asks
-
-        database = self.database()
-
-        def show(entries: list[AskEntry]) -> None:
-            if self._account_id() == account_id:
-                self.panel.show_entries(entries)
-
-        workers.run(lambda progress: list_asks(database, account_id), show,
-                    what="Loading risks and asks", owner=self)  # fmt: skip
-
-    def _apply(self, what: str, work: Callable[[Database], Any]) -> None:
-        account_id, database = self._account_id(), self.database()
-        if account_id is None:
-            return
-        workers.run(
-            lambda progress: work(database),
-            lambda _result: self.changed.emit(account_id),
-            what=what,
-            owner=self,
-            shown_over=self.panel,
-        )
-
-    def add_ask(self) -> None:
-        """Read the blocked reasons off the UI thread, then ask for the new ask."""
-        from csm_desktop.services.account_story import blocked_reasons
-
-        detail = self.panel.detail
-        if detail is None:
-            return
-        database = self.database()
-        workers.run(
-            lambda progress: blocked_reasons(database, detail.id),
-            lambda reasons: self._ask_dialog(detail, reasons),
-            what="Reading blocked milestones",
-            owner=self,
-        )
-
-    def _ask_dialog(self, detail: AccountDetail, reasons: list[BlockedReason]) -> None:
-        from csm_desktop.services.account_story import add_ask
-
-        if self._account_id() != detail.id:
-            return
-        blocked = [(b.milestone_id, b.title, b.reason) for b in reasons]
-        dialog = AskDialog(self.today(), blocked, [c.name for c in detail.contacts], self.panel)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return
-        kind, text, owner, due_on, milestone_id = dialog.values()
-        today = self.today()
-        self._apply(
-            "Saving the ask",
-            lambda db: add_ask(db, detail.id, kind, text, owner=owner, due_on=due_on,
-                               milestone_id=milestone_id, created_on=today),
-        )  # fmt: skip
-
-    def toggle_resolved(self, ask_id: int) -> None:
-        from csm_desktop.services.account_story import resolve_ask
-
-        entry = self.panel.entries.get(ask_id)
-        if entry is None:
-            return
-        on = None if entry.resolved_on is not None else self.today()
-        self._apply("Saving the ask", lambda db: resolve_ask(db, ask_id, on))
-
-    def remove_ask(self, ask_id: int) -> None:
-        from csm_desktop.services.account_story import delete_ask
-
-        self._apply("Removing the ask", lambda db: delete_ask(db, ask_id))
-
-    def replan(self) -> None:
-        """Offer the past-due open milestones and move the chosen ones to a new date."""
-        from csm_desktop.services.account_story import replan_candidates
-
-        account_id = self._account_id()
-        if account_id is None:
-            return
-        database, today = self.database(), self.today()
-        workers.run(
-            lambda progress: replan_candidates(database, account_id, today),
-            lambda candidates: self._replan_dialog(account_id, today, candidates),
-            what="Reading past-due milestones",
-            owner=self,
-        )
-
-    def _replan_dialog(
-        self, account_id: int, today: dt.date, candidates: list[ReplanCandidate]
-    ) -> None:
-        from csm_desktop.services.account_story import replan_milestones
-
-        if self._account_id() != account_id:
-            return
-        parent = self.panel.window()
-        if not candidates:
-            QMessageBox.information(
-                parent, "Re-plan", "No open milestone of this account is past its date."
-            )
-            return
-        dialog = ReplanDialog([(c.id, c.title, c.planned_on) for c in candidates], today, parent)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return
-        chosen, new_date = dialog.chosen(), dialog.new_date()
-        self._apply(
-            "Re-planning milestones",
-            lambda db: replan_milestones(db, chosen, new_date, today=today),
-        )

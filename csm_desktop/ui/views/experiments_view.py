@@ -5,7 +5,7 @@ test's setup and results.
 "Assign accounts…" and "Start (lock)", the results table of DESIGN §3 with the figure the
 changing arm targets, a no-peeking warning before the planned read date, the verdict in
 plain words and what each arm's customers said. ``ExperimentsController``
-(``ui.experiments_controller``) runs the services in workers, opens the dialogs and feeds
+(``ui.controllers.experiments``) runs the services in workers, opens the dialogs and feeds
 the view; the main window owns one of each.
 """
 

@@ -19,9 +19,9 @@ from csm_desktop.domain.text import plural
 from csm_desktop.domain.vocabulary import Status
 from csm_desktop.errors import UserError
 from csm_desktop.services.opening import Database
+from csm_desktop.ui.controllers.account_learning import AccountLearningController
+from csm_desktop.ui.controllers.account_story import AccountStoryController
 from csm_desktop.ui.dialogs.messages import show_failure
-from csm_desktop.ui.views.account_learning import AccountLearningController
-from csm_desktop.ui.views.account_story import AccountStoryController
 from csm_desktop.ui.views.account_view import AccountView
 from csm_desktop.ui.views.value_panel import ValueController
 

@@ -1,7 +1,7 @@
 """Controller of the Experiments page: runs the experiment services in workers, opens the
 dialogs (new experiment with its sample-size advice, assignment) and feeds the view.
 
-The view (``ui.views.experiments_view``) is layout only; the main window owns one of each.
+The view (``ui.views.experiments_view``) is layout only; ``ToolPages`` builds both on first use.
 """
 
 from __future__ import annotations
