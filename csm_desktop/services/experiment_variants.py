@@ -20,7 +20,6 @@ import datetime as dt
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from csm_desktop.domain.experiment_changes import (
@@ -32,7 +31,7 @@ from csm_desktop.domain.experiment_changes import (
     VariantKind,
     change_from_json,
 )
-from csm_desktop.domain.ladder import Milestone, as_of, due_date, due_on, reference_date
+from csm_desktop.domain.ladder import Milestone, as_of, due_date, reference_date
 from csm_desktop.domain.metrics.experiment_kinds import (
     KIND_METRIC_LABELS,
     criterion_met_by_due,
@@ -44,15 +43,15 @@ from csm_desktop.domain.templates import MessageTemplate
 from csm_desktop.domain.vocabulary import Status
 from csm_desktop.errors import BadInput
 from csm_desktop.services.evidence import refresh_usage_evidence
-from csm_desktop.store.models import (
-    Account,
-    AccountMilestone,
-    Experiment,
-    MilestoneTemplate,
-    Role,
-    Touchpoint,
-    Variant,
+from csm_desktop.store.models import Account, Experiment, Variant
+from csm_desktop.store.queries.experiments import (
+    first_touchpoints,
+    message_arm_texts,
+    milestone_template_keys,
 )
+from csm_desktop.store.queries.ladders import account_ladders
+from csm_desktop.store.queries.playbooks import template_keys, template_success_feature
+from csm_desktop.store.queries.selection import AccountFilter
 
 
 def variant_kind(variant: Variant) -> VariantKind:
@@ -86,26 +85,20 @@ def check_templates(session: Session, variant_name: str, change: Change) -> None
     keys = targeted_templates(change)
     if not keys:
         return
-    known = set(
-        session.scalars(select(MilestoneTemplate.key).where(MilestoneTemplate.key.in_(keys)))
-    )
+    known = template_keys(session)
     unknown = [k for k in keys if k not in known]
     if unknown:
         raise BadInput(
             f"Variant “{variant_name}” names milestone templates that do not exist: "
             f"{', '.join(unknown)}. Use template keys as shown in the playbook editor."
         )
-    if isinstance(change, CriterionChange):
-        feature = session.scalar(
-            select(MilestoneTemplate.success_feature).where(
-                MilestoneTemplate.key == change.template
-            )
+    if isinstance(change, CriterionChange) and not template_success_feature(
+        session, change.template
+    ):
+        raise BadInput(
+            f"Variant “{variant_name}”: milestone “{change.template}” has no usage success "
+            "criterion to change; give it a success feature in the playbook first."
         )
-        if not feature:
-            raise BadInput(
-                f"Variant “{variant_name}”: milestone “{change.template}” has no usage success "
-                "criterion to change; give it a success feature in the playbook first."
-            )
 
 
 def apply_change(session: Session, account: Account, variant: Variant) -> int:
@@ -145,16 +138,8 @@ def variant_messages(
     session: Session, account_ids: Collection[int] | None = None
 ) -> dict[int, dict[str, MessageChange]]:
     """Per account in a message arm of a started experiment: template key → the arm's text."""
-    query = (
-        select(Account.id, Variant.name, Variant.kind, Variant.change)
-        .join(Variant, Variant.id == Account.variant_id)
-        .join(Experiment, Experiment.id == Variant.experiment_id)
-        .where(Variant.kind == VariantKind.MESSAGE.value, Experiment.locked.is_(True))
-    )
-    if account_ids is not None:
-        query = query.where(Account.id.in_(list(account_ids)))
     found: dict[int, dict[str, MessageChange]] = {}
-    for account_id, _name, _kind, text in session.execute(query):
+    for account_id, text in message_arm_texts(session, account_ids):
         try:
             change = change_from_json(VariantKind.MESSAGE, text or "")
         except BadChange:
@@ -185,36 +170,22 @@ class KindFigures:
 
 
 def _targeted(
-    session: Session, variant_ids: Collection[int], keys: Collection[str], today: dt.date
+    session: Session, experiment: Experiment, keys: Collection[str], today: dt.date
 ) -> list[tuple[int | None, str | None, Milestone]]:
-    """(variant id, template key, milestone as of today) of the arms' targeted milestones."""
-    query = (
-        select(
-            Account.variant_id,
-            MilestoneTemplate.key,
-            AccountMilestone,
-            Role.name,
-            Account.kickoff_on,
-            Account.signed_on,
-        )
-        .join(Account, Account.id == AccountMilestone.account_id)
-        .join(Role, Role.id == AccountMilestone.role_id)
-        .outerjoin(MilestoneTemplate, MilestoneTemplate.id == AccountMilestone.template_id)
-        .where(Account.variant_id.in_(list(variant_ids)))
-    )
-    if keys:
-        query = query.where(MilestoneTemplate.key.in_(list(keys)))
+    """(variant id, template key, milestone as of today) of the arms' targeted milestones
+    (every milestone when ``keys`` is empty); unschedulable ones (no due date, no K) are left
+    out, as the ladder loader leaves them out."""
+    chosen = AccountFilter(experiment_id=experiment.id, include_archived=True)
+    template_of = milestone_template_keys(session, chosen)
+    variant_of = {v.name: v.id for v in experiment.variants}  # names are unique in one
     result: list[tuple[int | None, str | None, Milestone]] = []
-    for variant_id, key, m, role, kickoff_on, signed_on in session.execute(query):
-        due = due_on(m.due_on, reference_date(kickoff_on, signed_on), m.target_day)
-        if due is None:
-            continue
-        milestone = Milestone(
-            m.title, role, m.target_day, due, Status(m.status), m.achieved_on, m.first_value,
-            m.unlocks, m.success_feature, m.success_threshold, m.success_window_days,
-            m.criterion_met_on, m.id,
-        )  # fmt: skip
-        result.append((variant_id, key, as_of(milestone, today)))
+    for account in account_ladders(session, chosen):
+        variant_id = variant_of.get(account.variant) if account.variant else None
+        for milestone in account.milestones:
+            key = template_of.get(milestone.id) if milestone.id is not None else None
+            if keys and key not in keys:
+                continue
+            result.append((variant_id, key, as_of(milestone, today)))
     return result
 
 
@@ -237,20 +208,12 @@ def kind_figures(session: Session, experiment: Experiment, today: dt.date) -> Ki
     ):
         keys = []  # some arm retimes every milestone: measure every milestone
     names = {v.id: v.name for v in experiment.variants}
-    rows = _targeted(session, list(names), keys, today)
+    rows = _targeted(session, experiment, keys, today)
     by_variant: dict[str, Share] = {}
     if kind is VariantKind.MESSAGE:
         since = experiment.started_on or dt.date.min
-        first_nudge = dict(
-            session.execute(
-                select(Touchpoint.milestone_id, func.min(Touchpoint.happened_on))
-                .where(
-                    Touchpoint.milestone_id.in_([m.id for _v, _k, m in rows]),
-                    Touchpoint.happened_on >= since,
-                    Touchpoint.happened_on <= today,
-                )
-                .group_by(Touchpoint.milestone_id)
-            ).all()
+        first_nudge = first_touchpoints(
+            session, [m.id for _v, _k, m in rows if m.id is not None], since, today
         )
         for variant_id, name in names.items():
             pairs = [

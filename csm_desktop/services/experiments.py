@@ -12,19 +12,20 @@ a ladder keeps its milestones and dates, and only its open milestones are put in
 variant's order (achieved and skipped ones keep their places: they are history). A variant
 that names a different playbook than an account's existing ladder does not swap that
 ladder's milestones.
+
+This module defines, lists and finds experiments; assigning and starting live in
+``services.experiment_assignment`` (re-exported here, so callers import one module), what
+each kind of arm changes in ``services.experiment_variants``, and the results read in
+``services.experiment_results``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
-
-from csm_desktop.domain.assignment import Candidate, assign, balance
 from csm_desktop.domain.experiment_changes import (
     BadChange,
     Change,
@@ -33,25 +34,36 @@ from csm_desktop.domain.experiment_changes import (
     check_change,
     describe,
 )
-from csm_desktop.domain.ladder import reference_date
 from csm_desktop.domain.text import name_key
-from csm_desktop.domain.vocabulary import Status
 from csm_desktop.errors import BadInput
+from csm_desktop.services.experiment_assignment import (
+    AssignmentPlan,
+    StartReport,
+    assign_accounts,
+    get_experiment,
+    ordering_keys,
+    preview_assignment,
+    reorder_open_milestones,
+    start_experiment,
+)
 from csm_desktop.services.experiment_variants import (
-    apply_change,
     check_templates,
     variant_change,
     variant_kind,
 )
-from csm_desktop.services.ladder import apply_playbook
 from csm_desktop.store.database import Database
-from csm_desktop.store.models import (
-    Account,
-    AccountMilestone,
-    Experiment,
-    MilestoneTemplate,
-    Playbook,
-    Variant,
+from csm_desktop.store.models import Experiment, Playbook, Variant
+from csm_desktop.store.queries.experiments import (
+    active_segments,
+    experiment_name_taken,
+    experiments_newest_first,
+    variant_counts,
+)
+from csm_desktop.store.queries.playbooks import (
+    active_playbooks_with_steps,
+    playbook_labels,
+    template_keys,
+    template_titles,
 )
 
 FIRST_VALUE_WITHIN_TARGET = "first value within target"
@@ -121,29 +133,6 @@ class PlaybookChoice:
         return f"{self.name} v{self.version}"
 
 
-@dataclass(frozen=True, slots=True)
-class AssignmentPlan:
-    """Who would go (or went) to which variant, and the balance per segment."""
-
-    assignment: dict[int, str]
-    """Account id → variant name."""
-    balance: dict[str, dict[str, int]]
-    """Segment → variant → accounts."""
-    in_other_experiments: int
-    """Eligible by segment but already in another experiment: left out."""
-    already_progressing: int
-    """Left out because they have achieved a milestone (when only fresh accounts count)."""
-
-
-@dataclass(frozen=True, slots=True)
-class StartReport:
-    accounts: int
-    ladders_created: int
-    ladders_reordered: int
-    without_ladder: int
-    """Accounts with neither a ladder nor a playbook (or no kickoff date): nothing to order."""
-
-
 def _summary(
     experiment: Experiment,
     counts: dict[int, int],
@@ -157,12 +146,12 @@ def _summary(
             v.name,
             v.playbook_id,
             playbooks.get(v.playbook_id) if v.playbook_id is not None else None,
-            tuple(_keys(v.ordering)),
+            tuple(ordering_keys(v.ordering)),
             counts.get(v.id, 0),
             kind,
             change,
             describe(kind, change, titles),
-            tuple((titles or {}).get(key, key) for key in _keys(v.ordering)),
+            tuple((titles or {}).get(key, key) for key in ordering_keys(v.ordering)),
         )
 
     return ExperimentSummary(
@@ -178,39 +167,13 @@ def _summary(
     )
 
 
-def _template_titles(session: Session) -> dict[str, str]:
-    return dict(session.execute(select(MilestoneTemplate.key, MilestoneTemplate.title)).all())
-
-
-def _playbook_labels(session: Session) -> dict[int, str]:
-    return {p.id: f"{p.name} v{p.version}" for p in session.scalars(select(Playbook))}
-
-
-def _keys(ordering: str) -> list[str]:
-    return [line.strip() for line in ordering.splitlines() if line.strip()]
-
-
-def _variant_counts(session: Session) -> dict[int, int]:
-    counts: dict[int, int] = {}
-    for variant_id in session.scalars(
-        select(Account.variant_id).where(Account.variant_id.is_not(None))
-    ):
-        if variant_id is not None:
-            counts[variant_id] = counts.get(variant_id, 0) + 1
-    return counts
-
-
 def list_experiments(database: Database) -> list[ExperimentSummary]:
     """Every experiment, newest first, with its variants and how many accounts each has."""
     with database.session() as session:
-        counts = _variant_counts(session)
-        experiments = session.scalars(
-            select(Experiment)
-            .options(selectinload(Experiment.variants))
-            .order_by(Experiment.id.desc())
-        ).all()
-        labels = _playbook_labels(session)
-        titles = _template_titles(session)
+        counts = variant_counts(session)
+        experiments = experiments_newest_first(session)
+        labels = playbook_labels(session)
+        titles = template_titles(session)
         return [_summary(e, counts, labels, titles) for e in experiments]
 
 
@@ -218,21 +181,16 @@ def experiment_summary(database: Database, experiment_id: int) -> ExperimentSumm
     with database.session() as session:
         return _summary(
             get_experiment(session, experiment_id),
-            _variant_counts(session),
-            _playbook_labels(session),
-            _template_titles(session),
+            variant_counts(session),
+            playbook_labels(session),
+            template_titles(session),
         )
 
 
 def playbook_choices(database: Database) -> list[PlaybookChoice]:
     """Active playbooks with their steps, for the variant editor."""
     with database.session() as session:
-        playbooks = session.scalars(
-            select(Playbook)
-            .where(Playbook.archived.is_(False))
-            .options(selectinload(Playbook.steps))
-            .order_by(Playbook.name, Playbook.version)
-        ).all()
+        playbooks = active_playbooks_with_steps(session)
         return [
             PlaybookChoice(
                 p.id,
@@ -247,17 +205,8 @@ def playbook_choices(database: Database) -> list[PlaybookChoice]:
 def segments(database: Database) -> list[str]:
     """The segments of active accounts, in name order."""
     with database.session() as session:
-        found = session.scalars(
-            select(Account.segment).where(Account.archived.is_(False)).distinct()
-        ).all()
+        found = active_segments(session)
     return sorted(s for s in found if s)
-
-
-def get_experiment(session: Session, experiment_id: int) -> Experiment:
-    experiment = session.get(Experiment, experiment_id)
-    if experiment is None:
-        raise BadInput(f"Experiment #{experiment_id} no longer exists; refresh the list.")
-    return experiment
 
 
 def create_experiment(
@@ -302,9 +251,9 @@ def create_experiment(
         except BadChange as exc:
             raise BadInput(f"Variant “{variant_name}”: {exc}") from None
     with database.session() as session:
-        if session.scalar(select(Experiment.id).where(Experiment.name == name)) is not None:
+        if experiment_name_taken(session, name):
             raise BadInput(f"An experiment named “{name}” already exists; choose another name.")
-        known = set(session.scalars(select(MilestoneTemplate.key)))
+        known = template_keys(session)
         key_sets: list[tuple[str, frozenset[str]]] = []
         for variant, variant_name in zip(variants, names, strict=True):
             if variant.playbook_id is None and not variant.ordering:
@@ -356,157 +305,6 @@ def create_experiment(
         return experiment.id
 
 
-def _plan(
-    session: Session,
-    experiment: Experiment,
-    chosen_segments: Collection[str] | None,
-    only_fresh: bool,
-) -> tuple[AssignmentPlan, dict[str, Variant]]:
-    own = {v.id for v in experiment.variants}
-    query = (
-        select(Account)
-        .where(Account.archived.is_(False))
-        .options(selectinload(Account.milestones))
-        .order_by(Account.id)
-    )
-    candidates: list[Candidate] = []
-    account_segments: dict[int, str | None] = {}
-    elsewhere = progressing = 0
-    for account in session.scalars(query):
-        if chosen_segments is not None and account.segment not in chosen_segments:
-            continue
-        if account.variant_id is not None and account.variant_id not in own:
-            elsewhere += 1
-            continue
-        if only_fresh and any(m.status == Status.ACHIEVED.value for m in account.milestones):
-            progressing += 1
-            continue
-        candidates.append(Candidate(account.id, account.segment))
-        account_segments[account.id] = account.segment
-    variant_names = [v.name for v in experiment.variants]
-    assignment = assign(candidates, variant_names, experiment.seed) if candidates else {}
-    plan = AssignmentPlan(
-        assignment,
-        balance(assignment, account_segments, variant_names),
-        elsewhere,
-        progressing,
-    )
-    return plan, {v.name: v for v in experiment.variants}
-
-
-def _refuse_if_locked(experiment: Experiment) -> None:
-    if experiment.locked:
-        started = experiment.started_on.isoformat() if experiment.started_on else "already"
-        raise BadInput(
-            f"“{experiment.name}” started ({started}) and its assignment is locked, so the "
-            "results stay fair. Create a new experiment to test something else."
-        )
-
-
-def preview_assignment(
-    database: Database,
-    experiment_id: int,
-    chosen_segments: Collection[str] | None = None,
-    *,
-    only_fresh: bool = True,
-) -> AssignmentPlan:
-    """The assignment ``assign_accounts`` would make, without storing anything."""
-    with database.session() as session:
-        experiment = get_experiment(session, experiment_id)
-        plan, _variants = _plan(session, experiment, chosen_segments, only_fresh)
-        return plan
-
-
-def assign_accounts(
-    database: Database,
-    experiment_id: int,
-    chosen_segments: Collection[str] | None = None,
-    *,
-    only_fresh: bool = True,
-) -> AssignmentPlan:
-    """Assign the eligible accounts at random, balanced by segment; replaces a draft's draw.
-
-    Eligible: active, in ``chosen_segments`` (None: any), not in another experiment and,
-    with ``only_fresh``, with no milestone achieved yet. Refused once the experiment started.
-    """
-    with database.session() as session:
-        experiment = get_experiment(session, experiment_id)
-        _refuse_if_locked(experiment)
-        plan, variants = _plan(session, experiment, chosen_segments, only_fresh)
-        own = [v.id for v in experiment.variants]
-        for member in session.scalars(select(Account).where(Account.variant_id.in_(own))):
-            member.variant_id = None
-        for account_id, variant_name in plan.assignment.items():
-            chosen = session.get(Account, account_id)
-            assert chosen is not None
-            chosen.variant_id = variants[variant_name].id
-        return plan
-
-
-def start_experiment(database: Database, experiment_id: int, on: dt.date) -> StartReport:
-    """Lock the assignment, record the start date, and put each ladder in its variant's order."""
-    with database.session() as session:
-        experiment = get_experiment(session, experiment_id)
-        _refuse_if_locked(experiment)
-        own = {v.id: v for v in experiment.variants}
-        accounts = session.scalars(
-            select(Account)
-            .where(Account.variant_id.in_(list(own)))
-            .options(selectinload(Account.milestones).selectinload(AccountMilestone.template))
-            .order_by(Account.id)
-        ).all()
-        if not accounts:
-            raise BadInput(f"No accounts are assigned to “{experiment.name}”; assign them first.")
-        created = reordered = without = 0
-        for account in accounts:
-            assert account.variant_id is not None
-            variant = own[account.variant_id]
-            playbook = (
-                session.get(Playbook, variant.playbook_id)
-                if variant.playbook_id is not None
-                else account.playbook
-            )
-            keys = _keys(variant.ordering) or (
-                [step.template.key for step in playbook.steps] if playbook else []
-            )
-            if not account.milestones:
-                if (
-                    playbook is None
-                    or reference_date(account.kickoff_on, account.signed_on) is None
-                ):
-                    without += 1
-                    continue
-                apply_playbook(session, account, playbook, ordering=keys)
-                created += 1
-            else:
-                reorder_open_milestones(account.milestones, keys)
-                reordered += 1
-            apply_change(session, account, variant)
-        experiment.locked = True
-        experiment.started_on = on
-        session.flush()
-        return StartReport(len(accounts), created, reordered, without)
-
-
-def reorder_open_milestones(milestones: Sequence[AccountMilestone], keys: Sequence[str]) -> None:
-    """Put the open milestones in the order of ``keys``, in the positions open ones hold.
-
-    Achieved and skipped milestones keep their positions; milestones whose template is not
-    in ``keys`` follow the listed ones in their current order.
-    """
-    rank = {key: index for index, key in enumerate(keys)}
-    open_ones = sorted(
-        (m for m in milestones if Status(m.status).is_open), key=lambda m: m.position
-    )
-    slots = [m.position for m in open_ones]
-    wanted = sorted(
-        open_ones,
-        key=lambda m: (rank.get(m.template.key if m.template else "", len(rank)), m.position),
-    )
-    for milestone, position in zip(wanted, slots, strict=True):
-        milestone.position = position
-
-
 def find_experiment(database: Database, name: str) -> int:
     """An experiment's id by name (ignoring case and surrounding space)."""
     wanted = name_key(name)
@@ -515,3 +313,28 @@ def find_experiment(database: Database, name: str) -> int:
         known = ", ".join(sorted(e.name for e in list_experiments(database))) or "none"
         raise BadInput(f"There is no experiment “{name.strip()}”. Known: {known}.")
     return found[0].id
+
+
+__all__ = [
+    "COMPLETION_AT_DAY_30",
+    "FIRST_VALUE_WITHIN_TARGET",
+    "MEDIAN_TTFV",
+    "PRIMARY_METRICS",
+    "AssignmentPlan",
+    "ExperimentSummary",
+    "PlaybookChoice",
+    "StartReport",
+    "VariantInfo",
+    "VariantSpec",
+    "assign_accounts",
+    "create_experiment",
+    "experiment_summary",
+    "find_experiment",
+    "get_experiment",
+    "list_experiments",
+    "playbook_choices",
+    "preview_assignment",
+    "reorder_open_milestones",
+    "segments",
+    "start_experiment",
+]
