@@ -14,7 +14,6 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from csm_desktop.domain.text import plural
@@ -36,11 +35,13 @@ from csm_desktop.store.models import (
     KickoffAnswer,
     Measurement,
     Playbook,
-    Role,
     Touchpoint,
     ValueMetric,
     Variant,
 )
+from csm_desktop.store.queries.accounts import account_count
+from csm_desktop.store.queries.milestones import milestones_with_evidence
+from csm_desktop.store.queries.playbooks import roles_by_name
 from csm_desktop.store.queries.usage_rows import store_usage_rows
 
 SEED = 20260101
@@ -145,7 +146,7 @@ def load_demo_content() -> dict[str, Any]:
 def create_demo_book(database: Database, *, today: dt.date) -> DemoSummary:
     """Fill an empty book with the demo data, in one transaction."""
     with database.session() as session:
-        if session.scalar(select(func.count()).select_from(Account)):
+        if account_count(session):
             raise BadInput(
                 f"{database.path} already holds accounts; the demo book needs an empty database."
             )
@@ -160,9 +161,7 @@ def create_demo_book(database: Database, *, today: dt.date) -> DemoSummary:
 
 def _evidence_only_where_usage_shows_it(session: Session) -> None:
     """A demo milestone says "usage" only if its criterion was met by the day it was achieved."""
-    for milestone in session.scalars(
-        select(AccountMilestone).where(AccountMilestone.evidence == Evidence.USAGE.value)
-    ):
+    for milestone in milestones_with_evidence(session, Evidence.USAGE.value):
         met = milestone.criterion_met_on
         if met is None or milestone.achieved_on is None or met > milestone.achieved_on:
             milestone.evidence = Evidence.MANUAL.value
@@ -174,7 +173,7 @@ class _DemoBuilder:
         self.today = today
         self.rng = random.Random(SEED)
         self.accounts = self.milestones = self.usage_rows = 0
-        self.roles = {role.name: role for role in session.scalars(select(Role))}
+        self.roles = roles_by_name(session)
 
     def build(self) -> None:
         for key, (display_name, aliases) in FEATURES.items():

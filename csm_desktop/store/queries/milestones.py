@@ -99,3 +99,10 @@ def chart_ladder(session: Session, account_id: int) -> ChartLadder | None:
     name, kickoff_on, signed_on = rows[0][0], rows[0][1], rows[0][2]
     lines = tuple(ChartLine(*row[3:]) for row in rows if row[3] is not None)
     return ChartLadder(name, kickoff_on, signed_on, lines)
+
+
+def milestones_with_evidence(session: Session, evidence: str) -> Sequence[AccountMilestone]:
+    """Every milestone whose evidence is ``evidence`` (a ``domain.vocabulary.Evidence`` value)."""
+    return session.scalars(
+        select(AccountMilestone).where(AccountMilestone.evidence == evidence)
+    ).all()
