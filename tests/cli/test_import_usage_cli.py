@@ -5,38 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlalchemy import insert, text
 
 from csm_desktop.cli import main
-from csm_desktop.store.database import open_database
-from csm_desktop.store.models import Account
-from csm_desktop.store.queries.usage_rows import READABLE_USAGE_SQL
-
-
-@pytest.fixture
-def book_path(tmp_path: Path) -> Path:
-    path = tmp_path / "book.sqlite3"
-    book = open_database(path)
-    try:
-        with book.session() as session:
-            session.execute(insert(Account), [{"name": "Acme", "archived": False}])
-    finally:
-        book.close()
-    return path
-
-
-def usage_rows(path: Path) -> list[tuple[object, ...]]:
-    book = open_database(path)
-    try:
-        with book.session() as session:
-            return [
-                tuple(row)
-                for row in session.execute(
-                    text(f"SELECT account_id, day, feature, count FROM ({READABLE_USAGE_SQL})")
-                )
-            ]
-    finally:
-        book.close()
+from tests.cli.stored_usage import usage_rows
 
 
 def test_import_prints_counts_rejected_file_and_unmatched_accounts(

@@ -6,12 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlalchemy import insert, text
 
 from csm_desktop.cli import main
-from csm_desktop.store.database import open_database
-from csm_desktop.store.models import Account
-from csm_desktop.store.queries.usage_rows import READABLE_USAGE_SQL
+from tests.cli.stored_usage import usage_rows
 
 GA4 = (
     "# ----------------------------------------\n"
@@ -26,36 +23,6 @@ GA4 = (
     "Grand total,,,19,5\n"
     "Confidential - generated for Acme Corp\n"
 )
-
-
-@pytest.fixture
-def book_path(tmp_path: Path) -> Path:
-    path = tmp_path / "book.sqlite3"
-    book = open_database(path)
-    try:
-        with book.session() as session:
-            session.execute(insert(Account), [{"name": "Acme", "archived": False}])
-    finally:
-        book.close()
-    return path
-
-
-def usage_rows(path: Path) -> list[tuple[object, ...]]:
-    book = open_database(path)
-    try:
-        with book.session() as session:
-            return [
-                tuple(row)
-                for row in session.execute(
-                    text(
-                        "SELECT account_id, day, feature, count, active_users "
-                        f"FROM ({READABLE_USAGE_SQL}) "
-                        "ORDER BY day, feature"
-                    )
-                )
-            ]
-    finally:
-        book.close()
 
 
 def run(*args: str) -> int:
@@ -73,7 +40,7 @@ def test_strict_accepts_a_file_whose_only_odd_lines_are_comments_totals_and_foot
         f"Imported ga4.csv (header row 6, long form) into {book_path}: 5 rows read, 2 usage "
         "events stored (2 new), 0 rows rejected, 3 lines skipped."
     )
-    assert usage_rows(book_path) == [
+    assert usage_rows(book_path, active_users=True) == [
         (1, "2026-03-01", "login", 12, 3),
         (1, "2026-03-02", "login", 7, 2),
     ]
@@ -88,7 +55,7 @@ def test_dates_as_columns_with_the_feature_option(
     assert capsys.readouterr().out.startswith(
         "Imported chart.csv (header row 1, dates as columns) into"
     )
-    assert usage_rows(book_path) == [
+    assert usage_rows(book_path, active_users=True) == [
         (1, "2026-03-01", "user_invited", 4, None),
         (1, "2026-03-02", "user_invited", 1, None),
     ]
@@ -104,7 +71,7 @@ def test_event_log_with_epoch_seconds_and_a_time_zone(
     out = capsys.readouterr().out
     assert "(header row 1, event log, each row one event)" in out
     assert "note: Each row counted as one event (1 event)." in out
-    assert usage_rows(book_path) == [(1, "2026-03-02", "login", 1, None)]
+    assert usage_rows(book_path, active_users=True) == [(1, "2026-03-02", "login", 1, None)]
 
 
 def test_decimal_option_reads_a_decimal_comma_file(
@@ -113,7 +80,7 @@ def test_decimal_option_reads_a_decimal_comma_file(
     source = tmp_path / "usage.csv"
     source.write_text("Account;Date;Feature;Count\nAcme;01.03.2026;login;1.234\n", encoding="utf-8")
     assert run(str(source), "--db", str(book_path), "--decimal", ",") == 0
-    assert usage_rows(book_path) == [(1, "2026-03-01", "login", 1234, None)]
+    assert usage_rows(book_path, active_users=True) == [(1, "2026-03-01", "login", 1234, None)]
     assert run(str(source), "--db", str(book_path), "--decimal", "x") == 2
     assert capsys.readouterr().err == "error: --decimal 'x': use --decimal , or --decimal .\n"
 
@@ -135,9 +102,9 @@ def test_nothing_usable_exits_2_with_one_line_naming_the_option(
         "them, add the accounts to the book first, or import with create accounts "
         "(--create-accounts).\n"
     )
-    assert usage_rows(book_path) == []
+    assert usage_rows(book_path, active_users=True) == []
     assert run(str(source), "--db", str(book_path), "--create-accounts") == 0
-    assert len(usage_rows(book_path)) == 2
+    assert len(usage_rows(book_path, active_users=True)) == 2
 
 
 def test_the_summary_names_the_columns_it_did_not_import(
@@ -153,9 +120,9 @@ def test_the_summary_names_the_columns_it_did_not_import(
     assert run(str(source), "--db", str(book_path)) == 0
     out = capsys.readouterr().out.splitlines()
     assert "Not imported: Sessions (numbers, not read: map it as count if it holds counts)." in out
-    assert usage_rows(book_path) == [(1, "2026-03-01", "login", 2, None)]
+    assert usage_rows(book_path, active_users=True) == [(1, "2026-03-01", "login", 2, None)]
     wide = tmp_path / "wide.csv"
     wide.write_text("Account,Date,Licensed Users,Logins\nAcme,2026-03-02,50,3\n", encoding="utf-8")
     assert run(str(wide), "--db", str(book_path), "--map", "Logins=feature column") == 0
     assert "Not imported: Licensed Users (ignored, not a feature)." in capsys.readouterr().out
-    assert usage_rows(book_path)[-1] == (1, "2026-03-02", "Logins", 3, None)
+    assert usage_rows(book_path, active_users=True)[-1] == (1, "2026-03-02", "Logins", 3, None)
