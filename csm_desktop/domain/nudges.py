@@ -11,12 +11,16 @@ question for one account.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+import heapq
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TypeVar
 
 from csm_desktop.domain.ladder import Milestone, completion, next_open
 from csm_desktop.domain.vocabulary import Status
+
+T = TypeVar("T")
 
 
 class NudgeKind(StrEnum):
@@ -245,12 +249,24 @@ _MILESTONE_KINDS = frozenset(
 )
 
 
+def rank_key(nudge: Nudge) -> tuple[bool, int, str, str]:
+    """The ranking: most urgent first; recently handled ones last; ties by account, then
+    milestone (nudges equal in all of these keep the order they were found in)."""
+    return (nudge.handled, -nudge.score, nudge.account.casefold(), nudge.milestone or "")
+
+
 def rank(nudges: Iterable[Nudge]) -> list[Nudge]:
-    """Most urgent first; recently handled ones last; ties by account, then milestone."""
-    return sorted(
-        nudges,
-        key=lambda n: (n.handled, -n.score, n.account.casefold(), n.milestone or ""),
-    )
+    """The nudges in ranking order (``rank_key``)."""
+    return sorted(nudges, key=rank_key)
+
+
+def merge_ranked(ranked: Iterable[Iterable[T]], key: Callable[[T], Nudge]) -> Iterator[T]:
+    """Ranked lists (each in ``rank`` order, given in the order their accounts were read)
+    merged with a heap into one ranking: exactly ``rank`` of their concatenation, since on
+    equal keys an earlier list comes first and a list keeps its own order. A big book is
+    ranked page by page this way, and the first lines of the merge cost only their own
+    heap steps (``itertools.islice``), not a sort of everything."""
+    return heapq.merge(*ranked, key=lambda item: rank_key(key(item)))
 
 
 def todays_nudges(

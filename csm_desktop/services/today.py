@@ -5,12 +5,17 @@ recent touchpoints, unlock usage, contacts, templates), applies the rules of
 ``domain.nudges`` and fills the matching template for the account's contact in the
 milestone's role, signed by the account's owner as ``{csm}``. Also logs touchpoints and
 fills the congratulations message when a milestone is achieved.
+
+A big book is read in pages of accounts (``today_pages``): each page is ranked on its own
+and the pages are merged with a heap (``domain.nudges.merge_ranked``), which gives exactly
+the ranking of the whole book, so a window can show the first page's lines at once while
+the rest streams in, and stop between pages when the user switches books.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -26,6 +31,7 @@ from csm_desktop.domain.nudges import (
     NudgeKind,
     NudgeRules,
     RoleProgress,
+    merge_ranked,
     role_progress,
     todays_nudges,
 )
@@ -41,19 +47,23 @@ from csm_desktop.domain.templates import (
     render_message,
 )
 from csm_desktop.domain.vocabulary import Channel
-from csm_desktop.errors import BadInput, UnknownAccount
+from csm_desktop.errors import BadInput, Cancelled, UnknownAccount
 from csm_desktop.services.accounts import AccountDetail, ContactInfo
 from csm_desktop.services.experiment_variants import message_template, variant_messages
 from csm_desktop.services.features import read_vocabulary
 from csm_desktop.services.feedback import check_links
 from csm_desktop.services.gc_pause import gc_paused
+from csm_desktop.services.progress import NO_PROGRESS, Progress
 from csm_desktop.store.database import Database
 from csm_desktop.store.models import (
     AccountMilestone,
     Touchpoint,
 )
 from csm_desktop.store.queries.activity import (
+    Accounts,
+    IdRange,
     account_contacts,
+    active_account_ids,
     last_status_changes,
     last_touchpoints,
     message_templates,
@@ -146,16 +156,19 @@ class _Book:
 
 
 def _load_book(
-    session: Session, today: dt.date, rules: NudgeRules, account_id: int | None = None
+    session: Session, today: dt.date, rules: NudgeRules, account_id: Accounts = None
 ) -> _Book:
-    selection = (
-        ACTIVE_ACCOUNTS
-        if account_id is None
-        else AccountFilter(account_id=account_id, include_archived=True)
-    )
+    """The active book (None), a page of it (an id range) or one account, even archived."""
+    if account_id is None:
+        selection = ACTIVE_ACCOUNTS
+    elif isinstance(account_id, IdRange):
+        selection = AccountFilter(id_range=account_id)
+    else:
+        selection = AccountFilter(account_id=account_id, include_archived=True)
     accounts = sorted(account_ladders(session, selection), key=lambda a: a.id)
+    ids = None if account_id is None else [a.id for a in accounts]
     kickoffs = {a.id: a.kickoff for a in accounts}
-    template_and_cue = milestone_messages(session, None if account_id is None else [account_id])
+    template_and_cue = milestone_messages(session, ids)
     steps: dict[int, list[_Step]] = {
         a.id: [_Step(m, *template_and_cue[m.id]) for m in a.milestones if m.id is not None]
         for a in accounts
@@ -193,7 +206,7 @@ def _load_book(
         )
         for a in accounts
     ]
-    messages = variant_messages(session, None if account_id is None else [account_id])
+    messages = variant_messages(session, ids)
     owners = {a.id: a.owner for a in accounts}
     return _Book(snapshots, owners, steps, contacts, templates, messages, capability_names)
 
@@ -270,22 +283,75 @@ def _with_help(template: MessageTemplate, help_article: str) -> MessageTemplate:
     )
 
 
+FIRST_PAGE = 500
+"""Accounts read for the first page: its lines show while the rest of the book is read."""
+PAGE = 5_000
+"""Accounts read per later page."""
+
+
+@dataclass(frozen=True, slots=True)
+class TodayPage:
+    """The nudges of one page of accounts, ranked, and how far through the book it is."""
+
+    ranked: list[TodayItem]
+    accounts_read: int
+    """Accounts read so far, this page included."""
+    accounts: int
+    """Active accounts in the book."""
+
+    @property
+    def last(self) -> bool:
+        return self.accounts_read >= self.accounts
+
+
+def today_pages(
+    database: Database,
+    today: dt.date,
+    rules: NudgeRules = DEFAULT_RULES,
+    *,
+    first: int = FIRST_PAGE,
+    size: int = PAGE,
+    progress: Progress = NO_PROGRESS,
+) -> Iterator[TodayPage]:
+    """The Today list page by page of accounts (in id order), each page ranked on its own;
+    ``merge_ranked`` of the pages is the book's ranking. An empty book gives one empty page.
+    Between pages a cancelled ``progress`` stops the reading (``Cancelled``)."""
+    with database.session() as session:
+        ids = active_account_ids(session)
+    pages = [ids[:first]] + [ids[start : start + size] for start in range(first, len(ids), size)]
+    read = 0
+    for page in pages:
+        if progress.cancelled:
+            raise Cancelled
+        if page:
+            with database.session() as session:
+                book = _load_book(session, today, rules, IdRange(page[0], page[-1]))
+            ranked = [_item(book, nudge) for nudge in todays_nudges(book.snapshots, today, rules)]
+        else:
+            ranked = []
+        read += len(page)
+        progress(read, len(ids), "Reading the book")
+        yield TodayPage(ranked, read, len(ids))
+
+
+def _item(book: _Book, nudge: Nudge) -> TodayItem:
+    """A line whose message is filled from ``book`` when first read."""
+    return TodayItem(
+        nudge, partial(_fill, book, nudge.account_id, nudge.account, nudge.milestone_id, nudge.kind)
+    )
+
+
 def today_list(
     database: Database, today: dt.date, rules: NudgeRules = DEFAULT_RULES
 ) -> list[TodayItem]:
     """Every nudge of the active book on ``today``, ranked, each with its message filled."""
     with gc_paused():
-        with database.session() as session:
-            book = _load_book(session, today, rules)
-        return [
-            TodayItem(
-                nudge,
-                partial(
-                    _fill, book, nudge.account_id, nudge.account, nudge.milestone_id, nudge.kind
-                ),
-            )
-            for nudge in todays_nudges(book.snapshots, today, rules)
-        ]
+        pages = [page.ranked for page in today_pages(database, today, rules)]
+        return list(merge_ranked(pages, key=_nudge))
+
+
+def _nudge(item: TodayItem) -> Nudge:
+    return item.nudge
 
 
 def celebration(database: Database, milestone_id: int, today: dt.date) -> Celebration:

@@ -1,7 +1,8 @@
 """What happened on accounts lately: status changes, touchpoints, use of unlocked features,
 contacts and the messages of their milestones' templates (what the Today list reads).
 
-Each query covers the whole active book or, given ``account_id``, one account.
+Each query covers the whole book (None), one account (its id) or a page of a large book
+(an ``IdRange`` of account ids: the Today list reads a 50,000-account book in pages).
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Collection
+from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, func, select, true
 from sqlalchemy.orm import Session
@@ -16,6 +18,7 @@ from sqlalchemy.orm import Session
 from csm_desktop.domain.templates import MessageTemplate
 from csm_desktop.domain.vocabulary import Status
 from csm_desktop.store.models import (
+    Account,
     AccountMilestone,
     Contact,
     MilestoneTemplate,
@@ -29,12 +32,39 @@ ContactRow = tuple[int, str, str | None, str | None, str | None]
 """(contact id, name, role, email, title)."""
 
 
-def _of(account_id: int | None) -> ColumnElement[bool]:
-    return true() if account_id is None else AccountMilestone.account_id == account_id
+class IdRange(NamedTuple):
+    """Accounts whose id is ``first`` … ``last`` (both included)."""
+
+    first: int
+    last: int
+
+
+Accounts = int | IdRange | None
+"""One account's id, a range of ids, or None for every account."""
+
+
+def of(column: Any, accounts: Accounts) -> ColumnElement[bool]:
+    """The condition "``column`` (an account id) is among ``accounts``"."""
+    if accounts is None:
+        return true()
+    if isinstance(accounts, IdRange):
+        return column.between(accounts.first, accounts.last)  # type: ignore[no-any-return]
+    return column == accounts  # type: ignore[no-any-return]
+
+
+def _of(accounts: Accounts) -> ColumnElement[bool]:
+    return of(AccountMilestone.account_id, accounts)
+
+
+def active_account_ids(session: Session) -> list[int]:
+    """The ids of the accounts that are not archived, in id order."""
+    return list(
+        session.scalars(select(Account.id).where(Account.archived.is_(False)).order_by(Account.id))
+    )
 
 
 def last_status_changes(
-    session: Session, today: dt.date, account_id: int | None = None
+    session: Session, today: dt.date, account_id: Accounts = None
 ) -> dict[int, dt.date]:
     """Per account, the day of its latest status change on or before ``today``."""
     rows = session.execute(
@@ -47,17 +77,16 @@ def last_status_changes(
 
 
 def last_touchpoints(
-    session: Session, today: dt.date, account_id: int | None = None
+    session: Session, today: dt.date, account_id: Accounts = None
 ) -> tuple[dict[int, dt.date], dict[int, dict[int, dt.date]]]:
     """Per account, the latest touchpoint on or before ``today``, and per milestone the
     latest one about it."""
     query = (
         select(Touchpoint.account_id, Touchpoint.milestone_id, func.max(Touchpoint.happened_on))
         .where(Touchpoint.happened_on <= today)
+        .where(of(Touchpoint.account_id, account_id))
         .group_by(Touchpoint.account_id, Touchpoint.milestone_id)
     )
-    if account_id is not None:
-        query = query.where(Touchpoint.account_id == account_id)
     last: dict[int, dt.date] = {}
     by_milestone: dict[int, dict[int, dt.date]] = defaultdict(dict)
     for touched_account, milestone_id, on in session.execute(query):
@@ -69,7 +98,7 @@ def last_touchpoints(
 
 
 def unlocks_used(
-    session: Session, since: dt.date, today: dt.date, account_id: int | None = None
+    session: Session, since: dt.date, today: dt.date, account_id: Accounts = None
 ) -> dict[int, set[int]]:
     """Per account, the milestones achieved since ``since`` whose unlocked feature was used
     after the unlock and by ``today`` (one index seek per recent unlock)."""
@@ -89,19 +118,16 @@ def unlocks_used(
     return dict(found)
 
 
-def account_contacts(
-    session: Session, account_id: int | None = None
-) -> dict[int, list[ContactRow]]:
+def account_contacts(session: Session, account_id: Accounts = None) -> dict[int, list[ContactRow]]:
     """Per account, its contacts in the order they were added."""
     query = (
         select(
             Contact.account_id, Contact.id, Contact.name, Role.name, Contact.email, Contact.title
         )
         .outerjoin(Role, Role.id == Contact.role_id)
+        .where(of(Contact.account_id, account_id))
         .order_by(Contact.account_id, Contact.id)
     )
-    if account_id is not None:
-        query = query.where(Contact.account_id == account_id)
     contacts: dict[int, list[ContactRow]] = defaultdict(list)
     for row in session.execute(query):
         contacts[row[0]].append((row[1], row[2], row[3], row[4], row[5]))

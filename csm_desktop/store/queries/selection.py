@@ -22,6 +22,8 @@ class AccountFilter:
     include_archived: bool = False
     with_renewals: bool = False
     """Only accounts with a recorded renewal (the long-term figures read no others)."""
+    id_range: tuple[int, int] | None = None
+    """Only accounts whose id is between these two, both included (a page of a big book)."""
 
     def sql(self, template: str, **parts: object) -> str:
         """``template`` with this filter's condition on ``account a`` filled in."""
@@ -52,6 +54,9 @@ class AccountFilter:
             params["f_experiment"] = self.experiment_id
         if self.with_renewals:
             clauses.append("a.id IN (SELECT account_id FROM renewal)")
+        if self.id_range is not None:
+            clauses.append("a.id BETWEEN :f_first_id AND :f_last_id")
+            params["f_first_id"], params["f_last_id"] = self.id_range
         return " AND ".join(clauses) or "1", params
 
     def clause(self) -> ColumnElement[bool]:
@@ -77,6 +82,8 @@ class AccountFilter:
             )
         if self.with_renewals:
             clauses.append(Account.id.in_(select(Renewal.account_id)))
+        if self.id_range is not None:
+            clauses.append(Account.id.between(*self.id_range))
         return and_(true(), *clauses)
 
     def account_ids(self) -> Any:

@@ -1,0 +1,149 @@
+"""The Today list read page by page and merged with a heap ranks exactly like the whole book
+ranked at once (issue 17), ties included; reading stops between pages when cancelled."""
+
+from __future__ import annotations
+
+import datetime as dt
+from itertools import islice
+
+import pytest
+from sqlalchemy import select
+
+from csm_desktop.domain.nudges import NudgeKind, merge_ranked
+from csm_desktop.errors import Cancelled
+from csm_desktop.services.ladder import apply_playbook
+from csm_desktop.services.progress import progress_of
+from csm_desktop.services.today import TodayItem, log_touchpoint, today_list, today_pages
+from csm_desktop.store.database import Database
+from csm_desktop.store.models import Account, MilestoneTemplate, Playbook, PlaybookStep, Role
+
+TODAY = dt.date(2026, 11, 26)
+K = TODAY - dt.timedelta(days=20)
+
+
+def build_ties(book: Database) -> dict[str, int]:
+    """Six accounts in this id order: acme, Zeta, ACME, Acme, Oldco (archived), Beta; each
+    kicked off 20 days ago on SSO (day 7), First workflow (day 14, first value), Dashboard
+    (day 30), nothing achieved, no status change ever.
+
+    Each active account gets the same two nudges: Overdue on First workflow (6 days late,
+    first value, 1 more overdue: 600 + 6 + 30 + 1 = 637) and Stalled on SSO (20 days since
+    kickoff: 300 + 20 - 14 = 306). Dashboard is due in 10 days (not "due soon"). "acme",
+    "ACME" and "Acme" tie on everything the ranking reads, so they keep id order. Beta was
+    contacted yesterday about First workflow: both its nudges are handled and go last."""
+    with book.session() as session:
+        roles = {r.name: r for r in session.scalars(select(Role))}
+        templates = [
+            MilestoneTemplate(key="sso", title="SSO", role=roles["Administrator"], target_day=7),
+            MilestoneTemplate(
+                key="flow",
+                title="First workflow",
+                role=roles["Power user"],
+                target_day=14,
+                first_value=True,
+            ),
+            MilestoneTemplate(key="dash", title="Dashboard", role=roles["Operator"], target_day=30),
+        ]
+        playbook = Playbook(name="Standard", version=1)
+        playbook.steps = [PlaybookStep(template=t, position=i) for i, t in enumerate(templates)]
+        session.add(playbook)
+        ids: dict[str, int] = {}
+        for name in ("acme", "Zeta", "ACME", "Acme", "Oldco", "Beta"):
+            account = Account(name=name, kickoff_on=K, archived=name == "Oldco")
+            session.add(account)
+            session.flush()
+            apply_playbook(session, account, playbook)
+            session.flush()
+            ids[name] = account.id
+            ids[f"{name} flow"] = account.milestones[1].id
+    log_touchpoint(
+        book, ids["Beta"], "e-mail", TODAY - dt.timedelta(days=1), "flow",
+        milestone_id=ids["Beta flow"],
+    )  # fmt: skip
+    return ids
+
+
+def lines(items: list[TodayItem]) -> list[tuple[str, str, int, bool]]:
+    return [(i.nudge.account, i.nudge.kind.value, i.nudge.score, i.nudge.handled) for i in items]
+
+
+def merged(book: Database, first: int, size: int) -> list[TodayItem]:
+    pages = [page.ranked for page in today_pages(book, TODAY, first=first, size=size)]
+    return list(merge_ranked(pages, key=lambda item: item.nudge))
+
+
+def test_pages_merged_keep_ties_in_book_order(book: Database) -> None:
+    """Pages of 1 then 2 accounts: [acme], [Zeta, ACME], [Acme, Beta] (Oldco is archived)."""
+    ids = build_ties(book)
+    pages = list(today_pages(book, TODAY, first=1, size=2))
+    assert [(len(p.ranked), p.accounts_read, p.accounts, p.last) for p in pages] == [
+        (2, 1, 5, False),
+        (4, 3, 5, False),
+        (4, 5, 5, True),
+    ]
+    assert [i.nudge.account_id for i in pages[1].ranked] == [ids["ACME"], ids["Zeta"]] * 2
+    expected = [
+        ("acme", "overdue", 637, False),
+        ("ACME", "overdue", 637, False),
+        ("Acme", "overdue", 637, False),
+        ("Zeta", "overdue", 637, False),
+        ("acme", "stalled", 306, False),
+        ("ACME", "stalled", 306, False),
+        ("Acme", "stalled", 306, False),
+        ("Zeta", "stalled", 306, False),
+        ("Beta", "overdue", 637, True),
+        ("Beta", "stalled", 306, True),
+    ]
+    assert lines(merged(book, first=1, size=2)) == expected
+    assert lines(today_list(book, TODAY)) == expected
+    whole = list(today_pages(book, TODAY, first=1000))  # one page: the whole book ranked at once
+    assert len(whole) == 1
+    assert lines(whole[0].ranked) == expected
+
+
+@pytest.mark.parametrize(("first", "size"), [(1, 1), (3, 7), (10, 25)])
+def test_demo_book_in_pages_ranks_like_the_whole_book(open_demo, first: int, size: int) -> None:  # type: ignore[no-untyped-def]
+    """The demo book's 40-odd accounts read in pages give the same lines, same order, same
+    messages as one page of everything; the first 5 lines of the merge are its head."""
+    database = open_demo(TODAY)
+    (whole,) = list(today_pages(database, TODAY, first=10_000))
+    paged = merged(database, first, size)
+    assert len(paged) == len(whole.ranked) > 20
+    assert [i.nudge for i in paged] == [i.nudge for i in whole.ranked]
+    assert [i.filled for i in paged[:10]] == [i.filled for i in whole.ranked[:10]]
+    assert paged[0].nudge.kind is NudgeKind.OVERDUE
+    pages = [page.ranked for page in today_pages(database, TODAY, first=first, size=size)]
+    head = list(islice(merge_ranked(pages, key=lambda item: item.nudge), 5))
+    assert [i.nudge for i in head] == [i.nudge for i in whole.ranked[:5]]
+
+
+def test_an_empty_book_is_one_empty_last_page(book: Database) -> None:
+    (page,) = list(today_pages(book, TODAY))
+    assert (page.ranked, page.accounts_read, page.accounts, page.last) == ([], 0, 0, True)
+
+
+def test_cancel_stops_between_pages(book: Database) -> None:
+    """Cancelled after the first page (1 account) was reported: the second is never read."""
+    build_ties(book)
+    reported: list[tuple[int, int]] = []
+    progress = progress_of(lambda done, total, _text: reported.append((done, total)),
+                           lambda: bool(reported))  # fmt: skip
+    pages = today_pages(book, TODAY, first=1, size=2, progress=progress)
+    assert next(pages).accounts_read == 1
+    with pytest.raises(Cancelled):
+        next(pages)
+    assert reported == [(1, 5)]
+
+
+def test_a_page_of_ids_reads_the_same_on_both_query_paths(book: Database) -> None:
+    """Accounts with ids ACME … Beta, active only: ACME, Acme, Beta (Oldco is archived)."""
+    from csm_desktop.store.queries.ladders import account_ladders
+    from csm_desktop.store.queries.selection import AccountFilter
+
+    ids = build_ties(book)
+    chosen = AccountFilter(id_range=(ids["ACME"], ids["Beta"]))
+    with book.session() as session:
+        fast = account_ladders(session, chosen)
+        portable = account_ladders(session, chosen, portable=True)
+    assert sorted(a.name for a in fast) == ["ACME", "Acme", "Beta"]
+    assert fast == portable
