@@ -19,7 +19,7 @@ from csm_desktop.domain.vocabulary import Status
 from csm_desktop.errors import BadInput, UnknownAccount
 from csm_desktop.store.database import Database
 from csm_desktop.store.models import Account, AccountAsk, AccountMilestone, StatusChange
-from csm_desktop.store.queries.asks import asks
+from csm_desktop.store.queries.asks import AskRow, asks
 from csm_desktop.store.queries.milestones import (
     account_milestones,
     blocked_milestones,
@@ -41,17 +41,8 @@ class ReplanCandidate:
     planned_on: dt.date | None
 
 
-@dataclass(frozen=True, slots=True)
-class AskEntry:
-    id: int
-    kind: str
-    text: str
-    owner: str
-    due_on: dt.date | None
-    milestone_id: int | None
-    milestone: str
-    created_on: dt.date | None
-    resolved_on: dt.date | None
+AskEntry = AskRow
+"""One risk or ask as the account page lists it (the store's row, re-exported for the UI)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,11 +122,7 @@ def replan_milestones(
 def list_asks(database: Database, account_id: int) -> list[AskEntry]:
     """Every risk and ask of the account: open first (soonest due first), then resolved."""
     with database.session() as session:
-        entries = [
-            AskEntry(a.id, a.kind, a.text, a.owner, a.due_on, a.milestone_id, a.milestone,
-                     a.created_on, a.resolved_on)
-            for a in asks(session, account_id)
-        ]  # fmt: skip
+        entries = asks(session, account_id)
     far = dt.date.max
     entries.sort(key=lambda e: (e.resolved_on is not None, e.due_on or far, e.id))
     return entries
