@@ -129,6 +129,13 @@ def pg_book_template(pg_cluster: object) -> str:
     return "book_template"
 
 
+@pytest.fixture
+def team_book_url(pg_cluster: object, pg_book_template: str) -> Iterator[str]:
+    """The URL of a new server book at the current schema, holding nothing yet."""
+    with _pg_database(pg_cluster, pg_book_template) as url:
+        yield url
+
+
 def _copy_closed_book(template: Path, target: Path) -> None:
     """Copy a closed book file; a closed book has no WAL file left to copy with it."""
     assert not Path(f"{template}-wal").exists(), f"{template} was not closed cleanly"

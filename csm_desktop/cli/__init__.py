@@ -60,7 +60,11 @@ def build_parser() -> argparse.ArgumentParser:
         "Without a command it opens the window.",
     )
     parser.add_argument("--version", action=_VersionAction)
-    parser.add_argument("--db", metavar="PATH", help="book database file (default: user data)")
+    parser.add_argument(
+        "--db",
+        metavar="PATH|URL",
+        help="book file (default: user data) or team server postgresql+psycopg://user@host/db",
+    )
     parser.add_argument(
         "--self-test", action="store_true", help="run a headless check of this installation"
     )

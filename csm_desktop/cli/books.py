@@ -11,14 +11,19 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from csm_desktop.cli.common import back_up_first, database_path, existing_book, parse_day
-from csm_desktop.cli.team import readable_book, reading_book
+from csm_desktop.cli.common import back_up_first, parse_day
+from csm_desktop.cli.team import (
+    readable_book,
+    reading_book,
+    target_book,
+    writing_book,
+)
 from csm_desktop.domain.text import plural
 
 
 def add_book_commands(commands: Any) -> None:
     demo = commands.add_parser("demo", help="create a database holding the bundled demo book")
-    demo.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS)
+    demo.add_argument("--db", metavar="PATH|URL", default=argparse.SUPPRESS)
     demo.add_argument(
         "--today", type=parse_day, help="date the demo book is built around (default: today)"
     )
@@ -28,7 +33,7 @@ def add_book_commands(commands: Any) -> None:
         "import-book", help="import a book workbook (.xlsx): accounts, ladders, usage, ..."
     )
     import_book.add_argument("file", metavar="FILE.xlsx", help="the book workbook to import")
-    import_book.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS)
+    import_book.add_argument("--db", metavar="PATH|URL", default=argparse.SUPPRESS)
     import_book.add_argument(
         "--strict", action="store_true", help="store nothing if any row cannot be used"
     )
@@ -56,7 +61,7 @@ def add_feature_commands(commands: Any) -> None:
         "features",
         help="list the book's features (key, name, aliases, usage rows); name or merge one",
     )
-    features.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS)
+    features.add_argument("--db", metavar="PATH|URL", default=argparse.SUPPRESS)
     features.set_defaults(run=_cmd_features, action="list")
     actions = features.add_subparsers(dest="action", metavar="ACTION")
     define = actions.add_parser("set", help="name a feature and add spellings exports use")
@@ -65,36 +70,34 @@ def add_feature_commands(commands: Any) -> None:
     define.add_argument(
         "--alias", metavar="A", action="append", help="another spelling; repeatable or A;B"
     )
-    define.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS)
+    define.add_argument("--db", metavar="PATH|URL", default=argparse.SUPPRESS)
     merge = actions.add_parser(
         "merge", help="make KEY a spelling of another feature, moving its usage rows"
     )
     merge.add_argument("key", metavar="KEY", help="the spelling found in usage")
     merge.add_argument("--into", metavar="FEATURE", required=True, help="the existing feature")
-    merge.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS)
+    merge.add_argument("--db", metavar="PATH|URL", default=argparse.SUPPRESS)
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
     from csm_desktop.services.demo import create_demo_book
-    from csm_desktop.services.opening import open_book
 
-    target = database_path(args)
-    with _removed_unless_stored(target) as outcome, open_book(target) as book:
+    target = target_book(args)
+    with _removed_unless_stored(target) as outcome, writing_book(target) as book:
         summary = create_demo_book(book, today=args.today or dt.date.today())
         outcome.stored = True
-    print(f"Demo book written to {book.path}: {summary}")
+    print(f"Demo book written to {book.where}: {summary}")
     return 0
 
 
 def _cmd_import_book(args: argparse.Namespace) -> int:
     from csm_desktop.services.book_workbook import import_book
-    from csm_desktop.services.opening import open_book
     from csm_desktop.services.usage_files import parse_column_map
 
     source = Path(args.file)
     column_map = parse_column_map(args.map or ())
-    target = database_path(args)
-    with _removed_unless_stored(target) as outcome, open_book(target) as book:
+    target = target_book(args)
+    with _removed_unless_stored(target) as outcome, writing_book(target) as book:
         back_up_first(book)
         report = import_book(
             book, source, strict=args.strict, sheet=args.sheet, column_map=column_map
@@ -123,7 +126,7 @@ def _cmd_import_book(args: argparse.Namespace) -> int:
         print(f"note: not read (not part of a book): {', '.join(report.ignored)}.")
     counts = ", ".join(f"{n:,} {sheet.lower()}" for sheet, n in report.rows_by_sheet.items() if n)
     print(
-        f"Imported {source.name} into {book.path}: {report.accounts_created} new and "
+        f"Imported {source.name} into {book.where}: {report.accounts_created} new and "
         f"{report.accounts_updated} updated accounts; rows: {counts or 'none'}."
     )
     if report.ladders_added:
@@ -147,12 +150,16 @@ class _Outcome:
 
 
 @contextmanager
-def _removed_unless_stored(path: Path) -> Iterator[_Outcome]:
+def _removed_unless_stored(book_at: str | Path) -> Iterator[_Outcome]:
     """A book file this command creates is removed again unless the import stored it, so a
-    bad workbook never leaves an empty book behind (run after the book is closed)."""
-    path = path.expanduser()
-    existed = path.exists()
+    bad workbook never leaves an empty book behind (run after the book is closed). A team
+    server's book is never created here (the schema owner does that): nothing to remove."""
     outcome = _Outcome()
+    if isinstance(book_at, str):
+        yield outcome
+        return
+    path = book_at.expanduser()
+    existed = path.exists()
     try:
         yield outcome
     finally:
@@ -179,10 +186,8 @@ def _cmd_features(args: argparse.Namespace) -> int:
     from csm_desktop.domain.features import split_aliases
     from csm_desktop.services.feature_catalog import feature_catalog, merge_feature
     from csm_desktop.services.features import load_vocabulary, save_feature
-    from csm_desktop.services.opening import open_book
 
-    path = existing_book(args)
-    with open_book(path) as book:
+    with writing_book(readable_book(args)) as book:
         if args.action == "set":
             entry = next((e for e in load_vocabulary(book).entries if e.key == args.key), None)
             name = args.name if args.name is not None else (entry.display_name if entry else "")

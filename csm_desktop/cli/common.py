@@ -43,7 +43,8 @@ def parse_day(text: str) -> dt.date:
 
 
 def database_path(args: argparse.Namespace) -> Path:
-    """``--db PATH`` or the default book in the user data folder."""
+    """``--db PATH`` or the default book in the user data folder (a team server's address is
+    ``cli.team``'s business: this is for book files)."""
     refuse_server_address(args)
     if args.db is not None:
         return Path(args.db)
@@ -69,9 +70,20 @@ def existing_book(
 
 
 def back_up_first(book: Any) -> None:
-    """Like the window's daily copy: an import never changes a book that has no backup."""
+    """Like the window's daily copy: an import never changes a book file that has no backup.
+
+    A team server's book is not copied (docs/team_mode.md, Backups): the server's own
+    backups keep it, the import is one transaction, and a copy of the whole team book
+    before every scripted import would cost more than the import. The command says so.
+    """
     from csm_desktop.services.backups import back_up_before_import
 
+    if book.on_server:
+        print(
+            f"note: no copy of the team book is made before an import on {book.where}; "
+            "the server's own backups (pg_dump) keep it."
+        )
+        return
     made = back_up_before_import(book)
     if made is not None:
         log.info("Backed up %s to %s before the import", book.path, made)

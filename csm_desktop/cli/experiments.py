@@ -37,10 +37,9 @@ def _share(text: str) -> float:
 
 
 def _book(args: argparse.Namespace) -> Any:
-    from csm_desktop.cli.common import existing_book
-    from csm_desktop.services.opening import open_book
+    from csm_desktop.cli.team import readable_book, writing_book
 
-    return open_book(existing_book(args))
+    return writing_book(readable_book(args))
 
 
 def _change(args: argparse.Namespace) -> Any:
@@ -213,7 +212,7 @@ def add_experiment_commands(commands: Any) -> None:
     )
     actions = experiment.add_subparsers(dest="experiment_command", metavar="ACTION", required=True)
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS)
+    common.add_argument("--db", metavar="PATH|URL", default=argparse.SUPPRESS)
 
     create = actions.add_parser("create", parents=[common], help="define a two-arm experiment")
     create.add_argument("name", metavar="NAME")

@@ -1,9 +1,11 @@
-"""Team-mode commands: ``admin upgrade`` and the book of a command given as a server address.
+"""Team-mode commands: ``admin upgrade``, and the book of a command given as a server address.
 
 ``--db`` takes a file path or a team server's address (``postgresql+psycopg://user@host/db``).
-The commands that already work on a server book open it through ``reading_book``; the others
-refuse a server address in one line naming those that do, rather than treating the address
-as a file name.
+Every command opens its book here: reading commands through ``reading_book`` (the file
+read-only, no lock), writing ones through ``writing_book`` (the file under the window's
+lock). On a server there is no lock file: the server arbitrates between writers, each
+command's changes are one transaction and imports queue one after another
+(``services/opening.py``).
 """
 
 from __future__ import annotations
@@ -16,16 +18,6 @@ from typing import Any
 
 from csm_desktop.errors import BadInput
 
-# The commands that take a team server's address as --db today (docs/team_mode.md).
-ON_SERVER = (
-    "metrics",
-    "export-book",
-    "report",
-    "portfolio-report",
-    "playbook-pdf",
-    "admin upgrade",
-)
-
 
 def server_address(args: argparse.Namespace) -> str | None:
     """``--db`` when it names a team server, else None."""
@@ -36,17 +28,16 @@ def server_address(args: argparse.Namespace) -> str | None:
 
 
 def refuse_server_address(args: argparse.Namespace) -> None:
-    """One line for a command that does not work on a team server yet."""
+    """One line for the window given a server address (it opens book files only for now)."""
     if server_address(args) is not None:
-        command = getattr(args, "command", None) or "the window"
         raise BadInput(
-            f"{command} works on a book file only for now; on a team server use "
-            f"{', '.join(ON_SERVER[:-1])} or {ON_SERVER[-1]} (docs/team_mode.md)."
+            "The window opens a book file only for now; every command takes a team "
+            "server's address as --db (docs/team_mode.md)."
         )
 
 
 def readable_book(args: argparse.Namespace, missing: str | None = None) -> str | Path:
-    """The book a reading command works on: the team server's address, or the book file,
+    """The existing book a command works on: the team server's address, or the book file,
     which must exist (checked now, before anything else is done)."""
     from csm_desktop.cli.common import existing_book
 
@@ -54,6 +45,14 @@ def readable_book(args: argparse.Namespace, missing: str | None = None) -> str |
     if address is not None:
         return address
     return existing_book(args) if missing is None else existing_book(args, missing)
+
+
+def target_book(args: argparse.Namespace) -> str | Path:
+    """The book a command may create (``demo``, ``import-book``): the team server's address,
+    or the book file, new or existing."""
+    from csm_desktop.cli.common import database_path
+
+    return server_address(args) or database_path(args)
 
 
 @contextmanager
@@ -66,6 +65,20 @@ def reading_book(book_at: str | Path) -> Iterator[Any]:
             yield book
         return
     with open_book_for_reading(book_at) as book:
+        yield book
+
+
+@contextmanager
+def writing_book(book_at: str | Path) -> Iterator[Any]:
+    """The book opened for writing: on the server, or the file under the window's lock
+    (``DatabaseLocked`` while a window or another command writes it)."""
+    from csm_desktop.services.opening import open_book, open_team_book
+
+    if isinstance(book_at, str):
+        with open_team_book(book_at) as book:
+            yield book
+        return
+    with open_book(book_at) as book:
         yield book
 
 

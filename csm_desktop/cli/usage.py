@@ -6,7 +6,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from csm_desktop.cli.common import back_up_first, existing_book
+from csm_desktop.cli.common import back_up_first
+from csm_desktop.cli.team import readable_book, writing_book
 from csm_desktop.domain.text import plural
 from csm_desktop.errors import BadInput
 
@@ -17,7 +18,7 @@ def add_usage_command(commands: Any) -> None:
         help="import a product-usage file (.xlsx, .xlsm, .csv, .json or JSON Lines)",
     )
     import_usage.add_argument("file", metavar="FILE", help="the usage file to import")
-    import_usage.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS)
+    import_usage.add_argument("--db", metavar="PATH|URL", default=argparse.SUPPRESS)
     import_usage.add_argument("--sheet", help="sheet to read (default: detected)")
     import_usage.add_argument(
         "--header-row", type=int, metavar="N", help="row number of the header (default: detected)"
@@ -84,13 +85,12 @@ def _cmd_import_usage(args: argparse.Namespace) -> int:
         check_date_format,
         import_usage,
     )
-    from csm_desktop.services.opening import open_book
     from csm_desktop.services.usage_files import parse_column_map
 
     source = Path(args.file)
     if not source.is_file():
         raise BadInput(f"{source} does not exist or is not a file. Check the path.")
-    book_path = existing_book(
+    book_at = readable_book(
         args,
         "No book at {path}: usage is matched to the accounts of a book. "
         "Pass --db with the path of an existing book.",
@@ -108,14 +108,14 @@ def _cmd_import_usage(args: argparse.Namespace) -> int:
         decimal=args.decimal,
         time_zone=args.time_zone,
     )
-    with open_book(book_path) as book:
+    with writing_book(book_at) as book:
         back_up_first(book)
         report = import_usage(book, source, options, read_ahead=getattr(args, "read_ahead", None))
     sheet = f", sheet {report.sheet}" if report.sheet else ""
     skipped = f", {_counted(report.lines_skipped, 'line')} skipped" if report.lines_skipped else ""
     print(
         f"Imported {source.name}{sheet} (header row {report.header_row}, {_FORMS[report.form]}) "
-        f"into {book.path}: {plural(report.rows_read, 'row')} read, {report.rows_stored:,} usage "
+        f"into {book.where}: {plural(report.rows_read, 'row')} read, {report.rows_stored:,} usage "
         f"events stored ({report.events_new:,} new), {_counted(report.rows_rejected, 'row')} "
         f"rejected{skipped}."
     )

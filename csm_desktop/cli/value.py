@@ -7,7 +7,8 @@ import argparse
 import datetime as dt
 from typing import Any
 
-from csm_desktop.cli.common import existing_book, parse_day
+from csm_desktop.cli.common import parse_day
+from csm_desktop.cli.team import readable_book, writing_book
 from csm_desktop.errors import BadInput
 
 
@@ -17,7 +18,7 @@ def add_value_commands(commands: Any) -> None:
     )
     value_commands = value.add_subparsers(dest="value_command", metavar="ACTION", required=True)
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS)
+    common.add_argument("--db", metavar="PATH|URL", default=argparse.SUPPRESS)
     common.add_argument(
         "--today", type=parse_day, help="date the change is logged on (default: today)"
     )
@@ -67,7 +68,6 @@ def _number_option(text: str | None, option: str) -> float | None:
 
 
 def _cmd_value_set(args: argparse.Namespace) -> int:
-    from csm_desktop.services.opening import open_book
     from csm_desktop.services.value_metrics import parse_direction, set_metric_by_name
 
     direction = parse_direction(args.direction) if args.direction is not None else None
@@ -75,8 +75,7 @@ def _cmd_value_set(args: argparse.Namespace) -> int:
     baseline_on = _day_option(args.baseline_on, "--baseline-on")
     target = _number_option(args.target, "--target")
     money = _number_option(args.money_per_unit, "--money-per-unit")
-    path = existing_book(args)
-    with open_book(path) as book:
+    with writing_book(readable_book(args)) as book:
         change = set_metric_by_name(
             book,
             args.account,
@@ -95,14 +94,12 @@ def _cmd_value_set(args: argparse.Namespace) -> int:
 
 
 def _cmd_value_record(args: argparse.Namespace) -> int:
-    from csm_desktop.services.opening import open_book
     from csm_desktop.services.value_metrics import parse_number, record_by_name
 
     value = parse_number(args.value, "VALUE")
     measured_on = _day_option(args.on, "--on")
     assert measured_on is not None  # --on is required
-    path = existing_book(args)
-    with open_book(path) as book:
+    with writing_book(readable_book(args)) as book:
         change = record_by_name(
             book, args.account, args.metric, value, measured_on, on=args.today or dt.date.today()
         )

@@ -47,6 +47,7 @@ from csm_desktop.store.models import (
     Account,
     ImportRecord,
 )
+from csm_desktop.store.queries.import_queue import WAITING, one_import_at_a_time
 
 
 @dataclass
@@ -110,12 +111,13 @@ def import_book(
     )
     steps = ["Checking the rows", "Storing the book", "Finding usage evidence"]
 
-    def stage(index: int) -> None:
+    def stage(index: int, text: str | None = None) -> None:
         if progress.cancelled:
             raise Cancelled(f"Import of {path.name} cancelled; nothing was changed.")
-        progress(index, len(steps), steps[index] if index < len(steps) else "Done")
+        progress(index, len(steps), text or (steps[index] if index < len(steps) else "Done"))
 
     with database.session() as session:
+        one_import_at_a_time(session, lambda: stage(0, WAITING))
         stage(0)
         importer = BookImporter(session, reading, today, path.name)
         accepted = importer.validate()

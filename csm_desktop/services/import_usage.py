@@ -69,6 +69,7 @@ from csm_desktop.spreadsheets.usage_layout import (
 )
 from csm_desktop.spreadsheets.usage_numbers import Decimal
 from csm_desktop.store.database import Database
+from csm_desktop.store.queries.import_queue import WAITING, one_import_at_a_time
 from csm_desktop.store.queries.usage_import import record_import
 from csm_desktop.store.queries.usage_rows import count_usage_rows, store_usage
 
@@ -273,6 +274,7 @@ def import_usage(
     del table, source  # the cells are no longer needed; free them before storing
     checkpoint("Matching accounts…", 0.5)
     with book.session() as session:
+        one_import_at_a_time(session, lambda: checkpoint(WAITING, 0.5))
         matched = match_accounts(session, usage, layout, options.create_accounts)
         matched, unknown_features = resolve_features(context.vocabulary, matched)
         events = merge_duplicates(matched, event_rows=layout.form == "events")

@@ -34,14 +34,12 @@ def test_admin_upgrade_refuses_a_book_file_in_one_line(tmp_path: Path) -> None:
     assert not (tmp_path / "book.sqlite3").exists()
 
 
-def test_a_command_not_yet_on_servers_refuses_the_address_in_one_line(tmp_path: Path) -> None:
-    source = tmp_path / "b.xlsx"
-    result = run("import-book", str(source), "--db", "postgresql://maya@db/team")
+def test_the_window_refuses_a_server_address_in_one_line() -> None:
+    result = run("--db", "postgresql://maya@db/team")
     assert result.returncode == 2
     assert result.stderr == (
-        "error: import-book works on a book file only for now; on a team server use "
-        "metrics, export-book, report, portfolio-report, playbook-pdf or admin upgrade "
-        "(docs/team_mode.md).\n"
+        "error: The window opens a book file only for now; every command takes a team "
+        "server's address as --db (docs/team_mode.md).\n"
     )
 
 
