@@ -20,8 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from metrics import FEATURES
 from scale_book import scale_book
+from synthetic_book import FEATURES
 from timing import Row, app_env, interleaved, load_average, python, report, timed_process
 
 ACCOUNTS, DAYS = 200, 90
