@@ -196,7 +196,8 @@ class MainWindow(QMainWindow):
             self.show_page(self.empty_book_page_for)  # the book was just filled: show it
         if rows and self.first_load:
             self.first_load = False
-            self.show_today()
+            if self.pages.currentWidget() is not self.today_view:  # else it is loading already
+                self.show_today()
         self.loading = False
         self.statusBar().showMessage(plural(len(rows), "account"), 4000)
 
@@ -284,7 +285,7 @@ class MainWindow(QMainWindow):
         )
 
     def _today_loaded(self) -> None:
-        items = [self.today_view.model.row_at(r) for r in range(self.today_view.model.rowCount())]
+        items = self.today_view.model.items()
         self.navigation.set_count(Page.TODAY, sum(not item.nudge.handled for item in items))
 
     def show_book(self) -> None:

@@ -1,5 +1,10 @@
-"""The Today page's controller: loads the ranked list in a worker, logs touchpoints, marks
-milestones achieved; the view never sees the store.
+"""The Today page's controller: streams the ranked list from a worker, logs touchpoints,
+marks milestones achieved; the view never sees the store.
+
+A big book is read in pages (``services.today_stream``): the most urgent lines read so far
+reach the view after the first page and then every half second, the whole list at the end.
+A new refresh, or pointing the controller at another book, cancels the stream in flight and
+ignores whatever it still delivers.
 """
 
 from __future__ import annotations
@@ -17,15 +22,21 @@ from csm_desktop.ui.dialogs.touchpoint_dialog import TouchpointRequest
 from csm_desktop.ui.views.today_view import TodayView
 
 if TYPE_CHECKING:  # the service (and the ORM behind it) loads when Today first fills
-    from csm_desktop.services.today import TodayItem
+    from csm_desktop.services.today_stream import TodaySnapshot
+
+
+class _Stream(QObject):
+    """Carries snapshots from the worker to the main thread (a queued signal)."""
+
+    arrived = Signal(int, object)  # refresh number, TodaySnapshot
 
 
 class TodayController(QObject):
-    """Loads the Today list in a worker and logs touchpoints; the view never sees the store."""
+    """Streams the Today list in a worker and logs touchpoints; the view never sees the store."""
 
     status = Signal(str)  # a short message for the status bar
     touchpoint_logged = Signal(int)  # account id whose timeline changed
-    loaded = Signal()  # a fresh list is on show
+    loaded = Signal()  # a fresh, complete list is on show
     achieved = Signal(int, int)  # account id, milestone id just marked achieved
 
     def __init__(
@@ -37,39 +48,78 @@ class TodayController(QObject):
     ) -> None:
         super().__init__(parent)
         self.view = view
-        self.database = database
+        self._database = database
         self.today = today
         self.loading = False
+        self._refreshes = 0  # numbers each refresh; a snapshot of an older one is dropped
+        self._task: workers.Task | None = None
+        self._stream = _Stream(self)
+        self.reading: dict[str, Any] = {}
+        """Overrides of ``today_snapshots``' page sizes and pace (tests read in tiny pages)."""
+        self._stream.arrived.connect(self._arrived)
         view.refresh_requested.connect(self.refresh)
         view.touchpoint_requested.connect(self.log)
         view.achieved_requested.connect(self.mark_achieved)
 
-    def refresh(self) -> None:
-        database, today = self.database, self.today()
-        self.loading = True
+    @property
+    def database(self) -> Database:
+        return self._database
 
-        def work(progress: workers.Progress) -> list[TodayItem]:
-            # Imported here, on the worker: the service brings the ORM models, which the
-            # window does not need to show its first screen.
-            from csm_desktop.services.today import today_list
+    @database.setter
+    def database(self, database: Database) -> None:
+        """Another book: the list being read from the old one is cancelled."""
+        self._cancel()
+        self._database = database
 
-            return today_list(database, today)
-
-        workers.run(
-            work,
-            lambda items: self._show(items, today),
-            what="Loading today's list",
-            owner=self,
-            shown_over=self.view,
-            on_finished=self._done,
-        )
-
-    def _done(self) -> None:
+    def _cancel(self) -> None:
+        self._refreshes += 1
+        if self._task is not None:
+            self._task.cancel()
+            self._task = None
         self.loading = False
 
-    def _show(self, items: list[TodayItem], today: dt.date) -> None:
-        self.view.set_items(items, today)
-        self.loaded.emit()
+    def refresh(self) -> None:
+        self._cancel()
+        database, today, stream, reading = self.database, self.today(), self._stream, self.reading
+        number = self._refreshes
+        self.loading = True
+
+        def work(progress: workers.Progress) -> None:
+            # Imported here, on the worker: the service brings the ORM models, which the
+            # window does not need to show its first screen.
+            from csm_desktop.services.today_stream import today_snapshots
+
+            for snapshot in today_snapshots(database, today, progress=progress, **reading):
+                stream.arrived.emit(number, (today, snapshot))
+
+        self._task = workers.run(
+            work,
+            lambda _none: None,
+            what="Loading today's list",
+            owner=self,
+            on_failure=lambda exc: self._failed(number, exc),
+            on_finished=lambda: self._done(number),
+        )
+
+    def _failed(self, number: int, exc: BaseException) -> None:
+        if number == self._refreshes:  # a stream cancelled for another book may fail: unheard
+            from csm_desktop.ui.dialogs.messages import show_failure
+
+            show_failure(self.view, "Loading today's list", exc)
+
+    def _done(self, number: int) -> None:
+        if number == self._refreshes:
+            self.loading = False
+            self._task = None
+
+    def _arrived(self, number: int, delivered: tuple[dt.date, TodaySnapshot]) -> None:
+        if number != self._refreshes:
+            return  # a newer refresh (or another book) replaced this stream
+        today, snapshot = delivered
+        self.view.show_snapshot(snapshot, today)
+        if snapshot.complete:
+            self.loading = False
+            self.loaded.emit()
 
     def log(self, request: TouchpointRequest) -> None:
         database = self.database

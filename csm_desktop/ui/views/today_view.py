@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QFont, QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -44,8 +44,19 @@ from csm_desktop.ui.views.empty_state import EmptyState, StartActions, empty_boo
 
 if TYPE_CHECKING:  # the service (and the ORM behind it) loads when Today first fills
     from csm_desktop.services.today import TodayItem
+    from csm_desktop.services.today_stream import TodaySnapshot
 
 EVERYONE = "Everyone"
+ROWS_SEARCHED = 2_000  # a new snapshot keeps the line on show if it is among the first ones
+CELL_PADDING = 14  # a cell's margins and focus frame around its text
+COLUMN_LIMITS = {
+    Column.RANK: 10_000,
+    Column.KIND: 10_000,
+    Column.ACCOUNT: 170,
+    Column.MILESTONE: 210,
+    Column.DUE: 10_000,
+    Column.OWNER: 10_000,
+}
 REASON_MIN_WIDTH = 140  # below this the "Why" column is left out (the detail panel says it)
 CHANNEL_TABS = (Channel.IN_APP, Channel.EMAIL, None)  # None: the help article tab
 
@@ -74,6 +85,8 @@ class TodayView(QWidget):
         self.setMinimumSize(640, 400)
         self.today = dt.date.today()
         self.current: TodayItem | None = None
+        self._keep_current = False  # re-selecting the line on show after a new snapshot
+        self.reading = ""  # while the book is read: how far, after the counts
         self.touchpoint_dialog: LogTouchpointDialog | None = None
         self.model = NudgeModel(self)
         self.proxy = NudgeFilter(self)
@@ -84,7 +97,7 @@ class TodayView(QWidget):
         self.owner_filter.setAccessibleName("Owner filter")
         self.owner_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.owner_filter.currentTextChanged.connect(
-            lambda text: self.proxy.set_owner(None if text in ("", EVERYONE) else text)
+            lambda text: self.model.set_owner(None if text in ("", EVERYONE) else text)
         )
         self.owner_filter.currentTextChanged.connect(lambda _text: self._update_count())
         self.count_label = QLabel()
@@ -217,7 +230,24 @@ class TodayView(QWidget):
     # --- data in ----------------------------------------------------------------------------
 
     def set_items(self, items: Sequence[TodayItem], today: dt.date) -> None:
-        """Show a fresh, ranked list; keeps the owner filter and selects the first row."""
+        """Show a fresh, complete, ranked list (its owners and counts from the lines)."""
+        owners = tuple(sorted({i.nudge.owner for i in items if i.nudge.owner}))
+        self._show_lines(items, today, owners, reading="")
+
+    def show_snapshot(self, snapshot: TodaySnapshot, today: dt.date) -> None:
+        """Show the list as far as it is read: the most urgent lines so far, or all of it."""
+        reading = (
+            ""
+            if snapshot.complete
+            else f" · reading {snapshot.accounts_read:,} of {snapshot.accounts:,} accounts…"
+        )
+        self._show_lines(snapshot.items, today, snapshot.owners, reading)
+
+    def _show_lines(
+        self, items: Sequence[TodayItem], today: dt.date, owners: Sequence[str], reading: str
+    ) -> None:
+        """Keeps the owner filter and the line on show (or selects the first line)."""
+        first_fill = not self.model.rowCount()
         self.today = today
         self.heading.setText(
             f"<h2 style='margin:0'>What needs me today "
@@ -226,33 +256,55 @@ class TodayView(QWidget):
             "</span></h2>"
         )
         chosen = self.owner_filter.currentText() or EVERYONE
-        self.model.set_rows(items)
-        self.fit_columns()
-        owners = sorted({i.nudge.owner for i in items if i.nudge.owner})
+        owner = chosen if chosen in owners else None
+        shown = self.current
+        self.model.set_rows(items, owner)
+        if first_fill or not reading:
+            self.fit_columns()
         self.owner_filter.blockSignals(True)
         self.owner_filter.clear()
         self.owner_filter.addItems([EVERYONE, *owners])
-        self.owner_filter.setCurrentText(chosen if chosen in owners else EVERYONE)
+        self.owner_filter.setCurrentText(owner or EVERYONE)
         self.owner_filter.blockSignals(False)
-        self.proxy.set_owner(None if self.owner_filter.currentText() == EVERYONE else chosen)
+        self.reading = reading
         self._update_count()
-        if self.proxy.rowCount():
+        row = self._row_of(shown) if shown is not None else None
+        if row is not None:
+            self._keep_current = True  # the same line: its message (and any edit) stays
+            self.table.selectRow(row)
+            self._keep_current = False
+            self.current = self.model.row_at(row)
+        elif self.model.rowCount():
             self.table.selectRow(0)
         else:
             self._show_item(None)
 
+    def _row_of(self, item: TodayItem) -> int | None:
+        """The row of the line about the same thing as ``item`` (the lines are new objects)."""
+        key = (item.nudge.kind, item.nudge.account_id, item.nudge.milestone_id)
+        for row in range(min(self.model.rowCount(), ROWS_SEARCHED)):
+            nudge = self.model.row_at(row).nudge
+            if (nudge.kind, nudge.account_id, nudge.milestone_id) == key:
+                return row
+        return None
+
+    @property
+    def open_items(self) -> int:
+        """Lines not handled yet among those on show."""
+        return self.model.open_count
+
     def _update_count(self) -> None:
-        shown = self.proxy.rowCount()
-        open_items = sum(
-            not self.proxy.index(r, 0).data(ItemRole).nudge.handled for r in range(shown)
-        )
+        shown = self.model.rowCount()
+        open_items = self.model.open_count
         self.count_label.setText(
-            f"{open_items} to do" + (f", {shown - open_items} done" if shown > open_items else "")
+            f"{open_items:,} to do"
+            + (f", {shown - open_items:,} done" if shown > open_items else "")
+            + self.reading
         )
         if self.book_empty:
             self.list_pages.setCurrentWidget(self.empty_book)
         else:
-            self.list_pages.setCurrentWidget(self.table if shown else self.empty)
+            self.list_pages.setCurrentWidget(self.table if shown or self.reading else self.empty)
         if not shown:
             self._show_item(None)
 
@@ -264,14 +316,20 @@ class TodayView(QWidget):
     def fit_columns(self) -> None:
         """Short columns fit their content; the reason column takes the spare width, and
         is left out when the list is too narrow for it (the panel beside says the reason).
-        The first 100 lines (the most urgent, those on screen) set the widths: measuring
-        every line of a long list was the biggest wait of start-up (issue 17)."""
-        self.table.horizontalHeader().setResizeContentsPrecision(100)
-        for column in (Column.RANK, Column.KIND, Column.DUE, Column.OWNER):
-            self.table.resizeColumnToContents(column)
-        for column, limit in ((Column.ACCOUNT, 170), (Column.MILESTONE, 210)):
-            self.table.resizeColumnToContents(column)
-            self.table.setColumnWidth(column, min(self.table.columnWidth(column), limit))
+        The first 100 lines (the most urgent, those on screen) set the widths, measured
+        here with the font: Qt's own measure asks the model for every role of every cell,
+        the biggest wait of start-up (issue 17)."""
+        rows = [self.model.row_at(r) for r in range(min(self.model.rowCount(), 100))]
+        plain, bold = self.table.fontMetrics(), QFontMetrics(_bold(self.table.font()))
+        header = self.table.horizontalHeader()
+        for column, limit in COLUMN_LIMITS.items():
+            metrics = bold if column is Column.KIND else plain
+            texts = {
+                NudgeModel.display(item, self.model.line(r), column) for r, item in enumerate(rows)
+            }
+            widest = max((metrics.horizontalAdvance(text) for text in texts), default=0)
+            width = max(widest + CELL_PADDING, header.sectionSizeHint(column))
+            self.table.setColumnWidth(column, min(width, limit))
         self._fit_reason()
 
     def _fit_reason(self) -> None:
@@ -288,7 +346,8 @@ class TodayView(QWidget):
     # --- selection ----------------------------------------------------------------------------
 
     def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        self._show_item(current.data(ItemRole) if current.isValid() else None)
+        if not self._keep_current:
+            self._show_item(current.data(ItemRole) if current.isValid() else None)
 
     def _show_item(self, item: TodayItem | None) -> None:
         self.current = item
@@ -457,3 +516,9 @@ class TodayView(QWidget):
         self.touchpoint_dialog = dialog
         dialog.open()
         return dialog
+
+
+def _bold(font: QFont) -> QFont:
+    bold = QFont(font)
+    bold.setBold(True)
+    return bold

@@ -1,0 +1,88 @@
+"""The Today list as a window shows it while a big book is read: snapshots, most urgent first.
+
+At 50,000 accounts reading the whole book takes seconds; the CSM should see the most urgent
+lines at once. ``today_snapshots`` reads the book page by page (``services.today``) and
+hands out, after the first page and then at most every ``every`` seconds, the ``top`` most
+urgent lines read so far (the head of a heap merge of the ranked pages, never a sort of
+everything), and at the end the whole list, which is exactly ``today_list``. Counts and
+owners cover every line read so far, so the page can say how far it is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from itertools import islice
+
+from csm_desktop.domain.nudges import DEFAULT_RULES, Nudge, NudgeRules, merge_ranked
+from csm_desktop.services.gc_pause import gc_paused
+from csm_desktop.services.progress import NO_PROGRESS, Progress
+from csm_desktop.services.today import FIRST_PAGE, PAGE, TodayItem, today_pages
+from csm_desktop.store.database import Database
+
+SHOWN_WHILE_READING = 1_000
+"""Lines handed out before the book is read to the end (far more than a screen holds)."""
+
+
+@dataclass(frozen=True, slots=True)
+class TodaySnapshot:
+    """What the Today page shows at one moment of reading the book."""
+
+    items: list[TodayItem]
+    """Ranked: the most urgent lines read so far, or every line once ``complete``."""
+    complete: bool
+    accounts_read: int
+    accounts: int
+    lines: int
+    """Lines found so far (``items`` may hold only the first of them)."""
+    open_lines: int
+    """Of them, those not handled yet."""
+    owners: tuple[str, ...]
+    """The owners of the lines found so far, sorted."""
+
+
+def today_snapshots(
+    database: Database,
+    today: dt.date,
+    rules: NudgeRules = DEFAULT_RULES,
+    *,
+    top: int = SHOWN_WHILE_READING,
+    every: float = 0.5,
+    first: int = FIRST_PAGE,
+    size: int = PAGE,
+    progress: Progress = NO_PROGRESS,
+    clock: Callable[[], float] = time.monotonic,
+) -> Iterator[TodaySnapshot]:
+    """Snapshots of the Today list while the book is read; the last one is complete.
+
+    A cancelled ``progress`` stops between pages (``Cancelled``)."""
+    with gc_paused():
+        pages: list[list[TodayItem]] = []
+        owners: set[str] = set()
+        lines = open_lines = 0
+        shown_at: float | None = None
+        for page in today_pages(database, today, rules, first=first, size=size, progress=progress):
+            pages.append(page.ranked)
+            lines += len(page.ranked)
+            open_lines += sum(1 for item in page.ranked if not item.nudge.handled)
+            owners.update(item.nudge.owner for item in page.ranked if item.nudge.owner)
+            if not page.last and shown_at is not None and clock() - shown_at < every:
+                continue
+            merged = merge_ranked(pages, key=_nudge)
+            items = list(merged) if page.last else list(islice(merged, top))
+            yield TodaySnapshot(
+                items,
+                page.last,
+                page.accounts_read,
+                page.accounts,
+                lines,
+                open_lines,
+                tuple(sorted(owners)),
+            )
+            shown_at = clock()
+
+
+def _nudge(item: TodayItem) -> Nudge:
+    return item.nudge
