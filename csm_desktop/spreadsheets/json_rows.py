@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from csm_desktop.errors import BadFile
-from csm_desktop.spreadsheets.guards import DEFAULT_LIMITS, Limits, check_file_size
-from csm_desktop.spreadsheets.readers import Cell, Row, SheetTable, decode_text
+from csm_desktop.spreadsheets.guards import DEFAULT_LIMITS, Limits
+from csm_desktop.spreadsheets.readers import Cell, Row, SheetTable, read_text_file
 
 JSON_SUFFIXES = (".json", ".jsonl", ".ndjson")
 MAX_COLUMNS = 1_000  # more distinct keys than this is not a usage export
@@ -41,15 +41,7 @@ def read_json_table(
     path: Path, *, limits: Limits = DEFAULT_LIMITS, max_rows: int | None = None
 ) -> SheetTable:
     """The records of a JSON or JSON Lines file as rows under a header row of their keys."""
-    check_file_size(path, limits)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise BadFile(f"Cannot read {path}: {exc.strerror}.") from exc
-    text = decode_text(path, raw)
-    del raw
-    if not text.strip():
-        raise BadFile(f"{path.name} holds no data. Export it again.")
+    text = read_text_file(path, limits)
     headers: dict[str, int] = {}
     records: list[dict[int, Cell]] = []
     limit = limits.max_rows - 1 if max_rows is None else min(max_rows - 1, limits.max_rows)

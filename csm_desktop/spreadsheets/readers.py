@@ -247,10 +247,9 @@ def sniff_delimiter(lines: list[str]) -> str:
     return best
 
 
-def read_csv_rows(
-    path: Path, *, limits: Limits = DEFAULT_LIMITS, max_rows: int | None = None
-) -> list[Row]:
-    """All rows of a CSV file as strings, padded to one width; refuses absurd sizes."""
+def read_text_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> str:
+    """The text of a CSV or JSON file (size checked first, encoding as ``decode_text``);
+    ``BadFile`` for one that cannot be read or holds only blank lines."""
     check_file_size(path, limits)
     try:
         raw = path.read_bytes()
@@ -260,6 +259,14 @@ def read_csv_rows(
     del raw
     if not text.strip():
         raise BadFile(f"{path.name} holds no data (only blank lines). Export it again.")
+    return text
+
+
+def read_csv_rows(
+    path: Path, *, limits: Limits = DEFAULT_LIMITS, max_rows: int | None = None
+) -> list[Row]:
+    """All rows of a CSV file as strings, padded to one width; refuses absurd sizes."""
+    text = read_text_file(path, limits)
     head = text[:65536].splitlines()[:_SNIFF_LINES]
     delimiter = sniff_delimiter(head)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)

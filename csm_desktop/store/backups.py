@@ -49,15 +49,7 @@ def back_up(database_path: Path, *, reason: str = "manual", target: Path | None 
             target = folder / f"{database_path.stem}-{stamp}-{reason}-{number}.sqlite3"
 
     def copy(destination_path: Path) -> None:
-        source = sqlite3.connect(read_only_uri(database_path), uri=True)
-        try:
-            destination = sqlite3.connect(destination_path)
-            try:
-                source.backup(destination)
-            finally:
-                destination.close()
-        finally:
-            source.close()
+        copy_database(database_path, destination_path)
 
     return write_output_file(target, copy, chosen_by_user=chosen_by_user, private=True)
 
@@ -170,15 +162,7 @@ def _replace_file(backup: Path, database_path: Path) -> None:
     """Put a copy of ``backup`` in place of an unreadable book, atomically, and drop the
     book's WAL and shared-memory files, which belong to the old file."""
     partial = database_path.with_name(f".{database_path.name}.restoring")
-    source = sqlite3.connect(read_only_uri(backup), uri=True)
-    try:
-        destination = sqlite3.connect(partial)
-        try:
-            source.backup(destination)
-        finally:
-            destination.close()
-    finally:
-        source.close()
+    copy_database(backup, partial)
     with partial.open("rb+") as handle:
         os.fsync(handle.fileno())
     for suffix in ("-wal", "-shm", "-journal"):
@@ -197,3 +181,17 @@ __all__ = [
     "read_only_uri",
     "restore_backup",
 ]
+
+
+def copy_database(source_path: Path, destination_path: Path) -> None:
+    """A consistent copy of the SQLite file at ``source_path`` (read-only, through SQLite's
+    online backup, so a book in use by a window is copied as of one moment)."""
+    source = sqlite3.connect(read_only_uri(source_path), uri=True)
+    try:
+        destination = sqlite3.connect(destination_path)
+        try:
+            source.backup(destination)
+        finally:
+            destination.close()
+    finally:
+        source.close()
