@@ -37,6 +37,7 @@ from csm_desktop.ui import palette, workers
 from csm_desktop.ui.controllers.account_page import AccountPageController
 from csm_desktop.ui.controllers.book_files import BookFiles
 from csm_desktop.ui.controllers.dashboard import DashboardController
+from csm_desktop.ui.controllers.host import Host
 from csm_desktop.ui.controllers.read_only import ReadOnlyController
 from csm_desktop.ui.controllers.reports import ReportExports
 from csm_desktop.ui.controllers.today import TodayController
@@ -87,6 +88,16 @@ class MainWindow(QMainWindow):
         self.book_view = BookView(self.starts)
         self.pages = QStackedWidget()
         self.pages.addWidget(self.book_view)
+        # What the page controllers may use of this window (they are never handed the window).
+        self.host = Host(
+            window=self,
+            pages=self.pages,
+            database=lambda: self.database,
+            today=self.today,
+            run_task=self.run_task,
+            status=lambda text, ms: self.statusBar().showMessage(text, ms),
+            refresh=self.refresh,
+        )
         self.navigation = NavigationBar()
         self.navigation.page_requested.connect(lambda page: self.show_page(Page(page)))
         self.pages.currentChanged.connect(self._page_changed)
@@ -108,10 +119,18 @@ class MainWindow(QMainWindow):
         self.account_controller: Any = None
         self.accounts = AccountPageController(self)  # opening, new account, charts, celebrations
         self.undo_stack = QUndoStack(self)  # status and date edits on the account page
-        self.playbook_editor: Any = None  # built on first use (View → Playbooks)
-        self.dashboard_view: Any = None  # built on first use (View → Dashboard): loads pyqtgraph
-        self.tool_pages = ToolPages(self)  # Playbooks and Experiments, built on first use
-        self.dashboard = DashboardController(self)  # sets dashboard_view when first shown
+        # Playbooks and Experiments, built on first use
+        self.tool_pages = ToolPages(
+            self.host, book_is_empty=self.book_is_empty, show_empty_book=self.show_empty_book
+        )
+        self.dashboard = DashboardController(  # built on first use: it loads pyqtgraph
+            self.host,
+            self.book_view,
+            book_is_empty=self.book_is_empty,
+            show_empty_book=self.show_empty_book,
+            open_account=self.open_account,
+            export_report=lambda: self.reports.export_portfolio_report(),
+        )
 
         self.book_view.account_activated.connect(self.open_account)
         self.book_view.row_action_requested.connect(self._book_row_action)
@@ -128,8 +147,6 @@ class MainWindow(QMainWindow):
         self.today_controller.touchpoint_logged.connect(self.accounts.touchpoint_logged)
         self.today_controller.loaded.connect(self._today_loaded)
         self.today_controller.achieved.connect(self._achieved_from_today)
-        self.experiments_view: Any = None  # built on first use (View → Experiments)
-        self.experiments_controller: Any = None
 
         menus = build_menus(self)
         self.file_menu, self.edit_menu, self.view_menu = menus.file, menus.edit, menus.view
@@ -156,6 +173,24 @@ class MainWindow(QMainWindow):
     @property
     def read_only(self) -> bool:
         return self.database.read_only
+
+    # --- pages built on first use (None until then), owned by their controllers ---------
+
+    @property
+    def dashboard_view(self) -> Any:
+        return self.dashboard.view
+
+    @property
+    def playbook_editor(self) -> Any:
+        return self.tool_pages.playbook_editor
+
+    @property
+    def experiments_view(self) -> Any:
+        return self.tool_pages.experiments_view
+
+    @property
+    def experiments_controller(self) -> Any:
+        return self.tool_pages.experiments_controller
 
     # --- actions -----------------------------------------------------------------------
 

@@ -7,48 +7,66 @@ only the newest metrics request is shown: a later choice supersedes a slower ear
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
 
+from csm_desktop.ui.controllers.host import Host
 from csm_desktop.ui.navigation import Page
+from csm_desktop.ui.views.book_view import BookView
 
 if TYPE_CHECKING:
-    from csm_desktop.ui.main_window import MainWindow
+    from csm_desktop.ui.views.dashboard_view import DashboardView
 
 
 class DashboardController(QObject):
-    """Shows and refreshes ``window.dashboard_view`` (None until first shown)."""
+    """Builds, shows and refreshes the dashboard page (``view`` is None until first shown)."""
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
+    def __init__(
+        self,
+        host: Host,
+        book: BookView,
+        *,
+        book_is_empty: Callable[[], bool],
+        show_empty_book: Callable[[Page], None],
+        open_account: Callable[[int], None],
+        export_report: Callable[[], None],
+    ) -> None:
+        super().__init__(host.window)
+        self.host = host
+        self.book = book  # shares its segment and owner filters
+        self.book_is_empty = book_is_empty
+        self.show_empty_book = show_empty_book
+        self.open_account = open_account
+        self.export_report = export_report
+        self.view: DashboardView | None = None
         self.request = 0  # only the newest metrics request is shown
 
     def show(self) -> None:
         """The portfolio dashboard, imported and built on first use (it loads pyqtgraph)."""
         from csm_desktop.ui.views.dashboard_view import DashboardFilters, DashboardView
 
-        w = self.window
-        if w.book_is_empty():
-            w.show_empty_book(Page.DASHBOARD)
+        host, book = self.host, self.book
+        if self.book_is_empty():
+            self.show_empty_book(Page.DASHBOARD)
             return
-        if w.dashboard_view is None:
-            w.dashboard_view = DashboardView()
-            w.dashboard_view.set_today(w.today())
-            w.dashboard_view.account_activated.connect(w.open_account)
-            w.dashboard_view.filters_changed.connect(self.filters_changed)
-            w.dashboard_view.today_changed.connect(self.refresh)
-            w.dashboard_view.report_requested.connect(w.reports.export_portfolio_report)
-            w.pages.addWidget(w.dashboard_view)
-        rows = w.book_view.model.rows()
-        view = w.dashboard_view
+        if self.view is None:
+            self.view = DashboardView()
+            self.view.set_today(host.today())
+            self.view.account_activated.connect(self.open_account)
+            self.view.filters_changed.connect(self.filters_changed)
+            self.view.today_changed.connect(self.refresh)
+            self.view.report_requested.connect(self.export_report)
+            host.pages.addWidget(self.view)
+        rows = book.model.rows()
+        view = self.view
         view.set_filter_options(
             sorted({r.segment for r in rows if r.segment}),
             sorted({r.owner for r in rows if r.owner}),
             sorted({r.playbook for r in rows if r.playbook}),
         )
-        w.pages.setCurrentWidget(view)
+        host.pages.setCurrentWidget(view)
         view.drill_list.list.setFocus()
 
         def chosen(combo: Any) -> str | None:
@@ -57,18 +75,19 @@ class DashboardController(QObject):
         # The Book's segment and owner carry over; set_filters emits filters_changed → one refresh.
         view.set_filters(
             DashboardFilters(
-                segment=chosen(w.book_view.segment_filter),
-                owner=chosen(w.book_view.owner_filter),
+                segment=chosen(book.segment_filter),
+                owner=chosen(book.owner_filter),
                 playbook=view.filters().playbook,
             )
         )
 
     def filters_changed(self) -> None:
         """Filters are shared: the Book follows the dashboard's segment and owner."""
-        w = self.window
-        filters = w.dashboard_view.filters()
-        w.book_view.segment_filter.setCurrentText(filters.segment or "All")
-        w.book_view.owner_filter.setCurrentText(filters.owner or "All")
+        if self.view is None:
+            return
+        filters = self.view.filters()
+        self.book.segment_filter.setCurrentText(filters.segment or "All")
+        self.book.owner_filter.setCurrentText(filters.owner or "All")
         self.refresh()
 
     def refresh(self) -> None:
@@ -76,11 +95,10 @@ class DashboardController(QObject):
         from csm_desktop.services.long_term import long_term
         from csm_desktop.services.metrics import portfolio_metrics
 
-        w = self.window
-        view = w.dashboard_view
+        view = self.view
         if view is None:
             return
-        database, today, filters = w.database, view.today(), view.filters()
+        database, today, filters = self.host.database(), view.today(), view.filters()
         self.request += 1
         request = self.request
 
@@ -91,7 +109,7 @@ class DashboardController(QObject):
                 view.set_busy(False)
 
         view.set_busy(True)
-        w.run_task(
+        self.host.run_task(
             lambda progress: (
                 portfolio_metrics(database, today, **filters.as_kwargs()),
                 long_term(database, today, **filters.as_kwargs()),

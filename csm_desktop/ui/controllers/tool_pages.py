@@ -2,62 +2,74 @@
 
 Neither is needed at start-up, so the window routes to this controller, which builds the page,
 adds it to the window's stack and connects its status messages and "the ladders changed" refresh.
-The window keeps ``playbook_editor``, ``experiments_view`` and ``experiments_controller``.
+It owns ``playbook_editor``, ``experiments_view`` and ``experiments_controller`` (None until
+first shown).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 
+from csm_desktop.ui.controllers.host import Host
 from csm_desktop.ui.navigation import Page
 
 if TYPE_CHECKING:
-    from csm_desktop.ui.main_window import MainWindow
+    from csm_desktop.ui.controllers.experiments import ExperimentsController
+    from csm_desktop.ui.views.experiments_view import ExperimentsView
+    from csm_desktop.ui.views.playbook_editor import PlaybookEditor
 
 
 class ToolPages(QObject):
     """Builds and shows the window's Playbooks and Experiments pages."""
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
+    def __init__(
+        self,
+        host: Host,
+        *,
+        book_is_empty: Callable[[], bool],
+        show_empty_book: Callable[[Page], None],
+    ) -> None:
+        super().__init__(host.window)
+        self.host = host
+        self.book_is_empty = book_is_empty
+        self.show_empty_book = show_empty_book
+        self.playbook_editor: PlaybookEditor | None = None
+        self.experiments_view: ExperimentsView | None = None
+        self.experiments_controller: ExperimentsController | None = None
 
     def show_experiments(self) -> None:
         """The experiments page, built on first use; refreshed every time it is shown."""
-        w = self.window
-        if w.book_is_empty():
-            w.show_empty_book(Page.EXPERIMENTS)
+        host = self.host
+        if self.book_is_empty():
+            self.show_empty_book(Page.EXPERIMENTS)
             return
-        if w.experiments_view is None:
+        if self.experiments_view is None or self.experiments_controller is None:
             from csm_desktop.ui.controllers.experiments import ExperimentsController
             from csm_desktop.ui.views.experiments_view import ExperimentsView
 
-            w.experiments_view = ExperimentsView()
-            w.pages.addWidget(w.experiments_view)
-            w.experiments_controller = ExperimentsController(
-                w.experiments_view, w.database, w.today, w
+            self.experiments_view = ExperimentsView()
+            host.pages.addWidget(self.experiments_view)
+            self.experiments_controller = ExperimentsController(
+                self.experiments_view, host.database(), host.today, host.window
             )
-            w.experiments_controller.status.connect(
-                lambda text: w.statusBar().showMessage(text, 6000)
-            )
-            w.experiments_controller.ladders_changed.connect(w.refresh)
-        w.pages.setCurrentWidget(w.experiments_view)
-        w.experiments_controller.refresh()
+            self.experiments_controller.status.connect(lambda text: host.status(text, 6000))
+            self.experiments_controller.ladders_changed.connect(host.refresh)
+        host.pages.setCurrentWidget(self.experiments_view)
+        self.experiments_controller.refresh()
 
     def show_playbooks(self) -> None:
         """The playbook editor, imported and built on first use (not needed at start-up)."""
-        w = self.window
-        if w.playbook_editor is None:
+        host = self.host
+        if self.playbook_editor is None:
             from csm_desktop.ui.views.playbook_editor import PlaybookEditor
 
-            w.playbook_editor = PlaybookEditor(w.database, today=w.today)
-            w.playbook_editor.status_message.connect(
-                lambda text: w.statusBar().showMessage(text, 6000)
-            )
-            w.playbook_editor.accounts_changed.connect(w.refresh)
-            w.pages.addWidget(w.playbook_editor)
+            self.playbook_editor = PlaybookEditor(host.database(), today=host.today)
+            self.playbook_editor.status_message.connect(lambda text: host.status(text, 6000))
+            self.playbook_editor.accounts_changed.connect(host.refresh)
+            host.pages.addWidget(self.playbook_editor)
         else:
-            w.playbook_editor.reload()
-        w.pages.setCurrentWidget(w.playbook_editor)
+            self.playbook_editor.reload()
+        host.pages.setCurrentWidget(self.playbook_editor)
