@@ -40,7 +40,11 @@ class NudgeKind(StrEnum):
     @property
     def base_score(self) -> int:
         """Every nudge of a kind outranks every nudge of the kinds after it."""
-        return 100 * (len(NudgeKind) - list(NudgeKind).index(self))
+        return _BASE_SCORES[self]
+
+
+_BASE_SCORES = {kind: 100 * (len(NudgeKind) - n) for n, kind in enumerate(NudgeKind)}
+"""Worked out once: listing the enum for every nudge was a tenth of the Today list's time."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from csm_desktop.domain.experiment_changes import MessageChange
+from csm_desktop.domain.features import FeatureVocabulary
 from csm_desktop.domain.ladder import Milestone
 from csm_desktop.domain.nudges import (
     DEFAULT_RULES,
@@ -132,21 +133,14 @@ class Celebration:
 
 
 @dataclass(slots=True)
-class _Step:
-    """A ladder row with what filling its templates needs."""
-
-    milestone: Milestone
-    template_id: int | None
-    cue: str
-
-
-@dataclass(slots=True)
 class _Book:
     """What the Today list reads from the store, keyed by account id."""
 
     snapshots: list[AccountSnapshot]
     owners: dict[int, str | None]
-    steps: dict[int, list[_Step]]
+    ladders: dict[int, list[Milestone]]
+    template_and_cue: dict[int, tuple[int | None, str]]
+    """Per milestone id: the template whose messages fill its nudges, and its cue."""
     contacts: dict[int, list[ContactInfo]]
     templates: dict[int, MessageTemplate]
     experiment_messages: dict[int, dict[str, MessageChange]] = field(default_factory=dict)
@@ -156,9 +150,14 @@ class _Book:
 
 
 def _load_book(
-    session: Session, today: dt.date, rules: NudgeRules, account_id: Accounts = None
+    session: Session,
+    today: dt.date,
+    rules: NudgeRules,
+    account_id: Accounts = None,
+    vocabulary: FeatureVocabulary | None = None,
 ) -> _Book:
-    """The active book (None), a page of it (an id range) or one account, even archived."""
+    """The active book (None), a page of it (an id range) or one account, even archived.
+    A book read in pages reads its feature ``vocabulary`` once and passes it in."""
     if account_id is None:
         selection = ACTIVE_ACCOUNTS
     elif isinstance(account_id, IdRange):
@@ -167,12 +166,8 @@ def _load_book(
         selection = AccountFilter(account_id=account_id, include_archived=True)
     accounts = sorted(account_ladders(session, selection), key=lambda a: a.id)
     ids = None if account_id is None else [a.id for a in accounts]
-    kickoffs = {a.id: a.kickoff for a in accounts}
     template_and_cue = milestone_messages(session, ids)
-    steps: dict[int, list[_Step]] = {
-        a.id: [_Step(m, *template_and_cue[m.id]) for m in a.milestones if m.id is not None]
-        for a in accounts
-    }
+    ladders = {a.id: [m for m in a.milestones if m.id is not None] for a in accounts}
 
     last_change = last_status_changes(session, today, account_id)
     last_touch, milestone_touch = last_touchpoints(session, today, account_id)
@@ -182,20 +177,26 @@ def _load_book(
         owner: [ContactInfo(*row) for row in rows]
         for owner, rows in account_contacts(session, account_id).items()
     }
-    vocabulary = read_vocabulary(session)
+    if vocabulary is None:
+        vocabulary = read_vocabulary(session)
     capability_names = {
         text: capability_name(text, vocabulary)
-        for text in {s.milestone.unlocks for ladder in steps.values() for s in ladder}
+        for text in {m.unlocks for ladder in ladders.values() for m in ladder}
         if text
     }
-    template_ids = {s.template_id for ladder in steps.values() for s in ladder if s.template_id}
+    template_ids = {
+        template_id
+        for ladder in ladders.values()
+        for m in ladder
+        if (template_id := template_and_cue[m.id or 0][0])
+    }
     templates = message_templates(session, template_ids)
     snapshots = [
         AccountSnapshot(
             id=a.id,
             name=a.name,
-            kickoff=kickoffs[a.id],
-            milestones=tuple(s.milestone for s in steps.get(a.id, [])),
+            kickoff=a.kickoff,
+            milestones=tuple(ladders[a.id]),
             renewal_on=a.renewal_on,
             last_status_change=last_change.get(a.id),
             unlocks_used=frozenset(used.get(a.id, ())),
@@ -208,7 +209,10 @@ def _load_book(
     ]
     messages = variant_messages(session, ids)
     owners = {a.id: a.owner for a in accounts}
-    return _Book(snapshots, owners, steps, contacts, templates, messages, capability_names)
+    return _Book(
+        snapshots, owners, ladders, template_and_cue, contacts, templates, messages,
+        capability_names,
+    )  # fmt: skip
 
 
 def _first_name(name: str) -> str:
@@ -225,17 +229,16 @@ def _fill(
     kind: NudgeKind | None,
 ) -> FilledMessage:
     """The template that fits ``kind`` (None: a celebration), filled for this account."""
-    ladder = book.steps.get(account_id, [])
-    step = next((s for s in ladder if s.milestone.id == milestone_id), None)
-    milestone = step.milestone if step else None
+    ladder = book.ladders.get(account_id, [])
+    milestone = next((m for m in ladder if m.id == milestone_id), None)
+    template_id, cue = book.template_and_cue[milestone.id or 0] if milestone else (None, None)
     role = milestone.role if milestone else None
     people = book.contacts.get(account_id, [])
     contact = next((c for c in people if role is not None and c.role == role), None)
     following = [
-        s.milestone
-        for s in ladder
-        if s.milestone.status.is_open
-        and (kind is NudgeKind.RENEWAL or s.milestone.id != milestone_id)
+        m
+        for m in ladder
+        if m.status.is_open and (kind is NudgeKind.RENEWAL or m.id != milestone_id)
     ]
     upcoming = min(following, key=lambda m: m.due_on) if following else None
     values: dict[str, str | None] = {
@@ -247,12 +250,12 @@ def _fill(
         "unlocks": book.capability_names.get(milestone.unlocks or "", milestone.unlocks)
         if milestone
         else None,
-        "cue": step.cue if step else None,
+        "cue": cue,
         "csm": book.owners.get(account_id),
         "next_milestone": upcoming.title if upcoming else None,
         "next_due_date": letter_date(upcoming.due_on) if upcoming else None,
     }
-    own = book.templates.get(step.template_id) if step and step.template_id else None
+    own = book.templates.get(template_id) if template_id else None
     help_article = own.help_article if own else ""
     template: MessageTemplate
     if kind is None or kind is NudgeKind.CRITERION_MET:
@@ -318,6 +321,7 @@ def today_pages(
     Between pages a cancelled ``progress`` stops the reading (``Cancelled``)."""
     with database.session() as session:
         ids = active_account_ids(session)
+        vocabulary = read_vocabulary(session)
     pages = [ids[:first]] + [ids[start : start + size] for start in range(first, len(ids), size)]
     read = 0
     for page in pages:
@@ -325,7 +329,7 @@ def today_pages(
             raise Cancelled
         if page:
             with database.session() as session:
-                book = _load_book(session, today, rules, IdRange(page[0], page[-1]))
+                book = _load_book(session, today, rules, IdRange(page[0], page[-1]), vocabulary)
             ranked = [_item(book, nudge) for nudge in todays_nudges(book.snapshots, today, rules)]
         else:
             ranked = []
