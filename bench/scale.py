@@ -9,17 +9,21 @@ Rows (each a median of interleaved runs with its floor, see ``bench/timing.py``)
   from the call to the full list (the wait before the page can show all of it); target
   < 2 s. Floor: the same reads as above inside the process.
 - a usage row on disk: bytes the file grows by per stored row (600,000 rows); target ≤ 60.
-- with ``--heavy``: ``import-book`` and ``export-book`` of the 50,000-account book as
-  processes (minutes each, gigabytes before issue 17's bulk paths; not run by default).
+- with ``--heavy`` (not run by default):
+  - ``import-book``, 5,000 accounts (12 milestones, ~10 usage rows each): the whole command
+    into a new book, interleaved with its floor, a process in which python-calamine reads
+    every sheet of the same workbook; target ≤ 3×.
+  - ``export-book`` then ``import-book`` of the 50,000-account book, once each: seconds and
+    peak memory (targets < 60 s and < 1 GiB; minutes and gigabytes before issue 17).
+  ``--book-only`` runs only these rows.
 
-    python bench/scale.py [--runs 5] [--accounts 50000] [--rebuild] [--heavy]
+    python bench/scale.py [--runs 5] [--accounts 50000] [--rebuild] [--heavy [--book-only]]
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import shutil
 import sys
 import tempfile
 import time
@@ -47,6 +51,34 @@ with open_book_for_reading(Path(sys.argv[1])) as book:
     today_list(book, dt.date.fromisoformat(sys.argv[2]))
     print(time.perf_counter() - started)
 """
+
+
+CALAMINE_READ = """
+import sys
+from python_calamine import CalamineWorkbook
+with CalamineWorkbook.from_path(sys.argv[1]) as workbook:
+    for name in workbook.sheet_names:
+        workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+"""
+MIB = 1024 * 1024
+
+
+def measured_process(argv: list[str]) -> tuple[float, float]:
+    """(seconds, peak resident MiB) of one app process; a failing one is an error."""
+    import os
+    import subprocess
+
+    started = time.perf_counter()
+    child = subprocess.Popen(
+        argv, env=app_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
+    _, status, usage = os.wait4(child.pid, 0)
+    elapsed = time.perf_counter() - started
+    child.returncode = os.waitstatus_to_exitcode(status)
+    errors = child.stderr.read() if child.stderr else ""
+    if child.returncode != 0:
+        raise SystemExit(f"{' '.join(argv)} failed ({child.returncode}):\n{errors}")
+    return elapsed, usage.ru_maxrss * 1024 / MIB
 
 
 def reported(argv: list[str]) -> float:
@@ -99,7 +131,13 @@ def main() -> int:
     parser.add_argument("--accounts", type=int, default=50_000)
     parser.add_argument("--rebuild", action="store_true")
     parser.add_argument("--heavy", action="store_true", help="also import-book and export-book")
+    parser.add_argument("--book-only", action="store_true", help="only the --heavy rows")
     args = parser.parse_args()
+    if args.book_only:
+        print(f"load average {load_average()}", file=sys.stderr)
+        rows = [import_book_5k(args.runs), *heavy_rows(scale_book(args.accounts), "")]
+        print(f"load average after: {load_average()}", file=sys.stderr)
+        return report(rows)
     book = scale_book(args.accounts, rebuild=args.rebuild)
     label = f"{args.accounts:,} accounts"
     print(f"book {book.name}; load average {load_average()}", file=sys.stderr)
@@ -121,27 +159,57 @@ def main() -> int:
     rows.append(Row(f"Today complete, {label}", floor, ours, 2.0, kind="seconds"))
     rows.append(Row("usage row on disk", None, bytes_per_usage_row(), 60, kind="bytes", unit="B"))
     if args.heavy:
+        rows.append(import_book_5k(args.runs))
         rows.extend(heavy_rows(book, label))
     print(f"load average after: {load_average()}", file=sys.stderr)
     return report(rows)
 
 
+def import_book_5k(runs: int) -> Row:
+    """import-book of a 5,000-account workbook into a new book, against calamine reading it."""
+    book = scale_book(5_000, usage_days=5, features=2)  # ~10 usage rows an account
+    workbook = book.with_suffix(".xlsx")
+    if not workbook.exists():
+        export = python("-m", "csm_desktop", "export-book", str(workbook), "--db", str(book))
+        measured_process(export)
+    with tempfile.TemporaryDirectory() as scratch:
+        made = iter(range(1_000))
+
+        def ours() -> float:
+            target = Path(scratch) / f"new-{next(made)}.sqlite3"
+            seconds, peak = measured_process(
+                python("-m", "csm_desktop", "import-book", str(workbook), "--db", str(target))
+            )
+            print(f"import-book 5,000: {seconds:.2f} s, peak {peak:.0f} MiB", file=sys.stderr)
+            return seconds
+
+        floor, mine = interleaved(
+            runs, lambda: timed_process(python("-c", CALAMINE_READ, str(workbook))), ours
+        )
+    return Row("import-book, 5,000 accounts", floor, mine, 3.0)
+
+
 def heavy_rows(book: Path, label: str) -> list[Row]:
-    """export-book then import-book of the big book, once each (minutes)."""
+    """export-book then import-book of the big book, once each (minutes): seconds and peak
+    memory. The book's usage needs more than one Excel sheet, so the export splits it."""
+    label = label or f"{book.stem.removeprefix('scale-')} accounts"
     with tempfile.TemporaryDirectory() as scratch:
         workbook = Path(scratch) / "book.xlsx"
         started = time.perf_counter()
         export = python("-m", "csm_desktop", "export-book", str(workbook), "--db", str(book))
-        exported = timed_process(export, env=app_env())
-        rows = [Row(f"export-book, {label}", None, exported, 60.0, kind="seconds")]
+        seconds, peak = measured_process(export)
+        rows = [
+            Row(f"export-book, {label}", None, seconds, 60.0, kind="seconds"),
+            Row(f"export-book peak memory, {label}", None, peak, 1024, kind="MiB", unit="MiB"),
+        ]
         if workbook.exists():
             target = Path(scratch) / "new.sqlite3"
-            shutil.rmtree(target, ignore_errors=True)
-            imported = timed_process(
-                python("-m", "csm_desktop", "import-book", str(workbook), "--db", str(target)),
-                env=app_env(),
-            )
-            rows.append(Row(f"import-book, {label}", None, imported, 60.0, kind="seconds"))
+            command = python("-m", "csm_desktop", "import-book", str(workbook), "--db", str(target))
+            seconds, peak = measured_process(command)
+            rows += [
+                Row(f"import-book, {label}", None, seconds, 60.0, kind="seconds"),
+                Row(f"import-book peak memory, {label}", None, peak, 1024, kind="MiB", unit="MiB"),
+            ]
         print(f"heavy rows took {time.perf_counter() - started:.0f} s", file=sys.stderr)
     return rows
 

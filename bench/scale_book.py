@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from synthetic_book import FEATURES, build_book
@@ -19,30 +19,53 @@ from synthetic_book import FEATURES, build_book
 OUT = Path(__file__).resolve().parent / "out"
 USAGE_DAYS = 56
 FEATURES_PER_ACCOUNT = 4
+Usage = Callable[[random.Random, int, float], Iterator[tuple[int, str, int]]]
 
 
-def scale_book(accounts: int = 50_000, *, rebuild: bool = False) -> Path:
-    """The cached book of ``accounts`` accounts (built when missing or asked to)."""
-    path = OUT / f"scale-{accounts}.sqlite3"
+def scale_book(
+    accounts: int = 50_000,
+    *,
+    rebuild: bool = False,
+    usage_days: int = USAGE_DAYS,
+    features: int = FEATURES_PER_ACCOUNT,
+) -> Path:
+    """The cached book of ``accounts`` accounts (built when missing or asked to), with usage
+    on the last ``usage_days`` days for ``features`` features an account."""
+    shape = (usage_days, features)
+    suffix = "" if shape == (USAGE_DAYS, FEATURES_PER_ACCOUNT) else f"-u{usage_days}x{features}"
+    path = OUT / f"scale-{accounts}{suffix}.sqlite3"
     if rebuild or not path.exists():
         started = time.perf_counter()
-        build(path, accounts)
+        build(path, accounts, usage_days=usage_days, features=features)
         print(f"built {path.name} in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     return path
 
 
-def last_eight_weeks(
-    rng: random.Random, age: int, engagement: float
-) -> Iterator[tuple[int, str, int]]:
-    """The last 8 weeks since kickoff for 4 of the 8 features; 15 % of the days unused."""
-    features = rng.sample(FEATURES, FEATURES_PER_ACCOUNT)
-    for offset in range(min(age, USAGE_DAYS - 1), -1, -1):
-        for feature in features:
-            yield offset, feature, 0 if rng.random() < 0.15 else rng.randrange(1, 60)
+def last_days(days: int = USAGE_DAYS, features: int = FEATURES_PER_ACCOUNT) -> Usage:
+    """The last ``days`` days since kickoff for ``features`` of the 8 features; 15 % of the
+    days unused (by default the last 8 weeks for 4 features)."""
+
+    def usage(rng: random.Random, age: int, engagement: float) -> Iterator[tuple[int, str, int]]:
+        chosen = rng.sample(FEATURES, features)
+        for offset in range(min(age, days - 1), -1, -1):
+            for feature in chosen:
+                yield offset, feature, 0 if rng.random() < 0.15 else rng.randrange(1, 60)
+
+    return usage
 
 
-def build(path: Path, accounts: int, seed: int = 17) -> None:
-    build_book(path, accounts, last_eight_weeks, seed=seed)
+last_eight_weeks = last_days()
+
+
+def build(
+    path: Path,
+    accounts: int,
+    seed: int = 17,
+    *,
+    usage_days: int = USAGE_DAYS,
+    features: int = FEATURES_PER_ACCOUNT,
+) -> None:
+    build_book(path, accounts, last_days(usage_days, features), seed=seed)
 
 
 if __name__ == "__main__":

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from csm_desktop.domain.features import FeatureEntry, feature_match_key, split_aliases
@@ -26,10 +25,7 @@ from csm_desktop.spreadsheets.book_workbook import (
     UsageRow,
     ValueMetricRow,
 )
-from csm_desktop.store.models import (
-    Account,
-    Role,
-)
+from csm_desktop.store.queries.book_io import AccountRef, book_accounts
 
 
 class ImportChecks:
@@ -50,13 +46,13 @@ class ImportChecks:
         self.default_label: str | None = None
         # Accounts-sheet fields the file has a column for; the others keep stored values.
         self.account_fields = reading.columns_read.get("Accounts", frozenset())
-        self.created: list[tuple[Account, AccountRow]] = []
-        self.existing = {name_key(a.name): a for a in session.scalars(select(Account))}
-        self.by_key: dict[str, Account] = dict(self.existing)
+        self.created: list[tuple[int, AccountRow]] = []  # (account id, its row)
+        self.existing = {name_key(a.name): a for a in book_accounts(session)}
+        self.by_key: dict[str, int] = {key: a.id for key, a in self.existing.items()}
+        self.accounts: dict[int, AccountRef] = {}
         self.sheet_accounts: dict[str, AccountRow] = {}
-        self.roles: dict[str, Role] = {}
+        self.roles: dict[str, tuple[int, str, int]] = {}  # name key → (id, name, position)
         self._measured: dict[tuple[str, str], dict[dt.date, int]] = {}
-        self._contact_seen: dict[tuple[int, str], int] = {}
 
     def _reject(self, sheet: str, row: int, column: str, value: object, reason: str) -> None:
         shown = "" if value is None else str(value)

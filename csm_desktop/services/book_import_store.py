@@ -1,15 +1,18 @@
 """Storing the checked rows of a book workbook: accounts, ladders, kickoffs, values, usage.
 
 The merge rule (update by name, add what is new, never delete) is described in
-``services.book_workbook``; the caller owns the transaction.
+``services.book_workbook``; the caller owns the transaction. Rows are written in bulk through
+``store.queries.book_io`` (SQLAlchemy Core, ``executemany`` in chunks): each sheet is matched
+against the book with one query, then its updates and inserts go in a few statements. No
+ORM object is built per row, so nothing flushes inside a loop (issue 17: 5,000 accounts took
+48× reading the file when every lazy load flushed). Only the rare, small parts (a playbook
+or variant the file names first, the learning sheets, features) use the ORM services.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-
-from sqlalchemy import select
+from typing import Any
 
 from csm_desktop.domain.features import split_aliases
 from csm_desktop.domain.ladder import due_on, reference_date
@@ -17,9 +20,8 @@ from csm_desktop.domain.playbook_keys import template_key
 from csm_desktop.domain.text import name_key as _key
 from csm_desktop.domain.vocabulary import Status
 from csm_desktop.services.book_import_checks import ImportChecks
-from csm_desktop.services.default_playbook import default_playbook
+from csm_desktop.services.book_import_ladders import ladder_rows
 from csm_desktop.services.features import write_feature
-from csm_desktop.services.ladder import apply_playbook
 from csm_desktop.services.learning_workbook import store_learning
 from csm_desktop.spreadsheets.book_workbook import (
     AccountRow,
@@ -46,6 +48,7 @@ from csm_desktop.store.models import (
     ValueMetric,
     Variant,
 )
+from csm_desktop.store.queries import book_io as io
 from csm_desktop.store.queries.usage_rows import store_usage_rows
 
 IMPORTED_VARIANTS = "Imported variants"
@@ -68,233 +71,268 @@ class BookImporter(ImportChecks):
     # -- storing: runs only after validation --
 
     def store(self, accepted: BookWorkbook) -> None:
-        self.roles = {_key(r.name): r for r in self.session.scalars(select(Role))}
-        for row in accepted.accounts:
-            self._store_account(row)
-        self.session.flush()
-        for contact in accepted.contacts:
-            self._store_contact(contact)
+        session = self.session
+        self.roles = {_key(name): (id_, name, pos) for id_, name, pos in io.roles(session)}
+        self._playbooks: dict[str, int] = {}
+        for playbook_id, name in io.playbooks(session):  # newest version first
+            self._playbooks.setdefault(_key(name), playbook_id)
+        self._variants: list[tuple[int, str, str]] | None = None
+        self._store_accounts(accepted.accounts)
+        self._store_contacts(accepted.contacts)
         self._store_milestones(accepted.milestones)
-        for kickoff in accepted.kickoffs:
-            self._store_kickoff(kickoff)
-        for metric in accepted.value_metrics:
-            self._store_measurement(metric)
+        self._store_kickoffs(accepted.kickoffs)
+        self._store_value_metrics(accepted.value_metrics)
         self._store_usage(accepted.usage)
         self._add_default_ladders(accepted.milestones)
-        self.session.flush()
+        session.expire_all()  # the ORM services below read what Core wrote
         store_learning(
-            self.session,
+            session,
             accepted.renewals,
             accepted.feedback,
-            lambda name: self.by_key[_key(name)],
+            lambda name: session.get_one(Account, self.by_key[_key(name)]),
         )
         for feature in accepted.features:
             write_feature(
-                self.session,
+                session,
                 feature.feature,
                 feature.display_name or "",
                 split_aliases(feature.aliases or ""),
             )
-        self.session.flush()
+        session.flush()
 
-    def _add_default_ladders(self, milestones: list[MilestoneRow]) -> None:
-        """New accounts that the file gives neither a playbook nor a milestone get the book's
-        default playbook, and its ladder when they have a date to schedule it from."""
-        with_ladder = {_key(m.account) for m in milestones}
-        for account, row in self.created:
-            if row.playbook or _key(row.name) in with_ladder:
-                continue
-            playbook = default_playbook(self.session, today=self.today)
-            self.default_label = f"{playbook.name} v{playbook.version}"
-            account.playbook = playbook
-            if reference_date(account.kickoff_on, account.signed_on) is not None:
-                apply_playbook(self.session, account, playbook)
-                self.ladders_added += 1
-            else:
-                self.unscheduled += 1
-        self.session.flush()
+    def _id(self, account: str) -> int:
+        return self.by_key[_key(account)]
 
-    def _role(self, name: str) -> Role:
-        role = self.roles.get(_key(name))
-        if role is None:
-            position = max((r.position for r in self.roles.values()), default=0) + 1
-            role = Role(name=name, position=position)
-            self.session.add(role)
-            self.session.flush()  # templates are matched by role id
-            self.roles[_key(name)] = role
-        return role
+    # -- accounts --
 
-    def _store_account(self, row: AccountRow) -> None:
-        account = self.by_key.get(_key(row.name))
-        new = account is None
-        if account is None:
-            account = Account(name=row.name)
-            self.session.add(account)
-            self.by_key[_key(row.name)] = account
-            self.accounts_created += 1
-            self.created.append((account, row))
-        else:
-            self.accounts_updated += 1
+    def _store_accounts(self, rows: list[AccountRow]) -> None:
         given = self.account_fields
-        account.name = row.name
-        for name in _PLAIN_ACCOUNT_FIELDS:
-            if new or name in given:  # a tracker without the column keeps what is stored
-                setattr(account, name, getattr(row, name))
-        if new or "playbook" in given:
-            account.playbook = self._playbook(row.playbook) if row.playbook else None
-        if new or "variant" in given:
-            account.variant = self._variant(row.variant, row.name) if row.variant else None
+        new: list[dict[str, Any]] = []
+        added: list[AccountRow] = []
+        changed: list[dict[str, Any]] = []
+        for row in rows:
+            account_id = self.by_key.get(_key(row.name))
+            values: dict[str, Any] = {"name": row.name}
+            for name in _PLAIN_ACCOUNT_FIELDS:
+                if account_id is None or name in given:  # a tracker without it keeps the value
+                    values[name] = getattr(row, name)
+            if account_id is None or "playbook" in given:
+                values["playbook_id"] = self._playbook(row.playbook) if row.playbook else None
+            if account_id is None or "variant" in given:
+                values["variant_id"] = self._variant(row.variant, row.name) if row.variant else None
+            if account_id is None:
+                new.append(values)
+                added.append(row)
+            else:
+                changed.append({"id": account_id, **values})
+        io.update_rows(self.session, Account, changed)
+        io.insert_rows(self.session, Account, new)
+        self.accounts = {a.id: a for a in io.book_accounts(self.session)}
+        by_name = {a.name: a.id for a in self.accounts.values()}
+        for row in added:  # names are unique: the new accounts are found by theirs
+            self.by_key[_key(row.name)] = by_name[row.name]
+            self.created.append((by_name[row.name], row))
+        self.accounts_created += len(new)
+        self.accounts_updated += len(changed)
 
-    def _playbook(self, name: str) -> Playbook:
-        found = [
-            p
-            for p in self.session.scalars(select(Playbook).order_by(Playbook.version.desc()))
-            if _key(p.name) == _key(name)
-        ]
-        if found:
-            return found[0]
-        playbook = Playbook(
-            name=name,
-            version=1,
-            created_on=self.today,
-            change_note=f"Created by importing {self.source}",
-        )
-        self.session.add(playbook)
-        self.session.flush()
-        return playbook
+    def _playbook(self, name: str) -> int:
+        found = self._playbooks.get(_key(name))
+        if found is None:
+            found = io.insert_row(
+                self.session,
+                Playbook,
+                {
+                    "name": name,
+                    "version": 1,
+                    "created_on": self.today,
+                    "change_note": f"Created by importing {self.source}",
+                },
+            )
+            self._playbooks[_key(name)] = found
+        return found
 
-    def _variant(self, name: str, account: str) -> Variant:
-        found = [
-            v
-            for v in self.session.scalars(select(Variant).order_by(Variant.id))
-            if _key(v.name) == _key(name)
-        ]
+    def _variant(self, name: str, account: str) -> int:
+        if self._variants is None:
+            self._variants = io.variants(self.session)
+        found = [v for v in self._variants if _key(v[1]) == _key(name)]
         if len(found) > 1:
-            chosen = next((v for v in found if v.experiment.name == IMPORTED_VARIANTS), found[0])
+            chosen = next((v for v in found if v[2] == IMPORTED_VARIANTS), found[0])
             self.warnings.append(
                 f"Variant {name} exists in {len(found)} experiments; {account} was assigned "
-                f"to the one in {chosen.experiment.name}."
+                f"to the one in {chosen[2]}."
             )
-            return chosen
+            return chosen[0]
         if found:
-            return found[0]
-        experiment = self.session.scalar(
-            select(Experiment).where(Experiment.name == IMPORTED_VARIANTS)
-        )
+            return found[0][0]
+        experiment = io.experiment_id(self.session, IMPORTED_VARIANTS)
         if experiment is None:
-            experiment = Experiment(
-                name=IMPORTED_VARIANTS,
-                hypothesis="Variants named in an imported book workbook that no experiment "
-                "of this book held; move the accounts to a real experiment.",
+            hypothesis = (
+                "Variants named in an imported book workbook that no experiment "
+                "of this book held; move the accounts to a real experiment."
             )
-            self.session.add(experiment)
-        variant = Variant(name=name)
-        experiment.variants.append(variant)
-        self.session.flush()
+            experiment = io.insert_row(
+                self.session, Experiment, {"name": IMPORTED_VARIANTS, "hypothesis": hypothesis}
+            )
+        variant = io.insert_row(self.session, Variant, {"experiment_id": experiment, "name": name})
+        self._variants.append((variant, name, IMPORTED_VARIANTS))
         self.warnings.append(f"Variant {name} was new; it was added to “{IMPORTED_VARIANTS}”.")
         return variant
 
-    def _store_contact(self, row: ContactRow) -> None:
-        """The n-th contact of a name in the sheet updates the account's n-th of that name."""
-        account = self.by_key[_key(row.account)]
-        occurrence = (account.id, _key(row.name))
-        index = self._contact_seen[occurrence] = self._contact_seen.get(occurrence, -1) + 1
-        namesakes = [c for c in account.contacts if _key(c.name) == _key(row.name)]
-        contact = namesakes[index] if index < len(namesakes) else None
-        if contact is None:
-            contact = Contact(name=row.name)
-            account.contacts.append(contact)
-        contact.name = row.name
-        contact.role = self._role(row.role) if row.role else None
-        contact.email = row.email
-        contact.title = row.title
+    def _role(self, name: str) -> int:
+        role = self.roles.get(_key(name))
+        if role is None:
+            position = max((r[2] for r in self.roles.values()), default=0) + 1
+            role_id = io.insert_row(self.session, Role, {"name": name, "position": position})
+            role = self.roles[_key(name)] = (role_id, name, position)
+        return role[0]
 
-    def _store_milestones(self, rows: Iterable[MilestoneRow]) -> None:
-        keys = set(self.session.scalars(select(MilestoneTemplate.key)))
-        templates = {
-            (_key(t.title), t.role_id): t for t in self.session.scalars(select(MilestoneTemplate))
-        }
+    # -- contacts --
+
+    def _store_contacts(self, rows: list[ContactRow]) -> None:
+        """The n-th contact of a name in the sheet updates the account's n-th of that name."""
+        stored: dict[tuple[int, str], list[int]] = {}
+        for contact_id, account_id, name in io.contacts_of(
+            self.session, {self._id(r.account) for r in rows}
+        ):
+            stored.setdefault((account_id, _key(name)), []).append(contact_id)
+        new: list[dict[str, Any]] = []
+        changed: list[dict[str, Any]] = []
+        seen: dict[tuple[int, str], int] = {}
         for row in rows:
-            account = self.by_key[_key(row.account)]
-            role = self._role(row.role)
-            milestone = next(
-                (
-                    m
-                    for m in account.milestones
-                    if _key(m.title) == _key(row.milestone) and m.role_id == role.id
-                ),
-                None,
-            )
-            previous: str | None = None
-            if milestone is None:
-                position = max((m.position for m in account.milestones), default=0) + 1
-                milestone = AccountMilestone(
-                    position=position, role=role, title=row.milestone, status=Status.NOT_STARTED
-                )
-                account.milestones.append(milestone)
+            occurrence = (self._id(row.account), _key(row.name))
+            index = seen[occurrence] = seen.get(occurrence, -1) + 1
+            namesakes = stored.get(occurrence, [])
+            values = {
+                "name": row.name,
+                "role_id": self._role(row.role) if row.role else None,
+                "email": row.email,
+                "title": row.title,
+            }
+            if index < len(namesakes):
+                changed.append({"id": namesakes[index], **values})
             else:
-                previous = milestone.status
+                new.append({"account_id": occurrence[0], **values})
+        io.update_rows(self.session, Contact, changed)
+        io.insert_rows(self.session, Contact, new)
+
+    # -- milestones --
+
+    def _store_milestones(self, rows: list[MilestoneRow]) -> None:
+        ladders: dict[int, dict[tuple[str, int], io.MilestoneRef]] = {}
+        top: dict[int, int] = {}
+        for m in io.milestones_of(self.session, {self._id(r.account) for r in rows}):
+            ladders.setdefault(m.account_id, {}).setdefault((_key(m.title), m.role_id), m)
+            top[m.account_id] = max(top.get(m.account_id, 0), m.position)
+        self._load_templates()
+        new: list[dict[str, Any]] = []
+        new_history: list[dict[str, Any] | None] = []
+        changed: list[dict[str, Any]] = []
+        history: list[dict[str, Any]] = []
+        for row in rows:
+            account = self.accounts[self._id(row.account)]
+            role_id = self._role(row.role)
+            found = ladders.get(account.id, {}).get((_key(row.milestone), role_id))
+            previous = found.status if found else None
+            template_id = found.template_id if found else None
+            if account.playbook_id is not None and template_id is None:
+                template_id = self._template(account.playbook_id, row, role_id)
             kickoff = reference_date(account.kickoff_on, account.signed_on)
-            due = due_on(row.due_on, kickoff, row.target_day)
-            milestone.title = row.milestone
-            milestone.target_day = row.target_day
-            milestone.due_on = due
-            milestone.started_on = row.started_on
-            milestone.achieved_on = row.achieved_on
-            milestone.evidence = row.evidence
-            milestone.definition_of_done = row.definition_of_done or ""
-            milestone.first_value = row.first_value
-            milestone.unlocks = row.unlocks
-            milestone.success_feature = row.success_feature
-            milestone.success_threshold = row.success_threshold
-            milestone.success_window_days = row.success_window_days
-            if account.playbook is not None and milestone.template_id is None:
-                template = self._template(account.playbook, row, role, templates, keys)
-                milestone.template = template
+            values: dict[str, Any] = {
+                "title": row.milestone,
+                "target_day": row.target_day,
+                "due_on": due_on(row.due_on, kickoff, row.target_day),
+                "started_on": row.started_on,
+                "achieved_on": row.achieved_on,
+                "evidence": row.evidence,
+                "definition_of_done": row.definition_of_done or "",
+                "first_value": row.first_value,
+                "unlocks": row.unlocks,
+                "success_feature": row.success_feature,
+                "success_threshold": row.success_threshold,
+                "success_window_days": row.success_window_days,
+                "template_id": template_id,
+                "status": previous or Status.NOT_STARTED.value,
+                "status_reason": found.status_reason if found else "",
+            }
+            change = None
             if previous != row.status.value and not (
                 previous is None and row.status is Status.NOT_STARTED
             ):
-                self._log_status(milestone, previous, row)
+                change = self._status_change(values, previous, row)
+            if found is None:
+                position = top[account.id] = top.get(account.id, 0) + 1
+                new.append(
+                    {"account_id": account.id, "position": position, "role_id": role_id, **values}
+                )
+                new_history.append(change)
+            else:
+                changed.append({"id": found.id, **values})
+                if change is not None:
+                    history.append({"milestone_id": found.id, **change})
+        io.update_rows(self.session, AccountMilestone, changed)
+        io.insert_rows(self.session, AccountMilestone, new)
+        if any(change is not None for change in new_history):
+            ids = io.milestone_ids(self.session, {values["account_id"] for values in new})
+            history += [
+                {"milestone_id": ids[(values["account_id"], values["position"])], **change}
+                for values, change in zip(new, new_history, strict=True)
+                if change is not None
+            ]
+        io.insert_rows(self.session, StatusChange, history)
 
-    def _template(
-        self,
-        playbook: Playbook,
-        row: MilestoneRow,
-        role: Role,
-        templates: dict[tuple[str, int], MilestoneTemplate],
-        keys: set[str],
-    ) -> MilestoneTemplate:
+    def _load_templates(self) -> None:
+        """The playbooks' steps and the templates, matched by (title, role)."""
+        self._steps: dict[int, dict[tuple[str, int], int]] = {}
+        self._step_top: dict[int, int] = {}
+        for playbook_id, position, template_id, title, role_id in io.playbook_steps(self.session):
+            self._steps.setdefault(playbook_id, {}).setdefault((_key(title), role_id), template_id)
+            self._step_top[playbook_id] = max(self._step_top.get(playbook_id, 0), position)
+        self._templates: dict[tuple[str, int], int] = {}
+        self._keys: set[str] = set()
+        for template_id, key, title, role_id in io.templates(self.session):
+            self._templates[(_key(title), role_id)] = template_id
+            self._keys.add(key)
+
+    def _template(self, playbook_id: int, row: MilestoneRow, role_id: int) -> int:
         """The playbook's template for (milestone, role), added as its next step if new."""
-        pair = (_key(row.milestone), role.id)
-        for step in playbook.steps:
-            if (_key(step.template.title), step.template.role_id) == pair:
-                return step.template
-        template = templates.get(pair)
-        if template is None:
-            key = template_key(role.name, row.milestone, keys)
-            keys.add(key)
-            template = MilestoneTemplate(
-                key=key,
-                title=row.milestone,
-                role=role,
-                target_day=row.target_day,
-                definition_of_done=row.definition_of_done or "",
-                unlocks=row.unlocks,
-                success_feature=row.success_feature,
-                success_threshold=row.success_threshold,
-                success_window_days=row.success_window_days,
-                first_value=row.first_value,
+        pair = (_key(row.milestone), role_id)
+        steps = self._steps.setdefault(playbook_id, {})
+        if pair in steps:
+            return steps[pair]
+        template_id = self._templates.get(pair)
+        if template_id is None:
+            key = template_key(self.roles[_key(row.role)][1], row.milestone, self._keys)
+            self._keys.add(key)
+            template_id = io.insert_row(
+                self.session,
+                MilestoneTemplate,
+                {
+                    "key": key,
+                    "title": row.milestone,
+                    "role_id": role_id,
+                    "target_day": row.target_day,
+                    "definition_of_done": row.definition_of_done or "",
+                    "unlocks": row.unlocks,
+                    "success_feature": row.success_feature,
+                    "success_threshold": row.success_threshold,
+                    "success_window_days": row.success_window_days,
+                    "first_value": row.first_value,
+                },
             )
-            self.session.add(template)
-            templates[pair] = template
-        position = max((s.position for s in playbook.steps), default=0) + 1
-        playbook.steps.append(PlaybookStep(template=template, position=position))
-        self.session.flush()
-        return template
+            self._templates[pair] = template_id
+        position = self._step_top[playbook_id] = self._step_top.get(playbook_id, 0) + 1
+        io.insert_row(
+            self.session,
+            PlaybookStep,
+            {"playbook_id": playbook_id, "template_id": template_id, "position": position},
+        )
+        steps[pair] = template_id
+        return template_id
 
-    def _log_status(
-        self, milestone: AccountMilestone, previous: str | None, row: MilestoneRow
-    ) -> None:
+    def _status_change(
+        self, values: dict[str, Any], previous: str | None, row: MilestoneRow
+    ) -> dict[str, Any]:
+        """Set the row's status in ``values``; the status change to log for it."""
         status = row.status
         if status is Status.ACHIEVED and row.achieved_on is not None:
             on = row.achieved_on
@@ -304,69 +342,119 @@ class BookImporter(ImportChecks):
             on = self.today
         reason = ""
         if status.needs_reason:
-            reason = milestone.status_reason if previous == status.value else ""
+            reason = values["status_reason"] if previous == status.value else ""
             reason = reason or f"Imported from {self.source}; the workbook gives no reason."
-        milestone.status = status.value
-        milestone.status_reason = reason
-        milestone.history.append(
-            StatusChange(
-                changed_on=on,
-                recorded_at=dt.datetime.now(),
-                from_status=previous,
-                to_status=status.value,
-                reason=reason,
-            )
+        values["status"] = status.value
+        values["status_reason"] = reason
+        return {
+            "changed_on": on,
+            "recorded_at": dt.datetime.now(),
+            "from_status": previous,
+            "to_status": status.value,
+            "reason": reason,
+        }
+
+    # -- kickoffs, value metrics, usage --
+
+    def _store_kickoffs(self, rows: list[KickoffRow]) -> None:
+        kickoffs, met = io.kickoffs_of(self.session, {self._id(r.account) for r in rows})
+        kickoffs_before = kickoffs
+        new: list[dict[str, Any]] = []
+        changed: list[dict[str, Any]] = []
+        for row in rows:
+            account_id = self._id(row.account)
+            values: dict[str, Any] = {
+                "held_on": row.held_on,
+                "attendees": row.attendees or "",
+                "success_statement": row.success_statement or "",
+            }
+            if account_id in kickoffs:
+                changed.append({"id": kickoffs[account_id], **values})
+            else:
+                new.append({"account_id": account_id, **values})
+        io.update_rows(self.session, Kickoff, changed)
+        io.delete_done_criteria(self.session, [values["id"] for values in changed])
+        io.insert_rows(self.session, Kickoff, new)
+        if new:
+            kickoffs, _ = io.kickoffs_of(self.session, {values["account_id"] for values in new})
+            kickoffs = {**kickoffs_before, **kickoffs}
+        criteria: list[dict[str, Any]] = []
+        for row in rows:
+            kickoff_id = kickoffs[self._id(row.account)]
+            was = met.get(kickoff_id, {})
+            criteria += [
+                {"kickoff_id": kickoff_id, "position": i, "text": text, "met_on": was.get(text)}
+                for i, text in enumerate(row.definition_of_done, start=1)
+            ]
+        io.insert_rows(self.session, DoneCriterion, criteria)
+
+    def _store_value_metrics(self, rows: list[ValueMetricRow]) -> None:
+        stored, measured = io.value_metrics_of(self.session, {self._id(r.account) for r in rows})
+        ids: dict[tuple[int, str], int] = {}
+        for metric_id, account_id, name in stored:
+            ids.setdefault((account_id, _key(name)), metric_id)
+        metrics: dict[tuple[int, str], dict[str, Any]] = {}
+        for row in rows:  # one row per measurement: the metric's values are on each
+            metrics[(self._id(row.account), _key(row.metric))] = {
+                "name": row.metric,
+                "unit": row.unit or "",
+                "direction": row.direction.value,
+                "baseline": row.baseline,
+                "baseline_on": row.baseline_on,
+                "target": row.target,
+            }
+        io.update_rows(
+            self.session, ValueMetric, [{"id": ids[k], **v} for k, v in metrics.items() if k in ids]
         )
-
-    def _store_kickoff(self, row: KickoffRow) -> None:
-        account = self.by_key[_key(row.account)]
-        kickoff = account.kickoff
-        if kickoff is None:
-            kickoff = Kickoff()
-            account.kickoff = kickoff
-        kickoff.held_on = row.held_on
-        kickoff.attendees = row.attendees or ""
-        kickoff.success_statement = row.success_statement or ""
-        met = {c.text: c.met_on for c in kickoff.done_criteria}
-        kickoff.done_criteria = [
-            DoneCriterion(position=i, text=text, met_on=met.get(text))
-            for i, text in enumerate(row.definition_of_done, start=1)
-        ]
-
-    def _store_measurement(self, row: ValueMetricRow) -> None:
-        account = self.by_key[_key(row.account)]
-        metric = next((v for v in account.value_metrics if _key(v.name) == _key(row.metric)), None)
-        if metric is None:
-            metric = ValueMetric(name=row.metric)
-            account.value_metrics.append(metric)
-        metric.name = row.metric
-        metric.unit = row.unit or ""
-        metric.direction = row.direction.value
-        metric.baseline = row.baseline
-        metric.baseline_on = row.baseline_on
-        metric.target = row.target
-        if row.measured_on is None or row.value is None:
-            return
-        found = next((m for m in metric.measurements if m.measured_on == row.measured_on), None)
-        if found is None:
-            metric.measurements.append(Measurement(measured_on=row.measured_on, value=row.value))
-        else:
-            found.value = row.value
+        new = [{"account_id": k[0], **v} for k, v in metrics.items() if k not in ids]
+        io.insert_rows(self.session, ValueMetric, new)
+        if new:  # (account, name) is unique: the new metrics are found by it
+            added, _ = io.value_metrics_of(self.session, {values["account_id"] for values in new})
+            for metric_id, account_id, name in added:
+                ids.setdefault((account_id, _key(name)), metric_id)
+        fresh: list[dict[str, Any]] = []
+        changed: list[dict[str, Any]] = []
+        for row in rows:
+            if row.measured_on is None or row.value is None:
+                continue
+            metric_id = ids[(self._id(row.account), _key(row.metric))]
+            found = measured.get((metric_id, row.measured_on))
+            if found is None:
+                fresh.append(
+                    {"metric_id": metric_id, "measured_on": row.measured_on, "value": row.value}
+                )
+            else:
+                changed.append({"id": found, "value": row.value})
+        io.update_rows(self.session, Measurement, changed)
+        io.insert_rows(self.session, Measurement, fresh)
 
     def _store_usage(self, rows: list[UsageRow]) -> None:
         """Upsert on (account, day, feature): a row the book already has takes the
         workbook's count and active users; one statement per 100 rows, no ORM objects."""
-        self.session.flush()
         store_usage_rows(
             self.session,
             (
-                (
-                    self.by_key[_key(row.account)].id,
-                    row.day,
-                    row.feature,
-                    row.count,
-                    row.active_users,
-                )
+                (self.by_key[_key(row.account)], row.day, row.feature, row.count, row.active_users)
                 for row in rows
             ),
         )
+
+    def _add_default_ladders(self, milestones: list[MilestoneRow]) -> None:
+        """New accounts that the file gives neither a playbook nor a milestone get the book's
+        default playbook, and its ladder when they have a date to schedule it from."""
+        with_ladder = {_key(m.account) for m in milestones}
+        bare = [
+            self.accounts[account_id]
+            for account_id, row in self.created
+            if not (row.playbook or _key(row.name) in with_ladder)
+        ]
+        if not bare:
+            return
+        found = ladder_rows(self.session, bare, self.today)
+        self.default_label = found.label
+        io.update_rows(
+            self.session, Account, [{"id": a.id, "playbook_id": found.playbook_id} for a in bare]
+        )
+        io.insert_rows(self.session, AccountMilestone, found.milestones)
+        self.ladders_added += found.scheduled
+        self.unscheduled += len(bare) - found.scheduled

@@ -27,8 +27,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import select
-
 from csm_desktop.errors import Cancelled, UserError
 from csm_desktop.services.book_export import BookExportReport, book_from_database, export_book
 from csm_desktop.services.book_import_store import BookImporter
@@ -43,10 +41,8 @@ from csm_desktop.spreadsheets.book_workbook import (
 )
 from csm_desktop.spreadsheets.safe_cells import write_safe_csv
 from csm_desktop.store.database import Database
-from csm_desktop.store.models import (
-    Account,
-    ImportRecord,
-)
+from csm_desktop.store.models import ImportRecord
+from csm_desktop.store.queries.book_io import undated_account_names
 from csm_desktop.store.queries.import_queue import WAITING, one_import_at_a_time
 
 
@@ -141,11 +137,7 @@ def import_book(
             report.unscheduled = importer.unscheduled
             report.default_playbook = importer.default_label
             report.warnings = importer.warnings
-            undated = session.scalars(
-                select(Account.name)
-                .where(Account.kickoff_on.is_(None), Account.signed_on.is_(None))
-                .order_by(Account.name)
-            ).all()
+            undated = undated_account_names(session)
             if undated:
                 report.warnings.append(
                     f"{len(undated)} accounts have neither a kickoff nor a signed-on date "
