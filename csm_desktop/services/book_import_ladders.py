@@ -13,14 +13,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
 from csm_desktop.domain.ladder import reference_date
 from csm_desktop.services.default_playbook import default_playbook
 from csm_desktop.services.ladder import snapshot
-from csm_desktop.store.models import AccountMilestone
-from csm_desktop.store.queries.book_io import AccountRef
+from csm_desktop.store.queries.book_io import AccountRef, unsaved_row
 
 
 @dataclass
@@ -39,7 +37,6 @@ def ladder_rows(session: Session, accounts: Sequence[AccountRef], today: dt.date
     playbook = default_playbook(session, today=today)
     found = DefaultLadders(playbook.id, f"{playbook.name} v{playbook.version}")
     templates = [step.template for step in playbook.steps]
-    columns = {c.key for c in inspect(AccountMilestone).column_attrs} - {"id", "account_id"}
     for account in accounts:
         kickoff = reference_date(account.kickoff_on, account.signed_on)
         if kickoff is None:
@@ -47,7 +44,5 @@ def ladder_rows(session: Session, accounts: Sequence[AccountRef], today: dt.date
         found.scheduled += 1
         for position, template in enumerate(templates, start=1):
             milestone = snapshot(template, kickoff, position)  # transient: never flushed
-            # The columns snapshot set; the others take their defaults on insert.
-            row = {k: v for k, v in inspect(milestone).dict.items() if k in columns}
-            found.milestones.append({"account_id": account.id, **row})
+            found.milestones.append({**unsaved_row(milestone), "account_id": account.id})
     return found

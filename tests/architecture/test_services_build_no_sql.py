@@ -49,9 +49,6 @@ NOT_MOVED_YET = {
     "account_edits.py",  # h16v (versions / no lost updates)
     "book.py",  # h17m (metrics and the Book page at 50k)
     "book_export.py",  # h17b (bulk book import/export)
-    "book_import_checks.py",  # h17b
-    "book_import_store.py",  # h17b
-    "book_workbook.py",  # h17b
     "ladder.py",  # h16v
     "metrics.py",  # h17m (its raw SQL belongs behind store/queries/ladders and usage)
     "today.py",  # h17t (Today and start-up)

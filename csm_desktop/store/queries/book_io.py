@@ -15,7 +15,18 @@ from collections.abc import Collection, Iterable, Iterator, Sequence
 from itertools import islice
 from typing import Any, NamedTuple, cast
 
-from sqlalchemy import ColumnElement, Select, Table, bindparam, delete, func, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Table,
+    bindparam,
+    delete,
+    func,
+    insert,
+    inspect,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from csm_desktop.store.models import (
@@ -83,6 +94,13 @@ def update_rows(session: Session, model: type[Any], rows: Sequence[Row]) -> None
     statement = update(table).where(table.c.id == bindparam("v_id")).values(values)
     for chunk in _chunks(rows, CHUNK):
         session.execute(statement, [{f"v_{k}": v for k, v in row.items()} for row in chunk])
+
+
+def unsaved_row(instance: Any) -> Row:
+    """The column values set on a new, never added ORM object, as a row for ``insert_rows``
+    (the columns it leaves unset take their defaults on insert)."""
+    columns = {c.key for c in inspect(type(instance)).column_attrs}
+    return {k: v for k, v in inspect(instance).dict.items() if k in columns and k != "id"}
 
 
 def delete_done_criteria(session: Session, kickoff_ids: Collection[int]) -> None:
