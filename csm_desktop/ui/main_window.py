@@ -71,7 +71,6 @@ class MainWindow(QMainWindow):
         self.book_lock = book_lock  # held while this window may write the book
         self.today = today
         self.settings = settings or QSettings()
-        self.current_account_id: int | None = None
         self.loading = False
         self.load_demo_if_empty = load_demo_if_empty
         self.first_load = True  # the morning view: open on Today once the book has accounts
@@ -114,11 +113,15 @@ class MainWindow(QMainWindow):
         row.addWidget(self.pages, 1)
         column.addLayout(row, 1)
         self.setCentralWidget(central)
-        # The account page is built when the first account is opened (AccountPageController.page).
-        self.account_view: Any = None
-        self.account_controller: Any = None
-        self.accounts = AccountPageController(self)  # opening, new account, charts, celebrations
         self.undo_stack = QUndoStack(self)  # status and date edits on the account page
+        # Opening, new account, charts, celebrations; the page is built on first use.
+        self.accounts = AccountPageController(
+            self.host,
+            self.book_view,
+            self.undo_stack,
+            show_book=self.show_book,
+            log_touchpoint=lambda request: self.today_controller.log(request),
+        )
         # Playbooks and Experiments, built on first use
         self.tool_pages = ToolPages(
             self.host, book_is_empty=self.book_is_empty, show_empty_book=self.show_empty_book
@@ -137,7 +140,6 @@ class MainWindow(QMainWindow):
         self.empty_book_page = empty_book_state(self.starts, "Dashboard")
         self.empty_book_page_for = Page.DASHBOARD
         self.pages.addWidget(self.empty_book_page)
-        self.celebration_notice: Any = None
 
         self.today_view = TodayView(self.starts)
         self.pages.addWidget(self.today_view)
@@ -175,6 +177,22 @@ class MainWindow(QMainWindow):
         return self.database.read_only
 
     # --- pages built on first use (None until then), owned by their controllers ---------
+
+    @property
+    def account_view(self) -> Any:
+        return self.accounts.view
+
+    @property
+    def account_controller(self) -> Any:
+        return self.accounts.controller
+
+    @property
+    def current_account_id(self) -> int | None:
+        return self.accounts.current_id
+
+    @property
+    def celebration_notice(self) -> Any:
+        return self.accounts.celebration_notice
 
     @property
     def dashboard_view(self) -> Any:
@@ -302,8 +320,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"Copied “{name}”", 4000)
 
     def account_name(self, account_id: int) -> str:
-        rows = self.book_view.model.rows()
-        return next((r.name for r in rows if r.account_id == account_id), "")
+        return self.accounts.account_name(account_id)
 
     def _achieved_from_today(self, account_id: int, milestone_id: int) -> None:
         self.accounts.celebrate(account_id, milestone_id)
@@ -385,7 +402,7 @@ class MainWindow(QMainWindow):
         """Point every page at ``database`` (after switching books or restoring a backup)."""
         path = database.path
         self.database = database
-        self.current_account_id = None
+        self.accounts.current_id = None
         self.undo_stack.clear()
         self.today_controller.database = database
         if self.experiments_controller is not None:
