@@ -29,12 +29,21 @@ def add_metrics_command(commands: Any) -> None:
 def _cmd_metrics(args: argparse.Namespace) -> int:
     import json
 
+    from csm_desktop.domain.metrics import PortfolioMetrics
     from csm_desktop.services.long_term import long_term, long_term_as_json, long_term_summary
-    from csm_desktop.services.metrics import metrics_as_json, metrics_summary, portfolio_metrics
+    from csm_desktop.services.metrics import (
+        metrics_as_json,
+        metrics_summary,
+        portfolio_metrics,
+        portfolio_summary,
+    )
 
     args.today = args.today or dt.date.today()  # like every other command
+    # The text needs only the headline figures, which the database counts (fast at 50,000
+    # accounts); the JSON lists every account's metrics, computed from its whole ladder.
+    figures = portfolio_metrics if args.json else portfolio_summary
     with reading_book(readable_book(args)) as book:
-        metrics = portfolio_metrics(
+        metrics = figures(
             book, args.today, segment=args.segment, owner=args.owner, playbook=args.playbook
         )
         if metrics.accounts == 0 and (args.segment or args.owner or args.playbook):
@@ -42,7 +51,7 @@ def _cmd_metrics(args: argparse.Namespace) -> int:
         renewals = long_term(
             book, args.today, segment=args.segment, owner=args.owner, playbook=args.playbook
         )
-    if args.json:
+    if isinstance(metrics, PortfolioMetrics):
         payload = metrics_as_json(metrics)
         payload["long_term"] = long_term_as_json(renewals)
         print(json.dumps(payload, ensure_ascii=False))

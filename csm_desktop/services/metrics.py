@@ -27,6 +27,7 @@ from csm_desktop.domain.metrics import (
     AccountMetrics,
     ExperimentResult,
     PortfolioMetrics,
+    PortfolioSummary,
     UsageFacts,
     experiment_result,
     health,
@@ -40,6 +41,7 @@ from csm_desktop.domain.metrics.value import ValueLine
 from csm_desktop.domain.vocabulary import Health, Phase, Status, phase_of_day
 from csm_desktop.errors import UnknownAccount
 from csm_desktop.services.gc_pause import gc_paused
+from csm_desktop.services.portfolio_summary import portfolio_summary
 from csm_desktop.store.database import Database
 from csm_desktop.store.queries.ladders import AccountLadder, account_ladders, ladder_orders
 from csm_desktop.store.queries.selection import ACTIVE_ACCOUNTS, AccountFilter
@@ -284,8 +286,10 @@ def _percent(value: float | None) -> str:
     return "–" if value is None else f"{value * 100:.1f} %"
 
 
-def metrics_summary(metrics: PortfolioMetrics) -> str:
+def metrics_summary(metrics: PortfolioMetrics | PortfolioSummary) -> str:
     """The portfolio figures as a few lines of text for a terminal."""
+    if isinstance(metrics, PortfolioMetrics):
+        metrics = metrics.summary()
     median_text = "–" if metrics.ttfv_median_days is None else f"{metrics.ttfv_median_days:g} days"
     lines = [
         f"Portfolio on {metrics.today.isoformat()}: {metrics.accounts} accounts",
@@ -322,5 +326,6 @@ __all__ = [
     "metrics_as_json",
     "metrics_summary",
     "portfolio_metrics",
+    "portfolio_summary",
     "value_changes",
 ]

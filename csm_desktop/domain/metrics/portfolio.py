@@ -87,20 +87,23 @@ def funnel(
                 flags = steps.setdefault((m.title, m.role), [])
                 if m.status is not Status.SKIPPED:
                     flags.append(m.status is Status.ACHIEVED)
-        rows: list[FunnelStep] = []
-        previous: float | None = None
-        for index, ((title, role), flags) in enumerate(steps.items()):
-            achieved = share(flags)
-            current = achieved.fraction
-            drop = (
-                previous - current
-                if index and previous is not None and current is not None
-                else None
-            )
-            rows.append(FunnelStep(title, role, achieved, drop))
-            previous = current
-        result[playbook] = tuple(rows)
+        result[playbook] = funnel_steps({step: share(flags) for step, flags in steps.items()})
     return result
+
+
+def funnel_steps(shares: Mapping[tuple[str, str], Share]) -> tuple[FunnelStep, ...]:
+    """The funnel's steps from each (title, role)'s achieved share, in the given order, with
+    the drop-off from the step before."""
+    rows: list[FunnelStep] = []
+    previous: float | None = None
+    for index, ((title, role), achieved) in enumerate(shares.items()):
+        current = achieved.fraction
+        drop = (
+            previous - current if index and previous is not None and current is not None else None
+        )
+        rows.append(FunnelStep(title, role, achieved, drop))
+        previous = current
+    return tuple(rows)
 
 
 def kickoff_month(account: AccountFacts) -> str:
@@ -159,6 +162,53 @@ class PortfolioMetrics:
 
     def accounts_with_health(self, health: Health) -> tuple[AccountMetrics, ...]:
         return tuple(m for m in self.by_account if m.health is health)
+
+    def summary(self) -> PortfolioSummary:
+        """The headline figures alone (what ``metrics`` prints without ``--json``)."""
+        return PortfolioSummary(
+            today=self.today,
+            accounts=self.accounts,
+            ttfv_median_days=self.ttfv_median_days,
+            first_value_on_time=self.first_value_on_time,
+            adoption=self.adoption,
+            adoption_pending=self.adoption_pending,
+            on_time=self.on_time,
+            health=dict(self.health),
+            funnel=dict(self.funnel),
+            cohorts={month: dict(shares) for month, shares in self.cohorts.items()},
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class PortfolioSummary:
+    """The headline figures of ``PortfolioMetrics`` without the per-account ones.
+
+    A big book's summary can be counted by the database (``services.metrics
+    .portfolio_summary``); it must always equal ``PortfolioMetrics.summary()``.
+    """
+
+    today: dt.date
+    accounts: int
+    ttfv_median_days: float | None
+    first_value_on_time: Share
+    adoption: Share
+    adoption_pending: int
+    on_time: Share
+    health: Mapping[Health, int]
+    funnel: Mapping[str, tuple[FunnelStep, ...]]
+    cohorts: Mapping[str, Mapping[int, Share]]
+
+    @property
+    def first_value_on_time_share(self) -> float | None:
+        return self.first_value_on_time.fraction
+
+    @property
+    def adoption_rate(self) -> float | None:
+        return self.adoption.fraction
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return self.on_time.fraction
 
 
 def portfolio_metrics(

@@ -1,0 +1,154 @@
+"""The portfolio's headline figures counted by the database: fast at 50,000 accounts.
+
+``services.metrics.portfolio_metrics`` computes every account's metrics in Python from its
+whole ladder, which the dashboard's drill-downs and ``metrics --json`` need. The headline
+figures alone (what ``metrics`` prints) need only counts per account, per ladder step and
+per unlocked feature, which ``store.queries.ladder_figures`` sums in SQL. What is left per
+account (its first-value milestone, its health) is still decided by the domain's own
+functions, so ``portfolio_summary(...) == portfolio_metrics(...).summary()`` always
+(``tests/store/test_ladder_figures.py``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from sqlalchemy.orm import Session
+
+from csm_desktop.domain.ladder import as_of
+from csm_desktop.domain.metrics import (
+    CHECKPOINTS,
+    NO_PLAYBOOK,
+    NO_USAGE,
+    AccountFacts,
+    PortfolioSummary,
+    Share,
+    first_value_within_target,
+    funnel_steps,
+    health,
+    kickoff_month,
+    share,
+    time_to_first_value,
+)
+from csm_desktop.domain.metrics.portfolio import FunnelStep
+from csm_desktop.domain.stats import median
+from csm_desktop.domain.vocabulary import Health
+from csm_desktop.services.gc_pause import gc_paused
+from csm_desktop.store.database import Database
+from csm_desktop.store.queries.ladder_figures import (
+    account_figures,
+    ladder_steps,
+    step_counts,
+    unlock_counts,
+)
+from csm_desktop.store.queries.ladders import ladder_orders
+from csm_desktop.store.queries.selection import AccountFilter
+from csm_desktop.store.queries.usage import usage_facts
+
+_Step = tuple[str, str]
+
+
+def portfolio_summary(
+    database: Database,
+    today: dt.date,
+    *,
+    segment: str | None = None,
+    owner: str | None = None,
+    playbook: str | None = None,
+) -> PortfolioSummary:
+    """``portfolio_metrics(...).summary()`` with the same arguments, without loading ladders."""
+    chosen = AccountFilter(segment=segment, owner=owner, playbook=playbook)
+    with gc_paused(), database.session() as session:
+        accounts = account_figures(session, chosen, today)
+        usage = usage_facts(session, chosen, today, full=False)
+        unlocks = unlock_counts(session, chosen, today)
+        playbooks = {figures.playbook or NO_PLAYBOOK for figures in accounts}
+        funnel = _funnel(session, chosen, today, playbooks)
+
+    health_counts = dict.fromkeys(Health, 0)
+    ttfvs: list[int] = []
+    within: list[bool | None] = []
+    months: dict[str, dict[int, list[bool | None]]] = {}
+    on_time = achieved = 0
+    for figures in accounts:
+        first = () if figures.first_value is None else (as_of(figures.first_value, today),)
+        facts = AccountFacts(
+            figures.name, figures.kickoff, first, usage=usage.get(figures.id, NO_USAGE)
+        )
+        ttfv = time_to_first_value(facts)
+        if ttfv is not None:
+            ttfvs.append(ttfv)
+        within.append(first_value_within_target(facts, today))
+        # The domain's verdict on the first-value milestone and the usage, plus "anything
+        # overdue" from the counts: exactly ``health`` over the whole ladder.
+        verdict = health(facts, today)
+        if verdict is Health.ON_TRACK and figures.overdue:
+            verdict = Health.AT_RISK
+        health_counts[verdict] += 1
+        age = facts.age(today)
+        month = months.setdefault(kickoff_month(facts), {c: [] for c in CHECKPOINTS})
+        for checkpoint, misses in zip(CHECKPOINTS, figures.checkpoint_misses, strict=True):
+            month[checkpoint].append(None if age < checkpoint else misses == 0)
+        on_time += figures.on_time
+        achieved += figures.achieved
+
+    return PortfolioSummary(
+        today=today,
+        accounts=len(accounts),
+        ttfv_median_days=median(ttfvs),
+        first_value_on_time=share(within),
+        adoption=Share(
+            sum(u.adopted for u in unlocks), sum(u.unlocks - u.pending for u in unlocks)
+        ),
+        adoption_pending=sum(u.pending for u in unlocks),
+        on_time=Share(on_time, achieved),
+        health=health_counts,
+        funnel=funnel,
+        cohorts={
+            month: {c: share(flags) for c, flags in months[month].items()}
+            for month in sorted(months)
+        },
+    )
+
+
+def _funnel(
+    session: Session, chosen: AccountFilter, today: dt.date, playbooks: Iterable[str]
+) -> dict[str, tuple[FunnelStep, ...]]:
+    """``domain.metrics.funnel`` from the step counts: the playbook's own order first, then
+    steps it does not list where they first appear walking the accounts by name."""
+    counted: dict[str, dict[_Step, Share]] = {playbook: {} for playbook in playbooks}
+    first_seen: dict[tuple[str, _Step], str] = {}
+    for step in step_counts(session, chosen, today):
+        playbook = step.playbook or NO_PLAYBOOK
+        key = (step.title, step.role)
+        before = counted[playbook].get(key, Share(0, 0))
+        counted[playbook][key] = Share(before.part + step.achieved, before.counted + step.counted)
+        seen = first_seen.get((playbook, key))
+        first_seen[(playbook, key)] = min(step.first_account, seen or step.first_account)
+    orders = ladder_orders(session)
+    ordered = {
+        playbook: [s for s in dict.fromkeys(orders.get(playbook, ())) if s in steps]
+        for playbook, steps in counted.items()
+    }
+    extra = {
+        (playbook, step): first_seen[(playbook, step)]
+        for playbook, steps in counted.items()
+        for step in steps
+        if step not in ordered[playbook]
+    }
+    if extra:
+        # Where each step first appears walking the accounts by name: its first account,
+        # then its place in that account's ladder.
+        place: dict[tuple[str, _Step], int] = {}
+        for index, (name, title, role) in enumerate(ladder_steps(session, set(extra.values()))):
+            place.setdefault((name, (title, role)), index)
+        for playbook, late in sorted(extra, key=lambda ps: (extra[ps], place[(extra[ps], ps[1])])):
+            ordered[playbook].append(late)
+    return {
+        playbook: funnel_steps({step: counted[playbook][step] for step in ordered[playbook]})
+        for playbook in sorted(counted)
+    }
+
+
+__all__ = ["portfolio_summary"]

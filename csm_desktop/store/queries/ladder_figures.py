@@ -1,0 +1,337 @@
+"""Per-account ladder counts summed in SQL, for the portfolio figures of a big book.
+
+``account_ladders`` hands every milestone to Python, which a 50,000-account book (600,000
+milestones) cannot afford when only counts are shown. These queries let the database count
+instead: per account the achieved, counted, on-time and overdue milestones and the
+checkpoint misses; per playbook step the achieved share; per unlocked feature the
+adoptions. Each count is the SQL spelling of one rule of ``domain`` (named beside it), read
+as of ``today`` exactly like ``domain.ladder.as_of`` (an achievement dated after today has
+not happened yet). ``tests/store/test_ladder_figures.py`` proves the figures built from
+them equal the domain's on hand-built books, the demo book and PostgreSQL.
+
+Only accounts with a K (a kickoff or signed-on date) are counted, like the metrics do. The
+queries are SQLAlchemy Core, the same on every database; the one dialect-specific piece is
+``days_after`` (a date plus a number of days).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    and_,
+    bindparam,
+    case,
+    exists,
+    func,
+    select,
+)
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import Session, aliased
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
+
+from csm_desktop.domain.ladder import Milestone, due_on
+from csm_desktop.domain.metrics import ADOPTION_WINDOW_DAYS, CHECKPOINTS
+from csm_desktop.domain.vocabulary import Status
+from csm_desktop.store.day_numbers import day_number_of
+from csm_desktop.store.models import (
+    Account,
+    AccountMilestone,
+    Playbook,
+    Role,
+    UsageEvent,
+    UsageFeature,
+)
+from csm_desktop.store.queries.selection import AccountFilter
+
+
+class days_after(FunctionElement[dt.date]):
+    """SQL: a date plus a whole number of days (a date again)."""
+
+    type = Date()
+    inherit_cache = True
+    name = "days_after"
+
+
+@compiles(days_after)
+def _days_after_default(element: days_after, compiler: SQLCompiler, **kw: Any) -> str:
+    day, days = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"({day} + CAST({days} AS INTEGER))"
+
+
+@compiles(days_after, "sqlite")
+def _days_after_sqlite(element: days_after, compiler: SQLCompiler, **kw: Any) -> str:
+    day, days = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"date({day}, printf('%+d days', {days}))"
+
+
+@dataclass(frozen=True, slots=True)
+class AccountFigures:
+    """One account's ladder, counted as of today (only accounts with a K have these)."""
+
+    id: int
+    name: str
+    playbook: str | None
+    kickoff: dt.date
+    first_value: Milestone | None
+    """The first-value milestone as stored (``domain.ladder.first_value_milestone``'s pick)."""
+    achieved: int
+    counted: int
+    """All but the skipped ones (``domain.ladder.completion``'s denominator)."""
+    on_time: int
+    """Achieved on or before the due date (``domain.metrics.on_time_counts``)."""
+    overdue: int
+    """Open and due before today (``domain.ladder.is_overdue``)."""
+    checkpoint_misses: tuple[int, ...]
+    """Per ``CHECKPOINTS``: milestones with target day ≤ the checkpoint neither skipped nor
+    achieved by K + checkpoint (``domain.metrics.checkpoint_met``)."""
+
+
+def _kickoff() -> ColumnElement[dt.date]:
+    return func.coalesce(Account.kickoff_on, Account.signed_on, type_=Date)
+
+
+def _chosen(chosen: AccountFilter) -> ColumnElement[bool]:
+    return and_(chosen.clause(), _kickoff().is_not(None))
+
+
+class _States:
+    """A milestone's status as of ``today`` (``domain.ladder.as_of``) inside SQL ``CASE``s.
+
+    Each count is one ``CASE`` whose first branch asks whether the milestone was achieved
+    after today (then it is still in progress); SQLite evaluates the branches in order, so
+    the common rows pay for two comparisons, not for the whole rule.
+    """
+
+    def __init__(self, m: Any, today: Any) -> None:
+        self.m = m
+        self.later = m.achieved_on > today
+
+    def is_(self, status: Status) -> ColumnElement[bool]:
+        return self.m.status == status.value  # type: ignore[no-any-return]
+
+    def achieved(self) -> Any:
+        return func.sum(case((self.later, 0), (self.is_(Status.ACHIEVED), 1), else_=0))
+
+    def counted(self) -> Any:
+        return func.sum(case((self.later, 1), (self.is_(Status.SKIPPED), 0), else_=1))
+
+
+def account_figures(
+    session: Session, chosen: AccountFilter, today: dt.date
+) -> list[AccountFigures]:
+    """The chosen accounts that have a K, in name order, each with its counts."""
+    on = bindparam("today", today, type_=Date)
+    kickoff = _kickoff()
+    m = AccountMilestone
+    state = _States(m, on)
+    due = func.coalesce(m.due_on, days_after(kickoff, m.target_day), type_=Date)
+    done = (Status.ACHIEVED.value, Status.SKIPPED.value)
+    checkpoint_misses = [
+        func.sum(
+            case(
+                (m.target_day > checkpoint, 0),
+                (state.later, 1),
+                (state.is_(Status.SKIPPED), 0),
+                (
+                    and_(
+                        state.is_(Status.ACHIEVED), m.achieved_on <= days_after(kickoff, checkpoint)
+                    ),
+                    0,
+                ),
+                else_=1,
+            )
+        )
+        for checkpoint in CHECKPOINTS
+    ]
+    counts = (
+        select(
+            m.account_id,
+            state.achieved(),
+            state.counted(),
+            func.sum(
+                case(
+                    (state.later, 0),
+                    (and_(state.is_(Status.ACHIEVED), m.achieved_on <= due), 1),
+                    else_=0,
+                )
+            ),
+            func.sum(case((due >= on, 0), (state.later, 1), (m.status.in_(done), 0), else_=1)),
+            *checkpoint_misses,
+        )
+        .join(Account, Account.id == m.account_id)
+        .where(_chosen(chosen))
+        .group_by(m.account_id)
+    )
+    by_account = {row[0]: tuple(row[1:]) for row in session.execute(counts)}
+
+    f = aliased(AccountMilestone)
+    first = aliased(AccountMilestone)
+    flagged_first = (
+        select(first.id)
+        .where(first.account_id == Account.id)
+        .order_by(case((first.first_value.is_(True), 0), else_=1), first.position, first.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    accounts = (
+        select(
+            Account.id,
+            Account.name,
+            Playbook.name,
+            kickoff,
+            f.title,
+            Role.name,
+            f.target_day,
+            f.due_on,
+            f.status,
+            f.achieved_on,
+            f.first_value,
+            f.id,
+        )
+        .outerjoin(Playbook, Playbook.id == Account.playbook_id)
+        .outerjoin(f, f.id == flagged_first)
+        .outerjoin(Role, Role.id == f.role_id)
+        .where(_chosen(chosen))
+        .order_by(Account.name)
+    )
+    statuses = {status.value: status for status in Status}
+    no_counts = (0, 0, 0, 0) + (0,) * len(CHECKPOINTS)
+    result = []
+    for row in session.execute(accounts):
+        account_id, name, playbook, k = row[0], row[1], row[2], row[3]
+        first_value = None
+        if row[11] is not None:
+            first_value = Milestone(
+                row[4], row[5], row[6], due_on(row[7], k, row[6]) or k,
+                statuses.get(row[8], Status.NOT_STARTED), row[9], bool(row[10]), id=row[11],
+            )  # fmt: skip
+        achieved, counted, on_time, overdue, *misses = by_account.get(account_id, no_counts)
+        result.append(
+            AccountFigures(
+                account_id, name, playbook, k, first_value,
+                int(achieved), int(counted), int(on_time), int(overdue),
+                tuple(int(miss) for miss in misses),
+            )
+        )  # fmt: skip
+    return result
+
+
+@dataclass(frozen=True, slots=True)
+class StepCounts:
+    """One ladder step (title, role) of a playbook: accounts that achieved it of those that
+    did not skip it (``domain.metrics.funnel``)."""
+
+    playbook: str | None
+    title: str
+    role: str
+    achieved: int
+    counted: int
+    first_account: str
+    """The first account by name whose ladder holds the step (the database's name order)."""
+
+
+def step_counts(session: Session, chosen: AccountFilter, today: dt.date) -> list[StepCounts]:
+    """Every (playbook, title, role) step of the chosen accounts' ladders, in no set order."""
+    m = AccountMilestone
+    state = _States(m, bindparam("today", today, type_=Date))
+    rows = session.execute(
+        select(
+            Playbook.name,
+            m.title,
+            Role.name,
+            state.achieved(),
+            state.counted(),
+            func.min(Account.name),
+        )
+        .select_from(m)
+        .join(Account, Account.id == m.account_id)
+        .join(Role, Role.id == m.role_id)
+        .outerjoin(Playbook, Playbook.id == Account.playbook_id)
+        .where(_chosen(chosen))
+        .group_by(Playbook.name, m.title, Role.name)
+    )
+    return [StepCounts(row[0], row[1], row[2], int(row[3]), int(row[4]), row[5]) for row in rows]
+
+
+def ladder_steps(session: Session, names: Iterable[str]) -> list[tuple[str, str, str]]:
+    """(account name, title, role) of the named accounts' milestones, in ladder order."""
+    m = AccountMilestone
+    rows = session.execute(
+        select(Account.name, m.title, Role.name)
+        .select_from(m)
+        .join(Account, Account.id == m.account_id)
+        .join(Role, Role.id == m.role_id)
+        .where(Account.name.in_(list(names)))
+        .order_by(Account.name, m.position, m.id)
+    )
+    return [(row[0], row[1], row[2]) for row in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class UnlockCounts:
+    """Achieved unlocks of one feature (``domain.metrics.adoption_after_unlock``)."""
+
+    feature: str
+    unlocks: int
+    pending: int
+    """Unlocked less than 30 days before today: U+30 is after today."""
+    adopted: int
+    """Not pending, and the feature had a count > 0 on one of the days U+1 … U+30."""
+
+
+def unlock_counts(session: Session, chosen: AccountFilter, today: dt.date) -> list[UnlockCounts]:
+    """Per unlocked feature of the chosen accounts' ladders, in feature order."""
+    on = bindparam("today", today, type_=Date)
+    m, e = AccountMilestone, UsageEvent
+    unlocked = day_number_of(m.achieved_on)
+    used = exists().where(
+        e.account_id == m.account_id,
+        e.feature_id
+        == select(UsageFeature.id)
+        .where(UsageFeature.key == m.unlocks)
+        .correlate(m)  # the milestone of the outer query, two levels up
+        .scalar_subquery(),
+        e.day > unlocked,
+        e.day <= unlocked + ADOPTION_WINDOW_DAYS,
+        e.count > 0,
+    )
+    pending = days_after(m.achieved_on, ADOPTION_WINDOW_DAYS) > on
+    rows = session.execute(
+        select(
+            m.unlocks,
+            func.count(),
+            func.sum(case((pending, 1), else_=0)),
+            func.sum(case((pending, 0), (used, 1), else_=0)),
+        )
+        .join(Account, Account.id == m.account_id)
+        .where(
+            _chosen(chosen),
+            m.status == Status.ACHIEVED.value,
+            m.achieved_on.is_not(None),
+            m.achieved_on <= on,
+            m.unlocks.is_not(None),
+            m.unlocks != "",
+        )
+        .group_by(m.unlocks)
+        .order_by(m.unlocks)
+    )
+    return [UnlockCounts(row[0], int(row[1]), int(row[2]), int(row[3])) for row in rows]
+
+
+__all__ = [
+    "AccountFigures",
+    "StepCounts",
+    "UnlockCounts",
+    "account_figures",
+    "days_after",
+    "ladder_steps",
+    "step_counts",
+    "unlock_counts",
+]
