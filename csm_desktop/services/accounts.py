@@ -8,15 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from csm_desktop.domain.ladder import (
-    Milestone,
-    completion,
-    current_phase,
-    due_on,
-    is_overdue,
-    overdue,
-    reference_date,
-)
+from csm_desktop.domain.ladder import completion, current_phase, is_overdue, overdue
 from csm_desktop.domain.vocabulary import Phase, Status
 from csm_desktop.errors import UnknownAccount
 from csm_desktop.services.feedback import feedback_timeline
@@ -25,6 +17,8 @@ from csm_desktop.store.database import Database
 from csm_desktop.store.models import Account, AccountMilestone
 from csm_desktop.store.queries import timeline
 from csm_desktop.store.queries.accounts import account_page, role_names
+from csm_desktop.store.queries.ladders import account_ladders
+from csm_desktop.store.queries.selection import AccountFilter
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,12 +114,21 @@ def _criterion_text(milestone: AccountMilestone) -> str | None:
 
 
 def account_detail(database: Database, account_id: int, today: dt.date) -> AccountDetail:
-    """Everything the account view shows, computed for ``today``."""
+    """Everything the account view shows, computed for ``today``.
+
+    Due dates, statuses and the figures come from the one ladder loader
+    (``store.queries.ladders.account_ladders``), as on the Book, Today and the reports; the
+    page's own load adds what only it shows (texts, contacts, kickoff, re-planned dates).
+    """
     with database.session() as session:
         account = account_page(session, account_id)
         if account is None:
             raise UnknownAccount(f"Account #{account_id} no longer exists; refresh the Book.")
-        start = reference_date(account.kickoff_on, account.signed_on)
+        (loaded,) = account_ladders(
+            session, AccountFilter(account_id=account_id, include_archived=True)
+        )
+        facts = loaded.milestones  # only the milestones that can be scheduled
+        due_by_id = {m.id: m.due_on for m in facts}
         ladder = tuple(
             LadderStep(
                 id=m.id,
@@ -133,7 +136,7 @@ def account_detail(database: Database, account_id: int, today: dt.date) -> Accou
                 title=m.title,
                 role=m.role.name,
                 target_day=m.target_day,
-                due_on=due_on(m.due_on, start, m.target_day),
+                due_on=due_by_id.get(m.id),
                 status=Status(m.status),
                 status_reason=m.status_reason,
                 started_on=m.started_on,
@@ -168,21 +171,7 @@ def account_detail(database: Database, account_id: int, today: dt.date) -> Accou
                 ),
             )
         timeline = _timeline(database, account)
-        age = (today - start).days if start else None
-        facts = [
-            Milestone(
-                step.title,
-                step.role,
-                step.target_day,
-                step.due_on,
-                step.status,
-                achieved_on=step.achieved_on,
-                first_value=step.first_value,
-                id=step.id,
-            )
-            for step in ladder
-            if step.due_on is not None
-        ]
+        age = (today - loaded.kickoff).days if loaded.kickoff else None
         positions = {m.role.name: (m.role.position, m.role.id) for m in account.milestones}
         roles = sorted(positions, key=positions.__getitem__)
         return AccountDetail(
