@@ -78,7 +78,6 @@ class MainWindow(QMainWindow):
         self.setMinimumSize(760, 480)
 
         self.files = BookFiles(self)  # File menu: open, back up, restore, import, export
-        self.reports = ReportExports(self)  # Reports menu
         self.starts = StartActions(self)  # the empty pages' ways to fill the book
         self.starts.import_tracker.connect(self.files.import_tracker)
         self.starts.import_usage.connect(self.files.import_usage)
@@ -133,6 +132,13 @@ class MainWindow(QMainWindow):
             show_empty_book=self.show_empty_book,
             open_account=self.open_account,
             export_report=lambda: self.reports.export_portfolio_report(),
+        )
+        self.reports = ReportExports(  # Reports menu
+            self.host,
+            self.book_view,
+            self.accounts,
+            self.dashboard,
+            internal=lambda: self.internal_qbr_action.isChecked(),
         )
 
         self.book_view.account_activated.connect(self.open_account)
