@@ -10,10 +10,11 @@ ignores whatever it still delivers.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QDialog
 
 from csm_desktop.services.opening import Database
@@ -23,6 +24,10 @@ from csm_desktop.ui.views.today_view import TodayView
 
 if TYPE_CHECKING:  # the service (and the ORM behind it) loads when Today first fills
     from csm_desktop.services.today_stream import TodaySnapshot
+
+
+SHOW_WAIT = 0.5  # seconds the reading waits at most for the window to show a snapshot
+PAINT_TIME_MS = 20  # the window's paint after a snapshot, before the reading goes on
 
 
 class _Stream(QObject):
@@ -90,7 +95,11 @@ class TodayController(QObject):
             from csm_desktop.services.today_stream import today_snapshots
 
             for snapshot in today_snapshots(database, today, progress=progress, **reading):
-                stream.arrived.emit(number, (today, snapshot))
+                shown = threading.Event()
+                stream.arrived.emit(number, (today, snapshot, shown))
+                # The window lays out and paints the new lines without this thread taking
+                # the interpreter from it at every call into Python (100-200 ms stalls).
+                shown.wait(SHOW_WAIT)
 
         self._task = workers.run(
             work,
@@ -112,11 +121,15 @@ class TodayController(QObject):
             self.loading = False
             self._task = None
 
-    def _arrived(self, number: int, delivered: tuple[dt.date, TodaySnapshot]) -> None:
+    def _arrived(
+        self, number: int, delivered: tuple[dt.date, TodaySnapshot, threading.Event]
+    ) -> None:
+        today, snapshot, shown = delivered
         if number != self._refreshes:
+            shown.set()
             return  # a newer refresh (or another book) replaced this stream
-        today, snapshot = delivered
         self.view.show_snapshot(snapshot, today)
+        QTimer.singleShot(PAINT_TIME_MS, shown.set)  # after the paint the snapshot asked for
         if snapshot.complete:
             self.loading = False
             self.loaded.emit()

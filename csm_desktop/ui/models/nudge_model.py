@@ -90,12 +90,16 @@ class NudgeModel(QAbstractTableModel):
         self.open_count = 0
         """Lines on show that are not handled yet."""
 
-    def set_rows(self, rows: Sequence[TodayItem], owner: str | None = None) -> None:
-        """New lines, and whose of them to show (None: everybody's), in one reset."""
+    def set_rows(
+        self, rows: Sequence[TodayItem], owner: str | None = None, open_count: int | None = None
+    ) -> None:
+        """New lines, and whose of them to show (None: everybody's), in one reset.
+        ``open_count``, when known, is how many of all lines are not handled (counting
+        100,000 lines here took a tenth of a second of the UI thread)."""
         self.beginResetModel()
         self.owner = owner
         self._rows = list(rows)
-        self._filter()
+        self._filter(open_count)
         self.endResetModel()
 
     def set_owner(self, owner: str | None) -> None:
@@ -105,11 +109,15 @@ class NudgeModel(QAbstractTableModel):
         self._filter()
         self.endResetModel()
 
-    def _filter(self) -> None:
+    def _filter(self, open_count: int | None = None) -> None:
         owner, rows = self.owner, self._rows
         if owner is None:
             self._shown = None
-            self.open_count = sum(1 for item in rows if not item.nudge.handled)
+            self.open_count = (
+                sum(1 for item in rows if not item.nudge.handled)
+                if open_count is None
+                else open_count
+            )
         else:
             self._shown = [n for n, item in enumerate(rows) if item.nudge.owner == owner]
             self.open_count = sum(1 for n in self._shown if not rows[n].nudge.handled)

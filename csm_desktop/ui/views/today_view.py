@@ -232,7 +232,7 @@ class TodayView(QWidget):
     def set_items(self, items: Sequence[TodayItem], today: dt.date) -> None:
         """Show a fresh, complete, ranked list (its owners and counts from the lines)."""
         owners = tuple(sorted({i.nudge.owner for i in items if i.nudge.owner}))
-        self._show_lines(items, today, owners, reading="")
+        self._show_lines(items, today, owners, reading="", open_count=None)
 
     def show_snapshot(self, snapshot: TodaySnapshot, today: dt.date) -> None:
         """Show the list as far as it is read: the most urgent lines so far, or all of it."""
@@ -241,10 +241,16 @@ class TodayView(QWidget):
             if snapshot.complete
             else f" · reading {snapshot.accounts_read:,} of {snapshot.accounts:,} accounts…"
         )
-        self._show_lines(snapshot.items, today, snapshot.owners, reading)
+        known = snapshot.open_lines if snapshot.complete else None
+        self._show_lines(snapshot.items, today, snapshot.owners, reading, known)
 
     def _show_lines(
-        self, items: Sequence[TodayItem], today: dt.date, owners: Sequence[str], reading: str
+        self,
+        items: Sequence[TodayItem],
+        today: dt.date,
+        owners: Sequence[str],
+        reading: str,
+        open_count: int | None,
     ) -> None:
         """Keeps the owner filter and the line on show (or selects the first line)."""
         first_fill = not self.model.rowCount()
@@ -258,7 +264,7 @@ class TodayView(QWidget):
         chosen = self.owner_filter.currentText() or EVERYONE
         owner = chosen if chosen in owners else None
         shown = self.current
-        self.model.set_rows(items, owner)
+        self.model.set_rows(items, owner, open_count)
         if first_fill or not reading:
             self.fit_columns()
         self.owner_filter.blockSignals(True)
