@@ -23,6 +23,7 @@ from csm_desktop.domain.feedback import (
     summarise,
 )
 from csm_desktop.errors import BadInput, UnknownAccount
+from csm_desktop.services.checks import choose
 from csm_desktop.store.database import Database
 from csm_desktop.store.models import (
     Account,
@@ -54,11 +55,7 @@ def check_links(
 
 
 def parse_sentiment(text: str) -> Sentiment:
-    cleaned = text.strip().casefold()
-    for sentiment in Sentiment:
-        if sentiment.value == cleaned:
-            return sentiment
-    raise BadInput(f"Unknown sentiment “{text}”; use one of {', '.join(SENTIMENTS)}.")
+    return Sentiment(choose(text, SENTIMENTS, "sentiment"))
 
 
 def add_feedback(

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from csm_desktop.domain.metrics.long_term import RenewalOutcome, arr_change
 from csm_desktop.errors import BadInput, UnknownAccount
+from csm_desktop.services.checks import choose
 from csm_desktop.store.database import Database
 from csm_desktop.store.models import Account, Advocacy, Renewal
 from csm_desktop.store.queries.renewals import (
@@ -49,11 +50,7 @@ class AdvocacyEntry:
 
 def parse_outcome(text: str) -> RenewalOutcome:
     """An outcome typed by a person (any case, surrounding spaces); BadInput otherwise."""
-    cleaned = text.strip().casefold()
-    for outcome in RenewalOutcome:
-        if outcome.value == cleaned:
-            return outcome
-    raise BadInput(f"Unknown renewal outcome “{text}”; use one of {', '.join(OUTCOMES)}.")
+    return RenewalOutcome(choose(text, OUTCOMES, "renewal outcome"))
 
 
 def check_renewal(
@@ -155,9 +152,7 @@ def add_advocacy(
     database: Database, account_id: int, kind: str, happened_on: dt.date, note: str = ""
 ) -> int:
     """Record that the customer gave a reference, a case study or a review on a date."""
-    cleaned = kind.strip().casefold()
-    if cleaned not in ADVOCACY_KINDS:
-        raise BadInput(f"Unknown advocacy “{kind}”; use one of {', '.join(ADVOCACY_KINDS)}.")
+    cleaned = choose(kind, ADVOCACY_KINDS, "advocacy")
     with database.session() as session:
         _account(session, account_id)
         row = Advocacy(account_id=account_id, kind=cleaned, happened_on=happened_on, note=note)
