@@ -3,13 +3,18 @@
 A sentiment, a renewal outcome and a kind of advocacy are each one word out of a short
 list, typed on the command line or picked in a dialog; ``choose`` is the one rule for
 reading such a word (any case, spaces around it) and the one refusal naming the choices.
+``existing_account`` is the one check that an account a feedback entry, a touchpoint, a
+renewal or an advocacy act hangs on still exists.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from csm_desktop.errors import BadInput
+from sqlalchemy.orm import Session
+
+from csm_desktop.errors import BadInput, UnknownAccount
+from csm_desktop.store.models import Account
 
 
 def choose(text: str, choices: Sequence[str], what: str) -> str:
@@ -19,3 +24,11 @@ def choose(text: str, choices: Sequence[str], what: str) -> str:
     if cleaned in choices:
         return cleaned
     raise BadInput(f"Unknown {what} “{text}”; use one of {', '.join(choices)}.")
+
+
+def existing_account(session: Session, account_id: int) -> Account:
+    """The account, or UnknownAccount "Account #<id> no longer exists; refresh the list."."""
+    account = session.get(Account, account_id)
+    if account is None:
+        raise UnknownAccount(f"Account #{account_id} no longer exists; refresh the list.")
+    return account

@@ -22,11 +22,10 @@ from csm_desktop.domain.feedback import (
     newest_first,
     summarise,
 )
-from csm_desktop.errors import BadInput, UnknownAccount
-from csm_desktop.services.checks import choose
+from csm_desktop.errors import BadInput
+from csm_desktop.services.checks import choose, existing_account
 from csm_desktop.store.database import Database
 from csm_desktop.store.models import (
-    Account,
     AccountMilestone,
     Contact,
     Feedback,
@@ -42,8 +41,7 @@ def check_links(
 ) -> None:
     """The account exists, and the contact and milestone, when given, are that account's:
     what a touchpoint and a remark must link to (the one check both ask)."""
-    if session.get(Account, account_id) is None:
-        raise UnknownAccount(f"Account #{account_id} no longer exists; refresh the list.")
+    existing_account(session, account_id)
     if contact_id is not None:
         contact = session.get(Contact, contact_id)
         if contact is None or contact.account_id != account_id:

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from csm_desktop.domain.metrics.long_term import RenewalOutcome, arr_change
-from csm_desktop.errors import BadInput, UnknownAccount
-from csm_desktop.services.checks import choose
+from csm_desktop.errors import BadInput
+from csm_desktop.services.checks import choose, existing_account
 from csm_desktop.store.database import Database
-from csm_desktop.store.models import Account, Advocacy, Renewal
+from csm_desktop.store.models import Advocacy, Renewal
 from csm_desktop.store.queries.renewals import (
     account_advocacy,
     account_renewals,
@@ -67,13 +67,6 @@ def check_renewal(
         )
 
 
-def _account(session: Session, account_id: int) -> Account:
-    account = session.get(Account, account_id)
-    if account is None:
-        raise UnknownAccount(f"Account #{account_id} no longer exists; refresh the list.")
-    return account
-
-
 def _entry(row: Renewal) -> RenewalEntry:
     return RenewalEntry(
         row.id,
@@ -109,7 +102,7 @@ def save_renewal(
     chosen = parse_outcome(outcome) if isinstance(outcome, str) else outcome
     check_renewal(chosen, arr_before, arr_after)
     with database.session() as session:
-        account = _account(session, account_id)
+        account = existing_account(session, account_id)
         clash = renewal_on_date(session, account_id, renewal_on)
         if clash is not None and clash.id != renewal_id:
             raise BadInput(
@@ -154,7 +147,7 @@ def add_advocacy(
     """Record that the customer gave a reference, a case study or a review on a date."""
     cleaned = choose(kind, ADVOCACY_KINDS, "advocacy")
     with database.session() as session:
-        _account(session, account_id)
+        existing_account(session, account_id)
         row = Advocacy(account_id=account_id, kind=cleaned, happened_on=happened_on, note=note)
         session.add(row)
         session.flush()
