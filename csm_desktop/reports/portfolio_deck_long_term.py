@@ -1,29 +1,16 @@
 """The portfolio deck's "Does onboarding pay off?" slide: the PDF page's table of renewal
 rate and NRR for all decided renewals and by first value (``domain.metrics.long_term``),
-with the definitions in the speaker notes. No slide when the book records no renewal."""
+its cells from ``portfolio_long_term.summary_rows``, with the definitions in the speaker
+notes. No slide when the book records no renewal."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from csm_desktop.domain.metrics.long_term import FIRST_VALUE_GROUPS, RenewalGroup
 from csm_desktop.reports.deck_parts import blank_slide, notes, table
 from csm_desktop.reports.model import PortfolioReportData
-from csm_desktop.reports.portfolio_long_term import EXPLANATION
-from csm_desktop.reports.text import ACCENT, number, percent
-
-
-def _row(label: str, group: RenewalGroup) -> list[str]:
-    arr = f"{number(group.arr_before)} → {number(group.arr_after)}" if group.arr_before else "–"
-    return [
-        label,
-        str(group.decided),
-        str(group.renewed),
-        str(group.churned),
-        percent(group.renewal_rate),
-        percent(group.nrr),
-        arr,
-    ]
+from csm_desktop.reports.portfolio_long_term import EXPLANATION, SUMMARY_HEADER, summary_rows
+from csm_desktop.reports.text import ACCENT
 
 
 def long_term_slide(presentation: Any, data: PortfolioReportData) -> None:
@@ -31,14 +18,10 @@ def long_term_slide(presentation: Any, data: PortfolioReportData) -> None:
     if metrics is None or not (metrics.decided or metrics.pending):
         return
     slide = blank_slide(presentation, "Does onboarding pay off?", ACCENT)
-    rows = [
-        _row("All", metrics.total),
-        *(_row(f"First value {n}", metrics.by_first_value[n]) for n in FIRST_VALUE_GROUPS),
-    ]
     table(
         slide,
-        ["Accounts", "Decided", "Renewed", "Churned", "Renewal rate", "NRR", "ARR before → after"],
-        rows,
+        SUMMARY_HEADER,
+        summary_rows(metrics),
         [2.4, 1, 1, 1, 1.3, 1, 2.6],
         accent=ACCENT,
         size=16,

@@ -30,6 +30,26 @@ EXPLANATION = (
 )
 
 
+SUMMARY_HEADER = (
+    "Accounts",
+    "Decided",
+    "Renewed",
+    "Churned",
+    "Renewal rate",
+    "NRR",
+    "ARR before → after",
+)
+
+
+def summary_rows(metrics: LongTermMetrics) -> list[list[str]]:
+    """The summary table's rows, all decided renewals then each first-value group: the PDF
+    page and the deck's slide print the same cells."""
+    return [
+        _row("All", metrics.total),
+        *(_row(f"First value {name}", metrics.by_first_value[name]) for name in FIRST_VALUE_GROUPS),
+    ]
+
+
 def _row(label: str, group: RenewalGroup) -> list[str]:
     arr = f"{number(group.arr_before)} → {number(group.arr_after)}" if group.arr_before else "–"
     return [
@@ -57,14 +77,8 @@ def long_term_page(metrics: LongTermMetrics | None) -> list[Any]:
     st = styles()
     w = FRAME_WIDTH
     summary = data_table(
-        ("Accounts", "Decided", "Renewed", "Churned", "Renewal rate", "NRR", "ARR before → after"),
-        [
-            _row("All", metrics.total),
-            *(
-                _row(f"First value {name}", metrics.by_first_value[name])
-                for name in FIRST_VALUE_GROUPS
-            ),
-        ],
+        SUMMARY_HEADER,
+        summary_rows(metrics),
         (w * 0.20, w * 0.09, w * 0.11, w * 0.11, w * 0.13, w * 0.09, w * 0.27),
     )
     renewals = [
