@@ -17,11 +17,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from csm_desktop.domain.feedback import Sentiment
+from csm_desktop.domain.metrics.long_term import RenewalOutcome
 from csm_desktop.spreadsheets import book_cells as cell
 from csm_desktop.spreadsheets.book_cells import CellError
 
-OUTCOMES = ("renewed", "churned", "pending")
-SENTIMENTS = ("positive", "neutral", "negative")
+OUTCOMES: tuple[str, ...] = tuple(o.value for o in RenewalOutcome)
+SENTIMENTS: tuple[str, ...] = tuple(s.value for s in Sentiment)
 
 
 @dataclass(frozen=True, slots=True)
