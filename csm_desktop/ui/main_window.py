@@ -14,7 +14,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import (
     QCloseEvent,
     QDragEnterEvent,
@@ -172,7 +172,13 @@ class MainWindow(QMainWindow):
         # book (a demo still being created) would be the only one of the day.
         self.daily_backup_due = daily_backup
         self.writing.apply()
-        self.refresh()
+        # Start-up: Today, the page shown first, is read before the Book (both need the one
+        # Python interpreter, issue 17); the Book's rows follow Today's first lines.
+        self.loading = True
+        self.show_today()
+        self.today_controller.settled.connect(
+            self._load_book, Qt.ConnectionType.SingleShotConnection
+        )
 
     # --- layout -------------------------------------------------------------------------
 
@@ -219,7 +225,16 @@ class MainWindow(QMainWindow):
     # --- actions -----------------------------------------------------------------------
 
     def refresh(self) -> None:
-        """Reload the Book (and the open account) in a worker."""
+        """Reload the Book (and the page on show) in a worker."""
+        self._load_book()
+        if self.current_account_id is not None and self.pages.currentWidget() is self.account_view:
+            self.open_account(self.current_account_id)
+        if self.dashboard_view is not None and self.pages.currentWidget() is self.dashboard_view:
+            self.dashboard.refresh()
+        if self.pages.currentWidget() is self.today_view:
+            self.today_controller.refresh()
+
+    def _load_book(self) -> None:
         database, today = self.database, self.today()
         self.loading = True
         self.statusBar().showMessage("Loading the book…")
@@ -228,12 +243,6 @@ class MainWindow(QMainWindow):
             self._show_rows,
             what="Loading the book",
         )
-        if self.current_account_id is not None and self.pages.currentWidget() is self.account_view:
-            self.open_account(self.current_account_id)
-        if self.dashboard_view is not None and self.pages.currentWidget() is self.dashboard_view:
-            self.dashboard.refresh()
-        if self.pages.currentWidget() is self.today_view:
-            self.today_controller.refresh()
 
     def _show_rows(self, loaded: Any) -> None:
         rows, playbooks, experiments = loaded
@@ -353,7 +362,8 @@ class MainWindow(QMainWindow):
     def show_today(self) -> None:
         """What needs me today: ranked nudges with the message ready to send."""
         self.pages.setCurrentWidget(self.today_view)
-        self.today_controller.refresh()
+        if not self.today_controller.loading:  # else a fresh list is being read already
+            self.today_controller.refresh()
         self.today_view.table.setFocus()
 
     def show_experiments(self) -> None:

@@ -42,6 +42,7 @@ class TodayController(QObject):
     status = Signal(str)  # a short message for the status bar
     touchpoint_logged = Signal(int)  # account id whose timeline changed
     loaded = Signal()  # a fresh, complete list is on show
+    settled = Signal()  # a refresh showed lines (maybe not all yet), or ended without any
     achieved = Signal(int, int)  # account id, milestone id just marked achieved
 
     def __init__(
@@ -120,6 +121,7 @@ class TodayController(QObject):
         if number == self._refreshes:
             self.loading = False
             self._task = None
+        self.settled.emit()
 
     def _arrived(
         self, number: int, delivered: tuple[dt.date, TodaySnapshot, threading.Event]
@@ -129,6 +131,7 @@ class TodayController(QObject):
             shown.set()
             return  # a newer refresh (or another book) replaced this stream
         self.view.show_snapshot(snapshot, today)
+        self.settled.emit()
         QTimer.singleShot(PAINT_TIME_MS, shown.set)  # after the paint the snapshot asked for
         if snapshot.complete:
             self.loading = False
