@@ -53,6 +53,13 @@ def add_book_commands(commands: Any) -> None:
     export_book = commands.add_parser("export-book", help="export the book workbook (.xlsx)")
     export_book.add_argument("file", metavar="FILE.xlsx", help="the workbook to write")
     export_book.add_argument("--db", metavar="PATH|URL", default=argparse.SUPPRESS)
+    export_book.add_argument(
+        "--usage-csv",
+        action="store_true",
+        help="write usage to FILE.usage.csv beside the workbook (import it with import-usage) "
+        "instead of the Usage sheet; without it, usage too big for one Excel sheet continues "
+        "in sheets Usage 2, Usage 3…, which import-book reads back",
+    )
     export_book.set_defaults(run=_cmd_export_book)
 
 
@@ -176,9 +183,11 @@ def _cmd_export_book(args: argparse.Namespace) -> int:
 
     book_at = readable_book(args, "There is no book at {path}. Give the book file with --db PATH.")
     with reading_book(book_at) as book:
-        report = export_book(book, Path(args.file))
+        report = export_book(book, Path(args.file), usage="csv" if args.usage_csv else "split")
     counts = ", ".join(f"{n:,} {sheet.lower()}" for sheet, n in report.rows_by_sheet.items())
     print(f"Book workbook written to {report.path}: {counts}.")
+    if report.usage_note:
+        print(report.usage_note)
     return 0
 
 

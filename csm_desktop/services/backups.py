@@ -98,7 +98,7 @@ def _back_up_server_book(database: Database, reason: str) -> Path:
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     target = user_data_dir() / "server-backups" / f"{database.name}-{stamp}-{reason}.xlsx"
     target.parent.mkdir(parents=True, exist_ok=True)
-    return export_book(database, target).path
+    return export_book(database, target, usage="split").path
 
 
 KEEP_BEFORE_IMPORT = 7

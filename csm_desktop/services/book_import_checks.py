@@ -101,10 +101,13 @@ class ImportChecks:
 
         once: dict[tuple[str, ...], int] = {}
 
-        def first_time(sheet: str, row: int, column: str, value: str, *key: str) -> bool:
+        def first_time(
+            sheet: str, row: int, column: str, value: str, *key: str, shown: str = ""
+        ) -> bool:
             full = (sheet, *key)
             if full in once:
-                self._reject(sheet, row, column, value, f"appears twice (row {once[full]})")
+                twice = f"appears twice (row {once[full]})"
+                self._reject(shown or sheet, row, column, value, twice)
                 return False
             once[full] = row
             return True
@@ -139,7 +142,7 @@ class ImportChecks:
                 accepted.value_metrics.append(v)
         for u in self.book.usage:
             if (
-                known("Usage", u.row, u.account)
+                known(u.sheet, u.row, u.account)
                 and self._usage_consistent(u)
                 and first_time(
                     "Usage",
@@ -149,6 +152,7 @@ class ImportChecks:
                     name_key(u.account),
                     u.day.isoformat(),
                     u.feature,
+                    shown=u.sheet,
                 )
             ):
                 accepted.usage.append(u)
@@ -270,6 +274,6 @@ class ImportChecks:
     def _usage_consistent(self, u: UsageRow) -> bool:
         for column, number in (("Count", u.count), ("Active users", u.active_users)):
             if number is not None and number < 0:
-                self._reject("Usage", u.row, column, number, "cannot be negative")
+                self._reject(u.sheet, u.row, column, number, "cannot be negative")
                 return False
         return True

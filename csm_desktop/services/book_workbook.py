@@ -33,11 +33,11 @@ from csm_desktop.services.book_import_store import BookImporter
 from csm_desktop.services.evidence import refresh_usage_evidence
 from csm_desktop.services.progress import NO_PROGRESS, Progress
 from csm_desktop.spreadsheets.book_workbook import (
-    SHEET_HEADERS,
     BookReading,
     RejectedRow,
     read_book_workbook,
     rejected_rows_table,
+    sheet_order,
 )
 from csm_desktop.spreadsheets.safe_cells import write_safe_csv
 from csm_desktop.store.database import Database
@@ -117,9 +117,8 @@ def import_book(
         stage(0)
         importer = BookImporter(session, reading, today, path.name)
         accepted = importer.validate()
-        sheets = list(SHEET_HEADERS)
         report.rejected_rows = sorted(
-            [*reading.rejected, *importer.rejected], key=lambda r: (sheets.index(r.sheet), r.row)
+            [*reading.rejected, *importer.rejected], key=lambda r: (sheet_order(r.sheet), r.row)
         )
         if not (strict and report.rejected_rows):
             stage(1)

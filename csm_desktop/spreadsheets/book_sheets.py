@@ -8,6 +8,7 @@ Conventions of the format are described in ``book_workbook``.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -103,6 +104,8 @@ class UsageRow:
     count: int
     active_users: int | None = None
     row: int = field(default=0, compare=False)
+    # The sheet the row was read from: Usage, or Usage 2, 3… of a split export.
+    sheet: str = field(default="Usage", compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -290,3 +293,25 @@ SHEETS: tuple[Sheet, ...] = (
 )  # fmt: skip
 
 SHEET_HEADERS: dict[str, tuple[str, ...]] = {sheet.name: sheet.headers for sheet in SHEETS}
+
+
+USAGE = "Usage"
+_USAGE_PART = re.compile(r"usage (\d+)")
+
+
+def usage_part(name: str) -> int | None:
+    """The part number of a split export's usage sheet ("Usage 2" → 2), else None; names are
+    compared ignoring case and spacing."""
+    found = _USAGE_PART.fullmatch(" ".join(name.split()).casefold())
+    number = int(found.group(1)) if found else None
+    return number if number is not None and number >= 2 else None
+
+
+def sheet_order(name: str) -> tuple[int, int]:
+    """Where rows of the sheet ``name`` are listed: in sheet order, the parts of a split
+    Usage sheet after Usage itself."""
+    names = [sheet.name for sheet in SHEETS]
+    part = usage_part(name)
+    if part is not None:
+        return names.index(USAGE), part
+    return (names.index(name) if name in names else len(names)), 0

@@ -32,6 +32,7 @@ from csm_desktop.spreadsheets.book_sheets import (
     MAX_DATA_ROWS,
     SHEET_HEADERS,
     SHEETS,
+    USAGE,
     AccountRow,
     BookReading,
     BookWorkbook,
@@ -44,6 +45,8 @@ from csm_desktop.spreadsheets.book_sheets import (
     Sheet,
     UsageRow,
     ValueMetricRow,
+    sheet_order,
+    usage_part,
 )
 from csm_desktop.spreadsheets.book_writer import EXCEL_CELL_CHARS, book_rows, write_book_workbook
 from csm_desktop.spreadsheets.guards import check_not_encrypted, check_workbook
@@ -84,6 +87,8 @@ __all__ = [
     "read_sheets",
     "read_sheets_as_book",
     "rejected_rows_table",
+    "sheet_order",
+    "usage_part",
     "write_book_workbook",
 ]
 
@@ -213,8 +218,10 @@ def parse_sheet(
     reading: BookReading,
     column_map: Mapping[str, str] | None = None,
     name: str | None = None,
+    part: str | None = None,
 ) -> None:
-    """Add the sheet's usable rows to ``reading.book`` and its bad cells to ``rejected``."""
+    """Add the sheet's usable rows to ``reading.book`` and its bad cells to ``rejected``.
+    ``part`` names a continuation of the sheet (``Usage 2``): its rows say they come from it."""
     start, positions, unused = header_row(where, sheet, cells, column_map, name)
     reading.columns_read[sheet.name] = frozenset(positions)
     reading.ignored.extend(f'{name or sheet.name}: column "{h}"' for h in unused)
@@ -236,20 +243,21 @@ def parse_sheet(
         if column.field in positions
     ]
     target: list[Any] = getattr(reading.book, sheet.attribute)
+    shown = part or sheet.name
     for number, values in rows:
         reading.rows_read += 1
-        kwargs: dict[str, Any] = {}
+        kwargs: dict[str, Any] = {"sheet": part} if part else {}
         problems: list[RejectedRow] = []
         width = len(values)
         for column, position, parse in present:
             raw = values[position] if position < width else None
             value, error = parse(raw)
             if error is not None:
-                problems.append(RejectedRow(sheet.name, number, column.header, _shown(raw), error))
+                problems.append(RejectedRow(shown, number, column.header, _shown(raw), error))
                 continue
             if value is None and column.required:
                 problems.append(
-                    RejectedRow(sheet.name, number, column.header, "", "is required but empty")
+                    RejectedRow(shown, number, column.header, "", "is required but empty")
                 )
             elif value is not None:
                 kwargs[column.field] = value
@@ -336,6 +344,11 @@ def read_sheets_as_book(
         name = by_name.pop(_normal(book_sheet.name), None)
         if name is not None:
             parse_sheet(where, book_sheet, sheets[name], reading)
+        if book_sheet.name == USAGE:  # a split export continues in Usage 2, Usage 3…
+            parts = sorted((usage_part(n) or 0, n) for n in by_name.values() if usage_part(n))
+            for _number, part in parts:
+                by_name.pop(_normal(part))
+                parse_sheet(where, book_sheet, sheets[part], reading, name=part, part=part)
     reading.ignored[:0] = [f'sheet "{name}"' for name in by_name.values()]
     return reading
 

@@ -6,7 +6,7 @@ has its own failure modes, Excel's row and cell limits and openpyxl's half-close
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +19,19 @@ from csm_desktop.spreadsheets.book_sheets import MAX_DATA_ROWS, SHEETS, BookWork
 
 def book_rows(book: BookWorkbook, sheet: Sheet) -> Iterator[list[CellOut]]:
     """The cells of ``sheet``'s data rows, ready to write (text neutralised)."""
-    for record in getattr(book, sheet.attribute):
-        yield [cell.render(getattr(record, column.field)) for column in sheet.columns]
+    return sheet_cells(sheet, getattr(book, sheet.attribute))
+
+
+def sheet_cells(sheet: Sheet, records: Iterable[Any]) -> Iterator[list[CellOut]]:
+    """The cells of ``records`` (rows of ``sheet``), ready to write (text neutralised)."""
+    names = [column.field for column in sheet.columns]
+    for record in records:
+        yield [cell.render(getattr(record, name)) for name in names]
+
+
+SheetPart = tuple[str, Sheet, Iterable[Any]]
+"""One sheet to write: its name (``Usage 2`` for a part of a split sheet), what it holds and
+its rows (records of ``sheet.row_type``), which may be a stream."""
 
 
 def write_book_workbook(book: BookWorkbook, path: Path) -> None:
@@ -29,11 +40,6 @@ def write_book_workbook(book: BookWorkbook, path: Path) -> None:
     The target is checked (never the open book, never a missing folder) before the workbook
     is built, so nothing is half-made when the file cannot be written.
     """
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Font
-
     path = Path(path)
     check_output_target(path)
     for sheet in SHEETS:
@@ -43,32 +49,42 @@ def write_book_workbook(book: BookWorkbook, path: Path) -> None:
                 f"The {sheet.name} sheet would need {count:,} rows; an Excel sheet holds "
                 f"{MAX_DATA_ROWS:,}. Archive old usage before exporting the book."
             )
+    write_book_sheets(path, [(s.name, s, getattr(book, s.attribute)) for s in SHEETS])
+
+
+def write_book_sheets(
+    path: Path, parts: Iterable[SheetPart], written: Callable[[int], None] | None = None
+) -> None:
+    """Write ``parts`` in order as the sheets of an .xlsx at ``path``, streamed (openpyxl's
+    write-only mode keeps no rows in memory), replacing ``path`` only once fully written.
+    ``written(rows)`` hears at each sheet and every ``PROGRESS_ROWS`` rows and may raise
+    (``Cancelled``): the half-built workbook is then dropped and nothing is written."""
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
     workbook = Workbook(write_only=True)
-    bold = Font(bold=True)
-    for sheet in SHEETS:
-        worksheet = workbook.create_sheet(sheet.name)
-        worksheet.freeze_panes = "A2"
-        for index, column in enumerate(sheet.columns, start=1):
-            width = max(12, len(column.header) + 4)
-            worksheet.column_dimensions[_column_letter(index)].width = width
-        header = []
-        for name in sheet.headers:
-            cell = WriteOnlyCell(worksheet, value=name)
-            cell.font = bold
-            header.append(cell)
-        worksheet.append(header)
-        for row, cells in enumerate(book_rows(book, sheet), start=2):
-            if any(isinstance(c, str) and len(c) > EXCEL_CELL_CHARS for c in cells):
-                failure = _too_long(sheet, row, cells)
-                _abandon(workbook, failure)
-                raise failure
-            worksheet.append(
-                [
-                    # Control characters other than tab/CR/LF are not allowed in XML at all.
-                    ILLEGAL_CHARACTERS_RE.sub("", cell) if isinstance(cell, str) else cell
-                    for cell in cells
-                ]
-            )
+    rows = 0
+    try:
+        for name, sheet, records in parts:
+            if written is not None:
+                written(rows)
+            worksheet = _new_sheet(workbook, name, sheet)
+            for row, cells in enumerate(sheet_cells(sheet, records), start=2):
+                if any(isinstance(c, str) and len(c) > EXCEL_CELL_CHARS for c in cells):
+                    raise _too_long(name, sheet, row, cells)
+                worksheet.append(
+                    [
+                        # Control characters other than tab/CR/LF are not allowed in XML.
+                        ILLEGAL_CHARACTERS_RE.sub("", cell) if isinstance(cell, str) else cell
+                        for cell in cells
+                    ]
+                )
+                rows += 1
+                if written is not None and not rows % PROGRESS_ROWS:
+                    written(rows)
+    except BaseException as exc:
+        _abandon(workbook, exc)
+        raise
 
     def save(target: Path) -> None:
         try:
@@ -80,16 +96,39 @@ def write_book_workbook(book: BookWorkbook, path: Path) -> None:
     write_output_file(path, save)
 
 
+PROGRESS_ROWS = 10_000
+
+
+def _new_sheet(workbook: Any, name: str, sheet: Sheet) -> Any:
+    """A write-only sheet with ``sheet``'s bold header row and frozen panes."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    worksheet = workbook.create_sheet(name)
+    worksheet.freeze_panes = "A2"
+    for index, column in enumerate(sheet.columns, start=1):
+        width = max(12, len(column.header) + 4)
+        worksheet.column_dimensions[_column_letter(index)].width = width
+    bold = Font(bold=True)
+    header = []
+    for title in sheet.headers:
+        cell = WriteOnlyCell(worksheet, value=title)
+        cell.font = bold
+        header.append(cell)
+    worksheet.append(header)
+    return worksheet
+
+
 EXCEL_CELL_CHARS = 32_767  # Excel keeps no more of a cell's text: the rest would be lost
 
 
-def _too_long(sheet: Sheet, row: int, cells: list[CellOut]) -> BadFile:
+def _too_long(name: str, sheet: Sheet, row: int, cells: list[CellOut]) -> BadFile:
     """The refusal naming the cell whose text Excel would cut (nothing is written)."""
     index = next(i for i, c in enumerate(cells) if isinstance(c, str) and len(c) > EXCEL_CELL_CHARS)
     text = cells[index]
     owner = f" ({cells[0]})" if index and isinstance(cells[0], str) else ""
     return BadFile(
-        f"Not exported: the {sheet.name} sheet, row {row}, column {sheet.headers[index]}{owner} "
+        f"Not exported: the {name} sheet, row {row}, column {sheet.headers[index]}{owner} "
         f"holds {len(str(text)):,} characters and an Excel cell keeps at most "
         f"{EXCEL_CELL_CHARS:,}, so the rest would be lost. Shorten that text in the app and "
         "export again."

@@ -48,7 +48,6 @@ RUNS_A_STATEMENT = {"execute", "scalars", "scalar", "exec_driver_sql", "query"}
 NOT_MOVED_YET = {
     "account_edits.py",  # h16v (versions / no lost updates)
     "book.py",  # h17m (metrics and the Book page at 50k)
-    "book_export.py",  # h17b (bulk book import/export)
     "ladder.py",  # h16v
     "metrics.py",  # h17m (its raw SQL belongs behind store/queries/ladders and usage)
     "today.py",  # h17t (Today and start-up)

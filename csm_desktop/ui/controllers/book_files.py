@@ -92,10 +92,13 @@ class BookFiles:
             target = target.with_name(target.name + ".xlsx")
         database = w.database
         w.run_task(
-            lambda progress: export_book(database, target),
+            # Usage too big for one Excel sheet continues in Usage 2, Usage 3… (import reads
+            # them back); the message says so.
+            lambda progress: export_book(database, target, usage="split", progress=progress),
             lambda report: w.statusBar().showMessage(
-                f"Exported {plural(sum(report.rows_by_sheet.values()), 'row')} to {report.path}",
-                8000,
+                f"Exported {plural(sum(report.rows_by_sheet.values()), 'row')} to {report.path}"
+                + (f". {report.usage_note}" if report.usage_note else ""),
+                15000 if report.usage_note else 8000,
             ),
             what="Exporting the book workbook",
             busy_text=f"Exporting the book to {target.name}…",
