@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from csm_desktop.domain.metrics.experiments import VariantComparison
 from csm_desktop.domain.metrics.long_term import LongTermMetrics
 from csm_desktop.domain.vocabulary import Health
 from csm_desktop.reports.qbr_model import (
@@ -79,13 +80,8 @@ class VariantLine:
         return self.within_target / self.judged if self.judged else None
 
 
-@dataclass(frozen=True, slots=True)
-class ComparisonLine:
-    variant: str
-    against: str
-    difference: float | None
-    p_value: float | None
-    small_sample: bool
+ComparisonLine = VariantComparison
+"""A variant against the control as the report prints it: the domain's own result."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,6 @@ from csm_desktop.errors import BadInput
 from csm_desktop.reports.model import (
     AccountAtRisk,
     CohortLine,
-    ComparisonLine,
     ExperimentSection,
     FunnelLine,
     Kpi,
@@ -80,10 +79,7 @@ def portfolio_report_data(database: Database, today: dt.date) -> PortfolioReport
                     )
                     for v in result.variants
                 ),
-                comparisons=tuple(
-                    ComparisonLine(c.variant, c.against, c.difference, c.p_value, c.small_sample)
-                    for c in result.comparisons
-                ),
+                comparisons=result.comparisons,
             )
         )
     return PortfolioReportData(
