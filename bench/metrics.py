@@ -19,7 +19,8 @@ from pathlib import Path
 from synthetic_book import FEATURES, TODAY, build_book
 from timing import Row, report
 
-from csm_desktop.services.metrics import book_rows, portfolio_metrics
+from csm_desktop.services.book import book_rows
+from csm_desktop.services.metrics import portfolio_metrics
 from csm_desktop.store.database import open_database
 
 TARGET_SECONDS = 2.0

@@ -1,14 +1,101 @@
 """The Book: one row of plain values per account, for the table, filters and exports.
 
-The rows are computed with the metrics (``services.metrics.book_rows``), so the table's
-health, completion, overdue count and next milestone are the very numbers the dashboard and
-``metrics --json`` report. This module is the Book's name for them.
+The database counts each account's ladder (``store.queries.book_figures``: achieved,
+counted and overdue milestones, its first-value and next open milestone), so a 50,000-account
+book loads without handing 600,000 milestones to Python. Health and time to first value are
+still judged by the domain functions the dashboard and ``metrics`` use
+(``services.portfolio_summary.judged``), so the table's numbers are theirs;
+``tests/store/test_book_figures.py`` proves the rows equal those computed from whole ladders.
 """
 
-from csm_desktop.services.metrics import BookRow, book_rows
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from csm_desktop.domain.ladder import as_of
+from csm_desktop.domain.metrics import time_to_first_value
+from csm_desktop.domain.vocabulary import Health, Phase, phase_of_day
+from csm_desktop.services.gc_pause import gc_paused
+from csm_desktop.services.portfolio_summary import judged
 from csm_desktop.store.database import Database
+from csm_desktop.store.queries.book_figures import book_figures
+from csm_desktop.store.queries.selection import AccountFilter
 
 __all__ = ["BookRow", "book_rows", "page_counts"]
+
+
+@dataclass(frozen=True, slots=True)
+class BookRow:
+    """One line of the Book table (DESIGN §4); None where a figure has nothing to count."""
+
+    account_id: int
+    name: str
+    external_id: str | None
+    segment: str | None
+    owner: str | None
+    playbook: str | None
+    kickoff_on: dt.date | None  # K: the kickoff, else the signed-on date
+    age_days: int | None
+    phase: Phase | None
+    completion: float | None
+    next_milestone: str | None
+    next_due_on: dt.date | None
+    overdue: int
+    health: Health | None
+    ttfv_days: int | None
+    arr: float | None
+    renewal_on: dt.date | None
+
+
+def book_rows(
+    database: Database, today: dt.date, *, include_archived: bool = False
+) -> list[BookRow]:
+    """Every account's Book line on ``today``, in name order; reads only what the table shows."""
+    from csm_desktop.store.queries.usage import usage_facts
+
+    chosen = AccountFilter(include_archived=include_archived)
+    with gc_paused(), database.session() as session:
+        lines = book_figures(session, chosen, today)
+        usage = usage_facts(session, chosen, today, full=False)
+    result = []
+    for line in lines:
+        completion = line.achieved / line.counted if line.counted else None
+        if line.kickoff is None:
+            result.append(
+                BookRow(
+                    line.id, line.name, line.external_id, line.segment, line.owner,
+                    line.playbook, None, None, None, completion, None, None, 0, None, None,
+                    line.arr, line.renewal_on,
+                )
+            )  # fmt: skip
+            continue
+        first = None if line.first_value is None else as_of(line.first_value, today)
+        facts, verdict = judged(line.name, line.kickoff, first, line.overdue, usage, line.id, today)
+        age = facts.age(today)
+        upcoming = line.upcoming
+        result.append(
+            BookRow(
+                account_id=line.id,
+                name=line.name,
+                external_id=line.external_id,
+                segment=line.segment,
+                owner=line.owner,
+                playbook=line.playbook,
+                kickoff_on=line.kickoff,
+                age_days=age,
+                phase=phase_of_day(max(age, 0)),
+                completion=completion,
+                next_milestone=upcoming.title if upcoming else None,
+                next_due_on=upcoming.due_on if upcoming else None,
+                overdue=line.overdue,
+                health=verdict,
+                ttfv_days=time_to_first_value(facts),
+                arr=line.arr,
+                renewal_on=line.renewal_on,
+            )
+        )
+    return result
 
 
 def page_counts(database: Database) -> tuple[int, int]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import text
@@ -18,9 +17,6 @@ from sqlalchemy.orm import Session
 
 from csm_desktop.domain.ladder import (
     as_of,
-    completion,
-    next_open,
-    overdue,
 )
 from csm_desktop.domain.metrics import (
     AccountFacts,
@@ -30,16 +26,15 @@ from csm_desktop.domain.metrics import (
     PortfolioSummary,
     UsageFacts,
     experiment_result,
-    health,
     latest_measurement,
-    time_to_first_value,
     value_change,
 )
 from csm_desktop.domain.metrics import account_metrics as compute_account_metrics
 from csm_desktop.domain.metrics import portfolio_metrics as compute_portfolio_metrics
 from csm_desktop.domain.metrics.value import ValueLine
-from csm_desktop.domain.vocabulary import Health, Phase, Status, phase_of_day
+from csm_desktop.domain.vocabulary import Health
 from csm_desktop.errors import UnknownAccount
+from csm_desktop.services.book import BookRow, book_rows  # the Book's lines, named here too
 from csm_desktop.services.gc_pause import gc_paused
 from csm_desktop.services.portfolio_summary import portfolio_summary
 from csm_desktop.store.database import Database
@@ -131,77 +126,6 @@ def experiment_results(database: Database, experiment_id: int, today: dt.date) -
         if account.variant is not None:
             by_variant.setdefault(account.variant, []).append(account)
     return experiment_result(by_variant, today)
-
-
-@dataclass(frozen=True, slots=True)
-class BookRow:
-    """One line of the Book table (DESIGN §4); None where a figure has nothing to count."""
-
-    account_id: int
-    name: str
-    external_id: str | None
-    segment: str | None
-    owner: str | None
-    playbook: str | None
-    kickoff_on: dt.date | None  # K: the kickoff, else the signed-on date
-    age_days: int | None
-    phase: Phase | None
-    completion: float | None
-    next_milestone: str | None
-    next_due_on: dt.date | None
-    overdue: int
-    health: Health | None
-    ttfv_days: int | None
-    arr: float | None
-    renewal_on: dt.date | None
-
-
-def book_rows(
-    database: Database, today: dt.date, *, include_archived: bool = False
-) -> list[BookRow]:
-    """Every account's Book line on ``today``, in name order; reads only what the table shows."""
-    chosen = AccountFilter(include_archived=include_archived)
-    with database.session() as session:
-        rows = account_ladders(session, chosen)
-        usage = usage_facts(session, chosen, today, full=False)
-    result = []
-    for row in rows:
-        if row.kickoff is None:
-            counted = [s for s in row.statuses if s is not Status.SKIPPED]
-            done = sum(s is Status.ACHIEVED for s in counted)
-            result.append(
-                BookRow(
-                    row.id, row.name, row.external_id, row.segment, row.owner, row.playbook,
-                    None, None, None, done / len(counted) if counted else None, None, None, 0,
-                    None, None, row.arr, row.renewal_on,
-                )
-            )  # fmt: skip
-            continue
-        facts = _facts(row, usage, today)
-        age = facts.age(today)
-        upcoming = next_open(facts.milestones)
-        result.append(
-            BookRow(
-                account_id=row.id,
-                name=row.name,
-                external_id=row.external_id,
-                segment=row.segment,
-                owner=row.owner,
-                playbook=row.playbook,
-                kickoff_on=row.kickoff,
-                age_days=age,
-                phase=phase_of_day(max(age, 0)),
-                completion=completion(facts.milestones),
-                next_milestone=upcoming.title if upcoming else None,
-                next_due_on=upcoming.due_on if upcoming else None,
-                overdue=len(overdue(facts.milestones, today)),
-                health=health(facts, today),
-                ttfv_days=time_to_first_value(facts),
-                arr=row.arr,
-                renewal_on=row.renewal_on,
-            )
-        )
-    return result
 
 
 def value_changes(database: Database, account_id: int, today: dt.date) -> list[ValueLine]:

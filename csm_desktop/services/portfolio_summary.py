@@ -12,11 +12,11 @@ functions, so ``portfolio_summary(...) == portfolio_metrics(...).summary()`` alw
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from sqlalchemy.orm import Session
 
-from csm_desktop.domain.ladder import as_of
+from csm_desktop.domain.ladder import Milestone, as_of
 from csm_desktop.domain.metrics import (
     CHECKPOINTS,
     NO_PLAYBOOK,
@@ -24,6 +24,7 @@ from csm_desktop.domain.metrics import (
     AccountFacts,
     PortfolioSummary,
     Share,
+    UsageFacts,
     first_value_within_target,
     funnel_steps,
     health,
@@ -72,19 +73,14 @@ def portfolio_summary(
     months: dict[str, dict[int, list[bool | None]]] = {}
     on_time = achieved = 0
     for figures in accounts:
-        first = () if figures.first_value is None else (as_of(figures.first_value, today),)
-        facts = AccountFacts(
-            figures.name, figures.kickoff, first, usage=usage.get(figures.id, NO_USAGE)
+        first = None if figures.first_value is None else as_of(figures.first_value, today)
+        facts, verdict = judged(
+            figures.name, figures.kickoff, first, figures.overdue, usage, figures.id, today
         )
         ttfv = time_to_first_value(facts)
         if ttfv is not None:
             ttfvs.append(ttfv)
         within.append(first_value_within_target(facts, today))
-        # The domain's verdict on the first-value milestone and the usage, plus "anything
-        # overdue" from the counts: exactly ``health`` over the whole ladder.
-        verdict = health(facts, today)
-        if verdict is Health.ON_TRACK and figures.overdue:
-            verdict = Health.AT_RISK
         health_counts[verdict] += 1
         age = facts.age(today)
         month = months.setdefault(kickoff_month(facts), {c: [] for c in CHECKPOINTS})
@@ -110,6 +106,30 @@ def portfolio_summary(
             for month in sorted(months)
         },
     )
+
+
+def judged(
+    name: str,
+    kickoff: dt.date,
+    first_value: Milestone | None,
+    overdue: int,
+    usage: Mapping[int, UsageFacts],
+    account_id: int,
+    today: dt.date,
+) -> tuple[AccountFacts, Health]:
+    """An account's facts as far as its first-value milestone (as of today) and usage go,
+    and its health: the domain's verdict on those, plus "anything overdue" from the count,
+    which is exactly ``domain.metrics.health`` over the whole ladder."""
+    facts = AccountFacts(
+        name,
+        kickoff,
+        () if first_value is None else (first_value,),
+        usage=usage.get(account_id, NO_USAGE),
+    )
+    verdict = health(facts, today)
+    if verdict is Health.ON_TRACK and overdue:
+        verdict = Health.AT_RISK
+    return facts, verdict
 
 
 def _funnel(
@@ -151,4 +171,4 @@ def _funnel(
     }
 
 
-__all__ = ["portfolio_summary"]
+__all__ = ["judged", "portfolio_summary"]

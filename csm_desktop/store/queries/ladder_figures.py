@@ -93,15 +93,17 @@ class AccountFigures:
     achieved by K + checkpoint (``domain.metrics.checkpoint_met``)."""
 
 
-def _kickoff() -> ColumnElement[dt.date]:
+def kickoff_date() -> ColumnElement[dt.date]:
+    """K in SQL: the kickoff date, else the signed-on date."""
     return func.coalesce(Account.kickoff_on, Account.signed_on, type_=Date)
 
 
-def _chosen(chosen: AccountFilter) -> ColumnElement[bool]:
-    return and_(chosen.clause(), _kickoff().is_not(None))
+def with_kickoff(chosen: AccountFilter) -> ColumnElement[bool]:
+    """The chosen accounts that have a K."""
+    return and_(chosen.clause(), kickoff_date().is_not(None))
 
 
-class _States:
+class AsOf:
     """A milestone's status as of ``today`` (``domain.ladder.as_of``) inside SQL ``CASE``s.
 
     Each count is one ``CASE`` whose first branch asks whether the milestone was achieved
@@ -123,14 +125,13 @@ class _States:
         return func.sum(case((self.later, 1), (self.is_(Status.SKIPPED), 0), else_=1))
 
 
-def account_figures(
-    session: Session, chosen: AccountFilter, today: dt.date
-) -> list[AccountFigures]:
-    """The chosen accounts that have a K, in name order, each with its counts."""
+def ladder_counts(chosen: AccountFilter, today: dt.date) -> Any:
+    """Per chosen account with a K: account id, achieved, counted, on time, overdue, then the
+    checkpoint misses (``AccountFigures``' counts, in that order)."""
     on = bindparam("today", today, type_=Date)
-    kickoff = _kickoff()
+    kickoff = kickoff_date()
     m = AccountMilestone
-    state = _States(m, on)
+    state = AsOf(m, on)
     due = func.coalesce(m.due_on, days_after(kickoff, m.target_day), type_=Date)
     done = (Status.ACHIEVED.value, Status.SKIPPED.value)
     checkpoint_misses = [
@@ -150,7 +151,7 @@ def account_figures(
         )
         for checkpoint in CHECKPOINTS
     ]
-    counts = (
+    return (
         select(
             m.account_id,
             state.achieved(),
@@ -166,52 +167,73 @@ def account_figures(
             *checkpoint_misses,
         )
         .join(Account, Account.id == m.account_id)
-        .where(_chosen(chosen))
+        .where(with_kickoff(chosen))
         .group_by(m.account_id)
     )
-    by_account = {row[0]: tuple(row[1:]) for row in session.execute(counts)}
 
-    f = aliased(AccountMilestone)
+
+def first_value_id() -> Any:
+    """The id of the account's first-value milestone: the first flagged one in ladder order,
+    else the first of the ladder (``domain.ladder.first_value_milestone``); correlated with
+    ``Account``."""
     first = aliased(AccountMilestone)
-    flagged_first = (
+    return (
         select(first.id)
         .where(first.account_id == Account.id)
         .order_by(case((first.first_value.is_(True), 0), else_=1), first.position, first.id)
         .limit(1)
         .scalar_subquery()
     )
+
+
+def milestone_columns(f: Any, role: Any = Role) -> tuple[Any, ...]:
+    """A milestone's columns for ``milestone_of`` (its role joined as ``role``)."""
+    return (
+        f.title, role.name, f.target_day, f.due_on, f.status, f.achieved_on, f.first_value, f.id,
+    )  # fmt: skip
+
+
+_STATUSES = {status.value: status for status in Status}
+
+
+def milestone_of(row: Any, kickoff: dt.date | None) -> Milestone | None:
+    """The milestone of ``milestone_columns``' values; None when there was none or it
+    cannot be scheduled (no due date of its own and no K, like ``account_ladders``)."""
+    title, role, target, due, status, achieved_on, first_value, milestone_id = row
+    if milestone_id is None:
+        return None
+    scheduled = due_on(due, kickoff, target)
+    if scheduled is None:
+        return None
+    return Milestone(
+        title, role, target, scheduled,
+        _STATUSES.get(status, Status.NOT_STARTED), achieved_on, bool(first_value),
+        id=milestone_id,
+    )  # fmt: skip
+
+
+def account_figures(
+    session: Session, chosen: AccountFilter, today: dt.date
+) -> list[AccountFigures]:
+    """The chosen accounts that have a K, in name order, each with its counts."""
+    counts = ladder_counts(chosen, today)
+    kickoff = kickoff_date()
+    by_account = {row[0]: tuple(row[1:]) for row in session.execute(counts)}
+
+    f = aliased(AccountMilestone)
     accounts = (
-        select(
-            Account.id,
-            Account.name,
-            Playbook.name,
-            kickoff,
-            f.title,
-            Role.name,
-            f.target_day,
-            f.due_on,
-            f.status,
-            f.achieved_on,
-            f.first_value,
-            f.id,
-        )
+        select(Account.id, Account.name, Playbook.name, kickoff, *milestone_columns(f))
         .outerjoin(Playbook, Playbook.id == Account.playbook_id)
-        .outerjoin(f, f.id == flagged_first)
+        .outerjoin(f, f.id == first_value_id())
         .outerjoin(Role, Role.id == f.role_id)
-        .where(_chosen(chosen))
+        .where(with_kickoff(chosen))
         .order_by(Account.name)
     )
-    statuses = {status.value: status for status in Status}
     no_counts = (0, 0, 0, 0) + (0,) * len(CHECKPOINTS)
     result = []
     for row in session.execute(accounts):
         account_id, name, playbook, k = row[0], row[1], row[2], row[3]
-        first_value = None
-        if row[11] is not None:
-            first_value = Milestone(
-                row[4], row[5], row[6], due_on(row[7], k, row[6]) or k,
-                statuses.get(row[8], Status.NOT_STARTED), row[9], bool(row[10]), id=row[11],
-            )  # fmt: skip
+        first_value = milestone_of(row[4:], k)
         achieved, counted, on_time, overdue, *misses = by_account.get(account_id, no_counts)
         result.append(
             AccountFigures(
@@ -240,7 +262,7 @@ class StepCounts:
 def step_counts(session: Session, chosen: AccountFilter, today: dt.date) -> list[StepCounts]:
     """Every (playbook, title, role) step of the chosen accounts' ladders, in no set order."""
     m = AccountMilestone
-    state = _States(m, bindparam("today", today, type_=Date))
+    state = AsOf(m, bindparam("today", today, type_=Date))
     rows = session.execute(
         select(
             Playbook.name,
@@ -254,7 +276,7 @@ def step_counts(session: Session, chosen: AccountFilter, today: dt.date) -> list
         .join(Account, Account.id == m.account_id)
         .join(Role, Role.id == m.role_id)
         .outerjoin(Playbook, Playbook.id == Account.playbook_id)
-        .where(_chosen(chosen))
+        .where(with_kickoff(chosen))
         .group_by(Playbook.name, m.title, Role.name)
     )
     return [StepCounts(row[0], row[1], row[2], int(row[3]), int(row[4]), row[5]) for row in rows]
@@ -312,7 +334,7 @@ def unlock_counts(session: Session, chosen: AccountFilter, today: dt.date) -> li
         )
         .join(Account, Account.id == m.account_id)
         .where(
-            _chosen(chosen),
+            with_kickoff(chosen),
             m.status == Status.ACHIEVED.value,
             m.achieved_on.is_not(None),
             m.achieved_on <= on,
@@ -327,11 +349,18 @@ def unlock_counts(session: Session, chosen: AccountFilter, today: dt.date) -> li
 
 __all__ = [
     "AccountFigures",
+    "AsOf",
     "StepCounts",
     "UnlockCounts",
     "account_figures",
     "days_after",
+    "first_value_id",
+    "kickoff_date",
+    "ladder_counts",
     "ladder_steps",
+    "milestone_columns",
+    "milestone_of",
     "step_counts",
     "unlock_counts",
+    "with_kickoff",
 ]
