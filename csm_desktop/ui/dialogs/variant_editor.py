@@ -48,6 +48,16 @@ KIND_LABELS = {
 EVERY_MILESTONE = "(every milestone)"
 
 
+def _form_page(*rows: tuple[str, QWidget]) -> QWidget:
+    """A page of labelled fields without margins: each kind of change is one such page."""
+    page = QWidget()
+    form = QFormLayout(page)
+    form.setContentsMargins(0, 0, 0, 0)
+    for label, field in rows:
+        form.addRow(label, field)
+    return page
+
+
 class VariantEditor(QGroupBox):
     """One variant: name, playbook, kind of change and the change itself."""
 
@@ -97,13 +107,12 @@ class VariantEditor(QGroupBox):
         self.email_body = QPlainTextEdit()
         self.email_body.setAccessibleName("New e-mail body")
         self.email_body.setMaximumHeight(70)
-        message_page = QWidget()
-        message_form = QFormLayout(message_page)
-        message_form.setContentsMargins(0, 0, 0, 0)
-        message_form.addRow("Milestone", self.message_milestone)
-        message_form.addRow("In-app", self.in_app)
-        message_form.addRow("E-mail subject", self.email_subject)
-        message_form.addRow("E-mail body", self.email_body)
+        message_page = _form_page(
+            ("Milestone", self.message_milestone),
+            ("In-app", self.in_app),
+            ("E-mail subject", self.email_subject),
+            ("E-mail body", self.email_body),
+        )
 
         self.scale = QDoubleSpinBox()
         self.scale.setAccessibleName("Scale target days by")
@@ -115,12 +124,11 @@ class VariantEditor(QGroupBox):
         self.shift.setRange(-365, 365)
         self.shift.setSuffix(" days")
         self.timing_milestone = self._milestone_combo("Milestone to retime", every=True)
-        timing_page = QWidget()
-        timing_form = QFormLayout(timing_page)
-        timing_form.setContentsMargins(0, 0, 0, 0)
-        timing_form.addRow("Milestones", self.timing_milestone)
-        timing_form.addRow("Multiply target days by", self.scale)
-        timing_form.addRow("Then add", self.shift)
+        timing_page = _form_page(
+            ("Milestones", self.timing_milestone),
+            ("Multiply target days by", self.scale),
+            ("Then add", self.shift),
+        )
 
         self.criterion_milestone = self._milestone_combo("Milestone whose criterion changes")
         self.threshold = QSpinBox()
@@ -132,12 +140,11 @@ class VariantEditor(QGroupBox):
         self.window_days.setRange(0, 365)
         self.window_days.setSpecialValueText("keep")
         self.window_days.setSuffix(" days")
-        criterion_page = QWidget()
-        criterion_form = QFormLayout(criterion_page)
-        criterion_form.setContentsMargins(0, 0, 0, 0)
-        criterion_form.addRow("Milestone", self.criterion_milestone)
-        criterion_form.addRow("Threshold (uses)", self.threshold)
-        criterion_form.addRow("Window", self.window_days)
+        criterion_page = _form_page(
+            ("Milestone", self.criterion_milestone),
+            ("Threshold (uses)", self.threshold),
+            ("Window", self.window_days),
+        )
 
         self.pages = QStackedWidget()
         for page in (order_page, message_page, timing_page, criterion_page):
