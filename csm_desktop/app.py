@@ -19,8 +19,15 @@ from typing import Any
 from csm_desktop import APP_NAME
 
 
-def run_window(database_path: Path | None, *, demo: bool = False, start_check: bool = False) -> int:
-    """Open the window on ``database_path`` (or the last book); ``demo`` opens the demo book."""
+def run_window(
+    database_path: Path | str | None, *, demo: bool = False, start_check: bool = False
+) -> int:
+    """Open the window on ``database_path`` (or the last book); ``demo`` opens the demo book.
+
+    A team server's address (a ``str``) opens the team book on the server instead: no lock
+    file, no daily copy; the password is asked for when the keychain and ~/.pgpass have none.
+    When the last book was a team server that cannot be reached now, the default book file
+    opens instead (after saying why), so the window always starts."""
     from csm_desktop.ui.system_libraries import startup_problem
 
     problem = startup_problem()
@@ -33,7 +40,7 @@ def run_window(database_path: Path | None, *, demo: bool = False, start_check: b
 
     from csm_desktop.errors import DatabaseLocked, DatabaseReadOnly, UserError
     from csm_desktop.paths import default_database_path, user_data_dir
-    from csm_desktop.services.opening import on_network_drive, open_for_window
+    from csm_desktop.services.opening import is_team_address, on_network_drive, open_for_window
     from csm_desktop.ui import palette
     from csm_desktop.ui.crash_guard import install_crash_guard
 
@@ -46,9 +53,22 @@ def run_window(database_path: Path | None, *, demo: bool = False, start_check: b
     settings = QSettings()
     if demo:
         database_path = user_data_dir() / "demo-book.sqlite3"
-    elif database_path is None:
+    remembered = database_path is None and not demo
+    if remembered:
         last = settings.value("book/last_path")
-        database_path = Path(str(last)) if last else default_database_path()
+        database_path = str(last) if last else default_database_path()
+        if isinstance(database_path, str) and not is_team_address(database_path):
+            database_path = Path(database_path)
+    if isinstance(database_path, str):
+        from csm_desktop.ui.controllers.team_server import open_at_start
+
+        team_book = open_at_start(database_path)
+        if team_book is not None:
+            return _show_window(app, guard, team_book, settings, start_check=start_check)
+        if not remembered:
+            return 2  # asked for on the command line: the reason was shown
+        database_path = default_database_path()
+    assert database_path is not None
     database_path = database_path.expanduser().resolve()
     try:
         database_path.parent.mkdir(parents=True, exist_ok=True)
@@ -88,9 +108,32 @@ def run_window(database_path: Path | None, *, demo: bool = False, start_check: b
     except UserError as exc:
         QMessageBox.critical(None, f"{APP_NAME}: cannot open the book", str(exc))
         return 2
-    database, lock = opened.database, opened.lock
+    return _show_window(
+        app,
+        guard,
+        opened.database,
+        settings,
+        lock=opened.lock,
+        demo=demo,
+        read_only_reason=read_only_reason,
+        start_check=start_check,
+    )
+
+
+def _show_window(
+    app: Any,
+    guard: Any,
+    database: Any,
+    settings: Any,
+    *,
+    lock: Any = None,
+    demo: bool = False,
+    read_only_reason: str | None = None,
+    start_check: bool = False,
+) -> int:
+    """Show the main window on the open ``database`` and run the event loop."""
     if not demo:
-        settings.setValue("book/last_path", str(database.path))
+        settings.setValue("book/last_path", database.where)  # a server's: without password
 
     from csm_desktop.ui.main_window import MainWindow
 
@@ -100,14 +143,14 @@ def run_window(database_path: Path | None, *, demo: bool = False, start_check: b
         load_demo_if_empty=demo,
         book_lock=lock,
         read_only_reason=read_only_reason,
-        daily_backup=True,  # once the book shows accounts
+        daily_backup=True,  # once the book shows accounts (never for a server book)
     )
     guard.parent = lambda: window
     window.show()
     if start_check:
         _quit_once_shown(app, window)
     try:
-        return app.exec()
+        return int(app.exec())
     finally:
         window.database.close()
         window.release_lock()

@@ -138,8 +138,22 @@ def start_cluster() -> Cluster:
                 detail = log.read_text(errors="replace").strip().splitlines()[-1:] or detail
             cluster.stop()
             raise ClusterUnavailable(f"{name} failed: {detail[0]}")
+        if name == "initdb":
+            _passwords_for(cluster, PASSWORD_GROUP)
     _wait_accepting(cluster)
     return cluster
+
+
+PASSWORD_GROUP = "password_login"
+"""Members of this role must give their password (SCRAM); everyone else is trusted."""
+
+
+def _passwords_for(cluster: Cluster, group: str) -> None:
+    """Put a password rule for ``group``'s members before initdb's trust rules, so a test
+    can sign in as a CSM who needs a password (the role is made by the test)."""
+    hba = cluster.data / "pg_hba.conf"
+    rule = f"host all +{group} 127.0.0.1/32 scram-sha-256\n"
+    hba.write_text(rule + hba.read_text())
 
 
 def _wait_accepting(cluster: Cluster) -> None:

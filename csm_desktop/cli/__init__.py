@@ -31,7 +31,7 @@ from csm_desktop.cli.team import add_team_commands
 from csm_desktop.cli.transfer import add_transfer_commands
 from csm_desktop.cli.usage import add_usage_command
 from csm_desktop.cli.value import add_value_commands
-from csm_desktop.errors import BadInput, UserError
+from csm_desktop.errors import BadInput
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -112,12 +112,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         check = args.start_check
         if args.demo:
             return run_window(None, demo=True, start_check=check)
-        try:
-            path = database_path(args) if args.db else None
-        except UserError as exc:  # a team server's address: the window opens files only
-            print(f"error: {exc}", file=sys.stderr)
-            return exc.exit_code
-        return run_window(path, start_check=check)
+        from csm_desktop.cli.team import target_book
+
+        return run_window(target_book(args) if args.db else None, start_check=check)
     from csm_desktop.printable import PrintableFormatter, PrintableStream
 
     handler = logging.StreamHandler()

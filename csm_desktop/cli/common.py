@@ -12,7 +12,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
-from csm_desktop.cli.team import refuse_server_address
 from csm_desktop.errors import BadInput, DatabaseLocked, UserError
 
 log = logging.getLogger("csm_desktop.cli")
@@ -45,7 +44,6 @@ def parse_day(text: str) -> dt.date:
 def database_path(args: argparse.Namespace) -> Path:
     """``--db PATH`` or the default book in the user data folder (a team server's address is
     ``cli.team``'s business: this is for book files)."""
-    refuse_server_address(args)
     if args.db is not None:
         return Path(args.db)
     from csm_desktop.paths import default_database_path

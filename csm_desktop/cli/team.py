@@ -27,15 +27,6 @@ def server_address(args: argparse.Namespace) -> str | None:
     return db if db is not None and is_team_address(db) else None
 
 
-def refuse_server_address(args: argparse.Namespace) -> None:
-    """One line for the window given a server address (it opens book files only for now)."""
-    if server_address(args) is not None:
-        raise BadInput(
-            "The window opens a book file only for now; every command takes a team "
-            "server's address as --db (docs/team_mode.md)."
-        )
-
-
 def readable_book(args: argparse.Namespace, missing: str | None = None) -> str | Path:
     """The existing book a command works on: the team server's address, or the book file,
     which must exist (checked now, before anything else is done)."""

@@ -18,14 +18,18 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from csm_desktop.errors import DatabaseReadOnly, DatabaseUnreadable, UserError
+from csm_desktop.errors import BadInput, DatabaseReadOnly, DatabaseUnreadable, UserError
 from csm_desktop.services import backups
 from csm_desktop.store.database import Database, check_database_file, open_database
 from csm_desktop.store.lock import BookLock, acquire_book_lock, is_network_path
 from csm_desktop.store.schema import SCHEMA_HEAD
 from csm_desktop.store.server import (
+    PasswordNeeded,
     is_server_url,
+    keyring_name,
     open_server_database,
+    remember_password,
+    safe_text,
     server_url,
     upgrade_server,
 )
@@ -34,6 +38,7 @@ __all__ = [
     "BookLock",
     "Database",
     "OpenBook",
+    "PasswordNeeded",
     "RestoreOffer",
     "book_is_free",
     "is_team_address",
@@ -43,6 +48,11 @@ __all__ = [
     "open_database",
     "open_for_window",
     "open_team_book",
+    "open_team_book_for_window",
+    "remember_team_password",
+    "shown_address",
+    "team_address",
+    "team_login",
     "upgrade_team_book",
     "wait_for_book_locks",
 ]
@@ -199,3 +209,55 @@ def upgrade_team_book(address: str) -> tuple[str | None, str]:
     For the schema-owner role only: a CSM's own role may not alter tables.
     """
     return upgrade_server(server_url(address))
+
+
+SSL_MODES = ("prefer", "require", "verify-full", "disable")
+"""libpq's ``sslmode`` values the Connect dialog offers (``prefer`` is libpq's default)."""
+
+
+def team_address(host: str, port: int, database: str, user: str, sslmode: str = "prefer") -> str:
+    """The address of a team book from the Connect dialog's fields (no password, ever)."""
+    from sqlalchemy.engine import URL
+
+    fields = {"server": host.strip(), "database": database.strip(), "user": user.strip()}
+    missing = [name for name, value in fields.items() if not value]
+    if missing:
+        raise BadInput(f"Give the {' and the '.join(missing)} of the team book.")
+    if not 0 < port < 65536:
+        raise BadInput(f"{port} is not a port; PostgreSQL listens on 5432 unless told otherwise.")
+    if sslmode not in SSL_MODES:
+        raise BadInput(f"{sslmode!r} is not an SSL mode; use one of {', '.join(SSL_MODES)}.")
+    url = URL.create(
+        "postgresql+psycopg",
+        username=fields["user"],
+        host=fields["server"],
+        port=port,
+        database=fields["database"],
+        query={"sslmode": sslmode} if sslmode != "prefer" else {},
+    )
+    return url.render_as_string(hide_password=False)
+
+
+def team_login(address: str) -> str:
+    """``user@host:port/database``: how the window names a login (and the keychain entry)."""
+    return keyring_name(server_url(address))
+
+
+def open_team_book_for_window(address: str, password: str | None = None) -> Database:
+    """The team book at ``address`` for a window; closed by the window.
+
+    ``password`` is the one the user typed (else the keychain, else libpq's password file).
+    ``PasswordNeeded`` when the server wants one it was not given or refused it. The
+    returned book's ``server`` is the address without any password.
+    """
+    return open_server_database(address, password)
+
+
+def remember_team_password(address: str, password: str) -> None:
+    """Keep the typed password in the system keychain (``UserError`` without a keychain)."""
+    remember_password(address, password)
+
+
+def shown_address(address: str) -> str:
+    """``address`` as messages and settings may show it: never with a password."""
+    return safe_text(server_url(address))

@@ -71,9 +71,35 @@ def server_engine(url: URL) -> Engine:
     )
 
 
+class PasswordNeeded(DatabaseUnreadable):
+    """The server asks for a password that neither the address, the keychain nor libpq's
+    password file gave, or refused the one given (``wrong``): the window asks for it."""
+
+    def __init__(self, message: str, *, login: str, wrong: bool) -> None:
+        super().__init__(message)
+        self.login = login
+        self.wrong = wrong
+
+
+# What libpq says when the server wants a password it was not given, or refused it.
+_NO_PASSWORD = ("no password supplied",)
+_WRONG_PASSWORD = ("password authentication failed",)
+
+
 def connection_error(exc: DBAPIError, url: URL) -> UserError:
     """One line a CSM can act on for a server that cannot be reached or refuses them."""
     reason = str(exc.orig or exc).strip().splitlines()[0] if str(exc.orig or exc) else "?"
+    lowered = reason.lower()
+    if any(text_ in lowered for text_ in _NO_PASSWORD + _WRONG_PASSWORD):
+        wrong = any(text_ in lowered for text_ in _WRONG_PASSWORD) and url.password is not None
+        return PasswordNeeded(
+            f"The team server {safe_text(url)} "
+            + ("did not accept the password" if wrong else "asks for a password")
+            + f" of {url.username}: give it (or store it in ~/.pgpass or the system keychain) "
+            "and try again.",
+            login=keyring_name(url),
+            wrong=wrong,
+        )
     return DatabaseUnreadable(
         f"Cannot connect to the team server {safe_text(url)}: {reason}. Check the address, "
         "your network and your password, then try again."
@@ -172,14 +198,36 @@ def with_keyring_password(url: URL) -> URL:
     return url if password is None else url.set(password=password)
 
 
-def open_server_database(address: str) -> Database:
+def remember_password(address: str, password: str) -> None:
+    """Keep ``password`` for the login of ``address`` in the OS keychain (never in a file of
+    ours); ``UserError`` when there is no usable keychain."""
+    url = server_url(address)
+    try:
+        import keyring
+        from keyring.errors import KeyringError
+
+        try:
+            keyring.set_password(KEYRING_SERVICE, keyring_name(url), password)
+        except KeyringError as exc:
+            raise UserError(
+                f"The system keychain did not keep the password ({exc}); you will be asked "
+                "again next time, or store it in ~/.pgpass."
+            ) from exc
+    except ImportError as exc:  # pragma: no cover - keyring is a dependency
+        raise UserError("No system keychain is available here; use ~/.pgpass.") from exc
+
+
+def open_server_database(address: str, password: str | None = None) -> Database:
     """The team book at ``address`` (``postgresql+psycopg://user@host/db``), ready to use.
 
-    The schema must be this app's: an empty database or an older schema asks for
-    ``csm-desktop admin upgrade`` by the schema owner (the app's role may not alter tables),
-    a newer one is refused; a server that cannot be reached says so in one line.
+    ``password`` (typed by the user) wins over the keychain and libpq's password file; it
+    lives only in this book's engine. The schema must be this app's: an empty database or
+    an older schema asks for ``csm-desktop admin upgrade`` by the schema owner (the app's
+    role may not alter tables), a newer one is refused; a server that cannot be reached
+    says so in one line, and one that wants a password raises ``PasswordNeeded``.
     """
-    url = with_keyring_password(server_url(address))
+    url = server_url(address)
+    url = url.set(password=password) if password else with_keyring_password(url)
     engine = server_engine(url)
     try:
         revision = server_revision(engine)

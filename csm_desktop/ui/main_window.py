@@ -40,6 +40,7 @@ from csm_desktop.ui.controllers.dashboard import DashboardController
 from csm_desktop.ui.controllers.host import Host
 from csm_desktop.ui.controllers.read_only import ReadOnlyController
 from csm_desktop.ui.controllers.reports import ReportExports
+from csm_desktop.ui.controllers.team_server import TeamServer
 from csm_desktop.ui.controllers.today import TodayController
 from csm_desktop.ui.controllers.tool_pages import ToolPages
 from csm_desktop.ui.drop import accepted_spreadsheet
@@ -78,6 +79,7 @@ class MainWindow(QMainWindow):
         self.setMinimumSize(760, 480)
 
         self.files = BookFiles(self)  # File menu: open, back up, restore, import, export
+        self.team_server = TeamServer(self)  # File → Connect to team server…
         self.starts = StartActions(self)  # the empty pages' ways to fill the book
         self.starts.import_tracker.connect(self.files.import_tracker)
         self.starts.import_usage.connect(self.files.import_usage)
@@ -163,7 +165,7 @@ class MainWindow(QMainWindow):
         self.undo_action, self.redo_action = menus.undo, menus.redo
         self.internal_qbr_action = menus.internal_qbr
         writes(*menus.write_actions())
-        self.tasks = TaskStatus(self, str(self.database.path))  # path and progress
+        self.tasks = TaskStatus(self, self.database.where)  # path (or server) and progress
         self.path_label, self.progress = self.tasks.path_label, self.tasks.progress
         self.setAcceptDrops(True)  # a usage spreadsheet dropped on the window opens the wizard
         self._restore_settings()
@@ -416,7 +418,6 @@ class MainWindow(QMainWindow):
 
     def use_database(self, database: Database) -> None:
         """Point every page at ``database`` (after switching books or restoring a backup)."""
-        path = database.path
         self.database = database
         self.accounts.current_id = None
         self.undo_stack.clear()
@@ -427,15 +428,17 @@ class MainWindow(QMainWindow):
             self.playbook_editor.database = database
             self.playbook_editor.detail = None
             self.playbook_editor.reload()
-        self.path_label.setText(str(path))
+        self.path_label.setText(database.where)
         self._update_title()
         self.writing.apply()
-        self.settings.setValue("book/last_path", str(path))
+        self.settings.setValue("book/last_path", database.where)  # never a password
         self.show_book()
         self.refresh()
 
     def _update_title(self) -> None:
         suffix = " (read-only)" if self.database.read_only else ""
+        if self.database.on_server:
+            suffix = f" on the team server{suffix}"
         self.setWindowTitle(f"{APP_NAME} — {self.database.name}{suffix}")
 
     def release_lock(self) -> None:

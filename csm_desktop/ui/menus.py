@@ -81,6 +81,7 @@ def build_menus(w: MainWindow) -> WindowMenus:
     files = w.files
     add(file_menu, "&Open book…", files.choose_book, QKeySequence.StandardKey.Open)
     add(file_menu, "&New book…", files.choose_new_book)
+    add(file_menu, "Connect to &team server…", w.team_server.connect)
     add(file_menu, "New &account…", w.new_account, QKeySequence.StandardKey.New)
     demo = add(file_menu, "Open &demo book", w.load_demo_book)
     file_menu.addSeparator()

@@ -34,15 +34,6 @@ def test_admin_upgrade_refuses_a_book_file_in_one_line(tmp_path: Path) -> None:
     assert not (tmp_path / "book.sqlite3").exists()
 
 
-def test_the_window_refuses_a_server_address_in_one_line() -> None:
-    result = run("--db", "postgresql://maya@db/team")
-    assert result.returncode == 2
-    assert result.stderr == (
-        "error: The window opens a book file only for now; every command takes a team "
-        "server's address as --db (docs/team_mode.md).\n"
-    )
-
-
 @pytest.mark.postgresql
 def test_admin_upgrade_creates_the_schema_once(pg_url: str) -> None:
     first = run("admin", "upgrade", "--db", pg_url)

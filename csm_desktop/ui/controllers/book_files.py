@@ -136,11 +136,17 @@ class BookFiles:
         except Exception as exc:  # in use, unwritable, damaged: a UserError explains itself
             show_failure(w, "Opening the book", exc)
             return
+        self.use_opened(opened.database, opened.lock)
+
+    def use_opened(self, database: Database, lock: Any) -> None:
+        """Close the book on show and show ``database`` (a file with its lock, or a team
+        server's book with none)."""
+        w = self.window
         workers.wait_all()
         w.database.close()
         w.release_lock()
-        w.book_lock = opened.lock
-        w.use_database(opened.database)
+        w.book_lock = lock
+        w.use_database(database)
 
     def back_up_now(self) -> None:
         w = self.window
@@ -161,6 +167,15 @@ class BookFiles:
 
         from csm_desktop.services.backups import backups_of, restore
 
+        if w.database.on_server:
+            QMessageBox.information(
+                w,
+                "Restore a backup",
+                f"The team book on {w.database.where} is backed up by the server itself "
+                "(pg_dump); ask your admin to restore it. File → Back up now writes a book "
+                "workbook of it for you.",
+            )
+            return
         infos = backups_of(w.database.file_path)
         if not infos:
             QMessageBox.information(
