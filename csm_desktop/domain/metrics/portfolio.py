@@ -123,8 +123,29 @@ def cohorts(per_account: Sequence[AccountMetrics]) -> dict[str, dict[int, Share]
     }
 
 
+class _HeadlineRates:
+    """The headline shares as fractions, for the whole metrics and their summary alike."""
+
+    __slots__ = ()
+    first_value_on_time: Share
+    adoption: Share
+    on_time: Share
+
+    @property
+    def first_value_on_time_share(self) -> float | None:
+        return self.first_value_on_time.fraction
+
+    @property
+    def adoption_rate(self) -> float | None:
+        return self.adoption.fraction
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return self.on_time.fraction
+
+
 @dataclass(frozen=True, slots=True)
-class PortfolioMetrics:
+class PortfolioMetrics(_HeadlineRates):
     """The dashboard's figures for a book (or a filtered part of it) on one day."""
 
     today: dt.date
@@ -148,18 +169,6 @@ class PortfolioMetrics:
     def accounts(self) -> int:
         return len(self.by_account)
 
-    @property
-    def first_value_on_time_share(self) -> float | None:
-        return self.first_value_on_time.fraction
-
-    @property
-    def adoption_rate(self) -> float | None:
-        return self.adoption.fraction
-
-    @property
-    def on_time_rate(self) -> float | None:
-        return self.on_time.fraction
-
     def accounts_with_health(self, health: Health) -> tuple[AccountMetrics, ...]:
         return tuple(m for m in self.by_account if m.health is health)
 
@@ -180,7 +189,7 @@ class PortfolioMetrics:
 
 
 @dataclass(frozen=True, slots=True)
-class PortfolioSummary:
+class PortfolioSummary(_HeadlineRates):
     """The headline figures of ``PortfolioMetrics`` without the per-account ones.
 
     A big book's summary can be counted by the database (``services.metrics
@@ -197,18 +206,6 @@ class PortfolioSummary:
     health: Mapping[Health, int]
     funnel: Mapping[str, tuple[FunnelStep, ...]]
     cohorts: Mapping[str, Mapping[int, Share]]
-
-    @property
-    def first_value_on_time_share(self) -> float | None:
-        return self.first_value_on_time.fraction
-
-    @property
-    def adoption_rate(self) -> float | None:
-        return self.adoption.fraction
-
-    @property
-    def on_time_rate(self) -> float | None:
-        return self.on_time.fraction
 
 
 def portfolio_metrics(
