@@ -20,6 +20,7 @@ from csm_desktop.services.gc_pause import gc_paused
 from csm_desktop.services.portfolio_summary import judged
 from csm_desktop.store.database import Database
 from csm_desktop.store.queries.book_figures import book_figures
+from csm_desktop.store.queries.playbooks import playbook_and_experiment_counts
 from csm_desktop.store.queries.selection import AccountFilter
 
 __all__ = ["BookRow", "book_rows", "page_counts"]
@@ -103,11 +104,5 @@ def page_counts(database: Database) -> tuple[int, int]:
 
     The window's navigation shows them beside the page names.
     """
-    from sqlalchemy import func, select
-
-    from csm_desktop.store.models import Experiment, Playbook
-
     with database.session() as session:
-        playbooks = session.scalar(select(func.count(func.distinct(Playbook.name)))) or 0
-        experiments = session.scalar(select(func.count(Experiment.id))) or 0
-    return int(playbooks), int(experiments)
+        return playbook_and_experiment_counts(session)

@@ -12,7 +12,6 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from csm_desktop.domain.ladder import (
@@ -38,6 +37,7 @@ from csm_desktop.services.book import BookRow, book_rows  # the Book's lines, na
 from csm_desktop.services.gc_pause import gc_paused
 from csm_desktop.services.portfolio_summary import portfolio_summary
 from csm_desktop.store.database import Database
+from csm_desktop.store.queries.experiments import variant_names
 from csm_desktop.store.queries.ladders import AccountLadder, account_ladders, ladder_orders
 from csm_desktop.store.queries.selection import ACTIVE_ACCOUNTS, AccountFilter
 from csm_desktop.store.queries.usage import usage_facts
@@ -113,13 +113,7 @@ def experiment_results(database: Database, experiment_id: int, today: dt.date) -
     """Per variant of the experiment (first variant = control) and each against the control."""
     chosen = AccountFilter(experiment_id=experiment_id, include_archived=True)
     with database.session() as session:
-        variants = [
-            name
-            for (name,) in session.execute(
-                text("SELECT name FROM variant WHERE experiment_id = :e ORDER BY id"),
-                {"e": experiment_id},
-            )
-        ]
+        variants = variant_names(session, experiment_id)
         facts = load_account_facts(session, today, chosen)
     by_variant: dict[str, list[AccountFacts]] = {name: [] for name in variants}
     for account in facts:

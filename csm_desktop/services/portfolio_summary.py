@@ -12,9 +12,8 @@ functions, so ``portfolio_summary(...) == portfolio_metrics(...).summary()`` alw
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
-
-from sqlalchemy.orm import Session
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 from csm_desktop.domain.ladder import Milestone, as_of
 from csm_desktop.domain.metrics import (
@@ -38,6 +37,8 @@ from csm_desktop.domain.vocabulary import Health
 from csm_desktop.services.gc_pause import gc_paused
 from csm_desktop.store.database import Database
 from csm_desktop.store.queries.ladder_figures import (
+    StepCounts,
+    UnlockCounts,
     account_figures,
     ladder_steps,
     step_counts,
@@ -60,12 +61,26 @@ def portfolio_summary(
 ) -> PortfolioSummary:
     """``portfolio_metrics(...).summary()`` with the same arguments, without loading ladders."""
     chosen = AccountFilter(segment=segment, owner=owner, playbook=playbook)
-    with gc_paused(), database.session() as session:
-        accounts = account_figures(session, chosen, today)
-        usage = usage_facts(session, chosen, today, full=False)
-        unlocks = unlock_counts(session, chosen, today)
+
+    def by_step_and_feature() -> tuple[
+        list[StepCounts], dict[str, list[_Step]], list[UnlockCounts]
+    ]:
+        with database.session() as session:
+            steps = step_counts(session, chosen, today)
+            return steps, ladder_orders(session), unlock_counts(session, chosen, today)
+
+    # The database counts on two connections at once: the per-account figures here, the
+    # per-step and per-feature ones in a thread (SQLite and the driver release the GIL
+    # while a query runs), which halves the wait on a second core.
+    with gc_paused(), ThreadPoolExecutor(max_workers=1) as pool:
+        other = pool.submit(by_step_and_feature)
+        with database.session() as session:
+            accounts = account_figures(session, chosen, today)
+            usage = usage_facts(session, chosen, today, full=False)
+        steps, orders, unlocks = other.result()
         playbooks = {figures.playbook or NO_PLAYBOOK for figures in accounts}
-        funnel = _funnel(session, chosen, today, playbooks)
+        with database.session() as session:
+            funnel = _funnel(steps, orders, playbooks, lambda names: ladder_steps(session, names))
 
     health_counts = dict.fromkeys(Health, 0)
     ttfvs: list[int] = []
@@ -133,20 +148,23 @@ def judged(
 
 
 def _funnel(
-    session: Session, chosen: AccountFilter, today: dt.date, playbooks: Iterable[str]
+    steps: Iterable[StepCounts],
+    orders: Mapping[str, Sequence[_Step]],
+    playbooks: Iterable[str],
+    ladders_of: Callable[[set[str]], list[tuple[str, str, str]]],
 ) -> dict[str, tuple[FunnelStep, ...]]:
     """``domain.metrics.funnel`` from the step counts: the playbook's own order first, then
-    steps it does not list where they first appear walking the accounts by name."""
+    steps it does not list where they first appear walking the accounts by name (read with
+    ``ladders_of(account names)``)."""
     counted: dict[str, dict[_Step, Share]] = {playbook: {} for playbook in playbooks}
     first_seen: dict[tuple[str, _Step], str] = {}
-    for step in step_counts(session, chosen, today):
+    for step in steps:
         playbook = step.playbook or NO_PLAYBOOK
         key = (step.title, step.role)
         before = counted[playbook].get(key, Share(0, 0))
         counted[playbook][key] = Share(before.part + step.achieved, before.counted + step.counted)
         seen = first_seen.get((playbook, key))
         first_seen[(playbook, key)] = min(step.first_account, seen or step.first_account)
-    orders = ladder_orders(session)
     ordered = {
         playbook: [s for s in dict.fromkeys(orders.get(playbook, ())) if s in steps]
         for playbook, steps in counted.items()
@@ -161,7 +179,7 @@ def _funnel(
         # Where each step first appears walking the accounts by name: its first account,
         # then its place in that account's ladder.
         place: dict[tuple[str, _Step], int] = {}
-        for index, (name, title, role) in enumerate(ladder_steps(session, set(extra.values()))):
+        for index, (name, title, role) in enumerate(ladders_of(set(extra.values()))):
             place.setdefault((name, (title, role)), index)
         for playbook, late in sorted(extra, key=lambda ps: (extra[ps], place[(extra[ps], ps[1])])):
             ordered[playbook].append(late)

@@ -131,3 +131,12 @@ def first_touchpoints(
         for milestone_id, first in session.execute(query)
         if milestone_id is not None and first is not None
     }
+
+
+def variant_names(session: Session, experiment_id: int) -> list[str]:
+    """The experiment's arms by name, in the order they were added (the first is control)."""
+    return list(
+        session.scalars(
+            select(Variant.name).where(Variant.experiment_id == experiment_id).order_by(Variant.id)
+        )
+    )

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 from csm_desktop.store.models import (
     Account,
     AccountMilestone,
+    Experiment,
     MilestoneTemplate,
     Playbook,
     PlaybookStep,
@@ -172,3 +173,10 @@ def roles_by_name(session: Session) -> dict[str, Role]:
 def role_names_in_order(session: Session) -> list[str]:
     """The roles' names in their display order."""
     return list(session.scalars(select(Role.name).order_by(Role.position, Role.id)))
+
+
+def playbook_and_experiment_counts(session: Session) -> tuple[int, int]:
+    """How many playbooks (by name, any version) and experiments the book holds."""
+    playbooks = session.scalar(select(func.count(func.distinct(Playbook.name)))) or 0
+    experiments = session.scalar(select(func.count(Experiment.id))) or 0
+    return int(playbooks), int(experiments)
