@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from csm_desktop.domain.ladder import completion, current_phase, is_overdue, overdue
+from csm_desktop.domain.ladder import Milestone, completion, current_phase, is_overdue, overdue
 from csm_desktop.domain.vocabulary import Phase, Status
 from csm_desktop.errors import UnknownAccount
 from csm_desktop.services.feedback import feedback_timeline
@@ -97,6 +97,9 @@ class AccountDetail:
     contacts: tuple[ContactInfo, ...]
     kickoff: KickoffSummary | None
     timeline: tuple[TimelineEntry, ...]
+    milestones: tuple[Milestone, ...]
+    """The ladder as every figure reads it (``store.queries.ladders``): the milestones that
+    can be scheduled, in ladder order."""
 
     @property
     def roles(self) -> list[str]:
@@ -196,6 +199,7 @@ def account_detail(database: Database, account_id: int, today: dt.date) -> Accou
             contacts=contacts,
             kickoff=kickoff,
             timeline=timeline,
+            milestones=tuple(facts),
         )
 
 

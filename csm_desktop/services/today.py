@@ -415,20 +415,4 @@ def role_progress_of(detail: AccountDetail, today: dt.date) -> tuple[RoleProgres
 
     Milestones without a due date (the account has no kickoff or signed-on date) are left out.
     """
-    milestones = [
-        Milestone(
-            title=step.title,
-            role=step.role,
-            target_day=step.target_day,
-            due_on=step.due_on,
-            status=step.status,
-            achieved_on=step.achieved_on,
-            first_value=step.first_value,
-            unlocks=step.unlocks,
-            criterion_met_on=step.criterion_met_on,
-            id=step.id,
-        )
-        for step in detail.ladder
-        if step.due_on is not None
-    ]
-    return role_progress(milestones, today)
+    return role_progress(detail.milestones, today)
