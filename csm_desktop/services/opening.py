@@ -13,11 +13,12 @@ writes nothing, so reading works beside a window and on a read-only or full disk
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from csm_desktop.domain.owners import owner_for_login
 from csm_desktop.errors import BadInput, DatabaseReadOnly, DatabaseUnreadable, UserError
 from csm_desktop.services import backups
 from csm_desktop.store.database import Database, check_database_file, open_database
@@ -42,6 +43,7 @@ __all__ = [
     "RestoreOffer",
     "book_is_free",
     "is_team_address",
+    "my_owner",
     "on_network_drive",
     "open_book",
     "open_book_for_reading",
@@ -261,3 +263,12 @@ def remember_team_password(address: str, password: str) -> None:
 def shown_address(address: str) -> str:
     """``address`` as messages and settings may show it: never with a password."""
     return safe_text(server_url(address))
+
+
+def my_owner(database: Database, owners: Iterable[str]) -> str | None:
+    """On a team server's book, the owner the signed-in role is (``domain.owners``): the
+    window opens the Book and Today on their accounts. None on a file (a CSM's own book)
+    or when the role names no owner for certain."""
+    if database.server is None:
+        return None
+    return owner_for_login(server_url(database.server).username, owners)

@@ -38,6 +38,7 @@ from csm_desktop.ui.controllers.account_page import AccountPageController
 from csm_desktop.ui.controllers.book_files import BookFiles
 from csm_desktop.ui.controllers.dashboard import DashboardController
 from csm_desktop.ui.controllers.host import Host
+from csm_desktop.ui.controllers.my_accounts import MyAccounts
 from csm_desktop.ui.controllers.read_only import ReadOnlyController
 from csm_desktop.ui.controllers.reports import ReportExports
 from csm_desktop.ui.controllers.team_server import TeamServer
@@ -167,6 +168,7 @@ class MainWindow(QMainWindow):
         writes(*menus.write_actions())
         self.tasks = TaskStatus(self, self.database.where)  # path (or server) and progress
         self.path_label, self.progress = self.tasks.path_label, self.tasks.progress
+        self.my_accounts = MyAccounts(self)  # on a server: the Book and Today open on mine
         self.setAcceptDrops(True)  # a usage spreadsheet dropped on the window opens the wizard
         self._restore_settings()
         palette.notifier.changed.connect(self.refresh)  # recolour rows and texts
@@ -430,6 +432,7 @@ class MainWindow(QMainWindow):
             self.playbook_editor.reload()
         self.path_label.setText(database.where)
         self._update_title()
+        self.my_accounts.reset()
         self.writing.apply()
         self.settings.setValue("book/last_path", database.where)  # never a password
         self.show_book()

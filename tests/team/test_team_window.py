@@ -62,17 +62,17 @@ def memory_keyring() -> Iterator[MemoryKeyring]:
     keyring.set_keyring(previous)
 
 
-def signing_in_with_a_password(url: str, role: str) -> str:
-    """``url`` for a new role that must give PASSWORD, with a CSM's rights on the book."""
+def signing_in_as(url: str, role: str, *, password: bool = True) -> str:
+    """``url`` for a new role with a CSM's rights on the book, which must give PASSWORD
+    (else it is trusted, as every role of the test cluster is)."""
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(
             f"DO $$ BEGIN CREATE ROLE {PASSWORD_GROUP}; "
             "EXCEPTION WHEN duplicate_object THEN NULL; END $$"
         ))  # fmt: skip
-        connection.execute(
-            text(f"CREATE ROLE {role} LOGIN PASSWORD '{PASSWORD}' IN ROLE {PASSWORD_GROUP}")
-        )
+        group = f"IN ROLE {PASSWORD_GROUP}" if password else ""
+        connection.execute(text(f"CREATE ROLE {role} LOGIN PASSWORD '{PASSWORD}' {group}"))
         for statement in data_role_grants(role):
             connection.execute(text(statement))
     admin.dispose()
@@ -113,6 +113,44 @@ def test_connect_to_team_server_opens_the_team_book_in_the_window(
     assert settings.value("book/last_path") == team_demo
     assert settings.value(LAST_ADDRESS) == team_demo
     assert file_book is not None and book_is_free(file_book)
+    # Signed in as postgres, who owns no account: the whole team, and no Mine/Team button.
+    assert window.book_view.owner_filter.currentText() == "All"
+    assert not window.my_accounts.button.isVisible()
+    workers.wait_all()
+    window.database.close()
+
+
+def test_the_book_and_today_open_on_my_accounts_with_the_team_one_click_away(
+    qtbot, team_demo: str, settings: QSettings
+) -> None:  # type: ignore[no-untyped-def]
+    """Signed in as maya_chen, the owner "Maya Chen": the demo gives accounts 0, 3, … 39 of
+    40 to her, 14 rows. Book and Today open on hers; the button shows the team's 40 and back."""
+    database = open_at_start(signing_in_as(team_demo, "maya_chen", password=False))
+    assert database is not None
+    window = MainWindow(database, today=lambda: TODAY, settings=settings)
+    qtbot.addWidget(window)
+    window.show()
+    book, today = window.book_view, window.today_view
+    qtbot.waitUntil(lambda: today.owner_filter.currentText() == "Maya Chen", timeout=30000)
+    qtbot.waitUntil(lambda: book.owner_filter.currentText() == "Maya Chen", timeout=30000)
+    assert book.proxy.rowCount() == 14
+    assert {today.model.row_at(r).nudge.owner for r in range(today.model.rowCount())} == {
+        "Maya Chen"
+    }
+    button = window.my_accounts.button
+    assert button.isVisible() and button.text() == "My accounts (Maya Chen) · Show the team"
+    button.click()
+    assert (book.owner_filter.currentText(), today.owner_filter.currentText()) == (
+        "All",
+        "Everyone",
+    )
+    assert book.proxy.rowCount() == 40
+    assert button.text() == "The team · Show only mine (Maya Chen)"
+    window.refresh()  # the team stays on show after a reload: the CSM chose it
+    qtbot.waitUntil(lambda: not window.loading, timeout=30000)
+    assert book.owner_filter.currentText() == "All"
+    button.click()
+    assert book.proxy.rowCount() == 14
     workers.wait_all()
     window.database.close()
 
@@ -144,7 +182,7 @@ def test_a_password_is_asked_for_refused_once_then_kept_in_the_keychain(
     """No keychain entry and no ~/.pgpass: the prompt asks; a wrong password is refused and
     asked again; the right one with the box ticked opens the book and is kept in the
     keychain, nowhere else (not in the settings file)."""
-    address = signing_in_with_a_password(team_demo, "maya")
+    address = signing_in_as(team_demo, "maya")
     port, name = make_url(address).port, make_url(address).database
     window = file_window(qtbot, tmp_path, settings)
     window.team_server.connect()

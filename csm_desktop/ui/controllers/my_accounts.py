@@ -1,0 +1,103 @@
+"""My accounts: on a team server's book the Book and Today open on the signed-in CSM's own
+accounts, with the whole team one click away.
+
+The signed-in role names an owner of the book (``services.opening.my_owner``). When the
+rows first arrive, the Book's and Today's owner filters are set to that owner (the dashboard
+follows the Book's); a button in the status bar switches both between "mine" and the team.
+A choice the CSM makes in a filter afterwards is kept. On a book file, or when the role
+names no owner for certain, nothing changes: a CSM's own book is all theirs anyway.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QComboBox, QPushButton
+
+from csm_desktop.services.opening import my_owner
+
+if TYPE_CHECKING:
+    from csm_desktop.ui.main_window import MainWindow
+
+ALL_BOOK, ALL_TODAY = "All", "Everyone"  # the filters' "no owner" entries
+
+
+class MyAccounts:
+    """The owner filters' default on a server book, and the Mine/Team button."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self.window = window
+        self.owner: str | None = None
+        self.book_set = self.today_set = False
+        self.button = QPushButton()
+        self.button.setFlat(True)
+        self.button.setVisible(False)
+        self.button.clicked.connect(self.toggle)
+        window.statusBar().addPermanentWidget(self.button)
+        window.book_view.model.modelReset.connect(lambda: QTimer.singleShot(0, self._book_rows))
+        window.today_controller.settled.connect(lambda: QTimer.singleShot(0, self._today_rows))
+        window.book_view.owner_filter.currentTextChanged.connect(lambda _t: self._show_button())
+
+    def reset(self) -> None:
+        """Another book is on show: work out its owner again when its rows arrive."""
+        self.owner = None
+        self.book_set = self.today_set = False
+        self.button.setVisible(False)
+
+    def _owners(self, combo: QComboBox, everyone: str) -> list[str]:
+        return [t for t in (combo.itemText(i) for i in range(combo.count())) if t != everyone]
+
+    def _book_rows(self) -> None:
+        w = self.window
+        if not w.database.on_server or self.book_set:
+            return
+        owners = self._owners(w.book_view.owner_filter, ALL_BOOK)
+        if not owners:
+            return
+        self.owner = self.owner or my_owner(w.database, owners)
+        self.book_set = True
+        if self.owner in owners:
+            w.book_view.owner_filter.setCurrentText(self.owner)
+        self._show_button()
+
+    def _today_rows(self) -> None:
+        w = self.window
+        combo = w.today_view.owner_filter
+        if not w.database.on_server or self.today_set:
+            return
+        owners = self._owners(combo, ALL_TODAY)
+        if not owners:
+            return
+        self.owner = self.owner or my_owner(w.database, owners)
+        self.today_set = True
+        if self.owner in owners:
+            combo.setCurrentText(self.owner)
+
+    def showing_mine(self) -> bool:
+        return self.owner is not None and (
+            self.window.book_view.owner_filter.currentText() == self.owner
+        )
+
+    def toggle(self) -> None:
+        """Mine ↔ the team, on the Book (and so the dashboard) and on Today at once."""
+        w = self.window
+        mine = not self.showing_mine()
+        w.book_view.owner_filter.setCurrentText(self.owner if mine and self.owner else ALL_BOOK)
+        today = w.today_view.owner_filter
+        if mine and self.owner and today.findText(self.owner) >= 0:
+            today.setCurrentText(self.owner)
+        elif not mine:
+            today.setCurrentText(ALL_TODAY)
+        self._show_button()
+
+    def _show_button(self) -> None:
+        if self.owner is None or not self.window.database.on_server:
+            self.button.setVisible(False)
+            return
+        self.button.setVisible(True)
+        self.button.setText(
+            f"My accounts ({self.owner}) · Show the team"
+            if self.showing_mine()
+            else f"The team · Show only mine ({self.owner})"
+        )
