@@ -186,15 +186,29 @@ def yes_no(value: Any) -> bool | None:
     raise CellError("is not yes or no")
 
 
-def status(value: Any) -> Status | None:
+def one_of(
+    value: Any, allowed: tuple[str, ...], what: str, *, underscores: bool = False
+) -> str | None:
+    """The word of ``allowed`` a cell names, any case, runs of spaces as one (and ``_`` as a
+    space with ``underscores``); None for an empty cell; CellError naming the choices."""
     shown = text(value)
     if shown is None:
         return None
-    try:
-        return Status(" ".join(shown.casefold().replace("_", " ").split()))
-    except ValueError:
-        allowed = ", ".join(s.value for s in Status)
-        raise CellError(f"is not a status; use one of: {allowed}") from None
+    if underscores:
+        shown = shown.replace("_", " ")
+    cleaned = " ".join(shown.casefold().split())
+    if cleaned not in allowed:
+        raise CellError(f"is not {what}; use one of: {', '.join(allowed)}")
+    return cleaned
+
+
+STATUSES: tuple[str, ...] = tuple(s.value for s in Status)
+
+
+def status(value: Any) -> Status | None:
+    """A milestone status (any case; "not_started" as "not started")."""
+    chosen = one_of(value, STATUSES, "a status", underscores=True)
+    return None if chosen is None else Status(chosen)
 
 
 def direction(value: Any) -> Direction | None:

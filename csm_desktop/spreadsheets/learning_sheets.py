@@ -20,7 +20,6 @@ from typing import Any
 from csm_desktop.domain.feedback import Sentiment
 from csm_desktop.domain.metrics.long_term import RenewalOutcome
 from csm_desktop.spreadsheets import book_cells as cell
-from csm_desktop.spreadsheets.book_cells import CellError
 
 OUTCOMES: tuple[str, ...] = tuple(o.value for o in RenewalOutcome)
 SENTIMENTS: tuple[str, ...] = tuple(s.value for s in Sentiment)
@@ -48,21 +47,11 @@ class FeedbackRow:
     row: int = field(default=0, compare=False)
 
 
-def _one_of(value: Any, allowed: tuple[str, ...], what: str) -> str | None:
-    shown = cell.text(value)
-    if shown is None:
-        return None
-    cleaned = " ".join(shown.casefold().split())
-    if cleaned not in allowed:
-        raise CellError(f"is not {what}; use one of: {', '.join(allowed)}")
-    return cleaned
-
-
 def outcome(value: Any) -> str | None:
     """renewed, churned or pending (any case)."""
-    return _one_of(value, OUTCOMES, "a renewal outcome")
+    return cell.one_of(value, OUTCOMES, "a renewal outcome")
 
 
 def sentiment(value: Any) -> str | None:
     """positive, neutral or negative (any case)."""
-    return _one_of(value, SENTIMENTS, "a sentiment")
+    return cell.one_of(value, SENTIMENTS, "a sentiment")
