@@ -11,6 +11,7 @@ version bumped by every update, as the ORM does.
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3 as raw_sqlite3
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from itertools import islice
 from typing import Any, NamedTuple, cast
@@ -27,6 +28,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from csm_desktop.store.models import (
@@ -44,6 +46,7 @@ from csm_desktop.store.models import (
     ValueMetric,
     Variant,
 )
+from csm_desktop.store.queries.fast_path import use_fast_path
 
 CHUNK = 5_000  # rows per executemany: memory stays flat, SQLAlchemy batches the VALUES
 IN_CHUNK = 500  # ids per IN (…): far below every database's parameter limit
@@ -64,14 +67,71 @@ def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
 # ----------------------------------------------------------------------------- writing
 
 
-def insert_rows(session: Session, model: type[Any], rows: Sequence[Row]) -> None:
+def insert_rows(
+    session: Session, model: type[Any], rows: Sequence[Row], *, portable: bool = False
+) -> None:
     """Insert ``rows`` (dicts with the same keys) with plain ``executemany``. Their ids are
     found again by natural keys (``book_accounts``, ``milestone_ids``…): asking for them back
     in order (RETURNING sorted by parameter order) makes SQLite insert one row per statement,
-    which took longer than everything else of a 5,000-account import."""
-    statement = insert(table_of(model))
-    for chunk in _chunks(rows, CHUNK):
-        session.execute(statement, chunk)
+    which took longer than everything else of a 5,000-account import.
+
+    On SQLite the rows go to the DB-API cursor directly, each value through its column's own
+    bind processor (SQLAlchemy's per-row parameter handling cost twice SQLite's inserting);
+    ``portable`` (and any other database) takes Core's path, which gives the same rows."""
+    if not rows:
+        return
+    table = table_of(model)
+    plan = None if not use_fast_path(session, portable) else _raw_insert(session, table, rows[0])
+    if plan is None:
+        statement = insert(table)
+        for chunk in _chunks(rows, CHUNK):
+            session.execute(statement, chunk)
+        return
+    sql, names, processors, constants = plan
+    cursor = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        for chunk in _chunks(rows, CHUNK):
+            cursor.executemany(
+                sql,
+                [
+                    [
+                        value if process is None or value is None else process(value)
+                        for value, process in zip(
+                            [row[name] for name in names], processors, strict=True
+                        )
+                    ]
+                    + constants
+                    for row in chunk
+                ],
+            )
+    except raw_sqlite3.DatabaseError as error:  # as SQLAlchemy would raise it (disk full, …)
+        raise DBAPIError.instance(sql, None, error, raw_sqlite3.Error) from error
+    finally:
+        cursor.close()
+
+
+def _raw_insert(
+    session: Session, table: Table, first: Row
+) -> tuple[str, list[str], list[Any], list[Any]] | None:
+    """(SQL, given columns, their bind processors, the values of defaulted columns) of a raw
+    INSERT; None when a column left out has a default only Core can compute."""
+    dialect = session.get_bind().dialect
+    names = list(first)
+    processors = [table.c[name].type.bind_processor(dialect) for name in names]
+    defaulted: list[str] = []
+    constants: list[Any] = []
+    for column in table.c:
+        if column.name in first or column.default is None:
+            continue
+        if not column.default.is_scalar:
+            return None
+        process = column.type.bind_processor(dialect)
+        value = column.default.arg  # type: ignore[attr-defined]
+        defaulted.append(column.name)
+        constants.append(value if process is None else process(value))
+    columns = ", ".join(f'"{name}"' for name in [*names, *defaulted])
+    marks = ", ".join("?" for _ in [*names, *defaulted])
+    return f'INSERT INTO "{table.name}" ({columns}) VALUES ({marks})', names, processors, constants
 
 
 def insert_row(session: Session, model: type[Any], row: Row) -> int:

@@ -1,0 +1,122 @@
+"""``store.queries.book_io.insert_rows``: SQLite's raw-cursor path stores exactly what Core's
+portable path stores (dates, booleans, None, and the Python-side defaults of columns left
+out), and a write the database refuses raises as SQLAlchemy would."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from pathlib import Path
+
+import pytest
+from sqlalchemy.exc import DBAPIError
+
+from csm_desktop.store.database import open_database
+from csm_desktop.store.models import Account, AccountMilestone, Role, StatusChange
+from csm_desktop.store.queries import book_io
+
+
+def stored(path: Path, portable: bool) -> list[str]:
+    """Two accounts, a role, three milestones (one achieved with first value, one with only
+    a title and the required columns) and a status change, inserted on one path."""
+    database = open_database(path)
+    try:
+        with database.session() as session:
+            book_io.insert_rows(
+                session,
+                Account,
+                [
+                    {"name": "Acme", "kickoff_on": dt.date(2026, 1, 5), "seats": 40},
+                    {"name": "Globex", "kickoff_on": None, "seats": None},
+                ],
+                portable=portable,
+            )
+            role = book_io.insert_row(session, Role, {"name": "CSM", "position": 1})
+            ids = {a.name: a.id for a in book_io.book_accounts(session)}
+            book_io.insert_rows(
+                session,
+                AccountMilestone,
+                [
+                    {
+                        "account_id": ids["Acme"],
+                        "position": n,
+                        "title": f"Step {n}",
+                        "role_id": role,
+                        "target_day": 7 * n,
+                        "due_on": dt.date(2026, 1, 5 + 7 * n),
+                        "achieved_on": dt.date(2026, 1, 9) if n == 1 else None,
+                        "status": "achieved" if n == 1 else "not started",
+                        "first_value": n == 1,
+                    }
+                    for n in (1, 2)
+                ],
+                portable=portable,
+            )
+            book_io.insert_rows(
+                session,
+                AccountMilestone,
+                [
+                    {
+                        "account_id": ids["Globex"],
+                        "position": 1,
+                        "title": "Kickoff",
+                        "role_id": role,
+                        "target_day": 0,
+                    }
+                ],
+                portable=portable,
+            )
+            milestone = book_io.milestone_ids(session, [ids["Acme"]])[(ids["Acme"], 1)]
+            book_io.insert_rows(
+                session,
+                StatusChange,
+                [
+                    {
+                        "milestone_id": milestone,
+                        "changed_on": dt.date(2026, 1, 9),
+                        "recorded_at": dt.datetime(2026, 1, 9, 10, 30, 5, 123456),
+                        "from_status": None,
+                        "to_status": "achieved",
+                        "reason": "",
+                    }
+                ],
+                portable=portable,
+            )
+    finally:
+        database.close()
+    connection = sqlite3.connect(path)
+    try:
+        return [
+            line
+            for line in connection.iterdump()
+            if line.startswith(('INSERT INTO "account"', 'INSERT INTO "account_milestone"',
+                                'INSERT INTO "status_change"', 'INSERT INTO "role"'))
+        ]  # fmt: skip
+    finally:
+        connection.close()
+
+
+def test_the_raw_path_stores_what_core_stores(tmp_path: Path) -> None:
+    fast = stored(tmp_path / "fast.sqlite3", portable=False)
+    core = stored(tmp_path / "core.sqlite3", portable=True)
+    assert fast == core
+    tables = [line.split('"')[1] for line in fast]
+    assert [tables.count(t) for t in ("account", "account_milestone", "status_change")] == [
+        2,
+        3,
+        1,
+    ]
+    # Defaults of the columns left out were applied: archived 0, status "not started".
+    assert any("'Kickoff'" in line and "'not started'" in line for line in fast)
+    assert any("'2026-01-09 10:30:05.123456'" in line for line in fast)
+
+
+def test_a_refused_write_raises_as_sqlalchemy_would(tmp_path: Path) -> None:
+    """A second account with a taken name breaks the unique constraint: DBAPIError."""
+    database = open_database(tmp_path / "book.sqlite3")
+    try:
+        with pytest.raises(DBAPIError, match="UNIQUE"), database.session() as session:
+            rows = [{"name": "Acme"}, {"name": "Acme"}]
+            book_io.insert_rows(session, Account, rows)
+    finally:
+        database.close()
