@@ -38,6 +38,11 @@ class DatabaseUnreadable(UserError):
     """The database file is missing, corrupt, or not an SQLite database."""
 
 
+class ConnectionLost(UserError):
+    """The team server's connection broke mid-work (a server restart, a dropped network):
+    the transaction was rolled back, and the next attempt connects afresh."""
+
+
 class DatabaseTooNew(UserError):
     """The database was written by a newer version of the app."""
 

@@ -81,7 +81,8 @@ def _pg_admin(cluster: object) -> Any:
     from tests.pg_cluster import Cluster
 
     assert isinstance(cluster, Cluster)
-    return create_engine(cluster.url(), isolation_level="AUTOCOMMIT")
+    # pre-ping: a fault test may have restarted the cluster since the connection was pooled
+    return create_engine(cluster.url(), isolation_level="AUTOCOMMIT", pool_pre_ping=True)
 
 
 @contextmanager

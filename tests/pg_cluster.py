@@ -79,6 +79,17 @@ class Cluster:
             command, capture_output=True, text=True, timeout=START_TIMEOUT_S, check=False
         )
 
+    def restart(self) -> None:
+        """Stop the server as a crash would (``-m immediate``: every connection cut, no
+        checkpoint) and start it again on the same port; it recovers from its WAL."""
+        done = self._run(
+            "pg_ctl", "-D", str(self.data), "-l", str(self.folder / "server.log"),
+            "-m", "immediate", "-w", "restart",
+        )  # fmt: skip
+        if done.returncode != 0:
+            raise ClusterUnavailable(f"pg_ctl restart failed: {done.stderr.strip()}")
+        _wait_accepting(self)
+
     def stop(self) -> None:
         if (self.data / "postmaster.pid").exists():
             self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")

@@ -120,6 +120,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler = logging.StreamHandler()
     handler.setFormatter(PrintableFormatter("%(levelname)s %(name)s: %(message)s"))
     logging.basicConfig(level=logging.WARNING, handlers=[handler])
+    # psycopg warns of its own when it closes a connection the server cut (a restart in the
+    # middle of an import): the command's one-line error already says so.
+    logging.getLogger("psycopg").setLevel(logging.ERROR)
     # Names come from other people's spreadsheets: never let one drive the terminal.
     real_out, real_err = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = PrintableStream(real_out), PrintableStream(real_err)

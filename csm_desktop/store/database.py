@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
 from csm_desktop.errors import (
+    ConnectionLost,
     DatabaseFull,
     DatabaseLocked,
     DatabaseReadOnly,
@@ -126,9 +127,15 @@ def user_error_for(exc: BaseException, path: Path | str) -> UserError | None:
 
     Takes SQLAlchemy's wrapped errors and raw ``sqlite3`` errors alike, so every caller (a
     session, a raw bulk insert, the file check, a backup) says the same thing for the same
-    failure: locked, read-only, disk full or failing, cannot be opened, or damaged.
+    failure: locked, read-only, disk full or failing, cannot be opened, or damaged. On a team
+    server, a connection that broke mid-work (restart, network) is ``ConnectionLost``.
     """
     original = getattr(exc, "orig", None)
+    if _connection_lost(exc, original):
+        return ConnectionLost(
+            f"The connection to the team server {path} was lost (the server restarted or the "
+            "network dropped): this change was not saved. Try again; the app reconnects."
+        )
     text = str(original if original is not None else exc).lower()
     if "locked" in text or "busy" in text:
         return DatabaseLocked(
@@ -157,6 +164,23 @@ def user_error_for(exc: BaseException, path: Path | str) -> UserError | None:
             "(File → Restore…) or open another file."
         )
     return None
+
+
+# SQLSTATEs of a connection that broke or a server going away: class 08 (connection
+# exception), 57P01-57P03 (admin shutdown, crash shutdown, cannot connect now).
+_GONE_STATES = ("08", "57P01", "57P02", "57P03")
+
+
+def _connection_lost(exc: BaseException, original: object) -> bool:
+    """True for a team server's connection that broke: SQLAlchemy saw a disconnect (and
+    dropped the pool's connections, so the next session connects afresh), or the server said
+    it is shutting down. Never for SQLite."""
+    if isinstance(original, sqlite3.Error) or isinstance(exc, sqlite3.Error):
+        return False
+    if getattr(exc, "connection_invalidated", False):
+        return True
+    state = getattr(original, "sqlstate", None)
+    return isinstance(state, str) and state.startswith(_GONE_STATES)
 
 
 def translate_operational_error(
