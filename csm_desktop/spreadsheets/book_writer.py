@@ -15,6 +15,7 @@ from csm_desktop.safe_output import check_output_target, write_output_file
 from csm_desktop.spreadsheets import book_cells as cell
 from csm_desktop.spreadsheets.book_cells import CellOut
 from csm_desktop.spreadsheets.book_sheets import MAX_DATA_ROWS, SHEETS, BookWorkbook, Sheet
+from csm_desktop.spreadsheets.guards import column_letters
 
 
 def book_rows(book: BookWorkbook, sheet: Sheet) -> Iterator[list[CellOut]]:
@@ -108,7 +109,7 @@ def _new_sheet(workbook: Any, name: str, sheet: Sheet) -> Any:
     worksheet.freeze_panes = "A2"
     for index, column in enumerate(sheet.columns, start=1):
         width = max(12, len(column.header) + 4)
-        worksheet.column_dimensions[_column_letter(index)].width = width
+        worksheet.column_dimensions[column_letters(index)].width = width
     bold = Font(bold=True)
     header = []
     for title in sheet.headers:
@@ -157,9 +158,3 @@ def _abandon(workbook: Any, failure: BaseException) -> None:
     for close in closers:
         with contextlib.suppress(Exception):  # already failing: the first error is the one
             close()
-
-
-def _column_letter(index: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return str(get_column_letter(index))

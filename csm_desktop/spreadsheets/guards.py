@@ -234,7 +234,8 @@ _MAX_LETTERS, _MAX_DIGITS = 3, 7  # XFD, 1048576
 
 
 def column_number(letters: str) -> int:
-    """``A`` → 1, ``CV`` → 100, ``XFD`` → 16384."""
+    """``A`` → 1, ``CV`` → 100, ``XFD`` → 16384 (the one rule; 0-based callers go through
+    ``usage_headers.column_letter`` and ``column_from_letters``)."""
     number = 0
     for letter in letters.upper():
         number = number * 26 + ord(letter) - 64

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Mapping
 
 from csm_desktop.errors import BadInput
+from csm_desktop.spreadsheets.guards import column_letters, column_number
 
 ACCOUNT, EXTERNAL_ID, DATE, FEATURE, COUNT, USERS, IGNORE = (
     "account",
@@ -134,22 +135,14 @@ def is_total_column(text: str) -> bool:
 
 def column_letter(index: int) -> str:
     """Excel's name for a 0-based column: 0 → A, 25 → Z, 26 → AA."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return letters
+    return column_letters(index + 1)
 
 
 def column_from_letters(text: str) -> int | None:
     """The 0-based column of an Excel letter name ("C" → 2), or None for other text."""
     if not (1 <= len(text) <= 3 and text.isascii() and text.isalpha()):
         return None
-    index = 0
-    for char in text.upper():
-        index = index * 26 + ord(char) - ord("A") + 1
-    return index - 1
+    return column_number(text) - 1
 
 
 def parse_column_map(entries: Iterable[str]) -> dict[str, str]:
