@@ -10,6 +10,8 @@ Anything that fails, or a cancel, rolls the whole copy back: the team database s
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -22,6 +24,11 @@ from csm_desktop.store.models import Base
 # Rows the migrations themselves write (the three roles): a new team database holds them,
 # and the book's own roles replace them.
 SEEDED_TABLES = ("role",)
+# Tables of numbers only (usage rows: ids, day numbers, counts): copied as CSV text written
+# by the csv module in C, 100,000 rows at a time, instead of one call per row. CSV fits them
+# exactly: an empty field is NULL and they hold no text that could be empty.
+NUMBER_TABLES = ("usage_event",)
+CSV_BATCH = 100_000
 
 Copied = Callable[[str, int, int], None]  # (table, rows copied so far, all rows)
 
@@ -74,11 +81,25 @@ def copy_book(source: Connection, target: Connection, copied: Copied) -> dict[st
             columns = [column.name for column in table.columns]
             quoted = ", ".join(f'"{column}"' for column in columns)
             rows = raw_source.execute(f'SELECT {quoted} FROM "{table.name}"')
-            with cursor.copy(f'COPY "{table.name}" ({quoted}) FROM STDIN') as copy:
-                for number, row in enumerate(rows, start=1):
-                    copy.write_row(row)
-                    if number % 50_000 == 0:
+            if table.name in NUMBER_TABLES:
+                sql = f'COPY "{table.name}" ({quoted}) FROM STDIN (FORMAT csv)'
+                with cursor.copy(sql) as copy:
+                    text = io.StringIO()
+                    writer = csv.writer(text, lineterminator="\n")
+                    number = 0
+                    while batch := rows.fetchmany(CSV_BATCH):
+                        writer.writerows(batch)
+                        copy.write(text.getvalue())
+                        text.seek(0)
+                        text.truncate()
+                        number += len(batch)
                         copied(table.name, done + number, total)
+            else:
+                with cursor.copy(f'COPY "{table.name}" ({quoted}) FROM STDIN') as copy:
+                    for number, row in enumerate(rows, start=1):
+                        copy.write_row(row)
+                        if number % 50_000 == 0:
+                            copied(table.name, done + number, total)
             done += counts[table.name]
             copied(table.name, done, total)
     _move_sequences_past_copied_ids(target)

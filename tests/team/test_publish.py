@@ -20,10 +20,11 @@ import pytest
 from sqlalchemy import func, select
 
 from csm_desktop.errors import Cancelled
-from csm_desktop.services.opening import open_book_for_reading, open_team_book
+from csm_desktop.services.opening import open_book, open_book_for_reading, open_team_book
 from csm_desktop.services.progress import progress_of
 from csm_desktop.services.team_transfer import publish_book
 from csm_desktop.store.models import Account
+from csm_desktop.store.queries.usage_rows import store_usage, usage_rows
 from csm_desktop.store.transfer import row_counts
 
 pytestmark = pytest.mark.postgresql
@@ -38,8 +39,14 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture
 def demo_file(tmp_path: Path, demo_template: Callable[[dt.date], Path]) -> Path:
+    """The demo book, plus usage rows with no active users (NULL) and a count of 0."""
     path = tmp_path / "demo.sqlite3"
     shutil.copyfile(demo_template(TODAY), path)
+    with open_book(path) as book, book.session() as session:
+        first = session.scalar(select(func.min(Account.id)))
+        assert first is not None
+        days = [TODAY + dt.timedelta(days=n) for n in (1, 2)]
+        store_usage(session, [first, first], days, ["late.feature"] * 2, [0, 3], [None, None])
     return path
 
 
@@ -65,6 +72,12 @@ def test_publish_copies_every_row_and_the_metrics_agree(
         done.stdout
     )
     assert counts_of_server(pg_url) == expected
+    with open_book_for_reading(demo_file) as book, book.session() as session:
+        file_usage = usage_rows(session)
+    with open_team_book(pg_url) as book, book.session() as session:
+        assert usage_rows(session) == file_usage  # the CSV path: every count and NULL kept
+    assert any(users is None for *_row, users in file_usage)
+    assert any(users is not None for *_row, users in file_usage)
     on_file = run("metrics", "--db", str(demo_file), "--today", TODAY.isoformat(), "--json")
     on_server = run("metrics", "--db", pg_url, "--today", TODAY.isoformat(), "--json")
     assert (on_server.returncode, on_server.stderr) == (0, "")
