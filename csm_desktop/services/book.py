@@ -11,17 +11,19 @@ still judged by the domain functions the dashboard and ``metrics`` use
 from __future__ import annotations
 
 import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from csm_desktop.domain.ladder import as_of
-from csm_desktop.domain.metrics import time_to_first_value
+from csm_desktop.domain.metrics import UsageFacts, time_to_first_value
 from csm_desktop.domain.vocabulary import Health, Phase, phase_of_day
 from csm_desktop.services.gc_pause import gc_paused
 from csm_desktop.services.portfolio_summary import judged
 from csm_desktop.store.database import Database
-from csm_desktop.store.queries.book_figures import book_figures
+from csm_desktop.store.queries.book_figures import book_counts, book_figures
 from csm_desktop.store.queries.playbooks import playbook_and_experiment_counts
 from csm_desktop.store.queries.selection import AccountFilter
+from csm_desktop.store.queries.usage import usage_facts
 
 __all__ = ["BookRow", "book_rows", "page_counts"]
 
@@ -53,15 +55,25 @@ def book_rows(
     database: Database, today: dt.date, *, include_archived: bool = False
 ) -> list[BookRow]:
     """Every account's Book line on ``today``, in name order; reads only what the table shows."""
-    from csm_desktop.store.queries.usage import usage_facts
-
     chosen = AccountFilter(include_archived=include_archived)
-    with gc_paused(), database.session() as session:
-        lines = book_figures(session, chosen, today)
-        usage = usage_facts(session, chosen, today, full=False)
+
+    def counts_and_usage() -> tuple[dict[int, tuple[int, int, int]], dict[int, UsageFacts]]:
+        with database.session() as session:
+            return book_counts(session, chosen, today), usage_facts(
+                session, chosen, today, full=False
+            )
+
+    # Two connections at once: the ladders are counted in a thread while this one picks
+    # each account's first-value and next milestone (the database releases the GIL).
+    with gc_paused(), ThreadPoolExecutor(max_workers=1) as pool:
+        other = pool.submit(counts_and_usage)
+        with database.session() as session:
+            lines = book_figures(session, chosen, today)
+        counts, usage = other.result()
     result = []
     for line in lines:
-        completion = line.achieved / line.counted if line.counted else None
+        achieved, counted, overdue = counts.get(line.id, (0, 0, 0))
+        completion = achieved / counted if counted else None
         if line.kickoff is None:
             result.append(
                 BookRow(
@@ -72,7 +84,7 @@ def book_rows(
             )  # fmt: skip
             continue
         first = None if line.first_value is None else as_of(line.first_value, today)
-        facts, verdict = judged(line.name, line.kickoff, first, line.overdue, usage, line.id, today)
+        facts, verdict = judged(line.name, line.kickoff, first, overdue, usage, line.id, today)
         age = facts.age(today)
         upcoming = line.upcoming
         result.append(
@@ -89,7 +101,7 @@ def book_rows(
                 completion=completion,
                 next_milestone=upcoming.title if upcoming else None,
                 next_due_on=upcoming.due_on if upcoming else None,
-                overdue=line.overdue,
+                overdue=overdue,
                 health=verdict,
                 ttfv_days=time_to_first_value(facts),
                 arr=line.arr,

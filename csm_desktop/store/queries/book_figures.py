@@ -34,7 +34,8 @@ from csm_desktop.store.queries.selection import AccountFilter
 
 @dataclass(frozen=True, slots=True)
 class BookFigures:
-    """One account's Book line before the rules: its columns and its ladder's counts."""
+    """One account's Book line before the rules: its columns and two of its milestones (its
+    ladder's counts come from ``book_counts``)."""
 
     id: int
     name: str
@@ -45,10 +46,6 @@ class BookFigures:
     arr: float | None
     renewal_on: dt.date | None
     kickoff: dt.date | None
-    achieved: int
-    """As of today with a K; without one, every milestone's stored status."""
-    counted: int
-    overdue: int
     first_value: Milestone | None
     """None without a K (nothing can be scheduled) or without milestones."""
     upcoming: Milestone | None
@@ -76,23 +73,33 @@ def _next_open_id(today: Any) -> Any:
     )
 
 
-def book_figures(session: Session, chosen: AccountFilter, today: dt.date) -> list[BookFigures]:
-    """Every chosen account (with a K or not) in name order, with its Book figures."""
-    counts = {row[0]: tuple(row[1:5]) for row in session.execute(ladder_counts(chosen, today))}
-    m = AccountMilestone
-    stored = {  # accounts without a K: completion from the stored statuses
-        row[0]: (row[1], row[2], 0)
-        for row in session.execute(
-            select(
-                m.account_id,
-                func.sum(case((m.status == Status.ACHIEVED.value, 1), else_=0)),
-                func.sum(case((m.status == Status.SKIPPED.value, 0), else_=1)),
-            )
-            .join(Account, Account.id == m.account_id)
-            .where(chosen.clause(), kickoff_date().is_(None))
-            .group_by(m.account_id)
-        )
+def book_counts(
+    session: Session, chosen: AccountFilter, today: dt.date
+) -> dict[int, tuple[int, int, int]]:
+    """Per chosen account with milestones: (achieved, counted, overdue); as of today with a
+    K (``ladder_figures.ladder_counts``), from the stored statuses without one."""
+    counts = {
+        row[0]: (int(row[1]), int(row[2]), int(row[4]))
+        for row in session.execute(ladder_counts(chosen, today))
     }
+    m = AccountMilestone
+    for row in session.execute(
+        select(
+            m.account_id,
+            func.sum(case((m.status == Status.ACHIEVED.value, 1), else_=0)),
+            func.sum(case((m.status == Status.SKIPPED.value, 0), else_=1)),
+        )
+        .join(Account, Account.id == m.account_id)
+        .where(chosen.clause(), kickoff_date().is_(None))
+        .group_by(m.account_id)
+    ):
+        counts[row[0]] = (int(row[1]), int(row[2]), 0)
+    return counts
+
+
+def book_figures(session: Session, chosen: AccountFilter, today: dt.date) -> list[BookFigures]:
+    """Every chosen account (with a K or not) in name order, with its first-value and next
+    open milestone."""
     f, u = aliased(AccountMilestone), aliased(AccountMilestone)
     f_role, u_role = aliased(Role), aliased(Role)
     on = bindparam("today", today, type_=Date)
@@ -121,14 +128,9 @@ def book_figures(session: Session, chosen: AccountFilter, today: dt.date) -> lis
     result = []
     for row in session.execute(accounts):
         account_id, k = row[0], row[8]
-        if k is None:
-            achieved, counted, overdue = stored.get(account_id, (0, 0, 0))
-        else:
-            achieved, counted, _on_time, overdue = counts.get(account_id, (0, 0, 0, 0))
         result.append(
             BookFigures(
                 account_id, row[1], row[2], row[3], row[4], row[5], row[6], row[7], k,
-                int(achieved), int(counted), int(overdue),
                 milestone_of(row[9:17], k) if k is not None else None,
                 milestone_of(row[17:25], k) if k is not None else None,
             )
@@ -136,4 +138,4 @@ def book_figures(session: Session, chosen: AccountFilter, today: dt.date) -> lis
     return result
 
 
-__all__ = ["BookFigures", "book_figures"]
+__all__ = ["BookFigures", "book_counts", "book_figures"]
