@@ -13,14 +13,14 @@ writes nothing, so reading works beside a window and on a read-only or full disk
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from csm_desktop.domain.owners import owner_for_login
 from csm_desktop.errors import BadInput, DatabaseReadOnly, DatabaseUnreadable, UserError
 from csm_desktop.services import backups
+from csm_desktop.store.authorship import author
 from csm_desktop.store.database import Database, check_database_file, open_database
 from csm_desktop.store.lock import BookLock, acquire_book_lock, is_network_path
 from csm_desktop.store.schema import SCHEMA_HEAD
@@ -43,7 +43,6 @@ __all__ = [
     "RestoreOffer",
     "book_is_free",
     "is_team_address",
-    "my_owner",
     "on_network_drive",
     "open_book",
     "open_book_for_reading",
@@ -53,6 +52,7 @@ __all__ = [
     "open_team_book_for_window",
     "remember_team_password",
     "shown_address",
+    "signed_in_name",
     "team_address",
     "team_login",
     "upgrade_team_book",
@@ -265,10 +265,11 @@ def shown_address(address: str) -> str:
     return safe_text(server_url(address))
 
 
-def my_owner(database: Database, owners: Iterable[str]) -> str | None:
-    """On a team server's book, the owner the signed-in role is (``domain.owners``): the
-    window opens the Book and Today on their accounts. None on a file (a CSM's own book)
-    or when the role names no owner for certain."""
+def signed_in_name(database: Database) -> str | None:
+    """On a team server's book, the name of the CSM signed in (``store.authorship``: their
+    role's ``team_member`` name, else the owner the role spells, else the role); the window
+    opens the Book and Today on that owner's accounts. None on a file: a CSM's own book."""
     if database.server is None:
         return None
-    return owner_for_login(server_url(database.server).username, owners)
+    with database.session() as session:
+        return author(session)

@@ -1,11 +1,12 @@
 """My accounts: on a team server's book the Book and Today open on the signed-in CSM's own
 accounts, with the whole team one click away.
 
-The signed-in role names an owner of the book (``services.opening.my_owner``). When the
-rows first arrive, the Book's and Today's owner filters are set to that owner (the dashboard
-follows the Book's); a button in the status bar switches both between "mine" and the team.
-A choice the CSM makes in a filter afterwards is kept. On a book file, or when the role
-names no owner for certain, nothing changes: a CSM's own book is all theirs anyway.
+The signed-in CSM's name is the one every change records (``services.opening.signed_in_name``:
+their role's team_member name, else the owner the role spells). It is asked in a worker when
+a server book opens; once the rows are on show, the Book's and Today's owner filters are set
+to it if it is an owner (the dashboard follows the Book's); a button in the status bar
+switches both between "mine" and the team. A choice the CSM makes in a filter afterwards is
+kept. On a book file, or when the name is no owner's, nothing changes.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QComboBox, QPushButton
 
-from csm_desktop.services.opening import my_owner
+from csm_desktop.services.opening import signed_in_name
+from csm_desktop.ui import workers
 
 if TYPE_CHECKING:
     from csm_desktop.ui.main_window import MainWindow
@@ -28,7 +30,8 @@ class MyAccounts:
 
     def __init__(self, window: MainWindow) -> None:
         self.window = window
-        self.owner: str | None = None
+        self.owner: str | None = None  # the signed-in CSM, when they own accounts here
+        self.name: str | None = None  # who is signed in (a server book), once known
         self.book_set = self.today_set = False
         self.button = QPushButton()
         self.button.setFlat(True)
@@ -38,41 +41,49 @@ class MyAccounts:
         window.book_view.model.modelReset.connect(lambda: QTimer.singleShot(0, self._book_rows))
         window.today_controller.settled.connect(lambda: QTimer.singleShot(0, self._today_rows))
         window.book_view.owner_filter.currentTextChanged.connect(lambda _t: self._show_button())
+        self.reset()
 
     def reset(self) -> None:
-        """Another book is on show: work out its owner again when its rows arrive."""
-        self.owner = None
+        """Another book is on show: ask who is signed in to it (a server book only)."""
+        self.owner = self.name = None
         self.book_set = self.today_set = False
         self.button.setVisible(False)
+        database = self.window.database
+        if database.on_server:
+            workers.run(
+                lambda progress: signed_in_name(database),
+                self._signed_in,
+                what="Reading who is signed in",
+                owner=self.window,
+            )
+
+    def _signed_in(self, name: str | None) -> None:
+        self.name = name
+        self._book_rows()
+        self._today_rows()
 
     def _owners(self, combo: QComboBox, everyone: str) -> list[str]:
         return [t for t in (combo.itemText(i) for i in range(combo.count())) if t != everyone]
 
     def _book_rows(self) -> None:
-        w = self.window
-        if not w.database.on_server or self.book_set:
+        combo = self.window.book_view.owner_filter
+        owners = self._owners(combo, ALL_BOOK)
+        if self.book_set or not self.name or not owners:
             return
-        owners = self._owners(w.book_view.owner_filter, ALL_BOOK)
-        if not owners:
-            return
-        self.owner = self.owner or my_owner(w.database, owners)
         self.book_set = True
-        if self.owner in owners:
-            w.book_view.owner_filter.setCurrentText(self.owner)
+        if self.name in owners:
+            self.owner = self.name
+            combo.setCurrentText(self.name)
         self._show_button()
 
     def _today_rows(self) -> None:
-        w = self.window
-        combo = w.today_view.owner_filter
-        if not w.database.on_server or self.today_set:
-            return
+        combo = self.window.today_view.owner_filter
         owners = self._owners(combo, ALL_TODAY)
-        if not owners:
+        if self.today_set or not self.name or not owners:
             return
-        self.owner = self.owner or my_owner(w.database, owners)
         self.today_set = True
-        if self.owner in owners:
-            combo.setCurrentText(self.owner)
+        if self.name in owners:
+            combo.setCurrentText(self.name)
 
     def showing_mine(self) -> bool:
         return self.owner is not None and (
