@@ -302,6 +302,8 @@ def open_database(path: Path, *, read_only: bool = False) -> Database:
             raise DatabaseReadOnly(
                 f"{path} needs an upgrade that cannot run read-only. Open it normally once."
             )
+    if not read_only and revision is not None:
+        _refuse_offline_copy(path)
     if not read_only and not path.parent.exists():
         try:
             path.parent.mkdir(parents=True)
@@ -335,6 +337,24 @@ def open_database(path: Path, *, read_only: bool = False) -> Database:
             engine.dispose()
             raise
     return database
+
+
+def _refuse_offline_copy(path: Path) -> None:
+    """``DatabaseReadOnly`` for a copy taken off a team server (``store/offline.py``): what
+    is changed in it would never reach the server, so it is only ever opened read-only."""
+    try:
+        conn = sqlite3.connect(reading_uri(path), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            row = conn.execute("SELECT value FROM setting WHERE key = 'offline_copy'").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:  # an old book without the setting table: not a copy
+        return
+    if row is not None:
+        raise DatabaseReadOnly(
+            f"{path.name} is {row[0]}: it opens read-only, since changes made in it would "
+            "never reach the team server. Make them on the team book."
+        )
 
 
 def _migrate(database: Database, *, from_revision: str | None) -> None:
