@@ -32,6 +32,7 @@ from csm_desktop.services.book_export import BookExportReport, book_from_databas
 from csm_desktop.services.book_import_store import BookImporter
 from csm_desktop.services.evidence import refresh_usage_evidence
 from csm_desktop.services.progress import NO_PROGRESS, Progress
+from csm_desktop.services.usage_rejected import rejected_file_path
 from csm_desktop.spreadsheets.book_workbook import (
     BookReading,
     RejectedRow,
@@ -161,11 +162,6 @@ def import_book(
     if report.rejected_rows:
         report.rejected_file = _save_rejected(report)
     return report
-
-
-def rejected_file_path(source: Path) -> Path:
-    """Where the rejected rows of ``source`` are saved: next to it."""
-    return source.with_name(f"{source.stem}.rejected-rows.csv")
 
 
 def _save_rejected(report: BookImportReport) -> Path | None:
