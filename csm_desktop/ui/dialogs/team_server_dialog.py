@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from csm_desktop.errors import UserError
 from csm_desktop.services.opening import SSL_MODES, is_team_address, team_address
 from csm_desktop.ui.dialogs.dialog_parts import ok_cancel
+from csm_desktop.ui.palette import current
 
 REMEMBER = "Remember the password in the system keychain"
 
@@ -69,7 +70,7 @@ class ConnectDialog(QDialog):
         column.addWidget(self.remember)
         self.problem = QLabel()
         self.problem.setWordWrap(True)
-        self.problem.setStyleSheet("color: #b3261e")
+        self.problem.setStyleSheet(f"color: {current().bad}")
         self.problem.setVisible(False)
         column.addWidget(self.problem)
         column.addWidget(ok_cancel(self, "Connect"))
