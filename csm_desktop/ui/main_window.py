@@ -310,7 +310,7 @@ class MainWindow(QMainWindow):
         self.navigation.mark(pages.get(current))
 
     def book_is_empty(self) -> bool:
-        return not self.book_view.model.rowCount() and not self.loading
+        return not self.book_view.model.total() and not self.loading
 
     def show_empty_book(self, page: Page) -> None:
         """Dashboard and Experiments of an empty book: how to fill it, not empty charts."""

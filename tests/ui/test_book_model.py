@@ -100,3 +100,39 @@ def test_segment_and_owner_filters_combine_with_search(proxy: FilterProxy) -> No
 def test_sorting_by_health_puts_the_worst_first(proxy: FilterProxy) -> None:
     proxy.sort(Column.HEALTH, Qt.SortOrder.AscendingOrder)
     assert names(proxy)[0] == "contoso"
+
+
+def test_the_model_filters_itself_and_counts_every_account(proxy: FilterProxy) -> None:
+    """Search, segment and owner narrow what the model shows (the proxy passes it through);
+    ``rows()`` and ``total()`` still cover the whole book."""
+    model = proxy.sourceModel()
+    assert isinstance(model, BookModel)
+    proxy.set_search("  AKERLUND ")  # folded: Å matches A, case and spaces ignored
+    assert names(proxy) == ["Åkerlund & Berg AB"]
+    proxy.set_search("sso")  # the next milestone is searched too
+    assert names(proxy) == ["Northwind", "contoso"]
+    proxy.set_owner("Maya Chen")
+    assert names(proxy) == ["contoso"]
+    proxy.set_search("")
+    proxy.set_segment("Enterprise")
+    assert names(proxy) == ["Åkerlund & Berg AB"]
+    assert (model.rowCount(), model.total(), len(model.rows())) == (1, 3, 3)
+    proxy.set_owner(None)
+    proxy.set_segment(None)
+    assert names(proxy) == ["Northwind", "Åkerlund & Berg AB", "contoso"]
+
+
+def test_a_filter_keeps_the_selected_accounts_it_still_shows(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from csm_desktop.ui.views.book_view import BookView
+
+    view = BookView()
+    qtbot.addWidget(view)
+    view.set_rows(ROWS)
+    view.table.selectRow(next(r for r in range(3) if view.model.row_at(r).name == "contoso"))
+    assert view.selected_account_ids() == [3]
+    view.search.setText("con")
+    assert view.selected_account_ids() == [3]
+    assert view.table.currentIndex().data() == "contoso"
+    view.search.setText("north")
+    assert view.selected_account_ids() == []
+    assert view.count_label.text() == "1 of 3 accounts"

@@ -1,9 +1,12 @@
 """Table model of the Book: one row per account, fed with ``set_rows`` (never queries).
 
-``SortRole`` gives raw values (dates, numbers). The model sorts itself with Python's
-``sorted`` on those values (empty cells last either way), and ``FilterProxy`` only filters:
-a proxy that sorts calls a Python ``lessThan`` thousands of times whenever the filter
-changes, which made clearing the search over 5,000 accounts take half a second.
+``SortRole`` gives raw values (dates, numbers). The model sorts and filters itself: it
+holds every account and shows the rows that match the search, segment and owner, picked in
+one pass over precomputed search texts. ``FilterProxy`` keeps the view's API and passes the
+filters on: a proxy that sorts calls a Python ``lessThan`` thousands of times whenever the
+filter changes (clearing the search over 5,000 accounts took half a second), and one that
+filters calls a Python ``filterAcceptsRow`` once per account per keystroke (about 2 µs each:
+90 ms at 50,000 accounts, past the 50 ms a keystroke may take).
 """
 
 from __future__ import annotations
@@ -89,27 +92,54 @@ def format_money(value: float | None) -> str:
 class BookModel(QAbstractTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._rows: list[BookRow] = []
-        self._search_text: list[str] = []
+        self._all: list[BookRow] = []  # every account, in the sort order
+        self._all_text: list[str] = []  # what the search matches, folded once per row
+        self._rows: list[BookRow] = []  # the accounts on show
+        self._filter: tuple[str, str | None, str | None] = ("", None, None)
         self._sort: tuple[int, Qt.SortOrder] | None = None
 
     def set_rows(self, rows: Sequence[BookRow]) -> None:
         self.beginResetModel()
-        self._rows = self._sorted(list(rows))
-        self._search_text = [_search_text(row) for row in self._rows]
+        self._set_all(self._sorted(list(rows)))
         self.endResetModel()
 
-    def search_text(self, row: int) -> str:
-        """What the search box matches for this row, case-folded once per ``set_rows``."""
-        return self._search_text[row]
+    def set_filter(self, text: str, segment: str | None, owner: str | None) -> None:
+        """Show the accounts whose search text contains ``text`` (folded) and whose segment
+        and owner are the given ones (None: any)."""
+        if (text, segment, owner) == self._filter:
+            return
+        self.beginResetModel()
+        self._filter = (text, segment, owner)
+        self._rows = self._matching()
+        self.endResetModel()
+
+    def total(self) -> int:
+        """Accounts in the book, shown or not."""
+        return len(self._all)
+
+    def _set_all(self, rows: list[BookRow]) -> None:
+        self._all = rows
+        self._all_text = [_search_text(row) for row in rows]
+        self._rows = self._matching()
+
+    def _matching(self) -> list[BookRow]:
+        text, segment, owner = self._filter
+        if not (text or segment or owner):
+            return list(self._all)
+        return [
+            row
+            for row, searched in zip(self._all, self._all_text, strict=True)
+            if text in searched
+            and (segment is None or row.segment == segment)
+            and (owner is None or row.owner == owner)
+        ]
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self._sort = (column, order)
         self.layoutAboutToBeChanged.emit()
         old_persistent = self.persistentIndexList()
         old_rows = [self._rows[index.row()] for index in old_persistent]
-        self._rows = self._sorted(self._rows)
-        self._search_text = [_search_text(row) for row in self._rows]
+        self._set_all(self._sorted(self._all))
         position = {id(row): number for number, row in enumerate(self._rows)}
         self.changePersistentIndexList(
             old_persistent,
@@ -133,10 +163,12 @@ class BookModel(QAbstractTableModel):
         return present + empty  # empty cells last whichever way the column is sorted
 
     def row_at(self, row: int) -> BookRow:
+        """The account on show in ``row``."""
         return self._rows[row]
 
     def rows(self) -> list[BookRow]:
-        return list(self._rows)
+        """Every account of the book, shown or not, in the sort order."""
+        return list(self._all)
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._rows)
@@ -252,10 +284,9 @@ def _search_text(row: BookRow) -> str:
 
 
 class FilterProxy(QSortFilterProxyModel):
-    """Search text over name/external id/owner/next milestone, plus segment and owner.
-
-    Sorting is passed to the Book model (see the module docstring); the proxy keeps its
-    source's order.
+    """The view's face of the Book model: search text (name, external id, owner, next
+    milestone, segment), segment and owner go to the model, which sorts and filters itself
+    (see the module docstring); the proxy shows its source as it is.
     """
 
     def __init__(self, parent: Any = None) -> None:
@@ -270,26 +301,18 @@ class FilterProxy(QSortFilterProxyModel):
             model.sort(column, order)
 
     def set_search(self, text: str) -> None:
-        self.beginFilterChange()
         self._text = fold(text.strip())
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        self._apply()
 
     def set_segment(self, segment: str | None) -> None:
-        self.beginFilterChange()
         self._segment = segment
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        self._apply()
 
     def set_owner(self, owner: str | None) -> None:
-        self.beginFilterChange()
         self._owner = owner
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        self._apply()
 
-    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+    def _apply(self) -> None:
         model = self.sourceModel()
         assert isinstance(model, BookModel)
-        row = model.row_at(source_row)
-        if self._segment is not None and row.segment != self._segment:
-            return False
-        if self._owner is not None and row.owner != self._owner:
-            return False
-        return not self._text or self._text in model.search_text(source_row)
+        model.set_filter(self._text, self._segment, self._owner)

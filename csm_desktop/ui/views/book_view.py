@@ -5,9 +5,18 @@ Layout and view wiring only; rows arrive ready-made through ``set_rows``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QByteArray, QModelIndex, QPoint, QSettings, Qt, Signal
+from PySide6.QtCore import (
+    QByteArray,
+    QItemSelection,
+    QItemSelectionModel,
+    QModelIndex,
+    QPoint,
+    QSettings,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -54,16 +63,22 @@ class BookView(QWidget):
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search accounts, IDs, owners, milestones…  (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
-        self.search.textChanged.connect(self.proxy.set_search)
+        self.search.textChanged.connect(
+            lambda text: self._keeping_selection(lambda: self.proxy.set_search(text))
+        )
         self.segment_filter = QComboBox()
         self.segment_filter.setAccessibleName("Segment filter")
         self.owner_filter = QComboBox()
         self.owner_filter.setAccessibleName("Owner filter")
         self.segment_filter.currentTextChanged.connect(
-            lambda text: self.proxy.set_segment(None if text == ALL else text)
+            lambda text: self._keeping_selection(
+                lambda: self.proxy.set_segment(None if text == ALL else text)
+            )
         )
         self.owner_filter.currentTextChanged.connect(
-            lambda text: self.proxy.set_owner(None if text == ALL else text)
+            lambda text: self._keeping_selection(
+                lambda: self.proxy.set_owner(None if text == ALL else text)
+            )
         )
         self.count_label = QLabel()
 
@@ -136,7 +151,7 @@ class BookView(QWidget):
         """Columns are measured the first time the Book is shown with rows, not at start-up
         behind the Today page (issue 17: start-up within 1.5x the floor)."""
         super().showEvent(event)
-        if not self.columns_fitted and self.model.rowCount() > 0:
+        if not self.columns_fitted and self.model.total() > 0:
             self.fit_columns()
 
     def fit_columns(self) -> None:
@@ -169,6 +184,29 @@ class BookView(QWidget):
         combo.blockSignals(False)
         combo.currentTextChanged.emit(combo.currentText())
 
+    def _keeping_selection(self, change: Callable[[], None]) -> None:
+        """Apply a filter change; the selected accounts still shown stay selected, and the
+        current one stays current (the model shows the matches anew on each change)."""
+        chosen = set(self.selected_account_ids())
+        current = self.table.currentIndex()
+        current_id = int(current.data(AccountIdRole)) if current.isValid() else None
+        change()
+        if not chosen and current_id is None:
+            return
+        selection = QItemSelection()
+        for row in range(self.proxy.rowCount()):
+            account_id = self.model.row_at(row).account_id
+            if account_id in chosen:
+                index = self.proxy.index(row, 0)
+                selection.select(index, index)
+            if account_id == current_id:
+                self.table.selectionModel().setCurrentIndex(
+                    self.proxy.index(row, current.column()),
+                    QItemSelectionModel.SelectionFlag.NoUpdate,
+                )
+        flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+        self.table.selectionModel().select(selection, flags)
+
     def selected_account_ids(self) -> list[int]:
         rows = self.table.selectionModel().selectedRows()
         return [int(index.data(AccountIdRole)) for index in rows]
@@ -177,7 +215,7 @@ class BookView(QWidget):
         self.account_activated.emit(int(index.data(AccountIdRole)))
 
     def _update_count(self) -> None:
-        shown, total = self.proxy.rowCount(), self.model.rowCount()
+        shown, total = self.proxy.rowCount(), self.model.total()
         self.count_label.setText(
             plural(total, "account")
             if shown == total
