@@ -1,7 +1,7 @@
 """Writing a book workbook (DESIGN §5): one .xlsx, replaced only once fully written.
 
 Split from ``book_workbook`` (which reads the format and re-exports these names): writing
-has its own failure modes, Excel's row and cell limits and openpyxl's half-closed streams.
+has its own failure modes: Excel's row and cell limits. Sheets are streamed by ``xlsx_stream``.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from csm_desktop.safe_output import check_output_target, write_output_file
 from csm_desktop.spreadsheets import book_cells as cell
 from csm_desktop.spreadsheets.book_cells import CellOut
 from csm_desktop.spreadsheets.book_sheets import MAX_DATA_ROWS, SHEETS, BookWorkbook, Sheet
-from csm_desktop.spreadsheets.guards import column_letters
+from csm_desktop.spreadsheets.xlsx_stream import XlsxStream
 
 
 def book_rows(book: BookWorkbook, sheet: Sheet) -> Iterator[list[CellOut]]:
@@ -56,68 +56,35 @@ def write_book_workbook(book: BookWorkbook, path: Path) -> None:
 def write_book_sheets(
     path: Path, parts: Iterable[SheetPart], written: Callable[[int], None] | None = None
 ) -> None:
-    """Write ``parts`` in order as the sheets of an .xlsx at ``path``, streamed (openpyxl's
-    write-only mode keeps no rows in memory), replacing ``path`` only once fully written.
-    ``written(rows)`` hears at each sheet and every ``PROGRESS_ROWS`` rows and may raise
-    (``Cancelled``): the half-built workbook is then dropped and nothing is written."""
-    from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    workbook = Workbook(write_only=True)
+    """Write ``parts`` in order as the sheets of an .xlsx at ``path``, streamed row by row
+    (``xlsx_stream``: nothing but a batch of XML text is held), replacing ``path`` only once
+    fully written. ``written(rows)`` hears at each sheet and every ``PROGRESS_ROWS`` rows and
+    may raise (``Cancelled``): the half-written file is then dropped and nothing replaced."""
     rows = 0
-    try:
-        for name, sheet, records in parts:
-            if written is not None:
-                written(rows)
-            worksheet = _new_sheet(workbook, name, sheet)
-            for row, cells in enumerate(sheet_cells(sheet, records), start=2):
-                if any(isinstance(c, str) and len(c) > EXCEL_CELL_CHARS for c in cells):
+
+    def checked(name: str, sheet: Sheet, records: Iterable[Any]) -> Iterator[list[CellOut]]:
+        nonlocal rows
+        for row, cells in enumerate(sheet_cells(sheet, records), start=2):
+            for value in cells:
+                if isinstance(value, str) and len(value) > EXCEL_CELL_CHARS:
                     raise _too_long(name, sheet, row, cells)
-                worksheet.append(
-                    [
-                        # Control characters other than tab/CR/LF are not allowed in XML.
-                        ILLEGAL_CHARACTERS_RE.sub("", cell) if isinstance(cell, str) else cell
-                        for cell in cells
-                    ]
-                )
-                rows += 1
-                if written is not None and not rows % PROGRESS_ROWS:
+            yield cells
+            rows += 1
+            if written is not None and not rows % PROGRESS_ROWS:
+                written(rows)
+
+    def write(target: Path) -> None:
+        with XlsxStream(target) as workbook:
+            for name, sheet, records in parts:
+                if written is not None:
                     written(rows)
-    except BaseException as exc:
-        _abandon(workbook, exc)
-        raise
+                widths = [max(12, len(column.header) + 4) for column in sheet.columns]
+                workbook.add_sheet(name, sheet.headers, widths, checked(name, sheet, records))
 
-    def save(target: Path) -> None:
-        try:
-            workbook.save(target)
-        except BaseException as exc:
-            _abandon(workbook, exc)
-            raise
-
-    write_output_file(path, save)
+    write_output_file(path, write)
 
 
 PROGRESS_ROWS = 10_000
-
-
-def _new_sheet(workbook: Any, name: str, sheet: Sheet) -> Any:
-    """A write-only sheet with ``sheet``'s bold header row and frozen panes."""
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    worksheet = workbook.create_sheet(name)
-    worksheet.freeze_panes = "A2"
-    for index, column in enumerate(sheet.columns, start=1):
-        width = max(12, len(column.header) + 4)
-        worksheet.column_dimensions[column_letters(index)].width = width
-    bold = Font(bold=True)
-    header = []
-    for title in sheet.headers:
-        cell = WriteOnlyCell(worksheet, value=title)
-        cell.font = bold
-        header.append(cell)
-    worksheet.append(header)
-    return worksheet
 
 
 EXCEL_CELL_CHARS = 32_767  # Excel keeps no more of a cell's text: the rest would be lost
@@ -134,27 +101,3 @@ def _too_long(name: str, sheet: Sheet, row: int, cells: list[CellOut]) -> BadFil
         f"{EXCEL_CELL_CHARS:,}, so the rest would be lost. Shorten that text in the app and "
         "export again."
     )
-
-
-def _abandon(workbook: Any, failure: BaseException) -> None:
-    """Close what openpyxl leaves open after a failed save (its zip file, each write-only
-    sheet's XML streams), so no "Exception ignored … ValueError" tracebacks follow the
-    one-line message when they are collected later."""
-    import contextlib
-    import zipfile
-
-    closers: list[Any] = []
-    for sheet in workbook.worksheets:
-        writer = getattr(sheet, "_writer", None)
-        for stream in (getattr(sheet, "_rows", None), getattr(writer, "xf", None)):
-            if stream is not None:
-                closers.append(stream.close)
-    trace = failure.__traceback__
-    while trace is not None:
-        closers += [
-            v.close for v in trace.tb_frame.f_locals.values() if isinstance(v, zipfile.ZipFile)
-        ]
-        trace = trace.tb_next
-    for close in closers:
-        with contextlib.suppress(Exception):  # already failing: the first error is the one
-            close()
