@@ -3,20 +3,27 @@
 Each function is one transaction, committed as it returns, so nothing is lost to a crash.
 Status and date edits return the state they replaced, which the window's undo stack hands
 back to ``restore_milestone`` to undo them (the undo is logged like any other change).
+
+In team mode two people may edit the same account (issue 16). An edit of the account, a
+milestone or the kickoff takes ``seen``, the version the user's screen showed, and is
+refused with ``ConflictError`` ("… was changed by Maya Chen at 14:02 — reload to see it.")
+when someone saved it since; ``None`` skips that check (a command reading and writing at
+once). An undo expects the version its edit left (``MilestoneState.left_at``), so it never
+overwrites a later change of someone else. The rule itself is ``store.queries.edits``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from csm_desktop.domain.vocabulary import Evidence, Status
 from csm_desktop.errors import BadInput, UnknownAccount
 from csm_desktop.services.evidence import refresh_usage_evidence
 from csm_desktop.services.ladder import apply_playbook, change_status, move_kickoff
+from csm_desktop.store.authorship import utc_now
 from csm_desktop.store.database import Database
 from csm_desktop.store.models import (
     Account,
@@ -26,9 +33,10 @@ from csm_desktop.store.models import (
     Kickoff,
     KickoffAnswer,
     Playbook,
-    Role,
     StatusChange,
 )
+from csm_desktop.store.queries import account_edits as rows
+from csm_desktop.store.queries.edits import saving
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +49,8 @@ class MilestoneState:
     achieved_on: dt.date | None
     evidence: str | None
     due_on: dt.date | None
+    left_at: int | None = None
+    """The milestone's version once the edit replaced this state: its undo expects it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,26 +102,20 @@ def _milestone(session: Session, milestone_id: int) -> AccountMilestone:
     return milestone
 
 
+def _named(milestone: AccountMilestone) -> str:
+    return f"“{milestone.title}”"
+
+
 def role_names(database: Database) -> list[str]:
     with database.session() as session:
-        return list(session.scalars(select(Role.name).order_by(Role.position, Role.id)))
+        return rows.ordered_role_names(session)
 
 
 def playbook_choices(database: Database) -> list[tuple[int, str]]:
     """Latest version of each playbook that is not archived, as (id, "Name v3")."""
     with database.session() as session:
-        latest = (
-            select(Playbook.name, func.max(Playbook.version).label("version"))
-            .where(Playbook.archived.is_(False))
-            .group_by(Playbook.name)
-            .subquery()
-        )
-        rows = session.execute(
-            select(Playbook.id, Playbook.name, Playbook.version)
-            .join(latest, (latest.c.name == Playbook.name) & (latest.c.version == Playbook.version))
-            .order_by(Playbook.name)
-        ).all()
-    return [(row.id, f"{row.name} v{row.version}") for row in rows]
+        latest = rows.latest_playbooks(session)
+    return [(playbook_id, f"{name} v{version}") for playbook_id, name, version in latest]
 
 
 def create_account(database: Database, fields: AccountFields, playbook_id: int | None) -> int:
@@ -120,12 +124,10 @@ def create_account(database: Database, fields: AccountFields, playbook_id: int |
     if not name:
         raise BadInput("Give the account a name.")
     with database.session() as session:
-        if session.scalar(select(Account.id).where(func.lower(Account.name) == name.lower())):
+        if rows.name_taken(session, name):
             raise BadInput(f"An account named “{name}” already exists; choose another name.")
         external_id = (fields.external_id or "").strip() or None
-        if external_id and session.scalar(
-            select(Account.id).where(Account.external_id == external_id)
-        ):
+        if external_id and rows.external_id_taken(session, external_id):
             raise BadInput(f"External ID {external_id} already belongs to another account.")
         account = Account(
             name=name,
@@ -164,8 +166,11 @@ def apply_playbook_to_account(database: Database, account_id: int, playbook_id: 
         return len(apply_playbook(session, account, playbook))
 
 
-def update_account(database: Database, account_id: int, fields: AccountFields) -> None:
-    """Save an account's details (name, ids, segment, owner, dates, money)."""
+def update_account(
+    database: Database, account_id: int, fields: AccountFields, *, seen: int | None = None
+) -> int:
+    """Save an account's details (name, ids, segment, owner, dates, money) over version
+    ``seen``; returns the account's version after the save."""
     name = fields.name.strip()
     if not name:
         raise BadInput("Give the account a name.")
@@ -173,27 +178,22 @@ def update_account(database: Database, account_id: int, fields: AccountFields) -
         account = session.get(Account, account_id)
         if account is None:
             raise UnknownAccount("That account no longer exists; refresh the Book.")
-        clash = session.scalar(
-            select(Account.id).where(
-                func.lower(Account.name) == name.lower(), Account.id != account_id
-            )
-        )
-        if clash:
+        if rows.name_taken(session, name, besides=account_id):
             raise BadInput(f"An account named “{name}” already exists; choose another name.")
         external_id = (fields.external_id or "").strip() or None
-        if external_id and session.scalar(
-            select(Account.id).where(Account.external_id == external_id, Account.id != account_id)
-        ):
+        if external_id and rows.external_id_taken(session, external_id, besides=account_id):
             raise BadInput(f"External ID {external_id} already belongs to another account.")
-        account.name = name
-        account.external_id = external_id
-        account.segment = fields.segment or None
-        account.industry = fields.industry or None
-        account.seats = fields.seats
-        account.arr = fields.arr
-        account.owner = fields.owner or None
-        account.signed_on = fields.signed_on
-        account.renewal_on = fields.renewal_on
+        with saving(session, account, f"“{account.name}”", seen):
+            account.name = name
+            account.external_id = external_id
+            account.segment = fields.segment or None
+            account.industry = fields.industry or None
+            account.seats = fields.seats
+            account.arr = fields.arr
+            account.owner = fields.owner or None
+            account.signed_on = fields.signed_on
+            account.renewal_on = fields.renewal_on
+        return account.version
 
 
 def set_status(
@@ -204,60 +204,77 @@ def set_status(
     on: dt.date,
     reason: str = "",
     evidence: Evidence = Evidence.MANUAL,
+    seen: int | None = None,
 ) -> MilestoneState:
-    """Change a milestone's status (logged); returns the state it replaced.
+    """Change a milestone's status (logged) over version ``seen``; returns the state it
+    replaced.
 
     ``evidence`` is ``USAGE`` when the CSM confirms a met usage criterion (DESIGN §3).
     """
     with database.session() as session:
         milestone = _milestone(session, milestone_id)
         before = _state(milestone)
-        change_status(session, milestone, status, on=on, reason=reason, evidence=evidence)
-        return before
+        with saving(session, milestone, _named(milestone), seen):
+            change_status(session, milestone, status, on=on, reason=reason, evidence=evidence)
+        return replace(before, left_at=milestone.version)
 
 
 def set_due_date(
-    database: Database, milestone_id: int, due_on: dt.date, *, on: dt.date | None = None
+    database: Database,
+    milestone_id: int,
+    due_on: dt.date,
+    *,
+    on: dt.date | None = None,
+    seen: int | None = None,
 ) -> MilestoneState:
-    """Override one milestone's due date (logged as of ``on``); returns the state it replaced."""
+    """Override one milestone's due date (logged as of ``on``) over version ``seen``;
+    returns the state it replaced."""
     with database.session() as session:
         milestone = _milestone(session, milestone_id)
         before = _state(milestone)
-        milestone.due_on = due_on
-        milestone.history.append(
-            StatusChange(
-                changed_on=on or dt.date.today(),
-                recorded_at=dt.datetime.now(),
-                from_status=milestone.status,
-                to_status=milestone.status,
-                reason=f"due date moved from {before.due_on} to {due_on}",
+        with saving(session, milestone, _named(milestone), seen):
+            milestone.due_on = due_on
+            milestone.history.append(
+                StatusChange(
+                    changed_on=on or dt.date.today(),
+                    recorded_at=dt.datetime.now(),
+                    from_status=milestone.status,
+                    to_status=milestone.status,
+                    reason=f"due date moved from {before.due_on} to {due_on}",
+                )
             )
-        )
-        return before
+        return replace(before, left_at=milestone.version)
 
 
 def restore_milestone(
     database: Database, milestone_id: int, state: MilestoneState, *, on: dt.date | None = None
-) -> None:
-    """Put a milestone back as it was (undo), logging the change as of ``on``."""
+) -> int:
+    """Put a milestone back as it was (undo), logging the change as of ``on``; returns the
+    version this leaves (a redo expects it).
+
+    Refused with ``ConflictError`` when someone changed the milestone after the edit being
+    undone (its version is no longer ``state.left_at``): their change stays.
+    """
     with database.session() as session:
         milestone = _milestone(session, milestone_id)
         previous = milestone.status
-        milestone.status = state.status.value
-        milestone.status_reason = state.status_reason
-        milestone.started_on = state.started_on
-        milestone.achieved_on = state.achieved_on
-        milestone.evidence = state.evidence
-        milestone.due_on = state.due_on
-        milestone.history.append(
-            StatusChange(
-                changed_on=on or dt.date.today(),
-                recorded_at=dt.datetime.now(),
-                from_status=previous,
-                to_status=state.status.value,
-                reason="undone",
+        with saving(session, milestone, _named(milestone), state.left_at):
+            milestone.status = state.status.value
+            milestone.status_reason = state.status_reason
+            milestone.started_on = state.started_on
+            milestone.achieved_on = state.achieved_on
+            milestone.evidence = state.evidence
+            milestone.due_on = state.due_on
+            milestone.history.append(
+                StatusChange(
+                    changed_on=on or dt.date.today(),
+                    recorded_at=dt.datetime.now(),
+                    from_status=previous,
+                    to_status=state.status.value,
+                    reason="undone",
+                )
             )
-        )
+        return milestone.version
 
 
 def milestone_state(database: Database, milestone_id: int) -> MilestoneState:
@@ -285,19 +302,6 @@ def _move_kickoff(
     return moved
 
 
-def _role_id(session: Session, role: str | None) -> int | None:
-    if not role:
-        return None
-    found = session.scalar(select(Role.id).where(Role.name == role))
-    if found is not None:
-        return found
-    position = (session.scalar(select(func.max(Role.position))) or 0) + 1
-    new_role = Role(name=role.strip(), position=position)
-    session.add(new_role)
-    session.flush()
-    return new_role.id
-
-
 def add_contact(database: Database, account_id: int, fields: ContactFields) -> int:
     if not fields.name.strip():
         raise BadInput("Give the contact a name.")
@@ -306,7 +310,7 @@ def add_contact(database: Database, account_id: int, fields: ContactFields) -> i
             raise UnknownAccount("That account no longer exists; refresh the Book.")
         contact = Contact(
             account_id=account_id,
-            role_id=_role_id(session, fields.role),
+            role_id=rows.role_id(session, fields.role),
             name=fields.name.strip(),
             email=(fields.email or "").strip() or None,
             title=(fields.title or "").strip() or None,
@@ -324,7 +328,7 @@ def update_contact(database: Database, contact_id: int, fields: ContactFields) -
         if contact is None:
             raise BadInput("That contact no longer exists; refresh the account.")
         contact.name = fields.name.strip()
-        contact.role_id = _role_id(session, fields.role)
+        contact.role_id = rows.role_id(session, fields.role)
         contact.email = (fields.email or "").strip() or None
         contact.title = (fields.title or "").strip() or None
 
@@ -342,8 +346,10 @@ def save_kickoff(
     fields: KickoffFields,
     *,
     move_open_due_dates: bool = True,
+    seen: int | None = None,
 ) -> int:
-    """Create or replace the account's kickoff record (answers per role, done criteria).
+    """Create or replace the account's kickoff record (answers per role, done criteria)
+    over version ``seen`` of it (0: the user saw no kickoff yet).
 
     A new date held also becomes the account's kickoff date (K), moving the due dates of open
     milestones with it when asked; all in one transaction. Returns how many due dates moved.
@@ -352,22 +358,28 @@ def save_kickoff(
         account = session.get(Account, account_id)
         if account is None:
             raise UnknownAccount("That account no longer exists; refresh the Book.")
+        if account.kickoff is None and seen:
+            raise BadInput(f"The kickoff of {account.name} was deleted; reload to see it.")
         kickoff = account.kickoff or Kickoff()
-        kickoff.held_on = fields.held_on
-        kickoff.attendees = fields.attendees.strip()
-        kickoff.success_statement = fields.success_statement.strip()
-        kickoff.answers = [
-            KickoffAnswer(role_id=_role_id(session, role), answer=answer.strip())
+        answers = [
+            KickoffAnswer(role_id=rows.role_id(session, role), answer=answer.strip())
             for role, answer in fields.answers.items()
             if answer.strip()
         ]
-        kickoff.done_criteria = [
-            DoneCriterion(position=position, text=text.strip(), met_on=met_on)
-            for position, (text, met_on) in enumerate(fields.done_criteria, start=1)
-            if text.strip()
-        ]
-        account.kickoff = kickoff
-        session.flush()
+        with saving(session, kickoff, f"The kickoff of {account.name}", seen):
+            kickoff.held_on = fields.held_on
+            kickoff.attendees = fields.attendees.strip()
+            kickoff.success_statement = fields.success_statement.strip()
+            kickoff.answers = answers
+            kickoff.done_criteria = [
+                DoneCriterion(position=position, text=text.strip(), met_on=met_on)
+                for position, (text, met_on) in enumerate(fields.done_criteria, start=1)
+                if text.strip()
+            ]
+            # Its answers and criteria are rows of their own: stamp the kickoff itself, so
+            # replacing only them is a new version too.
+            kickoff.changed_at = utc_now()
+            account.kickoff = kickoff
         if fields.held_on is not None and fields.held_on != account.kickoff_on:
             return _move_kickoff(session, account_id, fields.held_on, move_open_due_dates)
         return 0

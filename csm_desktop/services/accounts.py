@@ -53,6 +53,8 @@ class LadderStep:
     criterion_met_on: dt.date | None
     replanned_on: dt.date | None = None
     """The new date of a re-planned open milestone (``due_on`` keeps the original)."""
+    version: int | None = None
+    """The milestone's version as read: an edit from this screen is saved only over it."""
 
     def is_overdue(self, today: dt.date) -> bool:
         return is_overdue(self.status, self.due_on, today)
@@ -63,6 +65,7 @@ class TimelineEntry:
     on: dt.date
     kind: str  # "status", "touchpoint" or an AccountEvent kind ("value")
     text: str
+    by: str | None = None  # who made the change (a CSM's name), when known
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +103,10 @@ class AccountDetail:
     milestones: tuple[Milestone, ...]
     """The ladder as every figure reads it (``store.queries.ladders``): the milestones that
     can be scheduled, in ladder order."""
+    version: int | None = None
+    """The account's version as read: the details dialog saves only over it."""
+    kickoff_version: int = 0
+    """The kickoff's version as read (0: none yet): the kickoff dialog saves only over it."""
 
     @property
     def roles(self) -> list[str]:
@@ -152,6 +159,7 @@ def account_detail(database: Database, account_id: int, today: dt.date) -> Accou
                 criterion=_criterion_text(m),
                 criterion_met_on=m.criterion_met_on,
                 replanned_on=m.replanned_on,
+                version=m.version,
             )
             for m in account.milestones
         )
@@ -200,6 +208,8 @@ def account_detail(database: Database, account_id: int, today: dt.date) -> Accou
             kickoff=kickoff,
             timeline=timeline,
             milestones=tuple(facts),
+            version=account.version,
+            kickoff_version=account.kickoff.version if account.kickoff is not None else 0,
         )
 
 
@@ -217,6 +227,7 @@ def _timeline(database: Database, account: Account) -> tuple[TimelineEntry, ...]
             "status",
             f"{change.milestone}: {change.from_status or 'new'} → {change.to_status}"
             + (f" ({change.reason})" if change.reason else ""),
+            change.changed_by,
         )
         for change in changes
     ]
@@ -229,7 +240,9 @@ def _timeline(database: Database, account: Account) -> tuple[TimelineEntry, ...]
         for t in touchpoints
     ]
     # Newest first, and within a day the latest edit first (an undo above what it undid).
-    entries += [TimelineEntry(e.happened_on, e.kind, e.text) for e in reversed(events)]
+    entries += [
+        TimelineEntry(e.happened_on, e.kind, e.text, e.changed_by) for e in reversed(events)
+    ]
     entries += [TimelineEntry(on, kind, text) for on, kind, text in learned]
     entries.sort(key=lambda e: e.on, reverse=True)
     return tuple(entries)

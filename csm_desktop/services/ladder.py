@@ -9,11 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from csm_desktop.domain.ladder import due_date, due_on, reference_date
-from csm_desktop.domain.text import name_key
 from csm_desktop.domain.vocabulary import Evidence, Status
 from csm_desktop.errors import BadInput
 from csm_desktop.store.models import (
@@ -23,6 +21,9 @@ from csm_desktop.store.models import (
     Playbook,
     StatusChange,
 )
+from csm_desktop.store.queries.account_edits import account_by_name
+
+__all__ = ["account_by_name", "apply_playbook", "change_status", "move_kickoff", "snapshot"]
 
 
 def snapshot(template: MilestoneTemplate, kickoff: dt.date, position: int) -> AccountMilestone:
@@ -151,15 +152,3 @@ def move_kickoff(
                 moved += 1
     session.flush()
     return moved
-
-
-def account_by_name(session: Session, name_or_external_id: str) -> Account | None:
-    """An account by external id, else by name ignoring case and surrounding space."""
-    wanted = name_or_external_id.strip()
-    found = session.scalar(select(Account).where(Account.external_id == wanted))
-    if found is not None:
-        return found
-    for account in session.scalars(select(Account)):
-        if name_key(account.name) == name_key(wanted):
-            return account
-    return None

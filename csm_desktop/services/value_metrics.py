@@ -6,13 +6,19 @@ baseline, a target and measurements over time; the QBR's value section is built 
 in the account's timeline, and returns a ``MetricChange`` (the metric before and after) so
 the window's undo stack can put it back with ``revert`` and redo it with ``reapply``; an
 undo is logged like any other change.
+
+In team mode (issue 16) each edit of a stored metric takes ``seen``, the version the user's
+screen showed (``MetricSnapshot.version``), and is refused with ``ConflictError`` when
+someone saved the metric since; an undo or redo expects the version its edit left
+(``MetricChange.left_at``), so it never overwrites someone else's later change. A new
+measurement is a new version of its metric too.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -21,8 +27,10 @@ from csm_desktop.domain.value_money import DAYS_PER, YEAR_DAYS, value_realized
 from csm_desktop.domain.vocabulary import Direction
 from csm_desktop.errors import BadInput, UnknownAccount
 from csm_desktop.services.ladder import account_by_name
+from csm_desktop.store.authorship import utc_now
 from csm_desktop.store.database import Database
 from csm_desktop.store.models import Account, AccountEvent, Measurement, ValueMetric
+from csm_desktop.store.queries.edits import saving
 
 # The periods a value can be a rate over: those the money rule knows (domain.value_money).
 RATE_PERIODS: tuple[str, ...] = tuple(DAYS_PER)
@@ -42,6 +50,8 @@ class MetricSnapshot:
     money_per_unit: float | None = None
     rate_per: str | None = None
     measurements: tuple[tuple[dt.date, float], ...] = ()  # (measured on, value), by date
+    version: int | None = field(default=None, compare=False)
+    """The stored metric's version when read (None: not read from the book)."""
 
     @property
     def latest(self) -> tuple[dt.date, float] | None:
@@ -85,6 +95,8 @@ class MetricChange:
     before: MetricSnapshot | None
     after: MetricSnapshot | None
     text: str  # the timeline line, e.g. "Value: hours on reporting measured 6 h"
+    left_at: int | None = None
+    """The metric's version after the edit (None: deleted); its undo expects it."""
 
 
 def check_metric(metric: MetricSnapshot) -> MetricSnapshot:
@@ -148,6 +160,7 @@ def _snapshot(metric: ValueMetric) -> MetricSnapshot:
         money_per_unit=metric.money_per_unit,
         rate_per=metric.rate_per,
         measurements=tuple(sorted((m.measured_on, m.value) for m in metric.measurements)),
+        version=metric.version,
     )
 
 
@@ -187,11 +200,35 @@ def _replace(
     *,
     on: dt.date,
     text: str,
-) -> MetricSnapshot | None:
-    """Replace the metric called ``name`` (None: none) by ``new`` (None: delete it) and log
-    ``text``; returns what was there. The one write path of this module."""
+    seen: int | None,
+) -> tuple[MetricSnapshot | None, int | None]:
+    """Replace the metric called ``name`` (None: none) by ``new`` (None: delete it) over
+    version ``seen`` of it, and log ``text``; returns what was there and the version left
+    (None: deleted). The one write path of this module."""
     current = _stored(account, name) if name is not None else None
     before = _snapshot(current) if current is not None else None
+    if current is not None:
+        with saving(session, current, f"“{current.name}”", seen):
+            _write(session, account, current, new)
+    else:
+        _write(session, account, None, new)
+    session.add(
+        AccountEvent(
+            account_id=account.id,
+            happened_on=on,
+            recorded_at=dt.datetime.now(),
+            kind=EVENT_KIND,
+            text=text,
+        )
+    )
+    session.flush()
+    stored = _stored(account, new.name) if new is not None else None
+    return before, stored.version if stored is not None else None
+
+
+def _write(
+    session: Session, account: Account, current: ValueMetric | None, new: MetricSnapshot | None
+) -> None:
     if new is not None:
         clash = _stored(account, new.name)
         if clash is not None and clash is not current:
@@ -220,19 +257,11 @@ def _replace(
                 by_day[day].value = value
             else:
                 metric.measurements.append(Measurement(measured_on=day, value=value))
+        # Measurements are rows of their own: stamp the metric, so that a new, changed or
+        # deleted measurement alone is a new version of it as well.
+        metric.changed_at = utc_now()
     elif current is not None:
         account.value_metrics.remove(current)
-    session.add(
-        AccountEvent(
-            account_id=account.id,
-            happened_on=on,
-            recorded_at=dt.datetime.now(),
-            kind=EVENT_KIND,
-            text=text,
-        )
-    )
-    session.flush()
-    return before
 
 
 def _amount(value: float, unit: str) -> str:
@@ -247,9 +276,10 @@ def save_metric(
     *,
     replacing: str | None = None,
     on: dt.date,
+    seen: int | None = None,
 ) -> MetricChange:
-    """Add ``metric`` (``replacing`` None) or change the metric called ``replacing``; the
-    measurements kept are those of ``metric``."""
+    """Add ``metric`` (``replacing`` None) or change the metric called ``replacing`` (over
+    its version ``seen``); the measurements kept are those of ``metric``."""
     metric = check_metric(metric)
     with database.session() as session:
         account = _account(session, account_id)
@@ -262,8 +292,8 @@ def save_metric(
             else ""
         )
         text = f"Value metric “{metric.name}” {verb}{baseline}"
-        before = _replace(session, account, replacing, metric, on=on, text=text)
-        return MetricChange(account_id, before, metric, text)
+        before, left = _replace(session, account, replacing, metric, on=on, text=text, seen=seen)
+        return MetricChange(account_id, before, metric, text, left)
 
 
 def record_measurement(
@@ -274,9 +304,10 @@ def record_measurement(
     measured_on: dt.date,
     *,
     on: dt.date,
+    seen: int | None = None,
 ) -> MetricChange:
     """Record ``value`` of the metric ``name`` measured on ``measured_on`` (replacing a
-    measurement of the same day)."""
+    measurement of the same day), over its version ``seen``."""
     if not math.isfinite(value):
         raise BadInput(f"{name}: the measurement must be a number.")
     with database.session() as session:
@@ -290,12 +321,18 @@ def record_measurement(
         current = _snapshot(stored)
         after = current.with_measurement(measured_on, value)
         text = f"“{current.name}” measured {_amount(value, current.unit)} on {measured_on}"
-        before = _replace(session, account, current.name, after, on=on, text=text)
-        return MetricChange(account_id, before, after, text)
+        before, left = _replace(session, account, current.name, after, on=on, text=text, seen=seen)
+        return MetricChange(account_id, before, after, text, left)
 
 
 def delete_measurement(
-    database: Database, account_id: int, name: str, measured_on: dt.date, *, on: dt.date
+    database: Database,
+    account_id: int,
+    name: str,
+    measured_on: dt.date,
+    *,
+    on: dt.date,
+    seen: int | None = None,
 ) -> MetricChange:
     with database.session() as session:
         account = _account(session, account_id)
@@ -305,11 +342,13 @@ def delete_measurement(
         current = _snapshot(stored)
         text = f"“{current.name}” measurement of {measured_on} deleted"
         after = current.without_measurement(measured_on)
-        before = _replace(session, account, current.name, after, on=on, text=text)
-        return MetricChange(account_id, before, after, text)
+        before, left = _replace(session, account, current.name, after, on=on, text=text, seen=seen)
+        return MetricChange(account_id, before, after, text, left)
 
 
-def delete_metric(database: Database, account_id: int, name: str, *, on: dt.date) -> MetricChange:
+def delete_metric(
+    database: Database, account_id: int, name: str, *, on: dt.date, seen: int | None = None
+) -> MetricChange:
     """Delete the metric and its measurements (undo puts both back)."""
     with database.session() as session:
         account = _account(session, account_id)
@@ -317,18 +356,32 @@ def delete_metric(database: Database, account_id: int, name: str, *, on: dt.date
         if stored is None:
             raise BadInput(f"{account.name} has no value metric “{name}”; refresh the page.")
         text = f"Value metric “{stored.name}” deleted"
-        before = _replace(session, account, stored.name, None, on=on, text=text)
-        return MetricChange(account_id, before, None, text)
+        before, _left = _replace(session, account, stored.name, None, on=on, text=text, seen=seen)
+        return MetricChange(account_id, before, None, text, None)
 
 
-def revert(database: Database, change: MetricChange, *, on: dt.date) -> None:
-    """Undo ``change``: the metric goes back to how it was before (logged as an undo)."""
-    _swap(database, change.account_id, change.after, change.before, on, f"Undone: {change.text}")
+def revert(database: Database, change: MetricChange, *, on: dt.date) -> int | None:
+    """Undo ``change``: the metric goes back to how it was before (logged as an undo).
+
+    Refused with ``ConflictError`` when someone changed the metric after ``change`` (it is
+    no longer at ``change.left_at``). Returns the version it leaves (None: deleted), which
+    ``reapply`` expects."""
+    return _swap(
+        database, change.account_id, change.after, change.before, on,
+        f"Undone: {change.text}", change.left_at,
+    )  # fmt: skip
 
 
-def reapply(database: Database, change: MetricChange, *, on: dt.date) -> None:
-    """Redo ``change`` after ``revert``."""
-    _swap(database, change.account_id, change.before, change.after, on, f"Redone: {change.text}")
+def reapply(
+    database: Database, change: MetricChange, *, on: dt.date, seen: int | None = None
+) -> MetricChange:
+    """Redo ``change`` after ``revert`` (which left version ``seen``); returns the change
+    as redone (its ``left_at`` the version it leaves now)."""
+    left = _swap(
+        database, change.account_id, change.before, change.after, on,
+        f"Redone: {change.text}", seen,
+    )  # fmt: skip
+    return replace(change, left_at=left)
 
 
 def _swap(
@@ -338,13 +391,15 @@ def _swap(
     wanted: MetricSnapshot | None,
     on: dt.date,
     text: str,
-) -> None:
+    seen: int | None,
+) -> int | None:
     with database.session() as session:
         account = _account(session, account_id)
         name = present.name if present is not None else None
         if name is not None and _stored(account, name) is None:
             raise BadInput(f"The value metric “{name}” was changed elsewhere; refresh the page.")
-        _replace(session, account, name, wanted, on=on, text=text)
+        _before, left = _replace(session, account, name, wanted, on=on, text=text, seen=seen)
+        return left
 
 
 # ---- the CLI's entry points: an account by name, options as typed ---------------------------

@@ -16,7 +16,7 @@ from csm_desktop.errors import ConflictError
 from csm_desktop.store.authorship import author, sign_as, utc_now
 from csm_desktop.store.database import Database, open_database
 from csm_desktop.store.models import Account, AccountEvent, TeamMember
-from csm_desktop.store.queries.edits import local_time, refuse_if_moved, save
+from csm_desktop.store.queries.edits import local_time, refuse_if_moved, saving
 
 
 def open_again(book: Database) -> Database:
@@ -117,11 +117,10 @@ def test_a_save_racing_another_between_read_and_write_is_refused(
     mine, theirs = two
     with pytest.raises(ConflictError) as refused, mine.session() as session:
         row = acme(session)
-        refuse_if_moved(row, 1, "Acme")  # still 1 here
-        with theirs.session() as other:
-            acme(other).segment = "Enterprise"
-        row.seats = 12
-        save(session, row, "Acme")
+        with saving(session, row, "Acme", seen=1):  # still 1 here
+            with theirs.session() as other:
+                acme(other).segment = "Enterprise"
+            row.seats = 12
     assert refused.value.changed_by == "Maya Chen"
     with mine.session() as session:
         assert (acme(session).seats, acme(session).segment) == (None, "Enterprise")
@@ -131,9 +130,9 @@ def test_the_same_version_saves_and_returns_the_next_one(two: tuple[Database, Da
     mine, _theirs = two
     with mine.session() as session:
         row = acme(session)
-        refuse_if_moved(row, 1, "Acme")
-        row.seats = 12
-        assert save(session, row, "Acme") == 2
+        with saving(session, row, "Acme", seen=1):
+            row.seats = 12
+        assert row.version == 2
 
 
 def test_a_refusal_from_another_day_gives_the_date_and_an_unknown_author_someone_else() -> None:

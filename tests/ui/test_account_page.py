@@ -164,7 +164,8 @@ def test_edit_button_saves_the_account_details(
     def rename(dialog: account_dialogs.NewAccountDialog) -> int:
         assert dialog.windowTitle() == "Edit account"
         dialog.name.setText("Renamed & Co <Ltd>")
-        return QDialog.DialogCode.Accepted
+        dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()  # OK saves
+        return dialog.result()
 
     monkeypatch.setattr(account_dialogs.NewAccountDialog, "exec", rename)
     window.account_view.edit_button.click()

@@ -11,6 +11,8 @@ nothing is overwritten. Undo uses the same rule with the version its edit left b
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
@@ -33,23 +35,27 @@ def conflict(row: Versioned, what: str) -> ConflictError:
 
 def refuse_if_moved(row: Versioned, seen: int | None, what: str) -> None:
     """Refuse the save when ``row`` is no longer at version ``seen`` (None: not checked, the
-    caller read the row in this same transaction)."""
-    if seen is not None and row.version != seen:
+    caller read the row in this same transaction; 0: the row did not exist yet)."""
+    if seen is not None and (row.version or 0) != seen:  # a row not stored yet has none
         raise conflict(row, what)
 
 
-def save(session: Session, row: Versioned, what: str) -> int:
-    """Flush the session's changes; returns ``row``'s version after them.
+@contextmanager
+def saving(session: Session, row: Versioned, what: str, seen: int | None) -> Iterator[None]:
+    """Change ``row`` (and whatever hangs off it) in the ``with`` block, only over version
+    ``seen``; the block's changes are flushed at its end, and ``row.version`` is then the
+    version they made.
 
-    A save of the same row by someone else after this session read it makes the flush
+    A save of the same row by someone else between the check and the flush makes the flush
     match no row: everything is rolled back and ``ConflictError`` names them.
     """
+    refuse_if_moved(row, seen, what)
     try:
+        yield
         session.flush()
     except StaleDataError:
-        session.rollback()  # reloads the row as it is now
+        session.rollback()  # the row reloads as it is now
         try:
             raise conflict(row, what) from None
         except ObjectDeletedError:
             raise BadInput(f"{what} was deleted by someone else; reload to see it.") from None
-    return row.version

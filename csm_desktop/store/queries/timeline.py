@@ -26,6 +26,8 @@ class ChangeRow:
     from_status: str | None
     to_status: str
     reason: str
+    changed_by: str | None = None
+    """Who made the change (a CSM's name), when known."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +45,7 @@ class EventRow:
     happened_on: dt.date
     kind: str
     text: str
+    changed_by: str | None = None
 
 
 def status_changes(session: Session, account_id: int) -> list[ChangeRow]:
@@ -54,6 +57,7 @@ def status_changes(session: Session, account_id: int) -> list[ChangeRow]:
             StatusChange.from_status,
             StatusChange.to_status,
             StatusChange.reason,
+            StatusChange.changed_by,
         )
         .join(AccountMilestone, AccountMilestone.id == StatusChange.milestone_id)
         .where(AccountMilestone.account_id == account_id)
@@ -82,7 +86,9 @@ def touchpoints(
 def events(session: Session, account_id: int) -> list[EventRow]:
     """The account's logged events in the order they were recorded."""
     rows = session.execute(
-        select(AccountEvent.happened_on, AccountEvent.kind, AccountEvent.text)
+        select(
+            AccountEvent.happened_on, AccountEvent.kind, AccountEvent.text, AccountEvent.changed_by
+        )
         .where(AccountEvent.account_id == account_id)
         .order_by(AccountEvent.recorded_at, AccountEvent.id)
     )

@@ -3,12 +3,18 @@
 Status and due-date edits go through a ``QUndoStack`` (Edit → Undo/Redo). Each edit is
 committed as it is made; undo writes the previous state back and logs that too. An edit
 that the service refuses (a missing reason, a deleted milestone) is shown and never pushed.
+
+Team mode (issue 16): every edit is saved only over the version the page showed, and an
+undo only over the version its edit left. When someone else saved first the save is
+refused with who and when, the page reloads to show their change, and the account and
+kickoff dialogs stay open with what the user typed (``SavesOnOk``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
@@ -17,7 +23,7 @@ from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 from csm_desktop.domain.text import plural
 from csm_desktop.domain.vocabulary import Status
-from csm_desktop.errors import UserError
+from csm_desktop.errors import ConflictError, UserError
 from csm_desktop.services.opening import Database
 from csm_desktop.ui.controllers.account_learning import AccountLearningController
 from csm_desktop.ui.controllers.account_story import AccountStoryController
@@ -27,17 +33,22 @@ from csm_desktop.ui.views.value_panel import ValueController
 
 if TYPE_CHECKING:
     from csm_desktop.services.account_edits import MilestoneState
+    from csm_desktop.ui.dialogs.save_refusals import SavesOnOk
 
 
 class MilestoneEdit(QUndoCommand):
-    """One status or due-date edit that was already applied when pushed."""
+    """One status or due-date edit that was already applied when pushed.
+
+    Undo expects the version the edit left (``MilestoneState.left_at``) and redo the one the
+    undo left: when someone else changed the milestone in between, their change stays, the
+    step is dropped and the refusal says who and when."""
 
     def __init__(
         self,
         text: str,
-        reapply: Callable[[], MilestoneState],
+        reapply: Callable[[int | None], MilestoneState],
         undo_to: MilestoneState,
-        restore: Callable[[MilestoneState], None],
+        restore: Callable[[MilestoneState], int],
         changed: Callable[[], None],
     ) -> None:
         super().__init__(text)
@@ -45,6 +56,7 @@ class MilestoneEdit(QUndoCommand):
         self._before = undo_to
         self._restore = restore
         self._changed = changed
+        self._undone_at: int | None = None  # the version the undo left
         self._applied = True  # the first redo() (from push) must not apply it twice
 
     def redo(self) -> None:
@@ -52,19 +64,26 @@ class MilestoneEdit(QUndoCommand):
             self._applied = False
             return
         try:
-            self._before = self._reapply()
+            self._before = self._reapply(self._undone_at)
         except UserError as exc:
-            self.setObsolete(True)
-            QMessageBox.warning(None, "Redo", str(exc))
+            self._refused("Redo", exc)
         self._changed()
 
     def undo(self) -> None:
         try:
-            self._restore(self._before)
+            self._undone_at = self._restore(self._before)
         except UserError as exc:
-            self.setObsolete(True)
-            QMessageBox.warning(None, "Undo", str(exc))
+            self._refused("Undo", exc)
         self._changed()
+
+    def _refused(self, title: str, exc: UserError) -> None:
+        self.setObsolete(True)
+        if isinstance(exc, ConflictError):
+            from csm_desktop.ui.dialogs.save_refusals import explain
+
+            explain(None, title, exc, kept=f"{title} was not applied; their change stays.")
+        else:
+            QMessageBox.warning(None, title, str(exc))
 
 
 class AccountController(QObject):
@@ -84,6 +103,10 @@ class AccountController(QObject):
         self.database = database
         self.today = today
         self.undo_stack = undo_stack or QUndoStack(self)
+        # The version each of this window's own saves left, by ("milestone" | "account", id):
+        # a second edit made before the page has reloaded saves over it, not over the
+        # version still on screen (which would refuse the user's own change).
+        self._known: dict[tuple[str, int], int] = {}
         view.status_requested.connect(self.change_status)
         view.due_date_requested.connect(self.move_due_date)
         view.kickoff_requested.connect(self.edit_kickoff)
@@ -106,6 +129,17 @@ class AccountController(QObject):
     @property
     def _parent_widget(self) -> QWidget:
         return self.view
+
+    def _seen(self, kind: str, row_id: int, shown: int | None) -> int | None:
+        """The latest version of the row this window knows: shown, or left by its own save."""
+        known = self._known.get((kind, row_id))
+        if shown is None or known is None:
+            return shown if known is None else known
+        return max(shown, known)
+
+    def _left(self, kind: str, row_id: int, version: int | None) -> None:
+        if version is not None:
+            self._known[(kind, row_id)] = version
 
     def _account_id(self) -> int | None:
         return self.view.detail.id if self.view.detail else None
@@ -137,10 +171,14 @@ class AccountController(QObject):
             on, reason = dialog.chosen_date(), dialog.chosen_reason()
         database = self.database()
 
-        def apply() -> MilestoneState:
-            return account_edits.set_status(database, milestone_id, status, on=on, reason=reason)
+        def apply(seen: int | None) -> MilestoneState:
+            return account_edits.set_status(
+                database, milestone_id, status, on=on, reason=reason, seen=seen
+            )
 
-        pushed = self._push(f"Mark “{step.title}” {status.value}", apply, milestone_id)
+        pushed = self._push(
+            f"Mark “{step.title}” {status.value}", apply, milestone_id, step.version
+        )
         account_id = self._account_id()
         if pushed and status is Status.ACHIEVED and account_id is not None:
             self.achieved.emit(account_id, milestone_id)
@@ -159,31 +197,56 @@ class AccountController(QObject):
         database, due_on = self.database(), dialog.chosen_date()
         self._push(
             f"Move “{step.title}” due date",
-            lambda: account_edits.set_due_date(database, milestone_id, due_on, on=self.today()),
+            lambda seen: account_edits.set_due_date(
+                database, milestone_id, due_on, on=self.today(), seen=seen
+            ),
             milestone_id,
+            step.version,
         )
 
-    def _push(self, text: str, apply: Callable[[], MilestoneState], milestone_id: int) -> bool:
-        """Apply an edit and put it on the undo stack; False when the service refused it."""
+    def _push(
+        self,
+        text: str,
+        apply: Callable[[int | None], MilestoneState],
+        milestone_id: int,
+        seen: int | None,
+    ) -> bool:
+        """Apply an edit over version ``seen`` and put it on the undo stack; False when the
+        service refused it (refused over someone else's change: the page reloads to show it)."""
         from csm_desktop.services import account_edits
 
         database = self.database()
+
+        def applied(seen: int | None) -> MilestoneState:
+            state = apply(seen)
+            self._left("milestone", milestone_id, state.left_at)
+            return state
+
+        key = ("milestone", milestone_id)
+
+        def restore(state: MilestoneState) -> int:
+            # Expect the version this window's latest own write left (later edits of the same
+            # milestone, since undone, moved it on from ``state.left_at``).
+            state = replace(state, left_at=self._known.get(key, state.left_at))
+            left = account_edits.restore_milestone(database, milestone_id, state, on=self.today())
+            self._left("milestone", milestone_id, left)
+            return left
+
+        def redo(seen: int | None) -> MilestoneState:
+            return applied(self._known.get(key, seen))
+
         try:
-            before = apply()
+            before = applied(self._seen("milestone", milestone_id, seen))
+        except ConflictError as exc:
+            from csm_desktop.ui.dialogs.save_refusals import explain
+
+            explain(self._parent_widget, text, exc, kept="Nothing was changed; their change stays.")
+            self._emit_changed()
+            return False
         except Exception as exc:
             show_failure(self._parent_widget, text, exc)
             return False
-        self.undo_stack.push(
-            MilestoneEdit(
-                text,
-                apply,
-                before,
-                lambda state: account_edits.restore_milestone(
-                    database, milestone_id, state, on=self.today()
-                ),
-                self._emit_changed,
-            )
-        )
+        self.undo_stack.push(MilestoneEdit(text, redo, before, restore, self._emit_changed))
         self._emit_changed()
         return True
 
@@ -204,21 +267,42 @@ class AccountController(QObject):
             self._parent_widget,
         )
         self.kickoff_value = self.value.add_to_kickoff(dialog, detail.id)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return
-        fields = dialog.fields(self.today())
-        try:
-            moved = account_edits.save_kickoff(
+        seen: list[int | None] = [detail.kickoff_version]
+        moved = [0]
+
+        def save() -> None:
+            moved[0] = account_edits.save_kickoff(
                 database,
                 detail.id,
-                fields,
+                dialog.fields(self.today()),
                 move_open_due_dates=dialog.move_due_dates.isChecked(),
+                seen=seen[0],
             )
-            if moved:
-                self.view.notify(f"Kickoff moved; {moved} open due dates moved with it.")
-        except Exception as exc:
-            show_failure(self._parent_widget, "Saving the kickoff", exc)
+
+        self._save_on_ok(dialog, "Saving the kickoff", save, seen)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        if moved[0]:
+            self.view.notify(f"Kickoff moved; {moved[0]} open due dates moved with it.")
         self._emit_changed()
+
+    def _save_on_ok(
+        self,
+        dialog: SavesOnOk,
+        what: str,
+        save: Callable[[], None],
+        seen: list[int | None],
+    ) -> None:
+        """Make the dialog's OK run ``save``; when it is refused over someone else's change
+        the page reloads to show it, the dialog stays open with the user's edit, and OK
+        again saves over the version now shown."""
+
+        def refused(exc: ConflictError) -> None:
+            if exc.version is not None:
+                seen[0] = exc.version
+            self._emit_changed()
+
+        dialog.save, dialog.refused, dialog.saving_what = save, refused, what
 
     def edit_account(self) -> None:
         # The edit services and their dialogs load on the first edit (they bring the ORM).
@@ -245,11 +329,15 @@ class AccountController(QObject):
         dialog = dialogs.NewAccountDialog(
             [], owners, self.today(), self._parent_widget, existing=current
         )
+        seen: list[int | None] = [self._seen("account", detail.id, detail.version)]
+
+        def save() -> None:
+            left = account_edits.update_account(database, detail.id, dialog.fields(), seen=seen[0])
+            self._left("account", detail.id, left)
+
+        self._save_on_ok(dialog, "Saving the account", save, seen)
         if dialog.exec() == QDialog.DialogCode.Accepted:
-            self._run(
-                "Saving the account",
-                lambda: account_edits.update_account(database, detail.id, dialog.fields()),
-            )
+            self._emit_changed()
 
     def apply_playbook(self) -> None:
         # The edit services and their dialogs load on the first edit (they bring the ORM).

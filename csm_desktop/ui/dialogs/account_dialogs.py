@@ -39,6 +39,7 @@ from csm_desktop.ui.dialogs.dialog_parts import (
     optional_date,
     to_qdate,
 )
+from csm_desktop.ui.dialogs.save_refusals import SavesOnOk
 
 
 class StatusDialog(QDialog):
@@ -135,7 +136,7 @@ class ContactDialog(QDialog):
         )
 
 
-class NewAccountDialog(QDialog):
+class NewAccountDialog(SavesOnOk):
     """Everything needed to start onboarding an account, ladder included.
 
     With ``existing`` it edits that account's details instead (kickoff and playbook are
@@ -238,7 +239,7 @@ class NewAccountDialog(QDialog):
         return int(value) if value is not None else None
 
 
-class KickoffDialog(QDialog):
+class KickoffDialog(SavesOnOk):
     """The kickoff: when, who, the customer's words per role, and the definition of done."""
 
     def __init__(

@@ -165,7 +165,7 @@ class AccountView(QWidget):
         contact_buttons.addStretch(1)
         contacts_layout.addLayout(contact_buttons)
         self.timeline = QTreeWidget()
-        self.timeline.setHeaderLabels(["Date", "What happened"])
+        self.timeline.setHeaderLabels(["Date", "What happened", "By"])
         self.timeline.setRootIsDecorated(False)
         self.timeline.setColumnWidth(0, 100)
 
@@ -390,7 +390,9 @@ class AccountView(QWidget):
     def _fill_timeline(self, detail: AccountDetail) -> None:
         self.timeline.clear()
         for entry in detail.timeline:
-            self.timeline.addTopLevelItem(QTreeWidgetItem([entry.on.isoformat(), entry.text]))
+            self.timeline.addTopLevelItem(
+                QTreeWidgetItem([entry.on.isoformat(), entry.text, entry.by or ""])
+            )
 
     def selected_milestone_id(self) -> int | None:
         item = self.ladder.currentItem()

@@ -9,12 +9,18 @@ adding, measuring, editing and deleting can be taken back; each is logged in the
 Every read and write runs off the UI thread (``ui.workers.run``), one at a time through a
 ``WorkQueue``: an undo queued while its edit is still being saved runs after it, never
 before, and the panel's buttons are off while its work runs.
+
+Team mode (issue 16): an edit is saved only over the version of the metric the panel
+showed, an undo or redo only over the version its edit left. When someone else saved the
+metric first, the refusal says who and when, the panel reloads to show their change, and
+the dialog opens again with the value the user typed, to save it over theirs or cancel.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any
 
 import shiboken6
@@ -36,7 +42,7 @@ from PySide6.QtWidgets import (
 from csm_desktop.domain.metrics.value import value_change
 from csm_desktop.domain.value_money import money_text
 from csm_desktop.domain.vocabulary import Direction
-from csm_desktop.errors import UserError
+from csm_desktop.errors import ConflictError, UserError
 from csm_desktop.services.book_settings import load_book_settings
 from csm_desktop.services.opening import Database
 from csm_desktop.services.value_metrics import (
@@ -51,6 +57,7 @@ from csm_desktop.services.value_metrics import (
     save_metric,
 )
 from csm_desktop.ui.dialogs.messages import show_failure
+from csm_desktop.ui.dialogs.save_refusals import explain
 from csm_desktop.ui.dialogs.value_dialogs import MeasurementDialog, MetricDialog
 from csm_desktop.ui.workers import WorkQueue
 
@@ -209,10 +216,37 @@ class ValuePanel(QWidget):
              "delete": self.delete_requested}[key].emit(name)  # fmt: skip
 
 
+class OwnVersions:
+    """The version each metric was left at by this window's own latest write, by account
+    and name. An undo expects it (a later edit of the same metric, since undone, moved the
+    metric on from the version its own edit left); someone else's write moves the metric
+    past it, and the undo is refused. Read and written only inside ``WorkQueue`` jobs, which
+    run one at a time in order."""
+
+    def __init__(self) -> None:
+        self._left: dict[tuple[int, str], int] = {}
+
+    @staticmethod
+    def _key(account_id: int, name: str) -> tuple[int, str]:
+        return account_id, " ".join(name.split()).casefold()
+
+    def get(
+        self, account_id: int, metric: MetricSnapshot | None, fallback: int | None
+    ) -> int | None:
+        if metric is None:
+            return fallback
+        return self._left.get(self._key(account_id, metric.name), fallback)
+
+    def wrote(self, account_id: int, metric: MetricSnapshot | None, left: int | None) -> None:
+        if metric is not None and left is not None:
+            self._left[self._key(account_id, metric.name)] = left
+
+
 class MetricEdit(QUndoCommand):
     """One value-metric edit, already applied when pushed; undo and redo are logged.
 
-    Undo and redo are queued behind any save still running and report when done."""
+    Undo and redo are queued behind any save still running and report when done. Each
+    expects the version this window's own latest write left (``OwnVersions``)."""
 
     def __init__(
         self,
@@ -221,6 +255,7 @@ class MetricEdit(QUndoCommand):
         today: Callable[[], dt.date],
         changed: Callable[[], None],
         queue: WorkQueue,
+        own: OwnVersions,
     ) -> None:
         super().__init__(change.text)
         self.change = change
@@ -228,34 +263,55 @@ class MetricEdit(QUndoCommand):
         self._today = today
         self._changed = changed
         self._queue = queue
+        self._own = own
+        self._undone_at: int | None = None  # the metric's version the undo left
         self._applied = True  # push() calls redo(): the edit is already in the book
 
     def redo(self) -> None:
         if self._applied:
             self._applied = False
             return
-        self._run("Redo", reapply)
+        database, change, on, own = self._database(), self.change, self._today(), self._own
+
+        def work() -> MetricChange:
+            seen = own.get(change.account_id, change.before, self._undone_at)
+            redone = reapply(database, change, on=on, seen=seen)
+            own.wrote(change.account_id, change.after, redone.left_at)
+            return redone
+
+        def redone(result: MetricChange) -> None:
+            self.change = result
+            self._changed()
+
+        self._run("Redo", work, redone)
 
     def undo(self) -> None:
-        self._run("Undo", revert)
+        database, change, on, own = self._database(), self.change, self._today(), self._own
 
-    def _run(self, title: str, action: Callable[..., None]) -> None:
-        database, change, on = self._database(), self.change, self._today()
+        def work() -> int | None:
+            expected = own.get(change.account_id, change.after, change.left_at)
+            left = revert(database, replace(change, left_at=expected), on=on)
+            own.wrote(change.account_id, change.before, left)
+            return left
 
+        def undone(left: int | None) -> None:
+            self._undone_at = left
+            self._changed()
+
+        self._run("Undo", work, undone)
+
+    def _run(self, title: str, action: Callable[[], Any], done: Callable[[Any], None]) -> None:
         def failed(exc: BaseException) -> None:
             self.setObsolete(True)  # dropped from the stack the next time it is touched
-            if isinstance(exc, UserError):
+            if isinstance(exc, ConflictError):
+                explain(None, title, exc, kept=f"{title} was not applied; their change stays.")
+            elif isinstance(exc, UserError):
                 QMessageBox.warning(None, title, str(exc))
             else:
                 show_failure(None, title, exc)
             self._changed()
 
-        self._queue.add(
-            title,
-            lambda: action(database, change, on=on),
-            lambda _result: self._changed(),
-            failed,
-        )
+        self._queue.add(title, action, done, failed)
 
 
 class ValueController(QObject):
@@ -271,8 +327,10 @@ class ValueController(QObject):
         undo_stack: QUndoStack,
         parent: QObject | None = None,
         queue: WorkQueue | None = None,
+        own: OwnVersions | None = None,
     ) -> None:
         super().__init__(parent)
+        self.own = own or OwnVersions()
         self.panel = panel
         self.database = database
         self.today = today
@@ -324,9 +382,13 @@ class ValueController(QObject):
         what: str,
         edit: Callable[[Database, int], MetricChange],
         then: Callable[[], None] | None = None,
+        refused: Callable[[ConflictError], None] | None = None,
     ) -> None:
         """Save ``edit`` off the UI thread; once saved, it goes on the undo stack (so its
-        undo can never run before it) and the panel is reloaded, then ``then`` runs."""
+        undo can never run before it) and the panel is reloaded, then ``then`` runs.
+
+        Refused over someone else's change: the panel reloads to show it, then ``refused``
+        runs (by default the refusal is explained and nothing else happens)."""
         account_id = self.account_id
         if account_id is None:
             return
@@ -334,11 +396,55 @@ class ValueController(QObject):
 
         def saved(change: MetricChange) -> None:
             self.undo_stack.push(
-                MetricEdit(change, self.database, self.today, self._reload, self.queue)
+                MetricEdit(change, self.database, self.today, self._reload, self.queue, self.own)
             )
             self._reload(then)
 
-        self.queue.add(what, lambda: edit(database, account_id), saved, self._failed(what))
+        def failed(exc: BaseException) -> None:
+            if not isinstance(exc, ConflictError):
+                self._failed(what)(exc)
+                return
+            if refused is not None:
+                self._reload(lambda: refused(exc))
+                return
+            self._reload()
+            if shiboken6.isValid(self.panel):
+                explain(self.panel, what, exc, kept="Nothing was changed; their change stays.")
+
+        def work() -> MetricChange:
+            change = edit(database, account_id)
+            self.own.wrote(account_id, change.after, change.left_at)
+            return change
+
+        self.queue.add(what, work, saved, failed)
+
+    def _through_dialog(
+        self,
+        dialog: QDialog,
+        what: str,
+        read: Callable[[], Callable[[Database, int, int | None], MetricChange]],
+        seen: int | None,
+    ) -> None:
+        """Run ``dialog``; when accepted, save the edit ``read`` makes of what was typed over
+        version ``seen``. Refused over someone else's change: once the panel shows it, the
+        same dialog, with what the user typed, opens again to save over that version."""
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        edit = read()
+
+        def refused(exc: ConflictError) -> None:
+            if not shiboken6.isValid(self.panel):
+                return
+            explain(
+                self.panel,
+                what,
+                exc,
+                kept="What you typed is kept: the panel now shows their change. Press OK to "
+                "save yours over it, or Cancel to keep theirs.",
+            )
+            self._through_dialog(dialog, what, read, exc.version)
+
+        self._apply(what, lambda db, account: edit(db, account, seen), refused=refused)
 
     def _reload(self, then: Callable[[], None] | None = None) -> None:
         account_id = self.account_id
@@ -367,26 +473,28 @@ class ValueController(QObject):
         if current is None:
             return
         dialog = MetricDialog(self.today(), self.panel, current)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            metric = dialog.chosen_metric()
-            on = self.today()
-            self._apply(
-                "Saving the value metric",
-                lambda db, account: save_metric(db, account, metric, replacing=name, on=on),
+
+        def read() -> Callable[[Database, int, int | None], MetricChange]:
+            metric, on = dialog.chosen_metric(), self.today()
+            return lambda db, account, seen: save_metric(
+                db, account, metric, replacing=name, on=on, seen=seen
             )
+
+        self._through_dialog(dialog, "Saving the value metric", read, current.version)
 
     def record(self, name: str) -> None:
         current = self._metric(name)
         if current is None:
             return
         dialog = MeasurementDialog(current, self.today(), self.panel)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            day, value = dialog.measurement()
-            on = self.today()
-            self._apply(
-                "Recording the measurement",
-                lambda db, account: record_measurement(db, account, name, value, day, on=on),
+
+        def read() -> Callable[[Database, int, int | None], MetricChange]:
+            (day, value), on = dialog.measurement(), self.today()
+            return lambda db, account, seen: record_measurement(
+                db, account, name, value, day, on=on, seen=seen
             )
+
+        self._through_dialog(dialog, "Recording the measurement", read, current.version)
 
     def delete(self, name: str) -> None:
         answer = QMessageBox.question(
@@ -394,18 +502,22 @@ class ValueController(QObject):
             "Delete value metric",
             f"Delete “{name}” and its measurements? Edit → Undo brings them back.",
         )
-        if answer == QMessageBox.StandardButton.Yes:
-            on = self.today()
+        current = self._metric(name)
+        if answer == QMessageBox.StandardButton.Yes and current is not None:
+            on, seen = self.today(), current.version
             self._apply(
                 "Deleting the value metric",
-                lambda db, account: delete_metric(db, account, name, on=on),
+                lambda db, account: delete_metric(db, account, name, on=on, seen=seen),
             )
 
     def delete_measurement(self, name: str, day: Any) -> None:
-        on = self.today()
+        current = self._metric(name)
+        if current is None:
+            return
+        on, seen = self.today(), current.version
         self._apply(
             "Deleting the measurement",
-            lambda db, account: delete_measurement(db, account, name, day, on=on),
+            lambda db, account: delete_measurement(db, account, name, day, on=on, seen=seen),
         )
 
     def add_to_kickoff(self, dialog: QDialog, account_id: int) -> ValueController:
@@ -420,7 +532,7 @@ class ValueController(QObject):
         layout.insertWidget(at, QLabel("<b>Value metrics</b> — outcomes agreed with the customer"))
         layout.insertWidget(at + 1, panel, 1)
         controller = ValueController(
-            panel, self.database, self.today, self.undo_stack, dialog, queue=self.queue
+            panel, self.database, self.today, self.undo_stack, dialog, self.queue, self.own
         )
         controller.changed.connect(self.changed)
         dialog.resize(dialog.width(), dialog.height() + 200)
