@@ -198,11 +198,17 @@ def test_cancel_writes_no_file(book: Database, tmp_path: Path) -> None:
 
 
 def test_the_command_says_where_usage_went(
-    book: Database, db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    fill(book)
+    """The command on a book file (on every backend)."""
+    path = tmp_path / "cli.sqlite3"
+    database = open_database(path)
+    try:
+        fill(database)
+    finally:
+        database.close()
     target = tmp_path / "out.xlsx"
-    assert main(["export-book", str(target), "--usage-csv", "--db", str(db_path)]) == 0
+    assert main(["export-book", str(target), "--usage-csv", "--db", str(path)]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[-1] == f"Usage (25 rows) was written to {tmp_path / 'out.usage.csv'}."
     assert (tmp_path / "out.usage.csv").exists()
