@@ -9,13 +9,18 @@ from typing import Any
 
 from csm_desktop.reports.deck_parts import blank_slide, notes, table
 from csm_desktop.reports.model import PortfolioReportData
-from csm_desktop.reports.portfolio_long_term import EXPLANATION, SUMMARY_HEADER, summary_rows
+from csm_desktop.reports.portfolio_long_term import (
+    EXPLANATION,
+    SUMMARY_HEADER,
+    has_renewals,
+    summary_rows,
+)
 from csm_desktop.reports.text import ACCENT
 
 
 def long_term_slide(presentation: Any, data: PortfolioReportData) -> None:
     metrics = data.long_term
-    if metrics is None or not (metrics.decided or metrics.pending):
+    if not has_renewals(metrics):
         return
     slide = blank_slide(presentation, "Does onboarding pay off?", ACCENT)
     table(

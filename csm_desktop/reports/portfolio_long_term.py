@@ -7,7 +7,7 @@ lead can check every number against the accounts. Internal, like the whole repor
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeGuard
 
 from reportlab.platypus import PageBreak, Paragraph, Spacer
 
@@ -41,6 +41,12 @@ SUMMARY_HEADER = (
 )
 
 
+def has_renewals(metrics: LongTermMetrics | None) -> TypeGuard[LongTermMetrics]:
+    """Whether the book records any renewal, decided or not: without one, the PDF has no
+    "Does onboarding pay off?" page and the deck no such slide."""
+    return metrics is not None and bool(metrics.decided or metrics.pending)
+
+
 def summary_rows(metrics: LongTermMetrics) -> list[list[str]]:
     """The summary table's rows, all decided renewals then each first-value group: the PDF
     page and the deck's slide print the same cells."""
@@ -72,7 +78,7 @@ def _first_value_of(metrics: LongTermMetrics, renewal: RenewalFact) -> str:
 
 def long_term_page(metrics: LongTermMetrics | None) -> list[Any]:
     """The page's flowables; nothing when the book has no renewal recorded at all."""
-    if metrics is None or not (metrics.decided or metrics.pending):
+    if not has_renewals(metrics):
         return []
     st = styles()
     w = FRAME_WIDTH
