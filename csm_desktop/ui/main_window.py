@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
 
 from csm_desktop import APP_NAME
 from csm_desktop.domain.text import plural
-from csm_desktop.services.book import book_rows, page_counts
 from csm_desktop.services.opening import Database
 from csm_desktop.ui import palette, workers
 from csm_desktop.ui.controllers.account_page import AccountPageController
@@ -243,7 +242,7 @@ class MainWindow(QMainWindow):
         self.loading = True
         self.statusBar().showMessage("Loading the book…")
         self.run_task(
-            lambda progress: (book_rows(database, today), *page_counts(database)),
+            lambda progress: _book_and_counts(database, today),
             self._show_rows,
             what="Loading the book",
         )
@@ -481,3 +480,11 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
         if event.isAccepted():
             self.release_lock()  # the book is free for another window as soon as this closes
+
+
+def _book_and_counts(database: Database, today: dt.date) -> tuple[Any, int, int]:
+    """The Book's rows and the Playbooks and Experiments counts. The service (and the
+    metrics behind it) is imported here, on the worker, after Today has shown its lines."""
+    from csm_desktop.services.book import book_rows, page_counts
+
+    return (book_rows(database, today), *page_counts(database))

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from enum import IntEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -28,8 +28,10 @@ from PySide6.QtGui import QBrush, QColor
 from csm_desktop.domain.metrics.long_term import arr_figure
 from csm_desktop.domain.text import fold
 from csm_desktop.domain.vocabulary import Health
-from csm_desktop.services.book import BookRow
 from csm_desktop.ui.palette import current
+
+if TYPE_CHECKING:  # the service (and the metrics behind it) loads with the Book's rows
+    from csm_desktop.services.book import BookRow
 
 SortRole = Qt.ItemDataRole.UserRole + 1
 AccountIdRole = Qt.ItemDataRole.UserRole + 2

@@ -6,6 +6,7 @@ Layout and view wiring only; rows arrive ready-made through ``set_rows``.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QByteArray,
@@ -33,7 +34,6 @@ from PySide6.QtWidgets import (
 )
 
 from csm_desktop.domain.text import plural
-from csm_desktop.services.book import BookRow
 from csm_desktop.ui.models.book_model import (
     HEADERS,
     AccountIdRole,
@@ -43,6 +43,9 @@ from csm_desktop.ui.models.book_model import (
 )
 from csm_desktop.ui.views.delegates import ProgressDelegate
 from csm_desktop.ui.views.empty_state import EmptyState, StartActions, empty_book_state
+
+if TYPE_CHECKING:  # the service (and the metrics behind it) loads with the Book's rows
+    from csm_desktop.services.book import BookRow
 
 ALL = "All"
 
