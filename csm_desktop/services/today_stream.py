@@ -14,6 +14,7 @@ import datetime as dt
 import gc
 import time
 from collections.abc import Callable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass
 from itertools import islice
 
@@ -55,11 +56,14 @@ def today_snapshots(
     size: int = PAGE,
     progress: Progress = NO_PROGRESS,
     clock: Callable[[], float] = time.monotonic,
+    pause_collector: bool = True,
 ) -> Iterator[TodaySnapshot]:
     """Snapshots of the Today list while the book is read; the last one is complete.
 
-    A cancelled ``progress`` stops between pages (``Cancelled``)."""
-    with gc_paused():
+    A cancelled ``progress`` stops between pages (``Cancelled``). The cyclic collector is
+    paused meanwhile unless the caller pauses it itself (``pause_collector=False``: a window
+    switches it back on from its own thread: ``gc_pause.collector_paused``)."""
+    with gc_paused() if pause_collector else nullcontext():
         pages: list[list[TodayItem]] = []
         owners: set[str] = set()
         lines = open_lines = 0
@@ -73,12 +77,8 @@ def today_snapshots(
                 continue
             merged = merge_ranked(pages, key=_nudge)
             items = list(merged) if page.last else list(islice(merged, top))
-            if page.last:
-                # The collector was paused while ~2 million objects were made; switched on
-                # again, its first pass would walk all of them (1.8 s at 50,000 accounts,
-                # on whichever thread allocates next: the window froze). Frozen, they are
-                # left out of its passes; reference counting still frees them.
-                gc.freeze()
+            if page.last and pause_collector:
+                gc.freeze()  # see gc_pause.collector_paused
             yield TodaySnapshot(
                 items,
                 page.last,

@@ -14,7 +14,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtGui import (
     QCloseEvent,
     QDragEnterEvent,
@@ -179,9 +179,8 @@ class MainWindow(QMainWindow):
         # Python interpreter, issue 17); the Book's rows follow Today's first lines.
         self.loading = True
         self.show_today()
-        self.today_controller.settled.connect(
-            self._load_book, Qt.ConnectionType.SingleShotConnection
-        )
+        self.book_waits_for_today = True
+        self.today_controller.settled.connect(self._book_after_today)
 
     # --- layout -------------------------------------------------------------------------
 
@@ -236,6 +235,11 @@ class MainWindow(QMainWindow):
             self.dashboard.refresh()
         if self.pages.currentWidget() is self.today_view:
             self.today_controller.refresh()
+
+    def _book_after_today(self) -> None:
+        if self.book_waits_for_today:
+            self.book_waits_for_today = False
+            self._load_book()
 
     def _load_book(self) -> None:
         database, today = self.database, self.today()

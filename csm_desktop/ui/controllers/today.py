@@ -12,11 +12,13 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Callable
+from contextlib import ExitStack
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QDialog
 
+from csm_desktop.services.gc_pause import collector_paused
 from csm_desktop.services.opening import Database
 from csm_desktop.ui import workers
 from csm_desktop.ui.dialogs.touchpoint_dialog import TouchpointRequest
@@ -60,6 +62,8 @@ class TodayController(QObject):
         self._refreshes = 0  # numbers each refresh; a snapshot of an older one is dropped
         self._task: workers.Task | None = None
         self._stream = _Stream(self)
+        self._reading = 0  # streams not finished yet (a cancelled one runs to its next page)
+        self._collector = ExitStack()  # the collector paused while any stream runs
         self.reading: dict[str, Any] = {}
         """Overrides of ``today_snapshots``' page sizes and pace (tests read in tiny pages)."""
         self._stream.arrived.connect(self._arrived)
@@ -89,13 +93,19 @@ class TodayController(QObject):
         database, today, stream, reading = self.database, self.today(), self._stream, self.reading
         number = self._refreshes
         self.loading = True
+        if not self._reading:
+            self._collector.enter_context(collector_paused())
+        self._reading += 1
 
         def work(progress: workers.Progress) -> None:
             # Imported here, on the worker: the service brings the ORM models, which the
             # window does not need to show its first screen.
             from csm_desktop.services.today_stream import today_snapshots
 
-            for snapshot in today_snapshots(database, today, progress=progress, **reading):
+            snapshots = today_snapshots(
+                database, today, progress=progress, pause_collector=False, **reading
+            )
+            for snapshot in snapshots:
                 shown = threading.Event()
                 stream.arrived.emit(number, (today, snapshot, shown))
                 # The window lays out and paints the new lines without this thread taking
@@ -118,6 +128,9 @@ class TodayController(QObject):
             show_failure(self.view, "Loading today's list", exc)
 
     def _done(self, number: int) -> None:
+        self._reading -= 1
+        if not self._reading:
+            self._collector.close()  # on the UI thread: see collector_paused
         if number == self._refreshes:
             self.loading = False
             self._task = None
