@@ -302,7 +302,8 @@ def _raw_rows(session: Session, query: Select[Any]) -> Iterator[tuple[Any, ...]]
     )
     cursor = session.connection().connection.dbapi_connection
     assert cursor is not None
-    params = [compiled.params[name] for name in compiled.positiontup or ()]
+    values = compiled.params  # a property that rebuilds every parameter: read it once
+    params = [values[name] for name in compiled.positiontup or ()]
     return iter(cursor.execute(str(compiled), params))
 
 
