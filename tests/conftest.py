@@ -46,6 +46,11 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "file_book: tests the SQLite file itself (pragmas, file backups, bytes)"
     )
+    config.addinivalue_line(
+        "markers",
+        "on_server: a command-line test whose commands get db_argument(book); with "
+        "--backend postgresql its tests on `book` run on the server",
+    )
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -57,9 +62,29 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         else ("postgresql", "team-mode test: run with --backend postgresql")
     )
     skip = pytest.mark.skip(reason=reason)
+    on_a_file = pytest.mark.skip(reason="runs on a book file either way; the SQLite run has it")
     for item in items:
         if marker in item.keywords:
             item.add_marker(skip)
+        elif on_server and _command_test_on_a_file(item):
+            item.add_marker(on_a_file)
+
+
+def _command_test_on_a_file(item: pytest.Item) -> bool:
+    """A command-line test works on a book file whatever the backend unless it is marked
+    ``on_server`` (its commands get ``db_argument(book)``) and uses ``book``: under
+    PostgreSQL only those run, on the server."""
+    if Path(str(item.path)).parent.name != "cli":
+        return False
+    fixtures = getattr(item, "fixturenames", ())
+    return "on_server" not in item.keywords or "book" not in fixtures
+
+
+def db_argument(book: Database) -> str:
+    """What ``--db`` takes for ``book``: its file, or its server's address."""
+    if book.path is not None:
+        return str(book.path)
+    return book.engine.url.render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session")

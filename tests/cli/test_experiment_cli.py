@@ -16,7 +16,10 @@ from sqlalchemy import select
 from csm_desktop.cli import main
 from csm_desktop.store.database import Database, open_database
 from csm_desktop.store.models import Account, Variant
+from tests.conftest import db_argument
 from tests.store.test_experiment_kinds_service import _book
+
+pytestmark = pytest.mark.on_server
 
 ARM_OPTIONS = {
     "message": ["--milestone", "report", "--in-app", "Two minutes: your first report!"],
@@ -35,7 +38,7 @@ def test_each_kind_runs_create_assign_start_results(
     book: Database, kind: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     _book(book)
-    path = str(book.path)
+    path = db_argument(book)
     book.close()
     assert _run(path, "experiment", "create", "Test", "--playbook", "standard", "--kind", kind,
                 *ARM_OPTIONS[kind], "--start", "2026-01-05", "--read-on", "2026-03-06",
@@ -58,7 +61,8 @@ def test_each_kind_runs_create_assign_start_results(
     }[kind]
     assert data["kind_figure"] == expected_label
 
-    database = open_database(book.path)  # the commands closed it: read it afresh
+    # the commands closed it: read it afresh (a server book's engine connects again)
+    database = open_database(book.path) if book.path is not None else book
     try:
         with database.session() as session:
             arm = session.scalars(select(Variant).where(Variant.name == "B: change")).one()
@@ -84,7 +88,7 @@ def test_results_in_words_warn_against_peeking(
     book: Database, capsys: pytest.CaptureFixture[str]
 ) -> None:
     _book(book)
-    path = str(book.path)
+    path = db_argument(book)
     book.close()
     _run(path, "experiment", "create", "Nudge", "--playbook", "Standard", "--kind", "message",
          *ARM_OPTIONS["message"], "--start", "2026-01-05", "--read-on", "2026-03-06")  # fmt: skip
@@ -119,7 +123,7 @@ def test_sample_size_command_gives_the_textbook_number(capsys: pytest.CaptureFix
 )  # fmt: skip
 def test_bad_input_exits_2_with_one_line(book: Database, args: list[str], message: str) -> None:
     _book(book)
-    path = str(book.path)
+    path = db_argument(book)
     book.close()
     done = subprocess.run(
         [sys.executable, "-m", "csm_desktop", "experiment", args[0], "--db", path, *args[1:]],

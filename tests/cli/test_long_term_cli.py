@@ -26,6 +26,9 @@ from csm_desktop.services.renewals import (
 )
 from csm_desktop.store.database import Database
 from csm_desktop.store.models import Account, AccountMilestone, Role
+from tests.conftest import db_argument
+
+pytestmark = pytest.mark.on_server
 
 K = dt.date(2026, 1, 5)
 TODAY = dt.date(2026, 6, 30)
@@ -75,7 +78,7 @@ def test_metrics_json_gains_the_long_term_figures(
     book: Database, capsys: pytest.CaptureFixture[str]
 ) -> None:
     _store(book)
-    path = str(book.path)
+    path = db_argument(book)
     book.close()
     assert main(["metrics", "--db", path, "--today", TODAY.isoformat(), "--json"]) == 0
     printed = json.loads(capsys.readouterr().out)
@@ -94,7 +97,7 @@ def test_metrics_text_summary_names_the_split(
     book: Database, capsys: pytest.CaptureFixture[str]
 ) -> None:
     _store(book)
-    path = str(book.path)
+    path = db_argument(book)
     book.close()
     assert main(["metrics", "--db", path, "--today", TODAY.isoformat()]) == 0
     out = capsys.readouterr().out

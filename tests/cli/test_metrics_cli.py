@@ -34,6 +34,9 @@ from csm_desktop.store.models import (
     UsageEvent,
     Variant,
 )
+from tests.conftest import db_argument
+
+pytestmark = pytest.mark.on_server
 
 TODAY = dt.date(2026, 4, 15)
 STANDARD = (  # title, role, target day, first value, unlocks
@@ -208,7 +211,7 @@ def test_metrics_reports_for_today_when_no_date_is_given(
     """Like every other command, ``--today`` defaults to the clock's today."""
     import datetime as dt
 
-    path = str(stored_book.path)
+    path = db_argument(stored_book)
     stored_book.close()
     assert main(["metrics", "--db", path, "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["today"] == dt.date.today().isoformat()
@@ -217,7 +220,7 @@ def test_metrics_reports_for_today_when_no_date_is_given(
 def test_metrics_json_prints_the_design_shape_with_exact_values(
     stored_book: Database, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = str(stored_book.path)
+    path = db_argument(stored_book)
     stored_book.close()
     assert main(["metrics", "--db", path, "--today", "2026-04-15", "--json"]) == 0
     printed = json.loads(capsys.readouterr().out)
@@ -235,7 +238,7 @@ def test_metrics_json_prints_the_design_shape_with_exact_values(
 
 
 def test_metrics_command_runs_as_a_real_process(stored_book: Database) -> None:
-    path = str(stored_book.path)
+    path = db_argument(stored_book)
     stored_book.close()
     done = subprocess.run(
         [sys.executable, "-m", "csm_desktop", "metrics", "--db", path, "--today", "2026-04-15"],
@@ -258,7 +261,7 @@ def test_metrics_piped_into_a_reader_that_stops_early_exits_quietly(
 
     The reader here closes its end before the command prints anything (it takes far longer
     than that to open the book), so the pipe is always closed when the command writes."""
-    path = str(stored_book.path)
+    path = db_argument(stored_book)
     stored_book.close()
     command = [sys.executable, "-m", "csm_desktop", "metrics", "--db", path, "--today"]
     process = subprocess.Popen(
@@ -276,7 +279,7 @@ def test_metrics_through_head_prints_the_first_line_and_no_traceback(
     stored_book: Database,
 ) -> None:
     """The real shell pipeline: head keeps the first line, the command's stderr stays empty."""
-    path = str(stored_book.path)
+    path = db_argument(stored_book)
     stored_book.close()
     metrics = subprocess.Popen(
         [sys.executable, "-m", "csm_desktop", "metrics", "--db", path, "--today", "2026-04-15"],
@@ -296,7 +299,7 @@ def test_metrics_through_head_prints_the_first_line_and_no_traceback(
 def test_metrics_filters_by_playbook(
     stored_book: Database, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = str(stored_book.path)
+    path = db_argument(stored_book)
     stored_book.close()
     args = ["metrics", "--db", path, "--today", "2026-04-15", "--json", "--playbook", "Lite"]
     assert main(args) == 0

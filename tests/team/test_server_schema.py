@@ -80,11 +80,11 @@ def test_a_csm_role_writes_data_but_cannot_alter_the_schema(pg_url: str) -> None
     upgrade_server(url)
     owner = create_engine(url)
     with owner.begin() as connection:
-        connection.execute(text("CREATE ROLE maya LOGIN"))
-        for statement in data_role_grants("maya"):
+        connection.execute(text("CREATE ROLE schema_maya LOGIN"))
+        for statement in data_role_grants("schema_maya"):
             connection.execute(text(statement))
     owner.dispose()
-    maya = create_engine(url.set(username="maya"))
+    maya = create_engine(url.set(username="schema_maya"))
     with maya.begin() as connection:
         connection.execute(text("INSERT INTO account (name, archived) VALUES ('Acme', false)"))
         assert connection.execute(text("SELECT count(*) FROM account")).scalar() == 1
