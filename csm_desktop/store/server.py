@@ -58,8 +58,12 @@ def server_url(text_: str) -> URL:
 
 
 def safe_text(url: URL) -> str:
-    """The URL for messages and logs: never with a password."""
-    return url.render_as_string(hide_password=True)
+    """The URL without its password, for messages, logs and the address the app remembers.
+
+    The password is dropped, not masked: a masked ``maya:***@`` kept in the settings would
+    be read back as the password "***" at the next start, and the keychain never asked.
+    """
+    return url._replace(password=None).render_as_string(hide_password=False)
 
 
 def server_engine(url: URL) -> Engine:
@@ -155,7 +159,10 @@ def data_role_grants(role: str) -> list[str]:
 
     Run by the schema owner after ``admin upgrade`` (the docs show it): the role may select,
     insert, update and delete rows and use the id sequences, but owns nothing, so it cannot
-    create, alter or drop a table.
+    create, alter or drop a table. It may only read ``team_member`` (which names who made
+    each change and whose accounts row-level security lets a role write) and the schema
+    marker ``alembic_version``: a CSM who could write them could sign changes with another's
+    name or stop every window with a false schema version.
     """
     if not role.replace("_", "").isalnum():
         raise BadInput(f"{role!r} is not a plain role name (letters, digits and _ only).")
@@ -163,6 +170,8 @@ def data_role_grants(role: str) -> list[str]:
         f'GRANT USAGE ON SCHEMA public TO "{role}"',
         f'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "{role}"',
         f'GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO "{role}"',
+        "REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON team_member, alembic_version "
+        f'FROM "{role}"',
         "REVOKE CREATE ON SCHEMA public FROM PUBLIC",
     ]
 

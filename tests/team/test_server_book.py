@@ -71,7 +71,7 @@ def test_an_unreachable_server_is_one_line_naming_it_without_password() -> None:
     with pytest.raises(DatabaseUnreadable) as raised:
         open_server_database(f"postgresql+psycopg://maya:s3cret@127.0.0.1:{port}/team")
     message = str(raised.value)
-    assert message.startswith("Cannot connect to the team server postgresql+psycopg://maya:***@")
+    assert message.startswith("Cannot connect to the team server postgresql+psycopg://maya@")
     assert "s3cret" not in message and "\n" not in message
 
 
@@ -106,3 +106,13 @@ def test_back_up_now_on_a_server_writes_the_book_workbook(
     assert made.suffix == ".xlsx" and made.name.startswith(f"{book.name}-")
     sheet = load_workbook(made, read_only=True).worksheets[0]
     assert any("Acme" in [str(v) for v in row] for row in sheet.iter_rows(values_only=True))
+
+
+def test_the_address_kept_and_shown_has_no_password_not_even_masked() -> None:
+    """A masked ``maya:***@`` remembered in the settings would be read back as the password
+    "***" at the next start (and the keychain never asked): the password is dropped."""
+    from csm_desktop.store.server import safe_text, server_url
+
+    shown = safe_text(make_url("postgresql+psycopg://maya:s3cret@db.example.com:5432/team"))
+    assert shown == "postgresql+psycopg://maya@db.example.com:5432/team"
+    assert server_url(shown).password is None

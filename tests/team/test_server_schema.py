@@ -94,6 +94,17 @@ def test_a_csm_role_writes_data_but_cannot_alter_the_schema(pg_url: str) -> None
             maya.begin() as connection,
         ):
             connection.execute(text(ddl))
+    for forged in (
+        "INSERT INTO team_member (role, name) VALUES ('schema_maya', 'Someone Else')",
+        "UPDATE alembic_version SET version_num = '9999'",
+    ):  # who made a change, and the schema marker, are the owner's to write
+        with (
+            pytest.raises(ProgrammingError, match=r"permission denied"),
+            maya.begin() as connection,
+        ):
+            connection.execute(text(forged))
+    with maya.begin() as connection:
+        assert connection.execute(text("SELECT count(*) FROM team_member")).scalar() == 0
     maya.dispose()
 
 

@@ -52,7 +52,8 @@ class MyAccounts:
         if database.on_server:
             workers.run(
                 lambda progress: signed_in_name(database),
-                self._signed_in,
+                # An answer for a book no longer on show (switched meanwhile) is dropped.
+                lambda name: self._signed_in(name) if self.window.database is database else None,
                 what="Reading who is signed in",
                 owner=self.window,
             )
@@ -77,13 +78,18 @@ class MyAccounts:
         self._show_button()
 
     def _today_rows(self) -> None:
+        """Today shows the CSM's lines once their name is among its owners. The list streams
+        in (the first 500 accounts first): an owner missing from an early part may come in a
+        later one, so only the complete list settles that they own none."""
         combo = self.window.today_view.owner_filter
         owners = self._owners(combo, ALL_TODAY)
         if self.today_set or not self.name or not owners:
             return
-        self.today_set = True
         if self.name in owners:
+            self.today_set = True
             combo.setCurrentText(self.name)
+        elif not self.window.today_controller.loading:
+            self.today_set = True
 
     def showing_mine(self) -> bool:
         return self.owner is not None and (
