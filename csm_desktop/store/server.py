@@ -170,8 +170,7 @@ def data_role_grants(role: str) -> list[str]:
         f'GRANT USAGE ON SCHEMA public TO "{role}"',
         f'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "{role}"',
         f'GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO "{role}"',
-        "REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON team_member, alembic_version "
-        f'FROM "{role}"',
+        f'REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON team_member, alembic_version FROM "{role}"',
         "REVOKE CREATE ON SCHEMA public FROM PUBLIC",
     ]
 
