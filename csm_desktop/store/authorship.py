@@ -8,9 +8,9 @@ someone. So no edit path has to remember it, imports and undo included.
 Who is asked once per engine (``author``):
 
 - on a team server, the signed-in database role's name in ``team_member`` ("mc7" → "Maya
-  Chen"); else the account owner whose name the role spells, ignoring case and with ``_``
-  or ``.`` for spaces ("maya_chen" → "Maya Chen"); else the role itself. "My accounts"
-  (``services.opening``) asks this same rule;
+  Chen"); else the account owner the role names (``domain.owners.owner_for_login``:
+  "maya_chen" → "Maya Chen", or "maya" when one owner is called Maya); else the role
+  itself. "My accounts" (``services.opening``) asks this same rule;
 - on a file book, the book's CSM: the ``csm_name`` setting when set, else the computer
   user's full name, else their login name.
 
@@ -21,12 +21,12 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
-import re
 import weakref
 
 from sqlalchemy import Engine, event, text
 from sqlalchemy.orm import Session
 
+from csm_desktop.domain.owners import owner_for_login
 from csm_desktop.store.models.account import StatusChange
 from csm_desktop.store.models.activity import AccountEvent
 from csm_desktop.store.models.base import Versioned
@@ -67,11 +67,7 @@ def _server_name(connection: object) -> str:
     if named:
         return str(named)
     owners = execute(text("SELECT DISTINCT owner FROM account WHERE owner IS NOT NULL"))
-    return next((str(o) for (o,) in owners if _key(str(o)) == _key(role)), role)
-
-
-def _key(name: str) -> str:
-    return re.sub(r"[\s._]+", " ", name).strip().casefold()
+    return owner_for_login(role, [str(owner) for (owner,) in owners]) or role
 
 
 def _file_book_name(connection: object) -> str:
