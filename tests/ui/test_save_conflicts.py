@@ -211,8 +211,11 @@ def test_ones_own_edits_of_one_milestone_undo_one_after_the_other(
     qtbot.waitUntil(lambda: shown_status(window, step.id) is Status.IN_PROGRESS, timeout=5000)
     view.select_milestone(step.id)
     view.status_actions[Status.NOT_STARTED].trigger()
+    assert account_edits.milestone_state(window.database, step.id).status is Status.NOT_STARTED
+    qtbot.waitUntil(lambda: shown_status(window, step.id) is Status.NOT_STARTED, timeout=5000)
     window.undo_action.trigger()
     assert account_edits.milestone_state(window.database, step.id).status is Status.IN_PROGRESS
+    qtbot.waitUntil(lambda: shown_status(window, step.id) is Status.IN_PROGRESS, timeout=5000)
     window.undo_action.trigger()
     assert account_edits.milestone_state(window.database, step.id).status is Status.NOT_STARTED
-    assert message_boxes.texts() == []
+    assert message_boxes.shown == []
