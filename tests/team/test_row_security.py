@@ -21,22 +21,23 @@ pytestmark = pytest.mark.postgresql
 
 @pytest.fixture
 def as_maya(team_book_url: str) -> Iterator[Engine]:
-    """The demo book with row-level security on, and an engine signed in as ``maya``, whom
-    team_member names "Maya Chen" (owner of 14 of the 40 demo accounts)."""
+    """The demo book with row-level security on, and an engine signed in as ``maya_rls``,
+    whom team_member names "Maya Chen" (owner of 14 of the 40 demo accounts). A role name
+    of its own: roles are cluster-wide, shared by the tests of one process."""
     with open_team_book(team_book_url) as book:
         create_demo_book(book, today=dt.date(2026, 6, 30))
     admin = create_engine(team_book_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(
-            "DO $$ BEGIN CREATE ROLE maya LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; "
-            "END $$"
+            "DO $$ BEGIN CREATE ROLE maya_rls LOGIN; "
+            "EXCEPTION WHEN duplicate_object THEN NULL; END $$"
         ))  # fmt: skip
-        for statement in [*data_role_grants("maya"), *row_level_security_sql()]:
+        for statement in [*data_role_grants("maya_rls"), *row_level_security_sql()]:
             connection.execute(text(statement))
         connection.execute(
-            text("INSERT INTO team_member (role, name) VALUES ('maya', 'Maya Chen')")
+            text("INSERT INTO team_member (role, name) VALUES ('maya_rls', 'Maya Chen')")
         )
-    maya = create_engine(make_url(team_book_url).set(username="maya"))
+    maya = create_engine(make_url(team_book_url).set(username="maya_rls"))
     yield maya
     maya.dispose()
     with admin.connect() as connection:

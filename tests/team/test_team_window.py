@@ -64,18 +64,21 @@ def memory_keyring() -> Iterator[MemoryKeyring]:
 
 def signing_in_as(url: str, role: str, *, password: bool = True) -> str:
     """``url`` for a new role with a CSM's rights on the book, which must give PASSWORD
-    (else it is trusted, as every role of the test cluster is)."""
+    (else it is trusted, as every role of the test cluster is). Roles belong to the whole
+    cluster, which the tests of one process share: each test uses a name of its own."""
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(
-            f"DO $$ BEGIN CREATE ROLE {PASSWORD_GROUP}; "
-            "EXCEPTION WHEN duplicate_object THEN NULL; END $$"
-        ))  # fmt: skip
-        group = f"IN ROLE {PASSWORD_GROUP}" if password else ""
-        connection.execute(text(f"CREATE ROLE {role} LOGIN PASSWORD '{PASSWORD}' {group}"))
-        for statement in data_role_grants(role):
-            connection.execute(text(statement))
-    admin.dispose()
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(
+                f"DO $$ BEGIN CREATE ROLE {PASSWORD_GROUP}; "
+                "EXCEPTION WHEN duplicate_object THEN NULL; END $$"
+            ))  # fmt: skip
+            group = f"IN ROLE {PASSWORD_GROUP}" if password else ""
+            connection.execute(text(f"CREATE ROLE {role} LOGIN PASSWORD '{PASSWORD}' {group}"))
+            for statement in data_role_grants(role):
+                connection.execute(text(statement))
+    finally:
+        admin.dispose()
     return make_url(url).set(username=role).render_as_string(hide_password=False)
 
 
@@ -182,7 +185,7 @@ def test_a_password_is_asked_for_refused_once_then_kept_in_the_keychain(
     """No keychain entry and no ~/.pgpass: the prompt asks; a wrong password is refused and
     asked again; the right one with the box ticked opens the book and is kept in the
     keychain, nowhere else (not in the settings file)."""
-    address = signing_in_as(team_demo, "maya")
+    address = signing_in_as(team_demo, "maya_pw")
     port, name = make_url(address).port, make_url(address).database
     window = file_window(qtbot, tmp_path, settings)
     window.team_server.connect()
@@ -194,7 +197,7 @@ def test_a_password_is_asked_for_refused_once_then_kept_in_the_keychain(
     qtbot.waitUntil(lambda: window.team_server.prompt is not None, timeout=30000)
     prompt = window.team_server.prompt
     assert prompt is not None and prompt.isVisible()
-    login = f"maya@127.0.0.1:{port}/{name}"
+    login = f"maya_pw@127.0.0.1:{port}/{name}"
     assert prompt.remember.isChecked()
     labels = [label.text() for label in prompt.findChildren(QLabel)]
     assert f"The team server asks for the password of {login}." in labels
