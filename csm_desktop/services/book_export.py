@@ -17,6 +17,7 @@ Other sheets too big are refused.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
@@ -115,16 +116,25 @@ def export_book(
         learning = BookWorkbook()
         export_learning(session, learning, names)
         csv_rows = 0
+        partial: Path | None = None  # the usage CSV, put in place once the workbook is in
         if usage == "csv":
             report.usage_csv = usage_csv_path(path)
-            csv_rows = _write_usage_csv(session, names, report.usage_csv, written)
+            check_output_target(report.usage_csv)
+            partial = report.usage_csv.with_name(f".{report.usage_csv.name}.partial")
+            csv_rows = _write_usage_csv(session, names, partial, written)
             report.usage_sheets = ["Usage"]  # its header only
         else:
             pieces = max(1, -(-counts["Usage"] // limit))
             report.usage_sheets = ["Usage", *(f"Usage {n}" for n in range(2, pieces + 1))]
         parts = _parts(session, names, learning, report.usage_sheets, limit, usage == "csv")
-        write_book_sheets(path, _counted(parts, report), written)
-        if usage == "csv":
+        try:
+            write_book_sheets(path, _counted(parts, report), written)
+        except BaseException:  # cancelled or failed: neither file is written
+            if partial is not None:
+                partial.unlink(missing_ok=True)
+            raise
+        if partial is not None and report.usage_csv is not None:
+            os.replace(partial, report.usage_csv)  # the pair: workbook, then its usage
             report.rows_by_sheet["Usage"] = csv_rows
     progress(total, total, "Written")
     return report

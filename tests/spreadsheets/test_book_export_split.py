@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from csm_desktop.cli import main
 from csm_desktop.errors import BadFile, Cancelled
+from csm_desktop.services.book_export import UsageChoice
 from csm_desktop.services.book_workbook import export_book, import_book
 from csm_desktop.services.import_usage import import_usage
 from csm_desktop.services.progress import progress_of
@@ -186,14 +187,16 @@ def test_other_sheets_too_big_are_refused_even_when_usage_is_split(
     assert not (tmp_path / "book.xlsx").exists()
 
 
-def test_cancel_writes_no_file(book: Database, tmp_path: Path) -> None:
+@pytest.mark.parametrize("usage", ["split", "csv"])
+def test_cancel_writes_no_file(book: Database, tmp_path: Path, usage: UsageChoice) -> None:
     """Cancel pressed once the export reported its first progress: Cancelled, and neither
-    the workbook nor a temporary file is left in the folder."""
+    the workbook, nor the usage CSV (written before the workbook), nor a temporary file is
+    left in the folder."""
     fill(book)
     heard: list[int] = []
     progress = progress_of(lambda done, _total, _text: heard.append(done), lambda: bool(heard))
     with pytest.raises(Cancelled, match="no file was written"):
-        export_book(book, tmp_path / "book.xlsx", usage="split", progress=progress)
+        export_book(book, tmp_path / "book.xlsx", usage=usage, progress=progress)
     assert [p.name for p in tmp_path.iterdir() if not p.name.startswith("book.sqlite3")] == []
 
 
