@@ -25,12 +25,14 @@ from sqlalchemy import (
     func,
     insert,
     inspect,
+    or_,
     select,
     update,
 )
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from csm_desktop.store.authorship import author, utc_now
 from csm_desktop.store.models import (
     Account,
     AccountMilestone,
@@ -81,6 +83,9 @@ def insert_rows(
     if not rows:
         return
     table = table_of(model)
+    stamp = _authorship(session, table)
+    if stamp and not stamp.keys() & rows[0].keys():  # who made it, as an edit in the window
+        rows = [{**row, **stamp} for row in rows]
     plan = None if not use_fast_path(session, portable) else _raw_insert(session, table, rows[0])
     if plan is None:
         statement = insert(table)
@@ -142,18 +147,34 @@ def insert_row(session: Session, model: type[Any], row: Row) -> int:
 
 
 def update_rows(session: Session, model: type[Any], rows: Sequence[Row]) -> None:
-    """Update stored rows by id: each dict holds ``id`` and the same other columns. A
-    versioned row's version goes up by one (a dialog holding the old one will not save)."""
+    """Update stored rows by id: each dict holds ``id`` and the same other columns. Only a
+    row whose values differ is written; a versioned one then goes up one version (a dialog
+    holding the old one will not save) and names who changed it and when, as an edit in
+    the window does (``store.authorship``). Re-importing an unchanged export changes
+    nothing, so it refuses no teammate's next save."""
     if not rows:
         return
     table = table_of(model)
     columns = [name for name in rows[0] if name != "id"]
-    values: dict[str, Any] = {name: bindparam(f"v_{name}") for name in columns}
+    given = {name: bindparam(f"v_{name}", type_=table.c[name].type) for name in columns}
+    values: dict[str, Any] = dict(given)
     if "version" in table.c:
         values["version"] = table.c.version + 1
-    statement = update(table).where(table.c.id == bindparam("v_id")).values(values)
+    values.update(_authorship(session, table))
+    differs = or_(*(table.c[name].is_distinct_from(given[name]) for name in columns))
+    statement = update(table).where(table.c.id == bindparam("v_id"), differs).values(values)
     for chunk in _chunks(rows, CHUNK):
         session.execute(statement, [{f"v_{k}": v for k, v in row.items()} for row in chunk])
+
+
+def _authorship(session: Session, table: Table) -> Row:
+    """The ``changed_by`` / ``changed_at`` values of a row written now (those it has)."""
+    stamp: Row = {}
+    if "changed_by" in table.c:
+        stamp["changed_by"] = author(session)
+    if "changed_at" in table.c:
+        stamp["changed_at"] = utc_now()
+    return stamp
 
 
 def unsaved_row(instance: Any) -> Row:
