@@ -19,7 +19,6 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from csm_desktop.domain.experiment_changes import MessageChange
@@ -57,7 +56,6 @@ from csm_desktop.services.gc_pause import gc_paused
 from csm_desktop.services.progress import NO_PROGRESS, Progress
 from csm_desktop.store.database import Database
 from csm_desktop.store.models import (
-    AccountMilestone,
     Touchpoint,
 )
 from csm_desktop.store.queries.activity import (
@@ -71,6 +69,7 @@ from csm_desktop.store.queries.activity import (
     unlocks_used,
 )
 from csm_desktop.store.queries.ladders import account_ladders, milestone_messages
+from csm_desktop.store.queries.milestones import milestone_owner
 from csm_desktop.store.queries.selection import ACTIVE_ACCOUNTS, AccountFilter
 
 
@@ -361,19 +360,16 @@ def _nudge(item: TodayItem) -> Nudge:
 def celebration(database: Database, milestone_id: int, today: dt.date) -> Celebration:
     """The congratulations / what's next message for a milestone (usually just achieved)."""
     with database.session() as session:
-        found = session.execute(
-            select(
-                AccountMilestone.account_id, AccountMilestone.title, AccountMilestone.achieved_on
-            ).where(AccountMilestone.id == milestone_id)
-        ).first()
+        found = milestone_owner(session, milestone_id)
         if found is None:
             raise UnknownAccount(
                 f"Milestone #{milestone_id} no longer exists; refresh the account."
             )
-        book = _load_book(session, today, DEFAULT_RULES, account_id=found.account_id)
+        account_id, title, achieved_on = found
+        book = _load_book(session, today, DEFAULT_RULES, account_id=account_id)
     (snapshot,) = book.snapshots
     filled = _fill(book, snapshot.id, snapshot.name, milestone_id, None)
-    return Celebration(snapshot.name, found.title, found.achieved_on, filled)
+    return Celebration(snapshot.name, title, achieved_on, filled)
 
 
 def log_touchpoint(

@@ -106,3 +106,13 @@ def milestones_with_evidence(session: Session, evidence: str) -> Sequence[Accoun
     return session.scalars(
         select(AccountMilestone).where(AccountMilestone.evidence == evidence)
     ).all()
+
+
+def milestone_owner(session: Session, milestone_id: int) -> tuple[int, str, dt.date | None] | None:
+    """(account id, title, achieved on) of a milestone, or None when it no longer exists."""
+    found = session.execute(
+        select(
+            AccountMilestone.account_id, AccountMilestone.title, AccountMilestone.achieved_on
+        ).where(AccountMilestone.id == milestone_id)
+    ).first()
+    return None if found is None else (found.account_id, found.title, found.achieved_on)
