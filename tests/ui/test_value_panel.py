@@ -16,10 +16,10 @@ from csm_desktop.services.book_settings import BookSettings, save_book_settings
 from csm_desktop.services.metrics import value_changes
 from csm_desktop.services.value_metrics import account_metrics
 from csm_desktop.store.database import open_database
+from csm_desktop.ui.controllers import value as value_controller
 from csm_desktop.ui.dialogs import account_dialogs, value_dialogs
 from csm_desktop.ui.dialogs.dialog_parts import to_qdate
 from csm_desktop.ui.main_window import MainWindow
-from csm_desktop.ui.views import value_panel
 from csm_desktop.ui.views.value_panel import ValuePanel
 
 TODAY = dt.date(2026, 11, 26)
@@ -214,14 +214,14 @@ def test_a_save_runs_off_the_ui_thread_with_the_buttons_off_meanwhile(
     monkeypatch.setattr(value_dialogs.MetricDialog, "exec", fill_metric)
     threads: list[threading.Thread] = []
     release = threading.Event()
-    real_save = value_panel.save_metric
+    real_save = value_controller.save_metric
 
     def save_on_a_thread(*args, **kwargs):  # type: ignore[no-untyped-def]
         threads.append(threading.current_thread())
         release.wait(5)
         return real_save(*args, **kwargs)
 
-    monkeypatch.setattr(value_panel, "save_metric", save_on_a_thread)
+    monkeypatch.setattr(value_controller, "save_metric", save_on_a_thread)
     undo_count = window.undo_stack.count()
     panel.buttons["add"].click()
     qtbot.waitUntil(lambda: bool(threads), timeout=5000)

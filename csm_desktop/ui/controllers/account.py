@@ -27,9 +27,9 @@ from csm_desktop.errors import ConflictError, UserError
 from csm_desktop.services.opening import Database
 from csm_desktop.ui.controllers.account_learning import AccountLearningController
 from csm_desktop.ui.controllers.account_story import AccountStoryController
+from csm_desktop.ui.controllers.value import ValueController
 from csm_desktop.ui.dialogs.messages import show_failure
 from csm_desktop.ui.views.account_view import AccountView
-from csm_desktop.ui.views.value_panel import ValueController
 
 if TYPE_CHECKING:
     from csm_desktop.services.account_edits import MilestoneState

@@ -1,0 +1,374 @@
+"""The Value panel's controller: runs ``services.value_metrics`` for the panel and puts every
+edit on the account page's undo stack (Edit → Undo), so adding, measuring, editing and
+deleting can be taken back; each is logged in the timeline.
+
+Every read and write runs off the UI thread (``ui.workers.run``), one at a time through a
+``WorkQueue``: an undo queued while its edit is still being saved runs after it, never
+before, and the panel's buttons are off while its work runs.
+
+Team mode (issue 16): an edit is saved only over the version of the metric the panel
+showed, an undo or redo only over the version its edit left. When someone else saved the
+metric first, the refusal says who and when, the panel reloads to show their change, and
+the dialog opens again with the value the user typed, to save it over theirs or cancel.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+import shiboken6
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtWidgets import (
+    QDialog,
+    QLabel,
+    QMessageBox,
+    QVBoxLayout,
+)
+
+from csm_desktop.errors import ConflictError, UserError
+from csm_desktop.services.book_settings import load_book_settings
+from csm_desktop.services.opening import Database
+from csm_desktop.services.value_metrics import (
+    MetricChange,
+    MetricSnapshot,
+    account_metrics,
+    delete_measurement,
+    delete_metric,
+    reapply,
+    record_measurement,
+    revert,
+    save_metric,
+)
+from csm_desktop.ui.dialogs.messages import show_failure
+from csm_desktop.ui.dialogs.save_refusals import explain
+from csm_desktop.ui.dialogs.value_dialogs import MeasurementDialog, MetricDialog
+from csm_desktop.ui.views.value_panel import ValuePanel
+from csm_desktop.ui.workers import WorkQueue
+
+
+class OwnVersions:
+    """The version each metric was left at by this window's own latest write, by account
+    and name. An undo expects it (a later edit of the same metric, since undone, moved the
+    metric on from the version its own edit left); someone else's write moves the metric
+    past it, and the undo is refused. Read and written only inside ``WorkQueue`` jobs, which
+    run one at a time in order."""
+
+    def __init__(self) -> None:
+        self._left: dict[tuple[int, str], int] = {}
+
+    @staticmethod
+    def _key(account_id: int, name: str) -> tuple[int, str]:
+        return account_id, " ".join(name.split()).casefold()
+
+    def get(
+        self, account_id: int, metric: MetricSnapshot | None, fallback: int | None
+    ) -> int | None:
+        if metric is None:
+            return fallback
+        return self._left.get(self._key(account_id, metric.name), fallback)
+
+    def wrote(self, account_id: int, metric: MetricSnapshot | None, left: int | None) -> None:
+        if metric is not None and left is not None:
+            self._left[self._key(account_id, metric.name)] = left
+
+
+class MetricEdit(QUndoCommand):
+    """One value-metric edit, already applied when pushed; undo and redo are logged.
+
+    Undo and redo are queued behind any save still running and report when done. Each
+    expects the version this window's own latest write left (``OwnVersions``)."""
+
+    def __init__(
+        self,
+        change: MetricChange,
+        database: Callable[[], Database],
+        today: Callable[[], dt.date],
+        changed: Callable[[], None],
+        queue: WorkQueue,
+        own: OwnVersions,
+    ) -> None:
+        super().__init__(change.text)
+        self.change = change
+        self._database = database
+        self._today = today
+        self._changed = changed
+        self._queue = queue
+        self._own = own
+        self._undone_at: int | None = None  # the metric's version the undo left
+        self._applied = True  # push() calls redo(): the edit is already in the book
+
+    def redo(self) -> None:
+        if self._applied:
+            self._applied = False
+            return
+        database, change, on, own = self._database(), self.change, self._today(), self._own
+
+        def work() -> MetricChange:
+            seen = own.get(change.account_id, change.before, self._undone_at)
+            redone = reapply(database, change, on=on, seen=seen)
+            own.wrote(change.account_id, change.after, redone.left_at)
+            return redone
+
+        def redone(result: MetricChange) -> None:
+            self.change = result
+            self._changed()
+
+        self._run("Redo", work, redone)
+
+    def undo(self) -> None:
+        database, change, on, own = self._database(), self.change, self._today(), self._own
+
+        def work() -> int | None:
+            expected = own.get(change.account_id, change.after, change.left_at)
+            left = revert(database, replace(change, left_at=expected), on=on)
+            own.wrote(change.account_id, change.before, left)
+            return left
+
+        def undone(left: int | None) -> None:
+            self._undone_at = left
+            self._changed()
+
+        self._run("Undo", work, undone)
+
+    def _run(self, title: str, action: Callable[[], Any], done: Callable[[Any], None]) -> None:
+        def failed(exc: BaseException) -> None:
+            self.setObsolete(True)  # dropped from the stack the next time it is touched
+            if isinstance(exc, ConflictError):
+                explain(None, title, exc, kept=f"{title} was not applied; their change stays.")
+            elif isinstance(exc, UserError):
+                QMessageBox.warning(None, title, str(exc))
+            else:
+                show_failure(None, title, exc)
+            self._changed()
+
+        self._queue.add(title, action, done, failed)
+
+
+class ValueController(QObject):
+    """Loads the account's value metrics into a panel and turns its requests into edits."""
+
+    changed = Signal(int)  # account id whose value metrics (and timeline) changed
+
+    def __init__(
+        self,
+        panel: ValuePanel,
+        database: Callable[[], Database],
+        today: Callable[[], dt.date],
+        undo_stack: QUndoStack,
+        parent: QObject | None = None,
+        queue: WorkQueue | None = None,
+        own: OwnVersions | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.own = own or OwnVersions()
+        self.panel = panel
+        self.database = database
+        self.today = today
+        self.undo_stack = undo_stack
+        self.queue = queue or WorkQueue(self)
+        self.queue.busy_changed.connect(self._busy)
+        panel.set_busy(self.queue.busy)
+        self.account_id: int | None = None
+        panel.load_requested.connect(self.load)
+        panel.add_requested.connect(self.add_metric)
+        panel.edit_requested.connect(self.edit_metric)
+        panel.record_requested.connect(self.record)
+        panel.delete_requested.connect(self.delete)
+        panel.delete_measurement_requested.connect(self.delete_measurement)
+
+    def _busy(self, busy: bool) -> None:
+        if shiboken6.isValid(self.panel):
+            self.panel.set_busy(busy)
+
+    def load(self, account_id: int, then: Callable[[], None] | None = None) -> None:
+        """Show the account's metrics, read off the UI thread; then run ``then``."""
+        self.account_id = account_id
+        database, today = self.database(), self.today()
+
+        def read() -> tuple[list[MetricSnapshot], str]:
+            currency = load_book_settings(database).currency_code
+            return account_metrics(database, account_id), currency
+
+        def show(result: tuple[list[MetricSnapshot], str]) -> None:
+            if shiboken6.isValid(self.panel) and self.account_id == account_id:
+                self.panel.show_metrics(result[0], today, result[1])
+                if then is not None:
+                    then()
+
+        what = "Loading the value metrics"
+        self.queue.add(what, read, show, self._failed(what))
+
+    def _failed(self, what: str) -> Callable[[BaseException], None]:
+        def show(exc: BaseException) -> None:
+            show_failure(self.panel if shiboken6.isValid(self.panel) else None, what, exc)
+
+        return show
+
+    def _metric(self, name: str) -> MetricSnapshot | None:
+        return next((m for m in self.panel.metrics if m.name == name), None)
+
+    def _apply(
+        self,
+        what: str,
+        edit: Callable[[Database, int], MetricChange],
+        then: Callable[[], None] | None = None,
+        refused: Callable[[ConflictError], None] | None = None,
+    ) -> None:
+        """Save ``edit`` off the UI thread; once saved, it goes on the undo stack (so its
+        undo can never run before it) and the panel is reloaded, then ``then`` runs.
+
+        Refused over someone else's change: the panel reloads to show it, then ``refused``
+        runs (by default the refusal is explained and nothing else happens)."""
+        account_id = self.account_id
+        if account_id is None:
+            return
+        database = self.database()
+
+        def saved(change: MetricChange) -> None:
+            self.undo_stack.push(
+                MetricEdit(change, self.database, self.today, self._reload, self.queue, self.own)
+            )
+            self._reload(then)
+
+        def failed(exc: BaseException) -> None:
+            if not isinstance(exc, ConflictError):
+                self._failed(what)(exc)
+                return
+            if refused is not None:
+                self._reload(lambda: refused(exc))
+                return
+            self._reload()
+            if shiboken6.isValid(self.panel):
+                explain(self.panel, what, exc, kept="Nothing was changed; their change stays.")
+
+        def work() -> MetricChange:
+            change = edit(database, account_id)
+            self.own.wrote(account_id, change.after, change.left_at)
+            return change
+
+        self.queue.add(what, work, saved, failed)
+
+    def _through_dialog(
+        self,
+        dialog: QDialog,
+        what: str,
+        read: Callable[[], Callable[[Database, int, int | None], MetricChange]],
+        seen: int | None,
+    ) -> None:
+        """Run ``dialog``; when accepted, save the edit ``read`` makes of what was typed over
+        version ``seen``. Refused over someone else's change: once the panel shows it, the
+        same dialog, with what the user typed, opens again to save over that version."""
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        edit = read()
+
+        def refused(exc: ConflictError) -> None:
+            if not shiboken6.isValid(self.panel):
+                return
+            explain(
+                self.panel,
+                what,
+                exc,
+                kept="What you typed is kept: the panel now shows their change. Press OK to "
+                "save yours over it, or Cancel to keep theirs.",
+            )
+            self._through_dialog(dialog, what, read, exc.version)
+
+        self._apply(what, lambda db, account: edit(db, account, seen), refused=refused)
+
+    def _reload(self, then: Callable[[], None] | None = None) -> None:
+        account_id = self.account_id
+        if account_id is None:
+            return
+        self.load(account_id, then)
+        self.changed.emit(account_id)
+
+    def add_metric(self) -> None:
+        dialog = MetricDialog(self.today(), self.panel)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            metric = dialog.chosen_metric()
+            on = self.today()
+            self._apply(
+                "Adding the value metric",
+                lambda db, account: save_metric(db, account, metric, on=on),
+                then=lambda: self._select(" ".join(metric.name.split())),
+            )
+
+    def _select(self, name: str) -> None:
+        if shiboken6.isValid(self.panel):
+            self.panel.select_metric(name)
+
+    def edit_metric(self, name: str) -> None:
+        current = self._metric(name)
+        if current is None:
+            return
+        dialog = MetricDialog(self.today(), self.panel, current)
+
+        def read() -> Callable[[Database, int, int | None], MetricChange]:
+            metric, on = dialog.chosen_metric(), self.today()
+            return lambda db, account, seen: save_metric(
+                db, account, metric, replacing=name, on=on, seen=seen
+            )
+
+        self._through_dialog(dialog, "Saving the value metric", read, current.version)
+
+    def record(self, name: str) -> None:
+        current = self._metric(name)
+        if current is None:
+            return
+        dialog = MeasurementDialog(current, self.today(), self.panel)
+
+        def read() -> Callable[[Database, int, int | None], MetricChange]:
+            (day, value), on = dialog.measurement(), self.today()
+            return lambda db, account, seen: record_measurement(
+                db, account, name, value, day, on=on, seen=seen
+            )
+
+        self._through_dialog(dialog, "Recording the measurement", read, current.version)
+
+    def delete(self, name: str) -> None:
+        answer = QMessageBox.question(
+            self.panel,
+            "Delete value metric",
+            f"Delete “{name}” and its measurements? Edit → Undo brings them back.",
+        )
+        current = self._metric(name)
+        if answer == QMessageBox.StandardButton.Yes and current is not None:
+            on, seen = self.today(), current.version
+            self._apply(
+                "Deleting the value metric",
+                lambda db, account: delete_metric(db, account, name, on=on, seen=seen),
+            )
+
+    def delete_measurement(self, name: str, day: Any) -> None:
+        current = self._metric(name)
+        if current is None:
+            return
+        on, seen = self.today(), current.version
+        self._apply(
+            "Deleting the measurement",
+            lambda db, account: delete_measurement(db, account, name, day, on=on, seen=seen),
+        )
+
+    def add_to_kickoff(self, dialog: QDialog, account_id: int) -> ValueController:
+        """A Value panel of its own below the kickoff dialog's fields (before its buttons):
+        outcomes are agreed at kickoff. Its edits are saved at once and go on the same undo
+        stack, whether the kickoff itself is saved or cancelled."""
+        layout = dialog.layout()
+        assert isinstance(layout, QVBoxLayout)
+        panel = ValuePanel(dialog)
+        panel.tree.setMinimumHeight(110)
+        at = max(layout.count() - 1, 0)  # the dialog's last item is its button box
+        layout.insertWidget(at, QLabel("<b>Value metrics</b> — outcomes agreed with the customer"))
+        layout.insertWidget(at + 1, panel, 1)
+        controller = ValueController(
+            panel, self.database, self.today, self.undo_stack, dialog, self.queue, self.own
+        )
+        controller.changed.connect(self.changed)
+        dialog.resize(dialog.width(), dialog.height() + 200)
+        controller.load(account_id)
+        return controller
