@@ -40,11 +40,16 @@ BATCH = 10_000  # rows fetched at a time
 
 
 def _stream(session: Session, query: Select[Any]) -> Iterator[Any]:
+    """``query``'s rows, ``BATCH`` at a time. A stream left unfinished (an export stopped by
+    a full disk or a Cancel) may be collected after its book was closed: its cursor is
+    closed only while the session still holds the connection, or SQLAlchemy logs
+    "Error closing cursor" under the export's one-line message."""
     result = session.execute(query.execution_options(yield_per=BATCH))
     try:
         yield from result
     finally:
-        result.close()
+        if session.in_transaction():
+            result.close()
 
 
 def sheet_counts(session: Session) -> dict[str, int]:
