@@ -12,23 +12,28 @@ from csm_desktop.cli.team import readable_book, reading_book
 from csm_desktop.errors import BadInput
 
 
+def _add_report_options(command: Any) -> None:
+    """The options a QBR and a portfolio report share: the book, the date, where and how."""
+    command.add_argument("--db", metavar="PATH|URL", default=argparse.SUPPRESS)
+    command.add_argument(
+        "--today", type=parse_day, help="reporting date (YYYY-MM-DD; default: today)"
+    )
+    command.add_argument(
+        "-o", "--output", metavar="FILE", required=True, help="the .pdf or .pptx file to write"
+    )
+    command.add_argument(
+        "--format",
+        choices=("pdf", "pptx"),
+        help="pdf or pptx (default: from the output file's suffix, else pdf)",
+    )
+
+
 def add_report_commands(commands: Any) -> None:
     report = commands.add_parser(
         "report", help="write one account's QBR: a PDF or an editable PowerPoint deck"
     )
     report.add_argument("account", metavar="ACCOUNT", help="account name or external id")
-    report.add_argument("--db", metavar="PATH|URL", default=argparse.SUPPRESS)
-    report.add_argument(
-        "--today", type=parse_day, help="reporting date (YYYY-MM-DD; default: today)"
-    )
-    report.add_argument(
-        "-o", "--output", metavar="FILE", required=True, help="the .pdf or .pptx file to write"
-    )
-    report.add_argument(
-        "--format",
-        choices=("pdf", "pptx"),
-        help="pdf or pptx (default: from the output file's suffix, else pdf)",
-    )
+    _add_report_options(report)
     period = report.add_mutually_exclusive_group()
     period.add_argument(
         "--quarter", metavar="2026Q3", help="review this calendar quarter (default: the last "
@@ -51,18 +56,7 @@ def add_report_commands(commands: Any) -> None:
     portfolio_report = commands.add_parser(
         "portfolio-report", help="write the internal portfolio report (PDF or deck)"
     )
-    portfolio_report.add_argument("--db", metavar="PATH|URL", default=argparse.SUPPRESS)
-    portfolio_report.add_argument(
-        "--today", type=parse_day, help="reporting date (YYYY-MM-DD; default: today)"
-    )
-    portfolio_report.add_argument(
-        "-o", "--output", metavar="FILE", required=True, help="the .pdf or .pptx file to write"
-    )
-    portfolio_report.add_argument(
-        "--format",
-        choices=("pdf", "pptx"),
-        help="pdf or pptx (default: from the output file's suffix, else pdf)",
-    )
+    _add_report_options(portfolio_report)
     portfolio_report.set_defaults(run=_cmd_portfolio_report)
 
     playbook_pdf = commands.add_parser("playbook-pdf", help="write a playbook as a PDF document")
