@@ -135,6 +135,7 @@ def _show_window(
     if not demo:
         settings.setValue("book/last_path", database.where)  # a server's: without password
 
+    from csm_desktop.ui import workers
     from csm_desktop.ui.main_window import MainWindow
 
     window = MainWindow(
@@ -152,6 +153,10 @@ def _show_window(
     try:
         return int(app.exec())
     finally:
+        # Work queued after the window's close (a Book load once Today settled, the day's
+        # backup) may still be running: let it end before its book is closed and the
+        # interpreter exits under it (a --start-check run crashed with SIGSEGV so).
+        workers.wait_all()
         window.database.close()
         window.release_lock()
 
