@@ -43,9 +43,12 @@ def run_window(
     from csm_desktop.services.opening import is_team_address, on_network_drive, open_for_window
     from csm_desktop.ui import palette
     from csm_desktop.ui.crash_guard import install_crash_guard
+    from csm_desktop.ui.ui_thread_gc import UiThreadCollector
 
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
+    collector = UiThreadCollector(app)  # kept while the window runs, below
+    collector.start()  # Qt objects in garbage cycles are destroyed on the UI thread only
     app.setApplicationName(APP_NAME)
     app.setOrganizationName("CSM Desktop")
     guard = install_crash_guard()  # logs to the rotating log; the app keeps running

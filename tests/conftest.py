@@ -251,3 +251,31 @@ def open_demo(demo_copy: Callable[[dt.date], Path]) -> Iterator[Callable[[dt.dat
     yield open_
     for database in opened:
         database.close()
+
+
+_ui_collector: list[Any] = []  # started by the first widget test, kept for the session
+
+
+@pytest.fixture(autouse=True)
+def window_garbage_on_the_ui_thread(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A test that drives widgets runs as the app does (``ui.ui_thread_gc``): reference
+    cycles are collected on the UI thread only, never by a worker thread that happens to
+    allocate nor inside a Qt destructor, and no background task outlives the test. The
+    automatic collector stays off for the rest of the test process, as in the app (switched
+    back on, a collection that started inside a QObject destructor deadlocked a run);
+    each widget test ends with a full collection, at a safe point."""
+    if "qtbot" not in request.fixturenames:
+        yield
+        return
+    import gc
+
+    from csm_desktop.ui import workers
+    from csm_desktop.ui.ui_thread_gc import UiThreadCollector
+
+    request.getfixturevalue("qapp")  # the collector's timer needs the application
+    if not _ui_collector:
+        _ui_collector.append(UiThreadCollector())
+        _ui_collector[0].start()
+    yield
+    assert workers.wait_all(30_000), "a background task was still running 30 s after its test"
+    gc.collect()

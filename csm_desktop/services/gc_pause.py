@@ -5,27 +5,56 @@ their dates and tuples) and creates no reference cycles worth collecting; every 
 allocations the collector nevertheless walks the young objects, and the older generations
 again and again as they fill: a third of the ``metrics`` command's time at 50,000 accounts
 (21.2 s with the collector, 14.3 s without; issue 17). Reference counting still frees
-everything as usual; the collector is switched back on (if it was on) when the block ends.
+everything as usual; the collector is switched back on (if it was on) when the last block
+ends. Blocks may overlap across threads (the window reads Today while the Book loads); the
+window's own collector (``ui.ui_thread_gc``) asks ``is_paused`` before it collects.
 """
 
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+
+_lock = threading.Lock()
+_pauses = 0  # blocks in progress, on any thread
+_was_enabled = False  # the collector's state when the first of them began
+
+
+def is_paused() -> bool:
+    """Whether some block asked for no collection now."""
+    return _pauses > 0
+
+
+def _pause() -> None:
+    global _pauses, _was_enabled
+    with _lock:
+        if _pauses == 0:
+            _was_enabled = gc.isenabled()
+            gc.disable()
+        _pauses += 1
+
+
+def _resume(*, freeze: bool) -> None:
+    global _pauses
+    with _lock:
+        _pauses -= 1
+        if freeze:
+            gc.freeze()
+        if _pauses == 0 and _was_enabled:
+            gc.enable()
 
 
 @contextmanager
 def gc_paused() -> Iterator[None]:
     """Within the block the cyclic collector does not run (it is process-wide: a block in a
     worker thread pauses it for the UI thread too, which only makes both faster)."""
-    enabled = gc.isenabled()
-    gc.disable()
+    _pause()
     try:
         yield
     finally:
-        if enabled:
-            gc.enable()
+        _resume(freeze=False)
 
 
 @contextmanager
@@ -33,16 +62,11 @@ def collector_paused() -> Iterator[None]:
     """The cyclic collector off while a big book is read, then frozen and back on.
 
     Paused, it does not walk the ~2 million objects a 50,000-account list makes again and
-    again (see above). Switched on again as is, its first pass would walk all of
-    them at once (1.8 s, on whichever thread allocates next: the window froze); frozen
-    first, they are left out of its passes (reference counting still frees them). A window
-    enters and leaves this on its UI thread, so the collector's next pass runs there, where
-    the Qt objects among the garbage may be destroyed."""
-    enabled = gc.isenabled()
-    gc.disable()
+    again (see above). Switched on again as is, its first pass would walk all of them at
+    once (1.8 s in the window: it froze); frozen first, they are left out of its passes
+    (reference counting still frees them)."""
+    _pause()
     try:
         yield
     finally:
-        gc.freeze()
-        if enabled:
-            gc.enable()
+        _resume(freeze=True)

@@ -11,15 +11,13 @@ owners cover every line read so far, so the page can say how far it is.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import time
 from collections.abc import Callable, Iterator
-from contextlib import nullcontext
 from dataclasses import dataclass
 from itertools import islice
 
 from csm_desktop.domain.nudges import DEFAULT_RULES, Nudge, NudgeRules, merge_ranked
-from csm_desktop.services.gc_pause import gc_paused
+from csm_desktop.services.gc_pause import collector_paused
 from csm_desktop.services.progress import NO_PROGRESS, Progress
 from csm_desktop.services.today import FIRST_PAGE, PAGE, TodayItem, today_pages
 from csm_desktop.store.database import Database
@@ -56,14 +54,13 @@ def today_snapshots(
     size: int = PAGE,
     progress: Progress = NO_PROGRESS,
     clock: Callable[[], float] = time.monotonic,
-    pause_collector: bool = True,
 ) -> Iterator[TodaySnapshot]:
     """Snapshots of the Today list while the book is read; the last one is complete.
 
     A cancelled ``progress`` stops between pages (``Cancelled``). The cyclic collector is
-    paused meanwhile unless the caller pauses it itself (``pause_collector=False``: a window
-    switches it back on from its own thread: ``gc_pause.collector_paused``)."""
-    with gc_paused() if pause_collector else nullcontext():
+    paused meanwhile, and what was read is frozen out of its later passes
+    (``gc_pause.collector_paused``)."""
+    with collector_paused():
         pages: list[list[TodayItem]] = []
         owners: set[str] = set()
         lines = open_lines = 0
@@ -77,8 +74,6 @@ def today_snapshots(
                 continue
             merged = merge_ranked(pages, key=_nudge)
             items = list(merged) if page.last else list(islice(merged, top))
-            if page.last and pause_collector:
-                gc.freeze()  # see gc_pause.collector_paused
             yield TodaySnapshot(
                 items,
                 page.last,

@@ -478,6 +478,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.book_view.save_state(self.settings)
+        workers.cancel_all()
         workers.wait_all()
         if self.celebration_notice is not None:
             self.celebration_notice.close()

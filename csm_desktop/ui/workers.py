@@ -14,6 +14,7 @@ from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from PySide6.QtWidgets import QWidget
 
@@ -40,6 +41,11 @@ class Progress:
         reported as cancelled; call ``check()`` where stopping is still safe."""
         self._task.progressed.emit(done, total, text)
 
+    def send(self, value: Any) -> None:
+        """Hand a partial result to the UI thread (``on_partial``) while the work goes on."""
+        self._task.keep(value)
+        self._task.partial.emit(value)
+
     def check(self) -> None:
         """Raise ``Cancelled`` if the user pressed Cancel (only where nothing is stored yet)."""
         if self._task.cancel_requested:
@@ -54,15 +60,19 @@ class Task(QObject):
     """One piece of background work and its outcome."""
 
     progressed = Signal(int, int, str)  # done, total, what is happening now
+    partial = Signal(object)  # a part of the result, sent while the work goes on
     succeeded = Signal(object)  # the function's return value
     failed = Signal(object)  # the exception (a UserError is for the user, else a bug)
     cancelled = Signal()  # the user's Cancel took effect; nothing was stored
     finished = Signal()  # always emitted last, whatever the outcome
 
-    def __init__(self, work: Callable[[Progress], Any], parent: QObject | None = None) -> None:
-        super().__init__(parent)
+    def __init__(self, work: Callable[[Progress], Any]) -> None:
+        super().__init__()  # no Qt parent: see start()
         self._work = work
         self._cancel = threading.Event()
+        self.released = threading.Event()  # the pool thread holds no reference any more
+        self._kept: list[Any] = []  # what the work handed over: see keep()
+        self.heard = False  # ``finished`` has reached the UI thread
 
     @property
     def cancel_requested(self) -> bool:
@@ -71,14 +81,22 @@ class Task(QObject):
     def cancel(self) -> None:
         self._cancel.set()
 
+    def _finished_heard(self) -> None:
+        self.heard = True
+        _forget_finished()
+
+    def keep(self, value: Any) -> None:
+        """Hold ``value`` until the task is let go of on the UI thread. Else the pool
+        thread's reference could be the last one: the value would be freed there, and
+        freeing a Python object whose method a slot was connected to makes PySide
+        disconnect it, off the UI thread (SIGBUS in ``QMetaObject::Connection``)."""
+        self._kept.append(value)
+
     def run(self) -> None:
         """Runs on a pool thread; only emits signals, never touches widgets."""
-        try:
-            self._deliver(self._outcome())
-        except RuntimeError:
-            # The window that owned this task was closed while it ran (e.g. at shutdown):
-            # there is nobody left to tell.
-            log.debug("Background task finished after its owner was deleted")
+        outcome = self._outcome()
+        self.keep(outcome)
+        self._deliver(outcome)
 
     def _outcome(self) -> tuple[str, Any]:
         try:
@@ -110,21 +128,40 @@ def _is_user_error(exc: BaseException) -> bool:
 class _Runnable(QRunnable):
     def __init__(self, task: Task) -> None:
         super().__init__()
-        self._task = task
+        self._task: Task | None = task
 
     def run(self) -> None:
-        self._task.run()
+        assert self._task is not None
+        released = self._task.released
+        try:
+            self._task.run()
+        finally:
+            self._task = None  # never the last reference: _running holds the task
+            released.set()
 
 
 _running: set[Task] = set()
 
 
 def start(task: Task, pool: QThreadPool | None = None) -> Task:
-    """Start ``task`` in the pool; it is kept alive until it finishes."""
+    """Start ``task`` in the pool.
+
+    The task has no Qt parent and is kept here until it has finished and the pool thread
+    has let go of it, so its Qt object is always deleted on the UI thread and never while
+    the pool thread emits from it. (Parented to the window, it used to be deleted with a
+    closing window while its pool thread was still emitting: SIGSEGV under load.)"""
     _running.add(task)
-    task.finished.connect(lambda: _running.discard(task))
+    task.finished.connect(task._finished_heard)
     (pool or QThreadPool.globalInstance()).start(_Runnable(task))
     return task
+
+
+def _forget_finished() -> None:
+    """On the UI thread: drop the tasks that are over, the UI thread having heard their
+    ``finished`` and the pool thread having let go of them (a task whose pool thread has
+    not let go yet is dropped by a later call)."""
+    for task in [task for task in _running if task.heard and task.released.is_set()]:
+        _running.discard(task)
 
 
 def run(
@@ -137,23 +174,39 @@ def run(
     on_failure: Callable[[BaseException], Any] | None = None,
     on_progress: Callable[[int, int, str], Any] | None = None,
     on_finished: Callable[[], Any] | None = None,
+    on_partial: Callable[[Any], Any] | None = None,
 ) -> Task:
     """Start ``work``: its result goes to ``on_success``; a failure is shown as ``what``
     failing, over the widget ``shown_over`` (default: ``owner``), unless ``on_failure``
-    handles it. Everything is connected before the task starts, so a quick task cannot
-    finish unheard. The task is parented to ``owner``."""
+    handles it; ``on_partial`` receives what the work sends before it ends. Everything is
+    connected before the task starts, so a quick task cannot finish unheard. Nothing is
+    called once ``owner`` has been deleted."""
     from csm_desktop.ui.dialogs.messages import show_failure
 
-    task = Task(work, owner)
-    task.succeeded.connect(on_success)
+    task = Task(work)
     window = owner if shown_over is None else shown_over
     shown: QWidget | None = window if isinstance(window, QWidget) else None
-    task.failed.connect(on_failure or (lambda exc: show_failure(shown, what, exc)))
+    failed = on_failure or (lambda exc: show_failure(shown, what, exc))
+    task.succeeded.connect(_while_alive(owner, on_success))
+    task.failed.connect(_while_alive(owner, failed))
     if on_progress is not None:
-        task.progressed.connect(on_progress)
+        task.progressed.connect(_while_alive(owner, on_progress))
+    if on_partial is not None:
+        task.partial.connect(_while_alive(owner, on_partial))
     if on_finished is not None:
-        task.finished.connect(on_finished)
+        task.finished.connect(_while_alive(owner, on_finished))
     return start(task)
+
+
+def _while_alive(owner: QObject, slot: Callable[..., Any]) -> Callable[..., None]:
+    """``slot``, called only while ``owner`` still exists (checked on the UI thread, where
+    the owner is deleted): a window closed while its work ran hears nothing of it."""
+
+    def call(*args: Any) -> None:
+        if shiboken6.isValid(owner):
+            slot(*args)
+
+    return call
 
 
 def run_account_edit(
@@ -183,6 +236,13 @@ def run_account_edit(
 def wait_all(timeout_ms: int = 10000) -> bool:
     """Wait for the global pool to drain (used at shutdown and in tests)."""
     return QThreadPool.globalInstance().waitForDone(timeout_ms)
+
+
+def cancel_all() -> None:
+    """Ask every running task to stop where it safely can (the window is closing: a task
+    streaming to it would otherwise wait for a window that no longer paints)."""
+    for task in list(_running):
+        task.cancel()
 
 
 _Job = tuple[str, Callable[[], Any], Callable[[Any], None], Callable[[BaseException], None]]

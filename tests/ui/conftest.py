@@ -1,5 +1,6 @@
-"""UI-test guards: a modal message box would hang an offscreen test, so record it instead;
-and no background task outlives its test."""
+"""UI-test guards: a modal message box would hang an offscreen test, so record it instead.
+(That no background task outlives its test is checked for every widget test, in the
+top-level conftest.)"""
 
 from __future__ import annotations
 
@@ -37,14 +38,3 @@ def message_boxes(monkeypatch: pytest.MonkeyPatch) -> Iterator[MessageBoxes]:
     yield boxes
     unexpected = [box for box in boxes.shown if box[0] == "critical"]
     assert not unexpected, f"a bug was shown to the user: {unexpected}"
-
-
-@pytest.fixture(autouse=True)
-def no_task_outlives_its_test() -> Iterator[None]:
-    """Wait for the pool to drain after each test, as the app does at shutdown: a window's
-    task still loading rows when the test's window is deleted must not run on into the next
-    test (a garbage collection there crashed the worker once, in CI)."""
-    yield
-    from csm_desktop.ui.workers import wait_all
-
-    assert wait_all(30_000), "a background task was still running 30 s after its test"

@@ -38,8 +38,13 @@ class MyAccounts:
         self.button.setVisible(False)
         self.button.clicked.connect(self.toggle)
         window.statusBar().addPermanentWidget(self.button)
-        window.book_view.model.modelReset.connect(lambda: QTimer.singleShot(0, self._book_rows))
-        window.today_controller.settled.connect(lambda: QTimer.singleShot(0, self._today_rows))
+        # Later, once the filters are refilled; never once the window is gone (its context).
+        window.book_view.model.modelReset.connect(
+            lambda: QTimer.singleShot(0, window, self._book_rows)
+        )
+        window.today_controller.settled.connect(
+            lambda: QTimer.singleShot(0, window, self._today_rows)
+        )
         window.book_view.owner_filter.currentTextChanged.connect(lambda _t: self._show_button())
         self.reset()
 

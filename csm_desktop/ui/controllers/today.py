@@ -12,13 +12,11 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Callable
-from contextlib import ExitStack
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QDialog
 
-from csm_desktop.services.gc_pause import collector_paused
 from csm_desktop.services.opening import Database
 from csm_desktop.ui import workers
 from csm_desktop.ui.dialogs.touchpoint_dialog import TouchpointRequest
@@ -30,12 +28,6 @@ if TYPE_CHECKING:  # the service (and the ORM behind it) loads when Today first 
 
 SHOW_WAIT = 0.5  # seconds the reading waits at most for the window to show a snapshot
 PAINT_TIME_MS = 20  # the window's paint after a snapshot, before the reading goes on
-
-
-class _Stream(QObject):
-    """Carries snapshots from the worker to the main thread (a queued signal)."""
-
-    arrived = Signal(int, object)  # refresh number, TodaySnapshot
 
 
 class TodayController(QObject):
@@ -61,12 +53,8 @@ class TodayController(QObject):
         self.loading = False
         self._refreshes = 0  # numbers each refresh; a snapshot of an older one is dropped
         self._task: workers.Task | None = None
-        self._stream = _Stream(self)
-        self._reading = 0  # streams not finished yet (a cancelled one runs to its next page)
-        self._collector = ExitStack()  # the collector paused while any stream runs
         self.reading: dict[str, Any] = {}
         """Overrides of ``today_snapshots``' page sizes and pace (tests read in tiny pages)."""
-        self._stream.arrived.connect(self._arrived)
         view.refresh_requested.connect(self.refresh)
         view.touchpoint_requested.connect(self.log)
         view.achieved_requested.connect(self.mark_achieved)
@@ -90,24 +78,19 @@ class TodayController(QObject):
 
     def refresh(self) -> None:
         self._cancel()
-        database, today, stream, reading = self.database, self.today(), self._stream, self.reading
+        database, today, reading = self.database, self.today(), self.reading
         number = self._refreshes
         self.loading = True
-        if not self._reading:
-            self._collector.enter_context(collector_paused())
-        self._reading += 1
 
         def work(progress: workers.Progress) -> None:
             # Imported here, on the worker: the service brings the ORM models, which the
             # window does not need to show its first screen.
             from csm_desktop.services.today_stream import today_snapshots
 
-            snapshots = today_snapshots(
-                database, today, progress=progress, pause_collector=False, **reading
-            )
+            snapshots = today_snapshots(database, today, progress=progress, **reading)
             for snapshot in snapshots:
                 shown = threading.Event()
-                stream.arrived.emit(number, (today, snapshot, shown))
+                progress.send((today, snapshot, shown))
                 # The window lays out and paints the new lines without this thread taking
                 # the interpreter from it at every call into Python (100-200 ms stalls).
                 shown.wait(SHOW_WAIT)
@@ -119,6 +102,7 @@ class TodayController(QObject):
             owner=self,
             on_failure=lambda exc: self._failed(number, exc),
             on_finished=lambda: self._done(number),
+            on_partial=lambda delivered: self._arrived(number, delivered),
         )
 
     def _failed(self, number: int, exc: BaseException) -> None:
@@ -128,9 +112,6 @@ class TodayController(QObject):
             show_failure(self.view, "Loading today's list", exc)
 
     def _done(self, number: int) -> None:
-        self._reading -= 1
-        if not self._reading:
-            self._collector.close()  # on the UI thread: see collector_paused
         if number == self._refreshes:
             self.loading = False
             self._task = None
