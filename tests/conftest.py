@@ -278,4 +278,5 @@ def window_garbage_on_the_ui_thread(request: pytest.FixtureRequest) -> Iterator[
         _ui_collector[0].start()
     yield
     assert workers.wait_all(30_000), "a background task was still running 30 s after its test"
+    workers.stop_listening()  # what they still deliver is for a window that is gone
     gc.collect()

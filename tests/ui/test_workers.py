@@ -119,3 +119,28 @@ def test_stopping_the_collector_switches_automatic_collection_back_on(qapp) -> N
     finally:
         if not was_enabled:
             gc.disable()
+
+
+def test_outcomes_delivered_after_stop_listening_go_unheard(qtbot) -> None:  # type: ignore[no-untyped-def]
+    owner = QObject()
+    heard: list[object] = []
+    workers.run(lambda _progress: 1, heard.append, what="Testing", owner=owner)
+    assert workers.wait_all(5000)  # done, its outcome still queued for the UI thread
+    workers.stop_listening()
+    qtbot.wait(50)
+    assert heard == []
+    workers.run(lambda _progress: 2, heard.append, what="Testing", owner=owner)
+    qtbot.waitUntil(lambda: heard == [2], timeout=5000)  # later tasks are heard as usual
+
+
+def test_a_failure_over_a_deleted_window_is_logged_not_shown(qtbot, message_boxes, caplog) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QWidget
+
+    from csm_desktop.errors import UserError
+    from csm_desktop.ui.dialogs.messages import show_failure
+
+    window = QWidget()
+    shiboken6.delete(window)
+    show_failure(window, "Loading today's list", UserError("The book was closed."))
+    assert message_boxes.shown == []
+    assert "Loading today's list failed after its window closed" in caplog.text

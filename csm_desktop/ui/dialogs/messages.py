@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+import shiboken6
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from csm_desktop.errors import UserError
@@ -13,7 +14,11 @@ log = logging.getLogger(__name__)
 
 
 def show_failure(parent: QWidget | None, what: str, exc: BaseException) -> None:
-    """Tell the user ``what`` failed; a ``UserError`` says why, a bug points at the log."""
+    """Tell the user ``what`` failed; a ``UserError`` says why, a bug points at the log.
+    Over a window that has been closed and deleted meanwhile, it is only logged."""
+    if parent is not None and not shiboken6.isValid(parent):
+        log.warning("%s failed after its window closed", what, exc_info=exc)
+        return
     if isinstance(exc, UserError):
         QMessageBox.warning(parent, what, str(exc))
         return
