@@ -34,6 +34,8 @@ from PySide6.QtWidgets import QApplication
 
 app = QApplication([sys.argv[0]])
 from csm_desktop.services.opening import open_book_for_reading
+from csm_desktop.ui.ui_thread_gc import UiThreadCollector
+UiThreadCollector(app).start()  # as csm_desktop.app does: collections on the UI thread
 from csm_desktop.ui.controllers.today import TodayController
 from csm_desktop.ui.views.today_view import TodayView
 

@@ -198,16 +198,16 @@ def run(
     return start(task)
 
 
-_heard_since = [0]  # bumped by ``stop_listening``: older tasks' outcomes go unheard
+_listening_since = 0  # bumped by ``stop_listening``: older tasks' outcomes go unheard
 
 
 def _while_alive(owner: QObject, slot: Callable[..., Any]) -> Callable[..., None]:
     """``slot``, called only while ``owner`` still exists (checked on the UI thread, where
     the owner is deleted): a window closed while its work ran hears nothing of it."""
-    started = _heard_since[0]
+    started = _listening_since
 
     def call(*args: Any) -> None:
-        if started == _heard_since[0] and shiboken6.isValid(owner):
+        if started == _listening_since and shiboken6.isValid(owner):
             slot(*args)
 
     return call
@@ -216,7 +216,8 @@ def _while_alive(owner: QObject, slot: Callable[..., Any]) -> Callable[..., None
 def stop_listening() -> None:
     """What tasks started so far still deliver goes unheard (a test's window is gone: its
     late outcomes must not reach the next test)."""
-    _heard_since[0] += 1
+    global _listening_since
+    _listening_since += 1
 
 
 def run_account_edit(
