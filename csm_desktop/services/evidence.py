@@ -26,8 +26,9 @@ from csm_desktop.domain.ladder import reference_date
 from csm_desktop.domain.vocabulary import Evidence, Status
 from csm_desktop.services.ladder import change_status
 from csm_desktop.store.day_numbers import day_number, day_of_number
+from csm_desktop.store.models import AccountMilestone
+from csm_desktop.store.queries.evidence import MetDate, criterion_rows, set_criterion_met_on
 from csm_desktop.store.queries.settings import read_setting, write_setting
-from csm_desktop.store.queries.usage_import import criterion_milestones
 from csm_desktop.store.queries.usage_rows import usage_features, used_day_series
 
 AUTO_CONFIRM_KEY = "auto_confirm_usage"
@@ -69,42 +70,51 @@ def refresh_usage_evidence(
     kickoff or signed-on date, or with an incomplete criterion (threshold or window below
     1), get None.
     """
-    found = criterion_milestones(session, account_ids)
+    found = criterion_rows(session, account_ids)
     if not found:
         return EvidenceUpdate()
-    wanted = {feature_match_key(m.success_feature or "") for m, _k, _s in found}
-    series = _used_days(session, {m.account_id for m, _k, _s in found}, wanted)
+    keys: dict[str, str] = {}  # a book spells few criterion features: fold each once
+    for row in found:
+        if row.success_feature not in keys:
+            keys[row.success_feature] = feature_match_key(row.success_feature)
+    series = _used_days(session, {row.account_id for row in found}, set(keys.values()))
     auto = auto_confirm_usage(session)
     met = changed = 0
-    achieved: list[int] = []
-    for milestone, kickoff_on, signed_on in found:
-        kickoff = reference_date(kickoff_on, signed_on)
-        feature = feature_match_key(milestone.success_feature or "")
-        threshold, window = milestone.success_threshold, milestone.success_window_days
+    changes: list[MetDate] = []
+    to_achieve: list[tuple[int, dt.date]] = []
+    for row in found:
+        kickoff = reference_date(row.kickoff_on, row.signed_on)
+        threshold, window = row.success_threshold, row.success_window_days
         met_on = None
         if kickoff is not None and threshold and window and threshold > 0 and window > 0:
-            days, counts = series.get((milestone.account_id, feature), ((), ()))
+            days, counts = series.get((row.account_id, keys[row.success_feature]), ((), ()))
             met_day = criterion_met_day(days, counts, day_number(kickoff), threshold, window)
             met_on = None if met_day is None else day_of_number(met_day)
-        if met_on != milestone.criterion_met_on:
-            milestone.criterion_met_on = met_on
+        if met_on != row.criterion_met_on:
             changed += 1
-        if met_on is None:
-            continue
-        met += 1
-        if auto and milestone.status in _AUTO_ACHIEVABLE:
-            change_status(
-                session,
-                milestone,
-                Status.ACHIEVED,
-                on=met_on,
-                reason=USAGE_REASON,
-                evidence=Evidence.USAGE,
-                recorded_at=recorded_at,
-            )
-            achieved.append(milestone.id)
+        if met_on is not None:
+            met += 1
+            if auto and row.status in _AUTO_ACHIEVABLE:
+                to_achieve.append((row.id, met_on))  # stored below with its new status
+                continue
+        if met_on != row.criterion_met_on:
+            changes.append(MetDate(row.id, row.version, met_on))
+    set_criterion_met_on(session, changes)
+    for milestone_id, met_on in to_achieve:
+        # Only with the book's setting on: the ORM path that logs a status change.
+        milestone = session.get_one(AccountMilestone, milestone_id)
+        milestone.criterion_met_on = met_on
+        change_status(
+            session,
+            milestone,
+            Status.ACHIEVED,
+            on=met_on,
+            reason=USAGE_REASON,
+            evidence=Evidence.USAGE,
+            recorded_at=recorded_at,
+        )
     session.flush()
-    return EvidenceUpdate(len(found), met, changed, tuple(achieved))
+    return EvidenceUpdate(len(found), met, changed, tuple(m for m, _on in to_achieve))
 
 
 def _used_days(

@@ -1,0 +1,124 @@
+"""The milestones whose usage criterion ``services.evidence`` recomputes, read and written as
+plain rows.
+
+After an import the evidence of every milestone with a usage criterion is recomputed: 35,000
+milestones at 5,000 accounts. Loading them as ORM objects and flushing one versioned UPDATE
+per changed date cost more than storing the whole book (issue 17), so here they are read
+with one Core query and their new met dates written with one ``executemany``. The rule of
+when a criterion is met stays in ``domain.criteria``; this module only moves rows.
+
+An update here does what the ORM's would: it says ``WHERE version = the one read``, adds one
+to the version and names who changed the row and when (``store.authorship``). An ORM object
+of one of these milestones already in the session is expired, so it reads the new values
+instead of saving over them with its old version.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Sequence
+from typing import NamedTuple, cast
+
+from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from csm_desktop.store.authorship import author, utc_now
+from csm_desktop.store.models import Account, AccountMilestone
+
+IN_CHUNK = 500  # account ids per IN (…): far below every database's parameter limit
+_milestones = cast(Table, AccountMilestone.__table__)
+_accounts = cast(Table, Account.__table__)
+
+
+class CriterionRow(NamedTuple):
+    """A milestone with a usage criterion feature, with its account's two dates."""
+
+    id: int
+    account_id: int
+    success_feature: str
+    success_threshold: int | None
+    success_window_days: int | None
+    criterion_met_on: dt.date | None
+    status: str
+    version: int
+    kickoff_on: dt.date | None
+    signed_on: dt.date | None
+
+
+class MetDate(NamedTuple):
+    """A milestone's new ``criterion_met_on``, for the version it was read at."""
+
+    id: int
+    version: int
+    met_on: dt.date | None
+
+
+def criterion_rows(session: Session, account_ids: Collection[int] | None) -> list[CriterionRow]:
+    """Milestones with a usage criterion feature (of these accounts; all if None), in ladder
+    order. Pending ORM changes are flushed first, so the rows are what the session holds."""
+    if account_ids is not None and not account_ids:
+        return []
+    session.flush()
+    m, a = _milestones, _accounts
+    query = (
+        select(
+            m.c.id,
+            m.c.account_id,
+            m.c.success_feature,
+            m.c.success_threshold,
+            m.c.success_window_days,
+            m.c.criterion_met_on,
+            m.c.status,
+            m.c.version,
+            a.c.kickoff_on,
+            a.c.signed_on,
+        )
+        .join_from(m, a, a.c.id == m.c.account_id)
+        .where(m.c.success_feature.is_not(None))
+        .order_by(m.c.account_id, m.c.position)
+    )
+    if account_ids is None:
+        return [CriterionRow._make(row) for row in session.execute(query)]
+    ids = sorted(account_ids)
+    rows: list[CriterionRow] = []
+    for start in range(0, len(ids), IN_CHUNK):
+        chunk = ids[start : start + IN_CHUNK]
+        rows += [
+            CriterionRow._make(row) for row in session.execute(query.where(m.c.account_id.in_(chunk)))
+        ]
+    return rows
+
+
+def set_criterion_met_on(session: Session, changes: Sequence[MetDate]) -> None:
+    """Store each milestone's new met date on the version read; ``StaleDataError`` (as the
+    ORM raises) when one was changed meanwhile by someone else."""
+    if not changes:
+        return
+    m = _milestones
+    statement = (
+        update(m)
+        .where(m.c.id == bindparam("b_id"), m.c.version == bindparam("b_version"))
+        .values(
+            criterion_met_on=bindparam("b_met", type_=m.c.criterion_met_on.type),
+            version=m.c.version + 1,
+            changed_by=author(session),
+            changed_at=utc_now(),
+        )
+    )
+    result = session.execute(
+        statement,
+        [{"b_id": c.id, "b_version": c.version, "b_met": c.met_on} for c in changes],
+    )
+    if session.get_bind().dialect.supports_sane_multi_rowcount:
+        updated = result.rowcount  # type: ignore[attr-defined]
+        if updated != len(changes):
+            raise StaleDataError(
+                f"UPDATE of account_milestone expected to update {len(changes)} rows; "
+                f"{updated} were matched."
+            )
+    loaded = session.identity_map
+    for change in changes:
+        instance = loaded.get(session.identity_key(AccountMilestone, change.id))
+        if instance is not None:
+            session.expire(instance, ["criterion_met_on", "version", "changed_by", "changed_at"])
