@@ -83,10 +83,8 @@ def criterion_rows(session: Session, account_ids: Collection[int] | None) -> lis
     ids = sorted(account_ids)
     rows: list[CriterionRow] = []
     for start in range(0, len(ids), IN_CHUNK):
-        chunk = ids[start : start + IN_CHUNK]
-        rows += [
-            CriterionRow._make(row) for row in session.execute(query.where(m.c.account_id.in_(chunk)))
-        ]
+        chunked = query.where(m.c.account_id.in_(ids[start : start + IN_CHUNK]))
+        rows += [CriterionRow._make(row) for row in session.execute(chunked)]
     return rows
 
 
