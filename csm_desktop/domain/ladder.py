@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from csm_desktop.domain.vocabulary import Phase, Status, phase_of_day
 
@@ -30,6 +30,9 @@ class Milestone:
     success_window_days: int | None = None
     criterion_met_on: dt.date | None = None
     id: int | None = None
+    version: int | None = field(default=None, compare=False)
+    """The stored row's version as read (team mode): an edit made from this reading is saved
+    only over it. Not part of equality: the same milestone read twice is the same."""
 
     @property
     def phase(self) -> Phase:

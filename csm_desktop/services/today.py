@@ -95,12 +95,20 @@ class TodayItem:
     reads only the book already loaded in memory, so any thread may read ``filled``.
     """
 
-    __slots__ = ("_fill", "_filled", "nudge")
+    __slots__ = ("_fill", "_filled", "milestone_version", "nudge")
 
-    def __init__(self, nudge: Nudge, filled: FilledMessage | Callable[[], FilledMessage]) -> None:
+    def __init__(
+        self,
+        nudge: Nudge,
+        filled: FilledMessage | Callable[[], FilledMessage],
+        milestone_version: int | None = None,
+    ) -> None:
         self.nudge = nudge
         self._filled = filled if isinstance(filled, FilledMessage) else None
         self._fill = None if isinstance(filled, FilledMessage) else filled
+        self.milestone_version = milestone_version
+        """The version of the nudge's milestone as this list read it (team mode): "Mark
+        achieved" from this line is saved only over it."""
 
     @property
     def filled(self) -> FilledMessage:
@@ -338,9 +346,16 @@ def today_pages(
 
 
 def _item(book: _Book, nudge: Nudge) -> TodayItem:
-    """A line whose message is filled from ``book`` when first read."""
+    """A line whose message is filled from ``book`` when first read, with the version of its
+    milestone as read."""
+    version = None
+    if nudge.milestone_id is not None:
+        ladder = book.ladders.get(nudge.account_id, ())
+        version = next((m.version for m in ladder if m.id == nudge.milestone_id), None)
     return TodayItem(
-        nudge, partial(_fill, book, nudge.account_id, nudge.account, nudge.milestone_id, nudge.kind)
+        nudge,
+        partial(_fill, book, nudge.account_id, nudge.account, nudge.milestone_id, nudge.kind),
+        version,
     )
 
 

@@ -199,3 +199,26 @@ def test_every_change_records_who_made_it_in_the_timeline(
     with ravi.session() as session:
         row = session.get(AccountMilestone, milestone)
         assert row is not None and row.changed_by == "Maya Chen"
+
+
+def test_todays_lines_carry_the_milestone_version_they_read(
+    team: tuple[Database, Database, int],
+) -> None:
+    """SSO (due 9 Mar = K 2 Mar + 7) is overdue on 1 Apr: Today's lines about it (the
+    account's only milestone) read version 1. Maya marks it in progress (version 2): a
+    fresh list reads 2, and "Mark achieved" over the line's old version 1 is refused
+    naming her."""
+    from csm_desktop.services.today import today_list
+
+    ravi, maya, account_id = team
+    milestone, _seen = sso(ravi, account_id)
+
+    def versions() -> set[int | None]:
+        return {i.milestone_version for i in today_list(ravi, TODAY) if i.nudge.milestone_id}
+
+    assert versions() == {1}
+    account_edits.set_status(maya, milestone, Status.IN_PROGRESS, on=TODAY, seen=1)
+    assert versions() == {2}
+    with pytest.raises(ConflictError, match="“SSO” was changed by Maya Chen"):
+        account_edits.set_status(ravi, milestone, Status.ACHIEVED, on=TODAY, seen=1)
+    assert account_edits.milestone_state(ravi, milestone).status is Status.IN_PROGRESS

@@ -160,7 +160,7 @@ def test_the_value_panel_keeps_the_typed_measurement_for_a_retry(
     monkeypatch.setattr(value_dialogs.MeasurementDialog, "exec", measure)
     panel.select_metric(metric.name)
     panel.buttons["record"].click()
-    qtbot.waitUntil(lambda: len(opened) == 2 and not panel.busy, timeout=5000)
+    qtbot.waitUntil(lambda: len(opened) == 2 and not panel.busy, timeout=15000)
     qtbot.waitUntil(lambda: not panel.busy, timeout=5000)
     assert opened == ["6", "6"]  # the second time, the dialog still held what was typed
     assert refusal(message_boxes).startswith(f"“{metric.name}” was changed by Maya Chen")
@@ -218,4 +218,72 @@ def test_ones_own_edits_of_one_milestone_undo_one_after_the_other(
     qtbot.waitUntil(lambda: shown_status(window, step.id) is Status.IN_PROGRESS, timeout=5000)
     window.undo_action.trigger()
     assert account_edits.milestone_state(window.database, step.id).status is Status.NOT_STARTED
+    assert message_boxes.shown == []
+
+
+def today_line(window: MainWindow, status: Status) -> int:
+    """Select the first Today line about a milestone of ``status``; its row."""
+    view = window.today_view
+    for row in range(view.model.rowCount()):
+        item = view.model.row_at(row)
+        milestone = item.nudge.milestone_id
+        if milestone is not None and (
+            account_edits.milestone_state(window.database, milestone).status is status
+        ):
+            view.table.selectRow(row)
+            assert view.current is item
+            return row
+    raise AssertionError(f"no Today line about a {status.value} milestone")
+
+
+def test_mark_achieved_from_today_over_someone_elses_change_is_refused(
+    qtbot, two: tuple[MainWindow, Database], message_boxes: MessageBoxes, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Today read an in-progress milestone at its version; Maya blocks it (one version
+    on). Ravi's Mark achieved from that line is refused naming her, the milestone stays
+    blocked, and Today is read again (the line now carries her version)."""
+    window, maya = two
+    today_line(window, Status.IN_PROGRESS)
+    item = window.today_view.current
+    milestone = item.nudge.milestone_id
+    stored = account_edits.set_status(
+        maya, milestone, Status.BLOCKED, on=TODAY, reason="Waiting for IT", seen=None
+    )
+    assert stored.left_at == item.milestone_version + 1  # the line read the version before
+    monkeypatch.setattr(
+        account_dialogs.StatusDialog, "exec", lambda _dialog: QDialog.DialogCode.Accepted
+    )
+    with qtbot.waitSignal(window.today_controller.loaded, timeout=10000):
+        window.today_view.request_achieved()
+    text = refusal(message_boxes)
+    assert text.startswith(f"“{item.nudge.milestone}” was changed by Maya Chen at ")
+    assert text.endswith("Nothing was changed; their change stays.")
+    assert account_edits.milestone_state(maya, milestone).status is Status.BLOCKED
+    lines = [window.today_view.model.row_at(r) for r in range(window.today_view.model.rowCount())]
+    assert {i.milestone_version for i in lines if i.nudge.milestone_id == milestone} == {
+        stored.left_at
+    }
+
+
+def test_mark_achieved_from_today_saves_over_the_version_the_line_read(
+    qtbot, two: tuple[MainWindow, Database], message_boxes: MessageBoxes, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Nobody else wrote: the line's version is the stored one, the milestone is marked
+    achieved (one version on) and nothing is refused."""
+    window, maya = two
+    today_line(window, Status.IN_PROGRESS)
+    item = window.today_view.current
+    milestone = item.nudge.milestone_id
+    version = next(
+        s.version
+        for s in account_detail(maya, item.nudge.account_id, TODAY).ladder
+        if s.id == milestone
+    )
+    assert item.milestone_version == version
+    monkeypatch.setattr(
+        account_dialogs.StatusDialog, "exec", lambda _dialog: QDialog.DialogCode.Accepted
+    )
+    with qtbot.waitSignal(window.today_controller.loaded, timeout=10000):
+        window.today_view.request_achieved()
+    assert account_edits.milestone_state(maya, milestone).status is Status.ACHIEVED
     assert message_boxes.shown == []

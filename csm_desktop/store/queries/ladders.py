@@ -43,7 +43,7 @@ ORDER BY a.name
 _MILESTONES = """
 SELECT m.account_id, m.id, m.title, r.name, m.target_day, m.due_on, m.status, m.achieved_on,
        m.first_value, m.unlocks, m.success_feature, m.success_threshold,
-       m.success_window_days, m.criterion_met_on
+       m.success_window_days, m.criterion_met_on, m.version
 FROM account a
 CROSS JOIN account_milestone m ON m.account_id = a.id
 JOIN role r ON r.id = m.role_id
@@ -120,6 +120,7 @@ def account_ladders(
             m.success_threshold,
             m.success_window_days,
             m.criterion_met_on,
+            m.version,
         )
         .join(Role, Role.id == m.role_id)
         .where(m.account_id.in_(chosen.account_ids()))
@@ -159,7 +160,7 @@ def _assemble(
             # Positional, in field order: 60,000 keyword calls cost a tenth of a second.
             Milestone(
                 row[2], row[3], row[4], due, status, date(row[7]), bool(row[8]),
-                row[9], row[10], row[11], row[12], date(row[13]), row[1],
+                row[9], row[10], row[11], row[12], date(row[13]), row[1], row[14],
             )
         )  # fmt: skip
     return list(accounts.values())

@@ -154,12 +154,20 @@ class TodayController(QObject):
         )
 
     def mark_achieved(
-        self, account_id: int, milestone_id: int, milestone: str, offered: dt.date | None
+        self,
+        account_id: int,
+        milestone_id: int,
+        milestone: str,
+        offered: dt.date | None,
+        seen: int | None = None,
     ) -> None:
-        """Ask for the date (the day the criterion was met, when it was) and mark achieved.
+        """Ask for the date (the day the criterion was met, when it was) and mark achieved
+        over version ``seen`` of the milestone (the one the list read).
 
         Confirming a met usage criterion records "usage" as the evidence; offering today
-        instead would push time-to-first-value later than it really was.
+        instead would push time-to-first-value later than it really was. When someone else
+        changed the milestone since the list was read, the save is refused with who and
+        when, nothing is changed, and the list is read again to show their change.
         """
         from csm_desktop.domain.vocabulary import Evidence, Status
         from csm_desktop.ui.dialogs.account_dialogs import StatusDialog
@@ -174,16 +182,29 @@ class TodayController(QObject):
         def work(progress: workers.Progress) -> object:
             from csm_desktop.services.account_edits import set_status
 
-            return set_status(database, milestone_id, Status.ACHIEVED, on=on, evidence=evidence)
+            return set_status(
+                database, milestone_id, Status.ACHIEVED, on=on, evidence=evidence, seen=seen
+            )
 
         def done(_before: object) -> None:
             self.status.emit(f"“{milestone}” marked achieved on {on.isoformat()}")
             self.achieved.emit(account_id, milestone_id)
             self.refresh()
 
-        workers.run(
-            work, done, what="Marking the milestone achieved", owner=self, shown_over=self.view
-        )
+        what = "Marking the milestone achieved"
+
+        def failed(exc: BaseException) -> None:
+            from csm_desktop.errors import ConflictError
+            from csm_desktop.ui.dialogs.messages import show_failure
+            from csm_desktop.ui.dialogs.save_refusals import explain
+
+            if not isinstance(exc, ConflictError):
+                show_failure(self.view, what, exc)
+                return
+            self.refresh()  # the list shows their change
+            explain(self.view, what, exc, kept="Nothing was changed; their change stays.")
+
+        workers.run(work, done, what=what, owner=self, shown_over=self.view, on_failure=failed)
 
     def _logged(self, request: TouchpointRequest) -> None:
         self.status.emit(f"Touchpoint logged: {request.channel}, {request.template}")

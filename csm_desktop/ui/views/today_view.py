@@ -78,8 +78,9 @@ def template_label(item: TodayItem) -> str:
 class TodayView(QWidget):
     account_activated = Signal(int)  # account id the user wants to open
     refresh_requested = Signal()  # the user asked for a fresh list
-    # account id, milestone id, milestone title, the date to offer (criterion met, or None)
-    achieved_requested = Signal(int, int, str, object)
+    # account id, milestone id, milestone title, the date to offer (criterion met, or None),
+    # the milestone's version as the list read it (the save is made only over it)
+    achieved_requested = Signal(int, int, str, object, object)
     touchpoint_requested = Signal(object)  # a TouchpointRequest the user confirmed
 
     def __init__(self, starts: StartActions | None = None, parent: QWidget | None = None) -> None:
@@ -455,7 +456,11 @@ class TodayView(QWidget):
             return
         nudge = item.nudge
         self.achieved_requested.emit(
-            nudge.account_id, nudge.milestone_id, nudge.milestone or "", nudge.criterion_met_on
+            nudge.account_id,
+            nudge.milestone_id,
+            nudge.milestone or "",
+            nudge.criterion_met_on,
+            item.milestone_version,
         )
 
     def copy_message(self) -> None:
