@@ -27,6 +27,7 @@ from csm_desktop.errors import (
     UserError,
 )
 from csm_desktop.store.database import Database
+from csm_desktop.store.live_changes import remember_own_connections
 from csm_desktop.store.schema import SCHEMA_HEAD, SCHEMA_REVISIONS
 
 log = logging.getLogger(__name__)
@@ -68,11 +69,13 @@ def safe_text(url: URL) -> str:
 
 def server_engine(url: URL) -> Engine:
     """An engine that checks a pooled connection before use (servers restart; laptops sleep)."""
-    return create_engine(
+    engine = create_engine(
         url,
         pool_pre_ping=True,
         connect_args={"connect_timeout": CONNECT_TIMEOUT_S, "application_name": "csm-desktop"},
     )
+    remember_own_connections(engine)  # a window does not refresh for its own changes
+    return engine
 
 
 class PasswordNeeded(DatabaseUnreadable):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtGui import (
@@ -37,6 +37,7 @@ from csm_desktop.ui.controllers.account_page import AccountPageController
 from csm_desktop.ui.controllers.book_files import BookFiles
 from csm_desktop.ui.controllers.dashboard import DashboardController
 from csm_desktop.ui.controllers.host import Host
+from csm_desktop.ui.controllers.live_refresh import LiveRefresh
 from csm_desktop.ui.controllers.my_accounts import MyAccounts
 from csm_desktop.ui.controllers.read_only import ReadOnlyController
 from csm_desktop.ui.controllers.reports import ReportExports
@@ -51,6 +52,9 @@ from csm_desktop.ui.task_status import TaskStatus
 from csm_desktop.ui.views.book_view import BookView
 from csm_desktop.ui.views.empty_state import StartActions, empty_book_state
 from csm_desktop.ui.views.today_view import TodayView
+
+if TYPE_CHECKING:
+    from csm_desktop.services.live_changes import Changes
 
 log = logging.getLogger(__name__)
 
@@ -168,6 +172,7 @@ class MainWindow(QMainWindow):
         self.tasks = TaskStatus(self, self.database.where)  # path (or server) and progress
         self.path_label, self.progress = self.tasks.path_label, self.tasks.progress
         self.my_accounts = MyAccounts(self)  # on a server: the Book and Today open on mine
+        self.live = LiveRefresh(self)  # on a server: a teammate's change shows within seconds
         self.setAcceptDrops(True)  # a usage spreadsheet dropped on the window opens the wizard
         self._restore_settings()
         palette.notifier.changed.connect(self.refresh)  # recolour rows and texts
@@ -181,6 +186,7 @@ class MainWindow(QMainWindow):
         self.show_today()
         self.book_waits_for_today = True
         self.today_controller.settled.connect(self._book_after_today)
+        self.live.start()
 
     # --- layout -------------------------------------------------------------------------
 
@@ -236,22 +242,36 @@ class MainWindow(QMainWindow):
         if self.pages.currentWidget() is self.today_view:
             self.today_controller.refresh()
 
+    def refresh_for(self, changes: Changes) -> None:
+        """Someone else changed ``changes`` on the team server: reload the Book and whatever
+        on show displays those accounts, keeping the user's selection and place."""
+        self._load_book(note="Updated with your team's latest changes")
+        current = self.pages.currentWidget()
+        if current is self.account_view and self.current_account_id is not None:
+            if changes.touches(self.current_account_id):
+                self.accounts.reload()
+        elif current is self.dashboard_view and self.dashboard_view is not None:
+            self.dashboard.refresh()
+        elif current is self.today_view and not self.today_controller.loading:
+            self.today_controller.refresh()
+
     def _book_after_today(self) -> None:
         if self.book_waits_for_today:
             self.book_waits_for_today = False
             self._load_book()
 
-    def _load_book(self) -> None:
+    def _load_book(self, note: str | None = None) -> None:
+        """Read the Book's rows in a worker; ``note`` is said once they are on show."""
         database, today = self.database, self.today()
         self.loading = True
         self.statusBar().showMessage("Loading the book…")
         self.run_task(
             lambda progress: _book_and_counts(database, today),
-            self._show_rows,
+            lambda loaded: self._show_rows(loaded, note),
             what="Loading the book",
         )
 
-    def _show_rows(self, loaded: Any) -> None:
+    def _show_rows(self, loaded: Any, note: str | None = None) -> None:
         rows, playbooks, experiments = loaded
         if not rows and self.load_demo_if_empty:
             self.load_demo_if_empty = False
@@ -274,7 +294,7 @@ class MainWindow(QMainWindow):
             if self.pages.currentWidget() is not self.today_view:  # else it is loading already
                 self.show_today()
         self.loading = False
-        self.statusBar().showMessage(plural(len(rows), "account"), 4000)
+        self.statusBar().showMessage(note or plural(len(rows), "account"), 4000)
 
     def open_account(self, account_id: int) -> None:
         self.accounts.open(account_id)
@@ -436,6 +456,7 @@ class MainWindow(QMainWindow):
         self.path_label.setText(database.where)
         self._update_title()
         self.my_accounts.reset()
+        self.live.start()
         self.writing.apply()
         self.settings.setValue("book/last_path", database.where)  # never a password
         self.show_book()
@@ -478,6 +499,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.book_view.save_state(self.settings)
+        self.live.stop()
         workers.cancel_all()
         workers.wait_all()
         if self.celebration_notice is not None:

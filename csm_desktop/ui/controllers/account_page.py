@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QUndoStack
 
+from csm_desktop.errors import UnknownAccount
 from csm_desktop.ui.controllers.host import Host
 from csm_desktop.ui.dialogs.messages import show_failure
 from csm_desktop.ui.views.book_view import BookView
@@ -59,6 +60,42 @@ class AccountPageController(QObject):
             lambda progress: account_detail(database, account_id, today),
             lambda detail: self._show(detail, today),
             what="Opening the account",
+        )
+
+    def reload(self) -> None:
+        """Read the account on show again (a teammate changed it), in place: the page stays
+        where the user is, with the same milestone selected. An account deleted meanwhile
+        sends the user back to the Book, saying so."""
+        from csm_desktop.services.accounts import account_detail
+        from csm_desktop.ui import workers
+
+        account_id = self.current_id
+        if not self.on_show() or account_id is None:
+            return
+        database, today = self.host.database(), self.host.today()
+
+        def still_on_show() -> bool:
+            return self.on_show() and self.current_id == account_id
+
+        def shown(detail: Any) -> None:
+            if still_on_show():
+                self.page().show_account(detail, today)
+
+        def gone(exc: BaseException) -> None:
+            if not still_on_show():
+                return
+            if not isinstance(exc, UnknownAccount):
+                show_failure(self.host.window, "Reloading the account", exc)
+                return
+            self.show_book()
+            self.host.status("The account you had open was deleted by a teammate.", 8000)
+
+        workers.run(
+            lambda progress: account_detail(database, account_id, today),
+            shown,
+            what="Reloading the account",
+            owner=self,
+            on_failure=gone,
         )
 
     def _show(self, detail: Any, today: dt.date) -> None:

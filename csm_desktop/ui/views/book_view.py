@@ -142,8 +142,11 @@ class BookView(QWidget):
         self.proxy.layoutChanged.connect(self._update_count)
 
     def set_rows(self, rows: Sequence[BookRow]) -> None:
-        """Show ``rows``, keeping the current filters where they still apply."""
-        self.model.set_rows(rows)
+        """Show ``rows``, keeping the filters where they still apply, the selection and the
+        scroll position (a reload after a teammate's change must not lose the user's place)."""
+        scrolled = self.table.verticalScrollBar().value()
+        self._keeping_selection(lambda: self.model.set_rows(rows))
+        self.table.verticalScrollBar().setValue(scrolled)
         self._refill(self.segment_filter, sorted({r.segment for r in rows if r.segment}))
         self._refill(self.owner_filter, sorted({r.owner for r in rows if r.owner}))
         if rows and not self.columns_fitted and self.isVisible():
