@@ -51,6 +51,11 @@ class DatabaseReadOnly(UserError):
     """The database (or its folder) cannot be written, or the disk is full."""
 
 
+class OfflineCopy(DatabaseReadOnly):
+    """A book file copied off a team server (``take-offline``): it opens only read-only,
+    since its changes would never reach the server."""
+
+
 class DatabaseFull(DatabaseReadOnly):
     """The disk holding the database is full (or failing): nothing more can be saved."""
 

@@ -18,7 +18,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from csm_desktop.errors import BadInput, DatabaseReadOnly, DatabaseUnreadable, UserError
+from csm_desktop.errors import (
+    BadInput,
+    DatabaseReadOnly,
+    DatabaseUnreadable,
+    OfflineCopy,
+    UserError,
+)
 from csm_desktop.services import backups
 from csm_desktop.store.authorship import author
 from csm_desktop.store.database import Database, check_database_file, open_database
@@ -170,8 +176,11 @@ def open_book_for_reading(path: Path) -> Iterator[Database]:
     """
     revision = check_database_file(Path(path).expanduser().resolve())
     if revision is not None and revision != SCHEMA_HEAD:
-        with open_book(path):
-            pass  # the upgrade (with its backup) runs on opening
+        try:
+            with open_book(path):
+                pass  # the upgrade (with its backup) runs on opening
+        except OfflineCopy:
+            pass  # upgraded all the same; it is only ever read
     with open_book(path, read_only=True) as database:
         yield database
 

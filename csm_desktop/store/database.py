@@ -29,6 +29,7 @@ from csm_desktop.errors import (
     DatabaseReadOnly,
     DatabaseTooNew,
     DatabaseUnreadable,
+    OfflineCopy,
     UserError,
 )
 from csm_desktop.safe_output import protect_book, release_book
@@ -302,8 +303,11 @@ def open_database(path: Path, *, read_only: bool = False) -> Database:
             raise DatabaseReadOnly(
                 f"{path} needs an upgrade that cannot run read-only. Open it normally once."
             )
-    if not read_only and revision is not None:
-        _refuse_offline_copy(path)
+    # A copy taken off a team server is never written; at an older schema it is still
+    # upgraded (a copy of it is set aside first), so that it can be read by this version.
+    offline = None if read_only or revision is None else _offline_copy_mark(path)
+    if offline is not None and revision == SCHEMA_HEAD:
+        raise _offline_copy_refusal(path, offline)
     if not read_only and not path.parent.exists():
         try:
             path.parent.mkdir(parents=True)
@@ -331,17 +335,20 @@ def open_database(path: Path, *, read_only: bool = False) -> Database:
         try:
             _migrate(database, from_revision=revision)
         except OperationalError as exc:
-            engine.dispose()
+            database.close()
             raise translate_operational_error(exc, path) from exc
         except BaseException:
-            engine.dispose()
+            database.close()
             raise
+    if offline is not None:
+        database.close()
+        raise _offline_copy_refusal(path, offline)
     return database
 
 
-def _refuse_offline_copy(path: Path) -> None:
-    """``DatabaseReadOnly`` for a copy taken off a team server (``store/offline.py``): what
-    is changed in it would never reach the server, so it is only ever opened read-only."""
+def _offline_copy_mark(path: Path) -> str | None:
+    """What a copy taken off a team server says of itself (``store/offline.py``), or None
+    for any other book: what is changed in such a copy would never reach the server."""
     try:
         conn = sqlite3.connect(reading_uri(path), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
         try:
@@ -349,12 +356,15 @@ def _refuse_offline_copy(path: Path) -> None:
         finally:
             conn.close()
     except sqlite3.Error:  # an old book without the setting table: not a copy
-        return
-    if row is not None:
-        raise DatabaseReadOnly(
-            f"{path.name} is {row[0]}: it opens read-only, since changes made in it would "
-            "never reach the team server. Make them on the team book."
-        )
+        return None
+    return None if row is None else str(row[0])
+
+
+def _offline_copy_refusal(path: Path, mark: str) -> OfflineCopy:
+    return OfflineCopy(
+        f"{path.name} is {mark}: it opens read-only, since changes made in it would "
+        "never reach the team server. Make them on the team book."
+    )
 
 
 def _migrate(database: Database, *, from_revision: str | None) -> None:
