@@ -20,6 +20,7 @@ from csm_desktop.errors import BadInput, Cancelled, UnknownAccount, UserError
 from csm_desktop.services.progress import NO_PROGRESS, Progress
 from csm_desktop.services.qbr_report import REPORT_FORMATS, write_qbr_report
 from csm_desktop.store.database import Database, open_database
+from csm_desktop.store.server import open_server_database
 from csm_desktop.store.queries.accounts import account_names
 
 SERIAL_BATCH_BELOW = 4
@@ -83,13 +84,25 @@ def batch_file_names(
     return names
 
 
-# The batch runs in worker processes; each opens the book once (read-only) in its initializer.
+# The batch runs in worker processes; each opens the book once in its initializer: a file
+# book read-only, a team server's book with the same login (and the password the window's
+# engine holds, handed over the worker's pipe, never written anywhere).
 _worker_database: Database | None = None
 
 
-def _start_worker(database_path: str) -> None:
+def _book_for_workers(database: Database) -> tuple[str | None, str | None, str | None]:
+    """(file, server address, password): what a worker process needs to open the book."""
+    if database.on_server:
+        return None, database.server, database.engine.url.password
+    return str(database.file_path), None, None
+
+
+def _start_worker(file: str | None, server: str | None, password: str | None) -> None:
     global _worker_database
-    _worker_database = open_database(Path(database_path), read_only=True)
+    if server is not None:
+        _worker_database = open_server_database(server, password)
+    else:
+        _worker_database = open_database(Path(str(file)), read_only=True)
 
 
 def _write_one(
@@ -227,7 +240,7 @@ def _run_in_processes(
         max_workers=processes,
         mp_context=context,
         initializer=_start_worker,
-        initargs=(str(database.file_path),),
+        initargs=_book_for_workers(database),
     )
     pending: dict[Future[str], int] = {}
     queue = list(ids)
