@@ -20,8 +20,8 @@ from csm_desktop.errors import BadInput, Cancelled, UnknownAccount, UserError
 from csm_desktop.services.progress import NO_PROGRESS, Progress
 from csm_desktop.services.qbr_report import REPORT_FORMATS, write_qbr_report
 from csm_desktop.store.database import Database, open_database
-from csm_desktop.store.server import open_server_database
 from csm_desktop.store.queries.accounts import account_names
+from csm_desktop.store.server import open_server_database
 
 SERIAL_BATCH_BELOW = 4
 """Batches smaller than this run in this process: starting workers would cost more."""
