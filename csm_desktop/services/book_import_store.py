@@ -218,12 +218,23 @@ class BookImporter(ImportChecks):
     # -- milestones --
 
     def _store_milestones(self, rows: list[MilestoneRow]) -> None:
+        """Matched by (milestone, role) on the account's ladder; written a chunk of rows at
+        a time, so 600,000 rows never become 600,000 dicts at once (issue 17: 720 MiB)."""
         ladders: dict[int, dict[tuple[str, int], io.MilestoneRef]] = {}
         top: dict[int, int] = {}
         for m in io.milestones_of(self.session, {self._id(r.account) for r in rows}):
             ladders.setdefault(m.account_id, {}).setdefault((_key(m.title), m.role_id), m)
             top[m.account_id] = max(top.get(m.account_id, 0), m.position)
         self._load_templates()
+        for start in range(0, len(rows), io.CHUNK):
+            self._store_milestone_chunk(rows[start : start + io.CHUNK], ladders, top)
+
+    def _store_milestone_chunk(
+        self,
+        rows: list[MilestoneRow],
+        ladders: dict[int, dict[tuple[str, int], io.MilestoneRef]],
+        top: dict[int, int],
+    ) -> None:
         new: list[dict[str, Any]] = []
         new_history: list[dict[str, Any] | None] = []
         changed: list[dict[str, Any]] = []

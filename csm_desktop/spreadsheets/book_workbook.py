@@ -17,15 +17,13 @@ This module reads; the sheets, row types and headers live in ``book_sheets`` and
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
-from csm_desktop.errors import BadFile, BadInput
-from csm_desktop.spreadsheets.book_cells import CellError, DateColumn, Parse
-from csm_desktop.spreadsheets.book_headers import locate_columns
+from csm_desktop.errors import BadFile
+from csm_desktop.spreadsheets.book_parse import HEADER_SCAN_ROWS, header_row, parse_sheet
 from csm_desktop.spreadsheets.book_sheets import (
     ACCOUNTS,
     DATE,
@@ -156,13 +154,6 @@ def _read_sheets_openpyxl(path: Path) -> dict[str, list[list[Any]]]:
         workbook.close()
 
 
-def _is_blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-HEADER_SCAN_ROWS = 30  # a tracker may have a title and notes above its header
-
-
 def accounts_sheet_name(where: str, names: Sequence[str], wanted: str | None = None) -> str:
     """The sheet holding the accounts: ``wanted`` (``--sheet``), the only sheet, or the one
     named Accounts; ``BadFile`` naming the sheets there are otherwise."""
@@ -183,131 +174,6 @@ def accounts_sheet_name(where: str, names: Sequence[str], wanted: str | None = N
     return found
 
 
-def header_row(
-    where: str,
-    sheet: Sheet,
-    cells: Sequence[Sequence[Any]],
-    column_map: Mapping[str, str] | None = None,
-    name: str | None = None,
-) -> tuple[int, dict[str, int], tuple[str, ...]]:
-    """(0-based header row, field → column, unused headers): the first of the top rows whose
-    headers name every required column; the error of the first non-blank row otherwise."""
-    shown = name or sheet.name
-    fields = [column.named for column in sheet.columns]
-    candidates = [
-        i for i, row in enumerate(cells[:HEADER_SCAN_ROWS]) if not all(map(_is_blank, row))
-    ]
-    problems: list[BadFile | BadInput] = []
-    for index in candidates:
-        try:
-            match = locate_columns(where, shown, fields, cells[index], column_map)
-        except (BadFile, BadInput) as exc:  # a title row above the header: try the next row
-            problems.append(exc)
-            continue
-        return index, match.positions, match.unused
-    if not problems:
-        locate_columns(where, shown, fields, [], column_map)  # raises: no header at all
-    # The row where every --map column was found says best what is missing.
-    raise next((p for p in problems if isinstance(p, BadFile)), problems[0])
-
-
-def parse_sheet(
-    where: str,
-    sheet: Sheet,
-    cells: list[list[Any]],
-    reading: BookReading,
-    column_map: Mapping[str, str] | None = None,
-    name: str | None = None,
-    part: str | None = None,
-) -> None:
-    """Add the sheet's usable rows to ``reading.book`` and its bad cells to ``rejected``.
-    ``part`` names a continuation of the sheet (``Usage 2``): its rows say they come from it."""
-    start, positions, unused = header_row(where, sheet, cells, column_map, name)
-    reading.columns_read[sheet.name] = frozenset(positions)
-    reading.ignored.extend(f'{name or sheet.name}: column "{h}"' for h in unused)
-    rows = [(n, values) for n, values in enumerate(cells[start + 1 :], start=start + 2)]
-    rows = [(n, values) for n, values in rows if not all(map(_is_blank, values))]
-    parsers: dict[str, Parse] = {}
-    for column in sheet.columns:
-        if column.field not in positions:
-            continue
-        parse = column.parse
-        if parse is DATE:  # day/month order decided per column, as the usage import does
-            index = positions[column.field]
-            values = [v[index] for _n, v in rows if index < len(v)]
-            parse = DateColumn.for_values(values, f"{where}, column {column.header}")
-        parsers[column.field] = parse
-    present = [
-        (column, positions[column.field], _Remembered(parsers[column.field]))
-        for column in sheet.columns
-        if column.field in positions
-    ]
-    target: list[Any] = getattr(reading.book, sheet.attribute)
-    shown = part or sheet.name
-    for number, values in rows:
-        reading.rows_read += 1
-        kwargs: dict[str, Any] = {"sheet": part} if part else {}
-        problems: list[RejectedRow] = []
-        width = len(values)
-        for column, position, parse in present:
-            raw = values[position] if position < width else None
-            value, error = parse(raw)
-            if error is not None:
-                problems.append(RejectedRow(shown, number, column.header, _shown(raw), error))
-                continue
-            if value is None and column.required:
-                problems.append(
-                    RejectedRow(shown, number, column.header, "", "is required but empty")
-                )
-            elif value is not None:
-                kwargs[column.field] = value
-        if not problems:
-            target.append(sheet.row_type(row=number, **kwargs))
-            continue
-        reading.rejected.extend(problems)
-        if sheet.row_type is AccountRow and "name" in kwargs:
-            reading.rejected_accounts.setdefault(kwargs["name"], number)
-
-
-class _Remembered:
-    """A column's parser that parses each distinct cell once: a usage sheet repeats the same
-    account, day and feature thousands of times. Keys carry the type, so True, 1 and 1.0
-    (equal in Python) stay apart."""
-
-    __slots__ = ("_parse", "_seen")
-
-    def __init__(self, parse: Parse) -> None:
-        self._parse = parse
-        self._seen: dict[tuple[type, Any], tuple[Any, str | None]] = {}
-
-    def __call__(self, raw: Any) -> tuple[Any, str | None]:
-        key = (type(raw), raw)
-        try:
-            return self._seen[key]
-        except KeyError:
-            pass
-        except TypeError:  # an unhashable cell: parse it every time
-            return self._outcome(raw)
-        outcome = self._seen[key] = self._outcome(raw)
-        return outcome
-
-    def _outcome(self, raw: Any) -> tuple[Any, str | None]:
-        try:
-            return self._parse(raw), None
-        except CellError as exc:
-            return None, str(exc)
-
-
-def _shown(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime) and value.time() == dt.time():
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
-
-
 def read_book_workbook(
     path: Path,
     *,
@@ -322,13 +188,52 @@ def read_book_workbook(
     lacks a required column (the message names the headers found and those expected).
     """
     path = Path(path)
-    sheets = read_sheets(path)
-    return read_sheets_as_book(str(path), sheets, sheet=sheet, column_map=column_map)
+    check_workbook_file(path)
+    try:
+        from python_calamine import CalamineError, CalamineWorkbook
+    except ImportError:  # pragma: no cover - calamine is a dependency; openpyxl is slower
+        sheets = _read_sheets_openpyxl(path)
+        return read_sheets_as_book(str(path), sheets, sheet=sheet, column_map=column_map)
+    try:
+        with CalamineWorkbook.from_path(str(path)) as workbook:
+            lazy = _SheetRows(workbook)
+            return read_sheets_as_book(str(path), lazy, sheet=sheet, column_map=column_map)
+    except CalamineError:  # read again from the start, with openpyxl
+        sheets = _read_sheets_openpyxl(path)
+        return read_sheets_as_book(str(path), sheets, sheet=sheet, column_map=column_map)
+
+
+class _SheetRows(Mapping[str, Iterable[Sequence[Any]]]):
+    """A workbook's sheets by name, each read only when asked for and then row by row.
+
+    ``read_sheets`` holds every cell of the file as a Python object at once: 1.2 GiB for a
+    50,000-account book (issue 17). Here one sheet at a time is in calamine's memory and its
+    rows become Python lists only as the parser reaches them, so a sheet's cells are gone
+    once its rows are parsed. The rows are those of ``to_python(skip_empty_area=False)``:
+    calamine's lazy rows leave out empty leading columns, so a sheet that has some (a
+    tracker's data starting in column C) is read whole, the way ``read_sheets`` does.
+    """
+
+    def __init__(self, workbook: Any) -> None:
+        self._workbook = workbook
+
+    def __getitem__(self, name: str) -> Iterable[Sequence[Any]]:
+        sheet = self._workbook.get_sheet_by_name(name)
+        if sheet.start != (0, 0):  # None for an empty sheet
+            rows: list[Sequence[Any]] = sheet.to_python(skip_empty_area=False)
+            return rows
+        return sheet.iter_rows()  # type: ignore[no-any-return]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._workbook.sheet_names)
+
+    def __len__(self) -> int:
+        return len(self._workbook.sheet_names)
 
 
 def read_sheets_as_book(
     where: str,
-    sheets: Mapping[str, list[list[Any]]],
+    sheets: Mapping[str, Iterable[Sequence[Any]]],
     *,
     sheet: str | None = None,
     column_map: Mapping[str, str] | None = None,
