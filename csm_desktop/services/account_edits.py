@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 from sqlalchemy.orm import Session
 
@@ -23,7 +24,6 @@ from csm_desktop.domain.vocabulary import Evidence, Status
 from csm_desktop.errors import BadInput, UnknownAccount
 from csm_desktop.services.evidence import refresh_usage_evidence
 from csm_desktop.services.ladder import apply_playbook, change_status, move_kickoff
-from csm_desktop.store.authorship import utc_now
 from csm_desktop.store.database import Database
 from csm_desktop.store.models import (
     Account,
@@ -36,7 +36,7 @@ from csm_desktop.store.models import (
     StatusChange,
 )
 from csm_desktop.store.queries import account_edits as rows
-from csm_desktop.store.queries.edits import saving
+from csm_desktop.store.queries.edits import local_time, saving
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +51,11 @@ class MilestoneState:
     due_on: dt.date | None
     left_at: int | None = None
     """The milestone's version once the edit replaced this state: its undo expects it."""
+    was_at: int | None = field(default=None, compare=False)
+    """The version of this state (the one the edit was saved over)."""
+    was_by: str | None = field(default=None, compare=False)
+    was_changed_at: dt.datetime | None = field(default=None, compare=False)
+    """Who saved this state and when (local time): an undo refused because of it names them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +97,9 @@ def _state(milestone: AccountMilestone) -> MilestoneState:
         milestone.achieved_on,
         milestone.evidence,
         milestone.due_on,
+        was_at=milestone.version,
+        was_by=milestone.changed_by,
+        was_changed_at=local_time(milestone.changed_at),
     )
 
 
@@ -302,12 +310,29 @@ def _move_kickoff(
     return moved
 
 
-def add_contact(database: Database, account_id: int, fields: ContactFields) -> int:
+class Saved(NamedTuple):
+    """A row added to an account, and the account's version the addition left."""
+
+    id: int
+    version: int
+
+
+def _account(session: Session, account_id: int) -> Account:
+    account = session.get(Account, account_id)
+    if account is None:
+        raise UnknownAccount("That account no longer exists; refresh the Book.")
+    return account
+
+
+def add_contact(
+    database: Database, account_id: int, fields: ContactFields, *, seen: int | None = None
+) -> Saved:
+    """Add a contact to the account over the account's version ``seen`` (a contact has no
+    version of its own: it moves the account's on)."""
     if not fields.name.strip():
         raise BadInput("Give the contact a name.")
     with database.session() as session:
-        if session.get(Account, account_id) is None:
-            raise UnknownAccount("That account no longer exists; refresh the Book.")
+        account = _account(session, account_id)
         contact = Contact(
             account_id=account_id,
             role_id=rows.role_id(session, fields.role),
@@ -315,29 +340,47 @@ def add_contact(database: Database, account_id: int, fields: ContactFields) -> i
             email=(fields.email or "").strip() or None,
             title=(fields.title or "").strip() or None,
         )
-        session.add(contact)
-        session.flush()
-        return contact.id
+        with saving(session, account, f"“{account.name}”", seen, bump=True):
+            session.add(contact)
+        return Saved(contact.id, account.version)
 
 
-def update_contact(database: Database, contact_id: int, fields: ContactFields) -> None:
+def _contact(session: Session, contact_id: int) -> Contact:
+    contact = session.get(Contact, contact_id)
+    if contact is None:
+        raise BadInput("That contact no longer exists; refresh the account.")
+    return contact
+
+
+def update_contact(
+    database: Database, contact_id: int, fields: ContactFields, *, seen: int | None = None
+) -> int:
+    """Save a contact over its account's version ``seen``; returns the version it left."""
     if not fields.name.strip():
         raise BadInput("Give the contact a name.")
     with database.session() as session:
-        contact = session.get(Contact, contact_id)
-        if contact is None:
-            raise BadInput("That contact no longer exists; refresh the account.")
-        contact.name = fields.name.strip()
-        contact.role_id = rows.role_id(session, fields.role)
-        contact.email = (fields.email or "").strip() or None
-        contact.title = (fields.title or "").strip() or None
+        contact = _contact(session, contact_id)
+        account = contact.account
+        role_id = rows.role_id(session, fields.role)
+        with saving(session, account, f"“{account.name}”", seen, bump=True):
+            contact.name = fields.name.strip()
+            contact.role_id = role_id
+            contact.email = (fields.email or "").strip() or None
+            contact.title = (fields.title or "").strip() or None
+        return account.version
 
 
-def remove_contact(database: Database, contact_id: int) -> None:
+def remove_contact(database: Database, contact_id: int, *, seen: int | None = None) -> int | None:
+    """Remove a contact over its account's version ``seen``; returns the version it left
+    (None: the contact was gone already, and nothing was checked or changed)."""
     with database.session() as session:
         contact = session.get(Contact, contact_id)
-        if contact is not None:
+        if contact is None:
+            return None
+        account = contact.account
+        with saving(session, account, f"“{account.name}”", seen, bump=True):
             session.delete(contact)
+        return account.version
 
 
 def save_kickoff(
@@ -366,7 +409,9 @@ def save_kickoff(
             for role, answer in fields.answers.items()
             if answer.strip()
         ]
-        with saving(session, kickoff, f"The kickoff of {account.name}", seen):
+        # Its answers and criteria are rows of their own: ``bump`` stamps the kickoff itself,
+        # so replacing only them is a new version too.
+        with saving(session, kickoff, f"The kickoff of {account.name}", seen, bump=True):
             kickoff.held_on = fields.held_on
             kickoff.attendees = fields.attendees.strip()
             kickoff.success_statement = fields.success_statement.strip()
@@ -376,19 +421,23 @@ def save_kickoff(
                 for position, (text, met_on) in enumerate(fields.done_criteria, start=1)
                 if text.strip()
             ]
-            # Its answers and criteria are rows of their own: stamp the kickoff itself, so
-            # replacing only them is a new version too.
-            kickoff.changed_at = utc_now()
             account.kickoff = kickoff
         if fields.held_on is not None and fields.held_on != account.kickoff_on:
             return _move_kickoff(session, account_id, fields.held_on, move_open_due_dates)
         return 0
 
 
-def tick_done_criterion(database: Database, criterion_id: int, met_on: dt.date | None) -> None:
-    """Mark one line of the definition of done as met (or not met again)."""
+def tick_done_criterion(
+    database: Database, criterion_id: int, met_on: dt.date | None, *, seen: int | None = None
+) -> int:
+    """Mark one line of the definition of done as met (or not met again) over the kickoff's
+    version ``seen``; returns the version it left (a criterion has none of its own)."""
     with database.session() as session:
         criterion = session.get(DoneCriterion, criterion_id)
         if criterion is None:
             raise BadInput("That criterion no longer exists; refresh the account.")
-        criterion.met_on = met_on
+        kickoff = session.get(Kickoff, criterion.kickoff_id)
+        assert kickoff is not None  # the criterion's foreign key
+        with saving(session, kickoff, f"The kickoff of {kickoff.account.name}", seen, bump=True):
+            criterion.met_on = met_on
+        return kickoff.version

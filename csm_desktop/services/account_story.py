@@ -10,16 +10,20 @@ whose reason is offered as a starting point.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
 
 from csm_desktop.domain.ladder import due_on, reference_date
 from csm_desktop.domain.review import day_text, needs_replan, plan_date
 from csm_desktop.domain.vocabulary import Status
 from csm_desktop.errors import BadInput, UnknownAccount
+from csm_desktop.services.account_edits import Saved
 from csm_desktop.store.database import Database
 from csm_desktop.store.models import Account, AccountAsk, AccountMilestone, StatusChange
 from csm_desktop.store.queries.asks import AskRow, asks
+from csm_desktop.store.queries.edits import saving, saving_all
 from csm_desktop.store.queries.milestones import (
     account_milestones,
     blocked_milestones,
@@ -39,6 +43,8 @@ class ReplanCandidate:
     role: str
     due_on: dt.date | None
     planned_on: dt.date | None
+    version: int | None = None
+    """The milestone's version as read: the re-plan moves it only if nobody changed it since."""
 
 
 AskEntry = AskRow
@@ -66,7 +72,7 @@ def replan_candidates(database: Database, account_id: int, today: dt.date) -> li
             due = due_on(m.due_on, start, m.target_day)  # the one due-date rule
             if needs_replan(Status(m.status).is_open, due, m.replanned_on, today):
                 planned = plan_date(due, m.replanned_on)
-                found.append(ReplanCandidate(m.id, m.title, m.role.name, due, planned))
+                found.append(ReplanCandidate(m.id, m.title, m.role.name, due, planned, m.version))
         return found
 
 
@@ -77,11 +83,14 @@ def replan_milestones(
     *,
     today: dt.date,
     changed_by: str | None = None,
+    seen: Mapping[int, int] | None = None,
 ) -> int:
     """Plan the given open milestones for ``new_date`` (today or later); returns how many.
 
     Each move is logged; ``due_on`` is never changed. Refused, with nothing changed, when the
-    date is in the past or a milestone is no longer open.
+    date is in the past, a milestone is no longer open, or (team mode) someone changed one
+    of them since it was read at its version in ``seen`` (by milestone id; a milestone not
+    in it is not checked).
     """
     if new_date < today:
         raise BadInput(
@@ -93,30 +102,50 @@ def replan_milestones(
         milestones = milestones_by_id(session, milestone_ids)
         if len(milestones) != len(set(milestone_ids)):
             raise UnknownAccount("A milestone to re-plan no longer exists; reload the account.")
-        closed = [m.title for m in milestones if not Status(m.status).is_open]
-        if closed:
-            raise BadInput(f"“{closed[0]}” is no longer open; only open milestones are re-planned.")
-        for milestone in milestones:
-            account = milestone.account
-            due = due_on(
-                milestone.due_on,
-                reference_date(account.kickoff_on, account.signed_on),
-                milestone.target_day,
-            )
-            before = plan_date(due, milestone.replanned_on)
-            milestone.replanned_on = new_date
-            milestone.history.append(
-                StatusChange(
-                    changed_on=today,
-                    recorded_at=dt.datetime.now(),
-                    from_status=milestone.status,
-                    to_status=milestone.status,
-                    reason=f"re-planned from {day_text(before)} to {day_text(new_date)} "
-                    f"(due date stays {day_text(due)})",
-                    changed_by=changed_by,
+        checked = [(m, f"“{m.title}”", (seen or {}).get(m.id)) for m in milestones]
+        with saving_all(session, checked):
+            closed = [m.title for m in milestones if not Status(m.status).is_open]
+            if closed:
+                raise BadInput(
+                    f"“{closed[0]}” is no longer open; only open milestones are re-planned."
                 )
-            )
+            _replan(milestones, new_date, today, changed_by)
         return len(milestones)
+
+
+def _replan(
+    milestones: Sequence[AccountMilestone],
+    new_date: dt.date,
+    today: dt.date,
+    changed_by: str | None,
+) -> None:
+    for milestone in milestones:
+        account = milestone.account
+        due = due_on(
+            milestone.due_on,
+            reference_date(account.kickoff_on, account.signed_on),
+            milestone.target_day,
+        )
+        before = plan_date(due, milestone.replanned_on)
+        milestone.replanned_on = new_date
+        milestone.history.append(
+            StatusChange(
+                changed_on=today,
+                recorded_at=dt.datetime.now(),
+                from_status=milestone.status,
+                to_status=milestone.status,
+                reason=f"re-planned from {day_text(before)} to {day_text(new_date)} "
+                f"(due date stays {day_text(due)})",
+                changed_by=changed_by,
+            )
+        )
+
+
+def _account(session: Session, account_id: int) -> Account:
+    account = session.get(Account, account_id)
+    if account is None:
+        raise UnknownAccount(f"Account #{account_id} no longer exists; refresh the Book.")
+    return account
 
 
 def list_asks(database: Database, account_id: int) -> list[AskEntry]:
@@ -145,8 +174,10 @@ def add_ask(
     due_on: dt.date | None = None,
     milestone_id: int | None = None,
     created_on: dt.date,
-) -> int:
-    """Keep a new risk or ask for the account; returns its id."""
+    seen: int | None = None,
+) -> Saved:
+    """Keep a new risk or ask for the account over the account's version ``seen`` (an ask
+    has no version of its own: it moves the account's on); returns its id and the version."""
     text = text.strip()
     if kind not in ASK_KINDS:
         raise BadInput(f"{kind!r} is neither an ask nor a risk.")
@@ -158,7 +189,8 @@ def add_ask(
             "a slide."
         )
     with database.session() as session:
-        if session.get(Account, account_id) is None:
+        account = session.get(Account, account_id)
+        if account is None:
             raise UnknownAccount(f"Account #{account_id} no longer exists; refresh the Book.")
         if milestone_id is not None:
             milestone = session.get(AccountMilestone, milestone_id)
@@ -168,22 +200,34 @@ def add_ask(
             account_id=account_id, kind=kind, text=text, owner=owner.strip(), due_on=due_on,
             milestone_id=milestone_id, created_on=created_on,
         )  # fmt: skip
-        session.add(ask)
-        session.flush()
-        return ask.id
+        with saving(session, account, f"“{account.name}”", seen, bump=True):
+            session.add(ask)
+        return Saved(ask.id, account.version)
 
 
-def resolve_ask(database: Database, ask_id: int, on: dt.date | None) -> None:
-    """Mark a risk or ask resolved on ``on`` (None: open again)."""
+def resolve_ask(
+    database: Database, ask_id: int, on: dt.date | None, *, seen: int | None = None
+) -> int:
+    """Mark a risk or ask resolved on ``on`` (None: open again), over the account's version
+    ``seen``; returns the version it left."""
     with database.session() as session:
         ask = session.get(AccountAsk, ask_id)
         if ask is None:
             raise BadInput("That ask no longer exists; reload the account.")
-        ask.resolved_on = on
+        account = _account(session, ask.account_id)
+        with saving(session, account, f"“{account.name}”", seen, bump=True):
+            ask.resolved_on = on
+        return account.version
 
 
-def delete_ask(database: Database, ask_id: int) -> None:
+def delete_ask(database: Database, ask_id: int, *, seen: int | None = None) -> int | None:
+    """Remove a risk or ask over the account's version ``seen``; returns the version it
+    left (None: the ask was gone already, and nothing was checked or changed)."""
     with database.session() as session:
         ask = session.get(AccountAsk, ask_id)
-        if ask is not None:
+        if ask is None:
+            return None
+        account = _account(session, ask.account_id)
+        with saving(session, account, f"“{account.name}”", seen, bump=True):
             session.delete(ask)
+        return account.version

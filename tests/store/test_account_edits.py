@@ -108,7 +108,7 @@ def test_due_date_override_is_kept_and_undoable(book: Database, account_id: int)
 def test_contacts_can_be_added_edited_and_removed_with_new_roles(
     book: Database, account_id: int
 ) -> None:
-    contact = account_edits.add_contact(
+    contact, _version = account_edits.add_contact(
         book, account_id, ContactFields("Łucja Nowak", "Administrator", "l@x.example", "CIO")
     )
     account_edits.update_contact(book, contact, ContactFields("Łucja Nowak", "Executive sponsor"))

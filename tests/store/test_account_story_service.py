@@ -91,9 +91,11 @@ def test_asks_start_from_blocked_reasons_and_list_open_first(book: Database) -> 
     assert [(b.title, b.reason) for b in blocked_reasons(book, account_id)] == [
         ("E", "Waiting for legal")
     ]
-    first = add_ask(book, account_id, "ask", " Sign the DPA ", owner="Legal",
-                    due_on=dt.date(2026, 4, 30), milestone_id=ids[4], created_on=TODAY)  # fmt: skip
-    second = add_ask(book, account_id, "risk", "Budget freeze", created_on=TODAY)
+    first, _version = add_ask(
+        book, account_id, "ask", " Sign the DPA ", owner="Legal",
+        due_on=dt.date(2026, 4, 30), milestone_id=ids[4], created_on=TODAY,
+    )  # fmt: skip
+    second, _version = add_ask(book, account_id, "risk", "Budget freeze", created_on=TODAY)
     resolve_ask(book, first, TODAY)
     assert [(e.id, e.text, e.milestone, e.resolved_on) for e in list_asks(book, account_id)] == [
         (second, "Budget freeze", "", None),

@@ -44,6 +44,10 @@ HOURS = MetricSnapshot("Hours on reporting", "h", Direction.LOWER, 10.0, K, 4.0)
 
 @pytest.fixture
 def team(book: Database) -> Iterator[tuple[Database, Database, int]]:
+    yield from acme_team(book)
+
+
+def acme_team(book: Database) -> Iterator[tuple[Database, Database, int]]:
     """(Ravi's book, Maya's book, the account): Acme with one milestone, SSO."""
     maya = open_again(book)
     sign_as(book.engine, "Ravi Patel")

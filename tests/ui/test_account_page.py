@@ -135,7 +135,8 @@ def test_adding_a_contact_from_the_page(
     def fill(dialog: account_dialogs.ContactDialog) -> int:
         dialog.name.setText("Ødegård, Ingrid")
         dialog.role.setCurrentText("Executive sponsor")
-        return QDialog.DialogCode.Accepted
+        dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()  # OK saves
+        return dialog.result()
 
     monkeypatch.setattr(account_dialogs.ContactDialog, "exec", fill)
     window.account_controller.add_contact()

@@ -43,14 +43,21 @@ def two(  # type: ignore[no-untyped-def]
     qtbot, tmp_path: Path, demo_copy: Callable[[dt.date], Path]
 ) -> Iterator[tuple[MainWindow, Database]]:
     path = demo_copy(TODAY)
-    database = open_database(path)
+    yield from ravi_and_maya(qtbot, tmp_path, lambda: open_database(path))
+
+
+def ravi_and_maya(  # type: ignore[no-untyped-def]
+    qtbot, tmp_path: Path, open_book: Callable[[], Database]
+) -> Iterator[tuple[MainWindow, Database]]:
+    """Ravi's window and Maya's engine on the same book (``open_book`` opens it again)."""
+    database = open_book()
     sign_as(database.engine, "Ravi Patel")
     settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
     window = MainWindow(database, today=lambda: TODAY, settings=settings)
     qtbot.addWidget(window)
     window.show()
-    qtbot.waitUntil(lambda: not window.loading, timeout=10000)
-    maya = open_database(path)
+    qtbot.waitUntil(lambda: not window.loading, timeout=20000)
+    maya = open_book()
     sign_as(maya.engine, "Maya Chen")
     yield window, maya
     maya.close()

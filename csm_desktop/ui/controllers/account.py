@@ -27,6 +27,7 @@ from csm_desktop.errors import ConflictError, UserError
 from csm_desktop.services.opening import Database
 from csm_desktop.ui.controllers.account_learning import AccountLearningController
 from csm_desktop.ui.controllers.account_story import AccountStoryController
+from csm_desktop.ui.controllers.account_versions import OwnSaves
 from csm_desktop.ui.controllers.value import ValueController
 from csm_desktop.ui.dialogs.messages import show_failure
 from csm_desktop.ui.views.account_view import AccountView
@@ -39,9 +40,11 @@ if TYPE_CHECKING:
 class MilestoneEdit(QUndoCommand):
     """One status or due-date edit that was already applied when pushed.
 
-    Undo expects the version the edit left (``MilestoneState.left_at``) and redo the one the
-    undo left: when someone else changed the milestone in between, their change stays, the
-    step is dropped and the refusal says who and when."""
+    Undo puts back the state the edit replaced, redo the edit, each only over the version
+    ``OwnSaves.expect`` gives: the window's latest own version of the milestone while it
+    still holds the state to start from, else the version the step left (the milestone has
+    moved on: refused). When someone else changed the milestone in between, their change
+    stays, the step is dropped and the refusal says who and when."""
 
     def __init__(
         self,
@@ -50,37 +53,48 @@ class MilestoneEdit(QUndoCommand):
         undo_to: MilestoneState,
         restore: Callable[[MilestoneState], int],
         changed: Callable[[], None],
+        own: OwnSaves,
+        key: tuple[str, int],
     ) -> None:
         super().__init__(text)
         self._reapply = reapply
         self._before = undo_to
         self._restore = restore
         self._changed = changed
-        self._undone_at: int | None = None  # the version the undo left
+        self._own, self._key = own, key
+        self._over = undo_to.was_at  # the state the edit was saved over …
+        self._left = undo_to.left_at  # … and the version holding the state it made
         self._applied = True  # the first redo() (from push) must not apply it twice
 
     def redo(self) -> None:
         if self._applied:
             self._applied = False
             return
+        expected = self._own.expect(self._key, self._over)
         try:
-            self._before = self._reapply(self._undone_at)
+            self._before = self._reapply(expected)
+            self._own.wrote(self._key, self._before.left_at, restores=self._left)
         except UserError as exc:
-            self._refused("Redo", exc)
+            self._refused("Redo", exc, self._over)
         self._changed()
 
     def undo(self) -> None:
+        expected = self._own.expect(self._key, self._left)
         try:
-            self._undone_at = self._restore(self._before)
+            left = self._restore(replace(self._before, left_at=expected))
+            self._own.wrote(self._key, left, restores=self._over)
         except UserError as exc:
-            self._refused("Undo", exc)
+            self._refused("Undo", exc, self._left)
         self._changed()
 
-    def _refused(self, title: str, exc: UserError) -> None:
+    def _refused(self, title: str, exc: UserError, state_at: int | None) -> None:
         self.setObsolete(True)
         if isinstance(exc, ConflictError):
             from csm_desktop.ui.dialogs.save_refusals import explain
 
+            between = self._own.author_between(self._key, state_at)
+            if between is not None:  # name whoever changed it between the window's edits
+                exc = ConflictError(exc.what, *between, exc.version)
             explain(None, title, exc, kept=f"{title} was not applied; their change stays.")
         else:
             QMessageBox.warning(None, title, str(exc))
@@ -103,10 +117,9 @@ class AccountController(QObject):
         self.database = database
         self.today = today
         self.undo_stack = undo_stack or QUndoStack(self)
-        # The version each of this window's own saves left, by ("milestone" | "account", id):
-        # a second edit made before the page has reloaded saves over it, not over the
-        # version still on screen (which would refuse the user's own change).
-        self._known: dict[tuple[str, int], int] = {}
+        # The versions this window's own saves left: a second edit made before the page has
+        # reloaded saves over them, and undo follows the chain of its own edits.
+        self.own = OwnSaves()
         view.status_requested.connect(self.change_status)
         view.due_date_requested.connect(self.move_due_date)
         view.kickoff_requested.connect(self.edit_kickoff)
@@ -120,7 +133,7 @@ class AccountController(QObject):
             view.after_day_90, view.feedback, database, today, self
         )
         self.learning.changed.connect(self.changed)
-        self.story = AccountStoryController(view.risks_asks, database, today, self)
+        self.story = AccountStoryController(view.risks_asks, database, today, self, self.own)
         self.story.changed.connect(self.changed)
         view.replan_requested.connect(self.story.replan)
         self.value = ValueController(view.value, database, today, self.undo_stack, self)
@@ -132,14 +145,10 @@ class AccountController(QObject):
 
     def _seen(self, kind: str, row_id: int, shown: int | None) -> int | None:
         """The latest version of the row this window knows: shown, or left by its own save."""
-        known = self._known.get((kind, row_id))
-        if shown is None or known is None:
-            return shown if known is None else known
-        return max(shown, known)
+        return self.own.seen((kind, row_id), shown)
 
     def _left(self, kind: str, row_id: int, version: int | None) -> None:
-        if version is not None:
-            self._known[(kind, row_id)] = version
+        self.own.wrote((kind, row_id), version)
 
     def _account_id(self) -> int | None:
         return self.view.detail.id if self.view.detail else None
@@ -215,25 +224,16 @@ class AccountController(QObject):
         service refused it (refused over someone else's change: the page reloads to show it)."""
         from csm_desktop.services import account_edits
 
-        database = self.database()
+        database, own, key = self.database(), self.own, ("milestone", milestone_id)
 
         def applied(seen: int | None) -> MilestoneState:
             state = apply(seen)
-            self._left("milestone", milestone_id, state.left_at)
+            own.edited_over(key, state.was_at, state.was_by, state.was_changed_at)
+            own.wrote(key, state.left_at)
             return state
 
-        key = ("milestone", milestone_id)
-
         def restore(state: MilestoneState) -> int:
-            # Expect the version this window's latest own write left (later edits of the same
-            # milestone, since undone, moved it on from ``state.left_at``).
-            state = replace(state, left_at=self._known.get(key, state.left_at))
-            left = account_edits.restore_milestone(database, milestone_id, state, on=self.today())
-            self._left("milestone", milestone_id, left)
-            return left
-
-        def redo(seen: int | None) -> MilestoneState:
-            return applied(self._known.get(key, seen))
+            return account_edits.restore_milestone(database, milestone_id, state, on=self.today())
 
         try:
             before = applied(self._seen("milestone", milestone_id, seen))
@@ -246,7 +246,9 @@ class AccountController(QObject):
         except Exception as exc:
             show_failure(self._parent_widget, text, exc)
             return False
-        self.undo_stack.push(MilestoneEdit(text, redo, before, restore, self._emit_changed))
+        self.undo_stack.push(
+            MilestoneEdit(text, applied, before, restore, self._emit_changed, own, key)
+        )
         self._emit_changed()
         return True
 
@@ -372,17 +374,24 @@ class AccountController(QObject):
         self._emit_changed()
 
     def tick_criterion(self, criterion_id: int, met: bool) -> None:
+        """Tick a line of the definition of done over the kickoff's version on show."""
         from csm_desktop.services import account_edits
 
-        try:
-            account_edits.tick_done_criterion(
-                self.database(), criterion_id, self.today() if met else None
-            )
-        except Exception as exc:
-            show_failure(self._parent_widget, "Ticking the criterion", exc)
-        self._emit_changed()
+        detail = self.view.detail
+        if detail is None:
+            return
+        database, on = self.database(), self.today() if met else None
+        seen = self._seen("kickoff", detail.id, detail.kickoff_version)
 
-    def add_contact(self) -> None:
+        def tick() -> None:
+            left = account_edits.tick_done_criterion(database, criterion_id, on, seen=seen)
+            self._left("kickoff", detail.id, left)
+
+        self._run("Ticking the criterion", tick)
+
+    def _contact_dialog(self, contact_id: int | None) -> None:
+        """Add (``contact_id`` None) or edit a contact over the account's version on show;
+        refused over someone else's change, the dialog stays open with what was typed."""
         # The edit services and their dialogs load on the first edit (they bring the ORM).
         from csm_desktop.services import account_edits
         from csm_desktop.ui.dialogs import account_dialogs as dialogs
@@ -390,56 +399,70 @@ class AccountController(QObject):
         detail = self.view.detail
         if detail is None:
             return
-        database = self.database()
-        dialog = dialogs.ContactDialog(
-            account_edits.role_names(database), None, self._parent_widget
-        )
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self._run(
-                "Adding the contact",
-                lambda: account_edits.add_contact(database, detail.id, dialog.fields()),
-            )
-
-    def edit_contact(self, contact_id: int) -> None:
-        # The edit services and their dialogs load on the first edit (they bring the ORM).
-        from csm_desktop.services import account_edits
-        from csm_desktop.ui.dialogs import account_dialogs as dialogs
-
-        detail = self.view.detail
-        contact = next((c for c in detail.contacts if c.id == contact_id), None) if detail else None
-        if contact is None:
+        contact = next((c for c in detail.contacts if c.id == contact_id), None)
+        if contact_id is not None and contact is None:
             return
         database = self.database()
         dialog = dialogs.ContactDialog(
             account_edits.role_names(database), contact, self._parent_widget
         )
+        seen: list[int | None] = [self._seen("account", detail.id, detail.version)]
+
+        def save() -> None:
+            if contact_id is None:
+                _id, left = account_edits.add_contact(
+                    database, detail.id, dialog.fields(), seen=seen[0]
+                )
+            else:
+                left = account_edits.update_contact(
+                    database, contact_id, dialog.fields(), seen=seen[0]
+                )
+            self._left("account", detail.id, left)
+
+        what = "Adding the contact" if contact_id is None else "Saving the contact"
+        self._save_on_ok(dialog, what, save, seen)
         if dialog.exec() == QDialog.DialogCode.Accepted:
-            self._run(
-                "Saving the contact",
-                lambda: account_edits.update_contact(database, contact_id, dialog.fields()),
-            )
+            self._emit_changed()
+
+    def add_contact(self) -> None:
+        self._contact_dialog(None)
+
+    def edit_contact(self, contact_id: int) -> None:
+        self._contact_dialog(contact_id)
 
     def remove_contact(self, contact_id: int) -> None:
         from csm_desktop.services import account_edits
 
         detail = self.view.detail
         contact = next((c for c in detail.contacts if c.id == contact_id), None) if detail else None
-        if contact is None:
+        if detail is None or contact is None:
             return
         answer = QMessageBox.question(
             self._parent_widget,
             "Remove contact",
             f"Remove {contact.name} from this account? Touchpoints logged with them are kept.",
         )
-        if answer == QMessageBox.StandardButton.Yes:
-            database = self.database()
-            self._run(
-                "Removing the contact", lambda: account_edits.remove_contact(database, contact_id)
-            )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        database = self.database()
+        seen = self._seen("account", detail.id, detail.version)
+
+        def remove() -> None:
+            left = account_edits.remove_contact(database, contact_id, seen=seen)
+            self._left("account", detail.id, left)
+
+        self._run("Removing the contact", remove)
 
     def _run(self, what: str, action: Callable[[], object]) -> None:
+        """Run an edit; refused over someone else's change, the page reloads to show it."""
         try:
             action()
+        except ConflictError as exc:
+            from csm_desktop.ui.dialogs.save_refusals import explain
+
+            self._emit_changed()
+            explain(self._parent_widget, what, exc, kept="Nothing was changed; their change stays.")
+            return
         except Exception as exc:
             show_failure(self._parent_widget, what, exc)
             return

@@ -3,6 +3,11 @@
 The panel (``ui.views.account_story.RisksAsksPanel``) is layout. ``AccountStoryController``
 loads it and runs the edits and the re-plan of past-due milestones in workers
 (``services.account_story``), then says ``changed`` so the page and its timeline reload.
+
+Team mode (issue 16): a risk or ask is saved over the account's version the page showed
+(or the one this window's own last save left, ``OwnSaves``), a re-plan over the version
+of each milestone the re-plan dialog read. Refused over someone else's change, the page
+reloads to show it and the refusal says who and when; nothing is changed.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from csm_desktop.services.account_story import AskEntry, BlockedReason, ReplanCa
 from csm_desktop.services.accounts import AccountDetail
 from csm_desktop.services.opening import Database
 from csm_desktop.ui import workers
+from csm_desktop.ui.controllers.account_versions import OwnSaves
 from csm_desktop.ui.dialogs.story_dialogs import AskDialog, ReplanDialog
 from csm_desktop.ui.views.account_story import RisksAsksPanel
 
@@ -33,8 +39,10 @@ class AccountStoryController(QObject):
         database: Callable[[], Database],
         today: Callable[[], dt.date],
         parent: QObject | None = None,
+        own: OwnSaves | None = None,
     ) -> None:
         super().__init__(parent)
+        self.own = own or OwnSaves()
         self.panel = panel
         self.database = database
         self.today = today
@@ -58,12 +66,40 @@ class AccountStoryController(QObject):
         workers.run(lambda progress: list_asks(database, account_id), show,
                     what="Loading risks and asks", owner=self)  # fmt: skip
 
-    def _apply(self, what: str, work: Callable[[Database], Any]) -> None:
-        """Run an edit in a worker; on success the page reloads, a refusal is shown."""
-        workers.run_account_edit(
-            self._account_id(), self.database(), work, self.changed.emit,
-            what=what, owner=self, shown_over=self.panel,
-        )  # fmt: skip
+    def _apply(self, what: str, work: Callable[[Database, int | None], int | None]) -> None:
+        """Run an edit over the account's version in a worker (``work(database, seen)``
+        returns the version it left); on success the page reloads; a refusal over someone
+        else's change reloads it too and says who and when."""
+        detail = self.panel.detail
+        if detail is None:
+            return
+        key = ("account", detail.id)
+        self._run(what, lambda db: work(db, self.own.seen(key, detail.version)), key)
+
+    def _run(self, what: str, work: Callable[[Database], Any], key: tuple[str, int] | None) -> None:
+        account_id = self._account_id()
+        if account_id is None:
+            return
+        database = self.database()
+
+        def saved(left: Any) -> None:
+            if key is not None and isinstance(left, int):
+                self.own.wrote(key, left)
+            self.changed.emit(account_id)
+
+        def failed(exc: BaseException) -> None:
+            from csm_desktop.errors import ConflictError
+            from csm_desktop.ui.dialogs.messages import show_failure
+            from csm_desktop.ui.dialogs.save_refusals import explain
+
+            if not isinstance(exc, ConflictError):
+                show_failure(self.panel, what, exc)
+                return
+            self.changed.emit(account_id)  # the page reloads to show their change
+            explain(self.panel, what, exc, kept="Nothing was changed; their change stays.")
+
+        workers.run(lambda progress: work(database), saved, what=what, owner=self,
+                    on_failure=failed)  # fmt: skip
 
     def add_ask(self) -> None:
         """Read the blocked reasons off the UI thread, then ask for the new ask."""
@@ -93,8 +129,9 @@ class AccountStoryController(QObject):
         today = self.today()
         self._apply(
             "Saving the ask",
-            lambda db: add_ask(db, detail.id, kind, text, owner=owner, due_on=due_on,
-                               milestone_id=milestone_id, created_on=today),
+            lambda db, seen: add_ask(db, detail.id, kind, text, owner=owner, due_on=due_on,
+                                     milestone_id=milestone_id, created_on=today,
+                                     seen=seen).version,
         )  # fmt: skip
 
     def toggle_resolved(self, ask_id: int) -> None:
@@ -104,12 +141,12 @@ class AccountStoryController(QObject):
         if entry is None:
             return
         on = None if entry.resolved_on is not None else self.today()
-        self._apply("Saving the ask", lambda db: resolve_ask(db, ask_id, on))
+        self._apply("Saving the ask", lambda db, seen: resolve_ask(db, ask_id, on, seen=seen))
 
     def remove_ask(self, ask_id: int) -> None:
         from csm_desktop.services.account_story import delete_ask
 
-        self._apply("Removing the ask", lambda db: delete_ask(db, ask_id))
+        self._apply("Removing the ask", lambda db, seen: delete_ask(db, ask_id, seen=seen))
 
     def replan(self) -> None:
         """Offer the past-due open milestones and move the chosen ones to a new date."""
@@ -143,7 +180,14 @@ class AccountStoryController(QObject):
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         chosen, new_date = dialog.chosen(), dialog.new_date()
-        self._apply(
+        # Each milestone only over the version the dialog read (or this window's own later).
+        seen = {
+            c.id: version
+            for c in candidates
+            if (version := self.own.seen(("milestone", c.id), c.version)) is not None
+        }
+        self._run(
             "Re-planning milestones",
-            lambda db: replan_milestones(db, chosen, new_date, today=today),
+            lambda db: replan_milestones(db, chosen, new_date, today=today, seen=seen),
+            None,
         )

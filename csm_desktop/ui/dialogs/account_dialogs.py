@@ -99,7 +99,9 @@ class DueDateDialog(QDialog):
         return from_qdate(self.date.date())
 
 
-class ContactDialog(QDialog):
+class ContactDialog(SavesOnOk):
+    """A contact's name, role, title and e-mail; OK saves (``SavesOnOk``)."""
+
     def __init__(
         self, roles: list[str], contact: ContactInfo | None = None, parent: QWidget | None = None
     ) -> None:

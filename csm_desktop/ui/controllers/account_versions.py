@@ -1,0 +1,88 @@
+"""Which version of a row this window's own saves left, so its next save and its undo
+expect the right one (team mode, issue 16).
+
+A page shows each row at the version it read. A second edit made before the page has
+reloaded must be saved over the version the window's own first edit left, not the one
+still on screen (that would refuse the user's own change): ``seen`` gives the later of
+the two.
+
+Undo walks the chain of the window's own edits of one row. An undo (or redo) puts back
+the state of some version; each own undo or redo makes a new version holding the same
+state as an older one (``wrote(…, restores=…)``). The undo of an edit may be saved over
+the window's latest version of the row only when that version holds the state the edit
+left: the edits after it were all the window's own and all undone. When someone else's
+change sits in the chain (the user reloaded, saw it, and edited on top of it), the undo
+expects the version its own edit left, which the row has left behind, and the save is
+refused (``store.queries.edits.saving`` is the one check); ``author_between`` names
+whoever made that change, for the refusal.
+
+Only the UI thread reads and writes it, or jobs that run one at a time in order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Hashable
+
+
+class OwnSaves:
+    """The versions this window's own saves left, by row key (e.g. ("milestone", id))."""
+
+    def __init__(self) -> None:
+        self._head: dict[Hashable, int] = {}
+        self._same: dict[tuple[Hashable, int], int] = {}
+        self._authors: dict[tuple[Hashable, int], tuple[str | None, dt.datetime | None]] = {}
+
+    def head(self, key: Hashable) -> int | None:
+        """The version this window's latest own save of the row left (None: none yet)."""
+        return self._head.get(key)
+
+    def seen(self, key: Hashable, shown: int | None) -> int | None:
+        """The latest version of the row this window knows: shown, or left by its own save."""
+        known = self._head.get(key)
+        if shown is None or known is None:
+            return shown if known is None else known
+        return max(shown, known)
+
+    def wrote(self, key: Hashable, left: int | None, *, restores: int | None = None) -> None:
+        """An own save left the row at ``left``; an undo or redo puts back the state of
+        version ``restores``, so ``left`` stands for it in the chain."""
+        if left is None:
+            return
+        self._head[key] = left
+        if restores is not None:
+            self._same[(key, left)] = self._resolve(key, restores)
+
+    def edited_over(
+        self, key: Hashable, over: int | None, by: str | None, at: dt.datetime | None
+    ) -> None:
+        """A new own edit was saved over version ``over``, made by ``by`` at ``at``: when
+        that version is not the window's own, someone else's change sits in the chain."""
+        if over is not None and over != self._head.get(key):
+            self._authors[(key, over)] = (by, at)
+
+    def _resolve(self, key: Hashable, version: int) -> int:
+        while (key, version) in self._same:
+            version = self._same[(key, version)]
+        return version
+
+    def expect(self, key: Hashable, state_at: int | None) -> int | None:
+        """The version an undo or redo that starts from the state of version ``state_at``
+        is saved over: the window's latest own version when it still holds that state,
+        else ``state_at`` itself (the row has moved on from it: the save is refused)."""
+        head = self._head.get(key)
+        if head is None or state_at is None:
+            return state_at
+        if self._resolve(key, head) == self._resolve(key, state_at):
+            return head
+        return state_at
+
+    def author_between(
+        self, key: Hashable, state_at: int | None
+    ) -> tuple[str | None, dt.datetime | None] | None:
+        """Who made the change that stands between version ``state_at`` and the window's
+        latest own version, when it was someone else's (None: none known)."""
+        head = self._head.get(key)
+        if head is None or state_at is None:
+            return None
+        return self._authors.get((key, self._resolve(key, head)))
