@@ -96,9 +96,12 @@ def completion(milestones: Sequence[Milestone], role: str | None = None) -> floa
     """Achieved ÷ (all − skipped), optionally for one role; None when nothing counts."""
     chosen = [m for m in milestones if role is None or m.role == role]
     counted = [m for m in chosen if m.status is not Status.SKIPPED]
-    if not counted:
-        return None
-    return sum(m.status is Status.ACHIEVED for m in counted) / len(counted)
+    return ratio_done(sum(m.status is Status.ACHIEVED for m in counted), len(counted))
+
+
+def ratio_done(achieved: int, counted: int) -> float | None:
+    """``completion`` from its two counts (None when nothing counts)."""
+    return achieved / counted if counted else None
 
 
 def overdue(milestones: Sequence[Milestone], today: dt.date) -> list[Milestone]:

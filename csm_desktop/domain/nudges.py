@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TypeVar
 
-from csm_desktop.domain.ladder import Milestone, completion, next_open
+from csm_desktop.domain.ladder import Milestone, completion, next_open, ratio_done
 from csm_desktop.domain.vocabulary import Status
 
 T = TypeVar("T")
@@ -71,6 +71,19 @@ DEFAULT_RULES = NudgeRules()
 
 
 @dataclass(frozen=True, slots=True)
+class LadderCounts:
+    """Counts over a whole ladder, for a snapshot that holds only part of it."""
+
+    achieved: int
+    counted: int
+    """Milestones not skipped (``domain.ladder.completion``'s denominator)."""
+
+    @property
+    def completion(self) -> float | None:
+        return ratio_done(self.achieved, self.counted)
+
+
+@dataclass(frozen=True, slots=True)
 class AccountSnapshot:
     """One account as the Today rules see it."""
 
@@ -92,6 +105,18 @@ class AccountSnapshot:
     capability_names: Mapping[str, str] = field(default_factory=dict)
     """What people read for an unlocked capability, by the milestone's ``unlocks`` text
     (feature keys become display names); text not in it is shown as written."""
+    late: int | None = None
+    """Open milestones due before today whose usage criterion is not met, counted over the
+    whole ladder when ``milestones`` holds only some of them (None: count ``milestones``)."""
+    counts: LadderCounts | None = None
+    """The whole ladder's counts when ``milestones`` is only part of it (None: count
+    ``milestones``).
+
+    A big book's Today reads of each ladder only the milestones the rules name
+    (``store.queries.today_lines``): the open ones but the late ones no line or message
+    names, and the achieved ones still in their unlock window; ``late`` counts the late
+    ones, and ``counts`` is read for the accounts renewing within ``renewal_days``, the only
+    ones whose completion the rules read."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,7 +211,7 @@ def account_nudges(
         # One item per account: the first-value milestone if it is late, else the oldest.
         first = min(late_ones, key=lambda m: (not m.first_value, m.due_on))
         late = (today - first.due_on).days
-        more = len(late_ones) - 1
+        more = (len(late_ones) if account.late is None else account.late) - 1
         add(
             NudgeKind.OVERDUE,
             first,
@@ -234,17 +259,19 @@ def account_nudges(
             )
 
     renewal = account.renewal_on
-    done = completion(account.milestones)
-    if renewal is not None and done is not None and upcoming is not None:
+    if renewal is not None and upcoming is not None:
         left = (renewal - today).days
-        if 0 <= left <= rules.renewal_days and done < rules.low_completion:
-            add(
-                NudgeKind.RENEWAL,
-                upcoming,
-                f"Renewal in {_days(left)} ({renewal.isoformat()}) with the ladder "
-                f"{done:.0%} complete",
-                rules.renewal_days - left,
-            )
+        if 0 <= left <= rules.renewal_days:
+            counts = account.counts
+            done = completion(account.milestones) if counts is None else counts.completion
+            if done is not None and done < rules.low_completion:
+                add(
+                    NudgeKind.RENEWAL,
+                    upcoming,
+                    f"Renewal in {_days(left)} ({renewal.isoformat()}) with the ladder "
+                    f"{done:.0%} complete",
+                    rules.renewal_days - left,
+                )
     return nudges
 
 

@@ -18,6 +18,7 @@ import datetime as dt
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import partial
+from types import MappingProxyType
 
 from sqlalchemy.orm import Session
 
@@ -71,6 +72,7 @@ from csm_desktop.store.queries.activity import (
 from csm_desktop.store.queries.ladders import account_ladders, milestone_messages
 from csm_desktop.store.queries.milestones import milestone_owner
 from csm_desktop.store.queries.selection import ACTIVE_ACCOUNTS, AccountFilter
+from csm_desktop.store.queries.today_lines import TodayLadder, today_ladders
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +156,12 @@ class _Book:
     """Accounts in a message arm of a running experiment: template key → the arm's text."""
     capability_names: dict[str, str] = field(default_factory=dict)
     """Display names of the unlocked capabilities, by the milestones' ``unlocks`` text."""
+    versions: dict[int, int | None] = field(init=False)
+    """Per milestone id read: its version as read."""
+
+    def __post_init__(self) -> None:
+        ladders = self.ladders.values()
+        self.versions = {m.id: m.version for ladder in ladders for m in ladder if m.id}
 
 
 def _load_book(
@@ -162,18 +170,33 @@ def _load_book(
     rules: NudgeRules,
     account_id: Accounts = None,
     vocabulary: FeatureVocabulary | None = None,
+    *,
+    whole: bool = False,
 ) -> _Book:
     """The active book (None), a page of it (an id range) or one account, even archived.
-    A book read in pages reads its feature ``vocabulary`` once and passes it in."""
+    A book read in pages reads its feature ``vocabulary`` once and passes it in.
+
+    Of a book or a page only the milestones a line or its message can name are read, with
+    counts standing for the rest (``store.queries.today_lines``); one account, or ``whole``,
+    reads every milestone (the reference those partial ladders are proven equal to)."""
     if account_id is None:
         selection = ACTIVE_ACCOUNTS
     elif isinstance(account_id, IdRange):
         selection = AccountFilter(id_range=account_id)
     else:
         selection = AccountFilter(account_id=account_id, include_archived=True)
-    accounts = sorted(account_ladders(session, selection), key=lambda a: a.id)
+    if whole or isinstance(account_id, int):
+        accounts = [
+            TodayLadder(a.id, a.name, a.owner, a.kickoff, a.renewal_on, milestones=a.milestones)
+            for a in sorted(account_ladders(session, selection), key=lambda a: a.id)
+        ]
+        template_and_cue = milestone_messages(
+            session, None if account_id is None else [a.id for a in accounts]
+        )
+    else:
+        accounts = today_ladders(session, selection, today, rules)
+        template_and_cue = {k: v for a in accounts for k, v in a.messages.items()}
     ids = None if account_id is None else [a.id for a in accounts]
-    template_and_cue = milestone_messages(session, ids)
     ladders = {a.id: [m for m in a.milestones if m.id is not None] for a in accounts}
 
     last_change = last_status_changes(session, today, account_id)
@@ -206,13 +229,16 @@ def _load_book(
             milestones=tuple(ladders[a.id]),
             renewal_on=a.renewal_on,
             last_status_change=last_change.get(a.id),
-            unlocks_used=frozenset(used.get(a.id, ())),
+            unlocks_used=frozenset(used[a.id]) if a.id in used else _NONE_USED,
             last_contacted=last_touch.get(a.id),
-            milestones_contacted=dict(milestone_touch.get(a.id, {})),
+            milestones_contacted=milestone_touch.get(a.id, _NONE_CONTACTED),
             owner=a.owner,
             capability_names=capability_names,
+            late=a.late,
+            counts=a.counts,
         )
         for a in accounts
+        if ladders[a.id]  # no milestone, no nudge
     ]
     messages = variant_messages(session, ids)
     owners = {a.id: a.owner for a in accounts}
@@ -220,6 +246,11 @@ def _load_book(
         snapshots, owners, ladders, template_and_cue, contacts, templates, messages,
         capability_names,
     )  # fmt: skip
+
+
+_NONE_USED: frozenset[int] = frozenset()
+_NONE_CONTACTED: Mapping[int, dt.date] = MappingProxyType({})
+"""Shared by the snapshots of the (many) accounts with no such facts; never written."""
 
 
 def _first_name(name: str) -> str:
@@ -322,10 +353,15 @@ def today_pages(
     first: int = FIRST_PAGE,
     size: int = PAGE,
     progress: Progress = NO_PROGRESS,
+    whole_ladders: bool = False,
 ) -> Iterator[TodayPage]:
     """The Today list page by page of accounts (in id order), each page ranked on its own;
     ``merge_ranked`` of the pages is the book's ranking. An empty book gives one empty page.
-    Between pages a cancelled ``progress`` stops the reading (``Cancelled``)."""
+    Between pages a cancelled ``progress`` stops the reading (``Cancelled``).
+
+    Each ladder is read only as far as the rules need it (``store.queries.today_lines``);
+    ``whole_ladders`` reads every milestone instead: slower, the reference the partial
+    ladders are proven equal to (``tests/store/test_today_lines.py``)."""
     with database.session() as session:
         ids = active_account_ids(session)
         vocabulary = read_vocabulary(session)
@@ -336,7 +372,10 @@ def today_pages(
             raise Cancelled
         if page:
             with database.session() as session:
-                book = _load_book(session, today, rules, IdRange(page[0], page[-1]), vocabulary)
+                book = _load_book(
+                    session, today, rules, IdRange(page[0], page[-1]), vocabulary,
+                    whole=whole_ladders,
+                )  # fmt: skip
             ranked = [_item(book, nudge) for nudge in todays_nudges(book.snapshots, today, rules)]
         else:
             ranked = []
@@ -348,10 +387,7 @@ def today_pages(
 def _item(book: _Book, nudge: Nudge) -> TodayItem:
     """A line whose message is filled from ``book`` when first read, with the version of its
     milestone as read."""
-    version = None
-    if nudge.milestone_id is not None:
-        ladder = book.ladders.get(nudge.account_id, ())
-        version = next((m.version for m in ladder if m.id == nudge.milestone_id), None)
+    version = None if nudge.milestone_id is None else book.versions.get(nudge.milestone_id)
     return TodayItem(
         nudge,
         partial(_fill, book, nudge.account_id, nudge.account, nudge.milestone_id, nudge.kind),
@@ -360,11 +396,18 @@ def _item(book: _Book, nudge: Nudge) -> TodayItem:
 
 
 def today_list(
-    database: Database, today: dt.date, rules: NudgeRules = DEFAULT_RULES
+    database: Database,
+    today: dt.date,
+    rules: NudgeRules = DEFAULT_RULES,
+    *,
+    whole_ladders: bool = False,
 ) -> list[TodayItem]:
-    """Every nudge of the active book on ``today``, ranked, each with its message filled."""
+    """Every nudge of the active book on ``today``, ranked, each with its message filled
+    (``whole_ladders``: see ``today_pages``)."""
     with gc_paused():
-        pages = [page.ranked for page in today_pages(database, today, rules)]
+        pages = [
+            page.ranked for page in today_pages(database, today, rules, whole_ladders=whole_ladders)
+        ]
         return list(merge_ranked(pages, key=_nudge))
 
 

@@ -1,0 +1,236 @@
+"""The part of each ladder the Today list reads, chosen by the database (issue 17).
+
+``domain.nudges.account_nudges`` walks an account's whole ladder, but a 50,000-account
+book's 600,000 milestones are mostly achieved or skipped, and of those the rules read only
+the achieved ones that unlocked something ``unused_unlock_days`` … ``unlock_window_days``
+ago ("unlock unused"). Every other rule, and a message's "next milestone", reads open
+milestones only; the one that reads the rest, ``domain.ladder.completion`` for "renewal",
+asks only about accounts renewing within ``renewal_days``, and for them the database counts
+the achieved and the counted milestones (``domain.nudges.LadderCounts``).
+
+Of the open milestones most are late or far off, and the rules name few of them: every
+one with a met criterion or due within ``due_soon_days``, the late first-value ones, and
+of the others ("plain") only the one due first ("overdue" when late, "stalled") and the
+one due next (a message's "next milestone"). The database says which rows are plain and
+which are late; the late ones are counted ("3 more overdue"), and of the plain ones only
+the two due first (ladder order breaking ties) become ``Milestone``s.
+
+So a page of accounts is three queries: the accounts, their open milestones and recent
+unlocks in ladder order (40 % of the 50,000-account book's milestones; half of those become
+objects), and the counts of the renewing ones. ``tests/store/test_today_lines.py`` proves
+the lines and messages built from these partial ladders equal those of the whole ladders,
+on hand-built edge cases, the demo book and PostgreSQL.
+
+The query is SQLAlchemy Core, the same on every database (dates as in ``ladder_figures``);
+on SQLite its compiled text runs on the raw cursor (``fast_path``): a big book's rows cost
+more in SQLAlchemy's row processing than in the query.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Date, and_, case, func, or_, select
+from sqlalchemy.orm import Session
+
+from csm_desktop.domain.ladder import Milestone
+from csm_desktop.domain.nudges import LadderCounts, NudgeRules
+from csm_desktop.domain.vocabulary import Status
+from csm_desktop.store.models import Account, AccountMilestone, Role
+from csm_desktop.store.queries.fast_path import day, use_fast_path
+from csm_desktop.store.queries.ladder_figures import days_after, kickoff_date
+from csm_desktop.store.queries.selection import AccountFilter
+
+
+@dataclass(slots=True)
+class TodayLadder:
+    """One account with the part of its ladder Today reads (in ladder order)."""
+
+    id: int
+    name: str
+    owner: str | None
+    kickoff: dt.date | None
+    renewal_on: dt.date | None
+    late: int | None = None
+    """Open milestones due before today whose criterion is not met, all of them (None:
+    ``milestones`` is the whole ladder)."""
+    counts: LadderCounts | None = None
+    """The whole ladder's counts, for an account renewing within ``renewal_days``."""
+    milestones: list[Milestone] = field(default_factory=list)
+    messages: dict[int, tuple[int | None, str]] = field(default_factory=dict)
+    """Per milestone read: its template id (whose messages fill a nudge) and its cue."""
+
+
+def today_ladders(
+    session: Session,
+    chosen: AccountFilter,
+    today: dt.date,
+    rules: NudgeRules,
+    *,
+    portable: bool = False,
+) -> list[TodayLadder]:
+    """The chosen accounts in id order, each with the milestones Today reads."""
+    fast = use_fast_path(session, portable)
+    rows = _raw_rows if fast else _rows
+    date: Callable[[Any], dt.date | None] = day if fast else _same
+    due: Callable[[Any], dt.date] = day.parse if fast else _same_day
+    accounts = {
+        row[0]: TodayLadder(row[0], row[1], row[2], date(row[3]), date(row[4]))
+        for row in rows(
+            session,
+            select(Account.id, Account.name, Account.owner, kickoff_date(), Account.renewal_on)
+            .where(chosen.clause())
+            .order_by(Account.id),
+        )
+    }
+    if not accounts:
+        return []
+    parts = _Parts(chosen, today, rules)
+    for account_id, achieved, counted in rows(session, parts.counts()):
+        accounts[account_id].counts = LadderCounts(int(achieved), int(counted))
+    statuses = {status.value: status for status in Status}
+    named, late = _named(rows(session, parts.milestones()))
+    for account in accounts.values():
+        account.late = late.get(account.id, 0)
+    for row in named:
+        account = accounts[row[0]]
+        account.milestones.append(
+            # Positional, in field order (as ``ladders._assemble`` does).
+            Milestone(
+                row[2], row[3], row[4], due(row[5]), statuses.get(row[6], Status.NOT_STARTED),
+                date(row[7]), bool(row[8]), row[9], row[10], row[11], row[12], date(row[13]),
+                row[1], row[14],
+            )
+        )  # fmt: skip
+        account.messages[row[1]] = (row[15], row[16])
+    return list(accounts.values())
+
+
+def _named(rows: list[tuple[Any, ...]]) -> tuple[list[tuple[Any, ...]], Counter[int]]:
+    """The rows the rules name, in their order, and per account how many are late.
+
+    Of an account's plain rows (``row[_PLAIN]``) only the two due first are named; rows
+    come in ladder order, so on equal due dates the earlier one is first."""
+    late: Counter[int] = Counter()
+    plain: defaultdict[int, list[tuple[Any, int]]] = defaultdict(list)
+    for n, row in enumerate(rows):
+        if row[_LATE]:
+            late[row[0]] += 1
+        if row[_PLAIN]:
+            plain[row[0]].append((row[5], n))
+    kept = {
+        n for found in plain.values() for _due, n in (sorted(found)[:2] if found[2:] else found)
+    }
+    return [row for n, row in enumerate(rows) if not row[_PLAIN] or n in kept], late
+
+
+_LATE, _PLAIN = 17, 18
+"""The columns of a milestone row that say it is late (open, criterion not met, due before
+today: how ``account_nudges`` sorts them) and plain (open, criterion not met, neither due
+soon nor a late first-value one)."""
+
+
+def _rows(session: Session, query: Any) -> list[tuple[Any, ...]]:
+    return [tuple(row) for row in session.execute(query)]
+
+
+def _raw_rows(session: Session, query: Any) -> list[tuple[Any, ...]]:
+    """The query's SQLite text on the raw cursor. Its values are inlined: they are dates,
+    numbers and status names of our own, never text a user typed."""
+    connection = session.connection()
+    sql = str(query.compile(connection, compile_kwargs={"literal_binds": True}))
+    cursor = connection.connection.dbapi_connection
+    assert cursor is not None
+    found: list[tuple[Any, ...]] = cursor.execute(sql).fetchall()
+    return found
+
+
+def _same(value: Any) -> dt.date | None:
+    return value  # type: ignore[no-any-return]
+
+
+def _same_day(value: Any) -> dt.date:
+    return value  # type: ignore[no-any-return]
+
+
+class _Parts:
+    """The SQL spelling of what the rules read, for one reading (``today``, the accounts)."""
+
+    def __init__(self, chosen: AccountFilter, today: dt.date, rules: NudgeRules) -> None:
+        m = AccountMilestone
+        self.today = today
+        self.rules = rules
+        self.due = func.coalesce(m.due_on, days_after(kickoff_date(), m.target_day), type_=Date)
+        """``domain.ladder.due_on``; a milestone without one is not in the ladder at all."""
+        self.chosen = and_(chosen.clause(), self.due.is_not(None))
+
+    def _from(self, *columns: Any) -> Any:
+        m = AccountMilestone
+        return select(*columns).select_from(m).join(Account, Account.id == m.account_id)
+
+    def counts(self) -> Any:
+        """Per account renewing within ``renewal_days``: achieved, counted (not skipped)."""
+        m = AccountMilestone
+        renewing = Account.renewal_on.between(
+            self.today, self.today + dt.timedelta(days=self.rules.renewal_days)
+        )
+        return (
+            self._from(
+                m.account_id,
+                func.sum(case((m.status == Status.ACHIEVED.value, 1), else_=0)),
+                func.sum(case((m.status == Status.SKIPPED.value, 0), else_=1)),
+            )
+            .where(self.chosen, renewing)
+            .group_by(m.account_id)
+        )
+
+    def milestones(self) -> Any:
+        """The open milestones (``Status.is_open``: a status no one knows reads as not
+        started) and the achieved ones that unlocked something within the unlock window,
+        in ladder order (account, position, id), each flagged when late and when plain."""
+        m = AccountMilestone
+        today, rules = self.today, self.rules
+        is_open = m.status.not_in((Status.ACHIEVED.value, Status.SKIPPED.value))
+        met = and_(m.criterion_met_on.is_not(None), m.criterion_met_on <= today)
+        late = and_(is_open, ~met, self.due < today)
+        soon = self.due.between(today, today + dt.timedelta(days=rules.due_soon_days))
+        plain = and_(is_open, ~met, ~soon, ~and_(late, m.first_value.is_(True)))
+        unlocked = and_(
+            m.status == Status.ACHIEVED.value,
+            m.unlocks.is_not(None),
+            m.achieved_on >= today - dt.timedelta(days=rules.unlock_window_days),
+            m.achieved_on <= today - dt.timedelta(days=rules.unused_unlock_days),
+        )
+        return (
+            self._from(
+                m.account_id,
+                m.id,
+                m.title,
+                Role.name,
+                m.target_day,
+                self.due,
+                m.status,
+                m.achieved_on,
+                m.first_value,
+                m.unlocks,
+                m.success_feature,
+                m.success_threshold,
+                m.success_window_days,
+                m.criterion_met_on,
+                m.version,
+                m.template_id,
+                m.cue,
+                case((late, 1), else_=0),
+                case((plain, 1), else_=0),
+            )
+            .join(Role, Role.id == m.role_id)
+            .where(
+                self.chosen,
+                or_(is_open, unlocked),
+            )
+            .order_by(m.account_id, m.position, m.id)
+        )
