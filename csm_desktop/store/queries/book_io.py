@@ -14,6 +14,7 @@ import datetime as dt
 import sqlite3 as raw_sqlite3
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from itertools import islice
+from operator import itemgetter
 from typing import Any, NamedTuple, cast
 
 from sqlalchemy import (
@@ -93,22 +94,22 @@ def insert_rows(
             session.execute(statement, chunk)
         return
     sql, names, processors, constants = plan
+    get = itemgetter(*names)  # one C call per row: a tuple, or the value when only one
+    one = len(names) == 1
+    processed = [(i, process) for i, process in enumerate(processors) if process is not None]
+
+    def parameters(row: Row) -> list[Any]:
+        found = get(row)
+        values = [found, *constants] if one else [*found, *constants]
+        for i, process in processed:  # only the few columns whose type converts (booleans)
+            if values[i] is not None:
+                values[i] = process(values[i])
+        return values
+
     cursor = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
         for chunk in _chunks(rows, CHUNK):
-            cursor.executemany(
-                sql,
-                [
-                    [
-                        value if process is None or value is None else process(value)
-                        for value, process in zip(
-                            [row[name] for name in names], processors, strict=True
-                        )
-                    ]
-                    + constants
-                    for row in chunk
-                ],
-            )
+            cursor.executemany(sql, [parameters(row) for row in chunk])
     except raw_sqlite3.DatabaseError as error:  # as SQLAlchemy would raise it (disk full, …)
         raise DBAPIError.instance(sql, None, error, raw_sqlite3.Error) from error
     finally:
