@@ -14,6 +14,7 @@ from csm_desktop.services.accounts import account_detail
 from csm_desktop.store.database import open_database
 from csm_desktop.ui.dialogs import account_dialogs
 from csm_desktop.ui.main_window import MainWindow
+from tests.ui.saving import press_ok, saved
 
 TODAY = dt.date(2026, 11, 26)
 
@@ -59,12 +60,14 @@ def test_keyboard_status_change_then_undo_and_redo(qtbot, window: MainWindow) ->
     view.select_milestone(step.id)
     view.ladder.setFocus()
     qtbot.keyClick(view.ladder, Qt.Key.Key_P)
+    saved(qtbot, window)  # the save runs off the UI thread
     assert status_of(window, step.id) == "in progress"
     qtbot.waitUntil(lambda: view.step(step.id).status.value == "in progress", timeout=5000)
 
     assert window.undo_action.isEnabled()
     assert "in progress" in window.undo_action.text()
     window.undo_action.trigger()
+    saved(qtbot, window)
     assert status_of(window, step.id) == "not started"
     qtbot.waitUntil(lambda: view.step(step.id).status.value == "not started", timeout=5000)
     timeline = account_detail(window.database, view.detail.id, TODAY).timeline  # type: ignore[union-attr]
@@ -74,6 +77,7 @@ def test_keyboard_status_change_then_undo_and_redo(qtbot, window: MainWindow) ->
     ]
 
     window.redo_action.trigger()
+    saved(qtbot, window)
     assert status_of(window, step.id) == "in progress"
     qtbot.waitUntil(lambda: view.step(step.id).status.value == "in progress", timeout=5000)
     assert view.selected_milestone_id() == step.id  # selection survives the reload
@@ -97,6 +101,7 @@ def test_achieved_asks_for_the_date_and_blocked_for_a_reason(
     view.select_milestone(step.id)
     view.status_actions[account_dialogs.Status.BLOCKED].trigger()
     view.status_actions[account_dialogs.Status.ACHIEVED].trigger()
+    saved(qtbot, window)
     assert asked == ["blocked", "achieved"]
     detail = account_detail(window.database, view.detail.id, TODAY)  # type: ignore[union-attr]
     achieved = next(s for s in detail.ladder if s.id == step.id)
@@ -135,8 +140,7 @@ def test_adding_a_contact_from_the_page(
     def fill(dialog: account_dialogs.ContactDialog) -> int:
         dialog.name.setText("Ødegård, Ingrid")
         dialog.role.setCurrentText("Executive sponsor")
-        dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()  # OK saves
-        return dialog.result()
+        return press_ok(qtbot, dialog)  # OK saves
 
     monkeypatch.setattr(account_dialogs.ContactDialog, "exec", fill)
     window.account_controller.add_contact()
@@ -152,6 +156,7 @@ def test_ticking_a_done_criterion_is_saved(qtbot, window: MainWindow) -> None:  
         if criteria.item(r).checkState() == Qt.CheckState.Unchecked
     )  # fmt: skip
     item.setCheckState(Qt.CheckState.Checked)
+    saved(qtbot, window)
     kickoff = account_detail(window.database, account_id, TODAY).kickoff
     assert kickoff is not None
     assert TODAY in [met for _id, _text, met in kickoff.done_criteria]
@@ -165,8 +170,7 @@ def test_edit_button_saves_the_account_details(
     def rename(dialog: account_dialogs.NewAccountDialog) -> int:
         assert dialog.windowTitle() == "Edit account"
         dialog.name.setText("Renamed & Co <Ltd>")
-        dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()  # OK saves
-        return dialog.result()
+        return press_ok(qtbot, dialog)  # OK saves
 
     monkeypatch.setattr(account_dialogs.NewAccountDialog, "exec", rename)
     window.account_view.edit_button.click()

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QDialog
 from sqlalchemy import select
 
 from csm_desktop.services.book_settings import BookSettings, save_book_settings
@@ -16,6 +15,7 @@ from csm_desktop.store.database import Database
 from csm_desktop.store.models import Account, Playbook
 from csm_desktop.ui.dialogs import account_dialogs
 from csm_desktop.ui.main_window import MainWindow
+from tests.ui.saving import press_ok
 
 TODAY = dt.date(2026, 11, 26)
 
@@ -31,7 +31,7 @@ def test_new_account_in_a_new_book_gets_the_standard_ladder(
     def create(dialog: account_dialogs.NewAccountDialog) -> int:
         offered.extend(dialog.playbook.itemText(i) for i in range(dialog.playbook.count()))
         dialog.name.setText("Acme Freight")
-        return QDialog.DialogCode.Accepted
+        return press_ok(qtbot, dialog)  # OK creates it, off the UI thread
 
     monkeypatch.setattr(account_dialogs.NewAccountDialog, "exec", create)
     window.new_account()

@@ -33,6 +33,7 @@ from csm_desktop.ui.dialogs import account_dialogs, value_dialogs
 from csm_desktop.ui.dialogs.dialog_parts import to_qdate
 from csm_desktop.ui.main_window import MainWindow
 from tests.ui.conftest import MessageBoxes
+from tests.ui.saving import press_ok, saved
 
 TODAY = dt.date(2026, 11, 26)
 REFUSED = r"was changed by Maya Chen at \d\d:\d\d — reload to see it\."
@@ -97,6 +98,7 @@ def test_a_status_over_someone_elses_is_refused_and_the_page_shows_theirs(
     account_edits.set_status(maya, step.id, Status.IN_PROGRESS, on=TODAY, seen=step.version)
     view.select_milestone(step.id)
     view.status_actions[Status.IN_PROGRESS].trigger()
+    saved(qtbot, window)
     text = refusal(message_boxes)
     assert re.match(f"“{re.escape(step.title)}” {REFUSED}\n\nNothing was changed;", text)
     assert not window.undo_action.isEnabled()  # nothing of Ravi's was saved
@@ -125,11 +127,8 @@ def test_the_account_dialog_stays_open_with_the_edit_and_ok_again_saves_it(
 
     def rename(dialog: account_dialogs.NewAccountDialog) -> int:
         dialog.name.setText("Renamed Co")
-        ok = dialog.buttons.button(dialog.buttons.StandardButton.Ok)
-        ok.click()
-        presses.append((dialog.result(), dialog.name.text()))  # refused: still open, kept
-        ok.click()
-        presses.append((dialog.result(), dialog.name.text()))
+        presses.append((press_ok(qtbot, dialog), dialog.name.text()))  # refused: kept
+        presses.append((press_ok(qtbot, dialog), dialog.name.text()))
         return dialog.result()
 
     monkeypatch.setattr(account_dialogs.NewAccountDialog, "exec", rename)
@@ -186,6 +185,7 @@ def test_undo_after_someone_elses_later_change_is_refused(
     step = next(s for s in view.detail.ladder if s.status is Status.NOT_STARTED)
     view.select_milestone(step.id)
     view.status_actions[Status.IN_PROGRESS].trigger()
+    saved(qtbot, window)
     assert window.undo_action.isEnabled()
     now = account_edits.milestone_state(maya, step.id)
     assert now.status is Status.IN_PROGRESS
@@ -196,6 +196,7 @@ def test_undo_after_someone_elses_later_change_is_refused(
         maya, step.id, Status.BLOCKED, on=TODAY, reason="Waiting for IT", seen=version
     )
     window.undo_action.trigger()
+    saved(qtbot, window)
     text = refusal(message_boxes)
     assert text.startswith(f"“{step.title}” was changed by Maya Chen at ")
     assert "Undo was not applied; their change stays." in text
@@ -215,15 +216,19 @@ def test_ones_own_edits_of_one_milestone_undo_one_after_the_other(
     step = next(s for s in view.detail.ladder if s.status is Status.NOT_STARTED)
     view.select_milestone(step.id)
     view.status_actions[Status.IN_PROGRESS].trigger()
+    saved(qtbot, window)
     qtbot.waitUntil(lambda: shown_status(window, step.id) is Status.IN_PROGRESS, timeout=5000)
     view.select_milestone(step.id)
     view.status_actions[Status.NOT_STARTED].trigger()
+    saved(qtbot, window)
     assert account_edits.milestone_state(window.database, step.id).status is Status.NOT_STARTED
     qtbot.waitUntil(lambda: shown_status(window, step.id) is Status.NOT_STARTED, timeout=5000)
     window.undo_action.trigger()
+    saved(qtbot, window)
     assert account_edits.milestone_state(window.database, step.id).status is Status.IN_PROGRESS
     qtbot.waitUntil(lambda: shown_status(window, step.id) is Status.IN_PROGRESS, timeout=5000)
     window.undo_action.trigger()
+    saved(qtbot, window)
     assert account_edits.milestone_state(window.database, step.id).status is Status.NOT_STARTED
     assert message_boxes.shown == []
 

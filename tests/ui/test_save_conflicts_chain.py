@@ -26,6 +26,7 @@ from csm_desktop.ui.dialogs import account_dialogs
 from csm_desktop.ui.dialogs.dialog_parts import to_qdate
 from csm_desktop.ui.main_window import MainWindow
 from tests.ui.conftest import MessageBoxes
+from tests.ui.saving import press_ok, saved
 from tests.ui.test_save_conflicts import (
     REFUSED,
     TODAY,
@@ -69,18 +70,30 @@ def first_not_started(window: MainWindow) -> int:
     return next(s.id for s in view.detail.ladder if s.status is Status.NOT_STARTED and s.due_on)
 
 
-def mark(window: MainWindow, milestone_id: int, status: Status) -> None:
+def mark(qtbot, window: MainWindow, milestone_id: int, status: Status) -> None:  # type: ignore[no-untyped-def]
     window.account_view.select_milestone(milestone_id)
     window.account_view.status_actions[status].trigger()
+    saved(qtbot, window)
 
 
-def move_due(window: MainWindow, milestone_id: int, due: dt.date, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def undo(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    window.undo_action.trigger()
+    saved(qtbot, window)
+
+
+def redo(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    window.redo_action.trigger()
+    saved(qtbot, window)
+
+
+def move_due(qtbot, window: MainWindow, milestone_id: int, due: dt.date, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     def choose(dialog: account_dialogs.DueDateDialog) -> int:
         dialog.date.setDate(to_qdate(due))
         return QDialog.DialogCode.Accepted
 
     monkeypatch.setattr(account_dialogs.DueDateDialog, "exec", choose)
     window.account_controller.move_due_date(milestone_id)
+    saved(qtbot, window)
 
 
 def test_undo_under_ones_later_edit_after_someone_elses_change_is_refused(
@@ -94,13 +107,13 @@ def test_undo_under_ones_later_edit_after_someone_elses_change_is_refused(
     milestone = first_not_started(window)
     v = stored(maya, account_id, milestone)[2]
     assert v is not None
-    mark(window, milestone, Status.IN_PROGRESS)
+    mark(qtbot, window, milestone, Status.IN_PROGRESS)
     qtbot.waitUntil(lambda: shown_status(window, milestone) is Status.IN_PROGRESS, timeout=5000)
-    move_due(window, milestone, dt.date(2026, 12, 15), monkeypatch)
+    move_due(qtbot, window, milestone, dt.date(2026, 12, 15), monkeypatch)
     assert stored(maya, account_id, milestone) == (Status.IN_PROGRESS, dt.date(2026, 12, 15), v + 2)
     account_edits.set_status(maya, milestone, Status.BLOCKED, on=TODAY, reason="IT", seen=v + 2)
-    window.undo_action.trigger()
-    window.undo_action.trigger()
+    undo(qtbot, window)
+    undo(qtbot, window)
     texts = [t for t in message_boxes.texts() if "Maya Chen" in t]
     assert len(texts) == 2 and all(re.search(REFUSED, t) for t in texts)
     assert all(t.endswith("was not applied; their change stays.") for t in texts)
@@ -120,16 +133,16 @@ def test_undo_across_someone_elses_change_in_between_is_refused_naming_them(
     milestone = first_not_started(window)
     _status, due, v = stored(maya, account_id, milestone)
     assert v is not None and due is not None
-    mark(window, milestone, Status.IN_PROGRESS)
+    mark(qtbot, window, milestone, Status.IN_PROGRESS)
     account_edits.set_status(maya, milestone, Status.BLOCKED, on=TODAY, reason="IT", seen=v + 1)
     window.open_account(account_id)
     qtbot.waitUntil(lambda: shown_status(window, milestone) is Status.BLOCKED, timeout=5000)
-    move_due(window, milestone, dt.date(2026, 12, 15), monkeypatch)
+    move_due(qtbot, window, milestone, dt.date(2026, 12, 15), monkeypatch)
     assert stored(maya, account_id, milestone)[2] == v + 3
-    window.undo_action.trigger()
+    undo(qtbot, window)
     assert stored(maya, account_id, milestone) == (Status.BLOCKED, due, v + 4)
     assert message_boxes.shown == []
-    window.undo_action.trigger()
+    undo(qtbot, window)
     text = refusal(message_boxes)
     assert text.endswith("Undo was not applied; their change stays.")
     assert stored(maya, account_id, milestone) == (Status.BLOCKED, due, v + 4)
@@ -145,13 +158,13 @@ def test_ones_own_chain_of_edits_undoes_and_redoes_without_refusal(
     milestone = first_not_started(window)
     _status, due, v = stored(maya, account_id, milestone)
     assert v is not None
-    mark(window, milestone, Status.IN_PROGRESS)
-    move_due(window, milestone, dt.date(2026, 12, 15), monkeypatch)
-    window.undo_action.trigger()
-    window.undo_action.trigger()
+    mark(qtbot, window, milestone, Status.IN_PROGRESS)
+    move_due(qtbot, window, milestone, dt.date(2026, 12, 15), monkeypatch)
+    undo(qtbot, window)
+    undo(qtbot, window)
     assert stored(maya, account_id, milestone) == (Status.NOT_STARTED, due, v + 4)
-    window.redo_action.trigger()
-    window.redo_action.trigger()
+    redo(qtbot, window)
+    redo(qtbot, window)
     assert stored(maya, account_id, milestone) == (
         Status.IN_PROGRESS, dt.date(2026, 12, 15), v + 6,
     )  # fmt: skip
@@ -172,10 +185,8 @@ def test_a_contact_over_someone_elses_account_change_keeps_the_dialog_open(
 
     def add(dialog: account_dialogs.ContactDialog) -> int:
         dialog.name.setText("Ravi's contact")
-        ok = dialog.buttons.button(dialog.buttons.StandardButton.Ok)
         for _ in range(2):
-            ok.click()
-            presses.append((dialog.result(), dialog.name.text()))
+            presses.append((press_ok(qtbot, dialog), dialog.name.text()))
         return dialog.result()
 
     monkeypatch.setattr(account_dialogs.ContactDialog, "exec", add)
@@ -207,6 +218,7 @@ def test_a_tick_over_someone_elses_kickoff_change_is_refused(
         if criteria.item(r).data(Qt.ItemDataRole.UserRole) == mine
     )  # fmt: skip
     item.setCheckState(Qt.CheckState.Unchecked)
+    saved(qtbot, window)
     assert re.match(f"The kickoff of .* {REFUSED}", refusal(message_boxes))
     after = account_detail(maya, account_id, TODAY)
     assert after.kickoff is not None

@@ -1,29 +1,34 @@
 """Controller of the account page: turns the view's requests into service calls and undo steps.
 
-Status and due-date edits go through a ``QUndoStack`` (Edit → Undo/Redo). Each edit is
-committed as it is made; undo writes the previous state back and logs that too. An edit
-that the service refuses (a missing reason, a deleted milestone) is shown and never pushed.
+Status and due-date edits go through a ``QUndoStack`` (Edit → Undo/Redo, ``account_undo``).
+Each edit is committed as it is made; undo writes the previous state back and logs that
+too. An edit that the service refuses (a missing reason, a deleted milestone) is shown and
+never pushed.
+
+Every save runs off the UI thread (on a team server it is a round trip over the network):
+one at a time, in the order asked, through the page's ``WorkQueue`` (shared with the Value
+panel), so an undo queued while its edit is still being saved runs after it. The account,
+kickoff and contact dialogs save on OK in a worker and close once saved (``SavesOnOk``).
 
 Team mode (issue 16): every edit is saved only over the version the page showed, and an
-undo only over the version its edit left. When someone else saved first the save is
-refused with who and when, the page reloads to show their change, and the account and
-kickoff dialogs stay open with what the user typed (``SavesOnOk``).
+undo only over the version its edit left (``OwnSaves``). When someone else saved first the
+save is refused with who and when, the page reloads to show their change, and the account,
+kickoff and contact dialogs stay open with what the user typed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 from csm_desktop.domain.text import plural
 from csm_desktop.domain.vocabulary import Status
-from csm_desktop.errors import ConflictError, UserError
+from csm_desktop.errors import ConflictError
 from csm_desktop.services.opening import Database
 from csm_desktop.ui.controllers.account_learning import AccountLearningController
 from csm_desktop.ui.controllers.account_story import AccountStoryController
@@ -31,73 +36,11 @@ from csm_desktop.ui.controllers.account_versions import OwnSaves
 from csm_desktop.ui.controllers.value import ValueController
 from csm_desktop.ui.dialogs.messages import show_failure
 from csm_desktop.ui.views.account_view import AccountView
+from csm_desktop.ui.workers import WorkQueue
 
 if TYPE_CHECKING:
     from csm_desktop.services.account_edits import MilestoneState
     from csm_desktop.ui.dialogs.save_refusals import SavesOnOk
-
-
-class MilestoneEdit(QUndoCommand):
-    """One status or due-date edit that was already applied when pushed.
-
-    Undo puts back the state the edit replaced, redo the edit, each only over the version
-    ``OwnSaves.expect`` gives: the window's latest own version of the milestone while it
-    still holds the state to start from, else the version the step left (the milestone has
-    moved on: refused). When someone else changed the milestone in between, their change
-    stays, the step is dropped and the refusal says who and when."""
-
-    def __init__(
-        self,
-        text: str,
-        reapply: Callable[[int | None], MilestoneState],
-        undo_to: MilestoneState,
-        restore: Callable[[MilestoneState], int],
-        changed: Callable[[], None],
-        own: OwnSaves,
-        key: tuple[str, int],
-    ) -> None:
-        super().__init__(text)
-        self._reapply = reapply
-        self._before = undo_to
-        self._restore = restore
-        self._changed = changed
-        self._own, self._key = own, key
-        self._over = undo_to.was_at  # the state the edit was saved over …
-        self._left = undo_to.left_at  # … and the version holding the state it made
-        self._applied = True  # the first redo() (from push) must not apply it twice
-
-    def redo(self) -> None:
-        if self._applied:
-            self._applied = False
-            return
-        expected = self._own.expect(self._key, self._over)
-        try:
-            self._before = self._reapply(expected)
-            self._own.wrote(self._key, self._before.left_at, restores=self._left)
-        except UserError as exc:
-            self._refused("Redo", exc, self._over)
-        self._changed()
-
-    def undo(self) -> None:
-        expected = self._own.expect(self._key, self._left)
-        try:
-            left = self._restore(replace(self._before, left_at=expected))
-            self._own.wrote(self._key, left, restores=self._over)
-        except UserError as exc:
-            self._refused("Undo", exc, self._left)
-        self._changed()
-
-    def _refused(self, title: str, exc: UserError, state_at: int | None) -> None:
-        self.setObsolete(True)
-        if isinstance(exc, ConflictError):
-            from csm_desktop.ui.dialogs.save_refusals import explain
-
-            between = self._own.author_between(self._key, state_at)
-            if between is not None:  # name whoever changed it between the window's edits
-                exc = ConflictError(exc.what, *between, exc.version)
-            explain(None, title, exc, kept=f"{title} was not applied; their change stays.")
-        else:
-            QMessageBox.warning(None, title, str(exc))
 
 
 class AccountController(QObject):
@@ -120,6 +63,7 @@ class AccountController(QObject):
         # The versions this window's own saves left: a second edit made before the page has
         # reloaded saves over them, and undo follows the chain of its own edits.
         self.own = OwnSaves()
+        self.queue = WorkQueue(self)  # every save of the page, the Value panel's too
         view.status_requested.connect(self.change_status)
         view.due_date_requested.connect(self.move_due_date)
         view.kickoff_requested.connect(self.edit_kickoff)
@@ -136,7 +80,7 @@ class AccountController(QObject):
         self.story = AccountStoryController(view.risks_asks, database, today, self, self.own)
         self.story.changed.connect(self.changed)
         view.replan_requested.connect(self.story.replan)
-        self.value = ValueController(view.value, database, today, self.undo_stack, self)
+        self.value = ValueController(view.value, database, today, self.undo_stack, self, self.queue)
         self.value.changed.connect(self.changed)
 
     @property
@@ -157,6 +101,11 @@ class AccountController(QObject):
         account_id = self._account_id()
         if account_id is not None:
             self.changed.emit(account_id)
+
+    @property
+    def busy(self) -> bool:
+        """A save of the page is still running (or queued)."""
+        return self.queue.busy
 
     def change_status(self, milestone_id: int, status_value: str) -> None:
         # The edit services and their dialogs load on the first edit (they bring the ORM).
@@ -185,12 +134,13 @@ class AccountController(QObject):
                 database, milestone_id, status, on=on, reason=reason, seen=seen
             )
 
-        pushed = self._push(
-            f"Mark “{step.title}” {status.value}", apply, milestone_id, step.version
-        )
         account_id = self._account_id()
-        if pushed and status is Status.ACHIEVED and account_id is not None:
-            self.achieved.emit(account_id, milestone_id)
+
+        def pushed() -> None:
+            if status is Status.ACHIEVED and account_id is not None:
+                self.achieved.emit(account_id, milestone_id)
+
+        self._push(f"Mark “{step.title}” {status.value}", apply, milestone_id, step.version, pushed)
 
     def move_due_date(self, milestone_id: int) -> None:
         # The edit services and their dialogs load on the first edit (they bring the ORM).
@@ -203,11 +153,11 @@ class AccountController(QObject):
         dialog = dialogs.DueDateDialog(step.title, step.due_on, self._parent_widget)
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.chosen_date() == step.due_on:
             return
-        database, due_on = self.database(), dialog.chosen_date()
+        database, due_on, on = self.database(), dialog.chosen_date(), self.today()
         self._push(
             f"Move “{step.title}” due date",
             lambda seen: account_edits.set_due_date(
-                database, milestone_id, due_on, on=self.today(), seen=seen
+                database, milestone_id, due_on, on=on, seen=seen
             ),
             milestone_id,
             step.version,
@@ -218,13 +168,17 @@ class AccountController(QObject):
         text: str,
         apply: Callable[[int | None], MilestoneState],
         milestone_id: int,
-        seen: int | None,
-    ) -> bool:
-        """Apply an edit over version ``seen`` and put it on the undo stack; False when the
-        service refused it (refused over someone else's change: the page reloads to show it)."""
+        shown: int | None,
+        then: Callable[[], None] | None = None,
+    ) -> None:
+        """Save an edit (off the UI thread) over the version on show, or over the one this
+        window's own last save left; once saved it goes on the undo stack and ``then`` runs.
+        Refused over someone else's change: the page reloads to show it, nothing is pushed."""
         from csm_desktop.services import account_edits
+        from csm_desktop.ui.controllers.account_undo import MilestoneEdit
 
         database, own, key = self.database(), self.own, ("milestone", milestone_id)
+        today = self.today()
 
         def applied(seen: int | None) -> MilestoneState:
             state = apply(seen)
@@ -233,24 +187,40 @@ class AccountController(QObject):
             return state
 
         def restore(state: MilestoneState) -> int:
-            return account_edits.restore_milestone(database, milestone_id, state, on=self.today())
+            return account_edits.restore_milestone(database, milestone_id, state, on=today)
 
-        try:
-            before = applied(self._seen("milestone", milestone_id, seen))
-        except ConflictError as exc:
-            from csm_desktop.ui.dialogs.save_refusals import explain
-
-            explain(self._parent_widget, text, exc, kept="Nothing was changed; their change stays.")
+        def saved(before: MilestoneState) -> None:
+            edit = MilestoneEdit(
+                text, applied, before, restore, self._emit_changed, self.queue, own, key
+            )
+            self.undo_stack.push(edit)
             self._emit_changed()
-            return False
-        except Exception as exc:
-            show_failure(self._parent_widget, text, exc)
-            return False
-        self.undo_stack.push(
-            MilestoneEdit(text, applied, before, restore, self._emit_changed, own, key)
-        )
-        self._emit_changed()
-        return True
+            if then is not None:
+                then()
+
+        self._queue(text, lambda: applied(own.seen(key, shown)), saved)
+
+    def _queue(
+        self,
+        what: str,
+        work: Callable[[], Any],
+        saved: Callable[[Any], None] | None = None,
+    ) -> None:
+        """Run ``work`` off the UI thread behind the page's other saves; then ``saved`` (by
+        default the page reloads). Refused over someone else's change: the page reloads to
+        show it and the refusal says who and when; any other failure is shown."""
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, ConflictError):
+                from csm_desktop.ui.dialogs.save_refusals import explain
+
+                self._emit_changed()
+                kept = "Nothing was changed; their change stays."
+                explain(self._parent_widget, what, exc, kept=kept)
+                return
+            show_failure(self._parent_widget, what, exc)
+
+        self.queue.add(what, work, saved or (lambda _result: self._emit_changed()), failed)
 
     def edit_kickoff(self) -> None:
         # The edit services and their dialogs load on the first edit (they bring the ORM).
@@ -269,19 +239,19 @@ class AccountController(QObject):
             self._parent_widget,
         )
         self.kickoff_value = self.value.add_to_kickoff(dialog, detail.id)
-        seen: list[int | None] = [detail.kickoff_version]
+        key = ("kickoff", detail.id)
         moved = [0]
 
-        def save() -> None:
-            moved[0] = account_edits.save_kickoff(
-                database,
-                detail.id,
-                dialog.fields(self.today()),
-                move_open_due_dates=dialog.move_due_dates.isChecked(),
-                seen=seen[0],
+        def read(seen: int | None) -> Callable[[], int]:
+            fields, on = dialog.fields(self.today()), dialog.move_due_dates.isChecked()
+            return lambda: account_edits.save_kickoff(
+                database, detail.id, fields, move_open_due_dates=on, seen=seen
             )
 
-        self._save_on_ok(dialog, "Saving the kickoff", save, seen)
+        def saved(count: int) -> None:
+            moved[0] = count
+
+        self._save_on_ok(dialog, "Saving the kickoff", read, key, detail.kickoff_version, saved)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         if moved[0]:
@@ -292,19 +262,33 @@ class AccountController(QObject):
         self,
         dialog: SavesOnOk,
         what: str,
-        save: Callable[[], None],
-        seen: list[int | None],
+        read: Callable[[int | None], Callable[[], Any]],
+        key: tuple[str, int],
+        shown: int | None,
+        saved: Callable[[Any], None] | None = None,
     ) -> None:
-        """Make the dialog's OK run ``save``; when it is refused over someone else's change
-        the page reloads to show it, the dialog stays open with the user's edit, and OK
-        again saves over the version now shown."""
+        """Make the dialog's OK save what was typed: ``read(seen)`` reads it (UI thread) and
+        returns the work that saves it over version ``seen`` (run in a worker). A save of
+        the row ``key`` leaving an int records it as this window's own version (a save
+        whose result is not a version, e.g. the kickoff's count, records none).
+
+        Refused over someone else's change: the page reloads to show it, the dialog stays
+        open with the user's edit, and OK again saves over the version now shown."""
+        seen: list[int | None] = [self._seen(*key, shown)]
 
         def refused(exc: ConflictError) -> None:
             if exc.version is not None:
                 seen[0] = exc.version
             self._emit_changed()
 
-        dialog.save, dialog.refused, dialog.saving_what = save, refused, what
+        def done(result: Any) -> None:
+            if key[0] == "account" and isinstance(result, int):
+                self._left(*key, result)
+            if saved is not None:
+                saved(result)
+
+        dialog.save = lambda: read(seen[0])
+        dialog.saved, dialog.refused, dialog.saving_what = done, refused, what
 
     def edit_account(self) -> None:
         # The edit services and their dialogs load on the first edit (they bring the ORM).
@@ -331,13 +315,13 @@ class AccountController(QObject):
         dialog = dialogs.NewAccountDialog(
             [], owners, self.today(), self._parent_widget, existing=current
         )
-        seen: list[int | None] = [self._seen("account", detail.id, detail.version)]
 
-        def save() -> None:
-            left = account_edits.update_account(database, detail.id, dialog.fields(), seen=seen[0])
-            self._left("account", detail.id, left)
+        def read(seen: int | None) -> Callable[[], int]:
+            fields = dialog.fields()
+            return lambda: account_edits.update_account(database, detail.id, fields, seen=seen)
 
-        self._save_on_ok(dialog, "Saving the account", save, seen)
+        key = ("account", detail.id)
+        self._save_on_ok(dialog, "Saving the account", read, key, detail.version)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self._emit_changed()
 
@@ -365,13 +349,16 @@ class AccountController(QObject):
         playbook_id = dialog.playbook_id()
         if playbook_id is None:
             return
-        try:
-            added = account_edits.apply_playbook_to_account(database, detail.id, playbook_id)
-        except Exception as exc:
-            show_failure(self._parent_widget, "Applying the playbook", exc)
-            return
-        self.view.notify(f"{plural(added, 'milestone')} added to the ladder.")
-        self._emit_changed()
+
+        def added(count: int) -> None:
+            self.view.notify(f"{plural(count, 'milestone')} added to the ladder.")
+            self._emit_changed()
+
+        self._queue(
+            "Applying the playbook",
+            lambda: account_edits.apply_playbook_to_account(database, detail.id, playbook_id),
+            added,
+        )
 
     def tick_criterion(self, criterion_id: int, met: bool) -> None:
         """Tick a line of the definition of done over the kickoff's version on show."""
@@ -381,13 +368,15 @@ class AccountController(QObject):
         if detail is None:
             return
         database, on = self.database(), self.today() if met else None
-        seen = self._seen("kickoff", detail.id, detail.kickoff_version)
+        key = ("kickoff", detail.id)
 
-        def tick() -> None:
+        def tick() -> int:
+            seen = self.own.seen(key, detail.kickoff_version)
             left = account_edits.tick_done_criterion(database, criterion_id, on, seen=seen)
-            self._left("kickoff", detail.id, left)
+            self.own.wrote(key, left)
+            return left
 
-        self._run("Ticking the criterion", tick)
+        self._queue("Ticking the criterion", tick)
 
     def _contact_dialog(self, contact_id: int | None) -> None:
         """Add (``contact_id`` None) or edit a contact over the account's version on show;
@@ -406,21 +395,17 @@ class AccountController(QObject):
         dialog = dialogs.ContactDialog(
             account_edits.role_names(database), contact, self._parent_widget
         )
-        seen: list[int | None] = [self._seen("account", detail.id, detail.version)]
 
-        def save() -> None:
+        def read(seen: int | None) -> Callable[[], int]:
+            fields = dialog.fields()
             if contact_id is None:
-                _id, left = account_edits.add_contact(
-                    database, detail.id, dialog.fields(), seen=seen[0]
+                return lambda: (
+                    account_edits.add_contact(database, detail.id, fields, seen=seen).version
                 )
-            else:
-                left = account_edits.update_contact(
-                    database, contact_id, dialog.fields(), seen=seen[0]
-                )
-            self._left("account", detail.id, left)
+            return lambda: account_edits.update_contact(database, contact_id, fields, seen=seen)
 
         what = "Adding the contact" if contact_id is None else "Saving the contact"
-        self._save_on_ok(dialog, what, save, seen)
+        self._save_on_ok(dialog, what, read, ("account", detail.id), detail.version)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self._emit_changed()
 
@@ -444,26 +429,12 @@ class AccountController(QObject):
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
-        database = self.database()
-        seen = self._seen("account", detail.id, detail.version)
+        database, key = self.database(), ("account", detail.id)
 
-        def remove() -> None:
+        def remove() -> int | None:
+            seen = self.own.seen(key, detail.version)
             left = account_edits.remove_contact(database, contact_id, seen=seen)
-            self._left("account", detail.id, left)
+            self.own.wrote(key, left)
+            return left
 
-        self._run("Removing the contact", remove)
-
-    def _run(self, what: str, action: Callable[[], object]) -> None:
-        """Run an edit; refused over someone else's change, the page reloads to show it."""
-        try:
-            action()
-        except ConflictError as exc:
-            from csm_desktop.ui.dialogs.save_refusals import explain
-
-            self._emit_changed()
-            explain(self._parent_widget, what, exc, kept="Nothing was changed; their change stays.")
-            return
-        except Exception as exc:
-            show_failure(self._parent_widget, what, exc)
-            return
-        self._emit_changed()
+        self._queue("Removing the contact", remove)

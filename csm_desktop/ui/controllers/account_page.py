@@ -139,17 +139,18 @@ class AccountPageController(QObject):
             show_failure(parent, "Reading the playbooks", exc)
             return
         dialog = NewAccountDialog(choices, owners, host.today(), parent)
-        if dialog.exec() != NewAccountDialog.DialogCode.Accepted:
-            return
-        try:
-            account_id = account_edits.create_account(
-                host.database(), dialog.fields(), dialog.playbook_id()
-            )
-        except Exception as exc:
-            show_failure(parent, "Creating the account", exc)
+        database, created = host.database(), [0]
+
+        def read() -> Callable[[], int]:  # on OK: what was typed, saved in a worker
+            fields, playbook_id = dialog.fields(), dialog.playbook_id()
+            return lambda: account_edits.create_account(database, fields, playbook_id)
+
+        dialog.save, dialog.saving_what = read, "Creating the account"
+        dialog.saved = lambda account_id: created.__setitem__(0, account_id)
+        if dialog.exec() != NewAccountDialog.DialogCode.Accepted or not created[0]:
             return
         host.refresh()
-        self.open(account_id)
+        self.open(created[0])
 
     def account_name(self, account_id: int) -> str:
         """The account's name as the Book lists it ("" when it is not there)."""

@@ -1,0 +1,104 @@
+"""Edit → Undo of the account page's status and due-date edits (issue 16, team mode).
+
+A ``MilestoneEdit`` is pushed once its save succeeded. Its undo puts back the state the edit
+replaced, its redo the edit; both run off the UI thread through the page's ``WorkQueue``,
+behind any save still running, so they reach the book in the order the CSM asked.
+
+Each is saved only over the version ``OwnSaves.expect`` gives: the window's latest own
+version of the milestone while it still holds the state to start from, else the version the
+step left (the milestone has moved on: refused by ``store.queries.edits.saving``). When
+someone else changed the milestone in between, their change stays, the step is dropped and
+the refusal names them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtGui import QUndoCommand
+from PySide6.QtWidgets import QMessageBox
+
+from csm_desktop.errors import ConflictError, UserError
+from csm_desktop.ui.controllers.account_versions import OwnSaves
+from csm_desktop.ui.dialogs.messages import show_failure
+from csm_desktop.ui.workers import WorkQueue
+
+if TYPE_CHECKING:
+    from csm_desktop.services.account_edits import MilestoneState
+
+
+class MilestoneEdit(QUndoCommand):
+    """One status or due-date edit that was already applied when pushed."""
+
+    def __init__(
+        self,
+        text: str,
+        reapply: Callable[[int | None], MilestoneState],
+        undo_to: MilestoneState,
+        restore: Callable[[MilestoneState], int],
+        changed: Callable[[], None],
+        queue: WorkQueue,
+        own: OwnSaves,
+        key: tuple[str, int],
+    ) -> None:
+        super().__init__(text)
+        self._reapply = reapply
+        self._before = undo_to
+        self._restore = restore
+        self._changed = changed
+        self._queue = queue
+        self._own, self._key = own, key
+        self._over = undo_to.was_at  # the state the edit was saved over …
+        self._left = undo_to.left_at  # … and the version holding the state it made
+        self._applied = True  # the first redo() (from push) must not apply it twice
+
+    def redo(self) -> None:
+        if self._applied:
+            self._applied = False
+            return
+
+        def work() -> MilestoneState:
+            state = self._reapply(self._own.expect(self._key, self._over))
+            self._own.wrote(self._key, state.left_at, restores=self._left)
+            return state
+
+        def redone(state: MilestoneState) -> None:
+            self._before = state
+            self._changed()
+
+        self._run("Redo", work, redone, self._over)
+
+    def undo(self) -> None:
+        def work() -> int:
+            expected = self._own.expect(self._key, self._left)
+            left = self._restore(replace(self._before, left_at=expected))
+            self._own.wrote(self._key, left, restores=self._over)
+            return left
+
+        self._run("Undo", work, lambda _left: self._changed(), self._left)
+
+    def _run(
+        self,
+        title: str,
+        work: Callable[[], Any],
+        done: Callable[[Any], None],
+        state_at: int | None,
+    ) -> None:
+        def failed(exc: BaseException) -> None:
+            self.setObsolete(True)  # dropped from the stack the next time it is touched
+            if isinstance(exc, ConflictError):
+                from csm_desktop.ui.dialogs.save_refusals import explain
+
+                between = self._own.author_between(self._key, state_at)
+                if between is not None:  # name whoever changed it between own edits
+                    exc = ConflictError(exc.what, *between, exc.version)
+                explain(None, title, exc, kept=f"{title} was not applied; their change stays.")
+            elif isinstance(exc, UserError):
+                QMessageBox.warning(None, title, str(exc))
+            else:
+                show_failure(None, title, exc)
+            self._changed()
+
+        self._queue.add(title, work, done, failed)

@@ -1,0 +1,121 @@
+"""The account page's saves run off the UI thread (issue 16: on a team server a save is a
+round trip over the network): the window keeps answering while one runs, and the edit
+lands once it is done. The service is held inside the worker by an event, so the test
+sees the save in flight."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtWidgets import QDialog, QDialogButtonBox
+
+from csm_desktop.domain.vocabulary import Status
+from csm_desktop.services import account_edits
+from csm_desktop.services.accounts import account_detail
+from csm_desktop.store.database import open_database
+from csm_desktop.ui.dialogs import account_dialogs
+from csm_desktop.ui.main_window import MainWindow
+from tests.ui.saving import saved
+from tests.ui.test_save_conflicts import TODAY, open_account
+
+
+@pytest.fixture
+def window(qtbot, tmp_path: Path, demo_copy: Callable[[dt.date], Path]) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(open_database(demo_copy(TODAY)), today=lambda: TODAY, settings=settings)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: not window.loading, timeout=20000)
+    yield window
+    window.database.close()
+
+
+class Held:
+    """Wraps a service: records the thread it ran on and holds it until released."""
+
+    def __init__(self, service: Callable[..., Any]) -> None:
+        self.service = service
+        self.entered = threading.Event()
+        self.release = threading.Event()
+        self.threads: list[threading.Thread] = []
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        self.threads.append(threading.current_thread())
+        self.entered.set()
+        assert self.release.wait(10)
+        return self.service(*args, **kwargs)
+
+
+def ticks_while(qtbot, busy: Callable[[], bool]) -> int:  # type: ignore[no-untyped-def]
+    """How many times a 10 ms timer of the UI thread fired while ``busy`` held (~100 ms)."""
+    fired = [0]
+    timer = QTimer()
+    timer.timeout.connect(lambda: fired.__setitem__(0, fired[0] + 1))
+    timer.start(10)
+    qtbot.wait(100)
+    timer.stop()
+    assert busy()
+    return fired[0]
+
+
+def test_a_status_change_is_saved_in_a_worker_and_the_window_keeps_answering(
+    qtbot, window: MainWindow, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """ "In progress" is asked for: the action returns at once, the save runs on a pool
+    thread while the UI thread's timer keeps firing and the Value panel's buttons are off;
+    once released the milestone is in progress and Edit → Undo offers it."""
+    held = Held(account_edits.set_status)
+    monkeypatch.setattr(account_edits, "set_status", held)
+    account_id = open_account(qtbot, window)
+    view = window.account_view
+    step = next(s for s in view.detail.ladder if s.status is Status.NOT_STARTED)
+    view.select_milestone(step.id)
+    view.status_actions[Status.IN_PROGRESS].trigger()  # returns with the save in flight
+    assert held.entered.wait(5)
+    assert held.threads[0] is not threading.main_thread()
+    controller = window.account_controller
+    assert ticks_while(qtbot, lambda: controller.busy) >= 3
+    assert view.value.busy and not window.undo_action.isEnabled()
+    held.release.set()
+    saved(qtbot, window)
+    (now,) = [s for s in account_detail(window.database, account_id, TODAY).ladder
+              if s.id == step.id]  # fmt: skip
+    assert now.status is Status.IN_PROGRESS
+    assert window.undo_action.isEnabled()
+
+
+def test_the_account_dialog_saves_in_a_worker_and_closes_once_saved(
+    qtbot, window: MainWindow, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """OK in the account dialog: the save runs on a pool thread with the dialog's buttons
+    off and Cancel not taken (the UI thread's timer keeps firing); once saved the dialog
+    closes accepted, its buttons back on, and the account is renamed."""
+    held = Held(account_edits.update_account)
+    monkeypatch.setattr(account_edits, "update_account", held)
+    account_id = open_account(qtbot, window)
+    seen: list[tuple[bool, int, int]] = []
+
+    def rename(dialog: account_dialogs.NewAccountDialog) -> int:
+        dialog.name.setText("Renamed in a worker")
+        box = dialog.findChild(QDialogButtonBox)
+        box.button(QDialogButtonBox.StandardButton.Ok).click()
+        assert held.entered.wait(5)
+        ticks = ticks_while(qtbot, lambda: dialog.busy and not box.isEnabled())
+        dialog.reject()  # Cancel while the save runs is not taken: its outcome is shown
+        held.release.set()
+        qtbot.waitUntil(lambda: not dialog.busy, timeout=10000)
+        seen.append((box.isEnabled(), ticks, dialog.result()))
+        return dialog.result()
+
+    monkeypatch.setattr(account_dialogs.NewAccountDialog, "exec", rename)
+    window.account_view.edit_button.click()
+    ((enabled, ticks, result),) = seen
+    assert ticks >= 3 and enabled and result == QDialog.DialogCode.Accepted
+    assert held.threads[0] is not threading.main_thread()
+    assert account_detail(window.database, account_id, TODAY).name == "Renamed in a worker"
