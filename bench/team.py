@@ -6,8 +6,8 @@ temporary folder, fsync off) with ``csm-desktop publish``, and every row is time
 server next to the same book file (SQLite), medians of interleaved runs:
 
 - the ``metrics`` command, whole process: target < 3 s on the server;
-- opening the Book (``book_rows`` for the page and the table filled and shown) in a fresh
-  process: target < 1 s;
+- opening the Book in a fresh process, as the window does: the first screenful read and
+  shown (``first_book_rows``; target < 1 s), then every row (``book_rows``; reported);
 - a filter keystroke on the Book once loaded (the proxy filters in memory): < 50 ms;
 - ten ``import-usage`` commands of 18,000 rows each started at once: every row stored
   once (the row count grows by exactly 180,000); the file book runs the same ten, which
@@ -43,7 +43,7 @@ import os, statistics, sys, time
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import datetime as dt
 from PySide6.QtWidgets import QApplication
-from csm_desktop.services.book import book_rows
+from csm_desktop.services.book import book_rows, first_book_rows
 from csm_desktop.services.opening import open_book_for_reading, open_team_book
 from csm_desktop.ui.views.book_view import BookView
 NONE_GUARD = [None] * 1_000_000  # PySide6 6.12's None reference leak (bench/book_view.py)
@@ -52,11 +52,14 @@ app = QApplication([sys.argv[0]])
 opening = open_team_book(where) if "://" in where else open_book_for_reading(where)
 with opening as book:
     started = time.perf_counter()
-    rows = book_rows(book, today)
-    view = BookView()
+    view = BookView()  # as the window does: empty and on show, the first screenful first
     view.resize(1280, 760)
-    view.set_rows(rows)
     view.show()
+    by, descending = view.first_screenful_order()
+    view.set_rows(first_book_rows(book, today, by, descending=descending))
+    app.processEvents()
+    first = time.perf_counter() - started
+    view.set_rows(book_rows(book, today))
     app.processEvents()
     opened = time.perf_counter() - started
     typed = []
@@ -66,14 +69,15 @@ with opening as book:
         view.search.setText(text)
         app.processEvents()
         typed.append((time.perf_counter() - started) * 1000)
-print(opened, statistics.median(typed))
+print(first, opened, statistics.median(typed))
 sys.stdout.flush()
 os._exit(0)
 """
 
 
-def book_child(where: str) -> tuple[float, float]:
-    """(seconds to open the Book, median filter keystroke in ms) in a fresh process."""
+def book_child(where: str) -> tuple[float, float, float]:
+    """(seconds until the Book's first screenful is shown, until every row is, median
+    filter keystroke in ms) in a fresh process."""
     done = subprocess.run(
         python("-c", BOOK_CHILD, where, TODAY),
         env=app_env(),
@@ -81,8 +85,8 @@ def book_child(where: str) -> tuple[float, float]:
         text=True,
         check=True,
     )
-    opened, keystroke = map(float, done.stdout.split())
-    return opened, keystroke
+    first, opened, keystroke = map(float, done.stdout.split())
+    return first, opened, keystroke
 
 
 def write_usage_files(folder: Path, accounts: int) -> tuple[list[Path], int]:
@@ -195,7 +199,7 @@ def main() -> int:
                 lambda: timed_process(python(*metrics, str(book)), env=app_env()),
                 lambda: timed_process(python(*metrics, url), env=app_env()),
             )
-            opened: dict[str, list[tuple[float, float]]] = {"file": [], "server": []}
+            opened: dict[str, list[tuple[float, float, float]]] = {"file": [], "server": []}
             for _run in range(max(args.runs, 5)):
                 opened["file"].append(book_child(str(book)))
                 opened["server"].append(book_child(url))
@@ -208,11 +212,13 @@ def main() -> int:
             rows += [
                 Row(f"team: metrics command, {accounts} (floor: same book file)", on_file,
                     on_server, METRICS_TARGET_S, "seconds"),
-                Row(f"team: opening the Book, {accounts} (floor: same book file)",
-                    median("file", 0), median("server", 0), BOOK_TARGET_S, "seconds"),
-                Row(f"team: filter keystroke, {accounts}", None, median("server", 1),
+                Row(f"team: opening the Book, first screenful shown, {accounts} (floor: same "
+                    "book file)", median("file", 0), median("server", 0), BOOK_TARGET_S,
+                    "seconds", note=f"every row shown: {median('server', 1):.2f} s on the "
+                    f"server, {median('file', 1):.2f} s on the file"),
+                Row(f"team: filter keystroke, {accounts}", None, median("server", 2),
                     KEYSTROKE_TARGET_MS, "ms", "ms",
-                    note=f"{median('file', 1):.1f} ms on the same book file"),
+                    note=f"{median('file', 2):.1f} ms on the same book file"),
             ]  # fmt: skip
             if not args.skip_imports:
                 files, expected = write_usage_files(Path(scratch), args.accounts)

@@ -35,6 +35,12 @@ def fold(text: str) -> str:
     return stripped.casefold()
 
 
+def name_order(name: str) -> str:
+    """Where a name sorts among others (the Book's Name column and its first screenful):
+    case ignored."""
+    return name.casefold()
+
+
 def name_key(name: str) -> str:
     """How a name typed or read from a file meets a stored name (accounts, milestone titles,
     roles, contacts, playbooks, experiments): case and surrounding space ignored, accents kept

@@ -13,19 +13,36 @@ from __future__ import annotations
 import datetime as dt
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Literal
 
 from csm_desktop.domain.ladder import as_of
 from csm_desktop.domain.metrics import UsageFacts, time_to_first_value
+from csm_desktop.domain.text import name_order
 from csm_desktop.domain.vocabulary import Health, Phase, phase_of_day
 from csm_desktop.services.gc_pause import gc_paused
 from csm_desktop.services.portfolio_summary import judged
 from csm_desktop.store.database import Database
-from csm_desktop.store.queries.book_figures import book_counts, book_figures
+from csm_desktop.store.queries.book_figures import (
+    book_counts,
+    book_figures,
+    book_names,
+    soonest_due_ids,
+)
 from csm_desktop.store.queries.playbooks import playbook_and_experiment_counts
 from csm_desktop.store.queries.selection import AccountFilter
 from csm_desktop.store.queries.usage import usage_facts
 
-__all__ = ["BookRow", "book_rows", "page_counts"]
+__all__ = [
+    "FIRST_SCREENFUL",
+    "BookRow",
+    "FirstLines",
+    "book_rows",
+    "first_book_rows",
+    "page_counts",
+]
+
+FIRST_SCREENFUL = 60
+"""Lines the Book shows before the rest are read: more than a 1920x1080 screen holds."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,11 +68,43 @@ class BookRow:
     renewal_on: dt.date | None
 
 
-def book_rows(
-    database: Database, today: dt.date, *, include_archived: bool = False
+FirstLines = Literal["name", "next_due"]
+"""The orders the Book can show its first screenful in before the rest is read."""
+
+
+def first_book_rows(
+    database: Database,
+    today: dt.date,
+    by: FirstLines,
+    *,
+    descending: bool = False,
+    count: int | None = None,
 ) -> list[BookRow]:
-    """Every account's Book line on ``today``, in name order; reads only what the table shows."""
-    chosen = AccountFilter(include_archived=include_archived)
+    """The Book's first ``count`` lines sorted ``by`` a name (``domain.text.name_order``)
+    or by the next due date (``book_figures.soonest_due_ids``), as ``book_rows`` makes
+    them: what a big Book shows at once while the rest is read. Sorted as the Book sorts,
+    they are the first lines of the whole Book (``tests/store/test_book_figures.py``)."""
+    chosen, count = AccountFilter(), count or FIRST_SCREENFUL
+    with database.session() as session:
+        if by == "next_due":
+            ids = soonest_due_ids(session, chosen, today, count, latest=descending)
+        else:
+            names = book_names(session, chosen)
+            names.sort(key=lambda pair: name_order(pair[1]), reverse=descending)
+            ids = [i for i, _name in names[:count]]
+    return book_rows(database, today, only=tuple(ids))
+
+
+def book_rows(
+    database: Database,
+    today: dt.date,
+    *,
+    include_archived: bool = False,
+    only: tuple[int, ...] | None = None,
+) -> list[BookRow]:
+    """Every account's Book line on ``today`` (or those of the accounts ``only`` names), in
+    name order; reads only what the table shows."""
+    chosen = AccountFilter(include_archived=include_archived, only_ids=only)
 
     def counts_and_usage() -> tuple[dict[int, tuple[int, int, int]], dict[int, UsageFacts]]:
         with database.session() as session:

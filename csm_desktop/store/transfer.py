@@ -103,7 +103,17 @@ def copy_book(source: Connection, target: Connection, copied: Copied) -> dict[st
             done += counts[table.name]
             copied(table.name, done, total)
     _move_sequences_past_copied_ids(target)
+    _gather_statistics(target)
     return counts
+
+
+def _gather_statistics(target: Connection) -> None:
+    """``ANALYZE`` the copied tables. Until the server knows how many rows they hold, it
+    plans every query for nearly empty tables: the first screenful of a published
+    50,000-account Book took 0.9 s instead of 0.1 s. (A role that does not own the tables
+    gets a warning, not an error; autovacuum analyzes them later.)"""
+    for table in book_tables():
+        target.exec_driver_sql(f'ANALYZE "{table.name}"')
 
 
 def _move_sequences_past_copied_ids(target: Connection) -> None:

@@ -261,15 +261,30 @@ class MainWindow(QMainWindow):
             self._load_book()
 
     def _load_book(self, note: str | None = None) -> None:
-        """Read the Book's rows in a worker; ``note`` is said once they are on show."""
+        """Read the Book's rows in a worker; ``note`` is said once they are on show.
+
+        An empty Book on show, sorted by name, gets its first screenful first (a big book's
+        rows take seconds; its first lines, a fraction of one: issue 17)."""
         database, today = self.database, self.today()
+        first = self.book_view.first_screenful_order()
         self.loading = True
         self.statusBar().showMessage("Loading the book…")
+
+        def work(progress: workers.Progress) -> Any:
+            if first is not None:
+                progress.send(first_book_rows(database, today, *first))
+            return _book_and_counts(database, today)
+
         self.run_task(
-            lambda progress: _book_and_counts(database, today),
+            work,
             lambda loaded: self._show_rows(loaded, note),
             what="Loading the book",
+            on_partial=self._show_first_rows,
         )
+
+    def _show_first_rows(self, rows: Any) -> None:
+        if self.loading and self.book_view.model.total() == 0:
+            self.book_view.set_rows(rows)
 
     def _show_rows(self, loaded: Any, note: str | None = None) -> None:
         rows, playbooks, experiments = loaded
@@ -459,6 +474,7 @@ class MainWindow(QMainWindow):
         self.live.start()
         self.writing.apply()
         self.settings.setValue("book/last_path", database.where)  # never a password
+        self.book_view.set_rows([])  # not the last book's rows under this one's name
         self.show_book()
         self.refresh()
 
@@ -482,9 +498,12 @@ class MainWindow(QMainWindow):
         *,
         what: str,
         busy_text: str | None = None,
+        on_partial: Callable[[Any], Any] | None = None,
     ) -> workers.Task:
         """Run ``work`` off the UI thread with the status-bar progress; report failures."""
-        return self.tasks.run(work, on_success, what=what, busy_text=busy_text)
+        return self.tasks.run(
+            work, on_success, what=what, busy_text=busy_text, on_partial=on_partial
+        )
 
     # --- settings ------------------------------------------------------------------------
 
@@ -507,6 +526,14 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
         if event.isAccepted():
             self.release_lock()  # the book is free for another window as soon as this closes
+
+
+def first_book_rows(database: Database, today: dt.date, by: Any, descending: bool) -> Any:
+    """The Book's first screenful (``services.book.first_book_rows``), imported on the
+    worker as ``_book_and_counts`` is."""
+    from csm_desktop.services.book import first_book_rows as first_rows
+
+    return first_rows(database, today, by, descending=descending)
 
 
 def _book_and_counts(database: Database, today: dt.date) -> tuple[Any, int, int]:

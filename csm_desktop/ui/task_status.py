@@ -33,8 +33,10 @@ class TaskStatus:
         *,
         what: str,
         busy_text: str | None = None,
+        on_partial: Callable[[Any], Any] | None = None,
     ) -> workers.Task:
-        """Run ``work`` off the UI thread with the status-bar progress; report failures."""
+        """Run ``work`` off the UI thread with the status-bar progress; report failures.
+        ``on_partial`` receives what the work sends before it ends."""
         if busy_text:
             self.progress.setRange(0, 0)
             self.progress.setVisible(True)
@@ -46,6 +48,7 @@ class TaskStatus:
             owner=self.window,
             on_progress=self._on_progress,
             on_finished=lambda: self.progress.setVisible(False),
+            on_partial=on_partial,
         )
 
     def _on_progress(self, done: int, total: int, text: str) -> None:

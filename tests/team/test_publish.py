@@ -72,6 +72,12 @@ def test_publish_copies_every_row_and_the_metrics_agree(
         done.stdout
     )
     assert counts_of_server(pg_url) == expected
+    # Analyzed at once: the server plans for the rows it holds (-1: never analyzed).
+    with open_team_book(pg_url) as book, book.engine.connect() as connection:
+        planned = connection.exec_driver_sql(
+            "SELECT reltuples FROM pg_class WHERE relname = 'account_milestone'"
+        ).scalar_one()
+    assert planned == expected["account_milestone"]
     with open_book_for_reading(demo_file) as book, book.session() as session:
         file_usage = usage_rows(session)
     with open_team_book(pg_url) as book, book.session() as session:

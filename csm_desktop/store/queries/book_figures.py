@@ -53,24 +53,68 @@ class BookFigures:
     .next_open``); None without a K."""
 
 
+def _due(milestone: Any, kickoff: Any) -> Any:
+    """A milestone's due date in SQL: its own, else K + its target day (``ladder.due_on``)."""
+    return func.coalesce(milestone.due_on, days_after(kickoff, milestone.target_day), type_=Date)
+
+
+def _still_open(milestone: Any, today: Any) -> Any:
+    """Not achieved or skipped as of ``today`` (``domain.ladder.next_open``'s candidates)."""
+    done = (Status.ACHIEVED.value, Status.SKIPPED.value)
+    return or_(
+        milestone.status.is_(None), milestone.status.not_in(done), milestone.achieved_on > today
+    )
+
+
 def _next_open_id(today: Any) -> Any:
     n, own = aliased(AccountMilestone), aliased(Account)
     # K from the milestone's own account row: SQLite cannot read the outer account in the
     # ORDER BY of a subquery that sits in a join's ON clause.
     kickoff = func.coalesce(own.kickoff_on, own.signed_on, type_=Date)
-    due = func.coalesce(n.due_on, days_after(kickoff, n.target_day), type_=Date)
-    done = (Status.ACHIEVED.value, Status.SKIPPED.value)
+    due = _due(n, kickoff)
     return (
         select(n.id)
         .join(own, own.id == n.account_id)
-        .where(
-            n.account_id == Account.id,
-            or_(n.status.is_(None), n.status.not_in(done), n.achieved_on > today),
-        )
+        .where(n.account_id == Account.id, _still_open(n, today))
         .order_by(due, n.position, n.id)
         .limit(1)
         .scalar_subquery()
     )
+
+
+def book_names(session: Session, chosen: AccountFilter) -> list[tuple[int, str]]:
+    """(id, name) of every account ``chosen`` covers: what the Book's first screenful is
+    picked from, without counting anything."""
+    query = select(Account.id, Account.name).where(chosen.clause())
+    return [(int(i), str(name)) for i, name in session.execute(query)]
+
+
+def soonest_due_ids(
+    session: Session, chosen: AccountFilter, today: dt.date, count: int, *, latest: bool
+) -> list[int]:
+    """The ``count`` accounts whose next open milestone is due first (``latest``: last),
+    names breaking ties as the Book's rows are read (in name order): the first screenful of
+    the Book sorted by Next due.
+
+    The upcoming milestone (``_next_open_id``) is the open one due soonest, so its due date
+    is the least due date of the account's open milestones: one grouped pass, not one
+    subquery per account (with a K every milestone has a due date: its target day is
+    required)."""
+    m = AccountMilestone
+    soonest = func.min(_due(m, kickoff_date()))
+    query = (
+        select(Account.id)
+        .join(m, m.account_id == Account.id)
+        .where(
+            chosen.clause(),
+            kickoff_date().is_not(None),
+            _still_open(m, bindparam("today", today, type_=Date)),
+        )
+        .group_by(Account.id, Account.name)
+        .order_by(soonest.desc() if latest else soonest, Account.name)
+        .limit(count)
+    )
+    return [int(i) for i in session.scalars(query)]
 
 
 def book_counts(

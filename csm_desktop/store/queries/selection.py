@@ -24,6 +24,8 @@ class AccountFilter:
     """Only accounts with a recorded renewal (the long-term figures read no others)."""
     id_range: tuple[int, int] | None = None
     """Only accounts whose id is between these two, both included (a page of a big book)."""
+    only_ids: tuple[int, ...] | None = None
+    """Only these accounts (the first screenful of a big Book)."""
 
     def sql(self, template: str, **parts: object) -> str:
         """``template`` with this filter's condition on ``account a`` filled in."""
@@ -57,6 +59,8 @@ class AccountFilter:
         if self.id_range is not None:
             clauses.append("a.id BETWEEN :f_first_id AND :f_last_id")
             params["f_first_id"], params["f_last_id"] = self.id_range
+        if self.only_ids is not None:  # integers only: written into the text as they are
+            clauses.append(f"a.id IN ({','.join(str(int(i)) for i in self.only_ids) or 'NULL'})")
         return " AND ".join(clauses) or "1", params
 
     def clause(self) -> ColumnElement[bool]:
@@ -74,6 +78,8 @@ class AccountFilter:
             )
         if self.account_id is not None:
             clauses.append(Account.id == self.account_id)
+        if self.only_ids is not None:
+            clauses.append(Account.id.in_(self.only_ids))
         if self.experiment_id is not None:
             clauses.append(
                 Account.variant_id.in_(

@@ -26,7 +26,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 
 from csm_desktop.domain.metrics.long_term import arr_figure
-from csm_desktop.domain.text import fold
+from csm_desktop.domain.text import fold, name_order
 from csm_desktop.domain.vocabulary import Health
 from csm_desktop.ui.palette import current
 
@@ -152,6 +152,12 @@ class BookModel(QAbstractTableModel):
         )
         self.layoutChanged.emit()
 
+    def sort_order(self) -> tuple[Column | None, Qt.SortOrder]:
+        """The column the rows are sorted by (None: as read, in name order) and the order."""
+        if self._sort is None:
+            return None, Qt.SortOrder.AscendingOrder
+        return Column(self._sort[0]), self._sort[1]
+
     def _sorted(self, rows: list[BookRow]) -> list[BookRow]:
         if self._sort is None:
             return rows
@@ -259,7 +265,7 @@ class BookModel(QAbstractTableModel):
     def _sort_value(row: BookRow, column: Column) -> Any:
         match column:
             case Column.NAME:
-                return row.name.casefold()
+                return name_order(row.name)
             case Column.KICKOFF:
                 return row.kickoff_on
             case Column.AGE:

@@ -153,6 +153,16 @@ class BookView(QWidget):
             self.fit_columns()  # hidden (Today is shown first): fitted when first shown
         self._update_count()
 
+    def first_screenful_order(self) -> tuple[str, bool] | None:
+        """How the Book, empty and on show, can have its first lines read before the rest:
+        (``"name"`` or ``"next_due"``, descending) when sorted by one of those columns;
+        None otherwise (another column's first lines need every row to be known)."""
+        if self.model.total() or not self.isVisible():
+            return None
+        column, order = self.model.sort_order()
+        by = {Column.NAME: "name", Column.NEXT_DUE: "next_due"}.get(column)  # type: ignore[arg-type]
+        return None if by is None else (by, order == Qt.SortOrder.DescendingOrder)
+
     def showEvent(self, event: QShowEvent) -> None:
         """Columns are measured the first time the Book is shown with rows, not at start-up
         behind the Today page (issue 17: start-up within 1.5x the floor)."""

@@ -1,0 +1,39 @@
+"""The window shows the Book's first screenful before the rest (issue 17) when the Book is
+on show and empty (a book just opened); that those lines are the whole Book's first lines
+is tests/store/test_book_first_screenful.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+
+from csm_desktop.services import book as book_service
+from csm_desktop.store.database import Database
+from csm_desktop.ui.main_window import MainWindow
+
+TODAY = dt.date(2026, 11, 26)
+
+
+def test_a_book_just_opened_shows_its_first_lines_then_all(
+    qtbot, open_demo: Callable[[dt.date], Database], tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Switching to another book empties the Book at once (not the last book's rows under
+    the new name), shows the new book's first 5 lines in the Next-due order, then all 40."""
+    monkeypatch.setattr(book_service, "FIRST_SCREENFUL", 5)
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(open_demo(TODAY), today=lambda: TODAY, settings=settings)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: not window.loading, timeout=20000)
+    shown: list[int] = []
+    window.book_view.model.modelReset.connect(lambda: shown.append(window.book_view.model.total()))
+    window.use_database(open_demo(TODAY))
+    qtbot.waitUntil(
+        lambda: not window.loading and window.book_view.model.total() == 40, timeout=20000
+    )
+    assert shown[0] == 0 and shown[-1] == 40
+    assert 5 in shown, shown
+    window.database.close()
