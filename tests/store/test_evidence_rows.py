@@ -6,6 +6,7 @@ and a row changed by someone else since it was read is refused."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -13,7 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from csm_desktop.services.evidence import refresh_usage_evidence
 from csm_desktop.store.authorship import sign_as
-from csm_desktop.store.database import Database
+from csm_desktop.store.database import Database, open_database
 from csm_desktop.store.models import Account, AccountMilestone, Role
 from csm_desktop.store.queries.evidence import MetDate, criterion_rows, set_criterion_met_on
 from csm_desktop.store.queries.usage_rows import store_usage
@@ -110,3 +111,39 @@ def test_no_accounts_reads_nothing(book: Database) -> None:
     with book.session() as session:
         assert criterion_rows(session, []) == []
         assert refresh_usage_evidence(session, []).milestones_checked == 0
+
+
+@pytest.mark.parametrize(
+    "when", [dt.datetime(2026, 3, 20, 9, 0), dt.datetime(2026, 3, 20, 9, 0, 1, 5)]
+)
+def test_the_sqlite_fast_path_stores_what_core_stores(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, when: dt.datetime
+) -> None:
+    """The same two met dates (7 March, and none) written into two copies of one book, once
+    through the raw SQLite cursor and once through Core: the stored rows are equal, text for
+    text (a time on the whole second included, which Python's own adapter writes shorter)."""
+    import csm_desktop.store.queries.evidence as evidence_rows
+
+    monkeypatch.setattr(evidence_rows, "utc_now", lambda: when)
+    dumps = []
+    for portable in (False, True):
+        database = open_database(tmp_path / f"book-{portable}.sqlite3")
+        try:
+            sign_as(database.engine, "Maya Chen")
+            _account, export, dashboard = make_book(database)
+            with database.session() as session:
+                set_criterion_met_on(
+                    session,
+                    [MetDate(export, 1, MET), MetDate(dashboard, 1, None)],
+                    portable=portable,
+                )
+            with database.session() as session:
+                dumps.append(
+                    session.connection()
+                    .exec_driver_sql("SELECT * FROM account_milestone ORDER BY id")
+                    .all()
+                )
+        finally:
+            database.close()
+    assert dumps[0] == dumps[1]
+    assert [tuple(row)[-3:-1] for row in dumps[0]] == [(2, "Maya Chen"), (2, "Maya Chen")]

@@ -16,15 +16,18 @@ instead of saving over them with its old version.
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3 as raw_sqlite3
 from collections.abc import Collection, Sequence
 from typing import NamedTuple, cast
 
 from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from csm_desktop.store.authorship import author, utc_now
 from csm_desktop.store.models import Account, AccountMilestone
+from csm_desktop.store.queries.fast_path import use_fast_path
 
 IN_CHUNK = 500  # account ids per IN (…): far below every database's parameter limit
 _milestones = cast(Table, AccountMilestone.__table__)
@@ -88,35 +91,77 @@ def criterion_rows(session: Session, account_ids: Collection[int] | None) -> lis
     return rows
 
 
-def set_criterion_met_on(session: Session, changes: Sequence[MetDate]) -> None:
+def set_criterion_met_on(
+    session: Session, changes: Sequence[MetDate], *, portable: bool = False
+) -> None:
     """Store each milestone's new met date on the version read; ``StaleDataError`` (as the
-    ORM raises) when one was changed meanwhile by someone else."""
+    ORM raises) when one was changed meanwhile by someone else.
+
+    On SQLite the statement goes to the DB-API cursor with the values SQLAlchemy's own type
+    processors make (Core's per-row parameter handling cost more than SQLite's updating);
+    ``portable`` (and any other database) takes Core's path, which stores the same."""
     if not changes:
         return
     m = _milestones
+    by, at = author(session), utc_now()
     statement = (
         update(m)
         .where(m.c.id == bindparam("b_id"), m.c.version == bindparam("b_version"))
         .values(
             criterion_met_on=bindparam("b_met", type_=m.c.criterion_met_on.type),
             version=m.c.version + 1,
-            changed_by=author(session),
-            changed_at=utc_now(),
+            changed_by=by,
+            changed_at=at,
         )
     )
-    result = session.execute(
-        statement,
-        [{"b_id": c.id, "b_version": c.version, "b_met": c.met_on} for c in changes],
-    )
-    if session.get_bind().dialect.supports_sane_multi_rowcount:
-        updated = result.rowcount  # type: ignore[attr-defined]
-        if updated != len(changes):
-            raise StaleDataError(
-                f"UPDATE of account_milestone expected to update {len(changes)} rows; "
-                f"{updated} were matched."
-            )
+    if use_fast_path(session, portable):
+        updated = _raw_update(session, changes, by, at)
+    else:
+        result = session.execute(
+            statement,
+            [{"b_id": c.id, "b_version": c.version, "b_met": c.met_on} for c in changes],
+        )
+        sane = session.get_bind().dialect.supports_sane_multi_rowcount
+        updated = result.rowcount if sane else len(changes)  # type: ignore[attr-defined]
+    if updated != len(changes):
+        raise StaleDataError(
+            f"UPDATE of account_milestone expected to update {len(changes)} rows; "
+            f"{updated} were matched."
+        )
     loaded = session.identity_map
     for change in changes:
         instance = loaded.get(session.identity_key(AccountMilestone, change.id))
         if instance is not None:
             session.expire(instance, ["criterion_met_on", "version", "changed_by", "changed_at"])
+
+
+def _raw_update(session: Session, changes: Sequence[MetDate], by: str, at: dt.datetime) -> int:
+    """The SQLite fast path of ``set_criterion_met_on``; the rows it changed."""
+    dialect = session.get_bind().dialect
+    day = _milestones.c.criterion_met_on.type.dialect_impl(dialect).bind_processor(dialect)
+    stamp = _milestones.c.changed_at.type.dialect_impl(dialect).bind_processor(dialect)
+    sql = (
+        "UPDATE account_milestone SET criterion_met_on = ?, version = version + 1, "
+        "changed_by = ?, changed_at = ? WHERE id = ? AND version = ?"
+    )
+    at_value = stamp(at) if stamp else at
+    cursor = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.executemany(
+            sql,
+            [
+                (
+                    day(c.met_on) if day and c.met_on is not None else c.met_on,
+                    by,
+                    at_value,
+                    c.id,
+                    c.version,
+                )
+                for c in changes
+            ],
+        )
+        return int(cursor.rowcount)
+    except raw_sqlite3.DatabaseError as error:  # as SQLAlchemy would raise it (disk full, …)
+        raise DBAPIError.instance(sql, None, error, raw_sqlite3.Error) from error
+    finally:
+        cursor.close()

@@ -1,14 +1,11 @@
 """What an import of usage reads and writes besides the usage rows themselves.
 
 The accounts to match rows to (and the ones the CSM asked to create), the features the
-book's ladders unlock, the milestones whose usage criterion to recompute, and the record of
-the import. The usage rows go through ``usage_rows``.
+book's ladders unlock, and the record of the import. The usage rows go through ``usage_rows``.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import insert, select, union
@@ -36,24 +33,6 @@ def insert_account(session: Session, name: str, external_id: str | None) -> int:
         {"name": name, "external_id": external_id, "archived": False},
     ).scalar_one()
     return new_id
-
-
-def criterion_milestones(
-    session: Session, account_ids: Collection[int] | None
-) -> list[tuple[AccountMilestone, dt.date | None, dt.date | None]]:
-    """Milestones with a usage criterion feature (of these accounts; all if None), each with
-    its account's kickoff and signed-on dates, in ladder order."""
-    query = (
-        select(AccountMilestone, Account.kickoff_on, Account.signed_on)
-        .join(Account, Account.id == AccountMilestone.account_id)
-        .where(AccountMilestone.success_feature.is_not(None))
-        .order_by(AccountMilestone.account_id, AccountMilestone.position)
-    )
-    if account_ids is not None:
-        if not account_ids:
-            return []
-        query = query.where(AccountMilestone.account_id.in_(sorted(account_ids)))
-    return [(milestone, kickoff, signed) for milestone, kickoff, signed in session.execute(query)]
 
 
 def record_import(session: Session, **fields: Any) -> int:
