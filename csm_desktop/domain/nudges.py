@@ -280,7 +280,10 @@ _MILESTONE_KINDS = frozenset(
 )
 
 
-def rank_key(nudge: Nudge) -> tuple[bool, int, str, str]:
+RankKey = tuple[bool, int, str, str]
+
+
+def rank_key(nudge: Nudge) -> RankKey:
     """The ranking: most urgent first; recently handled ones last; ties by account, then
     milestone (nudges equal in all of these keep the order they were found in)."""
     return (nudge.handled, -nudge.score, nudge.account.casefold(), nudge.milestone or "")
@@ -298,6 +301,32 @@ def merge_ranked(ranked: Iterable[Iterable[T]], key: Callable[[T], Nudge]) -> It
     ranked page by page this way, and the first lines of the merge cost only their own
     heap steps (``itertools.islice``), not a sort of everything."""
     return heapq.merge(*ranked, key=lambda item: rank_key(key(item)))
+
+
+def rank_keyed(ranked: Iterable[Iterable[tuple[RankKey, T]]]) -> list[T]:
+    """Ranked lists of (``rank_key``, item) in one ranking: exactly ``merge_ranked`` of
+    them, without working a key out again. The sort is stable and finds each list as a run,
+    so it merges them in C (a heap merge of 100,000 lines calls Python per line)."""
+    together = [pair for pairs in ranked for pair in pairs]
+    together.sort(key=_key_of)
+    return [item for _key, item in together]
+
+
+def _key_of(pair: tuple[RankKey, object]) -> RankKey:
+    return pair[0]
+
+
+def keyed_nudges(
+    accounts: Iterable[AccountSnapshot], today: dt.date, rules: NudgeRules = DEFAULT_RULES
+) -> list[tuple[RankKey, Nudge]]:
+    """``todays_nudges`` with each nudge's ``rank_key`` (for ``rank_keyed``)."""
+    keyed = [
+        (rank_key(nudge), nudge)
+        for account in accounts
+        for nudge in account_nudges(account, today, rules)
+    ]
+    keyed.sort(key=_key_of)
+    return keyed
 
 
 def todays_nudges(

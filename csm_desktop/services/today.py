@@ -7,7 +7,7 @@ milestone's role, signed by the account's owner as ``{csm}``. Also logs touchpoi
 fills the congratulations message when a milestone is achieved.
 
 A big book is read in pages of accounts (``today_pages``): each page is ranked on its own
-and the pages are merged with a heap (``domain.nudges.merge_ranked``), which gives exactly
+and the pages are merged (``domain.nudges.merge_ranked``, ``rank_keyed``), which gives exactly
 the ranking of the whole book, so a window can show the first page's lines at once while
 the rest streams in, and stop between pages when the user switches books.
 """
@@ -15,7 +15,7 @@ the rest streams in, and stop between pages when the user switches books.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from types import MappingProxyType
@@ -31,10 +31,11 @@ from csm_desktop.domain.nudges import (
     Nudge,
     NudgeKind,
     NudgeRules,
+    RankKey,
     RoleProgress,
-    merge_ranked,
+    keyed_nudges,
+    rank_keyed,
     role_progress,
-    todays_nudges,
 )
 from csm_desktop.domain.story import capability_name
 from csm_desktop.domain.templates import (
@@ -339,6 +340,8 @@ class TodayPage:
     """Accounts read so far, this page included."""
     accounts: int
     """Active accounts in the book."""
+    keys: list[RankKey] = field(default_factory=list)
+    """Each line's ``rank_key``: ``ranked_together`` ranks pages by them."""
 
     @property
     def last(self) -> bool:
@@ -376,12 +379,14 @@ def today_pages(
                     session, today, rules, IdRange(page[0], page[-1]), vocabulary,
                     whole=whole_ladders,
                 )  # fmt: skip
-            ranked = [_item(book, nudge) for nudge in todays_nudges(book.snapshots, today, rules)]
+            keyed = keyed_nudges(book.snapshots, today, rules)
         else:
-            ranked = []
+            keyed = []
         read += len(page)
         progress(read, len(ids), "Reading the book")
-        yield TodayPage(ranked, read, len(ids))
+        yield TodayPage(
+            [_item(book, nudge) for _key, nudge in keyed], read, len(ids), [k for k, _n in keyed]
+        )
 
 
 def _item(book: _Book, nudge: Nudge) -> TodayItem:
@@ -405,14 +410,13 @@ def today_list(
     """Every nudge of the active book on ``today``, ranked, each with its message filled
     (``whole_ladders``: see ``today_pages``)."""
     with gc_paused():
-        pages = [
-            page.ranked for page in today_pages(database, today, rules, whole_ladders=whole_ladders)
-        ]
-        return list(merge_ranked(pages, key=_nudge))
+        return ranked_together(today_pages(database, today, rules, whole_ladders=whole_ladders))
 
 
-def _nudge(item: TodayItem) -> Nudge:
-    return item.nudge
+def ranked_together(pages: Iterable[TodayPage]) -> list[TodayItem]:
+    """The lines of pages (in reading order) in one ranking: exactly ``merge_ranked`` of
+    them, by the keys each page kept (``domain.nudges.rank_keyed``)."""
+    return rank_keyed(zip(page.keys, page.ranked, strict=True) for page in pages)
 
 
 def celebration(database: Database, milestone_id: int, today: dt.date) -> Celebration:

@@ -19,7 +19,14 @@ from itertools import islice
 from csm_desktop.domain.nudges import DEFAULT_RULES, Nudge, NudgeRules, merge_ranked
 from csm_desktop.services.gc_pause import collector_paused
 from csm_desktop.services.progress import NO_PROGRESS, Progress
-from csm_desktop.services.today import FIRST_PAGE, PAGE, TodayItem, today_pages
+from csm_desktop.services.today import (
+    FIRST_PAGE,
+    PAGE,
+    TodayItem,
+    TodayPage,
+    ranked_together,
+    today_pages,
+)
 from csm_desktop.store.database import Database
 
 SHOWN_WHILE_READING = 1_000
@@ -61,19 +68,21 @@ def today_snapshots(
     paused meanwhile, and what was read is frozen out of its later passes
     (``gc_pause.collector_paused``)."""
     with collector_paused():
-        pages: list[list[TodayItem]] = []
+        pages: list[TodayPage] = []
         owners: set[str] = set()
         lines = open_lines = 0
         shown_at: float | None = None
         for page in today_pages(database, today, rules, first=first, size=size, progress=progress):
-            pages.append(page.ranked)
+            pages.append(page)
             lines += len(page.ranked)
             open_lines += sum(1 for item in page.ranked if not item.nudge.handled)
             owners.update(item.nudge.owner for item in page.ranked if item.nudge.owner)
             if not page.last and shown_at is not None and clock() - shown_at < every:
                 continue
-            merged = merge_ranked(pages, key=_nudge)
-            items = list(merged) if page.last else list(islice(merged, top))
+            if page.last:
+                items = ranked_together(pages)
+            else:
+                items = list(islice(merge_ranked((p.ranked for p in pages), key=_nudge), top))
             yield TodaySnapshot(
                 items,
                 page.last,

@@ -7,8 +7,12 @@ import datetime as dt
 from csm_desktop.domain.ladder import Milestone
 from csm_desktop.domain.nudges import (
     AccountSnapshot,
+    LadderCounts,
     NudgeKind,
     account_nudges,
+    keyed_nudges,
+    merge_ranked,
+    rank_keyed,
     role_progress,
     todays_nudges,
 )
@@ -186,6 +190,45 @@ def test_book_ranking_puts_kinds_in_order_then_urgency_then_name() -> None:
         ("Alpha", NudgeKind.DUE_SOON, 540),
         ("beta", NudgeKind.DUE_SOON, 540),
         ("Zeta", NudgeKind.RENEWAL, 170),
+    ]
+
+
+def test_pages_ranked_by_their_keys_rank_like_the_heap_merge_ties_included() -> None:
+    """Three pages: [acme, Zeta], [ACME], [Acme, beta]; acme, ACME and Acme tie on every
+    key (overdue by 2 days: 602, casefold "acme", milestone "Late"), so they keep page
+    order; Zeta's due soon (540) and beta's renewal come after them."""
+    pages = [
+        [snapshot(1, "acme", step(1, "Late", -2)), snapshot(2, "Zeta", step(2, "Soon", 3))],
+        [snapshot(3, "ACME", step(3, "Late", -2))],
+        [snapshot(4, "Acme", step(4, "Late", -2)),
+         snapshot(5, "beta", step(5, "Renew", 30), renewal_on=on(20))],
+    ]  # fmt: skip
+    keyed = [keyed_nudges(page, TODAY) for page in pages]
+    together = rank_keyed(keyed)
+    assert together == list(merge_ranked(([n for _k, n in k] for k in keyed), key=lambda n: n))
+    assert together == todays_nudges([a for page in pages for a in page], TODAY)
+    assert [(n.account_id, n.score) for n in together] == [
+        (1, 602), (3, 602), (4, 602), (2, 540), (5, 170),
+    ]  # fmt: skip
+
+
+def test_counts_stand_for_the_milestones_a_partial_ladder_leaves_out() -> None:
+    """A partial ladder (``store.queries.today_lines``) holds only the late milestones the
+    rules name: ``late`` says 12 are late in all (11 more), ``counts`` that 1 of 8 counted
+    milestones is achieved (12.5 %, shown "12%": a renewal line); without them the one late
+    milestone held would say no more, and the ladder 0 % complete."""
+    partial = snapshot(1, "Acme", step(1, "Late", -2), renewal_on=on(20))
+    assert [n.reason for n in account_nudges(partial, TODAY)] == [
+        "Overdue by 2 days",
+        "Renewal in 20 days (2026-12-16) with the ladder 0% complete",
+    ]
+    standing = snapshot(
+        1, "Acme", step(1, "Late", -2), renewal_on=on(20), late=12, counts=LadderCounts(1, 8)
+    )
+    nudges = account_nudges(standing, TODAY)
+    assert [(n.reason, n.score) for n in nudges] == [
+        ("Overdue by 2 days; 11 more overdue", 600 + 2 + 9),
+        ("Renewal in 20 days (2026-12-16) with the ladder 12% complete", 100 + 70),
     ]
 
 
