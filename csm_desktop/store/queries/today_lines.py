@@ -93,6 +93,7 @@ def today_ladders(
     for account_id, achieved, counted in rows(session, parts.counts()):
         accounts[account_id].counts = LadderCounts(int(achieved), int(counted))
     statuses = {status.value: status for status in Status}
+    roles = dict(rows(session, select(Role.id, Role.name)))
     named, late = _named(rows(session, parts.milestones()))
     for account in accounts.values():
         account.late = late.get(account.id, 0)
@@ -101,7 +102,8 @@ def today_ladders(
         account.milestones.append(
             # Positional, in field order (as ``ladders._assemble`` does).
             Milestone(
-                row[2], row[3], row[4], due(row[5]), statuses.get(row[6], Status.NOT_STARTED),
+                row[2], roles[row[3]], row[4], due(row[5]),
+                statuses.get(row[6], Status.NOT_STARTED),
                 date(row[7]), bool(row[8]), row[9], row[10], row[11], row[12], date(row[13]),
                 row[1], row[14],
             )
@@ -210,7 +212,7 @@ class _Parts:
                 m.account_id,
                 m.id,
                 m.title,
-                Role.name,
+                m.role_id,
                 m.target_day,
                 self.due,
                 m.status,
@@ -227,7 +229,6 @@ class _Parts:
                 case((late, 1), else_=0),
                 case((plain, 1), else_=0),
             )
-            .join(Role, Role.id == m.role_id)
             .where(
                 self.chosen,
                 or_(is_open, unlocked),
