@@ -15,7 +15,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Date, bindparam, case, func, or_, select
+from sqlalchemy import Date, Select, and_, bindparam, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from csm_desktop.domain.ladder import Milestone
@@ -23,7 +23,7 @@ from csm_desktop.domain.vocabulary import Status
 from csm_desktop.store.models import Account, AccountMilestone, Playbook, Role
 from csm_desktop.store.queries.ladder_figures import (
     days_after,
-    first_value_id,
+    join_first_value,
     kickoff_date,
     ladder_counts,
     milestone_columns,
@@ -64,6 +64,34 @@ def _still_open(milestone: Any, today: Any) -> Any:
     return or_(
         milestone.status.is_(None), milestone.status.not_in(done), milestone.achieved_on > today
     )
+
+
+def _join_next_open(
+    query: Select[Any], u: Any, session: Session, chosen: AccountFilter, today: Any
+) -> Select[Any]:
+    """``query`` (over the ``chosen`` accounts) with each account's upcoming milestone (the
+    open one due soonest, ladder order breaking ties: ``domain.ladder.next_open``) joined as
+    ``u``. As ``join_first_value``: one window pass on PostgreSQL, a subquery per account on
+    SQLite, each the faster there."""
+    if session.get_bind().dialect.name != "postgresql":
+        return query.outerjoin(u, u.id == _next_open_id(today))
+    n, own = aliased(AccountMilestone), aliased(Account)
+    kickoff = func.coalesce(own.kickoff_on, own.signed_on, type_=Date)
+    ranked = (
+        select(
+            n.id,
+            n.account_id,
+            func.row_number()
+            .over(partition_by=n.account_id, order_by=(_due(n, kickoff), n.position, n.id))
+            .label("rank"),
+        )
+        .join(own, own.id == n.account_id)
+        .where(n.account_id.in_(chosen.account_ids()), _still_open(n, today))
+        .subquery()
+    )
+    return query.outerjoin(
+        ranked, and_(ranked.c.account_id == Account.id, ranked.c.rank == 1)
+    ).outerjoin(u, u.id == ranked.c.id)
 
 
 def _next_open_id(today: Any) -> Any:
@@ -147,24 +175,24 @@ def book_figures(session: Session, chosen: AccountFilter, today: dt.date) -> lis
     f, u = aliased(AccountMilestone), aliased(AccountMilestone)
     f_role, u_role = aliased(Role), aliased(Role)
     on = bindparam("today", today, type_=Date)
+    accounts = select(
+        Account.id,
+        Account.name,
+        Account.external_id,
+        Account.segment,
+        Account.owner,
+        Playbook.name,
+        Account.arr,
+        Account.renewal_on,
+        kickoff_date(),
+        *milestone_columns(f, f_role),
+        *milestone_columns(u, u_role),
+    ).outerjoin(Playbook, Playbook.id == Account.playbook_id)
+    accounts = join_first_value(accounts, f, session, chosen).outerjoin(
+        f_role, f_role.id == f.role_id
+    )
     accounts = (
-        select(
-            Account.id,
-            Account.name,
-            Account.external_id,
-            Account.segment,
-            Account.owner,
-            Playbook.name,
-            Account.arr,
-            Account.renewal_on,
-            kickoff_date(),
-            *milestone_columns(f, f_role),
-            *milestone_columns(u, u_role),
-        )
-        .outerjoin(Playbook, Playbook.id == Account.playbook_id)
-        .outerjoin(f, f.id == first_value_id())
-        .outerjoin(f_role, f_role.id == f.role_id)
-        .outerjoin(u, u.id == _next_open_id(on))
+        _join_next_open(accounts, u, session, chosen, on)
         .outerjoin(u_role, u_role.id == u.role_id)
         .where(chosen.clause())
         .order_by(Account.name)
