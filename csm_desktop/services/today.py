@@ -173,9 +173,11 @@ def _load_book(
     vocabulary: FeatureVocabulary | None = None,
     *,
     whole: bool = False,
+    arms: dict[int, dict[str, MessageChange]] | None = None,
 ) -> _Book:
     """The active book (None), a page of it (an id range) or one account, even archived.
-    A book read in pages reads its feature ``vocabulary`` once and passes it in.
+    A book read in pages reads its feature ``vocabulary`` and the texts of its experiments'
+    message ``arms`` once and passes them in.
 
     Of a book or a page only the milestones a line or its message can name are read, with
     counts standing for the rest (``store.queries.today_lines``); one account, or ``whole``,
@@ -202,8 +204,11 @@ def _load_book(
 
     last_change = last_status_changes(session, today, account_id)
     last_touch, milestone_touch = last_touchpoints(session, today, account_id)
+    # Only unlocks in the window the rule nudges about (``unused_unlock_days`` …
+    # ``unlock_window_days`` ago) are asked about: one usage seek each.
     since = today - dt.timedelta(days=rules.unlock_window_days)
-    used = unlocks_used(session, since, today, account_id)
+    until = today - dt.timedelta(days=rules.unused_unlock_days)
+    used = unlocks_used(session, since, today, account_id, until=until)
     contacts = {
         owner: [ContactInfo(*row) for row in rows]
         for owner, rows in account_contacts(session, account_id).items()
@@ -241,10 +246,11 @@ def _load_book(
         for a in accounts
         if ladders[a.id]  # no milestone, no nudge
     ]
-    messages = variant_messages(session, ids)
+    if arms is None:
+        arms = variant_messages(session, ids)
     owners = {a.id: a.owner for a in accounts}
     return _Book(
-        snapshots, owners, ladders, template_and_cue, contacts, templates, messages,
+        snapshots, owners, ladders, template_and_cue, contacts, templates, arms,
         capability_names,
     )  # fmt: skip
 
@@ -368,6 +374,7 @@ def today_pages(
     with database.session() as session:
         ids = active_account_ids(session)
         vocabulary = read_vocabulary(session)
+        arms = variant_messages(session)
     pages = [ids[:first]] + [ids[start : start + size] for start in range(first, len(ids), size)]
     read = 0
     for page in pages:
@@ -377,7 +384,7 @@ def today_pages(
             with database.session() as session:
                 book = _load_book(
                     session, today, rules, IdRange(page[0], page[-1]), vocabulary,
-                    whole=whole_ladders,
+                    whole=whole_ladders, arms=arms,
                 )  # fmt: skip
             keyed = keyed_nudges(book.snapshots, today, rules)
         else:

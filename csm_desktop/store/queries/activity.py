@@ -98,10 +98,16 @@ def last_touchpoints(
 
 
 def unlocks_used(
-    session: Session, since: dt.date, today: dt.date, account_id: Accounts = None
+    session: Session,
+    since: dt.date,
+    today: dt.date,
+    account_id: Accounts = None,
+    *,
+    until: dt.date | None = None,
 ) -> dict[int, set[int]]:
-    """Per account, the milestones achieved since ``since`` whose unlocked feature was used
-    after the unlock and by ``today`` (one index seek per recent unlock)."""
+    """Per account, the milestones achieved since ``since`` (and by ``until``, when given)
+    whose unlocked feature was used after the unlock and by ``today`` (one index seek per
+    recent unlock)."""
     m = AccountMilestone
     used = used_after(m.account_id, m.unlocks, m.achieved_on, today)
     found: dict[int, set[int]] = defaultdict(set)
@@ -110,6 +116,7 @@ def unlocks_used(
             m.status == Status.ACHIEVED.value,
             m.unlocks.is_not(None),
             m.achieved_on >= since,
+            true() if until is None else m.achieved_on <= until,
             used,
             _of(account_id),
         )
