@@ -13,9 +13,14 @@ from dataclasses import dataclass, field, replace
 from csm_desktop.domain.vocabulary import Phase, Status, phase_of_day
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Milestone:
-    """One account milestone, as the rules need it."""
+    """One account milestone, as the rules need it.
+
+    Never changed once made (``as_of`` makes a new one), but not frozen: a frozen dataclass
+    sets each field through ``object.__setattr__``, which made building one cost 3 µs
+    instead of 0.8, seconds for the 600,000 milestones of a 50,000-account book (issue 17).
+    It hashes by its fields all the same."""
 
     title: str
     role: str
