@@ -99,10 +99,10 @@ class ImportChecks:
             self._reject(sheet, row, "Account", account, reason)
             return False
 
-        once: dict[tuple[str, ...], int] = {}
+        once: dict[tuple[object, ...], int] = {}
 
         def first_time(
-            sheet: str, row: int, column: str, value: str, *key: str, shown: str = ""
+            sheet: str, row: int, column: str, value: str, *key: object, shown: str = ""
         ) -> bool:
             full = (sheet, *key)
             if full in once:
@@ -150,7 +150,7 @@ class ImportChecks:
                     "Feature",
                     u.feature,
                     name_key(u.account),
-                    u.day.isoformat(),
+                    u.day,  # the row's own date object: no text made per row
                     u.feature,
                     shown=u.sheet,
                 )

@@ -52,6 +52,7 @@ from csm_desktop.store.queries import book_io as io
 from csm_desktop.store.queries.usage_rows import store_usage_rows
 
 IMPORTED_VARIANTS = "Imported variants"
+USAGE_CHUNK = 100_000
 _PLAIN_ACCOUNT_FIELDS = (
     "external_id",
     "segment",
@@ -441,14 +442,16 @@ class BookImporter(ImportChecks):
 
     def _store_usage(self, rows: list[UsageRow]) -> None:
         """Upsert on (account, day, feature): a row the book already has takes the
-        workbook's count and active users; one statement per 100 rows, no ORM objects."""
-        store_usage_rows(
-            self.session,
-            (
-                (self.by_key[_key(row.account)], row.day, row.feature, row.count, row.active_users)
-                for row in rows
-            ),
-        )
+        workbook's count and active users; one statement per 100 rows, no ORM objects,
+        ``USAGE_CHUNK`` rows handed over at a time (each becomes a tuple there)."""
+        for start in range(0, len(rows), USAGE_CHUNK):
+            store_usage_rows(
+                self.session,
+                (
+                    (self._id(row.account), row.day, row.feature, row.count, row.active_users)
+                    for row in rows[start : start + USAGE_CHUNK]
+                ),
+            )
 
     def _add_default_ladders(self, milestones: list[MilestoneRow]) -> None:
         """New accounts that the file gives neither a playbook nor a milestone get the book's

@@ -1,7 +1,8 @@
-"""import-book writes milestones a chunk of rows at a time (``book_io.CHUNK``), so a 600,000-row
-Milestones sheet never becomes 600,000 dicts at once (issue 17). Chunks must not change what
-is stored: the same two imports (a first one, then one that updates and adds) give the same
-ladders and the same status history with chunks of 2 rows as in one chunk."""
+"""import-book writes milestones and usage a chunk of rows at a time (``book_io.CHUNK``,
+``book_import_store.USAGE_CHUNK``), so a 600,000-row Milestones sheet never becomes 600,000
+dicts at once (issue 17). Chunks must not change what is stored: the same two imports (a
+first one, then one that updates and adds) give the same ladders, status history and usage
+with chunks of 2 rows as in one chunk."""
 
 from __future__ import annotations
 
@@ -14,11 +15,13 @@ import openpyxl
 import pytest
 from sqlalchemy import select
 
+from csm_desktop.services import book_import_store
 from csm_desktop.services.book_workbook import import_book
 from csm_desktop.spreadsheets.book_workbook import SHEET_HEADERS
 from csm_desktop.store.database import Database, open_database
 from csm_desktop.store.models import Account, AccountMilestone, StatusChange
 from csm_desktop.store.queries import book_io
+from csm_desktop.store.queries.usage_rows import usage_rows
 
 K = dt.date(2026, 1, 5)
 TODAY = dt.date(2026, 3, 1)
@@ -54,6 +57,10 @@ def imports(tmp_path: Path) -> tuple[Path, Path]:
                 milestone("Beta", "Kickoff", "blocked"),
                 milestone("Beta", "Go live", "skipped"),
             ],
+            "Usage": [
+                ["Acme", dt.datetime(2026, 1, day), "export", day, None] for day in range(1, 6)
+            ]
+            + [["Beta", dt.datetime(2026, 1, 9), "Export", 4, 2]],
         },
     )
     second = write_workbook(
@@ -67,6 +74,11 @@ def imports(tmp_path: Path) -> tuple[Path, Path]:
                 milestone("Beta", "Go live", "not started"),
                 milestone("Beta", "Renew", "in progress", dt.datetime(2026, 2, 20)),
             ],
+            "Usage": [
+                ["Acme", dt.datetime(2026, 1, 3), "export", 30, 3],
+                ["Beta", dt.datetime(2026, 1, 9), "Export", 4, 2],
+                ["Beta", dt.datetime(2026, 1, 10), "export", 1, None],
+            ],
         },
     )
     return first, second
@@ -79,9 +91,9 @@ def second_book(tmp_path: Path) -> Iterator[Database]:
     database.close()
 
 
-def stored(book: Database) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
-    """Ladders (account, position, title, status, started, achieved) and history (account,
-    title, from, to, on), in order."""
+def stored(book: Database) -> tuple[list[tuple[Any, ...]], ...]:
+    """Ladders (account, position, title, status, started, achieved), history (account,
+    title, from, to, on) and usage (account, day, feature, count, users), in order."""
     with book.session() as session:
         ladders = [
             (a.name, m.position, m.title, m.status, m.started_on, m.achieved_on)
@@ -100,7 +112,10 @@ def stored(book: Database) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]
             )
         ]
     history = sorted(changes, key=lambda c: (c[0], c[1], c[4], c[2] or ""))
-    return ladders, history
+    with book.session() as session:
+        names = {a.id: a.name for a in session.scalars(select(Account))}
+        usage = [(names[a], *rest) for a, *rest in usage_rows(session)]
+    return ladders, history, usage
 
 
 def test_chunks_of_two_rows_store_what_one_chunk_stores(
@@ -114,10 +129,22 @@ def test_chunks_of_two_rows_store_what_one_chunk_stores(
     for name in (first, second):
         assert import_book(book, name, today=TODAY).stored
     monkeypatch.setattr(book_io, "CHUNK", 2)
+    monkeypatch.setattr(book_import_store, "USAGE_CHUNK", 2)
     for name in (first, second):
         assert import_book(second_book, name, today=TODAY).stored
     assert stored(second_book) == stored(book)
-    ladders, history = stored(book)
+    ladders, history, usage = stored(book)
+    # Acme's 3 January is updated to 30 (3 users) by the second import; Beta's 10 January is
+    # new; "Export" and "export" are two spellings stored as written.
+    assert usage == [
+        ("Acme", dt.date(2026, 1, 1), "export", 1, None),
+        ("Acme", dt.date(2026, 1, 2), "export", 2, None),
+        ("Acme", dt.date(2026, 1, 3), "export", 30, 3),
+        ("Acme", dt.date(2026, 1, 4), "export", 4, None),
+        ("Acme", dt.date(2026, 1, 5), "export", 5, None),
+        ("Beta", dt.date(2026, 1, 9), "Export", 4, 2),
+        ("Beta", dt.date(2026, 1, 10), "export", 1, None),
+    ]
     assert [row[:4] for row in ladders] == [
         ("Acme", 1, "Kickoff", "achieved"),
         ("Acme", 2, "Setup", "achieved"),
