@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import weakref
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import psycopg
 from sqlalchemy import Engine, event
+
+if TYPE_CHECKING:  # psycopg is imported when a feed opens, not when a file book starts
+    import psycopg
 
 CHANNEL = "csm_desktop_changes"
 
@@ -75,6 +77,8 @@ class ChangeFeed:
     """
 
     def __init__(self, engine: Engine) -> None:
+        import psycopg
+
         self._own = _OWN_PROCESSES.get(engine, set())
         pooled = engine.raw_connection()
         connection = pooled.driver_connection
@@ -95,6 +99,8 @@ class ChangeFeed:
 
     def read(self) -> Changes:
         """The changes announced since the last read by others than this app's engine."""
+        import psycopg
+
         changes = Changes()
         try:
             for notice in self._connection.notifies(timeout=0):
