@@ -141,6 +141,7 @@ def test_a_file_book_has_no_feed(tmp_path: Path) -> None:
 @pytest.fixture
 def window(qtbot, team_demo: str, tmp_path: Path, monkeypatch) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
     monkeypatch.setattr(live_refresh, "RETRY_MS", 300)
+    monkeypatch.setattr(live_refresh, "MIN_GAP_MS", 1000)
     settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
     window = MainWindow(
         open_team_book_for_window(team_demo), today=lambda: TODAY, settings=settings

@@ -4,7 +4,9 @@ On a server book the window keeps a ``ChangeFeed`` (services.live_changes) and w
 socket on the UI thread, so nothing waits: a notice wakes the event loop, and the changes
 are read without blocking. Notices arriving close together are gathered for ``SETTLE_MS``
 and then refresh what is on screen once (``MainWindow.refresh_for``), keeping the user's
-selection. Changes made by this window are not announced to it: it refreshed already.
+selection; refreshes come at most every ``MIN_GAP_MS``, so a busy team does not keep a
+big book's window reading all the time. Changes made by this window are not announced to
+it: it refreshed already.
 
 When the feed's connection breaks (a server restart, a sleeping laptop) a new one is opened
 every ``RETRY_MS``; notices sent meanwhile are lost, so the first refresh after it treats
@@ -14,6 +16,7 @@ every account as changed.
 from __future__ import annotations
 
 import logging
+import time
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QSocketNotifier, QTimer
@@ -27,6 +30,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SETTLE_MS = 700
+MIN_GAP_MS = 5000
 RETRY_MS = 5000
 
 
@@ -40,6 +44,7 @@ class LiveRefresh(QObject):
         self.notifier: QSocketNotifier | None = None
         self.pending: Changes | None = None
         self.missed = False  # notices may have been lost while the feed was down
+        self.last_refresh: float | None = None  # time.monotonic() of the last refresh
         self.settle = QTimer(self, singleShot=True, interval=SETTLE_MS)
         self.settle.timeout.connect(self._apply)
         self.retry = QTimer(self, singleShot=True, interval=RETRY_MS)
@@ -111,11 +116,16 @@ class LiveRefresh(QObject):
     def _gather(self, changes: Changes) -> None:
         self.pending = changes if self.pending is None else self.pending | changes
         if not self.settle.isActive():
-            self.settle.start()
+            wait_ms = SETTLE_MS
+            if self.last_refresh is not None:
+                since_ms = (time.monotonic() - self.last_refresh) * 1000
+                wait_ms = max(wait_ms, int(MIN_GAP_MS - since_ms))
+            self.settle.start(wait_ms)
 
     def _apply(self) -> None:
         changes, self.pending = self.pending, None
         if changes:
+            self.last_refresh = time.monotonic()
             self.window.refresh_for(changes)
 
     def _drop_feed(self) -> None:

@@ -1,0 +1,44 @@
+"""Live refresh's timing (issue 16): notices arriving together make one refresh, and
+refreshes are spaced, so a busy team does not keep a big book's window reading. No server
+needed: the notices are handed to the controller as its feed would."""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtWidgets import QWidget
+
+from csm_desktop.services.live_changes import Changes
+from csm_desktop.ui.controllers import live_refresh
+
+
+class _Window(QWidget):
+    """Stands for the main window: records when and what it was asked to refresh."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.refreshed: list[tuple[float, Changes]] = []
+
+    def refresh_for(self, changes: Changes) -> None:
+        self.refreshed.append((time.monotonic(), changes))
+
+
+def test_notices_are_gathered_and_refreshes_spaced(qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Three notices within the settling time make one refresh of all their accounts; a
+    notice right after it waits until the minimum gap since that refresh has passed."""
+    monkeypatch.setattr(live_refresh, "MIN_GAP_MS", 1500)
+    window = _Window()
+    qtbot.addWidget(window)
+    live = live_refresh.LiveRefresh(window)  # type: ignore[arg-type]
+    started = time.monotonic()
+    for account_id in (3, 4, 3):
+        live._gather(Changes(frozenset({account_id})))
+    qtbot.waitUntil(lambda: len(window.refreshed) == 1, timeout=5000)
+    first_at, first = window.refreshed[0]
+    assert first == Changes(frozenset({3, 4}))
+    assert first_at - started >= live_refresh.SETTLE_MS / 1000 - 0.05
+    live._gather(Changes(everything=True))
+    qtbot.waitUntil(lambda: len(window.refreshed) == 2, timeout=5000)
+    second_at, second = window.refreshed[1]
+    assert second.everything
+    assert second_at - first_at >= 1.5 - 0.05
