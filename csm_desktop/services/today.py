@@ -188,7 +188,8 @@ def _load_book(
         selection = AccountFilter(id_range=account_id)
     else:
         selection = AccountFilter(account_id=account_id, include_archived=True)
-    if whole or isinstance(account_id, int):
+    whole_ladders = whole or isinstance(account_id, int)
+    if whole_ladders:
         accounts = [
             TodayLadder(a.id, a.name, a.owner, a.kickoff, a.renewal_on, milestones=a.milestones)
             for a in sorted(account_ladders(session, selection), key=lambda a: a.id)
@@ -204,11 +205,14 @@ def _load_book(
 
     last_change = last_status_changes(session, today, account_id)
     last_touch, milestone_touch = last_touchpoints(session, today, account_id)
-    # Only unlocks in the window the rule nudges about (``unused_unlock_days`` …
-    # ``unlock_window_days`` ago) are asked about: one usage seek each.
-    since = today - dt.timedelta(days=rules.unlock_window_days)
-    until = today - dt.timedelta(days=rules.unused_unlock_days)
-    used = unlocks_used(session, since, today, account_id, until=until)
+    if whole_ladders:
+        # Only unlocks in the window the rule nudges about (``unused_unlock_days`` …
+        # ``unlock_window_days`` ago) are asked about: one usage seek each.
+        since = today - dt.timedelta(days=rules.unlock_window_days)
+        until = today - dt.timedelta(days=rules.unused_unlock_days)
+        used = unlocks_used(session, since, today, account_id, until=until)
+    else:
+        used = {a.id: a.unlocks_used for a in accounts if a.unlocks_used}
     contacts = {
         owner: [ContactInfo(*row) for row in rows]
         for owner, rows in account_contacts(session, account_id).items()

@@ -44,6 +44,7 @@ from csm_desktop.store.models import Account, AccountMilestone, Role
 from csm_desktop.store.queries.fast_path import day, use_fast_path
 from csm_desktop.store.queries.ladder_figures import days_after, kickoff_date
 from csm_desktop.store.queries.selection import AccountFilter
+from csm_desktop.store.queries.usage_rows import used_after
 
 
 @dataclass(slots=True)
@@ -61,6 +62,8 @@ class TodayLadder:
     counts: LadderCounts | None = None
     """The whole ladder's counts, for an account renewing within ``renewal_days``."""
     milestones: list[Milestone] = field(default_factory=list)
+    unlocks_used: set[int] = field(default_factory=set)
+    """Of the unlocks in the window, those whose feature was used since (``unlocks_used``)."""
     messages: dict[int, tuple[int | None, str]] = field(default_factory=dict)
     """Per milestone read: its template id (whose messages fill a nudge) and its cue."""
 
@@ -109,6 +112,8 @@ def today_ladders(
             )
         )  # fmt: skip
         account.messages[row[1]] = (row[15], row[16])
+        if row[_USED]:
+            account.unlocks_used.add(row[1])
     return list(accounts.values())
 
 
@@ -130,10 +135,11 @@ def _named(rows: list[tuple[Any, ...]]) -> tuple[list[tuple[Any, ...]], Counter[
     return [row for n, row in enumerate(rows) if not row[_PLAIN] or n in kept], late
 
 
-_LATE, _PLAIN = 17, 18
+_LATE, _PLAIN, _USED = 17, 18, 19
 """The columns of a milestone row that say it is late (open, criterion not met, due before
-today: how ``account_nudges`` sorts them) and plain (open, criterion not met, neither due
-soon nor a late first-value one)."""
+today: how ``account_nudges`` sorts them), plain (open, criterion not met, neither due
+soon nor a late first-value one) and, for an unlock in the window, used since
+(``activity.unlocks_used``'s rule)."""
 
 
 def _rows(session: Session, query: Any) -> list[tuple[Any, ...]]:
@@ -207,6 +213,7 @@ class _Parts:
             m.achieved_on >= today - dt.timedelta(days=rules.unlock_window_days),
             m.achieved_on <= today - dt.timedelta(days=rules.unused_unlock_days),
         )
+        used = used_after(m.account_id, m.unlocks, m.achieved_on, today)
         return (
             self._from(
                 m.account_id,
@@ -228,6 +235,8 @@ class _Parts:
                 m.cue,
                 case((late, 1), else_=0),
                 case((plain, 1), else_=0),
+                # Asked only of the unlocks in the window: one usage seek each.
+                case((unlocked, case((used, 1), else_=0)), else_=0),
             )
             .where(
                 self.chosen,
