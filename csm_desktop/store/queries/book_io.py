@@ -123,7 +123,7 @@ def _raw_insert(
     INSERT; None when a column left out has a default only Core can compute."""
     dialect = session.get_bind().dialect
     names = list(first)
-    processors = [table.c[name].type.bind_processor(dialect) for name in names]
+    processors = [_bind_processor(table.c[name], dialect) for name in names]
     defaulted: list[str] = []
     constants: list[Any] = []
     for column in table.c:
@@ -131,13 +131,35 @@ def _raw_insert(
             continue
         if not column.default.is_scalar:
             return None
-        process = column.type.bind_processor(dialect)
+        process = _bind_processor(column, dialect)
         value = column.default.arg  # type: ignore[attr-defined]
         defaulted.append(column.name)
         constants.append(value if process is None else process(value))
     columns = ", ".join(f'"{name}"' for name in [*names, *defaulted])
     marks = ", ".join("?" for _ in [*names, *defaulted])
     return f'INSERT INTO "{table.name}" ({columns}) VALUES ({marks})', names, processors, constants
+
+
+def _bind_processor(column: Any, dialect: Any) -> Any:
+    """What Core does to a value of ``column`` before the DB-API sees it: the dialect's own
+    type (SQLite's DATE and DATETIME write their text themselves; the generic types would
+    leave dates to Python's sqlite3 adapters, which write a time on the whole second without
+    its ``.000000``). Each distinct value is converted once: an import repeats few dates."""
+    process = column.type.dialect_impl(dialect).bind_processor(dialect)
+    if process is None:
+        return None
+    seen: dict[Any, Any] = {}
+
+    def remembered(value: Any) -> Any:
+        try:
+            return seen[value]
+        except KeyError:
+            converted = seen[value] = process(value)
+            return converted
+        except TypeError:  # an unhashable value
+            return process(value)
+
+    return remembered
 
 
 def insert_row(session: Session, model: type[Any], row: Row) -> int:
