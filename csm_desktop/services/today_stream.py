@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import islice
+from operator import attrgetter
 
 from csm_desktop.domain.nudges import DEFAULT_RULES, Nudge, NudgeRules, merge_ranked
 from csm_desktop.services.gc_pause import collector_paused
@@ -69,14 +71,16 @@ def today_snapshots(
     (``gc_pause.collector_paused``)."""
     with collector_paused():
         pages: list[TodayPage] = []
-        owners: set[str] = set()
+        owners: set[str | None] = set()
         lines = open_lines = 0
         shown_at: float | None = None
         for page in today_pages(database, today, rules, first=first, size=size, progress=progress):
             pages.append(page)
             lines += len(page.ranked)
-            open_lines += sum(1 for item in page.ranked if not item.nudge.handled)
-            owners.update(item.nudge.owner for item in page.ranked if item.nudge.owner)
+            # A page is ranked, handled lines last: its open ones are those before the first
+            # handled key (``rank_key`` starts with ``handled``).
+            open_lines += bisect_left(page.keys, (True,))
+            owners.update(map(_owner, page.ranked))
             if not page.last and shown_at is not None and clock() - shown_at < every:
                 continue
             if page.last:
@@ -90,10 +94,13 @@ def today_snapshots(
                 page.accounts,
                 lines,
                 open_lines,
-                tuple(sorted(owners)),
+                tuple(sorted(owner for owner in owners if owner)),
             )
             shown_at = clock()
 
 
 def _nudge(item: TodayItem) -> Nudge:
     return item.nudge
+
+
+_owner = attrgetter("nudge.owner")

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from csm_desktop.domain.nudges import DEFAULT_RULES
 from csm_desktop.services.demo import create_demo_book
 from csm_desktop.services.today import TodayItem, today_list
+from csm_desktop.services.today_stream import today_snapshots
 from csm_desktop.store.database import Database
 from csm_desktop.store.models import (
     Account,
@@ -213,6 +214,30 @@ def test_the_edge_case_book_reads_as_the_whole_ladders_do(book: Database) -> Non
     assert not any(a == "Zeta" and k in ("stalled", "renewal") for a, k, _m, _r in lines)
     for today in (ago(20), ago(-2), ago(-8), ago(-60), ago(400)):
         assert_same(book, today)
+
+
+def test_snapshots_count_open_lines_and_owners_as_they_read(book: Database) -> None:
+    """Read one account, then two at a time: every snapshot counts the lines read so far,
+    those not handled (only Zeta's "criterion met", contacted yesterday, is handled) and
+    their owners (Delta has none); the last one holds the whole list."""
+    edge_case_book(book)
+    whole = today_list(book, TODAY)
+    snapshots = list(today_snapshots(book, TODAY, first=1, size=2, every=0.0))
+    assert [(s.accounts_read, s.complete) for s in snapshots] == [
+        (1, False), (3, False), (5, False), (6, True)
+    ]  # fmt: skip
+    for snapshot in snapshots:
+        read = [i for i in whole if i.nudge.account in ACCOUNTS[: snapshot.accounts_read]]
+        assert snapshot.lines == len(read)
+        assert snapshot.open_lines == sum(not i.nudge.handled for i in read)
+        assert snapshot.owners == tuple(sorted({i.nudge.owner for i in read if i.nudge.owner}))
+    last = snapshots[-1]
+    assert described(last.items) == described(whole)
+    assert (last.open_lines, last.owners) == (len(whole) - 1, ("Maya", "Sam"))
+
+
+ACCOUNTS = ("Alpha", "Beta", "Gamma", "Delta", "Zeta", "Eta")
+"""The edge-case book's active accounts in id order."""
 
 
 def test_partial_ladders_read_the_same_on_both_query_paths(book: Database) -> None:
