@@ -201,7 +201,7 @@ def _load_book(
         accounts = today_ladders(session, selection, today, rules)
         template_and_cue = {k: v for a in accounts for k, v in a.messages.items()}
     ids = None if account_id is None else [a.id for a in accounts]
-    ladders = {a.id: [m for m in a.milestones if m.id is not None] for a in accounts}
+    ladders = {a.id: a.milestones for a in accounts}  # every one read has its id
 
     last_change = last_status_changes(session, today, account_id)
     last_touch, milestone_touch = last_touchpoints(session, today, account_id)

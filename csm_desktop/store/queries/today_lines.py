@@ -107,8 +107,8 @@ def today_ladders(
             Milestone(
                 row[2], roles[row[3]], row[4], due(row[5]),
                 statuses.get(row[6], Status.NOT_STARTED),
-                date(row[7]), bool(row[8]), row[9], row[10], row[11], row[12], date(row[13]),
-                row[1], row[14],
+                row[7] and due(row[7]), bool(row[8]), row[9], row[10], row[11], row[12],
+                row[13] and due(row[13]), row[1], row[14],
             )
         )  # fmt: skip
         account.messages[row[1]] = (row[15], row[16])
