@@ -27,10 +27,9 @@ from csm_desktop.domain.value_money import DAYS_PER, YEAR_DAYS, value_realized
 from csm_desktop.domain.vocabulary import Direction
 from csm_desktop.errors import BadInput, UnknownAccount
 from csm_desktop.services.ladder import account_by_name
-from csm_desktop.store.authorship import utc_now
 from csm_desktop.store.database import Database
 from csm_desktop.store.models import Account, AccountEvent, Measurement, ValueMetric
-from csm_desktop.store.queries.edits import saving
+from csm_desktop.store.queries.edits import local_time, saving
 
 # The periods a value can be a rate over: those the money rule knows (domain.value_money).
 RATE_PERIODS: tuple[str, ...] = tuple(DAYS_PER)
@@ -52,6 +51,9 @@ class MetricSnapshot:
     measurements: tuple[tuple[dt.date, float], ...] = ()  # (measured on, value), by date
     version: int | None = field(default=None, compare=False)
     """The stored metric's version when read (None: not read from the book)."""
+    changed_by: str | None = field(default=None, compare=False)
+    changed_at: dt.datetime | None = field(default=None, compare=False)
+    """Who saved that version and when (local time): a refused undo names them."""
 
     @property
     def latest(self) -> tuple[dt.date, float] | None:
@@ -161,6 +163,8 @@ def _snapshot(metric: ValueMetric) -> MetricSnapshot:
         rate_per=metric.rate_per,
         measurements=tuple(sorted((m.measured_on, m.value) for m in metric.measurements)),
         version=metric.version,
+        changed_by=metric.changed_by,
+        changed_at=local_time(metric.changed_at),
     )
 
 
@@ -208,7 +212,9 @@ def _replace(
     current = _stored(account, name) if name is not None else None
     before = _snapshot(current) if current is not None else None
     if current is not None:
-        with saving(session, current, f"“{current.name}”", seen):
+        # Measurements are rows of their own: ``bump`` stamps the metric, so that a new,
+        # changed or deleted measurement alone is a new version of it as well.
+        with saving(session, current, f"“{current.name}”", seen, bump=new is not None):
             _write(session, account, current, new)
     else:
         _write(session, account, None, new)
@@ -257,9 +263,6 @@ def _write(
                 by_day[day].value = value
             else:
                 metric.measurements.append(Measurement(measured_on=day, value=value))
-        # Measurements are rows of their own: stamp the metric, so that a new, changed or
-        # deleted measurement alone is a new version of it as well.
-        metric.changed_at = utc_now()
     elif current is not None:
         account.value_metrics.remove(current)
 

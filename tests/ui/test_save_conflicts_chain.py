@@ -17,12 +17,18 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
-from csm_desktop.domain.vocabulary import Status
+from csm_desktop.domain.vocabulary import Direction, Status
 from csm_desktop.services import account_edits
 from csm_desktop.services.account_edits import ContactFields
 from csm_desktop.services.accounts import account_detail
+from csm_desktop.services.value_metrics import (
+    MetricSnapshot,
+    account_metrics,
+    record_measurement,
+    save_metric,
+)
 from csm_desktop.store.database import Database, open_database
-from csm_desktop.ui.dialogs import account_dialogs
+from csm_desktop.ui.dialogs import account_dialogs, value_dialogs
 from csm_desktop.ui.dialogs.dialog_parts import to_qdate
 from csm_desktop.ui.main_window import MainWindow
 from tests.ui.conftest import MessageBoxes
@@ -225,3 +231,50 @@ def test_a_tick_over_someone_elses_kickoff_change_is_refused(
     now = {c: m for c, _text, m in after.kickoff.done_criteria}
     assert (now[theirs], now[mine]) == (TODAY, met[mine])
     assert after.kickoff_version == detail.kickoff_version + 1
+
+
+def test_a_value_metric_undo_across_someone_elses_measurement_is_refused(
+    qtbot, two: tuple[MainWindow, Database], message_boxes: MessageBoxes, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Hours (baseline 10 h) at version m. Ravi records 6 h on 20 Nov (m+1); Maya 8 h on
+    22 Nov (m+2); the panel shows hers and Ravi records 5 h on 24 Nov (m+3), then undoes
+    that (m+4: her state). His undo of the 6 h would put back the metric as it was before
+    it, without her 8 h: refused naming Maya, and all of 6, 8 h stay."""
+    window, maya = two
+    account_id = open_account(qtbot, window)
+    metric = MetricSnapshot("Hours on hand-over", "h", Direction.LOWER, 10.0, TODAY, 4.0)
+    save_metric(window.database, account_id, metric, on=TODAY)
+    panel, controller = window.account_view.value, window.account_controller.value
+    controller.load(account_id)
+    qtbot.waitUntil(lambda: any(m.name == metric.name for m in panel.metrics), timeout=5000)
+    m = next(x.version for x in panel.metrics if x.name == metric.name)
+
+    def record(day: int, value: str) -> None:
+        def measure(dialog: value_dialogs.MeasurementDialog) -> int:
+            dialog.value.setText(value)
+            dialog.measured_on.setDate(to_qdate(dt.date(2026, 11, day)))
+            dialog._accept()
+            return QDialog.DialogCode.Accepted
+
+        monkeypatch.setattr(value_dialogs.MeasurementDialog, "exec", measure)
+        panel.select_metric(metric.name)
+        panel.buttons["record"].click()
+        saved(qtbot, window)
+
+    def stored() -> tuple[tuple[tuple[dt.date, float], ...], int | None]:
+        (now,) = [x for x in account_metrics(maya, account_id) if x.name == metric.name]
+        return now.measurements, now.version
+
+    record(20, "6")
+    record_measurement(maya, account_id, metric.name, 8.0, dt.date(2026, 11, 22), on=TODAY)
+    controller.load(account_id)
+    saved(qtbot, window)
+    record(24, "5")
+    assert stored()[1] == m + 3
+    undo(qtbot, window)
+    assert message_boxes.shown == []
+    undo(qtbot, window)
+    text = refusal(message_boxes)
+    assert re.search(REFUSED, text) and text.endswith("their change stays.")
+    nov = dt.date(2026, 11, 20), dt.date(2026, 11, 22)
+    assert stored() == (((nov[0], 6.0), (nov[1], 8.0)), m + 4)

@@ -80,7 +80,9 @@ class AccountController(QObject):
         self.story = AccountStoryController(view.risks_asks, database, today, self, self.own)
         self.story.changed.connect(self.changed)
         view.replan_requested.connect(self.story.replan)
-        self.value = ValueController(view.value, database, today, self.undo_stack, self, self.queue)
+        self.value = ValueController(
+            view.value, database, today, self.undo_stack, self, self.queue, self.own
+        )
         self.value.changed.connect(self.changed)
 
     @property

@@ -49,9 +49,17 @@ class OwnSaves:
         version ``restores``, so ``left`` stands for it in the chain."""
         if left is None:
             return
+        head = self._head.get(key)
+        if head is not None and left <= head:  # deleted and made again: a chain of its own
+            self._forget(key)
         self._head[key] = left
-        if restores is not None:
-            self._same[(key, left)] = self._resolve(key, restores)
+        if restores is not None and (root := self._resolve(key, restores)) != left:
+            self._same[(key, left)] = root
+
+    def _forget(self, key: Hashable) -> None:
+        for table in (self._same, self._authors):
+            for stale in [k for k in table if k[0] == key]:
+                del table[stale]
 
     def edited_over(
         self, key: Hashable, over: int | None, by: str | None, at: dt.datetime | None
@@ -62,6 +70,8 @@ class OwnSaves:
             self._authors[(key, over)] = (by, at)
 
     def _resolve(self, key: Hashable, version: int) -> int:
+        """The first version holding the same state as ``version``. A link is only ever
+        made to a version that had none, so no chain comes back on itself."""
         while (key, version) in self._same:
             version = self._same[(key, version)]
         return version

@@ -43,6 +43,7 @@ from csm_desktop.services.value_metrics import (
     revert,
     save_metric,
 )
+from csm_desktop.ui.controllers.account_versions import OwnSaves
 from csm_desktop.ui.dialogs.messages import show_failure
 from csm_desktop.ui.dialogs.save_refusals import explain
 from csm_desktop.ui.dialogs.value_dialogs import MeasurementDialog, MetricDialog
@@ -50,37 +51,30 @@ from csm_desktop.ui.views.value_panel import ValuePanel
 from csm_desktop.ui.workers import WorkQueue
 
 
-class OwnVersions:
-    """The version each metric was left at by this window's own latest write, by account
-    and name. An undo expects it (a later edit of the same metric, since undone, moved the
-    metric on from the version its own edit left); someone else's write moves the metric
-    past it, and the undo is refused. Read and written only inside ``WorkQueue`` jobs, which
-    run one at a time in order."""
+def metric_key(account_id: int, metric: MetricSnapshot | None) -> tuple[int, str] | None:
+    """A metric's key in ``OwnSaves``: its account and its name folded (None: no metric)."""
+    if metric is None:
+        return None
+    return account_id, " ".join(metric.name.split()).casefold()
 
-    def __init__(self) -> None:
-        self._left: dict[tuple[int, str], int] = {}
 
-    @staticmethod
-    def _key(account_id: int, name: str) -> tuple[int, str]:
-        return account_id, " ".join(name.split()).casefold()
-
-    def get(
-        self, account_id: int, metric: MetricSnapshot | None, fallback: int | None
-    ) -> int | None:
-        if metric is None:
-            return fallback
-        return self._left.get(self._key(account_id, metric.name), fallback)
-
-    def wrote(self, account_id: int, metric: MetricSnapshot | None, left: int | None) -> None:
-        if metric is not None and left is not None:
-            self._left[self._key(account_id, metric.name)] = left
+def wrote_change(own: OwnSaves, change: MetricChange) -> None:
+    """A new edit of the panel was saved: record the version it left (and who made the one
+    it was saved over, should that not be the window's own)."""
+    before, key = change.before, metric_key(change.account_id, change.after)
+    if before is not None and (over := metric_key(change.account_id, before)) is not None:
+        own.edited_over(over, before.version, before.changed_by, before.changed_at)
+    if key is not None:
+        own.wrote(key, change.left_at)
 
 
 class MetricEdit(QUndoCommand):
     """One value-metric edit, already applied when pushed; undo and redo are logged.
 
     Undo and redo are queued behind any save still running and report when done. Each
-    expects the version this window's own latest write left (``OwnVersions``)."""
+    follows the chain of this window's own edits of the metric (``OwnSaves.expect``): it
+    expects the window's latest own version while that holds the state to start from,
+    else the version the step itself left (refused: someone else changed it between)."""
 
     def __init__(
         self,
@@ -89,7 +83,7 @@ class MetricEdit(QUndoCommand):
         today: Callable[[], dt.date],
         changed: Callable[[], None],
         queue: WorkQueue,
-        own: OwnVersions,
+        own: OwnSaves,
     ) -> None:
         super().__init__(change.text)
         self.change = change
@@ -101,43 +95,69 @@ class MetricEdit(QUndoCommand):
         self._undone_at: int | None = None  # the metric's version the undo left
         self._applied = True  # push() calls redo(): the edit is already in the book
 
+    def _keys(self) -> tuple[tuple[int, str] | None, tuple[int, str] | None]:
+        change = self.change
+        return metric_key(change.account_id, change.before), metric_key(
+            change.account_id, change.after
+        )
+
     def redo(self) -> None:
         if self._applied:
             self._applied = False
             return
         database, change, on, own = self._database(), self.change, self._today(), self._own
+        before_key, after_key = self._keys()
+        over = change.before.version if change.before is not None else None
 
         def work() -> MetricChange:
-            seen = own.get(change.account_id, change.before, self._undone_at)
+            seen = self._undone_at
+            if before_key is not None:
+                seen = own.expect(before_key, over)
             redone = reapply(database, change, on=on, seen=seen)
-            own.wrote(change.account_id, change.after, redone.left_at)
+            if after_key is not None:
+                own.wrote(after_key, redone.left_at, restores=change.left_at)
             return redone
 
         def redone(result: MetricChange) -> None:
             self.change = result
             self._changed()
 
-        self._run("Redo", work, redone)
+        self._run("Redo", work, redone, before_key, over)
 
     def undo(self) -> None:
         database, change, on, own = self._database(), self.change, self._today(), self._own
+        before_key, after_key = self._keys()
+        over = change.before.version if change.before is not None else None
 
         def work() -> int | None:
-            expected = own.get(change.account_id, change.after, change.left_at)
+            expected = change.left_at
+            if after_key is not None:
+                expected = own.expect(after_key, change.left_at)
             left = revert(database, replace(change, left_at=expected), on=on)
-            own.wrote(change.account_id, change.before, left)
+            if before_key is not None:
+                own.wrote(before_key, left, restores=over)
             return left
 
         def undone(left: int | None) -> None:
             self._undone_at = left
             self._changed()
 
-        self._run("Undo", work, undone)
+        self._run("Undo", work, undone, after_key, change.left_at)
 
-    def _run(self, title: str, action: Callable[[], Any], done: Callable[[Any], None]) -> None:
+    def _run(
+        self,
+        title: str,
+        action: Callable[[], Any],
+        done: Callable[[Any], None],
+        key: tuple[int, str] | None,
+        state_at: int | None,
+    ) -> None:
         def failed(exc: BaseException) -> None:
             self.setObsolete(True)  # dropped from the stack the next time it is touched
             if isinstance(exc, ConflictError):
+                between = self._own.author_between(key, state_at) if key else None
+                if between is not None:  # name whoever changed it between own edits
+                    exc = ConflictError(exc.what, *between, exc.version)
                 explain(None, title, exc, kept=f"{title} was not applied; their change stays.")
             elif isinstance(exc, UserError):
                 QMessageBox.warning(None, title, str(exc))
@@ -161,10 +181,10 @@ class ValueController(QObject):
         undo_stack: QUndoStack,
         parent: QObject | None = None,
         queue: WorkQueue | None = None,
-        own: OwnVersions | None = None,
+        own: OwnSaves | None = None,
     ) -> None:
         super().__init__(parent)
-        self.own = own or OwnVersions()
+        self.own = own or OwnSaves()
         self.panel = panel
         self.database = database
         self.today = today
@@ -247,7 +267,7 @@ class ValueController(QObject):
 
         def work() -> MetricChange:
             change = edit(database, account_id)
-            self.own.wrote(account_id, change.after, change.left_at)
+            wrote_change(self.own, change)
             return change
 
         self.queue.add(what, work, saved, failed)
