@@ -43,6 +43,22 @@ class ConnectionLost(UserError):
     the transaction was rolled back, and the next attempt connects afresh."""
 
 
+class ChangeUncertain(ConnectionLost):
+    """The team server's connection broke while the transaction was committing: the server
+    may have stored the change or not, and only a reload tells (never retry blindly)."""
+
+
+class ServerBusy(UserError):
+    """The team server stopped this transaction because it collided with a colleague's at
+    the same moment (a deadlock, a serialization failure, a lock that could not be had):
+    it was rolled back whole, and the same change tried again normally succeeds."""
+
+
+class NotPermitted(UserError):
+    """The team server refused a change the signed-in role has no right to make (missing
+    grants, or row-level security protecting another CSM's account); nothing was stored."""
+
+
 class DatabaseTooNew(UserError):
     """The database was written by a newer version of the app."""
 
@@ -117,3 +133,20 @@ class ConflictError(UserError):
 
     def __reduce__(self) -> tuple[object, ...]:
         return (type(self), (self.what, self.changed_by, self.changed_at, self.version))
+
+
+class AlreadyCreated(ConflictError):
+    """Someone else created the same row (the same account name, the kickoff of the same
+    account, the same-named value metric) at the same moment, and the server's unique
+    constraint refused the second: a conflict like any other, the user's edit is kept.
+
+    ``version`` is the version the other's row has when just created (1) for a row that
+    carries one, so a retry after the reload saves over exactly what was shown.
+    """
+
+    def __init__(self, what: str, version: int | None = None) -> None:
+        UserError.__init__(self, f"{what} was just created by someone else — reload to see it.")
+        self.what, self.changed_by, self.changed_at, self.version = what, None, None, version
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.what, self.version))

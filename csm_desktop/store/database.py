@@ -23,9 +23,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
 from csm_desktop.errors import (
-    ConnectionLost,
-    DatabaseFull,
-    DatabaseLocked,
     DatabaseReadOnly,
     DatabaseTooNew,
     DatabaseUnreadable,
@@ -34,6 +31,7 @@ from csm_desktop.errors import (
 )
 from csm_desktop.safe_output import protect_book, release_book
 from csm_desktop.store.backups import backup_dir, read_only_uri
+from csm_desktop.store.failures import user_error_for as user_error_for  # the one owner
 from csm_desktop.store.lock import lock_path
 from csm_desktop.store.schema import SCHEMA_HEAD, SCHEMA_REVISIONS
 
@@ -101,14 +99,22 @@ class Database:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """One unit of work: commits on success, rolls back on any error."""
+        """One unit of work: commits on success, rolls back on any error.
+
+        Everything is flushed before the COMMIT, so a failure up to there certainly stored
+        nothing; only a connection that breaks during the COMMIT itself leaves it open
+        whether the server stored the change (``ChangeUncertain``).
+        """
         with self.sessions() as session:
+            committing = False
             try:
                 yield session
+                session.flush()
+                committing = True
                 session.commit()
             except (DatabaseError, sqlite3.DatabaseError) as exc:  # raw ones from bulk inserts
                 session.rollback()
-                translated = user_error_for(exc, self.where)
+                translated = user_error_for(exc, self.where, committing=committing)
                 if translated is None:
                     raise
                 raise translated from exc
@@ -121,67 +127,6 @@ class Database:
         if self._protected and self.path is not None:
             self._protected = False
             release_book(self.path)
-
-
-def user_error_for(exc: BaseException, path: Path | str) -> UserError | None:
-    """The one mapping of SQLite failures to what a CSM can act on; ``None`` for a bug.
-
-    Takes SQLAlchemy's wrapped errors and raw ``sqlite3`` errors alike, so every caller (a
-    session, a raw bulk insert, the file check, a backup) says the same thing for the same
-    failure: locked, read-only, disk full or failing, cannot be opened, or damaged. On a team
-    server, a connection that broke mid-work (restart, network) is ``ConnectionLost``.
-    """
-    original = getattr(exc, "orig", None)
-    if _connection_lost(exc, original):
-        return ConnectionLost(
-            f"The connection to the team server {path} was lost (the server restarted or the "
-            "network dropped): this change was not saved. Try again; the app reconnects."
-        )
-    text = str(original if original is not None else exc).lower()
-    if "locked" in text or "busy" in text:
-        return DatabaseLocked(
-            f"The book {path} is locked by another program. Close the other CSM Desktop "
-            "window (or the program using the file) and try again."
-        )
-    if "readonly" in text or "read-only" in text or "read only" in text:
-        return DatabaseReadOnly(
-            f"The book {path} cannot be written (read-only file or folder). Nothing was "
-            "changed; copy the file to a writable folder and open it from there."
-        )
-    if "disk is full" in text or "disk i/o" in text:
-        return DatabaseFull(
-            f"Saving to {path} failed: the disk is full or failing. Nothing was changed; "
-            "free some space and try again."
-        )
-    if "unable to open database file" in text:
-        return DatabaseReadOnly(
-            f"The book {path} cannot be opened: its file or folder cannot be read or written "
-            "here (permissions, or a read-only disk). Nothing was changed; copy it to a "
-            "folder of yours and open it from there."
-        )
-    if "not a database" in text or "malformed" in text or "encrypted" in text:
-        return DatabaseUnreadable(
-            f"{path} is damaged or is not a CSM Desktop book. Restore a backup "
-            "(File → Restore…) or open another file."
-        )
-    return None
-
-
-# SQLSTATEs of a connection that broke or a server going away: class 08 (connection
-# exception), 57P01-57P03 (admin shutdown, crash shutdown, cannot connect now).
-_GONE_STATES = ("08", "57P01", "57P02", "57P03")
-
-
-def _connection_lost(exc: BaseException, original: object) -> bool:
-    """True for a team server's connection that broke: SQLAlchemy saw a disconnect (and
-    dropped the pool's connections, so the next session connects afresh), or the server said
-    it is shutting down. Never for SQLite."""
-    if isinstance(original, sqlite3.Error) or isinstance(exc, sqlite3.Error):
-        return False
-    if getattr(exc, "connection_invalidated", False):
-        return True
-    state = getattr(original, "sqlstate", None)
-    return isinstance(state, str) and state.startswith(_GONE_STATES)
 
 
 def translate_operational_error(

@@ -1,0 +1,329 @@
+"""A team server's refusals are explained in one line, never a traceback (issue 16).
+
+Every failure here is real, on the test cluster: two sessions (two windows) creating the
+same kickoff, value metric or account at the same moment; two transactions locking two rows
+in opposite order (a deadlock the server breaks); a role without the right, or row-level
+security, refusing a write; a database set read-only. Each becomes the one line
+``store.failures.user_error_for`` gives for its SQLSTATE, nothing of the refused change is
+stored, and the user's edit can be saved again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, create_engine, event, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.pool import NullPool
+
+from csm_desktop.errors import (
+    AlreadyCreated,
+    ConflictError,
+    DatabaseLocked,
+    DatabaseReadOnly,
+    NotPermitted,
+    ServerBusy,
+)
+from csm_desktop.services import account_edits, value_metrics
+from csm_desktop.services.demo import create_demo_book
+from csm_desktop.services.opening import open_team_book
+from csm_desktop.store.database import Database
+from csm_desktop.store.failures import user_error_for
+from csm_desktop.store.models import Account, Kickoff, ValueMetric
+from csm_desktop.store.server import data_role_grants
+
+pytestmark = pytest.mark.postgresql
+
+TODAY = dt.date(2026, 6, 30)
+
+
+@pytest.fixture
+def two_windows(team_book_url: str) -> Iterator[tuple[Database, Database]]:
+    """The demo book on the server, opened twice: two CSMs' windows (two engines, two pools)."""
+    with open_team_book(team_book_url) as first:
+        create_demo_book(first, today=TODAY)
+        with open_team_book(team_book_url) as second:
+            yield first, second
+
+
+@contextmanager
+def just_before(book: Database, statement: str, other: Callable[[], object]) -> Iterator[None]:
+    """Run ``other`` (a whole save in the other window, committed) just before ``book`` sends
+    its first statement starting with ``statement``: after ``book`` read the row was not there,
+    before it writes it. Asserts it happened."""
+    ran: list[bool] = []
+
+    def before(_conn: Any, _cursor: Any, sql: str, *_args: Any) -> None:
+        if sql.lstrip().startswith(statement) and not ran:
+            ran.append(True)
+            other()
+
+    event.listen(book.engine, "before_cursor_execute", before)
+    try:
+        yield
+    finally:
+        event.remove(book.engine, "before_cursor_execute", before)
+    assert ran, f"no {statement} was sent"
+
+
+def new_account(book: Database, name: str = "Kestrel Labs") -> tuple[int, str]:
+    """An account without a kickoff or value metrics yet (every demo account has a kickoff)."""
+    fields = account_edits.AccountFields(name=name)
+    return account_edits.create_account(book, fields, playbook_id=None), name
+
+
+def test_two_csms_creating_the_same_kickoff_the_second_is_told_and_keeps_the_edit(
+    two_windows: tuple[Database, Database],
+) -> None:
+    """Both windows showed the account without a kickoff (seen 0). Maya's kickoff is stored
+    while Jonas's save is between its read and its first write. A kickoff's save also moves
+    its account's version (one UPDATE of the account before the INSERT), so his is refused
+    there, by the account's version, before the unique constraint on kickoff.account_id is
+    reached: a ConflictError naming her, one line. Maya's attendees are stored, not his; his
+    edit saved again over the version the reloaded page shows replaces hers."""
+    maya, jonas = two_windows
+    account_id, _name = new_account(maya)
+    hers = account_edits.KickoffFields(held_on=None, attendees="Maya, the CFO")
+    his = account_edits.KickoffFields(held_on=None, attendees="Jonas, the CTO")
+    with (
+        pytest.raises(ConflictError) as refused,
+        just_before(
+            jonas,
+            "UPDATE account",
+            lambda: account_edits.save_kickoff(maya, account_id, hers, seen=0),
+        ),
+    ):
+        account_edits.save_kickoff(jonas, account_id, his, seen=0)
+    assert str(refused.value).startswith("The kickoff of Kestrel Labs was changed by postgres")
+    assert str(refused.value).endswith(" — reload to see it.")
+    with jonas.session() as session:
+        kickoffs = session.scalars(select(Kickoff).where(Kickoff.account_id == account_id)).all()
+        assert [k.attendees for k in kickoffs] == ["Maya, the CFO"]
+        shown = kickoffs[0].version
+    account_edits.save_kickoff(jonas, account_id, his, seen=shown)
+    with jonas.session() as session:
+        kickoff = session.scalars(select(Kickoff).where(Kickoff.account_id == account_id)).one()
+        assert kickoff.attendees == "Jonas, the CTO"
+
+
+def test_two_csms_adding_the_same_named_value_metric_the_second_is_told(
+    two_windows: tuple[Database, Database],
+) -> None:
+    """Both add "Hours on reporting" to the same account at the same moment: Maya's is
+    stored, Jonas's INSERT hits (account_id, name) and reads "A value metric of that name on
+    this account was just created by someone else — reload to see it."; the account has one
+    such metric, Maya's (unit "h"), and no value-metric event of Jonas's. His save again
+    (after the reload) is the service's own clear refusal, not a traceback."""
+    maya, jonas = two_windows
+    account_id, name = new_account(maya)
+    hers = value_metrics.MetricSnapshot(name="Hours on reporting", unit="h")
+    his = value_metrics.MetricSnapshot(name="Hours on reporting", unit="hours")
+    with (
+        pytest.raises(AlreadyCreated) as refused,
+        just_before(
+            jonas,
+            "INSERT INTO value_metric",
+            lambda: value_metrics.save_metric(maya, account_id, hers, on=TODAY),
+        ),
+    ):
+        value_metrics.save_metric(jonas, account_id, his, on=TODAY)
+    assert str(refused.value) == (
+        "A value metric of that name on this account was just created by someone else — "
+        "reload to see it."
+    )
+    with jonas.session() as session:
+        stored = session.scalars(
+            select(ValueMetric).where(ValueMetric.account_id == account_id)
+        ).all()
+        assert [(m.name, m.unit) for m in stored] == [("Hours on reporting", "h")]
+    with pytest.raises(Exception, match=f"{name} already has a value metric named"):
+        value_metrics.save_metric(jonas, account_id, his, on=TODAY)
+
+
+def test_two_csms_creating_an_account_of_the_same_name_the_second_is_told(
+    two_windows: tuple[Database, Database],
+) -> None:
+    """Both create "Borealis Freight" (not in the demo): Jonas's INSERT comes second and
+    reads "An account of that name was just created by someone else — reload to see it.";
+    one such account exists."""
+    maya, jonas = two_windows
+    fields = account_edits.AccountFields(name="Borealis Freight")
+    with (
+        pytest.raises(AlreadyCreated, match=r"^An account of that name was just created") as e,
+        just_before(
+            jonas,
+            "INSERT INTO account",
+            lambda: account_edits.create_account(maya, fields, playbook_id=None),
+        ),
+    ):
+        account_edits.create_account(jonas, fields, playbook_id=None)
+    assert "\n" not in str(e.value)
+    with jonas.session() as session:
+        named = session.scalars(select(Account).where(Account.name == "Borealis Freight"))
+        assert len(named.all()) == 1
+
+
+# ------------------------------------------------------------------ a deadlock, broken
+
+
+def test_a_deadlock_with_a_colleagues_transaction_is_one_line_and_stores_nothing(
+    two_windows: tuple[Database, Database], team_book_url: str
+) -> None:
+    """A colleague's transaction holds account A and then wants account B; the window's
+    save holds B (taken in its transaction just before its UPDATE) and wants A. The server
+    finds the deadlock after the window's deadlock_timeout (100 ms; the colleague's is 60 s,
+    so the window is the one stopped) and rolls the window's save back: "The team server …
+    was busy with a colleague's change to the same rows at the same moment: nothing was
+    saved. Try again." The segment is unchanged; the colleague's update goes through; the
+    same save again stores it."""
+    book, _other = two_windows
+    with book.session() as session:
+        first, second = session.scalars(select(Account).order_by(Account.id).limit(2)).all()
+        a_id, b_id, segment = first.id, second.id, first.segment
+    fields = account_edits.AccountFields(
+        name=first.name, external_id=first.external_id, segment="Deadlocked",
+        industry=first.industry, seats=first.seats, arr=first.arr, owner=first.owner,
+        signed_on=first.signed_on, renewal_on=first.renewal_on,
+    )  # fmt: skip
+    colleague = create_engine(team_book_url, poolclass=NullPool)
+    held = colleague.connect()
+    held.begin()
+    held.execute(text("SET LOCAL deadlock_timeout = '60s'"))
+    held.execute(text(f"SELECT id FROM account WHERE id = {a_id} FOR UPDATE"))
+    waiting = threading.Thread(
+        target=lambda: held.execute(text(f"UPDATE account SET arr = arr WHERE id = {b_id}"))
+    )
+
+    def hold_b_then_let_the_colleague_wait(conn: Any, _c: Any, sql: str, *_a: Any) -> None:
+        if not sql.startswith("UPDATE account") or waiting.is_alive():
+            return
+        raw = conn.connection.dbapi_connection
+        raw.execute("SET LOCAL deadlock_timeout = '100ms'")
+        raw.execute(f"SELECT id FROM account WHERE id = {b_id} FOR UPDATE")
+        waiting.start()
+        wait_until_blocked(colleague, held)
+
+    event.listen(book.engine, "before_cursor_execute", hold_b_then_let_the_colleague_wait)
+    try:
+        with pytest.raises(ServerBusy) as busy:
+            account_edits.update_account(book, a_id, fields)
+    finally:
+        event.remove(book.engine, "before_cursor_execute", hold_b_then_let_the_colleague_wait)
+        waiting.join(30)
+        held.commit()
+        held.close()
+        colleague.dispose()
+    assert str(busy.value) == (
+        f"The team server {book.where} was busy with a colleague's change to the same rows at "
+        "the same moment: nothing was saved. Try again."
+    )
+    with book.session() as session:
+        assert session.get(Account, a_id).segment == segment  # type: ignore[union-attr]
+    account_edits.update_account(book, a_id, fields)
+    with book.session() as session:
+        assert session.get(Account, a_id).segment == "Deadlocked"  # type: ignore[union-attr]
+
+
+def wait_until_blocked(engine: Engine, held: Any, timeout: float = 10) -> None:
+    """Until the colleague's connection waits for a row lock."""
+    pid = held.connection.dbapi_connection.info.backend_pid
+    deadline = time.monotonic() + timeout
+    with engine.connect() as watcher:
+        while time.monotonic() < deadline:
+            state = watcher.scalar(
+                text(f"SELECT wait_event_type FROM pg_stat_activity WHERE pid = {pid}")
+            )
+            if state == "Lock":
+                return
+            time.sleep(0.01)
+    raise AssertionError("the colleague's update never waited")
+
+
+# -------------------------------------------------------------- rights and read-only
+
+
+@pytest.fixture
+def data_role(team_book_url: str) -> Iterator[str]:
+    """The demo book, and its URL signed in as ``csm_plain``, a CSM's role with the grants
+    of docs/team_mode.md (rows yes, schema no)."""
+    with open_team_book(team_book_url) as book:
+        create_demo_book(book, today=TODAY)
+    admin = create_engine(team_book_url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    with admin.connect() as connection:
+        connection.execute(text(
+            "DO $$ BEGIN CREATE ROLE csm_plain LOGIN; "
+            "EXCEPTION WHEN duplicate_object THEN NULL; END $$"
+        ))  # fmt: skip
+        for statement in data_role_grants("csm_plain"):
+            connection.execute(text(statement))
+    admin.dispose()
+    yield make_url(team_book_url).set(username="csm_plain").render_as_string(False)
+
+
+def test_a_write_the_role_may_not_make_is_refused_in_one_line(data_role: str) -> None:
+    """The CSM's role may not write ``team_member`` (only the team lead names people): the
+    server's "permission denied for table team_member" (42501) becomes NotPermitted, naming
+    the server's words, and nothing is stored."""
+    with open_team_book(data_role) as book:
+        with pytest.raises(NotPermitted) as refused, book.session() as session:
+            session.execute(text("INSERT INTO team_member (role, name) VALUES ('x', 'X')"))
+        assert str(refused.value) == (
+            f"The team server {book.where} refused this change: your sign-in may not make it "
+            "(permission denied for table team_member). Nothing was saved; ask your team "
+            "lead or the schema owner."
+        )
+        with book.session() as session:
+            assert session.scalar(text("SELECT count(*) FROM team_member")) == 0
+
+
+def test_a_server_that_only_reads_says_so(team_book_url: str) -> None:
+    """The database set read-only (as a hot standby is): an account save is refused with the
+    read-only line (25006) and nothing changes."""
+    admin = create_engine(team_book_url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    with open_team_book(team_book_url) as book:
+        create_demo_book(book, today=TODAY)
+    database = make_url(team_book_url).database
+    read_only = f'ALTER DATABASE "{database}" SET default_transaction_read_only'
+    with admin.connect() as connection:
+        connection.execute(text(f"{read_only} = on"))
+    try:
+        with open_team_book(team_book_url) as book:
+            with book.session() as session:
+                account = session.scalars(select(Account).order_by(Account.id)).first()
+                assert account is not None
+            fields = account_edits.AccountFields(name=account.name + " (renamed)")
+            with pytest.raises(DatabaseReadOnly) as refused:
+                account_edits.update_account(book, account.id, fields)
+            assert str(refused.value) == (
+                f"The team server {book.where} only reads right now (a read-only standby, or "
+                "the database is set read-only): nothing was saved. Try again later, or ask "
+                "your admin which server takes changes."
+            )
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text("SET default_transaction_read_only = off"))
+            connection.execute(text(f"{read_only} = DEFAULT"))
+        admin.dispose()
+
+
+def test_a_server_error_that_mentions_locked_is_not_a_locked_book_file(team_book_url: str) -> None:
+    """A PostgreSQL error whose text says "locked" and "busy" (here one raised by a function,
+    SQLSTATE P0001) is no locked book file: it is not mapped at all (a bug, logged with its
+    traceback), where the same words from SQLite are DatabaseLocked."""
+    with open_team_book(team_book_url) as book:
+        with pytest.raises(DBAPIError) as raised, book.session() as session:
+            session.execute(text("DO $$ BEGIN RAISE EXCEPTION 'Locked accounts are busy'; END $$"))
+        assert user_error_for(raised.value, book.where) is None
+    import sqlite3
+
+    assert isinstance(
+        user_error_for(sqlite3.OperationalError("database is locked"), "b.sqlite3"),
+        DatabaseLocked,
+    )
