@@ -118,10 +118,11 @@ class AccountSnapshot:
     ``milestones``).
 
     A big book's Today reads of each ladder only the milestones the rules name
-    (``store.queries.today_lines``): the open ones but the late ones no line or message
-    names, and the achieved ones still in their unlock window; ``late`` counts the late
-    ones, and ``counts`` is read for the accounts renewing within ``renewal_days``, the only
-    ones whose completion the rules read."""
+    (``store.queries.today_lines``): the open ones with a met criterion or due soon, the
+    late first-value ones, of the other open ones the two due first, and the achieved ones
+    still in their unlock window; ``late`` counts the late ones, and ``counts`` is read for
+    the accounts renewing within ``renewal_days``, the only ones whose completion the rules
+    read."""
 
 
 @dataclass(slots=True, unsafe_hash=True)
