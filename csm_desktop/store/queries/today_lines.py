@@ -15,11 +15,12 @@ one due next (a message's "next milestone"). The database says which rows are pl
 which are late; the late ones are counted ("3 more overdue"), and of the plain ones only
 the two due first (ladder order breaking ties) become ``Milestone``s.
 
-So a page of accounts is three queries: the accounts, their open milestones and recent
-unlocks in ladder order (40 % of the 50,000-account book's milestones; half of those become
-objects), and the counts of the renewing ones. ``tests/store/test_today_lines.py`` proves
-the lines and messages built from these partial ladders equal those of the whole ladders,
-on hand-built edge cases, the demo book and PostgreSQL.
+So a page of accounts is four queries: the accounts, the role names, their open milestones
+and recent unlocks in ladder order (40 % of the 50,000-account book's milestones; half of
+those become objects), and the counts of the renewing ones.
+``tests/store/test_today_lines.py`` proves the lines and messages built from these partial
+ladders equal those of the whole ladders, on hand-built edge cases, the demo book and
+PostgreSQL.
 
 The query is SQLAlchemy Core, the same on every database (dates as in ``ladder_figures``);
 on SQLite its compiled text runs on the raw cursor (``fast_path``): a big book's rows cost
@@ -77,7 +78,9 @@ def today_ladders(
     portable: bool = False,
 ) -> list[TodayLadder]:
     """The chosen accounts in id order, each with the milestones Today reads."""
-    fast = use_fast_path(session, portable)
+    # The raw cursor inlines the query's values: only for filters made of ids and flags.
+    typed = chosen.segment is not None or chosen.owner is not None or chosen.playbook is not None
+    fast = use_fast_path(session, portable) and not typed
     rows = _raw_rows if fast else _rows
     date: Callable[[Any], dt.date | None] = day if fast else _same
     due: Callable[[Any], dt.date] = day.parse if fast else _same_day
@@ -148,7 +151,8 @@ def _rows(session: Session, query: Any) -> list[tuple[Any, ...]]:
 
 def _raw_rows(session: Session, query: Any) -> list[tuple[Any, ...]]:
     """The query's SQLite text on the raw cursor. Its values are inlined: they are dates,
-    numbers and status names of our own, never text a user typed."""
+    numbers and status names of our own, never text a user typed (``today_ladders`` takes
+    the portable path for a filter by segment, owner or playbook)."""
     connection = session.connection()
     sql = str(query.compile(connection, compile_kwargs={"literal_binds": True}))
     cursor = connection.connection.dbapi_connection
