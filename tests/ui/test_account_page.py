@@ -143,7 +143,8 @@ def test_adding_a_contact_from_the_page(
         return press_ok(qtbot, dialog)  # OK saves
 
     monkeypatch.setattr(account_dialogs.ContactDialog, "exec", fill)
-    window.account_controller.add_contact()
+    window.account_controller.add_contact()  # the roles are read first, off the UI thread
+    saved(qtbot, window)
     detail = account_detail(window.database, account_id, TODAY)
     assert ("Ødegård, Ingrid", "Executive sponsor") in [(c.name, c.role) for c in detail.contacts]
 

@@ -119,3 +119,26 @@ def test_the_account_dialog_saves_in_a_worker_and_closes_once_saved(
     assert ticks >= 3 and enabled and result == QDialog.DialogCode.Accepted
     assert held.threads[0] is not threading.main_thread()
     assert account_detail(window.database, account_id, TODAY).name == "Renamed in a worker"
+
+
+def test_the_contact_dialog_reads_its_roles_in_a_worker_first(
+    qtbot, window: MainWindow, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Add contact: the roles are read on a pool thread (the dialog is not open yet and the
+    UI thread's timer keeps firing); once read, the dialog offers them."""
+    held = Held(account_edits.role_names)
+    monkeypatch.setattr(account_edits, "role_names", held)
+    open_account(qtbot, window)
+    offered: list[list[str]] = []
+
+    def look(dialog: account_dialogs.ContactDialog) -> int:
+        offered.append([dialog.role.itemText(i) for i in range(dialog.role.count())])
+        return QDialog.DialogCode.Rejected
+
+    monkeypatch.setattr(account_dialogs.ContactDialog, "exec", look)
+    window.account_controller.add_contact()
+    assert held.entered.wait(5) and held.threads[0] is not threading.main_thread()
+    assert ticks_while(qtbot, lambda: not offered) >= 3
+    held.release.set()
+    saved(qtbot, window)
+    assert offered and "Administrator" in offered[0]

@@ -197,6 +197,7 @@ def test_a_contact_over_someone_elses_account_change_keeps_the_dialog_open(
 
     monkeypatch.setattr(account_dialogs.ContactDialog, "exec", add)
     window.account_controller.add_contact()
+    saved(qtbot, window)
     rejected, accepted = QDialog.DialogCode.Rejected, QDialog.DialogCode.Accepted
     assert presses == [(rejected, "Ravi's contact"), (accepted, "Ravi's contact")]
     assert re.search(REFUSED, refusal(message_boxes))

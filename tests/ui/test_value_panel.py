@@ -169,7 +169,8 @@ def test_the_kickoff_dialog_shows_the_value_panel(
         return QDialog.DialogCode.Rejected
 
     monkeypatch.setattr(account_dialogs.KickoffDialog, "exec", look)
-    window.account_view.kickoff_button.click()
+    window.account_view.kickoff_button.click()  # the roles are read first, off the UI thread
+    settle(qtbot, window.account_view.value)
     assert seen == [[NAME, "10 h", "–", "4 h", "–", "–"]]
     # Saved at once, whatever becomes of the kickoff, and undoable from the window.
     assert account_metrics(window.database, account_id)[-1].name == NAME

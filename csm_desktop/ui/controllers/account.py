@@ -224,19 +224,44 @@ class AccountController(QObject):
 
         self.queue.add(what, work, saved or (lambda _result: self._emit_changed()), failed)
 
+    def _read_then(self, what: str, read: Callable[[], Any], then: Callable[[Any], None]) -> None:
+        """Read what a dialog offers off the UI thread (behind the page's saves), then open
+        it with ``then`` while the same account is still on show."""
+        account_id = self._account_id()
+
+        def show(result: Any) -> None:
+            if self._account_id() == account_id:
+                then(result)
+
+        def failed(exc: BaseException) -> None:
+            show_failure(self._parent_widget, what, exc)
+
+        self.queue.add(what, read, show, failed)
+
     def edit_kickoff(self) -> None:
+        """Read the roles off the UI thread, then open the kickoff dialog."""
         # The edit services and their dialogs load on the first edit (they bring the ORM).
+        from csm_desktop.services import account_edits
+
+        if self.view.detail is None:
+            return
+
+        database = self.database()
+        self._read_then(
+            "Reading the roles", lambda: account_edits.role_names(database), self._kickoff_dialog
+        )
+
+    def _kickoff_dialog(self, roles: list[str]) -> None:
         from csm_desktop.services import account_edits
         from csm_desktop.ui.dialogs import account_dialogs as dialogs
 
-        detail = self.view.detail
+        detail, database = self.view.detail, self.database()
         if detail is None:
             return
-        database = self.database()
         dialog = dialogs.KickoffDialog(
             detail.kickoff,
             detail.kickoff_on,
-            account_edits.role_names(database),
+            roles,
             [c.name for c in detail.contacts],
             self._parent_widget,
         )
@@ -328,15 +353,26 @@ class AccountController(QObject):
             self._emit_changed()
 
     def apply_playbook(self) -> None:
+        """Read the playbooks off the UI thread, then offer them."""
         # The edit services and their dialogs load on the first edit (they bring the ORM).
+        from csm_desktop.services import account_edits
+
+        if self.view.detail is None:
+            return
+        database = self.database()
+        self._read_then(
+            "Reading the playbooks",
+            lambda: account_edits.playbook_choices(database),
+            self._apply_playbook_dialog,
+        )
+
+    def _apply_playbook_dialog(self, choices: list[tuple[int, str]]) -> None:
         from csm_desktop.services import account_edits
         from csm_desktop.ui.dialogs import account_dialogs as dialogs
 
-        detail = self.view.detail
+        detail, database = self.view.detail, self.database()
         if detail is None:
             return
-        database = self.database()
-        choices = account_edits.playbook_choices(database)
         if not choices:
             QMessageBox.information(
                 self._parent_widget,
@@ -382,21 +418,31 @@ class AccountController(QObject):
 
     def _contact_dialog(self, contact_id: int | None) -> None:
         """Add (``contact_id`` None) or edit a contact over the account's version on show;
-        refused over someone else's change, the dialog stays open with what was typed."""
+        refused over someone else's change, the dialog stays open with what was typed. The
+        roles are read off the UI thread first."""
         # The edit services and their dialogs load on the first edit (they bring the ORM).
+        from csm_desktop.services import account_edits
+
+        if self.view.detail is None:
+            return
+        database = self.database()
+        self._read_then(
+            "Reading the roles",
+            lambda: account_edits.role_names(database),
+            lambda roles: self._open_contact_dialog(contact_id, roles),
+        )
+
+    def _open_contact_dialog(self, contact_id: int | None, roles: list[str]) -> None:
         from csm_desktop.services import account_edits
         from csm_desktop.ui.dialogs import account_dialogs as dialogs
 
-        detail = self.view.detail
+        detail, database = self.view.detail, self.database()
         if detail is None:
             return
         contact = next((c for c in detail.contacts if c.id == contact_id), None)
         if contact_id is not None and contact is None:
             return
-        database = self.database()
-        dialog = dialogs.ContactDialog(
-            account_edits.role_names(database), contact, self._parent_widget
-        )
+        dialog = dialogs.ContactDialog(roles, contact, self._parent_widget)
 
         def read(seen: int | None) -> Callable[[], int]:
             fields = dialog.fields()
