@@ -11,10 +11,12 @@ stored, and the user's edit can be saved again.
 from __future__ import annotations
 
 import datetime as dt
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -25,6 +27,7 @@ from sqlalchemy.pool import NullPool
 
 from csm_desktop.errors import (
     AlreadyCreated,
+    ChangeUncertain,
     ConflictError,
     DatabaseLocked,
     DatabaseReadOnly,
@@ -327,3 +330,96 @@ def test_a_server_error_that_mentions_locked_is_not_a_locked_book_file(team_book
         user_error_for(sqlite3.OperationalError("database is locked"), "b.sqlite3"),
         DatabaseLocked,
     )
+
+
+# ------------------------------------------------------- a connection lost while committing
+
+
+class CutAfterCommit:
+    """A TCP relay between the app and the test cluster that, once armed, passes the
+    client's COMMIT to the server, lets the server carry it out, and then cuts the
+    connection before the answer gets back: the change is stored, the app never hears so."""
+
+    def __init__(self, port: int) -> None:
+        self.server_port = port
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.armed = self.dropping = False
+        self.cuts = 0
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            server = socket.create_connection(("127.0.0.1", self.server_port))
+            threading.Thread(target=self._pump, args=(client, server, True), daemon=True).start()
+            threading.Thread(target=self._pump, args=(server, client, False), daemon=True).start()
+
+    def _pump(self, source: socket.socket, target: socket.socket, upstream: bool) -> None:
+        try:
+            while data := source.recv(65536):
+                committing = upstream and self.armed and b"COMMIT" in data
+                if committing:
+                    self.armed, self.dropping = False, True  # no answer gets back from here
+                if not upstream and self.dropping:
+                    continue
+                target.sendall(data)
+                if committing:
+                    time.sleep(0.5)  # the server commits
+                    self.cuts += 1
+                    return
+        except OSError:
+            pass
+        finally:
+            for end in (source, target):
+                end.close()
+            if upstream and self.dropping:
+                self.dropping = False
+
+    def close(self) -> None:
+        self.listener.close()
+
+
+def test_a_connection_cut_during_commit_says_the_change_may_have_been_stored(
+    team_book_url: str,
+) -> None:
+    """The window saves an account's segment; its COMMIT reaches the server, which stores
+    it, and the connection is cut before the answer comes back. The app cannot know whether
+    it was stored, and says exactly that: "The connection to the team server … broke while
+    saving: the change may or may not have been stored. Reload to check before trying
+    again; the app reconnects." (ChangeUncertain). Here it was stored: the reload shows the
+    new segment, and the next save (a fresh connection) works."""
+    with open_team_book(team_book_url) as book:
+        create_demo_book(book, today=TODAY)
+        with book.session() as session:
+            account = session.scalars(select(Account).order_by(Account.id)).first()
+            assert account is not None
+    direct = make_url(team_book_url)
+    relay = CutAfterCommit(direct.port or 5432)
+    relayed = direct.set(port=relay.port, query={"sslmode": "disable"})
+    try:
+        with open_team_book(relayed.render_as_string(False)) as book:
+            fields = account_edits.AccountFields(
+                name=account.name, external_id=account.external_id, segment="Committed?",
+                owner=account.owner, signed_on=account.signed_on,
+            )  # fmt: skip
+            relay.armed = True
+            with pytest.raises(ChangeUncertain) as uncertain:
+                account_edits.update_account(book, account.id, fields)
+            assert relay.cuts == 1
+            assert str(uncertain.value) == (
+                f"The connection to the team server {book.where} broke while saving: the "
+                "change may or may not have been stored. Reload to check before trying "
+                "again; the app reconnects."
+            )
+            with book.session() as session:
+                stored = session.get(Account, account.id)
+                assert stored is not None and stored.segment == "Committed?"
+            account_edits.update_account(book, account.id, replace(fields, segment="After"))
+    finally:
+        relay.close()
+    with open_team_book(team_book_url) as book, book.session() as session:
+        assert session.get(Account, account.id).segment == "After"  # type: ignore[union-attr]
