@@ -34,7 +34,8 @@ def test_new_account_in_a_new_book_gets_the_standard_ladder(
         return press_ok(qtbot, dialog)  # OK creates it, off the UI thread
 
     monkeypatch.setattr(account_dialogs.NewAccountDialog, "exec", create)
-    window.new_account()
+    window.new_account()  # the playbooks are read first, off the UI thread
+    qtbot.waitUntil(lambda: bool(offered), timeout=10000)
     assert offered == ["No playbook yet", "Standard v1"]
     with book.session() as session:
         acme = session.scalars(select(Account)).one()

@@ -20,31 +20,26 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QMessageBox
 
 from csm_desktop.domain.text import plural
 from csm_desktop.domain.vocabulary import Status
-from csm_desktop.errors import ConflictError
 from csm_desktop.services.opening import Database
 from csm_desktop.ui.controllers.account_learning import AccountLearningController
+from csm_desktop.ui.controllers.account_saving import PageSaves
 from csm_desktop.ui.controllers.account_story import AccountStoryController
-from csm_desktop.ui.controllers.account_versions import OwnSaves
 from csm_desktop.ui.controllers.value import ValueController
-from csm_desktop.ui.dialogs.messages import show_failure
 from csm_desktop.ui.views.account_view import AccountView
-from csm_desktop.ui.workers import WorkQueue
 
 if TYPE_CHECKING:
     from csm_desktop.services.account_edits import MilestoneState
-    from csm_desktop.ui.dialogs.save_refusals import SavesOnOk
 
 
-class AccountController(QObject):
-    changed = Signal(int)  # the account (id) was edited: reload it and the Book
+class AccountController(PageSaves):
     achieved = Signal(int, int)  # account id, milestone id just marked achieved
 
     def __init__(
@@ -55,15 +50,8 @@ class AccountController(QObject):
         parent: QObject | None = None,
         undo_stack: QUndoStack | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.view = view
-        self.database = database
-        self.today = today
+        super().__init__(view, database, today, parent)
         self.undo_stack = undo_stack or QUndoStack(self)
-        # The versions this window's own saves left: a second edit made before the page has
-        # reloaded saves over them, and undo follows the chain of its own edits.
-        self.own = OwnSaves()
-        self.queue = WorkQueue(self)  # every save of the page, the Value panel's too
         view.status_requested.connect(self.change_status)
         view.due_date_requested.connect(self.move_due_date)
         view.kickoff_requested.connect(self.edit_kickoff)
@@ -84,30 +72,6 @@ class AccountController(QObject):
             view.value, database, today, self.undo_stack, self, self.queue, self.own
         )
         self.value.changed.connect(self.changed)
-
-    @property
-    def _parent_widget(self) -> QWidget:
-        return self.view
-
-    def _seen(self, kind: str, row_id: int, shown: int | None) -> int | None:
-        """The latest version of the row this window knows: shown, or left by its own save."""
-        return self.own.seen((kind, row_id), shown)
-
-    def _left(self, kind: str, row_id: int, version: int | None) -> None:
-        self.own.wrote((kind, row_id), version)
-
-    def _account_id(self) -> int | None:
-        return self.view.detail.id if self.view.detail else None
-
-    def _emit_changed(self) -> None:
-        account_id = self._account_id()
-        if account_id is not None:
-            self.changed.emit(account_id)
-
-    @property
-    def busy(self) -> bool:
-        """A save of the page is still running (or queued)."""
-        return self.queue.busy
 
     def change_status(self, milestone_id: int, status_value: str) -> None:
         # The edit services and their dialogs load on the first edit (they bring the ORM).
@@ -202,42 +166,6 @@ class AccountController(QObject):
 
         self._queue(text, lambda: applied(own.seen(key, shown)), saved)
 
-    def _queue(
-        self,
-        what: str,
-        work: Callable[[], Any],
-        saved: Callable[[Any], None] | None = None,
-    ) -> None:
-        """Run ``work`` off the UI thread behind the page's other saves; then ``saved`` (by
-        default the page reloads). Refused over someone else's change: the page reloads to
-        show it and the refusal says who and when; any other failure is shown."""
-
-        def failed(exc: BaseException) -> None:
-            if isinstance(exc, ConflictError):
-                from csm_desktop.ui.dialogs.save_refusals import explain
-
-                self._emit_changed()
-                kept = "Nothing was changed; their change stays."
-                explain(self._parent_widget, what, exc, kept=kept)
-                return
-            show_failure(self._parent_widget, what, exc)
-
-        self.queue.add(what, work, saved or (lambda _result: self._emit_changed()), failed)
-
-    def _read_then(self, what: str, read: Callable[[], Any], then: Callable[[Any], None]) -> None:
-        """Read what a dialog offers off the UI thread (behind the page's saves), then open
-        it with ``then`` while the same account is still on show."""
-        account_id = self._account_id()
-
-        def show(result: Any) -> None:
-            if self._account_id() == account_id:
-                then(result)
-
-        def failed(exc: BaseException) -> None:
-            show_failure(self._parent_widget, what, exc)
-
-        self.queue.add(what, read, show, failed)
-
     def edit_kickoff(self) -> None:
         """Read the roles off the UI thread, then open the kickoff dialog."""
         # The edit services and their dialogs load on the first edit (they bring the ORM).
@@ -284,38 +212,6 @@ class AccountController(QObject):
         if moved[0]:
             self.view.notify(f"Kickoff moved; {moved[0]} open due dates moved with it.")
         self._emit_changed()
-
-    def _save_on_ok(
-        self,
-        dialog: SavesOnOk,
-        what: str,
-        read: Callable[[int | None], Callable[[], Any]],
-        key: tuple[str, int],
-        shown: int | None,
-        saved: Callable[[Any], None] | None = None,
-    ) -> None:
-        """Make the dialog's OK save what was typed: ``read(seen)`` reads it (UI thread) and
-        returns the work that saves it over version ``seen`` (run in a worker). A save of
-        the row ``key`` leaving an int records it as this window's own version (a save
-        whose result is not a version, e.g. the kickoff's count, records none).
-
-        Refused over someone else's change: the page reloads to show it, the dialog stays
-        open with the user's edit, and OK again saves over the version now shown."""
-        seen: list[int | None] = [self._seen(*key, shown)]
-
-        def refused(exc: ConflictError) -> None:
-            if exc.version is not None:
-                seen[0] = exc.version
-            self._emit_changed()
-
-        def done(result: Any) -> None:
-            if key[0] == "account" and isinstance(result, int):
-                self._left(*key, result)
-            if saved is not None:
-                saved(result)
-
-        dialog.save = lambda: read(seen[0])
-        dialog.saved, dialog.refused, dialog.saving_what = done, refused, what
 
     def edit_account(self) -> None:
         # The edit services and their dialogs load on the first edit (they bring the ORM).

@@ -127,17 +127,25 @@ class AccountPageController(QObject):
         self.host.refresh()
 
     def new_account(self) -> None:
-        from csm_desktop.services import account_edits
+        """Read the playbooks off the UI thread, then ask for the new account."""
         from csm_desktop.services.default_playbook import choices_with_default
+        from csm_desktop.ui import workers
+
+        database, today = self.host.database(), self.host.today()
+        workers.run(  # the book's default playbook first; a new book gets the Standard one
+            lambda progress: choices_with_default(database, today=today),
+            self._new_account_dialog,
+            what="Reading the playbooks",
+            owner=self,
+            shown_over=self.host.window,
+        )
+
+    def _new_account_dialog(self, choices: list[tuple[int, str]]) -> None:
+        from csm_desktop.services import account_edits
         from csm_desktop.ui.dialogs.account_dialogs import NewAccountDialog
 
         host, parent = self.host, self.host.window
         owners = sorted({row.owner for row in self.book.model.rows() if row.owner})
-        try:  # the book's default playbook first; a new book gets the Standard one
-            choices = choices_with_default(host.database(), today=host.today())
-        except Exception as exc:
-            show_failure(parent, "Reading the playbooks", exc)
-            return
         dialog = NewAccountDialog(choices, owners, host.today(), parent)
         database, created = host.database(), [0]
 
