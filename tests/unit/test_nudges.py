@@ -207,6 +207,8 @@ def test_pages_ranked_by_their_keys_rank_like_the_heap_merge_ties_included() -> 
     together = rank_keyed(keyed)
     assert together == list(merge_ranked(([n for _k, n in k] for k in keyed), key=lambda n: n))
     assert together == todays_nudges([a for page in pages for a in page], TODAY)
+    for piece in (1, 2):  # sorted piece by piece between keys: the same ranking, ties too
+        assert rank_keyed(keyed, piece=piece) == together
     assert [(n.account_id, n.score) for n in together] == [
         (1, 602), (3, 602), (4, 602), (2, 540), (5, 170),
     ]  # fmt: skip
