@@ -72,7 +72,8 @@ def _counted(count: int, noun: str) -> str:
 
 
 def _read_ahead(args: argparse.Namespace) -> None:
-    """Start reading the file before the book code loads (``usage_source.ReadAhead``)."""
+    """Start checking and reading the file before the book code loads
+    (``usage_source.ReadAhead``)."""
     from csm_desktop.services.usage_source import ReadAhead
 
     if Path(args.file).is_file():
@@ -90,6 +91,9 @@ def _cmd_import_usage(args: argparse.Namespace) -> int:
     source = Path(args.file)
     if not source.is_file():
         raise BadInput(f"{source} does not exist or is not a file. Check the path.")
+    read_ahead = getattr(args, "read_ahead", None)
+    if read_ahead is not None:
+        read_ahead.vetted()  # a hostile file is refused before the book is opened
     book_at = readable_book(
         args,
         "No book at {path}: usage is matched to the accounts of a book. "
@@ -110,7 +114,7 @@ def _cmd_import_usage(args: argparse.Namespace) -> int:
     )
     with writing_book(book_at) as book:
         back_up_first(book)
-        report = import_usage(book, source, options, read_ahead=getattr(args, "read_ahead", None))
+        report = import_usage(book, source, options, read_ahead=read_ahead)
     sheet = f", sheet {report.sheet}" if report.sheet else ""
     skipped = f", {_counted(report.lines_skipped, 'line')} skipped" if report.lines_skipped else ""
     print(

@@ -35,6 +35,7 @@ from csm_desktop.errors import BadFile, BadInput, Cancelled, UserError
 from csm_desktop.safe_output import write_output_file
 from csm_desktop.services.book_settings import read_settings
 from csm_desktop.services.evidence import EvidenceUpdate, refresh_usage_evidence
+from csm_desktop.services.gc_pause import gc_paused
 from csm_desktop.services.progress import NO_PROGRESS, Progress
 from csm_desktop.services.usage_matching import (
     Events,
@@ -239,6 +240,19 @@ def import_usage(
     is the same file already being read in the background (the command line starts it
     before it opens the book); without it the file is read here.
     """
+    with gc_paused():  # millions of objects, no cycles: see services.gc_pause
+        return _import_usage(book, path, options, progress, limits, recorded_at, read_ahead)
+
+
+def _import_usage(
+    book: Database,
+    path: Path,
+    options: UsageImportOptions | None,
+    progress: Progress,
+    limits: Limits,
+    recorded_at: dt.datetime | None,
+    read_ahead: ReadAhead | None,
+) -> UsageImportReport:
     options = checked_options(options or UsageImportOptions())
     path = Path(path)
 

@@ -3,8 +3,9 @@
 The hostile-file checks (``spreadsheets.guards``), the choice of sheet, the read of its
 cells and the file's digest happen here, in that order, so the rest of the import never
 opens the file again. This module imports no database code on purpose: the command line
-starts ``read_ahead`` before it loads SQLAlchemy and opens the book, and the read (mostly
-python-calamine and zlib, which release the GIL) overlaps that work on a second core.
+starts ``ReadAhead`` before it loads SQLAlchemy and opens the book, and the checks and the
+read (mostly zlib and python-calamine, which release the GIL) overlap that work on a second
+core.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from csm_desktop.errors import BadFile
+from csm_desktop.services.gc_pause import gc_paused
 from csm_desktop.spreadsheets.guards import DEFAULT_LIMITS, Limits, check_workbook
 from csm_desktop.spreadsheets.json_rows import is_json_file, read_json_table
 from csm_desktop.spreadsheets.ods_guard import check_ods, is_ods
@@ -90,37 +92,58 @@ def file_sha256(path: Path) -> str:
 
 
 class ReadAhead:
-    """``read_usage_source`` with the read in a background thread; ``result`` waits for it.
+    """``read_usage_source`` in a background thread: ``vetted`` and ``result`` wait for it.
 
-    The hostile-file checks and the choice of sheet run at once, in the caller's thread
-    (they are Python work that would only contend for the GIL), so a refused file fails
-    here; the read itself (python-calamine, which releases the GIL) runs beside the caller.
-    A failure of the read is raised by ``result`` in the caller's thread. The thread is a
-    daemon: a command that stops early (no book, say) does not wait for a read nobody uses.
+    The hostile-file checks and the choice of sheet run first in that thread, then the read
+    (both mostly zlib and python-calamine, which release the GIL), beside the caller's
+    imports of the book code. ``vetted`` waits for the checks only and raises what they
+    raised, so the command refuses a hostile file before it opens or backs up the book;
+    ``result`` waits for the read and hands the source over (the thread keeps no reference,
+    so the cells are freed when the import is done with them). Python's cyclic collector is
+    paused while the cells are made (a million objects and no cycles: each pass would walk
+    them all again). The thread is a daemon: a command that stops early (no book, say) does
+    not wait for a read nobody uses.
     """
 
     def __init__(self, path: Path, sheet: str | None, limits: Limits = DEFAULT_LIMITS) -> None:
         self.path, self.sheet = Path(path), sheet
-        self._names, chosen = vet_and_choose_sheet(self.path, sheet, limits)
         self._source: UsageSource | None = None
         self._error: BaseException | None = None
+        self._vetted = threading.Event()
         self._thread = threading.Thread(
-            target=self._run, args=(chosen, limits), name="usage read-ahead", daemon=True
+            target=self._run, args=(limits,), name="usage read-ahead", daemon=True
         )
         self._thread.start()
 
-    def _run(self, chosen: str | None, limits: Limits) -> None:
+    def _run(self, limits: Limits) -> None:
         try:
-            table = read_usage_table(self.path, chosen, limits=limits)
+            names, chosen = vet_and_choose_sheet(self.path, self.sheet, limits)
+        except BaseException as exc:  # handed to the caller by vetted() and result()
+            self._error = exc
+            return
+        finally:
+            self._vetted.set()
+        try:
+            with gc_paused():
+                table = read_usage_table(self.path, chosen, limits=limits)
             digest = file_sha256(self.path)
-            self._source = UsageSource(self.path, self.sheet, self._names, table, digest)
+            self._source = UsageSource(self.path, self.sheet, names, table, digest)
         except BaseException as exc:  # handed to the caller by result()
             self._error = exc
 
+    def vetted(self) -> None:
+        """Wait for the hostile-file checks; re-raises what they (or a read already over)
+        raised."""
+        self._vetted.wait()
+        if self._error is not None:
+            raise self._error
+
     def result(self) -> UsageSource:
-        """The source, once read; re-raises what the read raised."""
+        """The source, once read; re-raises what the checks or the read raised."""
         self._thread.join()
         if self._error is not None:
             raise self._error
-        assert self._source is not None
-        return self._source
+        source, self._source = self._source, None
+        if source is None:
+            raise RuntimeError("the read-ahead's source was already handed over")
+        return source

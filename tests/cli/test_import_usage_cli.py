@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -104,3 +105,23 @@ def test_missing_file_and_malformed_map_are_bad_input(
     assert capsys.readouterr().err == (
         "error: --map 'Kunde': write COLUMN=FIELD, for example 'Kunde=account'.\n"
     )
+
+
+def test_hostile_workbook_is_refused_before_the_book_is_opened_or_copied(
+    book_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The checks run in the read-ahead thread beside the command's imports; the command
+    waits for them before it opens the book, so a refused file leaves no backup behind."""
+    source = tmp_path / "usage.xlsx"
+    with zipfile.ZipFile(source, "w") as archive:
+        archive.writestr("readme.txt", "hello")
+    before = book_path.read_bytes()
+    assert main(["import-usage", str(source), "--db", str(book_path)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == (
+        "error: usage.xlsx is a zip file but not an Excel workbook (no xl/workbook.xml). "
+        "Save the usage data as .xlsx or CSV.\n"
+    )
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["book.sqlite3", "usage.xlsx"]
+    assert book_path.read_bytes() == before
