@@ -18,6 +18,7 @@ from csm_desktop.store.database import open_database
 from csm_desktop.ui.dialogs import story_dialogs
 from csm_desktop.ui.dialogs.dialog_parts import to_qdate
 from csm_desktop.ui.main_window import MainWindow
+from tests.ui.saving import press_ok
 
 TODAY = dt.date(2026, 11, 26)
 
@@ -89,7 +90,7 @@ def test_an_ask_starts_from_a_blocked_reason_then_is_resolved_and_removed(
         dialog.start_from.setCurrentIndex(1)
         assert dialog.text.toPlainText() == "Waiting for SSO"
         dialog.owner.setCurrentText("Dana IT")
-        return QDialog.DialogCode.Accepted
+        return press_ok(qtbot, dialog)  # OK saves, off the UI thread
 
     monkeypatch.setattr(story_dialogs.AskDialog, "exec", accept)
     panel.add_requested.emit()

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QDialog
 from csm_desktop.domain.vocabulary import Direction, Status
 from csm_desktop.services import account_edits
 from csm_desktop.services.account_edits import ContactFields
+from csm_desktop.services.account_story import add_ask, list_asks
 from csm_desktop.services.accounts import account_detail
 from csm_desktop.services.value_metrics import (
     MetricSnapshot,
@@ -28,7 +29,7 @@ from csm_desktop.services.value_metrics import (
     save_metric,
 )
 from csm_desktop.store.database import Database, open_database
-from csm_desktop.ui.dialogs import account_dialogs, value_dialogs
+from csm_desktop.ui.dialogs import account_dialogs, story_dialogs, value_dialogs
 from csm_desktop.ui.dialogs.dialog_parts import to_qdate
 from csm_desktop.ui.main_window import MainWindow
 from tests.ui.conftest import MessageBoxes
@@ -279,3 +280,30 @@ def test_a_value_metric_undo_across_someone_elses_measurement_is_refused(
     assert re.search(REFUSED, text) and text.endswith("their change stays.")
     nov = dt.date(2026, 11, 20), dt.date(2026, 11, 22)
     assert stored() == (((nov[0], 6.0), (nov[1], 8.0)), m + 4)
+
+
+def test_an_ask_over_someone_elses_account_change_keeps_the_dialog_open(
+    qtbot, two: tuple[MainWindow, Database], message_boxes: MessageBoxes, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """The page read the account at version a; Maya keeps an ask (a+1). Ravi's new ask is
+    refused naming her, the dialog stays open with his text; OK again saves it (a+2)."""
+    window, maya = two
+    account_id = open_account(qtbot, window)
+    a = window.account_view.detail.version
+    add_ask(maya, account_id, "ask", "Maya's ask", created_on=TODAY, seen=a)
+    presses: list[tuple[int, str]] = []
+
+    def ask(dialog: story_dialogs.AskDialog) -> int:
+        dialog.text.setPlainText("Ravi's ask")
+        for _ in range(2):
+            presses.append((press_ok(qtbot, dialog), dialog.text.toPlainText()))
+        return dialog.result()
+
+    monkeypatch.setattr(story_dialogs.AskDialog, "exec", ask)
+    window.account_view.risks_asks.add_requested.emit()
+    qtbot.waitUntil(lambda: len(presses) == 2, timeout=10000)
+    rejected, accepted = QDialog.DialogCode.Rejected, QDialog.DialogCode.Accepted
+    assert presses == [(rejected, "Ravi's ask"), (accepted, "Ravi's ask")]
+    assert re.search(REFUSED, refusal(message_boxes))
+    assert {e.text for e in list_asks(maya, account_id)} == {"Maya's ask", "Ravi's ask"}
+    assert account_detail(maya, account_id, TODAY).version == a + 2

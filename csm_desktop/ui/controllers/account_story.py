@@ -19,6 +19,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QDialog, QMessageBox
 
+from csm_desktop.errors import ConflictError
 from csm_desktop.services.account_story import AskEntry, BlockedReason, ReplanCandidate
 from csm_desktop.services.accounts import AccountDetail
 from csm_desktop.services.opening import Database
@@ -88,7 +89,6 @@ class AccountStoryController(QObject):
             self.changed.emit(account_id)
 
         def failed(exc: BaseException) -> None:
-            from csm_desktop.errors import ConflictError
             from csm_desktop.ui.dialogs.messages import show_failure
             from csm_desktop.ui.dialogs.save_refusals import explain
 
@@ -123,16 +123,25 @@ class AccountStoryController(QObject):
             return
         blocked = [(b.milestone_id, b.title, b.reason) for b in reasons]
         dialog = AskDialog(self.today(), blocked, [c.name for c in detail.contacts], self.panel)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return
-        kind, text, owner, due_on, milestone_id = dialog.values()
-        today = self.today()
-        self._apply(
-            "Saving the ask",
-            lambda db, seen: add_ask(db, detail.id, kind, text, owner=owner, due_on=due_on,
-                                     milestone_id=milestone_id, created_on=today,
-                                     seen=seen).version,
-        )  # fmt: skip
+        database, key = self.database(), ("account", detail.id)
+        seen = [self.own.seen(key, detail.version)]
+
+        def read() -> Callable[[], int]:  # on OK: what was typed, saved in a worker
+            kind, text, owner, due_on, milestone_id = dialog.values()
+            today, over = self.today(), seen[0]
+            return lambda: add_ask(database, detail.id, kind, text, owner=owner, due_on=due_on,
+                                   milestone_id=milestone_id, created_on=today,
+                                   seen=over).version  # fmt: skip
+
+        def refused(exc: ConflictError) -> None:  # the page shows theirs; OK again saves
+            if exc.version is not None:
+                seen[0] = exc.version
+            self.changed.emit(detail.id)
+
+        dialog.save, dialog.refused, dialog.saving_what = read, refused, "Saving the ask"
+        dialog.saved = lambda left: self.own.wrote(key, left)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.changed.emit(detail.id)
 
     def toggle_resolved(self, ask_id: int) -> None:
         from csm_desktop.services.account_story import resolve_ask

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from csm_desktop.domain.review import day_text
 from csm_desktop.ui.dialogs.dialog_parts import date_edit, from_qdate, ok_cancel
+from csm_desktop.ui.dialogs.save_refusals import SavesOnOk
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 41
 REPLAN_DAYS_AHEAD = 14
@@ -77,8 +78,9 @@ class ReplanDialog(QDialog):
         return from_qdate(self.date.date())
 
 
-class AskDialog(QDialog):
-    """A risk or an ask for the customer, optionally started from a blocked milestone."""
+class AskDialog(SavesOnOk):
+    """A risk or an ask for the customer, optionally started from a blocked milestone; OK
+    saves it (``SavesOnOk``: refused, the dialog stays open with what was typed)."""
 
     def __init__(
         self,
