@@ -16,7 +16,7 @@ having no account.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from dataclasses import dataclass
 
 from csm_desktop.spreadsheets.readers import Row
@@ -40,16 +40,21 @@ class SkippedLine:
 
 
 def find_skipped_lines(
-    data: Sequence[Row], columns: Sequence[Sequence[object]]
+    data: Sequence[Row],
+    columns: Sequence[Sequence[object]],
+    distinct: Sequence[Set[object]] | None = None,
 ) -> list[SkippedLine]:
-    """Total, footer and comment lines of ``data``; ``columns[i]`` is column i's cells.
+    """Total, footer and comment lines of ``data``; ``columns[i]`` is column i's cells and
+    ``distinct[i]`` their distinct values (made here when not given).
 
     Looks at each column's distinct values once, so a clean 180,000-row sheet costs a set
     per column.
     """
+    if distinct is None:
+        distinct = [set(column) for column in columns]
     found: dict[int, SkippedLine] = {}
     for position, column in enumerate(columns):
-        texts = {v for v in set(column) if isinstance(v, str) and v}
+        texts = {v for v in distinct[position] if isinstance(v, str) and v}
         totals = {v for v in texts if is_total_text(v)}
         labels = {text.strip().casefold() for text in texts}
         for text in texts - totals:
@@ -63,8 +68,8 @@ def find_skipped_lines(
                 found[index] = SkippedLine(index, position, cell_text(value), "total row")
     if columns:
         first = columns[0]
-        footers = {v for v in set(first) if isinstance(v, str) and v and is_footer_text(v)}
-        check_blank_first = "" in footers or any(v == "" for v in set(first))
+        footers = {v for v in distinct[0] if isinstance(v, str) and v and is_footer_text(v)}
+        check_blank_first = "" in footers or any(v == "" for v in distinct[0])
         for index, value in enumerate(first):
             if index in found or not (value in footers or (check_blank_first and value == "")):
                 continue
