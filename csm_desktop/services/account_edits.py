@@ -404,18 +404,17 @@ def save_kickoff(
         if account.kickoff is None and seen:
             raise BadInput(f"The kickoff of {account.name} was deleted; reload to see it.")
         kickoff = account.kickoff or Kickoff()
-        answers = [
-            KickoffAnswer(role_id=rows.role_id(session, role), answer=answer.strip())
-            for role, answer in fields.answers.items()
-            if answer.strip()
-        ]
+        answers: dict[int, str] = {}  # role id -> answer (a new role name adds the role)
+        for role, answer in fields.answers.items():
+            if answer.strip() and (role_id := rows.role_id(session, role)) is not None:
+                answers[role_id] = answer.strip()
         # Its answers and criteria are rows of their own: ``bump`` stamps the kickoff itself,
         # so replacing only them is a new version too.
         with saving(session, kickoff, f"The kickoff of {account.name}", seen, bump=True):
             kickoff.held_on = fields.held_on
             kickoff.attendees = fields.attendees.strip()
             kickoff.success_statement = fields.success_statement.strip()
-            kickoff.answers = answers
+            _replace_answers(kickoff, answers)
             kickoff.done_criteria = [
                 DoneCriterion(position=position, text=text.strip(), met_on=met_on)
                 for position, (text, met_on) in enumerate(fields.done_criteria, start=1)
@@ -425,6 +424,21 @@ def save_kickoff(
         if fields.held_on is not None and fields.held_on != account.kickoff_on:
             return _move_kickoff(session, account_id, fields.held_on, move_open_due_dates)
         return 0
+
+
+def _replace_answers(kickoff: Kickoff, wanted: dict[int, str]) -> None:
+    """Make the kickoff's answers ``wanted`` (role id -> answer), changing a role's answer in
+    place: replacing it by a new row would insert the new one before the old one is deleted
+    (the unit of work's order) and break the one-answer-per-role constraint."""
+    existing = {answer.role_id: answer for answer in kickoff.answers}
+    for role_id, answer in existing.items():
+        if role_id not in wanted:
+            kickoff.answers.remove(answer)
+    for role_id, text in wanted.items():
+        if role_id in existing:
+            existing[role_id].answer = text
+        else:
+            kickoff.answers.append(KickoffAnswer(role_id=role_id, answer=text))
 
 
 def tick_done_criterion(

@@ -151,3 +151,18 @@ def test_a_replan_over_a_milestone_someone_closed_names_them(
             ravi, [candidate.id], dt.date(2026, 4, 27), today=TODAY, seen={candidate.id: 1}
         )
     assert account_edits.milestone_state(ravi, candidate.id).status is Status.ACHIEVED
+
+
+def test_a_kickoff_with_answers_saves_again(team: tuple[Database, Database, int]) -> None:
+    """Saved with answers for Administrator and Power user (version 1); saved again with the
+    Administrator's answer changed, the Power user's dropped and an Executive's added
+    (version 2). Replacing answer rows used to insert the new Administrator answer before
+    deleting the old one: the one-answer-per-role constraint refused every second save."""
+    ravi, _maya, account_id = team
+    first = {"Administrator": "No tickets", "Power user": "Reports run"}
+    account_edits.save_kickoff(ravi, account_id, KickoffFields(K, "Ana", answers=first), seen=0)
+    again = {"Administrator": "No tickets at all", "Executive sponsor": "Renewal"}
+    account_edits.save_kickoff(ravi, account_id, KickoffFields(K, "Ana", answers=again), seen=1)
+    detail = account_detail(ravi, account_id, TODAY)
+    assert detail.kickoff is not None and detail.kickoff_version == 2
+    assert dict(detail.kickoff.answers) == again

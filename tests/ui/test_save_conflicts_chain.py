@@ -307,3 +307,36 @@ def test_an_ask_over_someone_elses_account_change_keeps_the_dialog_open(
     assert re.search(REFUSED, refusal(message_boxes))
     assert {e.text for e in list_asks(maya, account_id)} == {"Maya's ask", "Ravi's ask"}
     assert account_detail(maya, account_id, TODAY).version == a + 2
+
+
+def test_the_kickoff_dialog_keeps_the_edit_over_someone_elses_kickoff(
+    qtbot, two: tuple[MainWindow, Database], message_boxes: MessageBoxes, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """The page read the kickoff at version k; Maya ticks a criterion (k+1). Ravi's new
+    success statement is refused naming her, the dialog stays open with it; OK again saves
+    it over k+1 (k+2)."""
+    window, maya = two
+    account_id = open_account(qtbot, window)
+    detail = window.account_view.detail
+    assert detail.kickoff is not None
+    k = detail.kickoff_version
+    criterion = next(c for c, _text, met in detail.kickoff.done_criteria if met is None)
+    account_edits.tick_done_criterion(maya, criterion, TODAY, seen=k)
+    presses: list[tuple[int, str]] = []
+
+    def edit(dialog: account_dialogs.KickoffDialog) -> int:
+        dialog.success.setPlainText("Reports run without Ravi")
+        for _ in range(2):
+            presses.append((press_ok(qtbot, dialog), dialog.success.toPlainText()))
+        return dialog.result()
+
+    monkeypatch.setattr(account_dialogs.KickoffDialog, "exec", edit)
+    window.account_view.kickoff_button.click()
+    saved(qtbot, window)
+    rejected, accepted = QDialog.DialogCode.Rejected, QDialog.DialogCode.Accepted
+    text = "Reports run without Ravi"
+    assert presses == [(rejected, text), (accepted, text)]
+    assert re.match(f"The kickoff of .* {REFUSED}", refusal(message_boxes))
+    after = account_detail(maya, account_id, TODAY)
+    assert after.kickoff is not None and after.kickoff.success_statement == text
+    assert after.kickoff_version == k + 2

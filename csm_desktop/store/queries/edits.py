@@ -77,7 +77,8 @@ def saving_all(session: Session, rows: Sequence[Checked], *, bump: bool = False)
         refuse_if_moved(row, seen, what)
     read = [row.version for row, _what, _seen in rows]
     try:
-        yield
+        with session.no_autoflush:  # one flush at the end: one new version per save
+            yield
         if bump:
             stamped = utc_now()
             for row, _what, _seen in rows:
