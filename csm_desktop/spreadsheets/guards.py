@@ -190,8 +190,10 @@ def _inflate_part(
                 if is_xml:
                     # A marker cut at the chunk boundary lies in ``seam``; one wholly inside
                     # the tail or the chunk is seen there. Markers are shorter than _TAIL.
+                    # Every marker holds "!", rare in a sheet and found at memchr speed
+                    # ("<!" is not: "<" starts every tag, 40 ms for a 45 MB sheet).
                     seam = tail + chunk[:_TAIL]
-                    if (b"<!" in chunk or b"<!" in seam) and any(
+                    if (b"!" in chunk or b"!" in seam) and any(
                         marker in chunk or marker in seam for marker in _FORBIDDEN_XML
                     ):
                         raise BadFile(
@@ -287,9 +289,9 @@ class SheetExtent:
                 continue
             all_letters, all_digits = zip(*references, strict=True)
             # The longest spelling (leading zeros aside) is the biggest number; among equals,
-            # the greatest text.
-            longest = max(all_digits, key=lambda digits: (len(digits.lstrip(b"0")), digits))
-            widest = max(all_letters, key=lambda letters: (len(letters), letters.upper()))
+            # the greatest text. Each row's number repeats in every cell: compare it once.
+            longest = max(set(all_digits), key=lambda digits: (len(digits.lstrip(b"0")), digits))
+            widest = max(set(all_letters), key=lambda letters: (len(letters), letters.upper()))
             self._see(widest, longest)
 
     def check(self, path: Path, part: str, rows: int, limits: Limits) -> None:
