@@ -41,9 +41,13 @@ class AccountStoryController(QObject):
         today: Callable[[], dt.date],
         parent: QObject | None = None,
         own: OwnSaves | None = None,
+        queue: workers.WorkQueue | None = None,
     ) -> None:
         super().__init__(parent)
         self.own = own or OwnSaves()
+        # The page's queue: an edit of the asks runs after the page's earlier saves, and
+        # each expects the version the one before it left.
+        self.queue = queue or workers.WorkQueue(self)
         self.panel = panel
         self.database = database
         self.today = today
@@ -75,17 +79,23 @@ class AccountStoryController(QObject):
         if detail is None:
             return
         key = ("account", detail.id)
-        self._run(what, lambda db: work(db, self.own.seen(key, detail.version)), key)
 
-    def _run(self, what: str, work: Callable[[Database], Any], key: tuple[str, int] | None) -> None:
+        def save(db: Database) -> int | None:
+            left = work(db, self.own.seen(key, detail.version))
+            self.own.wrote(key, left)
+            return left
+
+        self._run(what, save)
+
+    def _run(self, what: str, work: Callable[[Database], Any]) -> None:
+        """Run ``work`` in the page's queue; then the page reloads (also when refused over
+        someone else's change, which is then explained)."""
         account_id = self._account_id()
         if account_id is None:
             return
         database = self.database()
 
-        def saved(left: Any) -> None:
-            if key is not None and isinstance(left, int):
-                self.own.wrote(key, left)
+        def saved(_result: Any) -> None:
             self.changed.emit(account_id)
 
         def failed(exc: BaseException) -> None:
@@ -98,8 +108,7 @@ class AccountStoryController(QObject):
             self.changed.emit(account_id)  # the page reloads to show their change
             explain(self.panel, what, exc, kept="Nothing was changed; their change stays.")
 
-        workers.run(lambda progress: work(database), saved, what=what, owner=self,
-                    on_failure=failed)  # fmt: skip
+        self.queue.add(what, lambda: work(database), saved, failed)
 
     def add_ask(self) -> None:
         """Read the blocked reasons off the UI thread, then ask for the new ask."""
@@ -198,5 +207,4 @@ class AccountStoryController(QObject):
         self._run(
             "Re-planning milestones",
             lambda db: replan_milestones(db, chosen, new_date, today=today, seen=seen),
-            None,
         )
