@@ -59,13 +59,32 @@ def parse_notice(payload: str) -> Changes:
 
 
 def remember_own_connections(engine: Engine) -> None:
-    """Note the server process of every connection ``engine`` opens from now on."""
+    """Note the server process of every connection ``engine`` has open, from now on.
+
+    Server processes are numbered by the operating system and numbers come back: a process
+    is forgotten as soon as its connection is closed, broken or handed over (the feed's
+    own), so a teammate's later process with the same number is never taken for ours.
+    """
     own = _OWN_PROCESSES.setdefault(engine, set())
 
-    def connected(dbapi_connection: Any, _record: Any) -> None:
-        own.add(int(dbapi_connection.info.backend_pid))
+    def connected(dbapi_connection: Any, record: Any) -> None:
+        pid = int(dbapi_connection.info.backend_pid)
+        record.info["backend_pid"] = pid
+        own.add(pid)
+
+    def gone(_dbapi_connection: Any, record: Any, *_reason: Any) -> None:
+        pid = record.info.pop("backend_pid", None)
+        if pid is not None:
+            own.discard(pid)
 
     event.listen(engine, "connect", connected)
+    for ended in ("close", "detach", "invalidate", "soft_invalidate"):
+        event.listen(engine.pool, ended, gone)
+
+
+def own_processes(engine: Engine) -> frozenset[int]:
+    """The server processes whose notices count as this app's own changes, now."""
+    return frozenset(_OWN_PROCESSES.get(engine, ()))
 
 
 class ChangeFeed:
@@ -89,10 +108,24 @@ class ChangeFeed:
         try:
             self._connection.rollback()
             self._connection.autocommit = True
+            self._forget_ended_processes()
             self._connection.execute(f"LISTEN {CHANNEL}")
         except BaseException:
             self._connection.close()
             raise
+
+    def _forget_ended_processes(self) -> None:
+        """After a server restart the pool still holds connections to processes that are
+        gone (found out only when next used): none of them counts as ours any longer."""
+        if not self._own:
+            return
+        alive = {
+            int(row[0])
+            for row in self._connection.execute(
+                "SELECT pid FROM pg_stat_activity WHERE pid = ANY(%s)", [sorted(self._own)]
+            )
+        }
+        self._own.intersection_update(alive)
 
     def fileno(self) -> int:
         return int(self._connection.fileno())

@@ -34,6 +34,11 @@ log = logging.getLogger(__name__)
 
 SERVER_SCHEMES = ("postgresql", "postgresql+psycopg")
 CONNECT_TIMEOUT_S = 10
+# TCP keepalives: a connection whose network path died without a word (a laptop that slept,
+# another Wi-Fi, a dropped VPN) is found broken within about a minute, not the system's two
+# hours; the window's change feed, which only ever waits for the server, depends on it.
+KEEPALIVES = {"keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10,
+              "keepalives_count": 3}  # fmt: skip
 
 
 def is_server_url(text_: str) -> bool:
@@ -72,7 +77,11 @@ def server_engine(url: URL) -> Engine:
     engine = create_engine(
         url,
         pool_pre_ping=True,
-        connect_args={"connect_timeout": CONNECT_TIMEOUT_S, "application_name": "csm-desktop"},
+        connect_args={
+            "connect_timeout": CONNECT_TIMEOUT_S,
+            "application_name": "csm-desktop",
+            **KEEPALIVES,
+        },
     )
     remember_own_connections(engine)  # a window does not refresh for its own changes
     return engine

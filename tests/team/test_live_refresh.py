@@ -25,6 +25,7 @@ from csm_desktop.services.demo import create_demo_book
 from csm_desktop.services.live_changes import ChangeFeed, Changes, listen_for_changes
 from csm_desktop.services.opening import open_team_book, open_team_book_for_window
 from csm_desktop.store.database import Database, open_database
+from csm_desktop.store.live_changes import own_processes
 from csm_desktop.ui import workers
 from csm_desktop.ui.controllers import live_refresh
 from csm_desktop.ui.main_window import MainWindow
@@ -219,3 +220,29 @@ def test_the_account_on_show_reloads_in_place_and_after_a_lost_connection(
         on=TODAY, reason="waiting on IT", seen=step_of(maya, 27, changed).version,
     )  # fmt: skip
     qtbot.waitUntil(lambda: view.step(changed).status is not again, timeout=10000)
+
+
+def test_only_open_connections_count_as_ours_and_they_keep_alive(team_demo: str) -> None:
+    """Server process numbers come back (a restart, a container's fresh numbering): the app's
+    own are those of connections it has open. A process cut off (as by a restart) stops
+    being ours when a feed opens; closed connections stop at once. Every connection asks for
+    TCP keepalives after 30 s, so a feed on a dead network path is found broken."""
+    with open_team_book(team_demo) as mine:
+        with mine.engine.connect() as connection:
+            cut = connection.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
+            parameters = connection.connection.driver_connection.info.get_parameters()
+        assert cut in own_processes(mine.engine)
+        assert (parameters["keepalives"], parameters["keepalives_idle"]) == ("1", "30")
+        admin = create_engine(team_demo, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": cut})
+        admin.dispose()
+        feed = listen_for_changes(mine)
+        assert feed is not None
+        feed.close()
+        assert cut not in own_processes(mine.engine)
+        with mine.engine.connect() as connection:
+            kept = connection.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
+        assert kept in own_processes(mine.engine)
+        mine.engine.dispose()
+        assert kept not in own_processes(mine.engine)
