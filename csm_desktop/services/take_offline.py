@@ -19,6 +19,7 @@ from csm_desktop.errors import BadInput, Cancelled, OutputNotWritten
 from csm_desktop.services.opening import is_team_address, open_team_book
 from csm_desktop.services.progress import NO_PROGRESS, Progress
 from csm_desktop.store.database import open_database
+from csm_desktop.store.failures import explained
 from csm_desktop.store.offline import copy_owner_book, owned_accounts, owners
 
 
@@ -63,7 +64,7 @@ def take_offline(
             raise Cancelled("Taking the book offline was cancelled; no file was written.")
         progress(0, 0, f"Copying {table}: {done:,} rows…")
 
-    with open_team_book(address) as team:
+    with open_team_book(address) as team, explained(team.where, file=target):
         # One snapshot: an import going on meanwhile is in the copy whole or not at all.
         snapshot = team.engine.execution_options(isolation_level="REPEATABLE READ")
         with snapshot.connect() as source:

@@ -14,6 +14,7 @@ from pathlib import Path
 from csm_desktop.errors import BadInput, Cancelled
 from csm_desktop.services.opening import is_team_address, open_book_for_reading, open_team_book
 from csm_desktop.services.progress import NO_PROGRESS, Progress
+from csm_desktop.store.failures import explained
 from csm_desktop.store.transfer import check_empty, copy_book, row_counts
 
 
@@ -57,7 +58,8 @@ def publish_book(path: Path, address: str, progress: Progress = NO_PROGRESS) -> 
         progress(done, total, f"Copying {table}…")
 
     with open_book_for_reading(Path(path)) as book, open_team_book(address) as team:
-        with team.engine.begin() as target:  # one transaction: all rows or none
+        # A lost connection or a refusal is one line, and the server rolls the copy back.
+        with explained(team.where, file=book.path), team.engine.begin() as target:
             check_empty(row_counts(target), team.where)
             with book.engine.connect() as source:
                 rows = copy_book(source, target, copied)

@@ -12,6 +12,8 @@ a bug (``None``): the caller re-raises it and it is logged with its traceback.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from csm_desktop.errors import (
@@ -55,6 +57,32 @@ def user_error_for(
     if server_error is not None:
         return _by_sqlstate(server_error, path)
     return _by_sqlite_text(str(original if original is not None else exc).lower(), path)
+
+
+@contextmanager
+def explained(where: Path | str, *, file: Path | None = None) -> Iterator[None]:
+    """Turn a database failure inside the block into its one line (``user_error_for``) for
+    work outside ``Database.session``: a raw connection's transaction, an upgrade, a copy
+    between a server and a file. ``file``, when given, is named for SQLite's failures (the
+    file being written) and ``where`` for the server's. Anything else passes unchanged."""
+    try:
+        yield
+    except UserError:
+        raise
+    except Exception as exc:
+        if not _is_database_error(exc):
+            raise
+        is_sqlite = isinstance(getattr(exc, "orig", exc), sqlite3.Error)
+        translated = user_error_for(exc, file if file is not None and is_sqlite else where)
+        if translated is None:
+            raise
+        raise translated from exc
+
+
+def _is_database_error(exc: BaseException) -> bool:
+    from sqlalchemy.exc import DBAPIError
+
+    return isinstance(exc, (DBAPIError, sqlite3.Error)) or hasattr(exc, "sqlstate")
 
 
 def _by_sqlite_text(text: str, path: Path | str) -> UserError | None:

@@ -27,6 +27,7 @@ from csm_desktop.errors import (
     UserError,
 )
 from csm_desktop.store.database import Database
+from csm_desktop.store.failures import user_error_for
 from csm_desktop.store.live_changes import remember_own_connections
 from csm_desktop.store.schema import SCHEMA_HEAD, SCHEMA_REVISIONS
 
@@ -149,18 +150,25 @@ def upgrade_server(url: URL) -> tuple[str | None, str]:
 
     engine = server_engine(url)
     try:
-        before = server_revision(engine)
+        try:
+            before = server_revision(engine)
+        except DBAPIError as exc:  # the server could not be reached, or refused the login
+            raise connection_error(exc, url) from exc
         if before != SCHEMA_HEAD:
             config = Config()
             config.set_main_option("script_location", str(MIGRATIONS_DIR))
-            with engine.begin() as connection:
-                config.attributes["connection"] = connection
-                command.upgrade(config, "head")
+            try:
+                with engine.begin() as connection:
+                    config.attributes["connection"] = connection
+                    command.upgrade(config, "head")
+            except DBAPIError as exc:
+                # Cut off, or refused (a role that does not own the tables), mid-way: one
+                # transaction, so the schema is as it was.
+                translated = user_error_for(exc, safe_text(url))
+                if translated is None:
+                    raise
+                raise translated from exc
             log.info("Upgraded %s from %s to %s", safe_text(url), before, SCHEMA_HEAD)
-    except DBAPIError as exc:
-        if exc.connection_invalidated or "connect" in str(exc.orig).lower():
-            raise connection_error(exc, url) from exc
-        raise
     finally:
         engine.dispose()
     return before, SCHEMA_HEAD

@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import datetime as dt
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -423,3 +426,128 @@ def test_a_connection_cut_during_commit_says_the_change_may_have_been_stored(
         relay.close()
     with open_team_book(team_book_url) as book, book.session() as session:
         assert session.get(Account, account.id).segment == "After"  # type: ignore[union-attr]
+
+
+# ------------------------------------- publish, take-offline, admin upgrade: cut mid-way
+
+
+def start(*args: str) -> subprocess.Popen[str]:
+    command = [sys.executable, "-m", "csm_desktop", *args]
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+@contextmanager
+def table_locked(url: str, table: str, mode: str) -> Iterator[Any]:
+    """``table`` locked in ``mode`` by the test's own transaction until the block ends, so
+    the command under test stops there, mid-way, waiting; yields a second connection to
+    watch from (outside that transaction, whose view of pg_stat_activity would stand still)."""
+    engine = create_engine(url, poolclass=NullPool)
+    with engine.connect() as holder, engine.connect() as watcher:
+        watcher.execution_options(isolation_level="AUTOCOMMIT")
+        holder.execute(text(f'LOCK TABLE "{table}" IN {mode} MODE'))
+        try:
+            yield watcher
+        finally:
+            holder.rollback()
+    engine.dispose()
+
+
+def cut_when_waiting(watcher: Any, process: subprocess.Popen[str], timeout: float = 60) -> None:
+    """Terminate the command's server connection once it waits for the test's lock."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert process.poll() is None, process.communicate()
+        pid = watcher.scalar(text(
+            "SELECT pid FROM pg_stat_activity WHERE application_name = 'csm-desktop' "
+            "AND wait_event_type = 'Lock'"
+        ))  # fmt: skip
+        if pid is not None:
+            assert watcher.scalar(text(f"SELECT pg_terminate_backend({pid}, 5000)"))
+            return
+        time.sleep(0.02)
+    process.kill()
+    raise AssertionError("the command never waited for the lock")
+
+
+def lost_line(where: str) -> list[str]:
+    return [
+        f"error: The connection to the team server {where} was lost (the server restarted or "
+        "the network dropped): this change was not saved. Try again; the app reconnects."
+    ]
+
+
+def test_publish_cut_off_mid_way_is_one_line_and_leaves_the_team_database_empty(
+    team_book_url: str, demo_copy: Callable[[dt.date], Path]
+) -> None:
+    """Publishing the demo book stops at usage_event (the test holds a SHARE lock: reads
+    pass, writes wait), after the accounts and milestones were copied in its transaction;
+    its connection is cut. Exit 2, one line, and the team database has 0 accounts. The
+    same command again publishes the 40 accounts."""
+    source = demo_copy(TODAY)
+    with table_locked(team_book_url, "usage_event", "SHARE") as watcher:
+        process = start("publish", str(source), "--to", team_book_url)
+        cut_when_waiting(watcher, process)
+    out, err = process.communicate(timeout=120)
+    assert (process.returncode, out) == (2, ""), err
+    assert err.splitlines() == lost_line(team_book_url)
+    with create_engine(team_book_url, poolclass=NullPool).connect() as connection:
+        assert connection.scalar(text("SELECT count(*) FROM account")) == 0
+    again = start("publish", str(source), "--to", team_book_url)
+    out, err = again.communicate(timeout=300)
+    assert (again.returncode, err) == (0, ""), out
+    assert "40 accounts" in out
+
+
+def test_take_offline_cut_off_mid_way_is_one_line_and_writes_no_file(
+    team_book_url: str, tmp_path: Path
+) -> None:
+    """Taking Maya Chen's accounts offline stops at usage_event (the test holds an ACCESS
+    EXCLUSIVE lock: even reads wait), after the accounts were written to the partial file;
+    its connection is cut. Exit 2, one line, and neither flight.sqlite3 nor any partial file
+    is left in the folder."""
+    from csm_desktop.cli import main
+
+    assert main(["demo", "--db", team_book_url, "--today", TODAY.isoformat()]) == 0
+    target = tmp_path / "flight.sqlite3"
+    with table_locked(team_book_url, "usage_event", "ACCESS EXCLUSIVE") as watcher:
+        process = start(
+            "take-offline", "--db", team_book_url, "--owner", "Maya Chen", "-o", str(target)
+        )
+        cut_when_waiting(watcher, process)
+    out, err = process.communicate(timeout=120)
+    assert (process.returncode, out) == (2, ""), err
+    assert err.splitlines() == lost_line(team_book_url)
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_admin_upgrade_cut_off_mid_way_is_one_line_and_leaves_the_schema_as_it_was(
+    pg_url: str,
+) -> None:
+    """A team database at schema 0006 is upgraded; the upgrade stops at its first change to
+    the account table (the test holds an ACCESS EXCLUSIVE lock) and its connection is cut.
+    Exit 2, one line; the schema is still 0006 (one transaction). Run again: it upgrades."""
+    from alembic import command
+    from alembic.config import Config
+
+    from csm_desktop.store.database import MIGRATIONS_DIR
+    from csm_desktop.store.schema import SCHEMA_HEAD
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    engine = create_engine(pg_url, poolclass=NullPool)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0006")
+    with table_locked(pg_url, "account", "ACCESS EXCLUSIVE") as watcher:
+        process = start("admin", "upgrade", "--db", pg_url)
+        cut_when_waiting(watcher, process)
+    out, err = process.communicate(timeout=120)
+    assert (process.returncode, out) == (2, ""), err
+    assert err.splitlines() == lost_line(pg_url)
+    with engine.connect() as connection:
+        assert connection.scalar(text("SELECT version_num FROM alembic_version")) == "0006"
+    engine.dispose()
+    again = start("admin", "upgrade", "--db", pg_url)
+    out, err = again.communicate(timeout=300)
+    assert (again.returncode, err) == (0, ""), out
+    assert out == f"The team book's schema went from 0006 to {SCHEMA_HEAD}.\n"
