@@ -60,6 +60,10 @@ log = logging.getLogger(__name__)
 
 
 class MainWindow(QMainWindow):
+    # Reads of the Book started so far: only the latest one's rows are shown (an older read,
+    # of this book or of the one before a switch, may end after it).
+    _book_reads = 0
+
     def __init__(
         self,
         database: Database,
@@ -267,6 +271,8 @@ class MainWindow(QMainWindow):
         rows take seconds; its first lines, a fraction of one: issue 17)."""
         database, today = self.database, self.today()
         first = self.book_view.first_screenful_order()
+        self._book_reads += 1
+        read = self._book_reads
         self.loading = True
         self.statusBar().showMessage("Loading the book…")
 
@@ -277,9 +283,11 @@ class MainWindow(QMainWindow):
 
         self.run_task(
             work,
-            lambda loaded: self._show_rows(loaded, note),
+            lambda loaded: self._show_rows(loaded, note) if read == self._book_reads else None,
             what="Loading the book",
-            on_partial=self._show_first_rows,
+            on_partial=lambda rows: (
+                self._show_first_rows(rows) if read == self._book_reads else None
+            ),
         )
 
     def _show_first_rows(self, rows: Any) -> None:

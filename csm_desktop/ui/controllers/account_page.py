@@ -49,6 +49,9 @@ class AccountPageController(QObject):
         self.view: AccountView | None = None  # built on first use
         self.controller: AccountController | None = None
         self.current_id: int | None = None  # the account on show (or last shown)
+        # Reads of the account started so far: only the latest is shown (a teammate's live
+        # reload must not land after the reload of one's own save and undo it on screen).
+        self.reads = 0
         self.celebration_notice: Any = None
 
     def open(self, account_id: int) -> None:
@@ -56,9 +59,11 @@ class AccountPageController(QObject):
 
         database, today = self.host.database(), self.host.today()
         self.current_id = account_id
+        self.reads += 1
+        read = self.reads
         self.host.run_task(
             lambda progress: account_detail(database, account_id, today),
-            lambda detail: self._show(detail, today),
+            lambda detail: self._show(detail, today) if read == self.reads else None,
             what="Opening the account",
         )
 
@@ -73,9 +78,11 @@ class AccountPageController(QObject):
         if not self.on_show() or account_id is None:
             return
         database, today = self.host.database(), self.host.today()
+        self.reads += 1
+        read = self.reads
 
         def still_on_show() -> bool:
-            return self.on_show() and self.current_id == account_id
+            return self.on_show() and self.current_id == account_id and read == self.reads
 
         def shown(detail: Any) -> None:
             if still_on_show():
