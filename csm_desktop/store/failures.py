@@ -85,6 +85,17 @@ def _is_database_error(exc: BaseException) -> bool:
     return isinstance(exc, (DBAPIError, sqlite3.Error)) or hasattr(exc, "sqlstate")
 
 
+def not_yours(what: str, owner: str | None) -> NotPermitted:
+    """A save of a row on another CSM's account that the server's row-level security turned
+    into an UPDATE of no row (``store.queries.edits.saving_all`` finds it: no row moved)."""
+    whose = f"{owner}'s" if owner else "another CSM's"
+    return NotPermitted(
+        f"{what} is on {whose} account: row-level security on the team server lets you read "
+        "it but change only the accounts you own. Nothing was saved; ask its owner or your "
+        "team lead."
+    )
+
+
 def _by_sqlite_text(text: str, path: Path | str) -> UserError | None:
     if "locked" in text or "busy" in text:
         return DatabaseLocked(

@@ -43,6 +43,7 @@ from csm_desktop.services.opening import open_team_book
 from csm_desktop.store.database import Database
 from csm_desktop.store.failures import user_error_for
 from csm_desktop.store.models import Account, Kickoff, ValueMetric
+from csm_desktop.store.row_security import row_level_security_sql
 from csm_desktop.store.server import data_role_grants
 
 pytestmark = pytest.mark.postgresql
@@ -551,3 +552,95 @@ def test_admin_upgrade_cut_off_mid_way_is_one_line_and_leaves_the_schema_as_it_w
     out, err = again.communicate(timeout=300)
     assert (again.returncode, err) == (0, ""), out
     assert out == f"The team book's schema went from 0006 to {SCHEMA_HEAD}.\n"
+
+
+# ------------------------------------------------ row-level security: another CSM's account
+
+
+@pytest.fixture
+def as_maya(team_book_url: str) -> Iterator[Database]:
+    """The demo book with row-level security on (docs/team_mode.md), open as ``maya_rls_e``,
+    whom team_member names "Maya Chen" (owner of 14 of the 40 demo accounts)."""
+    with open_team_book(team_book_url) as book:
+        create_demo_book(book, today=TODAY)
+    admin = create_engine(team_book_url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    with admin.connect() as connection:
+        connection.execute(text(
+            "DO $$ BEGIN CREATE ROLE maya_rls_e LOGIN; "
+            "EXCEPTION WHEN duplicate_object THEN NULL; END $$"
+        ))  # fmt: skip
+        for statement in [*data_role_grants("maya_rls_e"), *row_level_security_sql()]:
+            connection.execute(text(statement))
+        connection.execute(
+            text("INSERT INTO team_member (role, name) VALUES ('maya_rls_e', 'Maya Chen')")
+        )
+    admin.dispose()
+    maya = make_url(team_book_url).set(username="maya_rls_e").render_as_string(False)
+    with open_team_book(maya) as book:
+        yield book
+
+
+def first_account_of(book: Database, owner: str) -> Account:
+    with book.session() as session:
+        account = session.scalars(
+            select(Account).where(Account.owner == owner).order_by(Account.id)
+        ).first()
+        assert account is not None
+        return account
+
+
+def test_saving_another_csms_account_under_row_security_says_whose_it_is(
+    as_maya: Database,
+) -> None:
+    """Signed in as Maya Chen, with row-level security on, she edits an account of Jonas
+    Keller's: the server's UPDATE matches no row (she may not write it), and nobody changed
+    it, so it is no conflict: "“<name>” is on Jonas Keller's account: row-level security on
+    the team server lets you read it but change only the accounts you own. …". Nothing is
+    stored; the same edit of one of her own accounts is saved."""
+    his = first_account_of(as_maya, "Jonas Keller")
+    fields = account_edits.AccountFields(
+        name=his.name, external_id=his.external_id, segment="Poached", owner=his.owner,
+        signed_on=his.signed_on, renewal_on=his.renewal_on, arr=his.arr, seats=his.seats,
+    )  # fmt: skip
+    with pytest.raises(NotPermitted) as refused:
+        account_edits.update_account(as_maya, his.id, fields, seen=his.version)
+    assert str(refused.value) == (
+        f"“{his.name}” is on Jonas Keller's account: row-level security on the team server "
+        "lets you read it but change only the accounts you own. Nothing was saved; ask its "
+        "owner or your team lead."
+    )
+    with as_maya.session() as session:
+        assert session.get(Account, his.id).segment == his.segment  # type: ignore[union-attr]
+    hers = first_account_of(as_maya, "Maya Chen")
+    mine = replace(fields, name=hers.name, external_id=hers.external_id, owner=hers.owner)
+    account_edits.update_account(as_maya, hers.id, mine, seen=hers.version)
+    with as_maya.session() as session:
+        assert session.get(Account, hers.id).segment == "Poached"  # type: ignore[union-attr]
+
+
+def test_a_contact_for_another_csms_account_or_handing_hers_over_is_refused(
+    as_maya: Database,
+) -> None:
+    """A contact added to Jonas Keller's account also moves that account's version, an
+    UPDATE row-level security turns into none: the "is on Jonas Keller's account" line.
+    Handing one of her own accounts to Jonas breaks the policy's WITH CHECK (42501, "new row
+    violates row-level security policy"): the server's refusal line. Nothing is stored."""
+    his = first_account_of(as_maya, "Jonas Keller")
+    with pytest.raises(NotPermitted, match=f"^“{his.name}” is on Jonas Keller's account: "):
+        account_edits.add_contact(as_maya, his.id, account_edits.ContactFields(name="Spy"))
+    hers = first_account_of(as_maya, "Maya Chen")
+    fields = account_edits.AccountFields(
+        name=hers.name, external_id=hers.external_id, segment=hers.segment,
+        owner="Jonas Keller", signed_on=hers.signed_on, renewal_on=hers.renewal_on,
+        arr=hers.arr, seats=hers.seats, industry=hers.industry,
+    )  # fmt: skip
+    with pytest.raises(NotPermitted) as refused:
+        account_edits.update_account(as_maya, hers.id, fields, seen=hers.version)
+    assert str(refused.value) == (
+        f"The team server {as_maya.where} refused this change: you may change only the "
+        "accounts you own (row-level security), not add to or hand over another CSM's. "
+        "Nothing was saved; ask the account's owner or your team lead."
+    )
+    with as_maya.session() as session:
+        assert session.get(Account, hers.id).owner == "Maya Chen"  # type: ignore[union-attr]
+        assert session.scalar(text("SELECT count(*) FROM contact WHERE name = 'Spy'")) == 0

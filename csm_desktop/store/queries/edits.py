@@ -23,6 +23,7 @@ from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
 
 from csm_desktop.errors import BadInput, ConflictError
 from csm_desktop.store.authorship import utc_now
+from csm_desktop.store.failures import not_yours
 from csm_desktop.store.models.base import Versioned
 
 
@@ -93,4 +94,19 @@ def saving_all(session: Session, rows: Sequence[Checked], *, bump: bool = False)
                 raise BadInput(f"{what} was deleted by someone else; reload to see it.") from None
             if version != was:
                 raise conflict(row, what) from None
-        raise conflict(rows[0][0], rows[0][1]) from None
+        row, what, _seen = rows[0]
+        if session.get_bind().dialect.name == "postgresql":
+            # No row moved, yet an UPDATE matched none: row-level security keeps this role
+            # from writing another CSM's account.
+            raise not_yours(what, _owner(session, row)) from None
+        raise conflict(row, what) from None
+
+
+def _owner(session: Session, row: Versioned) -> str | None:
+    """The owner of the account ``row`` is, or hangs off."""
+    from csm_desktop.store.models import Account
+
+    if isinstance(row, Account):
+        return row.owner
+    account = session.get(Account, getattr(row, "account_id", None))
+    return account.owner if account is not None else None
