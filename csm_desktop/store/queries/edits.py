@@ -95,9 +95,9 @@ def saving_all(session: Session, rows: Sequence[Checked], *, bump: bool = False)
             if version != was:
                 raise conflict(row, what) from None
         row, what, _seen = rows[0]
-        if session.get_bind().dialect.name == "postgresql":
-            # No row moved, yet an UPDATE matched none: row-level security keeps this role
-            # from writing another CSM's account.
+        if read[0] is not None and session.get_bind().dialect.name == "postgresql":
+            # A stored row did not move, yet its UPDATE matched none: row-level security
+            # keeps this role from writing another CSM's account.
             raise not_yours(what, _owner(session, row)) from None
         raise conflict(row, what) from None
 
