@@ -492,6 +492,11 @@ class MainWindow(QMainWindow):
             suffix = f" on the team server{suffix}"
         self.setWindowTitle(f"{APP_NAME} — {self.database.name}{suffix}")
 
+    def saves_finished(self) -> bool:
+        """True once the saves still queued have reached the book (or the CSM chose to
+        leave without them)."""
+        return _saves_finished(self)
+
     def release_lock(self) -> None:
         if self.book_lock is not None:
             self.book_lock.release()
@@ -524,6 +529,9 @@ class MainWindow(QMainWindow):
         self.book_view.restore_state(self.settings)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.saves_finished():
+            event.ignore()
+            return
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.book_view.save_state(self.settings)
         self.live.stop()
@@ -534,6 +542,31 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
         if event.isAccepted():
             self.release_lock()  # the book is free for another window as soon as this closes
+
+
+SAVES_WAIT_MS = 30_000
+
+
+def _saves_finished(window: MainWindow) -> bool:
+    """Let the saves still queued reach the book before the window closes or leaves it;
+    when they take longer than ``SAVES_WAIT_MS`` (a slow server), ask. False: keep the
+    window (and its book) open."""
+    if not workers.work_queued():
+        return True
+    window.statusBar().showMessage("Saving your last changes…")
+    if workers.finish_queued_work(SAVES_WAIT_MS):
+        return True
+    from PySide6.QtWidgets import QMessageBox
+
+    answer = QMessageBox.warning(
+        window,
+        "Changes still being saved",
+        f"Your last changes are still being saved to {window.database.where}. Leave now "
+        "and they may be lost; wait and the window stays as it is.",
+        QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+        QMessageBox.StandardButton.Cancel,
+    )
+    return answer == QMessageBox.StandardButton.Discard
 
 
 def first_book_rows(database: Database, today: dt.date, by: Any, descending: bool) -> Any:

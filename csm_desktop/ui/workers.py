@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import shiboken6
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QEventLoop, QObject, QRunnable, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
 from csm_desktop.services.progress import Cancelled
@@ -272,6 +272,9 @@ class WorkQueue(QObject):
         super().__init__(parent)
         self._jobs: deque[_Job] = deque()
         self.busy = False
+        self.busy_changed.connect(
+            lambda busy: _busy_queues.add(self) if busy else _busy_queues.discard(self)
+        )
 
     def add(
         self,
@@ -300,3 +303,28 @@ class WorkQueue(QObject):
             on_failure=on_failure,
             on_finished=self._next,
         )
+
+
+_busy_queues: set[WorkQueue] = set()  # queues with a job running or waiting (saves, mostly)
+
+
+def work_queued() -> bool:
+    """Whether some ``WorkQueue`` has a job running or waiting."""
+    return bool(_busy_queues)
+
+
+def finish_queued_work(timeout_ms: int) -> bool:
+    """Let every job queued in a ``WorkQueue`` run to its end (the event loop turns meanwhile,
+    as each job starts only once the one before it is heard); False when some are still
+    queued after ``timeout_ms``. A window calls it before it closes or leaves its book: a
+    save the CSM made must not be dropped because it waited behind another."""
+    if not _busy_queues:
+        return True
+    loop = QEventLoop()
+    check = QTimer(interval=50)
+    check.timeout.connect(lambda: loop.quit() if not _busy_queues else None)
+    QTimer.singleShot(timeout_ms, loop.quit)
+    check.start()
+    loop.exec()
+    check.stop()
+    return not _busy_queues

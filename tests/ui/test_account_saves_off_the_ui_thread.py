@@ -19,6 +19,7 @@ from csm_desktop.domain.vocabulary import Status
 from csm_desktop.services import account_edits
 from csm_desktop.services.accounts import account_detail
 from csm_desktop.store.database import open_database
+from csm_desktop.ui import workers
 from csm_desktop.ui.dialogs import account_dialogs
 from csm_desktop.ui.main_window import MainWindow
 from tests.ui.saving import saved
@@ -142,3 +143,31 @@ def test_the_contact_dialog_reads_its_roles_in_a_worker_first(
     held.release.set()
     saved(qtbot, window)
     assert offered and "Administrator" in offered[0]
+
+
+def test_closing_waits_for_a_save_queued_behind_a_running_one(qtbot, window, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Two status changes, the first still at the server (held), the second queued behind
+    it, then the CSM quits: the window closes once both are stored, none is dropped (the
+    second used to wait in the queue for an event loop that no longer turned)."""
+    real = account_edits.set_status
+    held = Held(real)
+    calls = [0]
+
+    def first_held(*args: Any, **kwargs: Any) -> Any:
+        calls[0] += 1
+        return held(*args, **kwargs) if calls[0] == 1 else real(*args, **kwargs)
+
+    monkeypatch.setattr(account_edits, "set_status", first_held)
+    account_id = open_account(qtbot, window)
+    view = window.account_view
+    first, second = [s for s in view.detail.ladder if s.status is Status.NOT_STARTED][:2]
+    view.select_milestone(first.id)
+    view.status_actions[Status.IN_PROGRESS].trigger()
+    assert held.entered.wait(5)
+    view.select_milestone(second.id)
+    view.status_actions[Status.IN_PROGRESS].trigger()  # queued behind the first
+    threading.Timer(0.3, held.release.set).start()  # the server answers the first
+    assert window.close()
+    workers.wait_all()  # what the app does once its event loop has returned
+    ladder = {s.id: s.status for s in account_detail(window.database, account_id, TODAY).ladder}
+    assert (ladder[first.id], ladder[second.id]) == (Status.IN_PROGRESS, Status.IN_PROGRESS)

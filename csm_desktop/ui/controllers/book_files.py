@@ -142,6 +142,11 @@ class BookFiles:
         """Close the book on show and show ``database`` (a file with its lock, or a team
         server's book with none)."""
         w = self.window
+        if not w.saves_finished():
+            database.close()
+            if lock is not None:
+                lock.release()
+            return
         workers.wait_all()
         w.database.close()
         w.release_lock()
