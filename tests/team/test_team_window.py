@@ -92,7 +92,11 @@ def file_window(qtbot, tmp_path: Path, settings: QSettings) -> MainWindow:  # ty
 
 
 def showing_the_team_book(window: MainWindow) -> bool:
-    return window.database.on_server and window.book_view.model.rowCount() > 0
+    """The server's book with its rows on show: all of them (the first screenful comes
+    first, then the rest)."""
+    return (
+        window.database.on_server and not window.loading and window.book_view.model.rowCount() > 0
+    )
 
 
 def test_connect_to_team_server_opens_the_team_book_in_the_window(
