@@ -202,7 +202,7 @@ def test_the_account_on_show_reloads_in_place_and_after_a_lost_connection(
     shown = view.detail
 
     move_on(maya, 28)
-    qtbot.wait(2000)  # the Book reloads; the page of account 27 does not
+    qtbot.wait(2000)  # the page of account 27 is not read again
     assert view.detail is shown
 
     changed = move_on(maya, 27)

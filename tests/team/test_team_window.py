@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QLabel
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from csm_desktop.services import book as book_service
 from csm_desktop.services.demo import create_demo_book
 from csm_desktop.services.opening import book_is_free, open_team_book
 from csm_desktop.store.database import Database, open_database
@@ -271,3 +272,31 @@ def test_a_server_that_does_not_answer_is_one_message_at_start(
     assert (kind, title) == ("warning", "Connecting to the team server")
     assert message.startswith("Cannot connect to the team server postgresql+psycopg://maya@")
     assert "s3cret" not in message
+
+
+def test_my_accounts_is_decided_on_every_row_not_the_first_screenful(
+    qtbot, team_demo: str, tmp_path: Path, settings: QSettings, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Connecting from the dialog shows the Book's first screenful first (here 1 line, as
+    60 would be in a big team's book); the signed-in CSM, "Jonas Keller", owns none of it:
+    the Book still ends on Jonas Keller's accounts once every row is in."""
+    monkeypatch.setattr(book_service, "FIRST_SCREENFUL", 1)
+    address = signing_in_as(team_demo, "jonas_r13", password=False)
+    admin = create_engine(team_demo, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(
+            text("INSERT INTO team_member (role, name) VALUES ('jonas_r13', 'Jonas Keller')")
+        )
+    admin.dispose()
+    window = file_window(qtbot, tmp_path, settings)
+    window.team_server.connect()
+    dialog = window.team_server.dialog
+    assert dialog is not None
+    dialog.url.setText(address)
+    dialog.accept()
+    qtbot.waitUntil(lambda: showing_the_team_book(window), timeout=30000)
+    book = window.book_view
+    qtbot.waitUntil(lambda: book.owner_filter.currentText() == "Jonas Keller", timeout=10000)
+    assert window.my_accounts.button.isVisible()
+    workers.wait_all()
+    window.database.close()

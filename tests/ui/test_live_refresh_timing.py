@@ -4,12 +4,18 @@ needed: the notices are handed to the controller as its feed would."""
 
 from __future__ import annotations
 
+import datetime as dt
 import time
+from pathlib import Path
 
+from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QWidget
 
 from csm_desktop.services.live_changes import Changes
 from csm_desktop.ui.controllers import live_refresh
+from csm_desktop.ui.main_window import MainWindow
+
+TODAY = dt.date(2026, 11, 26)
 
 
 class _Window(QWidget):
@@ -42,3 +48,34 @@ def test_notices_are_gathered_and_refreshes_spaced(qtbot, monkeypatch) -> None: 
     second_at, second = window.refreshed[1]
     assert second.everything
     assert second_at - first_at >= 1.5 - 0.05
+
+
+def test_a_hidden_book_is_read_again_when_shown_and_today_after_it_loaded(
+    qtbot, open_demo, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """A teammate's change while Today is on show: the hidden Book is not read (it is, once
+    shown); Today, still loading, is read again once it has loaded."""
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(open_demo(TODAY), today=lambda: TODAY, settings=settings)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(
+        lambda: not window.loading and not window.today_controller.loading, timeout=20000
+    )
+    reads: list[str] = []
+    load_book, refresh_today = window._load_book, window.today_controller.refresh
+    monkeypatch.setattr(window, "_load_book", lambda **kw: (reads.append("book"), load_book(**kw)))
+    monkeypatch.setattr(
+        window.today_controller, "refresh", lambda: (reads.append("today"), refresh_today())
+    )
+    window.show_today()  # Today loads (one read)
+    assert window.today_controller.loading
+    window.refresh_for(Changes(frozenset({3})))
+    assert reads == ["today"]  # neither the hidden Book nor Today, which is loading
+    qtbot.waitUntil(lambda: reads == ["today", "today"], timeout=20000)  # once it loaded
+    window.show_book()
+    assert reads == ["today", "today", "book"]
+    qtbot.waitUntil(lambda: not window.loading, timeout=20000)
+    window.show_book()
+    assert reads == ["today", "today", "book"]  # read once, not at every showing
+    window.database.close()

@@ -74,7 +74,9 @@ class MyAccounts:
     def _book_rows(self) -> None:
         combo = self.window.book_view.owner_filter
         owners = self._owners(combo, ALL_BOOK)
-        if self.book_set or not self.name or not owners:
+        # The first screenful (shown while the Book loads) names only some owners: the
+        # choice waits for every row.
+        if self.book_set or not self.name or not owners or self.window.loading:
             return
         self.book_set = True
         if self.name in owners:
