@@ -174,33 +174,54 @@ def apply_playbook_to_account(database: Database, account_id: int, playbook_id: 
         return len(apply_playbook(session, account, playbook))
 
 
+def _account_values(fields: AccountFields) -> dict[str, object]:
+    """The account columns ``update_account`` writes, as stored (blank text is None)."""
+    return {
+        "name": fields.name.strip(),
+        "external_id": (fields.external_id or "").strip() or None,
+        "segment": fields.segment or None,
+        "industry": fields.industry or None,
+        "seats": fields.seats,
+        "arr": fields.arr,
+        "owner": fields.owner or None,
+        "signed_on": fields.signed_on,
+        "renewal_on": fields.renewal_on,
+    }
+
+
 def update_account(
-    database: Database, account_id: int, fields: AccountFields, *, seen: int | None = None
+    database: Database,
+    account_id: int,
+    fields: AccountFields,
+    *,
+    seen: int | None = None,
+    opened: AccountFields | None = None,
 ) -> int:
     """Save an account's details (name, ids, segment, owner, dates, money) over version
-    ``seen``; returns the account's version after the save."""
+    ``seen``; returns the account's version after the save.
+
+    With ``opened`` (what the dialog showed when it opened) only the details the user
+    changed are written: OK again after a refusal saves over the teammate's version
+    without putting back the values of theirs the user never touched."""
     name = fields.name.strip()
     if not name:
         raise BadInput("Give the account a name.")
+    values = _account_values(fields)
+    if opened is not None:
+        before = _account_values(opened)
+        values = {column: value for column, value in values.items() if value != before[column]}
     with database.session() as session:
         account = session.get(Account, account_id)
         if account is None:
             raise UnknownAccount("That account no longer exists; refresh the Book.")
-        if rows.name_taken(session, name, besides=account_id):
+        if "name" in values and rows.name_taken(session, name, besides=account_id):
             raise BadInput(f"An account named “{name}” already exists; choose another name.")
-        external_id = (fields.external_id or "").strip() or None
-        if external_id and rows.external_id_taken(session, external_id, besides=account_id):
+        external_id = values.get("external_id")
+        if external_id and rows.external_id_taken(session, str(external_id), besides=account_id):
             raise BadInput(f"External ID {external_id} already belongs to another account.")
         with saving(session, account, f"“{account.name}”", seen):
-            account.name = name
-            account.external_id = external_id
-            account.segment = fields.segment or None
-            account.industry = fields.industry or None
-            account.seats = fields.seats
-            account.arr = fields.arr
-            account.owner = fields.owner or None
-            account.signed_on = fields.signed_on
-            account.renewal_on = fields.renewal_on
+            for column, value in values.items():
+                setattr(account, column, value)
         return account.version
 
 

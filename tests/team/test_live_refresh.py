@@ -214,6 +214,11 @@ def test_the_account_on_show_reloads_in_place_and_after_a_lost_connection(
     assert terminate_listeners(window.database.engine.url.render_as_string(False)) == 1
     qtbot.waitUntil(lambda: not window.live.listening, timeout=10000)
     qtbot.waitUntil(lambda: window.live.listening, timeout=10000)
+    # The catch-up refresh for notices missed meanwhile comes first: the change below must
+    # then reach the page through the new feed.
+    qtbot.waitUntil(
+        lambda: window.live.pending is None and not window.live.settle.isActive(), timeout=10000
+    )
     again = view.step(changed).status
     account_edits.set_status(
         maya, changed, Status.IN_PROGRESS if again is not Status.IN_PROGRESS else Status.BLOCKED,

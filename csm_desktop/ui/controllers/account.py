@@ -243,7 +243,9 @@ class AccountController(PageSaves):
 
         def read(seen: int | None) -> Callable[[], int]:
             fields = dialog.fields()
-            return lambda: account_edits.update_account(database, detail.id, fields, seen=seen)
+            return lambda: account_edits.update_account(
+                database, detail.id, fields, seen=seen, opened=current
+            )
 
         key = ("account", detail.id)
         self._save_on_ok(dialog, "Saving the account", read, key, detail.version)
