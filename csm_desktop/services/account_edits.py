@@ -373,21 +373,45 @@ def _contact(session: Session, contact_id: int) -> Contact:
     return contact
 
 
+def _contact_values(fields: ContactFields) -> dict[str, str | None]:
+    """A contact's details as stored (blank text is None); the role by name."""
+    return {
+        "name": fields.name.strip(),
+        "role": fields.role or None,
+        "email": (fields.email or "").strip() or None,
+        "title": (fields.title or "").strip() or None,
+    }
+
+
 def update_contact(
-    database: Database, contact_id: int, fields: ContactFields, *, seen: int | None = None
+    database: Database,
+    contact_id: int,
+    fields: ContactFields,
+    *,
+    seen: int | None = None,
+    opened: ContactFields | None = None,
 ) -> int:
-    """Save a contact over its account's version ``seen``; returns the version it left."""
+    """Save a contact over its account's version ``seen``; returns the version it left.
+
+    With ``opened`` (what the dialog showed when it opened) only the details the user
+    changed are written, as ``update_account`` does: a retry after a refusal keeps a
+    teammate's change to the others."""
     if not fields.name.strip():
         raise BadInput("Give the contact a name.")
+    values = _contact_values(fields)
+    if opened is not None:
+        before = _contact_values(opened)
+        values = {detail: value for detail, value in values.items() if value != before[detail]}
     with database.session() as session:
         contact = _contact(session, contact_id)
         account = contact.account
-        role_id = rows.role_id(session, fields.role)
+        role_id = rows.role_id(session, values["role"]) if "role" in values else None
         with saving(session, account, f"“{account.name}”", seen, bump=True):
-            contact.name = fields.name.strip()
-            contact.role_id = role_id
-            contact.email = (fields.email or "").strip() or None
-            contact.title = (fields.title or "").strip() or None
+            for detail, value in values.items():
+                if detail == "role":
+                    contact.role_id = role_id
+                else:
+                    setattr(contact, detail, value)
         return account.version
 
 

@@ -218,6 +218,7 @@ def stop_listening() -> None:
     late outcomes must not reach the next test)."""
     global _listening_since
     _listening_since += 1
+    _busy_queues.clear()  # their next jobs wait for outcomes that will go unheard
 
 
 def run_account_edit(
@@ -309,7 +310,10 @@ _busy_queues: set[WorkQueue] = set()  # queues with a job running or waiting (sa
 
 
 def work_queued() -> bool:
-    """Whether some ``WorkQueue`` has a job running or waiting."""
+    """Whether some ``WorkQueue`` still here has a job running or waiting (a deleted one's
+    jobs are unheard and never go on)."""
+    for queue in [queue for queue in _busy_queues if not shiboken6.isValid(queue)]:
+        _busy_queues.discard(queue)
     return bool(_busy_queues)
 
 
@@ -318,13 +322,13 @@ def finish_queued_work(timeout_ms: int) -> bool:
     as each job starts only once the one before it is heard); False when some are still
     queued after ``timeout_ms``. A window calls it before it closes or leaves its book: a
     save the CSM made must not be dropped because it waited behind another."""
-    if not _busy_queues:
+    if not work_queued():
         return True
     loop = QEventLoop()
     check = QTimer(interval=50)
-    check.timeout.connect(lambda: loop.quit() if not _busy_queues else None)
+    check.timeout.connect(lambda: loop.quit() if not work_queued() else None)
     QTimer.singleShot(timeout_ms, loop.quit)
     check.start()
     loop.exec()
     check.stop()
-    return not _busy_queues
+    return not work_queued()

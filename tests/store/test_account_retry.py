@@ -15,7 +15,7 @@ import pytest
 
 from csm_desktop.errors import ConflictError
 from csm_desktop.services import account_edits
-from csm_desktop.services.account_edits import AccountFields
+from csm_desktop.services.account_edits import AccountFields, ContactFields
 from csm_desktop.services.accounts import account_detail
 from csm_desktop.store.database import Database
 
@@ -35,3 +35,23 @@ def test_ok_again_writes_only_what_the_user_changed(book: Database) -> None:
     assert account_edits.update_account(book, account_id, ravi, seen=2, opened=opened) == 3
     detail = account_detail(book, account_id, TODAY)
     assert (detail.arr, detail.owner, detail.segment) == (999_999.0, "Ravi Patel", "SMB")
+
+
+def test_ok_again_on_a_contact_keeps_a_teammates_change_to_it(book: Database) -> None:
+    """Ravi's contact dialog opened on the account's version 2 (after the contact was
+    added); he changes the title. Maya changes the e-mail (version 3): Ravi's save is
+    refused; OK again writes his title and keeps her e-mail."""
+    account_id = account_edits.create_account(book, AccountFields("Coho Winery"), None)
+    opened = ContactFields("Dana Lee", email="dana@coho.example", title="IT lead")
+    saved = account_edits.add_contact(book, account_id, opened, seen=1)
+    contact_id, version = saved.id, saved.version
+    maya = replace(opened, email="dana.lee@coho.example")
+    version_after_maya = account_edits.update_contact(
+        book, contact_id, maya, seen=version, opened=opened
+    )
+    ravi = replace(opened, title="Head of IT")
+    with pytest.raises(ConflictError):
+        account_edits.update_contact(book, contact_id, ravi, seen=version, opened=opened)
+    account_edits.update_contact(book, contact_id, ravi, seen=version_after_maya, opened=opened)
+    (contact,) = account_detail(book, account_id, TODAY).contacts
+    assert (contact.email, contact.title) == ("dana.lee@coho.example", "Head of IT")

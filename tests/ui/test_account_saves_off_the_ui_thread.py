@@ -171,3 +171,43 @@ def test_closing_waits_for_a_save_queued_behind_a_running_one(qtbot, window, mon
     workers.wait_all()  # what the app does once its event loop has returned
     ladder = {s.id: s.status for s in account_detail(window.database, account_id, TODAY).ladder}
     assert (ladder[first.id], ladder[second.id]) == (Status.IN_PROGRESS, Status.IN_PROGRESS)
+
+
+def test_a_dialog_saves_over_the_version_ones_own_finished_save_left(
+    qtbot, window, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """The CSM removes a contact (the save runs, and moves the account's version on) and
+    opens Edit account at once; the removal ends while they type. OK saves the new name:
+    their own removal is not taken for a teammate's change (it was refused, naming them)."""
+    from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
+
+    from csm_desktop.ui.dialogs import save_refusals
+
+    held = Held(account_edits.remove_contact)
+    monkeypatch.setattr(account_edits, "remove_contact", held)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    explained: list[str] = []
+    monkeypatch.setattr(
+        save_refusals, "explain", lambda parent, title, exc, **k: explained.append(str(exc))
+    )
+    account_id = open_account(qtbot, window)
+    detail = window.account_view.detail
+    contact_id = next(c.id for c in detail.contacts)
+    window.account_controller.remove_contact(contact_id)  # in the worker, held
+    assert held.entered.wait(5)
+
+    def rename(dialog: account_dialogs.NewAccountDialog) -> int:
+        dialog.name.setText("Renamed by me")
+        held.release.set()  # the removal ends while the CSM types
+        qtbot.waitUntil(lambda: not window.account_controller.queue.busy, timeout=10000)
+        dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+        qtbot.waitUntil(lambda: not dialog.busy, timeout=10000)
+        return dialog.result()
+
+    monkeypatch.setattr(account_dialogs.NewAccountDialog, "exec", rename)
+    window.account_view.edit_button.click()
+    qtbot.waitUntil(
+        lambda: account_detail(window.database, account_id, TODAY).name == "Renamed by me",
+        timeout=10000,
+    )
+    assert explained == []

@@ -343,6 +343,7 @@ class AccountController(PageSaves):
         if contact_id is not None and contact is None:
             return
         dialog = dialogs.ContactDialog(roles, contact, self._parent_widget)
+        opened = dialog.fields()  # a retry writes only what the user changed from these
 
         def read(seen: int | None) -> Callable[[], int]:
             fields = dialog.fields()
@@ -350,7 +351,9 @@ class AccountController(PageSaves):
                 return lambda: (
                     account_edits.add_contact(database, detail.id, fields, seen=seen).version
                 )
-            return lambda: account_edits.update_contact(database, contact_id, fields, seen=seen)
+            return lambda: account_edits.update_contact(
+                database, contact_id, fields, seen=seen, opened=opened
+            )
 
         what = "Adding the contact" if contact_id is None else "Saving the contact"
         self._save_on_ok(dialog, what, read, ("account", detail.id), detail.version)

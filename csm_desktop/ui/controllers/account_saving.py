@@ -140,5 +140,7 @@ class PageSaves(QObject):
             if saved is not None:
                 saved(result)
 
-        dialog.save = lambda: read(seen[0])
+        # The version is asked when OK is pressed: an own save that ended since the dialog
+        # opened moved it on (review finding 5), and must not read as a teammate's.
+        dialog.save = lambda: read(self._seen(*key, seen[0]))
         dialog.saved, dialog.refused, dialog.saving_what = done, refused, what
