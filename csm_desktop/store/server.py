@@ -38,8 +38,10 @@ CONNECT_TIMEOUT_S = 10
 # TCP keepalives: a connection whose network path died without a word (a laptop that slept,
 # another Wi-Fi, a dropped VPN) is found broken within about a minute, not the system's two
 # hours; the window's change feed, which only ever waits for the server, depends on it.
+# tcp_user_timeout: data sent over such a path (a save, a pre-ping) fails after 30 s instead
+# of waiting out the system's retransmissions (about 15 minutes).
 KEEPALIVES = {"keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10,
-              "keepalives_count": 3}  # fmt: skip
+              "keepalives_count": 3, "tcp_user_timeout": 30_000}  # fmt: skip
 
 
 def is_server_url(text_: str) -> bool:

@@ -79,3 +79,23 @@ def test_a_hidden_book_is_read_again_when_shown_and_today_after_it_loaded(
     window.show_book()
     assert reads == ["today", "today", "book"]  # read once, not at every showing
     window.database.close()
+
+
+def test_a_feed_opened_for_a_window_that_stopped_following_is_closed(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """The window closes (or switches books) while its feed is being opened: the feed that
+    arrives then is closed, not listened to."""
+
+    class Feed:
+        closed = False
+
+        def close(self) -> None:
+            self.closed = True
+
+    window = _Window()
+    qtbot.addWidget(window)
+    live = live_refresh.LiveRefresh(window)  # type: ignore[arg-type]
+    follows = live.follows
+    live.stop()
+    feed = Feed()
+    live._connected(feed, follows)  # type: ignore[arg-type]
+    assert feed.closed and not live.listening

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSocketNotifier, QTimer
 
@@ -45,6 +45,7 @@ class LiveRefresh(QObject):
         self.pending: Changes | None = None
         self.missed = False  # notices may have been lost while the feed was down
         self.last_refresh: float | None = None  # time.monotonic() of the last refresh
+        self.follows = 0  # bumped by start and stop: a feed opened for an earlier one is closed
         self.settle = QTimer(self, singleShot=True, interval=SETTLE_MS)
         self.settle.timeout.connect(self._apply)
         self.retry = QTimer(self, singleShot=True, interval=RETRY_MS)
@@ -61,6 +62,7 @@ class LiveRefresh(QObject):
             self._connect()
 
     def stop(self) -> None:
+        self.follows += 1
         self.retry.stop()
         self.settle.stop()
         self.pending = None
@@ -70,17 +72,17 @@ class LiveRefresh(QObject):
     def _connect(self) -> None:
         from csm_desktop.services.live_changes import listen_for_changes
 
-        database = self.window.database
+        database, follows = self.window.database, self.follows  # the book followed now
         workers.run(
             lambda progress: listen_for_changes(database),
-            lambda feed: self._connected(feed, database),
+            lambda feed: self._connected(feed, follows),
             what="Listening for the team's changes",
             owner=self,
-            on_failure=lambda exc: self._lost(exc, database),
+            on_failure=lambda exc: self._lost(exc, follows),
         )
 
-    def _connected(self, feed: ChangeFeed | None, database: Any) -> None:
-        if database is not self.window.database:  # the window moved to another book meanwhile
+    def _connected(self, feed: ChangeFeed | None, follows: int) -> None:
+        if follows != self.follows or self.feed is not None:  # stopped, or moved on, meanwhile
             if feed is not None:
                 feed.close()
             return
@@ -95,9 +97,9 @@ class LiveRefresh(QObject):
             self.missed = False
             self._gather(_everything())
 
-    def _lost(self, exc: BaseException, database: Any) -> None:
+    def _lost(self, exc: BaseException, follows: int) -> None:
         log.info("Change notices stopped: %s", exc)
-        if database is self.window.database:
+        if follows == self.follows:
             self.missed = True
             self.retry.start()
 
@@ -108,7 +110,7 @@ class LiveRefresh(QObject):
             changes = self.feed.read()
         except ConnectionError as exc:
             self._drop_feed()
-            self._lost(exc, self.window.database)
+            self._lost(exc, self.follows)
             return
         if changes:
             self._gather(changes)
