@@ -4,9 +4,10 @@ Issue 16 (team mode, "live"): when a teammate changes an account that is on some
 screen, that window refreshes within seconds. On PostgreSQL every change to an account's
 rows sends ``NOTIFY csm_desktop_changes`` with the ids of the accounts it touched (``*`` for
 a change that may touch every account: a playbook, a feature name, or more ids than a notice
-holds). Statement-level triggers with transition tables send one notice per statement, not
-one per row, so an import of 180,000 usage rows costs one notice; PostgreSQL delivers a
-transaction's notices only when it commits, and drops identical ones within a transaction.
+holds). Statement-level triggers with transition tables fire once per statement, not per
+row (psycopg's executemany is still one statement per row: see docs/team_mode.md);
+PostgreSQL delivers a transaction's notices only when it commits, and drops identical ones
+within a transaction.
 
 SQLite has no other windows to tell: the migration does nothing there.
 
