@@ -435,12 +435,18 @@ def save_kickoff(
     *,
     move_open_due_dates: bool = True,
     seen: int | None = None,
+    opened: KickoffFields | None = None,
 ) -> int:
     """Create or replace the account's kickoff record (answers per role, done criteria)
     over version ``seen`` of it (0: the user saw no kickoff yet).
 
     A new date held also becomes the account's kickoff date (K), moving the due dates of open
     milestones with it when asked; all in one transaction. Returns how many due dates moved.
+
+    With ``opened`` (what the dialog showed when it opened) a stored kickoff gets only the
+    parts the user changed: the date, the attendees, the success statement, the answers and
+    the done criteria (each of the last two as one whole). OK again after a refusal then keeps a
+    teammate's change to the others, e.g. their tick of a done criterion.
     """
     with database.session() as session:
         account = session.get(Account, account_id)
@@ -449,6 +455,12 @@ def save_kickoff(
         if account.kickoff is None and seen:
             raise BadInput(f"The kickoff of {account.name} was deleted; reload to see it.")
         kickoff = account.kickoff or Kickoff()
+        if account.kickoff is None:
+            opened = None  # a new record: everything the dialog holds
+
+        def changed(part: str) -> bool:
+            return opened is None or getattr(fields, part) != getattr(opened, part)
+
         answers: dict[int, str] = {}  # role id -> answer (a new role name adds the role)
         for role, answer in fields.answers.items():
             if answer.strip() and (role_id := rows.role_id(session, role)) is not None:
@@ -456,18 +468,24 @@ def save_kickoff(
         # Its answers and criteria are rows of their own: ``bump`` stamps the kickoff itself,
         # so replacing only them is a new version too.
         with saving(session, kickoff, f"The kickoff of {account.name}", seen, bump=True):
-            kickoff.held_on = fields.held_on
-            kickoff.attendees = fields.attendees.strip()
-            kickoff.success_statement = fields.success_statement.strip()
-            _replace_answers(kickoff, answers)
-            kickoff.done_criteria = [
-                DoneCriterion(position=position, text=text.strip(), met_on=met_on)
-                for position, (text, met_on) in enumerate(fields.done_criteria, start=1)
-                if text.strip()
-            ]
+            if changed("held_on"):
+                kickoff.held_on = fields.held_on
+            if changed("attendees"):
+                kickoff.attendees = fields.attendees.strip()
+            if changed("success_statement"):
+                kickoff.success_statement = fields.success_statement.strip()
+            if changed("answers"):
+                _replace_answers(kickoff, answers)
+            if changed("done_criteria"):
+                kickoff.done_criteria = [
+                    DoneCriterion(position=position, text=text.strip(), met_on=met_on)
+                    for position, (text, met_on) in enumerate(fields.done_criteria, start=1)
+                    if text.strip()
+                ]
             account.kickoff = kickoff
-        if fields.held_on is not None and fields.held_on != account.kickoff_on:
-            return _move_kickoff(session, account_id, fields.held_on, move_open_due_dates)
+        new_date = fields.held_on if changed("held_on") else None
+        if new_date is not None and new_date != account.kickoff_on:
+            return _move_kickoff(session, account_id, new_date, move_open_due_dates)
         return 0
 
 

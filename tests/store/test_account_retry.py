@@ -15,7 +15,7 @@ import pytest
 
 from csm_desktop.errors import ConflictError
 from csm_desktop.services import account_edits
-from csm_desktop.services.account_edits import AccountFields, ContactFields
+from csm_desktop.services.account_edits import AccountFields, ContactFields, KickoffFields
 from csm_desktop.services.accounts import account_detail
 from csm_desktop.store.database import Database
 
@@ -55,3 +55,28 @@ def test_ok_again_on_a_contact_keeps_a_teammates_change_to_it(book: Database) ->
     account_edits.update_contact(book, contact_id, ravi, seen=version_after_maya, opened=opened)
     (contact,) = account_detail(book, account_id, TODAY).contacts
     assert (contact.email, contact.title) == ("dana.lee@coho.example", "Head of IT")
+
+
+def test_ok_again_on_a_kickoff_keeps_a_teammates_tick(book: Database) -> None:
+    """Ravi's kickoff dialog opened on version 1; he fixes the attendees. Maya ticks "Users
+    can sign in" (version 2): Ravi's save is refused; OK again writes his attendees and her
+    tick stays (the dialog used to send every criterion back as it opened, unticked)."""
+    account_id = account_edits.create_account(book, AccountFields("Coho Winery"), None)
+    opened = KickoffFields(
+        held_on=None,
+        attendees="Ana Smith",
+        done_criteria=(("Users can sign in", None), ("First workflow", None)),
+    )
+    account_edits.save_kickoff(book, account_id, opened, seen=0)
+    kickoff = account_detail(book, account_id, TODAY).kickoff
+    assert kickoff is not None
+    version = account_detail(book, account_id, TODAY).kickoff_version
+    maya = account_edits.tick_done_criterion(book, kickoff.done_criteria[0][0], TODAY, seen=version)
+    ravi = replace(opened, attendees="Ana Smith, Kenji Tanaka")
+    with pytest.raises(ConflictError):
+        account_edits.save_kickoff(book, account_id, ravi, seen=version, opened=opened)
+    account_edits.save_kickoff(book, account_id, ravi, seen=maya, opened=opened)
+    kickoff = account_detail(book, account_id, TODAY).kickoff
+    assert kickoff is not None
+    assert kickoff.attendees == "Ana Smith, Kenji Tanaka"
+    assert [met for _id, _text, met in kickoff.done_criteria] == [TODAY, None]

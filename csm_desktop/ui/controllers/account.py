@@ -198,11 +198,12 @@ class AccountController(PageSaves):
         self.kickoff_value = self.value.add_to_kickoff(dialog, detail.id)
         key = ("kickoff", detail.id)
         moved = [0]
+        opened = dialog.fields(self.today())  # a retry writes only the parts changed from these
 
         def read(seen: int | None) -> Callable[[], int]:
             fields, on = dialog.fields(self.today()), dialog.move_due_dates.isChecked()
             return lambda: account_edits.save_kickoff(
-                database, detail.id, fields, move_open_due_dates=on, seen=seen
+                database, detail.id, fields, move_open_due_dates=on, seen=seen, opened=opened
             )
 
         def saved(count: int) -> None:
