@@ -88,17 +88,27 @@ class MilestoneEdit(QUndoCommand):
     ) -> None:
         def failed(exc: BaseException) -> None:
             self.setObsolete(True)  # dropped from the stack the next time it is touched
-            if isinstance(exc, ConflictError):
-                from csm_desktop.ui.dialogs.save_refusals import explain
-
-                between = self._own.author_between(self._key, state_at)
-                if between is not None:  # name whoever changed it between own edits
-                    exc = ConflictError(exc.what, *between, exc.version)
-                explain(None, title, exc, kept=f"{title} was not applied; their change stays.")
-            elif isinstance(exc, UserError):
-                QMessageBox.warning(None, title, str(exc))
-            else:
-                show_failure(None, title, exc)
+            show_step_failure(title, exc, self._own, self._key, state_at)
             self._changed()
 
         self._queue.add(title, work, done, failed)
+
+
+def show_step_failure(
+    title: str, exc: BaseException, own: OwnSaves, key: Any, state_at: int | None
+) -> None:
+    """Say why an undo or redo (``title``) was not applied: a refusal names whoever changed
+    the row after one's own edit (even between two of one's own edits), a user error is
+    one line, anything else is a bug report. The account page's steps and the Value
+    panel's share it."""
+    if isinstance(exc, ConflictError):
+        from csm_desktop.ui.dialogs.save_refusals import explain
+
+        between = own.author_between(key, state_at) if key else None
+        if between is not None:  # name whoever changed it between own edits
+            exc = ConflictError(exc.what, *between, exc.version)
+        explain(None, title, exc, kept=f"{title} was not applied; their change stays.")
+    elif isinstance(exc, UserError):
+        QMessageBox.warning(None, title, str(exc))
+    else:
+        show_failure(None, title, exc)

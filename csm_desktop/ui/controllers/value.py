@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from csm_desktop.errors import ConflictError, UserError
+from csm_desktop.errors import ConflictError
 from csm_desktop.services.book_settings import load_book_settings
 from csm_desktop.services.opening import Database
 from csm_desktop.services.value_metrics import (
@@ -43,6 +43,7 @@ from csm_desktop.services.value_metrics import (
     revert,
     save_metric,
 )
+from csm_desktop.ui.controllers.account_undo import show_step_failure
 from csm_desktop.ui.controllers.account_versions import OwnSaves
 from csm_desktop.ui.dialogs.messages import show_failure
 from csm_desktop.ui.dialogs.save_refusals import explain
@@ -154,15 +155,7 @@ class MetricEdit(QUndoCommand):
     ) -> None:
         def failed(exc: BaseException) -> None:
             self.setObsolete(True)  # dropped from the stack the next time it is touched
-            if isinstance(exc, ConflictError):
-                between = self._own.author_between(key, state_at) if key else None
-                if between is not None:  # name whoever changed it between own edits
-                    exc = ConflictError(exc.what, *between, exc.version)
-                explain(None, title, exc, kept=f"{title} was not applied; their change stays.")
-            elif isinstance(exc, UserError):
-                QMessageBox.warning(None, title, str(exc))
-            else:
-                show_failure(None, title, exc)
+            show_step_failure(title, exc, self._own, key, state_at)
             self._changed()
 
         self._queue.add(title, action, done, failed)
