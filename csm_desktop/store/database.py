@@ -278,8 +278,9 @@ def open_database(path: Path, *, read_only: bool = False) -> Database:
     database = Database(path, engine, sessionmaker(engine, expire_on_commit=False), read_only)
     if revision != SCHEMA_HEAD:
         try:
-            _migrate(database, from_revision=revision)
-        except OperationalError as exc:
+            if revision is not None or not _create_at_head(database):
+                _migrate(database, from_revision=revision)
+        except (OperationalError, sqlite3.OperationalError) as exc:
             database.close()
             raise translate_operational_error(exc, path) from exc
         except BaseException:
@@ -310,6 +311,50 @@ def _offline_copy_refusal(path: Path, mark: str) -> OfflineCopy:
         f"{path.name} is {mark}: it opens read-only, since changes made in it would "
         "never reach the team server. Make them on the team book."
     )
+
+
+def _create_at_head(database: Database) -> bool:
+    """Make a new book from the record of the schema at head (``store/schema_head.py``, which
+    a test proves equal to what the migrations build), in one transaction; False, leaving
+    the file alone, when the record is not at this version's head (the migrations run)."""
+    from csm_desktop.store import schema_head
+
+    if schema_head.REVISION != SCHEMA_HEAD:
+        return False
+    connection = database.engine.raw_connection()
+    try:
+        cursor = connection.cursor()
+        cursor.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in schema_head.STATEMENTS:
+                cursor.execute(statement)
+            for table, columns, rows in schema_head.ROWS:
+                names = ", ".join(f'"{column}"' for column in columns)
+                marks = ", ".join("?" for _ in columns)
+                cursor.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', rows)
+        except BaseException:
+            connection.rollback()
+            raise
+        connection.commit()
+    finally:
+        connection.close()
+    log.info("Created %s at schema %s", database.path, SCHEMA_HEAD)
+    return True
+
+
+def create_by_migrations(path: Path) -> None:
+    """Make a new book at ``path`` by running every migration (what ``schema_head`` records;
+    ``scripts/write_schema_head.py`` and its test use this)."""
+    path = Path(path)
+    if check_database_file(path) is not None:
+        raise UserError(f"{path} is already a book; choose a new file.")
+    engine = create_engine(URL.create("sqlite", database=str(path)))
+    event.listen(engine, "connect", _set_pragmas)
+    database = Database(path, engine, sessionmaker(engine))
+    try:
+        _migrate(database, from_revision=None)
+    finally:
+        database.close()
 
 
 def _migrate(database: Database, *, from_revision: str | None) -> None:
