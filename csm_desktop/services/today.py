@@ -15,9 +15,8 @@ the rest streams in, and stop between pages when the user switches books.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import partial
 from types import MappingProxyType
 
 from sqlalchemy.orm import Session
@@ -94,21 +93,17 @@ class TodayItem:
     """One line of the Today list; its message is filled when first read.
 
     Only the lines a CSM opens need their template filled: at 50,000 accounts the list has
-    ~99,000 lines and filling them all was a large part of the wait (issue 17). Filling
-    reads only the book already loaded in memory, so any thread may read ``filled``.
+    ~99,000 lines and filling them all was a large part of the wait (issue 17). A line keeps
+    the page of the book it was read from (shared by the page's lines: no closure per line)
+    and fills from it; that reads only memory, so any thread may read ``filled``.
     """
 
-    __slots__ = ("_fill", "_filled", "milestone_version", "nudge")
+    __slots__ = ("_book", "_filled", "milestone_version", "nudge")
 
-    def __init__(
-        self,
-        nudge: Nudge,
-        filled: FilledMessage | Callable[[], FilledMessage],
-        milestone_version: int | None = None,
-    ) -> None:
+    def __init__(self, nudge: Nudge, book: _Book, milestone_version: int | None = None) -> None:
         self.nudge = nudge
-        self._filled = filled if isinstance(filled, FilledMessage) else None
-        self._fill = None if isinstance(filled, FilledMessage) else filled
+        self._book = book
+        self._filled: FilledMessage | None = None
         self.milestone_version = milestone_version
         """The version of the nudge's milestone as this list read it (team mode): "Mark
         achieved" from this line is saved only over it."""
@@ -116,8 +111,10 @@ class TodayItem:
     @property
     def filled(self) -> FilledMessage:
         if self._filled is None:
-            assert self._fill is not None
-            self._filled = self._fill()
+            nudge = self.nudge
+            self._filled = _fill(
+                self._book, nudge.account_id, nudge.account, nudge.milestone_id, nudge.kind
+            )
         return self._filled
 
     def __repr__(self) -> str:
@@ -157,7 +154,7 @@ class _Book:
     """Accounts in a message arm of a running experiment: template key → the arm's text."""
     capability_names: dict[str, str] = field(default_factory=dict)
     """Display names of the unlocked capabilities, by the milestones' ``unlocks`` text."""
-    versions: dict[int, int | None] = field(init=False)
+    versions: dict[int | None, int | None] = field(init=False)
     """Per milestone id read: its version as read."""
 
     def __post_init__(self) -> None:
@@ -393,24 +390,14 @@ def today_pages(
                     whole=whole_ladders, arms=arms,
                 )  # fmt: skip
             keyed = keyed_nudges(book.snapshots, today, rules)
+            # Each line with the version of its milestone as read (no milestone: None).
+            version = book.versions.get
+            items = [TodayItem(nudge, book, version(nudge.milestone_id)) for _k, nudge in keyed]
         else:
-            keyed = []
+            keyed, items = [], []
         read += len(page)
         progress(read, len(ids), "Reading the book")
-        yield TodayPage(
-            [_item(book, nudge) for _key, nudge in keyed], read, len(ids), [k for k, _n in keyed]
-        )
-
-
-def _item(book: _Book, nudge: Nudge) -> TodayItem:
-    """A line whose message is filled from ``book`` when first read, with the version of its
-    milestone as read."""
-    version = None if nudge.milestone_id is None else book.versions.get(nudge.milestone_id)
-    return TodayItem(
-        nudge,
-        partial(_fill, book, nudge.account_id, nudge.account, nudge.milestone_id, nudge.kind),
-        version,
-    )
+        yield TodayPage(items, read, len(ids), [k for k, _n in keyed])
 
 
 def today_list(

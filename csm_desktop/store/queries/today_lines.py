@@ -96,8 +96,13 @@ def today_ladders(
     if not accounts:
         return []
     parts = _Parts(chosen, today, rules)
-    for account_id, achieved, counted in rows(session, parts.counts()):
-        accounts[account_id].counts = LadderCounts(int(achieved), int(counted))
+    horizon = today + dt.timedelta(days=rules.renewal_days)
+    renewing = [
+        a.id for a in accounts.values() if a.renewal_on and today <= a.renewal_on <= horizon
+    ]
+    if renewing:  # only their ladders are counted; a page with none reads no ladder here
+        for account_id, achieved, counted in rows(session, parts.counts(renewing)):
+            accounts[account_id].counts = LadderCounts(int(achieved), int(counted))
     statuses = {status.value: status for status in Status}
     roles = dict(rows(session, select(Role.id, Role.name)))
     named, late = _named(rows(session, parts.milestones()))
@@ -184,19 +189,17 @@ class _Parts:
         m = AccountMilestone
         return select(*columns).select_from(m).join(Account, Account.id == m.account_id)
 
-    def counts(self) -> Any:
-        """Per account renewing within ``renewal_days``: achieved, counted (not skipped)."""
+    def counts(self, renewing: list[int]) -> Any:
+        """Per account of ``renewing`` (those renewing within ``renewal_days``, found by the
+        accounts query): achieved, counted (not skipped)."""
         m = AccountMilestone
-        renewing = Account.renewal_on.between(
-            self.today, self.today + dt.timedelta(days=self.rules.renewal_days)
-        )
         return (
             self._from(
                 m.account_id,
                 func.sum(case((m.status == Status.ACHIEVED.value, 1), else_=0)),
                 func.sum(case((m.status == Status.SKIPPED.value, 0), else_=1)),
             )
-            .where(self.chosen, renewing)
+            .where(self.chosen, m.account_id.in_(renewing))
             .group_by(m.account_id)
         )
 
