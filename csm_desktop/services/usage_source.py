@@ -100,9 +100,10 @@ class ReadAhead:
     raised, so the command refuses a hostile file before it opens or backs up the book;
     ``result`` waits for the read and hands the source over (the thread keeps no reference,
     so the cells are freed when the import is done with them). Python's cyclic collector is
-    paused while the cells are made (a million objects and no cycles: each pass would walk
-    them all again). The thread is a daemon: a command that stops early (no book, say) does
-    not wait for a read nobody uses.
+    paused from the start (a million cells and no cycles: each pass would walk them all
+    again; meanwhile the caller loads SQLAlchemy and the models, ~70,000 objects that the
+    collector would also walk over and over as they are made). The thread is a daemon: a
+    command that stops early (no book, say) does not wait for a read nobody uses.
     """
 
     def __init__(self, path: Path, sheet: str | None, limits: Limits = DEFAULT_LIMITS) -> None:
@@ -116,6 +117,10 @@ class ReadAhead:
         self._thread.start()
 
     def _run(self, limits: Limits) -> None:
+        with gc_paused():
+            self._vet_and_read(limits)
+
+    def _vet_and_read(self, limits: Limits) -> None:
         try:
             names, chosen = vet_and_choose_sheet(self.path, self.sheet, limits)
         except BaseException as exc:  # handed to the caller by vetted() and result()
@@ -124,8 +129,7 @@ class ReadAhead:
         finally:
             self._vetted.set()
         try:
-            with gc_paused():
-                table = read_usage_table(self.path, chosen, limits=limits)
+            table = read_usage_table(self.path, chosen, limits=limits)
             digest = file_sha256(self.path)
             self._source = UsageSource(self.path, self.sheet, names, table, digest)
         except BaseException as exc:  # handed to the caller by result()
