@@ -17,58 +17,51 @@ override both, and give the one feature of a file that names none (``--feature``
 The rows go in through SQLAlchemy Core's SQLite upsert, compiled once and executed with
 plain tuples on the session's own connection: one ORM object per row would make a
 180,000-row import ten times slower than reading the file (DESIGN §7).
+
+Its parts live beside it: the options and the book's context (``usage_options``), the
+wizard's preview (``usage_preview``), the file's vetting and reading (``usage_source``),
+matching to the book (``usage_matching``) and the rejected rows (``usage_rejected``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
 from sqlalchemy.orm import Session
 
-from csm_desktop.domain.features import FeatureVocabulary
-from csm_desktop.errors import BadFile, BadInput, Cancelled, UserError
-from csm_desktop.safe_output import write_output_file
-from csm_desktop.services.book_settings import read_settings
+from csm_desktop.errors import BadFile, Cancelled
 from csm_desktop.services.evidence import EvidenceUpdate, refresh_usage_evidence
 from csm_desktop.services.gc_pause import gc_paused
 from csm_desktop.services.progress import NO_PROGRESS, Progress
 from csm_desktop.services.usage_matching import (
     Events,
-    import_vocabulary,
     match_accounts,
     merge_duplicates,
-    read_accounts,
     resolve_features,
 )
+from csm_desktop.services.usage_options import (
+    UsageImportOptions,
+    check_date_format,
+    checked_options,
+    layout_of,
+    read_book_context,
+)
+from csm_desktop.services.usage_preview import UsagePreview, preview_usage_file
 from csm_desktop.services.usage_rejected import (
+    copy_rejected_rows,
     nothing_message,
     rejected_file_path,
     save_rejected,
     strict_message,
 )
-from csm_desktop.services.usage_source import (
-    ReadAhead,
-    read_usage_source,
-    read_usage_table,
-    vet_and_choose_sheet,
-)
+from csm_desktop.services.usage_source import ReadAhead, read_usage_source
 from csm_desktop.spreadsheets.guards import DEFAULT_LIMITS, Limits
-from csm_desktop.spreadsheets.json_rows import is_json_file
-from csm_desktop.spreadsheets.readers import Row, SheetTable
-from csm_desktop.spreadsheets.usage_accounts import KnownAccounts
 from csm_desktop.spreadsheets.usage_extract import RejectedRow, extract_usage
 from csm_desktop.spreadsheets.usage_features import UnknownFeature
-from csm_desktop.spreadsheets.usage_layout import (
-    HEADER_SCAN_ROWS,
-    UsageLayout,
-    detect_layout,
-)
-from csm_desktop.spreadsheets.usage_numbers import Decimal
 from csm_desktop.store.database import Database
 from csm_desktop.store.queries.import_queue import WAITING, one_import_at_a_time
 from csm_desktop.store.queries.usage_import import record_import
@@ -79,45 +72,6 @@ PROGRESS_STEPS = 1000  # an import reports its fraction done in thousandths
 
 class NothingImported(BadFile):
     """Every row of the file was rejected or skipped: nothing was stored (exit status 2)."""
-
-
-@dataclass(frozen=True, slots=True)
-class UsageImportOptions:
-    """What the CSM chose in the wizard (or on the command line); None means auto-detect."""
-
-    sheet: str | None = None
-    header_row: int | None = None  # 1-based, as Excel shows it
-    column_map: Mapping[str, str] = field(default_factory=dict)  # header or letter → field
-    date_format: str | None = None  # strptime codes or DD/MM/YYYY words
-    create_accounts: bool = False
-    strict: bool = False
-    feature: str | None = None  # one feature for every row of a file that names none
-    decimal: str | None = None  # "." or ","; None: the file's own numbers, then the book's
-    time_zone: str | None = None  # IANA name; None: the book's time zone
-
-
-@dataclass(frozen=True, slots=True)
-class BookContext:
-    """What the book tells the reading of a file: its features, time zone and decimals."""
-
-    vocabulary: FeatureVocabulary = field(default_factory=FeatureVocabulary)
-    time_zone: str = "UTC"
-    default_decimal: Decimal | None = None
-    accounts: KnownAccounts | None = None  # None: not read (the import matches by itself)
-
-
-@dataclass(frozen=True, slots=True)
-class UsagePreview:
-    """The top of a usage file and the layout found in it, for the wizard's preview step."""
-
-    source: Path
-    sheet_names: tuple[str, ...]  # () for CSV and JSON
-    sheet: str | None
-    rows: list[Row]  # the first rows of the sheet, row i is the sheet's row i + 1
-    layout: UsageLayout | None  # None when detection failed
-    problem: str | None  # why detection failed, worded for the CSM
-    book: BookContext = field(default_factory=BookContext)
-    kind: str = "CSV file"  # what the file is, in the CSM's words, when it has no sheets
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,80 +98,6 @@ class UsageImportReport:
     unknown_features: tuple[UnknownFeature, ...] = ()
     layout_text: str = ""
     ignored_columns: tuple[str, ...] = ()  # "Licensed Users (ignored, not a feature)", …
-
-
-def checked_options(options: UsageImportOptions) -> UsageImportOptions:
-    """The options, or ``BadInput`` naming the first one that cannot work."""
-    if options.decimal not in (None, ".", ","):
-        raise BadInput(f"--decimal {options.decimal!r}: use --decimal , or --decimal .")
-    if options.time_zone:
-        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-        try:
-            ZoneInfo(options.time_zone)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise BadInput(
-                f"--time-zone {options.time_zone!r} is unknown; use a name such as "
-                "Europe/Paris, America/New_York or UTC."
-            ) from None
-    return options
-
-
-def read_book_context(session: Session, *, accounts: bool = False) -> BookContext:
-    """The book's features and settings that the reading of a usage file depends on, and
-    its accounts when asked (for a preview that says which rows will be rejected)."""
-    settings = read_settings(session)
-    decimal = settings.decimal_separator if settings.decimal_separator in (".", ",") else None
-    return BookContext(
-        import_vocabulary(session),
-        settings.time_zone_name,
-        cast(Any, decimal),
-        read_accounts(session) if accounts else None,
-    )
-
-
-def layout_of(table: SheetTable, options: UsageImportOptions, book: BookContext) -> UsageLayout:
-    """The layout of ``table`` for the CSM's choices and the book's features."""
-    return detect_layout(
-        table,
-        header_row=options.header_row,
-        column_map=options.column_map,
-        feature=options.feature,
-        known_feature=book.vocabulary.resolve,
-        date_format=options.date_format,
-    )
-
-
-def preview_usage_file(
-    path: Path,
-    options: UsageImportOptions | None = None,
-    *,
-    rows: int = 50,
-    book: Database | None = None,
-) -> UsagePreview:
-    """The top of the file with its detected layout; a detection failure is a ``problem``.
-
-    With ``book``, its features and settings take part (known features make wide columns,
-    the time zone and decimal separator read the cells). Hostile or unreadable files still
-    raise ``BadFile``: there is nothing to preview.
-    """
-    options = checked_options(options or UsageImportOptions())
-    path = Path(path)
-    context = BookContext()
-    if book is not None:
-        with book.session() as session:
-            context = read_book_context(session, accounts=True)
-    names, sheet = vet_and_choose_sheet(path, options.sheet, DEFAULT_LIMITS)
-    top = max(rows, HEADER_SCAN_ROWS, (options.header_row or 0) + 1)
-    table = read_usage_table(path, sheet, max_rows=top)
-    kind = "JSON file" if is_json_file(path) else "CSV file"
-    try:
-        layout = layout_of(table, options, context)
-    except UserError as exc:
-        return UsagePreview(
-            path, names, table.sheet, table.rows[:rows], None, str(exc), context, kind
-        )
-    return UsagePreview(path, names, table.sheet, table.rows[:rows], layout, None, context, kind)
 
 
 def import_usage(
@@ -370,9 +250,6 @@ def _by_row(problem: RejectedRow) -> int:
     return problem.row
 
 
-# ----------------------------------------------------------------------------- storing
-
-
 def _store_events(
     session: Session, events: Events, checkpoint: Callable[[str, float], None]
 ) -> None:
@@ -392,46 +269,7 @@ def _store_events(
     )
 
 
-# ----------------------------------------------------------------------------- rejected
-
-
-def check_date_format(text: str) -> None:
-    """Refuse (``BadInput``) a ``date_format`` that cannot read back a day, month and year.
-
-    ``banana`` would otherwise reject every row of the file and still exit 0.
-    """
-    from csm_desktop.spreadsheets.usage_dates import to_strptime
-
-    code = to_strptime(text)
-    probe = dt.datetime(2026, 12, 31)
-    try:
-        readable = dt.datetime.strptime(probe.strftime(code), code) == probe
-    except ValueError:
-        readable = False
-    if not readable:
-        raise BadInput(
-            f"--date-format {text!r} is not a date format with a day, month and year; use "
-            "e.g. DD/MM/YYYY or %d/%m/%Y."
-        )
-
-
-def copy_rejected_rows(report: UsageImportReport, target: Path) -> Path:
-    """Save a copy of the import's rejected-rows file where the CSM chose (a save dialog).
-
-    Written like every export (``write_output_file``): never over the book, atomically.
-    """
-    source = report.rejected_rows_file
-    if source is None:
-        raise BadInput("This import rejected no rows; there is nothing to save.")
-    if Path(target).resolve() == source.resolve():
-        return source
-
-    def copy(temporary: Path) -> None:
-        shutil.copyfile(source, temporary)
-
-    return write_output_file(Path(target), copy)
-
-
+# The wizard and the command line import these from here: the use case and its parts.
 __all__ = [
     "Progress",
     "UsageImportOptions",

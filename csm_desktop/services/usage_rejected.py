@@ -1,7 +1,8 @@
 """What an import says about the rows it could not use: the file, strict mode, nothing usable.
 
 Rejected rows are saved next to the source (``NAME.rejected-rows.csv``, formula-safe), so a
-CSM can fix them in the file they came from. Strict mode refuses a file at its first bad
+CSM can fix them in the file they came from (the wizard copies that file where the CSM
+chooses). Strict mode refuses a file at its first bad
 row; a file of which nothing can be used is refused with its main reason and the option
 that would help (``--create-accounts``, ``--date-format``, ``--decimal``, ``--map``,
 ``--feature``, ``--header-row``), worded with the CLI flag in parentheses so the window can
@@ -10,14 +11,20 @@ drop it and keep the words.
 
 from __future__ import annotations
 
+import shutil
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from csm_desktop.errors import UserError
+from csm_desktop.errors import BadInput, UserError
+from csm_desktop.safe_output import write_output_file
 from csm_desktop.spreadsheets.safe_cells import write_safe_csv
 from csm_desktop.spreadsheets.usage_accounts import ACCOUNT_LIST, UNKNOWN_ACCOUNT
 from csm_desktop.spreadsheets.usage_extract import RejectedRow
+
+if TYPE_CHECKING:
+    from csm_desktop.services.import_usage import UsageImportReport
 
 REJECTED_COLUMNS = ("Sheet", "Row", "Column", "Value", "Reason")
 
@@ -38,6 +45,23 @@ def save_rejected(
     except UserError as exc:
         return None, [f"The rejected rows could not be saved: {exc}"]
     return written, []
+
+
+def copy_rejected_rows(report: UsageImportReport, target: Path) -> Path:
+    """Save a copy of the import's rejected-rows file where the CSM chose (a save dialog).
+
+    Written like every export (``write_output_file``): never over the book, atomically.
+    """
+    source = report.rejected_rows_file
+    if source is None:
+        raise BadInput("This import rejected no rows; there is nothing to save.")
+    if Path(target).resolve() == source.resolve():
+        return source
+
+    def copy(temporary: Path) -> None:
+        shutil.copyfile(source, temporary)
+
+    return write_output_file(Path(target), copy)
 
 
 def strict_message(path: Path, rejected: Sequence[RejectedRow], saved: Path | None) -> str:
