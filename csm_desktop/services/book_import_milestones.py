@@ -14,7 +14,6 @@ from typing import Any
 
 from csm_desktop.domain.ladder import due_on, reference_date
 from csm_desktop.domain.playbook_keys import template_key
-from csm_desktop.domain.text import name_key as _key
 from csm_desktop.domain.vocabulary import Status
 from csm_desktop.services.book_import_checks import ImportChecks
 from csm_desktop.spreadsheets.book_workbook import MilestoneRow
@@ -27,20 +26,29 @@ from csm_desktop.store.models import (
 )
 from csm_desktop.store.queries import book_io as io
 
+_TEXT = {status: status.value for status in Status}  # an enum's .value costs a call per row
+_NOT_STARTED = Status.NOT_STARTED.value
+_NEEDS_REASON = frozenset(status for status in Status if status.needs_reason)
+
 
 class MilestoneImport(ImportChecks):
     """The milestone half of storing a checked workbook, and the look-ups it shares (an
     account's id by name, a role's id, added when new)."""
 
     def _id(self, account: str) -> int:
-        return self.by_key[_key(account)]
+        return self.by_key[self.key[account]]
+
+    def _stored(self, account_ids: set[int]) -> set[int]:
+        """Those of ``account_ids`` the book held before this import (an account created by
+        it has nothing stored to match: a new book's 5,000 need no look-up)."""
+        return account_ids - {account_id for account_id, _row in self.created}
 
     def _role(self, name: str) -> int:
-        role = self.roles.get(_key(name))
+        role = self.roles.get(self.key[name])
         if role is None:
             position = max((r[2] for r in self.roles.values()), default=0) + 1
             role_id = io.insert_row(self.session, Role, {"name": name, "position": position})
-            role = self.roles[_key(name)] = (role_id, name, position)
+            role = self.roles[self.key[name]] = (role_id, name, position)
         return role[0]
 
     def _store_milestones(self, rows: list[MilestoneRow]) -> None:
@@ -48,10 +56,11 @@ class MilestoneImport(ImportChecks):
         a time, so 600,000 rows never become 600,000 dicts at once (issue 17: 720 MiB)."""
         ladders: dict[int, dict[tuple[str, int], io.MilestoneRef]] = {}
         top: dict[int, int] = {}
-        for m in io.milestones_of(self.session, {self._id(r.account) for r in rows}):
-            ladders.setdefault(m.account_id, {}).setdefault((_key(m.title), m.role_id), m)
+        for m in io.milestones_of(self.session, self._stored({self._id(r.account) for r in rows})):
+            ladders.setdefault(m.account_id, {}).setdefault((self.key[m.title], m.role_id), m)
             top[m.account_id] = max(top.get(m.account_id, 0), m.position)
         self._load_templates()
+        self.recorded_at = dt.datetime.now()  # one import, one moment (and one text to store)
         for start in range(0, len(rows), io.CHUNK):
             self._store_milestone_chunk(rows[start : start + io.CHUNK], ladders, top)
 
@@ -68,7 +77,7 @@ class MilestoneImport(ImportChecks):
         for row in rows:
             account = self.accounts[self._id(row.account)]
             role_id = self._role(row.role)
-            found = ladders.get(account.id, {}).get((_key(row.milestone), role_id))
+            found = ladders.get(account.id, {}).get((self.key[row.milestone], role_id))
             previous = found.status if found else None
             template_id = found.template_id if found else None
             if account.playbook_id is not None and template_id is None:
@@ -88,11 +97,11 @@ class MilestoneImport(ImportChecks):
                 "success_threshold": row.success_threshold,
                 "success_window_days": row.success_window_days,
                 "template_id": template_id,
-                "status": previous or Status.NOT_STARTED.value,
+                "status": previous or _NOT_STARTED,
                 "status_reason": found.status_reason if found else "",
             }
             change = None
-            if previous != row.status.value and not (
+            if previous != _TEXT[row.status] and not (
                 previous is None and row.status is Status.NOT_STARTED
             ):
                 change = self._status_change(values, previous, row)
@@ -122,23 +131,25 @@ class MilestoneImport(ImportChecks):
         self._steps: dict[int, dict[tuple[str, int], int]] = {}
         self._step_top: dict[int, int] = {}
         for playbook_id, position, template_id, title, role_id in io.playbook_steps(self.session):
-            self._steps.setdefault(playbook_id, {}).setdefault((_key(title), role_id), template_id)
+            self._steps.setdefault(playbook_id, {}).setdefault(
+                (self.key[title], role_id), template_id
+            )
             self._step_top[playbook_id] = max(self._step_top.get(playbook_id, 0), position)
         self._templates: dict[tuple[str, int], int] = {}
         self._keys: set[str] = set()
         for template_id, key, title, role_id in io.templates(self.session):
-            self._templates[(_key(title), role_id)] = template_id
+            self._templates[(self.key[title], role_id)] = template_id
             self._keys.add(key)
 
     def _template(self, playbook_id: int, row: MilestoneRow, role_id: int) -> int:
         """The playbook's template for (milestone, role), added as its next step if new."""
-        pair = (_key(row.milestone), role_id)
+        pair = (self.key[row.milestone], role_id)
         steps = self._steps.setdefault(playbook_id, {})
         if pair in steps:
             return steps[pair]
         template_id = self._templates.get(pair)
         if template_id is None:
-            key = template_key(self.roles[_key(row.role)][1], row.milestone, self._keys)
+            key = template_key(self.roles[self.key[row.role]][1], row.milestone, self._keys)
             self._keys.add(key)
             template_id = io.insert_row(
                 self.session,
@@ -178,15 +189,15 @@ class MilestoneImport(ImportChecks):
         else:
             on = self.today
         reason = ""
-        if status.needs_reason:
+        if status in _NEEDS_REASON:
             reason = values["status_reason"] if previous == status.value else ""
             reason = reason or f"Imported from {self.source}; the workbook gives no reason."
-        values["status"] = status.value
+        values["status"] = _TEXT[status]
         values["status_reason"] = reason
         return {
             "changed_on": on,
-            "recorded_at": dt.datetime.now(),
+            "recorded_at": self.recorded_at,
             "from_status": previous,
-            "to_status": status.value,
+            "to_status": _TEXT[status],
             "reason": reason,
         }

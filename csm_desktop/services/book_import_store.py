@@ -14,7 +14,6 @@ from __future__ import annotations
 from typing import Any
 
 from csm_desktop.domain.features import split_aliases
-from csm_desktop.domain.text import name_key as _key
 from csm_desktop.services.book_import_ladders import ladder_rows
 from csm_desktop.services.book_import_milestones import MilestoneImport
 from csm_desktop.services.features import write_feature
@@ -65,10 +64,10 @@ class BookImporter(MilestoneImport):
 
     def store(self, accepted: BookWorkbook) -> None:
         session = self.session
-        self.roles = {_key(name): (id_, name, pos) for id_, name, pos in io.roles(session)}
+        self.roles = {self.key[name]: (id_, name, pos) for id_, name, pos in io.roles(session)}
         self._playbooks: dict[str, int] = {}
         for playbook_id, name in io.playbooks(session):  # newest version first
-            self._playbooks.setdefault(_key(name), playbook_id)
+            self._playbooks.setdefault(self.key[name], playbook_id)
         self._variants: list[tuple[int, str, str]] | None = None
         self._store_accounts(accepted.accounts)
         self._store_contacts(accepted.contacts)
@@ -82,7 +81,7 @@ class BookImporter(MilestoneImport):
             session,
             accepted.renewals,
             accepted.feedback,
-            lambda name: session.get_one(Account, self.by_key[_key(name)]),
+            lambda name: session.get_one(Account, self.by_key[self.key[name]]),
         )
         for feature in accepted.features:
             write_feature(
@@ -101,7 +100,7 @@ class BookImporter(MilestoneImport):
         added: list[AccountRow] = []
         changed: list[dict[str, Any]] = []
         for row in rows:
-            account_id = self.by_key.get(_key(row.name))
+            account_id = self.by_key.get(self.key[row.name])
             values: dict[str, Any] = {"name": row.name}
             for name in _PLAIN_ACCOUNT_FIELDS:
                 if account_id is None or name in given:  # a tracker without it keeps the value
@@ -120,13 +119,13 @@ class BookImporter(MilestoneImport):
         self.accounts = {a.id: a for a in io.book_accounts(self.session)}
         by_name = {a.name: a.id for a in self.accounts.values()}
         for row in added:  # names are unique: the new accounts are found by theirs
-            self.by_key[_key(row.name)] = by_name[row.name]
+            self.by_key[self.key[row.name]] = by_name[row.name]
             self.created.append((by_name[row.name], row))
         self.accounts_created += len(new)
         self.accounts_updated += len(changed)
 
     def _playbook(self, name: str) -> int:
-        found = self._playbooks.get(_key(name))
+        found = self._playbooks.get(self.key[name])
         if found is None:
             found = io.insert_row(
                 self.session,
@@ -138,13 +137,13 @@ class BookImporter(MilestoneImport):
                     "change_note": f"Created by importing {self.source}",
                 },
             )
-            self._playbooks[_key(name)] = found
+            self._playbooks[self.key[name]] = found
         return found
 
     def _variant(self, name: str, account: str) -> int:
         if self._variants is None:
             self._variants = io.variants(self.session)
-        found = [v for v in self._variants if _key(v[1]) == _key(name)]
+        found = [v for v in self._variants if self.key[v[1]] == self.key[name]]
         if len(found) > 1:
             chosen = next((v for v in found if v[2] == IMPORTED_VARIANTS), found[0])
             self.warnings.append(
@@ -174,14 +173,14 @@ class BookImporter(MilestoneImport):
         """The n-th contact of a name in the sheet updates the account's n-th of that name."""
         stored: dict[tuple[int, str], list[int]] = {}
         for contact_id, account_id, name in io.contacts_of(
-            self.session, {self._id(r.account) for r in rows}
+            self.session, self._stored({self._id(r.account) for r in rows})
         ):
-            stored.setdefault((account_id, _key(name)), []).append(contact_id)
+            stored.setdefault((account_id, self.key[name]), []).append(contact_id)
         new: list[dict[str, Any]] = []
         changed: list[dict[str, Any]] = []
         seen: dict[tuple[int, str], int] = {}
         for row in rows:
-            occurrence = (self._id(row.account), _key(row.name))
+            occurrence = (self._id(row.account), self.key[row.name])
             index = seen[occurrence] = seen.get(occurrence, -1) + 1
             namesakes = stored.get(occurrence, [])
             values = {
@@ -200,7 +199,9 @@ class BookImporter(MilestoneImport):
     # -- kickoffs, value metrics, usage --
 
     def _store_kickoffs(self, rows: list[KickoffRow]) -> None:
-        kickoffs, met = io.kickoffs_of(self.session, {self._id(r.account) for r in rows})
+        kickoffs, met = io.kickoffs_of(
+            self.session, self._stored({self._id(r.account) for r in rows})
+        )
         kickoffs_before = kickoffs
         new: list[dict[str, Any]] = []
         changed: list[dict[str, Any]] = []
@@ -232,13 +233,15 @@ class BookImporter(MilestoneImport):
         io.insert_rows(self.session, DoneCriterion, criteria)
 
     def _store_value_metrics(self, rows: list[ValueMetricRow]) -> None:
-        stored, measured = io.value_metrics_of(self.session, {self._id(r.account) for r in rows})
+        stored, measured = io.value_metrics_of(
+            self.session, self._stored({self._id(r.account) for r in rows})
+        )
         ids: dict[tuple[int, str], int] = {}
         for metric_id, account_id, name in stored:
-            ids.setdefault((account_id, _key(name)), metric_id)
+            ids.setdefault((account_id, self.key[name]), metric_id)
         metrics: dict[tuple[int, str], dict[str, Any]] = {}
         for row in rows:  # one row per measurement: the metric's values are on each
-            metrics[(self._id(row.account), _key(row.metric))] = {
+            metrics[(self._id(row.account), self.key[row.metric])] = {
                 "name": row.metric,
                 "unit": row.unit or "",
                 "direction": row.direction.value,
@@ -254,13 +257,13 @@ class BookImporter(MilestoneImport):
         if new:  # (account, name) is unique: the new metrics are found by it
             added, _ = io.value_metrics_of(self.session, {values["account_id"] for values in new})
             for metric_id, account_id, name in added:
-                ids.setdefault((account_id, _key(name)), metric_id)
+                ids.setdefault((account_id, self.key[name]), metric_id)
         fresh: list[dict[str, Any]] = []
         changed: list[dict[str, Any]] = []
         for row in rows:
             if row.measured_on is None or row.value is None:
                 continue
-            metric_id = ids[(self._id(row.account), _key(row.metric))]
+            metric_id = ids[(self._id(row.account), self.key[row.metric])]
             found = measured.get((metric_id, row.measured_on))
             if found is None:
                 fresh.append(
@@ -287,11 +290,11 @@ class BookImporter(MilestoneImport):
     def _add_default_ladders(self, milestones: list[MilestoneRow]) -> None:
         """New accounts that the file gives neither a playbook nor a milestone get the book's
         default playbook, and its ladder when they have a date to schedule it from."""
-        with_ladder = {_key(m.account) for m in milestones}
+        with_ladder = {self.key[m.account] for m in milestones}
         bare = [
             self.accounts[account_id]
             for account_id, row in self.created
-            if not (row.playbook or _key(row.name) in with_ladder)
+            if not (row.playbook or self.key[row.name] in with_ladder)
         ]
         if not bare:
             return

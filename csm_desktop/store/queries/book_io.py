@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3 as raw_sqlite3
-from collections.abc import Collection, Iterable, Iterator, Sequence
-from itertools import islice
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from itertools import islice, repeat
 from operator import itemgetter
 from typing import Any, NamedTuple, cast
 
@@ -94,26 +94,38 @@ def insert_rows(
             session.execute(statement, chunk)
         return
     sql, names, processors, constants = plan
-    get = itemgetter(*names)  # one C call per row: a tuple, or the value when only one
-    one = len(names) == 1
-    processed = [(i, process) for i, process in enumerate(processors) if process is not None]
-
-    def parameters(row: Row) -> list[Any]:
-        found = get(row)
-        values = [found, *constants] if one else [*found, *constants]
-        for i, process in processed:  # only the few columns whose type converts (booleans)
-            if values[i] is not None:
-                values[i] = process(values[i])
-        return values
-
     cursor = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
         for chunk in _chunks(rows, CHUNK):
-            cursor.executemany(sql, [parameters(row) for row in chunk])
+            cursor.executemany(sql, _parameters(chunk, names, processors, constants))
     except raw_sqlite3.DatabaseError as error:  # as SQLAlchemy would raise it (disk full, …)
         raise DBAPIError.instance(sql, None, error, raw_sqlite3.Error) from error
     finally:
         cursor.close()
+
+
+def _parameters(
+    chunk: Sequence[Row], names: list[str], processors: list[Any], constants: list[Any]
+) -> list[tuple[Any, ...]]:
+    """The chunk's rows as parameter tuples, made a column at a time (``map`` and ``zip`` in
+    C: a Python call per row and column cost more than SQLite's inserting)."""
+    columns: list[Iterable[Any]] = []
+    for name, process in zip(names, processors, strict=True):
+        values = list(map(itemgetter(name), chunk))
+        columns.append(values if process is None else _converted(values, process))
+    columns += [repeat(value, len(chunk)) for value in constants]
+    return list(zip(*columns, strict=True))
+
+
+def _converted(values: list[Any], process: Callable[[Any], Any]) -> list[Any]:
+    """``process`` of each value, None kept; each distinct value converted once (an import
+    repeats few dates)."""
+    try:
+        done = {value: process(value) for value in set(values) if value is not None}
+    except TypeError:  # an unhashable value
+        return [None if value is None else process(value) for value in values]
+    done[None] = None
+    return list(map(done.__getitem__, values))
 
 
 def _raw_insert(
@@ -144,22 +156,8 @@ def _bind_processor(column: Any, dialect: Any) -> Any:
     """What Core does to a value of ``column`` before the DB-API sees it: the dialect's own
     type (SQLite's DATE and DATETIME write their text themselves; the generic types would
     leave dates to Python's sqlite3 adapters, which write a time on the whole second without
-    its ``.000000``). Each distinct value is converted once: an import repeats few dates."""
-    process = column.type.dialect_impl(dialect).bind_processor(dialect)
-    if process is None:
-        return None
-    seen: dict[Any, Any] = {}
-
-    def remembered(value: Any) -> Any:
-        try:
-            return seen[value]
-        except KeyError:
-            converted = seen[value] = process(value)
-            return converted
-        except TypeError:  # an unhashable value
-            return process(value)
-
-    return remembered
+    its ``.000000``)."""
+    return column.type.dialect_impl(dialect).bind_processor(dialect)
 
 
 def insert_row(session: Session, model: type[Any], row: Row) -> int:
