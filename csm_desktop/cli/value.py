@@ -62,13 +62,14 @@ def _day_option(text: str | None, option: str) -> dt.date | None:
 
 
 def _number_option(text: str | None, option: str) -> float | None:
-    from csm_desktop.services.value_metrics import parse_number
+    from csm_desktop.services.value_snapshots import parse_number
 
     return None if text is None else parse_number(text, option)
 
 
 def _cmd_value_set(args: argparse.Namespace) -> int:
-    from csm_desktop.services.value_metrics import parse_direction, set_metric_by_name
+    from csm_desktop.services.value_by_name import set_metric_by_name
+    from csm_desktop.services.value_snapshots import parse_direction
 
     direction = parse_direction(args.direction) if args.direction is not None else None
     baseline = _number_option(args.baseline, "--baseline")
@@ -94,7 +95,8 @@ def _cmd_value_set(args: argparse.Namespace) -> int:
 
 
 def _cmd_value_record(args: argparse.Namespace) -> int:
-    from csm_desktop.services.value_metrics import parse_number, record_by_name
+    from csm_desktop.services.value_by_name import record_by_name
+    from csm_desktop.services.value_snapshots import parse_number
 
     value = parse_number(args.value, "VALUE")
     measured_on = _day_option(args.on, "--on")

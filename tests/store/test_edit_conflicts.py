@@ -182,9 +182,9 @@ def test_a_measurement_over_someone_elses_is_refused_and_undo_keeps_theirs(
         revert(ravi, mine, on=TODAY)
     (metric,) = account_metrics(ravi, account_id)
     assert metric.measurements == ((TODAY, 8.0), (TODAY + dt.timedelta(1), 6.0))
-    undone_at = revert(maya, theirs, on=TODAY)
-    assert undone_at == 4
-    redone = reapply(maya, theirs, on=TODAY, seen=undone_at)
+    undone = revert(maya, theirs, on=TODAY)
+    assert undone == (metric.id, 4)
+    redone = reapply(maya, theirs, on=TODAY, seen=undone.version)
     assert redone.left_at == 5
     (metric,) = account_metrics(ravi, account_id)
     assert (len(metric.measurements), metric.version) == (2, 5)

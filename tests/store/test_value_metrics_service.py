@@ -49,10 +49,11 @@ def test_delete_and_undo_bring_back_the_metric_and_its_measurements(
     kept = account_metrics(book, account_id)
     change = delete_metric(book, account_id, HOURS.name, on=TODAY)
     assert account_metrics(book, account_id) == []
-    revert(book, change, on=TODAY)
+    left = revert(book, change, on=TODAY)
     assert account_metrics(book, account_id) == kept
     assert kept[0].measurements == ((dt.date(2026, 4, 1), 7.0), (dt.date(2026, 5, 1), 6.0))
-    reapply(book, change, on=TODAY)
+    assert left.id != kept[0].id  # put back on a new row, which the redo deletes
+    reapply(book, change.undone(left), on=TODAY, seen=left.version)
     assert account_metrics(book, account_id) == []
     timeline = [e.text for e in account_detail(book, account_id, TODAY).timeline]
     assert timeline == [

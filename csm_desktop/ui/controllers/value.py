@@ -6,22 +6,22 @@ Every read and write runs off the UI thread (``ui.workers.run``), one at a time 
 ``WorkQueue``: an undo queued while its edit is still being saved runs after it, never
 before, and the panel's buttons are off while its work runs.
 
-Team mode (issue 16): an edit is saved only over the version of the metric the panel
-showed, an undo or redo only over the version its edit left. When someone else saved the
-metric first, the refusal says who and when, the panel reloads to show their change, and
-the dialog opens again with the value the user typed, to save it over theirs or cancel.
+Team mode (issue 16): an edit is saved only over the metric's row and version the panel
+showed, an undo or redo only over the version its edit left (``value_undo``). When someone
+else saved the metric first, the refusal says who and when, the panel reloads to show their
+change, and the dialog opens again with the value the user typed, to save it over theirs
+or cancel.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import replace
 from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QDialog,
     QLabel,
@@ -38,127 +38,16 @@ from csm_desktop.services.value_metrics import (
     account_metrics,
     delete_measurement,
     delete_metric,
-    reapply,
     record_measurement,
-    revert,
     save_metric,
 )
-from csm_desktop.ui.controllers.account_undo import show_step_failure
 from csm_desktop.ui.controllers.account_versions import OwnSaves
+from csm_desktop.ui.controllers.value_undo import MetricEdit, MetricRows, wrote_change
 from csm_desktop.ui.dialogs.messages import show_failure
 from csm_desktop.ui.dialogs.save_refusals import explain
 from csm_desktop.ui.dialogs.value_dialogs import MeasurementDialog, MetricDialog
 from csm_desktop.ui.views.value_panel import ValuePanel
 from csm_desktop.ui.workers import WorkQueue
-
-
-def metric_key(account_id: int, metric: MetricSnapshot | None) -> tuple[int, str] | None:
-    """A metric's key in ``OwnSaves``: its account and its name folded (None: no metric)."""
-    if metric is None:
-        return None
-    return account_id, " ".join(metric.name.split()).casefold()
-
-
-def wrote_change(own: OwnSaves, change: MetricChange) -> None:
-    """A new edit of the panel was saved: record the version it left (and who made the one
-    it was saved over, should that not be the window's own)."""
-    before, key = change.before, metric_key(change.account_id, change.after)
-    if before is not None and (over := metric_key(change.account_id, before)) is not None:
-        own.edited_over(over, before.version, before.changed_by, before.changed_at)
-    if key is not None:
-        own.wrote(key, change.left_at)
-
-
-class MetricEdit(QUndoCommand):
-    """One value-metric edit, already applied when pushed; undo and redo are logged.
-
-    Undo and redo are queued behind any save still running and report when done. Each
-    follows the chain of this window's own edits of the metric (``OwnSaves.expect``): it
-    expects the window's latest own version while that holds the state to start from,
-    else the version the step itself left (refused: someone else changed it between)."""
-
-    def __init__(
-        self,
-        change: MetricChange,
-        database: Callable[[], Database],
-        today: Callable[[], dt.date],
-        changed: Callable[[], None],
-        queue: WorkQueue,
-        own: OwnSaves,
-    ) -> None:
-        super().__init__(change.text)
-        self.change = change
-        self._database = database
-        self._today = today
-        self._changed = changed
-        self._queue = queue
-        self._own = own
-        self._undone_at: int | None = None  # the metric's version the undo left
-        self._applied = True  # push() calls redo(): the edit is already in the book
-
-    def _keys(self) -> tuple[tuple[int, str] | None, tuple[int, str] | None]:
-        change = self.change
-        return metric_key(change.account_id, change.before), metric_key(
-            change.account_id, change.after
-        )
-
-    def redo(self) -> None:
-        if self._applied:
-            self._applied = False
-            return
-        database, change, on, own = self._database(), self.change, self._today(), self._own
-        before_key, after_key = self._keys()
-        over = change.before.version if change.before is not None else None
-
-        def work() -> MetricChange:
-            seen = self._undone_at
-            if before_key is not None:
-                seen = own.expect(before_key, over)
-            redone = reapply(database, change, on=on, seen=seen)
-            if after_key is not None:
-                own.wrote(after_key, redone.left_at, restores=change.left_at)
-            return redone
-
-        def redone(result: MetricChange) -> None:
-            self.change = result
-            self._changed()
-
-        self._run("Redo", work, redone, before_key, over)
-
-    def undo(self) -> None:
-        database, change, on, own = self._database(), self.change, self._today(), self._own
-        before_key, after_key = self._keys()
-        over = change.before.version if change.before is not None else None
-
-        def work() -> int | None:
-            expected = change.left_at
-            if after_key is not None:
-                expected = own.expect(after_key, change.left_at)
-            left = revert(database, replace(change, left_at=expected), on=on)
-            if before_key is not None:
-                own.wrote(before_key, left, restores=over)
-            return left
-
-        def undone(left: int | None) -> None:
-            self._undone_at = left
-            self._changed()
-
-        self._run("Undo", work, undone, after_key, change.left_at)
-
-    def _run(
-        self,
-        title: str,
-        action: Callable[[], Any],
-        done: Callable[[Any], None],
-        key: tuple[int, str] | None,
-        state_at: int | None,
-    ) -> None:
-        def failed(exc: BaseException) -> None:
-            self.setObsolete(True)  # dropped from the stack the next time it is touched
-            show_step_failure(title, exc, self._own, key, state_at)
-            self._changed()
-
-        self._queue.add(title, action, done, failed)
 
 
 class ValueController(QObject):
@@ -175,9 +64,11 @@ class ValueController(QObject):
         parent: QObject | None = None,
         queue: WorkQueue | None = None,
         own: OwnSaves | None = None,
+        rows: MetricRows | None = None,
     ) -> None:
         super().__init__(parent)
         self.own = own or OwnSaves()
+        self.rows = rows or MetricRows()  # where the window's own undos moved its metrics
         self.panel = panel
         self.database = database
         self.today = today
@@ -243,7 +134,9 @@ class ValueController(QObject):
 
         def saved(change: MetricChange) -> None:
             self.undo_stack.push(
-                MetricEdit(change, self.database, self.today, self._reload, self.queue, self.own)
+                MetricEdit(
+                    change, self.database, self.today, self._reload, self.queue, self.own, self.rows
+                )
             )
             self._reload(then)
 
@@ -260,7 +153,7 @@ class ValueController(QObject):
 
         def work() -> MetricChange:
             change = edit(database, account_id)
-            wrote_change(self.own, change)
+            wrote_change(self.own, self.rows, change)
             return change
 
         self.queue.add(what, work, saved, failed)
@@ -269,18 +162,23 @@ class ValueController(QObject):
         self,
         dialog: QDialog,
         what: str,
-        read: Callable[[], Callable[[Database, int, int | None], MetricChange]],
-        seen: int | None,
+        read: Callable[[], Callable[[Database, int, MetricSnapshot], MetricChange]],
+        shown: MetricSnapshot,
     ) -> None:
         """Run ``dialog``; when accepted, save the edit ``read`` makes of what was typed over
-        version ``seen``. Refused over someone else's change: once the panel shows it, the
-        same dialog, with what the user typed, opens again to save over that version."""
+        the metric as ``shown`` (its row, at its version). Refused over someone else's
+        change: once the panel shows it, the same dialog, with what the user typed, opens
+        again to save over the metric now shown."""
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         edit = read()
 
         def refused(exc: ConflictError) -> None:
             if not shiboken6.isValid(self.panel):
+                return
+            now = self._shown(shown)
+            if now is None:  # deleted meanwhile: nothing to save over
+                explain(self.panel, what, exc, kept="Nothing was changed; their change stays.")
                 return
             explain(
                 self.panel,
@@ -289,9 +187,15 @@ class ValueController(QObject):
                 kept="What you typed is kept: the panel now shows their change. Press OK to "
                 "save yours over it, or Cancel to keep theirs.",
             )
-            self._through_dialog(dialog, what, read, exc.version)
+            self._through_dialog(dialog, what, read, now)
 
-        self._apply(what, lambda db, account: edit(db, account, seen), refused=refused)
+        self._apply(what, lambda db, account: edit(db, account, shown), refused=refused)
+
+    def _shown(self, metric: MetricSnapshot) -> MetricSnapshot | None:
+        """The panel's metric on ``metric``'s row (a teammate may have renamed it), else the
+        one of its name (a teammate may have made it anew)."""
+        same_row = (m for m in self.panel.metrics if metric.id is not None and m.id == metric.id)
+        return next(same_row, None) or self._metric(metric.name)
 
     def _reload(self, then: Callable[[], None] | None = None) -> None:
         account_id = self.account_id
@@ -321,13 +225,13 @@ class ValueController(QObject):
             return
         dialog = MetricDialog(self.today(), self.panel, current)
 
-        def read() -> Callable[[Database, int, int | None], MetricChange]:
+        def read() -> Callable[[Database, int, MetricSnapshot], MetricChange]:
             metric, on = dialog.chosen_metric(), self.today()
-            return lambda db, account, seen: save_metric(
-                db, account, metric, replacing=name, on=on, seen=seen
+            return lambda db, account, over: save_metric(
+                db, account, metric, replacing=over.name, on=on, seen=over.version, row=over.id
             )
 
-        self._through_dialog(dialog, "Saving the value metric", read, current.version)
+        self._through_dialog(dialog, "Saving the value metric", read, current)
 
     def record(self, name: str) -> None:
         current = self._metric(name)
@@ -335,13 +239,13 @@ class ValueController(QObject):
             return
         dialog = MeasurementDialog(current, self.today(), self.panel)
 
-        def read() -> Callable[[Database, int, int | None], MetricChange]:
+        def read() -> Callable[[Database, int, MetricSnapshot], MetricChange]:
             (day, value), on = dialog.measurement(), self.today()
-            return lambda db, account, seen: record_measurement(
-                db, account, name, value, day, on=on, seen=seen
+            return lambda db, account, over: record_measurement(
+                db, account, over.name, value, day, on=on, seen=over.version, row=over.id
             )
 
-        self._through_dialog(dialog, "Recording the measurement", read, current.version)
+        self._through_dialog(dialog, "Recording the measurement", read, current)
 
     def delete(self, name: str) -> None:
         answer = QMessageBox.question(
@@ -351,20 +255,22 @@ class ValueController(QObject):
         )
         current = self._metric(name)
         if answer == QMessageBox.StandardButton.Yes and current is not None:
-            on, seen = self.today(), current.version
+            on, seen, row = self.today(), current.version, current.id
             self._apply(
                 "Deleting the value metric",
-                lambda db, account: delete_metric(db, account, name, on=on, seen=seen),
+                lambda db, account: delete_metric(db, account, name, on=on, seen=seen, row=row),
             )
 
     def delete_measurement(self, name: str, day: Any) -> None:
         current = self._metric(name)
         if current is None:
             return
-        on, seen = self.today(), current.version
+        on, seen, row = self.today(), current.version, current.id
         self._apply(
             "Deleting the measurement",
-            lambda db, account: delete_measurement(db, account, name, day, on=on, seen=seen),
+            lambda db, account: delete_measurement(
+                db, account, name, day, on=on, seen=seen, row=row
+            ),
         )
 
     def add_to_kickoff(self, dialog: QDialog, account_id: int) -> ValueController:
@@ -379,7 +285,14 @@ class ValueController(QObject):
         layout.insertWidget(at, QLabel("<b>Value metrics</b> — outcomes agreed with the customer"))
         layout.insertWidget(at + 1, panel, 1)
         controller = ValueController(
-            panel, self.database, self.today, self.undo_stack, dialog, self.queue, self.own
+            panel,
+            self.database,
+            self.today,
+            self.undo_stack,
+            dialog,
+            self.queue,
+            self.own,
+            self.rows,
         )
         controller.changed.connect(self.changed)
         dialog.resize(dialog.width(), dialog.height() + 200)

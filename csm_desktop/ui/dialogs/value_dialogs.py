@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from csm_desktop.domain.vocabulary import Direction
 from csm_desktop.errors import BadInput
-from csm_desktop.services.value_metrics import RATE_PERIODS, MetricSnapshot, parse_number
+from csm_desktop.services.value_snapshots import RATE_PERIODS, MetricSnapshot, parse_number
 from csm_desktop.ui.dialogs.dialog_parts import date_edit, from_qdate
 
 NO_PERIOD = "a level, not a rate"

@@ -1,0 +1,33 @@
+"""A new value metric's row id: never one that a deleted metric had (issue 16).
+
+An undo of a value-metric edit, and an edit made from a screen, name the metric's row
+(``services.value_metrics``): a metric deleted and made again under the same name has to
+be another row, or the undo of the first would take the second for it. A server's sequence
+never gives an id back. SQLite does: without AUTOINCREMENT (adding it means rebuilding the
+table) a new row gets one more than the largest id *now* in the table, which is the deleted
+metric's when it was the newest. So on a book file the largest id ever given is kept in the
+book's settings, and a new metric gets the next one. A book file has one writer at a time
+(the lock file, and SQLite's own write lock), so the read and the write cannot interleave.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from csm_desktop.store.models import ValueMetric
+from csm_desktop.store.queries.settings import read_setting, write_setting
+
+LAST_ID_SETTING = "value_metric.last_id"
+
+
+def new_metric_id(session: Session) -> int | None:
+    """The id a new value metric is given on a book file (None on a server: its sequence
+    gives one); the book remembers it as given."""
+    if session.get_bind().dialect.name != "sqlite":
+        return None
+    largest = session.scalar(select(func.max(ValueMetric.id))) or 0
+    given = int(read_setting(session, LAST_ID_SETTING) or 0)
+    new = max(largest, given) + 1
+    write_setting(session, LAST_ID_SETTING, str(new))
+    return new
