@@ -11,6 +11,8 @@ a worker; the child polls until they are there) and one ``processEvents`` has ru
 app is started through its real entry point (``csm_desktop.cli.main``), so argument
 parsing, logging and settings count too. The child also reports which heavy
 libraries were imported by then: alembic, pyqtgraph, reportlab and openpyxl must not be.
+The CPU time (user + system) of each start is printed beside the wall times, with the load
+average: on a shared machine it moves far less with the load than the wall time does.
 
     python bench/startup.py [--runs 7] [--accounts 500] [--rebuild] [--import-profile]
 """
@@ -23,6 +25,7 @@ import datetime as dt
 import json
 import os
 import random
+import resource
 import sqlite3
 import statistics
 import subprocess
@@ -255,10 +258,20 @@ def child_source(template: str, database: Path) -> str:
     return f"DB = {str(database)!r}\nHEAVY = {HEAVY!r}\n" + template
 
 
+def children_cpu() -> float:
+    """CPU seconds (user + system) of every ended child so far."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
 def start_once(
     source: str, env: dict[str, str], extra: tuple[str, ...] = ()
 ) -> tuple[float, dict[str, object], str]:
-    """Seconds from spawn until the child reported ready, its report, and its stderr."""
+    """Seconds from spawn until the child reported ready, its report, and its stderr.
+
+    The report gets the child's CPU seconds (user + system) under ``"cpu"``: on a shared
+    machine they move far less with the load than wall time does."""
+    cpu_before = children_cpu()
     started = time.perf_counter()
     child = subprocess.run(
         [sys.executable, *extra, "-c", source],
@@ -272,7 +285,9 @@ def start_once(
     lines = [line for line in child.stdout.splitlines() if line.startswith("{")]
     if child.returncode != 0 or not lines:
         raise RuntimeError(f"child failed ({child.returncode}):\n{child.stdout}\n{child.stderr}")
-    return elapsed, json.loads(lines[-1]), child.stderr
+    report = json.loads(lines[-1])
+    report["cpu"] = children_cpu() - cpu_before
+    return elapsed, report, child.stderr
 
 
 def import_profile(stderr: str, top: int = 25) -> list[tuple[int, str]]:
@@ -311,12 +326,18 @@ def main() -> int:
         start_once(floor_source, env)
         app_times: list[float] = []
         floor_times: list[float] = []
+        app_cpu: list[float] = []
+        floor_cpu: list[float] = []
         report: dict[str, object] = {}
+        load = os.getloadavg()[0]
         for _ in range(args.runs):  # interleaved, so machine noise hits both alike
             elapsed, report, _err = start_once(app_source, env)
             app_times.append(elapsed)
-            elapsed, _report, _err = start_once(floor_source, env)
+            app_cpu.append(float(report["cpu"]))  # type: ignore[arg-type]
+            elapsed, floor_report, _err = start_once(floor_source, env)
             floor_times.append(elapsed)
+            floor_cpu.append(float(floor_report["cpu"]))  # type: ignore[arg-type]
+        load_after = os.getloadavg()[0]
         if args.import_profile:
             _elapsed, _report, stderr = start_once(app_source, env, ("-X", "importtime"))
             print("slowest imports of the app (cumulative ms):")
@@ -329,6 +350,11 @@ def main() -> int:
     print(f"app   : median {app:.3f} s  (runs: {', '.join(f'{t:.3f}' for t in app_times)})")
     print(f"floor : median {floor:.3f} s  (runs: {', '.join(f'{t:.3f}' for t in floor_times)})")
     print(f"ratio : {ratio:.2f}× the floor (target ≤ {TARGET_RATIO}×)")
+    cpu_app, cpu_floor = statistics.median(app_cpu), statistics.median(floor_cpu)
+    print(
+        f"CPU (user+sys) medians: app {cpu_app:.3f} s, floor {cpu_floor:.3f} s, "
+        f"{cpu_app / cpu_floor:.2f}×; load average {load:.2f} → {load_after:.2f}"
+    )
     heavy = report["heavy"]
     print(f"heavy libraries imported at start-up: {', '.join(heavy) or 'none'}")  # type: ignore[arg-type]
     ok = ratio <= TARGET_RATIO and "alembic" not in heavy  # type: ignore[operator]
@@ -338,8 +364,9 @@ def main() -> int:
         floor,
         app,
         TARGET_RATIO,
-        note="alembic imported" if "alembic" in heavy else "",
-    )  # type: ignore[operator]
+        note=f"CPU {cpu_app:.2f} s vs {cpu_floor:.2f} s, load {load:.1f}"
+        + ("; alembic imported" if "alembic" in heavy else ""),  # type: ignore[operator]
+    )
     report_rows([row])
     return 0 if ok else 1
 

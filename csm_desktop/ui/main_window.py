@@ -14,7 +14,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtCore import QByteArray, QSettings, QTimer
 from PySide6.QtGui import (
     QCloseEvent,
     QDragEnterEvent,
@@ -42,7 +42,7 @@ from csm_desktop.ui.controllers.my_accounts import MyAccounts
 from csm_desktop.ui.controllers.read_only import ReadOnlyController
 from csm_desktop.ui.controllers.reports import ReportExports
 from csm_desktop.ui.controllers.team_server import TeamServer
-from csm_desktop.ui.controllers.today import TodayController
+from csm_desktop.ui.controllers.today import PAINT_TIME_MS, TodayController
 from csm_desktop.ui.controllers.tool_pages import ToolPages
 from csm_desktop.ui.drop import accepted_spreadsheet
 from csm_desktop.ui.menus import build_menus
@@ -186,7 +186,7 @@ class MainWindow(QMainWindow):
         # The day's automatic backup runs once the book shows accounts: a backup of an empty
         # book (a demo still being created) would be the only one of the day.
         self.daily_backup_due = daily_backup
-        self.writing.apply()
+        self.writing.apply(built_now=True)
         # Start-up: Today, the page shown first, is read before the Book (both need the one
         # Python interpreter, issue 17); the Book's rows follow Today's first lines.
         self.loading = True
@@ -272,9 +272,11 @@ class MainWindow(QMainWindow):
                 self.today_controller.refresh()
 
     def _book_after_today(self) -> None:
+        """The Book's read starts once Today's first lines are painted: a worker started at
+        once would take the interpreter from that paint (issue 17)."""
         if self.book_waits_for_today:
             self.book_waits_for_today = False
-            self._load_book()
+            QTimer.singleShot(PAINT_TIME_MS, self, self._load_book)
 
     def _load_book(self, note: str | None = None) -> None:
         """Read the Book's rows in a worker; ``note`` is said once they are on show.

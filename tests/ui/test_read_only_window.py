@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QObject, QSettings, Qt
 from PySide6.QtWidgets import QWidget
 
 from csm_desktop.errors import DatabaseLocked
@@ -16,6 +16,7 @@ from csm_desktop.store.lock import acquire_book_lock
 from csm_desktop.ui import workers
 from csm_desktop.ui.dialogs.account_dialogs import Status
 from csm_desktop.ui.main_window import MainWindow
+from csm_desktop.ui.read_only import WRITES
 from csm_desktop.ui.views import book_view
 
 TODAY = dt.date(2026, 11, 26)
@@ -78,5 +79,32 @@ def test_read_only_window_switches_writes_off_and_takes_over_when_free(
     assert window.acceptDrops()
     with pytest.raises(DatabaseLocked):
         acquire_book_lock(path)  # this window now holds the book
+    window.close()
+    window.database.close()
+
+
+def test_a_writable_window_starts_with_every_writing_control_on(
+    qtbot, demo_copy: Callable[[dt.date], Path], tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """A window just built on a writable book skips the walk that switches the writing
+    controls on (issue 17): each control marked ``writes`` must be on already. Undo and
+    Redo are the exceptions: they follow the undo stack, empty at start."""
+    database = open_database(demo_copy(TODAY))
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(database, today=lambda: TODAY, settings=settings)
+    qtbot.addWidget(window)
+    marked = [obj for obj in window.findChildren(QObject) if obj.property(WRITES)]
+    # Log touchpoint and Confirm on Today, 7 File and View items, Undo, Redo, and the
+    # empty pages' buttons.
+    assert len(marked) >= 11
+    for control in marked:
+        if control in (window.undo_action, window.redo_action):
+            assert not control.isEnabled()
+        elif isinstance(control, QWidget):
+            assert not switched_off(control), control.objectName() or control
+        else:
+            assert control.isEnabled(), control.text()  # type: ignore[attr-defined]
+    window.show()
+    qtbot.waitUntil(lambda: not window.loading, timeout=10000)
     window.close()
     window.database.close()

@@ -34,11 +34,16 @@ class ReadOnlyController(QObject):
         self.free_poll.setInterval(POLL_MS)
         self.free_poll.timeout.connect(self.poll_book_free)
 
-    def apply(self) -> None:
-        """Switch every control that writes off (or on) to match the book, say why."""
+    def apply(self, *, built_now: bool = False) -> None:
+        """Switch every control that writes off (or on) to match the book, say why.
+
+        ``built_now``: the window was just built, every control is still enabled, so a
+        writable book has nothing to switch on and the walk over every widget (about 20 ms
+        of start-up, issue 17) is skipped."""
         w = self.window
         writable = not w.read_only
-        set_writes_enabled(w, writable)
+        if not (writable and built_now):
+            set_writes_enabled(w, writable)
         w.book_view.writable = w.today_view.writable = writable
         w.setAcceptDrops(writable)
         if writable:

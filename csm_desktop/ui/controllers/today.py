@@ -19,11 +19,11 @@ from PySide6.QtWidgets import QDialog
 
 from csm_desktop.services.opening import Database
 from csm_desktop.ui import workers
-from csm_desktop.ui.dialogs.touchpoint_dialog import TouchpointRequest
 from csm_desktop.ui.views.today_view import TodayView
 
 if TYPE_CHECKING:  # the service (and the ORM behind it) loads when Today first fills
     from csm_desktop.services.today_stream import TodaySnapshot
+    from csm_desktop.ui.dialogs.touchpoint_dialog import TouchpointRequest
 
 
 SHOW_WAIT = 0.5  # seconds the reading waits at most for the window to show a snapshot

@@ -40,7 +40,6 @@ from PySide6.QtWidgets import (
 from csm_desktop.domain.nudges import NudgeKind
 from csm_desktop.domain.templates import Rendered, render
 from csm_desktop.domain.vocabulary import Channel
-from csm_desktop.ui.dialogs.touchpoint_dialog import LogTouchpointDialog, TouchpointRequest
 from csm_desktop.ui.models.nudge_model import Column, ItemRole, NudgeFilter, NudgeModel
 from csm_desktop.ui.palette import current, warning_style
 from csm_desktop.ui.read_only import writes
@@ -50,6 +49,7 @@ from csm_desktop.ui.views.empty_state import EmptyState, StartActions, empty_boo
 if TYPE_CHECKING:  # the service (and the ORM behind it) loads when Today first fills
     from csm_desktop.services.today import TodayItem
     from csm_desktop.services.today_stream import TodaySnapshot
+    from csm_desktop.ui.dialogs.touchpoint_dialog import LogTouchpointDialog
 
 EVERYONE = "Everyone"
 ROWS_SEARCHED = 2_000  # a new snapshot keeps the line on show if it is among the first ones
@@ -508,6 +508,9 @@ class TodayView(QWidget):
         item = self.current
         if item is None:
             return None
+        # Imported when first asked for, not at start-up (issue 17).
+        from csm_desktop.ui.dialogs.touchpoint_dialog import LogTouchpointDialog, TouchpointRequest
+
         dialog = LogTouchpointDialog(self.current_channel(), self.today, template_label(item), self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
