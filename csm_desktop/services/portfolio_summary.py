@@ -38,14 +38,13 @@ from csm_desktop.services.gc_pause import gc_paused
 from csm_desktop.store.database import Database
 from csm_desktop.store.queries.ladder_figures import (
     StepCounts,
-    UnlockCounts,
     account_figures,
     ladder_steps,
     step_counts,
-    unlock_counts,
 )
 from csm_desktop.store.queries.ladders import ladder_orders
 from csm_desktop.store.queries.selection import AccountFilter
+from csm_desktop.store.queries.unlock_figures import UnlockCounts, unlock_counts
 from csm_desktop.store.queries.usage import usage_facts
 
 _Step = tuple[str, str]

@@ -3,11 +3,12 @@
 ``account_ladders`` hands every milestone to Python, which a 50,000-account book (600,000
 milestones) cannot afford when only counts are shown. These queries let the database count
 instead: per account the achieved, counted, on-time and overdue milestones and the
-checkpoint misses; per playbook step the achieved share; per unlocked feature the
-adoptions. Each count is the SQL spelling of one rule of ``domain`` (named beside it), read
-as of ``today`` exactly like ``domain.ladder.as_of`` (an achievement dated after today has
-not happened yet). ``tests/store/test_ladder_figures.py`` proves the figures built from
-them equal the domain's on hand-built books, the demo book and PostgreSQL.
+checkpoint misses; per playbook step the achieved share (per unlocked feature the
+adoptions: ``store.queries.unlock_figures``). Each count is the SQL spelling of one rule
+of ``domain`` (named beside it), read as of ``today`` exactly like ``domain.ladder.as_of``
+(an achievement dated after today has not happened yet).
+``tests/store/test_ladder_figures.py`` proves the figures built from them equal the
+domain's on hand-built books, the demo book and PostgreSQL.
 
 Only accounts with a K (a kickoff or signed-on date) are counted, like the metrics do. The
 queries are SQLAlchemy Core, the same on every database; the one dialect-specific piece is
@@ -28,7 +29,6 @@ from sqlalchemy import (
     and_,
     bindparam,
     case,
-    exists,
     func,
     select,
 )
@@ -38,16 +38,13 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
 from csm_desktop.domain.ladder import Milestone, due_on
-from csm_desktop.domain.metrics import ADOPTION_WINDOW_DAYS, CHECKPOINTS
+from csm_desktop.domain.metrics import CHECKPOINTS
 from csm_desktop.domain.vocabulary import Status
-from csm_desktop.store.day_numbers import day_number_of
 from csm_desktop.store.models import (
     Account,
     AccountMilestone,
     Playbook,
     Role,
-    UsageEvent,
-    UsageFeature,
 )
 from csm_desktop.store.queries.selection import AccountFilter
 
@@ -347,62 +344,10 @@ def ladder_steps(session: Session, names: Iterable[str]) -> list[tuple[str, str,
     return [(row[0], row[1], row[2]) for row in rows]
 
 
-@dataclass(frozen=True, slots=True)
-class UnlockCounts:
-    """Achieved unlocks of one feature (``domain.metrics.adoption_after_unlock``)."""
-
-    feature: str
-    unlocks: int
-    pending: int
-    """Unlocked less than 30 days before today: U+30 is after today."""
-    adopted: int
-    """Not pending, and the feature had a count > 0 on one of the days U+1 … U+30."""
-
-
-def unlock_counts(session: Session, chosen: AccountFilter, today: dt.date) -> list[UnlockCounts]:
-    """Per unlocked feature of the chosen accounts' ladders, in feature order."""
-    on = bindparam("today", today, type_=Date)
-    m, e = AccountMilestone, UsageEvent
-    unlocked = day_number_of(m.achieved_on)
-    used = exists().where(
-        e.account_id == m.account_id,
-        e.feature_id
-        == select(UsageFeature.id)
-        .where(UsageFeature.key == m.unlocks)
-        .correlate(m)  # the milestone of the outer query, two levels up
-        .scalar_subquery(),
-        e.day > unlocked,
-        e.day <= unlocked + ADOPTION_WINDOW_DAYS,
-        e.count > 0,
-    )
-    pending = days_after(m.achieved_on, ADOPTION_WINDOW_DAYS) > on
-    rows = session.execute(
-        select(
-            m.unlocks,
-            func.count(),
-            func.sum(case((pending, 1), else_=0)),
-            func.sum(case((pending, 0), (used, 1), else_=0)),
-        )
-        .join(Account, Account.id == m.account_id)
-        .where(
-            with_kickoff(chosen),
-            m.status == Status.ACHIEVED.value,
-            m.achieved_on.is_not(None),
-            m.achieved_on <= on,
-            m.unlocks.is_not(None),
-            m.unlocks != "",
-        )
-        .group_by(m.unlocks)
-        .order_by(m.unlocks)
-    )
-    return [UnlockCounts(row[0], int(row[1]), int(row[2]), int(row[3])) for row in rows]
-
-
 __all__ = [
     "AccountFigures",
     "AsOf",
     "StepCounts",
-    "UnlockCounts",
     "account_figures",
     "days_after",
     "join_first_value",
@@ -412,6 +357,5 @@ __all__ = [
     "milestone_columns",
     "milestone_of",
     "step_counts",
-    "unlock_counts",
     "with_kickoff",
 ]
