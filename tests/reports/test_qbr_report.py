@@ -242,3 +242,11 @@ def test_an_account_without_kickoff_has_no_report(hand_book: Book, tmp_path: Pat
     with pytest.raises(BadInput, match="Echo \\(no kickoff\\) has no kickoff"):
         write_qbr_report(database, ids["Echo (no kickoff)"], TODAY, folder / "e.pdf")
     assert list(folder.iterdir()) == []
+
+
+def test_reportlab_lays_out_pdfs_with_its_c_helpers() -> None:
+    """rl_accel is a dependency: without it reportlab silently falls back to pure-Python
+    number formatting, string widths and encoding, and every report is slower."""
+    from reportlab.lib import rl_accel
+
+    assert rl_accel._py_funcs == {}, f"pure-Python fallbacks in use: {sorted(rl_accel._py_funcs)}"
