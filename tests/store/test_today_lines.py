@@ -270,3 +270,33 @@ def test_the_demo_book_reads_as_the_whole_ladders_do(book: Database, today: dt.d
     create_demo_book(book, today=dt.date(2026, 11, 26))
     items = assert_same(book, today)
     assert len(items) > 10 and len({i.nudge.kind for i in items}) >= 2  # not vacuous
+
+
+def test_of_the_plain_milestones_only_the_two_due_first_are_read(book: Database) -> None:
+    """Theta (K = T-70) has four late milestones, in ladder order: A and B due T-40 (a tie),
+    C due T-50, D due T-40. The two due first are C and A (on the tie A, first in the
+    ladder, beats B and D): B is taken back when C comes, D is never kept. The overdue
+    line names C: 600 + 50 days + 3 more = 653; its message's next milestone is A."""
+    with book.session() as session:
+        role = session.scalars(select(Role)).first()
+        assert role is not None
+        theta = Account(name="Theta", owner="Maya", kickoff_on=ago(70))
+        session.add(theta)
+        session.flush()
+        for position, (title, late) in enumerate((("A", 40), ("B", 40), ("C", 50), ("D", 40))):
+            session.add(
+                AccountMilestone(account_id=theta.id, position=position, title=title,
+                                 role_id=role.id, target_day=10, due_on=ago(late),
+                                 status="not started")
+            )  # fmt: skip
+    with book.session() as session:
+        (ladder,) = today_ladders(session, ACTIVE_ACCOUNTS, TODAY, DEFAULT_RULES)
+        portable = today_ladders(session, ACTIVE_ACCOUNTS, TODAY, DEFAULT_RULES, portable=True)
+    assert [m.title for m in ladder.milestones] == ["A", "C"] and ladder.late == 4
+    assert portable == [ladder]
+    overdue = next(i for i in assert_same(book, TODAY) if i.nudge.kind.value == "overdue")
+    assert (overdue.nudge.milestone, overdue.nudge.score) == ("C", 653)
+    assert overdue.nudge.reason == "Overdue by 50 days; 3 more overdue"
+    assert overdue.filled.values["next_milestone"] == "A"
+    for today in (ago(45), ago(-2)):
+        assert_same(book, today)

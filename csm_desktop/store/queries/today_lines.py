@@ -30,7 +30,6 @@ more in SQLAlchemy's row processing than in the query.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -85,7 +84,7 @@ def today_ladders(
     date: Callable[[Any], dt.date | None] = day if fast else _same
     due: Callable[[Any], dt.date] = day.parse if fast else _same_day
     accounts = {
-        row[0]: TodayLadder(row[0], row[1], row[2], date(row[3]), date(row[4]))
+        row[0]: TodayLadder(row[0], row[1], row[2], date(row[3]), date(row[4]), late=0)
         for row in rows(
             session,
             select(Account.id, Account.name, Account.owner, kickoff_date(), Account.renewal_on)
@@ -104,43 +103,53 @@ def today_ladders(
         for account_id, achieved, counted in rows(session, parts.counts(renewing)):
             accounts[account_id].counts = LadderCounts(int(achieved), int(counted))
     statuses = {status.value: status for status in Status}
+    unknown = Status.NOT_STARTED  # ``Status.is_open``: a status no one knows reads as this
     roles = dict(rows(session, select(Role.id, Role.name)))
-    named, late = _named(rows(session, parts.milestones()))
-    for account in accounts.values():
-        account.late = late.get(account.id, 0)
-    for row in named:
-        account = accounts[row[0]]
-        account.milestones.append(
+    account: TodayLadder | None = None
+    # Of an account's plain rows (``row[_PLAIN]``) only the two due first are named; rows
+    # come in ladder order, so on equal due dates the earlier one is first. The two kept
+    # so far, as (due, milestone), ``first`` due first:
+    first: tuple[Any, Milestone] | None = None
+    second: tuple[Any, Milestone] | None = None
+    for row in rows(session, parts.milestones()):
+        if account is None or account.id != row[0]:
+            account = accounts[row[0]]
+            first = second = None
+        if row[_LATE]:
+            account.late = (account.late or 0) + 1
+        plain = row[_PLAIN]
+        if plain and second is not None and row[5] >= second[0]:
+            continue  # due on or after the two kept: never named
+        milestone = Milestone(
             # Positional, in field order (as ``ladders._assemble`` does).
-            Milestone(
-                row[2], roles[row[3]], row[4], due(row[5]),
-                statuses.get(row[6], Status.NOT_STARTED),
-                row[7] and due(row[7]), bool(row[8]), row[9], row[10], row[11], row[12],
-                row[13] and due(row[13]), row[1], row[14],
-            )
+            row[2], roles[row[3]], row[4], due(row[5]), statuses.get(row[6], unknown),
+            row[7] and due(row[7]), bool(row[8]), row[9], row[10], row[11], row[12],
+            row[13] and due(row[13]), row[1], row[14],
         )  # fmt: skip
+        account.milestones.append(milestone)
         account.messages[row[1]] = (row[15], row[16])
         if row[_USED]:
             account.unlocks_used.add(row[1])
+        if plain:
+            if second is not None:  # due before it: it is the third now
+                _drop(account, second[1])
+            if first is None:
+                first = (row[5], milestone)
+            elif row[5] < first[0]:
+                first, second = (row[5], milestone), first
+            else:
+                second = (row[5], milestone)
     return list(accounts.values())
 
 
-def _named(rows: list[tuple[Any, ...]]) -> tuple[list[tuple[Any, ...]], Counter[int]]:
-    """The rows the rules name, in their order, and per account how many are late.
-
-    Of an account's plain rows (``row[_PLAIN]``) only the two due first are named; rows
-    come in ladder order, so on equal due dates the earlier one is first."""
-    late: Counter[int] = Counter()
-    plain: defaultdict[int, list[tuple[Any, int]]] = defaultdict(list)
-    for n, row in enumerate(rows):
-        if row[_LATE]:
-            late[row[0]] += 1
-        if row[_PLAIN]:
-            plain[row[0]].append((row[5], n))
-    kept = {
-        n for found in plain.values() for _due, n in (sorted(found)[:2] if found[2:] else found)
-    }
-    return [row for n, row in enumerate(rows) if not row[_PLAIN] or n in kept], late
+def _drop(account: TodayLadder, milestone: Milestone) -> None:
+    """Takes back a plain milestone that two others due before it displaced."""
+    ladder = account.milestones
+    for n in range(len(ladder) - 1, -1, -1):
+        if ladder[n] is milestone:
+            del ladder[n]
+            del account.messages[milestone.id or 0]
+            return
 
 
 _LATE, _PLAIN, _USED = 17, 18, 19
