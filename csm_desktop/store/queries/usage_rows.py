@@ -13,8 +13,7 @@ import datetime as dt
 import sqlite3 as raw_sqlite3
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from functools import cache
-from itertools import chain, groupby, islice
-from operator import itemgetter
+from itertools import chain, islice
 from typing import Any, cast
 
 from sqlalchemy import (
@@ -270,6 +269,9 @@ def used_day_series(
     conditions = [_table.c.feature_id.in_(sorted(ids)), _table.c.count > 0]
     if account_ids is not None:
         conditions.append(_table.c.account_id.in_(sorted(account_ids)))
+    # In the primary key's order (account, day, feature): no sort of the rows in SQL (a temp
+    # B-tree over every row read, 160,000 after a big import); each (account, feature)
+    # still sees its days ascending.
     query = (
         select(
             _table.c.account_id,
@@ -278,20 +280,19 @@ def used_day_series(
             _table.c.count,
         )
         .where(*conditions)
-        .order_by(_table.c.account_id, _table.c.feature_id, _table.c.day)
+        .order_by(_table.c.account_id, _table.c.day, _table.c.feature_id)
     )
     rows = _raw_rows(session, query) if use_fast_path(session, portable) else None
-    series: dict[tuple[int, str], tuple[list[int], list[int]]] = {}
-    for (account_id, feature_id), group in groupby(
-        rows if rows is not None else session.execute(query), key=itemgetter(0, 1)
-    ):
-        days: list[int] = []
-        counts: list[int] = []
-        for _account, _feature, day, count in group:
-            days.append(day)
-            counts.append(count)
-        series[(account_id, ids[feature_id])] = (days, counts)
-    return series
+    by_id: dict[tuple[int, int], tuple[list[int], list[int]]] = {}
+    for account_id, feature_id, day, count in rows if rows is not None else session.execute(query):
+        found = by_id.get((account_id, feature_id))
+        if found is None:
+            found = by_id[(account_id, feature_id)] = ([], [])
+        found[0].append(day)
+        found[1].append(count)
+    return {
+        (account_id, ids[feature_id]): found for (account_id, feature_id), found in by_id.items()
+    }
 
 
 def _raw_rows(session: Session, query: Select[Any]) -> Iterator[tuple[Any, ...]]:
