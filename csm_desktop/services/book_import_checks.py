@@ -172,6 +172,8 @@ class ImportChecks:
 
     def _features_consistent(self, rows: list[FeatureRow]) -> list[FeatureRow]:
         """Rows whose spellings name no other feature (one spelling, one key)."""
+        if not rows:
+            return []
         vocabulary = read_vocabulary(self.session)
         seen: dict[str, int] = {}
         accepted: list[FeatureRow] = []
