@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 
 from csm_desktop.domain.ladder import Milestone, as_of
 from csm_desktop.domain.metrics import (
@@ -37,6 +38,7 @@ from csm_desktop.domain.vocabulary import Health
 from csm_desktop.services.gc_pause import gc_paused
 from csm_desktop.store.database import Database
 from csm_desktop.store.queries.ladder_figures import (
+    AccountFigures,
     StepCounts,
     account_figures,
     ladder_steps,
@@ -61,6 +63,10 @@ def portfolio_summary(
     """``portfolio_metrics(...).summary()`` with the same arguments, without loading ladders."""
     chosen = AccountFilter(segment=segment, owner=owner, playbook=playbook)
 
+    def usage() -> dict[int, UsageFacts]:
+        with database.session() as session:
+            return usage_facts(session, chosen, today, full=False)
+
     def by_step_and_feature() -> tuple[
         list[StepCounts], dict[str, list[_Step]], list[UnlockCounts]
     ]:
@@ -68,58 +74,75 @@ def portfolio_summary(
             steps = step_counts(session, chosen, today)
             return steps, ladder_orders(session), unlock_counts(session, chosen, today)
 
-    # The database counts on two connections at once: the per-account figures here, the
-    # per-step and per-feature ones in a thread (SQLite and the driver release the GIL
-    # while a query runs), which halves the wait on a second core.
+    # The database counts on two connections at once (SQLite and the driver release the GIL
+    # while a query runs), which halves the wait on a second core: the per-account figures
+    # here, the usage facts and then the per-step and per-feature counts in a thread. Each
+    # account is judged as soon as the usage facts are in, while the thread still counts.
     with gc_paused(), ThreadPoolExecutor(max_workers=1) as pool:
+        usage_read = pool.submit(usage)
         other = pool.submit(by_step_and_feature)
         with database.session() as session:
             accounts = account_figures(session, chosen, today)
-            usage = usage_facts(session, chosen, today, full=False)
+        totals = _Totals.of(accounts, usage_read.result(), today)
         steps, orders, unlocks = other.result()
         playbooks = {figures.playbook or NO_PLAYBOOK for figures in accounts}
         with database.session() as session:
             funnel = _funnel(steps, orders, playbooks, lambda names: ladder_steps(session, names))
 
-    health_counts = dict.fromkeys(Health, 0)
-    ttfvs: list[int] = []
-    within: list[bool | None] = []
-    months: dict[str, dict[int, list[bool | None]]] = {}
-    on_time = achieved = 0
-    for figures in accounts:
-        first = None if figures.first_value is None else as_of(figures.first_value, today)
-        facts, verdict = judged(
-            figures.name, figures.kickoff, first, figures.overdue, usage, figures.id, today
-        )
-        ttfv = time_to_first_value(facts)
-        if ttfv is not None:
-            ttfvs.append(ttfv)
-        within.append(first_value_within_target(facts, today))
-        health_counts[verdict] += 1
-        age = facts.age(today)
-        month = months.setdefault(kickoff_month(facts), {c: [] for c in CHECKPOINTS})
-        for checkpoint, misses in zip(CHECKPOINTS, figures.checkpoint_misses, strict=True):
-            month[checkpoint].append(None if age < checkpoint else misses == 0)
-        on_time += figures.on_time
-        achieved += figures.achieved
-
     return PortfolioSummary(
         today=today,
         accounts=len(accounts),
-        ttfv_median_days=median(ttfvs),
-        first_value_on_time=share(within),
+        ttfv_median_days=median(totals.ttfvs),
+        first_value_on_time=share(totals.within),
         adoption=Share(
             sum(u.adopted for u in unlocks), sum(u.unlocks - u.pending for u in unlocks)
         ),
         adoption_pending=sum(u.pending for u in unlocks),
-        on_time=Share(on_time, achieved),
-        health=health_counts,
+        on_time=Share(totals.on_time, totals.achieved),
+        health=totals.health,
         funnel=funnel,
         cohorts={
-            month: {c: share(flags) for c, flags in months[month].items()}
-            for month in sorted(months)
+            month: {c: share(flags) for c, flags in totals.months[month].items()}
+            for month in sorted(totals.months)
         },
     )
+
+
+@dataclass
+class _Totals:
+    """What the summary adds up over the accounts, each judged by the domain's rules."""
+
+    health: dict[Health, int]
+    ttfvs: list[int] = field(default_factory=list)
+    within: list[bool | None] = field(default_factory=list)
+    """Per account: first value within its target (None: not yet known)."""
+    months: dict[str, dict[int, list[bool | None]]] = field(default_factory=dict)
+    """Per kickoff month and checkpoint: each account's verdict (None: not that old yet)."""
+    on_time: int = 0
+    achieved: int = 0
+
+    @classmethod
+    def of(
+        cls, accounts: Iterable[AccountFigures], usage: Mapping[int, UsageFacts], today: dt.date
+    ) -> _Totals:
+        totals = cls(dict.fromkeys(Health, 0))
+        for figures in accounts:
+            first = None if figures.first_value is None else as_of(figures.first_value, today)
+            facts, verdict = judged(
+                figures.name, figures.kickoff, first, figures.overdue, usage, figures.id, today
+            )
+            ttfv = time_to_first_value(facts)
+            if ttfv is not None:
+                totals.ttfvs.append(ttfv)
+            totals.within.append(first_value_within_target(facts, today))
+            totals.health[verdict] += 1
+            age = facts.age(today)
+            month = totals.months.setdefault(kickoff_month(facts), {c: [] for c in CHECKPOINTS})
+            for checkpoint, misses in zip(CHECKPOINTS, figures.checkpoint_misses, strict=True):
+                month[checkpoint].append(None if age < checkpoint else misses == 0)
+            totals.on_time += figures.on_time
+            totals.achieved += figures.achieved
+        return totals
 
 
 def judged(
