@@ -20,6 +20,7 @@ from typing import NamedTuple
 
 from sqlalchemy.orm import Session
 
+from csm_desktop.domain.changed_parts import changed_parts
 from csm_desktop.domain.vocabulary import Evidence, Status
 from csm_desktop.errors import BadInput, UnknownAccount
 from csm_desktop.services.evidence import refresh_usage_evidence
@@ -206,10 +207,7 @@ def update_account(
     name = fields.name.strip()
     if not name:
         raise BadInput("Give the account a name.")
-    values = _account_values(fields)
-    if opened is not None:
-        before = _account_values(opened)
-        values = {column: value for column, value in values.items() if value != before[column]}
+    values = changed_parts(fields, opened, _account_values)
     with database.session() as session:
         account = session.get(Account, account_id)
         if account is None:
@@ -398,10 +396,7 @@ def update_contact(
     teammate's change to the others."""
     if not fields.name.strip():
         raise BadInput("Give the contact a name.")
-    values = _contact_values(fields)
-    if opened is not None:
-        before = _contact_values(opened)
-        values = {detail: value for detail, value in values.items() if value != before[detail]}
+    values = changed_parts(fields, opened, _contact_values)
     with database.session() as session:
         contact = _contact(session, contact_id)
         account = contact.account
@@ -457,9 +452,7 @@ def save_kickoff(
         kickoff = account.kickoff or Kickoff()
         if account.kickoff is None:
             opened = None  # a new record: everything the dialog holds
-
-        def changed(part: str) -> bool:
-            return opened is None or getattr(fields, part) != getattr(opened, part)
+        wanted = changed_parts(fields, opened, _kickoff_parts)
 
         answers: dict[int, str] = {}  # role id -> answer (a new role name adds the role)
         for role, answer in fields.answers.items():
@@ -468,25 +461,37 @@ def save_kickoff(
         # Its answers and criteria are rows of their own: ``bump`` stamps the kickoff itself,
         # so replacing only them is a new version too.
         with saving(session, kickoff, f"The kickoff of {account.name}", seen, bump=True):
-            if changed("held_on"):
+            if "held_on" in wanted:
                 kickoff.held_on = fields.held_on
-            if changed("attendees"):
+            if "attendees" in wanted:
                 kickoff.attendees = fields.attendees.strip()
-            if changed("success_statement"):
+            if "success_statement" in wanted:
                 kickoff.success_statement = fields.success_statement.strip()
-            if changed("answers"):
+            if "answers" in wanted:
                 _replace_answers(kickoff, answers)
-            if changed("done_criteria"):
+            if "done_criteria" in wanted:
                 kickoff.done_criteria = [
                     DoneCriterion(position=position, text=text.strip(), met_on=met_on)
                     for position, (text, met_on) in enumerate(fields.done_criteria, start=1)
                     if text.strip()
                 ]
             account.kickoff = kickoff
-        new_date = fields.held_on if changed("held_on") else None
+        new_date = fields.held_on if "held_on" in wanted else None
         if new_date is not None and new_date != account.kickoff_on:
             return _move_kickoff(session, account_id, new_date, move_open_due_dates)
         return 0
+
+
+def _kickoff_parts(fields: KickoffFields) -> dict[str, object]:
+    """What a kickoff save may write, part by part: the answers and the done criteria each
+    as one whole (a teammate's tick stays unless the user edited the criteria too)."""
+    return {
+        "held_on": fields.held_on,
+        "attendees": fields.attendees,
+        "success_statement": fields.success_statement,
+        "answers": fields.answers,
+        "done_criteria": fields.done_criteria,
+    }
 
 
 def _replace_answers(kickoff: Kickoff, wanted: dict[int, str]) -> None:

@@ -28,6 +28,7 @@ from dataclasses import replace
 
 from sqlalchemy.orm import Session
 
+from csm_desktop.domain.changed_parts import changed_parts
 from csm_desktop.domain.vocabulary import Direction
 from csm_desktop.errors import BadInput, ConflictError, UnknownAccount
 from csm_desktop.services.value_snapshots import (
@@ -37,8 +38,10 @@ from csm_desktop.services.value_snapshots import (
     MetricSnapshot,
     check_metric,
     find_metric,
+    metric_parts,
     parse_direction,
     parse_number,
+    with_parts,
 )
 from csm_desktop.store.database import Database
 from csm_desktop.store.models import Account, AccountEvent, Measurement, ValueMetric
@@ -223,16 +226,24 @@ def save_metric(
     on: dt.date,
     seen: int | None = None,
     row: int | None = None,
+    opened: MetricSnapshot | None = None,
 ) -> MetricChange:
     """Add ``metric`` (``replacing`` None) or change the metric called ``replacing`` (over
     its version ``seen``, and only when it is row ``row``); the measurements kept are those
-    of ``metric``."""
+    of ``metric``.
+
+    With ``opened`` (the metric as the dialog opened with it) only the parts the user
+    changed are written over the metric as stored (``domain.changed_parts``): OK again
+    after a refusal keeps a teammate's measurement, or target, the user never touched."""
     metric = check_metric(metric)
     with database.session() as session:
         account = _account(session, account_id)
         current = _the_row(session, account, replacing, row) if replacing is not None else None
         if replacing is not None and current is None:
             raise BadInput(f"{account.name} has no value metric “{replacing}”; refresh the page.")
+        if current is not None and opened is not None:
+            changed = changed_parts(metric, opened, metric_parts)
+            metric = check_metric(with_parts(_snapshot(current), changed))
         verb = "added" if replacing is None else "changed"
         baseline = (
             f" (baseline {_amount(metric.baseline, metric.unit)} on {metric.baseline_on})"

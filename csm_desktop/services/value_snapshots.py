@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from csm_desktop.domain.value_money import DAYS_PER, YEAR_DAYS, value_realized
 from csm_desktop.domain.vocabulary import Direction
@@ -99,6 +100,35 @@ class MetricLeft(NamedTuple):
 
     id: int | None
     version: int | None
+
+
+# What a save of an edited metric may write, part by part (``domain.changed_parts``): a
+# baseline and the day it was measured only make sense together.
+METRIC_PARTS: dict[str, tuple[str, ...]] = {
+    "name": ("name",),
+    "unit": ("unit",),
+    "direction": ("direction",),
+    "baseline": ("baseline", "baseline_on"),
+    "target": ("target",),
+    "money_per_unit": ("money_per_unit",),
+    "rate_per": ("rate_per",),
+    "measurements": ("measurements",),
+}
+
+
+def metric_parts(metric: MetricSnapshot) -> dict[str, tuple[object, ...]]:
+    """``metric``'s values by part of ``METRIC_PARTS``."""
+    return {part: tuple(getattr(metric, f) for f in names) for part, names in METRIC_PARTS.items()}
+
+
+def with_parts(metric: MetricSnapshot, parts: Mapping[str, tuple[object, ...]]) -> MetricSnapshot:
+    """``metric`` with ``parts`` (as ``metric_parts`` reads them) put in."""
+    values: dict[str, Any] = {
+        name: value
+        for part, held in parts.items()
+        for name, value in zip(METRIC_PARTS[part], held, strict=True)
+    }
+    return replace(metric, **values)
 
 
 def check_metric(metric: MetricSnapshot) -> MetricSnapshot:

@@ -1,9 +1,11 @@
-"""OK again after a refused account save (issue 16: nothing overwritten).
+"""OK again after a refused save from a dialog (issue 16: nothing overwritten).
 
 Ravi's dialog opened on version 1 and he changed only the owner; Maya raised the ARR
 meanwhile (version 2). His save is refused; OK again saves over version 2 what he changed,
 the owner, and her ARR stays (it went back to the old value when the dialog re-sent every
-field it showed). On a file and, with ``--backend postgresql``, on the server.
+field it showed). The same for a contact, a kickoff and a value metric (the rule is
+``domain.changed_parts``); a measurement and a risk or ask add a row, so OK again adds just
+that. On a file and, with ``--backend postgresql``, on the server.
 """
 
 from __future__ import annotations
@@ -13,10 +15,18 @@ from dataclasses import replace
 
 import pytest
 
+from csm_desktop.domain.vocabulary import Direction
 from csm_desktop.errors import ConflictError
 from csm_desktop.services import account_edits
 from csm_desktop.services.account_edits import AccountFields, ContactFields, KickoffFields
+from csm_desktop.services.account_story import add_ask, list_asks, resolve_ask
 from csm_desktop.services.accounts import account_detail
+from csm_desktop.services.value_metrics import (
+    MetricSnapshot,
+    account_metrics,
+    record_measurement,
+    save_metric,
+)
 from csm_desktop.store.database import Database
 
 TODAY = dt.date(2026, 11, 26)
@@ -80,3 +90,80 @@ def test_ok_again_on_a_kickoff_keeps_a_teammates_tick(book: Database) -> None:
     assert kickoff is not None
     assert kickoff.attendees == "Ana Smith, Kenji Tanaka"
     assert [met for _id, _text, met in kickoff.done_criteria] == [TODAY, None]
+
+
+HOURS = MetricSnapshot("Hours on reporting", "h", Direction.LOWER, 10.0, TODAY, 4.0)
+NOV = [dt.date(2026, 11, day) for day in (20, 24, 25)]
+
+
+def test_ok_again_on_a_value_metric_keeps_a_teammates_measurement(book: Database) -> None:
+    """Hours (baseline 10 h on 26 Nov, target 4 h) with 6 h measured on 20 Nov: version 2.
+    Ravi's dialog opens on it and he sets the target to 3 h. Maya records 8 h on 24 Nov
+    and sets the unit "hours" (versions 3 and 4). His save over 2 is refused; OK again
+    over 4 writes his target, and her 8 h and her unit stay (the dialog re-sent the one
+    measurement it opened with, deleting hers)."""
+    account_id = account_edits.create_account(book, AccountFields("Coho Winery"), None)
+    save_metric(book, account_id, HOURS, on=TODAY)
+    record_measurement(book, account_id, HOURS.name, 6.0, NOV[0], on=TODAY, seen=1)
+    (opened,) = account_metrics(book, account_id)
+    assert opened.version == 2
+    record_measurement(book, account_id, HOURS.name, 8.0, NOV[1], on=TODAY, seen=2)
+    hers = replace(opened, unit="hours", measurements=((NOV[0], 6.0), (NOV[1], 8.0)))
+    save_metric(book, account_id, hers, replacing=HOURS.name, on=TODAY, seen=3, opened=opened)
+    ravi = replace(opened, target=3.0)
+    with pytest.raises(ConflictError) as refused:
+        save_metric(book, account_id, ravi, replacing=HOURS.name, on=TODAY, seen=2, opened=opened)
+    assert refused.value.version == 4
+    change = save_metric(
+        book, account_id, ravi, replacing=HOURS.name, on=TODAY, seen=4, opened=opened,
+        row=opened.id,
+    )  # fmt: skip
+    assert change.left_at == 5
+    (metric,) = account_metrics(book, account_id)
+    assert (metric.target, metric.unit, metric.baseline) == (3.0, "hours", 10.0)
+    assert metric.measurements == ((NOV[0], 6.0), (NOV[1], 8.0))
+
+
+def test_ok_again_on_a_value_metric_takes_both_baseline_fields_as_one(book: Database) -> None:
+    """Ravi's dialog moves the baseline's day to 20 Nov (the value stays 10 h); Maya sets
+    the baseline to 12 h on 26 Nov. OK again writes the baseline Ravi's dialog shows, 10 h
+    on 20 Nov, whole: never Maya's 12 h with Ravi's day, which nobody measured."""
+    account_id = account_edits.create_account(book, AccountFields("Coho Winery"), None)
+    save_metric(book, account_id, HOURS, on=TODAY)
+    (opened,) = account_metrics(book, account_id)
+    maya = replace(opened, baseline=12.0)
+    save_metric(book, account_id, maya, replacing=HOURS.name, on=TODAY, seen=1, opened=opened)
+    ravi = replace(opened, baseline_on=NOV[0])
+    save_metric(book, account_id, ravi, replacing=HOURS.name, on=TODAY, seen=2, opened=opened)
+    (metric,) = account_metrics(book, account_id)
+    assert (metric.baseline, metric.baseline_on, metric.version) == (10.0, NOV[0], 3)
+
+
+def test_ok_again_on_a_measurement_adds_only_that_measurement(book: Database) -> None:
+    """The measurement dialog opened on version 1. Maya records 8 h on 24 Nov (2); Ravi's
+    6 h on 25 Nov over 1 is refused; over 2 it is added next to hers (a measurement is
+    written onto the metric as stored, never the ones the panel showed)."""
+    account_id = account_edits.create_account(book, AccountFields("Coho Winery"), None)
+    save_metric(book, account_id, HOURS, on=TODAY)
+    record_measurement(book, account_id, HOURS.name, 8.0, NOV[1], on=TODAY, seen=1)
+    with pytest.raises(ConflictError):
+        record_measurement(book, account_id, HOURS.name, 6.0, NOV[2], on=TODAY, seen=1)
+    record_measurement(book, account_id, HOURS.name, 6.0, NOV[2], on=TODAY, seen=2)
+    (metric,) = account_metrics(book, account_id)
+    assert metric.measurements == ((NOV[1], 8.0), (NOV[2], 6.0))
+
+
+def test_ok_again_on_a_new_ask_adds_it_once_and_keeps_the_teammates_change(
+    book: Database,
+) -> None:
+    """The account is at version 1 with no asks. Maya adds "Security review" (2) and
+    resolves it (3). Ravi's new ask over 1 is refused and adds nothing; OK again over 3
+    adds his ask once, and hers stays resolved (an ask dialog only ever adds a row)."""
+    account_id = account_edits.create_account(book, AccountFields("Coho Winery"), None)
+    hers = add_ask(book, account_id, "ask", "Security review", created_on=TODAY, seen=1)
+    assert resolve_ask(book, hers.id, TODAY, seen=hers.version) == 3
+    with pytest.raises(ConflictError):
+        add_ask(book, account_id, "risk", "Champion leaves", created_on=TODAY, seen=1)
+    assert add_ask(book, account_id, "risk", "Champion leaves", created_on=TODAY, seen=3)[1] == 4
+    asks = [(e.text, e.resolved_on) for e in list_asks(book, account_id)]
+    assert asks == [("Champion leaves", None), ("Security review", TODAY)]

@@ -116,11 +116,12 @@ def test_the_account_dialog_stays_open_with_the_edit_and_ok_again_saves_it(
 ) -> None:  # type: ignore[no-untyped-def]
     """Maya sets 40 seats after the page was read. Ravi renames the account and presses
     OK: refused naming Maya, the dialog is still open with his name; OK again saves it
-    over hers (her 40 seats stay: the dialog was filled before, and saves what it shows)."""
+    over hers, and her 40 seats stay although the dialog still shows the old number (only
+    what Ravi changed, the name, is written)."""
     window, maya = two
     account_id = open_account(qtbot, window)
     detail = window.account_view.detail
-    assert detail is not None
+    assert detail is not None and detail.seats != 40
     theirs = AccountFields(detail.name, segment=detail.segment, seats=40, owner=detail.owner)
     account_edits.update_account(maya, account_id, theirs, seen=detail.version)
     presses: list[tuple[int, str]] = []
@@ -136,7 +137,8 @@ def test_the_account_dialog_stays_open_with_the_edit_and_ok_again_saves_it(
     rejected, accepted = QDialog.DialogCode.Rejected, QDialog.DialogCode.Accepted
     assert presses == [(rejected, "Renamed Co"), (accepted, "Renamed Co")]
     assert refusal(message_boxes).startswith(f"“{detail.name}” was changed by Maya Chen at ")
-    assert account_detail(maya, account_id, TODAY).name == "Renamed Co"
+    after = account_detail(maya, account_id, TODAY)
+    assert (after.name, after.seats) == ("Renamed Co", 40)
 
 
 def test_the_value_panel_keeps_the_typed_measurement_for_a_retry(

@@ -314,7 +314,8 @@ def test_the_kickoff_dialog_keeps_the_edit_over_someone_elses_kickoff(
 ) -> None:  # type: ignore[no-untyped-def]
     """The page read the kickoff at version k; Maya ticks a criterion (k+1). Ravi's new
     success statement is refused naming her, the dialog stays open with it; OK again saves
-    it over k+1 (k+2)."""
+    it over k+1 (k+2), and her tick stays (the dialog still shows it unticked: only what
+    Ravi changed is written)."""
     window, maya = two
     account_id = open_account(qtbot, window)
     detail = window.account_view.detail
@@ -340,3 +341,9 @@ def test_the_kickoff_dialog_keeps_the_edit_over_someone_elses_kickoff(
     after = account_detail(maya, account_id, TODAY)
     assert after.kickoff is not None and after.kickoff.success_statement == text
     assert after.kickoff_version == k + 2
+    met = {c: met_on for c, _text, met_on in after.kickoff.done_criteria}
+    assert met[criterion] == TODAY
+    before = {c: met_on for c, _text, met_on in detail.kickoff.done_criteria}
+    assert {c: m for c, m in met.items() if c != criterion} == {
+        c: m for c, m in before.items() if c != criterion
+    }

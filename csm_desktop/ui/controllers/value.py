@@ -10,7 +10,8 @@ Team mode (issue 16): an edit is saved only over the metric's row and version th
 showed, an undo or redo only over the version its edit left (``value_undo``). When someone
 else saved the metric first, the refusal says who and when, the panel reloads to show their
 change, and the dialog opens again with the value the user typed, to save it over theirs
-or cancel.
+or cancel. A metric's save writes only what the user changed in the dialog, so a retry
+keeps the teammate's measurement (``domain.changed_parts``).
 """
 
 from __future__ import annotations
@@ -227,9 +228,12 @@ class ValueController(QObject):
 
         def read() -> Callable[[Database, int, MetricSnapshot], MetricChange]:
             metric, on = dialog.chosen_metric(), self.today()
+            # Only what the user changed from ``current`` is written: OK again after a
+            # refusal keeps the teammate's measurement or target.
             return lambda db, account, over: save_metric(
-                db, account, metric, replacing=over.name, on=on, seen=over.version, row=over.id
-            )
+                db, account, metric, replacing=over.name, on=on, seen=over.version,
+                row=over.id, opened=current,
+            )  # fmt: skip
 
         self._through_dialog(dialog, "Saving the value metric", read, current)
 
