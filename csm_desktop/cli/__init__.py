@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from typing import Any, NoReturn
 
 from csm_desktop import APP_NAME, app_version
-from csm_desktop.cli.books import add_book_commands, add_feature_commands
 from csm_desktop.cli.common import (
     WAIT_HELP,
     Command,
@@ -24,14 +23,12 @@ from csm_desktop.cli.common import (
     reader_gone,
     run_command,
 )
-from csm_desktop.cli.experiments import add_experiment_commands
-from csm_desktop.cli.metrics import add_metrics_command
-from csm_desktop.cli.reports import add_report_commands
-from csm_desktop.cli.team import add_team_commands
-from csm_desktop.cli.transfer import add_transfer_commands
-from csm_desktop.cli.usage import add_usage_command
-from csm_desktop.cli.value import add_value_commands
 from csm_desktop.errors import BadInput
+
+# The options of the window itself, and those of them that take a value: a command line
+# made only of these opens the window, and its parser needs no command (issue 17).
+WINDOW_FLAGS = frozenset({"--demo", "--start-check", "--self-test"})
+WINDOW_OPTIONS = frozenset({"--db", "--wait"})
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -53,7 +50,8 @@ class _VersionAction(argparse.Action):
         parser.exit()
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
+    """The whole parser; without ``commands``, only the window's own options."""
     parser = OneLineParser(
         prog="csm-desktop",
         description=f"{APP_NAME}: onboarding ladders, usage evidence and value reports. "
@@ -80,27 +78,55 @@ def build_parser() -> argparse.ArgumentParser:
         help="open the window on the demo book (created in the user data folder if missing)",
     )
     parser.add_argument("--wait", type=float, metavar="SECONDS", default=0.0, help=WAIT_HELP)
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
+    if not commands:
+        parser.set_defaults(command=None)
+        return parser
+    from csm_desktop.cli.books import add_book_commands, add_feature_commands
+    from csm_desktop.cli.experiments import add_experiment_commands
+    from csm_desktop.cli.metrics import add_metrics_command
+    from csm_desktop.cli.reports import add_report_commands
+    from csm_desktop.cli.team import add_team_commands
+    from csm_desktop.cli.transfer import add_transfer_commands
+    from csm_desktop.cli.usage import add_usage_command
+    from csm_desktop.cli.value import add_value_commands
 
-    add_book_commands(commands)
-    add_metrics_command(commands)
-    add_usage_command(commands)
-    add_report_commands(commands)
-    add_value_commands(commands)
-    add_feature_commands(commands)
-    add_experiment_commands(commands)
-    add_team_commands(commands)
-    add_transfer_commands(commands)
-    for command in commands.choices.values():  # every command accepts it after its name
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
+    add_book_commands(subparsers)
+    add_metrics_command(subparsers)
+    add_usage_command(subparsers)
+    add_report_commands(subparsers)
+    add_value_commands(subparsers)
+    add_feature_commands(subparsers)
+    add_experiment_commands(subparsers)
+    add_team_commands(subparsers)
+    add_transfer_commands(subparsers)
+    for command in subparsers.choices.values():  # every command accepts it after its name
         command.add_argument(
             "--wait", type=float, metavar="SECONDS", default=argparse.SUPPRESS, help=WAIT_HELP
         )
     return parser
 
 
+def opens_the_window(argv: Sequence[str]) -> bool:
+    """True when ``argv`` holds only the window's own options, spelled out in full (an
+    abbreviation, ``--help``, a command or anything unknown gets the whole parser)."""
+    words = iter(argv)
+    for word in words:
+        option = word.split("=", 1)[0]
+        if option in WINDOW_OPTIONS:
+            if "=" not in word:
+                next(words, None)  # its value (argparse says so when it is missing)
+        elif word not in WINDOW_FLAGS:
+            return False
+    return True
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = sys.argv[1:] if argv is None else list(argv)
+    # Building every command's parser (and importing their modules) is start-up time the
+    # window does not need (issue 17).
+    parser = build_parser(commands=not opens_the_window(words))
+    args = parser.parse_args(words)
     if args.self_test:
         from csm_desktop.selftest import run_self_test
 
@@ -136,4 +162,4 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout, sys.stderr = real_out, real_err
 
 
-__all__ = ["BadInput", "build_parser", "database_path", "main", "parse_day"]
+__all__ = ["BadInput", "build_parser", "database_path", "main", "opens_the_window", "parse_day"]

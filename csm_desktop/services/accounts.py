@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from csm_desktop.domain.ladder import Milestone, completion, current_phase, is_overdue, overdue
 from csm_desktop.domain.vocabulary import Phase, Status
 from csm_desktop.errors import UnknownAccount
+from csm_desktop.services.contact_info import ContactInfo as ContactInfo  # re-exported
 from csm_desktop.services.feedback import feedback_timeline
 from csm_desktop.services.renewals import renewal_timeline
 from csm_desktop.store.database import Database
@@ -19,15 +20,6 @@ from csm_desktop.store.queries import timeline
 from csm_desktop.store.queries.accounts import account_page, role_names
 from csm_desktop.store.queries.ladders import account_ladders
 from csm_desktop.store.queries.selection import AccountFilter
-
-
-@dataclass(frozen=True, slots=True)
-class ContactInfo:
-    id: int
-    name: str
-    role: str | None
-    email: str | None
-    title: str | None
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
@@ -49,7 +50,7 @@ from csm_desktop.domain.templates import (
 )
 from csm_desktop.domain.vocabulary import Channel
 from csm_desktop.errors import BadInput, Cancelled, UnknownAccount
-from csm_desktop.services.accounts import AccountDetail, ContactInfo
+from csm_desktop.services.contact_info import ContactInfo
 from csm_desktop.services.experiment_variants import message_template, variant_messages
 from csm_desktop.services.features import read_vocabulary
 from csm_desktop.services.feedback import check_links
@@ -73,6 +74,9 @@ from csm_desktop.store.queries.ladders import account_ladders, milestone_message
 from csm_desktop.store.queries.milestones import milestone_owner
 from csm_desktop.store.queries.selection import ACTIVE_ACCOUNTS, AccountFilter
 from csm_desktop.store.queries.today_lines import TodayLadder, today_ladders
+
+if TYPE_CHECKING:  # the account page's service, not needed for the list (start-up)
+    from csm_desktop.services.accounts import AccountDetail
 
 
 @dataclass(frozen=True, slots=True)

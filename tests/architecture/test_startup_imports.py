@@ -53,3 +53,22 @@ def test_the_probe_would_see_a_heavy_import() -> None:
         check=True,
     )
     assert json.loads(result.stdout.strip().splitlines()[-1]) == ["openpyxl"]
+
+
+def test_todays_service_does_not_load_the_account_page_service() -> None:
+    """The Today list, read before the window's first lines show, needs a contact's plain
+    values, not the account page's service with its renewals, evidence and timeline
+    (about 20 ms of start-up, issue 17)."""
+    probe = (
+        "import sys\nimport csm_desktop.services.today_stream\n"
+        "print('csm_desktop.services.accounts' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert result.stdout.strip().splitlines()[-1] == "False"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from csm_desktop.cli import build_parser, main
+from csm_desktop.cli import build_parser, main, opens_the_window
 from csm_desktop.store.database import open_database
 from csm_desktop.store.models import Account
 
@@ -109,3 +109,34 @@ def test_every_command_shows_its_help(capsys: pytest.CaptureFixture[str]) -> Non
             main([*path, "--help"])
         assert exited.value.code == 0, path
         assert capsys.readouterr().out.startswith("usage: csm-desktop"), path
+
+
+def test_the_window_options_alone_are_read_as_the_whole_parser_reads_them(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Opening the window builds no command parsers (issue 17): a command line of window
+    options only gets the same values, and the same one-line errors, from the window's
+    parser as from the whole one; anything else gets the whole parser."""
+    window_only = (
+        [],
+        ["--db", "b.sqlite3"],
+        ["--db=b.sqlite3", "--demo"],
+        ["--start-check", "--wait", "2.5", "--db", "demo"],  # "demo" is --db's value here
+        ["--self-test"],
+    )
+    for argv in window_only:
+        assert opens_the_window(argv), argv
+        whole = build_parser().parse_args(argv)
+        assert vars(build_parser(commands=False).parse_args(argv)) == vars(whole)
+    for argv in (["--db"], ["--wait", "soon"]):
+        assert opens_the_window(argv)
+        errors = []
+        for parser in (build_parser(commands=False), build_parser()):
+            with pytest.raises(SystemExit) as exited:
+                parser.parse_args(argv)
+            assert exited.value.code == 2
+            errors.append(capsys.readouterr().err)
+        assert errors[0] == errors[1] and errors[0].count("\n") == 1
+    others = (["demo"], ["--help"], ["-h"], ["--dem"], ["--db", "b", "demo"], ["--version"])
+    for argv in (*others, ["--demo=1"], ["--", "x"]):
+        assert not opens_the_window(argv), argv

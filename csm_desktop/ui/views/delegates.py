@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, Qt
 from PySide6.QtGui import QColor, QPainter
-from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtWidgets import QStyledItemDelegate
 
 from csm_desktop.ui.models.book_model import SortRole
 from csm_desktop.ui.palette import current
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QStyleOptionViewItem
 
 
 class ProgressDelegate(QStyledItemDelegate):
@@ -23,6 +28,10 @@ class ProgressDelegate(QStyledItemDelegate):
         if value is None:
             super().paint(painter, option, index)
             return
+        # QStyle's Python type (hundreds of enum members) is made when first used, at the
+        # Book's first paint, not at start-up (5 ms, issue 17).
+        from PySide6.QtWidgets import QStyle
+
         painter.save()
         rect: QRect = option.rect
         if option.state & QStyle.StateFlag.State_Selected:
