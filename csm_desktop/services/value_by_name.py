@@ -48,7 +48,10 @@ def set_metric_by_name(
     money_per_unit: float | None = None,
     rate_per: str | None = None,
 ) -> MetricChange:
-    """Define the metric, or change the options given of an existing one (others kept)."""
+    """Define the metric, or change the options given of an existing one (others kept).
+
+    Only the options given are written over the metric as stored (``opened`` is the metric
+    as read here): a teammate's measurement saved between the read and the write stays."""
     account_id = account_id_by_name(database, account)
     current = find_metric(account_metrics(database, account_id), metric)
     if current is None:
@@ -70,9 +73,12 @@ def set_metric_by_name(
         "rate_per": rate_per,
     }
     wanted = replace(base, **{k: v for k, v in given.items() if v is not None})
+    if current is None:
+        return save_metric(database, account_id, wanted, on=on)
     return save_metric(
-        database, account_id, wanted, replacing=current.name if current else None, on=on
-    )
+        database, account_id, wanted, replacing=current.name, on=on, row=current.id,
+        opened=current,
+    )  # fmt: skip
 
 
 def record_by_name(

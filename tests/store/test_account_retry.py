@@ -17,7 +17,7 @@ import pytest
 
 from csm_desktop.domain.vocabulary import Direction
 from csm_desktop.errors import ConflictError
-from csm_desktop.services import account_edits
+from csm_desktop.services import account_edits, value_by_name
 from csm_desktop.services.account_edits import AccountFields, ContactFields, KickoffFields
 from csm_desktop.services.account_story import add_ask, list_asks, resolve_ask
 from csm_desktop.services.accounts import account_detail
@@ -167,3 +167,20 @@ def test_ok_again_on_a_new_ask_adds_it_once_and_keeps_the_teammates_change(
     assert add_ask(book, account_id, "risk", "Champion leaves", created_on=TODAY, seen=3)[1] == 4
     asks = [(e.text, e.resolved_on) for e in list_asks(book, account_id)]
     assert asks == [("Champion leaves", None), ("Security review", TODAY)]
+
+
+def test_the_commands_metric_edit_writes_only_the_options_given(
+    book: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``value set --target 3`` reads Hours (6 h measured on 20 Nov), then Maya's 8 h on
+    24 Nov lands before the command writes (the read is made to return the metric as it
+    was). Only the target is written: her 8 h stays."""
+    account_id = account_edits.create_account(book, AccountFields("Coho Winery"), None)
+    save_metric(book, account_id, HOURS, on=TODAY)
+    record_measurement(book, account_id, HOURS.name, 6.0, NOV[0], on=TODAY)
+    read_before = account_metrics(book, account_id)
+    record_measurement(book, account_id, HOURS.name, 8.0, NOV[1], on=TODAY)
+    monkeypatch.setattr(value_by_name, "account_metrics", lambda _db, _id: read_before)
+    value_by_name.set_metric_by_name(book, "Coho Winery", HOURS.name, on=TODAY, target=3.0)
+    (metric,) = account_metrics(book, account_id)
+    assert (metric.target, metric.measurements) == (3.0, ((NOV[0], 6.0), (NOV[1], 8.0)))
