@@ -13,7 +13,8 @@ Rows (each a median of interleaved runs with its floor, see ``bench/timing.py``)
 - with ``--heavy`` (not run by default):
   - ``import-book``, 5,000 accounts (12 milestones, ~10 usage rows each): the whole command
     into a new book, interleaved with its floor, a process in which python-calamine reads
-    every sheet of the same workbook; target ≤ 3×.
+    every sheet of the same workbook; target ≤ 3×. The row's note gives both processes' CPU
+    seconds (user + system), which a loaded machine inflates far less than wall time.
   - ``export-book`` of the 50,000-account book (9.6 million usage rows, split over Usage,
     Usage 2, …), once: seconds and peak memory (targets < 60 s and < 1 GiB; minutes and
     gigabytes before issue 17).
@@ -32,10 +33,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
+import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 from scale_book import scale_book
 from timing import Row, app_env, interleaved, load_average, python, report, timed_process
@@ -62,14 +66,20 @@ with CalamineWorkbook.from_path(sys.argv[1]) as workbook:
 MIB = 1024 * 1024
 
 
-def measured_process(argv: list[str]) -> tuple[float, float]:
-    """(seconds, peak resident MiB) of one app process; a failing one is an error."""
-    import os
+class Measured(NamedTuple):
+    seconds: float  # wall
+    peak: float  # resident MiB
+    cpu: float  # user + system seconds: what a loaded machine does not inflate much
+
+
+def measured_process(argv: list[str], *, env: dict[str, str] | None = None) -> Measured:
+    """Wall seconds, peak resident MiB and CPU seconds of one process (the app's unless
+    ``env`` is given); a failing one is an error."""
     import subprocess
 
     started = time.perf_counter()
     child = subprocess.Popen(
-        argv, env=app_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+        argv, env=env or app_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
     )
     _, status, usage = os.wait4(child.pid, 0)
     elapsed = time.perf_counter() - started
@@ -77,7 +87,7 @@ def measured_process(argv: list[str]) -> tuple[float, float]:
     errors = child.stderr.read() if child.stderr else ""
     if child.returncode != 0:
         raise SystemExit(f"{' '.join(argv)} failed ({child.returncode}):\n{errors}")
-    return elapsed, usage.ru_maxrss * 1024 / MIB
+    return Measured(elapsed, usage.ru_maxrss * 1024 / MIB, usage.ru_utime + usage.ru_stime)
 
 
 def reported(argv: list[str]) -> float:
@@ -197,23 +207,35 @@ def import_workbook(accounts: int) -> Path:
 
 
 def import_book_5k(runs: int) -> Row:
-    """import-book of a 5,000-account workbook into a new book, against calamine reading it."""
+    """import-book of a 5,000-account workbook into a new book, against calamine reading it.
+    The note gives the CPU seconds of both (medians): under load the wall ratio varies."""
     workbook = import_workbook(5_000)
+    cpu: dict[str, list[float]] = {"floor": [], "ours": []}
     with tempfile.TemporaryDirectory() as scratch:
         made = iter(range(1_000))
 
         def ours() -> float:
             target = Path(scratch) / f"new-{next(made)}.sqlite3"
-            seconds, peak = measured_process(
+            run = measured_process(
                 python("-m", "csm_desktop", "import-book", str(workbook), "--db", str(target))
             )
-            print(f"import-book 5,000: {seconds:.2f} s, peak {peak:.0f} MiB", file=sys.stderr)
-            return seconds
+            cpu["ours"].append(run.cpu)
+            print(
+                f"import-book 5,000: {run.seconds:.2f} s, CPU {run.cpu:.2f} s, peak "
+                f"{run.peak:.0f} MiB (load {load_average()})",
+                file=sys.stderr,
+            )
+            return run.seconds
 
-        floor, mine = interleaved(
-            runs, lambda: timed_process(python("-c", CALAMINE_READ, str(workbook))), ours
-        )
-    return Row("import-book, 5,000 accounts", floor, mine, 3.0)
+        def floor() -> float:
+            run = measured_process(python("-c", CALAMINE_READ, str(workbook)), env=dict(os.environ))
+            cpu["floor"].append(run.cpu)
+            return run.seconds
+
+        floor_seconds, mine = interleaved(runs, floor, ours)
+    floor_cpu, our_cpu = (statistics.median(cpu[k]) for k in ("floor", "ours"))
+    note = f"CPU {our_cpu:.2f} s vs floor {floor_cpu:.2f} s: {our_cpu / floor_cpu:.2f}×"
+    return Row("import-book, 5,000 accounts", floor_seconds, mine, 3.0, note=note)
 
 
 def heavy_rows(book: Path, label: str, accounts: int) -> list[Row]:
@@ -225,7 +247,7 @@ def heavy_rows(book: Path, label: str, accounts: int) -> list[Row]:
     with tempfile.TemporaryDirectory() as scratch:
         workbook = Path(scratch) / "book.xlsx"
         export = python("-m", "csm_desktop", "export-book", str(workbook), "--db", str(book))
-        seconds, peak = measured_process(export)
+        seconds, peak, _cpu = measured_process(export)
         rows = [
             Row(f"export-book, {label}", None, seconds, 60.0, kind="seconds"),
             Row(f"export-book peak memory, {label}", None, peak, 1024, kind="MiB", unit="MiB"),
@@ -243,9 +265,10 @@ def import_book_big(accounts: int, label: str) -> list[Row]:
     with tempfile.TemporaryDirectory() as scratch:
         target = Path(scratch) / "new.sqlite3"
         command = python("-m", "csm_desktop", "import-book", str(workbook), "--db", str(target))
-        seconds, peak = measured_process(command)
+        seconds, peak, cpu = measured_process(command)
+    note = f"CPU {cpu:.1f} s, load {load_average()}"
     return [
-        Row(f"import-book, {label}", None, seconds, 60.0, kind="seconds"),
+        Row(f"import-book, {label}", None, seconds, 60.0, kind="seconds", note=note),
         Row(f"import-book peak memory, {label}", None, peak, 1024, kind="MiB", unit="MiB"),
     ]
 
