@@ -12,8 +12,6 @@ from csm_desktop.domain.ladder import Milestone, completion, current_phase, is_o
 from csm_desktop.domain.vocabulary import Phase, Status
 from csm_desktop.errors import UnknownAccount
 from csm_desktop.services.contact_info import ContactInfo as ContactInfo  # re-exported
-from csm_desktop.services.feedback import feedback_timeline
-from csm_desktop.services.renewals import renewal_timeline
 from csm_desktop.store.database import Database
 from csm_desktop.store.models import Account, AccountMilestone
 from csm_desktop.store.queries import timeline
@@ -115,8 +113,13 @@ def _criterion_text(milestone: AccountMilestone) -> str | None:
     )
 
 
-def account_detail(database: Database, account_id: int, today: dt.date) -> AccountDetail:
+def account_detail(
+    database: Database, account_id: int, today: dt.date, *, with_timeline: bool = True
+) -> AccountDetail:
     """Everything the account view shows, computed for ``today``.
+
+    ``with_timeline=False`` leaves the timeline empty: the QBR shows none, and needs neither
+    its five queries nor their modules (a first report compiles every statement it runs).
 
     Due dates, statuses and the figures come from the one ladder loader
     (``store.queries.ladders.account_ladders``), as on the Book, Today and the reports; the
@@ -173,7 +176,7 @@ def account_detail(database: Database, account_id: int, today: dt.date) -> Accou
                     (c.id, c.text, c.met_on) for c in account.kickoff.done_criteria
                 ),
             )
-        timeline = _timeline(database, account)
+        history = _timeline(database, account) if with_timeline else ()
         age = (today - loaded.kickoff).days if loaded.kickoff else None
         positions = {m.role.name: (m.role.position, m.role.id) for m in account.milestones}
         roles = sorted(positions, key=positions.__getitem__)
@@ -198,7 +201,7 @@ def account_detail(database: Database, account_id: int, today: dt.date) -> Accou
             ladder=ladder,
             contacts=contacts,
             kickoff=kickoff,
-            timeline=timeline,
+            timeline=history,
             milestones=tuple(facts),
             version=account.version,
             kickoff_version=account.kickoff.version if account.kickoff is not None else 0,
@@ -207,6 +210,9 @@ def account_detail(database: Database, account_id: int, today: dt.date) -> Accou
 
 def _timeline(database: Database, account: Account) -> tuple[TimelineEntry, ...]:
     """Every status change, touchpoint and logged event of the account, newest first."""
+    from csm_desktop.services.feedback import feedback_timeline
+    from csm_desktop.services.renewals import renewal_timeline
+
     with database.session() as session:
         changes = timeline.status_changes(session, account.id)
         touchpoints = timeline.touchpoints(session, account.id)

@@ -63,7 +63,7 @@ def qbr_story(
     from csm_desktop.services.reports import internal_fields
 
     period = period or last_full_quarter(today)
-    detail = account_detail(database, account_id, today)
+    detail = account_detail(database, account_id, today, with_timeline=False)
     kickoff = detail.kickoff_on or detail.signed_on
     if kickoff is None:
         raise BadInput(
