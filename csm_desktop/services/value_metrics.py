@@ -46,7 +46,7 @@ from csm_desktop.services.value_snapshots import (
 from csm_desktop.store.database import Database
 from csm_desktop.store.models import Account, AccountEvent, Measurement, ValueMetric
 from csm_desktop.store.queries.edits import conflict, local_time, saving
-from csm_desktop.store.queries.value_rows import new_metric_id
+from csm_desktop.store.queries.value_rows import last_logged, new_metric_id
 
 # The plain values live in ``value_snapshots``; callers may take them from here too.
 __all__ = [
@@ -129,9 +129,11 @@ def _the_row(session: Session, account: Account, name: str, row: int | None) -> 
     return stored
 
 
-def _gone(name: str) -> ConflictError:
-    """The refusal of an undo whose metric someone deleted (who is not recorded)."""
-    return ConflictError(_named(name), None, None, None)
+def _gone(session: Session, account: Account, name: str) -> ConflictError:
+    """The refusal of an undo whose metric was deleted: naming whoever wrote the metric's
+    last timeline line (its deletion, as a row no longer says it)."""
+    by, at = last_logged(session, account.id, EVENT_KIND, _named(name))
+    return ConflictError(_named(name), by, at, None)
 
 
 # ---- writing --------------------------------------------------------------------------------
@@ -384,7 +386,7 @@ def _swap(
         if present is not None:
             current = _the_row(session, account, present.name, present.id)
             if current is None:
-                raise _gone(present.name)
+                raise _gone(session, account, present.name)
         elif wanted is not None and (made := _stored(account, wanted.name)) is not None:
             raise conflict(made, _named(wanted.name))  # someone made one of that name since
         _before, after, left = _replace(

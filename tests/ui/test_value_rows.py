@@ -72,3 +72,13 @@ def test_undo_of_an_add_refuses_to_delete_a_teammates_metric_of_the_same_name(
     qtbot.waitUntil(lambda: not panel.busy, timeout=5000)
     (shown,) = [m for m in panel.metrics if m.name == NAME]
     assert shown.baseline == 35.0
+
+    # The refused step is gone: Redo does not try to add his metric again over hers (which
+    # used to be a second refusal), and the stack no longer offers it.
+    assert window.undo_stack.canRedo()
+    shown_before = len(message_boxes.shown)
+    window.redo_action.trigger()
+    saved(qtbot, window)
+    assert len(message_boxes.shown) == shown_before and not window.undo_stack.canRedo()
+    (now,) = [m for m in account_metrics(maya, account_id) if m.name == NAME]
+    assert (now.baseline, now.version) == (35.0, 1)
