@@ -125,3 +125,26 @@ def test_a_refused_write_raises_as_sqlalchemy_would(tmp_path: Path) -> None:
             book_io.insert_rows(session, Account, rows)
     finally:
         database.close()
+
+
+def test_a_columns_values_are_converted_once_each_and_none_is_kept() -> None:
+    """The raw path converts a column at a time: [Jan 5, None, Jan 5, Jan 6] calls the
+    processor twice (once per distinct date) and keeps None; an unhashable value (a list)
+    is converted on its own, every time."""
+    calls: list[object] = []
+
+    def process(value: object) -> str:
+        calls.append(value)
+        return f"<{value}>"
+
+    jan5, jan6 = dt.date(2026, 1, 5), dt.date(2026, 1, 6)
+    assert book_io._converted([jan5, None, jan5, jan6], process) == [
+        "<2026-01-05>",
+        None,
+        "<2026-01-05>",
+        "<2026-01-06>",
+    ]
+    assert sorted(calls) == [jan5, jan6]
+    calls.clear()
+    assert book_io._converted([[1], None, [1]], process) == ["<[1]>", None, "<[1]>"]
+    assert calls == [[1], [1]]
