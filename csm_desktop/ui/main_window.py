@@ -35,6 +35,7 @@ from csm_desktop.services.opening import Database
 from csm_desktop.ui import palette, workers
 from csm_desktop.ui.controllers.account_page import AccountPageController
 from csm_desktop.ui.controllers.book_files import BookFiles
+from csm_desktop.ui.controllers.book_patches import UPDATED, BookPatches
 from csm_desktop.ui.controllers.dashboard import DashboardController
 from csm_desktop.ui.controllers.host import Host
 from csm_desktop.ui.controllers.live_refresh import LiveRefresh
@@ -108,6 +109,12 @@ class MainWindow(QMainWindow):
             run_task=self.run_task,
             status=lambda text, ms: self.statusBar().showMessage(text, ms),
             refresh=self.refresh,
+        )
+        self.book_patches = BookPatches(
+            self.host,
+            self.book_view,
+            read_whole=lambda note: self._load_book(note=note),
+            whole_reads=lambda: self._book_reads,
         )
         self.navigation = NavigationBar()
         self.navigation.page_requested.connect(lambda page: self.show_page(Page(page)))
@@ -257,7 +264,14 @@ class MainWindow(QMainWindow):
         once it has loaded."""
         current = self.pages.currentWidget()
         if current is self.book_view:
-            self._load_book(note="Updated with your team's latest changes")
+            if (
+                not changes.everything
+                and not self.loading
+                and self.book_patches.fits(changes.accounts)
+            ):
+                self.book_patches.apply(changes.accounts)  # only those accounts' lines
+            else:
+                self._load_book(note=UPDATED)
         else:
             self.book_stale = True
         if current is self.account_view and self.current_account_id is not None:
@@ -428,7 +442,7 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentWidget(self.book_view)
         if self.book_stale and not self.loading:
             self.book_stale = False
-            self._load_book(note="Updated with your team's latest changes")
+            self._load_book(note=UPDATED)
         self.book_view.table.setFocus()
 
     def show_today(self) -> None:

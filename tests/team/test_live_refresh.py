@@ -21,6 +21,7 @@ from csm_desktop.domain.vocabulary import Status
 from csm_desktop.services import account_edits
 from csm_desktop.services.account_edits import AccountFields
 from csm_desktop.services.accounts import LadderStep, account_detail
+from csm_desktop.services.book import book_rows
 from csm_desktop.services.demo import create_demo_book
 from csm_desktop.services.live_changes import ChangeFeed, Changes, listen_for_changes
 from csm_desktop.services.opening import open_team_book, open_team_book_for_window
@@ -251,3 +252,33 @@ def test_only_open_connections_count_as_ours_and_they_keep_alive(team_demo: str)
         assert kept in own_processes(mine.engine)
         mine.engine.dispose()
         assert kept not in own_processes(mine.engine)
+
+
+def test_a_teammates_status_change_replaces_only_that_line_of_the_book(
+    qtbot, window: MainWindow, maya: Database
+) -> None:  # type: ignore[no-untyped-def]
+    """Ravi has the Book on show, sorted by name, account 12 selected; Maya blocks a
+    milestone of account 12. Its line is read on its own and put in place (no whole read of
+    the Book starts): the other lines are the same objects, account 12 still selected, and
+    its health is what a fresh read says."""
+    window.show_book()
+    table, proxy, model = window.book_view.table, window.book_view.proxy, window.book_view.model
+    row = next(r for r in range(proxy.rowCount()) if model.row_at(r).account_id == 12)
+    table.selectionModel().setCurrentIndex(
+        proxy.index(row, 0),
+        QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+    )
+    others = [r for r in model.rows() if r.account_id != 12]
+    old = model.row_at(row)
+    whole_reads = window._book_reads
+    milestone_id, version, _ = first_open_milestone(maya, 12)
+    account_edits.set_status(
+        maya, milestone_id, Status.BLOCKED, on=TODAY, reason="waiting on IT", seen=version
+    )
+    qtbot.waitUntil(lambda: model.row_at(row) is not old, timeout=10000)
+    assert window._book_reads == whole_reads
+    now = [r for r in model.rows() if r.account_id != 12]
+    assert all(a is b for a, b in zip(others, now, strict=True))
+    assert model.row_at(row) == book_rows(maya, TODAY, only=(12,))[0]
+    assert window.book_view.selected_account_ids() == [12]
+    assert window.statusBar().currentMessage() == "Updated with your team's latest changes"

@@ -136,3 +136,35 @@ def test_a_filter_keeps_the_selected_accounts_it_still_shows(qtbot) -> None:  # 
     view.search.setText("north")
     assert view.selected_account_ids() == []
     assert view.count_label.text() == "1 of 3 accounts"
+
+
+def test_fresh_lines_of_a_few_accounts_go_where_theirs_were(proxy: FilterProxy) -> None:
+    """A teammate changed Northwind's completion and deleted contoso: Northwind's line is
+    replaced in place (found by the search with its new next milestone), contoso's is gone,
+    Åkerlund's is the very same object."""
+    model = proxy.sourceModel()
+    assert isinstance(model, BookModel)
+    untouched = model.rows()[1]
+    fresh = row(1, "Northwind", completion=0.75, next_milestone="Dashboards")
+    assert model.replace_rows({1, 3}, [fresh])
+    assert model.rows() == [fresh, untouched]
+    assert model.rows()[1] is untouched
+    proxy.set_search("dashboards")
+    assert names(proxy) == ["Northwind"]
+
+
+def test_a_line_that_would_move_or_is_new_asks_for_the_whole_book(proxy: FilterProxy) -> None:
+    """Sorted by completion (25 %, 100 %, none), Northwind going to 100 % would move; a
+    renamed account moves in name order; an account not in the Book is new: each is
+    refused with nothing changed, so the caller reads the whole Book."""
+    model = proxy.sourceModel()
+    assert isinstance(model, BookModel)
+    before = model.rows()
+    assert not model.replace_rows({1}, [row(1, "Zeta Northwind", completion=0.25)])
+    assert not model.replace_rows({4}, [row(4, "Fabrikam")])
+    proxy.sort(Column.COMPLETION, Qt.SortOrder.AscendingOrder)
+    sorted_before = model.rows()
+    assert not model.replace_rows({1}, [row(1, "Northwind", completion=1.0)])
+    assert model.rows() == sorted_before and sorted(before, key=id) == sorted(sorted_before, key=id)
+    assert model.replace_rows({1}, [row(1, "Northwind", completion=0.25, arr=1.0)])
+    assert model.rows()[0].arr == 1.0

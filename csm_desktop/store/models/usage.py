@@ -78,7 +78,8 @@ def intern_feature_keys(connection: Connection, keys: Iterable[str]) -> dict[str
         found.update((key, id_) for key, id_ in rows)
     missing = sorted(wanted - found.keys())
     if missing:
-        connection.execute(insert(table), [{"key": key} for key in missing])
+        for chunk in _chunks(missing, 500):  # one statement each: triggers fire once
+            connection.execute(insert(table).values([{"key": key} for key in chunk]))
         for chunk in _chunks(missing, 500):
             rows = connection.execute(select(table.c.key, table.c.id).where(table.c.key.in_(chunk)))
             found.update((key, id_) for key, id_ in rows)

@@ -50,6 +50,7 @@ from csm_desktop.store.models import (
     Variant,
 )
 from csm_desktop.store.queries.fast_path import use_fast_path
+from csm_desktop.store.queries.server_writes import insert_many, on_server, update_many
 
 CHUNK = 5_000  # rows per executemany: memory stays flat, SQLAlchemy batches the VALUES
 IN_CHUNK = 500  # ids per IN (…): far below every database's parameter limit
@@ -89,6 +90,9 @@ def insert_rows(
         rows = [{**row, **stamp} for row in rows]
     plan = None if not use_fast_path(session, portable) else _raw_insert(session, table, rows[0])
     if plan is None:
+        if on_server(session):
+            insert_many(session, table, rows)
+            return
         statement = insert(table)
         for chunk in _chunks(rows, CHUNK):
             session.execute(statement, chunk)
@@ -178,10 +182,19 @@ def update_rows(session: Session, model: type[Any], rows: Sequence[Row]) -> None
     table = table_of(model)
     columns = [name for name in rows[0] if name != "id"]
     given = {name: bindparam(f"v_{name}", type_=table.c[name].type) for name in columns}
-    values: dict[str, Any] = dict(given)
-    if "version" in table.c:
-        values["version"] = table.c.version + 1
-    values.update(_authorship(session, table))
+    stamp: dict[str, Any] = {"version": table.c.version + 1} if "version" in table.c else {}
+    stamp.update(_authorship(session, table))
+    if on_server(session):
+        update_many(
+            session,
+            table,
+            rows,
+            match=["id"],
+            set_=lambda given: {**{name: given[name] for name in columns}, **stamp},
+            where=lambda given: or_(*(table.c[n].is_distinct_from(given[n]) for n in columns)),
+        )
+        return
+    values: dict[str, Any] = {**given, **stamp}
     differs = or_(*(table.c[name].is_distinct_from(given[name]) for name in columns))
     statement = update(table).where(table.c.id == bindparam("v_id"), differs).values(values)
     for chunk in _chunks(rows, CHUNK):

@@ -28,6 +28,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from csm_desktop.store.authorship import author, utc_now
 from csm_desktop.store.models import Account, AccountMilestone
 from csm_desktop.store.queries.fast_path import use_fast_path
+from csm_desktop.store.queries.server_writes import on_server, update_many
 
 IN_CHUNK = 500  # account ids per IN (…): far below every database's parameter limit
 _milestones = cast(Table, AccountMilestone.__table__)
@@ -99,24 +100,38 @@ def set_criterion_met_on(
 
     On SQLite the statement goes to the DB-API cursor with the values SQLAlchemy's own type
     processors make (Core's per-row parameter handling cost more than SQLite's updating);
-    ``portable`` (and any other database) takes Core's path, which stores the same."""
+    ``portable`` takes Core's path, which stores the same; a server takes one statement per
+    chunk (``server_writes``)."""
     if not changes:
         return
     m = _milestones
     by, at = author(session), utc_now()
-    statement = (
-        update(m)
-        .where(m.c.id == bindparam("b_id"), m.c.version == bindparam("b_version"))
-        .values(
-            criterion_met_on=bindparam("b_met", type_=m.c.criterion_met_on.type),
-            version=m.c.version + 1,
-            changed_by=by,
-            changed_at=at,
-        )
-    )
     if use_fast_path(session, portable):
         updated = _raw_update(session, changes, by, at)
+    elif on_server(session):
+        updated = update_many(
+            session,
+            m,
+            [{"id": c.id, "version": c.version, "criterion_met_on": c.met_on} for c in changes],
+            match=["id", "version"],
+            set_=lambda given: {
+                "criterion_met_on": given["criterion_met_on"],
+                "version": m.c.version + 1,
+                "changed_by": by,
+                "changed_at": at,
+            },
+        )
     else:
+        statement = (
+            update(m)
+            .where(m.c.id == bindparam("b_id"), m.c.version == bindparam("b_version"))
+            .values(
+                criterion_met_on=bindparam("b_met", type_=m.c.criterion_met_on.type),
+                version=m.c.version + 1,
+                changed_by=by,
+                changed_at=at,
+            )
+        )
         result = session.execute(
             statement,
             [{"b_id": c.id, "b_version": c.version, "b_met": c.met_on} for c in changes],

@@ -5,7 +5,7 @@ Layout and view wiring only; rows arrive ready-made through ``set_rows``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
@@ -142,15 +142,29 @@ class BookView(QWidget):
         self.proxy.layoutChanged.connect(self._update_count)
 
     def set_rows(self, rows: Sequence[BookRow]) -> None:
-        """Show ``rows``, keeping the filters where they still apply, the selection and the
-        scroll position (a reload after a teammate's change must not lose the user's place)."""
-        scrolled = self.table.verticalScrollBar().value()
-        self._keeping_selection(lambda: self.model.set_rows(rows))
-        self.table.verticalScrollBar().setValue(scrolled)
-        self._refill(self.segment_filter, sorted({r.segment for r in rows if r.segment}))
-        self._refill(self.owner_filter, sorted({r.owner for r in rows if r.owner}))
+        """Show ``rows`` (every account), keeping the user's place."""
+        self._keeping_place(lambda: self.model.set_rows(rows))
         if rows and not self.columns_fitted and self.isVisible():
             self.fit_columns()  # hidden (Today is shown first): fitted when first shown
+
+    def replace_rows(self, changed: Collection[int], rows: Sequence[BookRow]) -> bool:
+        """Put the fresh lines of the ``changed`` accounts in place, keeping the user's
+        place as ``set_rows`` does; False when that needs the whole Book read again
+        (``BookModel.replace_rows``)."""
+        replaced: list[bool] = []
+        self._keeping_place(lambda: replaced.append(self.model.replace_rows(changed, rows)))
+        return replaced[0]
+
+    def _keeping_place(self, change: Callable[[], None]) -> None:
+        """Change the rows, keeping the filters where they still apply, the selection and
+        the scroll position (a reload after a teammate's change must not lose the user's
+        place)."""
+        scrolled = self.table.verticalScrollBar().value()
+        self._keeping_selection(change)
+        self.table.verticalScrollBar().setValue(scrolled)
+        rows = self.model.rows()
+        self._refill(self.segment_filter, sorted({r.segment for r in rows if r.segment}))
+        self._refill(self.owner_filter, sorted({r.owner for r in rows if r.owner}))
         self._update_count()
 
     def first_screenful_order(self) -> tuple[str, bool] | None:
@@ -198,7 +212,8 @@ class BookView(QWidget):
         combo.addItems([ALL, *values])
         combo.setCurrentText(current if current in values else ALL)
         combo.blockSignals(False)
-        combo.currentTextChanged.emit(combo.currentText())
+        if combo.currentText() != current:  # the chosen segment or owner is gone
+            combo.currentTextChanged.emit(combo.currentText())
 
     def _keeping_selection(self, change: Callable[[], None]) -> None:
         """Apply a filter change; the selected accounts still shown stay selected, and the
@@ -210,8 +225,8 @@ class BookView(QWidget):
         if not chosen and current_id is None:
             return
         selection = QItemSelection()
-        for row in range(self.proxy.rowCount()):
-            account_id = self.model.row_at(row).account_id
+        shown = self.model.shown_rows_of(chosen | {current_id} if current_id else chosen)
+        for account_id, row in shown.items():
             if account_id in chosen:
                 index = self.proxy.index(row, 0)
                 selection.select(index, index)
