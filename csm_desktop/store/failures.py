@@ -173,6 +173,12 @@ def _by_sqlstate(error: BaseException, path: Path | str) -> UserError | None:
             f"The team server {path} was busy with a colleague's change to the same rows at "
             "the same moment: nothing was saved. Try again."
         )
+    if state == "57014":  # query_canceled: a statement_timeout, or an admin cancelled it
+        return ServerBusy(
+            f"The team server {path} stopped this work before it finished (it ran past the "
+            "server's time limit, or an admin cancelled it): nothing was saved. Try again; "
+            "tell your admin if it keeps happening."
+        )
     if state == "42501":  # insufficient_privilege, and row-level security's WITH CHECK
         said = _first_line(error)
         if "row-level security" in said:

@@ -320,6 +320,36 @@ def test_a_server_that_only_reads_says_so(team_book_url: str) -> None:
         admin.dispose()
 
 
+def test_a_change_stopped_by_the_servers_time_limit_says_so_and_stores_nothing(
+    team_book_url: str,
+) -> None:
+    """The server's statement_timeout (an admin's limit) cancels a save that waits on a
+    colleague's lock (57014): one line saying so, and the account keeps its name."""
+    with open_team_book(team_book_url) as book:
+        create_demo_book(book, today=TODAY)
+        with book.session() as session:
+            account = session.scalars(select(Account).order_by(Account.id)).first()
+            assert account is not None
+        colleague = create_engine(team_book_url, poolclass=NullPool)
+        with colleague.connect() as holding:
+            holding.execute(text("UPDATE account SET segment = segment WHERE id = :id"),
+                            {"id": account.id})  # fmt: skip
+            with pytest.raises(ServerBusy) as stopped, book.session() as session:
+                session.execute(text("SET LOCAL statement_timeout = '200ms'"))
+                session.execute(
+                    text("UPDATE account SET name = 'Renamed' WHERE id = :id"), {"id": account.id}
+                )
+            holding.rollback()
+        colleague.dispose()
+        assert str(stopped.value) == (
+            f"The team server {book.where} stopped this work before it finished (it ran past "
+            "the server's time limit, or an admin cancelled it): nothing was saved. Try again; "
+            "tell your admin if it keeps happening."
+        )
+        with book.session() as session:
+            assert session.get(Account, account.id).name == account.name  # type: ignore[union-attr]
+
+
 def test_a_server_error_that_mentions_locked_is_not_a_locked_book_file(team_book_url: str) -> None:
     """A PostgreSQL error whose text says "locked" and "busy" (here one raised by a function,
     SQLSTATE P0001) is no locked book file: it is not mapped at all (a bug, logged with its
