@@ -284,6 +284,8 @@ class MainWindow(QMainWindow):
                 self.today_stale = True
             else:
                 self.today_controller.refresh()
+        else:
+            self.tool_pages.refresh_for_team()
 
     def _book_after_today(self) -> None:
         """The Book's read starts once Today's first lines are painted: a worker started at

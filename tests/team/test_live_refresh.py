@@ -23,6 +23,7 @@ from csm_desktop.services.account_edits import AccountFields
 from csm_desktop.services.accounts import LadderStep, account_detail
 from csm_desktop.services.book import book_rows
 from csm_desktop.services.demo import create_demo_book
+from csm_desktop.services.experiments import VariantSpec, create_experiment, playbook_choices
 from csm_desktop.services.live_changes import ChangeFeed, Changes, listen_for_changes
 from csm_desktop.services.opening import open_team_book, open_team_book_for_window
 from csm_desktop.store.database import Database, open_database
@@ -257,28 +258,53 @@ def test_only_open_connections_count_as_ours_and_they_keep_alive(team_demo: str)
 def test_a_teammates_status_change_replaces_only_that_line_of_the_book(
     qtbot, window: MainWindow, maya: Database
 ) -> None:  # type: ignore[no-untyped-def]
-    """Ravi has the Book on show, sorted by name, account 12 selected; Maya blocks a
-    milestone of account 12. Its line is read on its own and put in place (no whole read of
-    the Book starts): the other lines are the same objects, account 12 still selected, and
-    its health is what a fresh read says."""
+    """Ravi has the Book on show, sorted by name, account 28 selected; Maya moves a
+    milestone of account 28 on. Its line is read on its own and put in place (no whole read of
+    the Book starts): the other lines are the same objects, account 28 still selected, and
+    its line is what a fresh read gives."""
     window.show_book()
     table, proxy, model = window.book_view.table, window.book_view.proxy, window.book_view.model
-    row = next(r for r in range(proxy.rowCount()) if model.row_at(r).account_id == 12)
+    row = next(r for r in range(proxy.rowCount()) if model.row_at(r).account_id == 28)
     table.selectionModel().setCurrentIndex(
         proxy.index(row, 0),
         QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
     )
-    others = [r for r in model.rows() if r.account_id != 12]
+    others = [r for r in model.rows() if r.account_id != 28]
     old = model.row_at(row)
     whole_reads = window._book_reads
-    milestone_id, version, _ = first_open_milestone(maya, 12)
-    account_edits.set_status(
-        maya, milestone_id, Status.BLOCKED, on=TODAY, reason="waiting on IT", seen=version
-    )
+    move_on(maya, 28)
     qtbot.waitUntil(lambda: model.row_at(row) is not old, timeout=10000)
     assert window._book_reads == whole_reads
-    now = [r for r in model.rows() if r.account_id != 12]
+    now = [r for r in model.rows() if r.account_id != 28]
     assert all(a is b for a, b in zip(others, now, strict=True))
-    assert model.row_at(row) == book_rows(maya, TODAY, only=(12,))[0]
-    assert window.book_view.selected_account_ids() == [12]
+    assert model.row_at(row) == book_rows(maya, TODAY, only=(28,))[0]
+    assert window.book_view.selected_account_ids() == [28]
     assert window.statusBar().currentMessage() == "Updated with your team's latest changes"
+
+
+def test_the_experiments_page_shows_a_teammates_new_experiment(
+    qtbot, window: MainWindow, maya: Database
+) -> None:  # type: ignore[no-untyped-def]
+    """Ravi has the Experiments page on show; Maya starts a draft experiment on the demo
+    book's playbook. Within seconds Ravi's list has it, and his current experiment is still
+    the current one."""
+    window.show_experiments()
+    view = window.experiments_view
+    assert view is not None
+    qtbot.waitUntil(lambda: view.list.count() > 0, timeout=10000)
+    shown = view.current_id
+    choice = playbook_choices(maya)[0]
+    keys = tuple(key for key, _ in choice.steps)
+    create_experiment(
+        maya, "Maya's ordering test", "", [
+            VariantSpec("A: as is", choice.id, keys),
+            VariantSpec("B: reversed", choice.id, keys[::-1]),
+        ], seed=3,
+    )  # fmt: skip
+    qtbot.waitUntil(
+        lambda: any(
+            "Maya's ordering test" in view.list.item(r).text() for r in range(view.list.count())
+        ),
+        timeout=10000,
+    )
+    assert view.current_id == shown
