@@ -164,3 +164,26 @@ def test_decks_and_pdfs_colour_health_and_accent_from_one_place() -> None:
     assert story_charts.GOOD is layout.GOOD
     assert not hasattr(charts, "GOOD")  # charts paint no "good" colour of their own
     assert story_charts.GRID is charts.GRID
+
+
+def test_bold_and_italic_faces_are_read_when_a_text_first_uses_them(tmp_path: Path) -> None:
+    """Only the regular face is read up front; <b>, <i> and both pick their DejaVu face on
+    first use, and the PDF embeds all four (pypdf lists each font's BaseFont)."""
+    from pypdf import PdfReader
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+    from csm_desktop.reports.text import register_fonts
+
+    font = register_fonts()
+    style = ParagraphStyle("body", fontName=font, fontSize=10)
+    words = ["plain", "<b>bold</b>", "<i>oblique</i>", "<b><i>bold oblique</i></b>"]
+    target = tmp_path / "faces.pdf"
+    SimpleDocTemplate(str(target)).build([Paragraph(text, style) for text in words])
+    page = PdfReader(target).pages[0]
+    fonts = page["/Resources"]["/Font"]
+    names = {str(fonts[key].get_object()["/BaseFont"]).split("+")[-1] for key in fonts}
+    assert {"DejaVuSans", "DejaVuSans-Bold", "DejaVuSans-Oblique", "DejaVuSans-BoldOblique"} <= (
+        names
+    )
+    assert "bold oblique" in page.extract_text()
