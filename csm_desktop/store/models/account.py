@@ -3,8 +3,6 @@
 Part of ``store.models`` (split by aggregate), which re-exports every model.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import TYPE_CHECKING
 
@@ -39,18 +37,18 @@ class Account(Versioned, Base):
     archived: Mapped[bool] = mapped_column(default=False)
     logo_path: Mapped[str | None]  # the customer's logo for the QBR cover
 
-    playbook: Mapped[Playbook | None] = relationship()
-    variant: Mapped[Variant | None] = relationship()
-    contacts: Mapped[list[Contact]] = relationship(
+    playbook: Mapped["Playbook | None"] = relationship()
+    variant: Mapped["Variant | None"] = relationship()
+    contacts: Mapped[list["Contact"]] = relationship(
         back_populates="account", cascade="all, delete-orphan", order_by="Contact.id"
     )
-    milestones: Mapped[list[AccountMilestone]] = relationship(
+    milestones: Mapped[list["AccountMilestone"]] = relationship(
         back_populates="account", cascade="all, delete-orphan", order_by="AccountMilestone.position"
     )
-    kickoff: Mapped[Kickoff | None] = relationship(
+    kickoff: Mapped["Kickoff | None"] = relationship(
         back_populates="account", cascade="all, delete-orphan"
     )
-    value_metrics: Mapped[list[ValueMetric]] = relationship(
+    value_metrics: Mapped[list["ValueMetric"]] = relationship(
         back_populates="account", cascade="all, delete-orphan", order_by="ValueMetric.id"
     )
 
@@ -67,8 +65,8 @@ class Contact(Base):
     email: Mapped[str | None]
     title: Mapped[str | None]
 
-    account: Mapped[Account] = relationship(back_populates="contacts")
-    role: Mapped[Role | None] = relationship()
+    account: Mapped["Account"] = relationship(back_populates="contacts")
+    role: Mapped["Role | None"] = relationship()
 
 
 class Kickoff(Versioned, Base):
@@ -84,11 +82,11 @@ class Kickoff(Versioned, Base):
     attendees: Mapped[str] = mapped_column(Text, default="")
     success_statement: Mapped[str] = mapped_column(Text, default="")
 
-    account: Mapped[Account] = relationship(back_populates="kickoff")
-    answers: Mapped[list[KickoffAnswer]] = relationship(
+    account: Mapped["Account"] = relationship(back_populates="kickoff")
+    answers: Mapped[list["KickoffAnswer"]] = relationship(
         cascade="all, delete-orphan", order_by="KickoffAnswer.id"
     )
-    done_criteria: Mapped[list[DoneCriterion]] = relationship(
+    done_criteria: Mapped[list["DoneCriterion"]] = relationship(
         cascade="all, delete-orphan", order_by="DoneCriterion.position"
     )
 
@@ -104,7 +102,7 @@ class KickoffAnswer(Base):
     role_id: Mapped[int] = mapped_column(ForeignKey("role.id"))
     answer: Mapped[str] = mapped_column(Text, default="")
 
-    role: Mapped[Role] = relationship()
+    role: Mapped["Role"] = relationship()
 
 
 class DoneCriterion(Base):
@@ -152,10 +150,10 @@ class AccountMilestone(Versioned, Base):
     # keeps the original date, so on-time rate and overdue counts never improve by re-planning.
     replanned_on: Mapped[dt.date | None]
 
-    account: Mapped[Account] = relationship(back_populates="milestones")
-    role: Mapped[Role] = relationship()
-    template: Mapped[MilestoneTemplate | None] = relationship()
-    history: Mapped[list[StatusChange]] = relationship(
+    account: Mapped["Account"] = relationship(back_populates="milestones")
+    role: Mapped["Role"] = relationship()
+    template: Mapped["MilestoneTemplate | None"] = relationship()
+    history: Mapped[list["StatusChange"]] = relationship(
         back_populates="milestone", cascade="all, delete-orphan", order_by="StatusChange.id"
     )
 
@@ -176,4 +174,4 @@ class StatusChange(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
     changed_by: Mapped[str | None]  # who made the change (a team member's name), when known
 
-    milestone: Mapped[AccountMilestone] = relationship(back_populates="history")
+    milestone: Mapped["AccountMilestone"] = relationship(back_populates="history")

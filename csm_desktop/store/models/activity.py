@@ -4,8 +4,6 @@ renewals, advocacy, settings and account events.
 Part of ``store.models`` (split by aggregate), which re-exports every model.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 
 from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint

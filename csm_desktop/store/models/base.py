@@ -3,8 +3,6 @@
 Part of ``store.models`` (split by aggregate), which re-exports every model.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Any, ClassVar
 

@@ -3,8 +3,6 @@
 Part of ``store.models`` (split by aggregate), which re-exports every model.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
@@ -40,7 +38,7 @@ class Playbook(Base):
     created_on: Mapped[dt.date | None]
     archived: Mapped[bool] = mapped_column(default=False)
 
-    steps: Mapped[list[PlaybookStep]] = relationship(
+    steps: Mapped[list["PlaybookStep"]] = relationship(
         back_populates="playbook", order_by="PlaybookStep.position", cascade="all, delete-orphan"
     )
 
@@ -71,7 +69,7 @@ class MilestoneTemplate(Base):
     help_article: Mapped[str] = mapped_column(Text, default="")
     story_example: Mapped[str] = mapped_column(Text, default="")
 
-    role: Mapped[Role] = relationship()
+    role: Mapped["Role"] = relationship()
 
 
 class PlaybookStep(Base):
@@ -85,8 +83,8 @@ class PlaybookStep(Base):
     template_id: Mapped[int] = mapped_column(ForeignKey("milestone_template.id"))
     position: Mapped[int]
 
-    playbook: Mapped[Playbook] = relationship(back_populates="steps")
-    template: Mapped[MilestoneTemplate] = relationship()
+    playbook: Mapped["Playbook"] = relationship(back_populates="steps")
+    template: Mapped["MilestoneTemplate"] = relationship()
 
 
 class Experiment(Base):
@@ -104,7 +102,7 @@ class Experiment(Base):
     seed: Mapped[int] = mapped_column(default=0)
     locked: Mapped[bool] = mapped_column(default=False)
 
-    variants: Mapped[list[Variant]] = relationship(
+    variants: Mapped[list["Variant"]] = relationship(
         back_populates="experiment", order_by="Variant.id", cascade="all, delete-orphan"
     )
 
@@ -125,4 +123,4 @@ class Variant(Base):
     # The change itself as JSON (e.g. another nudge text, a target-day shift, a threshold).
     change: Mapped[str] = mapped_column(Text, default="", server_default="")
 
-    experiment: Mapped[Experiment] = relationship(back_populates="variants")
+    experiment: Mapped["Experiment"] = relationship(back_populates="variants")

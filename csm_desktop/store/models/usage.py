@@ -3,8 +3,6 @@
 Part of ``store.models`` (split by aggregate), which re-exports every model.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from typing import Any, cast

@@ -3,8 +3,6 @@
 Part of ``store.models`` (split by aggregate), which re-exports every model.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import TYPE_CHECKING
 
@@ -37,8 +35,8 @@ class ValueMetric(Versioned, Base):
     money_per_unit: Mapped[float | None]
     rate_per: Mapped[str | None] = mapped_column(String(8))
 
-    account: Mapped[Account] = relationship(back_populates="value_metrics")
-    measurements: Mapped[list[Measurement]] = relationship(
+    account: Mapped["Account"] = relationship(back_populates="value_metrics")
+    measurements: Mapped[list["Measurement"]] = relationship(
         cascade="all, delete-orphan", order_by="Measurement.measured_on"
     )
 
