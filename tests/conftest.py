@@ -171,7 +171,7 @@ def _copy_closed_book(template: Path, target: Path) -> None:
 
 @pytest.fixture(scope="session")
 def empty_book_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """An empty book migrated to the current schema, closed; copy it, never open it."""
+    """An empty book at head (``store/schema_head.py``), closed; copy it, never open it."""
     path = tmp_path_factory.mktemp("empty-template") / "book.sqlite3"
     open_database(path).close()
     return path
