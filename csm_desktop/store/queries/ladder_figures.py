@@ -18,7 +18,7 @@ queries are SQLAlchemy Core, the same on every database; the one dialect-specifi
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +32,7 @@ from sqlalchemy import (
     func,
     select,
 )
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -244,7 +245,22 @@ def milestone_of(row: Any, kickoff: dt.date | None) -> Milestone | None:
 def account_figures(
     session: Session, chosen: AccountFilter, today: dt.date
 ) -> list[AccountFigures]:
-    """The chosen accounts that have a K, in name order, each with its counts."""
+    """The chosen accounts that have a K, in name order, each with its counts.
+
+    Two forms, each where it is faster (50,000 accounts, 600,000 milestones; server CPU):
+    PostgreSQL picks each account's first-value milestone inside the counting pass, an
+    ordered ``array_agg`` per account (one query, 0.83 s, against 0.52 + 0.46 s); any
+    other database counts, then joins the pick (``join_first_value``). ``tests/store/
+    test_query_forms.py`` runs both on the same server books.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        return _figures_counted_with_the_pick(session, chosen, today)
+    return _figures_counted_then_picked(session, chosen, today)
+
+
+def _figures_counted_then_picked(
+    session: Session, chosen: AccountFilter, today: dt.date
+) -> list[AccountFigures]:
     counts = ladder_counts(chosen, today)
     kickoff = kickoff_date()
     by_account = {row[0]: tuple(row[1:]) for row in session.execute(counts)}
@@ -263,20 +279,49 @@ def account_figures(
         .where(with_kickoff(chosen))
         .order_by(Account.name)
     )
-    no_counts = (0, 0, 0, 0) + (0,) * len(CHECKPOINTS)
-    result = []
-    for row in session.execute(accounts):
-        account_id, name, playbook, k = row[0], row[1], row[2], row[3]
-        first_value = milestone_of(row[4:], k)
-        achieved, counted, on_time, overdue, *misses = by_account.get(account_id, no_counts)
-        result.append(
-            AccountFigures(
-                account_id, name, playbook, k, first_value,
-                int(achieved), int(counted), int(on_time), int(overdue),
-                tuple(int(miss) for miss in misses),
-            )
-        )  # fmt: skip
-    return result
+    return [_figures(row, by_account.get(row[0], _NO_COUNTS)) for row in session.execute(accounts)]
+
+
+def _figures_counted_with_the_pick(
+    session: Session, chosen: AccountFilter, today: dt.date
+) -> list[AccountFigures]:
+    m = AccountMilestone
+    pick = func.array_agg(aggregate_order_by(m.id, *_first_value_order(m)))[1]
+    counted = ladder_counts(chosen, today).add_columns(pick.label("first_id")).subquery()
+    sums = list(counted.c)[1:-1]
+    f = aliased(AccountMilestone)
+    columns = (Account.id, Account.name, Playbook.name, kickoff_date(), *milestone_columns(f))
+    accounts = (
+        select(*columns, *sums)
+        .select_from(Account)
+        .outerjoin(Playbook, Playbook.id == Account.playbook_id)
+        .outerjoin(counted, counted.c.account_id == Account.id)
+        .outerjoin(f, f.id == counted.c.first_id)
+        .outerjoin(Role, Role.id == f.role_id)
+        .where(with_kickoff(chosen))
+        .order_by(Account.name)
+    )
+    width = len(columns)
+    return [
+        _figures(row, _NO_COUNTS if row[width] is None else row[width:])
+        for row in session.execute(accounts)
+    ]
+
+
+_MILESTONE_WIDTH = len(milestone_columns(AccountMilestone))
+_NO_COUNTS = (0, 0, 0, 0) + (0,) * len(CHECKPOINTS)
+"""An account without milestones: nothing achieved, counted, on time, overdue or missed."""
+
+
+def _figures(row: Any, counts: Sequence[Any]) -> AccountFigures:
+    """``AccountFigures`` of an account row (id, name, playbook, K, then its first-value
+    milestone's ``milestone_columns``) and its ``ladder_counts``."""
+    account_id, name, playbook, k = row[0], row[1], row[2], row[3]
+    achieved, counted, on_time, overdue, *misses = counts
+    return AccountFigures(
+        account_id, name, playbook, k, milestone_of(row[4 : 4 + _MILESTONE_WIDTH], k),
+        int(achieved), int(counted), int(on_time), int(overdue), tuple(map(int, misses)),
+    )  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
