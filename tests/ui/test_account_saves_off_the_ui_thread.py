@@ -211,3 +211,47 @@ def test_a_dialog_saves_over_the_version_ones_own_finished_save_left(
         timeout=10000,
     )
     assert explained == []
+
+
+def test_ok_pressed_while_ones_own_save_still_runs_waits_for_it(qtbot, window, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The CSM removes a contact (held at the server: the account's version moves on only
+    once it runs) and presses OK on Edit account while it is still held. The dialog's save
+    waits in the page's queue behind the removal and is saved over the version the removal
+    left: both land, nobody is refused (the two used to race, and the removal, saved over
+    the version the rename had already moved on, was refused naming the CSM)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from csm_desktop.ui.dialogs import save_refusals
+
+    held = Held(account_edits.remove_contact)
+    monkeypatch.setattr(account_edits, "remove_contact", held)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    explained: list[str] = []
+    monkeypatch.setattr(
+        save_refusals, "explain", lambda parent, title, exc, **k: explained.append(str(exc))
+    )
+    account_id = open_account(qtbot, window)
+    detail = window.account_view.detail
+    contact_id = next(c.id for c in detail.contacts)
+    window.account_controller.remove_contact(contact_id)  # in the queue, held
+    assert held.entered.wait(5)
+    waited: list[bool] = []
+
+    def rename(dialog: account_dialogs.NewAccountDialog) -> int:
+        dialog.name.setText("Renamed while saving")
+        dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+        qtbot.wait(200)  # the rename is queued behind the held removal, not running
+        waited.append(dialog.busy and account_detail(window.database, account_id, TODAY).name
+                      == detail.name)  # fmt: skip
+        held.release.set()
+        qtbot.waitUntil(lambda: not dialog.busy, timeout=10000)
+        return dialog.result()
+
+    monkeypatch.setattr(account_dialogs.NewAccountDialog, "exec", rename)
+    window.account_view.edit_button.click()
+    saved(qtbot, window)
+    after = account_detail(window.database, account_id, TODAY)
+    assert waited == [True] and explained == []
+    assert after.name == "Renamed while saving"
+    assert contact_id not in {c.id for c in after.contacts}
+    assert after.version == detail.version + 2

@@ -200,9 +200,9 @@ class AccountController(PageSaves):
         moved = [0]
         opened = dialog.fields(self.today())  # a retry writes only the parts changed from these
 
-        def read(seen: int | None) -> Callable[[], int]:
+        def read() -> Callable[[int | None], int]:
             fields, on = dialog.fields(self.today()), dialog.move_due_dates.isChecked()
-            return lambda: account_edits.save_kickoff(
+            return lambda seen: account_edits.save_kickoff(
                 database, detail.id, fields, move_open_due_dates=on, seen=seen, opened=opened
             )
 
@@ -242,9 +242,9 @@ class AccountController(PageSaves):
             [], owners, self.today(), self._parent_widget, existing=current
         )
 
-        def read(seen: int | None) -> Callable[[], int]:
+        def read() -> Callable[[int | None], int]:
             fields = dialog.fields()
-            return lambda: account_edits.update_account(
+            return lambda seen: account_edits.update_account(
                 database, detail.id, fields, seen=seen, opened=current
             )
 
@@ -346,13 +346,13 @@ class AccountController(PageSaves):
         dialog = dialogs.ContactDialog(roles, contact, self._parent_widget)
         opened = dialog.fields()  # a retry writes only what the user changed from these
 
-        def read(seen: int | None) -> Callable[[], int]:
+        def read() -> Callable[[int | None], int]:
             fields = dialog.fields()
             if contact_id is None:
-                return lambda: (
+                return lambda seen: (
                     account_edits.add_contact(database, detail.id, fields, seen=seen).version
                 )
-            return lambda: account_edits.update_contact(
+            return lambda seen: account_edits.update_contact(
                 database, contact_id, fields, seen=seen, opened=opened
             )
 

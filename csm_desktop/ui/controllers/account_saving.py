@@ -115,32 +115,40 @@ class PageSaves(QObject):
         self,
         dialog: SavesOnOk,
         what: str,
-        read: Callable[[int | None], Callable[[], Any]],
+        read: Callable[[], Callable[[int | None], Any]],
         key: tuple[str, int],
         shown: int | None,
         saved: Callable[[Any], None] | None = None,
     ) -> None:
-        """Make the dialog's OK save what was typed: ``read(seen)`` reads it (UI thread) and
-        returns the work that saves it over version ``seen`` (run in a worker). A save of
-        the row ``key`` leaving an int records it as this window's own version (a save
-        whose result is not a version, e.g. the kickoff's count, records none).
+        """Make the dialog's OK save what was typed: ``read()`` reads it (UI thread) and
+        returns the work that saves it over a version (``work(seen)``), which runs in the
+        page's queue, after the page's own saves still under way. A save of the row ``key``
+        leaving an int records it as this window's own version (a save whose result is not a
+        version, e.g. the kickoff's count, records none).
 
         Refused over someone else's change: the page reloads to show it, the dialog stays
         open with the user's edit, and OK again saves over the version now shown."""
-        seen: list[int | None] = [self._seen(*key, shown)]
+        seen: list[int | None] = [shown]
 
         def refused(exc: ConflictError) -> None:
             if exc.version is not None:
                 seen[0] = exc.version
             self._emit_changed()
 
-        def done(result: Any) -> None:
-            if key[0] == "account" and isinstance(result, int):
-                self._left(*key, result)
-            if saved is not None:
-                saved(result)
+        def save() -> Callable[[], Any]:
+            work = read()
 
-        # The version is asked when OK is pressed: an own save that ended since the dialog
-        # opened moved it on (review finding 5), and must not read as a teammate's.
-        dialog.save = lambda: read(self._seen(*key, seen[0]))
-        dialog.saved, dialog.refused, dialog.saving_what = done, refused, what
+            def job() -> Any:
+                # The version is asked when the save runs, behind the page's earlier saves:
+                # one's own save that ended since the dialog opened (or was still running
+                # when OK was pressed) moved it on, and must not read as a teammate's
+                # (review finding 5).
+                result = work(self._seen(*key, seen[0]))
+                if key[0] == "account" and isinstance(result, int):
+                    self._left(*key, result)
+                return result
+
+            return job
+
+        dialog.save, dialog.queue = save, self.queue
+        dialog.saved, dialog.refused, dialog.saving_what = saved, refused, what

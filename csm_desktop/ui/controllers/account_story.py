@@ -133,14 +133,20 @@ class AccountStoryController(QObject):
         blocked = [(b.milestone_id, b.title, b.reason) for b in reasons]
         dialog = AskDialog(self.today(), blocked, [c.name for c in detail.contacts], self.panel)
         database, key = self.database(), ("account", detail.id)
-        seen = [self.own.seen(key, detail.version)]
+        seen: list[int | None] = [detail.version]
 
-        def read() -> Callable[[], int]:  # on OK: what was typed, saved in a worker
+        def read() -> Callable[[], int]:  # on OK: what was typed, saved in the page's queue
             kind, text, owner, due_on, milestone_id = dialog.values()
-            today, over = self.today(), seen[0]
-            return lambda: add_ask(database, detail.id, kind, text, owner=owner, due_on=due_on,
-                                   milestone_id=milestone_id, created_on=today,
-                                   seen=over).version  # fmt: skip
+            today = self.today()
+
+            def save() -> int:  # over the version known once the page's earlier saves ran
+                left = add_ask(database, detail.id, kind, text, owner=owner, due_on=due_on,
+                               milestone_id=milestone_id, created_on=today,
+                               seen=self.own.seen(key, seen[0])).version  # fmt: skip
+                self.own.wrote(key, left)
+                return left
+
+            return save
 
         def refused(exc: ConflictError) -> None:  # the page shows theirs; OK again saves
             if exc.version is not None:
@@ -148,7 +154,7 @@ class AccountStoryController(QObject):
             self.changed.emit(detail.id)
 
         dialog.save, dialog.refused, dialog.saving_what = read, refused, "Saving the ask"
-        dialog.saved = lambda left: self.own.wrote(key, left)
+        dialog.queue = self.queue
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.changed.emit(detail.id)
 

@@ -7,21 +7,24 @@ when the save is refused, stays open with everything typed: the page behind is r
 (``refused`` is told), so the user sees the other change and may press OK again to save
 theirs over it, or Cancel. ``explain`` is the one wording of such a refusal.
 
-The save itself runs off the UI thread (``ui.workers.run``; on a team server it is a round
-trip over the network): OK reads what was typed on the UI thread, the save runs in a
-worker, and the dialog closes when it has succeeded. Meanwhile the dialog's buttons are
+The save itself runs off the UI thread (``ui.workers.run``, or the page's ``WorkQueue``;
+on a team server it is a round trip over the network): OK reads what was typed on the UI
+thread, the save runs in a worker, and the dialog closes when it has succeeded. Meanwhile the dialog's buttons are
 off (``busy``), and the window keeps painting.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMessageBox, QWidget
 
 from csm_desktop.errors import ConflictError, UserError
 from csm_desktop.ui.dialogs.messages import show_failure
+
+if TYPE_CHECKING:
+    from csm_desktop.ui.workers import WorkQueue
 
 KEPT = (
     "Your edit is kept: the page now shows their change. Press OK to save yours over it, "
@@ -38,12 +41,15 @@ class SavesOnOk(QDialog):
     """A dialog whose OK saves (when ``save`` is set) and closes only once that succeeded.
 
     ``save`` runs on the UI thread when OK is pressed: it reads what was typed and returns
-    the work that stores it, which runs in a worker. ``saved`` then gets the work's result
-    on the UI thread, just before the dialog closes."""
+    the work that stores it, which runs in a worker: in ``queue`` when set (the page's, so
+    it runs after the page's own saves still under way, never racing them), else on its
+    own. ``saved`` then gets the work's result on the UI thread, just before the dialog
+    closes."""
 
     save: Callable[[], Callable[[], Any]] | None = None
     saved: Callable[[Any], None] | None = None
     refused: Callable[[ConflictError], None] | None = None
+    queue: WorkQueue | None = None
     saving_what = "Saving"
     busy = False
 
@@ -61,6 +67,9 @@ class SavesOnOk(QDialog):
         from csm_desktop.ui import workers
 
         self._set_busy(True)
+        if self.queue is not None:
+            self.queue.add(self.saving_what, work, self._done, self._failed)
+            return
         workers.run(
             lambda _progress: work(),
             self._done,
