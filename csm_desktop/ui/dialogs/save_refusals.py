@@ -9,8 +9,8 @@ theirs over it, or Cancel. ``explain`` is the one wording of such a refusal.
 
 The save itself runs off the UI thread (``ui.workers.run``, or the page's ``WorkQueue``;
 on a team server it is a round trip over the network): OK reads what was typed on the UI
-thread, the save runs in a worker, and the dialog closes when it has succeeded. Meanwhile the dialog's buttons are
-off (``busy``), and the window keeps painting.
+thread, the save runs in a worker, and the dialog closes when it has succeeded. Meanwhile
+the dialog's buttons are off (``busy``), and the window keeps painting.
 """
 
 from __future__ import annotations
