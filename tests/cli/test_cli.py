@@ -140,3 +140,17 @@ def test_the_window_options_alone_are_read_as_the_whole_parser_reads_them(
     others = (["demo"], ["--help"], ["-h"], ["--dem"], ["--db", "b", "demo"], ["--version"])
     for argv in (*others, ["--demo=1"], ["--", "x"]):
         assert not opens_the_window(argv), argv
+
+
+def test_the_installed_command_and_python_m_share_one_entry_point() -> None:
+    """pyproject's console script names ``csm_desktop.__main__:run``, the function that
+    ``python -m csm_desktop`` (and the bundle) runs: both exit the same way."""
+    import importlib
+    import tomllib
+
+    import csm_desktop.__main__ as entry
+
+    pyproject = Path(__file__).resolve().parents[2] / "pyproject.toml"
+    target = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["scripts"]
+    module, _, function = target["csm-desktop"].partition(":")
+    assert getattr(importlib.import_module(module), function) is entry.run
