@@ -58,10 +58,12 @@ def test_the_probe_would_see_a_heavy_import() -> None:
 def test_todays_service_does_not_load_the_account_page_service() -> None:
     """The Today list, read before the window's first lines show, needs a contact's plain
     values, not the account page's service with its renewals, evidence and timeline
-    (about 20 ms of start-up, issue 17)."""
+    (about 20 ms of start-up, issue 17), nor PostgreSQL's dialect (~20 modules, about
+    20 ms) on a book file."""
     probe = (
         "import sys\nimport csm_desktop.services.today_stream\n"
-        "print('csm_desktop.services.accounts' in sys.modules)"
+        "print(any(name in sys.modules for name in "
+        "('csm_desktop.services.accounts', 'sqlalchemy.dialects.postgresql', 'psycopg')))"
     )
     result = subprocess.run(
         [sys.executable, "-c", probe],

@@ -32,7 +32,6 @@ from sqlalchemy import (
     func,
     select,
 )
-from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -285,6 +284,10 @@ def _figures_counted_then_picked(
 def _figures_counted_with_the_pick(
     session: Session, chosen: AccountFilter, today: dt.date
 ) -> list[AccountFigures]:
+    # PostgreSQL only: its dialect's ~20 modules stay out of a file book's start-up, where
+    # Today imports this module (issue 17).
+    from sqlalchemy.dialects.postgresql import aggregate_order_by
+
     m = AccountMilestone
     pick = func.array_agg(aggregate_order_by(m.id, *_first_value_order(m)))[1]
     counted = ladder_counts(chosen, today).add_columns(pick.label("first_id")).subquery()
