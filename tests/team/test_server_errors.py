@@ -44,7 +44,7 @@ from csm_desktop.store.database import Database
 from csm_desktop.store.failures import user_error_for
 from csm_desktop.store.models import Account, Kickoff, ValueMetric
 from csm_desktop.store.row_security import row_level_security_sql
-from csm_desktop.store.server import data_role_grants
+from csm_desktop.store.server import data_role_grants, safe_text
 
 pytestmark = pytest.mark.postgresql
 
@@ -582,6 +582,36 @@ def test_admin_upgrade_cut_off_mid_way_is_one_line_and_leaves_the_schema_as_it_w
     out, err = again.communicate(timeout=300)
     assert (again.returncode, err) == (0, ""), out
     assert out == f"The team book's schema went from 0006 to {SCHEMA_HEAD}.\n"
+
+
+def test_admin_upgrade_cut_while_committing_says_it_may_have_been_applied(pg_url: str) -> None:
+    """An empty team database is upgraded through a relay that lets the server commit the
+    upgrade and cuts the connection before the answer: the upgrade says it may or may not
+    have been applied (not "nothing was saved"), and asking again shows it was."""
+    from csm_desktop.store.schema import SCHEMA_HEAD
+    from csm_desktop.store.server import server_engine, server_revision, upgrade_server
+
+    direct = make_url(pg_url)
+    relay = CutAfterCommit(direct.port or 5432)
+    relayed = direct.set(port=relay.port, query={"sslmode": "disable"})
+    try:
+        relay.armed = True
+        with pytest.raises(ChangeUncertain) as uncertain:
+            upgrade_server(relayed)
+        assert relay.cuts == 1
+    finally:
+        relay.close()
+    assert str(uncertain.value) == (
+        f"The connection to the team server {safe_text(relayed)} broke while the upgrade to "
+        f"schema {SCHEMA_HEAD} was being committed: it may or may not have been applied. Run "
+        "the upgrade again: it says which schema the server is at."
+    )
+    engine = server_engine(direct)
+    try:
+        assert server_revision(engine) == SCHEMA_HEAD
+    finally:
+        engine.dispose()
+    assert upgrade_server(direct) == (SCHEMA_HEAD, SCHEMA_HEAD)
 
 
 # ------------------------------------------------ row-level security: another CSM's account
