@@ -14,7 +14,7 @@ from pathlib import Path
 from csm_desktop.errors import BadInput, Cancelled
 from csm_desktop.services.opening import is_team_address, open_book_for_reading, open_team_book
 from csm_desktop.services.progress import NO_PROGRESS, Progress
-from csm_desktop.store.failures import explained
+from csm_desktop.store.failures import one_transaction
 from csm_desktop.store.transfer import check_empty, copy_book, row_counts
 
 
@@ -59,7 +59,16 @@ def publish_book(path: Path, address: str, progress: Progress = NO_PROGRESS) -> 
 
     with open_book_for_reading(Path(path)) as book, open_team_book(address) as team:
         # A lost connection or a refusal is one line, and the server rolls the copy back.
-        with explained(team.where, file=book.path), team.engine.begin() as target:
+        with one_transaction(
+            team.engine,
+            team.where,
+            file=book.path,
+            uncertain=(
+                f"The connection to the team server {team.where} broke while the copy was "
+                "being committed: it may or may not have been stored. Publish again: it says "
+                "whether the team database already holds the book."
+            ),
+        ) as target:
             check_empty(row_counts(target), team.where)
             with book.engine.connect() as source:
                 rows = copy_book(source, target, copied)

@@ -12,9 +12,10 @@ a bug (``None``): the caller re-raises it and it is logged with its traceback.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from csm_desktop.errors import (
     AlreadyCreated,
@@ -29,6 +30,9 @@ from csm_desktop.errors import (
     ServerBusy,
     UserError,
 )
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine
 
 
 def user_error_for(
@@ -60,11 +64,14 @@ def user_error_for(
 
 
 @contextmanager
-def explained(where: Path | str, *, file: Path | None = None) -> Iterator[None]:
+def explained(
+    where: Path | str, *, file: Path | None = None, committing: Callable[[], bool] = lambda: False
+) -> Iterator[None]:
     """Turn a database failure inside the block into its one line (``user_error_for``) for
     work outside ``Database.session``: a raw connection's transaction, an upgrade, a copy
     between a server and a file. ``file``, when given, is named for SQLite's failures (the
-    file being written) and ``where`` for the server's. Anything else passes unchanged."""
+    file being written) and ``where`` for the server's; ``committing`` tells whether the
+    block had reached its COMMIT. Anything else passes unchanged."""
     try:
         yield
     except UserError:
@@ -73,10 +80,32 @@ def explained(where: Path | str, *, file: Path | None = None) -> Iterator[None]:
         if not _is_database_error(exc):
             raise
         is_sqlite = isinstance(getattr(exc, "orig", exc), sqlite3.Error)
-        translated = user_error_for(exc, file if file is not None and is_sqlite else where)
+        translated = user_error_for(
+            exc, file if file is not None and is_sqlite else where, committing=committing()
+        )
         if translated is None:
             raise
         raise translated from exc
+
+
+@contextmanager
+def one_transaction(
+    engine: Engine, where: Path | str, *, file: Path | None = None, uncertain: str
+) -> Iterator[Connection]:
+    """A connection in one transaction, committed when the block ends, its failures one
+    line (``explained``). A connection that breaks during the COMMIT itself leaves it open
+    whether the server stored the work: ``ChangeUncertain`` saying ``uncertain``."""
+    reached_commit = False
+    try:
+        with (
+            explained(where, file=file, committing=lambda: reached_commit),
+            engine.connect() as connection,
+            connection.begin(),
+        ):
+            yield connection
+            reached_commit = True  # the ``begin`` block's end commits
+    except ChangeUncertain as exc:
+        raise ChangeUncertain(uncertain) from exc.__cause__
 
 
 def _is_database_error(exc: BaseException) -> bool:

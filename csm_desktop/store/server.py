@@ -21,14 +21,13 @@ from sqlalchemy.orm import sessionmaker
 
 from csm_desktop.errors import (
     BadInput,
-    ChangeUncertain,
     DatabaseReadOnly,
     DatabaseTooNew,
     DatabaseUnreadable,
     UserError,
 )
 from csm_desktop.store.database import Database
-from csm_desktop.store.failures import user_error_for
+from csm_desktop.store.failures import one_transaction
 from csm_desktop.store.live_changes import remember_own_connections
 from csm_desktop.store.schema import SCHEMA_HEAD, SCHEMA_REVISIONS
 
@@ -160,26 +159,20 @@ def upgrade_server(url: URL) -> tuple[str | None, str]:
         if before != SCHEMA_HEAD:
             config = Config()
             config.set_main_option("script_location", str(MIGRATIONS_DIR))
-            committing = False
-            try:
-                with engine.connect() as connection, connection.begin():
-                    config.attributes["connection"] = connection
-                    command.upgrade(config, "head")
-                    committing = True  # the block's end commits
-            except DBAPIError as exc:
-                # Cut off, or refused (a role that does not own the tables), mid-way: one
-                # transaction, so the schema is as it was; cut while committing, unknown.
-                translated = user_error_for(exc, safe_text(url), committing=committing)
-                if isinstance(translated, ChangeUncertain):
-                    raise ChangeUncertain(
-                        f"The connection to the team server {safe_text(url)} broke while the "
-                        f"upgrade to schema {SCHEMA_HEAD} was being committed: it may or may "
-                        "not have been applied. Run the upgrade again: it says which schema "
-                        "the server is at."
-                    ) from exc
-                if translated is None:
-                    raise
-                raise translated from exc
+            # Cut off, or refused (a role that does not own the tables), mid-way: one
+            # transaction, so the schema is as it was.
+            with one_transaction(
+                engine,
+                safe_text(url),
+                uncertain=(
+                    f"The connection to the team server {safe_text(url)} broke while the "
+                    f"upgrade to schema {SCHEMA_HEAD} was being committed: it may or may "
+                    "not have been applied. Run the upgrade again: it says which schema "
+                    "the server is at."
+                ),
+            ) as connection:
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
             log.info("Upgraded %s from %s to %s", safe_text(url), before, SCHEMA_HEAD)
     finally:
         engine.dispose()

@@ -30,6 +30,7 @@ from sqlalchemy.pool import NullPool
 
 from csm_desktop.errors import (
     AlreadyCreated,
+    BadInput,
     ChangeUncertain,
     ConflictError,
     DatabaseLocked,
@@ -612,6 +613,39 @@ def test_admin_upgrade_cut_while_committing_says_it_may_have_been_applied(pg_url
     finally:
         engine.dispose()
     assert upgrade_server(direct) == (SCHEMA_HEAD, SCHEMA_HEAD)
+
+
+def test_publish_cut_while_committing_says_it_may_have_been_stored(
+    team_book_url: str, demo_copy: Callable[[dt.date], Path]
+) -> None:
+    """Publishing the demo book through a relay armed once the copy has begun: the server
+    commits the copy and the connection is cut before the answer. Publish says the copy may
+    or may not have been stored; it was (40 accounts), and publishing again refuses."""
+    from csm_desktop.services.progress import progress_of
+    from csm_desktop.services.team_transfer import publish_book
+
+    direct = make_url(team_book_url)
+    relay = CutAfterCommit(direct.port or 5432)
+    relayed = direct.set(port=relay.port, query={"sslmode": "disable"})
+
+    def arm(_done: int, _total: int, _text: str) -> None:
+        relay.armed = relay.armed or not relay.cuts  # from inside the copy's transaction
+
+    try:
+        with pytest.raises(ChangeUncertain) as uncertain:
+            publish_book(demo_copy(TODAY), relayed.render_as_string(False), progress_of(arm))
+        assert relay.cuts == 1
+    finally:
+        relay.close()
+    assert str(uncertain.value) == (
+        f"The connection to the team server {safe_text(relayed)} broke while the copy was "
+        "being committed: it may or may not have been stored. Publish again: it says "
+        "whether the team database already holds the book."
+    )
+    with create_engine(team_book_url, poolclass=NullPool).connect() as connection:
+        assert connection.scalar(text("SELECT count(*) FROM account")) == 40
+    with pytest.raises(BadInput):
+        publish_book(demo_copy(TODAY), team_book_url)
 
 
 # ------------------------------------------------ row-level security: another CSM's account
