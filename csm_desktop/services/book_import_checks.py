@@ -150,22 +150,19 @@ class ImportChecks:
                 v, metrics
             ):
                 accepted.value_metrics.append(v)
-        for u in self.book.usage:
-            if (
-                known(u.sheet, u.row, u.account)
-                and self._usage_consistent(u)
-                and first_time(
-                    "Usage",
-                    u.row,
-                    "Feature",
-                    u.feature,
-                    self.key[u.account],
-                    u.day,  # the row's own date object: no text made per row
-                    u.feature,
-                    shown=u.sheet,
-                )
-            ):
-                accepted.usage.append(u)
+        used: dict[tuple[str, dt.date, str], int] = {}  # (account, day, feature) → first row
+        for u in self.book.usage:  # the most rows of a book: the checks written out
+            if not known(u.sheet, u.row, u.account):
+                continue
+            if (u.count < 0 or (u.active_users or 0) < 0) and not self._usage_consistent(u):
+                continue
+            day = (self.key[u.account], u.day, u.feature)  # the row's own date: no text made
+            if day in used:
+                twice = f"appears twice (row {used[day]})"
+                self._reject(u.sheet, u.row, "Feature", u.feature, twice)
+                continue
+            used[day] = u.row
+            accepted.usage.append(u)
         accepted.features = self._features_consistent(self.book.features)
         check_learning(self.session, self.book, accepted, known, self._reject)
         return accepted

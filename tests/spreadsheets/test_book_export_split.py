@@ -139,6 +139,26 @@ def test_a_bad_row_of_a_usage_part_is_named_by_its_sheet(
     assert report.rows_by_sheet["Usage"] == 24
 
 
+def test_a_usage_row_repeated_in_another_part_is_rejected_there(
+    book: Database, second: Database, tmp_path: Path
+) -> None:
+    """Row 3 of Usage copied over row 3 of Usage 2 (same account, day and feature, and the
+    same row number in its own sheet): the copy is rejected as "Usage 2", row 3, naming
+    row 3 of the first; the file's other 25 - 1 = 24 usage rows are stored."""
+    fill(book)
+    path = tmp_path / "book.xlsx"
+    export_book(book, path, usage="split", max_rows=10)
+    workbook = openpyxl.load_workbook(path)
+    for column in "ABCDE":
+        workbook["Usage 2"][f"{column}3"] = workbook["Usage"][f"{column}3"].value
+    workbook.save(path)
+    report = import_book(second, path)
+    assert [(r.sheet, r.row, r.column, r.reason) for r in report.rejected_rows] == [
+        ("Usage 2", 3, "Feature", "appears twice (row 3)")
+    ]
+    assert report.rows_by_sheet["Usage"] == 24
+
+
 def test_usage_csv_beside_the_workbook_reads_back_with_import_usage(
     book: Database, second: Database, tmp_path: Path
 ) -> None:
