@@ -12,7 +12,9 @@ The password never appears in the URL the app keeps: libpq finds it itself (``PG
 
 from __future__ import annotations
 
+import getpass
 import logging
+import os
 
 from sqlalchemy import Engine, create_engine, inspect, text
 from sqlalchemy.engine import URL, make_url
@@ -114,7 +116,7 @@ def connection_error(exc: DBAPIError, url: URL) -> UserError:
         return PasswordNeeded(
             f"The team server {safe_text(url)} "
             + ("did not accept the password" if wrong else "asks for a password")
-            + f" of {url.username}: give it (or store it in ~/.pgpass or the system keychain) "
+            + f" of {login_name(url)}: give it (or store it in ~/.pgpass or the system keychain) "
             "and try again.",
             login=keyring_name(url),
             wrong=wrong,
@@ -204,8 +206,20 @@ KEYRING_SERVICE = "csm-desktop"
 
 
 def keyring_name(url: URL) -> str:
-    """The keychain entry of a server login: ``user@host:port/database``."""
-    return f"{url.username}@{url.host}:{url.port or 5432}/{url.database}"
+    """The keychain entry of a server login: ``user@host:port/database``. An address that
+    names no user signs in as libpq's default one (``PGUSER``, else the system user name);
+    one that names a libpq service (``?service=team``) and no host is ``user@service:team``."""
+    user = login_name(url)
+    service = url.query.get("service")
+    if url.host is None and isinstance(service, str):
+        return f"{user}@service:{service}"
+    return f"{user}@{url.host or 'localhost'}:{url.port or 5432}/{url.database or user}"
+
+
+def login_name(url: URL) -> str:
+    """Who the address signs in as: its user, else libpq's default (``PGUSER``, else the
+    system user name)."""
+    return url.username or os.environ.get("PGUSER") or getpass.getuser()
 
 
 def with_keyring_password(url: URL) -> URL:
@@ -215,7 +229,7 @@ def with_keyring_password(url: URL) -> URL:
     is and libpq looks in ``PGPASSFILE``/``~/.pgpass`` or a service file itself. The password
     only ever lives in the engine, never in anything the app writes.
     """
-    if url.password is not None or url.username is None:
+    if url.password is not None:
         return url
     try:
         import keyring

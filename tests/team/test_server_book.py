@@ -64,6 +64,29 @@ def test_the_password_comes_from_the_keychain_and_never_into_the_address() -> No
         keyring.set_keyring(previous)
 
 
+def test_an_address_without_a_user_keeps_its_password_under_libpqs_default_user(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``postgresql+psycopg://db.example.com/team`` signs in as PGUSER (here "ravi"), so its
+    keychain entry is ravi's; a service-file address (``?service=team``) is kept by service
+    name. Both find the password kept for them."""
+    previous = keyring.get_keyring()
+    memory = MemoryKeyring()
+    keyring.set_keyring(memory)
+    monkeypatch.setenv("PGUSER", "ravi")
+    try:
+        plain = make_url("postgresql+psycopg://db.example.com/team")
+        service = make_url("postgresql+psycopg:///?service=team")
+        assert keyring_name(plain) == "ravi@db.example.com:5432/team"
+        assert keyring_name(service) == "ravi@service:team"
+        memory.set_password("csm-desktop", "ravi@db.example.com:5432/team", "one")
+        memory.set_password("csm-desktop", "ravi@service:team", "two")
+        assert with_keyring_password(plain).password == "one"
+        assert with_keyring_password(service).password == "two"
+    finally:
+        keyring.set_keyring(previous)
+
+
 def test_an_unreachable_server_is_one_line_naming_it_without_password() -> None:
     with socket.socket() as probe:  # a port nothing listens on
         probe.bind(("127.0.0.1", 0))
