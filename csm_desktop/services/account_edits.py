@@ -423,6 +423,14 @@ def remove_contact(database: Database, contact_id: int, *, seen: int | None = No
         return account.version
 
 
+class KickoffSaved(NamedTuple):
+    """What a kickoff save did: how many open due dates moved with its date, and the
+    kickoff's version it left (the window's next save of the kickoff expects it)."""
+
+    moved: int
+    version: int
+
+
 def save_kickoff(
     database: Database,
     account_id: int,
@@ -431,12 +439,13 @@ def save_kickoff(
     move_open_due_dates: bool = True,
     seen: int | None = None,
     opened: KickoffFields | None = None,
-) -> int:
+) -> KickoffSaved:
     """Create or replace the account's kickoff record (answers per role, done criteria)
     over version ``seen`` of it (0: the user saw no kickoff yet).
 
     A new date held also becomes the account's kickoff date (K), moving the due dates of open
-    milestones with it when asked; all in one transaction. Returns how many due dates moved.
+    milestones with it when asked; all in one transaction. Returns how many due dates moved
+    and the kickoff's version.
 
     With ``opened`` (what the dialog showed when it opened) a stored kickoff gets only the
     parts the user changed: the date, the attendees, the success statement, the answers and
@@ -477,9 +486,10 @@ def save_kickoff(
                 ]
             account.kickoff = kickoff
         new_date = fields.held_on if "held_on" in wanted else None
+        moved = 0
         if new_date is not None and new_date != account.kickoff_on:
-            return _move_kickoff(session, account_id, new_date, move_open_due_dates)
-        return 0
+            moved = _move_kickoff(session, account_id, new_date, move_open_due_dates)
+        return KickoffSaved(moved, kickoff.version)
 
 
 def _kickoff_parts(fields: KickoffFields) -> dict[str, object]:

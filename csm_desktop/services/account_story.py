@@ -84,8 +84,9 @@ def replan_milestones(
     today: dt.date,
     changed_by: str | None = None,
     seen: Mapping[int, int] | None = None,
-) -> int:
-    """Plan the given open milestones for ``new_date`` (today or later); returns how many.
+) -> dict[int, int]:
+    """Plan the given open milestones for ``new_date`` (today or later); returns the
+    version each is left at, by milestone id (the window's next save of one expects it).
 
     Each move is logged; ``due_on`` is never changed. Refused, with nothing changed, when the
     date is in the past, a milestone is no longer open, or (team mode) someone changed one
@@ -110,7 +111,7 @@ def replan_milestones(
                     f"“{closed[0]}” is no longer open; only open milestones are re-planned."
                 )
             _replan(milestones, new_date, today, changed_by)
-        return len(milestones)
+        return {m.id: m.version for m in milestones}
 
 
 def _replan(

@@ -105,13 +105,13 @@ def test_a_later_kickoff_keeps_or_moves_the_derived_dates_as_asked(
 
     moved = save_kickoff(
         book, account_id, KickoffFields(held_on=dt.date(2026, 1, 5)), move_open_due_dates=False
-    )
+    ).moved
     assert moved == 0
     assert [s.due_on for s in account_detail(book, account_id, TODAY).ladder] == [
         dt.date(2026, 1, 8),
         dt.date(2026, 1, 31),
     ]
-    moved = save_kickoff(book, account_id, KickoffFields(held_on=dt.date(2026, 1, 9)))
+    moved = save_kickoff(book, account_id, KickoffFields(held_on=dt.date(2026, 1, 9))).moved
     assert moved == 2
     assert [s.due_on for s in account_detail(book, account_id, TODAY).ladder] == [
         dt.date(2026, 1, 12),

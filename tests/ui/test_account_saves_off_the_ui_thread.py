@@ -255,3 +255,35 @@ def test_ok_pressed_while_ones_own_save_still_runs_waits_for_it(qtbot, window, m
     assert after.name == "Renamed while saving"
     assert contact_id not in {c.id for c in after.contacts}
     assert after.version == detail.version + 2
+
+
+def test_a_tick_right_after_ones_own_kickoff_save_is_not_refused(
+    qtbot, window, monkeypatch, message_boxes
+) -> None:  # type: ignore[no-untyped-def]
+    """The page read the kickoff at version k. The CSM saves a new success statement in the
+    kickoff dialog (k+1) and ticks a criterion before the page has reloaded: the tick is
+    saved over k+1, the version their own kickoff save left (it was saved over k, the
+    version on screen, and refused naming the CSM)."""
+    from tests.ui.saving import press_ok
+
+    account_id = open_account(qtbot, window)
+    detail = window.account_view.detail
+    assert detail.kickoff is not None
+    k = detail.kickoff_version
+    criterion = next(c for c, _text, met in detail.kickoff.done_criteria if met is None)
+
+    def edit(dialog: account_dialogs.KickoffDialog) -> int:
+        dialog.success.setPlainText("Reports run without anyone")
+        assert press_ok(qtbot, dialog) == QDialog.DialogCode.Accepted
+        window.account_controller.tick_criterion(criterion, True)  # the page still shows k
+        return dialog.result()
+
+    monkeypatch.setattr(account_dialogs.KickoffDialog, "exec", edit)
+    window.account_view.kickoff_button.click()
+    saved(qtbot, window)
+    qtbot.waitUntil(lambda: window.account_view.detail.kickoff_version == k + 2, timeout=10000)
+    assert message_boxes.shown == []
+    after = account_detail(window.database, account_id, TODAY)
+    assert after.kickoff is not None
+    assert after.kickoff.success_statement == "Reports run without anyone"
+    assert {c: met for c, _text, met in after.kickoff.done_criteria}[criterion] == TODAY

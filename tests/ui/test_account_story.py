@@ -18,7 +18,7 @@ from csm_desktop.store.database import open_database
 from csm_desktop.ui.dialogs import story_dialogs
 from csm_desktop.ui.dialogs.dialog_parts import to_qdate
 from csm_desktop.ui.main_window import MainWindow
-from tests.ui.saving import press_ok
+from tests.ui.saving import press_ok, saved
 
 TODAY = dt.date(2026, 11, 26)
 
@@ -74,6 +74,42 @@ def test_replan_moves_past_due_milestones_and_keeps_the_due_date(
         lambda: any("re-planned from" in e.text for e in window.account_view.detail.timeline),  # type: ignore[union-attr]
         timeout=5000,
     )
+
+
+def test_a_status_change_right_after_a_replan_is_saved_over_its_version(
+    qtbot, window: MainWindow, monkeypatch: pytest.MonkeyPatch, message_boxes
+) -> None:  # type: ignore[no-untyped-def]
+    """The CSM re-plans the past-due milestones and, before the page has reloaded, marks one
+    of them in progress. The status is saved over the version the re-plan left (the page
+    still shows the one before it, and the status was refused naming the CSM)."""
+    rows = window.book_view.model.rows()
+    late = next(
+        r.account_id for r in rows if replan_candidates(window.database, r.account_id, TODAY)
+    )
+    status = {s.id: s.status for s in account_detail(window.database, late, TODAY).ladder}
+    candidate = next(
+        c
+        for c in replan_candidates(window.database, late, TODAY)
+        if status[c.id] is not Status.IN_PROGRESS
+    )
+    _open(qtbot, window, late)
+    view, accepted = window.account_view, []
+
+    def accept(dialog: story_dialogs.ReplanDialog) -> int:
+        dialog.date.setDate(to_qdate(TODAY + dt.timedelta(days=21)))
+        accepted.append(True)
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(story_dialogs.ReplanDialog, "exec", accept)
+    view.replan_button.click()
+    qtbot.waitUntil(lambda: bool(accepted), timeout=5000)
+    view.select_milestone(candidate.id)  # the page still shows the version before the re-plan
+    view.status_actions[Status.IN_PROGRESS].trigger()  # queued behind the re-plan
+    saved(qtbot, window)
+    step = next(s for s in account_detail(window.database, late, TODAY).ladder
+                if s.id == candidate.id)  # fmt: skip
+    assert message_boxes.shown == []
+    assert (step.status, step.version) == (Status.IN_PROGRESS, candidate.version + 2)
 
 
 def test_an_ask_starts_from_a_blocked_reason_then_is_resolved_and_removed(

@@ -200,14 +200,14 @@ class AccountController(PageSaves):
         moved = [0]
         opened = dialog.fields(self.today())  # a retry writes only the parts changed from these
 
-        def read() -> Callable[[int | None], int]:
+        def read() -> Callable[[int | None], account_edits.KickoffSaved]:
             fields, on = dialog.fields(self.today()), dialog.move_due_dates.isChecked()
             return lambda seen: account_edits.save_kickoff(
                 database, detail.id, fields, move_open_due_dates=on, seen=seen, opened=opened
             )
 
-        def saved(count: int) -> None:
-            moved[0] = count
+        def saved(result: account_edits.KickoffSaved) -> None:
+            moved[0] = result.moved
 
         self._save_on_ok(dialog, "Saving the kickoff", read, key, detail.kickoff_version, saved)
         if dialog.exec() != QDialog.DialogCode.Accepted:

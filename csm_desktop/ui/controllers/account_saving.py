@@ -122,9 +122,9 @@ class PageSaves(QObject):
     ) -> None:
         """Make the dialog's OK save what was typed: ``read()`` reads it (UI thread) and
         returns the work that saves it over a version (``work(seen)``), which runs in the
-        page's queue, after the page's own saves still under way. A save of the row ``key``
-        leaving an int records it as this window's own version (a save whose result is not a
-        version, e.g. the kickoff's count, records none).
+        page's queue, after the page's own saves still under way. The version of the row
+        ``key`` it leaves (its result, or the result's ``version``) is recorded as this
+        window's own.
 
         Refused over someone else's change: the page reloads to show it, the dialog stays
         open with the user's edit, and OK again saves over the version now shown."""
@@ -144,8 +144,9 @@ class PageSaves(QObject):
                 # when OK was pressed) moved it on, and must not read as a teammate's
                 # (review finding 5).
                 result = work(self._seen(*key, seen[0]))
-                if key[0] == "account" and isinstance(result, int):
-                    self._left(*key, result)
+                left = result if isinstance(result, int) else getattr(result, "version", None)
+                if isinstance(left, int):
+                    self._left(*key, left)
                 return result
 
             return job

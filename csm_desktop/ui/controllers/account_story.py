@@ -210,7 +210,10 @@ class AccountStoryController(QObject):
             for c in candidates
             if (version := self.own.seen(("milestone", c.id), c.version)) is not None
         }
-        self._run(
-            "Re-planning milestones",
-            lambda db: replan_milestones(db, chosen, new_date, today=today, seen=seen),
-        )
+
+        def replan(db: Database) -> None:
+            left = replan_milestones(db, chosen, new_date, today=today, seen=seen)
+            for milestone_id, version in left.items():  # the next save of one expects it
+                self.own.wrote(("milestone", milestone_id), version)
+
+        self._run("Re-planning milestones", replan)
