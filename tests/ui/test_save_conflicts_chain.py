@@ -259,7 +259,11 @@ def test_a_value_metric_undo_across_someone_elses_measurement_is_refused(
             return QDialog.DialogCode.Accepted
 
         monkeypatch.setattr(value_dialogs.MeasurementDialog, "exec", measure)
+        # The page's own reload after the last save may still be loading the panel (its
+        # buttons are off meanwhile): click once it shows the metric again.
+        qtbot.waitUntil(lambda: not panel.busy, timeout=5000)
         panel.select_metric(metric.name)
+        qtbot.waitUntil(panel.buttons["record"].isEnabled, timeout=5000)
         panel.buttons["record"].click()
         saved(qtbot, window)
 
@@ -271,6 +275,8 @@ def test_a_value_metric_undo_across_someone_elses_measurement_is_refused(
     record_measurement(maya, account_id, metric.name, 8.0, dt.date(2026, 11, 22), on=TODAY)
     controller.load(account_id)
     saved(qtbot, window)
+    shown = lambda: next(x.version for x in panel.metrics if x.name == metric.name)  # noqa: E731
+    qtbot.waitUntil(lambda: not panel.busy and shown() == m + 2, timeout=5000)
     record(24, "5")
     assert stored()[1] == m + 3
     undo(qtbot, window)

@@ -59,7 +59,9 @@ def test_ok_again_on_the_metric_dialog_keeps_a_teammates_measurement(
         return QDialog.DialogCode.Accepted
 
     monkeypatch.setattr(value_dialogs.MetricDialog, "exec", edit)
+    qtbot.waitUntil(lambda: not panel.busy, timeout=5000)
     panel.select_metric(HOURS.name)
+    qtbot.waitUntil(panel.buttons["edit"].isEnabled, timeout=5000)
     panel.buttons["edit"].click()
     qtbot.waitUntil(lambda: len(opened) == 2 and not panel.busy, timeout=15000)
     qtbot.waitUntil(lambda: not panel.busy, timeout=5000)

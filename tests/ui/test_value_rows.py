@@ -55,6 +55,7 @@ def test_undo_of_an_add_refuses_to_delete_a_teammates_metric_of_the_same_name(
         return QDialog.DialogCode.Accepted
 
     monkeypatch.setattr(value_dialogs.MetricDialog, "exec", add)
+    qtbot.waitUntil(panel.buttons["add"].isEnabled, timeout=5000)
     panel.buttons["add"].click()
     saved(qtbot, window)
     qtbot.waitUntil(lambda: any(m.name == NAME for m in panel.metrics), timeout=5000)
