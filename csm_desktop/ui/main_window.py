@@ -50,12 +50,12 @@ from csm_desktop.ui.menus import build_menus
 from csm_desktop.ui.navigation import NavigationBar, Page
 from csm_desktop.ui.read_only import set_writes_enabled, writes
 from csm_desktop.ui.task_status import TaskStatus
-from csm_desktop.ui.views.book_view import BookView
 from csm_desktop.ui.views.empty_state import StartActions, empty_book_state
 from csm_desktop.ui.views.today_view import TodayView
 
 if TYPE_CHECKING:
     from csm_desktop.services.live_changes import Changes
+    from csm_desktop.ui.views.book_view import BookView
 
 log = logging.getLogger(__name__)
 
@@ -97,9 +97,10 @@ class MainWindow(QMainWindow):
         self.starts.import_usage.connect(self.files.import_usage)
         self.starts.new_account.connect(self.new_account)
         self.starts.open_demo.connect(self.load_demo_book)
-        self.book_view = BookView(self.starts)
+        # The Book page is built when first needed: at start-up when its rows are read, after
+        # Today's first lines (its module, model and delegates: ~30 ms of start-up, issue 17).
+        self._book_view: BookView | None = None
         self.pages = QStackedWidget()
-        self.pages.addWidget(self.book_view)
         # What the page controllers may use of this window (they are never handed the window).
         self.host = Host(
             window=self,
@@ -110,15 +111,8 @@ class MainWindow(QMainWindow):
             status=lambda text, ms: self.statusBar().showMessage(text, ms),
             refresh=self.refresh,
         )
-        self.book_patches = BookPatches(
-            self.host,
-            self.book_view,
-            read_whole=lambda note: self._load_book(note=note),
-            whole_reads=lambda: self._book_reads,
-        )
         self.navigation = NavigationBar()
         self.navigation.page_requested.connect(lambda page: self.show_page(Page(page)))
-        self.pages.currentChanged.connect(self._page_changed)
         self.writing = ReadOnlyController(self, read_only_reason)  # banner, Try again
         self.banner = self.writing.banner
         central = QWidget()
@@ -136,7 +130,7 @@ class MainWindow(QMainWindow):
         # Opening, new account, charts, celebrations; the page is built on first use.
         self.accounts = AccountPageController(
             self.host,
-            self.book_view,
+            lambda: self.book_view,
             self.undo_stack,
             show_book=self.show_book,
             log_touchpoint=lambda request: self.today_controller.log(request),
@@ -147,7 +141,7 @@ class MainWindow(QMainWindow):
         )
         self.dashboard = DashboardController(  # built on first use: it loads pyqtgraph
             self.host,
-            self.book_view,
+            lambda: self.book_view,
             book_is_empty=self.book_is_empty,
             show_empty_book=self.show_empty_book,
             open_account=self.open_account,
@@ -155,20 +149,19 @@ class MainWindow(QMainWindow):
         )
         self.reports = ReportExports(  # Reports menu
             self.host,
-            self.book_view,
+            lambda: self.book_view,
             self.accounts,
             self.dashboard,
             internal=lambda: self.internal_qbr_action.isChecked(),
         )
 
-        self.book_view.account_activated.connect(self.open_account)
-        self.book_view.row_action_requested.connect(self._book_row_action)
         self.empty_book_page = empty_book_state(self.starts, "Dashboard")
         self.empty_book_page_for = Page.DASHBOARD
         self.pages.addWidget(self.empty_book_page)
 
         self.today_view = TodayView(self.starts)
         self.pages.addWidget(self.today_view)
+        self.pages.currentChanged.connect(self._page_changed)
         self.today_controller = TodayController(self.today_view, database, self.today, self)
         self.today_view.account_activated.connect(self.open_account)
         self.today_controller.status.connect(lambda text: self.statusBar().showMessage(text, 6000))
@@ -210,7 +203,39 @@ class MainWindow(QMainWindow):
     def read_only(self) -> bool:
         return self.database.read_only
 
-    # --- pages built on first use (None until then), owned by their controllers ---------
+    # --- pages built on first use ------------------------------------------------------
+
+    @property
+    def book_view(self) -> BookView:
+        """The Book page, built when first asked for (at start-up: when its rows are read,
+        after Today's first lines)."""
+        if self._book_view is None:
+            self._book_view = self._build_book_view()
+        return self._book_view
+
+    @property
+    def book_view_if_built(self) -> BookView | None:
+        return self._book_view
+
+    def _build_book_view(self) -> BookView:
+        from csm_desktop.ui.views.book_view import BookView
+
+        view = BookView(self.starts)
+        self.pages.addWidget(view)
+        view.account_activated.connect(self.open_account)
+        view.row_action_requested.connect(self._book_row_action)
+        view.writable = not self.read_only
+        view.restore_state(self.settings)
+        self.book_patches = BookPatches(
+            self.host,
+            view,
+            read_whole=lambda note: self._load_book(note=note),
+            whole_reads=lambda: self._book_reads,
+        )
+        self.my_accounts.watch(view)
+        return view
+
+    # (None until built, owned by their controllers)
 
     @property
     def account_view(self) -> Any:
@@ -377,7 +402,7 @@ class MainWindow(QMainWindow):
         current = self.pages.currentWidget()
         pages = {
             self.today_view: Page.TODAY,
-            self.book_view: Page.BOOK,
+            self._book_view: Page.BOOK,
             self.account_view: Page.BOOK,
             self.empty_book_page: self.empty_book_page_for,
             self.dashboard_view: Page.DASHBOARD,
@@ -564,14 +589,14 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(1280, 760)
-        self.book_view.restore_state(self.settings)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self.saves_finished():
             event.ignore()
             return
         self.settings.setValue("window/geometry", self.saveGeometry())
-        self.book_view.save_state(self.settings)
+        if self._book_view is not None:  # else its remembered columns stay as they were
+            self._book_view.save_state(self.settings)
         self.live.stop()
         workers.cancel_all()
         workers.wait_all()

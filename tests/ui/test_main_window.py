@@ -36,6 +36,24 @@ def make_window(qtbot, database: Database, settings: QSettings) -> MainWindow:  
     return window
 
 
+def test_the_book_page_is_built_once_todays_lines_are_in(
+    qtbot, demo_book: Database, settings: QSettings
+) -> None:  # type: ignore[no-untyped-def]
+    """Start-up builds Today, the page shown first; the Book page (its module, model and
+    delegates: ~30 ms, issue 17) is built when its rows are read, after Today's first
+    lines, and then holds all 40 demo accounts."""
+    window = MainWindow(database=demo_book, today=lambda: TODAY, settings=settings)
+    qtbot.addWidget(window)
+    assert window.book_view_if_built is None
+    window.show()
+    qtbot.waitUntil(lambda: window.today_view.model.rowCount() > 0, timeout=10000)
+    qtbot.waitUntil(lambda: not window.loading, timeout=10000)
+    view = window.book_view_if_built
+    assert view is not None and view.model.rowCount() == 40
+    assert window.pages.currentWidget() is window.today_view
+    assert window.pages.indexOf(view) >= 0
+
+
 def test_window_shows_the_demo_book(qtbot, demo_book: Database, settings: QSettings) -> None:  # type: ignore[no-untyped-def]
     window = make_window(qtbot, demo_book, settings)
     view = window.book_view

@@ -71,7 +71,11 @@ def test_the_account_page_opens_an_account_into_a_bare_page_stack(qtbot, parts) 
     host, book, routes = parts
     row = book.model.rows()[0]
     accounts = AccountPageController(
-        host, book, QUndoStack(), show_book=lambda: None, log_touchpoint=lambda request: None
+        host,
+        lambda: book,
+        QUndoStack(),
+        show_book=lambda: None,
+        log_touchpoint=lambda request: None,
     )
     assert accounts.view is None and not accounts.on_show()
     accounts.open(row.account_id)
@@ -87,7 +91,7 @@ def test_the_dashboard_of_an_empty_book_routes_to_the_empty_page(parts) -> None:
     host, book, routes = parts
     dashboard = DashboardController(
         host,
-        book,
+        lambda: book,
         book_is_empty=lambda: True,
         show_empty_book=routes.empty_pages.append,
         open_account=routes.opened.append,
@@ -104,7 +108,7 @@ def test_the_dashboard_takes_the_books_segment_and_gives_back_its_owner(qtbot, p
     host, book, routes = parts
     dashboard = DashboardController(
         host,
-        book,
+        lambda: book,
         book_is_empty=lambda: False,
         show_empty_book=routes.empty_pages.append,
         open_account=routes.opened.append,

@@ -20,12 +20,12 @@ from PySide6.QtGui import QUndoStack
 from csm_desktop.errors import UnknownAccount
 from csm_desktop.ui.controllers.host import Host
 from csm_desktop.ui.dialogs.messages import show_failure
-from csm_desktop.ui.views.book_view import BookView
 
 if TYPE_CHECKING:
     from csm_desktop.ui.controllers.account import AccountController
     from csm_desktop.ui.dialogs.touchpoint_dialog import TouchpointRequest
     from csm_desktop.ui.views.account_view import AccountView
+    from csm_desktop.ui.views.book_view import BookView
 
 
 class AccountPageController(QObject):
@@ -34,7 +34,7 @@ class AccountPageController(QObject):
     def __init__(
         self,
         host: Host,
-        book: BookView,
+        book: Callable[[], BookView],
         undo_stack: QUndoStack,
         *,
         show_book: Callable[[], None],
@@ -42,7 +42,7 @@ class AccountPageController(QObject):
     ) -> None:
         super().__init__(host.window)
         self.host = host
-        self.book = book  # its rows name the accounts and their owners
+        self._book = book  # the Book page (built when first asked for): its rows name accounts
         self.undo_stack = undo_stack  # the window's Edit → Undo/Redo for status and date edits
         self.show_book = show_book
         self.log_touchpoint = log_touchpoint
@@ -53,6 +53,10 @@ class AccountPageController(QObject):
         # reload must not land after the reload of one's own save and undo it on screen).
         self.reads = 0
         self.celebration_notice: Any = None
+
+    @property
+    def book(self) -> BookView:
+        return self._book()
 
     def open(self, account_id: int) -> None:
         from csm_desktop.services.accounts import account_detail

@@ -10,10 +10,13 @@ instead when a line would move or is new, or when an older read would land after
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
+from typing import TYPE_CHECKING
 
 from csm_desktop.ui import workers
 from csm_desktop.ui.controllers.host import Host
-from csm_desktop.ui.views.book_view import BookView
+
+if TYPE_CHECKING:  # the Book page is built when first asked for (start-up, issue 17)
+    from csm_desktop.ui.views.book_view import BookView
 
 UPDATED = "Updated with your team's latest changes"
 MOST = 500  # accounts read on their own; past this many the whole Book is read

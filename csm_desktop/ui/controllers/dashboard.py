@@ -14,9 +14,9 @@ from PySide6.QtCore import QObject
 
 from csm_desktop.ui.controllers.host import Host
 from csm_desktop.ui.navigation import Page
-from csm_desktop.ui.views.book_view import BookView
 
 if TYPE_CHECKING:
+    from csm_desktop.ui.views.book_view import BookView
     from csm_desktop.ui.views.dashboard_view import DashboardView
 
 
@@ -26,7 +26,7 @@ class DashboardController(QObject):
     def __init__(
         self,
         host: Host,
-        book: BookView,
+        book: Callable[[], BookView],
         *,
         book_is_empty: Callable[[], bool],
         show_empty_book: Callable[[Page], None],
@@ -35,13 +35,17 @@ class DashboardController(QObject):
     ) -> None:
         super().__init__(host.window)
         self.host = host
-        self.book = book  # shares its segment and owner filters
+        self._book = book  # the Book page (built when first asked for): shares its filters
         self.book_is_empty = book_is_empty
         self.show_empty_book = show_empty_book
         self.open_account = open_account
         self.export_report = export_report
         self.view: DashboardView | None = None
         self.request = 0  # only the newest metrics request is shown
+
+    @property
+    def book(self) -> BookView:
+        return self._book()
 
     def show(self) -> None:
         """The portfolio dashboard, imported and built on first use (it loads pyqtgraph)."""

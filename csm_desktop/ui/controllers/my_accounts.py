@@ -21,6 +21,7 @@ from csm_desktop.ui import workers
 
 if TYPE_CHECKING:
     from csm_desktop.ui.main_window import MainWindow
+    from csm_desktop.ui.views.book_view import BookView
 
 ALL_BOOK, ALL_TODAY = "All", "Everyone"  # the filters' "no owner" entries
 
@@ -39,14 +40,17 @@ class MyAccounts:
         self.button.clicked.connect(self.toggle)
         window.statusBar().addPermanentWidget(self.button)
         # Later, once the filters are refilled; never once the window is gone (its context).
-        window.book_view.model.modelReset.connect(
-            lambda: QTimer.singleShot(0, window, self._book_rows)
-        )
         window.today_controller.settled.connect(
             lambda: QTimer.singleShot(0, window, self._today_rows)
         )
-        window.book_view.owner_filter.currentTextChanged.connect(lambda _t: self._show_button())
         self.reset()
+
+    def watch(self, book: BookView) -> None:
+        """Follow the Book page's rows and owner filter (the window builds the page when it
+        is first needed, after Today's first lines)."""
+        window = self.window
+        book.model.modelReset.connect(lambda: QTimer.singleShot(0, window, self._book_rows))
+        book.owner_filter.currentTextChanged.connect(lambda _t: self._show_button())
 
     def reset(self) -> None:
         """Another book is on show: ask who is signed in to it (a server book only)."""

@@ -44,7 +44,9 @@ class ReadOnlyController(QObject):
         writable = not w.read_only
         if not (writable and built_now):
             set_writes_enabled(w, writable)
-        w.book_view.writable = w.today_view.writable = writable
+        w.today_view.writable = writable
+        if w.book_view_if_built is not None:  # else it is built knowing (start-up, issue 17)
+            w.book_view_if_built.writable = writable
         w.setAcceptDrops(writable)
         if writable:
             w.undo_action.setEnabled(w.undo_stack.canUndo())

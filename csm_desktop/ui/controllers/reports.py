@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QProgressDialog
@@ -18,7 +18,9 @@ from csm_desktop.ui import workers
 from csm_desktop.ui.controllers.account_page import AccountPageController
 from csm_desktop.ui.controllers.dashboard import DashboardController
 from csm_desktop.ui.controllers.host import Host
-from csm_desktop.ui.views.book_view import BookView
+
+if TYPE_CHECKING:
+    from csm_desktop.ui.views.book_view import BookView
 
 
 class ReportExports:
@@ -28,18 +30,22 @@ class ReportExports:
     def __init__(
         self,
         host: Host,
-        book: BookView,
+        book: Callable[[], BookView],
         accounts: AccountPageController,
         dashboard: DashboardController,
         *,
         internal: Callable[[], bool],
     ) -> None:
         self.host = host
-        self.book = book  # its selection
+        self._book = book  # the Book page (its selection), built when first asked for
         self.accounts = accounts  # the open account, account names
         self.dashboard = dashboard  # its reporting date, when on show
         self.internal = internal  # Reports → Internal edition is ticked
         self.batch_progress: QProgressDialog | None = None
+
+    @property
+    def book(self) -> BookView:
+        return self._book()
 
     def _status(self, text: str, ms: int) -> None:
         self.host.status(text, ms)
