@@ -266,7 +266,7 @@ def import_book_big(accounts: int, label: str) -> list[Row]:
         target = Path(scratch) / "new.sqlite3"
         command = python("-m", "csm_desktop", "import-book", str(workbook), "--db", str(target))
         seconds, peak, cpu = measured_process(command)
-    note = f"CPU {cpu:.1f} s, load {load_average()}"
+    note = f"CPU {cpu:.1f} s; load average at the end {load_average()}"
     return [
         Row(f"import-book, {label}", None, seconds, 60.0, kind="seconds", note=note),
         Row(f"import-book peak memory, {label}", None, peak, 1024, kind="MiB", unit="MiB"),
