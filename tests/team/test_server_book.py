@@ -13,6 +13,7 @@ import keyring
 import pytest
 from keyring.backend import KeyringBackend
 from openpyxl import load_workbook
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from csm_desktop.errors import DatabaseReadOnly, DatabaseUnreadable, UserError
@@ -139,3 +140,16 @@ def test_the_address_kept_and_shown_has_no_password_not_even_masked() -> None:
     shown = safe_text(make_url("postgresql+psycopg://maya:s3cret@db.example.com:5432/team"))
     assert shown == "postgresql+psycopg://maya@db.example.com:5432/team"
     assert server_url(shown).password is None
+
+
+@pytest.mark.postgresql
+def test_the_apps_server_connections_name_it_and_do_not_jit_compile(team_book_url: str) -> None:
+    """Every connection of a team book says it is csm-desktop (pg_stat_activity) and has
+    JIT compiling off (it cost the 50,000-account metrics 0.1 s of server time)."""
+    book = open_server_database(team_book_url)
+    try:
+        with book.session() as session:
+            assert session.execute(text("SHOW jit")).scalar() == "off"
+            assert session.execute(text("SHOW application_name")).scalar() == "csm-desktop"
+    finally:
+        book.close()
