@@ -344,7 +344,18 @@ class MainWindow(QMainWindow):
             on_partial=lambda rows: (
                 self._show_first_rows(rows) if read == self._book_reads else None
             ),
+            on_failure=lambda exc: self._book_not_read(exc, read),
         )
+
+    def _book_not_read(self, exc: BaseException, read: int) -> None:
+        """The Book could not be read (a server gone, a damaged file): say so, and stop
+        counting as loading, so the next refresh or visit reads it again."""
+        from csm_desktop.ui.dialogs.messages import show_failure
+
+        if read == self._book_reads:
+            self.loading = False
+            self.book_stale = True
+        show_failure(self, "Loading the book", exc)
 
     def _show_first_rows(self, rows: Any) -> None:
         if self.loading and self.book_view.model.total() == 0:
@@ -575,10 +586,17 @@ class MainWindow(QMainWindow):
         what: str,
         busy_text: str | None = None,
         on_partial: Callable[[Any], Any] | None = None,
+        on_failure: Callable[[BaseException], Any] | None = None,
     ) -> workers.Task:
-        """Run ``work`` off the UI thread with the status-bar progress; report failures."""
+        """Run ``work`` off the UI thread with the status-bar progress; report failures
+        (or hand them to ``on_failure``)."""
         return self.tasks.run(
-            work, on_success, what=what, busy_text=busy_text, on_partial=on_partial
+            work,
+            on_success,
+            what=what,
+            busy_text=busy_text,
+            on_partial=on_partial,
+            on_failure=on_failure,
         )
 
     # --- settings ------------------------------------------------------------------------

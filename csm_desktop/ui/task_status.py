@@ -34,9 +34,11 @@ class TaskStatus:
         what: str,
         busy_text: str | None = None,
         on_partial: Callable[[Any], Any] | None = None,
+        on_failure: Callable[[BaseException], Any] | None = None,
     ) -> workers.Task:
-        """Run ``work`` off the UI thread with the status-bar progress; report failures.
-        ``on_partial`` receives what the work sends before it ends."""
+        """Run ``work`` off the UI thread with the status-bar progress; report failures
+        (or hand them to ``on_failure``). ``on_partial`` receives what the work sends before
+        it ends."""
         if busy_text:
             self.progress.setRange(0, 0)
             self.progress.setVisible(True)
@@ -49,6 +51,7 @@ class TaskStatus:
             on_progress=self._on_progress,
             on_finished=lambda: self.progress.setVisible(False),
             on_partial=on_partial,
+            on_failure=on_failure,
         )
 
     def _on_progress(self, done: int, total: int, text: str) -> None:

@@ -246,3 +246,29 @@ def test_portfolio_report_from_the_dashboard_uses_its_date(
     qtbot.waitUntil(target.exists, timeout=20000)
     text = PdfReader(target).pages[0].extract_text()
     assert "31 October 2026" in text
+
+
+def test_a_book_read_that_fails_says_so_and_the_next_visit_reads_it_again(
+    qtbot, demo_book: Database, settings: QSettings, monkeypatch, message_boxes
+) -> None:  # type: ignore[no-untyped-def]
+    """The first read of the Book fails (the connection was lost): the CSM is told, the
+    window no longer counts as loading, and opening the Book reads it again: 40 accounts."""
+    from csm_desktop.errors import ConnectionLost
+    from csm_desktop.ui import main_window
+
+    real = main_window._book_and_counts
+    calls: list[int] = []
+
+    def lost_once(database: Database, today: dt.date):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        if len(calls) == 1:
+            raise ConnectionLost("The connection to the team server was lost.")
+        return real(database, today)
+
+    monkeypatch.setattr(main_window, "_book_and_counts", lost_once)
+    window = make_window(qtbot, demo_book, settings)
+    assert message_boxes.texts() == ["The connection to the team server was lost."]
+    assert window.book_view.model.rowCount() == 0
+    window.show_book()
+    qtbot.waitUntil(lambda: window.book_view.model.rowCount() == 40, timeout=10000)
+    assert len(calls) == 2 and not window.loading
