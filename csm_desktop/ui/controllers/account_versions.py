@@ -16,27 +16,45 @@ expects the version its own edit left, which the row has left behind, and the sa
 refused (``store.queries.edits.saving`` is the one check); ``author_between`` names
 whoever made that change, for the refusal.
 
-Only the UI thread reads and writes it, or jobs that run one at a time in order.
+The page's save queue records its jobs' versions from a worker thread while dialogs record
+theirs on the UI thread, so every method holds the one lock.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Hashable
+import threading
+from collections.abc import Callable, Hashable
+from functools import wraps
+from typing import Any, TypeVar
+
+_Method = TypeVar("_Method", bound=Callable[..., Any])
+
+
+def _locked(method: _Method) -> _Method:
+    @wraps(method)
+    def holding(self: OwnSaves, *args: Any, **kwargs: Any) -> Any:
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    return holding  # type: ignore[return-value]
 
 
 class OwnSaves:
     """The versions this window's own saves left, by row key (e.g. ("milestone", id))."""
 
     def __init__(self) -> None:
+        self._lock = threading.RLock()
         self._head: dict[Hashable, int] = {}
         self._same: dict[tuple[Hashable, int], int] = {}
         self._authors: dict[tuple[Hashable, int], tuple[str | None, dt.datetime | None]] = {}
 
+    @_locked
     def head(self, key: Hashable) -> int | None:
         """The version this window's latest own save of the row left (None: none yet)."""
         return self._head.get(key)
 
+    @_locked
     def seen(self, key: Hashable, shown: int | None) -> int | None:
         """The latest version of the row this window knows: shown, or left by its own save."""
         known = self._head.get(key)
@@ -44,6 +62,7 @@ class OwnSaves:
             return shown if known is None else known
         return max(shown, known)
 
+    @_locked
     def wrote(self, key: Hashable, left: int | None, *, restores: int | None = None) -> None:
         """An own save left the row at ``left``; an undo or redo puts back the state of
         version ``restores``, so ``left`` stands for it in the chain."""
@@ -61,6 +80,7 @@ class OwnSaves:
             for stale in [k for k in table if k[0] == key]:
                 del table[stale]
 
+    @_locked
     def edited_over(
         self, key: Hashable, over: int | None, by: str | None, at: dt.datetime | None
     ) -> None:
@@ -76,6 +96,7 @@ class OwnSaves:
             version = self._same[(key, version)]
         return version
 
+    @_locked
     def expect(self, key: Hashable, state_at: int | None) -> int | None:
         """The version an undo or redo that starts from the state of version ``state_at``
         is saved over: the window's latest own version when it still holds that state,
@@ -87,6 +108,7 @@ class OwnSaves:
             return head
         return state_at
 
+    @_locked
     def author_between(
         self, key: Hashable, state_at: int | None
     ) -> tuple[str | None, dt.datetime | None] | None:
