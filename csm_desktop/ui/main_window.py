@@ -325,7 +325,10 @@ class MainWindow(QMainWindow):
         An empty Book on show, sorted by name, gets its first screenful first (a big book's
         rows take seconds; its first lines, a fraction of one: issue 17)."""
         database, today = self.database, self.today()
-        first = self.book_view.first_screenful_order()
+        # A Book page not built yet is not on show: no first screenful, and it is built when
+        # its rows arrive (at start-up, well after Today's first paint).
+        book = self._book_view
+        first = book.first_screenful_order() if book is not None else None
         self.book_stale = False
         self._book_reads += 1
         read = self._book_reads
