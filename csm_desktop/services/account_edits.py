@@ -425,10 +425,14 @@ def remove_contact(database: Database, contact_id: int, *, seen: int | None = No
 
 class KickoffSaved(NamedTuple):
     """What a kickoff save did: how many open due dates moved with its date, and the
-    kickoff's version it left (the window's next save of the kickoff expects it)."""
+    versions it left (the window's next save of each row expects them): the kickoff's and,
+    when its date became the account's kickoff date, the account's and those of the
+    milestones that moved with it."""
 
     moved: int
     version: int
+    account_version: int | None = None
+    milestones: tuple[tuple[int, int], ...] = ()  # (milestone id, version left)
 
 
 def save_kickoff(
@@ -486,10 +490,13 @@ def save_kickoff(
                 ]
             account.kickoff = kickoff
         new_date = fields.held_on if "held_on" in wanted else None
-        moved = 0
-        if new_date is not None and new_date != account.kickoff_on:
-            moved = _move_kickoff(session, account_id, new_date, move_open_due_dates)
-        return KickoffSaved(moved, kickoff.version)
+        if new_date is None or new_date == account.kickoff_on:
+            return KickoffSaved(0, kickoff.version)
+        was = {m.id: m.version for m in account.milestones}
+        moved = _move_kickoff(session, account_id, new_date, move_open_due_dates)
+        session.flush()
+        left = tuple((m.id, m.version) for m in account.milestones if m.version != was.get(m.id))
+        return KickoffSaved(moved, kickoff.version, account.version, left)
 
 
 def _kickoff_parts(fields: KickoffFields) -> dict[str, object]:

@@ -21,6 +21,7 @@ from csm_desktop.services.accounts import account_detail
 from csm_desktop.store.database import open_database
 from csm_desktop.ui import workers
 from csm_desktop.ui.dialogs import account_dialogs
+from csm_desktop.ui.dialogs.dialog_parts import to_qdate
 from csm_desktop.ui.main_window import MainWindow
 from tests.ui.saving import saved
 from tests.ui.test_save_conflicts import TODAY, open_account
@@ -287,3 +288,38 @@ def test_a_tick_right_after_ones_own_kickoff_save_is_not_refused(
     assert after.kickoff is not None
     assert after.kickoff.success_statement == "Reports run without anyone"
     assert {c: met for c, _text, met in after.kickoff.done_criteria}[criterion] == TODAY
+
+
+def test_a_status_change_right_after_ones_own_kickoff_move_is_not_refused(
+    qtbot, window, monkeypatch, message_boxes
+) -> None:  # type: ignore[no-untyped-def]
+    """The CSM moves the kickoff a week later with the open due dates: the account (its
+    kickoff date) and every open milestone get a new version. Before the page has reloaded
+    they mark an open milestone in progress: saved over the version the move left (it was
+    saved over the one on screen, and refused naming the CSM)."""
+    from tests.ui.saving import press_ok
+
+    account_id = open_account(qtbot, window)
+    detail = window.account_view.detail
+    assert detail.kickoff is not None and detail.kickoff_on is not None
+    step = next(s for s in detail.ladder if s.status is Status.NOT_STARTED and s.due_on)
+    later = detail.kickoff_on + dt.timedelta(days=7)
+
+    def move(dialog: account_dialogs.KickoffDialog) -> int:
+        dialog.held_on.setDate(to_qdate(later))
+        dialog.move_due_dates.setChecked(True)
+        assert press_ok(qtbot, dialog) == QDialog.DialogCode.Accepted
+        view = window.account_view
+        view.select_milestone(step.id)  # the page still shows the versions before the move
+        view.status_actions[Status.IN_PROGRESS].trigger()
+        return dialog.result()
+
+    monkeypatch.setattr(account_dialogs.KickoffDialog, "exec", move)
+    window.account_view.kickoff_button.click()
+    saved(qtbot, window)
+    qtbot.waitUntil(lambda: not window.account_controller.busy, timeout=10000)
+    after = account_detail(window.database, account_id, TODAY)
+    (now,) = [s for s in after.ladder if s.id == step.id]
+    assert [t for t in message_boxes.texts() if "changed by" in t] == []
+    assert (now.status, now.due_on) == (Status.IN_PROGRESS, step.due_on + dt.timedelta(days=7))
+    assert after.kickoff_on == later

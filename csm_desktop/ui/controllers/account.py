@@ -202,9 +202,19 @@ class AccountController(PageSaves):
 
         def read() -> Callable[[int | None], account_edits.KickoffSaved]:
             fields, on = dialog.fields(self.today()), dialog.move_due_dates.isChecked()
-            return lambda seen: account_edits.save_kickoff(
-                database, detail.id, fields, move_open_due_dates=on, seen=seen, opened=opened
-            )
+
+            def save(seen: int | None) -> account_edits.KickoffSaved:  # in the page's queue
+                result = account_edits.save_kickoff(
+                    database, detail.id, fields, move_open_due_dates=on, seen=seen, opened=opened
+                )
+                # A new date moved the account's K and due dates: their versions are this
+                # window's own (the kickoff's is recorded by _save_on_ok).
+                self._left("account", detail.id, result.account_version)
+                for milestone_id, version in result.milestones:
+                    self._left("milestone", milestone_id, version)
+                return result
+
+            return save
 
         def saved(result: account_edits.KickoffSaved) -> None:
             moved[0] = result.moved
