@@ -97,7 +97,7 @@ class MainWindow(QMainWindow):
         self.starts.import_usage.connect(self.files.import_usage)
         self.starts.new_account.connect(self.new_account)
         self.starts.open_demo.connect(self.load_demo_book)
-        # The Book page is built when first needed: at start-up when its rows are read, after
+        # The Book page is built when first needed: at start-up when its rows arrive, after
         # Today's first lines (its module, model and delegates: ~30 ms of start-up, issue 17).
         self._book_view: BookView | None = None
         self.pages = QStackedWidget()
@@ -207,7 +207,7 @@ class MainWindow(QMainWindow):
 
     @property
     def book_view(self) -> BookView:
-        """The Book page, built when first asked for (at start-up: when its rows are read,
+        """The Book page, built when first asked for (at start-up: when its rows arrive,
         after Today's first lines)."""
         if self._book_view is None:
             self._book_view = self._build_book_view()
