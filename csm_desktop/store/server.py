@@ -15,8 +15,9 @@ from __future__ import annotations
 import getpass
 import logging
 import os
+from typing import Any
 
-from sqlalchemy import Engine, create_engine, inspect, text
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.orm import sessionmaker
@@ -85,14 +86,21 @@ def server_engine(url: URL) -> Engine:
         connect_args={
             "connect_timeout": CONNECT_TIMEOUT_S,
             "application_name": "csm-desktop",
-            # JIT compiling pays off for queries of many seconds; the app's take well under
-            # one, and compiling them cost 0.1 s of the metrics command at 50,000 accounts.
-            "options": "-c jit=off",
             **KEEPALIVES,
         },
     )
     remember_own_connections(engine)  # a window does not refresh for its own changes
+    event.listen(engine, "connect", _without_jit)
     return engine
+
+
+def _without_jit(dbapi_connection: Any, _record: Any) -> None:
+    """JIT compiling pays off for queries of many seconds; the app's take well under one,
+    and compiling them cost 0.1 s of the metrics command at 50,000 accounts. Set on each new
+    connection, so ``options`` from the address, a service file or PGOPTIONS still apply."""
+    with dbapi_connection.cursor() as cursor:
+        cursor.execute("SET jit = off")
+    dbapi_connection.commit()
 
 
 class PasswordNeeded(DatabaseUnreadable):

@@ -288,12 +288,11 @@ class MainWindow(QMainWindow):
         UI thread to set: not every 5 s while the CSM is elsewhere); Today, when loading,
         once it has loaded."""
         current = self.pages.currentWidget()
-        if current is self.book_view:
-            if (
-                not changes.everything
-                and not self.loading
-                and self.book_patches.fits(changes.accounts)
-            ):
+        on_book = current is not None and current is self.book_view_if_built
+        if on_book and self.loading:
+            self.book_stale = True  # read again once this read is shown, not restarted
+        elif on_book:
+            if not changes.everything and self.book_patches.fits(changes.accounts):
                 self.book_patches.apply(changes.accounts)  # only those accounts' lines
             else:
                 self._load_book(note=UPDATED)
@@ -309,7 +308,7 @@ class MainWindow(QMainWindow):
                 self.today_stale = True
             else:
                 self.today_controller.refresh()
-        else:
+        elif changes.everything:
             self.tool_pages.refresh_for_team()
 
     def _book_after_today(self) -> None:
@@ -388,6 +387,8 @@ class MainWindow(QMainWindow):
                 self.show_today()
         self.loading = False
         self.statusBar().showMessage(note or plural(len(rows), "account"), 4000)
+        if self.book_stale and self.pages.currentWidget() is self.book_view:
+            self._load_book(note=UPDATED)  # a teammate's change came in while it was read
 
     def open_account(self, account_id: int) -> None:
         self.accounts.open(account_id)

@@ -145,11 +145,13 @@ def test_the_address_kept_and_shown_has_no_password_not_even_masked() -> None:
 @pytest.mark.postgresql
 def test_the_apps_server_connections_name_it_and_do_not_jit_compile(team_book_url: str) -> None:
     """Every connection of a team book says it is csm-desktop (pg_stat_activity) and has
-    JIT compiling off (it cost the 50,000-account metrics 0.1 s of server time)."""
-    book = open_server_database(team_book_url)
+    JIT compiling off (it cost the 50,000-account metrics 0.1 s of server time); options the
+    address gives (here a statement timeout) still apply."""
+    book = open_server_database(f"{team_book_url}?options=-c%20statement_timeout%3D12345")
     try:
         with book.session() as session:
             assert session.execute(text("SHOW jit")).scalar() == "off"
             assert session.execute(text("SHOW application_name")).scalar() == "csm-desktop"
+            assert session.execute(text("SHOW statement_timeout")).scalar() == "12345ms"
     finally:
         book.close()

@@ -173,3 +173,27 @@ def test_results_of_the_demo_experiment_match_the_service(qtbot, demo_book: Data
         assert view.results.item(1, 6).text() == f"{comparison.p_value:.2f}"
     assert view.verdict.text() == report.verdict
     assert not view.assign_button.isEnabled()  # the demo experiment is running: locked
+
+
+def test_a_refresh_asks_for_the_results_once_and_a_teammates_unrelated_change_not_at_all(
+    qtbot, book: Database
+) -> None:  # type: ignore[no-untyped-def]
+    """The list read again asks for the selected experiment's results once (it asked twice:
+    the row change and a second call by hand). Live refresh after a teammate's change that
+    left this experiment's summary as it was keeps the results on show and asks none."""
+    from csm_desktop.services.experiments import VariantSpec, create_experiment, playbook_choices
+
+    small_book(book)
+    choice = playbook_choices(book)[0]
+    keys = tuple(key for key, _ in choice.steps)
+    variants = [VariantSpec("A", choice.id, keys), VariantSpec("B", choice.id, keys[::-1])]
+    create_experiment(book, "Order test", "", variants, seed=3)
+    view, controller = make_page(qtbot, book)
+    asked: list[int] = []
+    view.experiment_selected.connect(asked.append)
+    controller.refresh()
+    qtbot.waitUntil(lambda: controller.busy == 0, timeout=10000)
+    assert len(asked) == 1
+    controller.refresh(keep_results=True)
+    qtbot.waitUntil(lambda: controller.busy == 0, timeout=10000)
+    assert len(asked) == 1

@@ -81,6 +81,33 @@ def test_a_hidden_book_is_read_again_when_shown_and_today_after_it_loaded(
     window.database.close()
 
 
+def test_changes_while_the_book_on_show_loads_read_it_once_more_after_not_again_and_again(
+    qtbot, open_demo, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """The Book on show is being read when three teammates' changes come in: the read is
+    not restarted (on a busy server a slow read would never end); once it is shown, the
+    Book is read once more, and then no more."""
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(open_demo(TODAY), today=lambda: TODAY, settings=settings)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: not window.loading, timeout=20000)
+    window.show_book()
+    reads: list[str] = []
+    load_book = window._load_book
+    monkeypatch.setattr(window, "_load_book", lambda **kw: (reads.append("book"), load_book(**kw)))
+    window.refresh_for(Changes(everything=True))  # a whole read starts
+    assert reads == ["book"] and window.loading
+    for account_id in (3, 4, 5):
+        window.refresh_for(Changes(frozenset({account_id})))
+    assert reads == ["book"]
+    qtbot.waitUntil(lambda: reads == ["book", "book"], timeout=20000)
+    qtbot.waitUntil(lambda: not window.loading, timeout=20000)
+    qtbot.wait(200)
+    assert reads == ["book", "book"]
+    window.database.close()
+
+
 def test_a_feed_opened_for_a_window_that_stopped_following_is_closed(qtbot) -> None:  # type: ignore[no-untyped-def]
     """The window closes (or switches books) while its feed is being opened: the feed that
     arrives then is closed, not listened to."""

@@ -83,12 +83,14 @@ class ExperimentsController(QObject):
     def _failed(self, what: str, exc: BaseException) -> None:
         show_failure(self.view, what, exc)
 
-    def refresh(self, select: int | None = None) -> None:
+    def refresh(self, select: int | None = None, *, keep_results: bool = False) -> None:
+        """Read the experiments again; ``keep_results`` keeps the selected experiment's
+        results on show when its summary did not change (a teammate's unrelated change)."""
         database = self.database
         self._run(
             "Loading experiments",
             lambda: list_experiments(database),
-            lambda found: self.view.set_experiments(found, select),
+            lambda found: self.view.set_experiments(found, select, keep_results=keep_results),
         )
 
     def load_report(self, experiment_id: int) -> None:

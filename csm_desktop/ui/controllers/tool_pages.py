@@ -75,19 +75,23 @@ class ToolPages(QObject):
         host.pages.setCurrentWidget(self.playbook_editor)
 
     def refresh_for_team(self) -> None:
-        """A teammate changed the book (live refresh, issue 16): the Playbooks or Experiments
-        page on show reads its lists again, keeping its selection. A playbook milestone
-        being edited keeps the user's typing: the page is read again when next shown."""
+        """A teammate changed a playbook, an experiment or another row every account shares
+        (live refresh, issue 16): the Playbooks or Experiments page on show reads its lists
+        again, keeping its selection and, when nothing of it changed, the experiment's
+        results. A playbook milestone being edited keeps the user's typing: the page is read
+        again when next shown."""
         current = self.host.pages.currentWidget()
         if current is not None and current is self.experiments_view:
             assert self.experiments_controller is not None
-            self.experiments_controller.refresh()
+            self.experiments_controller.refresh(keep_results=True)
         elif current is not None and current is self.playbook_editor:
-            if self.playbook_editor.form.dirty:
+            editor = self.playbook_editor
+            if editor.form.dirty:
                 self.host.status(
-                    "Your team changed the book: save your edit, then open Playbooks again "
-                    "to see their changes",
+                    "Your team changed the playbooks: save your edit, then open Playbooks "
+                    "again to see their changes",
                     8000,
                 )
-            else:
-                self.playbook_editor.reload()
+                return
+            step = editor.selected_template()
+            editor.reload_current(step.id if step is not None else None)

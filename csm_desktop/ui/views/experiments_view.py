@@ -173,10 +173,16 @@ class ExperimentsView(QWidget):
     # --- data in ----------------------------------------------------------------------------
 
     def set_experiments(
-        self, experiments: Sequence[ExperimentSummary], select: int | None = None
+        self,
+        experiments: Sequence[ExperimentSummary],
+        select: int | None = None,
+        *,
+        keep_results: bool = False,
     ) -> None:
-        """Fill the list; select ``select`` (else the current one, else the first)."""
+        """Fill the list; select ``select`` (else the current one, else the first) and ask
+        for its results once, unless ``keep_results`` and its summary is as before."""
         wanted = select if select is not None else self.current_id
+        before = self.summaries.get(wanted) if wanted is not None else None
         self.summaries = {e.id: e for e in experiments}
         self.list.blockSignals(True)
         self.list.clear()
@@ -190,10 +196,17 @@ class ExperimentsView(QWidget):
             self.list.addItem(item)
             if experiment.id == wanted:
                 chosen_row = row
+        if experiments:
+            self.list.setCurrentRow(chosen_row)  # signals blocked: selected once, below
         self.list.blockSignals(False)
         if experiments:
-            self.list.setCurrentRow(chosen_row)
-            self._selected(self.list.currentItem(), None)
+            chosen = self.list.currentItem()
+            unchanged = (
+                before is not None and wanted is not None and self.summaries.get(wanted) == before
+            )
+            if keep_results and unchanged and int(chosen.data(EXPERIMENT_ID_ROLE)) == wanted:
+                return
+            self._selected(chosen, None)
         else:
             self.current_id = None
             self.show_summary(None)
