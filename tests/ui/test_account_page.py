@@ -163,6 +163,37 @@ def test_ticking_a_done_criterion_is_saved(qtbot, window: MainWindow) -> None:  
     assert TODAY in [met for _id, _text, met in kickoff.done_criteria]
 
 
+def test_renaming_an_account_leaves_what_the_dialog_cannot_show_as_stored(
+    qtbot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """An account with no signed-on date, an ARR of 12,345.67 (the dialog shows whole
+    units) and 0 seats is renamed in Edit account: only its name changes. The dialog shows
+    today for a missing signed-on date and rounds the ARR; it used to write both back (and
+    0 seats as none), moving K and with it ages, due dates and health (review 14, #3)."""
+    from csm_desktop.store.models import Account
+
+    account_id = open_youngest_account(qtbot, window)
+    with window.database.session() as session:
+        account = session.get(Account, account_id)
+        assert account is not None
+        account.signed_on, account.arr, account.seats = None, 12345.67, 0
+    window.accounts.reload()
+    qtbot.waitUntil(lambda: window.account_view.detail.arr == 12345.67, timeout=5000)
+
+    def rename(dialog: account_dialogs.NewAccountDialog) -> int:
+        dialog.name.setText("Renamed only")
+        return press_ok(qtbot, dialog)
+
+    monkeypatch.setattr(account_dialogs.NewAccountDialog, "exec", rename)
+    window.account_view.edit_button.click()
+    with window.database.session() as session:
+        account = session.get(Account, account_id)
+        assert account is not None
+        assert (account.name, account.signed_on, account.arr, account.seats) == (
+            "Renamed only", None, 12345.67, 0,
+        )  # fmt: skip
+
+
 def test_edit_button_saves_the_account_details(
     qtbot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]

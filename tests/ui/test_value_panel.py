@@ -142,6 +142,45 @@ def test_add_measure_undo_redo_and_delete_from_the_window(
     qtbot.waitUntil(lambda: view.timeline.topLevelItemCount() >= len(timeline), timeout=5000)
 
 
+def test_editing_only_the_target_keeps_every_digit_of_the_baseline_and_money_per_unit(
+    qtbot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """A metric with baseline 1,234,567 and 0.0123456789 per unit: the Edit dialog shows
+    them as typed (it showed 1.23457e+06 and 0.0123457) and changing only the target writes
+    only the target (the rest used to come back rounded to six digits: review 14, #1)."""
+    account_id = open_account(qtbot, window)
+    panel = window.account_view.value
+    window.account_view.side.setCurrentWidget(panel)
+
+    def precise(dialog: value_dialogs.MetricDialog) -> int:
+        fill_metric(dialog)
+        dialog.baseline.setText("1234567")
+        dialog.money.setText("0.0123456789")
+        dialog._accept()
+        return QDialog.DialogCode.Accepted
+
+    shown: list[tuple[str, str]] = []
+
+    def new_target(dialog: value_dialogs.MetricDialog) -> int:
+        shown.append((dialog.baseline.text(), dialog.money.text()))
+        dialog.target.setText("1000000")
+        dialog._accept()
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(value_dialogs.MetricDialog, "exec", precise)
+    panel.buttons["add"].click()
+    settle(qtbot, panel)
+    monkeypatch.setattr(value_dialogs.MetricDialog, "exec", new_target)
+    panel.select_metric(NAME)
+    panel.buttons["edit"].click()
+    settle(qtbot, panel)
+    assert shown == [("1234567", "0.0123456789")]
+    stored = next(m for m in account_metrics(window.database, account_id) if m.name == NAME)
+    assert (stored.baseline, stored.money_per_unit, stored.target) == (
+        1234567.0, 0.0123456789, 1000000.0,
+    )  # fmt: skip
+
+
 def test_a_bad_baseline_keeps_the_dialog_open_with_the_reason(qtbot) -> None:  # type: ignore[no-untyped-def]
     dialog = value_dialogs.MetricDialog(TODAY)
     qtbot.addWidget(dialog)

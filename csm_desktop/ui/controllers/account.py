@@ -251,11 +251,14 @@ class AccountController(PageSaves):
         dialog = dialogs.NewAccountDialog(
             [], owners, self.today(), self._parent_widget, existing=current
         )
+        # What the dialog gives back before any typing: a field the user leaves alone
+        # compares equal to it (the dialog shows no "no signed-on date", ARR in whole units).
+        opened = dialog.fields()
 
         def read() -> Callable[[int | None], int]:
             fields = dialog.fields()
             return lambda seen: account_edits.update_account(
-                database, detail.id, fields, seen=seen, opened=current
+                database, detail.id, fields, seen=seen, opened=opened
             )
 
         key = ("account", detail.id)

@@ -225,14 +225,17 @@ class ValueController(QObject):
         if current is None:
             return
         dialog = MetricDialog(self.today(), self.panel, current)
+        # What the dialog reads back before any typing: the fields the user leaves alone
+        # compare equal to it (a number shown and read again may differ from the stored one).
+        opened = dialog.chosen_metric()
 
         def read() -> Callable[[Database, int, MetricSnapshot], MetricChange]:
             metric, on = dialog.chosen_metric(), self.today()
-            # Only what the user changed from ``current`` is written: OK again after a
-            # refusal keeps the teammate's measurement or target.
+            # Only what the user changed is written: OK again after a refusal keeps the
+            # teammate's measurement or target.
             return lambda db, account, over: save_metric(
                 db, account, metric, replacing=over.name, on=on, seen=over.version,
-                row=over.id, opened=current,
+                row=over.id, opened=opened,
             )  # fmt: skip
 
         self._through_dialog(dialog, "Saving the value metric", read, current)

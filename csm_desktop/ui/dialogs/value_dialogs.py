@@ -27,7 +27,8 @@ NO_PERIOD = "a level, not a rate"
 
 
 def _number_text(value: float | None) -> str:
-    return "" if value is None else f"{value:g}"
+    """A number as typed: 1234567, 0.0123456789 (``:g`` showed 1.23457e+06)."""
+    return "" if value is None else f"{value:.15g}"
 
 
 def _optional(edit: QLineEdit, what: str) -> float | None:
