@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
@@ -32,17 +33,9 @@ from csm_desktop.domain.experiment_changes import (
     change_from_json,
 )
 from csm_desktop.domain.ladder import Milestone, as_of, due_date, reference_date
-from csm_desktop.domain.metrics.experiment_kinds import (
-    KIND_METRIC_LABELS,
-    criterion_met_by_due,
-    nudge_response,
-    on_time_among_judged,
-)
-from csm_desktop.domain.metrics.portfolio import Share
 from csm_desktop.domain.templates import MessageTemplate
 from csm_desktop.domain.vocabulary import Status
 from csm_desktop.errors import BadInput
-from csm_desktop.services.evidence import refresh_usage_evidence
 from csm_desktop.store.models import Account, Experiment, Variant
 from csm_desktop.store.queries.experiments import (
     first_touchpoints,
@@ -52,6 +45,10 @@ from csm_desktop.store.queries.experiments import (
 from csm_desktop.store.queries.ladders import account_ladders
 from csm_desktop.store.queries.playbooks import template_keys, template_success_feature
 from csm_desktop.store.queries.selection import AccountFilter
+
+if TYPE_CHECKING:  # the figures' and the evidence's modules are imported where they are used:
+    # the Today list reads only the arms' messages, before the window's first lines (issue 17)
+    from csm_desktop.domain.metrics.portfolio import Share
 
 
 def variant_kind(variant: Variant) -> VariantKind:
@@ -129,6 +126,8 @@ def apply_change(session: Session, account: Account, variant: Variant) -> int:
                 milestone.success_window_days = change.window_days
             changed += 1
         if changed:
+            from csm_desktop.services.evidence import refresh_usage_evidence
+
             session.flush()
             refresh_usage_evidence(session, [account.id])
     return changed
@@ -192,6 +191,13 @@ def _targeted(
 def kind_figures(session: Session, experiment: Experiment, today: dt.date) -> KindFigures | None:
     """The first changing kind's figure for every arm, over the same targeted milestones;
     None for an experiment that only reorders."""
+    from csm_desktop.domain.metrics.experiment_kinds import (
+        KIND_METRIC_LABELS,
+        criterion_met_by_due,
+        nudge_response,
+        on_time_among_judged,
+    )
+
     changing = [
         (variant_kind(v), variant_change(v))
         for v in experiment.variants

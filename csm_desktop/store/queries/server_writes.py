@@ -28,7 +28,6 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 CHUNK = 10_000  # rows per statement: progress moves, memory stays flat
@@ -86,7 +85,10 @@ def update_many(
 
 def _unnested(table: Table, names: Sequence[str]) -> TableValuedAlias:
     """``unnest(:given_name::type[], …) AS given(name, …)``: one typed array parameter per
-    column (``_columns`` gives their values)."""
+    column (``_columns`` gives their values). PostgreSQL's dialect (~20 modules) is imported
+    here: a book file never needs it (the Today list's start-up path reaches this module)."""
+    from sqlalchemy.dialects.postgresql import ARRAY
+
     arrays = [
         cast(bindparam(f"given_{name}", type_=ARRAY(table.c[name].type)), ARRAY(table.c[name].type))
         for name in names
