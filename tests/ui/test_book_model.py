@@ -170,3 +170,42 @@ def test_a_line_that_would_move_or_is_new_asks_for_the_whole_book(proxy: FilterP
     assert model.rows() == sorted_before and sorted(before, key=id) == sorted(sorted_before, key=id)
     assert model.replace_rows({1}, [row(1, "Northwind", completion=0.25, arr=1.0)])
     assert model.rows()[0].arr == 1.0
+
+
+def test_a_line_that_stays_on_show_changes_in_place_keeping_the_selection(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Northwind's ARR changes while contoso is selected: Northwind's row (row 1 in the
+    Book's first order, by due date: contoso, Northwind, Åkerlund) gets one dataChanged over
+    its 13 columns and no model reset; contoso stays selected and current. Northwind moving
+    to a new segment "Mid-Market" lists it in the segment filter; when contoso then moves
+    from "SMB" to "Enterprise" while the filter shows only SMB, contoso leaves the view: a
+    reset, and "SMB" (no account left in it) leaves the filter, which goes back to All."""
+    from csm_desktop.ui.views.book_view import BookView
+
+    view = BookView()
+    qtbot.addWidget(view)
+    view.set_rows(ROWS)
+    view.table.selectRow(0)
+    assert view.selected_account_ids() == [3]
+    changes: list[tuple[int, int, int, int]] = []
+    resets: list[bool] = []
+    view.model.dataChanged.connect(
+        lambda a, b: changes.append((a.row(), a.column(), b.row(), b.column()))
+    )
+    view.model.modelReset.connect(lambda: resets.append(True))
+    assert view.replace_rows({1}, [row(1, "Northwind", completion=0.25, arr=1.0)])
+    assert changes == [(1, 0, 1, 12)] and resets == []
+    assert view.model.row_at(1).arr == 1.0
+    assert view.selected_account_ids() == [3] and view.table.currentIndex().row() == 0
+    segments = [view.segment_filter.itemText(i) for i in range(view.segment_filter.count())]
+    assert segments == ["All", "Enterprise", "SMB"]
+    assert view.replace_rows({1}, [row(1, "Northwind", completion=0.25, segment="Mid-Market")])
+    segments = [view.segment_filter.itemText(i) for i in range(view.segment_filter.count())]
+    assert segments == ["All", "Enterprise", "Mid-Market", "SMB"] and resets == []
+    view.segment_filter.setCurrentText("SMB")
+    assert [view.model.row_at(r).name for r in range(view.model.rowCount())] == ["contoso"]
+    fresh = row(3, "contoso", segment="Enterprise", next_due_on=dt.date(2025, 12, 1))
+    assert view.replace_rows({3}, [fresh])
+    assert len(resets) == 3  # choosing SMB, this replace, the filter back to All
+    segments = [view.segment_filter.itemText(i) for i in range(view.segment_filter.count())]
+    assert segments == ["All", "Enterprise", "Mid-Market"]
+    assert view.segment_filter.currentText() == "All" and view.model.rowCount() == 3

@@ -12,7 +12,9 @@ filters calls a Python ``filterAcceptsRow`` once per account per keystroke (abou
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from enum import IntEnum
 from typing import TYPE_CHECKING, Any
 
@@ -91,12 +93,25 @@ def format_money(value: float | None) -> str:
     return arr_figure(value, "")
 
 
+@dataclass(frozen=True)
+class Replacement:
+    """Fresh lines for some accounts, with where they go (``BookModel.replacement``)."""
+
+    fresh: dict[int, BookRow]  # account id -> its fresh line
+    texts: dict[int, str]  # account id -> the fresh line's search text
+    places: dict[int, int]  # account id -> its place among every account
+    in_place: bool  # every line stays on show or hidden as it was
+
+
 class BookModel(QAbstractTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._all: list[BookRow] = []  # every account, in the sort order
         self._all_text: list[str] = []  # what the search matches, folded once per row
         self._rows: list[BookRow] = []  # the accounts on show
+        self._where: dict[int, int] = {}  # account id -> its place in ``_all``
+        self._segments: Counter[str | None] = Counter()  # accounts per segment
+        self._owners: Counter[str | None] = Counter()  # accounts per owner
         self._filter: tuple[str, str | None, str | None] = ("", None, None)
         self._sort: tuple[int, Qt.SortOrder] | None = None
 
@@ -106,28 +121,85 @@ class BookModel(QAbstractTableModel):
         self.endResetModel()
 
     def replace_rows(self, changed: Collection[int], rows: Sequence[BookRow]) -> bool:
-        """Put the fresh ``rows`` of the ``changed`` accounts where their old lines are.
-        Every other line keeps its place and its search text: a teammate's edit to a few
-        accounts of a 50,000-account Book costs a few tens of milliseconds, not a re-read.
-        False, with nothing changed, when a line would move in the sort order, is new, or
-        leaves (deleted, archived: the Book's counts change): read the whole Book then."""
-        fresh = {row.account_id: row for row in rows}
-        places = {
-            row.account_id: number
-            for number, row in enumerate(self._all)
-            if row.account_id in changed
-        }
-        if fresh.keys() != places.keys():
+        """Put the fresh ``rows`` of the ``changed`` accounts where their old lines are
+        (``replacement`` then ``apply``); False, with nothing changed, when the whole Book
+        must be read again."""
+        replacement = self.replacement(changed, rows)
+        if replacement is None:
             return False
-        if any(self._place_key(fresh[i]) != self._place_key(self._all[places[i]]) for i in fresh):
-            return False
-        self.beginResetModel()
-        for account_id, number in places.items():
-            self._all[number] = fresh[account_id]
-            self._all_text[number] = _search_text(fresh[account_id])
-        self._rows = self._matching()
-        self.endResetModel()
+        self.apply(replacement)
         return True
+
+    def replacement(self, changed: Collection[int], rows: Sequence[BookRow]) -> Replacement | None:
+        """How the fresh ``rows`` of the ``changed`` accounts go where their old lines are.
+        Every other line keeps its place and its search text: a teammate's edit to a few
+        accounts of a 50,000-account Book costs well under a millisecond, not a re-read.
+        None when a line would move in the sort order, is new, or leaves (deleted,
+        archived: the Book's counts change): read the whole Book then."""
+        fresh = {row.account_id: row for row in rows}
+        if fresh.keys() != set(changed) or not fresh.keys() <= self._where.keys():
+            return None
+        places = {account_id: self._where[account_id] for account_id in fresh}
+        if any(self._place_key(fresh[i]) != self._place_key(self._all[places[i]]) for i in fresh):
+            return None
+        texts = {account_id: _search_text(row) for account_id, row in fresh.items()}
+        in_place = all(
+            self._shows(fresh[i], texts[i]) == self._shows(self._all[n], self._all_text[n])
+            for i, n in places.items()
+        )
+        return Replacement(fresh, texts, places, in_place)
+
+    def apply(self, replacement: Replacement) -> None:
+        """Put a ``replacement`` in. In place (every line stays on show or hidden as it
+        was): only those lines' cells change (``dataChanged``; the selection and scroll stay
+        as they are). Otherwise the lines on show are picked again (a model reset)."""
+        fresh, places = replacement.fresh, replacement.places
+        if not replacement.in_place:
+            self.beginResetModel()
+            self._put(replacement)
+            self._rows = self._matching()
+            self.endResetModel()
+            return
+        on_show = {i for i in fresh if self._shows(fresh[i], replacement.texts[i])}
+        # with a filter on, a pass over the lines on show only when a changed one is there
+        shown = places if self._rows_are_all() else self.shown_rows_of(on_show) if on_show else {}
+        self._put(replacement)
+        last = len(Column) - 1
+        for account_id, number in shown.items():
+            self._rows[number] = fresh[account_id]
+            self.dataChanged.emit(self.index(number, 0), self.index(number, last))
+
+    def _put(self, replacement: Replacement) -> None:
+        for account_id, number in replacement.places.items():
+            row = replacement.fresh[account_id]
+            old = self._all[number]
+            self._all[number] = row
+            self._all_text[number] = replacement.texts[account_id]
+            self._segments.update((row.segment,))
+            self._segments.subtract((old.segment,))
+            self._owners.update((row.owner,))
+            self._owners.subtract((old.owner,))
+
+    def segments(self) -> list[str]:
+        """The segments of the book's accounts, sorted (for the filter)."""
+        return sorted(value for value, count in self._segments.items() if value and count > 0)
+
+    def owners(self) -> list[str]:
+        """The owners of the book's accounts, sorted (for the filter)."""
+        return sorted(value for value, count in self._owners.items() if value and count > 0)
+
+    def _rows_are_all(self) -> bool:
+        """Whether every account is on show, line for line (no filter)."""
+        return not any(self._filter)
+
+    def _shows(self, row: BookRow, searched: str) -> bool:
+        """Whether the filters let this line be on show."""
+        text, segment, owner = self._filter
+        return (
+            text in searched
+            and (segment is None or row.segment == segment)
+            and (owner is None or row.owner == owner)
+        )
 
     def _place_key(self, row: BookRow) -> Any:
         """What decides a line's place: the sorted column's value, else its name (as read)."""
@@ -152,6 +224,9 @@ class BookModel(QAbstractTableModel):
     def _set_all(self, rows: list[BookRow]) -> None:
         self._all = rows
         self._all_text = [_search_text(row) for row in rows]
+        self._where = {row.account_id: number for number, row in enumerate(rows)}
+        self._segments = Counter(row.segment for row in rows)
+        self._owners = Counter(row.owner for row in rows)
         self._rows = self._matching()
 
     def _matching(self) -> list[BookRow]:
@@ -161,7 +236,7 @@ class BookModel(QAbstractTableModel):
         return [
             row
             for row, searched in zip(self._all, self._all_text, strict=True)
-            if text in searched
+            if text in searched  # inline, as in _shows: one pass per keystroke at 50,000
             and (segment is None or row.segment == segment)
             and (owner is None or row.owner == owner)
         ]

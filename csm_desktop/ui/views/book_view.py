@@ -148,12 +148,19 @@ class BookView(QWidget):
             self.fit_columns()  # hidden (Today is shown first): fitted when first shown
 
     def replace_rows(self, changed: Collection[int], rows: Sequence[BookRow]) -> bool:
-        """Put the fresh lines of the ``changed`` accounts in place, keeping the user's
-        place as ``set_rows`` does; False when that needs the whole Book read again
-        (``BookModel.replace_rows``)."""
-        replaced: list[bool] = []
-        self._keeping_place(lambda: replaced.append(self.model.replace_rows(changed, rows)))
-        return replaced[0]
+        """Put the fresh lines of the ``changed`` accounts in place; False when that needs
+        the whole Book read again (``BookModel.replacement``). Lines that stay on show (or
+        hidden) change in place, and the selection and scroll need no restoring; otherwise
+        the user's place is kept as ``set_rows`` does."""
+        replacement = self.model.replacement(changed, rows)
+        if replacement is None:
+            return False
+        if replacement.in_place:
+            self.model.apply(replacement)
+            self._refill_filters()
+        else:
+            self._keeping_place(lambda: self.model.apply(replacement))
+        return True
 
     def _keeping_place(self, change: Callable[[], None]) -> None:
         """Change the rows, keeping the filters where they still apply, the selection and
@@ -162,10 +169,14 @@ class BookView(QWidget):
         scrolled = self.table.verticalScrollBar().value()
         self._keeping_selection(change)
         self.table.verticalScrollBar().setValue(scrolled)
-        rows = self.model.rows()
-        self._refill(self.segment_filter, sorted({r.segment for r in rows if r.segment}))
-        self._refill(self.owner_filter, sorted({r.owner for r in rows if r.owner}))
+        self._refill_filters()
         self._update_count()
+
+    def _refill_filters(self) -> None:
+        """List the book's segments and owners in the filters (a few tens of values, from
+        the model's counts: no pass over 50,000 accounts)."""
+        self._refill(self.segment_filter, self.model.segments())
+        self._refill(self.owner_filter, self.model.owners())
 
     def first_screenful_order(self) -> tuple[str, bool] | None:
         """How the Book, empty and on show, can have its first lines read before the rest:
@@ -206,6 +217,8 @@ class BookView(QWidget):
 
     @staticmethod
     def _refill(combo: QComboBox, values: list[str]) -> None:
+        if [combo.itemText(i) for i in range(combo.count())] == [ALL, *values]:
+            return  # listed already: the user's choice and the popup stay as they are
         current = combo.currentText() or ALL
         combo.blockSignals(True)
         combo.clear()
