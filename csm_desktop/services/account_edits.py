@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from csm_desktop.domain.changed_parts import changed_parts
 from csm_desktop.domain.vocabulary import Evidence, Status
-from csm_desktop.errors import BadInput, UnknownAccount
+from csm_desktop.errors import BadInput, ConflictError, UnknownAccount
 from csm_desktop.services.evidence import refresh_usage_evidence
 from csm_desktop.services.ladder import apply_playbook, change_status, move_kickoff
 from csm_desktop.store.database import Database
@@ -37,7 +37,7 @@ from csm_desktop.store.models import (
     StatusChange,
 )
 from csm_desktop.store.queries import account_edits as rows
-from csm_desktop.store.queries.edits import local_time, saving
+from csm_desktop.store.queries.edits import conflict, local_time, saving
 
 
 @dataclass(frozen=True, slots=True)
@@ -456,6 +456,29 @@ def save_kickoff(
     the done criteria (each of the last two as one whole). OK again after a refusal then keeps a
     teammate's change to the others, e.g. their tick of a done criterion.
     """
+    try:
+        return _save_kickoff(database, account_id, fields, move_open_due_dates, seen, opened)
+    except ConflictError as refused:
+        if refused.version is not None:
+            raise
+        # Two people created the account's kickoff at once: the refusal came from the row
+        # never stored. It names the one that was, so OK again saves over its version.
+        with database.session() as session:
+            account = session.get(Account, account_id)
+            kickoff = account.kickoff if account is not None else None
+            if kickoff is None:
+                raise
+            raise conflict(kickoff, refused.what) from refused
+
+
+def _save_kickoff(
+    database: Database,
+    account_id: int,
+    fields: KickoffFields,
+    move_open_due_dates: bool,
+    seen: int | None,
+    opened: KickoffFields | None,
+) -> KickoffSaved:
     with database.session() as session:
         account = session.get(Account, account_id)
         if account is None:

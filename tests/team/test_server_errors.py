@@ -94,8 +94,9 @@ def test_two_csms_creating_the_same_kickoff_the_second_is_told_and_keeps_the_edi
     while Jonas's save is between its read and its first write. A kickoff's save also moves
     its account's version (one UPDATE of the account before the INSERT), so his is refused
     there, by the account's version, before the unique constraint on kickoff.account_id is
-    reached: a ConflictError naming her, one line. Maya's attendees are stored, not his; his
-    edit saved again over the version the reloaded page shows replaces hers."""
+    reached: a ConflictError naming her, one line, carrying her kickoff's version (it carried
+    none, so the dialog's next OK was refused once more). Maya's attendees are stored, not
+    his; his edit saved again over that version replaces hers."""
     maya, jonas = two_windows
     account_id, _name = new_account(maya)
     hers = account_edits.KickoffFields(held_on=None, attendees="Maya, the CFO")
@@ -115,6 +116,7 @@ def test_two_csms_creating_the_same_kickoff_the_second_is_told_and_keeps_the_edi
         kickoffs = session.scalars(select(Kickoff).where(Kickoff.account_id == account_id)).all()
         assert [k.attendees for k in kickoffs] == ["Maya, the CFO"]
         shown = kickoffs[0].version
+    assert refused.value.version == shown  # the dialog's next OK is over her kickoff
     account_edits.save_kickoff(jonas, account_id, his, seen=shown)
     with jonas.session() as session:
         kickoff = session.scalars(select(Kickoff).where(Kickoff.account_id == account_id)).one()
