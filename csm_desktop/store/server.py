@@ -98,9 +98,11 @@ def _without_jit(dbapi_connection: Any, _record: Any) -> None:
     """JIT compiling pays off for queries of many seconds; the app's take well under one,
     and compiling them cost 0.1 s of the metrics command at 50,000 accounts. Set on each new
     connection, so ``options`` from the address, a service file or PGOPTIONS still apply."""
-    with dbapi_connection.cursor() as cursor:
-        cursor.execute("SET jit = off")
-    dbapi_connection.commit()
+    dbapi_connection.autocommit = True  # a setting of the session, outside any transaction
+    try:
+        dbapi_connection.execute("SET jit = off")
+    finally:
+        dbapi_connection.autocommit = False
 
 
 class PasswordNeeded(DatabaseUnreadable):
