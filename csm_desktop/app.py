@@ -40,10 +40,17 @@ def run_window(
 
     from csm_desktop.errors import DatabaseLocked, DatabaseReadOnly, UserError
     from csm_desktop.paths import default_database_path, user_data_dir
-    from csm_desktop.services.opening import is_team_address, on_network_drive, open_for_window
-    from csm_desktop.ui import palette
-    from csm_desktop.ui.crash_guard import install_crash_guard
-    from csm_desktop.ui.ui_thread_gc import UiThreadCollector
+    from csm_desktop.services.gc_pause import collector_paused
+
+    with collector_paused():  # what the imports make lives as long as the window (issue 17)
+        from csm_desktop.services.opening import (
+            is_team_address,
+            on_network_drive,
+            open_for_window,
+        )
+        from csm_desktop.ui import palette
+        from csm_desktop.ui.crash_guard import install_crash_guard
+        from csm_desktop.ui.ui_thread_gc import UiThreadCollector
 
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
