@@ -364,20 +364,27 @@ def last_usage_day(session: Session, account_id: int, until: dt.date) -> dt.date
 
 def used_after(account_id: Any, feature: Any, after: Any, until: dt.date) -> ColumnElement[bool]:
     """SQL condition: the account used ``feature`` (a key column) on a day after the date
-    column ``after`` and on or before ``until``."""
-    return exists().where(
+    column ``after`` and on or before ``until``.
+
+    Spelled "the feature's row exists and, for its id, a usage row exists": the id is then a
+    column of the outer lookup, read once per caller's row. As ``feature_id = (SELECT id …)``
+    inside the usage lookup SQLite ran that subquery again for every usage row it stepped
+    over (every feature's rows of each day in the window, the key being account, day,
+    feature): 40 % of the check's time on the 50,000-account book's Today list."""
+    used = exists().where(
         _table.c.account_id == account_id,
-        # Correlated to the caller's row (``feature`` is its column): without
-        # correlate_except the lookup would range over all of the caller's table and, on
-        # SQLite, silently take the first row's feature.
-        _table.c.feature_id
-        == select(_features.c.id)
-        .where(_features.c.key == feature)
-        .correlate_except(_features)
-        .scalar_subquery(),
+        _table.c.feature_id == _features.c.id,
         _table.c.day > day_number_of(after),
         _table.c.day <= until,
         _table.c.count > 0,
+    )
+    # Correlated to the caller's row (``feature`` is its column): without correlate_except
+    # the lookup would range over all of the caller's table and, on SQLite, silently take
+    # the first row's feature.
+    return (
+        exists()
+        .where(_features.c.key == feature, used.correlate_except(_table))
+        .correlate_except(_features)
     )
 
 
