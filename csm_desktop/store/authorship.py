@@ -30,6 +30,7 @@ from csm_desktop.domain.owners import owner_for_login
 from csm_desktop.store.models.account import StatusChange
 from csm_desktop.store.models.activity import AccountEvent
 from csm_desktop.store.models.base import Versioned
+from csm_desktop.store.queries.fast_path import on_server
 
 CSM_NAME_SETTING = "csm_name"
 _AUTHORS: weakref.WeakKeyDictionary[Engine, str] = weakref.WeakKeyDictionary()
@@ -52,10 +53,7 @@ def author(session: Session) -> str:
     known = _AUTHORS.get(engine)
     if known is None:
         connection = session.connection()
-        if engine.dialect.name == "postgresql":
-            known = _server_name(connection)
-        else:
-            known = _file_book_name(connection)
+        known = _server_name(connection) if on_server(engine) else _file_book_name(connection)
         _AUTHORS[engine] = known
     return known
 

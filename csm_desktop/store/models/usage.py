@@ -4,13 +4,14 @@ Part of ``store.models`` (split by aggregate), which re-exports every model.
 """
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any, cast
 
 from sqlalchemy import ForeignKey, Table, event, insert, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Mapped, column_property, mapped_column
 
+from csm_desktop.store.chunks import chunks
 from csm_desktop.store.day_numbers import DayNumber
 from csm_desktop.store.models.base import Base
 
@@ -71,19 +72,14 @@ def intern_feature_keys(connection: Connection, keys: Iterable[str]) -> dict[str
     wanted = set(keys)
     table = cast(Table, UsageFeature.__table__)
     found: dict[str, int] = {}
-    for chunk in _chunks(sorted(wanted), 500):
+    for chunk in chunks(sorted(wanted), 500):
         rows = connection.execute(select(table.c.key, table.c.id).where(table.c.key.in_(chunk)))
         found.update((key, id_) for key, id_ in rows)
     missing = sorted(wanted - found.keys())
     if missing:
-        for chunk in _chunks(missing, 500):  # one statement each: triggers fire once
+        for chunk in chunks(missing, 500):  # one statement each: triggers fire once
             connection.execute(insert(table).values([{"key": key} for key in chunk]))
-        for chunk in _chunks(missing, 500):
+        for chunk in chunks(missing, 500):
             rows = connection.execute(select(table.c.key, table.c.id).where(table.c.key.in_(chunk)))
             found.update((key, id_) for key, id_ in rows)
     return found
-
-
-def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]

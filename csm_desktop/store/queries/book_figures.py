@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, aliased
 from csm_desktop.domain.ladder import Milestone
 from csm_desktop.domain.vocabulary import Status
 from csm_desktop.store.models import Account, AccountMilestone, Playbook, Role
+from csm_desktop.store.queries.fast_path import on_server
 from csm_desktop.store.queries.ladder_figures import (
     days_after,
     join_first_value,
@@ -73,7 +74,7 @@ def _join_next_open(
     open one due soonest, ladder order breaking ties: ``domain.ladder.next_open``) joined as
     ``u``. As ``join_first_value``: one window pass on PostgreSQL, a subquery per account on
     SQLite, each the faster there."""
-    if session.get_bind().dialect.name != "postgresql":
+    if not on_server(session):
         return query.outerjoin(u, u.id == _next_open_id(today))
     n, own = aliased(AccountMilestone), aliased(Account)
     kickoff = func.coalesce(own.kickoff_on, own.signed_on, type_=Date)

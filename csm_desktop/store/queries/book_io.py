@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3 as raw_sqlite3
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
-from itertools import islice, repeat
+from itertools import repeat
 from operator import itemgetter
 from typing import Any, NamedTuple, cast
 
@@ -34,6 +34,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from csm_desktop.store.authorship import author, utc_now
+from csm_desktop.store.chunks import chunks
 from csm_desktop.store.models import (
     Account,
     AccountMilestone,
@@ -49,8 +50,8 @@ from csm_desktop.store.models import (
     ValueMetric,
     Variant,
 )
-from csm_desktop.store.queries.fast_path import use_fast_path
-from csm_desktop.store.queries.server_writes import insert_many, on_server, update_many
+from csm_desktop.store.queries.fast_path import on_server, use_fast_path
+from csm_desktop.store.queries.server_writes import insert_many, update_many
 
 CHUNK = 5_000  # rows per executemany: memory stays flat, SQLAlchemy batches the VALUES
 IN_CHUNK = 500  # ids per IN (…): far below every database's parameter limit
@@ -60,12 +61,6 @@ Row = dict[str, Any]
 
 def table_of(model: type[Any]) -> Table:
     return cast(Table, model.__table__)
-
-
-def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
-    iterator = iter(items)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
 
 
 # ----------------------------------------------------------------------------- writing
@@ -94,13 +89,13 @@ def insert_rows(
             insert_many(session, table, rows)
             return
         statement = insert(table)
-        for chunk in _chunks(rows, CHUNK):
+        for chunk in chunks(rows, CHUNK):
             session.execute(statement, chunk)
         return
     sql, names, processors, constants = plan
     cursor = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
-        for chunk in _chunks(rows, CHUNK):
+        for chunk in chunks(rows, CHUNK):
             cursor.executemany(sql, _parameters(chunk, names, processors, constants))
     except raw_sqlite3.DatabaseError as error:  # as SQLAlchemy would raise it (disk full, …)
         raise DBAPIError.instance(sql, None, error, raw_sqlite3.Error) from error
@@ -197,7 +192,7 @@ def update_rows(session: Session, model: type[Any], rows: Sequence[Row]) -> None
     values: dict[str, Any] = {**given, **stamp}
     differs = or_(*(table.c[name].is_distinct_from(given[name]) for name in columns))
     statement = update(table).where(table.c.id == bindparam("v_id"), differs).values(values)
-    for chunk in _chunks(rows, CHUNK):
+    for chunk in chunks(rows, CHUNK):
         session.execute(statement, [{f"v_{k}": v for k, v in row.items()} for row in chunk])
 
 
@@ -221,7 +216,7 @@ def unsaved_row(instance: Any) -> Row:
 def delete_done_criteria(session: Session, kickoff_ids: Collection[int]) -> None:
     """Remove the definition-of-done lines of these kickoffs (the import writes them anew)."""
     table = table_of(DoneCriterion)
-    for chunk in _chunks(sorted(kickoff_ids), IN_CHUNK):
+    for chunk in chunks(sorted(kickoff_ids), IN_CHUNK):
         session.execute(delete(table).where(table.c.kickoff_id.in_(chunk)))
 
 
@@ -250,7 +245,7 @@ def _of_accounts(
     session: Session, query: Select[Any], column: ColumnElement[int], ids: Collection[int]
 ) -> Iterator[Any]:
     """``query``'s rows whose ``column`` is one of ``ids``, a chunk of ids at a time."""
-    for chunk in _chunks(sorted(ids), IN_CHUNK):
+    for chunk in chunks(sorted(ids), IN_CHUNK):
         yield from session.execute(query.where(column.in_(chunk)))
 
 

@@ -25,6 +25,7 @@ from csm_desktop.errors import BadInput, ConflictError
 from csm_desktop.store.authorship import utc_now
 from csm_desktop.store.failures import not_yours
 from csm_desktop.store.models.base import Versioned
+from csm_desktop.store.queries.fast_path import on_server
 
 
 def local_time(changed_at: dt.datetime | None) -> dt.datetime | None:
@@ -95,7 +96,7 @@ def saving_all(session: Session, rows: Sequence[Checked], *, bump: bool = False)
             if version != was:
                 raise conflict(row, what) from None
         row, what, _seen = rows[0]
-        if read[0] is not None and session.get_bind().dialect.name == "postgresql":
+        if read[0] is not None and on_server(session):
             # A stored row did not move, yet its UPDATE matched none: row-level security
             # keeps this role from writing another CSM's account.
             raise not_yours(what, _owner(session, row)) from None

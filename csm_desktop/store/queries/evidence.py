@@ -26,9 +26,10 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from csm_desktop.store.authorship import author, utc_now
+from csm_desktop.store.chunks import chunks
 from csm_desktop.store.models import Account, AccountMilestone
-from csm_desktop.store.queries.fast_path import use_fast_path
-from csm_desktop.store.queries.server_writes import on_server, update_many
+from csm_desktop.store.queries.fast_path import on_server, use_fast_path
+from csm_desktop.store.queries.server_writes import update_many
 
 IN_CHUNK = 500  # account ids per IN (…): far below every database's parameter limit
 _milestones = cast(Table, AccountMilestone.__table__)
@@ -84,10 +85,9 @@ def criterion_rows(session: Session, account_ids: Collection[int] | None) -> lis
     )
     if account_ids is None:
         return [CriterionRow._make(row) for row in session.execute(query)]
-    ids = sorted(account_ids)
     rows: list[CriterionRow] = []
-    for start in range(0, len(ids), IN_CHUNK):
-        chunked = query.where(m.c.account_id.in_(ids[start : start + IN_CHUNK]))
+    for ids in chunks(sorted(account_ids), IN_CHUNK):
+        chunked = query.where(m.c.account_id.in_(ids))
         rows += [CriterionRow._make(row) for row in session.execute(chunked)]
     return rows
 

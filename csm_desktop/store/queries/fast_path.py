@@ -3,6 +3,9 @@
 SQLAlchemy's per-row processing costs more than the query itself on the tens of thousands
 of rows a big book yields. Only SQLite takes this path (``use_fast_path``); every query that
 does keeps a portable SQLAlchemy Core version behind the same function.
+
+``on_server`` is the one place that says whether a book is on a PostgreSQL team server
+rather than in a file: every query with a form for each asks it.
 """
 
 from __future__ import annotations
@@ -11,12 +14,20 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
+
+
+def on_server(bind: Session | Connection | Engine) -> bool:
+    """True when the book behind this session, connection or engine is on a PostgreSQL
+    server; False for a book file (SQLite)."""
+    dialect = bind.get_bind().dialect if isinstance(bind, Session) else bind.dialect
+    return dialect.name == "postgresql"
 
 
 def use_fast_path(session: Session, portable: bool) -> bool:
     """True when the session's database is SQLite and the caller did not ask for Core."""
-    return not portable and session.get_bind().dialect.name == "sqlite"
+    return not portable and not on_server(session)
 
 
 def raw_rows(session: Session, sql: str, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:

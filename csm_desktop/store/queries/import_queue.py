@@ -17,6 +17,8 @@ from collections.abc import Callable
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from csm_desktop.store.queries.fast_path import on_server
+
 # The advisory lock's key: "csm-imp" in ASCII, so that it is recognisable in pg_locks.
 IMPORT_LOCK_KEY = 0x63736D2D696D70
 POLL_S = 0.25
@@ -29,7 +31,7 @@ def one_import_at_a_time(session: Session, waiting: Callable[[], None] | None = 
     import holds it; ``waiting()`` is called while it waits (it may raise ``Cancelled`` to
     give up). Does nothing on a book file."""
     connection = session.connection()
-    if connection.dialect.name != "postgresql":
+    if not on_server(connection):
         return
     try_lock = text("SELECT pg_try_advisory_xact_lock(:key)").bindparams(key=IMPORT_LOCK_KEY)
     while not connection.execute(try_lock).scalar_one():

@@ -46,6 +46,7 @@ from csm_desktop.store.models import (
     Playbook,
     Role,
 )
+from csm_desktop.store.queries.fast_path import on_server
 from csm_desktop.store.queries.selection import AccountFilter
 
 
@@ -188,7 +189,7 @@ def join_first_value(
     account (0.27 s, against 1.7 s for the window). ``tests/team`` compares the figures of
     one book on both.
     """
-    if session.get_bind().dialect.name == "postgresql":
+    if on_server(session):
         m = aliased(AccountMilestone)
         ranked = (
             select(
@@ -252,7 +253,7 @@ def account_figures(
     other database counts, then joins the pick (``join_first_value``). ``tests/store/
     test_query_forms.py`` runs both on the same server books.
     """
-    if session.get_bind().dialect.name == "postgresql":
+    if on_server(session):
         return _figures_counted_with_the_pick(session, chosen, today)
     return _figures_counted_then_picked(session, chosen, today)
 

@@ -12,8 +12,7 @@ fast paths.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from itertools import islice
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import (
@@ -30,15 +29,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from csm_desktop.store.chunks import chunks
+
 CHUNK = 10_000  # rows per statement: progress moves, memory stays flat
 
 Row = Mapping[str, Any]
 Given = Mapping[str, ColumnElement[Any]]  # a chunk's values by column name
-
-
-def on_server(session: Session) -> bool:
-    """True when the session's book is on a PostgreSQL server."""
-    return session.get_bind().dialect.name == "postgresql"
 
 
 def insert_many(session: Session, table: Table, rows: Sequence[Row]) -> None:
@@ -48,7 +44,7 @@ def insert_many(session: Session, table: Table, rows: Sequence[Row]) -> None:
     names = list(rows[0])
     given = _unnested(table, names)
     statement = insert(table).from_select(names, select(*(given.c[name] for name in names)))
-    for chunk in _chunks(rows, CHUNK):
+    for chunk in chunks(rows, CHUNK):
         session.execute(statement, _columns(table, names, chunk))
 
 
@@ -77,7 +73,7 @@ def update_many(
     if where is not None:
         statement = statement.where(where(given))
     updated = 0
-    for chunk in _chunks(rows, CHUNK):
+    for chunk in chunks(rows, CHUNK):
         result = session.execute(statement, _columns(table, names, chunk))
         updated += result.rowcount  # type: ignore[attr-defined]
     return updated
@@ -117,9 +113,3 @@ def _holds_floats(table: Table, name: str) -> bool:
         return table.c[name].type.python_type is float
     except NotImplementedError:
         return False
-
-
-def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
-    iterator = iter(items)
-    while chunk := list(islice(iterator, size)):
-        yield chunk

@@ -28,7 +28,7 @@ from csm_desktop.domain.metrics import (
 from csm_desktop.domain.vocabulary import Status
 from csm_desktop.store.day_numbers import day_number, day_number_of, day_of_number
 from csm_desktop.store.models import Account, AccountMilestone, UsageEvent
-from csm_desktop.store.queries.fast_path import raw_rows, use_fast_path
+from csm_desktop.store.queries.fast_path import on_server, raw_rows, use_fast_path
 from csm_desktop.store.queries.selection import AccountFilter
 
 # Usage on or before today at all (counts of 0 included): "has usage data".
@@ -95,8 +95,8 @@ def usage_facts(
     quiet_from = today - dt.timedelta(days=HEALTH_QUIET_DAYS - 1)
     closed_by = today - dt.timedelta(days=ADOPTION_WINDOW_DAYS)
     fast = use_fast_path(session, portable)
-    on_server = not portable and session.get_bind().dialect.name == "postgresql"
-    health = _fast_health if fast else _health_in_one_pass if on_server else _portable_health
+    server = not portable and on_server(session)
+    health = _fast_health if fast else _health_in_one_pass if server else _portable_health
     has_data, active = health(session, chosen, today, quiet_from)
     feature_days: dict[int, dict[str, set[dt.date]]] = {}
     feature_weeks: dict[int, dict[str, frozenset[dt.date]]] = {}

@@ -34,9 +34,10 @@ from sqlalchemy.dialects import sqlite
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from csm_desktop.store.chunks import chunks
 from csm_desktop.store.day_numbers import day_number, day_number_of, day_of_number
 from csm_desktop.store.models import UsageEvent, UsageFeature, intern_feature_keys
-from csm_desktop.store.queries.fast_path import use_fast_path
+from csm_desktop.store.queries.fast_path import on_server, use_fast_path
 
 UsageRow = tuple[int, dt.date, str, int, int | None]  # account, day, feature, count, users
 Checkpoint = Callable[[int, int], None]  # (rows stored so far, all rows)
@@ -85,12 +86,13 @@ def store_usage(
         strict=True,
     )
     connection = session.connection()
-    if connection.dialect.name != "sqlite":  # a shared PostgreSQL team book
-        for done in range(0, total, STORE_CHUNK):
-            chunk = list(islice(rows, STORE_CHUNK))
+    if on_server(connection):  # a shared PostgreSQL team book
+        stored = 0
+        for chunk in chunks(rows, STORE_CHUNK):
             session.execute(_server_upsert(), _server_columns(chunk))
+            stored += len(chunk)
             if checkpoint:
-                checkpoint(done + len(chunk), total)
+                checkpoint(stored, total)
         return
     raw = connection.connection.driver_connection
     assert raw is not None
@@ -187,7 +189,7 @@ def move_feature_usage(session: Session, old_key: str, into_key: str) -> int:
     ).scalar_one()
     if not moved:
         return 0
-    greater = func.max if session.get_bind().dialect.name == "sqlite" else func.greatest
+    greater = func.greatest if on_server(session) else func.max
     o = _table.alias("o")
     same_day = (
         (o.c.account_id == _table.c.account_id)

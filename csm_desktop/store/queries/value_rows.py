@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from csm_desktop.store.models import AccountEvent, ValueMetric
+from csm_desktop.store.queries.fast_path import on_server
 from csm_desktop.store.queries.settings import read_setting, write_setting
 
 LAST_ID_SETTING = "value_metric.last_id"
@@ -29,7 +30,7 @@ LAST_ID_SETTING = "value_metric.last_id"
 def new_metric_id(session: Session) -> int | None:
     """The id a new value metric is given on a book file (None on a server: its sequence
     gives one); the book remembers it as given."""
-    if session.get_bind().dialect.name != "sqlite":
+    if on_server(session):
         return None
     largest = session.scalar(select(func.max(ValueMetric.id))) or 0
     given = int(read_setting(session, LAST_ID_SETTING) or 0)
