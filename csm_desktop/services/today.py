@@ -53,7 +53,6 @@ from csm_desktop.errors import BadInput, Cancelled, UnknownAccount
 from csm_desktop.services.contact_info import ContactInfo
 from csm_desktop.services.experiment_variants import message_template, variant_messages
 from csm_desktop.services.features import read_vocabulary
-from csm_desktop.services.feedback import check_links
 from csm_desktop.services.gc_pause import gc_paused
 from csm_desktop.services.progress import NO_PROGRESS, Progress
 from csm_desktop.store.database import Database
@@ -453,6 +452,8 @@ def log_touchpoint(
     Returns the new touchpoint's id. The contact and milestone, when given, must belong to
     the account.
     """
+    from csm_desktop.services.feedback import check_links  # not before the list's first lines
+
     channels = [c.value for c in Channel]
     if channel not in channels:
         raise BadInput(f"Unknown channel “{channel}”; choose one of {', '.join(channels)}.")

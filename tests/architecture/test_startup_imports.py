@@ -59,11 +59,14 @@ def test_todays_service_does_not_load_the_account_page_service() -> None:
     """The Today list, read before the window's first lines show, needs a contact's plain
     values, not the account page's service with its renewals, evidence and timeline
     (about 20 ms of start-up, issue 17), nor PostgreSQL's dialect (~20 modules, about
-    20 ms) on a book file."""
+    20 ms) on a book file, nor the evidence and feedback services or every metrics module
+    (experiment figures, touchpoint logging: ~25 ms more)."""
     probe = (
         "import sys\nimport csm_desktop.services.today_stream\n"
         "print(any(name in sys.modules for name in "
-        "('csm_desktop.services.accounts', 'sqlalchemy.dialects.postgresql', 'psycopg')))"
+        "('csm_desktop.services.accounts', 'sqlalchemy.dialects.postgresql', 'psycopg', "
+        "'csm_desktop.services.evidence', 'csm_desktop.services.feedback', "
+        "'csm_desktop.domain.metrics.portfolio')))"
     )
     result = subprocess.run(
         [sys.executable, "-c", probe],
