@@ -41,6 +41,7 @@ from csm_desktop.store.models import (
 )
 from csm_desktop.store.queries import book_io as io
 from csm_desktop.store.queries.usage_rows import store_usage_rows
+from csm_desktop.store.queries.value_rows import new_metric_ids
 
 IMPORTED_VARIANTS = "Imported variants"
 USAGE_CHUNK = 100_000
@@ -253,6 +254,9 @@ class BookImporter(MilestoneImport):
             self.session, ValueMetric, [{"id": ids[k], **v} for k, v in metrics.items() if k in ids]
         )
         new = [{"account_id": k[0], **v} for k, v in metrics.items() if k not in ids]
+        given = new_metric_ids(self.session, len(new))  # never a deleted metric's id
+        if given is not None:
+            new = [{"id": id_, **values} for id_, values in zip(given, new, strict=True)]
         io.insert_rows(self.session, ValueMetric, new)
         if new:  # (account, name) is unique: the new metrics are found by it
             added, _ = io.value_metrics_of(self.session, {values["account_id"] for values in new})

@@ -30,13 +30,24 @@ LAST_ID_SETTING = "value_metric.last_id"
 def new_metric_id(session: Session) -> int | None:
     """The id a new value metric is given on a book file (None on a server: its sequence
     gives one); the book remembers it as given."""
+    ids = new_metric_ids(session, 1)
+    return None if ids is None else ids[0]
+
+
+def new_metric_ids(session: Session, count: int) -> list[int] | None:
+    """The ids ``count`` new value metrics are given on a book file, past every id the
+    book ever gave (a deleted metric's id never comes back: an undo names a metric by its
+    id); None on a server, whose sequence never gives one twice. The book remembers the
+    last as given."""
     if on_server(session):
         return None
+    if count <= 0:
+        return []
     largest = session.scalar(select(func.max(ValueMetric.id))) or 0
     given = int(read_setting(session, LAST_ID_SETTING) or 0)
-    new = max(largest, given) + 1
-    write_setting(session, LAST_ID_SETTING, str(new))
-    return new
+    first = max(largest, given) + 1
+    write_setting(session, LAST_ID_SETTING, str(first + count - 1))
+    return list(range(first, first + count))
 
 
 def last_logged(
