@@ -9,7 +9,8 @@ from PySide6.QtCore import Qt
 
 from csm_desktop.domain.vocabulary import Health, Phase
 from csm_desktop.services.book import BookRow
-from csm_desktop.ui.models.book_model import BookModel, Column, FilterProxy, SortRole
+from csm_desktop.ui.models.book_filter import FilterProxy
+from csm_desktop.ui.models.book_model import BookModel, Column, SortRole
 
 
 def row(account_id: int, name: str, **extra: object) -> BookRow:

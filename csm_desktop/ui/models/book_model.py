@@ -1,12 +1,12 @@
 """Table model of the Book: one row per account, fed with ``set_rows`` (never queries).
 
-``SortRole`` gives raw values (dates, numbers). The model sorts and filters itself: it
-holds every account and shows the rows that match the search, segment and owner, picked in
-one pass over precomputed search texts. ``FilterProxy`` keeps the view's API and passes the
-filters on: a proxy that sorts calls a Python ``lessThan`` thousands of times whenever the
-filter changes (clearing the search over 5,000 accounts took half a second), and one that
-filters calls a Python ``filterAcceptsRow`` once per account per keystroke (about 2 µs each:
-90 ms at 50,000 accounts, past the 50 ms a keystroke may take).
+``SortRole`` gives raw values (dates, numbers). The model sorts and filters itself: it holds
+every account and shows the rows that match the search, segment and owner, picked in one
+pass over precomputed search texts. ``book_filter.FilterProxy`` keeps the view's API and
+passes the filters on: a proxy that sorts calls a Python ``lessThan`` thousands of times
+whenever the filter changes (clearing the search over 5,000 accounts took half a second),
+and one that filters calls a Python ``filterAcceptsRow`` once per account per keystroke
+(about 2 µs each: 90 ms at 50,000 accounts, past the 50 ms a keystroke may take).
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
-    QSortFilterProxyModel,
     Qt,
 )
 from PySide6.QtGui import QBrush, QColor
@@ -403,38 +402,3 @@ class BookModel(QAbstractTableModel):
 def _search_text(row: BookRow) -> str:
     parts = (row.name, row.external_id, row.owner, row.next_milestone, row.segment)
     return fold(" ".join(part for part in parts if part))
-
-
-class FilterProxy(QSortFilterProxyModel):
-    """The view's face of the Book model: search text (name, external id, owner, next
-    milestone, segment), segment and owner go to the model, which sorts and filters itself
-    (see the module docstring); the proxy shows its source as it is.
-    """
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._text = ""
-        self._segment: str | None = None
-        self._owner: str | None = None
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        model = self.sourceModel()
-        if isinstance(model, BookModel) and column >= 0:
-            model.sort(column, order)
-
-    def set_search(self, text: str) -> None:
-        self._text = fold(text.strip())
-        self._apply()
-
-    def set_segment(self, segment: str | None) -> None:
-        self._segment = segment
-        self._apply()
-
-    def set_owner(self, owner: str | None) -> None:
-        self._owner = owner
-        self._apply()
-
-    def _apply(self) -> None:
-        model = self.sourceModel()
-        assert isinstance(model, BookModel)
-        model.set_filter(self._text, self._segment, self._owner)

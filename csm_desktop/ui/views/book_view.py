@@ -34,13 +34,8 @@ from PySide6.QtWidgets import (
 )
 
 from csm_desktop.domain.text import plural
-from csm_desktop.ui.models.book_model import (
-    HEADERS,
-    AccountIdRole,
-    BookModel,
-    Column,
-    FilterProxy,
-)
+from csm_desktop.ui.models.book_filter import FilterProxy
+from csm_desktop.ui.models.book_model import HEADERS, AccountIdRole, BookModel, Column
 from csm_desktop.ui.views.delegates import ProgressDelegate
 from csm_desktop.ui.views.empty_state import EmptyState, StartActions, empty_book_state
 
