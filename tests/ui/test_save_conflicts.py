@@ -153,7 +153,12 @@ def test_the_value_panel_keeps_the_typed_measurement_for_a_retry(
     save_metric(window.database, account_id, metric, on=TODAY)
     panel = window.account_view.value
     window.account_controller.value.load(account_id)
-    qtbot.waitUntil(lambda: any(m.name == metric.name for m in panel.metrics), timeout=5000)
+    # Loaded and idle: a reload still running keeps the panel's buttons off (a click on
+    # Record then does nothing; seen under load in CI).
+    qtbot.waitUntil(
+        lambda: any(m.name == metric.name for m in panel.metrics) and not panel.busy,
+        timeout=5000,
+    )
     record_measurement(maya, account_id, metric.name, 8.0, dt.date(2026, 11, 24), on=TODAY)
     opened: list[str] = []
 
