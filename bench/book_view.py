@@ -64,6 +64,7 @@ def main() -> int:
     from csm_desktop.ui.views.book_view import BookView
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
+    open_database(path).close()  # a cached book made by an older version is upgraded once
     database = open_database(path, read_only=True)
     try:
         started = time.perf_counter()

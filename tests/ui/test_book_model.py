@@ -140,14 +140,15 @@ def test_a_filter_keeps_the_selected_accounts_it_still_shows(qtbot) -> None:  # 
 
 
 def test_fresh_lines_of_a_few_accounts_go_where_theirs_were(proxy: FilterProxy) -> None:
-    """A teammate changed Northwind's completion and next milestone: its line is replaced in
-    place (found by the search with its new next milestone); the others are the very same
+    """A teammate changed Northwind's completion and next milestone, and account 99, which
+    is not in the Book (archived), in the same notice: Northwind's line is replaced in place
+    (found by the search with its new next milestone); the others are the very same
     objects."""
     model = proxy.sourceModel()
     assert isinstance(model, BookModel)
     untouched = model.rows()[1:]
     fresh = row(1, "Northwind", completion=0.75, next_milestone="Dashboards")
-    assert model.replace_rows({1}, [fresh])
+    assert model.replace_rows({1, 99}, [fresh])
     assert model.rows() == [fresh, *untouched]
     assert all(a is b for a, b in zip(model.rows()[1:], untouched, strict=True))
     proxy.set_search("dashboards")

@@ -126,3 +126,23 @@ def test_a_feed_opened_for_a_window_that_stopped_following_is_closed(qtbot) -> N
     feed = Feed()
     live._connected(feed, follows)  # type: ignore[arg-type]
     assert feed.closed and not live.listening
+
+
+def test_a_teammates_first_playbook_shows_on_an_empty_playbooks_page(
+    qtbot, book, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """Playbooks is on show with no playbook yet; a teammate creates the first one (a `*`
+    notice): the page reads its list again and shows it (it waited for the next visit)."""
+    from csm_desktop.services.playbook_edits import create_playbook
+
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(book, today=lambda: TODAY, settings=settings)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: not window.loading, timeout=20000)
+    window.show_playbooks()
+    editor = window.playbook_editor
+    assert editor is not None and editor.detail is None
+    create_playbook(book, "Team standard", today=TODAY)
+    window.refresh_for(Changes(everything=True))
+    assert editor.detail is not None and editor.detail.summary.name == "Team standard"

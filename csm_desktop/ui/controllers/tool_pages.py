@@ -93,5 +93,8 @@ class ToolPages(QObject):
                     8000,
                 )
                 return
+            if editor.detail is None:  # no playbook on show yet: a teammate's first one
+                editor.reload()
+                return
             step = editor.selected_template()
             editor.reload_current(step.id if step is not None else None)

@@ -136,7 +136,8 @@ class BookModel(QAbstractTableModel):
         None when a line would move in the sort order, is new, or leaves (deleted,
         archived: the Book's counts change): read the whole Book then."""
         fresh = {row.account_id: row for row in rows}
-        if fresh.keys() != set(changed) or not fresh.keys() <= self._where.keys():
+        # An account named but neither in the Book nor read (archived, say) changes nothing.
+        if fresh.keys() != {i for i in changed if i in self._where}:
             return None
         places = {account_id: self._where[account_id] for account_id in fresh}
         if any(self._place_key(fresh[i]) != self._place_key(self._all[places[i]]) for i in fresh):
