@@ -24,7 +24,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Engine, create_engine, event, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
@@ -420,6 +420,18 @@ class CutAfterCommit:
         self.listener.close()
 
 
+@contextmanager
+def cut_after_commit(url: str) -> Iterator[tuple[CutAfterCommit, URL]]:
+    """A ``CutAfterCommit`` relay in front of the server at ``url``, and the address that
+    goes through it; the relay is closed afterwards."""
+    direct = make_url(url)
+    relay = CutAfterCommit(direct.port or 5432)
+    try:
+        yield relay, direct.set(port=relay.port, query={"sslmode": "disable"})
+    finally:
+        relay.close()
+
+
 def test_a_connection_cut_during_commit_says_the_change_may_have_been_stored(
     team_book_url: str,
 ) -> None:
@@ -434,30 +446,27 @@ def test_a_connection_cut_during_commit_says_the_change_may_have_been_stored(
         with book.session() as session:
             account = session.scalars(select(Account).order_by(Account.id)).first()
             assert account is not None
-    direct = make_url(team_book_url)
-    relay = CutAfterCommit(direct.port or 5432)
-    relayed = direct.set(port=relay.port, query={"sslmode": "disable"})
-    try:
-        with open_team_book(relayed.render_as_string(False)) as book:
-            fields = account_edits.AccountFields(
-                name=account.name, external_id=account.external_id, segment="Committed?",
-                owner=account.owner, signed_on=account.signed_on,
-            )  # fmt: skip
-            relay.armed = True
-            with pytest.raises(ChangeUncertain) as uncertain:
-                account_edits.update_account(book, account.id, fields)
-            assert relay.cuts == 1
-            assert str(uncertain.value) == (
-                f"The connection to the team server {book.where} broke while saving: the "
-                "change may or may not have been stored. Reload to check before trying "
-                "again; the app reconnects."
-            )
-            with book.session() as session:
-                stored = session.get(Account, account.id)
-                assert stored is not None and stored.segment == "Committed?"
-            account_edits.update_account(book, account.id, replace(fields, segment="After"))
-    finally:
-        relay.close()
+    with (
+        cut_after_commit(team_book_url) as (relay, relayed),
+        open_team_book(relayed.render_as_string(False)) as book,
+    ):
+        fields = account_edits.AccountFields(
+            name=account.name, external_id=account.external_id, segment="Committed?",
+            owner=account.owner, signed_on=account.signed_on,
+        )  # fmt: skip
+        relay.armed = True
+        with pytest.raises(ChangeUncertain) as uncertain:
+            account_edits.update_account(book, account.id, fields)
+        assert relay.cuts == 1
+        assert str(uncertain.value) == (
+            f"The connection to the team server {book.where} broke while saving: the "
+            "change may or may not have been stored. Reload to check before trying "
+            "again; the app reconnects."
+        )
+        with book.session() as session:
+            stored = session.get(Account, account.id)
+            assert stored is not None and stored.segment == "Committed?"
+        account_edits.update_account(book, account.id, replace(fields, segment="After"))
     with open_team_book(team_book_url) as book, book.session() as session:
         assert session.get(Account, account.id).segment == "After"  # type: ignore[union-attr]
 
@@ -594,27 +603,22 @@ def test_admin_upgrade_cut_while_committing_says_it_may_have_been_applied(pg_url
     from csm_desktop.store.schema import SCHEMA_HEAD
     from csm_desktop.store.server import server_engine, server_revision, upgrade_server
 
-    direct = make_url(pg_url)
-    relay = CutAfterCommit(direct.port or 5432)
-    relayed = direct.set(port=relay.port, query={"sslmode": "disable"})
-    try:
+    with cut_after_commit(pg_url) as (relay, relayed):
         relay.armed = True
         with pytest.raises(ChangeUncertain) as uncertain:
             upgrade_server(relayed)
         assert relay.cuts == 1
-    finally:
-        relay.close()
     assert str(uncertain.value) == (
         f"The connection to the team server {safe_text(relayed)} broke while the upgrade to "
         f"schema {SCHEMA_HEAD} was being committed: it may or may not have been applied. Run "
         "the upgrade again: it says which schema the server is at."
     )
-    engine = server_engine(direct)
+    engine = server_engine(make_url(pg_url))
     try:
         assert server_revision(engine) == SCHEMA_HEAD
     finally:
         engine.dispose()
-    assert upgrade_server(direct) == (SCHEMA_HEAD, SCHEMA_HEAD)
+    assert upgrade_server(make_url(pg_url)) == (SCHEMA_HEAD, SCHEMA_HEAD)
 
 
 def test_publish_cut_while_committing_says_it_may_have_been_stored(
@@ -626,19 +630,14 @@ def test_publish_cut_while_committing_says_it_may_have_been_stored(
     from csm_desktop.services.progress import progress_of
     from csm_desktop.services.team_transfer import publish_book
 
-    direct = make_url(team_book_url)
-    relay = CutAfterCommit(direct.port or 5432)
-    relayed = direct.set(port=relay.port, query={"sslmode": "disable"})
+    with cut_after_commit(team_book_url) as (relay, relayed):
 
-    def arm(_done: int, _total: int, _text: str) -> None:
-        relay.armed = relay.armed or not relay.cuts  # from inside the copy's transaction
+        def arm(_done: int, _total: int, _text: str) -> None:
+            relay.armed = relay.armed or not relay.cuts  # inside the copy's transaction
 
-    try:
         with pytest.raises(ChangeUncertain) as uncertain:
             publish_book(demo_copy(TODAY), relayed.render_as_string(False), progress_of(arm))
         assert relay.cuts == 1
-    finally:
-        relay.close()
     assert str(uncertain.value) == (
         f"The connection to the team server {safe_text(relayed)} broke while the copy was "
         "being committed: it may or may not have been stored. Publish again: it says "
