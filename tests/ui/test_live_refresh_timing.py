@@ -145,4 +145,5 @@ def test_a_teammates_first_playbook_shows_on_an_empty_playbooks_page(
     assert editor is not None and editor.detail is None
     create_playbook(book, "Team standard", today=TODAY)
     window.refresh_for(Changes(everything=True))
+    qtbot.waitUntil(lambda: editor.detail is not None, timeout=10000)  # read in a worker
     assert editor.detail is not None and editor.detail.summary.name == "Team standard"

@@ -20,7 +20,11 @@ from csm_desktop.ui.models.playbook_steps_model import (
     PlaybookStepsModel,
     TemplateIdRole,
 )
-from csm_desktop.ui.views.playbook_editor import ApplyToAccountsDialog, PlaybookEditor
+from csm_desktop.ui.views.playbook_editor import (
+    PLAYBOOK_ID_ROLE,
+    ApplyToAccountsDialog,
+    PlaybookEditor,
+)
 
 TODAY = dt.date(2026, 11, 26)
 
@@ -263,3 +267,88 @@ def test_steps_model_passes_the_model_tester(qtmodeltester: Any, demo: Database)
                      + [s.id for s in detail.steps[3:]]]  # fmt: skip
     assert not model.moveRows(QModelIndex(), 0, 1, QModelIndex(), 1)  # onto itself
     qtmodeltester.check(model)
+
+
+class HeldList:
+    """Stands for ``list_playbooks``: notes the thread it runs on and waits for release."""
+
+    def __init__(self) -> None:
+        self.real = pb.list_playbooks
+        self.entered, self.release = threading.Event(), threading.Event()
+        self.threads: list[threading.Thread] = []
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        self.threads.append(threading.current_thread())
+        self.entered.set()
+        assert self.release.wait(10)
+        return self.real(*args, **kwargs)
+
+
+def versions_listed(editor: PlaybookEditor) -> list[str]:
+    tree = editor.versions
+    return [item.text(0) for i in range(tree.topLevelItemCount()) if (item := tree.topLevelItem(i))]
+
+
+def test_reading_the_page_again_runs_in_a_worker_and_keeps_the_milestone_on_show(
+    qtbot: Any, demo: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A teammate adds a playbook (a `*` notice, or the page shown again): the page is read
+    on a pool thread while the UI thread goes on; then the list has the new playbook and
+    Standard v1's third milestone is still the one on show."""
+    from csm_desktop.services.playbook_edits import create_playbook
+
+    editor = make_editor(qtbot, demo)
+    editor.select_playbook(playbook_id(demo, "Standard v1"))
+    editor.steps_view.setCurrentIndex(editor.steps_model.index(2))
+    third = editor.selected_template()
+    assert third is not None
+    create_playbook(demo, "Team standard", today=TODAY)
+    held = HeldList()
+    monkeypatch.setattr(pb, "list_playbooks", held)
+
+    editor.reload_in_background(third.id)
+
+    assert held.entered.wait(5) and held.threads[0] is not threading.main_thread()
+    assert "Team standard" not in versions_listed(editor)  # nothing shown before it is read
+    held.release.set()
+    qtbot.waitUntil(lambda: "Team standard" in versions_listed(editor), timeout=10000)
+    assert editor.header.text().startswith("<h3 style='margin:0'>Standard v1</h3>")
+    assert editor.steps_view.currentIndex().row() == 2
+    assert editor.form.title.text() == third.title
+    assert editor.versions.currentItem().data(0, PLAYBOOK_ID_ROLE) == playbook_id(
+        demo, "Standard v1"
+    )
+
+
+@pytest.mark.parametrize("meanwhile", ["chooses another version", "starts typing"])
+def test_a_page_read_that_arrives_after_the_user_moved_on_is_not_shown(
+    qtbot: Any, demo: Database, monkeypatch: pytest.MonkeyPatch, meanwhile: str
+) -> None:
+    """While the page is being read again the user picks another version, or starts
+    editing a milestone: the read's result does not take their page back (or their typing
+    away)."""
+    editor = make_editor(qtbot, demo)
+    editor.select_playbook(playbook_id(demo, "Standard v1"))
+    editor.create_new_version("Later daily operations")  # Standard v2, editable, on show
+    v1, v2 = playbook_id(demo, "Standard v1"), playbook_id(demo, "Standard v2")
+    if meanwhile == "chooses another version":
+        editor.select_playbook(v1)
+    held = HeldList()
+    monkeypatch.setattr(pb, "list_playbooks", held)
+
+    task = editor.reload_in_background()
+    assert held.entered.wait(5)
+    if meanwhile == "chooses another version":
+        editor.select_playbook(v2)
+    else:
+        editor.form.target_day.setValue(editor.form.target_day.value() + 7)
+        assert editor.form.dirty
+    typed = editor.form.target_day.value()
+    finished: list[bool] = []
+    task.finished.connect(lambda: finished.append(True))
+    held.release.set()
+    qtbot.waitUntil(lambda: bool(finished), timeout=10000)
+    qtbot.wait(50)
+    assert editor.detail is not None and editor.detail.summary.id == v2
+    assert editor.versions.currentItem().data(0, PLAYBOOK_ID_ROLE) == v2
+    assert editor.form.target_day.value() == typed

@@ -70,8 +70,8 @@ class ToolPages(QObject):
             self.playbook_editor.status_message.connect(lambda text: host.status(text, 6000))
             self.playbook_editor.accounts_changed.connect(host.refresh)
             host.pages.addWidget(self.playbook_editor)
-        else:
-            self.playbook_editor.reload()
+        elif not self.playbook_editor.form.dirty:
+            self.playbook_editor.reload_in_background(self._selected_step())
         host.pages.setCurrentWidget(self.playbook_editor)
 
     def refresh_for_team(self) -> None:
@@ -93,8 +93,9 @@ class ToolPages(QObject):
                     8000,
                 )
                 return
-            if editor.detail is None:  # no playbook on show yet: a teammate's first one
-                editor.reload()
-                return
-            step = editor.selected_template()
-            editor.reload_current(step.id if step is not None else None)
+            editor.reload_in_background(self._selected_step())
+
+    def _selected_step(self) -> int | None:
+        assert self.playbook_editor is not None
+        step = self.playbook_editor.selected_template()
+        return step.id if step is not None else None

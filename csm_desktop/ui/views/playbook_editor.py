@@ -34,17 +34,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from csm_desktop.domain.playbook_diff import VersionNote
 from csm_desktop.domain.text import plural
 from csm_desktop.services.opening import Database
 from csm_desktop.services.playbooks import (
     AccountUpdate,
     PlaybookDetail,
+    PlaybookSummary,
     Scope,
     TemplateDetail,
     TemplateSharing,
 )
 from csm_desktop.ui import workers
-from csm_desktop.ui.controllers.playbook_editing import PlaybookEditing
+from csm_desktop.ui.controllers.playbook_editing import PageRead, PlaybookEditing, choose_version
 from csm_desktop.ui.models.playbook_steps_model import PlaybookStepsModel
 from csm_desktop.ui.palette import banner_style, current, span
 from csm_desktop.ui.read_only import writes
@@ -197,9 +199,37 @@ class PlaybookEditor(QWidget):
         if select_id is None and self.detail is not None:
             select_id = self.detail.summary.id
         self.roles, summaries = self.controller.playbooks()
+        chosen = choose_version(summaries, select_id)
+        self._list_versions(summaries, chosen)
+        if chosen is not None:
+            self.select_playbook(chosen)
+        else:
+            self.detail = None
+            self._show_detail()
+
+    def reload_in_background(self, template_id: int | None = None) -> workers.Task:
+        """Read the page again off the UI thread (a teammate's change, a return to the
+        page), keeping the version and ``template_id`` on show. When the user has chosen
+        another version or started typing meanwhile, what they see now stays."""
+        shown_id = self.detail.summary.id if self.detail else None
+
+        def show(read: PageRead) -> None:
+            if (self.detail.summary.id if self.detail else None) != shown_id:
+                return
+            if self.form.dirty or self.saving:
+                return
+            self.roles = read.roles
+            self._list_versions(read.summaries, read.detail.summary.id if read.detail else None)
+            self.detail = read.detail
+            self._show_detail(template_id, read.history)
+
+        return self.controller.read_in_background(show)
+
+    def _list_versions(self, summaries: list[PlaybookSummary], chosen_id: int | None) -> None:
+        """Fill the versions tree (newest version first under each name), ``chosen_id``
+        current, without reading anything."""
         self.versions.blockSignals(True)
         self.versions.clear()
-        chosen: QTreeWidgetItem | None = None
         parents: dict[str, QTreeWidgetItem] = {}
         for summary in summaries:
             parent = parents.get(summary.name)
@@ -225,16 +255,10 @@ class PlaybookEditor(QWidget):
             else:
                 item.setForeground(2, QColor(current().good))
             parent.insertChild(0, item)  # newest version first
-            if summary.id == select_id or (select_id is None and chosen is None):
-                chosen = item
+            if summary.id == chosen_id:
+                self.versions.setCurrentItem(item)
         self.versions.expandAll()
         self.versions.blockSignals(False)
-        if chosen is not None:
-            self.versions.setCurrentItem(chosen)
-            self.select_playbook(int(chosen.data(0, PLAYBOOK_ID_ROLE)))
-        else:
-            self.detail = None
-            self._show_detail()
 
     def _version_chosen(self, current: QTreeWidgetItem | None, _previous: object) -> None:
         if current is None or current.data(0, PLAYBOOK_ID_ROLE) is None:
@@ -265,7 +289,9 @@ class PlaybookEditor(QWidget):
                     return child
         return None
 
-    def _show_detail(self, template_id: int | None = None) -> None:
+    def _show_detail(
+        self, template_id: int | None = None, history: list[VersionNote] | None = None
+    ) -> None:
         detail = self.detail
         editable = detail is not None and not detail.summary.locked
         e = html.escape
@@ -283,7 +309,8 @@ class PlaybookEditor(QWidget):
             )  # fmt: skip
             self.header.setText(f"<h3 style='margin:0'>{e(summary.label)}</h3>{facts}")
             self.steps_model.set_steps(detail.steps, editable=editable)
-            self._show_history(summary.name)
+            notes = self.controller.history(summary.name) if history is None else history
+            self._show_history(notes)
         locked_reason = detail.summary.locked_reason if detail else None
         self.lock_banner.setText(locked_reason or "")
         self.lock_banner.setVisible(locked_reason is not None)
@@ -300,10 +327,10 @@ class PlaybookEditor(QWidget):
         else:
             self.form.show_template(None, self.roles, editable=False)
 
-    def _show_history(self, name: str) -> None:
+    def _show_history(self, notes: list[VersionNote]) -> None:
         e = html.escape
         parts = []
-        for note in reversed(self.controller.history(name)):
+        for note in reversed(notes):
             created = note.created_on.isoformat() if note.created_on else ""
             lines = "".join(f"<li>{e(line)}</li>" for line in note.lines)
             parts.append(
