@@ -174,6 +174,22 @@ def test_a_line_that_would_move_or_is_new_asks_for_the_whole_book(proxy: FilterP
     assert model.rows()[0].arr == 1.0
 
 
+def test_a_rename_among_ties_of_the_sorted_column_asks_for_the_whole_book(
+    proxy: FilterProxy,
+) -> None:
+    """Sorted by segment, Northwind and contoso tie (SMB), in name order. Renamed "Aalto",
+    Northwind may take another place among its ties after a whole read, so the rename is
+    refused (it used to be put in its old place); a change that keeps the name still goes
+    in place."""
+    model = proxy.sourceModel()
+    assert isinstance(model, BookModel)
+    proxy.sort(Column.SEGMENT, Qt.SortOrder.AscendingOrder)
+    before = model.rows()
+    assert not model.replace_rows({1}, [row(1, "Aalto", completion=0.25, owner="Jonas Keller")])
+    assert model.rows() == before
+    assert model.replace_rows({1}, [row(1, "Northwind", completion=0.3, owner="Jonas Keller")])
+
+
 def test_a_line_that_stays_on_show_changes_in_place_keeping_the_selection(qtbot) -> None:  # type: ignore[no-untyped-def]
     """Northwind's ARR changes while contoso is selected: Northwind's row (row 1 in the
     Book's first order, by due date: contoso, Northwind, Åkerlund) gets one dataChanged over

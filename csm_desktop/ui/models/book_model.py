@@ -202,10 +202,11 @@ class BookModel(QAbstractTableModel):
         )
 
     def _place_key(self, row: BookRow) -> Any:
-        """What decides a line's place: the sorted column's value, else its name (as read)."""
+        """What decides a line's place: the sorted column's value, then its name (as read:
+        a whole read orders ties by name, so a rename may move a line among its ties)."""
         if self._sort is None:
             return row.name
-        return self._sort_value(row, Column(self._sort[0]))
+        return self._sort_value(row, Column(self._sort[0])), row.name
 
     def set_filter(self, text: str, segment: str | None, owner: str | None) -> None:
         """Show the accounts whose search text contains ``text`` (folded) and whose segment
