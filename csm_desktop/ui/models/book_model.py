@@ -56,6 +56,21 @@ class Column(IntEnum):
     RENEWAL = 12
 
 
+_COLUMNS = tuple(Column)
+_COLUMN_COUNT = len(_COLUMNS)
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+_ROLES = frozenset({_DISPLAY, SortRole, AccountIdRole, _FOREGROUND, _TOOLTIP, _ALIGNMENT})
+"""The roles ``data`` answers, as plain numbers. Painting a screenful of the Book asks
+about 2,000 times (six roles or so for each visible cell) at every filter keystroke;
+reading a member off a Qt or Python enum costs ~0.3 µs each time, so they are read once
+here (the keystroke's target is 50 ms at 5,000 accounts)."""
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_RIGHT_ALIGNED = frozenset({Column.AGE, Column.COMPLETION, Column.OVERDUE, Column.ARR})
+_OVERDUE_COLOURED = frozenset({Column.OVERDUE, Column.NEXT_DUE})
+
 HEADERS = {
     Column.NAME: "Account",
     Column.SEGMENT: "Segment",
@@ -293,11 +308,18 @@ class BookModel(QAbstractTableModel):
         """Every account of the book, shown or not, in the sort order."""
         return list(self._all)
 
+    def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:
+        """As Qt's own, in one Python call: its check asks ``rowCount`` and ``columnCount``,
+        two calls into Python for each of the ~2,400 cells the view asks for per keystroke."""
+        if parent.isValid() or not (0 <= row < len(self._rows) and 0 <= column < _COLUMN_COUNT):
+            return QModelIndex()
+        return self.createIndex(row, column)
+
     def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(Column)
+        return 0 if parent.isValid() else _COLUMN_COUNT
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -318,30 +340,29 @@ class BookModel(QAbstractTableModel):
                 )
         return None
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+    def data(self, index: Index, role: int = _DISPLAY) -> Any:
+        if role not in _ROLES:
             return None
-        row = self._rows[index.row()]
-        column = Column(index.column())
-        if role == Qt.ItemDataRole.DisplayRole:
+        number = index.row()
+        if not 0 <= number < len(self._rows):  # an invalid index's row is -1
+            return None
+        row = self._rows[number]
+        column = _COLUMNS[index.column()]
+        if role == _DISPLAY:
             return self._display(row, column)
         if role == SortRole:
             return self._sort_value(row, column)
         if role == AccountIdRole:
             return row.account_id
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in (
-            Column.AGE,
-            Column.COMPLETION,
-            Column.OVERDUE,
-            Column.ARR,
-        ):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ForegroundRole and column == Column.HEALTH and row.health:
-            return QBrush(health_colour(row.health))
-        overdue_cell = column in (Column.OVERDUE, Column.NEXT_DUE) and row.overdue
-        if role == Qt.ItemDataRole.ForegroundRole and overdue_cell:
-            return QBrush(QColor(current().bad))
-        if role == Qt.ItemDataRole.ToolTipRole and column == Column.NAME:
+        if role == _ALIGNMENT:
+            return _RIGHT if column in _RIGHT_ALIGNED else None
+        if role == _FOREGROUND:
+            if column is Column.HEALTH and row.health:
+                return QBrush(health_colour(row.health))
+            if column in _OVERDUE_COLOURED and row.overdue:
+                return QBrush(QColor(current().bad))
+            return None
+        if column is Column.NAME:  # the tooltip
             parts = [row.name, row.external_id or "", row.playbook or ""]
             return " · ".join(p for p in parts if p)
         return None
