@@ -25,6 +25,7 @@ from csm_desktop.domain.vocabulary import Evidence, Status
 from csm_desktop.errors import BadInput, ConflictError, UnknownAccount
 from csm_desktop.services.evidence import refresh_usage_evidence
 from csm_desktop.services.ladder import apply_playbook, change_status, move_kickoff
+from csm_desktop.store.child_rows import sync_children
 from csm_desktop.store.database import Database
 from csm_desktop.store.models import (
     Account,
@@ -535,18 +536,15 @@ def _kickoff_parts(fields: KickoffFields) -> dict[str, object]:
 
 
 def _replace_answers(kickoff: Kickoff, wanted: dict[int, str]) -> None:
-    """Make the kickoff's answers ``wanted`` (role id -> answer), changing a role's answer in
-    place: replacing it by a new row would insert the new one before the old one is deleted
-    (the unit of work's order) and break the one-answer-per-role constraint."""
-    existing = {answer.role_id: answer for answer in kickoff.answers}
-    for role_id, answer in existing.items():
-        if role_id not in wanted:
-            kickoff.answers.remove(answer)
-    for role_id, text in wanted.items():
-        if role_id in existing:
-            existing[role_id].answer = text
-        else:
-            kickoff.answers.append(KickoffAnswer(role_id=role_id, answer=text))
+    """Make the kickoff's answers ``wanted`` (role id -> answer), a role's answer changed
+    in place (``store.child_rows``)."""
+    sync_children(
+        kickoff.answers,
+        lambda answer: answer.role_id,
+        wanted,
+        change=lambda answer, text: setattr(answer, "answer", text),
+        make=lambda role_id, text: KickoffAnswer(role_id=role_id, answer=text),
+    )
 
 
 def tick_done_criterion(

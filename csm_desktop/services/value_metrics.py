@@ -43,6 +43,7 @@ from csm_desktop.services.value_snapshots import (
     parse_number,
     with_parts,
 )
+from csm_desktop.store.child_rows import sync_children
 from csm_desktop.store.database import Database
 from csm_desktop.store.models import Account, AccountEvent, Measurement, ValueMetric
 from csm_desktop.store.queries.edits import conflict, local_time, saving
@@ -198,16 +199,13 @@ def _write(
         metric.target = new.target
         metric.money_per_unit = new.money_per_unit
         metric.rate_per = new.rate_per
-        by_day = {m.measured_on: m for m in metric.measurements}
-        wanted = dict(new.measurements)
-        for day, measurement in by_day.items():
-            if day not in wanted:
-                metric.measurements.remove(measurement)
-        for day, value in wanted.items():
-            if day in by_day:
-                by_day[day].value = value
-            else:
-                metric.measurements.append(Measurement(measured_on=day, value=value))
+        sync_children(
+            metric.measurements,
+            lambda measurement: measurement.measured_on,
+            dict(new.measurements),
+            change=lambda measurement, value: setattr(measurement, "value", value),
+            make=lambda day, value: Measurement(measured_on=day, value=value),
+        )
         return metric
     if current is not None:
         account.value_metrics.remove(current)
