@@ -147,3 +147,48 @@ def test_a_page_of_ids_reads_the_same_on_both_query_paths(book: Database) -> Non
         portable = account_ladders(session, chosen, portable=True)
     assert sorted(a.name for a in fast) == ["ACME", "Acme", "Beta"]
     assert fast == portable
+
+
+FIRST_PAGE_PROBE = """
+import datetime as dt, sys
+from pathlib import Path
+from sqlalchemy import inspect, select
+from csm_desktop.services.opening import open_book_for_reading
+from csm_desktop.services.today_stream import today_snapshots
+from csm_desktop.store.models import Account
+with open_book_for_reading(Path(sys.argv[1])) as book:
+    snapshot = next(today_snapshots(book, dt.date.fromisoformat(sys.argv[2]), first=10))
+    print(len(snapshot.items), inspect(Account).configured)
+    if sys.argv[3:] == ["then-orm"]:
+        with book.session() as session:
+            session.scalars(select(Account).limit(1)).all()
+        print(len(snapshot.items), inspect(Account).configured)
+"""
+
+
+@pytest.mark.parametrize("then_orm", [False, True])
+def test_todays_first_page_does_not_configure_the_orm(demo_copy, then_orm: bool) -> None:  # type: ignore[no-untyped-def]
+    """Today's first lines, read at start-up, come from plain Core queries: the ORM's
+    mapper configuration (30-45 ms) waits for the first ORM statement (issue 17). In a
+    fresh interpreter (this one's mappers are long configured); the same probe sees one
+    ORM statement configure them."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    argv = [sys.executable, "-c", FIRST_PAGE_PROBE, str(demo_copy(TODAY)), TODAY.isoformat()]
+    done = subprocess.run(
+        argv + (["then-orm"] if then_orm else []),
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": str(root)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    printed = done.stdout.split()
+    assert int(printed[0]) > 0 and printed[1] == "False"
+    if then_orm:
+        assert printed[3] == "True"

@@ -2,7 +2,9 @@
 contacts and the messages of their milestones' templates (what the Today list reads).
 
 Each query covers the whole book (None), one account (its id) or a page of a large book
-(an ``IdRange`` of account ids: the Today list reads a 50,000-account book in pages).
+(an ``IdRange`` of account ids: the Today list reads a 50,000-account book in pages). They
+name the tables' columns, not the models' (``tables``): Today's first page, read at
+start-up, does not configure the ORM.
 """
 
 from __future__ import annotations
@@ -17,14 +19,14 @@ from sqlalchemy.orm import Session
 
 from csm_desktop.domain.templates import MessageTemplate
 from csm_desktop.domain.vocabulary import Status
-from csm_desktop.store.models import (
-    Account,
-    AccountMilestone,
-    Contact,
-    MilestoneTemplate,
-    Role,
-    StatusChange,
-    Touchpoint,
+from csm_desktop.store.queries.tables import (
+    account,
+    account_milestone,
+    contact,
+    milestone_template,
+    role,
+    status_change,
+    touchpoint,
 )
 from csm_desktop.store.queries.usage_rows import used_after
 
@@ -53,25 +55,26 @@ def of(column: Any, accounts: Accounts) -> ColumnElement[bool]:
 
 
 def _of(accounts: Accounts) -> ColumnElement[bool]:
-    return of(AccountMilestone.account_id, accounts)
+    return of(account_milestone.c.account_id, accounts)
 
 
 def active_account_ids(session: Session) -> list[int]:
     """The ids of the accounts that are not archived, in id order."""
-    return list(
-        session.scalars(select(Account.id).where(Account.archived.is_(False)).order_by(Account.id))
-    )
+    a = account.c
+    return list(session.scalars(select(a.id).where(a.archived.is_(False)).order_by(a.id)))
 
 
 def last_status_changes(
     session: Session, today: dt.date, account_id: Accounts = None
 ) -> dict[int, dt.date]:
     """Per account, the day of its latest status change on or before ``today``."""
+    m, c = account_milestone.c, status_change.c
     rows = session.execute(
-        select(AccountMilestone.account_id, func.max(StatusChange.changed_on))
-        .join(AccountMilestone, AccountMilestone.id == StatusChange.milestone_id)
-        .where(StatusChange.changed_on <= today, _of(account_id))
-        .group_by(AccountMilestone.account_id)
+        select(m.account_id, func.max(c.changed_on))
+        .select_from(status_change)
+        .join(account_milestone, m.id == c.milestone_id)
+        .where(c.changed_on <= today, _of(account_id))
+        .group_by(m.account_id)
     )
     return {changed_account: on for changed_account, on in rows}
 
@@ -81,11 +84,12 @@ def last_touchpoints(
 ) -> tuple[dict[int, dt.date], dict[int, dict[int, dt.date]]]:
     """Per account, the latest touchpoint on or before ``today``, and per milestone the
     latest one about it."""
+    t = touchpoint.c
     query = (
-        select(Touchpoint.account_id, Touchpoint.milestone_id, func.max(Touchpoint.happened_on))
-        .where(Touchpoint.happened_on <= today)
-        .where(of(Touchpoint.account_id, account_id))
-        .group_by(Touchpoint.account_id, Touchpoint.milestone_id)
+        select(t.account_id, t.milestone_id, func.max(t.happened_on))
+        .where(t.happened_on <= today)
+        .where(of(t.account_id, account_id))
+        .group_by(t.account_id, t.milestone_id)
     )
     last: dict[int, dt.date] = {}
     by_milestone: dict[int, dict[int, dt.date]] = defaultdict(dict)
@@ -108,7 +112,7 @@ def unlocks_used(
     """Per account, the milestones achieved since ``since`` (and by ``until``, when given)
     whose unlocked feature was used after the unlock and by ``today`` (one index seek per
     recent unlock)."""
-    m = AccountMilestone
+    m = account_milestone.c
     used = used_after(m.account_id, m.unlocks, m.achieved_on, today)
     found: dict[int, set[int]] = defaultdict(set)
     for used_account, milestone_id in session.execute(
@@ -127,13 +131,12 @@ def unlocks_used(
 
 def account_contacts(session: Session, account_id: Accounts = None) -> dict[int, list[ContactRow]]:
     """Per account, its contacts in the order they were added."""
+    c = contact.c
     query = (
-        select(
-            Contact.account_id, Contact.id, Contact.name, Role.name, Contact.email, Contact.title
-        )
-        .outerjoin(Role, Role.id == Contact.role_id)
-        .where(of(Contact.account_id, account_id))
-        .order_by(Contact.account_id, Contact.id)
+        select(c.account_id, c.id, c.name, role.c.name, c.email, c.title)
+        .outerjoin(role, role.c.id == c.role_id)
+        .where(of(c.account_id, account_id))
+        .order_by(c.account_id, c.id)
     )
     contacts: dict[int, list[ContactRow]] = defaultdict(list)
     for row in session.execute(query):
@@ -145,6 +148,11 @@ def message_templates(
     session: Session, template_ids: Collection[int]
 ) -> dict[int, MessageTemplate]:
     """The messages of these milestone templates, by template id."""
+    t = milestone_template.c
+    query = select(
+        t.id, t.key, t.message_in_app, t.message_email_subject, t.message_email_body,
+        t.help_article,
+    ).where(t.id.in_(template_ids))  # fmt: skip
     return {
         row.id: MessageTemplate(
             name=row.key,
@@ -153,7 +161,5 @@ def message_templates(
             email_body=row.message_email_body,
             help_article=row.help_article,
         )
-        for row in session.scalars(
-            select(MilestoneTemplate).where(MilestoneTemplate.id.in_(template_ids))
-        )
+        for row in session.execute(query)
     }

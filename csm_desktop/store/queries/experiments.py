@@ -24,6 +24,7 @@ from csm_desktop.store.models import (
     Variant,
 )
 from csm_desktop.store.queries.selection import AccountFilter
+from csm_desktop.store.queries.tables import account, experiment, variant
 
 
 def experiments_newest_first(session: Session) -> Sequence[Experiment]:
@@ -90,14 +91,15 @@ def message_arm_texts(
 ) -> list[tuple[int, str | None]]:
     """(account id, the arm's stored change) of accounts in a message arm of a started
     experiment; only ``account_ids`` when given."""
+    a, v, e = account.c, variant.c, experiment.c  # plain Core: read before Today's first lines
     query = (
-        select(Account.id, Variant.change)
-        .join(Variant, Variant.id == Account.variant_id)
-        .join(Experiment, Experiment.id == Variant.experiment_id)
-        .where(Variant.kind == VariantKind.MESSAGE.value, Experiment.locked.is_(True))
+        select(a.id, v.change)
+        .join(variant, v.id == a.variant_id)
+        .join(experiment, e.id == v.experiment_id)
+        .where(v.kind == VariantKind.MESSAGE.value, e.locked.is_(True))
     )
     if account_ids is not None:
-        query = query.where(Account.id.in_(list(account_ids)))
+        query = query.where(a.id.in_(list(account_ids)))
     return [(account_id, change) for account_id, change in session.execute(query)]
 
 

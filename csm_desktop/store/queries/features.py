@@ -9,15 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select, update
+from sqlalchemy import Row, select, update
 from sqlalchemy.orm import Session
 
 from csm_desktop.store.models import AccountMilestone, Feature, MilestoneTemplate
+from csm_desktop.store.queries.tables import account_milestone, feature, milestone_template
 
 
-def named_features(session: Session) -> Sequence[Feature]:
-    """Every ``feature`` row (key, display name, aliases), by key."""
-    return session.scalars(select(Feature).order_by(Feature.key)).all()
+def named_features(session: Session) -> Sequence[Row[str, str, str]]:
+    """Every ``feature`` row (key, display name, aliases), by key. Plain Core (``tables``):
+    the Today list reads the vocabulary before its first lines."""
+    f = feature.c
+    return session.execute(select(f.key, f.display_name, f.aliases).order_by(f.key)).all()
 
 
 def feature_row(session: Session, key: str) -> Feature | None:
@@ -29,7 +32,7 @@ def criterion_features(session: Session) -> list[str]:
     """Every feature a template's or a milestone's success criterion names (trimmed, sorted,
     each once)."""
     keys: set[str] = set()
-    for column in (MilestoneTemplate.success_feature, AccountMilestone.success_feature):
+    for column in (milestone_template.c.success_feature, account_milestone.c.success_feature):
         keys.update(k.strip() for k in session.scalars(select(column).distinct()) if k)
     return sorted(keys)
 

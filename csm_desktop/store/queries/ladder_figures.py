@@ -48,6 +48,7 @@ from csm_desktop.store.models import (
 )
 from csm_desktop.store.queries.fast_path import on_server
 from csm_desktop.store.queries.selection import AccountFilter
+from csm_desktop.store.queries.tables import account
 
 
 class days_after(FunctionElement[dt.date]):
@@ -94,7 +95,8 @@ class AccountFigures:
 
 def kickoff_date() -> ColumnElement[dt.date]:
     """K in SQL: the kickoff date, else the signed-on date."""
-    return func.coalesce(Account.kickoff_on, Account.signed_on, type_=Date)
+    a = account.c  # plain Core: Today's first page does not configure the ORM (``tables``)
+    return func.coalesce(a.kickoff_on, a.signed_on, type_=Date)
 
 
 def with_kickoff(chosen: AccountFilter) -> ColumnElement[bool]:

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, select, true
 
-from csm_desktop.store.models import Account, Playbook, Renewal, Variant
+from csm_desktop.store.queries.tables import account, playbook, renewal, variant
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,37 +64,39 @@ class AccountFilter:
         return " AND ".join(clauses) or "1", params
 
     def clause(self) -> ColumnElement[bool]:
-        """The same condition on ``Account`` for SQLAlchemy Core (any database)."""
+        """The same condition on the ``account`` table for SQLAlchemy Core (any database;
+        plain Core, so a query using it does not configure the ORM: ``tables``)."""
+        a = account.c
         clauses: list[ColumnElement[bool]] = []
         if not self.include_archived:
-            clauses.append(Account.archived.is_(False))
+            clauses.append(a.archived.is_(False))
         if self.segment is not None:
-            clauses.append(Account.segment == self.segment)
+            clauses.append(a.segment == self.segment)
         if self.owner is not None:
-            clauses.append(Account.owner == self.owner)
+            clauses.append(a.owner == self.owner)
         if self.playbook is not None:
             clauses.append(
-                Account.playbook_id.in_(select(Playbook.id).where(Playbook.name == self.playbook))
+                a.playbook_id.in_(select(playbook.c.id).where(playbook.c.name == self.playbook))
             )
         if self.account_id is not None:
-            clauses.append(Account.id == self.account_id)
+            clauses.append(a.id == self.account_id)
         if self.only_ids is not None:
-            clauses.append(Account.id.in_(self.only_ids))
+            clauses.append(a.id.in_(self.only_ids))
         if self.experiment_id is not None:
             clauses.append(
-                Account.variant_id.in_(
-                    select(Variant.id).where(Variant.experiment_id == self.experiment_id)
+                a.variant_id.in_(
+                    select(variant.c.id).where(variant.c.experiment_id == self.experiment_id)
                 )
             )
         if self.with_renewals:
-            clauses.append(Account.id.in_(select(Renewal.account_id)))
+            clauses.append(a.id.in_(select(renewal.c.account_id)))
         if self.id_range is not None:
-            clauses.append(Account.id.between(*self.id_range))
+            clauses.append(a.id.between(*self.id_range))
         return and_(true(), *clauses)
 
     def account_ids(self) -> Any:
         """A subquery of the chosen accounts' ids, for conditions on other tables."""
-        return select(Account.id).where(self.clause())
+        return select(account.c.id).where(self.clause())
 
 
 ACTIVE_ACCOUNTS = AccountFilter()

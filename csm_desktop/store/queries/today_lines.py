@@ -22,7 +22,8 @@ those become objects), and the counts of the renewing ones.
 ladders equal those of the whole ladders, on hand-built edge cases, the demo book and
 PostgreSQL.
 
-The query is SQLAlchemy Core, the same on every database (dates as in ``ladder_figures``);
+The query is SQLAlchemy Core on the tables (``tables``: reading Today's first page at
+start-up does not configure the ORM), the same on every database (dates as in ``ladder_figures``);
 on SQLite its compiled text runs on the raw cursor (``fast_path``): a big book's rows cost
 more in SQLAlchemy's row processing than in the query.
 """
@@ -40,10 +41,11 @@ from sqlalchemy.orm import Session
 from csm_desktop.domain.ladder import Milestone
 from csm_desktop.domain.nudges import LadderCounts, NudgeRules
 from csm_desktop.domain.vocabulary import Status
-from csm_desktop.store.models import Account, AccountMilestone, Role
 from csm_desktop.store.queries.fast_path import day, use_fast_path
 from csm_desktop.store.queries.ladder_figures import days_after, kickoff_date
 from csm_desktop.store.queries.selection import AccountFilter
+from csm_desktop.store.queries.tables import account as account_table
+from csm_desktop.store.queries.tables import account_milestone, role
 from csm_desktop.store.queries.usage_rows import used_after
 
 
@@ -83,13 +85,14 @@ def today_ladders(
     rows = _raw_rows if fast else _rows
     date: Callable[[Any], dt.date | None] = day if fast else _same
     due: Callable[[Any], dt.date] = day.parse if fast else _same_day
+    a = account_table.c
     accounts = {
         row[0]: TodayLadder(row[0], row[1], row[2], date(row[3]), date(row[4]), late=0)
         for row in rows(
             session,
-            select(Account.id, Account.name, Account.owner, kickoff_date(), Account.renewal_on)
+            select(a.id, a.name, a.owner, kickoff_date(), a.renewal_on)
             .where(chosen.clause())
-            .order_by(Account.id),
+            .order_by(a.id),
         )
     }
     if not accounts:
@@ -104,7 +107,7 @@ def today_ladders(
             accounts[account_id].counts = LadderCounts(int(achieved), int(counted))
     statuses = {status.value: status for status in Status}
     unknown = Status.NOT_STARTED  # ``Status.is_open``: a status no one knows reads as this
-    roles = dict(rows(session, select(Role.id, Role.name)))
+    roles = dict(rows(session, select(role.c.id, role.c.name)))
     account: TodayLadder | None = None
     # Of an account's plain rows (``_PLAIN`` in ``row[_FLAGS]``) only the two due first are
     # named; rows come in ladder order, so on equal due dates the earlier one is first. The
@@ -190,7 +193,7 @@ class _Parts:
     """The SQL spelling of what the rules read, for one reading (``today``, the accounts)."""
 
     def __init__(self, chosen: AccountFilter, today: dt.date, rules: NudgeRules) -> None:
-        m = AccountMilestone
+        m = account_milestone.c
         self.today = today
         self.rules = rules
         self.due = func.coalesce(m.due_on, days_after(kickoff_date(), m.target_day), type_=Date)
@@ -198,13 +201,17 @@ class _Parts:
         self.chosen = and_(chosen.clause(), self.due.is_not(None))
 
     def _from(self, *columns: Any) -> Any:
-        m = AccountMilestone
-        return select(*columns).select_from(m).join(Account, Account.id == m.account_id)
+        m = account_milestone.c
+        return (
+            select(*columns)
+            .select_from(account_milestone)
+            .join(account_table, account_table.c.id == m.account_id)
+        )
 
     def counts(self, renewing: list[int]) -> Any:
         """Per account of ``renewing`` (those renewing within ``renewal_days``, found by the
         accounts query): achieved, counted (not skipped)."""
-        m = AccountMilestone
+        m = account_milestone.c
         return (
             self._from(
                 m.account_id,
@@ -219,7 +226,7 @@ class _Parts:
         """The open milestones (``Status.is_open``: a status no one knows reads as not
         started) and the achieved ones that unlocked something within the unlock window,
         in ladder order (account, position, id), each flagged when late and when plain."""
-        m = AccountMilestone
+        m = account_milestone.c
         today, rules = self.today, self.rules
         is_open = m.status.not_in((Status.ACHIEVED.value, Status.SKIPPED.value))
         met = and_(m.criterion_met_on.is_not(None), m.criterion_met_on <= today)
