@@ -176,3 +176,29 @@ def test_met_dates_are_stored_in_one_statement_on_the_versions_read(book: Databa
             session,
             [MetDate(stored[0][0], 3, dt.date(2026, 5, 1)), MetDate(*stored[1], None)],
         )
+
+
+def test_an_over_long_text_is_refused_not_cut(book: Database) -> None:
+    """A milestone status is at most 16 characters: a bulk insert or update giving 17 is
+    refused as a plain one is (it used to be cut to 16 by the arrays' cast), and nothing of
+    the chunk is stored."""
+    (account_id,) = add_accounts(book, 1)
+    too_long = "in progress, mostly"  # 19 characters
+    with book.session() as session:
+        role_id = session.scalars(select(Role.id)).first()
+        rows = [
+            {"account_id": account_id, "title": f"Step {n}", "role_id": role_id, "position": n,
+             "target_day": 10 * n, "status": too_long if n == 1 else "not started"}
+            for n in range(2)
+        ]  # fmt: skip
+        with pytest.raises(Exception, match="value too long"):
+            insert_rows(session, AccountMilestone, rows)
+    with book.session() as session:
+        assert session.scalars(select(AccountMilestone)).all() == []
+        insert_rows(session, AccountMilestone, [{**rows[0], "status": "not started"}])
+        session.commit()
+        milestone_id = session.scalars(select(AccountMilestone.id)).one()
+    with book.session() as session, pytest.raises(Exception, match="value too long"):
+        update_rows(session, AccountMilestone, [{"id": milestone_id, "status": too_long}])
+    with book.session() as session:
+        assert session.scalars(select(AccountMilestone.status)).one() == "not started"

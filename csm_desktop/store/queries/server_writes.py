@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    String,
     Table,
     TableValuedAlias,
     bindparam,
@@ -28,6 +29,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.orm import Session
+from sqlalchemy.types import TypeEngine
 
 from csm_desktop.store.chunks import chunks
 
@@ -85,15 +87,25 @@ def _unnested(table: Table, names: Sequence[str]) -> TableValuedAlias:
     here: a book file never needs it (the Today list's start-up path reaches this module)."""
     from sqlalchemy.dialects.postgresql import ARRAY
 
+    types = [ARRAY(_unbounded(table.c[name].type)) for name in names]
     arrays = [
-        cast(bindparam(f"given_{name}", type_=ARRAY(table.c[name].type)), ARRAY(table.c[name].type))
-        for name in names
+        cast(bindparam(f"given_{name}", type_=array), array)
+        for name, array in zip(names, types, strict=True)
     ]
     return (
         func.unnest(*arrays)
         .table_valued(*(column(name, table.c[name].type) for name in names), name="given")
         .render_derived()
     )
+
+
+def _unbounded(column_type: TypeEngine[Any]) -> TypeEngine[Any]:
+    """An array's element type: a ``String(n)`` column's without its length. An explicit
+    cast to ``varchar(n)[]`` cuts an over-long text to fit; stored from plain ``varchar``,
+    it is refused ("value too long"), as a plain insert or update refuses it."""
+    if type(column_type) is String and column_type.length is not None:
+        return String()
+    return column_type
 
 
 def _columns(table: Table, names: Sequence[str], chunk: Sequence[Row]) -> dict[str, list[Any]]:
