@@ -10,6 +10,7 @@ a chunk of rows at a time through ``store.queries.book_io``, so 600,000 rows nev
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from csm_desktop.domain.ladder import due_on, reference_date
@@ -29,6 +30,27 @@ from csm_desktop.store.queries import book_io as io
 _TEXT = {status: status.value for status in Status}  # an enum's .value costs a call per row
 _NOT_STARTED = Status.NOT_STARTED.value
 _NEEDS_REASON = frozenset(status for status in Status if status.needs_reason)
+# A milestone row's columns in the order the chunks build them: what an update sets, and
+# what a new one adds before them; a status change's.
+_FIELDS = (
+    "title",
+    "target_day",
+    "due_on",
+    "started_on",
+    "achieved_on",
+    "evidence",
+    "definition_of_done",
+    "first_value",
+    "unlocks",
+    "success_feature",
+    "success_threshold",
+    "success_window_days",
+    "template_id",
+    "status",
+    "status_reason",
+)
+_NEW = ("account_id", "position", "role_id", *_FIELDS)
+_HISTORY = ("milestone_id", "changed_on", "recorded_at", "from_status", "to_status", "reason")
 
 
 class MilestoneImport(ImportChecks):
@@ -70,25 +92,34 @@ class MilestoneImport(ImportChecks):
         ladders: dict[int, dict[tuple[str, int], io.MilestoneRef]],
         top: dict[int, int],
     ) -> None:
-        new: list[dict[str, Any]] = []
-        new_history: list[dict[str, Any] | None] = []
+        """Rows as tuples of ``_NEW`` / ``_FIELDS`` values (a dict per row cost more than
+        SQLite's inserting); the new milestones' ids named before they are inserted (a
+        server reads them back), so their status changes need no look-up."""
+        new: list[tuple[Any, ...]] = []
+        new_history: list[tuple[Any, ...] | None] = []
         changed: list[dict[str, Any]] = []
-        history: list[dict[str, Any]] = []
+        history: list[tuple[Any, ...]] = []
         # Per distinct name, not per row (60,000 rows name 5,000 accounts, a few roles).
-        account_of: dict[str, io.AccountRef] = {}
+        account_of: dict[str, tuple[io.AccountRef, dt.date | None]] = {}
         role_of: dict[str, int] = {}
         template_of: dict[tuple[int, str, int], int] = {}
         nothing: dict[tuple[str, int], io.MilestoneRef] = {}
         for row in rows:
-            account = account_of.get(row.account)
-            if account is None:
-                account = account_of[row.account] = self.accounts[self._id(row.account)]
+            known = account_of.get(row.account)
+            if known is None:
+                account = self.accounts[self._id(row.account)]
+                kickoff = reference_date(account.kickoff_on, account.signed_on)
+                known = account_of[row.account] = (account, kickoff)
+            account, kickoff = known
             role_id = role_of.get(row.role)
             if role_id is None:
                 role_id = role_of[row.role] = self._role(row.role)
             found = ladders.get(account.id, nothing).get((self.key[row.milestone], role_id))
-            previous = found.status if found else None
-            template_id = found.template_id if found else None
+            if found is None:
+                previous, template_id, status, reason = None, None, _NOT_STARTED, ""
+            else:
+                previous, template_id = found.status, found.template_id
+                status, reason = previous, found.status_reason
             if account.playbook_id is not None and template_id is None:
                 step = (account.playbook_id, row.milestone, role_id)
                 template_id = template_of.get(step)
@@ -96,51 +127,53 @@ class MilestoneImport(ImportChecks):
                     template_id = template_of[step] = self._template(
                         account.playbook_id, row, role_id
                     )
-            kickoff = reference_date(account.kickoff_on, account.signed_on)
-            values: dict[str, Any] = {
-                "title": row.milestone,
-                "target_day": row.target_day,
-                "due_on": due_on(row.due_on, kickoff, row.target_day),
-                "started_on": row.started_on,
-                "achieved_on": row.achieved_on,
-                "evidence": row.evidence,
-                "definition_of_done": row.definition_of_done or "",
-                "first_value": row.first_value,
-                "unlocks": row.unlocks,
-                "success_feature": row.success_feature,
-                "success_threshold": row.success_threshold,
-                "success_window_days": row.success_window_days,
-                "template_id": template_id,
-                "status": previous or _NOT_STARTED,
-                "status_reason": found.status_reason if found else "",
-            }
             change = None
             if previous != _TEXT[row.status] and not (
                 previous is None and row.status is Status.NOT_STARTED
             ):
-                change = self._status_change(values, previous, row)
+                status, reason, change = self._status_change(previous, reason, row)
+            values = (
+                row.milestone,
+                row.target_day,
+                due_on(row.due_on, kickoff, row.target_day),
+                row.started_on,
+                row.achieved_on,
+                row.evidence,
+                row.definition_of_done or "",
+                row.first_value,
+                row.unlocks,
+                row.success_feature,
+                row.success_threshold,
+                row.success_window_days,
+                template_id,
+                status,
+                reason,
+            )
             if found is None:
                 position = top[account.id] = top.get(account.id, 0) + 1
-                values["account_id"] = account.id
-                values["position"] = position
-                values["role_id"] = role_id
-                new.append(values)
+                new.append((account.id, position, role_id, *values))
                 new_history.append(change)
             else:
-                values["id"] = found.id
-                changed.append(values)
+                changed.append({"id": found.id, **dict(zip(_FIELDS, values, strict=True))})
                 if change is not None:
-                    change["milestone_id"] = found.id
-                    history.append(change)
+                    history.append((found.id, *change))
         io.update_rows(self.session, AccountMilestone, changed)
-        io.insert_rows(self.session, AccountMilestone, new)
-        if any(change is not None for change in new_history):
-            ids = io.milestone_ids(self.session, {values["account_id"] for values in new})
-            for values, change in zip(new, new_history, strict=True):
-                if change is not None:
-                    change["milestone_id"] = ids[(values["account_id"], values["position"])]
-                    history.append(change)
-        io.insert_rows(self.session, StatusChange, history)
+        ids: Sequence[int] | None = io.next_ids(self.session, AccountMilestone, len(new))
+        if ids is not None:
+            named = [(id_, *values) for id_, values in zip(ids, new, strict=True)]
+            io.insert_tuples(self.session, AccountMilestone, ("id", *_NEW), named)
+        else:
+            io.insert_tuples(self.session, AccountMilestone, _NEW, new)
+            if any(change is not None for change in new_history):
+                stored = io.milestone_ids(self.session, {values[0] for values in new})
+                ids = [stored[(values[0], values[1])] for values in new]
+        if ids is not None:
+            history += [
+                (id_, *change)
+                for id_, change in zip(ids, new_history, strict=True)
+                if change is not None
+            ]
+        io.insert_tuples(self.session, StatusChange, _HISTORY, history)
 
     def _load_templates(self) -> None:
         """The playbooks' steps and the templates, matched by (title, role)."""
@@ -194,9 +227,10 @@ class MilestoneImport(ImportChecks):
         return template_id
 
     def _status_change(
-        self, values: dict[str, Any], previous: str | None, row: MilestoneRow
-    ) -> dict[str, Any]:
-        """Set the row's status in ``values``; the status change to log for it."""
+        self, previous: str | None, reason: str, row: MilestoneRow
+    ) -> tuple[str, str, tuple[Any, ...]]:
+        """(the row's status, its reason, the status change to log: ``_HISTORY`` but the
+        milestone's id); ``reason`` is the stored one, kept when the status stays."""
         status = row.status
         if status is Status.ACHIEVED and row.achieved_on is not None:
             on = row.achieved_on
@@ -204,16 +238,10 @@ class MilestoneImport(ImportChecks):
             on = row.started_on
         else:
             on = self.today
-        reason = ""
+        text = _TEXT[status]
         if status in _NEEDS_REASON:
-            reason = values["status_reason"] if previous == status.value else ""
+            reason = reason if previous == text else ""
             reason = reason or f"Imported from {self.source}; the workbook gives no reason."
-        values["status"] = _TEXT[status]
-        values["status_reason"] = reason
-        return {
-            "changed_on": on,
-            "recorded_at": self.recorded_at,
-            "from_status": previous,
-            "to_status": _TEXT[status],
-            "reason": reason,
-        }
+        else:
+            reason = ""
+        return text, reason, (on, self.recorded_at, previous, text, reason)

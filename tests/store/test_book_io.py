@@ -148,3 +148,41 @@ def test_a_columns_values_are_converted_once_each_and_none_is_kept() -> None:
     calls.clear()
     assert book_io._converted([[1], None, [1]], process) == ["<[1]>", None, "<[1]>"]
     assert calls == [[1], [1]]
+
+
+def accounts_stored(path: Path, portable: bool) -> list[str]:
+    """Three accounts whose segment, industry and seats are the same in all three and whose
+    ARR is 5, 5.0 and 5 (equal in Python, not of one type), inserted on one path."""
+    database = open_database(path)
+    try:
+        with database.session() as session:
+            rows = [
+                {"name": name, "segment": "O'Hara's", "industry": None, "seats": 40, "arr": arr}
+                for name, arr in (("Acme", 5), ("Globex", 5.0), ("Initech", 5))
+            ]
+            book_io.insert_rows(session, Account, rows, portable=portable)
+    finally:
+        database.close()
+    connection = sqlite3.connect(path)
+    try:
+        return [line for line in connection.iterdump() if line.startswith('INSERT INTO "account"')]
+    finally:
+        connection.close()
+
+
+def test_a_column_of_one_value_is_written_into_the_insert_and_stores_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A column holding one value in the whole chunk goes into the SQL, not bound per row:
+    the text with quotes, None and the int are literals; ARR (5 and 5.0 are equal, but not
+    one type) stays bound. What is stored is what Core's path stores."""
+    monkeypatch.setattr(book_io, "utc_now", lambda: dt.datetime(2026, 1, 9, 12, 0, 0))
+    fast = accounts_stored(tmp_path / "fast.sqlite3", portable=False)
+    assert fast == accounts_stored(tmp_path / "core.sqlite3", portable=True)
+    assert len(fast) == 3 and all("'O''Hara''s'" in line for line in fast)
+    plan = book_io._RawInsert("account", ["segment", "industry", "seats", "arr"], [None] * 4, [])
+    sql, parameters = book_io._statement(
+        plan, [("O'Hara's", None, 40, 5), ("O'Hara's", None, 40, 5.0)]
+    )
+    assert sql.endswith("VALUES ('O''Hara''s', NULL, 40, ?)")
+    assert [list(map(type, row)) for row in parameters] == [[int], [float]]

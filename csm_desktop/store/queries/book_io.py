@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3 as raw_sqlite3
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
-from itertools import repeat
+from itertools import chain, repeat
 from operator import itemgetter
 from typing import Any, NamedTuple, cast
 
@@ -51,6 +51,7 @@ from csm_desktop.store.models import (
     Variant,
 )
 from csm_desktop.store.queries.fast_path import on_server, use_fast_path
+from csm_desktop.store.queries.server_writes import CHUNK as SERVER_CHUNK
 from csm_desktop.store.queries.server_writes import insert_many, update_many
 
 CHUNK = 5_000  # rows per executemany: memory stays flat, SQLAlchemy batches the VALUES
@@ -69,54 +70,129 @@ def table_of(model: type[Any]) -> Table:
 def insert_rows(
     session: Session, model: type[Any], rows: Sequence[Row], *, portable: bool = False
 ) -> None:
-    """Insert ``rows`` (dicts with the same keys) with plain ``executemany``. Their ids are
-    found again by natural keys (``book_accounts``, ``milestone_ids``…): asking for them back
+    """Insert ``rows`` (dicts with the same keys): ``insert_tuples`` of their values."""
+    if not rows:
+        return
+    names = list(rows[0])
+    pick = itemgetter(*names)
+    values = map(pick, rows) if len(names) > 1 else ((pick(row),) for row in rows)
+    insert_tuples(session, model, names, values, portable=portable)
+
+
+def insert_tuples(
+    session: Session,
+    model: type[Any],
+    names: Sequence[str],
+    rows: Iterable[tuple[Any, ...]],
+    *,
+    portable: bool = False,
+) -> None:
+    """Insert ``rows``, each a tuple of the values of the columns ``names``, with plain
+    ``executemany``: a bulk import makes no dict per row. Ids are given by the caller
+    (``next_ids``) or found again by natural keys (``book_accounts``…): asking for them back
     in order (RETURNING sorted by parameter order) makes SQLite insert one row per statement,
     which took longer than everything else of a 5,000-account import.
 
     On SQLite the rows go to the DB-API cursor directly, each value through its column's own
     bind processor (SQLAlchemy's per-row parameter handling cost twice SQLite's inserting);
     ``portable`` (and any other database) takes Core's path, which gives the same rows."""
-    if not rows:
+    server = on_server(session)
+    batches = chunks(rows, SERVER_CHUNK if server else CHUNK)
+    first = next(batches, None)
+    if first is None:
         return
     table = table_of(model)
     stamp = _authorship(session, table)
-    if stamp and not stamp.keys() & rows[0].keys():  # who made it, as an edit in the window
-        rows = [{**row, **stamp} for row in rows]
-    plan = None if not use_fast_path(session, portable) else _raw_insert(session, table, rows[0])
+    if stamp.keys() & set(names):  # who made it, as an edit in the window, unless given
+        stamp = {}
+    plan = _raw_insert(session, table, names, stamp) if use_fast_path(session, portable) else None
     if plan is None:
-        if on_server(session):
-            insert_many(session, table, rows)
-            return
-        statement = insert(table)
-        for chunk in chunks(rows, CHUNK):
-            session.execute(statement, chunk)
+        for chunk in chain([first], batches):
+            dicts = [{**dict(zip(names, row, strict=True)), **stamp} for row in chunk]
+            if server:
+                insert_many(session, table, dicts)
+            else:
+                session.execute(insert(table), dicts)
         return
-    sql, names, processors, constants = plan
     cursor = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    sql = ""
     try:
-        for chunk in chunks(rows, CHUNK):
-            cursor.executemany(sql, _parameters(chunk, names, processors, constants))
+        for chunk in chain([first], batches):
+            sql, parameters = _statement(plan, chunk)
+            cursor.executemany(sql, parameters)
     except raw_sqlite3.DatabaseError as error:  # as SQLAlchemy would raise it (disk full, …)
         raise DBAPIError.instance(sql, None, error, raw_sqlite3.Error) from error
     finally:
         cursor.close()
 
 
-def _parameters(
-    chunk: Sequence[Row], names: list[str], processors: list[Any], constants: list[Any]
-) -> list[tuple[Any, ...]]:
-    """The chunk's rows as parameter tuples, made a column at a time (``map`` and ``zip`` in
-    C: a Python call per row and column cost more than SQLite's inserting)."""
-    columns: list[Iterable[Any]] = []
-    for name, process in zip(names, processors, strict=True):
-        values = list(map(itemgetter(name), chunk))
-        columns.append(values if process is None else _converted(values, process))
-    columns += [repeat(value, len(chunk)) for value in constants]
-    return list(zip(*columns, strict=True))
+def next_ids(session: Session, model: type[Any], count: int) -> range | None:
+    """The ids a book file gives the next ``count`` rows of ``model`` (SQLite: one past the
+    largest, in order), so an import can name them before inserting and need not read them
+    back; None on a server, whose sequence gives them."""
+    if on_server(session):
+        return None
+    column = table_of(model).c.id
+    first = (session.execute(select(func.max(column))).scalar() or 0) + 1
+    return range(first, first + count)
 
 
-def _converted(values: list[Any], process: Callable[[Any], Any]) -> list[Any]:
+class _RawInsert(NamedTuple):
+    """A raw INSERT's table, its columns (the given ones, then those stamped or defaulted),
+    the given ones' bind processors and the others' values, already processed."""
+
+    table: str
+    names: list[str]
+    processors: list[Any]
+    constants: list[Any]
+
+
+def _statement(plan: _RawInsert, chunk: Sequence[tuple[Any, ...]]) -> tuple[str, list[Any]]:
+    """The chunk's INSERT and its parameter tuples. Values are converted a column at a time
+    (``zip`` and ``map`` in C: a Python call per row and column cost more than SQLite's
+    inserting); a column holding one value in the whole chunk (the stamp, the defaults, a
+    column a tracker leaves empty) is written into the SQL, not bound on every row (binding
+    was a fifth of SQLite's inserting)."""
+    count = len(chunk)
+    columns: list[Sequence[Any]] = [
+        values if process is None else _converted(values, process)
+        for values, process in zip(zip(*chunk, strict=True), plan.processors, strict=True)
+    ]
+    columns += [(value,) for value in plan.constants]
+    marks: list[str] = []
+    bound: list[Iterable[Any]] = []
+    for values in columns:
+        literal = _literal(values[0])
+        if literal is not None and (
+            len(values) == 1 or (values.count(values[0]) == count and _one_type(values))
+        ):
+            marks.append(literal)
+        else:
+            marks.append("?")
+            bound.append(values if len(values) == count else repeat(values[0], count))
+    names = ", ".join(f'"{name}"' for name in plan.names)
+    sql = f'INSERT INTO "{plan.table}" ({names}) VALUES ({", ".join(marks)})'
+    return sql, list(zip(*bound, strict=True)) if bound else [()] * count
+
+
+def _literal(value: Any) -> str | None:
+    """``value`` as an SQLite literal that stores what binding it would (None, an int, a
+    text without NUL); None for a value better bound (a float, bytes, a bool)."""
+    if value is None:
+        return "NULL"
+    if type(value) is int:
+        return str(value)
+    if type(value) is str and "\x00" not in value:
+        return "'" + value.replace("'", "''") + "'"
+    return None
+
+
+def _one_type(values: Sequence[Any]) -> bool:
+    """All of one type (``count`` compares by ``==``: 1, 1.0 and True are equal)."""
+    return len(set(map(type, values))) == 1
+
+
+def _converted(values: Sequence[Any], process: Callable[[Any], Any]) -> list[Any]:
     """``process`` of each value, None kept; each distinct value converted once (an import
     repeats few dates)."""
     try:
@@ -128,27 +204,27 @@ def _converted(values: list[Any], process: Callable[[Any], Any]) -> list[Any]:
 
 
 def _raw_insert(
-    session: Session, table: Table, first: Row
-) -> tuple[str, list[str], list[Any], list[Any]] | None:
-    """(SQL, given columns, their bind processors, the values of defaulted columns) of a raw
-    INSERT; None when a column left out has a default only Core can compute."""
+    session: Session, table: Table, names: Sequence[str], stamp: Row
+) -> _RawInsert | None:
+    """The raw INSERT of ``names`` (and of ``stamp``'s and the defaulted columns); None when
+    a column left out has a default only Core can compute."""
     dialect = session.get_bind().dialect
-    names = list(first)
     processors = [_bind_processor(table.c[name], dialect) for name in names]
-    defaulted: list[str] = []
-    constants: list[Any] = []
+    added = list(stamp)
+    constants = [_processed(table.c[name], dialect, value) for name, value in stamp.items()]
     for column in table.c:
-        if column.name in first or column.default is None:
+        if column.name in names or column.name in stamp or column.default is None:
             continue
         if not column.default.is_scalar:
             return None
-        process = _bind_processor(column, dialect)
-        value = column.default.arg  # type: ignore[attr-defined]
-        defaulted.append(column.name)
-        constants.append(value if process is None else process(value))
-    columns = ", ".join(f'"{name}"' for name in [*names, *defaulted])
-    marks = ", ".join("?" for _ in [*names, *defaulted])
-    return f'INSERT INTO "{table.name}" ({columns}) VALUES ({marks})', names, processors, constants
+        added.append(column.name)
+        constants.append(_processed(column, dialect, column.default.arg))  # type: ignore[attr-defined]
+    return _RawInsert(table.name, [*names, *added], processors, constants)
+
+
+def _processed(column: Any, dialect: Any, value: Any) -> Any:
+    process = _bind_processor(column, dialect)
+    return value if process is None or value is None else process(value)
 
 
 def _bind_processor(column: Any, dialect: Any) -> Any:
