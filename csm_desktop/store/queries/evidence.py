@@ -144,6 +144,8 @@ def set_criterion_met_on(
             f"{updated} were matched."
         )
     loaded = session.identity_map
+    if not len(loaded):  # nothing loaded to expire (an import's session): no mapper needed
+        return
     for change in changes:
         instance = loaded.get(session.identity_key(AccountMilestone, change.id))
         if instance is not None:

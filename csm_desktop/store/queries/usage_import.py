@@ -6,30 +6,37 @@ book's ladders unlock, and the record of the import. The usage rows go through `
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, select, union
+from sqlalchemy import Table, insert, select, union
 from sqlalchemy.orm import Session
 
 from csm_desktop.store.models import Account, AccountMilestone, ImportRecord, MilestoneTemplate
 
+# Tables, not mapped classes: these statements need no ORM mapper configured (a one-shot
+# ``import-usage`` would otherwise configure every mapper of the book for them).
+_accounts = cast(Table, Account.__table__)
+_milestones = cast(Table, AccountMilestone.__table__)
+_templates = cast(Table, MilestoneTemplate.__table__)
+_imports = cast(Table, ImportRecord.__table__)
+
 
 def unlocked_feature_names(session: Session) -> list[str]:
     """The feature names the ladders and templates unlock, as written (may repeat spelling)."""
-    query = union(select(AccountMilestone.unlocks), select(MilestoneTemplate.unlocks))
+    query = union(select(_milestones.c.unlocks), select(_templates.c.unlocks))
     return [name for name in session.scalars(query) if name]
 
 
 def account_keys(session: Session) -> list[tuple[int, str, str | None]]:
     """Every account as (id, name, external id), for matching a file's rows to them."""
-    query = select(Account.id, Account.name, Account.external_id)
+    query = select(_accounts.c.id, _accounts.c.name, _accounts.c.external_id)
     return [(row.id, row.name, row.external_id) for row in session.execute(query)]
 
 
 def insert_account(session: Session, name: str, external_id: str | None) -> int:
     """A new, active account with only a name (and an external id); returns its id."""
     new_id: int = session.execute(
-        insert(Account).returning(Account.id),
+        insert(_accounts).returning(_accounts.c.id),
         {"name": name, "external_id": external_id, "archived": False},
     ).scalar_one()
     return new_id
@@ -37,7 +44,5 @@ def insert_account(session: Session, name: str, external_id: str | None) -> int:
 
 def record_import(session: Session, **fields: Any) -> int:
     """Store the record of one import (kind, file name, digest, counts…); returns its id."""
-    import_id: int = session.execute(
-        insert(ImportRecord).returning(ImportRecord.id), fields
-    ).scalar_one()
+    import_id: int = session.execute(insert(_imports).returning(_imports.c.id), fields).scalar_one()
     return import_id

@@ -1,0 +1,77 @@
+"""The statements of a usage import name tables, not mapped classes.
+
+A one-shot ``import-usage`` pays for whatever the ORM sets up on first use: the first ORM
+statement configures every mapper of the book (~0.05 s of CPU, issue 17). The import's own
+reads and writes (``store.queries.usage_import``, the evidence's met dates) must not be
+that first statement. Checked in a fresh interpreter, where nothing has configured them yet.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlalchemy import select
+
+from csm_desktop.store.database import Database
+from csm_desktop.store.models import Account, AccountMilestone, Role
+
+ROOT = Path(__file__).resolve().parents[2]
+
+PROBE = """
+import datetime as dt, sys
+from pathlib import Path
+from sqlalchemy import inspect
+from csm_desktop.store.authorship import sign_as
+from csm_desktop.store.database import open_database
+from csm_desktop.store.models import AccountMilestone
+from csm_desktop.store.queries.evidence import MetDate, set_criterion_met_on
+from csm_desktop.store.queries.usage_import import (
+    account_keys, insert_account, record_import, unlocked_feature_names,
+)
+
+book = open_database(Path(sys.argv[1]))
+sign_as(book.engine, "Probe")  # the author, without reading the book's setting
+with book.session() as session:
+    assert unlocked_feature_names(session) == ["export"]
+    assert [name for _id, name, _external in account_keys(session)] == ["Acme"]
+    insert_account(session, "Globex", "G-1")
+    record_import(session, kind="usage", file_name="u.csv", sha256="0" * 64,
+                  imported_at=dt.datetime(2026, 3, 2), rows_read=1, rows_stored=1,
+                  rows_rejected=0)
+    set_criterion_met_on(session, [MetDate(int(sys.argv[2]), 1, dt.date(2026, 3, 7))])
+    configured = inspect(AccountMilestone).configured
+book.close()
+print("configured" if configured else "not configured")
+"""
+
+
+def test_the_import_statements_configure_no_mapper(book: Database, db_path: Path) -> None:
+    with book.session() as session:
+        role = session.scalars(select(Role).where(Role.name == "Operator")).one()  # seeded
+        account = Account(name="Acme")
+        session.add(account)
+        session.flush()
+        milestone = AccountMilestone(
+            account_id=account.id, position=1, title="Export", role_id=role.id, target_day=14,
+            unlocks="export",
+        )  # fmt: skip
+        session.add(milestone)
+        session.flush()
+        milestone_id = milestone.id
+    book.close()
+    environment = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE, str(db_path), str(milestone_id)],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert result.stdout.split() == ["not", "configured"], result.stderr
