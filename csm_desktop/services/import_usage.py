@@ -65,7 +65,7 @@ from csm_desktop.spreadsheets.usage_features import UnknownFeature
 from csm_desktop.store.database import Database
 from csm_desktop.store.queries.import_queue import WAITING, one_import_at_a_time
 from csm_desktop.store.queries.usage_import import record_import
-from csm_desktop.store.queries.usage_rows import count_usage_rows, store_usage
+from csm_desktop.store.queries.usage_rows import count_usage_rows, prepare_store, store_usage
 
 PROGRESS_STEPS = 1000  # an import reports its fraction done in thousandths
 
@@ -147,6 +147,7 @@ def _import_usage(
     checkpoint(f"Reading {path.name}…", 0.0)
     with book.session() as session:
         context = read_book_context(session)
+        prepare_store(session)  # while a read-ahead still reads the file
     if read_ahead is not None and (read_ahead.path, read_ahead.sheet) == (path, options.sheet):
         source = read_ahead.result()
     else:

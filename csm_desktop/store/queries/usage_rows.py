@@ -118,6 +118,14 @@ def store_usage(
         cursor.close()
 
 
+def prepare_store(session: Session) -> None:
+    """Compile the statements ``store_usage`` will run on this book now, not when its rows
+    are ready: an import does it while its file is still being read (~12 ms off the end)."""
+    if not on_server(session):
+        _sqlite_upsert_sql(ROWS_PER_STATEMENT)
+        _sqlite_upsert_sql(1)
+
+
 def store_usage_rows(session: Session, rows: Iterable[UsageRow]) -> None:
     """``store_usage`` for rows given as tuples."""
     columns = list(zip(*rows, strict=True))
