@@ -38,6 +38,8 @@ def run_window(
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication, QMessageBox
 
+    skip_pyside_import_scan()  # Qt is imported now, and with it PySide's import hook
+
     from csm_desktop.errors import DatabaseLocked, DatabaseReadOnly, UserError
     from csm_desktop.paths import default_database_path, user_data_dir
     from csm_desktop.services.gc_pause import collector_paused
@@ -128,6 +130,23 @@ def run_window(
         read_only_reason=read_only_reason,
         start_check=start_check,
     )
+
+
+def skip_pyside_import_scan() -> None:
+    """Take PySide's ``__feature__`` hook off ``import``: the window imports ~300 modules.
+
+    Importing PySide6 replaces ``__import__`` with a hook that serves ``from __feature__
+    import snake_case``; after every new import it reads the module's whole source file
+    (``inspect.getsource``) to see whether it names PySide6. The app uses no ``__feature__``,
+    so that is pure cost: ~80 ms of a 1 s start-up, SQLAlchemy and the models included when
+    Qt was imported first (issue 17). PySide's own import below it (lazy Qt classes) stays.
+    Does nothing when Qt is not imported yet or the hook is not there."""
+    import builtins
+
+    hook = getattr(builtins, "__feature_import__", None)
+    below = getattr(builtins, "__orig_import__", None)
+    if hook is not None and below is not None and builtins.__import__ is hook:
+        builtins.__import__ = below
 
 
 def _show_window(

@@ -133,8 +133,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_self_test()
     run: Command | None = getattr(args, "run", None)
     if run is None:
-        from csm_desktop.app import run_window
+        from csm_desktop.app import run_window, skip_pyside_import_scan
 
+        skip_pyside_import_scan()  # Qt may be in already (a test, a benchmark): before the book
         check = args.start_check
         if args.demo:
             return run_window(None, demo=True, start_check=check)
