@@ -5,5 +5,15 @@ only imported when a migration is due (DESIGN §7). A test checks this list agai
 migration scripts, so adding a migration without listing it here fails CI.
 """
 
-SCHEMA_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008")
+SCHEMA_REVISIONS: tuple[str, ...] = (
+    "0001",
+    "0002",
+    "0003",
+    "0004",
+    "0005",
+    "0006",
+    "0007",
+    "0008",
+    "0009",
+)
 SCHEMA_HEAD = SCHEMA_REVISIONS[-1]

@@ -11,7 +11,7 @@ and seeded row. When ``REVISION`` is not the app's head, new books run the migra
 
 from typing import Any
 
-REVISION = "0008"
+REVISION = "0009"
 
 STATEMENTS: tuple[str, ...] = (
     (
@@ -409,7 +409,7 @@ ROWS: tuple[tuple[str, tuple[str, ...], tuple[tuple[Any, ...], ...]], ...] = (
     (
         "alembic_version",
         ("version_num",),
-        (("0008",),),
+        (("0009",),),
     ),
     (
         "role",

@@ -106,7 +106,8 @@ def test_the_feed_names_the_accounts_others_changed_and_not_our_own(
 ) -> None:
     """Maya changes a milestone of account 7 and one of account 20 (two transactions); the
     feed says {7, 20}. A change made through the feed's own book (account 6) is not
-    announced to it; a playbook change may touch every account; a cut connection says so."""
+    announced to it; a playbook change, a book setting or a teammate's display name may
+    touch every account; a cut connection says so."""
     with open_team_book(team_demo) as mine:
         feed = listen_for_changes(mine)
         assert feed is not None
@@ -124,6 +125,14 @@ def test_the_feed_names_the_accounts_others_changed_and_not_our_own(
             with maya.engine.begin() as connection:
                 connection.execute(text("UPDATE playbook SET name = name"))
             assert read_until_some(feed) == Changes(everything=True)
+            # a book setting and a teammate's display name show on any account too (0009)
+            for change in (
+                "INSERT INTO setting (key, value) VALUES ('team_test', '1')",
+                "INSERT INTO team_member (role, name) VALUES ('ravi_test', 'Ravi Test')",
+            ):
+                with maya.engine.begin() as connection:
+                    connection.execute(text(change))
+                assert read_until_some(feed) == Changes(everything=True)
 
             assert terminate_listeners(team_demo) == 1
             with pytest.raises(ConnectionError, match="change notices stopped"):
