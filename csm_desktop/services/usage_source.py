@@ -21,7 +21,6 @@ from csm_desktop.spreadsheets.guards import DEFAULT_LIMITS, Limits, check_workbo
 from csm_desktop.spreadsheets.json_rows import is_json_file, read_json_table
 from csm_desktop.spreadsheets.ods_guard import check_ods, is_ods
 from csm_desktop.spreadsheets.readers import SheetTable, file_kind, read_table, sheet_names
-from csm_desktop.spreadsheets.usage_layout import HEADER_SCAN_ROWS, find_header_row
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +74,8 @@ def vet_and_choose_sheet(
     for name in names:
         if name.strip().casefold() == "usage":
             return names, name
+    from csm_desktop.spreadsheets.usage_layout import HEADER_SCAN_ROWS, find_header_row
+
     for name in names:
         top = read_table(path, name, limits=limits, max_rows=HEADER_SCAN_ROWS, vetted=True)
         try:

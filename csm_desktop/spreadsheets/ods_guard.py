@@ -13,10 +13,7 @@ from __future__ import annotations
 
 import zipfile
 from pathlib import Path
-from typing import IO
-from xml.etree.ElementTree import Element
-
-from defusedxml.ElementTree import iterparse  # type: ignore[import-untyped]
+from typing import IO, TYPE_CHECKING
 
 from csm_desktop.errors import BadFile
 from csm_desktop.spreadsheets.guards import (
@@ -30,6 +27,9 @@ ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 _TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 _OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 _TEXT_P = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}p"
+
+if TYPE_CHECKING:
+    from xml.etree.ElementTree import Element
 
 
 def is_ods(path: Path) -> bool:
@@ -60,6 +60,10 @@ def check_ods(path: Path, limits: Limits = DEFAULT_LIMITS) -> None:
 
 
 def _check_extent(path: Path, content: IO[bytes], limits: Limits) -> None:
+    # Imported here: every usage file is asked ``is_ods`` before its read starts, and only
+    # an .ods needs the XML parser (~10 ms of imports).
+    from defusedxml.ElementTree import iterparse  # type: ignore[import-untyped]
+
     rows = cells = pending_rows = 0
     table = ""
     row_repeat = 1
