@@ -40,23 +40,25 @@ def criterion_met_day(
 
     The import's evidence runs it on the stored day numbers of thousands of milestones, so
     it works on two parallel lists and slides the window once instead of building dates.
+    Counts must not be negative (usage counts never are).
     """
     if window_days < 1:
         raise ValueError(f"window_days must be at least 1, not {window_days}")
-    # A window's sum changes only on a day with a count (it enters) or W days after one (it
-    # leaves), so those days and the kickoff itself are the only candidates.
-    candidates = {kickoff}
-    for day in days:
-        if day > kickoff:
-            candidates.add(day)
-        if day + window_days > kickoff:
-            candidates.add(day + window_days)
+    # Counts are never negative, so a window's sum grows only on a day with usage: the first
+    # day it reaches the threshold is the kickoff or one of those days. One forward pass,
+    # the window's start trailing behind, ending at the first day that meets it.
     entered = left = total = 0
-    for day in sorted(candidates):
-        while entered < len(days) and days[entered] <= day:
-            total += counts[entered]
-            entered += 1
-        while left < entered and days[left] <= day - window_days:
+    while entered < len(days) and days[entered] <= kickoff:
+        total += counts[entered]
+        entered += 1
+    while left < entered and days[left] <= kickoff - window_days:
+        total -= counts[left]
+        left += 1
+    if total >= threshold:
+        return kickoff
+    for day, count in zip(days[entered:], counts[entered:], strict=True):
+        total += count
+        while days[left] <= day - window_days:
             total -= counts[left]
             left += 1
         if total >= threshold:

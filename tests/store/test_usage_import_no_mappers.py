@@ -8,6 +8,7 @@ that first statement. Checked in a fresh interpreter, where nothing has configur
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -75,3 +76,61 @@ def test_the_import_statements_configure_no_mapper(book: Database, db_path: Path
         check=True,
     )
     assert result.stdout.split() == ["not", "configured"], result.stderr
+
+
+WHOLE_IMPORT = """
+import sys
+from pathlib import Path
+from sqlalchemy import inspect
+from csm_desktop.services.import_usage import import_usage
+from csm_desktop.store.database import open_database
+from csm_desktop.store.models import AccountMilestone
+
+book = open_database(Path(sys.argv[1]))
+report = import_usage(book, Path(sys.argv[2]))
+configured = inspect(AccountMilestone).configured
+book.close()
+evidence = report.evidence
+print(report.rows_stored, evidence.criteria_met, evidence.met_dates_changed,
+      "configured" if configured else "not configured")
+"""
+
+
+def test_a_whole_usage_import_configures_no_mapper(
+    book: Database, db_path: Path, tmp_path: Path
+) -> None:
+    """The whole import (settings, vocabulary, matching, storing, evidence, the import
+    record) on a book with a ladder that measures the file's feature: 2 events stored, the
+    criterion (2 exports within 7 days) met with its date set, and the mappers still
+    unconfigured."""
+    with book.session() as session:
+        role = session.scalars(select(Role).where(Role.name == "Operator")).one()
+        account = Account(name="Acme", signed_on=dt.date(2026, 2, 20))
+        session.add(account)
+        session.flush()
+        session.add(
+            AccountMilestone(
+                account_id=account.id, position=1, title="Export", role_id=role.id,
+                target_day=14, success_feature="export", success_threshold=2,
+                success_window_days=7,
+            )
+        )  # fmt: skip
+        session.commit()
+    book.close()
+    usage = tmp_path / "usage.csv"
+    usage.write_text(
+        "Account,Date,Feature,Count\nAcme,2026-03-01,export,1\nAcme,2026-03-02,export,1\n"
+    )
+    environment = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", WHOLE_IMPORT, str(db_path), str(usage)],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert result.stdout.split() == ["2", "1", "1", "not", "configured"], result.stderr

@@ -10,17 +10,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from csm_desktop.store.models import Setting
+from csm_desktop.store.queries.tables import setting
 
 
 def read_setting(session: Session, key: str) -> str | None:
-    """The stored value of ``key``, or None when it was never set."""
-    row = session.get(Setting, key)
-    return None if row is None else row.value
+    """The stored value of ``key``, or None when it was never set. Plain Core (``tables``):
+    an import-usage reads its settings without configuring the ORM's mappers."""
+    return session.execute(select(setting.c.value).where(setting.c.key == key)).scalar()
 
 
 def read_settings_under(session: Session, prefix: str) -> dict[str, str]:
     """Every setting whose key starts with ``prefix``, by key without the prefix."""
-    query = select(Setting.key, Setting.value).where(Setting.key.startswith(prefix))
+    query = select(setting.c.key, setting.c.value).where(setting.c.key.startswith(prefix))
     return {key[len(prefix) :]: value for key, value in session.execute(query)}
 
 

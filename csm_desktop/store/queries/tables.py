@@ -22,6 +22,7 @@ from csm_desktop.store.models import (
     Playbook,
     Renewal,
     Role,
+    Setting,
     StatusChange,
     Touchpoint,
     Variant,
@@ -36,6 +37,7 @@ milestone_template = cast(Table, MilestoneTemplate.__table__)
 playbook = cast(Table, Playbook.__table__)
 renewal = cast(Table, Renewal.__table__)
 role = cast(Table, Role.__table__)
+setting = cast(Table, Setting.__table__)
 status_change = cast(Table, StatusChange.__table__)
 touchpoint = cast(Table, Touchpoint.__table__)
 variant = cast(Table, Variant.__table__)
