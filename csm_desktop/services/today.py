@@ -14,8 +14,10 @@ the rest streams in, and stop between pages when the user switches books.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING
@@ -72,7 +74,12 @@ from csm_desktop.store.queries.activity import (
 from csm_desktop.store.queries.ladders import account_ladders, milestone_messages
 from csm_desktop.store.queries.milestones import milestone_owner
 from csm_desktop.store.queries.selection import ACTIVE_ACCOUNTS, AccountFilter
-from csm_desktop.store.queries.today_lines import TodayLadder, today_ladders
+from csm_desktop.store.queries.today_lines import (
+    StartedLadders,
+    TodayLadder,
+    start_ladders,
+    today_ladders,
+)
 
 if TYPE_CHECKING:  # the account page's service, not needed for the list (start-up)
     from csm_desktop.services.accounts import AccountDetail
@@ -174,6 +181,7 @@ def _load_book(
     *,
     whole: bool = False,
     arms: dict[int, dict[str, MessageChange]] | None = None,
+    started: StartedLadders | None = None,
 ) -> _Book:
     """The active book (None), a page of it (an id range) or one account, even archived.
     A book read in pages reads its feature ``vocabulary`` and the texts of its experiments'
@@ -181,7 +189,9 @@ def _load_book(
 
     Of a book or a page only the milestones a line or its message can name are read, with
     counts standing for the rest (``store.queries.today_lines``); one account, or ``whole``,
-    reads every milestone (the reference those partial ladders are proven equal to)."""
+    reads every milestone (the reference those partial ladders are proven equal to).
+    ``started``: the page's milestones query already run on this session
+    (``today_pages``)."""
     if account_id is None:
         selection = ACTIVE_ACCOUNTS
     elif isinstance(account_id, IdRange):
@@ -198,7 +208,7 @@ def _load_book(
             session, None if account_id is None else [a.id for a in accounts]
         )
     else:
-        accounts = today_ladders(session, selection, today, rules)
+        accounts = today_ladders(session, selection, today, rules, started=started)
         template_and_cue = {k: v for a in accounts for k, v in a.messages.items()}
     ids = None if account_id is None else [a.id for a in accounts]
     ladders = {a.id: a.milestones for a in accounts}  # every one read has its id
@@ -383,24 +393,68 @@ def today_pages(
         arms = variant_messages(session)
     pages = [ids[:first]] + [ids[start : start + size] for start in range(first, len(ids), size)]
     read = 0
-    for page in pages:
-        if progress.cancelled:
-            raise Cancelled
-        if page:
-            with database.session() as session:
-                book = _load_book(
-                    session, today, rules, IdRange(page[0], page[-1]), vocabulary,
-                    whole=whole_ladders, arms=arms,
-                )  # fmt: skip
-            keyed = keyed_nudges(book.snapshots, today, rules)
-            # Each line with the version of its milestone as read (no milestone: None).
-            version = book.versions.get
-            items = [TodayItem(nudge, book, version(nudge.milestone_id)) for _k, nudge in keyed]
-        else:
-            keyed, items = [], []
-        read += len(page)
-        progress(read, len(ids), "Reading the book")
-        yield TodayPage(items, read, len(ids), [k for k, _n in keyed])
+    # Each page's session is opened, and its milestones query run, in a thread while the
+    # lines of the page before are built here (``start_ladders``).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+
+        def opened(n: int) -> Future[_Opened]:
+            return pool.submit(_open_page, database, pages[n], today, rules, whole_ladders)
+
+        ahead: Future[_Opened] | None = None  # the first page is opened here, at once
+        try:
+            for n, page in enumerate(pages):
+                if progress.cancelled:
+                    raise Cancelled
+                if ahead is None:
+                    stack, session, started = _open_page(
+                        database, page, today, rules, whole_ladders
+                    )
+                else:
+                    stack, session, started = ahead.result()
+                ahead = opened(n + 1) if n + 1 < len(pages) else None
+                with stack:  # the page's session: rolled back if reading it fails
+                    book = None
+                    if page:
+                        book = _load_book(
+                            session, today, rules, IdRange(page[0], page[-1]), vocabulary,
+                            whole=whole_ladders, arms=arms, started=started,
+                        )  # fmt: skip
+                if book is not None:
+                    keyed = keyed_nudges(book.snapshots, today, rules)
+                    # Each line with the version of its milestone as read (no milestone: None).
+                    version = book.versions.get
+                    items = [
+                        TodayItem(nudge, book, version(nudge.milestone_id)) for _k, nudge in keyed
+                    ]
+                else:
+                    keyed, items = [], []
+                read += len(page)
+                progress(read, len(ids), "Reading the book")
+                yield TodayPage(items, read, len(ids), [k for k, _n in keyed])
+        finally:
+            if ahead is not None:  # cancelled or failed: the next page's session is closed
+                with contextlib.suppress(Exception):
+                    ahead.result()[0].close()
+
+
+_Opened = tuple[contextlib.ExitStack, Session, StartedLadders | None]
+
+
+def _open_page(
+    database: Database, page: list[int], today: dt.date, rules: NudgeRules, whole: bool
+) -> _Opened:
+    """A session for one page of ``today_pages`` (the stack closes it) and, for a page read
+    in part, its milestones query already run (``start_ladders``)."""
+    stack = contextlib.ExitStack()
+    try:
+        session = stack.enter_context(database.session())
+        if whole or not page:
+            return stack, session, None
+        chosen = AccountFilter(id_range=IdRange(page[0], page[-1]))
+        return stack, session, start_ladders(session, chosen, today, rules)
+    except BaseException:
+        stack.close()
+        raise
 
 
 def today_list(

@@ -31,6 +31,7 @@ more in SQLAlchemy's row processing than in the query.
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -70,6 +71,52 @@ class TodayLadder:
     """Per milestone read: its template id (whose messages fill a nudge) and its cue."""
 
 
+class StartedLadders:
+    """The milestones query of ``today_ladders`` for one reading, already run by the
+    database, its rows not yet taken (``start_ladders``)."""
+
+    def __init__(
+        self,
+        session: Session,
+        chosen: AccountFilter,
+        today: dt.date,
+        rules: NudgeRules,
+        *,
+        portable: bool = False,
+    ) -> None:
+        self.reading = (chosen, today, rules)
+        # The raw cursor inlines the query's values: only for filters made of ids and flags.
+        typed = (chosen.segment, chosen.owner, chosen.playbook) != (None, None, None)
+        self.fast = use_fast_path(session, portable) and not typed
+        query = _Parts(chosen, today, rules).milestones()
+        self._rows: Any = _raw_cursor(session, query) if self.fast else _rows(session, query)
+
+    def rows(self) -> list[tuple[Any, ...]]:
+        """The rows, taken once."""
+        rows, self._rows = self._rows, []
+        return rows if isinstance(rows, list) else rows.fetchall()
+
+    def close(self) -> None:
+        """Rows not taken are dropped (the accounts query found none)."""
+        if not isinstance(self._rows, list):
+            self._rows.close()
+        self._rows = []
+
+
+def start_ladders(
+    session: Session, chosen: AccountFilter, today: dt.date, rules: NudgeRules
+) -> StartedLadders:
+    """Runs the milestones query of ``today_ladders`` now and leaves its rows in the
+    database (on SQLite: in the sorted result, see ``_Parts.milestones``).
+
+    The Today list reads a big book page by page; a second connection starts the next page
+    in a thread while this one builds the lines of the page before: SQLite does the
+    query's work with the interpreter released, then only the rows are left to take.
+    ``today_ladders(session, …, started=…)`` on the same session reads the page; its other
+    queries then run while this one's read is still open, in the same snapshot."""
+    return StartedLadders(session, chosen, today, rules)
+
+
 def today_ladders(
     session: Session,
     chosen: AccountFilter,
@@ -77,11 +124,14 @@ def today_ladders(
     rules: NudgeRules,
     *,
     portable: bool = False,
+    started: StartedLadders | None = None,
 ) -> list[TodayLadder]:
-    """The chosen accounts in id order, each with the milestones Today reads."""
-    # The raw cursor inlines the query's values: only for filters made of ids and flags.
-    typed = chosen.segment is not None or chosen.owner is not None or chosen.playbook is not None
-    fast = use_fast_path(session, portable) and not typed
+    """The chosen accounts in id order, each with the milestones Today reads (the
+    milestones query ``started`` on this session, when given: ``start_ladders``)."""
+    if started is None:
+        started = StartedLadders(session, chosen, today, rules, portable=portable)
+    assert started.reading == (chosen, today, rules)
+    fast = started.fast
     rows = _raw_rows if fast else _rows
     date: Callable[[Any], dt.date | None] = day if fast else _same
     due: Callable[[Any], dt.date] = day.parse if fast else _same_day
@@ -96,6 +146,7 @@ def today_ladders(
         )
     }
     if not accounts:
+        started.close()
         return []
     parts = _Parts(chosen, today, rules)
     horizon = today + dt.timedelta(days=rules.renewal_days)
@@ -114,7 +165,7 @@ def today_ladders(
     # two kept so far, as (due, milestone), ``first`` due first:
     first: tuple[Any, Milestone] | None = None
     second: tuple[Any, Milestone] | None = None
-    for row in rows(session, parts.milestones()):
+    for row in started.rows():
         if account is None or account.id != row[0]:
             account = accounts[row[0]]
             first = second = None
@@ -170,15 +221,20 @@ def _rows(session: Session, query: Any) -> list[tuple[Any, ...]]:
 
 
 def _raw_rows(session: Session, query: Any) -> list[tuple[Any, ...]]:
-    """The query's SQLite text on the raw cursor. Its values are inlined: they are dates,
-    numbers and status names of our own, never text a user typed (``today_ladders`` takes
-    the portable path for a filter by segment, owner or playbook)."""
+    found: list[tuple[Any, ...]] = _raw_cursor(session, query).fetchall()
+    return found
+
+
+def _raw_cursor(session: Session, query: Any) -> sqlite3.Cursor:
+    """The query's SQLite text run on the raw cursor, its rows not yet fetched. Its values
+    are inlined: they are dates, numbers and status names of our own, never text a user
+    typed (``today_ladders`` takes the portable path for a filter by segment, owner or
+    playbook)."""
     connection = session.connection()
     sql = str(query.compile(connection, compile_kwargs={"literal_binds": True}))
-    cursor = connection.connection.dbapi_connection
-    assert cursor is not None
-    found: list[tuple[Any, ...]] = cursor.execute(sql).fetchall()
-    return found
+    raw = connection.connection.dbapi_connection
+    assert raw is not None
+    return raw.cursor().execute(sql)  # type: ignore[no-any-return]
 
 
 def _same(value: Any) -> dt.date | None:
@@ -268,5 +324,8 @@ class _Parts:
                 self.chosen,
                 or_(is_open, unlocked),
             )
-            .order_by(m.account_id, m.position, m.id)
+            # Sorted by an expression, not along the account/position index: SQLite then
+            # builds the whole sorted result in the query's first step (one call that
+            # releases the interpreter, ``start_ladders``), not row by row as they are taken.
+            .order_by(m.account_id + 0, m.position, m.id)
         )
