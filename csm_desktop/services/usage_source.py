@@ -10,10 +10,9 @@ core.
 
 from __future__ import annotations
 
-import hashlib
 import threading
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from csm_desktop.errors import BadFile
 from csm_desktop.services.gc_pause import gc_paused
@@ -23,9 +22,9 @@ from csm_desktop.spreadsheets.ods_guard import check_ods, is_ods
 from csm_desktop.spreadsheets.readers import SheetTable, file_kind, read_table, sheet_names
 
 
-@dataclass(frozen=True, slots=True)
-class UsageSource:
-    """What an import needs from the file: its sheets, the chosen sheet's cells, its digest."""
+class UsageSource(NamedTuple):
+    """What an import needs from the file: its sheets, the chosen sheet's cells, its digest.
+    (A named tuple: see ``guards.Limits``.)"""
 
     path: Path
     sheet: str | None  # as asked for (None: detected); the table says which was read
@@ -88,6 +87,8 @@ def vet_and_choose_sheet(
 
 def file_sha256(path: Path) -> str:
     """The file's SHA-256, recorded with the import (which file was this?)."""
+    import hashlib  # here, after the read: OpenSSL's start-up is not on the way to it
+
     with path.open("rb") as handle:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 

@@ -16,9 +16,8 @@ import csv
 import datetime as dt
 import io
 import warnings
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, cast
+from typing import Literal, NamedTuple, cast
 
 from csm_desktop.errors import BadFile, BadInput
 from csm_desktop.spreadsheets.guards import (
@@ -41,9 +40,9 @@ _DELIMITERS = (",", ";", "\t")
 _SNIFF_LINES = 50
 
 
-@dataclass(frozen=True, slots=True)
-class SheetTable:
-    """One sheet (or a CSV file) as rows of cells; ``rows[i]`` is the sheet's row ``i + 1``."""
+class SheetTable(NamedTuple):
+    """One sheet (or a CSV file) as rows of cells; ``rows[i]`` is the sheet's row ``i + 1``.
+    (A named tuple: see ``guards.Limits``.)"""
 
     file_name: str
     sheet: str | None  # None for a CSV file
