@@ -20,6 +20,7 @@ from csm_desktop.domain.metrics import UsageFacts, time_to_first_value
 from csm_desktop.domain.text import name_order
 from csm_desktop.domain.vocabulary import Health, Phase, phase_of_day
 from csm_desktop.services.gc_pause import gc_paused
+from csm_desktop.services.opening import signed_in_name
 from csm_desktop.services.portfolio_summary import judged
 from csm_desktop.store.database import Database
 from csm_desktop.store.queries.book_figures import (
@@ -79,19 +80,28 @@ def first_book_rows(
     *,
     descending: bool = False,
     count: int | None = None,
+    mine: bool = False,
 ) -> list[BookRow]:
     """The Book's first ``count`` lines sorted ``by`` a name (``domain.text.name_order``)
     or by the next due date (``book_figures.soonest_due_ids``), as ``book_rows`` makes
     them: what a big Book shows at once while the rest is read. Sorted as the Book sorts,
-    they are the first lines of the whole Book (``tests/store/test_book_figures.py``)."""
-    chosen, count = AccountFilter(), count or FIRST_SCREENFUL
+    they are the first lines of the whole Book (``tests/store/test_book_figures.py``).
+
+    ``mine``: on a team server, the signed-in CSM's own first lines when they own any (the
+    Book opens on "My accounts" once every row is in: ``ui.controllers.my_accounts``)."""
+    count = count or FIRST_SCREENFUL
+    owner = signed_in_name(database) if mine else None
     with database.session() as session:
-        if by == "next_due":
-            ids = soonest_due_ids(session, chosen, today, count, latest=descending)
-        else:
+
+        def first_ids(chosen: AccountFilter) -> list[int]:
+            if by == "next_due":
+                return soonest_due_ids(session, chosen, today, count, latest=descending)
             names = book_names(session, chosen)
             names.sort(key=lambda pair: name_order(pair[1]), reverse=descending)
-            ids = [i for i, _name in names[:count]]
+            return [i for i, _name in names[:count]]
+
+        ids = first_ids(AccountFilter(owner=owner)) if owner is not None else []
+        ids = ids or first_ids(AccountFilter())
     return book_rows(database, today, only=tuple(ids))
 
 

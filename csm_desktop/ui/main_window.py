@@ -328,6 +328,7 @@ class MainWindow(QMainWindow):
         # its rows arrive (at start-up, well after Today's first paint).
         book = self._book_view
         first = book.first_screenful_order() if book is not None else None
+        mine = database.on_server and not self.my_accounts.book_set  # "My accounts" to come
         self.book_stale = False
         self._book_reads += 1
         read = self._book_reads
@@ -336,7 +337,7 @@ class MainWindow(QMainWindow):
 
         def work(progress: workers.Progress) -> Any:
             if first is not None:
-                progress.send(first_book_rows(database, today, *first))
+                progress.send(first_book_rows(database, today, *first, mine=mine))
             return _book_and_counts(database, today)
 
         self.run_task(
@@ -654,12 +655,14 @@ def _saves_finished(window: MainWindow) -> bool:
     return answer == QMessageBox.StandardButton.Discard
 
 
-def first_book_rows(database: Database, today: dt.date, by: Any, descending: bool) -> Any:
+def first_book_rows(
+    database: Database, today: dt.date, by: Any, descending: bool, *, mine: bool
+) -> Any:
     """The Book's first screenful (``services.book.first_book_rows``), imported on the
     worker as ``_book_and_counts`` is."""
     from csm_desktop.services.book import first_book_rows as first_rows
 
-    return first_rows(database, today, by, descending=descending)
+    return first_rows(database, today, by, descending=descending, mine=mine)
 
 
 def _book_and_counts(database: Database, today: dt.date) -> tuple[Any, int, int]:

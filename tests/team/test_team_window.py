@@ -278,8 +278,9 @@ def test_my_accounts_is_decided_on_every_row_not_the_first_screenful(
     qtbot, team_demo: str, tmp_path: Path, settings: QSettings, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
     """Connecting from the dialog shows the Book's first screenful first (here 1 line, as
-    60 would be in a big team's book); the signed-in CSM, "Jonas Keller", owns none of it:
-    the Book still ends on Jonas Keller's accounts once every row is in."""
+    60 would be in a big team's book): the signed-in CSM's, "Jonas Keller"'s, first line,
+    not the team's (whose first line is someone else's); the Book ends on Jonas Keller's
+    accounts once every row is in."""
     monkeypatch.setattr(book_service, "FIRST_SCREENFUL", 1)
     address = signing_in_as(team_demo, "jonas_r13", password=False)
     admin = create_engine(team_demo, isolation_level="AUTOCOMMIT")
@@ -289,14 +290,25 @@ def test_my_accounts_is_decided_on_every_row_not_the_first_screenful(
         )
     admin.dispose()
     window = file_window(qtbot, tmp_path, settings)
+    book = window.book_view
+    first_screenfuls: list[list[str | None]] = []
+    book.model.modelReset.connect(
+        lambda: (
+            first_screenfuls.append([row.owner for row in book.model.rows()])
+            if book.model.total() == 1
+            else None
+        )
+    )
     window.team_server.connect()
     dialog = window.team_server.dialog
     assert dialog is not None
     dialog.url.setText(address)
     dialog.accept()
     qtbot.waitUntil(lambda: showing_the_team_book(window), timeout=30000)
-    book = window.book_view
     qtbot.waitUntil(lambda: book.owner_filter.currentText() == "Jonas Keller", timeout=10000)
+    assert first_screenfuls == [["Jonas Keller"]]
+    team_first = book.model.rows()[0]  # every row is in: the team's first line
+    assert team_first.owner != "Jonas Keller"
     assert window.my_accounts.button.isVisible()
     workers.wait_all()
     window.database.close()
