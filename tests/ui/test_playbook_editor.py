@@ -352,3 +352,95 @@ def test_a_page_read_that_arrives_after_the_user_moved_on_is_not_shown(
     assert editor.detail is not None and editor.detail.summary.id == v2
     assert editor.versions.currentItem().data(0, PLAYBOOK_ID_ROLE) == v2
     assert editor.form.target_day.value() == typed
+
+
+class HeldAfterReading:
+    """Stands for ``version_history`` on a worker: reads, then waits for release (the
+    page's read is done but not yet shown); on the UI thread it just reads."""
+
+    def __init__(self, holds: int = 1) -> None:
+        self.real = pb.version_history
+        self.entered, self.release = threading.Event(), threading.Event()
+        self.holds = holds
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        history = self.real(*args, **kwargs)
+        if threading.current_thread() is not threading.main_thread() and self.holds > 0:
+            self.holds -= 1
+            self.entered.set()
+            assert self.release.wait(10)
+        return history
+
+
+def test_a_read_done_before_the_users_own_edit_is_not_shown_after_it(
+    qtbot: Any, demo: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page is read again (held once read); meanwhile the user removes a milestone of
+    Standard v2. The read, older than that edit, does not put the removed milestone back."""
+    editor = make_editor(qtbot, demo)
+    editor.select_playbook(playbook_id(demo, "Standard v1"))
+    editor.create_new_version("Fewer steps")
+    held = HeldAfterReading()
+    monkeypatch.setattr(pb, "version_history", held)
+    task = editor.reload_in_background()
+    assert held.entered.wait(5)
+    editor.steps_view.setCurrentIndex(editor.steps_model.index(0))
+    removed = step_titles(editor)[0]
+    editor.remove_selected()
+    after_edit = step_titles(editor)
+    assert removed not in after_edit
+    finished: list[bool] = []
+    task.finished.connect(lambda: finished.append(True))
+    held.release.set()
+    qtbot.waitUntil(lambda: bool(finished), timeout=10000)
+    qtbot.wait(50)
+    assert step_titles(editor) == after_edit
+
+
+def test_of_two_reads_the_older_one_never_lands_last(
+    qtbot: Any, demo: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two reads of the page overlap (the page shown again, then a teammate's notice); the
+    first, read before a teammate added "Team standard", finishes last: it is dropped, the
+    list keeps the new playbook."""
+    from csm_desktop.services.playbook_edits import create_playbook
+
+    editor = make_editor(qtbot, demo)
+    held = HeldAfterReading()
+    monkeypatch.setattr(pb, "version_history", held)
+    older = editor.reload_in_background()
+    assert held.entered.wait(5)
+    create_playbook(demo, "Team standard", today=TODAY)
+    editor.reload_in_background()
+    qtbot.waitUntil(lambda: "Team standard" in versions_listed(editor), timeout=10000)
+    finished: list[bool] = []
+    older.finished.connect(lambda: finished.append(True))
+    held.release.set()
+    qtbot.waitUntil(lambda: bool(finished), timeout=10000)
+    qtbot.wait(50)
+    assert "Team standard" in versions_listed(editor)
+
+
+def test_a_read_keeps_the_milestone_the_user_chose_meanwhile(
+    qtbot: Any, demo: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page is read again with milestone 3 selected; meanwhile the user clicks milestone
+    5 (no typing): once shown, milestone 5 is still the one selected."""
+    editor = make_editor(qtbot, demo)
+    editor.select_playbook(playbook_id(demo, "Standard v1"))
+    editor.steps_view.setCurrentIndex(editor.steps_model.index(2))
+    chosen = editor.selected_template()
+    assert chosen is not None
+    held = HeldAfterReading()
+    monkeypatch.setattr(pb, "version_history", held)
+    task = editor.reload_in_background(chosen.id)
+    assert held.entered.wait(5)
+    editor.steps_view.setCurrentIndex(editor.steps_model.index(4))
+    fifth = editor.form.title.text()
+    finished: list[bool] = []
+    task.finished.connect(lambda: finished.append(True))
+    held.release.set()
+    qtbot.waitUntil(lambda: bool(finished), timeout=10000)
+    qtbot.wait(50)
+    assert editor.steps_view.currentIndex().row() == 4
+    assert editor.form.title.text() == fifth

@@ -77,6 +77,7 @@ class PlaybookEditor(QWidget):
         self.roles: list[str] = []
         self.export_task: workers.Task | None = None
         self.saving = False  # a milestone save is running in a worker
+        self.shown_reads = 0  # reads put on show (or started in a worker) so far
         # Asked when a saved template is shared with other playbooks; tests replace it.
         self.ask_scope: Callable[[str, TemplateSharing], Scope | None] = lambda title, sharing: (
             ask_scope(self, title, sharing)
@@ -198,6 +199,7 @@ class PlaybookEditor(QWidget):
         """Re-read the playbook list and show ``select_id`` (or the current one)."""
         if select_id is None and self.detail is not None:
             select_id = self.detail.summary.id
+        self.shown_reads += 1
         self.roles, summaries = self.controller.playbooks()
         chosen = choose_version(summaries, select_id)
         self._list_versions(summaries, chosen)
@@ -209,19 +211,20 @@ class PlaybookEditor(QWidget):
 
     def reload_in_background(self, template_id: int | None = None) -> workers.Task:
         """Read the page again off the UI thread (a teammate's change, a return to the
-        page), keeping the version and ``template_id`` on show. When the user has chosen
-        another version or started typing meanwhile, what they see now stays."""
-        shown_id = self.detail.summary.id if self.detail else None
+        page), keeping the version on show and the milestone selected then (else
+        ``template_id``). Dropped when anything was put on show since it started (the
+        user's own edit, another version, a later read) or the user started typing."""
+        self.shown_reads += 1
+        started = self.shown_reads
 
         def show(read: PageRead) -> None:
-            if (self.detail.summary.id if self.detail else None) != shown_id:
+            if self.shown_reads != started or self.form.dirty or self.saving:
                 return
-            if self.form.dirty or self.saving:
-                return
+            selected = self.selected_template()
             self.roles = read.roles
             self._list_versions(read.summaries, read.detail.summary.id if read.detail else None)
             self.detail = read.detail
-            self._show_detail(template_id, read.history)
+            self._show_detail(selected.id if selected else template_id, read.history)
 
         return self.controller.read_in_background(show)
 
@@ -269,6 +272,7 @@ class PlaybookEditor(QWidget):
         """Show one version's ladder (selecting ``template_id``, else the first step)."""
         if not self.leave_form(lambda: self.select_playbook(playbook_id, template_id)):
             return
+        self.shown_reads += 1
         detail = self.controller.detail(playbook_id)
         if detail is None:
             return
