@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
 
 from csm_desktop.domain.vocabulary import Health, Phase
 from csm_desktop.services.book import BookRow
@@ -227,3 +228,35 @@ def test_a_line_that_stays_on_show_changes_in_place_keeping_the_selection(qtbot)
     segments = [view.segment_filter.itemText(i) for i in range(view.segment_filter.count())]
     assert segments == ["All", "Enterprise", "Mid-Market"]
     assert view.segment_filter.currentText() == "All" and view.model.rowCount() == 3
+
+
+def test_the_roles_beside_the_text_tooltip_colours_and_alignment(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """The name's tooltip (name · external id · playbook), health in its colour, an overdue
+    count and its due date in the "bad" colour, numbers aligned right; nothing for roles the
+    model does not answer."""
+    from csm_desktop.ui.models.book_model import health_colour
+    from csm_desktop.ui.palette import current
+
+    model = BookModel()
+    model.set_rows(ROWS)
+    contoso = next(r for r in range(3) if model.row_at(r).name == "contoso")
+
+    def data(row: int, column: Column, role: Qt.ItemDataRole) -> object:
+        return model.index(row, column).data(role)
+
+    tip = Qt.ItemDataRole.ToolTipRole
+    assert data(contoso, Column.NAME, tip) == "contoso · ACC-3 · Standard"
+    assert data(contoso, Column.SEGMENT, tip) is None
+    colour = Qt.ItemDataRole.ForegroundRole
+    assert data(contoso, Column.HEALTH, colour).color() == health_colour(Health.AT_RISK)
+    bad = QColor(current().bad)
+    assert data(contoso, Column.OVERDUE, colour).color() == bad
+    assert data(contoso, Column.NEXT_DUE, colour).color() == bad
+    assert data(contoso, Column.NAME, colour) is None
+    align = Qt.ItemDataRole.TextAlignmentRole
+    right = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    for column in (Column.AGE, Column.COMPLETION, Column.OVERDUE, Column.ARR):
+        assert data(contoso, column, align) == right
+    assert data(contoso, Column.NAME, align) is None
+    assert data(contoso, Column.NAME, Qt.ItemDataRole.FontRole) is None
+    assert data(contoso, Column.NAME, Qt.ItemDataRole.DisplayRole) == "contoso"
