@@ -26,7 +26,7 @@ from csm_desktop.errors import (
     UserError,
 )
 from csm_desktop.services import backups
-from csm_desktop.store.authorship import author
+from csm_desktop.store.authorship import ask_author_again, author
 from csm_desktop.store.database import Database, check_database_file, open_database
 from csm_desktop.store.lock import BookLock, acquire_book_lock, is_network_path
 from csm_desktop.store.schema import SCHEMA_HEAD
@@ -49,6 +49,7 @@ __all__ = [
     "RestoreOffer",
     "book_is_free",
     "is_team_address",
+    "names_may_have_changed",
     "on_network_drive",
     "open_book",
     "open_book_for_reading",
@@ -282,3 +283,10 @@ def signed_in_name(database: Database) -> str | None:
         return None
     with database.session() as session:
         return author(session)
+
+
+def names_may_have_changed(database: Database) -> None:
+    """A teammate changed something every account shares (a live ``*`` notice), perhaps
+    the names shown for the team's roles: the next change, and ``signed_in_name``, ask
+    again who is signed in."""
+    ask_author_again(database.engine)

@@ -34,6 +34,7 @@ from csm_desktop.store.queries.fast_path import on_server
 
 CSM_NAME_SETTING = "csm_name"
 _AUTHORS: weakref.WeakKeyDictionary[Engine, str] = weakref.WeakKeyDictionary()
+_NAMED: weakref.WeakSet[Engine] = weakref.WeakSet()  # named outright (``sign_as``)
 
 
 def utc_now() -> dt.datetime:
@@ -44,6 +45,15 @@ def utc_now() -> dt.datetime:
 def sign_as(engine: Engine, name: str) -> None:
     """Record ``name`` as the author of every later change made through ``engine``."""
     _AUTHORS[engine] = name
+    _NAMED.add(engine)
+
+
+def ask_author_again(engine: Engine) -> None:
+    """The next change through ``engine`` asks who makes it again: a teammate may have
+    changed the names (``team_member``) or the book's ``csm_name``. A name given by
+    ``sign_as`` stays."""
+    if engine not in _NAMED:
+        _AUTHORS.pop(engine, None)
 
 
 def author(session: Session) -> str:

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from csm_desktop import APP_NAME
 from csm_desktop.domain.text import plural
-from csm_desktop.services.opening import Database
+from csm_desktop.services.opening import Database, names_may_have_changed
 from csm_desktop.ui import palette, workers
 from csm_desktop.ui.controllers.account_page import AccountPageController
 from csm_desktop.ui.controllers.book_files import BookFiles
@@ -287,6 +287,8 @@ class MainWindow(QMainWindow):
         when it is shown (a 50,000-account Book takes seconds of a worker and a second of the
         UI thread to set: not every 5 s while the CSM is elsewhere); Today, when loading,
         once it has loaded."""
+        if changes.everything:
+            names_may_have_changed(self.database)  # stamps name whoever is signed in now
         current = self.pages.currentWidget()
         on_book = current is not None and current is self.book_view_if_built
         if on_book and self.loading:

@@ -162,3 +162,34 @@ def test_the_author_of_a_file_book_is_its_csm_name_setting(book: Database) -> No
             assert name  # the signed-in role, mapped in tests/team
     finally:
         fresh.close()
+
+
+def test_the_author_is_asked_again_after_a_names_change_unless_named_outright(
+    book: Database,
+) -> None:
+    """The author is asked once per engine; after ``names_may_have_changed`` (a teammate's
+    ``*`` notice) the next change asks again and picks up the book's new ``csm_name`` (on a
+    server, the role's new team_member name). A name given by ``sign_as`` stays."""
+    from csm_desktop.services.opening import names_may_have_changed
+    from csm_desktop.store.models import Setting
+
+    if book.path is None:
+        pytest.skip("the file book's csm_name; the server's team_member name is in tests/team")
+    fresh = open_again(book)
+    try:
+        with fresh.session() as session:
+            session.add(Setting(key="csm_name", value="Lena Ortiz"))
+        with fresh.session() as session:
+            assert author(session) == "Lena Ortiz"
+            session.get(Setting, "csm_name").value = "Lena Ortiz-Berg"  # type: ignore[union-attr]
+        with fresh.session() as session:
+            assert author(session) == "Lena Ortiz"  # asked once
+        names_may_have_changed(fresh)
+        with fresh.session() as session:
+            assert author(session) == "Lena Ortiz-Berg"
+        sign_as(fresh.engine, "Maya Chen")
+        names_may_have_changed(fresh)
+        with fresh.session() as session:
+            assert author(session) == "Maya Chen"
+    finally:
+        fresh.close()
