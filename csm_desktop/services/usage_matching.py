@@ -174,15 +174,18 @@ def merge_duplicates(matched: Matched, *, event_rows: bool) -> Events:
     ``event_rows``: the file is an event log, each row one event, so adding up is the point;
     when it says who did each event, the active users are the distinct people per day.
     """
-    keys = list(zip(matched.account_ids, matched.days, matched.features, strict=True))
-    if matched.user_ids is not None:
-        return _events_with_users(keys, matched.user_ids)
-    if len(set(keys)) == len(keys):
-        said = (f"Each row counted as one event ({_events(len(keys))}).",) if event_rows else ()
+    if matched.user_ids is None and not _repeats(
+        matched.account_ids, matched.days, matched.features
+    ):
+        rows = len(matched.days)
+        said = (f"Each row counted as one event ({_events(rows)}).",) if event_rows else ()
         return Events(
             matched.account_ids, matched.days, matched.features, matched.counts, matched.users,
             said,
         )  # fmt: skip
+    keys = list(zip(matched.account_ids, matched.days, matched.features, strict=True))
+    if matched.user_ids is not None:
+        return _events_with_users(keys, matched.user_ids)
     totals: dict[tuple[int, str, str], list[Any]] = {}
     repeated = 0
     for key, count, users in zip(keys, matched.counts, matched.users, strict=True):
@@ -212,6 +215,27 @@ def merge_duplicates(matched: Matched, *, event_rows: bool) -> Events:
         [value[1] for value in totals.values()],
         (warning,),
     )
+
+
+def _repeats(account_ids: list[int], days: list[str], features: list[str]) -> bool:
+    """Whether some (account, day, feature) occurs twice. Each row's key is one whole number
+    (the few distinct days and features numbered, ``account * days * features + day *
+    features + feature``, one number per key): a set of 180,000 numbers costs a quarter
+    less than a set of 180,000 tuples."""
+    day_numbers = {day: number for number, day in enumerate(set(days))}
+    feature_numbers = {feature: number for number, feature in enumerate(set(features))}
+    width = len(feature_numbers)
+    span = len(day_numbers) * width
+    keys = {
+        account * span + day * width + feature
+        for account, day, feature in zip(
+            account_ids,
+            map(day_numbers.__getitem__, days),
+            map(feature_numbers.__getitem__, features),
+            strict=True,
+        )
+    }
+    return len(keys) < len(account_ids)
 
 
 def _events_with_users(keys: list[tuple[int, str, str]], user_ids: list[str | None]) -> Events:
