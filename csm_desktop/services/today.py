@@ -177,7 +177,7 @@ def _load_book(
     today: dt.date,
     rules: NudgeRules,
     account_id: Accounts = None,
-    vocabulary: FeatureVocabulary | None = None,
+    vocabulary: FeatureVocabulary | Future[FeatureVocabulary] | None = None,
     *,
     whole: bool = False,
     arms: dict[int, dict[str, MessageChange]] | None = None,
@@ -229,6 +229,8 @@ def _load_book(
     }
     if vocabulary is None:
         vocabulary = read_vocabulary(session)
+    elif isinstance(vocabulary, Future):  # read in a thread meanwhile (``today_pages``)
+        vocabulary = vocabulary.result()
     capability_names = {
         text: capability_name(text, vocabulary)
         for text in {m.unlocks for ladder in ladders.values() for m in ladder}
@@ -387,15 +389,18 @@ def today_pages(
     Each ladder is read only as far as the rules need it (``store.queries.today_lines``);
     ``whole_ladders`` reads every milestone instead: slower, the reference the partial
     ladders are proven equal to (``tests/store/test_today_lines.py``)."""
-    with database.session() as session:
-        ids = active_account_ids(session)
-        vocabulary = read_vocabulary(session)
-        arms = variant_messages(session)
-    pages = [ids[:first]] + [ids[start : start + size] for start in range(first, len(ids), size)]
-    read = 0
-    # Each page's session is opened, and its milestones query run, in a thread while the
-    # lines of the page before are built here (``start_ladders``).
+    # The vocabulary (a scan of every milestone's criterion feature) is read in a thread
+    # while this one reads the ids and the first page; then each page's session is opened,
+    # and its milestones query run, in that thread while the lines of the page before are
+    # built here (``start_ladders``).
     with ThreadPoolExecutor(max_workers=1) as pool:
+        vocabulary = pool.submit(_read_vocabulary, database)
+        with database.session() as session:
+            ids = active_account_ids(session)
+            arms = variant_messages(session)
+        pages = [ids[:first]]
+        pages += [ids[start : start + size] for start in range(first, len(ids), size)]
+        read = 0
 
         def opened(n: int) -> Future[_Opened]:
             return pool.submit(_open_page, database, pages[n], today, rules, whole_ladders)
@@ -438,6 +443,11 @@ def today_pages(
 
 
 _Opened = tuple[contextlib.ExitStack, Session, StartedLadders | None]
+
+
+def _read_vocabulary(database: Database) -> FeatureVocabulary:
+    with database.session() as session:
+        return read_vocabulary(session)
 
 
 def _open_page(

@@ -149,6 +149,17 @@ def test_a_page_of_ids_reads_the_same_on_both_query_paths(book: Database) -> Non
     assert fast == portable
 
 
+def test_active_ids_read_the_same_on_both_query_paths(book: Database) -> None:
+    """The ids Today pages by, off SQLite's raw cursor and in Core: archived Oldco left out."""
+    from csm_desktop.store.queries.activity import active_account_ids
+
+    ids = build_ties(book)
+    with book.session() as session:
+        fast = active_account_ids(session)
+        portable = active_account_ids(session, portable=True)
+    assert fast == portable == [ids[n] for n in ("acme", "Zeta", "ACME", "Acme", "Beta")]
+
+
 FIRST_PAGE_PROBE = """
 import datetime as dt, sys
 from pathlib import Path

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from csm_desktop.domain.templates import MessageTemplate
 from csm_desktop.domain.vocabulary import Status
+from csm_desktop.store.queries.fast_path import raw_rows, use_fast_path
 from csm_desktop.store.queries.tables import (
     account,
     account_milestone,
@@ -58,10 +59,16 @@ def _of(accounts: Accounts) -> ColumnElement[bool]:
     return of(account_milestone.c.account_id, accounts)
 
 
-def active_account_ids(session: Session) -> list[int]:
-    """The ids of the accounts that are not archived, in id order."""
+def active_account_ids(session: Session, *, portable: bool = False) -> list[int]:
+    """The ids of the accounts that are not archived, in id order. On SQLite off the raw
+    cursor (``fast_path``): SQLAlchemy's processing of a 50,000-account book's ids cost
+    twice the query."""
     a = account.c
-    return list(session.scalars(select(a.id).where(a.archived.is_(False)).order_by(a.id)))
+    query = select(a.id).where(a.archived.is_(False)).order_by(a.id)
+    if not use_fast_path(session, portable):
+        return list(session.scalars(query))
+    sql = str(query.compile(session.connection(), compile_kwargs={"literal_binds": True}))
+    return [account_id for (account_id,) in raw_rows(session, sql, {})]
 
 
 def last_status_changes(
