@@ -25,9 +25,9 @@ from csm_desktop.services.opening import (
 )
 from csm_desktop.ui import workers
 from csm_desktop.ui.dialogs.messages import show_failure
-from csm_desktop.ui.dialogs.team_server_dialog import ConnectDialog, PasswordDialog
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the dialogs are imported when asked for, not at start-up (issue 17)
+    from csm_desktop.ui.dialogs.team_server_dialog import ConnectDialog, PasswordDialog
     from csm_desktop.ui.main_window import MainWindow
 
 WHAT = "Connecting to the team server"
@@ -44,6 +44,8 @@ class TeamServer:
 
     def connect(self) -> None:
         """Ask where the team book is, then connect (the dialog stays until it is right)."""
+        from csm_desktop.ui.dialogs.team_server_dialog import ConnectDialog
+
         w = self.window
         dialog = ConnectDialog(w)
         last = w.settings.value(LAST_ADDRESS)
@@ -73,6 +75,8 @@ class TeamServer:
         if not isinstance(exc, PasswordNeeded):
             show_failure(w, WHAT, exc)
             return
+        from csm_desktop.ui.dialogs.team_server_dialog import PasswordDialog
+
         prompt = PasswordDialog(exc.login, wrong=exc.wrong, remember=remember, parent=w)
         prompt.accepted.connect(
             lambda: self.attempt(address, prompt.password.text(), prompt.remember.isChecked())
@@ -130,6 +134,8 @@ def open_at_start(
 
 
 def _ask_password(exc: PasswordNeeded, remember: bool) -> tuple[str, bool] | None:
+    from csm_desktop.ui.dialogs.team_server_dialog import PasswordDialog
+
     prompt = PasswordDialog(exc.login, wrong=exc.wrong, remember=remember)
     if prompt.exec() != PasswordDialog.DialogCode.Accepted:
         return None
