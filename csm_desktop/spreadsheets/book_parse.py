@@ -2,16 +2,20 @@
 format's row types, and list each bad cell with its reason (``RejectedRow``).
 
 ``book_workbook`` decides which sheets a file has and reads them; here one sheet's rows are
-parsed as they come, so a 600,000-row sheet is never held as cells (issue 17). Every
-distinct cell of a column is parsed once (``_Remembered``): a usage sheet repeats the same
-account, day and feature thousands of times.
+parsed as they come, ``BLOCK`` rows at a time, so a 600,000-row sheet is never held as cells
+(issue 17). Every distinct cell of a column is parsed once (``_Remembered``): a usage sheet
+repeats the same account, day and feature thousands of times. A block is parsed a column at
+a time (``_SheetOut.add_block``) unless a row of it has a problem or a date as text; those
+blocks go row by row, which says which cell is bad and lets a text date wait for its order.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from itertools import chain, islice
+from itertools import chain, islice, repeat
+from operator import itemgetter
 from typing import Any
 
 from csm_desktop.errors import BadFile, BadInput
@@ -31,7 +35,14 @@ def _is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+def _is_blank_row(values: Sequence[Any]) -> bool:
+    head = values[0] if values else None  # a filled first cell: no need to look further
+    blank_head = head is None or (isinstance(head, str) and not head.strip())
+    return blank_head and all(map(_is_blank, values))
+
+
 HEADER_SCAN_ROWS = 30  # a tracker may have a title and notes above its header
+BLOCK = 2_000  # rows parsed a column at a time (``_SheetOut.add_block``)
 
 
 def header_row(
@@ -93,20 +104,22 @@ def parse_sheet(
     ]
     out = _SheetOut(reading, sheet, part)
     waiting: list[tuple[int, Sequence[Any] | None, Any]] | None = None
-    for number, values in enumerate(chain(top[start + 1 :], rows), start=start + 2):
-        head = values[0] if values else None  # a filled first cell: no need to look further
-        blank_head = head is None or (isinstance(head, str) and not head.strip())
-        if blank_head and all(map(_is_blank, values)):
+    numbered = enumerate(chain(top[start + 1 :], rows), start=start + 2)
+    while block := list(islice(numbered, BLOCK)):
+        if waiting is None and out.add_block(block, present):
             continue
-        reading.rows_read += 1
-        parsed = out.parse(number, values, present)
-        if parsed is _WAIT:
-            waiting = waiting if waiting is not None else []
-            waiting.append((number, values, None))
-        elif waiting is not None:
-            waiting.append((number, None, parsed))
-        else:
-            out.add(number, parsed)
+        for number, values in block:
+            if _is_blank_row(values):
+                continue
+            reading.rows_read += 1
+            parsed = out.parse(number, values, present)
+            if parsed is _WAIT:
+                waiting = waiting if waiting is not None else []
+                waiting.append((number, values, None))
+            elif waiting is not None:
+                waiting.append((number, None, parsed))
+            else:
+                out.add(number, parsed)
     if waiting is None:
         return
     dated = [  # the order of each date column, from the rows with a text in one
@@ -129,6 +142,10 @@ def parse_sheet(
 
 
 _WAIT: Any = object()  # a row with a date as text: parsed once its column's order is known
+# Cells of these kinds are equal only to cells of their kind; numbers are equal across
+# kinds (True == 1 == 1.0).
+_OTHER_KINDS = frozenset({type(None), str, dt.date, dt.datetime, dt.time, dt.timedelta})
+_NUMBER_KINDS = frozenset({bool, int, float})
 
 
 class _WaitForText:
@@ -155,6 +172,11 @@ class _SheetOut:
         self.part = part
         self.shown = part or sheet.name
         self.target: list[Any] = getattr(reading.book, sheet.attribute)
+        # The row type's fields in order, with their defaults (a required one has none).
+        self.fields = [
+            (f.name, None if f.default is dataclasses.MISSING else f.default)
+            for f in dataclasses.fields(sheet.row_type)
+        ]
 
     def parse(
         self, number: int, values: Sequence[Any], present: list[tuple[Column, int, _Remembered]]
@@ -182,6 +204,49 @@ class _SheetOut:
                 kwargs[column.field] = value
         return kwargs, problems
 
+    def add_block(
+        self,
+        block: list[tuple[int, Sequence[Any]]],
+        present: list[tuple[Column, int, _Remembered]],
+    ) -> bool:
+        """Add a block of (row number, cells) parsed a column at a time: each distinct cell
+        of a column parsed once, the rows made by ``map`` (a Python call per cell was most of
+        reading a 5,000-account book). False, having added nothing, when a row of the block
+        needs ``parse``: a bad or missing cell, a date as text (its order is not known yet).
+        """
+        filled = [(number, values) for number, values in block if not _is_blank_row(values)]
+        if not filled:
+            return True
+        rows = [values for _number, values in filled]
+        width = min(map(len, rows))
+        parsed: dict[str, list[Any]] = {}
+        for column, position, parse in present:
+            if position < width:
+                raws = list(map(itemgetter(position), rows))
+            else:
+                raws = [values[position] if position < len(values) else None for values in rows]
+            values = parse.column(raws)
+            if values is None or (column.required and None in values):
+                return False
+            parsed[column.field] = values
+        self.reading.rows_read += len(rows)
+        count = len(rows)
+        arguments: list[Iterable[Any]] = []
+        for name, default in self.fields:
+            given = parsed.get(name)
+            if name == "row":
+                arguments.append([number for number, _values in filled])
+            elif name == "sheet" and self.part:
+                arguments.append(repeat(self.part, count))
+            elif given is None:
+                arguments.append(repeat(default, count))
+            elif default is not None and None in given:  # an empty cell keeps the default
+                arguments.append([default if value is None else value for value in given])
+            else:
+                arguments.append(given)
+        self.target.extend(map(self.sheet.row_type, *arguments))
+        return True
+
     def add(self, number: int, parsed: tuple[dict[str, Any], list[RejectedRow]]) -> None:
         kwargs, problems = parsed
         if not problems:
@@ -197,11 +262,13 @@ class _Remembered:
     account, day and feature thousands of times. Keys carry the type, so True, 1 and 1.0
     (equal in Python) stay apart."""
 
-    __slots__ = ("_parse", "seen")
+    __slots__ = ("_parse", "parsed", "seen")
 
     def __init__(self, parse: Parse) -> None:
         self._parse = parse
         self.seen: dict[tuple[type, Any], tuple[Any, str | None]] = {}
+        # The good cells' values by the cell, per kind of number in the column (``column``).
+        self.parsed: dict[type | None, dict[Any, Any]] = {}
 
     def __call__(self, raw: Any) -> tuple[Any, str | None]:
         key = (raw.__class__, raw)
@@ -213,6 +280,23 @@ class _Remembered:
             return self._outcome(raw)
         outcome = self.seen[key] = self._outcome(raw)
         return outcome
+
+    def column(self, raws: list[Any]) -> list[Any] | None:
+        """The parsed values of a column's cells; None when one is bad or waits (``_WAIT``),
+        or is not a plain cell value (the row-by-row path deals with those). Looked up by
+        the cell itself, no (type, cell) key made per cell: a column holds one kind of
+        number at most here, and no other kinds of cell are equal."""
+        kinds = set(map(type, raws))
+        numbers = kinds & _NUMBER_KINDS
+        if len(numbers) > 1 or not kinds <= _OTHER_KINDS | numbers:
+            return None
+        parsed = self.parsed.setdefault(next(iter(numbers), None), {})
+        for raw in set(raws).difference(parsed):
+            value, error = self(raw)
+            if error is not None or value is _WAIT:
+                return None
+            parsed[raw] = value
+        return list(map(parsed.__getitem__, raws))
 
     def _outcome(self, raw: Any) -> tuple[Any, str | None]:
         try:

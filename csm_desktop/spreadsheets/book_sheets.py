@@ -22,8 +22,12 @@ from csm_desktop.spreadsheets.learning_sheets import FeedbackRow, RenewalRow
 # Excel's own limits: one sheet holds 1,048,576 rows (one is the header).
 MAX_DATA_ROWS = 1_048_575
 
+# The row types are not frozen: a frozen dataclass sets each field through
+# object.__setattr__, which made building 115,000 rows cost as much as parsing their cells.
+# Nothing changes a row once read.
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(slots=True)
 class AccountRow:
     name: str
     external_id: str | None = None
@@ -40,7 +44,7 @@ class AccountRow:
     row: int = field(default=0, compare=False)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ContactRow:
     account: str
     name: str
@@ -50,7 +54,7 @@ class ContactRow:
     row: int = field(default=0, compare=False)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class MilestoneRow:
     account: str
     milestone: str
@@ -70,7 +74,7 @@ class MilestoneRow:
     row: int = field(default=0, compare=False)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class KickoffRow:
     account: str
     held_on: dt.date | None = None
@@ -80,7 +84,7 @@ class KickoffRow:
     row: int = field(default=0, compare=False)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ValueMetricRow:
     """One measurement of a metric; a metric not yet measured has no value and date."""
 
@@ -96,7 +100,7 @@ class ValueMetricRow:
     row: int = field(default=0, compare=False)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class UsageRow:
     account: str
     day: dt.date
@@ -108,7 +112,7 @@ class UsageRow:
     sheet: str = field(default="Usage", compare=False)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class FeatureRow:
     """One entry of the book's feature vocabulary; aliases as written, ``;``-separated."""
 

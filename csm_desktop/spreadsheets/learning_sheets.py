@@ -25,7 +25,7 @@ OUTCOMES: tuple[str, ...] = tuple(o.value for o in RenewalOutcome)
 SENTIMENTS: tuple[str, ...] = tuple(s.value for s in Sentiment)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class RenewalRow:
     account: str
     renewal_on: dt.date
@@ -35,7 +35,7 @@ class RenewalRow:
     row: int = field(default=0, compare=False)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class FeedbackRow:
     account: str
     given_on: dt.date

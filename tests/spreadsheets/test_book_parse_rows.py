@@ -11,7 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+import pytest
 
+from csm_desktop.domain.vocabulary import Status
+from csm_desktop.spreadsheets import book_parse
 from csm_desktop.spreadsheets.book_workbook import (
     RejectedRow,
     read_book_workbook,
@@ -127,3 +130,50 @@ def test_row_by_row_reads_what_reading_every_cell_first_reads(tmp_path: Path) ->
         ("Usage", 3, "Count"),
     ]
     assert lazy.ignored == ['sheet "Notes"']
+
+
+def test_blocks_of_two_rows_read_what_one_block_reads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rows are parsed a block at a time, a column at a time; a block with a bad or missing
+    cell, a text date or two kinds of number in a column is read row by row. Blocks of two
+    rows (rows 2–7 read by columns, the rest row by row) give the reading of one block: the
+    same rows, defaults for empty cells (Status → not started), problems in row order, the
+    blank row skipped, the text dates' order found, and External ID True ("yes") kept apart
+    from 1 (equal in Python) though each came in a block of its own."""
+    rows: list[list[Any]] = [
+        ["Account", "External ID", "Seats", "Kickoff on"],
+        ["Acme", 1, 10, dt.datetime(2026, 3, 1)],
+        ["Beta", "7", 11, dt.datetime(2026, 3, 2)],
+        ["Gamma", 7.0, None, None],
+        [None, None, None, None],
+        ["Zeta", "z", 5, dt.datetime(2026, 3, 6)],
+        ["Theta", True, 6, dt.datetime(2026, 3, 7)],
+        ["Delta", 7.5, "many", dt.datetime(2026, 3, 4)],
+        [None, "no name", 4, None],
+        ["Eta", "e", 6, "25/04/2026"],
+        ["Iota", "i", 2, "03/04/2026"],
+    ]
+    milestones: list[list[Any]] = [
+        ["Account", "Milestone", "Role", "Target day", "Status"],
+        *(["Acme", f"Step {n}", "CSM", n, None if n % 2 else "achieved"] for n in range(5)),
+    ]
+    sheets = {"Accounts": rows, "Milestones": milestones}
+    whole = read_sheets_as_book("t.xlsx", sheets)
+    monkeypatch.setattr(book_parse, "BLOCK", 2)
+    blocks = read_sheets_as_book("t.xlsx", sheets)
+    assert blocks == whole
+    assert [(a.row, a.external_id) for a in blocks.book.accounts] == [
+        (2, "1"),
+        (3, "7"),
+        (4, "7"),
+        (6, "z"),
+        (7, "yes"),
+        (10, "e"),
+        (11, "i"),
+    ]
+    assert [a.row for a in blocks.book.accounts] == [a.row for a in whole.book.accounts]
+    assert blocks.book.accounts[-1].kickoff_on == dt.date(2026, 4, 3)
+    assert [m.status for m in blocks.book.milestones] == [
+        Status.ACHIEVED if n % 2 == 0 else Status.NOT_STARTED for n in range(5)
+    ]
+    assert [(r.row, r.column) for r in blocks.rejected] == [(8, "Seats"), (9, "Account")]
+    assert blocks.rows_read == whole.rows_read == 14
