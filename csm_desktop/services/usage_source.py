@@ -100,8 +100,10 @@ class ReadAhead:
     (both mostly zlib and python-calamine, which release the GIL), beside the caller's
     imports of the book code. ``vetted`` waits for the checks only and raises what they
     raised, so the command refuses a hostile file before it opens or backs up the book;
-    ``result`` waits for the read and hands the source over (the thread keeps no reference,
-    so the cells are freed when the import is done with them). Python's cyclic collector is
+    ``result`` hashes the file on the caller's thread, which has nothing else to do while the
+    read runs (hashing releases the GIL), then waits for the read and hands the source over
+    (the thread keeps no reference, so the cells are freed when the import is done with
+    them). Python's cyclic collector is
     paused from the start (a million cells and no cycles: each pass would walk them all
     again; meanwhile the caller loads SQLAlchemy and the models, ~70,000 objects that the
     collector would also walk over and over as they are made). The thread is a daemon: a
@@ -110,7 +112,7 @@ class ReadAhead:
 
     def __init__(self, path: Path, sheet: str | None, limits: Limits = DEFAULT_LIMITS) -> None:
         self.path, self.sheet = Path(path), sheet
-        self._source: UsageSource | None = None
+        self._read: tuple[tuple[str, ...], SheetTable] | None = None
         self._error: BaseException | None = None
         self._vetted = threading.Event()
         self._thread = threading.Thread(
@@ -131,9 +133,7 @@ class ReadAhead:
         finally:
             self._vetted.set()
         try:
-            table = read_usage_table(self.path, chosen, limits=limits)
-            digest = file_sha256(self.path)
-            self._source = UsageSource(self.path, self.sheet, names, table, digest)
+            self._read = (names, read_usage_table(self.path, chosen, limits=limits))
         except BaseException as exc:  # handed to the caller by result()
             self._error = exc
 
@@ -146,10 +146,13 @@ class ReadAhead:
 
     def result(self) -> UsageSource:
         """The source, once read; re-raises what the checks or the read raised."""
+        self.vetted()  # a hostile file is not hashed
+        digest = file_sha256(self.path)  # while the read may still run
         self._thread.join()
         if self._error is not None:
             raise self._error
-        source, self._source = self._source, None
-        if source is None:
+        read, self._read = self._read, None
+        if read is None:
             raise RuntimeError("the read-ahead's source was already handed over")
-        return source
+        names, table = read
+        return UsageSource(self.path, self.sheet, names, table, digest)
