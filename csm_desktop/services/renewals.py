@@ -67,6 +67,12 @@ def check_renewal(
         )
 
 
+def _described(entry: RenewalEntry) -> str:
+    """A renewal in a few words: "renewed on 2026-05-01, ARR 12,000 → 14,000"."""
+    arr = arr_change(entry.outcome, entry.arr_before, entry.arr_after)
+    return f"{entry.outcome.value} on {entry.renewal_on.isoformat()}{', ' + arr if arr else ''}"
+
+
 def _entry(row: Renewal) -> RenewalEntry:
     return RenewalEntry(
         row.id,
@@ -93,8 +99,13 @@ def save_renewal(
     arr_after: float | None = None,
     *,
     renewal_id: int | None = None,
+    opened: RenewalEntry | None = None,
 ) -> int:
     """Add a renewal (or change ``renewal_id``) and return its id; one per account and date.
+
+    ``opened``: the renewal as the editor read it. A renewal has no version of its own, so
+    one a teammate changed since (team mode) is refused rather than overwritten: the
+    refusal says what it holds now.
 
     The account's own "Renewal on" (the next renewal to prepare, shown in the Book) is left
     as the CSM set it.
@@ -113,9 +124,14 @@ def save_renewal(
             row = Renewal(account_id=account_id, renewal_on=renewal_on)
             session.add(row)
         else:
-            found = session.get(Renewal, renewal_id)
+            found = session.get(Renewal, renewal_id, with_for_update=True)  # held till commit
             if found is None or found.account_id != account_id:
                 raise BadInput(f"Renewal #{renewal_id} no longer exists; refresh the account.")
+            if opened is not None and _entry(found) != opened:
+                raise BadInput(
+                    "Someone changed this renewal since you opened it; it is now "
+                    f"{_described(_entry(found))}. Open it again to change it."
+                )
             row = found
         row.renewal_on = renewal_on
         row.outcome = chosen.value

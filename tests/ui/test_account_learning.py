@@ -168,3 +168,36 @@ def test_the_selected_remark_is_shown_whole_under_the_list(qtbot) -> None:  # ty
     assert panel.whole.text() == (
         f"“{long_words.strip()}” — Zoë, 2026-11-26 (positive)  (may be quoted)"
     )
+
+
+def test_editing_a_renewal_a_teammate_changed_meanwhile_is_refused(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow, message_boxes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The panel shows a pending renewal; a teammate marks it renewed at 30,000 before the
+    CSM's edit (churned) is saved: the save is refused with a warning naming the new
+    values, which stay stored."""
+    from csm_desktop.services.renewals import save_renewal
+
+    account_id = _open_oldest(qtbot, window)
+    panel = window.account_view.after_day_90
+    november = dt.date(2026, 11, 20)
+    renewal_id = save_renewal(window.database, account_id, november, "pending", 24000.0)
+    panel.load_requested.emit(account_id)
+    qtbot.waitUntil(lambda: panel.renewals.topLevelItemCount() == 1, timeout=5000)
+
+    def teammate_then_churned(dialog: learning_dialogs.RenewalDialog) -> QDialog.DialogCode:
+        save_renewal(
+            window.database, account_id, november, "renewed", 24000.0, 30000.0,
+            renewal_id=renewal_id,
+        )  # fmt: skip
+        dialog.outcome.setCurrentText("churned")
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(learning_dialogs.RenewalDialog, "exec", teammate_then_churned)
+    panel.renewal_edit_requested.emit(renewal_id)
+    qtbot.waitUntil(lambda: bool(message_boxes.shown), timeout=5000)
+    kind, _title, text = message_boxes.shown[-1]
+    assert kind == "warning" and "Someone changed this renewal since you opened it" in text
+    assert "renewed on 2026-11-20, ARR 24,000 → 30,000" in text
+    (stored,) = list_renewals(window.database, account_id)
+    assert (stored.outcome.value, stored.arr_after) == ("renewed", 30000.0)

@@ -126,6 +126,7 @@ class AccountLearningController(QObject):
                 chosen.arr_before,
                 chosen.arr_after,
                 renewal_id=renewal_id,
+                opened=current,  # a teammate's change since is refused, not overwritten
             ),
         )
 
