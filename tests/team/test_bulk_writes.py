@@ -202,3 +202,33 @@ def test_an_over_long_text_is_refused_not_cut(book: Database) -> None:
         update_rows(session, AccountMilestone, [{"id": milestone_id, "status": too_long}])
     with book.session() as session:
         assert session.scalars(select(AccountMilestone.status)).one() == "not started"
+
+
+def test_bulk_rows_keep_mixed_numbers_and_get_the_column_defaults(book: Database) -> None:
+    """A float column given whole and decimal numbers and None in one chunk stores each as
+    given (the array's type follows its values: 12000 among 0.5s must not fail or round);
+    columns a row leaves out get their defaults, as a plain insert gives them."""
+    with book.session() as session:
+        insert_rows(
+            session,
+            Account,
+            [
+                {"name": "Whole", "arr": 12000, "version": 1},
+                {"name": "Half", "arr": 0.5, "version": 1},
+                {"name": "Unknown", "arr": None, "version": 1},
+            ],
+        )
+        role_id = session.scalars(select(Role.id)).first()
+        account_id = session.scalars(select(Account.id).where(Account.name == "Whole")).one()
+        insert_rows(
+            session,
+            AccountMilestone,
+            [{"account_id": account_id, "title": "Step", "role_id": role_id, "position": 1,
+              "target_day": 7}],
+        )  # fmt: skip
+        session.commit()
+    with book.session() as session:
+        arr = dict(session.execute(select(Account.name, Account.arr)).all())
+        milestone = session.scalars(select(AccountMilestone)).one()
+    assert arr == {"Whole": 12000.0, "Half": 0.5, "Unknown": None}
+    assert (milestone.status, milestone.status_reason, milestone.version) == ("not started", "", 1)
