@@ -31,6 +31,7 @@ from csm_desktop.errors import Cancelled, UserError
 from csm_desktop.services.book_export import BookExportReport, book_from_database, export_book
 from csm_desktop.services.book_import_store import BookImporter
 from csm_desktop.services.evidence import refresh_usage_evidence
+from csm_desktop.services.gc_pause import gc_paused
 from csm_desktop.services.progress import NO_PROGRESS, Progress
 from csm_desktop.services.usage_rejected import rejected_file_path
 from csm_desktop.spreadsheets.book_workbook import (
@@ -100,64 +101,65 @@ def import_book(
     cannot be used are in ``rejected_rows`` and in the file ``rejected_file``.
     """
     path = Path(path)
-    if reading is None:
-        reading = read_book_workbook(path, sheet=sheet, column_map=column_map)
-    today = today or dt.date.today()
-    report = BookImportReport(
-        source=path, strict=strict, rows_read=reading.rows_read, ignored=list(reading.ignored)
-    )
-    steps = ["Checking the rows", "Storing the book", "Finding usage evidence"]
-
-    def stage(index: int, text: str | None = None) -> None:
-        if progress.cancelled:
-            raise Cancelled(f"Import of {path.name} cancelled; nothing was changed.")
-        progress(index, len(steps), text or (steps[index] if index < len(steps) else "Done"))
-
-    with database.session() as session:
-        one_import_at_a_time(session, lambda: stage(0, WAITING))
-        stage(0)
-        importer = BookImporter(session, reading, today, path.name)
-        accepted = importer.validate()
-        report.rejected_rows = sorted(
-            [*reading.rejected, *importer.rejected], key=lambda r: (sheet_order(r.sheet), r.row)
+    with gc_paused():  # ~1 million objects at 5,000 accounts, no cycles: see gc_pause
+        if reading is None:
+            reading = read_book_workbook(path, sheet=sheet, column_map=column_map)
+        today = today or dt.date.today()
+        report = BookImportReport(
+            source=path, strict=strict, rows_read=reading.rows_read, ignored=list(reading.ignored)
         )
-        if not (strict and report.rejected_rows):
-            stage(1)
-            importer.store(accepted)
-            session.flush()
-            stage(2)
-            # The imported usage is evidence: when each usage criterion was met (DESIGN §3).
-            refresh_usage_evidence(session)
-            report.stored = True
-            report.rows_by_sheet = accepted.counts()
-            report.rows_stored = sum(report.rows_by_sheet.values())
-            report.accounts_created = importer.accounts_created
-            report.accounts_updated = importer.accounts_updated
-            report.ladders_added = importer.ladders_added
-            report.unscheduled = importer.unscheduled
-            report.default_playbook = importer.default_label
-            report.warnings = importer.warnings
-            undated = undated_account_names(session)
-            if undated:
-                report.warnings.append(
-                    f"{len(undated)} accounts have neither a kickoff nor a signed-on date "
-                    f"({', '.join(undated[:5])}{', …' if len(undated) > 5 else ''}): their "
-                    "ladders cannot be scheduled and the portfolio figures leave them out "
-                    "until a date is set."
-                )
-            session.add(
-                ImportRecord(
-                    kind="book",
-                    file_name=str(path),
-                    sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
-                    imported_at=dt.datetime.now(),
-                    rows_read=report.rows_read,
-                    rows_stored=report.rows_stored,
-                    rows_rejected=report.rows_rejected,
-                )
-            )
-            if progress.cancelled:  # the last moment a Cancel rolls everything back
+        steps = ["Checking the rows", "Storing the book", "Finding usage evidence"]
+
+        def stage(index: int, text: str | None = None) -> None:
+            if progress.cancelled:
                 raise Cancelled(f"Import of {path.name} cancelled; nothing was changed.")
+            progress(index, len(steps), text or (steps[index] if index < len(steps) else "Done"))
+
+        with database.session() as session:
+            one_import_at_a_time(session, lambda: stage(0, WAITING))
+            stage(0)
+            importer = BookImporter(session, reading, today, path.name)
+            accepted = importer.validate()
+            report.rejected_rows = sorted(
+                [*reading.rejected, *importer.rejected], key=lambda r: (sheet_order(r.sheet), r.row)
+            )
+            if not (strict and report.rejected_rows):
+                stage(1)
+                importer.store(accepted)
+                session.flush()
+                stage(2)
+                # The imported usage is evidence: when each usage criterion was met (DESIGN §3).
+                refresh_usage_evidence(session)
+                report.stored = True
+                report.rows_by_sheet = accepted.counts()
+                report.rows_stored = sum(report.rows_by_sheet.values())
+                report.accounts_created = importer.accounts_created
+                report.accounts_updated = importer.accounts_updated
+                report.ladders_added = importer.ladders_added
+                report.unscheduled = importer.unscheduled
+                report.default_playbook = importer.default_label
+                report.warnings = importer.warnings
+                undated = undated_account_names(session)
+                if undated:
+                    report.warnings.append(
+                        f"{len(undated)} accounts have neither a kickoff nor a signed-on date "
+                        f"({', '.join(undated[:5])}{', …' if len(undated) > 5 else ''}): their "
+                        "ladders cannot be scheduled and the portfolio figures leave them out "
+                        "until a date is set."
+                    )
+                session.add(
+                    ImportRecord(
+                        kind="book",
+                        file_name=str(path),
+                        sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
+                        imported_at=dt.datetime.now(),
+                        rows_read=report.rows_read,
+                        rows_stored=report.rows_stored,
+                        rows_rejected=report.rows_rejected,
+                    )
+                )
+                if progress.cancelled:  # the last moment a Cancel rolls everything back
+                    raise Cancelled(f"Import of {path.name} cancelled; nothing was changed.")
     progress(len(steps), len(steps), "Stored")
     if report.rejected_rows:
         report.rejected_file = _save_rejected(report)
