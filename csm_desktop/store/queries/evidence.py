@@ -18,22 +18,22 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3 as raw_sqlite3
 from collections.abc import Collection, Sequence
-from typing import NamedTuple, cast
+from typing import NamedTuple
 
-from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from csm_desktop.store.authorship import author, utc_now
 from csm_desktop.store.chunks import chunks
-from csm_desktop.store.models import Account, AccountMilestone
+from csm_desktop.store.models import AccountMilestone
 from csm_desktop.store.queries.fast_path import on_server, use_fast_path
 from csm_desktop.store.queries.server_writes import update_many
+from csm_desktop.store.queries.tables import account as _accounts
+from csm_desktop.store.queries.tables import account_milestone as _milestones
 
 IN_CHUNK = 500  # account ids per IN (…): far below every database's parameter limit
-_milestones = cast(Table, AccountMilestone.__table__)
-_accounts = cast(Table, Account.__table__)
 
 
 class CriterionRow(NamedTuple):

@@ -11,13 +11,13 @@ from typing import Any, cast
 from sqlalchemy import Table, insert, select, union
 from sqlalchemy.orm import Session
 
-from csm_desktop.store.models import Account, AccountMilestone, ImportRecord, MilestoneTemplate
+from csm_desktop.store.models import ImportRecord
+from csm_desktop.store.queries.tables import account as _accounts
+from csm_desktop.store.queries.tables import account_milestone as _milestones
+from csm_desktop.store.queries.tables import milestone_template as _templates
 
-# Tables, not mapped classes: these statements need no ORM mapper configured (a one-shot
-# ``import-usage`` would otherwise configure every mapper of the book for them).
-_accounts = cast(Table, Account.__table__)
-_milestones = cast(Table, AccountMilestone.__table__)
-_templates = cast(Table, MilestoneTemplate.__table__)
+# Tables, not mapped classes (``tables``): these statements configure no ORM mapper, which
+# a one-shot ``import-usage`` would otherwise pay for.
 _imports = cast(Table, ImportRecord.__table__)
 
 
