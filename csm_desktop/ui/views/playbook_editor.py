@@ -92,8 +92,9 @@ class PlaybookEditor(QWidget):
 
         self.versions = QTreeWidget()
         self.versions.setHeaderLabels(["Playbook", "Accounts", "State"])
-        self.versions.setColumnWidth(0, 110)
-        self.versions.setColumnWidth(1, 64)
+        self.versions.setColumnWidth(0, 96)
+        self.versions.setColumnWidth(1, 62)
+        self.versions.setMinimumWidth(240)  # name, accounts and state all show at 1280×720
         self.versions.currentItemChanged.connect(self._version_chosen)
         self.history = QTextBrowser()
         self.history.setOpenLinks(False)
@@ -135,6 +136,7 @@ class PlaybookEditor(QWidget):
             + " · ★ first value · drag to reorder"
         )
         legend.setStyleSheet(f"color:{current().muted}")
+        legend.setWordWrap(True)  # on a 1280 screen the ladder gives the versions room
         self.add_existing_button = QPushButton("Add existing template…")
         self.add_existing_button.clicked.connect(self.choose_existing_template)
         self.new_milestone_button = QPushButton("New milestone")
