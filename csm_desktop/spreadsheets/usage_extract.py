@@ -147,7 +147,13 @@ def extract_usage(
 
     def convert(key: str, position: int, converter: Callable[[Cell], object]) -> None:
         cache = ColumnCache(converter)
-        converted[key] = (position, cache, list(map(cache.__getitem__, raw[position])))
+        column = raw[position]
+        if all(cache[value] is value for value in distinct[position]):
+            # Every distinct cell is its own value (clean text, e.g. the account names): the
+            # column is already converted; a look-up per cell would only copy it.
+            converted[key] = (position, cache, column)
+        else:
+            converted[key] = (position, cache, list(map(cache.__getitem__, column)))
 
     for key in (ACCOUNT, EXTERNAL_ID):
         if key in columns:
@@ -174,7 +180,11 @@ def extract_usage(
         return values if keep is None else list(compress(values, keep))
 
     row_numbers: list[object] = kept(list(range(first, first + len(data))))
-    accounts = {key: kept(converted[key][2]) for key in (ACCOUNT, EXTERNAL_ID) if key in converted}
+    accounts = {
+        key: _blank_as_empty(kept(converted[key][2]), converted[key][1])
+        for key in (ACCOUNT, EXTERNAL_ID)
+        if key in converted
+    }
     size = len(row_numbers)
     users: list[object] = kept(converted[USERS][2]) if USERS in converted else [None] * size
     features: list[object] = (
@@ -216,6 +226,14 @@ def _user_id(cell: Cell) -> str | None:
     return text[:MAX_FEATURE_CHARS] or None
 
 
+def _blank_as_empty(values: list[object], cache: ColumnCache) -> list[object]:
+    """An account column's kept values with a blank cell as "" (a row may give only the other
+    account column); the column itself when no cell of it was blank."""
+    if not any(value is BLANK for value in cache.values()):
+        return values
+    return ["" if value is BLANK else value for value in values]
+
+
 def _value_positions(layout: UsageLayout) -> list[int]:
     positions = [p for p, _name in (*layout.feature_columns, *layout.date_columns)]
     positions += [layout.columns[k] for k in (COUNT, USERS) if k in layout.columns]
@@ -246,7 +264,7 @@ def _extend(
     # Every value left here passed its converter, so the types below hold.
     for key, target in ((ACCOUNT, "names"), (EXTERNAL_ID, "external_ids")):
         if key in accounts:
-            values = ["" if value is BLANK else value for value in accounts[key]]
+            values = accounts[key]
             current = getattr(result, target)
             setattr(result, target, values if current is None else current + values)
     result.rows.extend(rows)  # type: ignore[arg-type]

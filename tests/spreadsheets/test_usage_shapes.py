@@ -473,3 +473,34 @@ def test_an_event_log_counts_each_person_once_per_day_as_active_users() -> None:
     rows = extract_usage(sheet, detect_layout(sheet), time_zone="UTC")
     assert (rows.counts, rows.user_ids) == ([1, 1, 1, 1], ["u1", "u1", "u2", None])
     assert rows.rejected == []
+
+
+def test_account_columns_keep_blanks_as_empty_and_clean_names_as_written() -> None:
+    """A row may name its account by id or by name only: the other column reads "" there.
+    Clean names (no space to trim, no total) are kept as written, cell for cell; a name with
+    spaces around it is trimmed. (Acme and A-1 repeat: the columns are not grouped, so no
+    blank is filled down.)"""
+    header = ["Account ID", "Account", "Date", "Feature", "Count"]
+    rows = extract_usage(
+        table(
+            header,
+            ["A-1", "Acme", "2026-03-01", "login", "2"],
+            ["", "Globex", "2026-03-01", "login", "3"],
+            ["I-9", "", "2026-03-02", "export", "1"],
+            ["A-1", "Acme", "2026-03-03", "login", "4"],
+            ["", " Globex ", "2026-03-04", "login", "1"],
+        ),
+        detect_layout(table(header)),
+    )
+    assert rows.external_ids == ["A-1", "", "I-9", "A-1", ""]
+    assert rows.names == ["Acme", "Globex", "", "Acme", "Globex"]
+    assert rows.features == ["login", "login", "export", "login", "login"]
+    assert rows.rejected == []
+    assert rows.filled == {}
+    clean = extract_usage(
+        table(["Account", "Date", "Feature", "Count"], ["Acme", "2026-03-01", "login", "2"],
+              ["Globex", "2026-03-01", "export", "1"]),
+        detect_layout(table(["Account", "Date", "Feature", "Count"])),
+    )  # fmt: skip
+    assert clean.names == ["Acme", "Globex"]
+    assert clean.features == ["login", "export"]
