@@ -50,7 +50,7 @@ from csm_desktop.ui.menus import build_menus
 from csm_desktop.ui.navigation import NavigationBar, Page
 from csm_desktop.ui.read_only import set_writes_enabled, writes
 from csm_desktop.ui.task_status import TaskStatus
-from csm_desktop.ui.views.empty_state import StartActions, empty_book_state
+from csm_desktop.ui.views.empty_state import EmptyState, StartActions, empty_book_state
 from csm_desktop.ui.views.today_view import TodayView
 
 if TYPE_CHECKING:
@@ -155,13 +155,13 @@ class MainWindow(QMainWindow):
             internal=lambda: self.internal_qbr_action.isChecked(),
         )
 
-        self.empty_book_page = empty_book_state(self.starts, "Dashboard")
+        # How to fill an empty book, for the page asked for: built when first shown.
+        self.empty_book_page: EmptyState | None = None
         self.empty_book_page_for = Page.DASHBOARD
-        self.pages.addWidget(self.empty_book_page)
 
         self.today_view = TodayView(self.starts)
-        self.pages.addWidget(self.today_view)
         self.pages.currentChanged.connect(self._page_changed)
+        self.pages.addWidget(self.today_view)  # the first page: on show from now on
         self.today_controller = TodayController(self.today_view, database, self.today, self)
         self.today_view.account_activated.connect(self.open_account)
         self.today_controller.status.connect(lambda text: self.statusBar().showMessage(text, 6000))
@@ -434,12 +434,14 @@ class MainWindow(QMainWindow):
 
     def show_empty_book(self, page: Page) -> None:
         """Dashboard and Experiments of an empty book: how to fill it, not empty charts."""
-        replacement = empty_book_state(self.starts, page.value)
-        self.pages.insertWidget(self.pages.indexOf(self.empty_book_page), replacement)
-        self.pages.removeWidget(self.empty_book_page)
-        self.empty_book_page.deleteLater()
-        self.empty_book_page, self.empty_book_page_for = replacement, page
-        self.pages.setCurrentWidget(replacement)
+        shown = self.empty_book_page
+        self.empty_book_page = empty_book_state(self.starts, page.value)
+        self.empty_book_page_for = page
+        self.pages.addWidget(self.empty_book_page)
+        self.pages.setCurrentWidget(self.empty_book_page)
+        if shown is not None:
+            self.pages.removeWidget(shown)
+            shown.deleteLater()
 
     def _book_row_action(self, action: str, account_id: int) -> None:
         """An action from the right-click menu on a Book row."""
