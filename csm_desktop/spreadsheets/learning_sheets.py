@@ -14,14 +14,13 @@ Pure: cells in, rows and ``CellError`` out.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
 from csm_desktop.domain.feedback import Sentiment
-from csm_desktop.domain.metrics.long_term import RenewalOutcome
 from csm_desktop.spreadsheets import book_cells as cell
 
-OUTCOMES: tuple[str, ...] = tuple(o.value for o in RenewalOutcome)
 SENTIMENTS: tuple[str, ...] = tuple(s.value for s in Sentiment)
 
 
@@ -49,7 +48,16 @@ class FeedbackRow:
 
 def outcome(value: Any) -> str | None:
     """renewed, churned or pending (any case)."""
-    return cell.one_of(value, OUTCOMES, "a renewal outcome")
+    return cell.one_of(value, _outcomes(), "a renewal outcome")
+
+
+@functools.cache
+def _outcomes() -> tuple[str, ...]:
+    """RenewalOutcome's values, imported when a renewal is read: domain.metrics (the
+    long-term figures it lives with) cost an import-book of a file without renewals ~25 ms."""
+    from csm_desktop.domain.metrics.long_term import RenewalOutcome
+
+    return tuple(o.value for o in RenewalOutcome)
 
 
 def sentiment(value: Any) -> str | None:
