@@ -167,7 +167,11 @@ class AccountView(QWidget):
         self.timeline = QTreeWidget()
         self.timeline.setHeaderLabels(["Date", "What happened", "By"])
         self.timeline.setRootIsDecorated(False)
-        self.timeline.setColumnWidth(0, 100)
+        timeline_header = self.timeline.header()  # what happened gets the room, not who
+        timeline_header.setStretchLastSection(False)
+        timeline_header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        timeline_header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        timeline_header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
 
         self.side = QTabWidget()
         self.side.addTab(self.timeline, "Timeline")
@@ -390,9 +394,9 @@ class AccountView(QWidget):
     def _fill_timeline(self, detail: AccountDetail) -> None:
         self.timeline.clear()
         for entry in detail.timeline:
-            self.timeline.addTopLevelItem(
-                QTreeWidgetItem([entry.on.isoformat(), entry.text, entry.by or ""])
-            )
+            item = QTreeWidgetItem([entry.on.isoformat(), entry.text, entry.by or ""])
+            item.setToolTip(1, entry.text)  # the whole line, when the column cuts it
+            self.timeline.addTopLevelItem(item)
 
     def selected_milestone_id(self) -> int | None:
         item = self.ladder.currentItem()
