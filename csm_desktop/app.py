@@ -164,17 +164,22 @@ def _show_window(
     if not demo:
         settings.setValue("book/last_path", database.where)  # a server's: without password
 
+    from csm_desktop.services.gc_pause import collector_paused
     from csm_desktop.ui import workers
-    from csm_desktop.ui.main_window import MainWindow
 
-    window = MainWindow(
-        database,
-        settings=settings,
-        load_demo_if_empty=demo,
-        book_lock=lock,
-        read_only_reason=read_only_reason,
-        daily_backup=True,  # once the book shows accounts (never for a server book)
-    )
+    # The window's modules and widgets live as long as it does: like the book's imports,
+    # they are frozen out of the UI-thread collector's passes (issue 17).
+    with collector_paused():
+        from csm_desktop.ui.main_window import MainWindow
+
+        window = MainWindow(
+            database,
+            settings=settings,
+            load_demo_if_empty=demo,
+            book_lock=lock,
+            read_only_reason=read_only_reason,
+            daily_backup=True,  # once the book shows accounts (never for a server book)
+        )
     guard.parent = lambda: window
     window.show()
     if start_check:
