@@ -294,3 +294,23 @@ def _text_items(chart) -> list:  # type: ignore[no-untyped-def,type-arg]
     import pyqtgraph as pg
 
     return [item for item in chart.plot.items if isinstance(item, pg.TextItem)]
+
+
+def test_adoption_names_features_as_the_book_does_never_by_key(
+    qtbot, view: DashboardView, metrics: PortfolioMetrics
+) -> None:  # type: ignore[no-untyped-def]
+    """With the book's vocabulary ("workflow" is "Automated workflows"), the adoption bars,
+    their drill-down and the adoption tile's drill-down name the feature, not its key, as
+    the portfolio report does (``domain.story.capability_name``)."""
+    from csm_desktop.domain.features import FeatureEntry, FeatureVocabulary
+
+    vocabulary = FeatureVocabulary([FeatureEntry("workflow", "Automated workflows")])
+    view.show_metrics(metrics, vocabulary)
+    ticks = view.adoption.plot.getAxis("left")._tickLevels[0]
+    assert ticks[0][1] == "dashboard" and ticks[1][1].startswith("Automated work")
+    view.adoption.click_at(0.2, 1)
+    assert view.drill_list.drilldown.title == "Adoption after unlock — Automated workflows"  # type: ignore[union-attr]
+    qtbot.mouseClick(view.adoption_tile, Qt.MouseButton.LeftButton)
+    notes = [line.note for line in view.drill_list.drilldown.accounts]  # type: ignore[union-attr]
+    assert notes and not any(note.startswith("workflow,") for note in notes)
+    assert any(note.startswith("Automated workflows, unlocked") for note in notes)

@@ -10,7 +10,7 @@ Pure: no Qt, no SQL, ``today`` comes from the metrics.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from csm_desktop.domain.ladder import Milestone, first_value_milestone
@@ -145,8 +145,14 @@ def cohort_accounts(metrics: PortfolioMetrics, month: str, checkpoint: int) -> D
     )
 
 
-def adoption_accounts(metrics: PortfolioMetrics, feature: str | None = None) -> DrillDown:
-    """Every unlock of ``feature`` (all features when None): adopted, not adopted, pending."""
+def adoption_accounts(
+    metrics: PortfolioMetrics,
+    feature: str | None = None,
+    *,
+    name: Callable[[str], str] = str,
+) -> DrillDown:
+    """Every unlock of ``feature`` (all features when None): adopted, not adopted, pending.
+    ``name`` gives the name a person reads for a feature key (the book's vocabulary)."""
     adopted: list[DrillAccount] = []
     missed: list[DrillAccount] = []
     pending: list[DrillAccount] = []
@@ -154,13 +160,13 @@ def adoption_accounts(metrics: PortfolioMetrics, feature: str | None = None) -> 
         for unlock in account.adoptions:
             if feature is not None and unlock.feature != feature:
                 continue
-            what = unlock.feature if feature is None else unlock.milestone
+            what = name(unlock.feature) if feature is None else unlock.milestone
             note = f"{what}, unlocked {unlock.unlocked_on.isoformat()}"
             {True: adopted, False: missed, None: pending}[unlock.adopted].append(
                 _line(account, note)
             )
     return DrillDown(
-        f"Adoption after unlock — {feature or 'all features'}",
+        f"Adoption after unlock — {name(feature) if feature else 'all features'}",
         (
             *_group("Used within 30 days", adopted),
             *_group("Not used within 30 days", missed),

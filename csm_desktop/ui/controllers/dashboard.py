@@ -96,6 +96,7 @@ class DashboardController(QObject):
 
     def refresh(self) -> None:
         """Compute the portfolio metrics for the dashboard's date and filters in a worker."""
+        from csm_desktop.services.features import load_vocabulary
         from csm_desktop.services.long_term import long_term
         from csm_desktop.services.metrics import portfolio_metrics
 
@@ -108,7 +109,7 @@ class DashboardController(QObject):
 
         def show(figures: Any) -> None:
             if request == self.request:  # a newer choice supersedes this one
-                view.show_metrics(figures[0])
+                view.show_metrics(figures[0], figures[2])
                 view.show_long_term(figures[1])
                 view.set_busy(False)
 
@@ -117,6 +118,7 @@ class DashboardController(QObject):
             lambda progress: (
                 portfolio_metrics(database, today, **filters.as_kwargs()),
                 long_term(database, today, **filters.as_kwargs()),
+                load_vocabulary(database),
             ),
             show,
             what="Computing the portfolio metrics",

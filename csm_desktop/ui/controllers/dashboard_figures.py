@@ -13,8 +13,10 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
 
+from csm_desktop.domain.features import FeatureVocabulary
 from csm_desktop.domain.metrics import CHECKPOINTS, PortfolioMetrics
 from csm_desktop.domain.metrics import drilldown as drill
+from csm_desktop.domain.story import capability_name
 from csm_desktop.domain.text import plural
 from csm_desktop.domain.vocabulary import Health, Phase
 from csm_desktop.ui.charts import theme
@@ -49,6 +51,7 @@ class DashboardFigures(QObject):
         self.metrics: PortfolioMetrics | None = None
         self.months: list[str] = []
         self.features: list[str] = []
+        self.vocabulary = FeatureVocabulary()  # the book's names for feature keys
         self.phases: list[Phase] = []
         self.health_order = list(Health)
         view.funnel_playbook.currentTextChanged.connect(lambda _text: self._draw_funnel())
@@ -60,7 +63,7 @@ class DashboardFigures(QObject):
         tiles: list[tuple[Any, Callable[[PortfolioMetrics], drill.DrillDown]]] = [
             (view.ttfv_tile, drill.ttfv_accounts),
             (view.first_value_tile, drill.first_value_accounts),
-            (view.adoption_tile, drill.adoption_accounts),
+            (view.adoption_tile, lambda m: drill.adoption_accounts(m, name=self.feature_name)),
             (view.on_time_tile, drill.on_time_accounts),
             (view.at_risk_tile, lambda m: drill.health_accounts(m, Health.AT_RISK)),
             (view.off_track_tile, lambda m: drill.health_accounts(m, Health.OFF_TRACK)),
@@ -72,8 +75,13 @@ class DashboardFigures(QObject):
     def caption(metrics: PortfolioMetrics) -> str:
         return f"{plural(metrics.accounts, 'account')} · on {metrics.today.isoformat()}"
 
-    def show(self, metrics: PortfolioMetrics) -> None:
+    def feature_name(self, key: str) -> str:
+        """What a person reads for a feature key: the book's name for it, never the key."""
+        return capability_name(key, self.vocabulary)
+
+    def show(self, metrics: PortfolioMetrics, vocabulary: FeatureVocabulary | None = None) -> None:
         self.metrics = metrics
+        self.vocabulary = vocabulary or FeatureVocabulary()
         view = self.view
         view.caption.setText(self.caption(metrics))
         view.drill_list.show_drilldown(drill.attention_accounts(metrics))
@@ -191,7 +199,7 @@ class DashboardFigures(QObject):
             )
             texts.append(text)
         self.view.adoption.set_bars(
-            self.features,
+            [self.feature_name(feature) for feature in self.features],
             [metrics.adoption_by_feature[f].fraction for f in self.features],
             texts,
             [current().green] * len(self.features),
@@ -246,7 +254,7 @@ class DashboardFigures(QObject):
 
     def adoption_clicked(self, row: int) -> None:
         feature = self.features[row]
-        self._drill(lambda m: drill.adoption_accounts(m, feature))
+        self._drill(lambda m: drill.adoption_accounts(m, feature, name=self.feature_name))
 
     def health_clicked(self, column: int) -> None:
         health = self.health_order[column]

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from csm_desktop.domain.features import FeatureVocabulary
 from csm_desktop.domain.metrics import PortfolioMetrics
 from csm_desktop.domain.metrics.long_term import LongTermMetrics
 from csm_desktop.ui.charts import theme
@@ -257,9 +258,12 @@ class DashboardView(QWidget):
 
     # --- figures -----------------------------------------------------------------------
 
-    def show_metrics(self, metrics: PortfolioMetrics) -> None:
-        """Show the figures of ``metrics``; the list starts with the accounts needing attention."""
-        self.controller.show(metrics)
+    def show_metrics(
+        self, metrics: PortfolioMetrics, vocabulary: FeatureVocabulary | None = None
+    ) -> None:
+        """Show the figures of ``metrics``, features by their names in ``vocabulary``; the
+        list starts with the accounts needing attention."""
+        self.controller.show(metrics, vocabulary)
 
     def show_long_term(self, metrics: LongTermMetrics) -> None:
         """Show the "Does onboarding pay off?" figures (renewals by first value)."""
