@@ -28,15 +28,18 @@ def run_window(
     file, no daily copy; the password is asked for when the keychain and ~/.pgpass have none.
     When the last book was a team server that cannot be reached now, the default book file
     opens instead (after saying why), so the window always starts."""
-    from csm_desktop.ui.system_libraries import startup_problem
+    from csm_desktop.ui.system_libraries import startup_problem_in_background
 
-    problem = startup_problem()
-    if problem is not None:
+    startup_problem = startup_problem_in_background()  # ldd runs while the app imports
+    try:
+        from PySide6.QtCore import QSettings
+        from PySide6.QtWidgets import QApplication, QMessageBox
+    except ImportError:  # Qt's own libraries need some of the same (libGL, fontconfig …)
+        problem = startup_problem()
+        if problem is None:
+            raise
         print(problem, file=sys.stderr)
         return 2
-
-    from PySide6.QtCore import QSettings
-    from PySide6.QtWidgets import QApplication, QMessageBox
 
     skip_pyside_import_scan()  # Qt is imported now, and with it PySide's import hook
 
@@ -54,6 +57,10 @@ def run_window(
         from csm_desktop.ui.crash_guard import install_crash_guard
         from csm_desktop.ui.ui_thread_gc import UiThreadCollector
 
+    problem = startup_problem()  # before QApplication, which would load the xcb plugin
+    if problem is not None:
+        print(problem, file=sys.stderr)
+        return 2
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     collector = UiThreadCollector(app)  # kept while the window runs, below

@@ -16,7 +16,8 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Mapping
+import threading
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 # Debian/Ubuntu package of each library the xcb plugin and its Qt libraries load.
@@ -157,3 +158,20 @@ def startup_problem(environ: Mapping[str, str] | None = None) -> str | None:
         return None
     missing = missing_libraries(plugin)
     return install_advice(missing) if missing else None
+
+
+def startup_problem_in_background() -> Callable[[], str | None]:
+    """``startup_problem`` started on a thread; the function returned waits for its answer.
+    Asking ``ldd`` takes ~20 ms of a separate process on every X11 start: the app imports
+    Qt and its own modules meanwhile (neither loads the xcb plugin; ``QApplication`` does)."""
+    answer: list[str | None] = []
+    thread = threading.Thread(
+        target=lambda: answer.append(startup_problem()), name="library-check", daemon=True
+    )
+    thread.start()
+
+    def wait() -> str | None:
+        thread.join()
+        return answer[0] if answer else None
+
+    return wait

@@ -58,6 +58,24 @@ def test_no_display_is_said_plainly() -> None:
     assert problem is not None and "no graphical display was found" in problem
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="X11 start-up is Linux only")
+def test_the_window_without_a_display_says_so_and_exits_2(tmp_path: Path) -> None:
+    """The library check runs beside the start-up imports; its answer still comes before
+    Qt would abort: one plain message and exit status 2."""
+    environ = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    done = subprocess.run(
+        [sys.executable, "-m", "csm_desktop", "--db", str(tmp_path / "book.sqlite3")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**environ, "QT_QPA_PLATFORM": "xcb", "HOME": str(tmp_path)},
+        check=False,
+    )
+    assert done.returncode == 2, done.stderr
+    assert "no graphical display was found" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
 def run_app(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
     environ = {
         **os.environ,
