@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
@@ -69,6 +69,7 @@ from csm_desktop.store.queries.activity import (
     last_status_changes,
     last_touchpoints,
     message_templates,
+    start_status_changes,
     unlocks_used,
 )
 from csm_desktop.store.queries.ladders import account_ladders, milestone_messages
@@ -182,6 +183,7 @@ def _load_book(
     whole: bool = False,
     arms: dict[int, dict[str, MessageChange]] | None = None,
     started: StartedLadders | None = None,
+    started_changes: Iterable[Any] | None = None,
 ) -> _Book:
     """The active book (None), a page of it (an id range) or one account, even archived.
     A book read in pages reads its feature ``vocabulary`` and the texts of its experiments'
@@ -190,8 +192,8 @@ def _load_book(
     Of a book or a page only the milestones a line or its message can name are read, with
     counts standing for the rest (``store.queries.today_lines``); one account, or ``whole``,
     reads every milestone (the reference those partial ladders are proven equal to).
-    ``started``: the page's milestones query already run on this session
-    (``today_pages``)."""
+    ``started``, ``started_changes``: the page's milestones and last status changes queries
+    already run on this session (``today_pages``)."""
     if account_id is None:
         selection = ACTIVE_ACCOUNTS
     elif isinstance(account_id, IdRange):
@@ -213,7 +215,7 @@ def _load_book(
     ids = None if account_id is None else [a.id for a in accounts]
     ladders = {a.id: a.milestones for a in accounts}  # every one read has its id
 
-    last_change = last_status_changes(session, today, account_id)
+    last_change = last_status_changes(session, today, account_id, started=started_changes)
     last_touch, milestone_touch = last_touchpoints(session, today, account_id)
     if whole_ladders:
         # Only unlocks in the window the rule nudges about (``unused_unlock_days`` …
@@ -411,11 +413,11 @@ def today_pages(
                 if progress.cancelled:
                     raise Cancelled
                 if ahead is None:
-                    stack, session, started = _open_page(
+                    stack, session, started, changes = _open_page(
                         database, page, today, rules, whole_ladders
                     )
                 else:
-                    stack, session, started = ahead.result()
+                    stack, session, started, changes = ahead.result()
                 ahead = opened(n + 1) if n + 1 < len(pages) else None
                 with stack:  # the page's session: rolled back if reading it fails
                     book = None
@@ -423,6 +425,7 @@ def today_pages(
                         book = _load_book(
                             session, today, rules, IdRange(page[0], page[-1]), vocabulary,
                             whole=whole_ladders, arms=arms, started=started,
+                            started_changes=changes,
                         )  # fmt: skip
                 if book is not None:
                     keyed = keyed_nudges(book.snapshots, today, rules)
@@ -442,7 +445,7 @@ def today_pages(
                     ahead.result()[0].close()
 
 
-_Opened = tuple[contextlib.ExitStack, Session, StartedLadders | None]
+_Opened = tuple[contextlib.ExitStack, Session, StartedLadders | None, Iterable[Any] | None]
 
 
 def _read_vocabulary(database: Database) -> FeatureVocabulary:
@@ -454,14 +457,16 @@ def _open_page(
     database: Database, page: list[int], today: dt.date, rules: NudgeRules, whole: bool
 ) -> _Opened:
     """A session for one page of ``today_pages`` (the stack closes it) and, for a page read
-    in part, its milestones query already run (``start_ladders``)."""
+    in part, its milestones and last status changes queries already run
+    (``start_ladders``, ``start_status_changes``)."""
     stack = contextlib.ExitStack()
     try:
         session = stack.enter_context(database.session())
         if whole or not page:
-            return stack, session, None
-        chosen = AccountFilter(id_range=IdRange(page[0], page[-1]))
-        return stack, session, start_ladders(session, chosen, today, rules)
+            return stack, session, None, None
+        accounts = IdRange(page[0], page[-1])
+        ladders = start_ladders(session, AccountFilter(id_range=accounts), today, rules)
+        return stack, session, ladders, start_status_changes(session, today, accounts)
     except BaseException:
         stack.close()
         raise

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, func, select, true
+from sqlalchemy import ColumnElement, Select, func, select, true
 from sqlalchemy.orm import Session
 
 from csm_desktop.domain.templates import MessageTemplate
@@ -72,18 +72,38 @@ def active_account_ids(session: Session, *, portable: bool = False) -> list[int]
 
 
 def last_status_changes(
-    session: Session, today: dt.date, account_id: Accounts = None
+    session: Session,
+    today: dt.date,
+    account_id: Accounts = None,
+    *,
+    started: Iterable[Any] | None = None,
 ) -> dict[int, dt.date]:
-    """Per account, the day of its latest status change on or before ``today``."""
+    """Per account, the day of its latest status change on or before ``today`` (the rows
+    of ``start_status_changes`` when ``started`` is given)."""
+    rows = started
+    if rows is None:
+        rows = session.execute(_status_changes(today, account_id))
+    return {changed_account: on for changed_account, on in rows}
+
+
+def start_status_changes(session: Session, today: dt.date, accounts: Accounts) -> Iterable[Any]:
+    """``last_status_changes``' query run now, its rows taken later (``started=``): sorted
+    by an expression, so SQLite does the whole query in its first step, one call that
+    releases the interpreter (a page of the Today list is started in a thread:
+    ``today_lines.start_ladders``)."""
+    query = _status_changes(today, accounts).order_by(account_milestone.c.account_id + 0)
+    return session.execute(query)
+
+
+def _status_changes(today: dt.date, account_id: Accounts) -> Select[Any]:
     m, c = account_milestone.c, status_change.c
-    rows = session.execute(
+    return (
         select(m.account_id, func.max(c.changed_on))
         .select_from(status_change)
         .join(account_milestone, m.id == c.milestone_id)
         .where(c.changed_on <= today, _of(account_id))
         .group_by(m.account_id)
     )
-    return {changed_account: on for changed_account, on in rows}
 
 
 def last_touchpoints(
