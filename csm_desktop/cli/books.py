@@ -48,7 +48,7 @@ def add_book_commands(commands: Any) -> None:
         "External ID, Segment, Industry, Seats, ARR, Owner, Signed on, Kickoff on, "
         "Renewal on, Playbook, Variant or ignore; repeatable",
     )
-    import_book.set_defaults(run=_cmd_import_book)
+    import_book.set_defaults(run=_cmd_import_book, prepare=_read_ahead)
 
     export_book = commands.add_parser("export-book", help="export the book workbook (.xlsx)")
     export_book.add_argument("file", metavar="FILE.xlsx", help="the workbook to write")
@@ -97,17 +97,38 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_ahead(args: argparse.Namespace) -> None:
+    """Start reading the workbook before the book code loads (``BookReadAhead``); the
+    command meets its outcome where it would have read the file itself."""
+    from csm_desktop.errors import UserError
+    from csm_desktop.services.book_import_read import BookReadAhead
+    from csm_desktop.services.usage_files import parse_column_map
+
+    try:
+        column_map = parse_column_map(args.map or ())
+    except UserError:  # the command says so, at its own moment
+        return
+    if Path(args.file).is_file():
+        args.read_ahead = BookReadAhead(Path(args.file), args.sheet, column_map)
+
+
 def _cmd_import_book(args: argparse.Namespace) -> int:
     from csm_desktop.services.book_workbook import import_book
     from csm_desktop.services.usage_files import parse_column_map
 
     source = Path(args.file)
     column_map = parse_column_map(args.map or ())
+    read_ahead = getattr(args, "read_ahead", None)
     target = target_book(args)
     with _removed_unless_stored(target) as outcome, writing_book(target) as book:
         back_up_first(book)
         report = import_book(
-            book, source, strict=args.strict, sheet=args.sheet, column_map=column_map
+            book,
+            source,
+            strict=args.strict,
+            sheet=args.sheet,
+            column_map=column_map,
+            reading=read_ahead.result() if read_ahead is not None else None,
         )
         outcome.stored = report.stored
     shown = 20
