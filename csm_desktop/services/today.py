@@ -17,7 +17,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -438,6 +438,10 @@ def today_pages(
                     keyed, items = [], []
                 read += len(page)
                 progress(read, len(ids), "Reading the book")
+                if ahead is not None:
+                    # The next page's read is done before this page's lines go out: the
+                    # thread does not take the interpreter from the window painting them.
+                    wait([ahead])
                 yield TodayPage(items, read, len(ids), [k for k, _n in keyed])
         finally:
             if ahead is not None:  # cancelled or failed: the next page's session is closed
