@@ -170,6 +170,39 @@ def test_used_day_series_lists_days_with_use_per_account_and_feature(book: Datab
             assert used_day_series(session, [], ["login"], portable=portable) == {}
 
 
+def test_used_day_series_keeps_each_feature_of_each_account_apart(book: Database) -> None:
+    """Two accounts, two features each, used on interleaved days (rows come back account by
+    account, day by day, the features alternating): every (account, feature) gets its own
+    days in order, on both paths. Day numbers: Jan 1 2026 is 20,454."""
+    with book.session() as session:
+        a, b = Account(name="A"), Account(name="B")
+        session.add_all([a, b])
+        session.flush()
+        rows = [
+            (b.id, 2, "sso", 5), (a.id, 1, "login", 1), (a.id, 1, "sso", 2), (b.id, 1, "login", 3),
+            (a.id, 2, "login", 4), (b.id, 3, "sso", 6), (a.id, 3, "sso", 7), (b.id, 3, "login", 8),
+        ]  # fmt: skip
+        store_usage(
+            session,
+            [account for account, _day, _feature, _count in rows],
+            [dt.date(2026, 1, day) for _account, day, _feature, _count in rows],
+            [feature for _account, _day, feature, _count in rows],
+            [count for _account, _day, _feature, count in rows],
+            [None] * len(rows),
+        )
+        expected = {
+            (a.id, "login"): ([20_454, 20_455], [1, 4]),
+            (a.id, "sso"): ([20_454, 20_456], [2, 7]),
+            (b.id, "login"): ([20_454, 20_456], [3, 8]),
+            (b.id, "sso"): ([20_455, 20_456], [5, 6]),
+        }
+        for portable in (False, True):
+            assert used_day_series(session, None, ["login", "sso"], portable=portable) == expected
+            assert used_day_series(session, [a.id, b.id], ["sso"], portable=portable) == {
+                key: series for key, series in expected.items() if key[1] == "sso"
+            }
+
+
 def test_moving_a_feature_adds_counts_on_shared_days(book: Database) -> None:
     """ "User Invited" on Jan 5 (2, 3 users) and Jan 6 (1) into user_invited on Jan 5 (4, 1
     user): Jan 5 becomes 2 + 4 = 6 with max(3, 1) = 3 users, Jan 6 moves as it is."""

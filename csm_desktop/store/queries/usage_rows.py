@@ -312,15 +312,24 @@ def used_day_series(
         .order_by(_table.c.account_id, _table.c.day, _table.c.feature_id)
     )
     rows = _raw_rows(session, query) if use_fast_path(session, portable) else None
-    by_id: dict[tuple[int, int], tuple[list[int], list[int]]] = {}
+    # The rows come account by account: one dict of series per account, looked up when the
+    # account changes, not a (account, feature) tuple made and hashed for every row.
+    by_account: dict[int, dict[int, tuple[list[int], list[int]]]] = {}
+    account: int | None = None
+    series: dict[int, tuple[list[int], list[int]]] = {}
     for account_id, feature_id, day, count in rows if rows is not None else session.execute(query):
-        found = by_id.get((account_id, feature_id))
+        if account_id != account:
+            account = account_id
+            series = by_account.setdefault(account_id, {})
+        found = series.get(feature_id)
         if found is None:
-            found = by_id[(account_id, feature_id)] = ([], [])
+            found = series[feature_id] = ([], [])
         found[0].append(day)
         found[1].append(count)
     return {
-        (account_id, ids[feature_id]): found for (account_id, feature_id), found in by_id.items()
+        (account_id, ids[feature_id]): found
+        for account_id, series in by_account.items()
+        for feature_id, found in series.items()
     }
 
 
