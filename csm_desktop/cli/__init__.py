@@ -12,6 +12,7 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from importlib import import_module
 from typing import Any, NoReturn
 
 from csm_desktop import APP_NAME, app_version
@@ -29,6 +30,23 @@ from csm_desktop.errors import BadInput
 # made only of these opens the window, and its parser needs no command (issue 17).
 WINDOW_FLAGS = frozenset({"--demo", "--start-check", "--self-test"})
 WINDOW_OPTIONS = frozenset({"--db", "--wait"})
+
+# The command groups, in the order ``--help`` lists them: the module, its function adding
+# them and the commands it adds. A command line naming a command builds its group only:
+# argparse reads every help string through gettext, ~15 ms for all of them before an
+# import-usage can start reading its file (issue 17; tests/cli/test_cli.py checks the names).
+COMMAND_GROUPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("books", "add_book_commands", ("demo", "import-book", "export-book")),
+    ("metrics", "add_metrics_command", ("metrics",)),
+    ("usage", "add_usage_command", ("import-usage",)),
+    ("reports", "add_report_commands", ("report", "portfolio-report", "playbook-pdf")),
+    ("value", "add_value_commands", ("value",)),
+    ("books", "add_feature_commands", ("features",)),
+    ("experiments", "add_experiment_commands", ("experiment",)),
+    ("team", "add_team_commands", ("admin",)),
+    ("transfer", "add_transfer_commands", ("publish", "take-offline")),
+)
+COMMANDS = frozenset(name for _module, _adds, names in COMMAND_GROUPS for name in names)
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -50,8 +68,9 @@ class _VersionAction(argparse.Action):
         parser.exit()
 
 
-def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
-    """The whole parser; without ``commands``, only the window's own options."""
+def build_parser(*, commands: bool = True, only: str | None = None) -> argparse.ArgumentParser:
+    """The whole parser; without ``commands``, only the window's own options; with
+    ``only`` (a command's name), only the commands of its group."""
     parser = OneLineParser(
         prog="csm-desktop",
         description=f"{APP_NAME}: onboarding ladders, usage evidence and value reports. "
@@ -81,25 +100,10 @@ def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
     if not commands:
         parser.set_defaults(command=None)
         return parser
-    from csm_desktop.cli.books import add_book_commands, add_feature_commands
-    from csm_desktop.cli.experiments import add_experiment_commands
-    from csm_desktop.cli.metrics import add_metrics_command
-    from csm_desktop.cli.reports import add_report_commands
-    from csm_desktop.cli.team import add_team_commands
-    from csm_desktop.cli.transfer import add_transfer_commands
-    from csm_desktop.cli.usage import add_usage_command
-    from csm_desktop.cli.value import add_value_commands
-
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
-    add_book_commands(subparsers)
-    add_metrics_command(subparsers)
-    add_usage_command(subparsers)
-    add_report_commands(subparsers)
-    add_value_commands(subparsers)
-    add_feature_commands(subparsers)
-    add_experiment_commands(subparsers)
-    add_team_commands(subparsers)
-    add_transfer_commands(subparsers)
+    for module, adds, names in COMMAND_GROUPS:
+        if only is None or only in names:
+            getattr(import_module(f"csm_desktop.cli.{module}"), adds)(subparsers)
     for command in subparsers.choices.values():  # every command accepts it after its name
         command.add_argument(
             "--wait", type=float, metavar="SECONDS", default=argparse.SUPPRESS, help=WAIT_HELP
@@ -121,11 +125,25 @@ def opens_the_window(argv: Sequence[str]) -> bool:
     return True
 
 
+def named_command(argv: Sequence[str]) -> str | None:
+    """The command ``argv`` names: its first word that is neither an option nor the value
+    of ``--db`` or ``--wait``, when that is a command (None otherwise: the whole parser
+    then says what is wrong)."""
+    words = iter(argv)
+    for word in words:
+        if word.startswith("-"):
+            if word in WINDOW_OPTIONS:
+                next(words, None)  # its value
+            continue
+        return word if word in COMMANDS else None
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     words = sys.argv[1:] if argv is None else list(argv)
     # Building every command's parser (and importing their modules) is start-up time the
-    # window does not need (issue 17).
-    parser = build_parser(commands=not opens_the_window(words))
+    # window, or a command, does not need (issue 17).
+    parser = build_parser(commands=not opens_the_window(words), only=named_command(words))
     args = parser.parse_args(words)
     if args.self_test:
         from csm_desktop.selftest import run_self_test
@@ -170,4 +188,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout, sys.stderr = real_out, real_err
 
 
-__all__ = ["BadInput", "build_parser", "database_path", "main", "opens_the_window", "parse_day"]
+__all__ = [
+    "COMMAND_GROUPS",
+    "BadInput",
+    "build_parser",
+    "database_path",
+    "main",
+    "named_command",
+    "opens_the_window",
+    "parse_day",
+]

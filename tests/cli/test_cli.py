@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from csm_desktop.cli import build_parser, main, opens_the_window
+from csm_desktop.cli import COMMAND_GROUPS, build_parser, main, named_command, opens_the_window
 from csm_desktop.store.database import open_database
 from csm_desktop.store.models import Account
 
@@ -140,6 +140,36 @@ def test_the_window_options_alone_are_read_as_the_whole_parser_reads_them(
     others = (["demo"], ["--help"], ["-h"], ["--dem"], ["--db", "b", "demo"], ["--version"])
     for argv in (*others, ["--demo=1"], ["--", "x"]):
         assert not opens_the_window(argv), argv
+
+
+def test_a_command_line_builds_its_own_group_of_commands_only(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """COMMAND_GROUPS names every command of each group, in the whole parser's order; a
+    command line naming a command builds that group only, and reads its arguments (and
+    prints its help) exactly as the whole parser does. Anything else (no command, a typo,
+    a command name given as --db's value) gets the whole parser."""
+    whole = _subcommands(build_parser())
+    assert [n for _m, _a, names in COMMAND_GROUPS for n in names] == list(whole)
+    for _module, _adds, names in COMMAND_GROUPS:
+        assert list(_subcommands(build_parser(only=names[0]))) == list(names)
+    argv = ["--db", "b.sqlite3", "import-usage", "u.csv", "--create-accounts"]
+    assert named_command(argv) == "import-usage"
+    only = build_parser(only="import-usage").parse_args(argv)
+    assert vars(only) == vars(build_parser().parse_args(argv))
+    helps = []
+    for parser in (build_parser(only="import-usage"), build_parser()):
+        with pytest.raises(SystemExit):
+            parser.parse_args(["import-usage", "--help"])
+        helps.append(capsys.readouterr().out)
+    assert helps[0] == helps[1] and "usage: csm-desktop import-usage" in helps[0]
+    for argv in ([], ["--help"], ["import-usag"], ["--db", "metrics"], ["--wait", "2", "x"]):
+        assert named_command(argv) is None, argv
+
+
+def _subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    action = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return dict(action.choices)
 
 
 def test_the_installed_command_and_python_m_share_one_entry_point() -> None:
