@@ -246,20 +246,22 @@ def _load_book(
     }
     templates = message_templates(session, template_ids)
     snapshots = [
+        # Positional, in field order: keywords made each of 47,000 snapshots cost 1.3 µs
+        # instead of 0.4 (issue 17).
         AccountSnapshot(
-            id=a.id,
-            name=a.name,
-            kickoff=a.kickoff,
-            milestones=tuple(ladders[a.id]),
-            renewal_on=a.renewal_on,
-            last_status_change=last_change.get(a.id),
-            unlocks_used=frozenset(used[a.id]) if a.id in used else _NONE_USED,
-            last_contacted=last_touch.get(a.id),
-            milestones_contacted=milestone_touch.get(a.id, _NONE_CONTACTED),
-            owner=a.owner,
-            capability_names=capability_names,
-            late=a.late,
-            counts=a.counts,
+            a.id,
+            a.name,
+            a.kickoff,
+            tuple(ladders[a.id]),
+            a.renewal_on,
+            last_change.get(a.id),
+            frozenset(used[a.id]) if a.id in used else _NONE_USED,
+            last_touch.get(a.id),
+            milestone_touch.get(a.id, _NONE_CONTACTED),
+            a.owner,
+            capability_names,
+            a.late,
+            a.counts,
         )
         for a in accounts
         if ladders[a.id]  # no milestone, no nudge
