@@ -114,6 +114,7 @@ def _read_ahead(args: argparse.Namespace) -> None:
 
 def _cmd_import_book(args: argparse.Namespace) -> int:
     from csm_desktop.services.book_workbook import import_book
+    from csm_desktop.services.gc_pause import collector_paused
     from csm_desktop.services.usage_files import parse_column_map
 
     source = Path(args.file)
@@ -122,14 +123,18 @@ def _cmd_import_book(args: argparse.Namespace) -> int:
     target = target_book(args)
     with _removed_unless_stored(target) as outcome, writing_book(target) as book:
         back_up_first(book)
-        report = import_book(
-            book,
-            source,
-            strict=args.strict,
-            sheet=args.sheet,
-            column_map=column_map,
-            reading=read_ahead.result() if read_ahead is not None else None,
-        )
+        # Paused from before the read-ahead's own pause ends until the command is done,
+        # then frozen: no pass walks the million rows between the read and the import, nor
+        # at exit (services.gc_pause).
+        with collector_paused():
+            report = import_book(
+                book,
+                source,
+                strict=args.strict,
+                sheet=args.sheet,
+                column_map=column_map,
+                reading=read_ahead.result() if read_ahead is not None else None,
+            )
         outcome.stored = report.stored
     shown = 20
     for rejected in report.rejected_rows[:shown]:
