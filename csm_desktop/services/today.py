@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import Result
 from sqlalchemy.orm import Session
 
 from csm_desktop.domain.experiment_changes import MessageChange
@@ -451,7 +452,7 @@ def today_pages(
                     ahead.result()[0].close()
 
 
-_Opened = tuple[contextlib.ExitStack, Session, StartedLadders | None, Iterable[Any] | None]
+_Opened = tuple[contextlib.ExitStack, Session, StartedLadders | None, Result[Any] | None]
 
 
 def _read_vocabulary(database: Database) -> FeatureVocabulary:
@@ -472,7 +473,10 @@ def _open_page(
             return stack, session, None, None
         accounts = IdRange(page[0], page[-1])
         ladders = start_ladders(session, AccountFilter(id_range=accounts), today, rules)
-        return stack, session, ladders, start_status_changes(session, today, accounts)
+        stack.callback(ladders.close)  # before the session: rows not taken (a cancel, a
+        changes = start_status_changes(session, today, accounts)  # failure) are let go
+        stack.callback(changes.close)
+        return stack, session, ladders, changes
     except BaseException:
         stack.close()
         raise

@@ -160,6 +160,48 @@ def test_active_ids_read_the_same_on_both_query_paths(book: Database) -> None:
     assert fast == portable == [ids[n] for n in ("acme", "Zeta", "ACME", "Acme", "Beta")]
 
 
+def test_an_account_archived_between_a_pages_two_reads_is_left_out(book: Database) -> None:
+    """A page's milestones are read first (started ahead, as the read-ahead does) and its
+    accounts after: on a team server, or SQLite's portable path, each read is its own
+    snapshot. Zeta archived in between is left out of the page, not a crash (KeyError)."""
+    from csm_desktop.domain.nudges import DEFAULT_RULES
+    from csm_desktop.store.queries.selection import AccountFilter
+    from csm_desktop.store.queries.today_lines import StartedLadders, today_ladders
+
+    ids = build_ties(book)
+    chosen = AccountFilter(id_range=(ids["acme"], ids["Acme"]))
+    with book.session() as session:
+        started = StartedLadders(session, chosen, TODAY, DEFAULT_RULES, portable=True)
+        with book.session() as teammate:
+            teammate.get(Account, ids["Zeta"]).archived = True  # type: ignore[union-attr]
+            teammate.commit()
+        ladders = today_ladders(session, chosen, TODAY, DEFAULT_RULES, started=started)
+    assert [a.name for a in ladders] == ["acme", "ACME", "Acme"]
+    assert all(len(a.milestones) > 0 for a in ladders)
+
+
+def test_a_page_let_go_unread_closes_its_cursor(book: Database) -> None:
+    """A page started ahead and then dropped (the user cancelled, or reading it failed)
+    closes its raw SQLite cursor: the connection, back in the pool, holds no old read
+    snapshot, so the next session sees a teammate's write and may write itself."""
+    from csm_desktop.domain.nudges import DEFAULT_RULES
+    from csm_desktop.services.today import _open_page
+
+    if book.path is None:
+        pytest.skip("SQLite's raw cursor; a server's page reads through SQLAlchemy")
+    ids = build_ties(book)
+    page = [ids["acme"], ids["Zeta"], ids["ACME"]]
+    stack, _session, started, _changes = _open_page(book, page, TODAY, DEFAULT_RULES, False)
+    assert started is not None and started.fast
+    cursor = started._rows
+    stack.close()  # let go without taking the rows
+    with pytest.raises(Exception, match="closed"):
+        cursor.fetchone()
+    with book.session() as session:
+        session.get(Account, ids["Zeta"]).name = "Zeta GmbH"  # type: ignore[union-attr]
+        session.commit()
+
+
 FIRST_PAGE_PROBE = """
 import datetime as dt, sys
 from pathlib import Path

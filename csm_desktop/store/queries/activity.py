@@ -14,12 +14,12 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, Select, func, select, true
+from sqlalchemy import ColumnElement, Result, Select, func, select, true
 from sqlalchemy.orm import Session
 
 from csm_desktop.domain.templates import MessageTemplate
 from csm_desktop.domain.vocabulary import Status
-from csm_desktop.store.queries.fast_path import raw_rows, use_fast_path
+from csm_desktop.store.queries.fast_path import raw_cursor, use_fast_path
 from csm_desktop.store.queries.tables import (
     account,
     account_milestone,
@@ -67,8 +67,7 @@ def active_account_ids(session: Session, *, portable: bool = False) -> list[int]
     query = select(a.id).where(a.archived.is_(False)).order_by(a.id)
     if not use_fast_path(session, portable):
         return list(session.scalars(query))
-    sql = str(query.compile(session.connection(), compile_kwargs={"literal_binds": True}))
-    return [account_id for (account_id,) in raw_rows(session, sql, {})]
+    return [account_id for (account_id,) in raw_cursor(session, query).fetchall()]
 
 
 def last_status_changes(
@@ -86,7 +85,7 @@ def last_status_changes(
     return {changed_account: on for changed_account, on in rows}
 
 
-def start_status_changes(session: Session, today: dt.date, accounts: Accounts) -> Iterable[Any]:
+def start_status_changes(session: Session, today: dt.date, accounts: Accounts) -> Result[Any]:
     """``last_status_changes``' query run now, its rows taken later (``started=``): sorted
     by an expression, so SQLite does the whole query in its first step, one call that
     releases the interpreter (a page of the Today list is started in a thread:

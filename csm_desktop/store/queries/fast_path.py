@@ -11,11 +11,13 @@ rather than in a file: every query with a form for each asks it.
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.expression import ClauseElement
 
 
 def on_server(bind: Session | Connection | Engine) -> bool:
@@ -28,6 +30,17 @@ def on_server(bind: Session | Connection | Engine) -> bool:
 def use_fast_path(session: Session, portable: bool) -> bool:
     """True when the session's database is SQLite and the caller did not ask for Core."""
     return not portable and not on_server(session)
+
+
+def raw_cursor(session: Session, query: ClauseElement) -> sqlite3.Cursor:
+    """A Core query's SQLite text run on the session's raw cursor, its rows not yet
+    fetched. Its values are inlined (``literal_binds``): only for queries whose values are
+    our own ids, dates, numbers and status names, never text a user typed."""
+    connection = session.connection()
+    sql = str(query.compile(connection, compile_kwargs={"literal_binds": True}))
+    raw = connection.connection.dbapi_connection
+    assert raw is not None
+    return raw.cursor().execute(sql)  # type: ignore[no-any-return]
 
 
 def raw_rows(session: Session, sql: str, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:

@@ -31,7 +31,6 @@ more in SQLAlchemy's row processing than in the query.
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,7 +41,7 @@ from sqlalchemy.orm import Session
 from csm_desktop.domain.ladder import Milestone
 from csm_desktop.domain.nudges import LadderCounts, NudgeRules
 from csm_desktop.domain.vocabulary import Status
-from csm_desktop.store.queries.fast_path import day, use_fast_path
+from csm_desktop.store.queries.fast_path import day, raw_cursor, use_fast_path
 from csm_desktop.store.queries.ladder_figures import days_after, kickoff_date
 from csm_desktop.store.queries.selection import AccountFilter
 from csm_desktop.store.queries.tables import account as account_table
@@ -89,15 +88,22 @@ class StartedLadders:
         typed = (chosen.segment, chosen.owner, chosen.playbook) != (None, None, None)
         self.fast = use_fast_path(session, portable) and not typed
         query = _Parts(chosen, today, rules).milestones()
-        self._rows: Any = _raw_cursor(session, query) if self.fast else _rows(session, query)
+        self._rows: Any = raw_cursor(session, query) if self.fast else _rows(session, query)
 
     def rows(self) -> list[tuple[Any, ...]]:
-        """The rows, taken once."""
+        """The rows, taken once; the cursor is closed then."""
         rows, self._rows = self._rows, []
-        return rows if isinstance(rows, list) else rows.fetchall()
+        if isinstance(rows, list):
+            return rows
+        taken: list[tuple[Any, ...]] = rows.fetchall()
+        rows.close()
+        return taken
 
     def close(self) -> None:
-        """Rows not taken are dropped (the accounts query found none)."""
+        """Rows not taken are dropped (the accounts query found none, the page was
+        cancelled or failed). A SQLite cursor left open would keep its connection's read
+        snapshot when the pool takes it back: the next session on it would read an old book
+        and be refused its first write."""
         if not isinstance(self._rows, list):
             self._rows.close()
         self._rows = []
@@ -167,8 +173,10 @@ def today_ladders(
     second: tuple[Any, Milestone] | None = None
     for row in started.rows():
         if account is None or account.id != row[0]:
-            account = accounts[row[0]]
+            account = accounts.get(row[0])
             first = second = None
+        if account is None:  # archived or deleted since its milestones were read (a team
+            continue  # server reads each query in its own snapshot): the next read drops it
         flags = row[_FLAGS]
         if flags & _LATE:
             account.late = (account.late or 0) + 1
@@ -177,7 +185,7 @@ def today_ladders(
             continue  # due on or after the two kept: never named
         milestone = Milestone(
             # Positional, in field order (as ``ladders._assemble`` does).
-            row[2], roles[row[3]], row[4], due(row[5]), statuses.get(row[6], unknown),
+            row[2], roles.get(row[3], ""), row[4], due(row[5]), statuses.get(row[6], unknown),
             row[7] and due(row[7]), bool(row[8]), row[9], row[10], row[11], row[12],
             row[13] and due(row[13]), row[1], row[14],
         )  # fmt: skip
@@ -221,20 +229,8 @@ def _rows(session: Session, query: Any) -> list[tuple[Any, ...]]:
 
 
 def _raw_rows(session: Session, query: Any) -> list[tuple[Any, ...]]:
-    found: list[tuple[Any, ...]] = _raw_cursor(session, query).fetchall()
+    found: list[tuple[Any, ...]] = raw_cursor(session, query).fetchall()
     return found
-
-
-def _raw_cursor(session: Session, query: Any) -> sqlite3.Cursor:
-    """The query's SQLite text run on the raw cursor, its rows not yet fetched. Its values
-    are inlined: they are dates, numbers and status names of our own, never text a user
-    typed (``today_ladders`` takes the portable path for a filter by segment, owner or
-    playbook)."""
-    connection = session.connection()
-    sql = str(query.compile(connection, compile_kwargs={"literal_binds": True}))
-    raw = connection.connection.dbapi_connection
-    assert raw is not None
-    return raw.cursor().execute(sql)  # type: ignore[no-any-return]
 
 
 def _same(value: Any) -> dt.date | None:
