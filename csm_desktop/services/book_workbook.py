@@ -43,9 +43,9 @@ from csm_desktop.spreadsheets.book_workbook import (
 )
 from csm_desktop.spreadsheets.safe_cells import write_safe_csv
 from csm_desktop.store.database import Database
-from csm_desktop.store.models import ImportRecord
 from csm_desktop.store.queries.book_io import undated_account_names
 from csm_desktop.store.queries.import_queue import WAITING, one_import_at_a_time
+from csm_desktop.store.queries.usage_import import record_import
 
 
 @dataclass
@@ -147,16 +147,15 @@ def import_book(
                         "ladders cannot be scheduled and the portfolio figures leave them out "
                         "until a date is set."
                     )
-                session.add(
-                    ImportRecord(
-                        kind="book",
-                        file_name=str(path),
-                        sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
-                        imported_at=dt.datetime.now(),
-                        rows_read=report.rows_read,
-                        rows_stored=report.rows_stored,
-                        rows_rejected=report.rows_rejected,
-                    )
+                record_import(  # a statement, not an ORM object: no mapper configured for it
+                    session,
+                    kind="book",
+                    file_name=str(path),
+                    sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
+                    imported_at=dt.datetime.now(),
+                    rows_read=report.rows_read,
+                    rows_stored=report.rows_stored,
+                    rows_rejected=report.rows_rejected,
                 )
                 if progress.cancelled:  # the last moment a Cancel rolls everything back
                     raise Cancelled(f"Import of {path.name} cancelled; nothing was changed.")
