@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Result
 from sqlalchemy.orm import Session
 
 from csm_desktop.domain.experiment_changes import MessageChange
@@ -65,6 +64,7 @@ from csm_desktop.store.models import (
 from csm_desktop.store.queries.activity import (
     Accounts,
     IdRange,
+    StartedChanges,
     account_contacts,
     active_account_ids,
     last_status_changes,
@@ -452,7 +452,7 @@ def today_pages(
                     ahead.result()[0].close()
 
 
-_Opened = tuple[contextlib.ExitStack, Session, StartedLadders | None, Result[Any] | None]
+_Opened = tuple[contextlib.ExitStack, Session, StartedLadders | None, StartedChanges | None]
 
 
 def _read_vocabulary(database: Database) -> FeatureVocabulary:

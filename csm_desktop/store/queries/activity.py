@@ -85,7 +85,11 @@ def last_status_changes(
     return {changed_account: on for changed_account, on in rows}
 
 
-def start_status_changes(session: Session, today: dt.date, accounts: Accounts) -> Result[Any]:
+StartedChanges = Result[Any]
+"""``start_status_changes``' rows, not yet taken (close it to let them go)."""
+
+
+def start_status_changes(session: Session, today: dt.date, accounts: Accounts) -> StartedChanges:
     """``last_status_changes``' query run now, its rows taken later (``started=``): sorted
     by an expression, so SQLite does the whole query in its first step, one call that
     releases the interpreter (a page of the Today list is started in a thread:
