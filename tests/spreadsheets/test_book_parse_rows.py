@@ -177,3 +177,17 @@ def test_blocks_of_two_rows_read_what_one_block_reads(monkeypatch: pytest.Monkey
     ]
     assert [(r.row, r.column) for r in blocks.rejected] == [(8, "Seats"), (9, "Account")]
     assert blocks.rows_read == whole.rows_read == 14
+
+
+def test_every_row_type_has_plain_defaults() -> None:
+    """A block of rows is parsed a column at a time, each missing cell taking its field's
+    default read once from ``dataclasses.fields``; a ``default_factory`` would give None
+    there and a fresh value row by row, so the two paths would read a sheet differently.
+    No row type of the book's sheets may have one (review 15 #10)."""
+    import dataclasses
+
+    from csm_desktop.spreadsheets.book_sheets import SHEETS
+
+    for sheet in SHEETS:
+        for field in dataclasses.fields(sheet.row_type):
+            assert field.default_factory is dataclasses.MISSING, (sheet.name, field.name)
