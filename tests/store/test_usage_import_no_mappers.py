@@ -14,6 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from csm_desktop.store.database import Database
@@ -50,6 +51,8 @@ print("configured" if configured else "not configured")
 
 
 def test_the_import_statements_configure_no_mapper(book: Database, db_path: Path) -> None:
+    if book.path is None:
+        pytest.skip("a fresh interpreter opens the book file; the statements are the same")
     with book.session() as session:
         role = session.scalars(select(Role).where(Role.name == "Operator")).one()  # seeded
         account = Account(name="Acme")
@@ -103,6 +106,8 @@ def test_a_whole_usage_import_configures_no_mapper(
     record) on a book with a ladder that measures the file's feature: 2 events stored, the
     criterion (2 exports within 7 days) met with its date set, and the mappers still
     unconfigured."""
+    if book.path is None:
+        pytest.skip("a fresh interpreter opens the book file; the statements are the same")
     with book.session() as session:
         role = session.scalars(select(Role).where(Role.name == "Operator")).one()
         account = Account(name="Acme", signed_on=dt.date(2026, 2, 20))
