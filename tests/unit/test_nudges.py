@@ -272,3 +272,18 @@ def test_roles_behind_list_overdue_first_then_blocked_else_the_next_one() -> Non
         False,
     )
     assert [m.title for m in power.holding_back] == ["Templates"]
+
+
+def test_the_snapshot_fields_keep_the_order_today_builds_them_in() -> None:
+    """``services.today`` builds 47,000 snapshots positionally (keywords cost 3× as much):
+    a reordered field would silently swap two facts of the same type (the last status
+    change and the last contact are both dates). Reorder them there too, then here."""
+    import dataclasses
+
+    from csm_desktop.domain.nudges import AccountSnapshot
+
+    assert [f.name for f in dataclasses.fields(AccountSnapshot)] == [
+        "id", "name", "kickoff", "milestones", "renewal_on", "last_status_change",
+        "unlocks_used", "last_contacted", "milestones_contacted", "owner", "capability_names",
+        "late", "counts",
+    ]  # fmt: skip
