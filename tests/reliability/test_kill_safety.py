@@ -81,7 +81,9 @@ def wal_size(path: Path) -> int:
 
 
 def kill_when(child: subprocess.Popen[str], ready: object) -> bool:
-    """SIGKILL ``child`` as soon as ``ready()`` is true; False if it finished first."""
+    """SIGKILL ``child`` as soon as ``ready()`` is true; False if it finished first (also
+    when it exited between the last look and the kill: the kill then met a finished
+    process, and the import must have stored everything)."""
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if child.poll() is not None:
@@ -89,7 +91,7 @@ def kill_when(child: subprocess.Popen[str], ready: object) -> bool:
         if ready():  # type: ignore[operator]
             os.kill(child.pid, signal.SIGKILL)
             child.wait(timeout=30)
-            return True
+            return child.returncode == -signal.SIGKILL
         time.sleep(0.001)
     raise AssertionError("the child neither finished nor reached the kill point in 60 s")
 
