@@ -11,6 +11,7 @@ by the usage import's ``DateReader`` in the day/month order the column itself pr
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -228,10 +229,22 @@ def lines(value: Any) -> tuple[str, ...] | None:
     return tuple(line.strip() for line in shown.splitlines() if line.strip())
 
 
+# Short cell texts repeat (account names, feature keys, statuses on every usage or milestone
+# row): each distinct one is neutralised once (an export of 10 million usage rows, issue 17).
+# Long ones (notes, up to 32,767 characters) are not kept.
+SHORT_TEXT = 200
+_neutralised_short = functools.lru_cache(maxsize=1 << 16)(neutralise_text)
+
+
 def render(value: Any) -> CellOut:
     """A field value as the cell to write."""
-    if value is None:
-        return None
+    kind = type(value)  # the common kinds first, exactly (a bool is an int, a Status a str)
+    if kind is str:
+        if len(value) <= SHORT_TEXT:
+            return _neutralised_short(value) if value else None
+        return neutralise_text(value)
+    if kind is int or kind is float or kind is dt.date or value is None:
+        return value  # type: ignore[no-any-return]
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, Status | Direction):

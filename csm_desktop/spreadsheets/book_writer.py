@@ -6,6 +6,7 @@ has its own failure modes: Excel's row and cell limits. Sheets are streamed by `
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -25,9 +26,14 @@ def book_rows(book: BookWorkbook, sheet: Sheet) -> Iterator[list[CellOut]]:
 
 def sheet_cells(sheet: Sheet, records: Iterable[Any]) -> Iterator[list[CellOut]]:
     """The cells of ``records`` (rows of ``sheet``), ready to write (text neutralised)."""
-    names = [column.field for column in sheet.columns]
+    fields = operator.attrgetter(*(column.field for column in sheet.columns))
+    render = cell.render
+    if len(sheet.columns) == 1:  # attrgetter of one name gives the value, not a tuple
+        for record in records:
+            yield [render(fields(record))]
+        return
     for record in records:
-        yield [cell.render(getattr(record, name)) for name in names]
+        yield list(map(render, fields(record)))
 
 
 SheetPart = tuple[str, Sheet, Iterable[Any]]

@@ -15,6 +15,7 @@ XML cannot hold.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import zipfile
 from collections.abc import Iterable, Sequence
@@ -52,6 +53,23 @@ _STYLES = (
 
 def _text(value: str) -> str:
     return escape(_ILLEGAL.sub("", value))
+
+
+_SHORT_TEXT = 200  # characters: texts this short are kept once escaped
+
+
+def _inline(value: str) -> str:
+    """A text cell after its reference. Short texts repeat row after row (account names,
+    feature keys): each distinct one is escaped once (issue 17); long ones are not kept."""
+    return _inline_short(value) if len(value) <= _SHORT_TEXT else _inline_text(value)
+
+
+def _inline_text(value: str) -> str:
+    space = ' xml:space="preserve"' if value != value.strip() else ""
+    return f'" t="inlineStr"><is><t{space}>{_text(value)}</t></is></c>'
+
+
+_inline_short = functools.lru_cache(maxsize=1 << 16)(_inline_text)
 
 
 class XlsxStream:
@@ -122,11 +140,7 @@ class XlsxStream:
                     continue
                 kind = type(value)
                 if kind is str:
-                    space = ' xml:space="preserve"' if value != value.strip() else ""
-                    out.append(
-                        f'<c r="{letter}{n}" t="inlineStr"><is><t{space}>{_text(value)}</t>'
-                        "</is></c>"
-                    )
+                    out.append(f'<c r="{letter}{n}{_inline(value)}')
                 elif kind is int or kind is float:
                     out.append(f'<c r="{letter}{n}"><v>{value!r}</v></c>')
                 elif isinstance(value, dt.date):
