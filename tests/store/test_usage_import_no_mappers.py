@@ -22,6 +22,24 @@ from csm_desktop.store.models import Account, AccountMilestone, Role
 
 ROOT = Path(__file__).resolve().parents[2]
 
+
+def run_probe(script: str, *args: object) -> subprocess.CompletedProcess[str]:
+    """``script`` in a fresh interpreter on this checkout, where nothing has configured the
+    mappers yet."""
+    environment = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+    }
+    return subprocess.run(
+        [sys.executable, "-c", script, *map(str, args)],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+
+
 PROBE = """
 import datetime as dt, sys
 from pathlib import Path
@@ -66,18 +84,7 @@ def test_the_import_statements_configure_no_mapper(book: Database, db_path: Path
         session.flush()
         milestone_id = milestone.id
     book.close()
-    environment = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
-    }
-    result = subprocess.run(
-        [sys.executable, "-c", PROBE, str(db_path), str(milestone_id)],
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
+    result = run_probe(PROBE, db_path, milestone_id)
     assert result.stdout.split() == ["not", "configured"], result.stderr
 
 
@@ -126,16 +133,5 @@ def test_a_whole_usage_import_configures_no_mapper(
     usage.write_text(
         "Account,Date,Feature,Count\nAcme,2026-03-01,export,1\nAcme,2026-03-02,export,1\n"
     )
-    environment = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
-    }
-    result = subprocess.run(
-        [sys.executable, "-c", WHOLE_IMPORT, str(db_path), str(usage)],
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
+    result = run_probe(WHOLE_IMPORT, db_path, usage)
     assert result.stdout.split() == ["2", "1", "1", "not", "configured"], result.stderr

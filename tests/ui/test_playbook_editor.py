@@ -25,6 +25,7 @@ from csm_desktop.ui.views.playbook_editor import (
     ApplyToAccountsDialog,
     PlaybookEditor,
 )
+from tests.ui.test_account_saves_off_the_ui_thread import Held
 
 TODAY = dt.date(2026, 11, 26)
 
@@ -269,21 +270,6 @@ def test_steps_model_passes_the_model_tester(qtmodeltester: Any, demo: Database)
     qtmodeltester.check(model)
 
 
-class HeldList:
-    """Stands for ``list_playbooks``: notes the thread it runs on and waits for release."""
-
-    def __init__(self) -> None:
-        self.real = pb.list_playbooks
-        self.entered, self.release = threading.Event(), threading.Event()
-        self.threads: list[threading.Thread] = []
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        self.threads.append(threading.current_thread())
-        self.entered.set()
-        assert self.release.wait(10)
-        return self.real(*args, **kwargs)
-
-
 def versions_listed(editor: PlaybookEditor) -> list[str]:
     tree = editor.versions
     return [item.text(0) for i in range(tree.topLevelItemCount()) if (item := tree.topLevelItem(i))]
@@ -303,7 +289,7 @@ def test_reading_the_page_again_runs_in_a_worker_and_keeps_the_milestone_on_show
     third = editor.selected_template()
     assert third is not None
     create_playbook(demo, "Team standard", today=TODAY)
-    held = HeldList()
+    held = Held(pb.list_playbooks)
     monkeypatch.setattr(pb, "list_playbooks", held)
 
     editor.reload_in_background(third.id)
@@ -333,7 +319,7 @@ def test_a_page_read_that_arrives_after_the_user_moved_on_is_not_shown(
     v1, v2 = playbook_id(demo, "Standard v1"), playbook_id(demo, "Standard v2")
     if meanwhile == "chooses another version":
         editor.select_playbook(v1)
-    held = HeldList()
+    held = Held(pb.list_playbooks)
     monkeypatch.setattr(pb, "list_playbooks", held)
 
     task = editor.reload_in_background()

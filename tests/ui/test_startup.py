@@ -62,24 +62,20 @@ def test_no_display_is_said_plainly() -> None:
 def test_the_window_without_a_display_says_so_and_exits_2(tmp_path: Path) -> None:
     """The library check runs beside the start-up imports; its answer still comes before
     Qt would abort: one plain message and exit status 2."""
-    environ = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
-    done = subprocess.run(
-        [sys.executable, "-m", "csm_desktop", "--db", str(tmp_path / "book.sqlite3")],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**environ, "QT_QPA_PLATFORM": "xcb", "HOME": str(tmp_path)},
-        check=False,
-    )
+    done = run_app("--db", str(tmp_path / "book.sqlite3"), home=tmp_path, platform="xcb")
     assert done.returncode == 2, done.stderr
     assert "no graphical display was found" in done.stderr
     assert "Traceback" not in done.stderr
 
 
-def run_app(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
+def run_app(
+    *args: str, home: Path, platform: str = "offscreen"
+) -> subprocess.CompletedProcess[str]:
+    """The app as a process with its own home; on ``platform`` "xcb" without a display."""
+    dropped = {"DISPLAY", "WAYLAND_DISPLAY"} if platform == "xcb" else set()
     environ = {
-        **os.environ,
-        "QT_QPA_PLATFORM": "offscreen",
+        **{name: value for name, value in os.environ.items() if name not in dropped},
+        "QT_QPA_PLATFORM": platform,
         "HOME": str(home),
         "XDG_CONFIG_HOME": str(home / "config"),
         "XDG_DATA_HOME": str(home / "data"),
