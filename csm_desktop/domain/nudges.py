@@ -323,11 +323,15 @@ def rank_keyed(ranked: Iterable[Sequence[tuple[RankKey, T]]], piece: int = 5_000
     A stable sort finds each list as a run and merges them in C (a heap merge of 100,000
     lines calls Python per line), but one sort of everything would hold the interpreter
     for 40-100 ms: the window, reading in another thread, would freeze meanwhile. So the
-    lines are sorted piece by piece: between the same keys (about every ``piece``-th of
-    each list) in every list, which keeps equal keys in one piece and in list order."""
+    lines are sorted piece by piece, about ``piece`` lines at a time: between the same keys
+    in every list, which keeps equal keys in one piece and in list order. The keys split
+    at are every ``piece / lists``-th of each list: lists ranked alike put their k-th
+    splits side by side, so split at every ``piece``-th of each, one piece held about
+    ``piece`` lines of every list (50,000 accounts: two sorts of 50,000, ~90 ms each)."""
     lists = [list(pairs) for pairs in ranked]
     keys = [[key for key, _item in pairs] for pairs in lists]
-    splits = sorted({own[n] for own in keys for n in range(piece, len(own), piece)})
+    step = max(1, piece // max(1, len(lists)))
+    splits = sorted({own[n] for own in keys for n in range(step, len(own), step)})
     starts = [0] * len(lists)
     together: list[T] = []
     for split in (*splits, None):

@@ -97,6 +97,11 @@ def today_snapshots(
                 tuple(sorted(owner for owner in owners if owner)),
             )
             shown_at = clock()
+        # The ranking keys (~100,000 tuples at 50,000 accounts) go a page at a time: let
+        # go all at once, after the complete list was shown, they held the interpreter for
+        # ~70 ms (the window froze meanwhile).
+        for done in pages:
+            done.keys.clear()
 
 
 def _nudge(item: TodayItem) -> Nudge:

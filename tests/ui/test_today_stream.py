@@ -53,7 +53,7 @@ def test_snapshots_stream_in_and_end_with_the_full_ranking(  # type: ignore[no-u
     assert [c for c, _r, _l in seen] == [False] * (len(seen) - 1) + [True]
     assert nudges(view) == [item.nudge for item in expected]
     assert view.count_label.text() == f"{len(expected)} to do"
-    assert view.proxy.index(0, Column.RANK).data() == "1"
+    assert view.model.index(0, Column.RANK).data() == "1"
     assert not controller.loading
 
 

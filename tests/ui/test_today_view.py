@@ -6,8 +6,9 @@ import datetime as dt
 from collections.abc import Callable
 
 import pytest
+from PySide6.QtCore import QIdentityProxyModel
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QTableView
 
 from csm_desktop.services.accounts import account_detail
 from csm_desktop.services.today import celebration, today_list
@@ -44,16 +45,40 @@ def test_nudge_model_passes_the_model_tester(qtmodeltester, demo_book: Database)
     qtmodeltester.check(model)
 
 
+def test_the_list_paints_the_same_through_multi_data_as_through_data(  # type: ignore[no-untyped-def]
+    qtbot, demo_book: Database
+) -> None:
+    """The view asks ``multiData`` (one call per cell); a proxy asks ``data`` once per role.
+    Both tables, handled lines and the bold kind column included, are the same pixels."""
+    items = today_list(demo_book, TODAY)
+    for item in items[1::3]:  # every third line handled: grey text, no bold kind
+        item.nudge.contacted_on = TODAY
+    model = NudgeModel()
+    model.set_rows(items)
+    proxy = QIdentityProxyModel()  # answers each role with its own ``data`` call
+    proxy.setSourceModel(model)
+    grabs = []
+    for shown in (model, proxy):
+        table = QTableView()
+        qtbot.addWidget(table)
+        table.setModel(shown)
+        table.resize(900, 400)
+        table.show()
+        grabs.append(table.grab().toImage())
+    assert not grabs[0].isNull()
+    assert grabs[0] == grabs[1]
+
+
 def test_the_list_is_ranked_and_the_first_message_is_ready(  # type: ignore[no-untyped-def]
     today_view, demo_book: Database
 ) -> None:
     view, _controller = today_view
     expected = today_list(demo_book, TODAY)  # exact values are pinned in the store tests
-    assert view.proxy.rowCount() == len(expected)
+    assert view.model.rowCount() == len(expected)
     assert view.count_label.text() == f"{len(expected)} to do"
-    first = view.proxy.index(0, Column.KIND)
+    first = view.model.index(0, Column.KIND)
     assert first.data() == "Overdue"
-    assert view.proxy.index(0, Column.ACCOUNT).data() == expected[0].nudge.account
+    assert view.model.index(0, Column.ACCOUNT).data() == expected[0].nudge.account
     assert view.current == expected[0]
     assert view.subject.text() == expected[0].filled.message.email_subject.text
     contact = expected[0].filled.contact
@@ -86,11 +111,11 @@ def test_owner_filter_shows_one_csms_items(today_view) -> None:  # type: ignore[
     view, _controller = today_view
     mine = sum(i.nudge.owner == "Maya Chen" for i in view.model._rows)
     view.owner_filter.setCurrentText("Maya Chen")
-    owners = {view.proxy.index(r, Column.OWNER).data() for r in range(view.proxy.rowCount())}
+    owners = {view.model.index(r, Column.OWNER).data() for r in range(view.model.rowCount())}
     assert owners == {"Maya Chen"}
-    assert view.proxy.rowCount() == mine > 0
+    assert view.model.rowCount() == mine > 0
     view.owner_filter.setCurrentText("Everyone")
-    assert view.proxy.rowCount() == len(view.model._rows)
+    assert view.model.rowCount() == len(view.model._rows)
 
 
 def test_logging_a_touchpoint_lands_in_the_account_timeline(  # type: ignore[no-untyped-def]
@@ -115,14 +140,14 @@ def test_logging_a_touchpoint_lands_in_the_account_timeline(  # type: ignore[no-
     # The item is handled: it sinks to the bottom, marked done (with the account's stalled or
     # renewal items, which any touchpoint with the account answers).
     handled = [
-        view.proxy.index(r, 0).data(ItemRole)
-        for r in range(view.proxy.rowCount())
-        if view.proxy.index(r, 0).data(ItemRole).nudge.handled
+        view.model.index(r, 0).data(ItemRole)
+        for r in range(view.model.rowCount())
+        if view.model.index(r, 0).data(ItemRole).nudge.handled
     ]
     assert handled[0].nudge.milestone_id == item.nudge.milestone_id
-    assert view.proxy.index(view.proxy.rowCount() - len(handled), Column.KIND).data() == "Overdue ✓"
+    assert view.model.index(view.model.rowCount() - len(handled), Column.KIND).data() == "Overdue ✓"
     assert {h.nudge.account_id for h in handled} == {item.nudge.account_id}
-    total = view.proxy.rowCount()
+    total = view.model.rowCount()
     assert view.count_label.text() == f"{total - len(handled)} to do, {len(handled)} done"
 
 

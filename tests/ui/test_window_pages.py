@@ -191,14 +191,14 @@ def test_today_confirm_achieved_offers_the_day_the_criterion_was_met(
     view = window.today_view
     row = next(
         r
-        for r in range(view.proxy.rowCount())
-        if view.proxy.index(r, 0).data(view_item_role()).nudge.kind is NudgeKind.CRITERION_MET
+        for r in range(view.model.rowCount())
+        if view.model.index(r, 0).data(view_item_role()).nudge.kind is NudgeKind.CRITERION_MET
     )
     view.table.selectRow(row)
     nudge = view.current.nudge
     assert nudge.criterion_met_on is not None and nudge.criterion_met_on < TODAY
     assert view.confirm_button.isVisible()
-    menu = view.row_menu_for(view.proxy.index(row, 0))
+    menu = view.row_menu_for(view.model.index(row, 0))
     assert [a.text() for a in menu.actions() if a.text()] == [
         "Open account",
         "Confirm achieved…",

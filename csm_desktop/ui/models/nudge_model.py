@@ -1,24 +1,26 @@
 """Table model of the Today list: one row per nudge, fed with ``set_rows`` (never queries).
 
-Rows arrive ranked; ``SortRole`` gives raw values (rank, dates) so the proxy can re-sort and
-come back to the ranking; ``ItemRole`` gives the whole ``TodayItem`` to the view. The rank
-shown is the line's rank in the whole list, also when one owner's lines are shown.
+Rows arrive ranked; ``ItemRole`` gives the whole ``TodayItem`` to the view. The rank shown
+is the line's rank in the whole list, also when one owner's lines are shown. The view shows
+this model itself: a proxy between them would ask ``data`` once per role (see
+``multiData``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from enum import IntEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
+    QModelRoleData,
+    QModelRoleDataSpan,
     QPersistentModelIndex,
-    QSortFilterProxyModel,
     Qt,
 )
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QColor, QFont
 
 from csm_desktop.domain.nudges import NudgeKind
 from csm_desktop.ui.palette import current
@@ -26,10 +28,10 @@ from csm_desktop.ui.palette import current
 if TYPE_CHECKING:  # the service (and the ORM behind it) loads when Today first fills
     from csm_desktop.services.today import TodayItem
 
-SortRole = Qt.ItemDataRole.UserRole + 1
 ItemRole = Qt.ItemDataRole.UserRole + 2
 
 Index = QModelIndex | QPersistentModelIndex
+_Slots = Sequence[QModelRoleData]  # a QModelRoleDataSpan, whose stubs say no more
 
 
 class Column(IntEnum):
@@ -49,11 +51,11 @@ _FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
 _FONT = int(Qt.ItemDataRole.FontRole)
 _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
 _ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
-_ROLES = frozenset({_DISPLAY, SortRole, ItemRole, _FOREGROUND, _FONT, _TOOLTIP, _ALIGNMENT})
-"""The roles ``data`` answers, as plain numbers. Painting the list asks ~1,400 times per
-refill (about ten roles for each visible cell), on the UI thread while Today streams in
-(issue 17: every millisecond of a refill is one the window cannot answer in); reading a
-member off a Qt or Python enum costs ~0.3 µs each time, so they are read once here."""
+_ROLES = frozenset({_DISPLAY, ItemRole, _FOREGROUND, _FONT, _TOOLTIP, _ALIGNMENT})
+"""The roles ``data`` answers, as plain numbers. Painting the list asks seven roles of each
+visible cell, on the UI thread while Today streams in (issue 17: every millisecond of a
+refill is one the window cannot answer in); reading a member off a Qt or Python enum costs
+~0.3 µs each time, so they are read once here."""
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 HEADERS = {
@@ -103,6 +105,8 @@ class NudgeModel(QAbstractTableModel):
         self._shown: list[int] | None = None  # the lines of the owner on show; None: all
         self.open_count = 0
         """Lines on show that are not handled yet."""
+        self._bold = QFont()
+        self._bold.setBold(True)
 
     def set_rows(
         self, rows: Sequence[TodayItem], owner: str | None = None, open_count: int | None = None
@@ -163,34 +167,54 @@ class NudgeModel(QAbstractTableModel):
         return None
 
     def data(self, index: Index, role: int = _DISPLAY) -> Any:
-        if role not in _ROLES or not index.isValid():
+        line = self._line_at(index) if role in _ROLES else None
+        if line is None:
+            return None
+        return self._value(self._rows[line], line, _COLUMNS[index.column()], role)
+
+    def multiData(self, index: Index, roles: QModelRoleDataSpan | QModelRoleData) -> None:
+        """Every role Qt asks of one cell, in one call: the table's delegate asks seven roles
+        per cell, and each call from Qt into Python costs microseconds of the UI thread
+        (painting the list after each snapshot took ~40 ms through ``data``; issue 17)."""
+        slots = (roles,) if isinstance(roles, QModelRoleData) else cast(_Slots, roles)
+        line = self._line_at(index)
+        if line is None:
+            for slot in slots:
+                slot.clearData()
+            return
+        item, column = self._rows[line], _COLUMNS[index.column()]
+        for slot in slots:
+            role = slot.role()
+            value = self._value(item, line, column, role) if role in _ROLES else None
+            if value is None:
+                slot.clearData()
+            else:
+                slot.setData(value)
+
+    def _line_at(self, index: Index) -> int | None:
+        """The line (rank in the whole list) shown at ``index``, or None."""
+        if not index.isValid():
             return None
         row, shown = index.row(), self._shown
         if not 0 <= row < (len(self._rows) if shown is None else len(shown)):
             return None
-        line = row if shown is None else shown[row]
-        item = self._rows[line]
+        return row if shown is None else shown[row]
+
+    def _value(self, item: TodayItem, line: int, column: Column, role: int) -> Any:
+        """What ``data`` answers for ``role`` of ``column`` of ``item`` (rank ``line``)."""
         nudge = item.nudge
-        column = _COLUMNS[index.column()]
         if role == _DISPLAY:
             return self.display(item, line, column)
-        if role == SortRole:
-            if column is _RANK:
-                return line
-            if column is _DUE:
-                return nudge.due
-            return (self.display(item, line, column) or "").casefold()
         if role == ItemRole:
             return item
-        if role == _FOREGROUND:
+        if role == _FOREGROUND:  # a colour, not a QBrush: Qt paints it the same, and the
+            # first QBrush a process makes costs ~40 ms of PySide's type set-up (issue 17)
             if nudge.handled:
-                return QBrush(QColor(current().handled))
+                return QColor(current().handled)
             if column is _KIND:
-                return QBrush(kind_colour(nudge.kind))
+                return kind_colour(nudge.kind)
         if role == _FONT and column is _KIND and not nudge.handled:
-            font = QFont()
-            font.setBold(True)
-            return font
+            return self._bold
         if role == _TOOLTIP:
             if nudge.handled and nudge.contacted_on is not None:
                 return f"Contacted on {nudge.contacted_on.isoformat()}: probably handled"
@@ -215,23 +239,3 @@ class NudgeModel(QAbstractTableModel):
         if column is _REASON:
             return nudge.reason
         return nudge.owner or ""  # _OWNER
-
-
-class NudgeFilter(QSortFilterProxyModel):
-    """Sorts by ``SortRole``; the owner filter lives in ``NudgeModel`` (no Python callback
-    per line when the model is reset)."""
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.setSortRole(SortRole)
-
-    def set_owner(self, owner: str | None) -> None:
-        model = self.sourceModel()
-        assert isinstance(model, NudgeModel)
-        model.set_owner(owner)
-
-    def lessThan(self, left: Index, right: Index) -> bool:
-        a, b = left.data(SortRole), right.data(SortRole)
-        if a is None or b is None:
-            return b is None and a is not None
-        return bool(a < b)

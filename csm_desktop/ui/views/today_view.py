@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
 from csm_desktop.domain.nudges import NudgeKind
 from csm_desktop.domain.templates import Rendered, render
 from csm_desktop.domain.vocabulary import Channel
-from csm_desktop.ui.models.nudge_model import Column, ItemRole, NudgeFilter, NudgeModel
+from csm_desktop.ui.models.nudge_model import Column, ItemRole, NudgeModel
 from csm_desktop.ui.palette import current, warning_style
 from csm_desktop.ui.read_only import writes
 from csm_desktop.ui.views.copy_row import CopyRow
@@ -95,8 +95,6 @@ class TodayView(QWidget):
         self.reading = ""  # while the book is read: how far, after the counts
         self.touchpoint_dialog: LogTouchpointDialog | None = None
         self.model = NudgeModel(self)
-        self.proxy = NudgeFilter(self)
-        self.proxy.setSourceModel(self.model)
 
         self.heading = QLabel("<h2 style='margin:0'>What needs me today</h2>")
         self.owner_filter = QComboBox()
@@ -117,7 +115,7 @@ class TodayView(QWidget):
         bar.addWidget(refresh)
 
         self.table = QTableView()
-        self.table.setModel(self.proxy)
+        self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
