@@ -41,8 +41,8 @@ from csm_desktop.store.queries.ladder_figures import (
     AccountFigures,
     StepCounts,
     account_figures,
-    ladder_steps,
     step_counts,
+    steps_in_name_order,
 )
 from csm_desktop.store.queries.ladders import ladder_orders
 from csm_desktop.store.queries.selection import AccountFilter
@@ -87,7 +87,7 @@ def portfolio_summary(
         steps, orders, unlocks = other.result()
         playbooks = {figures.playbook or NO_PLAYBOOK for figures in accounts}
         with database.session() as session:
-            funnel = _funnel(steps, orders, playbooks, lambda names: ladder_steps(session, names))
+            funnel = _funnel(steps, orders, playbooks, lambda: steps_in_name_order(session, chosen))
 
     return PortfolioSummary(
         today=today,
@@ -173,38 +173,36 @@ def _funnel(
     steps: Iterable[StepCounts],
     orders: Mapping[str, Sequence[_Step]],
     playbooks: Iterable[str],
-    ladders_of: Callable[[set[str]], list[tuple[str, str, str]]],
+    walk: Callable[[], Iterable[tuple[str | None, str, str]]],
 ) -> dict[str, tuple[FunnelStep, ...]]:
     """``domain.metrics.funnel`` from the step counts: the playbook's own order first, then
-    steps it does not list where they first appear walking the accounts by name (read with
-    ``ladders_of(account names)``)."""
+    steps it does not list where they first appear walking the accounts by name, each
+    ladder in order (``walk()``: (playbook, title, role) in that order, read only until
+    every such step was met)."""
     counted: dict[str, dict[_Step, Share]] = {playbook: {} for playbook in playbooks}
-    first_seen: dict[tuple[str, _Step], str] = {}
     for step in steps:
         playbook = step.playbook or NO_PLAYBOOK
         key = (step.title, step.role)
         before = counted[playbook].get(key, Share(0, 0))
         counted[playbook][key] = Share(before.part + step.achieved, before.counted + step.counted)
-        seen = first_seen.get((playbook, key))
-        first_seen[(playbook, key)] = min(step.first_account, seen or step.first_account)
     ordered = {
         playbook: [s for s in dict.fromkeys(orders.get(playbook, ())) if s in steps]
         for playbook, steps in counted.items()
     }
     extra = {
-        (playbook, step): first_seen[(playbook, step)]
+        (playbook, step)
         for playbook, steps in counted.items()
         for step in steps
         if step not in ordered[playbook]
     }
     if extra:
-        # Where each step first appears walking the accounts by name: its first account,
-        # then its place in that account's ladder.
-        place: dict[tuple[str, _Step], int] = {}
-        for index, (name, title, role) in enumerate(ladders_of(set(extra.values()))):
-            place.setdefault((name, (title, role)), index)
-        for playbook, late in sorted(extra, key=lambda ps: (extra[ps], place[(extra[ps], ps[1])])):
-            ordered[playbook].append(late)
+        for playbook_name, title, role in walk():
+            late = (playbook_name or NO_PLAYBOOK, (title, role))
+            if late in extra:
+                extra.discard(late)
+                ordered[late[0]].append(late[1])
+                if not extra:
+                    break
     return {
         playbook: funnel_steps({step: counted[playbook][step] for step in ordered[playbook]})
         for playbook in sorted(counted)
