@@ -17,6 +17,7 @@ This module reads; the sheets, row types and headers live in ``book_sheets`` and
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import fields
 from pathlib import Path
@@ -195,9 +196,11 @@ def read_book_workbook(
         sheets = _read_sheets_openpyxl(path)
         return read_sheets_as_book(str(path), sheets, sheet=sheet, column_map=column_map)
     try:
-        with CalamineWorkbook.from_path(str(path)) as workbook:
-            lazy = _SheetRows(workbook)
+        lazy = _SheetRows(CalamineWorkbook.from_path(str(path)))
+        try:
             return read_sheets_as_book(str(path), lazy, sheet=sheet, column_map=column_map)
+        finally:
+            lazy.close()
     except CalamineError:  # read again from the start, with openpyxl
         sheets = _read_sheets_openpyxl(path)
         return read_sheets_as_book(str(path), sheets, sheet=sheet, column_map=column_map)
@@ -207,28 +210,99 @@ class _SheetRows(Mapping[str, Iterable[Sequence[Any]]]):
     """A workbook's sheets by name, each read only when asked for and then row by row.
 
     ``read_sheets`` holds every cell of the file as a Python object at once: 1.2 GiB for a
-    50,000-account book (issue 17). Here one sheet at a time is in calamine's memory and its
-    rows become Python lists only as the parser reaches them, so a sheet's cells are gone
-    once its rows are parsed. The rows are those of ``to_python(skip_empty_area=False)``:
+    50,000-account book (issue 17). Here few sheets at a time are in calamine's memory and
+    their rows become Python lists only as the parser reaches them, so a sheet's cells are
+    gone once its rows are parsed. The rows are those of ``to_python(skip_empty_area=False)``:
     calamine's lazy rows leave out empty leading columns, so a sheet that has some (a
     tracker's data starting in column C) is read whole, the way ``read_sheets`` does.
+
+    Told the order the sheets will be asked for (``read_in_order``), a thread reads them
+    ahead while the one handed out is parsed: calamine reads a sheet with the GIL released,
+    so its reading of the Usage sheet runs beside the parsing of the Milestones. It stops
+    while the sheets read and not yet asked for hold ``AHEAD_CELLS`` cells or more (one big
+    sheet ahead at most). A read's error is raised when that sheet is asked for, as without
+    the thread; the reading stops there.
     """
+
+    AHEAD_CELLS = 1_000_000
 
     def __init__(self, workbook: Any) -> None:
         self._workbook = workbook
+        self._names: list[str] = list(workbook.sheet_names)  # no workbook call during a read
+        self._changed = threading.Condition()
+        self._planned: set[str] = set()
+        self._ready: dict[str, tuple[Any, BaseException | None, int]] = {}
+        self._ahead_cells = 0
+        self._reading = False
+        self._stop = False
+        self._closed = False
+
+    def read_in_order(self, names: Sequence[str]) -> None:
+        """The sheets will be asked for in this order: read them ahead in a thread."""
+        self._reading = True
+        self._planned = set(names)
+        threading.Thread(
+            target=self._read_ahead, args=(list(names),), name="sheet read-ahead", daemon=True
+        ).start()
+
+    def _read_ahead(self, names: list[str]) -> None:
+        changed = self._changed
+        for name in names:
+            with changed:
+                changed.wait_for(lambda: self._stop or self._ahead_cells < self.AHEAD_CELLS)
+                if self._stop:
+                    break
+            error: BaseException | None = None
+            try:
+                sheet = self._workbook.get_sheet_by_name(name)
+                cells = (sheet.height or 0) * (sheet.width or 0)
+            except BaseException as exc:  # raised when the sheet is asked for
+                sheet, error, cells = None, exc, 0
+            with changed:
+                self._ready[name] = (sheet, error, cells)
+                self._ahead_cells += cells
+                changed.notify_all()
+            if error is not None:
+                break
+        with changed:
+            self._reading = False
+            changed.notify_all()
+            if self._closed:  # close() came during a read: the workbook is closed here
+                self._workbook.close()
 
     def __getitem__(self, name: str) -> Iterable[Sequence[Any]]:
-        sheet = self._workbook.get_sheet_by_name(name)
+        with self._changed:
+            if self._reading and name not in self._planned:
+                self._stop = True  # not read ahead: read here, once the thread is done
+            self._changed.wait_for(lambda: name in self._ready or not self._reading)
+            sheet, error, cells = self._ready.pop(name, (None, None, 0))
+            self._ahead_cells -= cells
+            self._changed.notify_all()
+        if error is not None:
+            raise error
+        if sheet is None:
+            sheet = self._workbook.get_sheet_by_name(name)
         if sheet.start != (0, 0):  # None for an empty sheet
             rows: list[Sequence[Any]] = sheet.to_python(skip_empty_area=False)
             return rows
         return sheet.iter_rows()  # type: ignore[no-any-return]
 
+    def close(self) -> None:
+        """Close the workbook, now or once the sheet being read ahead is read: a parse that
+        stops with an error does not wait for sheets it will not parse."""
+        with self._changed:
+            self._stop = self._closed = True
+            self._ready.clear()
+            self._changed.notify_all()
+            if self._reading:
+                return
+        self._workbook.close()
+
     def __iter__(self) -> Iterator[str]:
-        return iter(self._workbook.sheet_names)
+        return iter(self._names)
 
     def __len__(self) -> int:
-        return len(self._workbook.sheet_names)
+        return len(self._names)
 
 
 def read_sheets_as_book(
@@ -240,22 +314,42 @@ def read_sheets_as_book(
 ) -> BookReading:
     """``read_book_workbook`` on sheets already read (the wizard reads the file once)."""
     accounts = accounts_sheet_name(where, list(sheets), sheet)
+    plan, ignored = _sheet_plan(list(sheets), accounts)
+    if isinstance(sheets, _SheetRows):
+        sheets.read_in_order([name for _book_sheet, name, _part in plan])
     reading = BookReading(BookWorkbook(), [], 0)
-    by_name = {_normal(name): name for name in sheets if name != accounts}
+    for book_sheet, name, part in plan:
+        if book_sheet.name == ACCOUNTS:
+            parse_sheet(where, book_sheet, sheets[name], reading, column_map, name)
+        elif part:
+            parse_sheet(where, book_sheet, sheets[name], reading, name=name, part=name)
+        else:
+            parse_sheet(where, book_sheet, sheets[name], reading)
+    reading.ignored[:0] = [f'sheet "{name}"' for name in ignored]
+    return reading
+
+
+def _sheet_plan(
+    names: Sequence[str], accounts: str
+) -> tuple[list[tuple[Sheet, str, bool]], list[str]]:
+    """The file's sheets in the order they are parsed, each with its book sheet (the accounts
+    sheet first, then the others of ``SHEETS`` by name, a split export's Usage 2, Usage 3…
+    after Usage: a part), and the sheets not read."""
+    plan: list[tuple[Sheet, str, bool]] = []
+    by_name = {_normal(name): name for name in names if name != accounts}
     for book_sheet in SHEETS:
         if book_sheet.name == ACCOUNTS:
-            parse_sheet(where, book_sheet, sheets[accounts], reading, column_map, accounts)
+            plan.append((book_sheet, accounts, False))
             continue
         name = by_name.pop(_normal(book_sheet.name), None)
         if name is not None:
-            parse_sheet(where, book_sheet, sheets[name], reading)
+            plan.append((book_sheet, name, False))
         if book_sheet.name == USAGE:  # a split export continues in Usage 2, Usage 3…
             parts = sorted((usage_part(n) or 0, n) for n in by_name.values() if usage_part(n))
             for _number, part in parts:
                 by_name.pop(_normal(part))
-                parse_sheet(where, book_sheet, sheets[part], reading, name=part, part=part)
-    reading.ignored[:0] = [f'sheet "{name}"' for name in by_name.values()]
-    return reading
+                plan.append((book_sheet, part, True))
+    return plan, list(by_name.values())
 
 
 def rejected_rows_table(rejected: Iterable[RejectedRow]) -> tuple[list[str], list[list[Any]]]:
