@@ -1,7 +1,7 @@
 """Benchmark: the Book view over 5,000 accounts (DESIGN §7).
 
 Targets: a filter keystroke updates the view in under 50 ms (``BookView.search.setText``,
-the proxy filters, the table repaints: timed around ``setText`` + ``processEvents``), and
+the model filters, the table repaints: timed around ``setText`` + ``processEvents``), and
 opening an account (``services.accounts.account_detail`` + ``AccountView.show_account`` +
 repaint) takes under 100 ms. The book is built once under ``bench/out/`` by
 ``bench/startup.py``'s generator (12-milestone ladders, 60 days of usage).
@@ -85,7 +85,7 @@ def main() -> int:
             view.search.setText(text)
             app.processEvents()
             timings.append((time.perf_counter() - started) * 1000)
-        shown = view.proxy.rowCount()
+        shown = view.model.rowCount()
         if args.shot:
             view.search.setText("account 04")
             app.processEvents()

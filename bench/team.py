@@ -8,7 +8,7 @@ server next to the same book file (SQLite), medians of interleaved runs:
 - the ``metrics`` command, whole process: target < 3 s on the server;
 - opening the Book in a fresh process, as the window does: the first screenful read and
   shown (``first_book_rows``; target < 1 s), then every row (``book_rows``; reported);
-- a filter keystroke on the Book once loaded (the proxy filters in memory): < 50 ms;
+- a filter keystroke on the Book once loaded (the model filters in memory): < 50 ms;
 - ten ``import-usage`` commands of 18,000 rows each started at once: every row stored
   once (the row count grows by exactly 180,000); the file book runs the same ten, which
   queue on its lock (``--wait``).

@@ -178,12 +178,10 @@ def test_the_book_shows_a_teammates_rename_and_keeps_the_selection(
     account 9. Within seconds the Book shows the new name, account 9 still selected and
     current, and the status bar says why it changed."""
     window.show_book()
-    table, proxy = window.book_view.table, window.book_view.proxy
-    row = next(
-        r for r in range(proxy.rowCount()) if window.book_view.model.row_at(r).account_id == 9
-    )
+    table, model = window.book_view.table, window.book_view.model
+    row = next(r for r in range(model.rowCount()) if model.row_at(r).account_id == 9)
     table.selectionModel().setCurrentIndex(
-        proxy.index(row, 0),
+        model.index(row, 0),
         QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
     )
     detail = account_detail(maya, 9, TODAY)
@@ -272,10 +270,10 @@ def test_a_teammates_status_change_replaces_only_that_line_of_the_book(
     the Book starts): the other lines are the same objects, account 28 still selected, and
     its line is what a fresh read gives."""
     window.show_book()
-    table, proxy, model = window.book_view.table, window.book_view.proxy, window.book_view.model
-    row = next(r for r in range(proxy.rowCount()) if model.row_at(r).account_id == 28)
+    table, model = window.book_view.table, window.book_view.model
+    row = next(r for r in range(model.rowCount()) if model.row_at(r).account_id == 28)
     table.selectionModel().setCurrentIndex(
-        proxy.index(row, 0),
+        model.index(row, 0),
         QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
     )
     others = [r for r in model.rows() if r.account_id != 28]

@@ -141,7 +141,7 @@ def test_the_book_and_today_open_on_my_accounts_with_the_team_one_click_away(
     book, today = window.book_view, window.today_view
     qtbot.waitUntil(lambda: today.owner_filter.currentText() == "Maya Chen", timeout=30000)
     qtbot.waitUntil(lambda: book.owner_filter.currentText() == "Maya Chen", timeout=30000)
-    assert book.proxy.rowCount() == 14
+    assert book.model.rowCount() == 14
     assert {today.model.row_at(r).nudge.owner for r in range(today.model.rowCount())} == {
         "Maya Chen"
     }
@@ -152,13 +152,13 @@ def test_the_book_and_today_open_on_my_accounts_with_the_team_one_click_away(
         "All",
         "Everyone",
     )
-    assert book.proxy.rowCount() == 40
+    assert book.model.rowCount() == 40
     assert button.text() == "The team · Show only mine (Maya Chen)"
     window.refresh()  # the team stays on show after a reload: the CSM chose it
     qtbot.waitUntil(lambda: not window.loading, timeout=30000)
     assert book.owner_filter.currentText() == "All"
     button.click()
-    assert book.proxy.rowCount() == 14
+    assert book.model.rowCount() == 14
     workers.wait_all()
     window.database.close()
 

@@ -1,16 +1,16 @@
-"""The Book table model and its filter proxy, with rows built by hand."""
+"""The Book table model (it sorts and filters itself), with rows built by hand."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QIdentityProxyModel, Qt
 from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QTableView
 
 from csm_desktop.domain.vocabulary import Health, Phase
 from csm_desktop.services.book import BookRow
-from csm_desktop.ui.models.book_filter import FilterProxy
 from csm_desktop.ui.models.book_model import BookModel, Column, SortRole
 
 
@@ -36,92 +36,88 @@ ROWS = [
 
 
 @pytest.fixture
-def proxy(qtmodeltester) -> FilterProxy:  # type: ignore[no-untyped-def]
+def model(qtmodeltester) -> BookModel:  # type: ignore[no-untyped-def]
     model = BookModel()
     model.set_rows(ROWS)
     qtmodeltester.check(model)
-    proxy = FilterProxy()
-    proxy.setSourceModel(model)
-    return proxy
+    return model
 
 
-def names(proxy: FilterProxy) -> list[str]:
-    return [proxy.index(r, Column.NAME).data() for r in range(proxy.rowCount())]
+def names(model: BookModel) -> list[str]:
+    return [model.index(r, Column.NAME).data() for r in range(model.rowCount())]
 
 
-def test_model_shows_one_row_per_account_with_formatted_cells(proxy: FilterProxy) -> None:
-    assert proxy.rowCount() == 3
-    assert proxy.columnCount() == len(Column)
-    assert proxy.index(0, Column.COMPLETION).data() == "25%"
-    assert proxy.index(0, Column.ARR).data() == "50,000"
-    assert proxy.index(0, Column.COMPLETION).data(SortRole) == 0.25
-    assert proxy.index(1, Column.NEXT_MILESTONE).data() == "—"
-    assert proxy.index(2, Column.OVERDUE).data() == "3"
-    assert proxy.index(0, Column.OVERDUE).data() == ""
-    assert proxy.index(2, Column.HEALTH).data() == "● at risk"
-    assert proxy.headerData(Column.NAME, Qt.Orientation.Horizontal) == "Account"
+def test_model_shows_one_row_per_account_with_formatted_cells(model: BookModel) -> None:
+    assert model.rowCount() == 3
+    assert model.columnCount() == len(Column)
+    assert model.index(0, Column.COMPLETION).data() == "25%"
+    assert model.index(0, Column.ARR).data() == "50,000"
+    assert model.index(0, Column.COMPLETION).data(SortRole) == 0.25
+    assert model.index(1, Column.NEXT_MILESTONE).data() == "—"
+    assert model.index(2, Column.OVERDUE).data() == "3"
+    assert model.index(0, Column.OVERDUE).data() == ""
+    assert model.index(2, Column.HEALTH).data() == "● at risk"
+    assert model.headerData(Column.NAME, Qt.Orientation.Horizontal) == "Account"
 
 
-def test_sorting_by_completion_puts_empty_values_last_both_ways(proxy: FilterProxy) -> None:
-    proxy.sort(Column.COMPLETION, Qt.SortOrder.AscendingOrder)
-    assert names(proxy) == ["Northwind", "Åkerlund & Berg AB", "contoso"]
-    proxy.sort(Column.COMPLETION, Qt.SortOrder.DescendingOrder)
-    assert names(proxy) == ["Åkerlund & Berg AB", "Northwind", "contoso"]
+def test_sorting_by_completion_puts_empty_values_last_both_ways(model: BookModel) -> None:
+    model.sort(Column.COMPLETION, Qt.SortOrder.AscendingOrder)
+    assert names(model) == ["Northwind", "Åkerlund & Berg AB", "contoso"]
+    model.sort(Column.COMPLETION, Qt.SortOrder.DescendingOrder)
+    assert names(model) == ["Åkerlund & Berg AB", "Northwind", "contoso"]
 
 
-def test_sorting_by_name_ignores_case_and_due_dates_sort_as_dates(proxy: FilterProxy) -> None:
-    proxy.sort(Column.NAME, Qt.SortOrder.AscendingOrder)
-    assert names(proxy) == ["contoso", "Northwind", "Åkerlund & Berg AB"]
-    proxy.sort(Column.NEXT_DUE, Qt.SortOrder.AscendingOrder)
-    assert names(proxy) == ["contoso", "Northwind", "Åkerlund & Berg AB"]
+def test_sorting_by_name_ignores_case_and_due_dates_sort_as_dates(model: BookModel) -> None:
+    model.sort(Column.NAME, Qt.SortOrder.AscendingOrder)
+    assert names(model) == ["contoso", "Northwind", "Åkerlund & Berg AB"]
+    model.sort(Column.NEXT_DUE, Qt.SortOrder.AscendingOrder)
+    assert names(model) == ["contoso", "Northwind", "Åkerlund & Berg AB"]
 
 
-def test_search_matches_name_owner_and_external_id_ignoring_case(proxy: FilterProxy) -> None:
-    proxy.set_search("ÅKERLUND")
-    assert names(proxy) == ["Åkerlund & Berg AB"]
-    proxy.set_search("keller")
-    assert names(proxy) == ["Northwind"]
-    proxy.set_search("acc-3")
-    assert names(proxy) == ["contoso"]
-    proxy.set_search("")
-    assert proxy.rowCount() == 3
+def test_search_matches_name_owner_and_external_id_ignoring_case(model: BookModel) -> None:
+    model.set_search("ÅKERLUND")
+    assert names(model) == ["Åkerlund & Berg AB"]
+    model.set_search("keller")
+    assert names(model) == ["Northwind"]
+    model.set_search("acc-3")
+    assert names(model) == ["contoso"]
+    model.set_search("")
+    assert model.rowCount() == 3
 
 
-def test_segment_and_owner_filters_combine_with_search(proxy: FilterProxy) -> None:
-    proxy.set_segment("SMB")
-    assert sorted(names(proxy)) == ["Northwind", "contoso"]
-    proxy.set_owner("Maya Chen")
-    assert names(proxy) == ["contoso"]
-    proxy.set_search("north")
-    assert names(proxy) == []
-    proxy.set_segment(None)
-    proxy.set_owner(None)
-    assert names(proxy) == ["Northwind"]
+def test_segment_and_owner_filters_combine_with_search(model: BookModel) -> None:
+    model.set_segment("SMB")
+    assert sorted(names(model)) == ["Northwind", "contoso"]
+    model.set_owner("Maya Chen")
+    assert names(model) == ["contoso"]
+    model.set_search("north")
+    assert names(model) == []
+    model.set_segment(None)
+    model.set_owner(None)
+    assert names(model) == ["Northwind"]
 
 
-def test_sorting_by_health_puts_the_worst_first(proxy: FilterProxy) -> None:
-    proxy.sort(Column.HEALTH, Qt.SortOrder.AscendingOrder)
-    assert names(proxy)[0] == "contoso"
+def test_sorting_by_health_puts_the_worst_first(model: BookModel) -> None:
+    model.sort(Column.HEALTH, Qt.SortOrder.AscendingOrder)
+    assert names(model)[0] == "contoso"
 
 
-def test_the_model_filters_itself_and_counts_every_account(proxy: FilterProxy) -> None:
-    """Search, segment and owner narrow what the model shows (the proxy passes it through);
+def test_the_model_filters_itself_and_counts_every_account(model: BookModel) -> None:
+    """Search, segment and owner narrow what the model shows (no model: it filters itself);
     ``rows()`` and ``total()`` still cover the whole book."""
-    model = proxy.sourceModel()
-    assert isinstance(model, BookModel)
-    proxy.set_search("  AKERLUND ")  # folded: Å matches A, case and spaces ignored
-    assert names(proxy) == ["Åkerlund & Berg AB"]
-    proxy.set_search("sso")  # the next milestone is searched too
-    assert names(proxy) == ["Northwind", "contoso"]
-    proxy.set_owner("Maya Chen")
-    assert names(proxy) == ["contoso"]
-    proxy.set_search("")
-    proxy.set_segment("Enterprise")
-    assert names(proxy) == ["Åkerlund & Berg AB"]
+    model.set_search("  AKERLUND ")  # folded: Å matches A, case and spaces ignored
+    assert names(model) == ["Åkerlund & Berg AB"]
+    model.set_search("sso")  # the next milestone is searched too
+    assert names(model) == ["Northwind", "contoso"]
+    model.set_owner("Maya Chen")
+    assert names(model) == ["contoso"]
+    model.set_search("")
+    model.set_segment("Enterprise")
+    assert names(model) == ["Åkerlund & Berg AB"]
     assert (model.rowCount(), model.total(), len(model.rows())) == (1, 3, 3)
-    proxy.set_owner(None)
-    proxy.set_segment(None)
-    assert names(proxy) == ["Northwind", "Åkerlund & Berg AB", "contoso"]
+    model.set_owner(None)
+    model.set_segment(None)
+    assert names(model) == ["Northwind", "Åkerlund & Berg AB", "contoso"]
 
 
 def test_a_filter_keeps_the_selected_accounts_it_still_shows(qtbot) -> None:  # type: ignore[no-untyped-def]
@@ -140,34 +136,30 @@ def test_a_filter_keeps_the_selected_accounts_it_still_shows(qtbot) -> None:  # 
     assert view.count_label.text() == "1 of 3 accounts"
 
 
-def test_fresh_lines_of_a_few_accounts_go_where_theirs_were(proxy: FilterProxy) -> None:
+def test_fresh_lines_of_a_few_accounts_go_where_theirs_were(model: BookModel) -> None:
     """A teammate changed Northwind's completion and next milestone, and account 99, which
     is not in the Book (archived), in the same notice: Northwind's line is replaced in place
     (found by the search with its new next milestone); the others are the very same
     objects."""
-    model = proxy.sourceModel()
-    assert isinstance(model, BookModel)
     untouched = model.rows()[1:]
     fresh = row(1, "Northwind", completion=0.75, next_milestone="Dashboards")
     assert model.replace_rows({1, 99}, [fresh])
     assert model.rows() == [fresh, *untouched]
     assert all(a is b for a, b in zip(model.rows()[1:], untouched, strict=True))
-    proxy.set_search("dashboards")
-    assert names(proxy) == ["Northwind"]
+    model.set_search("dashboards")
+    assert names(model) == ["Northwind"]
 
 
-def test_a_line_that_would_move_or_is_new_asks_for_the_whole_book(proxy: FilterProxy) -> None:
+def test_a_line_that_would_move_or_is_new_asks_for_the_whole_book(model: BookModel) -> None:
     """Sorted by completion (25 %, 100 %, none), Northwind going to 100 % would move; a
     renamed account moves in name order; an account not in the Book is new; contoso,
     deleted, leaves (the counts change): each is refused with nothing changed, so the
     caller reads the whole Book."""
-    model = proxy.sourceModel()
-    assert isinstance(model, BookModel)
     before = model.rows()
     assert not model.replace_rows({1}, [row(1, "Zeta Northwind", completion=0.25)])
     assert not model.replace_rows({4}, [row(4, "Fabrikam")])
     assert not model.replace_rows({1, 3}, [row(1, "Northwind", completion=0.25)])
-    proxy.sort(Column.COMPLETION, Qt.SortOrder.AscendingOrder)
+    model.sort(Column.COMPLETION, Qt.SortOrder.AscendingOrder)
     sorted_before = model.rows()
     assert not model.replace_rows({1}, [row(1, "Northwind", completion=1.0)])
     assert model.rows() == sorted_before and sorted(before, key=id) == sorted(sorted_before, key=id)
@@ -176,15 +168,13 @@ def test_a_line_that_would_move_or_is_new_asks_for_the_whole_book(proxy: FilterP
 
 
 def test_a_rename_among_ties_of_the_sorted_column_asks_for_the_whole_book(
-    proxy: FilterProxy,
+    model: BookModel,
 ) -> None:
     """Sorted by segment, Northwind and contoso tie (SMB), in name order. Renamed "Aalto",
     Northwind may take another place among its ties after a whole read, so the rename is
     refused (it used to be put in its old place); a change that keeps the name still goes
     in place."""
-    model = proxy.sourceModel()
-    assert isinstance(model, BookModel)
-    proxy.sort(Column.SEGMENT, Qt.SortOrder.AscendingOrder)
+    model.sort(Column.SEGMENT, Qt.SortOrder.AscendingOrder)
     before = model.rows()
     assert not model.replace_rows({1}, [row(1, "Aalto", completion=0.25, owner="Jonas Keller")])
     assert model.rows() == before
@@ -248,10 +238,10 @@ def test_the_roles_beside_the_text_tooltip_colours_and_alignment(qtbot) -> None:
     assert data(contoso, Column.NAME, tip) == "contoso · ACC-3 · Standard"
     assert data(contoso, Column.SEGMENT, tip) is None
     colour = Qt.ItemDataRole.ForegroundRole
-    assert data(contoso, Column.HEALTH, colour).color() == health_colour(Health.AT_RISK)
+    assert data(contoso, Column.HEALTH, colour) == health_colour(Health.AT_RISK)
     bad = QColor(current().bad)
-    assert data(contoso, Column.OVERDUE, colour).color() == bad
-    assert data(contoso, Column.NEXT_DUE, colour).color() == bad
+    assert data(contoso, Column.OVERDUE, colour) == bad
+    assert data(contoso, Column.NEXT_DUE, colour) == bad
     assert data(contoso, Column.NAME, colour) is None
     align = Qt.ItemDataRole.TextAlignmentRole
     right = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -260,3 +250,23 @@ def test_the_roles_beside_the_text_tooltip_colours_and_alignment(qtbot) -> None:
     assert data(contoso, Column.NAME, align) is None
     assert data(contoso, Column.NAME, Qt.ItemDataRole.FontRole) is None
     assert data(contoso, Column.NAME, Qt.ItemDataRole.DisplayRole) == "contoso"
+
+
+def test_the_book_paints_the_same_through_multi_data_as_through_data(
+    qtbot, model: BookModel
+) -> None:  # type: ignore[no-untyped-def]
+    """The view asks ``multiData`` (one call per cell); a proxy asks ``data`` once per role.
+    Both tables, the health and overdue colours and right-aligned numbers included, are
+    the same pixels."""
+    proxy = QIdentityProxyModel()  # answers each role with its own ``data`` call
+    proxy.setSourceModel(model)
+    grabs = []
+    for shown in (model, proxy):
+        table = QTableView()
+        qtbot.addWidget(table)
+        table.setModel(shown)
+        table.resize(1400, 200)
+        table.show()
+        grabs.append(table.grab().toImage())
+    assert not grabs[0].isNull()
+    assert grabs[0] == grabs[1]

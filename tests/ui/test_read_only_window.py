@@ -50,7 +50,7 @@ def test_read_only_window_switches_writes_off_and_takes_over_when_free(
     assert not window.acceptDrops()
     assert switched_off(window.today_view.confirm_button)
     assert switched_off(window.today_view.log_button)
-    menu = window.book_view.row_menu_for(window.book_view.proxy.index(0, 0))
+    menu = window.book_view.row_menu_for(window.book_view.model.index(0, 0))
     enabled = {a.text(): a.isEnabled() for a in menu.actions() if a.text()}
     assert enabled[book_view.TOUCHPOINT] is False and enabled[book_view.OPEN] is True
 

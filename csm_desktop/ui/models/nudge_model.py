@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from enum import IntEnum
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -23,6 +23,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QFont
 
 from csm_desktop.domain.nudges import NudgeKind
+from csm_desktop.ui.models.cell_roles import answer_roles
 from csm_desktop.ui.palette import current
 
 if TYPE_CHECKING:  # the service (and the ORM behind it) loads when Today first fills
@@ -31,7 +32,6 @@ if TYPE_CHECKING:  # the service (and the ORM behind it) loads when Today first 
 ItemRole = Qt.ItemDataRole.UserRole + 2
 
 Index = QModelIndex | QPersistentModelIndex
-_Slots = Sequence[QModelRoleData]  # a QModelRoleDataSpan, whose stubs say no more
 
 
 class Column(IntEnum):
@@ -173,23 +173,16 @@ class NudgeModel(QAbstractTableModel):
         return self._value(self._rows[line], line, _COLUMNS[index.column()], role)
 
     def multiData(self, index: Index, roles: QModelRoleDataSpan | QModelRoleData) -> None:
-        """Every role Qt asks of one cell, in one call: the table's delegate asks seven roles
-        per cell, and each call from Qt into Python costs microseconds of the UI thread
-        (painting the list after each snapshot took ~40 ms through ``data``; issue 17)."""
-        slots = (roles,) if isinstance(roles, QModelRoleData) else cast(_Slots, roles)
+        """Every role of one cell in one call (``cell_roles``: painting the list after each
+        snapshot took ~40 ms of the UI thread through ``data``; issue 17)."""
         line = self._line_at(index)
         if line is None:
-            for slot in slots:
-                slot.clearData()
+            answer_roles(roles, None)
             return
         item, column = self._rows[line], _COLUMNS[index.column()]
-        for slot in slots:
-            role = slot.role()
-            value = self._value(item, line, column, role) if role in _ROLES else None
-            if value is None:
-                slot.clearData()
-            else:
-                slot.setData(value)
+        answer_roles(
+            roles, lambda role: self._value(item, line, column, role) if role in _ROLES else None
+        )
 
     def _line_at(self, index: Index) -> int | None:
         """The line (rank in the whole list) shown at ``index``, or None."""

@@ -34,7 +34,6 @@ from PySide6.QtWidgets import (
 )
 
 from csm_desktop.domain.text import plural
-from csm_desktop.ui.models.book_filter import FilterProxy
 from csm_desktop.ui.models.book_model import HEADERS, AccountIdRole, BookModel, Column
 from csm_desktop.ui.views.delegates import ProgressDelegate
 from csm_desktop.ui.views.empty_state import EmptyState, StartActions, empty_book_state
@@ -55,14 +54,12 @@ class BookView(QWidget):
         self.starts = starts or StartActions(self)
         self.writable = True  # False in a read-only window: row actions that write are off
         self.model = BookModel(self)
-        self.proxy = FilterProxy(self)
-        self.proxy.setSourceModel(self.model)
 
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search accounts, IDs, owners, milestones…  (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(
-            lambda text: self._keeping_selection(lambda: self.proxy.set_search(text))
+            lambda text: self._keeping_selection(lambda: self.model.set_search(text))
         )
         self.segment_filter = QComboBox()
         self.segment_filter.setAccessibleName("Segment filter")
@@ -70,12 +67,12 @@ class BookView(QWidget):
         self.owner_filter.setAccessibleName("Owner filter")
         self.segment_filter.currentTextChanged.connect(
             lambda text: self._keeping_selection(
-                lambda: self.proxy.set_segment(None if text == ALL else text)
+                lambda: self.model.set_segment(None if text == ALL else text)
             )
         )
         self.owner_filter.currentTextChanged.connect(
             lambda text: self._keeping_selection(
-                lambda: self.proxy.set_owner(None if text == ALL else text)
+                lambda: self.model.set_owner(None if text == ALL else text)
             )
         )
         self.count_label = QLabel()
@@ -89,7 +86,7 @@ class BookView(QWidget):
         bar.addWidget(self.count_label)
 
         self.table = QTableView()
-        self.table.setModel(self.proxy)
+        self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(Column.NEXT_DUE, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -131,10 +128,10 @@ class BookView(QWidget):
         layout.addWidget(self.pages)
 
         QShortcut(QKeySequence.StandardKey.Find, self, self.search.setFocus)
-        self.proxy.rowsInserted.connect(self._update_count)
-        self.proxy.rowsRemoved.connect(self._update_count)
-        self.proxy.modelReset.connect(self._update_count)
-        self.proxy.layoutChanged.connect(self._update_count)
+        self.model.rowsInserted.connect(self._update_count)
+        self.model.rowsRemoved.connect(self._update_count)
+        self.model.modelReset.connect(self._update_count)
+        self.model.layoutChanged.connect(self._update_count)
 
     def set_rows(self, rows: Sequence[BookRow]) -> None:
         """Show ``rows`` (every account), keeping the user's place."""
@@ -236,11 +233,11 @@ class BookView(QWidget):
         shown = self.model.shown_rows_of(chosen | {current_id} if current_id else chosen)
         for account_id, row in shown.items():
             if account_id in chosen:
-                index = self.proxy.index(row, 0)
+                index = self.model.index(row, 0)
                 selection.select(index, index)
             if account_id == current_id:
                 self.table.selectionModel().setCurrentIndex(
-                    self.proxy.index(row, current.column()),
+                    self.model.index(row, current.column()),
                     QItemSelectionModel.SelectionFlag.NoUpdate,
                 )
         flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
@@ -254,7 +251,7 @@ class BookView(QWidget):
         self.account_activated.emit(int(index.data(AccountIdRole)))
 
     def _update_count(self) -> None:
-        shown, total = self.proxy.rowCount(), self.model.total()
+        shown, total = self.model.rowCount(), self.model.total()
         self.count_label.setText(
             plural(total, "account")
             if shown == total
