@@ -40,15 +40,16 @@ from csm_desktop.spreadsheets.book_workbook import (
     FeatureRow,
     KickoffRow,
     MilestoneRow,
-    Sheet,
     UsageRow,
     ValueMetricRow,
 )
-from csm_desktop.spreadsheets.book_writer import write_book_sheets
+from csm_desktop.spreadsheets.book_writer import SheetPart, UsageCodes, write_book_sheets
 from csm_desktop.spreadsheets.safe_cells import write_safe_csv
 from csm_desktop.store.database import Database
+from csm_desktop.store.day_numbers import day_of_number
 from csm_desktop.store.queries import book_rows as rows_of
 from csm_desktop.store.queries.book_io import book_accounts
+from csm_desktop.store.queries.fast_path import use_fast_path
 
 UsageChoice = Literal["split", "csv"]
 
@@ -126,9 +127,11 @@ def export_book(
         else:
             pieces = max(1, -(-counts["Usage"] // limit))
             report.usage_sheets = ["Usage", *(f"Usage {n}" for n in range(2, pieces + 1))]
-        parts = _parts(session, names, learning, report.usage_sheets, limit, usage == "csv")
+        parts = _parts(
+            session, names, learning, report.usage_sheets, limit, usage == "csv", coded=True
+        )
         try:
-            write_book_sheets(path, _counted(parts, report), written)
+            report.rows_by_sheet = write_book_sheets(path, parts, written)
         except BaseException:  # cancelled or failed: neither file is written
             if partial is not None:
                 partial.unlink(missing_ok=True)
@@ -166,9 +169,14 @@ def _parts(
     usage_sheets: list[str],
     limit: int | None,
     usage_elsewhere: bool,
-) -> Iterator[tuple[str, Sheet, Iterable[Any]]]:
+    *,
+    coded: bool = False,
+) -> Iterator[SheetPart]:
     """Every sheet to write, in order, its rows streamed from the store; usage in
-    ``usage_sheets`` of ``limit`` rows each (or none, when it went elsewhere)."""
+    ``usage_sheets`` of ``limit`` rows each (or none, when it went elsewhere). ``coded``:
+    usage as ``UsageCodes`` when the book is a file (SQLite's raw cursor); else, and on a
+    team server, as ``UsageRow`` records (the reference the coded sheets match byte for
+    byte)."""
     records: dict[str, Iterable[Any]] = {
         "accounts": _accounts(session),
         "contacts": (
@@ -198,24 +206,15 @@ def _parts(
         if usage_elsewhere:
             yield sheet.name, sheet, []
             continue
+        if coded and use_fast_path(session, portable=False):
+            codes = rows_of.usage_codes(session)
+            keys = rows_of.usage_feature_keys(session)
+            for name in usage_sheets:
+                yield name, sheet, UsageCodes(islice(codes, limit), names, keys, day_of_number)
+            continue
         stream = _usage(session, names)
         for name in usage_sheets:
             yield name, sheet, islice(stream, limit)
-
-
-def _counted(
-    parts: Iterable[tuple[str, Sheet, Iterable[Any]]], report: BookExportReport
-) -> Iterator[tuple[str, Sheet, Iterable[Any]]]:
-    """The parts, counting the rows written per sheet into ``report.rows_by_sheet``."""
-    report.rows_by_sheet = {sheet.name: 0 for sheet in SHEETS}
-
-    def counting(sheet: Sheet, records: Iterable[Any]) -> Iterator[Any]:
-        for record in records:
-            report.rows_by_sheet[sheet.name] += 1
-            yield record
-
-    for name, sheet, records in parts:
-        yield name, sheet, counting(sheet, records)
 
 
 def _accounts(session: Session) -> Iterator[AccountRow]:

@@ -6,8 +6,10 @@ has its own failure modes: Excel's row and cell limits. Sheets are streamed by `
 
 from __future__ import annotations
 
+import datetime as dt
 import operator
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +18,14 @@ from csm_desktop.safe_output import check_output_target, write_output_file
 from csm_desktop.spreadsheets import book_cells as cell
 from csm_desktop.spreadsheets.book_cells import CellOut
 from csm_desktop.spreadsheets.book_sheets import MAX_DATA_ROWS, SHEETS, BookWorkbook, Sheet
-from csm_desktop.spreadsheets.xlsx_stream import XlsxStream
+from csm_desktop.spreadsheets.guards import column_letters
+from csm_desktop.spreadsheets.xlsx_stream import (
+    DATE_STYLE,
+    XlsxStream,
+    date_serial,
+    row_xml,
+    text_cell,
+)
 
 
 def book_rows(book: BookWorkbook, sheet: Sheet) -> Iterator[list[CellOut]]:
@@ -36,9 +45,23 @@ def sheet_cells(sheet: Sheet, records: Iterable[Any]) -> Iterator[list[CellOut]]
         yield list(map(render, fields(record)))
 
 
-SheetPart = tuple[str, Sheet, Iterable[Any]]
+@dataclass(frozen=True)
+class UsageCodes:
+    """Usage rows as a book stores them: (account id, day number, feature id, count, active
+    users), the texts of the ids in ``accounts`` and ``features``, ``day_of(number)`` the
+    date of a day number (consecutive numbers, consecutive days). Written without a record
+    per row: a 50,000-account book has 10 million usage rows (issue 17)."""
+
+    rows: Iterable[tuple[int, int, int, Any, Any]]
+    accounts: Mapping[int, str]
+    features: Mapping[int, str]
+    day_of: Callable[[int], dt.date]
+
+
+SheetPart = tuple[str, Sheet, "Iterable[Any] | UsageCodes"]
 """One sheet to write: its name (``Usage 2`` for a part of a split sheet), what it holds and
-its rows (records of ``sheet.row_type``), which may be a stream."""
+its rows (records of ``sheet.row_type``, or the Usage sheet's ``UsageCodes``), which may be a
+stream."""
 
 
 def write_book_workbook(book: BookWorkbook, path: Path) -> None:
@@ -61,39 +84,134 @@ def write_book_workbook(book: BookWorkbook, path: Path) -> None:
 
 def write_book_sheets(
     path: Path, parts: Iterable[SheetPart], written: Callable[[int], None] | None = None
-) -> None:
+) -> dict[str, int]:
     """Write ``parts`` in order as the sheets of an .xlsx at ``path``, streamed row by row
     (``xlsx_stream``: nothing but a batch of XML text is held), replacing ``path`` only once
-    fully written. ``written(rows)`` hears at each sheet and every ``PROGRESS_ROWS`` rows and
-    may raise (``Cancelled``): the half-written file is then dropped and nothing replaced."""
+    fully written; the data rows written per sheet (``Usage 2`` counted as Usage).
+    ``written(rows)`` hears at each sheet and every ``PROGRESS_ROWS`` rows and may raise
+    (``Cancelled``): the half-written file is then dropped and nothing replaced."""
     rows = 0
+    by_sheet = {sheet.name: 0 for sheet in SHEETS}
+
+    def heard(more: int) -> None:
+        nonlocal rows
+        rows += more
+        if written is not None:
+            written(rows)
 
     def checked(name: str, sheet: Sheet, records: Iterable[Any]) -> Iterator[list[CellOut]]:
         nonlocal rows
         for row, cells in enumerate(sheet_cells(sheet, records), start=2):
-            for value in cells:
-                if isinstance(value, str) and len(value) > EXCEL_CELL_CHARS:
-                    raise _too_long(name, sheet, row, cells)
+            _check_cells(name, sheet, row, cells)
             yield cells
             rows += 1
+            by_sheet[sheet.name] += 1
             if written is not None and not rows % PROGRESS_ROWS:
                 written(rows)
 
     def write(target: Path) -> None:
         with XlsxStream(target) as workbook:
             for name, sheet, records in parts:
-                if written is not None:
-                    written(rows)
+                heard(0)
                 widths = [max(12, len(column.header) + 4) for column in sheet.columns]
-                workbook.add_sheet(name, sheet.headers, widths, checked(name, sheet, records))
+                if isinstance(records, UsageCodes):
+                    usage = _UsageXml(name, sheet, records, heard)
+                    workbook.add_sheet_xml(name, sheet.headers, widths, usage)
+                    by_sheet[sheet.name] += usage.rows
+                else:
+                    workbook.add_sheet(name, sheet.headers, widths, checked(name, sheet, records))
 
     write_output_file(path, write)
+    return by_sheet
+
+
+class _UsageXml:
+    """The Usage sheet's rows as XML chunks of ``PROGRESS_ROWS`` rows, from ``UsageCodes``:
+    one f-string a row. An account's name and a feature's key are rendered (neutralised,
+    escaped, checked against Excel's cell limit) once per distinct id; the date's serial is
+    the day number plus the serial of day 0. A row whose texts render to no cell, or whose
+    numbers are not whole, is written by ``row_xml`` from its rendered cells, as any sheet's.
+    ``rows`` counts the rows written; ``heard(rows)`` hears each chunk (and may raise)."""
+
+    def __init__(
+        self, name: str, sheet: Sheet, codes: UsageCodes, heard: Callable[[int], None]
+    ) -> None:
+        self.name, self.sheet, self.codes, self.heard = name, sheet, codes, heard
+        self.letters = [column_letters(i) for i in range(1, len(sheet.columns) + 1)]
+        self.rows = 0
+
+    def __iter__(self) -> Iterator[str]:
+        codes, names, keys = self.codes, self.codes.accounts, self.codes.features
+        day0 = date_serial(codes.day_of(0))
+        date = f'" s="{DATE_STYLE}"><v>'  # a date cell after its reference
+        tails: dict[int, str | None] = {}  # feature id: its cell after the reference
+        out: list[str] = []
+        n = 1
+        current, name = None, None
+        for account, day, feature, count, users in codes.rows:
+            n += 1
+            if account != current:
+                current, name = account, self._tail(names[account])
+            key = tails.get(feature, "")
+            if key == "":
+                key = tails[feature] = self._tail(keys[feature])
+            r = str(n)
+            try:
+                if name is None or key is None:
+                    raise ValueError("a text with no cell")
+                if users is None:
+                    out.append(
+                        f'<row r="{r}"><c r="A{r}{name}<c r="B{r}{date}{day + day0}</v></c>'
+                        f'<c r="C{r}{key}<c r="D{r}"><v>{count:d}'
+                        "</v></c></row>"
+                    )
+                else:
+                    out.append(
+                        f'<row r="{r}"><c r="A{r}{name}<c r="B{r}{date}{day + day0}</v></c>'
+                        f'<c r="C{r}{key}<c r="D{r}"><v>{count:d}'
+                        f'</v></c><c r="E{r}"><v>{users:d}</v></c></row>'
+                    )
+            except ValueError:  # not the common shape: as any sheet's row
+                out.append(self._row(n, account, day, feature, count, users))
+            if len(out) == PROGRESS_ROWS:
+                yield "".join(out)
+                out.clear()
+                self.rows = n - 1
+                self.heard(PROGRESS_ROWS)
+        yield "".join(out)
+        self.heard(n - 1 - self.rows)
+        self.rows = n - 1
+
+    def _cells(self, account: int, day: int, feature: int, count: Any, users: Any) -> list[Any]:
+        values = (self.codes.accounts[account], self.codes.day_of(day),
+                  self.codes.features[feature], count, users)  # fmt: skip
+        return [cell.render(value) for value in values]
+
+    def _tail(self, text: str) -> str | None:
+        """The XML after the reference of ``text``'s cell; None when it renders to no cell or
+        to more than Excel keeps (its rows are then written, or refused, by ``_row``)."""
+        value = cell.render(text)
+        if not isinstance(value, str) or len(value) > EXCEL_CELL_CHARS:
+            return None
+        return text_cell(value)
+
+    def _row(self, n: int, *codes: Any) -> str:
+        cells = self._cells(*codes)
+        _check_cells(self.name, self.sheet, n, cells)
+        return row_xml(n, self.letters, cells)
 
 
 PROGRESS_ROWS = 10_000
 
 
 EXCEL_CELL_CHARS = 32_767  # Excel keeps no more of a cell's text: the rest would be lost
+
+
+def _check_cells(name: str, sheet: Sheet, row: int, cells: list[CellOut]) -> None:
+    """Refuse (``BadFile``) a row with a text Excel would cut."""
+    for value in cells:
+        if isinstance(value, str) and len(value) > EXCEL_CELL_CHARS:
+            raise _too_long(name, sheet, row, cells)
 
 
 def _too_long(name: str, sheet: Sheet, row: int, cells: list[CellOut]) -> BadFile:

@@ -18,9 +18,9 @@ import datetime as dt
 import functools
 import re
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 from xml.sax.saxutils import escape
 
 from csm_desktop.spreadsheets.guards import column_letters
@@ -31,7 +31,7 @@ _PKG = "http://schemas.openxmlformats.org/package/2006"
 _HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 _EPOCH = dt.date(1899, 12, 30)  # Excel's day 0 (after its 1900 leap-year quirk)
 _ILLEGAL = re.compile(r"[\000-\010\013\014\016-\037]")  # what XML 1.0 cannot hold
-_HEADER_STYLE, _DATE_STYLE = 1, 2
+_HEADER_STYLE = 1
 
 _STYLES = (
     f'{_HEAD}<styleSheet xmlns="{_MAIN}">'
@@ -58,9 +58,10 @@ def _text(value: str) -> str:
 _SHORT_TEXT = 200  # characters: texts this short are kept once escaped
 
 
-def _inline(value: str) -> str:
-    """A text cell after its reference. Short texts repeat row after row (account names,
-    feature keys): each distinct one is escaped once (issue 17); long ones are not kept."""
+def text_cell(value: str) -> str:
+    """A text cell's XML after its reference (``<c r="A2``), escaped. Short texts repeat row
+    after row (account names, feature keys): each distinct one is escaped once (issue 17);
+    long ones are not kept."""
     return _inline_short(value) if len(value) <= _SHORT_TEXT else _inline_text(value)
 
 
@@ -70,6 +71,36 @@ def _inline_text(value: str) -> str:
 
 
 _inline_short = functools.lru_cache(maxsize=1 << 16)(_inline_text)
+
+
+def date_serial(day: dt.date) -> int:
+    """Excel's serial number of ``day`` (a date cell holds it, styled as a date)."""
+    return (day - _EPOCH).days
+
+
+DATE_STYLE = 2  # the style of a date cell: ``<c r="B2" s="2"><v>SERIAL</v></c>``
+
+
+def row_xml(n: int, letters: Sequence[str], cells: Iterable[Any]) -> str:
+    """Row ``n``'s XML: its cells in ``letters``' columns, ``None`` left out."""
+    out = [f'<row r="{n}">']
+    for letter, value in zip(letters, cells, strict=False):
+        if value is None:
+            continue
+        kind = type(value)
+        if kind is str:
+            out.append(f'<c r="{letter}{n}{text_cell(value)}')
+        elif kind is int or kind is float:
+            out.append(f'<c r="{letter}{n}"><v>{value!r}</v></c>')
+        elif isinstance(value, dt.date):
+            out.append(f'<c r="{letter}{n}" s="{DATE_STYLE}"><v>{_serial(value)}</v></c>')
+        else:
+            raise TypeError(f"cannot write {value!r} to a sheet")
+    out.append("</row>")
+    return "".join(out)
+
+
+_serial = functools.lru_cache(maxsize=1 << 16)(date_serial)  # a book repeats its days
 
 
 class XlsxStream:
@@ -99,64 +130,48 @@ class XlsxStream:
         rows: Iterable[Sequence[Any]],
     ) -> int:
         """Write one sheet: a bold, frozen ``header`` and ``rows``; the data rows written."""
+        letters = [column_letters(i) for i in range(1, max(len(header), 1) + 1)]
+        written = 0
+
+        def chunks() -> Iterator[str]:
+            nonlocal written
+            out: list[str] = []
+            for written, cells in enumerate(rows, start=1):
+                out.append(row_xml(written + 1, letters, cells))
+                if len(out) >= 2_000:
+                    yield "".join(out)
+                    out.clear()
+            yield "".join(out)
+
+        self.add_sheet_xml(name, header, widths, chunks())
+        return written
+
+    def add_sheet_xml(
+        self, name: str, header: Sequence[str], widths: Sequence[float], rows: Iterable[str]
+    ) -> None:
+        """Write one sheet: a bold, frozen ``header`` and its data rows already as XML
+        (``row_xml``'s, numbered from 2), in chunks."""
         self._sheets.append(name)
         number = len(self._sheets)
-        letters = [column_letters(i) for i in range(1, max(len(header), 1) + 1)]
-        with self._zip.open(f"xl/worksheets/sheet{number}.xml", "w", force_zip64=True) as raw:
-            return self._write_sheet(raw, letters, header, widths, rows)
-
-    def _write_sheet(
-        self,
-        raw: IO[bytes],
-        letters: list[str],
-        header: Sequence[str],
-        widths: Sequence[float],
-        rows: Iterable[Sequence[Any]],
-    ) -> int:
         cols = "".join(
             f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>'
             for i, w in enumerate(widths, start=1)
         )
-        out: list[str] = [
-            f'{_HEAD}<worksheet xmlns="{_MAIN}" xmlns:r="{_REL}">'
-            '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
-            'activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>'
-            f"<cols>{cols}</cols><sheetData>",
-            '<row r="1">',
-            *(
-                f'<c r="{letters[i]}1" t="inlineStr" s="{_HEADER_STYLE}"><is><t>{_text(h)}</t>'
-                "</is></c>"
-                for i, h in enumerate(header)
-            ),
-            "</row>",
-        ]
-        written = 0
-        dates: dict[dt.date, int] = {}
-        for written, cells in enumerate(rows, start=1):
-            n = written + 1
-            out.append(f'<row r="{n}">')
-            for letter, value in zip(letters, cells, strict=False):
-                if value is None:
-                    continue
-                kind = type(value)
-                if kind is str:
-                    out.append(f'<c r="{letter}{n}{_inline(value)}')
-                elif kind is int or kind is float:
-                    out.append(f'<c r="{letter}{n}"><v>{value!r}</v></c>')
-                elif isinstance(value, dt.date):
-                    serial = dates.get(value)
-                    if serial is None:
-                        serial = dates[value] = (value - _EPOCH).days
-                    out.append(f'<c r="{letter}{n}" s="{_DATE_STYLE}"><v>{serial}</v></c>')
-                else:
-                    raise TypeError(f"cannot write {value!r} to a sheet")
-            out.append("</row>")
-            if len(out) > 20_000:
-                raw.write("".join(out).encode())
-                out.clear()
-        out.append("</sheetData></worksheet>")
-        raw.write("".join(out).encode())
-        return written
+        head = "".join(
+            f'<c r="{column_letters(i)}1" t="inlineStr" s="{_HEADER_STYLE}"><is><t>{_text(h)}'
+            "</t></is></c>"
+            for i, h in enumerate(header, start=1)
+        )
+        with self._zip.open(f"xl/worksheets/sheet{number}.xml", "w", force_zip64=True) as raw:
+            raw.write(
+                f'{_HEAD}<worksheet xmlns="{_MAIN}" xmlns:r="{_REL}">'
+                '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
+                'activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>'
+                f'<cols>{cols}</cols><sheetData><row r="1">{head}</row>'.encode()
+            )
+            for chunk in rows:
+                raw.write(chunk.encode())
+            raw.write(b"</sheetData></worksheet>")
 
     def close(self) -> None:
         """Write the workbook's parts that list the sheets, and close the zip."""
