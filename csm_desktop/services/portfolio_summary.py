@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from csm_desktop.domain.ladder import Milestone, as_of
+from csm_desktop.domain.ladder import Milestone
 from csm_desktop.domain.metrics import (
     CHECKPOINTS,
     NO_PLAYBOOK,
@@ -25,22 +25,21 @@ from csm_desktop.domain.metrics import (
     PortfolioSummary,
     Share,
     UsageFacts,
-    first_value_within_target,
     funnel_steps,
     health,
     kickoff_month,
     share,
-    time_to_first_value,
 )
 from csm_desktop.domain.metrics.portfolio import FunnelStep
 from csm_desktop.domain.stats import median
 from csm_desktop.domain.vocabulary import Health
 from csm_desktop.services.gc_pause import gc_paused
 from csm_desktop.store.database import Database
+from csm_desktop.store.queries.first_value_figures import FirstValueRow, first_value_rows
 from csm_desktop.store.queries.ladder_figures import (
-    AccountFigures,
+    NO_COUNTS,
     StepCounts,
-    account_figures,
+    counts_by_account,
     step_counts,
     steps_in_name_order,
 )
@@ -82,10 +81,11 @@ def portfolio_summary(
         usage_read = pool.submit(usage)
         other = pool.submit(by_step_and_feature)
         with database.session() as session:
-            accounts = account_figures(session, chosen, today)
-        totals = _Totals.of(accounts, usage_read.result(), today)
+            counts = counts_by_account(session, chosen, today)
+            accounts = list(first_value_rows(session, chosen, today))
+        totals = _Totals.of(accounts, counts, usage_read.result(), today)
         steps, orders, unlocks = other.result()
-        playbooks = {figures.playbook or NO_PLAYBOOK for figures in accounts}
+        playbooks = {row[1] or NO_PLAYBOOK for row in accounts}
         with database.session() as session:
             funnel = _funnel(steps, orders, playbooks, lambda: steps_in_name_order(session, chosen))
 
@@ -110,7 +110,8 @@ def portfolio_summary(
 
 @dataclass
 class _Totals:
-    """What the summary adds up over the accounts, each judged by the domain's rules."""
+    """What the summary adds up over the accounts, each judged by the domain's rules (the
+    first-value ones spelled in SQL: ``store.queries.first_value_figures``)."""
 
     health: dict[Health, int]
     ttfvs: list[int] = field(default_factory=list)
@@ -123,26 +124,42 @@ class _Totals:
 
     @classmethod
     def of(
-        cls, accounts: Iterable[AccountFigures], usage: Mapping[int, UsageFacts], today: dt.date
+        cls,
+        accounts: Iterable[FirstValueRow],
+        counts: Mapping[int, Sequence[int]],
+        usage: Mapping[int, UsageFacts],
+        today: dt.date,
     ) -> _Totals:
         totals = cls(dict.fromkeys(Health, 0))
-        for figures in accounts:
-            first = None if figures.first_value is None else as_of(figures.first_value, today)
-            facts, verdict = judged(
-                figures.name, figures.kickoff, first, figures.overdue, usage, figures.id, today
-            )
-            ttfv = time_to_first_value(facts)
+        cohort_of: dict[dt.date, tuple[str, int]] = {}
+        for account_id, _playbook, kickoff, ttfv, within, off_track in accounts:
+            achieved, _counted, on_time, overdue, *misses = counts.get(account_id, NO_COUNTS)
             if ttfv is not None:
                 totals.ttfvs.append(ttfv)
-            totals.within.append(first_value_within_target(facts, today))
-            totals.health[verdict] += 1
-            age = facts.age(today)
-            month = totals.months.setdefault(kickoff_month(facts), {c: [] for c in CHECKPOINTS})
-            for checkpoint, misses in zip(CHECKPOINTS, figures.checkpoint_misses, strict=True):
-                month[checkpoint].append(None if age < checkpoint else misses == 0)
-            totals.on_time += figures.on_time
-            totals.achieved += figures.achieved
+            totals.within.append(None if within is None else within == 1)
+            if off_track:
+                totals.health[Health.OFF_TRACK] += 1
+            elif overdue:
+                totals.health[Health.AT_RISK] += 1
+            else:
+                totals.health[usage_health(kickoff, usage.get(account_id, NO_USAGE), today)] += 1
+            cohort = cohort_of.get(kickoff)
+            if cohort is None:
+                facts = AccountFacts("", kickoff, ())
+                cohort = cohort_of[kickoff] = (kickoff_month(facts), facts.age(today))
+            month, age = cohort
+            flags = totals.months.setdefault(month, {c: [] for c in CHECKPOINTS})
+            for checkpoint, missed in zip(CHECKPOINTS, misses, strict=True):
+                flags[checkpoint].append(None if age < checkpoint else missed == 0)
+            totals.on_time += on_time
+            totals.achieved += achieved
         return totals
+
+
+def usage_health(kickoff: dt.date, usage: UsageFacts, today: dt.date) -> Health:
+    """``domain.metrics.health`` of an account neither off track nor overdue: its usage
+    alone decides, so the domain function reads it on an account with no milestones."""
+    return health(AccountFacts("", kickoff, (), usage=usage), today)
 
 
 def judged(

@@ -173,6 +173,15 @@ def ladder_counts(chosen: AccountFilter, today: dt.date) -> Any:
     )
 
 
+def counts_by_account(
+    session: Session, chosen: AccountFilter, today: dt.date
+) -> dict[int, tuple[int, ...]]:
+    """``ladder_counts`` by account id; an account without milestones has none (its counts
+    are ``NO_COUNTS``)."""
+    rows = session.connection().execute(ladder_counts(chosen, today))
+    return {row[0]: tuple(map(int, row[1:])) for row in rows}
+
+
 def _first_value_order(m: Any) -> tuple[Any, ...]:
     """The account's first-value milestone comes first in this order: the first flagged one
     in ladder order, else the first of the ladder (``domain.ladder.first_value_milestone``)."""
@@ -263,9 +272,8 @@ def account_figures(
 def _figures_counted_then_picked(
     session: Session, chosen: AccountFilter, today: dt.date
 ) -> list[AccountFigures]:
-    counts = ladder_counts(chosen, today)
     kickoff = kickoff_date()
-    by_account = {row[0]: tuple(row[1:]) for row in session.execute(counts)}
+    by_account = counts_by_account(session, chosen, today)
 
     f = aliased(AccountMilestone)
     accounts = join_first_value(
@@ -281,7 +289,7 @@ def _figures_counted_then_picked(
         .where(with_kickoff(chosen))
         .order_by(Account.name)
     )
-    return [_figures(row, by_account.get(row[0], _NO_COUNTS)) for row in session.execute(accounts)]
+    return [_figures(row, by_account.get(row[0], NO_COUNTS)) for row in session.execute(accounts)]
 
 
 def _figures_counted_with_the_pick(
@@ -309,13 +317,13 @@ def _figures_counted_with_the_pick(
     )
     width = len(columns)
     return [
-        _figures(row, _NO_COUNTS if row[width] is None else row[width:])
+        _figures(row, NO_COUNTS if row[width] is None else row[width:])
         for row in session.execute(accounts)
     ]
 
 
 _MILESTONE_WIDTH = len(milestone_columns(AccountMilestone))
-_NO_COUNTS = (0, 0, 0, 0) + (0,) * len(CHECKPOINTS)
+NO_COUNTS = (0, 0, 0, 0) + (0,) * len(CHECKPOINTS)
 """An account without milestones: nothing achieved, counted, on time, overdue or missed."""
 
 
@@ -398,10 +406,12 @@ def steps_in_name_order(
 
 
 __all__ = [
+    "NO_COUNTS",
     "AccountFigures",
     "AsOf",
     "StepCounts",
     "account_figures",
+    "counts_by_account",
     "days_after",
     "join_first_value",
     "kickoff_date",
