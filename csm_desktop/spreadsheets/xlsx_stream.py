@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import queue
 import re
+import threading
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from xml.sax.saxutils import escape
 
 from csm_desktop.spreadsheets.guards import column_letters
@@ -103,6 +105,45 @@ def row_xml(n: int, letters: Sequence[str], cells: Iterable[Any]) -> str:
 _serial = functools.lru_cache(maxsize=1 << 16)(date_serial)  # a book repeats its days
 
 
+class _Deflating:
+    """Bytes written to a zip part by a thread: its checksum, deflate and file writes let go
+    of the GIL, so they run beside the rows being made (a 50,000-account export deflates
+    over 2 GB of XML, issue 17). At most ``_AHEAD`` chunks wait; the thread's error (a full
+    disk) is raised here, at the next write or at the end; leaving on an error (a Cancel)
+    lets the thread finish what it holds before the part is closed."""
+
+    _AHEAD = 2
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        self._raw = raw
+        self._chunks: queue.Queue[bytes | None] = queue.Queue(self._AHEAD)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="xlsx deflate", daemon=True)
+
+    def __enter__(self) -> Callable[[bytes], None]:
+        self._thread.start()
+        return self._write
+
+    def __exit__(self, *exc: object) -> None:
+        self._chunks.put(None)
+        self._thread.join()
+        if self._error is not None and exc[0] is None:
+            raise self._error
+
+    def _write(self, chunk: bytes) -> None:
+        if self._error is not None:
+            raise self._error
+        self._chunks.put(chunk)
+
+    def _run(self) -> None:
+        while (chunk := self._chunks.get()) is not None:
+            if self._error is None:
+                try:
+                    self._raw.write(chunk)
+                except BaseException as error:  # raised in the writing thread
+                    self._error = error
+
+
 class XlsxStream:
     """An .xlsx being written to ``path``: ``add_sheet`` per sheet in order, then ``close``.
 
@@ -162,16 +203,17 @@ class XlsxStream:
             "</t></is></c>"
             for i, h in enumerate(header, start=1)
         )
-        with self._zip.open(f"xl/worksheets/sheet{number}.xml", "w", force_zip64=True) as raw:
-            raw.write(
+        part = self._zip.open(f"xl/worksheets/sheet{number}.xml", "w", force_zip64=True)
+        with part as raw, _Deflating(raw) as write:
+            write(
                 f'{_HEAD}<worksheet xmlns="{_MAIN}" xmlns:r="{_REL}">'
                 '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
                 'activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>'
                 f'<cols>{cols}</cols><sheetData><row r="1">{head}</row>'.encode()
             )
             for chunk in rows:
-                raw.write(chunk.encode())
-            raw.write(b"</sheetData></worksheet>")
+                write(chunk.encode())
+            write(b"</sheetData></worksheet>")
 
     def close(self) -> None:
         """Write the workbook's parts that list the sheets, and close the zip."""
