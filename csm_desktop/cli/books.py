@@ -99,10 +99,11 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 def _read_ahead(args: argparse.Namespace) -> None:
     """Start reading the workbook before the book code loads (``BookReadAhead``); the
-    command meets its outcome where it would have read the file itself."""
+    command meets its outcome where it would have read the file itself. The book code
+    loads once the file's checks are done (``BookReadAhead.checked``): beside them its
+    imports would slow them several times over, beside calamine's read they cost nothing."""
     from csm_desktop.errors import UserError
-    from csm_desktop.services.book_import_read import BookReadAhead
-    from csm_desktop.services.usage_files import parse_column_map
+    from csm_desktop.services.book_import_read import BookReadAhead, parse_column_map
 
     try:
         column_map = parse_column_map(args.map or ())
@@ -110,6 +111,7 @@ def _read_ahead(args: argparse.Namespace) -> None:
         return
     if Path(args.file).is_file():
         args.read_ahead = BookReadAhead(Path(args.file), args.sheet, column_map)
+        args.read_ahead.checked.wait()
 
 
 def _cmd_import_book(args: argparse.Namespace) -> int:

@@ -61,3 +61,36 @@ def test_the_read_ahead_loads_no_database_code() -> None:
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_the_checks_are_reported_done_before_the_read_and_when_they_refuse(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The command loads the book code once ``checked`` is set (not beside the checks): set
+    after the checks pass and before a sheet is read, and set when they refuse the file."""
+    import csm_desktop.spreadsheets.book_workbook as book_workbook
+
+    source = tracker(tmp_path / "tracker.xlsx")
+    events: list[str] = []
+    checks, rows = book_workbook.check_workbook_file, book_workbook._SheetRows.__getitem__
+    monkeypatch.setattr(
+        book_workbook, "check_workbook_file", lambda p: (events.append("check"), checks(p))[1]
+    )
+    monkeypatch.setattr(
+        book_workbook._SheetRows,
+        "__getitem__",
+        lambda self, name: (events.append("read"), rows(self, name))[1],
+    )
+    read_ahead = BookReadAhead(source)
+    assert read_ahead.checked.wait(30)
+    read_ahead.result()
+    assert events[:2] == ["check", "read"]
+    read_book_workbook(source, checked=lambda: events.append("checked"))
+    assert events[2:5] == ["check", "checked", "read"]
+
+    refused = tmp_path / "notes.xlsx"
+    refused.write_bytes(b"%PDF-1.7 definitely not a spreadsheet")
+    read_ahead = BookReadAhead(refused)
+    assert read_ahead.checked.wait(30)
+    with pytest.raises(BadFile):
+        read_ahead.result()
