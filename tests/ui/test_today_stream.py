@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -114,3 +115,31 @@ def test_switching_books_mid_stream_cancels_the_old_list(  # type: ignore[no-unt
         qtbot.waitUntil(lambda: not controller.loading, timeout=20000)
         qtbot.wait(200)  # anything the old stream still sends is dropped
         assert nudges(view) == [item.nudge for item in expected]
+
+
+def test_the_reading_goes_on_only_once_the_list_has_stopped_painting(  # type: ignore[no-untyped-def]
+    qtbot, open_demo: Callable[[dt.date], Database]
+) -> None:
+    """After a snapshot is shown the reading waits; every paint of the list puts its going
+    on back (the first lines paint twice), so it goes on only once the paints are over. A
+    refresh lets a waiting reading go at once (it then stops, cancelled)."""
+    book = open_demo(TODAY)
+    view = TodayView()
+    qtbot.addWidget(view)
+    view.resize(1300, 760)
+    view.show()
+    controller = TodayController(view, book, lambda: TODAY)
+    controller._quiet.setInterval(1000)  # wide enough for a loaded machine's timers
+    snapshot = next(today_snapshots(book, TODAY, first=10))
+    painted = threading.Event()
+    controller._arrived(controller._refreshes, (TODAY, snapshot, painted))
+    for _ in range(30):  # 1.5 s of paints, never 1 s apart
+        qtbot.wait(50)
+        view.table.viewport().repaint()
+        assert not painted.is_set()
+    qtbot.waitUntil(painted.is_set, timeout=5000)
+    waiting = threading.Event()
+    controller._arrived(controller._refreshes, (TODAY, snapshot, waiting))
+    assert not waiting.is_set()
+    controller.database = book  # another book (here the same): the stream is cancelled
+    assert waiting.is_set()

@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QDialog
 
 from csm_desktop.services.opening import Database
@@ -55,6 +55,12 @@ class TodayController(QObject):
         self._task: workers.Task | None = None
         self.reading: dict[str, Any] = {}
         """Overrides of ``today_snapshots``' page sizes and pace (tests read in tiny pages)."""
+        self._painted: threading.Event | None = None  # set once the list's paints are over
+        self._quiet = QTimer(self)
+        self._quiet.setSingleShot(True)
+        self._quiet.setInterval(PAINT_TIME_MS)
+        self._quiet.timeout.connect(self._let_reading_go_on)
+        view.table.viewport().installEventFilter(self)
         view.refresh_requested.connect(self.refresh)
         view.touchpoint_requested.connect(self.log)
         view.achieved_requested.connect(self.mark_achieved)
@@ -74,6 +80,8 @@ class TodayController(QObject):
         if self._task is not None:
             self._task.cancel()
             self._task = None
+        self._quiet.stop()
+        self._let_reading_go_on()  # a reading waiting for a paint stops at once
         self.loading = False
 
     def refresh(self) -> None:
@@ -126,10 +134,25 @@ class TodayController(QObject):
             return  # a newer refresh (or another book) replaced this stream
         self.view.show_snapshot(snapshot, today)
         self.settled.emit()
-        QTimer.singleShot(PAINT_TIME_MS, shown.set)  # after the paint the snapshot asked for
+        self._painted = shown
+        self._quiet.start()
         if snapshot.complete:
             self.loading = False
             self.loaded.emit()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """A paint of the list while the reading waits puts its going on back: the reader
+        goes on ``PAINT_TIME_MS`` after the list's last paint. Each of the paint's calls into
+        Python would otherwise wait for the reader to let go of the interpreter, and the
+        first lines paint twice (fitting the columns repaints them): 50-70 ms stalls."""
+        if self._painted is not None and event.type() == QEvent.Type.Paint:
+            self._quiet.start()
+        return False
+
+    def _let_reading_go_on(self) -> None:
+        painted, self._painted = self._painted, None
+        if painted is not None:
+            painted.set()
 
     def log(self, request: TouchpointRequest) -> None:
         database = self.database
