@@ -18,7 +18,7 @@ Other sheets too big are refused.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -136,6 +136,8 @@ def export_book(
             if partial is not None:
                 partial.unlink(missing_ok=True)
             raise
+        finally:
+            parts.close()  # a stream left unfinished ends before the session does
         if partial is not None and report.usage_csv is not None:
             os.replace(partial, report.usage_csv)  # the pair: workbook, then its usage
             report.rows_by_sheet["Usage"] = csv_rows
@@ -171,7 +173,7 @@ def _parts(
     usage_elsewhere: bool,
     *,
     coded: bool = False,
-) -> Iterator[SheetPart]:
+) -> Generator[SheetPart, None, None]:
     """Every sheet to write, in order, its rows streamed from the store; usage in
     ``usage_sheets`` of ``limit`` rows each (or none, when it went elsewhere). ``coded``:
     usage as ``UsageCodes`` when the book is a file (SQLite's raw cursor); else, and on a
@@ -207,10 +209,13 @@ def _parts(
             yield sheet.name, sheet, []
             continue
         if coded and use_fast_path(session, portable=False):
-            codes = rows_of.usage_codes(session)
             keys = rows_of.usage_feature_keys(session)
-            for name in usage_sheets:
-                yield name, sheet, UsageCodes(islice(codes, limit), names, keys, day_of_number)
+            codes = rows_of.usage_codes(session)
+            try:
+                for name in usage_sheets:
+                    yield name, sheet, UsageCodes(islice(codes, limit), names, keys, day_of_number)
+            finally:  # its cursor and reader closed while the session holds the connection
+                codes.close()
             continue
         stream = _usage(session, names)
         for name in usage_sheets:

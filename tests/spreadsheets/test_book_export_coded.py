@@ -5,17 +5,21 @@ path (records, as on a team server), awkward names and keys included, split or n
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import zipfile
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 
-from csm_desktop.errors import BadFile
+from csm_desktop.errors import BadFile, Cancelled
 from csm_desktop.services import book_export
 from csm_desktop.services.book_workbook import export_book
+from csm_desktop.services.progress import progress_of
+from csm_desktop.spreadsheets import book_writer
 from csm_desktop.store.database import Database
 from csm_desktop.store.models import Account
+from csm_desktop.store.queries import book_rows
 from csm_desktop.store.queries.usage_rows import store_usage_rows
 
 FIRST = dt.date(2026, 1, 5)
@@ -140,3 +144,25 @@ def test_rows_of_another_shape_are_written_as_the_reference_writes_them(
     assert coded == reference
     usage = coded["xl/worksheets/sheet6.xml"]
     assert b"<v>2.5</v>" in usage and b"<v>0.5</v>" in usage
+
+
+def test_a_cancel_mid_usage_stops_its_threads_and_leaves_the_book_writable(
+    book: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rows read 10 at a time and progress every 10 rows, Cancel after the first usage
+    progress: the row reader (blocked two batches ahead) and the deflating thread are gone
+    when the Cancel arrives, and the book takes a write and reads it back."""
+    fill(book, [KEYS_FIRST, KEYS_LATER])
+    monkeypatch.setattr(book_rows, "BATCH", 10)
+    monkeypatch.setattr(book_writer, "PROGRESS_ROWS", 10)
+    heard: list[int] = []
+    cancel = lambda: bool(heard) and heard[-1] >= 18  # noqa: E731 (8 accounts, 10 usage rows)
+    progress = progress_of(lambda done, _t, _x: heard.append(done), cancel)
+    with pytest.raises(Cancelled):
+        export_book(book, tmp_path / "book.xlsx", progress=progress)
+    assert {"usage rows", "xlsx deflate"}.isdisjoint(t.name for t in threading.enumerate())
+    assert not (tmp_path / "book.xlsx").exists()
+    with book.session() as session:
+        session.add(Account(name="After"))
+    with book.session() as session:
+        assert session.scalar(select(Account.id).where(Account.name == "After")) is not None
