@@ -26,6 +26,7 @@ from csm_desktop.store.models import (
     StatusChange,
 )
 from csm_desktop.store.queries import book_io as io
+from csm_desktop.store.queries.evidence import CriterionRow
 
 _TEXT = {status: status.value for status in Status}  # an enum's .value costs a call per row
 _NOT_STARTED = Status.NOT_STARTED.value
@@ -57,6 +58,10 @@ class MilestoneImport(ImportChecks):
     """The milestone half of storing a checked workbook, and the look-ups it shares (an
     account's id by name, a role's id, added when new)."""
 
+    # The usage criteria of the milestones this import added, while they are all the book's
+    # (``criterion_rows_added``); None once the book holds others.
+    added_criteria: list[CriterionRow] | None = None
+
     def _id(self, account: str) -> int:
         return self.by_key[self.key[account]]
 
@@ -83,6 +88,7 @@ class MilestoneImport(ImportChecks):
             top[m.account_id] = max(top.get(m.account_id, 0), m.position)
         self._load_templates()
         self.recorded_at = dt.datetime.now()  # one import, one moment (and one text to store)
+        self.added_criteria = None if self.existing else []  # a new book: all are added here
         for start in range(0, len(rows), io.CHUNK):
             self._store_milestone_chunk(rows[start : start + io.CHUNK], ladders, top)
 
@@ -104,6 +110,8 @@ class MilestoneImport(ImportChecks):
         role_of: dict[str, int] = {}
         template_of: dict[tuple[int, str, int], int] = {}
         nothing: dict[tuple[str, int], io.MilestoneRef] = {}
+        # New rows with a usage criterion: (index in ``new``, account, row, status).
+        criteria: list[tuple[int, io.AccountRef, MilestoneRow, str]] = []
         for row in rows:
             known = account_of.get(row.account)
             if known is None:
@@ -153,6 +161,8 @@ class MilestoneImport(ImportChecks):
                 position = top[account.id] = top.get(account.id, 0) + 1
                 new.append((account.id, position, role_id, *values))
                 new_history.append(change)
+                if row.success_feature is not None:
+                    criteria.append((len(new) - 1, account, row, status))
             else:
                 changed.append({"id": found.id, **dict(zip(_FIELDS, values, strict=True))})
                 if change is not None:
@@ -167,6 +177,8 @@ class MilestoneImport(ImportChecks):
             if any(change is not None for change in new_history):
                 stored = io.milestone_ids(self.session, {values[0] for values in new})
                 ids = [stored[(values[0], values[1])] for values in new]
+        if self.added_criteria is not None:
+            self._keep_criteria(criteria, ids)
         if ids is not None:
             history += [
                 (id_, *change)
@@ -174,6 +186,40 @@ class MilestoneImport(ImportChecks):
                 if change is not None
             ]
         io.insert_tuples(self.session, StatusChange, _HISTORY, history)
+
+    def _keep_criteria(
+        self,
+        criteria: list[tuple[int, io.AccountRef, MilestoneRow, str]],
+        ids: Sequence[int] | None,
+    ) -> None:
+        """The new milestones' criteria as ``criterion_rows`` would read them back (not met
+        yet, first version); without their ids (a server's), none are kept."""
+        if ids is None or self.added_criteria is None:
+            self.added_criteria = None
+            return
+        self.added_criteria += [
+            CriterionRow(
+                ids[index],
+                account.id,
+                row.success_feature,
+                row.success_threshold,
+                row.success_window_days,
+                None,
+                status,
+                1,
+                account.kickoff_on,
+                account.signed_on,
+            )
+            for index, account, row, status in criteria
+            if row.success_feature is not None
+        ]
+
+    def criterion_rows_added(self) -> list[CriterionRow] | None:
+        """Every milestone of the book with a usage criterion, as ``criterion_rows`` lists them
+        (ladder order), when this import added them all (a new book); None otherwise."""
+        if self.added_criteria is None:
+            return None
+        return sorted(self.added_criteria, key=lambda c: (c.account_id, c.id))
 
     def _load_templates(self) -> None:
         """The playbooks' steps and the templates, matched by (title, role)."""

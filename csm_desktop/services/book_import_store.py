@@ -308,5 +308,7 @@ class BookImporter(MilestoneImport):
             self.session, Account, [{"id": a.id, "playbook_id": found.playbook_id} for a in bare]
         )
         io.insert_rows(self.session, AccountMilestone, found.milestones)
+        if found.milestones:  # milestones not of the file: the evidence reads them all back
+            self.added_criteria = None
         self.ladders_added += found.scheduled
         self.unscheduled += len(bare) - found.scheduled

@@ -30,7 +30,7 @@ from pathlib import Path
 from csm_desktop.errors import Cancelled, UserError
 from csm_desktop.services.book_export import BookExportReport, book_from_database, export_book
 from csm_desktop.services.book_import_store import BookImporter
-from csm_desktop.services.evidence import refresh_usage_evidence
+from csm_desktop.services.evidence import refresh_evidence_of, refresh_usage_evidence
 from csm_desktop.services.gc_pause import gc_paused
 from csm_desktop.services.progress import NO_PROGRESS, Progress
 from csm_desktop.services.usage_rejected import rejected_file_path
@@ -129,7 +129,11 @@ def import_book(
                 session.flush()
                 stage(2)
                 # The imported usage is evidence: when each usage criterion was met (DESIGN §3).
-                refresh_usage_evidence(session)
+                added = importer.criterion_rows_added()  # a new book's, in hand
+                if added is None:
+                    refresh_usage_evidence(session)
+                else:
+                    refresh_evidence_of(session, added)
                 report.stored = True
                 report.rows_by_sheet = accepted.counts()
                 report.rows_stored = sum(report.rows_by_sheet.values())

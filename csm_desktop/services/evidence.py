@@ -27,7 +27,12 @@ from csm_desktop.domain.vocabulary import Evidence, Status
 from csm_desktop.services.ladder import change_status
 from csm_desktop.store.day_numbers import day_number, day_of_number
 from csm_desktop.store.models import AccountMilestone
-from csm_desktop.store.queries.evidence import MetDate, criterion_rows, set_criterion_met_on
+from csm_desktop.store.queries.evidence import (
+    CriterionRow,
+    MetDate,
+    criterion_rows,
+    set_criterion_met_on,
+)
 from csm_desktop.store.queries.settings import read_setting, write_setting
 from csm_desktop.store.queries.usage_rows import usage_features, used_day_series
 
@@ -71,6 +76,15 @@ def refresh_usage_evidence(
     1), get None.
     """
     found = criterion_rows(session, account_ids)
+    return refresh_evidence_of(session, found, recorded_at=recorded_at)
+
+
+def refresh_evidence_of(
+    session: Session, found: Sequence[CriterionRow], *, recorded_at: dt.datetime | None = None
+) -> EvidenceUpdate:
+    """``refresh_usage_evidence`` of the milestones ``found``, as ``criterion_rows`` gives
+    them: an import that added every milestone of a new book holds them already (35,000 read
+    back cost 0.16 s of a 5,000-account import)."""
     if not found:
         return EvidenceUpdate()
     keys: dict[str, str] = {}  # a book spells few criterion features: fold each once
