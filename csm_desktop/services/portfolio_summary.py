@@ -62,9 +62,7 @@ def portfolio_summary(
     """``portfolio_metrics(...).summary()`` with the same arguments, without loading ladders."""
     chosen = AccountFilter(segment=segment, owner=owner, playbook=playbook)
 
-    def by_step_and_feature() -> tuple[
-        list[StepCounts], dict[str, list[_Step]], list[UnlockCounts]
-    ]:
+    def by_step_and_feature() -> tuple[list[StepCounts], dict[str, list[_Step]], UnlockCounts]:
         with database.session() as session:
             steps = step_counts(session, chosen, today)
             return steps, ladder_orders(session), unlock_counts(session, chosen, today)
@@ -91,10 +89,8 @@ def portfolio_summary(
         accounts=len(accounts),
         ttfv_median_days=median(totals.ttfvs),
         first_value_on_time=share(totals.within),
-        adoption=Share(
-            sum(u.adopted for u in adoption), sum(u.unlocks - u.pending for u in adoption)
-        ),
-        adoption_pending=sum(u.pending for u in adoption),
+        adoption=Share(adoption.adopted, adoption.unlocks - adoption.pending),
+        adoption_pending=adoption.pending,
         on_time=Share(totals.on_time, totals.achieved),
         health=totals.health,
         funnel=funnel,

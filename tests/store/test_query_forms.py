@@ -54,7 +54,7 @@ def hand_built_book(book: Database) -> dict[str, int]:
     10 days ago: pending. Cal unlocked "never_used" (no usage row anywhere) 40 days ago:
     not adopted. Dee's feat_b milestone was achieved after today and Eve's is in progress:
     neither counts. Fay's (archived) feat_a adoption counts only with archived accounts.
-    feat_a: 3 unlocks, 1 pending, 1 adopted; feat_b: 1, 0, 0; never_used: 1, 0, 0.
+    In all: 5 unlocks, 1 pending, 1 adopted (with Fay: 6, 1, 2).
     """
     with book.session() as session:
         role = session.scalars(select(Role)).first()
@@ -112,7 +112,7 @@ def health_by_form(
         }
 
 
-def unlocks(book: Database, chosen: AccountFilter, today: dt.date) -> list[UnlockCounts]:
+def unlocks(book: Database, chosen: AccountFilter, today: dt.date) -> UnlockCounts:
     with book.session() as session:
         return unlock_counts(session, chosen, today)
 
@@ -138,15 +138,18 @@ def test_both_health_forms_give_the_hand_computed_facts(book: Database) -> None:
 
 
 def test_the_unlock_counts_are_the_hand_computed_ones(book: Database) -> None:
-    hand_built_book(book)
-    assert unlocks(book, AccountFilter(), TODAY) == [
-        UnlockCounts("feat_a", 3, 1, 1),
-        UnlockCounts("feat_b", 1, 0, 0),
-        UnlockCounts("never_used", 1, 0, 0),
-    ]
-    with_archived = unlocks(book, AccountFilter(include_archived=True), TODAY)
-    assert with_archived[0] == UnlockCounts("feat_a", 4, 1, 2)
-    assert unlocks(book, AccountFilter(segment="none"), TODAY) == []
+    ids = hand_built_book(book)
+    assert unlocks(book, AccountFilter(), TODAY) == UnlockCounts(5, 1, 1)
+    everyone = AccountFilter(include_archived=True)
+    assert unlocks(book, everyone, TODAY) == UnlockCounts(6, 1, 2)
+    assert unlocks(book, AccountFilter(segment="none"), TODAY) == UnlockCounts(0, 0, 0)
+    each = {"Ann": (2, 0, 1), "Ben": (1, 0, 0), "Cal": (2, 1, 0), "Dee": (0, 0, 0)}
+    each |= {"Eve": (0, 0, 0), "Gil": (0, 0, 0)}
+    for name, counts in each.items():
+        assert unlocks(book, AccountFilter(account_id=ids[name]), TODAY) == UnlockCounts(*counts)
+    fay = AccountFilter(account_id=ids["Fay"], include_archived=True)
+    assert unlocks(book, fay, TODAY) == UnlockCounts(1, 0, 1)
+    assert unlocks(book, AccountFilter(account_id=ids["Fay"]), TODAY) == UnlockCounts(0, 0, 0)
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""Adoption after unlock counted in SQL, per unlocked feature, for the portfolio figures.
+"""Adoption after unlock counted in SQL, for the portfolio figures.
 
 An achieved milestone that unlocks a feature is adopted when the account used the feature
 (a count above 0) on one of the days U+1 … U+30 after the unlock U, and pending while U+30
@@ -8,12 +8,13 @@ one question, a seek on its primary key (account, day, feature).
 One query of one form on every database, because it is the faster on both (50,000
 accounts, 190,000 unlocks, 10 million usage rows; CPU seconds, which vary less than wall
 time on a shared machine): the question is asked in an inner query that the database may
-not merge into the grouping (``OFFSET 0``), so it runs while the milestones are read, an
+not merge into the outer sums (``OFFSET 0``), so it runs while the milestones are read, an
 account's unlocks one after another on the same index pages, and the feature's id is
-joined once instead of looked up per unlock. Asked inside the grouped aggregate instead,
-PostgreSQL sorts the unlocks by feature first, so its seeks jump from account to account
-and most read an index page its buffer cache no longer holds: 1.45–1.55 s of server CPU
-against 0.7 s; SQLite 0.97–1.09 s against 0.62–0.68 s.
+joined once instead of looked up per unlock. Asked inside an aggregate grouped by feature
+instead (the form before this one), PostgreSQL sorted the unlocks by feature first, so its
+seeks jumped from account to account and most read an index page its buffer cache no
+longer held: 1.45–1.55 s of server CPU against 0.7 s; SQLite 0.97–1.09 s against
+0.62–0.68 s.
 ``tests/store/test_ladder_figures.py`` proves the counts equal the domain's on both
 databases, ``tests/store/test_query_forms.py`` checks them by hand on every edge.
 """
@@ -37,9 +38,8 @@ from csm_desktop.store.queries.selection import AccountFilter
 
 @dataclass(frozen=True, slots=True)
 class UnlockCounts:
-    """Achieved unlocks of one feature (``domain.metrics.adoption_after_unlock``)."""
+    """Achieved unlocks of the chosen accounts (``domain.metrics.adoption_after_unlock``)."""
 
-    feature: str
     unlocks: int
     pending: int
     """Unlocked less than 30 days before today: U+30 is after today."""
@@ -81,14 +81,15 @@ def _pending(today: Any) -> ColumnElement[bool]:
     return pending
 
 
-def unlock_counts(session: Session, chosen: AccountFilter, today: dt.date) -> list[UnlockCounts]:
-    """Per unlocked feature of the chosen accounts' ladders, in feature order."""
+def unlock_counts(session: Session, chosen: AccountFilter, today: dt.date) -> UnlockCounts:
+    """The chosen accounts' unlocks, pending and adopted ones, added up (the summary needs
+    no split by feature: summing without grouping spares sorting the unlocks, 0.2 of
+    1.0 s at 50,000 accounts)."""
     on = bindparam("today", today, type_=Date)
     m = AccountMilestone
     pending = _pending(on)
     each = (
         select(
-            m.unlocks.label("feature"),
             case((pending, 1), else_=0).label("pending"),
             case((pending, 0), (_used_in_window(UsageFeature.id), 1), else_=0).label("adopted"),
         )
@@ -98,12 +99,10 @@ def unlock_counts(session: Session, chosen: AccountFilter, today: dt.date) -> li
         .offset(0)  # PostgreSQL keeps an OFFSET query whole: its EXISTS runs as it reads
         .subquery()
     )
-    rows = session.execute(
-        select(each.c.feature, func.count(), func.sum(each.c.pending), func.sum(each.c.adopted))
-        .group_by(each.c.feature)
-        .order_by(each.c.feature)
-    )
-    return [UnlockCounts(row[0], int(row[1]), int(row[2]), int(row[3])) for row in rows]
+    row = session.execute(
+        select(func.count(), func.sum(each.c.pending), func.sum(each.c.adopted))
+    ).one()
+    return UnlockCounts(int(row[0]), int(row[1] or 0), int(row[2] or 0))
 
 
 __all__ = ["UnlockCounts", "unlock_counts"]
