@@ -73,11 +73,15 @@ def _counted(count: int, noun: str) -> str:
 
 def _read_ahead(args: argparse.Namespace) -> None:
     """Start checking and reading the file before the book code loads
-    (``usage_source.ReadAhead``)."""
+    (``usage_source.ReadAhead``). The book code loads once the file's checks are done:
+    they give the interpreter up and take it back a few times per MiB (zlib, CRC), and
+    beside the imports each take waited for them; beside calamine's read, one call that
+    lets go of it, the imports cost nothing (as ``import-book`` does)."""
     from csm_desktop.services.usage_source import ReadAhead
 
     if Path(args.file).is_file():
         args.read_ahead = ReadAhead(Path(args.file), args.sheet)
+        args.read_ahead.checked.wait()
 
 
 def _cmd_import_usage(args: argparse.Namespace) -> int:

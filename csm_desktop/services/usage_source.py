@@ -114,7 +114,8 @@ class ReadAhead:
         self.path, self.sheet = Path(path), sheet
         self._read: tuple[tuple[str, ...], SheetTable] | None = None
         self._error: BaseException | None = None
-        self._vetted = threading.Event()
+        self.checked = threading.Event()
+        """Set once the hostile-file checks are done, passed or not."""
         self._thread = threading.Thread(
             target=self._run, args=(limits,), name="usage read-ahead", daemon=True
         )
@@ -131,7 +132,7 @@ class ReadAhead:
             self._error = exc
             return
         finally:
-            self._vetted.set()
+            self.checked.set()
         try:
             self._read = (names, read_usage_table(self.path, chosen, limits=limits))
         except BaseException as exc:  # handed to the caller by result()
@@ -140,7 +141,7 @@ class ReadAhead:
     def vetted(self) -> None:
         """Wait for the hostile-file checks; re-raises what they (or a read already over)
         raised."""
-        self._vetted.wait()
+        self.checked.wait()
         if self._error is not None:
             raise self._error
 
