@@ -1,6 +1,7 @@
 """A book file's Usage sheet is written from the store's codes (ids, day numbers), not from
-a ``UsageRow`` per row (issue 17): its sheets must be byte for byte those of the reference
-path (records, as on a team server), awkward names and keys included, split or not."""
+a ``UsageRow`` per row, and its milestones are read from SQLite's raw cursor (issue 17): the
+sheets must be byte for byte those of the reference path (SQLAlchemy rows and records, as on
+a team server), awkward names and keys included, split or not."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from csm_desktop.services.book_workbook import export_book
 from csm_desktop.services.progress import progress_of
 from csm_desktop.spreadsheets import book_writer
 from csm_desktop.store.database import Database
-from csm_desktop.store.models import Account
+from csm_desktop.store.models import Account, AccountMilestone, Role
 from csm_desktop.store.queries import book_rows
 from csm_desktop.store.queries.usage_rows import store_usage_rows
 
@@ -38,12 +39,28 @@ KEYS_LATER = ["<b>&amp;", "alpha", "Ärger"]
 
 
 def fill(database: Database, keys: list[list[str]]) -> None:
-    """An account per name of NAMES; for each account, day and key, a usage row (every
-    third without active users), stored one key list at a time (each interned in turn)."""
+    """An account per name of NAMES with two milestones (one with every date, evidence and
+    first value, one with none); for each account, day and key, a usage row (every third
+    without active users), stored one key list at a time (each interned in turn)."""
     with database.session() as session:
         accounts = [Account(name=name) for name in NAMES]
-        session.add_all(accounts)
+        role = Role(name="=CSM")
+        session.add_all([*accounts, role])
         session.flush()
+        for account in accounts:
+            session.add_all([
+                AccountMilestone(
+                    account_id=account.id, position=1, title="=Kickoff <held>", role_id=role.id,
+                    target_day=0, due_on=FIRST, status="achieved", started_on=FIRST,
+                    achieved_on=FIRST + dt.timedelta(days=2), evidence="-signed", first_value=True,
+                    unlocks="  go live ", success_feature="alpha", success_threshold=3,
+                    success_window_days=7,
+                ),
+                AccountMilestone(
+                    account_id=account.id, position=2, title="Adoption", role_id=role.id,
+                    target_day=30,
+                ),
+            ])  # fmt: skip
         for batch in keys:
             rows = [
                 (
@@ -73,6 +90,7 @@ def both_ways(
     export_book(book, coded, **options)  # type: ignore[arg-type]
     with monkeypatch.context() as patch:
         patch.setattr(book_export, "use_fast_path", lambda *_a, **_k: False)
+        patch.setattr(book_rows, "use_fast_path", lambda *_a, **_k: False)
         export_book(book, reference, **options)  # type: ignore[arg-type]
     return parts(coded), parts(reference)
 
@@ -92,6 +110,8 @@ def test_the_coded_usage_sheet_is_the_reference_byte_for_byte(
     assert b"<t>'=SUM(1)</t>" in usage
     assert b'<t xml:space="preserve">  spaced  </t>' in usage
     assert b"&lt;b&gt;&amp;amp;" in usage and b"bell" in usage and b"\x07" not in usage
+    milestones = coded["xl/worksheets/sheet3.xml"]
+    assert b"<t>'=Kickoff &lt;held&gt;</t>" in milestones and b"<t>yes</t>" in milestones
 
 
 def test_split_usage_sheets_are_the_reference_byte_for_byte(
@@ -123,6 +143,7 @@ def test_a_name_too_long_for_a_cell_is_refused_as_the_reference_refuses_it(
         with monkeypatch.context() as patch:
             if not fast:
                 patch.setattr(book_export, "use_fast_path", lambda *_a, **_k: False)
+                patch.setattr(book_rows, "use_fast_path", lambda *_a, **_k: False)
             with pytest.raises(BadFile) as refused:
                 export_book(book, tmp_path / "book.xlsx")
         messages.append(str(refused.value))

@@ -39,7 +39,7 @@ from csm_desktop.store.models import (
     Variant,
 )
 from csm_desktop.store.queries.book_io import table_of
-from csm_desktop.store.queries.fast_path import raw_cursor
+from csm_desktop.store.queries.fast_path import day, raw_cursor, use_fast_path
 
 BATCH = 10_000  # rows fetched at a time
 
@@ -141,7 +141,15 @@ def milestone_rows(session: Session) -> Iterator[tuple[Any, ...]]:
         .join_from(m, r, r.c.id == m.c.role_id)
         .order_by(m.c.account_id, m.c.position, m.c.id)
     )
-    yield from _stream(session, query)
+    if not use_fast_path(session, portable=False):
+        yield from _stream(session, query)
+        return
+    # SQLite's raw rows (600,000 at 50,000 accounts, issue 17): dates arrive as ISO text and
+    # first value as 0 or 1, as SQLAlchemy's types would give them otherwise.
+    for row in _raw_batches(session, query):
+        first_value = None if row[10] is None else bool(row[10])
+        yield (*row[:4], day(row[4]), row[5], day(row[6]), day(row[7]), *row[8:10], first_value,
+               *row[11:])  # fmt: skip
 
 
 def kickoff_rows(session: Session) -> Iterator[tuple[Any, ...]]:
@@ -229,6 +237,13 @@ def usage_codes(session: Session) -> Generator[tuple[int, int, int, int, int | N
         query = query.join_from(u, f, f.c.id == u.c.feature_id).order_by(
             u.c.account_id, u.c.day, f.c.key
         )
+    yield from _raw_batches(session, query)
+
+
+def _raw_batches(session: Session, query: Select[Any]) -> Generator[Any, None, None]:
+    """SQLite only: ``query``'s rows from the raw cursor (``fast_path``; its values our own
+    ids only), read ahead by a thread; the stream closed, even unfinished, stops the thread
+    and closes the cursor."""
     cursor = raw_cursor(session, query)
     reader = _ReadAhead(cursor)
     try:
