@@ -196,9 +196,10 @@ def join_first_value(
 
     Two forms of one rule (``_first_value_order``), each where it is faster (50,000
     accounts, 600,000 milestones): PostgreSQL ranks every milestone in one window pass
-    (0.37 s, against 1.1 s for a subquery per account); SQLite runs the subquery per
-    account (0.27 s, against 1.7 s for the window). ``tests/team`` compares the figures of
-    one book on both.
+    (0.37 s, against 1.1 s for a subquery per account); SQLite runs two subqueries per
+    account that walk the order in its two steps (against 1.7 s for the window).
+    ``tests/team`` compares the figures of one book on both;
+    ``tests/store/test_first_value_figures.py`` checks ties and unflagged ladders.
     """
     if on_server(session):
         m = aliased(AccountMilestone)
@@ -216,15 +217,26 @@ def join_first_value(
         return query.outerjoin(
             ranked, and_(ranked.c.account_id == Account.id, ranked.c.rank == 1)
         ).outerjoin(f, f.id == ranked.c.id)
-    first = aliased(AccountMilestone)
-    first_id = (
-        select(first.id)
-        .where(first.account_id == Account.id)
-        .order_by(*_first_value_order(first))
+    # On SQLite the order is walked in two steps, each on the (account, position) index
+    # without a sort: the first flagged milestone in ladder order, else the first of the
+    # ladder. The flagged one is near the top of a ladder, so a few rows are read per
+    # account instead of the whole ladder sorted (0.22 s against 0.43 s).
+    flagged, top = aliased(AccountMilestone), aliased(AccountMilestone)
+    flagged_id = (
+        select(flagged.id)
+        .where(flagged.account_id == Account.id, flagged.first_value.is_(True))
+        .order_by(flagged.position, flagged.id)
         .limit(1)
         .scalar_subquery()
     )
-    return query.outerjoin(f, f.id == first_id)
+    top_id = (
+        select(top.id)
+        .where(top.account_id == Account.id)
+        .order_by(top.position, top.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    return query.outerjoin(f, f.id == func.coalesce(flagged_id, top_id))
 
 
 def milestone_columns(f: Any, role: Any = Role) -> tuple[Any, ...]:
