@@ -27,6 +27,8 @@ from csm_desktop.spreadsheets.book_workbook import (
 )
 from csm_desktop.store.queries.book_io import AccountRef, book_accounts
 
+_ACHIEVED = Status.ACHIEVED  # a class attribute look-up per row cost 0.1 µs
+
 
 class NameKeys(dict[str, str]):
     """``name_key`` of each name asked, computed once: an import looks each account, role
@@ -211,6 +213,13 @@ class ImportChecks:
         return accepted
 
     def _milestone_consistent(self, m: MilestoneRow) -> bool:
+        # One test for the good rows (60,000 at 5,000 accounts); a bad one is told as before.
+        if (m.status is _ACHIEVED) == (m.achieved_on is not None) and not (
+            (m.target_day is not None and m.target_day < 0)
+            or (m.success_threshold is not None and m.success_threshold < 0)
+            or (m.success_window_days is not None and m.success_window_days < 0)
+        ):
+            return True
         if m.status is Status.ACHIEVED and m.achieved_on is None:
             self._reject(
                 "Milestones", m.row, "Achieved on", "", "is required when Status is achieved"
