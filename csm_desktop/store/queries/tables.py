@@ -18,6 +18,7 @@ from csm_desktop.store.models import (
     Contact,
     Experiment,
     Feature,
+    ImportRecord,
     MilestoneTemplate,
     Playbook,
     Renewal,
@@ -25,6 +26,8 @@ from csm_desktop.store.models import (
     Setting,
     StatusChange,
     Touchpoint,
+    UsageEvent,
+    UsageFeature,
     Variant,
 )
 
@@ -33,6 +36,7 @@ account_milestone = cast(Table, AccountMilestone.__table__)
 contact = cast(Table, Contact.__table__)
 experiment = cast(Table, Experiment.__table__)
 feature = cast(Table, Feature.__table__)
+import_record = cast(Table, ImportRecord.__table__)
 milestone_template = cast(Table, MilestoneTemplate.__table__)
 playbook = cast(Table, Playbook.__table__)
 renewal = cast(Table, Renewal.__table__)
@@ -40,4 +44,6 @@ role = cast(Table, Role.__table__)
 setting = cast(Table, Setting.__table__)
 status_change = cast(Table, StatusChange.__table__)
 touchpoint = cast(Table, Touchpoint.__table__)
+usage_event = cast(Table, UsageEvent.__table__)
+usage_feature = cast(Table, UsageFeature.__table__)
 variant = cast(Table, Variant.__table__)

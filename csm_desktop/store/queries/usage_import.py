@@ -6,19 +6,17 @@ book's ladders unlock, and the record of the import. The usage rows go through `
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, insert, select, union
+from sqlalchemy import insert, select, union
 from sqlalchemy.orm import Session
-
-from csm_desktop.store.models import ImportRecord
-from csm_desktop.store.queries.tables import account as _accounts
-from csm_desktop.store.queries.tables import account_milestone as _milestones
-from csm_desktop.store.queries.tables import milestone_template as _templates
 
 # Tables, not mapped classes (``tables``): these statements configure no ORM mapper, which
 # a one-shot ``import-usage`` would otherwise pay for.
-_imports = cast(Table, ImportRecord.__table__)
+from csm_desktop.store.queries.tables import account as _accounts
+from csm_desktop.store.queries.tables import account_milestone as _milestones
+from csm_desktop.store.queries.tables import import_record as _imports
+from csm_desktop.store.queries.tables import milestone_template as _templates
 
 
 def unlocked_feature_names(session: Session) -> list[str]:

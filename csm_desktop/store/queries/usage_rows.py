@@ -14,13 +14,12 @@ import sqlite3 as raw_sqlite3
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from functools import cache
 from itertools import chain, islice
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
     Integer,
     Select,
-    Table,
     bindparam,
     delete,
     exists,
@@ -36,8 +35,10 @@ from sqlalchemy.orm import Session
 
 from csm_desktop.store.chunks import chunks
 from csm_desktop.store.day_numbers import day_number, day_number_of, day_of_number
-from csm_desktop.store.models import UsageEvent, UsageFeature, intern_feature_keys
+from csm_desktop.store.models import intern_feature_keys
 from csm_desktop.store.queries.fast_path import on_server, use_fast_path
+from csm_desktop.store.queries.tables import usage_event as _table
+from csm_desktop.store.queries.tables import usage_feature as _features
 
 UsageRow = tuple[int, dt.date, str, int, int | None]  # account, day, feature, count, users
 Checkpoint = Callable[[int, int], None]  # (rows stored so far, all rows)
@@ -45,8 +46,6 @@ Checkpoint = Callable[[int, int], None]  # (rows stored so far, all rows)
 STORE_CHUNK = 20_000  # rows per executemany, so progress moves and Cancel is honoured
 ROWS_PER_STATEMENT = 100  # 500 parameters, far below SQLite's limit of 32,766
 _COLUMNS = ("account_id", "day", "feature_id", "count", "active_users")
-_table = cast(Table, UsageEvent.__table__)
-_features = cast(Table, UsageFeature.__table__)
 
 
 # ----------------------------------------------------------------------------- writing
