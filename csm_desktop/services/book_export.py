@@ -201,25 +201,27 @@ def _parts(
         "renewals": learning.renewals,
         "feedback": learning.feedback,
     }
-    for sheet in SHEETS:
-        if sheet.attribute != "usage":
-            yield sheet.name, sheet, records[sheet.attribute]
-            continue
-        if usage_elsewhere:
-            yield sheet.name, sheet, []
-            continue
-        if coded and use_fast_path(session, portable=False):
-            keys = rows_of.usage_feature_keys(session)
-            codes = rows_of.usage_codes(session)
-            try:
+    streams = [rows for rows in records.values() if isinstance(rows, Generator)]
+    try:
+        for sheet in SHEETS:
+            if sheet.attribute != "usage":
+                yield sheet.name, sheet, records[sheet.attribute]
+            elif usage_elsewhere:
+                yield sheet.name, sheet, []
+            elif coded and use_fast_path(session, portable=False):
+                keys = rows_of.usage_feature_keys(session)
+                codes = rows_of.usage_codes(session)
+                streams.append(codes)
                 for name in usage_sheets:
                     yield name, sheet, UsageCodes(islice(codes, limit), names, keys, day_of_number)
-            finally:  # its cursor and reader closed while the session holds the connection
-                codes.close()
-            continue
-        stream = _usage(session, names)
-        for name in usage_sheets:
-            yield name, sheet, islice(stream, limit)
+            else:
+                stream = _usage(session, names)
+                streams.append(stream)
+                for name in usage_sheets:
+                    yield name, sheet, islice(stream, limit)
+    finally:  # cursors (and readers) closed while the session holds the connection
+        for rows in streams:
+            rows.close()
 
 
 def _accounts(session: Session) -> Iterator[AccountRow]:
@@ -232,7 +234,7 @@ def _milestones(session: Session, names: dict[int, str]) -> Iterator[MilestoneRo
         yield MilestoneRow(names[row[0]], row[1], row[2], row[3], row[4], Status(row[5]), *row[6:])
 
 
-def _usage(session: Session, names: dict[int, str]) -> Iterator[UsageRow]:
+def _usage(session: Session, names: dict[int, str]) -> Generator[UsageRow, None, None]:
     for account_id, day, feature, count, users in rows_of.usage_stream(session):
         yield UsageRow(names[account_id], day, feature, count, users)
 

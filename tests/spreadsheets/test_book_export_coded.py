@@ -152,6 +152,7 @@ def test_a_name_too_long_for_a_cell_is_refused_as_the_reference_refuses_it(
     assert not (tmp_path / "book.xlsx").exists()
 
 
+@pytest.mark.file_book  # a server's integer column keeps no fraction
 def test_rows_of_another_shape_are_written_as_the_reference_writes_them(
     book: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
