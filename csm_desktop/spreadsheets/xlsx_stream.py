@@ -85,17 +85,18 @@ DATE_STYLE = 2  # the style of a date cell: ``<c r="B2" s="2"><v>SERIAL</v></c>`
 
 def row_xml(n: int, letters: Sequence[str], cells: Iterable[Any]) -> str:
     """Row ``n``'s XML: its cells in ``letters``' columns, ``None`` left out."""
-    out = [f'<row r="{n}">']
+    r = str(n)  # once, not per cell
+    out = [f'<row r="{r}">']
     for letter, value in zip(letters, cells, strict=False):
         if value is None:
             continue
         kind = type(value)
         if kind is str:
-            out.append(f'<c r="{letter}{n}{text_cell(value)}')
+            out.append(f'<c r="{letter}{r}{text_cell(value)}')
         elif kind is int or kind is float:
-            out.append(f'<c r="{letter}{n}"><v>{value!r}</v></c>')
+            out.append(f'<c r="{letter}{r}"><v>{value!r}</v></c>')
         elif isinstance(value, dt.date):
-            out.append(f'<c r="{letter}{n}" s="{DATE_STYLE}"><v>{_serial(value)}</v></c>')
+            out.append(f'<c r="{letter}{r}" s="{DATE_STYLE}"><v>{_serial(value)}</v></c>')
         else:
             raise TypeError(f"cannot write {value!r} to a sheet")
     out.append("</row>")
