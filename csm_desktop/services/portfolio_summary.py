@@ -3,10 +3,12 @@
 ``services.metrics.portfolio_metrics`` computes every account's metrics in Python from its
 whole ladder, which the dashboard's drill-downs and ``metrics --json`` need. The headline
 figures alone (what ``metrics`` prints) need only counts per account, per ladder step and
-per unlocked feature, which ``store.queries.ladder_figures`` sums in SQL. What is left per
-account (its first-value milestone, its health) is still decided by the domain's own
-functions, so ``portfolio_summary(...) == portfolio_metrics(...).summary()`` always
-(``tests/store/test_ladder_figures.py``).
+over the unlocks, which ``store.queries.ladder_figures`` and ``unlock_figures`` sum in SQL,
+and three verdicts per account on its first-value milestone, which
+``store.queries.first_value_figures`` decides in SQL (each compared with its domain function
+account by account in ``tests/store/test_first_value_figures.py``). Health's usage rule is
+still the domain's own function, so ``portfolio_summary(...) ==
+portfolio_metrics(...).summary()`` always (``tests/store/test_ladder_figures.py``).
 """
 
 from __future__ import annotations

@@ -5,9 +5,7 @@ the portable two passes stay as the reference. Both forms are SQLAlchemy Core, s
 here on the ``book`` fixture (a book file; with ``--backend postgresql`` a server book), on
 a hand-built book with every edge of the rule and on the demo book on several dates and
 filters. The unlock-adoption counts (``store.queries.unlock_figures``, one form on every
-database) are checked by hand on the same book. PostgreSQL's form of the per-account ladder
-figures (``ladder_figures.account_figures``: the first-value pick inside the counting pass)
-needs PostgreSQL, so its comparison runs with ``--backend postgresql`` only.
+database) are checked by hand on the same book.
 """
 
 from __future__ import annotations
@@ -20,14 +18,9 @@ from sqlalchemy import select
 from csm_desktop.services.demo import create_demo_book
 from csm_desktop.store.database import Database
 from csm_desktop.store.models import Account, AccountMilestone, Experiment, Role, UsageEvent
-from csm_desktop.store.queries.ladder_figures import (
-    _figures_counted_then_picked,
-    _figures_counted_with_the_pick,
-)
 from csm_desktop.store.queries.selection import AccountFilter
 from csm_desktop.store.queries.unlock_figures import UnlockCounts, unlock_counts
 from csm_desktop.store.queries.usage import HEALTH_FORMS
-from tests.store.test_ladder_figures import K, edge_case_book
 
 TODAY = dt.date(2026, 3, 1)
 
@@ -183,49 +176,3 @@ def test_the_health_forms_agree_on_the_demo_book(book: Database, today: dt.date)
         assert len(health[0]) > len(health[1])  # some accounts have data but are quiet
     if today == dt.date(2025, 1, 1):
         assert health == (set(), {})
-
-
-@pytest.mark.postgresql
-def test_both_account_figure_forms_agree_on_the_server(book: Database) -> None:
-    """PostgreSQL picks the first-value milestone inside the counting pass (an ordered
-    ``array_agg``, which SQLite lacks); the other form counts, then joins the pick. The
-    edge-case book of ``test_ladder_figures`` (flagged and unflagged first values, an
-    account without milestones, one without K, an archived one) on five dates and with
-    archived accounts, then the demo book on its day and with every kind of filter."""
-    edge_case_book(book)
-    cases = [(day, AccountFilter()) for day in (K, TODAY, ago(40), ago(-40), ago(-400))]
-    cases.append((TODAY, AccountFilter(include_archived=True)))
-    compare_account_figures(book, cases, at_least=4)
-
-
-@pytest.mark.postgresql
-def test_both_account_figure_forms_agree_on_the_demo_book(book: Database) -> None:
-    demo_day = dt.date(2026, 11, 26)
-    create_demo_book(book, today=demo_day)
-    with book.session() as session:
-        account = session.scalars(select(Account).order_by(Account.id.desc())).first()
-    assert account is not None
-    filters = [
-        AccountFilter(),
-        AccountFilter(include_archived=True),
-        AccountFilter(segment="Enterprise"),
-        AccountFilter(owner=account.owner),
-        AccountFilter(playbook="Standard"),
-        AccountFilter(account_id=account.id, include_archived=True),
-    ]
-    cases = [(day, chosen) for chosen in filters for day in (demo_day, dt.date(2026, 6, 30))]
-    compare_account_figures(book, cases, at_least=1)
-
-
-def compare_account_figures(
-    book: Database, cases: list[tuple[dt.date, AccountFilter]], *, at_least: int
-) -> None:
-    with book.session() as session:
-        for today, chosen in cases:
-            picked = _figures_counted_with_the_pick(session, chosen, today)
-            joined = _figures_counted_then_picked(session, chosen, today)
-            assert picked == joined, (today, chosen)
-            assert len(picked) >= at_least, (today, chosen)  # not vacuous
-        everyone = _figures_counted_with_the_pick(session, AccountFilter(), cases[0][0])
-    assert any(figures.first_value is not None for figures in everyone)
-    assert any(figures.achieved for figures in everyone)

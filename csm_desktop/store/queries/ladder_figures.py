@@ -3,8 +3,9 @@
 ``account_ladders`` hands every milestone to Python, which a 50,000-account book (600,000
 milestones) cannot afford when only counts are shown. These queries let the database count
 instead: per account the achieved, counted, on-time and overdue milestones and the
-checkpoint misses; per playbook step the achieved share (per unlocked feature the
-adoptions: ``store.queries.unlock_figures``). Each count is the SQL spelling of one rule
+checkpoint misses; per playbook step the achieved share (the unlock adoptions:
+``store.queries.unlock_figures``; each account's first-value verdicts:
+``store.queries.first_value_figures``). Each count is the SQL spelling of one rule
 of ``domain`` (named beside it), read as of ``today`` exactly like ``domain.ladder.as_of``
 (an achievement dated after today has not happened yet).
 ``tests/store/test_ladder_figures.py`` proves the figures built from them equal the
@@ -18,7 +19,7 @@ queries are SQLAlchemy Core, the same on every database; the one dialect-specifi
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -71,28 +72,6 @@ def _days_after_sqlite(element: days_after, compiler: SQLCompiler, **kw: Any) ->
     return f"date({day}, printf('%+d days', {days}))"
 
 
-@dataclass(frozen=True, slots=True)
-class AccountFigures:
-    """One account's ladder, counted as of today (only accounts with a K have these)."""
-
-    id: int
-    name: str
-    playbook: str | None
-    kickoff: dt.date
-    first_value: Milestone | None
-    """The first-value milestone as stored (``domain.ladder.first_value_milestone``'s pick)."""
-    achieved: int
-    counted: int
-    """All but the skipped ones (``domain.ladder.completion``'s denominator)."""
-    on_time: int
-    """Achieved on or before the due date (``domain.metrics.on_time_counts``)."""
-    overdue: int
-    """Open and due before today (``domain.ladder.is_overdue``)."""
-    checkpoint_misses: tuple[int, ...]
-    """Per ``CHECKPOINTS``: milestones with target day ≤ the checkpoint neither skipped nor
-    achieved by K + checkpoint (``domain.metrics.checkpoint_met``)."""
-
-
 def kickoff_date() -> ColumnElement[dt.date]:
     """K in SQL: the kickoff date, else the signed-on date."""
     a = account.c  # plain Core: Today's first page does not configure the ORM (``tables``)
@@ -128,7 +107,11 @@ class AsOf:
 
 def ladder_counts(chosen: AccountFilter, today: dt.date) -> Any:
     """Per chosen account with a K: account id, achieved, counted, on time, overdue, then the
-    checkpoint misses (``AccountFigures``' counts, in that order)."""
+    checkpoint misses. Each sum is the SQL spelling of one domain rule: achieved and counted
+    (all but the skipped ones) as ``domain.ladder.completion`` counts them; on time as
+    ``domain.metrics.on_time_counts``; overdue as ``domain.ladder.is_overdue``; a checkpoint
+    miss, a milestone with target day ≤ the checkpoint neither skipped nor achieved by K +
+    checkpoint, as ``domain.metrics.checkpoint_met``."""
     on = bindparam("today", today, type_=Date)
     kickoff = kickoff_date()
     m = AccountMilestone
@@ -265,89 +248,9 @@ def milestone_of(row: Any, kickoff: dt.date | None) -> Milestone | None:
     )  # fmt: skip
 
 
-def account_figures(
-    session: Session, chosen: AccountFilter, today: dt.date
-) -> list[AccountFigures]:
-    """The chosen accounts that have a K, in name order, each with its counts.
-
-    Two forms, each where it is faster (50,000 accounts, 600,000 milestones; server CPU):
-    PostgreSQL picks each account's first-value milestone inside the counting pass, an
-    ordered ``array_agg`` per account (one query, 0.83 s, against 0.52 + 0.46 s); any
-    other database counts, then joins the pick (``join_first_value``). ``tests/store/
-    test_query_forms.py`` runs both on the same server books.
-    """
-    if on_server(session):
-        return _figures_counted_with_the_pick(session, chosen, today)
-    return _figures_counted_then_picked(session, chosen, today)
-
-
-def _figures_counted_then_picked(
-    session: Session, chosen: AccountFilter, today: dt.date
-) -> list[AccountFigures]:
-    kickoff = kickoff_date()
-    by_account = counts_by_account(session, chosen, today)
-
-    f = aliased(AccountMilestone)
-    accounts = join_first_value(
-        select(Account.id, Account.name, Playbook.name, kickoff, *milestone_columns(f))
-        .select_from(Account)
-        .outerjoin(Playbook, Playbook.id == Account.playbook_id),
-        f,
-        session,
-        chosen,
-    )
-    accounts = (
-        accounts.outerjoin(Role, Role.id == f.role_id)
-        .where(with_kickoff(chosen))
-        .order_by(Account.name)
-    )
-    return [_figures(row, by_account.get(row[0], NO_COUNTS)) for row in session.execute(accounts)]
-
-
-def _figures_counted_with_the_pick(
-    session: Session, chosen: AccountFilter, today: dt.date
-) -> list[AccountFigures]:
-    # PostgreSQL only: its dialect's ~20 modules stay out of a file book's start-up, where
-    # Today imports this module (issue 17).
-    from sqlalchemy.dialects.postgresql import aggregate_order_by
-
-    m = AccountMilestone
-    pick = func.array_agg(aggregate_order_by(m.id, *_first_value_order(m)))[1]
-    counted = ladder_counts(chosen, today).add_columns(pick.label("first_id")).subquery()
-    sums = list(counted.c)[1:-1]
-    f = aliased(AccountMilestone)
-    columns = (Account.id, Account.name, Playbook.name, kickoff_date(), *milestone_columns(f))
-    accounts = (
-        select(*columns, *sums)
-        .select_from(Account)
-        .outerjoin(Playbook, Playbook.id == Account.playbook_id)
-        .outerjoin(counted, counted.c.account_id == Account.id)
-        .outerjoin(f, f.id == counted.c.first_id)
-        .outerjoin(Role, Role.id == f.role_id)
-        .where(with_kickoff(chosen))
-        .order_by(Account.name)
-    )
-    width = len(columns)
-    return [
-        _figures(row, NO_COUNTS if row[width] is None else row[width:])
-        for row in session.execute(accounts)
-    ]
-
-
-_MILESTONE_WIDTH = len(milestone_columns(AccountMilestone))
 NO_COUNTS = (0, 0, 0, 0) + (0,) * len(CHECKPOINTS)
-"""An account without milestones: nothing achieved, counted, on time, overdue or missed."""
-
-
-def _figures(row: Any, counts: Sequence[Any]) -> AccountFigures:
-    """``AccountFigures`` of an account row (id, name, playbook, K, then its first-value
-    milestone's ``milestone_columns``) and its ``ladder_counts``."""
-    account_id, name, playbook, k = row[0], row[1], row[2], row[3]
-    achieved, counted, on_time, overdue, *misses = counts
-    return AccountFigures(
-        account_id, name, playbook, k, milestone_of(row[4 : 4 + _MILESTONE_WIDTH], k),
-        int(achieved), int(counted), int(on_time), int(overdue), tuple(map(int, misses)),
-    )  # fmt: skip
+"""``ladder_counts`` of an account without milestones: nothing achieved, counted, on time,
+overdue or missed."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -419,10 +322,8 @@ def steps_in_name_order(
 
 __all__ = [
     "NO_COUNTS",
-    "AccountFigures",
     "AsOf",
     "StepCounts",
-    "account_figures",
     "counts_by_account",
     "days_after",
     "join_first_value",
