@@ -10,6 +10,7 @@ import datetime as dt
 import operator
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -141,46 +142,42 @@ class _UsageXml:
         self.rows = 0
 
     def __iter__(self) -> Iterator[str]:
-        codes, names, keys = self.codes, self.codes.accounts, self.codes.features
+        codes, names = self.codes, self.codes.accounts
         day0 = date_serial(codes.day_of(0))
         date = f'" s="{DATE_STYLE}"><v>'  # a date cell after its reference
-        tails: dict[int, str | None] = {}  # feature id: its cell after the reference
-        out: list[str] = []
+        tails = {id_: self._tail(key) for id_, key in codes.features.items()}
+        rows = iter(codes.rows)
         n = 1
         current, name = None, None
-        for account, day, feature, count, users in codes.rows:
-            n += 1
-            if account != current:
-                current, name = account, self._tail(names[account])
-            key = tails.get(feature, "")
-            if key == "":
-                key = tails[feature] = self._tail(keys[feature])
-            r = str(n)
-            try:
-                if name is None or key is None:
-                    raise ValueError("a text with no cell")
-                if users is None:
-                    out.append(
-                        f'<row r="{r}"><c r="A{r}{name}<c r="B{r}{date}{day + day0}</v></c>'
-                        f'<c r="C{r}{key}<c r="D{r}"><v>{count:d}'
-                        "</v></c></row>"
-                    )
-                else:
-                    out.append(
-                        f'<row r="{r}"><c r="A{r}{name}<c r="B{r}{date}{day + day0}</v></c>'
-                        f'<c r="C{r}{key}<c r="D{r}"><v>{count:d}'
-                        f'</v></c><c r="E{r}"><v>{users:d}</v></c></row>'
-                    )
-            except ValueError:  # not the common shape: as any sheet's row
-                out.append(self._row(n, account, day, feature, count, users))
-            if len(out) == PROGRESS_ROWS:
-                yield "".join(out)
-                out.clear()
-                self.rows = n - 1
-                self.heard(PROGRESS_ROWS)
-        yield "".join(out)
-        self.heard(n - 1 - self.rows)
-        self.rows = n - 1
+        while True:
+            out: list[str] = []
+            for account, day, feature, count, users in islice(rows, PROGRESS_ROWS):
+                n += 1
+                if account != current:
+                    current, name = account, self._tail(names[account])
+                key = tails[feature]
+                r = str(n)
+                try:
+                    if name is None or key is None:
+                        raise ValueError("a text with no cell")
+                    if users is None:
+                        out.append(
+                            f'<row r="{r}"><c r="A{r}{name}<c r="B{r}{date}{day + day0}</v></c>'
+                            f'<c r="C{r}{key}<c r="D{r}"><v>{count:d}</v></c></row>'
+                        )
+                    else:
+                        out.append(
+                            f'<row r="{r}"><c r="A{r}{name}<c r="B{r}{date}{day + day0}</v></c>'
+                            f'<c r="C{r}{key}<c r="D{r}"><v>{count:d}</v></c>'
+                            f'<c r="E{r}"><v>{users:d}</v></c></row>'
+                        )
+                except ValueError:  # not the common shape: as any sheet's row
+                    out.append(self._row(n, account, day, feature, count, users))
+            if not out:
+                return
+            yield "".join(out)
+            self.rows = n - 1
+            self.heard(len(out))
 
     def _cells(self, account: int, day: int, feature: int, count: Any, users: Any) -> list[Any]:
         values = (self.codes.accounts[account], self.codes.day_of(day),
