@@ -42,8 +42,8 @@ def sheet_cells(sheet: Sheet, records: Iterable[Any]) -> Iterator[list[CellOut]]
         for record in records:
             yield [render(fields(record))]
         return
-    for record in records:
-        yield list(map(render, fields(record)))
+    for record in records:  # empty fields skip the call (half a milestone row's are)
+        yield [None if value is None else render(value) for value in fields(record)]
 
 
 @dataclass(frozen=True)
