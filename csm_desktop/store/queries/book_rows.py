@@ -11,9 +11,7 @@ stored numbers and turned into dates once per distinct day.
 from __future__ import annotations
 
 import datetime as dt
-import queue
 import sqlite3
-import threading
 from collections.abc import Generator, Iterator
 from contextlib import suppress
 from itertools import groupby
@@ -226,8 +224,8 @@ def usage_codes(session: Session) -> Generator[tuple[int, int, int, int, int | N
     ``usage_stream``'s order, straight from the raw cursor (``fast_path``): the export of 10
     million usage rows makes no date, no key text and no SQLAlchemy row per row (issue 17).
     When the feature ids sort as their keys do (SQLite's own order), the primary key's order
-    is already the sheet's and nothing is joined or sorted. Read ahead by a thread
-    (``_ReadAhead``); close the stream before the session ends if it is left unfinished."""
+    is already the sheet's and nothing is joined or sorted. Close the stream before the
+    session ends if it is left unfinished."""
     u, f = table_of(UsageEvent), table_of(UsageFeature)
     by_key = [id_ for (id_,) in session.execute(select(f.c.id).order_by(f.c.key))]
     query = select(u.c.account_id, u.c.day, u.c.feature_id, u.c["count"], u.c.active_users)
@@ -242,61 +240,16 @@ def usage_codes(session: Session) -> Generator[tuple[int, int, int, int, int | N
 
 def _raw_batches(session: Session, query: Select[Any]) -> Generator[Any, None, None]:
     """SQLite only: ``query``'s rows from the raw cursor (``fast_path``; its values our own
-    ids only), read ahead by a thread; the stream closed, even unfinished, stops the thread
-    and closes the cursor."""
+    ids only), ``BATCH`` at a time; the stream closed, even unfinished, closes the cursor.
+    Not read ahead by a thread: sqlite3 takes the GIL back for every row it builds, so a
+    reader thread beside the one writing the XML only takes turns with it (issue 17)."""
     cursor = raw_cursor(session, query)
-    reader = _ReadAhead(cursor)
     try:
-        while (batch := reader.next_batch()) is not None:
+        while batch := cursor.fetchmany(BATCH):
             yield from batch
     finally:  # a stream left unfinished (a Cancel, a full disk) may outlive its book:
-        reader.stop()
         with suppress(sqlite3.ProgrammingError):  # closed with it, then
             cursor.close()
-
-
-class _ReadAhead:
-    """A cursor's batches fetched by a thread, at most two ahead: SQLite lets go of the GIL
-    while it steps (the join and the sort by key), so the rows are found beside the sheet
-    being written (issue 17). The thread's error is raised by ``next_batch``."""
-
-    def __init__(self, cursor: sqlite3.Cursor) -> None:
-        self._cursor = cursor
-        self._batches: queue.Queue[list[Any] | BaseException | None] = queue.Queue(2)
-        self._stopped = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="usage rows", daemon=True)
-        self._thread.start()
-
-    def next_batch(self) -> list[Any] | None:
-        """The next batch of rows; None after the last."""
-        batch = self._batches.get()
-        if isinstance(batch, BaseException):
-            raise batch
-        return batch
-
-    def stop(self) -> None:
-        """Stop reading and wait for the thread, before the cursor is closed."""
-        self._stopped.set()
-        self._thread.join()
-
-    def _run(self) -> None:
-        try:
-            while batch := self._cursor.fetchmany(BATCH):
-                if not self._put(batch):
-                    return
-        except BaseException as error:  # raised where the rows are read
-            self._put(error)
-        else:
-            self._put(None)
-
-    def _put(self, item: list[Any] | BaseException | None) -> bool:
-        while not self._stopped.is_set():
-            try:
-                self._batches.put(item, timeout=0.1)
-                return True
-            except queue.Full:
-                continue
-        return False
 
 
 def feature_rows(session: Session) -> list[tuple[str, str, str]]:
