@@ -121,23 +121,34 @@ def test_the_reading_goes_on_only_once_the_list_has_stopped_painting(  # type: i
     qtbot, open_demo: Callable[[dt.date], Database]
 ) -> None:
     """After a snapshot is shown the reading waits; every paint of the list puts its going
-    on back (the first lines paint twice), so it goes on only once the paints are over. A
-    refresh lets a waiting reading go at once (it then stops, cancelled)."""
+    on back (the first lines paint twice), so it goes on once the paints are over, or once
+    the watch ends when the user keeps the list painting (scrolling). A refresh lets a
+    waiting reading go at once (it then stops, cancelled)."""
     book = open_demo(TODAY)
     view = TodayView()
     qtbot.addWidget(view)
     view.resize(1300, 760)
     view.show()
     controller = TodayController(view, book, lambda: TODAY)
-    controller._quiet.setInterval(1000)  # wide enough for a loaded machine's timers
+    controller._quiet.setInterval(3000)  # wide enough for a loaded machine's timers
+    controller._watch_ends.setInterval(60_000)
     snapshot = next(today_snapshots(book, TODAY, first=10))
     painted = threading.Event()
     controller._arrived(controller._refreshes, (TODAY, snapshot, painted))
-    for _ in range(30):  # 1.5 s of paints, never 1 s apart
+    for _ in range(30):  # 1.5 s of paints, never 3 s apart
         qtbot.wait(50)
         view.table.viewport().repaint()
         assert not painted.is_set()
-    qtbot.waitUntil(painted.is_set, timeout=5000)
+    qtbot.waitUntil(painted.is_set, timeout=10_000)
+    controller._watch_ends.setInterval(300)
+    scrolled = threading.Event()
+    controller._arrived(controller._refreshes, (TODAY, snapshot, scrolled))
+    for _ in range(200):  # painting all along (10 s at most): the watch ends after 0.3 s
+        if scrolled.is_set():
+            break
+        qtbot.wait(50)
+        view.table.viewport().repaint()
+    assert scrolled.is_set()
     waiting = threading.Event()
     controller._arrived(controller._refreshes, (TODAY, snapshot, waiting))
     assert not waiting.is_set()

@@ -28,6 +28,7 @@ if TYPE_CHECKING:  # the service (and the ORM behind it) loads when Today first 
 
 SHOW_WAIT = 0.5  # seconds the reading waits at most for the window to show a snapshot
 PAINT_TIME_MS = 20  # the window's paint after a snapshot, before the reading goes on
+PAINT_WATCH_MS = 150  # paints after a snapshot hold the reading this long at most
 
 
 class TodayController(QObject):
@@ -60,6 +61,10 @@ class TodayController(QObject):
         self._quiet.setSingleShot(True)
         self._quiet.setInterval(PAINT_TIME_MS)
         self._quiet.timeout.connect(self._let_reading_go_on)
+        self._watch_ends = QTimer(self)  # a user scrolling meanwhile does not hold it longer
+        self._watch_ends.setSingleShot(True)
+        self._watch_ends.setInterval(PAINT_WATCH_MS)
+        self._watch_ends.timeout.connect(self._let_reading_go_on)
         view.table.viewport().installEventFilter(self)
         view.refresh_requested.connect(self.refresh)
         view.touchpoint_requested.connect(self.log)
@@ -80,7 +85,6 @@ class TodayController(QObject):
         if self._task is not None:
             self._task.cancel()
             self._task = None
-        self._quiet.stop()
         self._let_reading_go_on()  # a reading waiting for a paint stops at once
         self.loading = False
 
@@ -136,20 +140,25 @@ class TodayController(QObject):
         self.settled.emit()
         self._painted = shown
         self._quiet.start()
+        self._watch_ends.start()
         if snapshot.complete:
             self.loading = False
             self.loaded.emit()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """A paint of the list while the reading waits puts its going on back: the reader
-        goes on ``PAINT_TIME_MS`` after the list's last paint. Each of the paint's calls into
-        Python would otherwise wait for the reader to let go of the interpreter, and the
-        first lines paint twice (fitting the columns repaints them): 50-70 ms stalls."""
+        goes on ``PAINT_TIME_MS`` after the list's last paint, or ``PAINT_WATCH_MS`` after
+        the snapshot when the user keeps the list painting (scrolling). Each of the paint's
+        calls into Python would otherwise wait for the reader to let go of the interpreter,
+        and the first lines paint twice (fitting the columns repaints them): 50-70 ms
+        stalls."""
         if self._painted is not None and event.type() == QEvent.Type.Paint:
             self._quiet.start()
         return False
 
     def _let_reading_go_on(self) -> None:
+        self._quiet.stop()
+        self._watch_ends.stop()
         painted, self._painted = self._painted, None
         if painted is not None:
             painted.set()
