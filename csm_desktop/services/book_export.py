@@ -1,10 +1,13 @@
 """Exporting a whole book as a book workbook: every sheet the import reads back, streamed.
 
-Rows go from the store (``store.queries.book_rows``, read in batches) straight into
-openpyxl's write-only workbook, so memory stays flat however big the book (issue 17: the ORM
-export of 50,000 accounts reached 5.4 GiB before it was refused). Whether every sheet fits
-in Excel (1,048,575 data rows a sheet) is decided from row counts before a single row is
-read. Usage is the sheet that outgrows Excel; ``usage`` says what to do then:
+Rows go from the store (``store.queries.book_rows``, read in batches) straight into the
+streaming writer (``spreadsheets.xlsx_stream``), so memory stays flat however big the book
+(issue 17: the ORM export of 50,000 accounts reached 5.4 GiB before it was refused). A book
+file's usage goes as the store's codes (``UsageCodes``: ids and day numbers, no record a
+row); a team book's as ``UsageRow`` records, the reference both must match byte for byte.
+Whether every sheet fits in Excel (1,048,575 data rows a sheet) is decided from row counts
+before a single row is read. Usage is the sheet that outgrows Excel; ``usage`` says what to
+do then:
 
 - ``None``: refuse, naming both ways out (nothing is written);
 - ``"split"``: the Usage sheet continues in ``Usage 2``, ``Usage 3``…, each full but the

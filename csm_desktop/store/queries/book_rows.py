@@ -2,10 +2,12 @@
 
 Each function yields plain tuples in the workbook's order (accounts in creation order, each
 account's rows in its own order) from one query read ``BATCH`` rows at a time, so exporting
-50,000 accounts with 9.6 million usage rows never holds more than a batch (issue 17: the ORM
+50,000 accounts with 10.4 million usage rows never holds more than a batch (issue 17: the ORM
 export loaded everything, 5.4 GiB). ``sheet_counts`` says how many rows each big sheet will
 have before a single row is read. Portable SQLAlchemy Core; usage days are read as their
-stored numbers and turned into dates once per distinct day.
+stored numbers and turned into dates once per distinct day. On SQLite the two big sheets'
+rows come from the raw cursor instead (``usage_codes``; ``milestone_rows`` gives the same
+tuples as its Core query): the export of a book file makes no SQLAlchemy row per row.
 """
 
 from __future__ import annotations
