@@ -131,7 +131,7 @@ class _UsageXml:
     one f-string a row. An account's name and a feature's key are rendered (neutralised,
     escaped, checked against Excel's cell limit) once per distinct id; the date's serial is
     the day number plus the serial of day 0. A row whose texts render to no cell, or whose
-    numbers are not whole, is written by ``row_xml`` from its rendered cells, as any sheet's.
+    numbers are not ints, is written by ``row_xml`` from its rendered cells, as any sheet's.
     ``rows`` counts the rows written; ``heard(rows)`` hears each chunk (and may raise)."""
 
     def __init__(
@@ -156,22 +156,22 @@ class _UsageXml:
                 if account != current:
                     current, name = account, self._tail(names[account])
                 key = tails[feature]
-                r = str(n)
-                try:
-                    if name is None or key is None:
-                        raise ValueError("a text with no cell")
-                    if users is None:
-                        out.append(
-                            f'<row r="{r}"><c r="A{r}{name}<c r="B{r}{date}{day + day0}</v></c>'
-                            f'<c r="C{r}{key}<c r="D{r}"><v>{count:d}</v></c></row>'
-                        )
-                    else:
-                        out.append(
-                            f'<row r="{r}"><c r="A{r}{name}<c r="B{r}{date}{day + day0}</v></c>'
-                            f'<c r="C{r}{key}<c r="D{r}"><v>{count:d}</v></c>'
-                            f'<c r="E{r}"><v>{users:d}</v></c></row>'
-                        )
-                except ValueError:  # not the common shape: as any sheet's row
+                if name is None or key is None or type(count) is not int:
+                    out.append(self._row(n, account, day, feature, count, users))
+                elif users is None:
+                    r = str(n)
+                    out.append(
+                        f'<row r="{r}"><c r="A{r}{name}<c r="B{r}{date}{day + day0}</v></c>'
+                        f'<c r="C{r}{key}<c r="D{r}"><v>{count}</v></c></row>'
+                    )
+                elif type(users) is int:
+                    r = str(n)
+                    out.append(
+                        f'<row r="{r}"><c r="A{r}{name}<c r="B{r}{date}{day + day0}</v></c>'
+                        f'<c r="C{r}{key}<c r="D{r}"><v>{count}</v></c>'
+                        f'<c r="E{r}"><v>{users}</v></c></row>'
+                    )
+                else:  # not the common shape: as any sheet's row
                     out.append(self._row(n, account, day, feature, count, users))
             if not out:
                 return
