@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import shiboken6
-from PySide6.QtCore import QEventLoop, QObject, QRunnable, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QEventLoop, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
 from csm_desktop.services.progress import Cancelled
@@ -125,10 +125,27 @@ def _is_user_error(exc: BaseException) -> bool:
     return isinstance(exc, UserError)
 
 
+class _LetGo(QObject):
+    """Lives on the UI thread; a pool thread that has let go of its task says so here, and
+    the finished tasks are dropped there. The UI thread usually hears ``finished`` before
+    the pool thread lets go, and the task (its result, or a failure's traceback with every
+    frame's locals) then stayed until some later task ended."""
+
+    released = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.released.connect(self._forget, Qt.ConnectionType.QueuedConnection)
+
+    def _forget(self) -> None:
+        _forget_finished()
+
+
 class _Runnable(QRunnable):
-    def __init__(self, task: Task) -> None:
+    def __init__(self, task: Task, let_go: _LetGo) -> None:
         super().__init__()
         self._task: Task | None = task
+        self._let_go = let_go
 
     def run(self) -> None:
         assert self._task is not None
@@ -138,9 +155,11 @@ class _Runnable(QRunnable):
         finally:
             self._task = None  # never the last reference: _running holds the task
             released.set()
+            self._let_go.released.emit()  # never deleted: not the task's object
 
 
 _running: set[Task] = set()
+_let_go: list[_LetGo] = []  # made on the UI thread by the first start(), kept for good
 
 
 def start(task: Task, pool: QThreadPool | None = None) -> Task:
@@ -150,16 +169,18 @@ def start(task: Task, pool: QThreadPool | None = None) -> Task:
     has let go of it, so its Qt object is always deleted on the UI thread and never while
     the pool thread emits from it. (Parented to the window, it used to be deleted with a
     closing window while its pool thread was still emitting: SIGSEGV under load.)"""
+    if not _let_go:
+        _let_go.append(_LetGo())
     _running.add(task)
     task.finished.connect(task._finished_heard)
-    (pool or QThreadPool.globalInstance()).start(_Runnable(task))
+    (pool or QThreadPool.globalInstance()).start(_Runnable(task, _let_go[0]))
     return task
 
 
 def _forget_finished() -> None:
     """On the UI thread: drop the tasks that are over, the UI thread having heard their
-    ``finished`` and the pool thread having let go of them (a task whose pool thread has
-    not let go yet is dropped by a later call)."""
+    ``finished`` and the pool thread having let go of them (whichever comes last calls
+    this: ``Task._finished_heard``, ``_LetGo``)."""
     for task in [task for task in _running if task.heard and task.released.is_set()]:
         _running.discard(task)
 

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import gc
 import threading
+import time
 import weakref
 
 import shiboken6
 from PySide6.QtCore import QObject
 
+from csm_desktop.errors import BadInput
 from csm_desktop.services.gc_pause import gc_paused
 from csm_desktop.ui import workers
 from csm_desktop.ui.ui_thread_gc import INTERVAL_MS, UiThreadCollector
@@ -144,3 +146,43 @@ def test_a_failure_over_a_deleted_window_is_logged_not_shown(qtbot, message_boxe
     show_failure(window, "Loading today's list", UserError("The book was closed."))
     assert message_boxes.shown == []
     assert "Loading today's list failed after its window closed" in caplog.text
+
+
+class _Held:
+    pass
+
+
+def test_a_failed_task_lets_go_of_its_traceback_without_waiting_for_another(  # type: ignore[no-untyped-def]
+    qtbot, monkeypatch
+) -> None:
+    """The failure's traceback holds the work's frame and its locals (an open stream, a
+    reader thread): they are let go once the task is over, not when some later task ends.
+    The UI thread usually hears ``finished`` before the pool thread lets go; here always."""
+    delivered = workers.Task.run
+
+    def deliver_then_wait_until_heard(task: workers.Task) -> None:
+        delivered(task)
+        while not task.heard:
+            time.sleep(0.001)
+
+    monkeypatch.setattr(workers.Task, "run", deliver_then_wait_until_heard)
+    owner = QObject()
+    held: list[weakref.ref[_Held]] = []
+    failures: list[str] = []
+
+    def work(_progress: object) -> None:
+        local = _Held()
+        held.append(weakref.ref(local))
+        raise BadInput("refused")
+
+    workers.run(
+        work,
+        lambda _none: None,
+        what="Testing",
+        owner=owner,
+        on_failure=lambda exc: failures.append(str(exc)),
+    )
+    qtbot.waitUntil(lambda: failures == ["refused"], timeout=5000)
+    qtbot.waitUntil(lambda: not workers._running, timeout=5000)
+    gc.collect()  # as the window's collector does on its timer (a task's signals hold it)
+    assert held[0]() is None
