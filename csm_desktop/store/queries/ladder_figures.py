@@ -300,8 +300,9 @@ def steps_in_name_order(
     session: Session, chosen: AccountFilter
 ) -> Iterator[tuple[str | None, str, str]]:
     """(playbook, title, role) of every milestone of the chosen accounts with a K, walking
-    the accounts by name and each ladder in order. Read lazily (the name and ladder indexes
-    give this order without a sort), so a caller may stop early."""
+    the accounts by name and each ladder in order. Read lazily, so a caller may stop early:
+    SQLite's name and ladder indexes give this order without a sort, and a server sends the
+    rows in batches (a server-side cursor; psycopg would otherwise fetch all of them)."""
     m = AccountMilestone
     query = (
         select(Playbook.name, m.title, Role.name)
@@ -312,7 +313,8 @@ def steps_in_name_order(
         .where(with_kickoff(chosen))
         .order_by(Account.name, m.position, m.id)
     )
-    result = session.connection().execute(query)  # Core: the ORM would fetch every row first
+    # Core: the ORM would fetch every row first
+    result = session.connection().execute(query.execution_options(yield_per=1_000))
     try:
         for row in result:
             yield row[0], row[1], row[2]
