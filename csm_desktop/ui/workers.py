@@ -12,6 +12,7 @@ import threading
 import traceback
 from collections import deque
 from collections.abc import Callable
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 import shiboken6
@@ -159,7 +160,12 @@ class _Runnable(QRunnable):
 
 
 _running: set[Task] = set()
-_let_go: list[_LetGo] = []  # made on the UI thread by the first start(), kept for good
+
+
+@cache
+def _let_go() -> _LetGo:
+    """The one ``_LetGo``: made on the UI thread by the first ``start``, kept for good."""
+    return _LetGo()
 
 
 def start(task: Task, pool: QThreadPool | None = None) -> Task:
@@ -169,11 +175,9 @@ def start(task: Task, pool: QThreadPool | None = None) -> Task:
     has let go of it, so its Qt object is always deleted on the UI thread and never while
     the pool thread emits from it. (Parented to the window, it used to be deleted with a
     closing window while its pool thread was still emitting: SIGSEGV under load.)"""
-    if not _let_go:
-        _let_go.append(_LetGo())
     _running.add(task)
     task.finished.connect(task._finished_heard)
-    (pool or QThreadPool.globalInstance()).start(_Runnable(task, _let_go[0]))
+    (pool or QThreadPool.globalInstance()).start(_Runnable(task, _let_go()))
     return task
 
 

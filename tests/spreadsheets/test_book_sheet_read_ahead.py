@@ -11,12 +11,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 import pytest
 
 from csm_desktop.errors import BadFile
 from csm_desktop.spreadsheets import book_workbook
 from csm_desktop.spreadsheets.book_workbook import _SheetRows, read_sheets_as_book
+from tests.spreadsheets.workbooks import workbook
 
 SHEETS: dict[str, list[list[Any]]] = {
     "Accounts": [["Account", "Seats"], ["Acme", 10], ["Beta", "many"]],
@@ -145,15 +145,7 @@ def test_a_sheet_not_in_the_order_is_read_once_the_thread_stops() -> None:
 
 
 def test_a_real_file_reads_as_its_cells_do(tmp_path: Path) -> None:
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for name, rows in SHEETS.items():
-        sheet = book.create_sheet(name)
-        for row in rows:
-            sheet.append(row)
-    source = tmp_path / "t.xlsx"
-    book.save(source)
-    book.close()
+    source = workbook(tmp_path / "t.xlsx", SHEETS)
     assert book_workbook.read_book_workbook(source) == read_sheets_as_book(
         str(source), book_workbook.read_sheets(source)
     )

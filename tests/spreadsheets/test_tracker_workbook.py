@@ -20,18 +20,7 @@ from csm_desktop.spreadsheets.book_headers import bare_key, header_key
 from csm_desktop.spreadsheets.book_workbook import SHEET_HEADERS, RejectedRow, read_book_workbook
 from csm_desktop.store.database import Database
 from csm_desktop.store.models import Account, Playbook
-
-
-def workbook(path: Path, sheets: dict[str, list[list[Any]]]) -> Path:
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for name, rows in sheets.items():
-        sheet = book.create_sheet(name)
-        for row in rows:
-            sheet.append(row)
-    book.save(path)
-    book.close()
-    return path
+from tests.spreadsheets.workbooks import workbook
 
 
 @pytest.mark.parametrize(

@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from PySide6.QtCore import QIdentityProxyModel, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QTableView
 
 from csm_desktop.domain.vocabulary import Health, Phase
 from csm_desktop.services.book import BookRow
 from csm_desktop.ui.models.book_model import BookModel, Column, SortRole
+from tests.ui.painting import painted_both_ways
 
 
 def row(account_id: int, name: str, **extra: object) -> BookRow:
@@ -258,15 +258,6 @@ def test_the_book_paints_the_same_through_multi_data_as_through_data(
     """The view asks ``multiData`` (one call per cell); a proxy asks ``data`` once per role.
     Both tables, the health and overdue colours and right-aligned numbers included, are
     the same pixels."""
-    proxy = QIdentityProxyModel()  # answers each role with its own ``data`` call
-    proxy.setSourceModel(model)
-    grabs = []
-    for shown in (model, proxy):
-        table = QTableView()
-        qtbot.addWidget(table)
-        table.setModel(shown)
-        table.resize(1400, 200)
-        table.show()
-        grabs.append(table.grab().toImage())
-    assert not grabs[0].isNull()
-    assert grabs[0] == grabs[1]
+    direct, through_data = painted_both_ways(qtbot, model, 1400, 200)
+    assert not direct.isNull()
+    assert direct == through_data

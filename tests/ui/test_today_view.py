@@ -6,9 +6,8 @@ import datetime as dt
 from collections.abc import Callable
 
 import pytest
-from PySide6.QtCore import QIdentityProxyModel
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QLabel, QTableView
+from PySide6.QtWidgets import QLabel
 
 from csm_desktop.services.accounts import account_detail
 from csm_desktop.services.today import celebration, today_list
@@ -18,6 +17,7 @@ from csm_desktop.ui.dialogs.celebration import show_celebration
 from csm_desktop.ui.models.nudge_model import Column, ItemRole, NudgeModel
 from csm_desktop.ui.views.role_view import RoleView
 from csm_desktop.ui.views.today_view import TodayView
+from tests.ui.painting import painted_both_ways
 
 TODAY = dt.date(2026, 11, 26)
 
@@ -55,18 +55,9 @@ def test_the_list_paints_the_same_through_multi_data_as_through_data(  # type: i
         item.nudge.contacted_on = TODAY
     model = NudgeModel()
     model.set_rows(items)
-    proxy = QIdentityProxyModel()  # answers each role with its own ``data`` call
-    proxy.setSourceModel(model)
-    grabs = []
-    for shown in (model, proxy):
-        table = QTableView()
-        qtbot.addWidget(table)
-        table.setModel(shown)
-        table.resize(900, 400)
-        table.show()
-        grabs.append(table.grab().toImage())
-    assert not grabs[0].isNull()
-    assert grabs[0] == grabs[1]
+    direct, through_data = painted_both_ways(qtbot, model, 900, 400)
+    assert not direct.isNull()
+    assert direct == through_data
 
 
 def test_the_list_is_ranked_and_the_first_message_is_ready(  # type: ignore[no-untyped-def]
