@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import pyqtgraph as pg
 import pytest
+from PySide6.QtCore import QPointF
 
 from csm_desktop.domain.vocabulary import Direction, Status
 from csm_desktop.services.account_charts import (
@@ -153,3 +154,28 @@ def test_demo_account_fills_every_chart(view: AccountChartsView, demo_book: Data
     assert not view.burnup.is_empty
     assert len(view.usage.plots) == len(data.usage) > 0
     assert len(view.value.titles) == 2
+
+
+@pytest.mark.parametrize("width", [560, 900])
+def test_the_target_line_never_strikes_through_a_value(
+    qtbot,  # type: ignore[no-untyped-def]
+    view: AccountChartsView,
+    width: int,
+) -> None:
+    """At 1280 the line of a target just above both values crossed "26.7 tickets": a value
+    the line would cross starts right of it; one clear of it stays at its bar's end."""
+    view.resize(width, 800)
+    chart = view.value
+    chart.clear()
+    chart.add_metric("Tickets per agent", "tickets", 22.0, 26.7, 27.5, 21.0)
+    chart.add_metric("Hours on reporting", "hours", 20.0, 11.9, 13.0, 40.0)
+    qtbot.wait(20)  # the layout settles and each panel refits
+    starts = ([27.5, 27.5], [20.0, 13.0])  # where each panel's two values begin
+    for (plot, labels, _scale, target), ends in zip(chart.fits, starts, strict=True):
+        line_x = plot.vb.mapViewToScene(QPointF(target, 0)).x()
+        view_box = plot.vb.sceneBoundingRect()
+        for (_value, label), start in zip(labels, ends, strict=True):
+            box = label.sceneBoundingRect()
+            assert not box.left() < line_x < box.right(), label.toPlainText()
+            assert box.right() <= view_box.right() + 1, f"{label.toPlainText()} is cut off"
+            assert label.pos().x() == pytest.approx(start)

@@ -53,7 +53,9 @@ class ValueChart(QFrame):
         layout.addWidget(self.empty_label, 1)
         self.metrics = 0
         self.titles: list[str] = []
-        self.fits: list[tuple[pg.PlotItem, list[tuple[float, pg.TextItem]], float]] = []
+        self.fits: list[
+            tuple[pg.PlotItem, list[tuple[float, pg.TextItem]], float, float | None]
+        ] = []
         self.clear()
 
     def clear(self) -> None:
@@ -125,19 +127,31 @@ class ValueChart(QFrame):
             )
         plot.setYRange(-0.5, 1.5, padding=0)
         index = len(self.fits)
-        self.fits.append((plot, labels, scale))
+        self.fits.append((plot, labels, scale, target))
         plot.vb.sigResized.connect(lambda _vb: self._fit(index))
         self._fit(index)
 
     def _fit(self, index: int) -> None:
-        """Scale the x axis so every bar's printed value fits to its right."""
-        plot, labels, scale = self.fits[index]
+        """Scale the x axis so every bar's printed value fits to its right. A value the
+        target's line would strike through starts just right of the line instead."""
+        plot, labels, scale, target = self.fits[index]
         width = plot.vb.width()
+        starts = [value for value, _label in labels]
         needed = scale * 1.05
-        for value, label in labels:
-            text_px = label.boundingRect().width() + 8
-            if width > text_px + 40:
-                needed = max(needed, value * width / (width - text_px))
-            else:
-                needed = max(needed, value * 2)
+        for _ in range(2):  # a label moved past the target needs room, which widens spans
+            for n, (value, label) in enumerate(labels):
+                text_px = label.boundingRect().width() + 8
+                span = text_px * max(needed, 1e-9) / max(width, 1.0)
+                if target is not None and value <= target <= value + span:
+                    starts[n] = target
+                needed = max(needed, room_for(starts[n], text_px, width))
+        for start, (_value, label) in zip(starts, labels, strict=True):
+            label.setPos(start, label.pos().y())
         plot.setXRange(0, needed, padding=0)
+
+
+def room_for(start: float, text_px: float, width: float) -> float:
+    """The x range a label of ``text_px`` pixels starting at ``start`` needs to fit."""
+    if width > text_px + 40:
+        return start * width / (width - text_px)
+    return start * 2
