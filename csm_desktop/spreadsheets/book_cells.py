@@ -11,7 +11,6 @@ by the usage import's ``DateReader`` in the day/month order the column itself pr
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -21,6 +20,7 @@ from csm_desktop.errors import BadFile
 from csm_desktop.spreadsheets.safe_cells import neutralise_text, restore_text
 from csm_desktop.spreadsheets.usage_cells import CellIssue
 from csm_desktop.spreadsheets.usage_dates import DateReader, slash_order
+from csm_desktop.spreadsheets.xlsx_stream import SHORT_TEXT, keep_short_texts
 
 
 class CellError(ValueError):
@@ -229,11 +229,7 @@ def lines(value: Any) -> tuple[str, ...] | None:
     return tuple(line.strip() for line in shown.splitlines() if line.strip())
 
 
-# Short cell texts repeat (account names, feature keys, statuses on every usage or milestone
-# row): each distinct one is neutralised once (an export of 10 million usage rows, issue 17).
-# Long ones (notes, up to 32,767 characters) are not kept.
-SHORT_TEXT = 200
-_neutralised_short = functools.lru_cache(maxsize=1 << 16)(neutralise_text)
+_neutralised_short = keep_short_texts(neutralise_text)  # see ``xlsx_stream.SHORT_TEXT``
 
 
 def render(value: Any) -> CellOut:

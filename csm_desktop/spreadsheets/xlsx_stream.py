@@ -23,7 +23,6 @@ import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
-from xml.sax.saxutils import escape
 
 from csm_desktop.spreadsheets.guards import column_letters
 
@@ -53,18 +52,26 @@ _STYLES = (
 )
 
 
+def escape(value: str) -> str:
+    """``value`` as XML character data: ``xml.sax.saxutils.escape``, which would import
+    ``urllib.request`` (40 ms) into every command that reads or writes a book."""
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def _text(value: str) -> str:
     return escape(_ILLEGAL.sub("", value))
 
 
-_SHORT_TEXT = 200  # characters: texts this short are kept once escaped
+# Short cell texts repeat row after row (account names, feature keys, statuses): each
+# distinct one is escaped here, or neutralised by ``book_cells``, once (an export of 10 million
+# usage rows, issue 17). Long ones (notes, up to 32,767 characters) are not kept.
+SHORT_TEXT = 200  # characters
+keep_short_texts = functools.lru_cache(maxsize=1 << 16)
 
 
 def text_cell(value: str) -> str:
-    """A text cell's XML after its reference (``<c r="A2``), escaped. Short texts repeat row
-    after row (account names, feature keys): each distinct one is escaped once (issue 17);
-    long ones are not kept."""
-    return _inline_short(value) if len(value) <= _SHORT_TEXT else _inline_text(value)
+    """A text cell's XML after its reference (``<c r="A2``), escaped (short ones once)."""
+    return _inline_short(value) if len(value) <= SHORT_TEXT else _inline_text(value)
 
 
 def _inline_text(value: str) -> str:
@@ -72,7 +79,7 @@ def _inline_text(value: str) -> str:
     return f'" t="inlineStr"><is><t{space}>{_text(value)}</t></is></c>'
 
 
-_inline_short = functools.lru_cache(maxsize=1 << 16)(_inline_text)
+_inline_short = keep_short_texts(_inline_text)
 
 
 def date_serial(day: dt.date) -> int:
@@ -219,7 +226,7 @@ class XlsxStream:
     def close(self) -> None:
         """Write the workbook's parts that list the sheets, and close the zip."""
         sheets = "".join(
-            f'<sheet name="{escape(name, {chr(34): "&quot;"})}" sheetId="{i}" r:id="rId{i}"/>'
+            f'<sheet name="{escape(name).replace(chr(34), "&quot;")}" sheetId="{i}" r:id="rId{i}"/>'
             for i, name in enumerate(self._sheets, start=1)
         )
         relations = "".join(
