@@ -11,6 +11,8 @@ reportlab is imported only when a report is made: the window imports this module
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import gc
 from collections.abc import Callable
 from pathlib import Path
 
@@ -137,6 +139,19 @@ def write_atomically(path: Path, write: Callable[[Path], None]) -> Path:
     return write_output_file(Path(path), write)
 
 
+@functools.cache
+def _freeze_start_up() -> None:
+    """Once per process, after the first report's imports and reads: keep the collector off
+    what they made for good (reportlab's modules, the configured mappers: ~70,000 objects).
+
+    The collector is paused while a report is made (``gc_paused``); switched on again, its
+    first pass would walk all of them at once: ~0.02 s of CPU, a tenth of a first report's
+    cold cost. Frozen before the layout, they are never walked (reference counting still
+    frees them); the layout's own short-lived cycles are made after, and collected as usual.
+    """
+    gc.freeze()
+
+
 REPORT_FORMATS = ("pdf", "pptx")
 """A QBR is a PDF document or an editable PowerPoint deck."""
 
@@ -166,4 +181,5 @@ def write_qbr_report(
             return write_atomically(Path(path), lambda target: write_deck(data, target))
         from csm_desktop.reports.qbr import write_qbr
 
+        _freeze_start_up()
         return write_atomically(Path(path), lambda target: write_qbr(data, target))
