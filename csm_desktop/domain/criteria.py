@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 
+from csm_desktop.domain.vocabulary import Evidence
+
 
 def criterion_met_on(
     daily_counts: Mapping[dt.date, int], kickoff: dt.date, threshold: int, window_days: int
@@ -64,3 +66,10 @@ def criterion_met_day(
         if total >= threshold:
             return day
     return None
+
+
+def achieved_evidence(criterion_met_on: dt.date | None, achieved_on: dt.date) -> Evidence:
+    """What proves a milestone the CSM marks achieved on ``achieved_on``: its usage when that
+    is the day its usage criterion was met (DESIGN §3: "may be marked achieved on D with
+    evidence usage"), else the CSM's word. The account page and Today both ask this."""
+    return Evidence.USAGE if achieved_on == criterion_met_on else Evidence.MANUAL

@@ -34,6 +34,7 @@ from csm_desktop.domain.text import plural
 from csm_desktop.services.opening import Database, names_may_have_changed
 from csm_desktop.ui import palette, workers
 from csm_desktop.ui.controllers.account_page import AccountPageController
+from csm_desktop.ui.controllers.account_versions import OwnSaves, WindowSaves
 from csm_desktop.ui.controllers.book_files import BookFiles
 from csm_desktop.ui.controllers.book_patches import UPDATED, BookPatches
 from csm_desktop.ui.controllers.dashboard import DashboardController
@@ -126,12 +127,14 @@ class MainWindow(QMainWindow):
         row.addWidget(self.pages, 1)
         column.addLayout(row, 1)
         self.setCentralWidget(central)
-        self.undo_stack = QUndoStack(self)  # status and date edits on the account page
+        self.undo_stack = QUndoStack(self)  # status and date edits: account page, Today
+        # Every milestone save of the window: its own versions, one queue, Edit → Undo.
+        self.saves = WindowSaves(OwnSaves(), workers.WorkQueue(self), self.undo_stack)
         # Opening, new account, charts, celebrations; the page is built on first use.
         self.accounts = AccountPageController(
             self.host,
             lambda: self.book_view,
-            self.undo_stack,
+            self.saves,
             show_book=self.show_book,
             log_touchpoint=lambda request: self.today_controller.log(request),
         )
@@ -162,7 +165,10 @@ class MainWindow(QMainWindow):
         self.today_view = TodayView(self.starts)
         self.pages.currentChanged.connect(self._page_changed)
         self.pages.addWidget(self.today_view)  # the first page: on show from now on
-        self.today_controller = TodayController(self.today_view, database, self.today, self)
+        self.today_controller = TodayController(
+            self.today_view, database, self.today, self, self.saves
+        )
+        self.today_controller.undone.connect(self.refresh)
         self.today_view.account_activated.connect(self.open_account)
         self.today_controller.status.connect(lambda text: self.statusBar().showMessage(text, 6000))
         self.today_controller.touchpoint_logged.connect(self.accounts.touchpoint_logged)
@@ -551,7 +557,7 @@ class MainWindow(QMainWindow):
         """Point every page at ``database`` (after switching books or restoring a backup)."""
         self.database = database
         self.accounts.current_id = None
-        self.undo_stack.clear()
+        self.saves.forget()  # this book's rows number from 1 again
         self.today_controller.database = database
         if self.experiments_controller is not None:
             self.experiments_controller.database = database

@@ -21,7 +21,6 @@ def press_ok(qtbot: Any, dialog: SavesOnOk) -> int:
 
 
 def saved(qtbot: Any, window: MainWindow) -> None:
-    """Wait until every save (and undo, redo) the account page queued has run."""
-    controller = window.account_controller
-    assert controller is not None
-    qtbot.waitUntil(lambda: not controller.busy, timeout=10000)
+    """Wait until every milestone save (and undo, redo) the window queued has run: the
+    account page's and Today's share one queue."""
+    qtbot.waitUntil(lambda: not window.saves.queue.busy, timeout=10000)

@@ -14,6 +14,7 @@ from csm_desktop.services.accounts import account_detail
 from csm_desktop.store.database import open_database
 from csm_desktop.ui.dialogs import account_dialogs
 from csm_desktop.ui.main_window import MainWindow
+from tests.conftest import _copy_closed_book
 from tests.ui.saving import press_ok, saved
 
 TODAY = dt.date(2026, 11, 26)
@@ -208,3 +209,77 @@ def test_edit_button_saves_the_account_details(
     window.account_view.edit_button.click()
     assert account_detail(window.database, account_id, TODAY).name == "Renamed & Co <Ltd>"
     qtbot.waitUntil(lambda: "Renamed &amp; Co &lt;Ltd&gt;" in window.account_view.title.text())
+
+
+@pytest.mark.parametrize(("on_met_day", "evidence"), [(True, "usage"), (False, "manual")])
+def test_achieved_on_the_day_the_criterion_was_met_is_proved_by_usage(
+    qtbot, window: MainWindow, monkeypatch: pytest.MonkeyPatch, on_met_day: bool, evidence: str
+) -> None:  # type: ignore[no-untyped-def]
+    """The account page records the evidence Today records (one rule): "usage" when the
+    milestone is marked achieved on the day its usage criterion was met (the date the
+    dialog offers), "manual" on any other day."""
+    account_id, step = next(
+        (row.account_id, s)
+        for row in window.book_view.model.rows()
+        for s in account_detail(window.database, row.account_id, TODAY).ladder
+        if s.criterion_met_on is not None and s.status.value != "achieved"
+    )
+    window.open_account(account_id)
+    qtbot.waitUntil(
+        lambda: window.account_view is not None and window.account_view.detail is not None,
+        timeout=5000,
+    )
+    view = window.account_view
+    met = step.criterion_met_on
+    other_day = met + dt.timedelta(days=1) if met < TODAY else met - dt.timedelta(days=1)
+
+    def accept(dialog: account_dialogs.StatusDialog) -> int:
+        assert dialog.chosen_date() == met  # offered
+        if not on_met_day:
+            dialog.date.setDate(account_dialogs.to_qdate(other_day))
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(account_dialogs.StatusDialog, "exec", accept)
+    view.select_milestone(step.id)
+    view.status_actions[account_dialogs.Status.ACHIEVED].trigger()
+    saved(qtbot, window)
+    detail = account_detail(window.database, account_id, TODAY)
+    achieved = next(s for s in detail.ladder if s.id == step.id)
+    expected_day = met if on_met_day else other_day
+    assert (achieved.status.value, achieved.achieved_on, achieved.evidence) == (
+        "achieved",
+        expected_day,
+        evidence,
+    )
+
+
+def test_another_book_forgets_the_versions_and_steps_of_the_last(
+    qtbot, window: MainWindow, tmp_path: Path, demo_template: Callable[[dt.date], Path]
+) -> None:  # type: ignore[no-untyped-def]
+    """Milestone ids number from 1 in every book. After an edit in one book, the same id in
+    another (a copy, so one version behind) is saved over the version it shows, not over
+    the version the last book's edit left (refused as someone else's change), and Undo
+    no longer offers the last book's step."""
+    open_youngest_account(qtbot, window)
+    step = first_open_step(window)
+    window.account_view.select_milestone(step.id)
+    window.account_view.ladder.setFocus()
+    qtbot.keyClick(window.account_view.ladder, Qt.Key.Key_P)
+    saved(qtbot, window)
+    assert status_of(window, step.id) == "in progress"
+
+    other = tmp_path / "other.sqlite3"
+    _copy_closed_book(demo_template(TODAY), other)
+    window.use_database(open_database(other))
+    assert not window.undo_action.isEnabled()
+    qtbot.waitUntil(lambda: not window.loading, timeout=10000)
+    open_youngest_account(qtbot, window)
+    view = window.account_view
+    qtbot.waitUntil(  # the other book's page: the same milestone, one version behind
+        lambda: view.step(step.id).version == step.version, timeout=5000
+    )
+    view.select_milestone(step.id)
+    view.ladder.setFocus()
+    qtbot.keyClick(view.ladder, Qt.Key.Key_P)
+    saved(qtbot, window)
+    assert status_of(window, step.id) == "in progress"

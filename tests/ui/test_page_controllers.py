@@ -15,6 +15,7 @@ from csm_desktop.services.book import book_rows
 from csm_desktop.services.opening import Database
 from csm_desktop.ui import workers
 from csm_desktop.ui.controllers.account_page import AccountPageController
+from csm_desktop.ui.controllers.account_versions import OwnSaves, WindowSaves
 from csm_desktop.ui.controllers.dashboard import DashboardController
 from csm_desktop.ui.controllers.host import Host
 from csm_desktop.ui.navigation import Page
@@ -73,7 +74,7 @@ def test_the_account_page_opens_an_account_into_a_bare_page_stack(qtbot, parts) 
     accounts = AccountPageController(
         host,
         lambda: book,
-        QUndoStack(),
+        WindowSaves(OwnSaves(), workers.WorkQueue(), QUndoStack()),
         show_book=lambda: None,
         log_touchpoint=lambda request: None,
     )

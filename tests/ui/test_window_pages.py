@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QSettings
@@ -24,6 +25,7 @@ from csm_desktop.ui.main_window import MainWindow
 from csm_desktop.ui.menus import shortcut_rows
 from csm_desktop.ui.navigation import Page
 from csm_desktop.ui.views import book_view
+from tests.ui.saving import saved
 
 TODAY = dt.date(2026, 11, 26)
 
@@ -226,6 +228,64 @@ def test_today_confirm_achieved_offers_the_day_the_criterion_was_met(
         "usage",
     )
     workers.wait_all()
+
+
+def test_confirm_achieved_from_today_is_undone_and_redone_by_edit_undo(
+    qtbot, demo_window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Confirming on Today goes on the window's Edit → Undo like an edit on the account
+    page: undo puts the milestone back as it was (not achieved, no evidence) and Today
+    shows the line again; redo marks it achieved on the same day with the same evidence."""
+    window = demo_window
+    view = window.today_view
+    row = next(
+        r
+        for r in range(view.model.rowCount())
+        if view.model.index(r, 0).data(view_item_role()).nudge.kind is NudgeKind.CRITERION_MET
+    )
+    view.table.selectRow(row)
+    nudge = view.current.nudge
+    before = milestone_step(window, nudge)
+    monkeypatch.setattr(
+        account_dialogs.StatusDialog, "exec", lambda _dialog: QDialog.DialogCode.Accepted
+    )
+    assert not window.undo_action.isEnabled()
+    view.confirm_button.click()
+    saved(qtbot, window)
+    assert window.undo_action.isEnabled()
+    assert window.undo_action.text() == f"&Undo Mark “{nudge.milestone}” achieved"
+    achieved = ("achieved", nudge.criterion_met_on, "usage")
+    assert shown(milestone_step(window, nudge)) == achieved
+
+    window.undo_action.trigger()
+    saved(qtbot, window)
+    assert shown(milestone_step(window, nudge)) == shown(before)
+    assert before.status.value != "achieved"
+    qtbot.waitUntil(  # Today, read again, offers the confirmation again
+        lambda: any(
+            view.model.row_at(r).nudge.milestone_id == nudge.milestone_id
+            and view.model.row_at(r).nudge.kind is NudgeKind.CRITERION_MET
+            for r in range(view.model.rowCount())
+        ),
+        timeout=10000,
+    )
+
+    window.redo_action.trigger()
+    saved(qtbot, window)
+    assert shown(milestone_step(window, nudge)) == achieved
+    workers.wait_all()
+
+
+def milestone_step(window: MainWindow, nudge: Any) -> Any:
+    return next(
+        s
+        for s in account_detail(window.database, nudge.account_id, TODAY).ladder
+        if s.id == nudge.milestone_id
+    )
+
+
+def shown(step: Any) -> tuple[str, dt.date | None, str | None]:
+    return step.status.value, step.achieved_on, step.evidence
 
 
 def view_item_role() -> int:

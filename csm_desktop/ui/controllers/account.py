@@ -23,15 +23,16 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QDialog, QMessageBox
 
+from csm_desktop.domain.criteria import achieved_evidence
 from csm_desktop.domain.text import plural
 from csm_desktop.domain.vocabulary import Status
 from csm_desktop.services.opening import Database
 from csm_desktop.ui.controllers.account_learning import AccountLearningController
 from csm_desktop.ui.controllers.account_saving import PageSaves
 from csm_desktop.ui.controllers.account_story import AccountStoryController
+from csm_desktop.ui.controllers.account_versions import WindowSaves
 from csm_desktop.ui.controllers.value import ValueController
 from csm_desktop.ui.views.account_view import AccountView
 
@@ -48,10 +49,9 @@ class AccountController(PageSaves):
         database: Callable[[], Database],
         today: Callable[[], dt.date],
         parent: QObject | None = None,
-        undo_stack: QUndoStack | None = None,
+        saves: WindowSaves | None = None,
     ) -> None:
-        super().__init__(view, database, today, parent)
-        self.undo_stack = undo_stack or QUndoStack(self)
+        super().__init__(view, database, today, parent, saves)
         view.status_requested.connect(self.change_status)
         view.due_date_requested.connect(self.move_due_date)
         view.kickoff_requested.connect(self.edit_kickoff)
@@ -86,7 +86,7 @@ class AccountController(PageSaves):
         status = Status(status_value)
         if status == step.status:
             return
-        on, reason = self.today(), ""
+        on, reason, offered = self.today(), "", None
         if status is Status.ACHIEVED or status.needs_reason:
             offered = step.criterion_met_on if status is Status.ACHIEVED else None
             dialog = dialogs.StatusDialog(
@@ -95,11 +95,11 @@ class AccountController(PageSaves):
             if dialog.exec() != QDialog.DialogCode.Accepted:
                 return
             on, reason = dialog.chosen_date(), dialog.chosen_reason()
-        database = self.database()
+        database, evidence = self.database(), achieved_evidence(offered, on)
 
         def apply(seen: int | None) -> MilestoneState:
             return account_edits.set_status(
-                database, milestone_id, status, on=on, reason=reason, seen=seen
+                database, milestone_id, status, on=on, reason=reason, evidence=evidence, seen=seen
             )
 
         account_id = self._account_id()
@@ -143,30 +143,26 @@ class AccountController(PageSaves):
         window's own last save left; once saved it goes on the undo stack and ``then`` runs.
         Refused over someone else's change: the page reloads to show it, nothing is pushed."""
         from csm_desktop.services import account_edits
-        from csm_desktop.ui.controllers.account_undo import MilestoneEdit
+        from csm_desktop.ui.controllers.account_undo import save_undoable
 
-        database, own, key = self.database(), self.own, ("milestone", milestone_id)
-        today = self.today()
+        database, today = self.database(), self.today()
 
-        def applied(seen: int | None) -> MilestoneState:
-            state = apply(seen)
-            own.edited_over(key, state.was_at, state.was_by, state.was_changed_at)
-            own.wrote(key, state.left_at)
-            return state
-
-        def restore(state: MilestoneState) -> int:
-            return account_edits.restore_milestone(database, milestone_id, state, on=today)
-
-        def saved(before: MilestoneState) -> None:
-            edit = MilestoneEdit(
-                text, applied, before, restore, self._emit_changed, self.queue, own, key
-            )
-            self.undo_stack.push(edit)
+        def saved() -> None:
             self._emit_changed()
             if then is not None:
                 then()
 
-        self._queue(text, lambda: applied(own.seen(key, shown)), saved)
+        save_undoable(
+            text,
+            apply,
+            lambda state: account_edits.restore_milestone(database, milestone_id, state, on=today),
+            milestone_id,
+            shown,
+            saves=self.saves,
+            changed=self._emit_changed,
+            saved=saved,
+            failed=self._save_failed(text),
+        )
 
     def edit_kickoff(self) -> None:
         """Read the roles off the UI thread, then open the kickoff dialog."""

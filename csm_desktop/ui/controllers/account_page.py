@@ -15,9 +15,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QUndoStack
 
 from csm_desktop.errors import UnknownAccount
+from csm_desktop.ui.controllers.account_versions import WindowSaves
 from csm_desktop.ui.controllers.host import Host
 from csm_desktop.ui.dialogs.messages import show_failure
 
@@ -35,7 +35,7 @@ class AccountPageController(QObject):
         self,
         host: Host,
         book: Callable[[], BookView],
-        undo_stack: QUndoStack,
+        saves: WindowSaves,
         *,
         show_book: Callable[[], None],
         log_touchpoint: Callable[[TouchpointRequest], None],
@@ -43,7 +43,7 @@ class AccountPageController(QObject):
         super().__init__(host.window)
         self.host = host
         self._book = book  # the Book page (built when first asked for): its rows name accounts
-        self.undo_stack = undo_stack  # the window's Edit → Undo/Redo for status and date edits
+        self.saves = saves  # the window's: its own versions, save queue, Edit → Undo/Redo
         self.show_book = show_book
         self.log_touchpoint = log_touchpoint
         self.view: AccountView | None = None  # built on first use
@@ -126,7 +126,7 @@ class AccountPageController(QObject):
             self.view.back_requested.connect(self.show_book)
             self.view.charts_requested.connect(self.load_charts)
             self.controller = AccountController(
-                self.view, host.database, host.today, host.window, self.undo_stack
+                self.view, host.database, host.today, host.window, self.saves
             )
             self.controller.changed.connect(self._changed)
             self.controller.achieved.connect(self.celebrate)

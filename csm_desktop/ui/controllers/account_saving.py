@@ -17,11 +17,12 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QWidget
 
 from csm_desktop.errors import ConflictError
 from csm_desktop.services.opening import Database
-from csm_desktop.ui.controllers.account_versions import OwnSaves
+from csm_desktop.ui.controllers.account_versions import OwnSaves, WindowSaves
 from csm_desktop.ui.dialogs.messages import show_failure
 from csm_desktop.ui.views.account_view import AccountView
 from csm_desktop.ui.workers import WorkQueue
@@ -41,15 +42,20 @@ class PageSaves(QObject):
         database: Callable[[], Database],
         today: Callable[[], dt.date],
         parent: QObject | None = None,
+        saves: WindowSaves | None = None,
     ) -> None:
         super().__init__(parent)
         self.view = view
         self.database = database
         self.today = today
-        # The versions this window's own saves left: a second edit made before the page has
-        # reloaded saves over them, and undo follows the chain of its own edits.
-        self.own = OwnSaves()
-        self.queue = WorkQueue(self)  # every save of the page, the Value panel's too
+        # The window's (a page of its own when none is given): the versions its own saves
+        # left, so a second edit made before the page has reloaded saves over them and undo
+        # follows the chain of its own edits; the queue every save runs in (the Value
+        # panel's and Today's too); Edit → Undo.
+        self.saves = saves or WindowSaves(OwnSaves(), WorkQueue(self), QUndoStack(self))
+        self.own = self.saves.own
+        self.queue = self.saves.queue
+        self.undo_stack = self.saves.undo_stack
 
     @property
     def _parent_widget(self) -> QWidget:
@@ -82,8 +88,13 @@ class PageSaves(QObject):
         saved: Callable[[Any], None] | None = None,
     ) -> None:
         """Run ``work`` off the UI thread behind the page's other saves; then ``saved`` (by
-        default the page reloads). Refused over someone else's change: the page reloads to
-        show it and the refusal says who and when; any other failure is shown."""
+        default the page reloads)."""
+        saved = saved or (lambda _result: self._emit_changed())
+        self.queue.add(what, work, saved, self._save_failed(what))
+
+    def _save_failed(self, what: str) -> Callable[[BaseException], None]:
+        """What a failed save ``what`` does: refused over someone else's change, the page
+        reloads to show it and the refusal says who and when; any other failure is shown."""
 
         def failed(exc: BaseException) -> None:
             if isinstance(exc, ConflictError):
@@ -95,7 +106,7 @@ class PageSaves(QObject):
                 return
             show_failure(self._parent_widget, what, exc)
 
-        self.queue.add(what, work, saved or (lambda _result: self._emit_changed()), failed)
+        return failed
 
     def _read_then(self, what: str, read: Callable[[], Any], then: Callable[[Any], None]) -> None:
         """Read what a dialog offers off the UI thread (behind the page's saves), then open

@@ -21,12 +21,46 @@ from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import QMessageBox
 
 from csm_desktop.errors import ConflictError, UserError
-from csm_desktop.ui.controllers.account_versions import OwnSaves
+from csm_desktop.ui.controllers.account_versions import OwnSaves, WindowSaves
 from csm_desktop.ui.dialogs.messages import show_failure
 from csm_desktop.ui.workers import WorkQueue
 
 if TYPE_CHECKING:
     from csm_desktop.services.account_edits import MilestoneState
+
+
+def save_undoable(
+    text: str,
+    apply: Callable[[int | None], MilestoneState],
+    restore: Callable[[MilestoneState], int],
+    milestone_id: int,
+    shown: int | None,
+    *,
+    saves: WindowSaves,
+    changed: Callable[[], None],
+    saved: Callable[[], None],
+    failed: Callable[[BaseException], None],
+) -> None:
+    """Save a milestone edit off the UI thread, behind the window's other saves, over the
+    version on show or the one this window's own last save left; once saved it goes on
+    Edit → Undo and ``saved`` runs. The account page and Today both save this way, so an
+    undo follows the chain of every own edit of the milestone, whichever page made it.
+    ``changed`` runs after each undo or redo."""
+    own, key = saves.own, ("milestone", milestone_id)
+
+    def applied(seen: int | None) -> MilestoneState:
+        state = apply(seen)
+        own.edited_over(key, state.was_at, state.was_by, state.was_changed_at)
+        own.wrote(key, state.left_at)
+        return state
+
+    def pushed(before: MilestoneState) -> None:
+        saves.undo_stack.push(
+            MilestoneEdit(text, applied, before, restore, changed, saves.queue, own, key)
+        )
+        saved()
+
+    saves.queue.add(text, lambda: applied(own.seen(key, shown)), pushed, failed)
 
 
 class MilestoneEdit(QUndoCommand):

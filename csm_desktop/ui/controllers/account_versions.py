@@ -25,8 +25,14 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Callable, Hashable
+from dataclasses import dataclass
 from functools import wraps
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QUndoStack
+
+    from csm_desktop.ui.workers import WorkQueue
 
 _Method = TypeVar("_Method", bound=Callable[..., Any])
 
@@ -48,6 +54,13 @@ class OwnSaves:
         self._head: dict[Hashable, int] = {}
         self._same: dict[tuple[Hashable, int], int] = {}
         self._authors: dict[tuple[Hashable, int], tuple[str | None, dt.datetime | None]] = {}
+
+    @_locked
+    def clear(self) -> None:
+        """Forget every version (another book is open)."""
+        self._head.clear()
+        self._same.clear()
+        self._authors.clear()
 
     @_locked
     def head(self, key: Hashable) -> int | None:
@@ -118,3 +131,18 @@ class OwnSaves:
         if head is None or state_at is None:
             return None
         return self._authors.get((key, self._resolve(key, head)))
+
+
+@dataclass(frozen=True)
+class WindowSaves:
+    """What every milestone save of one window shares: the versions its own saves left, the
+    queue that runs them in the order asked, and Edit → Undo/Redo. Another book forgets
+    both the versions and the steps (``forget``): its rows number from 1 again."""
+
+    own: OwnSaves
+    queue: WorkQueue
+    undo_stack: QUndoStack
+
+    def forget(self) -> None:
+        self.undo_stack.clear()
+        self.own.clear()

@@ -15,10 +15,12 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QDialog
 
 from csm_desktop.services.opening import Database
 from csm_desktop.ui import workers
+from csm_desktop.ui.controllers.account_versions import OwnSaves, WindowSaves
 from csm_desktop.ui.views.today_view import TodayView
 
 if TYPE_CHECKING:  # the service (and the ORM behind it) loads when Today first fills
@@ -39,6 +41,7 @@ class TodayController(QObject):
     loaded = Signal()  # a fresh, complete list is on show
     settled = Signal()  # a refresh showed lines (maybe not all yet), or ended without any
     achieved = Signal(int, int)  # account id, milestone id just marked achieved
+    undone = Signal()  # Edit → Undo (or Redo) of a milestone marked achieved here
 
     def __init__(
         self,
@@ -46,9 +49,13 @@ class TodayController(QObject):
         database: Database,
         today: Callable[[], dt.date] = dt.date.today,
         parent: QObject | None = None,
+        saves: WindowSaves | None = None,
     ) -> None:
         super().__init__(parent)
         self.view = view
+        # The window's (one of its own when none is given): marking achieved goes on its
+        # Edit → Undo, behind its other saves, over the versions its own saves left.
+        self.saves = saves or WindowSaves(OwnSaves(), workers.WorkQueue(self), QUndoStack(self))
         self._database = database
         self.today = today
         self.loading = False
@@ -194,36 +201,34 @@ class TodayController(QObject):
         seen: int | None = None,
     ) -> None:
         """Ask for the date (the day the criterion was met, when it was) and mark achieved
-        over version ``seen`` of the milestone (the one the list read).
+        over version ``seen`` of the milestone (the one the list read); Edit → Undo takes
+        it back, as on the account page.
 
-        Confirming a met usage criterion records "usage" as the evidence; offering today
-        instead would push time-to-first-value later than it really was. When someone else
-        changed the milestone since the list was read, the save is refused with who and
-        when, nothing is changed, and the list is read again to show their change.
+        Confirming a met usage criterion on its day records "usage" as the evidence
+        (``achieved_evidence``); offering today instead would push time-to-first-value later
+        than it really was. When someone else changed the milestone since the list was read,
+        the save is refused with who and when, nothing is changed, and the list is read
+        again to show their change.
         """
-        from csm_desktop.domain.vocabulary import Evidence, Status
+        from csm_desktop.domain.criteria import achieved_evidence
+        from csm_desktop.domain.vocabulary import Status
+        from csm_desktop.services.account_edits import restore_milestone, set_status
+        from csm_desktop.ui.controllers.account_undo import save_undoable
         from csm_desktop.ui.dialogs.account_dialogs import StatusDialog
 
         dialog = StatusDialog(milestone, Status.ACHIEVED, self.today(), self.view, offered=offered)
         self.status_dialog = dialog  # kept so a test can read the offered date
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
-        database, on = self.database, dialog.chosen_date()
-        evidence = Evidence.USAGE if offered is not None else Evidence.MANUAL
+        database, on, today = self.database, dialog.chosen_date(), self.today()
+        evidence = achieved_evidence(offered, on)
 
-        def work(progress: workers.Progress) -> object:
-            from csm_desktop.services.account_edits import set_status
-
-            return set_status(
-                database, milestone_id, Status.ACHIEVED, on=on, evidence=evidence, seen=seen
-            )
-
-        def done(_before: object) -> None:
+        def done() -> None:
             self.status.emit(f"“{milestone}” marked achieved on {on.isoformat()}")
             self.achieved.emit(account_id, milestone_id)
             self.refresh()
 
-        what = "Marking the milestone achieved"
+        what = f"Mark “{milestone}” achieved"
 
         def failed(exc: BaseException) -> None:
             from csm_desktop.errors import ConflictError
@@ -236,7 +241,19 @@ class TodayController(QObject):
             self.refresh()  # the list shows their change
             explain(self.view, what, exc, kept="Nothing was changed; their change stays.")
 
-        workers.run(work, done, what=what, owner=self, shown_over=self.view, on_failure=failed)
+        save_undoable(
+            what,
+            lambda over: set_status(
+                database, milestone_id, Status.ACHIEVED, on=on, evidence=evidence, seen=over
+            ),
+            lambda state: restore_milestone(database, milestone_id, state, on=today),
+            milestone_id,
+            seen,
+            saves=self.saves,
+            changed=self.undone.emit,
+            saved=done,
+            failed=failed,
+        )
 
     def _logged(self, request: TouchpointRequest) -> None:
         self.status.emit(f"Touchpoint logged: {request.channel}, {request.template}")
