@@ -6,15 +6,19 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import errno
+import threading
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
 from sqlalchemy import select
 
 from csm_desktop.cli import main
-from csm_desktop.errors import BadFile, Cancelled
+from csm_desktop.errors import BadFile, Cancelled, OutputNotWritten
 from csm_desktop.services.book_export import UsageChoice
 from csm_desktop.services.book_workbook import export_book, import_book
 from csm_desktop.services.import_usage import import_usage
@@ -235,3 +239,26 @@ def test_the_command_says_where_usage_went(
     lines = capsys.readouterr().out.splitlines()
     assert lines[-1] == f"Usage (25 rows) was written to {tmp_path / 'out.usage.csv'}."
     assert (tmp_path / "out.usage.csv").exists()
+
+
+def test_a_full_disk_under_the_deflate_thread_writes_no_file(
+    book: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sheets' bytes are deflated and written by a thread: when its write fails (the
+    disk fills on the Usage sheet) the export says the disk is full, leaves neither the
+    workbook nor a temporary file, and no deflate thread is left running."""
+    fill(book)
+    calls = [0]
+    write = zipfile._ZipWriteFile.write  # type: ignore[attr-defined]
+
+    def filling(part: Any, data: Any) -> int:
+        calls[0] += 1
+        if threading.current_thread().name == "xlsx deflate" and calls[0] > 6:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return write(part, data)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(zipfile._ZipWriteFile, "write", filling)
+    with pytest.raises(OutputNotWritten, match="the disk is full"):
+        export_book(book, tmp_path / "book.xlsx", usage="split", max_rows=10)
+    assert [p.name for p in tmp_path.iterdir() if not p.name.startswith("book.sqlite3")] == []
+    assert not [t for t in threading.enumerate() if t.name == "xlsx deflate"]
