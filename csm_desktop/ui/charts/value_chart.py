@@ -54,7 +54,7 @@ class ValueChart(QFrame):
         self.metrics = 0
         self.titles: list[str] = []
         self.fits: list[
-            tuple[pg.PlotItem, list[tuple[float, pg.TextItem]], float, float | None]
+            tuple[pg.PlotItem, list[tuple[float | None, pg.TextItem]], float, float | None]
         ] = []
         self.clear()
 
@@ -116,7 +116,7 @@ class ValueChart(QFrame):
             label = text_item(text, (0, 0.5))
             label.setPos(value or 0.0, y)
             plot.addItem(label)
-            labels.append((value or 0.0, label))
+            labels.append((value, label))
         if target is not None:
             plot.addItem(
                 pg.InfiniteLine(
@@ -136,14 +136,14 @@ class ValueChart(QFrame):
         target's line would strike through starts just right of the line instead."""
         plot, labels, scale, target = self.fits[index]
         width = plot.vb.width()
-        starts = [value for value, _label in labels]
+        starts = [value or 0.0 for value, _label in labels]
         needed = scale * 1.05
         for _ in range(2):  # a label moved past the target needs room, which widens spans
             for n, (value, label) in enumerate(labels):
                 text_px = label.boundingRect().width() + 8
                 span = text_px * max(needed, 1e-9) / max(width, 1.0)
-                if target is not None and value <= target <= value + span:
-                    starts[n] = target
+                if value is not None and target is not None and value <= target <= value + span:
+                    starts[n] = target  # a missing value's dash stays at 0
                 needed = max(needed, room_for(starts[n], text_px, width))
         for start, (_value, label) in zip(starts, labels, strict=True):
             label.setPos(start, label.pos().y())
