@@ -23,7 +23,8 @@ from csm_desktop.domain.vocabulary import Status
 from csm_desktop.store.models import Account, AccountMilestone, Playbook, Role
 from csm_desktop.store.queries.fast_path import on_server
 from csm_desktop.store.queries.ladder_figures import (
-    days_after,
+    achieved_later,
+    due_date,
     join_first_value,
     kickoff_date,
     ladder_counts,
@@ -54,16 +55,13 @@ class BookFigures:
     .next_open``); None without a K."""
 
 
-def _due(milestone: Any, kickoff: Any) -> Any:
-    """A milestone's due date in SQL: its own, else K + its target day (``ladder.due_on``)."""
-    return func.coalesce(milestone.due_on, days_after(kickoff, milestone.target_day), type_=Date)
-
-
 def _still_open(milestone: Any, today: Any) -> Any:
     """Not achieved or skipped as of ``today`` (``domain.ladder.next_open``'s candidates)."""
     done = (Status.ACHIEVED.value, Status.SKIPPED.value)
     return or_(
-        milestone.status.is_(None), milestone.status.not_in(done), milestone.achieved_on > today
+        milestone.status.is_(None),
+        milestone.status.not_in(done),
+        achieved_later(milestone, today),
     )
 
 
@@ -83,7 +81,7 @@ def _join_next_open(
             n.id,
             n.account_id,
             func.row_number()
-            .over(partition_by=n.account_id, order_by=(_due(n, kickoff), n.position, n.id))
+            .over(partition_by=n.account_id, order_by=(due_date(n, kickoff), n.position, n.id))
             .label("rank"),
         )
         .join(own, own.id == n.account_id)
@@ -100,7 +98,7 @@ def _next_open_id(today: Any) -> Any:
     # K from the milestone's own account row: SQLite cannot read the outer account in the
     # ORDER BY of a subquery that sits in a join's ON clause.
     kickoff = func.coalesce(own.kickoff_on, own.signed_on, type_=Date)
-    due = _due(n, kickoff)
+    due = due_date(n, kickoff)
     return (
         select(n.id)
         .join(own, own.id == n.account_id)
@@ -130,7 +128,7 @@ def soonest_due_ids(
     subquery per account (with a K every milestone has a due date: its target day is
     required)."""
     m = AccountMilestone
-    soonest = func.min(_due(m, kickoff_date()))
+    soonest = func.min(due_date(m, kickoff_date()))
     query = (
         select(Account.id)
         .join(m, m.account_id == Account.id)

@@ -19,14 +19,20 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import ColumnElement, Date, Integer, and_, bindparam, case, func, or_, select
+from sqlalchemy import Date, Integer, and_, bindparam, case, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from csm_desktop.domain.metrics.account import OFF_TRACK_GRACE_DAYS
 from csm_desktop.domain.vocabulary import Status
 from csm_desktop.store.day_numbers import day_number, day_number_of
 from csm_desktop.store.models import Account, AccountMilestone, Playbook
-from csm_desktop.store.queries.ladder_figures import join_first_value, kickoff_date, with_kickoff
+from csm_desktop.store.queries.ladder_figures import (
+    achieved_later,
+    due_date,
+    join_first_value,
+    kickoff_date,
+    with_kickoff,
+)
 from csm_desktop.store.queries.selection import AccountFilter
 
 _ACHIEVED, _SKIPPED = Status.ACHIEVED.value, Status.SKIPPED.value
@@ -43,10 +49,10 @@ class _FirstValue:
         self.today = bindparam("today", today, type_=Date)
         self.today_day = bindparam("today_day", day_number(today), type_=Integer)
         self.kickoff_day = day_number_of(kickoff_date())
-        self.later: ColumnElement[bool] = f.achieved_on > self.today
+        self.later = achieved_later(f, self.today)
         """Achieved after today: still in progress today (``domain.ladder.as_of``)."""
-        self.due_day = func.coalesce(day_number_of(f.due_on), self.kickoff_day + f.target_day)
-        """Its own due date, else K + its target day (``domain.ladder.due_on``)."""
+        self.due_day = due_date(f, self.kickoff_day, day_numbers=True)
+        """Its due date as a day number (``domain.ladder.due_on``)."""
 
     def ttfv_days(self) -> Any:
         """``domain.metrics.time_to_first_value``: days from K to its achievement; NULL

@@ -41,6 +41,7 @@ from sqlalchemy.sql.functions import FunctionElement
 from csm_desktop.domain.ladder import Milestone, due_on
 from csm_desktop.domain.metrics import CHECKPOINTS
 from csm_desktop.domain.vocabulary import Status
+from csm_desktop.store.day_numbers import day_number_of
 from csm_desktop.store.models import (
     Account,
     AccountMilestone,
@@ -78,6 +79,23 @@ def kickoff_date() -> ColumnElement[dt.date]:
     return func.coalesce(a.kickoff_on, a.signed_on, type_=Date)
 
 
+def due_date(m: Any, kickoff: Any, *, day_numbers: bool = False) -> ColumnElement[Any]:
+    """``domain.ladder.due_on`` in SQL, its one spelling for every query: the milestone's own
+    due date, else K (``kickoff``) + its target day; NULL with neither. ``day_numbers``: the
+    same as a day number (``store.day_numbers``; ``kickoff`` is then a day number too), for
+    queries that count days. ``tests/store/test_ladder_rules.py`` compares both with the
+    domain function."""
+    if day_numbers:
+        return func.coalesce(day_number_of(m.due_on), kickoff + m.target_day)
+    return func.coalesce(m.due_on, days_after(kickoff, m.target_day), type_=Date)
+
+
+def achieved_later(m: Any, today: Any) -> ColumnElement[bool]:
+    """Achieved after ``today``: not achieved yet as of today, whatever the status says
+    (``domain.ladder.as_of``'s ``achieved_later``; NULL, i.e. false, without a date)."""
+    return m.achieved_on > today  # type: ignore[no-any-return]
+
+
 def with_kickoff(chosen: AccountFilter) -> ColumnElement[bool]:
     """The chosen accounts that have a K."""
     return and_(chosen.clause(), kickoff_date().is_not(None))
@@ -93,7 +111,7 @@ class AsOf:
 
     def __init__(self, m: Any, today: Any) -> None:
         self.m = m
-        self.later = m.achieved_on > today
+        self.later = achieved_later(m, today)
 
     def is_(self, status: Status) -> ColumnElement[bool]:
         return self.m.status == status.value  # type: ignore[no-any-return]
@@ -116,7 +134,7 @@ def ladder_counts(chosen: AccountFilter, today: dt.date) -> Any:
     kickoff = kickoff_date()
     m = AccountMilestone
     state = AsOf(m, on)
-    due = func.coalesce(m.due_on, days_after(kickoff, m.target_day), type_=Date)
+    due = due_date(m, kickoff)
     done = (Status.ACHIEVED.value, Status.SKIPPED.value)
     checkpoint_misses = [
         func.sum(
@@ -326,8 +344,10 @@ __all__ = [
     "NO_COUNTS",
     "AsOf",
     "StepCounts",
+    "achieved_later",
     "counts_by_account",
     "days_after",
+    "due_date",
     "join_first_value",
     "kickoff_date",
     "ladder_counts",

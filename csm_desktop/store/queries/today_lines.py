@@ -35,14 +35,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Date, and_, case, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from csm_desktop.domain.ladder import Milestone
 from csm_desktop.domain.nudges import LadderCounts, NudgeRules
 from csm_desktop.domain.vocabulary import Status
 from csm_desktop.store.queries.fast_path import day, raw_cursor, use_fast_path
-from csm_desktop.store.queries.ladder_figures import days_after, kickoff_date
+from csm_desktop.store.queries.ladder_figures import due_date, kickoff_date
 from csm_desktop.store.queries.selection import AccountFilter
 from csm_desktop.store.queries.tables import account as account_table
 from csm_desktop.store.queries.tables import account_milestone, role
@@ -248,7 +248,7 @@ class _Parts:
         m = account_milestone.c
         self.today = today
         self.rules = rules
-        self.due = func.coalesce(m.due_on, days_after(kickoff_date(), m.target_day), type_=Date)
+        self.due = due_date(m, kickoff_date())
         """``domain.ladder.due_on``; a milestone without one is not in the ladder at all."""
         self.chosen = and_(chosen.clause(), self.due.is_not(None))
 

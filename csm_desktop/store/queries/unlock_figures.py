@@ -32,7 +32,7 @@ from csm_desktop.domain.metrics import ADOPTION_WINDOW_DAYS
 from csm_desktop.domain.vocabulary import Status
 from csm_desktop.store.day_numbers import day_number_of
 from csm_desktop.store.models import Account, AccountMilestone, UsageEvent, UsageFeature
-from csm_desktop.store.queries.ladder_figures import days_after, with_kickoff
+from csm_desktop.store.queries.ladder_figures import achieved_later, days_after, with_kickoff
 from csm_desktop.store.queries.selection import AccountFilter
 
 
@@ -54,7 +54,7 @@ def _unlocked(chosen: AccountFilter, today: Any) -> tuple[ColumnElement[bool], .
         with_kickoff(chosen),
         m.status == Status.ACHIEVED.value,
         m.achieved_on.is_not(None),
-        m.achieved_on <= today,
+        ~achieved_later(m, today),
         m.unlocks.is_not(None),
         m.unlocks != "",
     )
