@@ -8,7 +8,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from csm_desktop.domain.ladder import Milestone, completion, current_phase, is_overdue, overdue
+from csm_desktop.domain.ladder import (
+    Milestone,
+    completion,
+    current_phase,
+    is_overdue,
+    next_open,
+    overdue,
+)
 from csm_desktop.domain.vocabulary import Phase, Status
 from csm_desktop.errors import UnknownAccount
 from csm_desktop.services.contact_info import ContactInfo as ContactInfo  # re-exported
@@ -206,6 +213,16 @@ def account_detail(
             version=account.version,
             kickoff_version=account.kickoff.version if account.kickoff is not None else 0,
         )
+
+
+def next_open_step(database: Database, account_id: int, today: dt.date) -> LadderStep | None:
+    """The account's next milestone (``domain.ladder.next_open``: what its Book row shows
+    as next) as its ladder shows it, with its version; None when nothing is open."""
+    detail = account_detail(database, account_id, today)
+    upcoming = next_open(detail.milestones)
+    if upcoming is None:
+        return None
+    return next((step for step in detail.ladder if step.id == upcoming.id), None)
 
 
 def _timeline(database: Database, account: Account) -> tuple[TimelineEntry, ...]:

@@ -168,7 +168,7 @@ class MainWindow(QMainWindow):
         self.today_controller = TodayController(
             self.today_view, database, self.today, self, self.saves
         )
-        self.today_controller.undone.connect(self.refresh)
+        self.today_controller.reread.connect(self.refresh)
         self.today_view.account_activated.connect(self.open_account)
         self.today_controller.status.connect(lambda text: self.statusBar().showMessage(text, 6000))
         self.today_controller.touchpoint_logged.connect(self.accounts.touchpoint_logged)
@@ -455,6 +455,8 @@ class MainWindow(QMainWindow):
 
         if action == book_view.OPEN:
             self.open_account(account_id)
+        elif action == book_view.MARK_NEXT:
+            self.accounts.mark_next_achieved(account_id)
         elif action == book_view.TOUCHPOINT:
             self.accounts.log_touchpoint_for(account_id)
         elif action == book_view.QBR:

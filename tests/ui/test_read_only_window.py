@@ -53,6 +53,7 @@ def test_read_only_window_switches_writes_off_and_takes_over_when_free(
     menu = window.book_view.row_menu_for(window.book_view.model.index(0, 0))
     enabled = {a.text(): a.isEnabled() for a in menu.actions() if a.text()}
     assert enabled[book_view.TOUCHPOINT] is False and enabled[book_view.OPEN] is True
+    assert enabled[book_view.MARK_NEXT] is False
 
     window.open_account(window.book_view.model.rows()[0].account_id)
     qtbot.waitUntil(

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QLabel
 
 from csm_desktop.domain.nudges import NudgeKind
 from csm_desktop.services.accounts import account_detail
@@ -172,6 +172,7 @@ def test_book_row_menu_opens_copies_and_exports(qtbot, demo_window: MainWindow) 
     menu = window.book_view.row_menu_for(table.model().index(0, 0))
     assert [a.text() for a in menu.actions() if a.text()] == [
         "Open account",
+        "Mark next milestone achieved…",
         "Log touchpoint…",
         "Export QBR report…",
         "Copy name",
@@ -182,6 +183,72 @@ def test_book_row_menu_opens_copies_and_exports(qtbot, demo_window: MainWindow) 
     menu.actions()[0].trigger()
     qtbot.waitUntil(lambda: window.pages.currentWidget() is window.account_view)
     assert window.account_view.detail.name == name
+
+
+def test_book_row_marks_the_next_milestone_achieved_and_undo_takes_it_back(
+    qtbot, demo_window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """The Book row's "Mark next milestone achieved…" asks about the milestone the row
+    shows as next (today offered when its criterion is not met), marks it achieved by the
+    CSM's word, and the row moves on to the next one; Edit → Undo puts it back."""
+    window = demo_window
+    window.show_book()
+    model = window.book_view.model
+    number, row = next(
+        (n, r)
+        for n in range(model.rowCount())
+        if (r := model.row_at(n)).next_milestone is not None
+        and all(
+            s.criterion_met_on is None
+            for s in account_detail(window.database, r.account_id, TODAY).ladder
+            if s.title == r.next_milestone
+        )
+    )
+    asked: list[tuple[str, str, dt.date]] = []
+
+    def accept(dialog: account_dialogs.StatusDialog) -> int:
+        said = " ".join(label.text() for label in dialog.findChildren(QLabel))
+        asked.append((dialog.windowTitle(), said, dialog.chosen_date()))
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(account_dialogs.StatusDialog, "exec", accept)
+    menu = window.book_view.row_menu_for(model.index(number, 0))
+    mark = next(a for a in menu.actions() if a.text() == book_view.MARK_NEXT)
+    assert mark.isEnabled() and mark.toolTip() == f"Next up: {row.next_milestone}"
+    mark.trigger()
+    qtbot.waitUntil(lambda: bool(asked), timeout=10000)
+    title, said, offered = asked[0]
+    assert (title, offered) == ("Mark as achieved", TODAY)
+    assert f"{row.name}: <b>{row.next_milestone}</b> → achieved" in said
+    saved(qtbot, window)
+    step = next(
+        s
+        for s in account_detail(window.database, row.account_id, TODAY).ladder
+        if s.title == row.next_milestone
+    )
+    assert shown(step) == ("achieved", TODAY, "manual")
+    qtbot.waitUntil(
+        lambda: (
+            next(r for r in model.rows() if r.account_id == row.account_id).next_milestone
+            != row.next_milestone
+        ),
+        timeout=10000,
+    )
+
+    window.undo_action.trigger()
+    saved(qtbot, window)
+    step = next(
+        s for s in account_detail(window.database, row.account_id, TODAY).ladder if s.id == step.id
+    )
+    assert step.status.value != "achieved" and step.achieved_on is None
+    qtbot.waitUntil(
+        lambda: (
+            next(r for r in model.rows() if r.account_id == row.account_id).next_milestone
+            == row.next_milestone
+        ),
+        timeout=10000,
+    )
+    workers.wait_all()
 
 
 def test_today_confirm_achieved_offers_the_day_the_criterion_was_met(

@@ -195,6 +195,44 @@ class AccountPageController(QObject):
         self.touchpoint_dialog = dialog  # kept alive while it is open
         dialog.open()
 
+    def mark_next_achieved(self, account_id: int) -> None:
+        """From the Book's row menu: read the account's next milestone (the one its row
+        shows) off the UI thread, then ask for the day and mark it achieved, undoable."""
+        from csm_desktop.services.accounts import next_open_step
+        from csm_desktop.ui.controllers.mark_achieved import confirm_achieved
+
+        host, database, today = self.host, self.host.database(), self.host.today()
+
+        def ask(step: Any) -> None:
+            if step is None:  # achieved or skipped meanwhile: the row is behind
+                host.refresh()
+                return
+
+            def saved(on: dt.date) -> None:
+                host.status(f"“{step.title}” marked achieved on {on.isoformat()}", 6000)
+                self.celebrate(account_id, step.id)
+                host.refresh()
+
+            confirm_achieved(
+                self.book,
+                database,
+                today,
+                self.saves,
+                step.id,
+                step.title,
+                step.criterion_met_on,
+                step.version,
+                saved=saved,
+                reread=host.refresh,
+                account=self.account_name(account_id),
+            )
+
+        host.run_task(
+            lambda progress: next_open_step(database, account_id, today),
+            ask,
+            what="Reading the next milestone",
+        )
+
     def on_show(self) -> bool:
         """Whether the account page is the page on show."""
         return self.view is not None and self.host.pages.currentWidget() is self.view

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QDialog
 
 from csm_desktop.services.opening import Database
 from csm_desktop.ui import workers
@@ -41,7 +40,7 @@ class TodayController(QObject):
     loaded = Signal()  # a fresh, complete list is on show
     settled = Signal()  # a refresh showed lines (maybe not all yet), or ended without any
     achieved = Signal(int, int)  # account id, milestone id just marked achieved
-    undone = Signal()  # Edit → Undo (or Redo) of a milestone marked achieved here
+    reread = Signal()  # a milestone marked here was undone, redone or refused: read again
 
     def __init__(
         self,
@@ -200,59 +199,28 @@ class TodayController(QObject):
         offered: dt.date | None,
         seen: int | None = None,
     ) -> None:
-        """Ask for the date (the day the criterion was met, when it was) and mark achieved
-        over version ``seen`` of the milestone (the one the list read); Edit → Undo takes
-        it back, as on the account page.
+        """Ask for the date (the day the criterion was met, when it was: offering today
+        instead would push time-to-first-value later than it really was) and mark achieved
+        over version ``seen`` of the milestone, the one the list read; Edit → Undo takes it
+        back (``mark_achieved.confirm_achieved``)."""
+        from csm_desktop.ui.controllers.mark_achieved import confirm_achieved
 
-        Confirming a met usage criterion on its day records "usage" as the evidence
-        (``achieved_evidence``); offering today instead would push time-to-first-value later
-        than it really was. When someone else changed the milestone since the list was read,
-        the save is refused with who and when, nothing is changed, and the list is read
-        again to show their change.
-        """
-        from csm_desktop.domain.criteria import achieved_evidence
-        from csm_desktop.domain.vocabulary import Status
-        from csm_desktop.services.account_edits import restore_milestone, set_status
-        from csm_desktop.ui.controllers.account_undo import save_undoable
-        from csm_desktop.ui.dialogs.account_dialogs import StatusDialog
-
-        dialog = StatusDialog(milestone, Status.ACHIEVED, self.today(), self.view, offered=offered)
-        self.status_dialog = dialog  # kept so a test can read the offered date
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return
-        database, on, today = self.database, dialog.chosen_date(), self.today()
-        evidence = achieved_evidence(offered, on)
-
-        def done() -> None:
+        def saved(on: dt.date) -> None:
             self.status.emit(f"“{milestone}” marked achieved on {on.isoformat()}")
             self.achieved.emit(account_id, milestone_id)
             self.refresh()
 
-        what = f"Mark “{milestone}” achieved"
-
-        def failed(exc: BaseException) -> None:
-            from csm_desktop.errors import ConflictError
-            from csm_desktop.ui.dialogs.messages import show_failure
-            from csm_desktop.ui.dialogs.save_refusals import explain
-
-            if not isinstance(exc, ConflictError):
-                show_failure(self.view, what, exc)
-                return
-            self.refresh()  # the list shows their change
-            explain(self.view, what, exc, kept="Nothing was changed; their change stays.")
-
-        save_undoable(
-            what,
-            lambda over: set_status(
-                database, milestone_id, Status.ACHIEVED, on=on, evidence=evidence, seen=over
-            ),
-            lambda state: restore_milestone(database, milestone_id, state, on=today),
+        confirm_achieved(
+            self.view,
+            self.database,
+            self.today(),
+            self.saves,
             milestone_id,
+            milestone,
+            offered,
             seen,
-            saves=self.saves,
-            changed=self.undone.emit,
-            saved=done,
-            failed=failed,
+            saved=saved,
+            reread=self.reread.emit,
         )
 
     def _logged(self, request: TouchpointRequest) -> None:

@@ -53,14 +53,17 @@ class StatusDialog(QDialog):
         parent: QWidget | None = None,
         *,
         offered: dt.date | None = None,
+        account: str | None = None,
     ) -> None:
         """``offered`` is the date to propose (the day a usage criterion was met); today
-        when not given. Later than today is never allowed."""
+        when not given. Later than today is never allowed. ``account`` names the account
+        when no page of it is on show (the Book's row menu)."""
         super().__init__(parent)
         self.status = status
         self.setWindowTitle(f"Mark as {status.value}")
         form = QFormLayout(self)
-        form.addRow(QLabel(f"<b>{_escape(milestone)}</b> → {status.value}"))
+        named = f"{_escape(account)}: " if account else ""
+        form.addRow(QLabel(f"{named}<b>{_escape(milestone)}</b> → {status.value}"))
         self.date = date_edit(min(offered, today) if offered else today)
         self.date.setMaximumDate(to_qdate(today))
         form.addRow("Achieved on" if status is Status.ACHIEVED else "Changed on", self.date)

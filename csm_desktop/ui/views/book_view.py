@@ -274,6 +274,7 @@ class BookView(QWidget):
         if not index.isValid():
             return None
         account_id = int(index.data(AccountIdRole))
+        upcoming = self.model.row_at(index.row()).next_milestone
         menu = QMenu(self)
         for action in ROW_ACTIONS:
             if action is None:
@@ -283,7 +284,10 @@ class BookView(QWidget):
             item.triggered.connect(
                 lambda _=False, a=action: self.row_action_requested.emit(a, account_id)
             )
-            item.setEnabled(self.writable or action != TOUCHPOINT)
+            if action in WRITES:
+                item.setEnabled(self.writable and (action != MARK_NEXT or upcoming is not None))
+            if action == MARK_NEXT and upcoming is not None:
+                item.setToolTip(f"Next up: {upcoming}")
         return menu
 
     def _header_menu(self, point: QPoint) -> None:
@@ -309,10 +313,12 @@ class BookView(QWidget):
 
 
 HEADER_KEY = "book/header-v2"  # v1 widths pushed ARR and Renewal off a 1280-pixel screen
-OPEN, TOUCHPOINT, QBR, COPY_NAME = (
+OPEN, MARK_NEXT, TOUCHPOINT, QBR, COPY_NAME = (
     "Open account",
+    "Mark next milestone achieved…",
     "Log touchpoint…",
     "Export QBR report…",
     "Copy name",
 )
-ROW_ACTIONS = (OPEN, TOUCHPOINT, None, QBR, COPY_NAME)
+ROW_ACTIONS = (OPEN, MARK_NEXT, TOUCHPOINT, None, QBR, COPY_NAME)
+WRITES = (MARK_NEXT, TOUCHPOINT)  # off in a read-only window
