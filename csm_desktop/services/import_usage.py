@@ -147,7 +147,7 @@ def _import_usage(
     checkpoint(f"Reading {path.name}…", 0.0)
     with book.session() as session:
         context = read_book_context(session)
-        prepare_store(session)  # while a read-ahead still reads the file
+    prepare_store(book.engine)  # while a read-ahead still reads the file
     if read_ahead is not None and (read_ahead.path, read_ahead.sheet) == (path, options.sheet):
         source = read_ahead.result()
     else:

@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Engine,
     Integer,
     Select,
     bindparam,
@@ -117,10 +118,11 @@ def store_usage(
         cursor.close()
 
 
-def prepare_store(session: Session) -> None:
+def prepare_store(engine: Engine) -> None:
     """Compile the statements ``store_usage`` will run on this book now, not when its rows
-    are ready: an import does it while its file is still being read (~12 ms off the end)."""
-    if not on_server(session):
+    are ready: an import does it while its file is still being read (~12 ms off the end),
+    outside any transaction (it reads nothing)."""
+    if not on_server(engine):
         _sqlite_upsert_sql(ROWS_PER_STATEMENT)
         _sqlite_upsert_sql(1)
 
