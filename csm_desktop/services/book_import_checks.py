@@ -99,9 +99,12 @@ class ImportChecks:
             self.sheet_accounts[key] = row
             accepted.accounts.append(row)
 
+        good: set[str] = set()  # names found known: the big sheets ask this before calling
+
         def known(sheet: str, row: int, account: str) -> bool:
             key = self.key[account]
             if key in self.sheet_accounts or key in self.existing:
+                good.add(account)
                 return True
             if key in self.rejected_accounts:
                 first = self.rejected_accounts[key]
@@ -128,7 +131,7 @@ class ImportChecks:
         accepted.contacts = [c for c in self.book.contacts if known("Contacts", c.row, c.account)]
         for m in self.book.milestones:
             if (
-                known("Milestones", m.row, m.account)
+                (m.account in good or known("Milestones", m.row, m.account))
                 and self._milestone_consistent(m)
                 and first_time(
                     "Milestones",
@@ -154,7 +157,7 @@ class ImportChecks:
                 accepted.value_metrics.append(v)
         used: dict[tuple[str, dt.date, str], int] = {}  # (account, day, feature) → first row
         for u in self.book.usage:  # the most rows of a book: the checks written out
-            if not known(u.sheet, u.row, u.account):
+            if u.account not in good and not known(u.sheet, u.row, u.account):
                 continue
             if (u.count < 0 or (u.active_users or 0) < 0) and not self._usage_consistent(u):
                 continue

@@ -10,7 +10,8 @@ a chunk of rows at a time through ``store.queries.book_io``, so 600,000 rows nev
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from operator import attrgetter
 from typing import Any
 
 from csm_desktop.domain.ladder import due_on, reference_date
@@ -30,28 +31,39 @@ from csm_desktop.store.queries.evidence import CriterionRow
 
 _TEXT = {status: status.value for status in Status}  # an enum's .value costs a call per row
 _NOT_STARTED = Status.NOT_STARTED.value
+_NOT_YET = Status.NOT_STARTED  # a class attribute look-up per row cost 0.35 µs
 _NEEDS_REASON = frozenset(status for status in Status if status.needs_reason)
-# A milestone row's columns in the order the chunks build them: what an update sets, and
-# what a new one adds before them; a status change's.
-_FIELDS = (
-    "title",
-    "target_day",
-    "due_on",
-    "started_on",
-    "achieved_on",
-    "evidence",
-    "definition_of_done",
-    "first_value",
-    "unlocks",
-    "success_feature",
-    "success_threshold",
-    "success_window_days",
-    "template_id",
-    "status",
-    "status_reason",
+# A milestone's columns taken from its row as they are (column, ``MilestoneRow`` field), and
+# those the import works out per row: what an update sets; a new one adds ``_PLACED`` first.
+_COPIED = (
+    ("title", "milestone"),
+    ("target_day", "target_day"),
+    ("started_on", "started_on"),
+    ("achieved_on", "achieved_on"),
+    ("evidence", "evidence"),
+    ("definition_of_done", "definition_of_done"),
+    ("first_value", "first_value"),
+    ("unlocks", "unlocks"),
+    ("success_feature", "success_feature"),
+    ("success_threshold", "success_threshold"),
+    ("success_window_days", "success_window_days"),
 )
-_NEW = ("account_id", "position", "role_id", *_FIELDS)
+_TAKEN = [attrgetter(field) for _column, field in _COPIED]
+_DONE = [column for column, _field in _COPIED].index("definition_of_done")
+_WORKED_OUT = ("due_on", "template_id", "status", "status_reason")
+_FIELDS = (*(column for column, _field in _COPIED), *_WORKED_OUT)
+_PLACED = ("account_id", "position", "role_id")
 _HISTORY = ("milestone_id", "changed_on", "recorded_at", "from_status", "to_status", "reason")
+
+
+def _columns(rows: Sequence[MilestoneRow], worked_out: list[tuple[Any, ...]]) -> list[list[Any]]:
+    """The ``_FIELDS`` columns of ``rows`` (``worked_out`` holds each one's ``_WORKED_OUT``
+    values): the copied ones by ``map`` in C, no tuple per row (an empty definition of done
+    is stored as '')."""
+    columns = [list(map(take, rows)) for take in _TAKEN]
+    if None in columns[_DONE]:
+        columns[_DONE] = [text or "" for text in columns[_DONE]]
+    return [*columns, *map(list, zip(*worked_out, strict=True))]
 
 
 class MilestoneImport(ImportChecks):
@@ -65,10 +77,13 @@ class MilestoneImport(ImportChecks):
     def _id(self, account: str) -> int:
         return self.by_key[self.key[account]]
 
-    def _stored(self, account_ids: set[int]) -> set[int]:
-        """Those of ``account_ids`` the book held before this import (an account created by
-        it has nothing stored to match: a new book's 5,000 need no look-up)."""
-        return account_ids - {account_id for account_id, _row in self.created}
+    def _stored(self, rows: Iterable[Any]) -> set[int]:
+        """The accounts of ``rows`` (each names its ``account``) that the book held before
+        this import: one created by it has nothing stored to match, and a book that held
+        none (a new book's 60,000 milestones) needs no look-up at all."""
+        if not self.existing:
+            return set()
+        return {self._id(r.account) for r in rows} - {account_id for account_id, _ in self.created}
 
     def _role(self, name: str) -> int:
         role = self.roles.get(self.key[name])
@@ -83,7 +98,7 @@ class MilestoneImport(ImportChecks):
         a time, so 600,000 rows never become 600,000 dicts at once (issue 17: 720 MiB)."""
         ladders: dict[int, dict[tuple[str, int], io.MilestoneRef]] = {}
         top: dict[int, int] = {}
-        for m in io.milestones_of(self.session, self._stored({self._id(r.account) for r in rows})):
+        for m in io.milestones_of(self.session, self._stored(rows)):
             ladders.setdefault(m.account_id, {}).setdefault((self.key[m.title], m.role_id), m)
             top[m.account_id] = max(top.get(m.account_id, 0), m.position)
         self._load_templates()
@@ -98,17 +113,24 @@ class MilestoneImport(ImportChecks):
         ladders: dict[int, dict[tuple[str, int], io.MilestoneRef]],
         top: dict[int, int],
     ) -> None:
-        """Rows as tuples of ``_NEW`` / ``_FIELDS`` values (a dict per row cost more than
-        SQLite's inserting); the new milestones' ids named before they are inserted (a
-        server reads them back), so their status changes need no look-up."""
-        new: list[tuple[Any, ...]] = []
+        """Rows written a column at a time (``_columns``: a dict or a tuple of every value
+        per row cost more than SQLite's inserting); the new milestones' ids named before
+        they are inserted (a server reads them back), so their status changes need no
+        look-up."""
+        new: list[MilestoneRow] = []
+        placed: list[tuple[Any, ...]] = []  # a new row's ``_PLACED`` values
+        worked_out: list[tuple[Any, ...]] = []  # a new row's ``_WORKED_OUT`` values
         new_history: list[tuple[Any, ...] | None] = []
-        changed: list[dict[str, Any]] = []
+        updated: list[MilestoneRow] = []
+        updated_ids: list[int] = []
+        updated_worked_out: list[tuple[Any, ...]] = []
         history: list[tuple[Any, ...]] = []
         # Per distinct name, not per row (60,000 rows name 5,000 accounts, a few roles).
         account_of: dict[str, tuple[io.AccountRef, dt.date | None]] = {}
         role_of: dict[str, int] = {}
         template_of: dict[tuple[int, str, int], int] = {}
+        # Per distinct (stored status, reason, row's status and dates): most rows share one.
+        changes: dict[tuple[Any, ...], tuple[str, str, tuple[Any, ...]]] = {}
         nothing: dict[tuple[str, int], io.MilestoneRef] = {}
         # New rows with a usage criterion: (index in ``new``, account, row, status).
         criteria: list[tuple[int, io.AccountRef, MilestoneRow, str]] = []
@@ -136,47 +158,46 @@ class MilestoneImport(ImportChecks):
                         account.playbook_id, row, role_id
                     )
             change = None
-            if previous != _TEXT[row.status] and not (
-                previous is None and row.status is Status.NOT_STARTED
-            ):
-                status, reason, change = self._status_change(previous, reason, row)
-            values = (
-                row.milestone,
-                row.target_day,
-                due_on(row.due_on, kickoff, row.target_day),
-                row.started_on,
-                row.achieved_on,
-                row.evidence,
-                row.definition_of_done or "",
-                row.first_value,
-                row.unlocks,
-                row.success_feature,
-                row.success_threshold,
-                row.success_window_days,
-                template_id,
-                status,
-                reason,
-            )
+            if previous != _TEXT[row.status] and not (previous is None and row.status is _NOT_YET):
+                case = (previous, reason, row.status, row.achieved_on, row.started_on)
+                outcome = changes.get(case)
+                if outcome is None:
+                    outcome = changes[case] = self._status_change(previous, reason, row)
+                status, reason, change = outcome
+            values = (due_on(row.due_on, kickoff, row.target_day), template_id, status, reason)
             if found is None:
                 position = top[account.id] = top.get(account.id, 0) + 1
-                new.append((account.id, position, role_id, *values))
+                new.append(row)
+                placed.append((account.id, position, role_id))
+                worked_out.append(values)
                 new_history.append(change)
                 if row.success_feature is not None:
                     criteria.append((len(new) - 1, account, row, status))
             else:
-                changed.append({"id": found.id, **dict(zip(_FIELDS, values, strict=True))})
+                updated.append(row)
+                updated_ids.append(found.id)
+                updated_worked_out.append(values)
                 if change is not None:
                     history.append((found.id, *change))
-        io.update_rows(self.session, AccountMilestone, changed)
+        if updated:
+            by_row = zip(*_columns(updated, updated_worked_out), strict=True)
+            changed = [
+                {"id": id_, **dict(zip(_FIELDS, values, strict=True))}
+                for id_, values in zip(updated_ids, by_row, strict=True)
+            ]
+            io.update_rows(self.session, AccountMilestone, changed)
         ids: Sequence[int] | None = io.next_ids(self.session, AccountMilestone, len(new))
-        if ids is not None:
-            named = [(id_, *values) for id_, values in zip(ids, new, strict=True)]
-            io.insert_tuples(self.session, AccountMilestone, ("id", *_NEW), named)
-        else:
-            io.insert_tuples(self.session, AccountMilestone, _NEW, new)
-            if any(change is not None for change in new_history):
-                stored = io.milestone_ids(self.session, {values[0] for values in new})
-                ids = [stored[(values[0], values[1])] for values in new]
+        if new:
+            columns = [*map(list, zip(*placed, strict=True)), *_columns(new, worked_out)]
+            if ids is not None:
+                io.insert_columns(
+                    self.session, AccountMilestone, ("id", *_PLACED, *_FIELDS), [ids, *columns]
+                )
+            else:
+                io.insert_columns(self.session, AccountMilestone, (*_PLACED, *_FIELDS), columns)
+                if any(change is not None for change in new_history):
+                    stored = io.milestone_ids(self.session, {values[0] for values in placed})
+                    ids = [stored[(values[0], values[1])] for values in placed]
         if self.added_criteria is not None:
             self._keep_criteria(criteria, ids)
         if ids is not None:

@@ -173,9 +173,7 @@ class BookImporter(MilestoneImport):
     def _store_contacts(self, rows: list[ContactRow]) -> None:
         """The n-th contact of a name in the sheet updates the account's n-th of that name."""
         stored: dict[tuple[int, str], list[int]] = {}
-        for contact_id, account_id, name in io.contacts_of(
-            self.session, self._stored({self._id(r.account) for r in rows})
-        ):
+        for contact_id, account_id, name in io.contacts_of(self.session, self._stored(rows)):
             stored.setdefault((account_id, self.key[name]), []).append(contact_id)
         new: list[dict[str, Any]] = []
         changed: list[dict[str, Any]] = []
@@ -200,9 +198,7 @@ class BookImporter(MilestoneImport):
     # -- kickoffs, value metrics, usage --
 
     def _store_kickoffs(self, rows: list[KickoffRow]) -> None:
-        kickoffs, met = io.kickoffs_of(
-            self.session, self._stored({self._id(r.account) for r in rows})
-        )
+        kickoffs, met = io.kickoffs_of(self.session, self._stored(rows))
         kickoffs_before = kickoffs
         new: list[dict[str, Any]] = []
         changed: list[dict[str, Any]] = []
@@ -234,9 +230,7 @@ class BookImporter(MilestoneImport):
         io.insert_rows(self.session, DoneCriterion, criteria)
 
     def _store_value_metrics(self, rows: list[ValueMetricRow]) -> None:
-        stored, measured = io.value_metrics_of(
-            self.session, self._stored({self._id(r.account) for r in rows})
-        )
+        stored, measured = io.value_metrics_of(self.session, self._stored(rows))
         ids: dict[tuple[int, str], int] = {}
         for metric_id, account_id, name in stored:
             ids.setdefault((account_id, self.key[name]), metric_id)
@@ -282,11 +276,12 @@ class BookImporter(MilestoneImport):
         """Upsert on (account, day, feature): a row the book already has takes the
         workbook's count and active users; one statement per 100 rows, no ORM objects,
         ``USAGE_CHUNK`` rows handed over at a time (each becomes a tuple there)."""
+        ids = {name: self._id(name) for name in {row.account for row in rows}}  # per name
         for start in range(0, len(rows), USAGE_CHUNK):
             store_usage_rows(
                 self.session,
                 (
-                    (self._id(row.account), row.day, row.feature, row.count, row.active_users)
+                    (ids[row.account], row.day, row.feature, row.count, row.active_users)
                     for row in rows[start : start + USAGE_CHUNK]
                 ),
             )

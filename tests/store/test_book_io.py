@@ -181,8 +181,7 @@ def test_a_column_of_one_value_is_written_into_the_insert_and_stores_the_same(
     assert fast == accounts_stored(tmp_path / "core.sqlite3", portable=True)
     assert len(fast) == 3 and all("'O''Hara''s'" in line for line in fast)
     plan = book_io._RawInsert("account", ["segment", "industry", "seats", "arr"], [None] * 4, [])
-    sql, parameters = book_io._statement(
-        plan, [("O'Hara's", None, 40, 5), ("O'Hara's", None, 40, 5.0)]
-    )
+    rows = [("O'Hara's", None, 40, 5), ("O'Hara's", None, 40, 5.0)]
+    sql, parameters = book_io._statement(plan, list(zip(*rows, strict=True)))  # by column
     assert sql.endswith("VALUES ('O''Hara''s', NULL, 40, ?)")
     assert [list(map(type, row)) for row in parameters] == [[int], [float]]

@@ -96,8 +96,40 @@ def insert_tuples(
     On SQLite the rows go to the DB-API cursor directly, each value through its column's own
     bind processor (SQLAlchemy's per-row parameter handling cost twice SQLite's inserting);
     ``portable`` (and any other database) takes Core's path, which gives the same rows."""
-    server = on_server(session)
-    batches = chunks(rows, SERVER_CHUNK if server else CHUNK)
+    size = SERVER_CHUNK if on_server(session) else CHUNK
+    batches = (list(zip(*chunk, strict=True)) for chunk in chunks(rows, size))
+    _insert(session, model, names, batches, portable)
+
+
+def insert_columns(
+    session: Session,
+    model: type[Any],
+    names: Sequence[str],
+    columns: Sequence[Sequence[Any]],
+    *,
+    portable: bool = False,
+) -> None:
+    """``insert_tuples`` of rows given a column at a time: ``columns[i]`` holds the values
+    of ``names[i]``, one per row. An import that has its values by column (``map`` over its
+    rows, in C) makes no tuple per row before the cursor's own."""
+    count = len(columns[0]) if columns else 0
+    if any(len(values) != count for values in columns):
+        raise ValueError("the columns differ in length")
+    size = SERVER_CHUNK if on_server(session) else CHUNK
+    batches = (
+        [values[start : start + size] for values in columns] for start in range(0, count, size)
+    )
+    _insert(session, model, names, batches, portable)
+
+
+def _insert(
+    session: Session,
+    model: type[Any],
+    names: Sequence[str],
+    batches: Iterator[Sequence[Sequence[Any]]],
+    portable: bool,
+) -> None:
+    """Insert each batch of rows, given a column at a time (``insert_tuples``)."""
     first = next(batches, None)
     if first is None:
         return
@@ -107,8 +139,12 @@ def insert_tuples(
         stamp = {}
     plan = _raw_insert(session, table, names, stamp) if use_fast_path(session, portable) else None
     if plan is None:
-        for chunk in chain([first], batches):
-            dicts = [{**dict(zip(names, row, strict=True)), **stamp} for row in chunk]
+        server = on_server(session)
+        for columns in chain([first], batches):
+            dicts = [
+                {**dict(zip(names, row, strict=True)), **stamp}
+                for row in zip(*columns, strict=True)
+            ]
             if server:
                 insert_many(session, table, dicts)
             else:
@@ -117,8 +153,8 @@ def insert_tuples(
     cursor = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     sql = ""
     try:
-        for chunk in chain([first], batches):
-            sql, parameters = _statement(plan, chunk)
+        for columns in chain([first], batches):
+            sql, parameters = _statement(plan, columns)
             cursor.executemany(sql, parameters)
     except raw_sqlite3.DatabaseError as error:  # as SQLAlchemy would raise it (disk full, …)
         raise DBAPIError.instance(sql, None, error, raw_sqlite3.Error) from error
@@ -147,16 +183,17 @@ class _RawInsert(NamedTuple):
     constants: list[Any]
 
 
-def _statement(plan: _RawInsert, chunk: Sequence[tuple[Any, ...]]) -> tuple[str, list[Any]]:
-    """The chunk's INSERT and its parameter tuples. Values are converted a column at a time
+def _statement(plan: _RawInsert, given: Sequence[Sequence[Any]]) -> tuple[str, list[Any]]:
+    """The INSERT of a chunk of rows, given a column at a time, and its parameter tuples.
+    Values are converted a column at a time
     (``zip`` and ``map`` in C: a Python call per row and column cost more than SQLite's
     inserting); a column holding one value in the whole chunk (the stamp, the defaults, a
     column a tracker leaves empty) is written into the SQL, not bound on every row (binding
     was a fifth of SQLite's inserting)."""
-    count = len(chunk)
+    count = len(given[0])
     columns: list[Sequence[Any]] = [
         values if process is None else _converted(values, process)
-        for values, process in zip(zip(*chunk, strict=True), plan.processors, strict=True)
+        for values, process in zip(given, plan.processors, strict=True)
     ]
     columns += [(value,) for value in plan.constants]
     marks: list[str] = []
