@@ -588,6 +588,16 @@ class MainWindow(QMainWindow):
         leave without them)."""
         return _saves_finished(self)
 
+    def leave_book(self) -> bool:
+        """Before the window points at another book (opened, a restored backup, the same
+        one taken over for changes): the saves still queued reach this one (their undo
+        steps pushed, then forgotten by ``use_database``), and every task on it ends.
+        False: the CSM chose to stay with the saves still running."""
+        if not self.saves_finished():
+            return False
+        workers.wait_all()
+        return True
+
     def release_lock(self) -> None:
         if self.book_lock is not None:
             self.book_lock.release()

@@ -272,3 +272,48 @@ def test_a_book_read_that_fails_says_so_and_the_next_visit_reads_it_again(
     window.show_book()
     qtbot.waitUntil(lambda: window.book_view.model.rowCount() == 40, timeout=10000)
     assert len(calls) == 2 and not window.loading
+
+
+def test_a_restore_waits_for_a_save_in_flight_and_leaves_no_undo_into_the_old_book(
+    qtbot, demo_book: Database, settings: QSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """A milestone marked achieved is still being saved when the CSM restores a backup:
+    the save reaches the book first, and Edit → Undo offers nothing afterwards (its step
+    would write to the book the restore put aside)."""
+    import time
+
+    from PySide6.QtWidgets import QDialog, QInputDialog
+
+    from csm_desktop.services import account_edits
+    from csm_desktop.services.accounts import account_detail
+    from csm_desktop.store.backups import list_backups
+    from csm_desktop.ui.dialogs import account_dialogs
+
+    window = make_window(qtbot, demo_book, settings)
+    window.files.back_up_now()
+    qtbot.waitUntil(lambda: len(list_backups(demo_book.path)) == 1, timeout=5000)
+    account_id = window.book_view.model.row_at(0).account_id
+    step = next(
+        s
+        for s in account_detail(window.database, account_id, TODAY).ladder
+        if s.status.is_open
+    )
+    slow_set_status = account_edits.set_status
+
+    def set_status(*args, **kwargs):  # type: ignore[no-untyped-def]
+        time.sleep(0.5)  # the save outlasts the restore's questions
+        return slow_set_status(*args, **kwargs)
+
+    monkeypatch.setattr(account_edits, "set_status", set_status)
+    monkeypatch.setattr(
+        account_dialogs.StatusDialog, "exec", lambda _dialog: QDialog.DialogCode.Accepted
+    )
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *args: (args[3][0], True))
+    window.today_controller.mark_achieved(account_id, step.id, step.title, None, step.version)
+    assert window.saves.queue.busy
+    window.files.restore_backup()
+    assert not window.saves.queue.busy
+    qtbot.wait(50)  # any late callback would have landed
+    assert not window.undo_action.isEnabled()
+    workers.wait_all()
+    window.database.close()

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from csm_desktop.domain.text import plural
 from csm_desktop.services.opening import Database, open_for_window
-from csm_desktop.ui import workers
 from csm_desktop.ui.dialogs.messages import show_failure
 
 if TYPE_CHECKING:
@@ -142,12 +141,11 @@ class BookFiles:
         """Close the book on show and show ``database`` (a file with its lock, or a team
         server's book with none)."""
         w = self.window
-        if not w.saves_finished():
+        if not w.leave_book():
             database.close()
             if lock is not None:
                 lock.release()
             return
-        workers.wait_all()
         w.database.close()
         w.release_lock()
         w.book_lock = lock
@@ -202,9 +200,8 @@ class BookFiles:
             f"Replace {w.database.name} with the backup of {choice}? "
             "The book as it is now is kept as a backup.",
         )
-        if answer != QMessageBox.StandardButton.Yes:
+        if answer != QMessageBox.StandardButton.Yes or not w.leave_book():
             return
-        workers.wait_all()
         try:
             restored = restore(w.database, infos[labels.index(choice)].path)
         except Exception as exc:

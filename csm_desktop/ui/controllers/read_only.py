@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer
 
-from csm_desktop.ui import workers
 from csm_desktop.ui.dialogs.messages import show_failure
 from csm_desktop.ui.read_only import ReadOnlyBanner, set_writes_enabled
 
@@ -86,7 +85,11 @@ class ReadOnlyController(QObject):
         except Exception as exc:
             show_failure(w, "Opening the book for changes", exc)
             return
-        workers.wait_all()
+        if not w.leave_book():
+            opened.database.close()
+            if opened.lock is not None:
+                opened.lock.release()
+            return
         w.database.close()
         w.book_lock = opened.lock
         self.reason = None
