@@ -240,7 +240,7 @@ class MilestoneImport(ImportChecks):
         (ladder order), when this import added them all (a new book); None otherwise."""
         if self.added_criteria is None:
             return None
-        return sorted(self.added_criteria, key=lambda c: (c.account_id, c.id))
+        return sorted(self.added_criteria, key=attrgetter("account_id", "id"))
 
     def _load_templates(self) -> None:
         """The playbooks' steps and the templates, matched by (title, role)."""

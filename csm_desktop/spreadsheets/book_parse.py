@@ -41,6 +41,19 @@ def _is_blank_row(values: Sequence[Any]) -> bool:
     return blank_head and all(map(_is_blank, values))
 
 
+def _none_blank(block: list[tuple[int, Sequence[Any]]]) -> bool:
+    """Whether every row of ``block`` has a filled first cell (so none is blank), told from
+    the distinct first cells: a Python call per row cost more than the test."""
+    rows = list(map(itemgetter(1), block))
+    if not rows or not min(map(len, rows)):
+        return False
+    try:
+        heads = set(map(itemgetter(0), rows))
+    except TypeError:  # an unhashable cell: the rows are looked at one by one
+        return False
+    return None not in heads and all(not isinstance(h, str) or h.strip() for h in heads)
+
+
 HEADER_SCAN_ROWS = 30  # a tracker may have a title and notes above its header
 BLOCK = 2_000  # rows parsed a column at a time (``_SheetOut.add_block``)
 
@@ -214,7 +227,11 @@ class _SheetOut:
         reading a 5,000-account book). False, having added nothing, when a row of the block
         needs ``parse``: a bad or missing cell, a date as text (its order is not known yet).
         """
-        filled = [(number, values) for number, values in block if not _is_blank_row(values)]
+        filled = (
+            block
+            if _none_blank(block)
+            else [(number, values) for number, values in block if not _is_blank_row(values)]
+        )
         if not filled:
             return True
         rows = [values for _number, values in filled]
