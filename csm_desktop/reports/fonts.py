@@ -54,6 +54,11 @@ FALLBACKS = (CJK_FONT, HANGUL_FONT, SYMBOL_FONT)
 _INVISIBLE = {"\u200d", "\u200c", "\ufe0e", "\ufe0f", "\u200b", "\u2060"}
 
 
+def family_font_paths() -> list[Any]:
+    """The font files of the DejaVu Sans family (``font_cache`` ships their metrics)."""
+    return [_font_path(file_name) for file_name in _FAMILY_FILES.values()]
+
+
 def _font_path(file_name: str) -> Any:
     from csm_desktop.paths import resources_dir
 
@@ -136,15 +141,16 @@ def register_fonts() -> str:
     """Register the DejaVu Sans family once per process; returns the body font name.
 
     The regular face is read now; bold, oblique and bold oblique when a text first uses
-    them (``_register_on_first_use``): parsing a face costs ~9 ms of CPU, a tenth of what a
-    first report spends on its fonts and layout, and many reports never set italics.
+    them (``_register_on_first_use``), many reports never set italics. Each face comes from
+    its shipped metrics when they are valid (``font_cache``), else is parsed.
     """
     from reportlab.lib.fonts import addMapping
     from reportlab.pdfbase import pdfmetrics, ttfonts
-    from reportlab.pdfbase.ttfonts import TTFont
+
+    from csm_desktop.reports.font_cache import load_font
 
     ttfonts.makeToUnicodeCMap = _to_unicode_cmap
-    pdfmetrics.registerFont(TTFont(FONT, str(_font_path(_FAMILY_FILES[FONT]))))
+    pdfmetrics.registerFont(load_font(FONT, _font_path(_FAMILY_FILES[FONT])))
     for file_name in (*_FAMILY_FILES.values(), *_FALLBACK_FILES.values()):
         _font_path(file_name)  # a missing face or fallback is a broken install: say so now
     _register_on_first_use(pdfmetrics)
@@ -163,7 +169,7 @@ def _register_on_first_use(pdfmetrics: Any) -> None:
     """reportlab's ``getFont`` calls ``findFontAndRegister`` for a name it does not have
     yet (for its own standard fonts); the family's other faces are read there, on first
     use, and every other name goes on to reportlab's own lookup."""
-    from reportlab.pdfbase.ttfonts import TTFont
+    from csm_desktop.reports.font_cache import load_font
 
     own_lookup = pdfmetrics.findFontAndRegister
 
@@ -171,8 +177,7 @@ def _register_on_first_use(pdfmetrics: Any) -> None:
         file_name = _FAMILY_FILES.get(name)
         if file_name is None:
             return own_lookup(name)
-        font = TTFont(name, str(_font_path(file_name)))
-        pdfmetrics.registerFont(font)
+        pdfmetrics.registerFont(load_font(name, _font_path(file_name)))
         return pdfmetrics.getFont(name)  # the registered one, should another thread win
 
     pdfmetrics.findFontAndRegister = find_and_register
