@@ -294,9 +294,7 @@ def test_a_restore_waits_for_a_save_in_flight_and_leaves_no_undo_into_the_old_bo
     qtbot.waitUntil(lambda: len(list_backups(demo_book.path)) == 1, timeout=5000)
     account_id = window.book_view.model.row_at(0).account_id
     step = next(
-        s
-        for s in account_detail(window.database, account_id, TODAY).ladder
-        if s.status.is_open
+        s for s in account_detail(window.database, account_id, TODAY).ladder if s.status.is_open
     )
     slow_set_status = account_edits.set_status
 
