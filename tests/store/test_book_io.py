@@ -185,3 +185,43 @@ def test_a_column_of_one_value_is_written_into_the_insert_and_stores_the_same(
     sql, parameters = book_io._statement(plan, list(zip(*rows, strict=True)))  # by column
     assert sql.endswith("VALUES ('O''Hara''s', NULL, 40, ?)")
     assert [list(map(type, row)) for row in parameters] == [[int], [float]]
+
+
+def test_rows_go_fifty_to_an_insert_and_the_rest_one_each(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """123 accounts: the raw path binds them 50 to a statement (two statements of 100
+    values) and the last 23 one per statement, and stores exactly what Core's path stores,
+    in the same order (ids); a row of more values than 999 / 50 takes fewer rows a statement."""
+    plan = book_io._RawInsert("account", ["name", "seats"], [None, None], [])
+    names = [f"Account {n}" for n in range(123)]
+    seats = [n % 7 for n in range(123)]
+    (packed, many), (single, rest) = book_io._statements(plan, [names, seats])
+    assert packed.count("(?, ?)") == 50 and single.endswith("VALUES (?, ?)")
+    assert [len(values) for values in many] == [100, 100]
+    assert many[1][:2] == ("Account 50", 50 % 7) and rest[0] == ("Account 100", 100 % 7)
+    wide = book_io._RawInsert("account", [f"c{n}" for n in range(40)], [None] * 40, [])
+    [(sql, groups), _] = book_io._statements(wide, [list(range(25)) for _ in range(40)])
+    assert sql.count("), (") == 999 // 40 - 1 and [len(g) for g in groups] == [40 * 24]
+
+    def stored(path: Path, portable: bool) -> list[str]:
+        database = open_database(path)
+        try:
+            with database.session() as session:
+                rows = [
+                    {"name": name, "seats": seat} for name, seat in zip(names, seats, strict=True)
+                ]
+                book_io.insert_rows(session, Account, rows, portable=portable)
+        finally:
+            database.close()
+        connection = sqlite3.connect(path)
+        try:
+            return [
+                line for line in connection.iterdump() if line.startswith('INSERT INTO "account"')
+            ]
+        finally:
+            connection.close()
+
+    monkeypatch.setattr(book_io, "utc_now", lambda: dt.datetime(2026, 1, 9, 12, 0, 0))
+    fast = stored(tmp_path / "fast.sqlite3", portable=False)
+    assert len(fast) == 123 and fast == stored(tmp_path / "core.sqlite3", portable=True)

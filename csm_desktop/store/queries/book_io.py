@@ -56,6 +56,8 @@ from csm_desktop.store.queries.server_writes import insert_many, update_many
 
 CHUNK = 5_000  # rows per executemany: memory stays flat, SQLAlchemy batches the VALUES
 IN_CHUNK = 500  # ids per IN (…): far below every database's parameter limit
+ROWS_PER_INSERT = 50  # rows a raw INSERT's VALUES holds (``_statements``)
+MAX_BOUND = 999  # values an SQLite statement may bind (the least: SQLite before 3.32)
 
 Row = dict[str, Any]
 
@@ -154,8 +156,8 @@ def _insert(
     sql = ""
     try:
         for columns in chain([first], batches):
-            sql, parameters = _statement(plan, columns)
-            cursor.executemany(sql, parameters)
+            for sql, parameters in _statements(plan, columns):
+                cursor.executemany(sql, parameters)
     except raw_sqlite3.DatabaseError as error:  # as SQLAlchemy would raise it (disk full, …)
         raise DBAPIError.instance(sql, None, error, raw_sqlite3.Error) from error
     finally:
@@ -183,9 +185,31 @@ class _RawInsert(NamedTuple):
     constants: list[Any]
 
 
+def _statements(plan: _RawInsert, given: Sequence[Sequence[Any]]) -> list[tuple[str, list[Any]]]:
+    """The INSERTs of a chunk of rows (given a column at a time) and their parameters:
+    ``ROWS_PER_INSERT`` rows a statement (VALUES (…), (…), …), the chunk's last few one a
+    statement. pysqlite binds and runs each statement of an ``executemany`` on its own,
+    which cost about as much as SQLite's inserting: 60,000 milestones 0.34 → 0.28 s,
+    their 49,669 status changes 0.14 → 0.09 s (sqlite3 replay of the same rows)."""
+    row, parameters = _statement(plan, given)
+    head, values = row.split(") VALUES (", 1)  # a literal never ends the column names
+    width = len(parameters[0]) if parameters else 0
+    per = min(ROWS_PER_INSERT, MAX_BOUND // width) if width else 1
+    full = len(parameters) - len(parameters) % per if per > 1 else 0
+    done: list[tuple[str, list[Any]]] = []
+    if full:
+        flat = tuple(chain.from_iterable(parameters[:full]))
+        step = per * width
+        sql = f"{head}) VALUES ({values}" + f", ({values}" * (per - 1)
+        done.append((sql, [flat[start : start + step] for start in range(0, len(flat), step)]))
+    if full < len(parameters):
+        done.append((row, parameters[full:]))
+    return done
+
+
 def _statement(plan: _RawInsert, given: Sequence[Sequence[Any]]) -> tuple[str, list[Any]]:
-    """The INSERT of a chunk of rows, given a column at a time, and its parameter tuples.
-    Values are converted a column at a time
+    """The one-row INSERT of a chunk of rows, given a column at a time, and its parameter
+    tuples. Values are converted a column at a time
     (``zip`` and ``map`` in C: a Python call per row and column cost more than SQLite's
     inserting); a column holding one value in the whole chunk (the stamp, the defaults, a
     column a tracker leaves empty) is written into the SQL, not bound on every row (binding
