@@ -69,20 +69,23 @@ def checked_options(options: UsageImportOptions) -> UsageImportOptions:
     return options
 
 
-def check_date_format(text: str) -> None:
-    """Refuse (``BadInput``) a ``date_format`` that cannot read back a day, month and year.
-
-    ``banana`` would otherwise reject every row of the file and still exit 0.
-    """
+def date_format_reads_dates(text: str) -> bool:
+    """Whether ``text`` (``DD/MM/YYYY`` or ``%d/%m/%Y``) reads back a day, month and year:
+    ``banana`` would reject every row of a file. The command and the wizard both ask."""
     from csm_desktop.spreadsheets.usage_dates import to_strptime
 
     code = to_strptime(text)
     probe = dt.datetime(2026, 12, 31)
     try:
-        readable = dt.datetime.strptime(probe.strftime(code), code) == probe
+        return dt.datetime.strptime(probe.strftime(code), code) == probe
     except ValueError:
-        readable = False
-    if not readable:
+        return False
+
+
+def check_date_format(text: str) -> None:
+    """Refuse (``BadInput``) a ``date_format`` that cannot read back a day, month and year:
+    the import would otherwise reject every row of the file and still exit 0."""
+    if not date_format_reads_dates(text):
         raise BadInput(
             f"--date-format {text!r} is not a date format with a day, month and year; use "
             "e.g. DD/MM/YYYY or %d/%m/%Y."

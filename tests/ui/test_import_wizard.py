@@ -723,3 +723,30 @@ def test_preview_says_which_group_labels_it_fills_and_what_it_skips(
         "<b>8 rows</b> read, <b>3 usage events</b> stored (3 new), <b>1 row</b> rejected, "
         "4 lines skipped."
     )
+
+
+def test_a_date_format_that_reads_no_dates_is_said_at_once_and_next_waits(
+    qtbot: Any, book: Database, tmp_path: Path
+) -> None:
+    """ "banana" (or "DD/MM", no year) would reject every row: the layout page says so as it
+    is typed and Next stays off until the format reads a day, month and year."""
+    add_accounts(book, "Acme")
+    source = write_xlsx(
+        tmp_path / "usage.xlsx",
+        [["Account", "Date", "Feature", "Count"], ["Acme", "03/04/2026", "x", 1]],
+    )
+    wizard = open_wizard(qtbot, book, source)
+    wizard.next()
+    layout = wizard.layout_page
+    assert layout.isComplete()
+    for bad in ("banana", "DD/MM"):
+        layout.date_format.setCurrentText(bad)
+        assert not layout.isComplete()
+        assert layout.status.text() == (
+            f"“{bad}” is not a date format with a day, month and year: type one such as "
+            "DD/MM/YYYY or MM/DD/YY, or choose auto."
+        )
+        assert wizard.date_format is None  # the import never gets it
+    layout.date_format.setCurrentText("DD/MM/YYYY")
+    assert layout.isComplete() and wizard.date_format == "DD/MM/YYYY"
+    assert "is not a date format" not in layout.status.text()

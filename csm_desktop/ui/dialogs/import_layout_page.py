@@ -67,6 +67,7 @@ class LayoutPage(QWizardPage):
             "that is wrong. Columns set to Ignore are not imported."
         )
         self.loading = False
+        self.bad_date_format = False  # a typed date format that reads no dates
         self.sheet = QComboBox()
         self.sheet.currentTextChanged.connect(self._sheet_chosen)
         self.header_row = QSpinBox()
@@ -269,8 +270,22 @@ class LayoutPage(QWizardPage):
         self._show_check(rebuild=False)
 
     def _date_format_chosen(self, text: str) -> None:
+        """A typed format that cannot read a day, month and year is said at once (the
+        import would reject every row) and Next waits for a good one."""
+        from csm_desktop.services.usage_options import date_format_reads_dates
+
         text = text.strip()
-        self.wizard_.date_format = None if text in ("", AUTO_DATE) else text
+        chosen = None if text in ("", AUTO_DATE) else text
+        self.bad_date_format = chosen is not None and not date_format_reads_dates(chosen)
+        if self.bad_date_format:
+            self.status.setStyleSheet(error_style())
+            self.status.setText(
+                f"“{text}” is not a date format with a day, month and year: type one such "
+                "as DD/MM/YYYY or MM/DD/YY, or choose auto."
+            )
+            self.completeChanged.emit()
+            return
+        self.wizard_.date_format = chosen
         if self.wizard_.preview is not None:
             self.wizard_.recheck()
             self._show_check(rebuild=False)
@@ -292,7 +307,12 @@ class LayoutPage(QWizardPage):
 
     def isComplete(self) -> bool:
         check = self.wizard_.check
-        return not self.loading and check is not None and check.layout is not None
+        return (
+            not self.loading
+            and not self.bad_date_format
+            and check is not None
+            and check.layout is not None
+        )
 
     def validatePage(self) -> bool:
         return self.isComplete()
