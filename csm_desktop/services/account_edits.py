@@ -51,6 +51,8 @@ class MilestoneState:
     achieved_on: dt.date | None
     evidence: str | None
     due_on: dt.date | None
+    replanned_on: dt.date | None = None
+    """The date an open milestone was re-planned to (``due_on`` keeps the original)."""
     left_at: int | None = None
     """The milestone's version once the edit replaced this state: its undo expects it."""
     was_at: int | None = field(default=None, compare=False)
@@ -91,7 +93,8 @@ class KickoffFields:
     done_criteria: tuple[tuple[str, dt.date | None], ...] = ()  # (text, met on)
 
 
-def _state(milestone: AccountMilestone) -> MilestoneState:
+def state_of(milestone: AccountMilestone) -> MilestoneState:
+    """What an edit of ``milestone`` may change, as it is now: what its undo puts back."""
     return MilestoneState(
         Status(milestone.status),
         milestone.status_reason,
@@ -99,6 +102,7 @@ def _state(milestone: AccountMilestone) -> MilestoneState:
         milestone.achieved_on,
         milestone.evidence,
         milestone.due_on,
+        milestone.replanned_on,
         was_at=milestone.version,
         was_by=milestone.changed_by,
         was_changed_at=local_time(milestone.changed_at),
@@ -241,7 +245,7 @@ def set_status(
     """
     with database.session() as session:
         milestone = _milestone(session, milestone_id)
-        before = _state(milestone)
+        before = state_of(milestone)
         with saving(session, milestone, _named(milestone), seen):
             change_status(session, milestone, status, on=on, reason=reason, evidence=evidence)
         return replace(before, left_at=milestone.version)
@@ -259,7 +263,7 @@ def set_due_date(
     returns the state it replaced."""
     with database.session() as session:
         milestone = _milestone(session, milestone_id)
-        before = _state(milestone)
+        before = state_of(milestone)
         with saving(session, milestone, _named(milestone), seen):
             milestone.due_on = due_on
             milestone.history.append(
@@ -286,6 +290,7 @@ def restore_milestone(
     with database.session() as session:
         milestone = _milestone(session, milestone_id)
         previous = milestone.status
+        plan_only = previous == state.status.value and milestone.replanned_on != state.replanned_on
         with saving(session, milestone, _named(milestone), state.left_at):
             milestone.status = state.status.value
             milestone.status_reason = state.status_reason
@@ -293,13 +298,14 @@ def restore_milestone(
             milestone.achieved_on = state.achieved_on
             milestone.evidence = state.evidence
             milestone.due_on = state.due_on
+            milestone.replanned_on = state.replanned_on
             milestone.history.append(
                 StatusChange(
                     changed_on=on or dt.date.today(),
                     recorded_at=dt.datetime.now(),
                     from_status=previous,
                     to_status=state.status.value,
-                    reason="undone",
+                    reason="re-plan undone" if plan_only else "undone",
                 )
             )
         return milestone.version
@@ -307,7 +313,7 @@ def restore_milestone(
 
 def milestone_state(database: Database, milestone_id: int) -> MilestoneState:
     with database.session() as session:
-        return _state(_milestone(session, milestone_id))
+        return state_of(_milestone(session, milestone_id))
 
 
 def move_account_kickoff(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy.orm import Session
 
@@ -19,7 +19,7 @@ from csm_desktop.domain.ladder import due_on, reference_date
 from csm_desktop.domain.review import day_text, needs_replan, plan_date
 from csm_desktop.domain.vocabulary import Status
 from csm_desktop.errors import BadInput, UnknownAccount
-from csm_desktop.services.account_edits import Saved
+from csm_desktop.services.account_edits import MilestoneState, Saved, state_of
 from csm_desktop.store.database import Database
 from csm_desktop.store.models import Account, AccountAsk, AccountMilestone, StatusChange
 from csm_desktop.store.queries.asks import AskRow, asks
@@ -84,9 +84,10 @@ def replan_milestones(
     today: dt.date,
     changed_by: str | None = None,
     seen: Mapping[int, int] | None = None,
-) -> dict[int, int]:
-    """Plan the given open milestones for ``new_date`` (today or later); returns the
-    version each is left at, by milestone id (the window's next save of one expects it).
+) -> dict[int, MilestoneState]:
+    """Plan the given open milestones for ``new_date`` (today or later); returns the state
+    each replaced, with the version it is left at (the window's next save of one expects
+    it, and Edit → Undo puts the state back), by milestone id.
 
     Each move is logged; ``due_on`` is never changed. Refused, with nothing changed, when the
     date is in the past, a milestone is no longer open, or (team mode) someone changed one
@@ -110,8 +111,9 @@ def replan_milestones(
                 raise BadInput(
                     f"“{closed[0]}” is no longer open; only open milestones are re-planned."
                 )
+            before = {m.id: state_of(m) for m in milestones}
             _replan(milestones, new_date, today, changed_by)
-        return {m.id: m.version for m in milestones}
+        return {m.id: replace(before[m.id], left_at=m.version) for m in milestones}
 
 
 def _replan(

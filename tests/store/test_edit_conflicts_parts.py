@@ -135,7 +135,9 @@ def test_a_replan_checks_every_milestone_it_moves(team: tuple[Database, Database
     moved = replan_milestones(
         ravi, [candidate.id], dt.date(2026, 4, 27), today=TODAY, seen={candidate.id: 2}
     )
-    assert moved == {candidate.id: 3} and sso(maya, account_id) == (candidate.id, 3)
+    assert {i: state.left_at for i, state in moved.items()} == {candidate.id: 3}
+    assert moved[candidate.id].replanned_on == dt.date(2026, 4, 20)  # the state replaced
+    assert sso(maya, account_id) == (candidate.id, 3)
 
 
 def test_a_replan_over_a_milestone_someone_closed_names_them(

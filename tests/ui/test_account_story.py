@@ -76,6 +76,46 @@ def test_replan_moves_past_due_milestones_and_keeps_the_due_date(
     )
 
 
+def test_edit_undo_takes_a_replan_back_and_redo_makes_it_again(
+    qtbot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """A re-plan of every past-due milestone is one step of Edit → Undo: undo puts each
+    plan date back (they are past due again, the timeline says so), redo moves them again."""
+    rows = window.book_view.model.rows()
+    late = next(
+        r.account_id for r in rows if replan_candidates(window.database, r.account_id, TODAY)
+    )
+    before = replan_candidates(window.database, late, TODAY)
+    _open(qtbot, window, late)
+    new_date = TODAY + dt.timedelta(days=14)
+
+    def accept(dialog: story_dialogs.ReplanDialog) -> int:
+        dialog.date.setDate(to_qdate(new_date))
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(story_dialogs.ReplanDialog, "exec", accept)
+    window.account_view.replan_button.click()
+    saved(qtbot, window)
+    assert replan_candidates(window.database, late, TODAY) == []
+    assert window.undo_action.text() == (
+        f"&Undo Re-plan {len(before)} milestone{'s' if len(before) > 1 else ''} "
+        f"to {new_date.isoformat()}"
+    )
+
+    window.undo_action.trigger()
+    saved(qtbot, window)
+    again = replan_candidates(window.database, late, TODAY)
+    assert [(c.id, c.planned_on) for c in again] == [(c.id, c.planned_on) for c in before]
+    timeline = [e.text for e in account_detail(window.database, late, TODAY).timeline]
+    assert sum(text.endswith("(re-plan undone)") for text in timeline) == len(before)
+
+    window.redo_action.trigger()
+    saved(qtbot, window)
+    assert replan_candidates(window.database, late, TODAY) == []
+    ladder = {s.id: s for s in account_detail(window.database, late, TODAY).ladder}
+    assert {ladder[c.id].replanned_on for c in before} == {new_date}
+
+
 def test_a_status_change_right_after_a_replan_is_saved_over_its_version(
     qtbot, window: MainWindow, monkeypatch: pytest.MonkeyPatch, message_boxes
 ) -> None:  # type: ignore[no-untyped-def]

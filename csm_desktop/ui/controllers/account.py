@@ -65,9 +65,7 @@ class AccountController(PageSaves):
             view.after_day_90, view.feedback, database, today, self
         )
         self.learning.changed.connect(self.changed)
-        self.story = AccountStoryController(
-            view.risks_asks, database, today, self, self.own, self.queue
-        )
+        self.story = AccountStoryController(view.risks_asks, database, today, self, self.saves)
         self.story.changed.connect(self.changed)
         view.replan_requested.connect(self.story.replan)
         self.value = ValueController(

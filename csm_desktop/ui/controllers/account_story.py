@@ -17,14 +17,17 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QDialog, QMessageBox
 
+from csm_desktop.domain.text import plural
 from csm_desktop.errors import ConflictError
+from csm_desktop.services.account_edits import MilestoneState
 from csm_desktop.services.account_story import AskEntry, BlockedReason, ReplanCandidate
 from csm_desktop.services.accounts import AccountDetail
 from csm_desktop.services.opening import Database
 from csm_desktop.ui import workers
-from csm_desktop.ui.controllers.account_versions import OwnSaves
+from csm_desktop.ui.controllers.account_versions import OwnSaves, WindowSaves
 from csm_desktop.ui.dialogs.story_dialogs import AskDialog, ReplanDialog
 from csm_desktop.ui.views.account_story import RisksAsksPanel
 
@@ -40,14 +43,13 @@ class AccountStoryController(QObject):
         database: Callable[[], Database],
         today: Callable[[], dt.date],
         parent: QObject | None = None,
-        own: OwnSaves | None = None,
-        queue: workers.WorkQueue | None = None,
+        saves: WindowSaves | None = None,
     ) -> None:
         super().__init__(parent)
-        self.own = own or OwnSaves()
-        # The page's queue: an edit of the asks runs after the page's earlier saves, and
-        # each expects the version the one before it left.
-        self.queue = queue or workers.WorkQueue(self)
+        # The window's queue: an edit of the asks runs after the page's earlier saves, and
+        # each expects the version the one before it left; a re-plan goes on Edit → Undo.
+        self.saves = saves or WindowSaves(OwnSaves(), workers.WorkQueue(self), QUndoStack(self))
+        self.own, self.queue = self.saves.own, self.saves.queue
         self.panel = panel
         self.database = database
         self.today = today
@@ -87,15 +89,22 @@ class AccountStoryController(QObject):
 
         self._run(what, save)
 
-    def _run(self, what: str, work: Callable[[Database], Any]) -> None:
-        """Run ``work`` in the page's queue; then the page reloads (also when refused over
-        someone else's change, which is then explained)."""
+    def _run(
+        self,
+        what: str,
+        work: Callable[[Database], Any],
+        then: Callable[[Any], None] | None = None,
+    ) -> None:
+        """Run ``work`` in the page's queue; then ``then`` has its result and the page
+        reloads (also when refused over someone else's change, which is then explained)."""
         account_id = self._account_id()
         if account_id is None:
             return
         database = self.database()
 
-        def saved(_result: Any) -> None:
+        def saved(result: Any) -> None:
+            if then is not None:
+                then(result)
             self.changed.emit(account_id)
 
         def failed(exc: BaseException) -> None:
@@ -211,9 +220,62 @@ class AccountStoryController(QObject):
             if (version := self.own.seen(("milestone", c.id), c.version)) is not None
         }
 
-        def replan(db: Database) -> None:
-            left = replan_milestones(db, chosen, new_date, today=today, seen=seen)
-            for milestone_id, version in left.items():  # the next save of one expects it
-                self.own.wrote(("milestone", milestone_id), version)
+        from csm_desktop.ui.controllers.account_undo import own_save
 
-        self._run("Re-planning milestones", replan)
+        def replan(db: Database) -> dict[int, MilestoneState]:
+            replaced = replan_milestones(db, chosen, new_date, today=today, seen=seen)
+            for milestone_id, state in replaced.items():  # the next save of one expects it
+                own_save(self.own, ("milestone", milestone_id), state)
+            return replaced
+
+        titles = {c.id: c.title for c in candidates}
+        self._run(
+            "Re-planning milestones",
+            replan,
+            lambda replaced: self._undoable_replan(account_id, replaced, titles, new_date, today),
+        )
+
+    def _undoable_replan(
+        self,
+        account_id: int,
+        replaced: dict[int, MilestoneState],
+        titles: dict[int, str],
+        new_date: dt.date,
+        today: dt.date,
+    ) -> None:
+        """Put a re-plan, already saved, on Edit → Undo as one step: undo puts each
+        milestone's plan date back, redo re-plans it, each over the version its last step
+        left (``MilestoneEdit``), so a teammate's change in between is refused naming them."""
+        from csm_desktop.services.account_edits import restore_milestone
+        from csm_desktop.services.account_story import replan_milestones
+        from csm_desktop.ui.controllers.account_undo import MilestoneEdit, own_save
+
+        database, saves = self.database(), self.saves
+        stack = saves.undo_stack
+        stack.beginMacro(f"Re-plan {plural(len(replaced), 'milestone')} to {new_date.isoformat()}")
+        for milestone_id, before in replaced.items():
+            key = ("milestone", milestone_id)
+
+            def again(seen: int | None, milestone_id: int = milestone_id) -> MilestoneState:
+                over = None if seen is None else {milestone_id: seen}
+                moved = replan_milestones(
+                    database, [milestone_id], new_date, today=today, seen=over
+                )
+                return own_save(saves.own, ("milestone", milestone_id), moved[milestone_id])
+
+            def restore(state: MilestoneState, milestone_id: int = milestone_id) -> int:
+                return restore_milestone(database, milestone_id, state, on=today)
+
+            stack.push(
+                MilestoneEdit(
+                    f"Re-plan “{titles.get(milestone_id, '')}”",
+                    again,
+                    before,
+                    restore,
+                    lambda: self.changed.emit(account_id),
+                    saves.queue,
+                    saves.own,
+                    key,
+                )
+            )
+        stack.endMacro()

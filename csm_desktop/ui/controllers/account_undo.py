@@ -49,10 +49,7 @@ def save_undoable(
     own, key = saves.own, ("milestone", milestone_id)
 
     def applied(seen: int | None) -> MilestoneState:
-        state = apply(seen)
-        own.edited_over(key, state.was_at, state.was_by, state.was_changed_at)
-        own.wrote(key, state.left_at)
-        return state
+        return own_save(own, key, apply(seen))
 
     def pushed(before: MilestoneState) -> None:
         saves.undo_stack.push(
@@ -61,6 +58,14 @@ def save_undoable(
         saved()
 
     saves.queue.add(text, lambda: applied(own.seen(key, shown)), pushed, failed)
+
+
+def own_save(own: OwnSaves, key: tuple[str, int], state: MilestoneState) -> MilestoneState:
+    """Record that this window's save replaced ``state`` (who saved it and when, for a
+    refusal of its undo) and left the row at ``state.left_at``; returns ``state``."""
+    own.edited_over(key, state.was_at, state.was_by, state.was_changed_at)
+    own.wrote(key, state.left_at)
+    return state
 
 
 class MilestoneEdit(QUndoCommand):
