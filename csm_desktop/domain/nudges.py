@@ -164,24 +164,25 @@ def _days(n: int) -> str:
     return "1 day" if n == 1 else f"{n} days"
 
 
-def _urgency(value: int) -> int:
-    return max(0, min(99, value))
-
-
 def account_nudges(
     account: AccountSnapshot, today: dt.date, rules: NudgeRules = DEFAULT_RULES
 ) -> list[Nudge]:
     """Every nudge of one account on ``today``, unranked."""
     nudges: list[Nudge] = []
+    # Read once per account, not per line (99,000 lines at 50,000 accounts: issue 17).
+    by_milestone, last_contacted = account.milestones_contacted, account.last_contacted
+    handled_days = rules.handled_days
 
     def add(kind: NudgeKind, milestone: Milestone | None, reason: str, urgency: int) -> None:
         if milestone is not None and milestone.id is not None and kind in _MILESTONE_KINDS:
-            contacted = account.milestones_contacted.get(milestone.id)
+            contacted = by_milestone.get(milestone.id) if by_milestone else None
         else:
-            contacted = account.last_contacted
-        if contacted is not None and (today - contacted).days >= rules.handled_days:
+            contacted = last_contacted
+        if contacted is not None and (today - contacted).days >= handled_days:
             contacted = None  # not recently: not handled
-        score = _BASE_SCORES[kind] + _urgency(urgency)
+        # The kind's base plus the urgency held to 0 … 99 (compared here: ``max(0, min(99,
+        # urgency))`` was two builtin calls per line).
+        score = _BASE_SCORES[kind] + (urgency if 0 <= urgency <= 99 else 0 if urgency < 0 else 99)
         # Positional, in field order: keywords cost a third more at 99,000 lines.
         if milestone is None:
             nudges.append(
@@ -222,7 +223,10 @@ def account_nudges(
 
     if late_ones:
         # One item per account: the first-value milestone if it is late, else the oldest.
-        first = min(late_ones, key=lambda m: (not m.first_value, m.due_on))
+        first = (
+            late_ones[0] if len(late_ones) == 1
+            else min(late_ones, key=lambda m: (not m.first_value, m.due_on))
+        )  # fmt: skip
         late = (today - first.due_on).days
         more = (len(late_ones) if account.late is None else account.late) - 1
         add(
@@ -232,7 +236,9 @@ def account_nudges(
             + (" (blocked)" if first.status is _BLOCKED else "")
             + (", first value" if first.first_value else "")
             + (f"; {more} more overdue" if more else ""),
-            min(late, 60) + (30 if first.first_value else 0) + min(more, 9),
+            (late if late < 60 else 60)
+            + (30 if first.first_value else 0)
+            + (more if more < 9 else 9),
         )
 
     upcoming = next_open(account.milestones)
