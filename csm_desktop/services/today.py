@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
+from operator import attrgetter
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
@@ -239,12 +241,9 @@ def _load_book(
         for text in {m.unlocks for ladder in ladders.values() for m in ladder}
         if text
     }
-    template_ids = {
-        template_id
-        for ladder in ladders.values()
-        for m in ladder
-        if (template_id := template_and_cue[m.id or 0][0])
-    }
+    # Of every milestone read (each has its messages' template): one pass over the
+    # messages, not a lookup per milestone.
+    template_ids = {template_id for template_id, _cue in template_and_cue.values() if template_id}
     templates = message_templates(session, template_ids)
     snapshots = [
         # Positional, in field order: keywords made each of 47,000 snapshots cost 1.3 µs
@@ -355,9 +354,13 @@ def _with_help(template: MessageTemplate, help_article: str) -> MessageTemplate:
 FIRST_PAGE = 500
 """Accounts read for the first page: its lines show while the rest of the book is read."""
 PAGE = 5_000
-"""Accounts read per later page. Larger pages repeat fewer small queries, but a page's
-lines are ranked by one sort, C code that holds the interpreter (the window's thread
-waits): 10,000 lines sort in about 10 ms."""
+"""Accounts per later page. A page's lines are ranked by one sort, C code that holds the
+interpreter (the window's thread waits): 10,000 lines sort in about 10 ms, 20,000 in 30-40."""
+READ = 15_000
+"""Accounts read from the book at once after the second page (which is one page: the first
+lines wait for its query), then ranked page by page. Each read repeats a dozen small
+queries and compiles its milestones query, ~20 ms of the interpreter: 50,000 accounts read
+in pages of 5,000 paid that 11 times, in reads of 15,000 5 times (issue 17)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -386,70 +389,91 @@ def today_pages(
     size: int = PAGE,
     progress: Progress = NO_PROGRESS,
     whole_ladders: bool = False,
+    read: int = READ,
 ) -> Iterator[TodayPage]:
     """The Today list page by page of accounts (in id order), each page ranked on its own;
     ``merge_ranked`` of the pages is the book's ranking. An empty book gives one empty page.
     Between pages a cancelled ``progress`` stops the reading (``Cancelled``).
 
+    The first two pages are read from the book one at a time, then ``read`` accounts (at
+    least a page) at once (see ``READ``).
+
     Each ladder is read only as far as the rules need it (``store.queries.today_lines``);
     ``whole_ladders`` reads every milestone instead: slower, the reference the partial
     ladders are proven equal to (``tests/store/test_today_lines.py``)."""
     # The vocabulary (a scan of every milestone's criterion feature) is read in a thread
-    # while this one reads the ids and the first page; then each page's session is opened,
-    # and its milestones query run, in that thread while the lines of the page before are
+    # while this one reads the ids and the first page; then each read's session is opened,
+    # and its milestones query run, in that thread while the lines of the read before are
     # built here (``start_ladders``).
     with ThreadPoolExecutor(max_workers=1) as pool:
         vocabulary = pool.submit(_read_vocabulary, database)
         with database.session() as session:
             ids = active_account_ids(session)
             arms = variant_messages(session)
-        pages = [ids[:first]]
-        pages += [ids[start : start + size] for start in range(first, len(ids), size)]
-        read = 0
+        second = first + size
+        reads = [ids[:first]]
+        if len(ids) > first:
+            reads.append(ids[first:second])
+        step = max(read, size)
+        reads += [ids[start : start + step] for start in range(second, len(ids), step)]
+        done = 0  # accounts whose lines went out
 
         def opened(n: int) -> Future[_Opened]:
-            return pool.submit(_open_page, database, pages[n], today, rules, whole_ladders)
+            return pool.submit(_open_page, database, reads[n], today, rules, whole_ladders)
 
         ahead: Future[_Opened] | None = None  # the first page is opened here, at once
         try:
-            for n, page in enumerate(pages):
+            for n, accounts in enumerate(reads):
                 if progress.cancelled:
                     raise Cancelled
                 if ahead is None:
                     stack, session, started, changes = _open_page(
-                        database, page, today, rules, whole_ladders
+                        database, accounts, today, rules, whole_ladders
                     )
                 else:
                     stack, session, started, changes = ahead.result()
-                ahead = opened(n + 1) if n + 1 < len(pages) else None
-                with stack:  # the page's session: rolled back if reading it fails
+                ahead = opened(n + 1) if n + 1 < len(reads) else None
+                with stack:  # the read's session: rolled back if reading it fails
                     book = None
-                    if page:
+                    if accounts:
                         book = _load_book(
-                            session, today, rules, IdRange(page[0], page[-1]), vocabulary,
-                            whole=whole_ladders, arms=arms, started=started,
+                            session, today, rules, IdRange(accounts[0], accounts[-1]),
+                            vocabulary, whole=whole_ladders, arms=arms, started=started,
                             started_changes=changes,
                         )  # fmt: skip
-                if book is not None:
-                    keyed = keyed_nudges(book.snapshots, today, rules)
-                    # Each line with the version of its milestone as read (no milestone: None).
-                    version = book.versions.get
-                    items = [
-                        TodayItem(nudge, book, version(nudge.milestone_id)) for _k, nudge in keyed
-                    ]
-                else:
-                    keyed, items = [], []
-                read += len(page)
-                progress(read, len(ids), "Reading the book")
-                if ahead is not None:
-                    # The next page's read is done before this page's lines go out: the
-                    # thread does not take the interpreter from the window painting them.
-                    wait([ahead])
-                yield TodayPage(items, read, len(ids), [k for k, _n in keyed])
+                taken = 0  # of the read's snapshots (in id order), those ranked already
+                for start in range(0, max(len(accounts), 1), size):
+                    page = accounts[start : start + size]
+                    if start and progress.cancelled:
+                        raise Cancelled
+                    keyed: list[tuple[RankKey, Nudge]] = []
+                    items: list[TodayItem] = []
+                    if book is not None:
+                        snapshots = book.snapshots
+                        end = bisect_right(snapshots, page[-1], taken, key=_account_id)
+                        keyed = keyed_nudges(snapshots[taken:end], today, rules)
+                        taken = end
+                        # Each line with the version of its milestone as read (None: no
+                        # milestone).
+                        version = book.versions.get
+                        items = [
+                            TodayItem(nudge, book, version(nudge.milestone_id))
+                            for _k, nudge in keyed
+                        ]
+                    done += len(page)
+                    progress(done, len(ids), "Reading the book")
+                    if ahead is not None:
+                        # The next read's query is done before these lines go out: the
+                        # thread does not take the interpreter from the window painting them.
+                        wait([ahead])
+                    yield TodayPage(items, done, len(ids), [k for k, _n in keyed])
         finally:
-            if ahead is not None:  # cancelled or failed: the next page's session is closed
+            if ahead is not None:  # cancelled or failed: the next read's session is closed
                 with contextlib.suppress(Exception):
                     ahead.result()[0].close()
+
+
+_account_id = attrgetter("id")
 
 
 _Opened = tuple[contextlib.ExitStack, Session, StartedLadders | None, StartedChanges | None]

@@ -245,3 +245,30 @@ def test_todays_first_page_does_not_configure_the_orm(demo_copy, then_orm: bool)
     assert int(printed[0]) > 0 and printed[1] == "False"
     if then_orm:
         assert printed[3] == "True"
+
+
+def test_a_read_of_several_pages_ranks_each_page_on_its_own(open_demo) -> None:  # type: ignore[no-untyped-def]
+    """After the first two pages the book is read ``read`` accounts at once and ranked page
+    by page: pages of 3, 4, then reads of 10 as pages of 4, 4 and 2. Each page holds the
+    lines of its own accounts only, ranked, and the merge is the whole book's ranking."""
+    from csm_desktop.store.queries.activity import active_account_ids
+
+    database = open_demo(TODAY)
+    with database.session() as session:
+        active = active_account_ids(session)
+    (whole,) = list(today_pages(database, TODAY, first=10_000))
+    pages = list(today_pages(database, TODAY, first=3, size=4, read=10))
+    expected, start = [3, 7], 7
+    while start < len(active):
+        end = min(start + 10, len(active))
+        expected += [min(page + 4, end) for page in range(start, end, 4)]
+        start = end
+    assert [p.accounts_read for p in pages] == expected and len(expected) > 5
+    read = 0
+    for page in pages:
+        assert {i.nudge.account_id for i in page.ranked} <= set(active[read : page.accounts_read])
+        assert page.keys == sorted(page.keys)
+        read = page.accounts_read
+    paged = list(merge_ranked([p.ranked for p in pages], key=lambda item: item.nudge))
+    assert [i.nudge for i in paged] == [i.nudge for i in whole.ranked]
+    assert [i.milestone_version for i in paged] == [i.milestone_version for i in whole.ranked]
