@@ -19,7 +19,6 @@ from PySide6.QtGui import (
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
-    QUndoStack,
 )
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -34,7 +33,7 @@ from csm_desktop.domain.text import plural
 from csm_desktop.services.opening import Database, names_may_have_changed
 from csm_desktop.ui import palette, workers
 from csm_desktop.ui.controllers.account_page import AccountPageController
-from csm_desktop.ui.controllers.account_versions import OwnSaves, WindowSaves
+from csm_desktop.ui.controllers.account_versions import WindowSaves
 from csm_desktop.ui.controllers.book_files import BookFiles
 from csm_desktop.ui.controllers.book_patches import UPDATED, BookPatches
 from csm_desktop.ui.controllers.dashboard import DashboardController
@@ -127,9 +126,10 @@ class MainWindow(QMainWindow):
         row.addWidget(self.pages, 1)
         column.addLayout(row, 1)
         self.setCentralWidget(central)
-        self.undo_stack = QUndoStack(self)  # status and date edits: account page, Today
-        # Every milestone save of the window: its own versions, one queue, Edit → Undo.
-        self.saves = WindowSaves(OwnSaves(), workers.WorkQueue(self), self.undo_stack)
+        # Every milestone save of the window (account page, Today, the Book's menu): its own
+        # versions, one queue, Edit → Undo.
+        self.saves = WindowSaves.of_its_own(self)
+        self.undo_stack = self.saves.undo_stack
         # Opening, new account, charts, celebrations; the page is built on first use.
         self.accounts = AccountPageController(
             self.host,

@@ -94,8 +94,8 @@ def test_edit_undo_takes_a_replan_back_and_redo_makes_it_again(
         return QDialog.DialogCode.Accepted
 
     monkeypatch.setattr(story_dialogs.ReplanDialog, "exec", accept)
-    window.account_view.replan_button.click()
-    saved(qtbot, window)
+    window.account_view.replan_button.click()  # the candidates are read first, off the UI
+    qtbot.waitUntil(window.undo_action.isEnabled, timeout=10000)  # thread: then it is saved
     assert replan_candidates(window.database, late, TODAY) == []
     assert window.undo_action.text() == (
         f"&Undo Re-plan {len(before)} milestone{'s' if len(before) > 1 else ''} "

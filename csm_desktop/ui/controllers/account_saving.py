@@ -17,15 +17,13 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QWidget
 
 from csm_desktop.errors import ConflictError
 from csm_desktop.services.opening import Database
-from csm_desktop.ui.controllers.account_versions import OwnSaves, WindowSaves
+from csm_desktop.ui.controllers.account_versions import WindowSaves
 from csm_desktop.ui.dialogs.messages import show_failure
 from csm_desktop.ui.views.account_view import AccountView
-from csm_desktop.ui.workers import WorkQueue
 
 if TYPE_CHECKING:
     from csm_desktop.ui.dialogs.save_refusals import SavesOnOk
@@ -52,7 +50,7 @@ class PageSaves(QObject):
         # left, so a second edit made before the page has reloaded saves over them and undo
         # follows the chain of its own edits; the queue every save runs in (the Value
         # panel's and Today's too); Edit → Undo.
-        self.saves = saves or WindowSaves(OwnSaves(), WorkQueue(self), QUndoStack(self))
+        self.saves = saves or WindowSaves.of_its_own(self)
         self.own = self.saves.own
         self.queue = self.saves.queue
         self.undo_stack = self.saves.undo_stack

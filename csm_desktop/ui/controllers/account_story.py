@@ -17,7 +17,6 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QDialog, QMessageBox
 
 from csm_desktop.domain.text import plural
@@ -27,7 +26,7 @@ from csm_desktop.services.account_story import AskEntry, BlockedReason, ReplanCa
 from csm_desktop.services.accounts import AccountDetail
 from csm_desktop.services.opening import Database
 from csm_desktop.ui import workers
-from csm_desktop.ui.controllers.account_versions import OwnSaves, WindowSaves
+from csm_desktop.ui.controllers.account_versions import WindowSaves
 from csm_desktop.ui.dialogs.story_dialogs import AskDialog, ReplanDialog
 from csm_desktop.ui.views.account_story import RisksAsksPanel
 
@@ -48,7 +47,7 @@ class AccountStoryController(QObject):
         super().__init__(parent)
         # The window's queue: an edit of the asks runs after the page's earlier saves, and
         # each expects the version the one before it left; a re-plan goes on Edit → Undo.
-        self.saves = saves or WindowSaves(OwnSaves(), workers.WorkQueue(self), QUndoStack(self))
+        self.saves = saves or WindowSaves.of_its_own(self)
         self.own, self.queue = self.saves.own, self.saves.queue
         self.panel = panel
         self.database = database

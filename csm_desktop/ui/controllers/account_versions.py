@@ -30,6 +30,7 @@ from functools import wraps
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import QObject
     from PySide6.QtGui import QUndoStack
 
     from csm_desktop.ui.workers import WorkQueue
@@ -142,6 +143,15 @@ class WindowSaves:
     own: OwnSaves
     queue: WorkQueue
     undo_stack: QUndoStack
+
+    @classmethod
+    def of_its_own(cls, parent: QObject) -> WindowSaves:
+        """Saves owned by ``parent`` alone: a page or controller built without a window's."""
+        from PySide6.QtGui import QUndoStack
+
+        from csm_desktop.ui.workers import WorkQueue
+
+        return cls(OwnSaves(), WorkQueue(parent), QUndoStack(parent))
 
     def forget(self) -> None:
         self.undo_stack.clear()

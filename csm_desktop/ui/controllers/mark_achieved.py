@@ -32,7 +32,7 @@ def confirm_achieved(
     version ``seen``; ``saved(day)`` runs once stored. ``reread`` shows the book again after
     an undo or redo, and after a refusal: when someone else changed the milestone since the
     list was read, nothing is changed and the refusal says who and when. ``account`` names
-    the account in the dialog's title where the list does not show it beside the dialog."""
+    the account in the dialog where the list does not show it beside the dialog."""
     from csm_desktop.domain.criteria import achieved_evidence
     from csm_desktop.domain.vocabulary import Status
     from csm_desktop.services.account_edits import restore_milestone, set_status

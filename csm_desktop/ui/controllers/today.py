@@ -15,11 +15,10 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
-from PySide6.QtGui import QUndoStack
 
 from csm_desktop.services.opening import Database
 from csm_desktop.ui import workers
-from csm_desktop.ui.controllers.account_versions import OwnSaves, WindowSaves
+from csm_desktop.ui.controllers.account_versions import WindowSaves
 from csm_desktop.ui.views.today_view import TodayView
 
 if TYPE_CHECKING:  # the service (and the ORM behind it) loads when Today first fills
@@ -54,7 +53,7 @@ class TodayController(QObject):
         self.view = view
         # The window's (one of its own when none is given): marking achieved goes on its
         # Edit → Undo, behind its other saves, over the versions its own saves left.
-        self.saves = saves or WindowSaves(OwnSaves(), workers.WorkQueue(self), QUndoStack(self))
+        self.saves = saves or WindowSaves.of_its_own(self)
         self._database = database
         self.today = today
         self.loading = False
