@@ -112,15 +112,26 @@ class TodayItem:
     and fills from it; that reads only memory, so any thread may read ``filled``.
     """
 
-    __slots__ = ("_book", "_filled", "milestone_version", "nudge")
+    __slots__ = ("_book", "_filled", "nudge")
 
-    def __init__(self, nudge: Nudge, book: _Book, milestone_version: int | None = None) -> None:
+    def __init__(self, nudge: Nudge, book: _Book) -> None:
         self.nudge = nudge
         self._book = book
         self._filled: FilledMessage | None = None
-        self.milestone_version = milestone_version
+
+    @property
+    def milestone_version(self) -> int | None:
         """The version of the nudge's milestone as this list read it (team mode): "Mark
-        achieved" from this line is saved only over it."""
+        achieved" from this line is saved only over it. None without a milestone.
+
+        Looked up in the account's ladder when asked (a few lines are), not kept per line:
+        a map of every milestone read to its version was a pass over 119,000 of them."""
+        nudge = self.nudge
+        if nudge.milestone_id is not None:
+            for milestone in self._book.ladders.get(nudge.account_id, ()):
+                if milestone.id == nudge.milestone_id:
+                    return milestone.version
+        return None
 
     @property
     def filled(self) -> FilledMessage:
@@ -168,12 +179,6 @@ class _Book:
     """Accounts in a message arm of a running experiment: template key → the arm's text."""
     capability_names: dict[str, str] = field(default_factory=dict)
     """Display names of the unlocked capabilities, by the milestones' ``unlocks`` text."""
-    versions: dict[int | None, int | None] = field(init=False)
-    """Per milestone id read: its version as read."""
-
-    def __post_init__(self) -> None:
-        ladders = self.ladders.values()
-        self.versions = {m.id: m.version for ladder in ladders for m in ladder if m.id}
 
 
 def _load_book(
@@ -453,13 +458,7 @@ def today_pages(
                         end = bisect_right(snapshots, page[-1], taken, key=_account_id)
                         keyed = keyed_nudges(snapshots[taken:end], today, rules)
                         taken = end
-                        # Each line with the version of its milestone as read (None: no
-                        # milestone).
-                        version = book.versions.get
-                        items = [
-                            TodayItem(nudge, book, version(nudge.milestone_id))
-                            for _k, nudge in keyed
-                        ]
+                        items = [TodayItem(nudge, book) for _k, nudge in keyed]
                     done += len(page)
                     progress(done, len(ids), "Reading the book")
                     if ahead is not None:
