@@ -16,6 +16,7 @@ import functools
 import importlib.abc
 import re
 import sys
+import threading
 from collections.abc import Sequence
 from types import ModuleType
 from typing import Any
@@ -59,9 +60,11 @@ class _Loader:
 
     def exec_module(self, module: ModuleType) -> None:
         compile_now = re.compile
+        importing = threading.get_ident()  # ``re.compile`` is the process's: other threads
+        # (the window's, while a worker imports reportlab) compile as always
 
         def compile_or_defer(pattern: Any, flags: int = 0) -> Any:
-            if _is_deferred(pattern, flags):
+            if threading.get_ident() == importing and _is_deferred(pattern, flags):
                 return LazyPattern(pattern, flags)
             return compile_now(pattern, flags)
 

@@ -11,8 +11,6 @@ reportlab is imported only when a report is made: the window imports this module
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import gc
 from collections.abc import Callable
 from pathlib import Path
 
@@ -31,7 +29,7 @@ from csm_desktop.reports.model import (
     QbrData,
 )
 from csm_desktop.safe_output import write_output_file
-from csm_desktop.services.gc_pause import gc_paused
+from csm_desktop.services.gc_pause import freeze_start_up, gc_paused
 from csm_desktop.services.ladder import account_by_name
 from csm_desktop.store.database import Database
 from csm_desktop.store.queries.accounts import account_names
@@ -139,19 +137,6 @@ def write_atomically(path: Path, write: Callable[[Path], None]) -> Path:
     return write_output_file(Path(path), write)
 
 
-@functools.cache
-def _freeze_start_up() -> None:
-    """Once per process, after the first report's imports and reads: keep the collector off
-    what they made for good (reportlab's modules, the configured mappers: ~70,000 objects).
-
-    The collector is paused while a report is made (``gc_paused``); switched on again, its
-    first pass would walk all of them at once: ~0.02 s of CPU, a tenth of a first report's
-    cold cost. Frozen before the layout, they are never walked (reference counting still
-    frees them); the layout's own short-lived cycles are made after, and collected as usual.
-    """
-    gc.freeze()
-
-
 REPORT_FORMATS = ("pdf", "pptx")
 """A QBR is a PDF document or an editable PowerPoint deck."""
 
@@ -181,5 +166,5 @@ def write_qbr_report(
             return write_atomically(Path(path), lambda target: write_deck(data, target))
         from csm_desktop.reports.qbr import write_qbr
 
-        _freeze_start_up()
+        freeze_start_up()  # what the imports and reads made: never walked again
         return write_atomically(Path(path), lambda target: write_qbr(data, target))

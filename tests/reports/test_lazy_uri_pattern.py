@@ -59,3 +59,27 @@ def test_installing_twice_adds_one_hook() -> None:
     install()
     hooks = [f for f in sys.meta_path if type(f).__module__.endswith("lazy_uri_pattern")]
     assert len(hooks) == 1
+
+
+def test_only_the_importing_thread_gets_a_deferred_pattern() -> None:
+    """While a worker imports the module, ``re.compile`` is swapped for the whole process:
+    another thread compiling the same kind of pattern meanwhile gets a real one."""
+    import threading
+
+    from csm_desktop.reports.lazy_uri_pattern import _Loader
+
+    wide = "[\xa1-\uffff]+"  # the characters themselves, as reportlab writes them
+    got: dict[str, object] = {}
+
+    class Module:
+        def exec_module(self, _module: object) -> None:
+            got["importing"] = re.compile(wide, re.IGNORECASE)
+            other = threading.Thread(
+                target=lambda: got.update(other=re.compile(wide, re.IGNORECASE))
+            )
+            other.start()
+            other.join()
+
+    _Loader(Module()).exec_module(object())  # type: ignore[arg-type]
+    assert isinstance(got["importing"], LazyPattern)
+    assert isinstance(got["other"], re.Pattern)
