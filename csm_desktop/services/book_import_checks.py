@@ -116,31 +116,29 @@ class ImportChecks:
 
         once: dict[tuple[object, ...], int] = {}
 
-        def first_time(
-            sheet: str, row: int, column: str, value: str, *key: object, shown: str = ""
-        ) -> bool:
-            full = (sheet, *key)
+        def new_row(full: tuple[object, ...], row: int, column: str, value: str) -> bool:
+            """Whether no row keyed ``full`` (its sheet, then its key) came before: else it
+            is rejected as appearing twice, naming the first."""
             if full in once:
-                twice = f"appears twice (row {once[full]})"
-                self._reject(shown or sheet, row, column, value, twice)
+                self._reject(str(full[0]), row, column, value, f"appears twice (row {once[full]})")
                 return False
             once[full] = row
             return True
 
+        def first_time(sheet: str, row: int, column: str, value: str, *key: object) -> bool:
+            return new_row((sheet, *key), row, column, value)
+
         # Two contacts may share a name (two Jordan Tanakas at one customer).
         accepted.contacts = [c for c in self.book.contacts if known("Contacts", c.row, c.account)]
         names = self.key
-        for m in self.book.milestones:  # 60,000 rows at 5,000 accounts: first_time written out
+        for m in self.book.milestones:  # 60,000 rows at 5,000 accounts: no varargs call
             if not (m.account in good or known("Milestones", m.row, m.account)) or not (
                 self._milestone_consistent(m)
             ):
                 continue
             step = ("Milestones", names[m.account], names[m.milestone], names[m.role])
-            if step in once:  # told as every sheet's second time is
-                first_time("Milestones", m.row, "Milestone", m.milestone, *step[1:])
-                continue
-            once[step] = m.row
-            accepted.milestones.append(m)
+            if new_row(step, m.row, "Milestone", m.milestone):
+                accepted.milestones.append(m)
         for k in self.book.kickoffs:
             if known("Kickoffs", k.row, k.account) and first_time(
                 "Kickoffs", k.row, "Account", k.account, self.key[k.account]
