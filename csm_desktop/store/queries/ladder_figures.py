@@ -214,19 +214,12 @@ def dbapi_rows(session: Session, query: Any) -> list[tuple[Any, ...]]:
 
 def id_slices(session: Session, parts: int) -> list[tuple[int, int]]:
     """The accounts' ids cut into ``parts`` ranges of about the same width (fewer when there
-    are fewer ids; none without accounts), for reading a big book's counts in slices. The
-    last range has no end: an account added after this read (a new id is larger) still
-    falls in a slice of the reads that follow in other sessions."""
+    are fewer ids; none without accounts), for reading a big book's counts in slices."""
     first, last = session.execute(select(func.min(account.c.id), func.max(account.c.id))).one()
     if first is None:
         return []
     width = -(-(last - first + 1) // parts)
-    ranges = [(low, min(low + width - 1, last)) for low in range(first, last + 1, width)]
-    ranges[-1] = (ranges[-1][0], LAST_ID)
-    return ranges
-
-
-LAST_ID = 2**31 - 1  # no account id is larger: the largest an INTEGER column holds on PostgreSQL
+    return [(low, min(low + width - 1, last)) for low in range(first, last + 1, width)]
 
 
 def _first_value_order(m: Any) -> tuple[Any, ...]:
