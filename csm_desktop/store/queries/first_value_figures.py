@@ -26,10 +26,8 @@ from csm_desktop.domain.metrics.account import OFF_TRACK_GRACE_DAYS
 from csm_desktop.domain.vocabulary import Status
 from csm_desktop.store.day_numbers import day_number, day_number_of
 from csm_desktop.store.models import Account, AccountMilestone, Playbook
-from csm_desktop.store.queries.fast_path import day, on_server
 from csm_desktop.store.queries.ladder_figures import (
     achieved_later,
-    dbapi_rows,
     due_date,
     join_first_value,
     kickoff_date,
@@ -116,13 +114,8 @@ def first_value_rows(
         session,
         chosen,
     ).where(with_kickoff(chosen))
-    if on_server(session):
-        for row in session.connection().execute(query):
-            yield row[0], row[1], row[2], row[3], row[4], row[5]
-        return
-    # SQLite: its DB-API rows, K's ISO text turned into a date once per distinct day
-    for raw in dbapi_rows(session, query):
-        yield raw[0], raw[1], day.parse(raw[2]), raw[3], raw[4], raw[5]
+    for row in session.connection().execute(query):
+        yield row[0], row[1], row[2], row[3], row[4], row[5]
 
 
 __all__ = ["FirstValueRow", "first_value_rows"]

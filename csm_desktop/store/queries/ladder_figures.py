@@ -193,23 +193,8 @@ def counts_by_account(
 ) -> dict[int, tuple[int, ...]]:
     """``ladder_counts`` by account id; an account without milestones has none (its counts
     are ``NO_COUNTS``)."""
-    query = ladder_counts(chosen, today)
-    if on_server(session):
-        rows = session.connection().execute(query)
-        return {row[0]: tuple(map(int, row[1:])) for row in rows}
-    # SQLite's sums are ints already: its DB-API rows as they come
-    return {row[0]: row[1:] for row in dbapi_rows(session, query)}
-
-
-def dbapi_rows(session: Session, query: Any) -> list[tuple[Any, ...]]:
-    """``query``'s rows as the DB-API driver gives them, run with SQLAlchemy's parameters:
-    for tens of thousands of rows whose values need no conversion (SQLite's ints and text),
-    where SQLAlchemy's rows would cost more than the query."""
-    result = session.connection().execute(query)
-    try:
-        return cast(list[tuple[Any, ...]], result.cursor.fetchall())
-    finally:
-        result.close()
+    rows = session.connection().execute(ladder_counts(chosen, today))
+    return {row[0]: tuple(map(int, row[1:])) for row in rows}
 
 
 def id_slices(session: Session, parts: int) -> list[tuple[int, int]]:
@@ -420,7 +405,6 @@ __all__ = [
     "achieved_later",
     "counts_by_account",
     "days_after",
-    "dbapi_rows",
     "due_date",
     "id_slices",
     "join_first_value",
