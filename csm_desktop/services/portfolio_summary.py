@@ -14,12 +14,9 @@ portfolio_metrics(...).summary()`` always (``tests/store/test_ladder_figures.py`
 from __future__ import annotations
 
 import datetime as dt
-import queue
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
-
-from sqlalchemy.orm import Session
+from dataclasses import dataclass, field
 
 from csm_desktop.domain.ladder import Milestone
 from csm_desktop.domain.metrics import (
@@ -45,7 +42,6 @@ from csm_desktop.store.queries.ladder_figures import (
     NO_COUNTS,
     StepCounts,
     counts_by_account,
-    id_slices,
     step_counts,
     steps_in_name_order,
 )
@@ -55,11 +51,6 @@ from csm_desktop.store.queries.unlock_figures import UnlockCounts, unlock_counts
 from csm_desktop.store.queries.usage import usage_facts
 
 _Step = tuple[str, str]
-
-COUNT_SLICES = 8
-"""The per-account counts are read in this many slices of the account ids, each by whichever
-thread is free first: the two threads' other work takes a different share of the time on
-every machine and book."""
 
 
 def portfolio_summary(
@@ -73,42 +64,24 @@ def portfolio_summary(
     """``portfolio_metrics(...).summary()`` with the same arguments, without loading ladders."""
     chosen = AccountFilter(segment=segment, owner=owner, playbook=playbook)
 
-    with database.session() as session:
-        slices: queue.SimpleQueue[tuple[int, int]] = queue.SimpleQueue()
-        for id_range in id_slices(session, COUNT_SLICES):
-            slices.put(id_range)
-
-    def counts_of_slices(session: Session) -> dict[int, tuple[int, ...]]:
-        """The counts of the slices not taken yet, each taken by this thread as it is free."""
-        counts: dict[int, tuple[int, ...]] = {}
-        while True:
-            try:
-                id_range = slices.get_nowait()
-            except queue.Empty:
-                return counts
-            counts.update(counts_by_account(session, replace(chosen, id_range=id_range), today))
-
-    def by_step_and_feature() -> tuple[
-        list[StepCounts], dict[str, list[_Step]], UnlockCounts, dict[int, tuple[int, ...]]
-    ]:
+    def by_step_and_feature() -> tuple[list[StepCounts], dict[str, list[_Step]], UnlockCounts]:
         with database.session() as session:
             steps = step_counts(session, chosen, today)
-            orders, adoption = ladder_orders(session), unlock_counts(session, chosen, today)
-            return steps, orders, adoption, counts_of_slices(session)
+            return steps, ladder_orders(session), unlock_counts(session, chosen, today)
 
     # The database counts on two connections at once (SQLite and the driver release the GIL
-    # while a query runs), which halves the wait on a second core: the first-value rows,
-    # usage facts and per-account counts here, the per-step and per-feature counts in a
-    # thread, which then helps with the per-account counts still left.
+    # while a query runs), which halves the wait on a second core: the per-account figures
+    # and usage facts here, the per-step and per-feature counts in a thread: two shares of
+    # about the same CPU at 50,000 accounts (a third thread cost more CPU than it saved on
+    # two cores).
     with gc_paused(), ThreadPoolExecutor(max_workers=1) as pool:
         other = pool.submit(by_step_and_feature)
         with database.session() as session:
+            counts = counts_by_account(session, chosen, today)
             accounts = list(first_value_rows(session, chosen, today))
             usage = usage_facts(session, chosen, today, full=False)
-            counts = counts_of_slices(session)
-        steps, orders, adoption, more_counts = other.result()
-        counts.update(more_counts)
         totals = _Totals.of(accounts, counts, usage, today)
+        steps, orders, adoption = other.result()
         playbooks = {row[1] or NO_PLAYBOOK for row in accounts}
         with database.session() as session:
             funnel = _funnel(steps, orders, playbooks, lambda: steps_in_name_order(session, chosen))

@@ -197,16 +197,6 @@ def counts_by_account(
     return {row[0]: tuple(map(int, row[1:])) for row in rows}
 
 
-def id_slices(session: Session, parts: int) -> list[tuple[int, int]]:
-    """The accounts' ids cut into ``parts`` ranges of about the same width (fewer when there
-    are fewer ids; none without accounts), for reading a big book's counts in slices."""
-    first, last = session.execute(select(func.min(account.c.id), func.max(account.c.id))).one()
-    if first is None:
-        return []
-    width = -(-(last - first + 1) // parts)
-    return [(low, min(low + width - 1, last)) for low in range(first, last + 1, width)]
-
-
 def _first_value_order(m: Any) -> tuple[Any, ...]:
     """The account's first-value milestone comes first in this order: the first flagged one
     in ladder order, else the first of the ladder (``domain.ladder.first_value_milestone``)."""
@@ -406,7 +396,6 @@ __all__ = [
     "counts_by_account",
     "days_after",
     "due_date",
-    "id_slices",
     "join_first_value",
     "kickoff_date",
     "ladder_counts",
