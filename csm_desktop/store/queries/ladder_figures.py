@@ -19,10 +19,9 @@ queries are SQLAlchemy Core, the same on every database; the one dialect-specifi
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
@@ -49,7 +48,7 @@ from csm_desktop.store.models import (
     Playbook,
     Role,
 )
-from csm_desktop.store.queries.fast_path import on_server, use_fast_path
+from csm_desktop.store.queries.fast_path import on_server
 from csm_desktop.store.queries.selection import AccountFilter
 from csm_desktop.store.queries.tables import account
 
@@ -122,19 +121,6 @@ class AsOf:
 
     def counted(self) -> Any:
         return func.sum(case((self.later, 1), (self.is_(Status.SKIPPED), 0), else_=1))
-
-    def standing(self) -> Any:
-        """One milestone's part in ``achieved`` and ``counted`` as one number: 2 achieved
-        (and counted), 0 skipped (neither), 1 counted only."""
-        return case(
-            (self.later, _COUNTED_STANDING),
-            (self.is_(Status.ACHIEVED), _ACHIEVED_STANDING),
-            (self.is_(Status.SKIPPED), _SKIPPED_STANDING),
-            else_=_COUNTED_STANDING,
-        )
-
-
-_SKIPPED_STANDING, _COUNTED_STANDING, _ACHIEVED_STANDING = 0, 1, 2
 
 
 def ladder_counts(chosen: AccountFilter, today: dt.date) -> Any:
@@ -297,36 +283,21 @@ class StepCounts:
     counted: int
 
 
-def step_counts(
-    session: Session, chosen: AccountFilter, today: dt.date, *, portable: bool = False
-) -> list[StepCounts]:
-    """Every (playbook, title, role) step of the chosen accounts' ladders, in no set order.
-
-    A server groups the rows itself. SQLite would sort every milestone by its step for the
-    GROUP BY (0.85 of the query's 1.1 s CPU at 50,000 accounts); the milestones' standing
-    (``AsOf.standing``) counted per step in a ``Counter`` over the raw rows costs 0.9 s in
-    all (``portable``: the grouped form there too, for the tests)."""
+def step_counts(session: Session, chosen: AccountFilter, today: dt.date) -> list[StepCounts]:
+    """Every (playbook, title, role) step of the chosen accounts' ladders, in no set order."""
     m = AccountMilestone
     state = AsOf(m, bindparam("today", today, type_=Date))
     # Grouped by ids, named afterwards: joining role and playbook names to 600,000 rows
     # costs more than the grouping (the service merges a playbook's versions by name). No
     # account name in the grouping: sorting it with every row took a third of the query
     # (``steps_in_name_order`` finds the first account of the steps that need one).
-    steps = (
-        select(Account.playbook_id, m.title, m.role_id)
+    rows = session.execute(
+        select(Account.playbook_id, m.title, m.role_id, state.achieved(), state.counted())
         .select_from(m)
         .join(Account, Account.id == m.account_id)
         .where(with_kickoff(chosen))
-    )
-    rows: Sequence[Any]
-    if use_fast_path(session, portable):
-        rows = _counted_by_step(session, steps.add_columns(state.standing()))
-    else:
-        rows = session.execute(
-            steps.add_columns(state.achieved(), state.counted()).group_by(
-                Account.playbook_id, m.title, m.role_id
-            )
-        ).all()
+        .group_by(Account.playbook_id, m.title, m.role_id)
+    ).all()
     playbooks: dict[int, str] = {
         row[0]: row[1] for row in session.execute(select(Playbook.id, Playbook.name))
     }
@@ -341,25 +312,6 @@ def step_counts(
         )
         for row in rows
     ]
-
-
-def _counted_by_step(session: Session, query: Any) -> list[tuple[Any, ...]]:
-    """(playbook id, title, role id, achieved, counted) per step, added up from ``query``'s
-    one row per milestone (its step, then its ``AsOf.standing``)."""
-    result = session.connection().execute(query)
-    try:
-        # The DB-API rows: 600,000 SQLAlchemy rows would cost more than the sort saved.
-        tally: Counter[tuple[Any, ...]] = Counter(cast(Iterable[Any], result.cursor))
-    finally:
-        result.close()
-    totals: dict[tuple[Any, ...], list[int]] = {}
-    for (playbook_id, title, role_id, standing), milestones in tally.items():
-        sums = totals.setdefault((playbook_id, title, role_id), [0, 0])
-        if standing == _ACHIEVED_STANDING:
-            sums[0] += milestones
-        if standing != _SKIPPED_STANDING:
-            sums[1] += milestones
-    return [(*step, achieved, counted) for step, (achieved, counted) in totals.items()]
 
 
 def steps_in_name_order(
