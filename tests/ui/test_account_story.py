@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QSettings
@@ -47,15 +48,21 @@ def _open(qtbot, window: MainWindow, account_id: int) -> None:  # type: ignore[n
     )
 
 
-def test_replan_moves_past_due_milestones_and_keeps_the_due_date(
-    qtbot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
-) -> None:  # type: ignore[no-untyped-def]
+def _open_a_late_account(qtbot, window: MainWindow) -> tuple[int, list[Any]]:  # type: ignore[no-untyped-def]
+    """Open the first account with past-due milestones; its id and its re-plan candidates."""
     rows = window.book_view.model.rows()
     late = next(
         r.account_id for r in rows if replan_candidates(window.database, r.account_id, TODAY)
     )
     before = replan_candidates(window.database, late, TODAY)
     _open(qtbot, window, late)
+    return late, before
+
+
+def test_replan_moves_past_due_milestones_and_keeps_the_due_date(
+    qtbot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    late, before = _open_a_late_account(qtbot, window)
     new_date = TODAY + dt.timedelta(days=21)
 
     def accept(dialog: story_dialogs.ReplanDialog) -> int:
@@ -81,12 +88,7 @@ def test_edit_undo_takes_a_replan_back_and_redo_makes_it_again(
 ) -> None:  # type: ignore[no-untyped-def]
     """A re-plan of every past-due milestone is one step of Edit → Undo: undo puts each
     plan date back (they are past due again, the timeline says so), redo moves them again."""
-    rows = window.book_view.model.rows()
-    late = next(
-        r.account_id for r in rows if replan_candidates(window.database, r.account_id, TODAY)
-    )
-    before = replan_candidates(window.database, late, TODAY)
-    _open(qtbot, window, late)
+    late, before = _open_a_late_account(qtbot, window)
     new_date = TODAY + dt.timedelta(days=14)
 
     def accept(dialog: story_dialogs.ReplanDialog) -> int:

@@ -258,12 +258,7 @@ def test_today_confirm_achieved_offers_the_day_the_criterion_was_met(
     the milestone is stored achieved on that day with evidence "usage"."""
     window = demo_window
     view = window.today_view
-    row = next(
-        r
-        for r in range(view.model.rowCount())
-        if view.model.index(r, 0).data(view_item_role()).nudge.kind is NudgeKind.CRITERION_MET
-    )
-    view.table.selectRow(row)
+    row = criterion_met_row(window)
     nudge = view.current.nudge
     assert nudge.criterion_met_on is not None and nudge.criterion_met_on < TODAY
     assert view.confirm_button.isVisible()
@@ -284,16 +279,7 @@ def test_today_confirm_achieved_offers_the_day_the_criterion_was_met(
     view.confirm_button.click()
     assert offered == [nudge.criterion_met_on]
     qtbot.waitUntil(lambda: window.celebration_notice is not None, timeout=10000)
-    step = next(
-        s
-        for s in account_detail(window.database, nudge.account_id, TODAY).ladder
-        if s.id == nudge.milestone_id
-    )
-    assert (step.status.value, step.achieved_on, step.evidence) == (
-        "achieved",
-        nudge.criterion_met_on,
-        "usage",
-    )
+    assert shown(milestone_step(window, nudge)) == ("achieved", nudge.criterion_met_on, "usage")
     workers.wait_all()
 
 
@@ -305,12 +291,7 @@ def test_confirm_achieved_from_today_is_undone_and_redone_by_edit_undo(
     shows the line again; redo marks it achieved on the same day with the same evidence."""
     window = demo_window
     view = window.today_view
-    row = next(
-        r
-        for r in range(view.model.rowCount())
-        if view.model.index(r, 0).data(view_item_role()).nudge.kind is NudgeKind.CRITERION_MET
-    )
-    view.table.selectRow(row)
+    criterion_met_row(window)
     nudge = view.current.nudge
     before = milestone_step(window, nudge)
     monkeypatch.setattr(
@@ -353,6 +334,18 @@ def milestone_step(window: MainWindow, nudge: Any) -> Any:
 
 def shown(step: Any) -> tuple[str, dt.date | None, str | None]:
     return step.status.value, step.achieved_on, step.evidence
+
+
+def criterion_met_row(window: MainWindow) -> int:
+    """Select the demo's Today line whose usage criterion is met but not confirmed; its row."""
+    view = window.today_view
+    row = next(
+        r
+        for r in range(view.model.rowCount())
+        if view.model.index(r, 0).data(view_item_role()).nudge.kind is NudgeKind.CRITERION_MET
+    )
+    view.table.selectRow(row)
+    return row
 
 
 def view_item_role() -> int:

@@ -93,18 +93,9 @@ class PageSaves(QObject):
     def _save_failed(self, what: str) -> Callable[[BaseException], None]:
         """What a failed save ``what`` does: refused over someone else's change, the page
         reloads to show it and the refusal says who and when; any other failure is shown."""
+        from csm_desktop.ui.dialogs.save_refusals import save_failed
 
-        def failed(exc: BaseException) -> None:
-            if isinstance(exc, ConflictError):
-                from csm_desktop.ui.dialogs.save_refusals import explain
-
-                self._emit_changed()
-                kept = "Nothing was changed; their change stays."
-                explain(self._parent_widget, what, exc, kept=kept)
-                return
-            show_failure(self._parent_widget, what, exc)
-
-        return failed
+        return save_failed(self._parent_widget, what, self._emit_changed)
 
     def _read_then(self, what: str, read: Callable[[], Any], then: Callable[[Any], None]) -> None:
         """Read what a dialog offers off the UI thread (behind the page's saves), then open

@@ -106,16 +106,9 @@ class AccountStoryController(QObject):
                 then(result)
             self.changed.emit(account_id)
 
-        def failed(exc: BaseException) -> None:
-            from csm_desktop.ui.dialogs.messages import show_failure
-            from csm_desktop.ui.dialogs.save_refusals import explain
+        from csm_desktop.ui.dialogs.save_refusals import save_failed
 
-            if not isinstance(exc, ConflictError):
-                show_failure(self.panel, what, exc)
-                return
-            self.changed.emit(account_id)  # the page reloads to show their change
-            explain(self.panel, what, exc, kept="Nothing was changed; their change stays.")
-
+        failed = save_failed(self.panel, what, lambda: self.changed.emit(account_id))
         self.queue.add(what, lambda: work(database), saved, failed)
 
     def add_ask(self) -> None:
@@ -247,34 +240,33 @@ class AccountStoryController(QObject):
         left (``MilestoneEdit``), so a teammate's change in between is refused naming them."""
         from csm_desktop.services.account_edits import restore_milestone
         from csm_desktop.services.account_story import replan_milestones
-        from csm_desktop.ui.controllers.account_undo import MilestoneEdit, own_save
+        from csm_desktop.ui.controllers.account_undo import undo_step
 
         database, saves = self.database(), self.saves
         stack = saves.undo_stack
         stack.beginMacro(f"Re-plan {plural(len(replaced), 'milestone')} to {new_date.isoformat()}")
         for milestone_id, before in replaced.items():
-            key = ("milestone", milestone_id)
 
             def again(seen: int | None, milestone_id: int = milestone_id) -> MilestoneState:
                 over = None if seen is None else {milestone_id: seen}
                 moved = replan_milestones(
                     database, [milestone_id], new_date, today=today, seen=over
                 )
-                return own_save(saves.own, ("milestone", milestone_id), moved[milestone_id])
+                return moved[milestone_id]
 
             def restore(state: MilestoneState, milestone_id: int = milestone_id) -> int:
                 return restore_milestone(database, milestone_id, state, on=today)
 
+            text = f"Re-plan “{titles.get(milestone_id, '')}”"
             stack.push(
-                MilestoneEdit(
-                    f"Re-plan “{titles.get(milestone_id, '')}”",
+                undo_step(
+                    text,
                     again,
                     before,
                     restore,
+                    milestone_id,
+                    saves,
                     lambda: self.changed.emit(account_id),
-                    saves.queue,
-                    saves.own,
-                    key,
                 )
             )
         stack.endMacro()

@@ -48,16 +48,38 @@ def save_undoable(
     ``changed`` runs after each undo or redo."""
     own, key = saves.own, ("milestone", milestone_id)
 
-    def applied(seen: int | None) -> MilestoneState:
-        return own_save(own, key, apply(seen))
-
     def pushed(before: MilestoneState) -> None:
-        saves.undo_stack.push(
-            MilestoneEdit(text, applied, before, restore, changed, saves.queue, own, key)
-        )
+        saves.undo_stack.push(undo_step(text, apply, before, restore, milestone_id, saves, changed))
         saved()
 
-    saves.queue.add(text, lambda: applied(own.seen(key, shown)), pushed, failed)
+    def work() -> MilestoneState:
+        return own_save(own, key, apply(own.seen(key, shown)))
+
+    saves.queue.add(text, work, pushed, failed)
+
+
+def undo_step(
+    text: str,
+    apply: Callable[[int | None], MilestoneState],
+    before: MilestoneState,
+    restore: Callable[[MilestoneState], int],
+    milestone_id: int,
+    saves: WindowSaves,
+    changed: Callable[[], None],
+) -> MilestoneEdit:
+    """Edit → Undo's step for a milestone edit already saved over ``before``: undo
+    ``restore``s it, redo ``apply``s the edit again, each recorded as this window's own."""
+    key = ("milestone", milestone_id)
+    return MilestoneEdit(
+        text,
+        lambda seen: own_save(saves.own, key, apply(seen)),
+        before,
+        restore,
+        changed,
+        saves.queue,
+        saves.own,
+        key,
+    )
 
 
 def own_save(own: OwnSaves, key: tuple[str, int], state: MilestoneState) -> MilestoneState:

@@ -38,6 +38,7 @@ def confirm_achieved(
     from csm_desktop.services.account_edits import restore_milestone, set_status
     from csm_desktop.ui.controllers.account_undo import save_undoable
     from csm_desktop.ui.dialogs.account_dialogs import StatusDialog
+    from csm_desktop.ui.dialogs.save_refusals import save_failed
 
     dialog = StatusDialog(
         milestone, Status.ACHIEVED, today, parent, offered=offered, account=account
@@ -47,17 +48,6 @@ def confirm_achieved(
     on = dialog.chosen_date()
     evidence = achieved_evidence(offered, on)
     what = f"Mark “{milestone}” achieved"
-
-    def failed(exc: BaseException) -> None:
-        from csm_desktop.errors import ConflictError
-        from csm_desktop.ui.dialogs.messages import show_failure
-        from csm_desktop.ui.dialogs.save_refusals import explain
-
-        if not isinstance(exc, ConflictError):
-            show_failure(parent, what, exc)
-            return
-        reread()  # the list shows their change
-        explain(parent, what, exc, kept="Nothing was changed; their change stays.")
 
     save_undoable(
         what,
@@ -70,5 +60,5 @@ def confirm_achieved(
         saves=saves,
         changed=reread,
         saved=lambda: saved(on),
-        failed=failed,
+        failed=save_failed(parent, what, reread),
     )

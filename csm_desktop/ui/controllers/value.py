@@ -45,7 +45,7 @@ from csm_desktop.services.value_metrics import (
 from csm_desktop.ui.controllers.account_versions import OwnSaves
 from csm_desktop.ui.controllers.value_undo import MetricEdit, MetricRows, wrote_change
 from csm_desktop.ui.dialogs.messages import show_failure
-from csm_desktop.ui.dialogs.save_refusals import explain
+from csm_desktop.ui.dialogs.save_refusals import NOTHING_CHANGED, explain
 from csm_desktop.ui.dialogs.value_dialogs import MeasurementDialog, MetricDialog
 from csm_desktop.ui.views.value_panel import ValuePanel
 from csm_desktop.ui.workers import WorkQueue
@@ -150,7 +150,7 @@ class ValueController(QObject):
                 return
             self._reload()
             if shiboken6.isValid(self.panel):
-                explain(self.panel, what, exc, kept="Nothing was changed; their change stays.")
+                explain(self.panel, what, exc, kept=NOTHING_CHANGED)
 
         def work() -> MetricChange:
             change = edit(database, account_id)
@@ -179,7 +179,7 @@ class ValueController(QObject):
                 return
             now = self._shown(shown)
             if now is None:  # deleted meanwhile: nothing to save over
-                explain(self.panel, what, exc, kept="Nothing was changed; their change stays.")
+                explain(self.panel, what, exc, kept=NOTHING_CHANGED)
                 return
             explain(
                 self.panel,

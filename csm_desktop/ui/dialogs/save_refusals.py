@@ -32,9 +32,29 @@ KEPT = (
 )
 
 
+NOTHING_CHANGED = "Nothing was changed; their change stays."
+
+
 def explain(parent: QWidget | None, title: str, exc: ConflictError, *, kept: str = KEPT) -> None:
     """Show the refusal: who changed it and when (one line), then what happens to the edit."""
     QMessageBox.warning(parent, title, f"{exc}\n\n{kept}")
+
+
+def save_failed(
+    parent: QWidget, what: str, reread: Callable[[], None]
+) -> Callable[[BaseException], None]:
+    """What a failed save ``what`` with no dialog to keep open does: refused over someone
+    else's change, ``reread`` shows their change and the refusal says who and when; any
+    other failure is shown."""
+
+    def failed(exc: BaseException) -> None:
+        if not isinstance(exc, ConflictError):
+            show_failure(parent, what, exc)
+            return
+        reread()
+        explain(parent, what, exc, kept=NOTHING_CHANGED)
+
+    return failed
 
 
 class SavesOnOk(QDialog):
