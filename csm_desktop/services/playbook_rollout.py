@@ -13,7 +13,7 @@ from dataclasses import replace
 from csm_desktop.domain.ladder import due_date, reference_date
 from csm_desktop.domain.playbook_diff import lineage_of
 from csm_desktop.domain.vocabulary import Status
-from csm_desktop.errors import BadInput
+from csm_desktop.errors import BadInput, Cancelled
 from csm_desktop.services.evidence import refresh_usage_evidence
 from csm_desktop.services.ladder import snapshot
 from csm_desktop.services.playbook_library import (
@@ -21,6 +21,7 @@ from csm_desktop.services.playbook_library import (
     AccountUpdate,
     PlaybookRules,
 )
+from csm_desktop.services.progress import NO_PROGRESS, Progress
 from csm_desktop.store.database import Database
 from csm_desktop.store.models import (
     Account,
@@ -172,18 +173,36 @@ def _step_differs(milestone: AccountMilestone, template: MilestoneTemplate) -> b
 
 
 def apply_to_accounts(
-    database: Database, playbook_id: int, account_ids: Sequence[int], *, dry_run: bool = False
+    database: Database,
+    playbook_id: int,
+    account_ids: Sequence[int],
+    *,
+    dry_run: bool = False,
+    progress: Progress = NO_PROGRESS,
 ) -> list[AccountUpdate]:
-    """Move the chosen accounts (on older versions of this playbook) to this version.
+    """Move the chosen accounts (on older versions of this playbook) to this version, in
+    one transaction: all of them or, on an error or Cancel, none.
 
-    With ``dry_run`` nothing is stored: the result is the preview the dialog shows.
+    With ``dry_run`` nothing is stored: the result is the preview the dialog shows. A few
+    thousand accounts take seconds, so the window runs this in a worker; ``progress``
+    hears each step and may cancel until the commit.
     """
     with database.session() as session:
         book = PlaybookRules(session)
         playbook = book.get(playbook_id)
+
+        def step(done: int, text: str) -> None:
+            if progress.cancelled:
+                raise Cancelled(
+                    f"Applying {playbook.name} v{playbook.version} cancelled; "
+                    "no account was changed."
+                )
+            progress(done, len(account_ids) + 2, text)
+
+        step(0, "Reading the accounts' ladders")
         accounts = accounts_with_ladders(session, account_ids)
         updates = []
-        for account in accounts:
+        for done, account in enumerate(accounts, start=1):
             if account.playbook is None or account.playbook.name != playbook.name:
                 raise BadInput(
                     f"{account.name} is not on a version of {playbook.name}; "
@@ -194,9 +213,13 @@ def apply_to_accounts(
                     f"{account.name} is already on {playbook.name} v{account.playbook.version}."
                 )
             updates.append(_apply_one(account, playbook))
+            if done % 100 == 0:
+                step(done, f"Updating {account.name}")
         session.flush()
         if dry_run:
             session.rollback()
         else:  # a changed criterion is judged again against the usage already stored
+            step(len(accounts), "Judging the usage evidence again")
             refresh_usage_evidence(session, [account.id for account in accounts])
+            step(len(account_ids) + 1, "Saving")
         return updates

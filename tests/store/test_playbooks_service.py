@@ -9,9 +9,10 @@ import pytest
 from sqlalchemy import select
 
 from csm_desktop.domain.vocabulary import Status
-from csm_desktop.errors import BadInput
+from csm_desktop.errors import BadInput, Cancelled
 from csm_desktop.services import playbooks as pb
 from csm_desktop.services.ladder import apply_playbook, change_status
+from csm_desktop.services.progress import progress_of
 from csm_desktop.store.database import Database
 from csm_desktop.store.models import Account, AccountMilestone, MilestoneTemplate, Playbook, Role
 
@@ -248,6 +249,33 @@ def test_a_dry_run_stores_nothing(book: Database, two_playbooks: dict[str, int])
         account = session.get(Account, account_id)
         assert account is not None and account.playbook is not None
         assert (account.playbook.version, len(account.milestones)) == (1, 3)
+
+
+def test_cancel_up_to_the_commit_leaves_every_account_as_it_was(
+    book: Database, two_playbooks: dict[str, int]
+) -> None:
+    ids = two_playbooks
+    accounts = [put_account_on(book, ids["Standard"], name) for name in ("Northwind", "Contoso")]
+    v2 = pb.new_version(book, ids["Standard"], "Audit too", today=TODAY)
+    pb.add_template(book, v2, ids["audit"])
+    heard: list[tuple[int, int, str]] = []
+
+    def last_step() -> bool:  # Cancel pressed once the evidence was judged, before the commit
+        return bool(heard) and heard[-1][2] == "Judging the usage evidence again"
+
+    cancelling = progress_of(lambda *step: heard.append(step), last_step)
+    with pytest.raises(Cancelled, match="Applying Standard v2 cancelled; no account was changed"):
+        pb.apply_to_accounts(book, v2, accounts, progress=cancelling)
+
+    assert [text for _done, _total, text in heard] == [
+        "Reading the accounts' ladders",
+        "Judging the usage evidence again",
+    ]
+    assert {total for _done, total, _text in heard} == {len(accounts) + 2}
+    assert [a.version for a in pb.accounts_on_older_versions(book, v2)] == [1, 1]
+    with book.session() as session:
+        counts = [len(session.get(Account, a).milestones) for a in accounts]  # type: ignore[union-attr]
+    assert counts == [3, 3]
 
 
 def test_applying_to_an_account_of_another_playbook_is_refused(

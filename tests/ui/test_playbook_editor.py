@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QModelIndex
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QMessageBox
 
 from csm_desktop.services import playbooks as pb
@@ -20,6 +20,7 @@ from csm_desktop.ui.models.playbook_steps_model import (
     PlaybookStepsModel,
     TemplateIdRole,
 )
+from csm_desktop.ui.views import playbook_dialogs
 from csm_desktop.ui.views.playbook_editor import (
     PLAYBOOK_ID_ROLE,
     ApplyToAccountsDialog,
@@ -224,17 +225,91 @@ def test_apply_dialog_previews_and_the_editor_applies(qtbot: Any, demo: Database
         "Standard v2", accounts,
         lambda ids: pb.apply_to_accounts(demo, v2, ids, dry_run=True), editor,
     )  # fmt: skip
+    qtbot.addWidget(dialog)
     assert not dialog.apply_button.isEnabled()
     dialog.accounts.item(0).setCheckState(dialog.accounts.item(0).checkState().Checked)
     assert dialog.chosen_ids() == [accounts[0].account_id]
     assert dialog.apply_button.isEnabled()
+    assert dialog.preview.toPlainText() == "Previewing 1 account…"  # off the UI thread
+    qtbot.waitUntil(lambda: "v1 → v2" in dialog.preview.toPlainText(), timeout=10000)
     assert f"{accounts[0].name} v1 → v2" in dialog.preview.toPlainText()
     assert "Add “Single sign-on configured” due" in dialog.preview.toPlainText()
 
-    updates = editor.apply_to_accounts(dialog.chosen_ids())
-    assert [u.account for u in updates] == [accounts[0].name]
+    messages: list[str] = []
+    editor.status_message.connect(messages.append)
+    task = editor.apply_to_accounts(dialog.chosen_ids())
+    assert task is not None
+    with qtbot.waitSignal(task.finished, timeout=20000):
+        pass
+    assert messages == ["Standard v2 applied to 1 account."]
     assert len(pb.accounts_on_older_versions(demo, v2)) == len(accounts) - 1
     assert editor.lock_banner.text().startswith("1 account is on Standard v2")
+
+
+def test_the_preview_shows_the_first_accounts_in_full_and_counts_the_rest(
+    qtbot: Any, demo: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(playbook_dialogs, "PREVIEW_LIMIT", 2)
+    editor = make_editor(qtbot, demo)
+    editor.select_playbook(playbook_id(demo, "Standard v1"))
+    editor.create_new_version("Nothing yet")
+    v2 = playbook_id(demo, "Standard v2")
+    accounts = pb.accounts_on_older_versions(demo, v2)
+    previewed: list[list[int]] = []
+
+    def preview(ids: list[int]) -> list[pb.AccountUpdate]:
+        previewed.append(ids)
+        return pb.apply_to_accounts(demo, v2, ids, dry_run=True)
+
+    dialog = ApplyToAccountsDialog("Standard v2", accounts, preview, editor)
+    qtbot.addWidget(dialog)
+    dialog.select_all.setChecked(True)
+    more = len(accounts) - 2
+    qtbot.waitUntil(lambda: "more account" in dialog.preview.toPlainText(), timeout=10000)
+    text = dialog.preview.toPlainText()
+    assert text.count("v1 → v2") == 2
+    assert f"… and {more} more accounts, checked again when you apply." in text
+    assert previewed == [[a.account_id for a in accounts[:2]]]  # one dry run, not one per tick
+
+
+def test_cancel_of_applying_leaves_the_accounts_and_says_so(qtbot: Any, demo: Database) -> None:
+    editor = make_editor(qtbot, demo)
+    editor.select_playbook(playbook_id(demo, "Standard v1"))
+    editor.create_new_version("Nothing yet")
+    v2 = playbook_id(demo, "Standard v2")
+    accounts = pb.accounts_on_older_versions(demo, v2)
+    messages: list[str] = []
+    editor.status_message.connect(messages.append)
+    task = editor.apply_to_accounts([a.account_id for a in accounts])
+    assert task is not None
+    task.cancel()  # what the progress dialog's Cancel does
+    with qtbot.waitSignal(task.finished, timeout=20000):
+        pass
+    assert messages == ["Applying Standard v2 cancelled; nothing changed."]
+    assert pb.accounts_on_older_versions(demo, v2) == accounts
+
+
+def test_apply_reads_the_accounts_off_the_ui_thread_then_offers_them(
+    qtbot: Any, demo: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    editor = make_editor(qtbot, demo)
+    editor.select_playbook(playbook_id(demo, "Standard v1"))
+    editor.create_new_version("Nothing yet")
+    v2 = playbook_id(demo, "Standard v2")
+    offered: list[int] = []
+
+    def exec_(dialog: ApplyToAccountsDialog) -> int:
+        items = [dialog.accounts.item(row) for row in range(dialog.accounts.count())]
+        offered.extend(item.data(Qt.ItemDataRole.UserRole) for item in items)
+        return 0  # Cancel
+
+    monkeypatch.setattr(ApplyToAccountsDialog, "exec", exec_)
+    task = editor.open_apply_dialog()
+    assert task is not None and offered == []
+    with qtbot.waitSignal(task.finished, timeout=10000):
+        pass
+    assert offered == [a.account_id for a in pb.accounts_on_older_versions(demo, v2)]
+    assert offered
 
 
 def test_export_runs_in_a_worker_and_writes_the_pdf(

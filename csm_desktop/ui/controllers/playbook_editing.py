@@ -13,7 +13,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QInputDialog,
+    QMessageBox,
+    QProgressDialog,
+)
 
 from csm_desktop.domain.playbook_diff import StepSnapshot, VersionNote
 from csm_desktop.domain.text import plural
@@ -295,12 +302,25 @@ class PlaybookEditing:
         label = v.detail.summary.label if v.detail else summary.label
         v.status_message.emit(f"Created {label}.")
 
-    def open_apply_dialog(self) -> None:
+    def open_apply_dialog(self) -> workers.Task | None:
+        """Read the accounts on older versions off the UI thread, then offer them."""
         v = self.view
         if v.detail is None:
-            return
-        summary = v.detail.summary
-        accounts = service.accounts_on_older_versions(v.database, summary.id)
+            return None
+        summary, database = v.detail.summary, v.database
+        return workers.run(
+            lambda progress: service.accounts_on_older_versions(database, summary.id),
+            lambda accounts: self._apply_dialog(summary, accounts),
+            what="Reading the accounts on older versions",
+            owner=v,
+        )
+
+    def _apply_dialog(
+        self, summary: PlaybookSummary, accounts: list[service.AccountOnVersion]
+    ) -> None:
+        v = self.view
+        if v.detail is None or v.detail.summary.id != summary.id:
+            return  # another version was put on show meanwhile
         if not accounts:
             QMessageBox.information(
                 v, "Apply to accounts", f"No account is on an older version of {summary.name}."
@@ -316,20 +336,49 @@ class PlaybookEditing:
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.apply_to_accounts(dialog.chosen_ids())
 
-    def apply_to_accounts(self, account_ids: list[int]) -> list[AccountUpdate]:
+    def apply_to_accounts(self, account_ids: list[int]) -> workers.Task | None:
+        """Move the accounts to the shown version in a worker, with a progress dialog whose
+        Cancel leaves every account as it was; the editor and the Book reload once done."""
         v = self.view
         if v.detail is None or not account_ids:
-            return []
-        try:
-            updates = service.apply_to_accounts(v.database, v.detail.summary.id, account_ids)
-        except Exception as exc:
-            show_failure(v, "Applying the playbook", exc)
-            return []
-        v.reload(v.detail.summary.id)
-        v.accounts_changed.emit()
-        label = v.detail.summary.label if v.detail else ""
-        v.status_message.emit(f"{label} applied to {plural(len(updates), 'account')}.")
-        return updates
+            return None
+        summary, database = v.detail.summary, v.database
+        dialog = QProgressDialog(
+            f"Applying {summary.label} to {plural(len(account_ids), 'account')}…",
+            "Cancel",
+            0,
+            len(account_ids) + 2,
+            v,
+        )
+        dialog.setWindowTitle("Apply to accounts")
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(300)
+
+        def applied(updates: list[AccountUpdate]) -> None:
+            v.reload(summary.id)
+            v.accounts_changed.emit()
+            v.status_message.emit(f"{summary.label} applied to {plural(len(updates), 'account')}.")
+
+        def progressed(done: int, total: int, text: str) -> None:
+            dialog.setMaximum(total)
+            dialog.setValue(done)
+            dialog.setLabelText(text)
+
+        task = workers.run(
+            lambda progress: service.apply_to_accounts(
+                database, summary.id, account_ids, progress=progress
+            ),
+            applied,
+            what="Applying the playbook",
+            owner=v,
+            on_progress=progressed,
+            on_finished=dialog.close,
+        )
+        dialog.canceled.connect(task.cancel)
+        task.cancelled.connect(
+            lambda: v.status_message.emit(f"Applying {summary.label} cancelled; nothing changed.")
+        )
+        return task
 
     def export_pdf(self, path: Path | None = None) -> workers.Task | None:
         """Write the shown version as a PDF, off the UI thread."""

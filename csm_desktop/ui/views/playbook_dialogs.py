@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -24,8 +24,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from csm_desktop.domain.text import plural
 from csm_desktop.services import playbooks as service
 from csm_desktop.services.playbooks import AccountUpdate, Scope, TemplateDetail, TemplateSharing
+from csm_desktop.ui import workers
 from csm_desktop.ui.dialogs.messages import show_failure
 from csm_desktop.ui.palette import current
 
@@ -85,6 +87,13 @@ def choose_template(parent: QWidget, offered: Sequence[TemplateDetail]) -> int |
     return None
 
 
+PREVIEW_LIMIT = 50
+"""Accounts previewed in full: more is a wall of text nobody reads before applying."""
+PREVIEW_DELAY_MS = 250
+"""The preview starts this long after the last tick, so ticking a few accounts in a row
+runs one dry run, not one per tick."""
+
+
 class ApplyToAccountsDialog(QDialog):
     """Accounts on older versions with checkboxes, and a preview of what applying changes."""
 
@@ -132,6 +141,10 @@ class ApplyToAccountsDialog(QDialog):
         layout.addWidget(note)
         layout.addLayout(body, 1)
         layout.addWidget(self.buttons)
+        self.preview_task: workers.Task | None = None
+        self._previews = 0  # bumped by each change of the ticks
+        self._preview_timer = QTimer(self, singleShot=True, interval=PREVIEW_DELAY_MS)
+        self._preview_timer.timeout.connect(self._start_preview)
         self.accounts.itemChanged.connect(lambda _item: self.refresh_preview())
         self.refresh_preview()
 
@@ -151,18 +164,47 @@ class ApplyToAccountsDialog(QDialog):
         ]
 
     def refresh_preview(self) -> None:
+        """Preview the ticked accounts shortly after the last tick, off the UI thread (a
+        dry run over thousands of ladders takes seconds): the first ``PREVIEW_LIMIT`` in
+        full, the rest counted."""
         chosen = self.chosen_ids()
         self.apply_button.setEnabled(bool(chosen))
+        self._previews += 1  # a preview still running for an older choice is dropped
         if not chosen:
+            self._preview_timer.stop()
             self.preview.setHtml(
                 f"<p style='color:{current().muted}'>Tick accounts to preview the changes.</p>"
             )
             return
-        try:
-            updates = self._preview(chosen)
-        except Exception as exc:  # a UserError explains itself; anything else is logged
-            show_failure(self, "Previewing the changes", exc)
+        self.preview.setHtml(
+            f"<p style='color:{current().muted}'>Previewing {plural(len(chosen), 'account')}…</p>"
+        )
+        self._preview_timer.start()
+
+    def _start_preview(self) -> None:
+        chosen, asked = self.chosen_ids(), self._previews
+        if not chosen:
             return
+        shown, preview = chosen[:PREVIEW_LIMIT], self._preview
+
+        def show(updates: list[AccountUpdate]) -> None:
+            if asked == self._previews:
+                self._show_preview(updates, len(chosen) - len(shown))
+
+        def failed(exc: BaseException) -> None:  # a UserError explains itself; else logged
+            if asked == self._previews:
+                self.preview.clear()
+                show_failure(self, "Previewing the changes", exc)
+
+        self.preview_task = workers.run(
+            lambda progress: preview(shown),
+            show,
+            what="Previewing the changes",
+            owner=self,
+            on_failure=failed,
+        )
+
+    def _show_preview(self, updates: list[AccountUpdate], more: int) -> None:
         e = html.escape
         parts = []
         for update in updates:
@@ -170,5 +212,10 @@ class ApplyToAccountsDialog(QDialog):
             parts.append(
                 f"<p><b>{e(update.account)}</b> v{update.from_version} → v{update.to_version}"
                 f"<ul style='margin-top:2px'>{items}</ul></p>"
+            )
+        if more:
+            parts.append(
+                f"<p style='color:{current().muted}'>… and {plural(more, 'more account')}, "
+                "checked again when you apply.</p>"
             )
         self.preview.setHtml("".join(parts))

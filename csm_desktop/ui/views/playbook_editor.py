@@ -38,7 +38,6 @@ from csm_desktop.domain.playbook_diff import VersionNote
 from csm_desktop.domain.text import plural
 from csm_desktop.services.opening import Database
 from csm_desktop.services.playbooks import (
-    AccountUpdate,
     PlaybookDetail,
     PlaybookSummary,
     Scope,
@@ -440,10 +439,11 @@ class PlaybookEditor(QWidget):
     def create_new_version(self, change_note: str | None = None) -> None:
         self.controller.create_new_version(change_note)
 
-    def open_apply_dialog(self) -> None:
-        self.controller.open_apply_dialog()
+    def open_apply_dialog(self) -> workers.Task | None:
+        return self.controller.open_apply_dialog()
 
-    def apply_to_accounts(self, account_ids: list[int]) -> list[AccountUpdate]:
+    def apply_to_accounts(self, account_ids: list[int]) -> workers.Task | None:
+        """Move the accounts to the shown version, off the UI thread (None: nothing to do)."""
         return self.controller.apply_to_accounts(account_ids)
 
     def export_pdf(self, path: Path | None = None) -> workers.Task | None:
