@@ -176,11 +176,13 @@ def add_ask(
     owner: str = "",
     due_on: dt.date | None = None,
     milestone_id: int | None = None,
-    created_on: dt.date,
+    created_on: dt.date | None,
+    resolved_on: dt.date | None = None,
     seen: int | None = None,
 ) -> Saved:
     """Keep a new risk or ask for the account over the account's version ``seen`` (an ask
-    has no version of its own: it moves the account's on); returns its id and the version."""
+    has no version of its own: it moves the account's on); returns its id and the version.
+    ``resolved_on`` puts back a resolved one (Edit → Undo of its removal)."""
     text = text.strip()
     if kind not in ASK_KINDS:
         raise BadInput(f"{kind!r} is neither an ask nor a risk.")
@@ -201,7 +203,7 @@ def add_ask(
                 raise BadInput("The linked milestone is not on this account; choose another.")
         ask = AccountAsk(
             account_id=account_id, kind=kind, text=text, owner=owner.strip(), due_on=due_on,
-            milestone_id=milestone_id, created_on=created_on,
+            milestone_id=milestone_id, created_on=created_on, resolved_on=resolved_on,
         )  # fmt: skip
         with saving(session, account, f"“{account.name}”", seen, bump=True):
             session.add(ask)
@@ -234,3 +236,25 @@ def delete_ask(database: Database, ask_id: int, *, seen: int | None = None) -> i
         with saving(session, account, f"“{account.name}”", seen, bump=True):
             session.delete(ask)
         return account.version
+
+
+def put_ask(
+    database: Database,
+    account_id: int,
+    ask_id: int | None,
+    state: AskEntry | None,
+    *,
+    seen: int | None,
+) -> tuple[int | None, int | None]:
+    """Make the account's ask ``ask_id`` (None: it is not stored now) hold ``state`` (None:
+    no such ask), over the account's version ``seen``: Edit → Undo and Redo of adding,
+    resolving or removing a risk or ask. An ask put back is a new row. Returns the ask's id
+    now (None: gone) and the version left (None: it was gone already, nothing changed)."""
+    if state is None:
+        return None, None if ask_id is None else delete_ask(database, ask_id, seen=seen)
+    if ask_id is None:
+        s = state
+        return add_ask(database, account_id, s.kind, s.text, owner=s.owner, due_on=s.due_on,
+                       milestone_id=s.milestone_id, created_on=s.created_on,
+                       resolved_on=s.resolved_on, seen=seen)  # fmt: skip
+    return ask_id, resolve_ask(database, ask_id, state.resolved_on, seen=seen)

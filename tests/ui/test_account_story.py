@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QDialog
 
 from csm_desktop.domain.vocabulary import Status
 from csm_desktop.services.account_edits import set_status
-from csm_desktop.services.account_story import list_asks, replan_candidates
+from csm_desktop.services.account_story import add_ask, list_asks, replan_candidates
 from csm_desktop.services.accounts import account_detail
 from csm_desktop.store.database import open_database
 from csm_desktop.ui.dialogs import story_dialogs
@@ -228,3 +228,86 @@ def test_the_ladder_shows_the_re_planned_date_after_the_due_date(
         return [item.text(2) for item in [*items, *children]]
 
     qtbot.waitUntil(lambda: expected in due_texts(), timeout=5000)
+
+
+def _add_ask(qtbot, window: MainWindow, monkeypatch: pytest.MonkeyPatch, text: str) -> None:  # type: ignore[no-untyped-def]
+    def accept(dialog: story_dialogs.AskDialog) -> int:
+        dialog.text.setPlainText(text)
+        dialog.owner.setCurrentText("Dana IT")
+        return press_ok(qtbot, dialog)
+
+    monkeypatch.setattr(story_dialogs.AskDialog, "exec", accept)
+    window.account_view.risks_asks.add_requested.emit()
+    qtbot.waitUntil(lambda: window.undo_action.text().startswith("&Undo Add"), timeout=5000)
+    saved(qtbot, window)
+
+
+def _asks(window: MainWindow, account_id: int) -> list[tuple[str, str, dt.date | None]]:
+    return [(a.text, a.owner, a.resolved_on) for a in list_asks(window.database, account_id)]
+
+
+def test_edit_undo_takes_back_adding_resolving_and_removing_an_ask(
+    qtbot, window: MainWindow, monkeypatch: pytest.MonkeyPatch, message_boxes
+) -> None:  # type: ignore[no-untyped-def]
+    """Each edit of the risks and asks is a step of Edit → Undo; a removal undone puts the
+    ask back as it was (resolved, with its owner), and the steps before it on the stack then
+    act on the ask put back."""
+    account_id = window.book_view.model.rows()[0].account_id
+    _open(qtbot, window, account_id)
+    panel = window.account_view.risks_asks
+    _add_ask(qtbot, window, monkeypatch, "Sign the DPA")
+    assert window.undo_action.text() == "&Undo Add ask “Sign the DPA”"
+    qtbot.waitUntil(lambda: panel.list.topLevelItemCount() == 1, timeout=5000)
+    panel.list.setCurrentItem(panel.list.topLevelItem(0))
+    panel.resolve.click()
+    saved(qtbot, window)
+    panel.list.setCurrentItem(panel.list.topLevelItem(0))
+    panel._emit(panel.remove_requested)
+    saved(qtbot, window)
+    assert window.undo_action.text() == "&Undo Remove ask “Sign the DPA”"
+    assert _asks(window, account_id) == []
+
+    window.undo_action.trigger()  # the removal: back, resolved
+    saved(qtbot, window)
+    assert _asks(window, account_id) == [("Sign the DPA", "Dana IT", TODAY)]
+    window.undo_action.trigger()  # the resolve, of the ask put back
+    saved(qtbot, window)
+    assert _asks(window, account_id) == [("Sign the DPA", "Dana IT", None)]
+    window.undo_action.trigger()  # the addition
+    saved(qtbot, window)
+    assert _asks(window, account_id) == []
+    assert not window.undo_action.isEnabled()
+
+    for expected in (
+        [("Sign the DPA", "Dana IT", None)],
+        [("Sign the DPA", "Dana IT", TODAY)],
+        [],
+    ):
+        window.redo_action.trigger()
+        saved(qtbot, window)
+        assert _asks(window, account_id) == expected
+    qtbot.waitUntil(lambda: panel.list.topLevelItemCount() == 0, timeout=5000)
+    assert message_boxes.shown == []
+
+
+def test_undo_of_an_ask_is_refused_over_a_teammates_change_of_the_account(
+    qtbot, window: MainWindow, monkeypatch: pytest.MonkeyPatch, message_boxes
+) -> None:  # type: ignore[no-untyped-def]
+    account_id = window.book_view.model.rows()[0].account_id
+    _open(qtbot, window, account_id)
+    _add_ask(qtbot, window, monkeypatch, "Sign the DPA")
+    teammate = open_database(Path(window.database.where))
+    try:
+        add_ask(teammate, account_id, "risk", "Budget freeze", created_on=TODAY)
+    finally:
+        teammate.close()
+
+    window.undo_action.trigger()
+    saved(qtbot, window)
+    assert [text for text, _owner, _on in _asks(window, account_id)] == [
+        "Sign the DPA",
+        "Budget freeze",
+    ]
+    [(kind, title, text)] = message_boxes.shown
+    assert (kind, title) == ("warning", "Undo")
+    assert text.endswith("Undo was not applied; their change stays.")

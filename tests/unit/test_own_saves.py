@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from csm_desktop.ui.controllers.account_versions import OwnSaves
+from csm_desktop.ui.controllers.account_versions import OwnSaves, RowMoves, WindowSaves
 
 KEY = ("milestone", 7)
 AT = dt.datetime(2026, 11, 26, 14, 2)
@@ -48,3 +49,41 @@ def test_a_row_made_again_starts_a_chain_of_its_own() -> None:
     own.wrote(KEY, 1, restores=1)  # made again: versions start over
     own.wrote(KEY, 2)
     assert own.expect(KEY, 2) == 2 and own.expect(KEY, 1) == 1
+
+
+def test_row_moves_follow_a_row_put_back_again_and_again() -> None:
+    moves = RowMoves()
+    moves.moved(7, 9)  # an undone removal put row 7 back as 9
+    moves.moved(9, 12)  # … removed again, and put back as 12
+    assert (moves.now(7), moves.now(9), moves.now(12), moves.now(3)) == (12, 12, 12, 3)
+    assert (moves.first(12), moves.first(9), moves.first(3)) == (7, 7, 3)
+    moves.moved(5, 5)  # put back under its own id: nothing moved
+    assert moves.now(5) == 5
+
+
+def test_a_row_id_given_again_by_a_book_file_is_a_new_row() -> None:
+    """SQLite gives a removed row's id to the next new row when it was the largest: the new
+    row (made by an edit, or by another row put back) starts no line of moves."""
+    moves = RowMoves()
+    moves.moved(7, 9)
+    moves.moved(9, 7)  # row 9 removed and put back as 7, the id the first row had
+    assert moves.now(7) == 7 and moves.now(9) == 7
+    moves.moved(4, 6)
+    moves.fresh(6)  # … 6 removed, and a new ask made, given id 6
+    assert (moves.now(6), moves.first(6)) == (6, 6)
+    moves.clear()
+    assert moves.now(4) == 4
+
+
+def test_another_book_forgets_the_moves_of_the_last_one(qtbot: Any) -> None:
+    """Row ids of another book number from 1 again: a move remembered from the last book
+    would send an undo to the wrong row."""
+    from PySide6.QtCore import QObject
+
+    owner = QObject()
+    saves = WindowSaves.of_its_own(owner)
+    saves.moves("value_metric").moved(1, 2)
+    saves.moves("account_ask").moved(3, 4)
+    saves.forget()
+    assert saves.moves("value_metric").now(1) == 1
+    assert saves.moves("account_ask").now(3) == 3

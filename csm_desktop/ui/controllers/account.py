@@ -34,6 +34,7 @@ from csm_desktop.ui.controllers.account_saving import PageSaves
 from csm_desktop.ui.controllers.account_story import AccountStoryController
 from csm_desktop.ui.controllers.account_versions import WindowSaves
 from csm_desktop.ui.controllers.value import ValueController
+from csm_desktop.ui.controllers.value_undo import MetricRows
 from csm_desktop.ui.views.account_view import AccountView
 
 if TYPE_CHECKING:
@@ -69,8 +70,9 @@ class AccountController(PageSaves):
         self.story.changed.connect(self.changed)
         view.replan_requested.connect(self.story.replan)
         self.value = ValueController(
-            view.value, database, today, self.undo_stack, self, self.queue, self.own
-        )
+            view.value, database, today, self.undo_stack, self, self.queue, self.own,
+            MetricRows(self.saves.moves("value_metric")),
+        )  # fmt: skip
         self.value.changed.connect(self.changed)
 
     def change_status(self, milestone_id: int, status_value: str) -> None:

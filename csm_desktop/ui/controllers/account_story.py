@@ -7,13 +7,17 @@ loads it and runs the edits and the re-plan of past-due milestones in workers
 Team mode (issue 16): a risk or ask is saved over the account's version the page showed
 (or the one this window's own last save left, ``OwnSaves``), a re-plan over the version
 of each milestone the re-plan dialog read. Refused over someone else's change, the page
-reloads to show it and the refusal says who and when; nothing is changed.
+reloads to show it and the refusal says who and when; nothing is changed. Every edit goes on
+Edit → Undo: a re-plan as one step, an ask's addition, resolve or removal as its own
+(``ui.controllers.ask_undo``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import replace
+from textwrap import shorten
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -29,6 +33,10 @@ from csm_desktop.ui import workers
 from csm_desktop.ui.controllers.account_versions import WindowSaves
 from csm_desktop.ui.dialogs.story_dialogs import AskDialog, ReplanDialog
 from csm_desktop.ui.views.account_story import RisksAsksPanel
+
+_Saved = tuple[AskEntry | None, int | None, int | None]
+"""An ask's edit saved: the ask as stored before it, the version it was saved over, and the
+version it left."""
 
 
 class AccountStoryController(QObject):
@@ -72,21 +80,57 @@ class AccountStoryController(QObject):
         workers.run(lambda progress: list_asks(database, account_id), show,
                     what="Loading risks and asks", owner=self)  # fmt: skip
 
-    def _apply(self, what: str, work: Callable[[Database, int | None], int | None]) -> None:
-        """Run an edit over the account's version in a worker (``work(database, seen)``
-        returns the version it left); on success the page reloads; a refusal over someone
-        else's change reloads it too and says who and when."""
+    def _apply(
+        self,
+        verb: str,
+        ask_id: int,
+        after: Callable[[AskEntry], AskEntry | None],
+        work: Callable[[Database, int | None], int | None],
+    ) -> None:
+        """Run an edit of the ask over the account's version in a worker (``work(database,
+        seen)`` returns the version it left); once saved it goes on Edit → Undo as ``verb``,
+        from the ask as stored to ``after`` of it (None: removed), and the page reloads; a
+        refusal over someone else's change reloads it too and says who and when."""
+        from csm_desktop.services.account_story import list_asks
+
         detail = self.panel.detail
         if detail is None:
             return
         key = ("account", detail.id)
 
-        def save(db: Database) -> int | None:
-            left = work(db, self.own.seen(key, detail.version))
+        def save(db: Database) -> _Saved:
+            over = self.own.seen(key, detail.version)
+            # As stored (the page may not show an edit queued before this one yet); a
+            # change made after this read moves the version, and the save is refused.
+            before = next((a for a in list_asks(db, detail.id) if a.id == ask_id), None)
+            left = work(db, over)
             self.own.wrote(key, left)
-            return left
+            return before, over, left
 
-        self._run(what, save)
+        def saved(done: _Saved) -> None:
+            before, over, left = done
+            if before is not None and left is not None:  # else: it was gone already
+                self._undoable(verb, detail.id, ask_id, before, after(before), (over, left))
+
+        self._run("Saving the ask" if verb != "Remove" else "Removing the ask", save, saved)
+
+    def _undoable(
+        self,
+        verb: str,
+        account_id: int,
+        ask_id: int,
+        before: AskEntry | None,
+        after: AskEntry | None,
+        versions: tuple[int | None, int | None],
+    ) -> None:
+        from csm_desktop.ui.controllers.ask_undo import ask_step
+
+        """Put a saved edit of an ask on Edit → Undo, named by its text ("Resolve ask “…”")."""
+        shown = after or before
+        assert shown is not None
+        text = f"{verb} {shown.kind} “{shorten(shown.text, 40, placeholder='…')}”"
+        ask_step(text, account_id, ask_id, before, after, versions, self.database, self.saves,
+                 lambda: self.changed.emit(account_id))  # fmt: skip
 
     def _run(
         self,
@@ -136,25 +180,35 @@ class AccountStoryController(QObject):
         database, key = self.database(), ("account", detail.id)
         seen: list[int | None] = [detail.version]
 
-        def read() -> Callable[[], int]:  # on OK: what was typed, saved in the page's queue
+        def read() -> Callable[[], None]:  # on OK: what was typed, saved in the page's queue
             kind, text, owner, due_on, milestone_id = dialog.values()
             today = self.today()
 
-            def save() -> int:  # over the version known once the page's earlier saves ran
-                left = add_ask(database, detail.id, kind, text, owner=owner, due_on=due_on,
-                               milestone_id=milestone_id, created_on=today,
-                               seen=self.own.seen(key, seen[0])).version  # fmt: skip
+            def save() -> None:  # over the version known once the page's earlier saves ran
+                over = self.own.seen(key, seen[0])
+                ask_id, left = add_ask(database, detail.id, kind, text, owner=owner,
+                                       due_on=due_on, milestone_id=milestone_id,
+                                       created_on=today, seen=over)  # fmt: skip
                 self.own.wrote(key, left)
-                return left
+                entry = AskEntry(ask_id, kind, text.strip(), owner.strip(), due_on, milestone_id,
+                                 "", today, None)  # fmt: skip
+                added.append((entry, over, left))
 
             return save
+
+        added: list[tuple[AskEntry, int | None, int]] = []
+
+        def saved(_none: None) -> None:
+            entry, over, left = added[-1]
+            self._undoable("Add", detail.id, entry.id, None, entry, (over, left))
 
         def refused(exc: ConflictError) -> None:  # the page shows theirs; OK again saves
             if exc.version is not None:
                 seen[0] = exc.version
             self.changed.emit(detail.id)
 
-        dialog.save, dialog.refused, dialog.saving_what = read, refused, "Saving the ask"
+        dialog.save, dialog.saved, dialog.refused = read, saved, refused
+        dialog.saving_what = "Saving the ask"
         dialog.queue = self.queue
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.changed.emit(detail.id)
@@ -166,12 +220,15 @@ class AccountStoryController(QObject):
         if entry is None:
             return
         on = None if entry.resolved_on is not None else self.today()
-        self._apply("Saving the ask", lambda db, seen: resolve_ask(db, ask_id, on, seen=seen))
+        self._apply("Resolve" if on else "Reopen", ask_id, lambda ask: replace(ask, resolved_on=on),
+                    lambda db, seen: resolve_ask(db, ask_id, on, seen=seen))  # fmt: skip
 
     def remove_ask(self, ask_id: int) -> None:
         from csm_desktop.services.account_story import delete_ask
 
-        self._apply("Removing the ask", lambda db, seen: delete_ask(db, ask_id, seen=seen))
+        if ask_id in self.panel.entries:
+            self._apply("Remove", ask_id, lambda _ask: None,
+                        lambda db, seen: delete_ask(db, ask_id, seen=seen))  # fmt: skip
 
     def replan(self) -> None:
         """Offer the past-due open milestones and move the chosen ones to a new date."""

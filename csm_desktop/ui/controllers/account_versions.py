@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import wraps
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -134,6 +134,46 @@ class OwnSaves:
         return self._authors.get((key, self._resolve(key, head)))
 
 
+class RowMoves:
+    """Where the window's own undos and redos moved the rows of one table: an undone
+    removal (or a redone addition) stores the row again under a new id, and the steps next
+    to it on the stack still name the old one. Each line of moves also keeps its first row,
+    which keys its versions in ``OwnSaves``. Read and written only by the page's jobs, which
+    run one at a time in order."""
+
+    def __init__(self) -> None:
+        self._now: dict[int, int] = {}  # a row the window's own step removed -> its new row
+        self._first: dict[int, int] = {}  # a row made by such a step -> the line's first row
+
+    def moved(self, old: int | None, new: int | None) -> None:
+        """An own undo or redo put the row ``old`` back as ``new``."""
+        if old is None or new is None or old == new:
+            return
+        self.fresh(new)  # a book file may give a removed row's id to a new row
+        self._now[old] = new
+        self._first[new] = self._first.get(old, old)
+
+    def fresh(self, row: int) -> None:
+        """``row`` was just made by a new edit: no earlier line of moves leads through it."""
+        self._now.pop(row, None)
+        self._first.pop(row, None)
+
+    def now(self, row: int) -> int:
+        """The id the row ``row`` has now."""
+        seen = {row}
+        while (row := self._now.get(row, row)) not in seen:
+            seen.add(row)
+        return row
+
+    def first(self, row: int) -> int:
+        """The first row of the line ``row`` is on."""
+        return self._first.get(row, row)
+
+    def clear(self) -> None:
+        self._now.clear()
+        self._first.clear()
+
+
 @dataclass(frozen=True)
 class WindowSaves:
     """What every milestone save of one window shares: the versions its own saves left, the
@@ -143,6 +183,7 @@ class WindowSaves:
     own: OwnSaves
     queue: WorkQueue
     undo_stack: QUndoStack
+    _moves: dict[str, RowMoves] = field(default_factory=dict)
 
     @classmethod
     def of_its_own(cls, parent: QObject) -> WindowSaves:
@@ -153,6 +194,12 @@ class WindowSaves:
 
         return cls(OwnSaves(), WorkQueue(parent), QUndoStack(parent))
 
+    def moves(self, table: str) -> RowMoves:
+        """Where this window's own undos and redos moved the rows of ``table``."""
+        return self._moves.setdefault(table, RowMoves())
+
     def forget(self) -> None:
         self.undo_stack.clear()
         self.own.clear()
+        for moves in self._moves.values():
+            moves.clear()

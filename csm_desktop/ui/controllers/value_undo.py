@@ -27,40 +27,32 @@ from csm_desktop.services.value_metrics import (
     revert,
 )
 from csm_desktop.ui.controllers.account_undo import show_step_failure
-from csm_desktop.ui.controllers.account_versions import OwnSaves
+from csm_desktop.ui.controllers.account_versions import OwnSaves, RowMoves
 from csm_desktop.ui.workers import WorkQueue
 
 
 class MetricRows:
-    """Where the window's own undos and redos moved its metrics: row ids never come back
-    (``store.queries.value_rows``), so old → new is a line without loops. Read and written
-    only by the page's jobs, which run one at a time in order."""
+    """``RowMoves`` of the value metrics, read off their snapshots (a metric's row ids never
+    come back: ``store.queries.value_rows``)."""
 
-    def __init__(self) -> None:
-        self._now: dict[int, int] = {}  # a row the window's own step deleted -> its new row
-        self._first: dict[int, int] = {}  # a row made by such a step -> the line's first row
+    def __init__(self, moves: RowMoves | None = None) -> None:
+        self._moves = moves or RowMoves()
 
     def moved(self, old: int | None, new: int | None) -> None:
         """An own undo or redo put the metric of row ``old`` back on row ``new``."""
-        if old is None or new is None or old == new:
-            return
-        self._now[old] = new
-        self._first[new] = self._first.get(old, old)
+        self._moves.moved(old, new)
 
     def now(self, metric: MetricSnapshot | None) -> MetricSnapshot | None:
         """``metric`` on the row it is on now."""
         if metric is None or metric.id is None:
             return metric
-        row = metric.id
-        while row in self._now:
-            row = self._now[row]
-        return replace(metric, id=row)
+        return replace(metric, id=self._moves.now(metric.id))
 
     def key(self, metric: MetricSnapshot | None) -> tuple[str, int] | None:
         """The metric's key in ``OwnSaves`` (None: no metric, or not stored)."""
         if metric is None or metric.id is None:
             return None
-        return "metric", self._first.get(metric.id, metric.id)
+        return "metric", self._moves.first(metric.id)
 
     def current(self, change: MetricChange) -> MetricChange:
         """``change`` with its metrics on the rows they are on now."""
