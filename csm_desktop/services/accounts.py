@@ -20,9 +20,8 @@ from csm_desktop.domain.vocabulary import Phase, Status
 from csm_desktop.errors import UnknownAccount
 from csm_desktop.services.contact_info import ContactInfo as ContactInfo  # re-exported
 from csm_desktop.store.database import Database
-from csm_desktop.store.models import Account, AccountMilestone
 from csm_desktop.store.queries import timeline
-from csm_desktop.store.queries.accounts import account_page, role_names
+from csm_desktop.store.queries.accounts import PageMilestone, account_page
 from csm_desktop.store.queries.ladders import account_ladders
 from csm_desktop.store.queries.selection import AccountFilter
 
@@ -111,7 +110,7 @@ class AccountDetail:
         return [role for role, _value in self.completion_by_role]
 
 
-def _criterion_text(milestone: AccountMilestone) -> str | None:
+def _criterion_text(milestone: PageMilestone) -> str | None:
     if not milestone.success_feature:
         return None
     return (
@@ -146,7 +145,7 @@ def account_detail(
                 id=m.id,
                 position=m.position,
                 title=m.title,
-                role=m.role.name,
+                role=m.role,
                 target_day=m.target_day,
                 due_on=due_by_id.get(m.id),
                 status=Status(m.status),
@@ -166,26 +165,20 @@ def account_detail(
             for m in account.milestones
         )
         contacts = tuple(
-            ContactInfo(c.id, c.name, c.role.name if c.role else None, c.email, c.title)
-            for c in account.contacts
+            ContactInfo(c.id, c.name, c.role, c.email, c.title) for c in account.contacts
         )
         kickoff = None
         if account.kickoff is not None:
-            roles_by_id = role_names(session)
             kickoff = KickoffSummary(
                 held_on=account.kickoff.held_on,
                 attendees=account.kickoff.attendees,
                 success_statement=account.kickoff.success_statement,
-                answers=tuple(
-                    (roles_by_id.get(a.role_id, "?"), a.answer) for a in account.kickoff.answers
-                ),
-                done_criteria=tuple(
-                    (c.id, c.text, c.met_on) for c in account.kickoff.done_criteria
-                ),
+                answers=account.kickoff.answers,
+                done_criteria=account.kickoff.done_criteria,
             )
-        history = _timeline(database, account) if with_timeline else ()
+        history = _timeline(database, account.id) if with_timeline else ()
         age = (today - loaded.kickoff).days if loaded.kickoff else None
-        positions = {m.role.name: (m.role.position, m.role.id) for m in account.milestones}
+        positions = {m.role: (m.role_position, m.role_id) for m in account.milestones}
         roles = sorted(positions, key=positions.__getitem__)
         return AccountDetail(
             id=account.id,
@@ -199,7 +192,7 @@ def account_detail(
             signed_on=account.signed_on,
             kickoff_on=account.kickoff_on,
             renewal_on=account.renewal_on,
-            playbook=account.playbook.name if account.playbook else None,
+            playbook=account.playbook,
             age_days=age,
             phase=current_phase(age) if age is not None else None,
             completion=completion(facts),
@@ -225,17 +218,17 @@ def next_open_step(database: Database, account_id: int, today: dt.date) -> Ladde
     return next((step for step in detail.ladder if step.id == upcoming.id), None)
 
 
-def _timeline(database: Database, account: Account) -> tuple[TimelineEntry, ...]:
+def _timeline(database: Database, account_id: int) -> tuple[TimelineEntry, ...]:
     """Every status change, touchpoint and logged event of the account, newest first."""
     from csm_desktop.services.feedback import feedback_timeline
     from csm_desktop.services.renewals import renewal_timeline
 
     with database.session() as session:
-        changes = timeline.status_changes(session, account.id)
-        touchpoints = timeline.touchpoints(session, account.id)
-        events = timeline.events(session, account.id)
+        changes = timeline.status_changes(session, account_id)
+        touchpoints = timeline.touchpoints(session, account_id)
+        events = timeline.events(session, account_id)
         # What the customer said, renewals and advocacy (issue #18).
-        learned = feedback_timeline(session, account.id) + renewal_timeline(session, account.id)
+        learned = feedback_timeline(session, account_id) + renewal_timeline(session, account_id)
     entries = [
         TimelineEntry(
             change.changed_on,

@@ -1,34 +1,200 @@
 """Accounts as a whole: the account page's loaded account, names, counts and money columns.
 
 The account page, the QBR, the report batch, the portfolio report, backups and the demo ask
-this module; each function is one short query. ``account_page`` and ``accounts_with_people``
-return the store's own ``Account`` with the relations the caller walks already loaded, so
-reading them inside the session issues no further query per account.
+this module; each function is one short query. ``account_page`` returns plain rows (the page's
+and the QBR's read, as Core statements); ``accounts_with_people`` returns the store's own
+``Account`` with the relations the caller walks already loaded, so reading them inside the
+session issues no further query per account.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Collection, Sequence
+from typing import NamedTuple, cast
 
-from sqlalchemy import func, select
+from sqlalchemy import Table, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from csm_desktop.store.models import Account, AccountMilestone, Contact, Kickoff, Role
+from csm_desktop.store.models import Account, DoneCriterion, Kickoff, KickoffAnswer
+from csm_desktop.store.queries import tables as _tables
+
+_kickoff = cast(Table, Kickoff.__table__)
+_answer = cast(Table, KickoffAnswer.__table__)
+_done = cast(Table, DoneCriterion.__table__)
 
 
-def account_page(session: Session, account_id: int) -> Account | None:
+class PageMilestone(NamedTuple):
+    """One milestone of the account's ladder as the page reads it, with its role."""
+
+    id: int
+    position: int
+    title: str
+    role: str
+    role_position: int
+    role_id: int
+    target_day: int
+    status: str
+    status_reason: str
+    started_on: dt.date | None
+    achieved_on: dt.date | None
+    evidence: str | None
+    definition_of_done: str
+    cue: str
+    unlocks: str | None
+    first_value: bool
+    success_feature: str | None
+    success_threshold: int | None
+    success_window_days: int | None
+    criterion_met_on: dt.date | None
+    replanned_on: dt.date | None
+    version: int
+
+
+class PageContact(NamedTuple):
+    id: int
+    name: str
+    role: str | None
+    email: str | None
+    title: str | None
+
+
+class PageKickoff(NamedTuple):
+    held_on: dt.date | None
+    attendees: str
+    success_statement: str
+    version: int
+    answers: tuple[tuple[str, str], ...]
+    """(role name, answer) in the order given; "?" for a role that no longer exists."""
+    done_criteria: tuple[tuple[int, str, dt.date | None], ...]
+    """(id, text, met on) in the criteria's order."""
+
+
+class AccountPage(NamedTuple):
+    """The account as its page and the QBR read it: plain rows, no mapped objects."""
+
+    id: int
+    name: str
+    external_id: str | None
+    segment: str | None
+    industry: str | None
+    seats: int | None
+    arr: float | None
+    owner: str | None
+    signed_on: dt.date | None
+    kickoff_on: dt.date | None
+    renewal_on: dt.date | None
+    version: int
+    playbook: str | None
+    milestones: tuple[PageMilestone, ...]
+    """In ladder order (position, then id)."""
+    contacts: tuple[PageContact, ...]
+    """In the order they were added."""
+    kickoff: PageKickoff | None
+
+
+def account_page(session: Session, account_id: int) -> AccountPage | None:
     """The account with its ladder (and roles), contacts (and roles), kickoff (answers and
-    done criteria) and playbook loaded; None when it does not exist."""
-    return session.scalar(
-        select(Account)
-        .where(Account.id == account_id)
-        .options(
-            selectinload(Account.milestones).selectinload(AccountMilestone.role),
-            selectinload(Account.contacts).selectinload(Contact.role),
-            selectinload(Account.kickoff).selectinload(Kickoff.answers),
-            selectinload(Account.kickoff).selectinload(Kickoff.done_criteria),
-            selectinload(Account.playbook),
+    done criteria) and playbook name; None when it does not exist.
+
+    Six Core statements on the tables: no mapped class is named, so a first report (a fresh
+    process) neither configures the book's mappers nor compiles the ORM's loader chain."""
+    a, p = _tables.account, _tables.playbook
+    found = session.execute(
+        select(
+            a.c.id,
+            a.c.name,
+            a.c.external_id,
+            a.c.segment,
+            a.c.industry,
+            a.c.seats,
+            a.c.arr,
+            a.c.owner,
+            a.c.signed_on,
+            a.c.kickoff_on,
+            a.c.renewal_on,
+            a.c.version,
+            p.c.name,
         )
+        .outerjoin_from(a, p, p.c.id == a.c.playbook_id)
+        .where(a.c.id == account_id)
+    ).one_or_none()
+    if found is None:
+        return None
+    m, r, c = _tables.account_milestone, _tables.role, _tables.contact
+    milestones = session.execute(
+        select(
+            m.c.id,
+            m.c.position,
+            m.c.title,
+            r.c.name,
+            r.c.position,
+            r.c.id,
+            m.c.target_day,
+            m.c.status,
+            m.c.status_reason,
+            m.c.started_on,
+            m.c.achieved_on,
+            m.c.evidence,
+            m.c.definition_of_done,
+            m.c.cue,
+            m.c.unlocks,
+            m.c.first_value,
+            m.c.success_feature,
+            m.c.success_threshold,
+            m.c.success_window_days,
+            m.c.criterion_met_on,
+            m.c.replanned_on,
+            m.c.version,
+        )
+        .join_from(m, r, r.c.id == m.c.role_id)
+        .where(m.c.account_id == account_id)
+        .order_by(m.c.position, m.c.id)
+    )
+    contacts = session.execute(
+        select(c.c.id, c.c.name, r.c.name, c.c.email, c.c.title)
+        .outerjoin_from(c, r, r.c.id == c.c.role_id)
+        .where(c.c.account_id == account_id)
+        .order_by(c.c.id)
+    )
+    return AccountPage._make(
+        (
+            *found,
+            tuple(PageMilestone._make(row) for row in milestones),
+            tuple(PageContact._make(row) for row in contacts),
+            _page_kickoff(session, account_id),
+        )
+    )
+
+
+def _page_kickoff(session: Session, account_id: int) -> PageKickoff | None:
+    k, r = _kickoff, _tables.role
+    kickoff = session.execute(
+        select(k.c.id, k.c.held_on, k.c.attendees, k.c.success_statement, k.c.version).where(
+            k.c.account_id == account_id
+        )
+    ).one_or_none()
+    if kickoff is None:
+        return None
+    kickoff_id, held_on, attendees, success_statement, version = kickoff
+    answers = session.execute(
+        select(func.coalesce(r.c.name, "?"), _answer.c.answer)
+        .outerjoin_from(_answer, r, r.c.id == _answer.c.role_id)
+        .where(_answer.c.kickoff_id == kickoff_id)
+        .order_by(_answer.c.id)
+    )
+    criteria = session.execute(
+        select(_done.c.id, _done.c.text, _done.c.met_on)
+        .where(_done.c.kickoff_id == kickoff_id)
+        .order_by(_done.c.position, _done.c.id)
+    )
+    return PageKickoff(
+        held_on,
+        attendees,
+        success_statement,
+        version,
+        tuple((role, answer) for role, answer in answers),
+        tuple((criterion_id, text, met_on) for criterion_id, text, met_on in criteria),
     )
 
 
@@ -40,11 +206,6 @@ def accounts_with_people(session: Session) -> Sequence[Account]:
         .order_by(Account.id)
         .options(selectinload(Account.milestones), selectinload(Account.contacts))
     ).all()
-
-
-def role_names(session: Session) -> dict[int, str]:
-    """Every role's name by id."""
-    return {role_id: name for role_id, name in session.execute(select(Role.id, Role.name))}
 
 
 def account_names(session: Session, ids: Collection[int] | None = None) -> dict[int, str]:
