@@ -204,6 +204,7 @@ class _DemoBuilder:
             hypothesis="Connecting the core integration before building the first workflow "
             "gets SMB and mid-market customers to first value sooner.",
             started_on=self.today - dt.timedelta(days=200),
+            read_on=self.today - dt.timedelta(days=20),  # planned, and due: results readable
             seed=SEED,
             locked=True,
         )
