@@ -123,14 +123,26 @@ class AccountStoryController(QObject):
         after: AskEntry | None,
         versions: tuple[int | None, int | None],
     ) -> None:
-        from csm_desktop.ui.controllers.ask_undo import ask_step
+        from csm_desktop.ui.controllers.ask_undo import AskEdit
 
-        """Put a saved edit of an ask on Edit → Undo, named by its text ("Resolve ask “…”")."""
         shown = after or before
         assert shown is not None
         text = f"{verb} {shown.kind} “{shorten(shown.text, 40, placeholder='…')}”"
-        ask_step(text, account_id, ask_id, before, after, versions, self.database, self.saves,
-                 lambda: self.changed.emit(account_id))  # fmt: skip
+        if before is None:  # a new ask: no line of moves leads through its id
+            self.saves.moves("account_ask").fresh(ask_id)
+        self.saves.undo_stack.push(
+            AskEdit(
+                text,
+                account_id,
+                ask_id,
+                before,
+                after,
+                versions,
+                self.database,
+                self.saves,
+                lambda: self.changed.emit(account_id),
+            )
+        )
 
     def _run(
         self,

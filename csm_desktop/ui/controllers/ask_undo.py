@@ -83,22 +83,3 @@ class AskEdit(QUndoCommand):
             self._changed()
 
         self._saves.queue.add(title, work, lambda _none: self._changed(), failed)
-
-
-def ask_step(
-    text: str,
-    account_id: int,
-    ask_id: int,
-    before: AskEntry | None,
-    after: AskEntry | None,
-    versions: tuple[int | None, int | None],
-    database: Callable[[], Database],
-    saves: WindowSaves,
-    changed: Callable[[], None],
-) -> AskEdit:
-    """Put an ask edit, already saved, on Edit → Undo (a new ask's id is nobody's moved row)."""
-    if before is None:
-        saves.moves("account_ask").fresh(ask_id)
-    step = AskEdit(text, account_id, ask_id, before, after, versions, database, saves, changed)
-    saves.undo_stack.push(step)
-    return step
