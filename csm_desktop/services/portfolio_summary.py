@@ -64,22 +64,27 @@ def portfolio_summary(
     """``portfolio_metrics(...).summary()`` with the same arguments, without loading ladders."""
     chosen = AccountFilter(segment=segment, owner=owner, playbook=playbook)
 
+    def first_values() -> list[FirstValueRow]:
+        with database.session() as session:
+            return list(first_value_rows(session, chosen, today))
+
     def by_step_and_feature() -> tuple[list[StepCounts], dict[str, list[_Step]], UnlockCounts]:
         with database.session() as session:
             steps = step_counts(session, chosen, today)
             return steps, ladder_orders(session), unlock_counts(session, chosen, today)
 
     # The database counts on two connections at once (SQLite and the driver release the GIL
-    # while a query runs), which halves the wait on a second core: the per-account figures
-    # and usage facts here, the per-step and per-feature counts in a thread: two shares of
-    # about the same CPU at 50,000 accounts (a third thread cost more CPU than it saved on
-    # two cores).
+    # while a query runs), which halves the wait on a second core: the per-account counts
+    # and usage facts here; the first-value rows, then the per-step and per-feature counts
+    # in a thread: two shares of about the same CPU at 50,000 accounts (a third thread cost
+    # more CPU than it saved on two cores).
     with gc_paused(), ThreadPoolExecutor(max_workers=1) as pool:
+        first = pool.submit(first_values)
         other = pool.submit(by_step_and_feature)
         with database.session() as session:
             counts = counts_by_account(session, chosen, today)
-            accounts = list(first_value_rows(session, chosen, today))
             usage = usage_facts(session, chosen, today, full=False)
+        accounts = first.result()
         totals = _Totals.of(accounts, counts, usage, today)
         steps, orders, adoption = other.result()
         playbooks = {row[1] or NO_PLAYBOOK for row in accounts}

@@ -200,3 +200,53 @@ def test_the_demo_book_counts_as_the_domain_does(book: Database, today: dt.date)
     assert_same(book, today, segment=segment)
     assert_same(book, today, owner=owner)
     assert_same(book, today, playbook="Standard")
+
+
+def step_forms(book: Database, today: dt.date, **filters: str) -> tuple[list[object], ...]:
+    """``step_counts`` in its SQLite form (texts counted in Python) and its grouped form."""
+    from csm_desktop.store.queries.ladder_figures import step_counts
+    from csm_desktop.store.queries.selection import AccountFilter
+
+    chosen = AccountFilter(**filters)
+    with book.session() as session:
+        return tuple(
+            sorted(
+                step_counts(session, chosen, today, portable=portable),
+                key=lambda s: (s.playbook or "", s.title, s.role),
+            )
+            for portable in (False, True)
+        )
+
+
+def test_the_step_counts_are_the_same_in_both_forms(book: Database) -> None:
+    """Both forms count each step alike, on several days (an achievement after today counts
+    as in progress) and with a filter; a title holding the texts' separator, which the
+    SQLite form cannot cut apart, is answered by the grouped form."""
+    edge_case_book(book)
+    for today in (TODAY, day(2), dt.date(2026, 3, 12)):
+        fast, grouped = step_forms(book, today)
+        assert fast == grouped and len(fast) >= 6
+    fast, grouped = step_forms(book, TODAY, playbook="Standard")
+    assert fast == grouped and {s.playbook for s in fast} == {"Standard"}
+    with book.session() as session:
+        beta = session.scalars(select(Account).where(Account.name == "Beta")).one()
+        admin = session.scalars(select(Role).where(Role.name == "Administrator")).one()
+        session.add(
+            AccountMilestone(
+                account_id=beta.id, position=3, title="Odd\x1etitle", role_id=admin.id,
+                target_day=60, status="achieved", achieved_on=day(30),
+            )
+        )  # fmt: skip
+    fast, grouped = step_forms(book, TODAY)
+    assert fast == grouped
+    assert [(s.title, s.achieved, s.counted) for s in fast if "\x1e" in s.title] == [
+        ("Odd\x1etitle", 1, 1)
+    ]
+    assert_same(book, TODAY)
+
+
+def test_the_demo_steps_are_the_same_in_both_forms(book: Database) -> None:
+    create_demo_book(book, today=dt.date(2026, 11, 26))
+    for today in (dt.date(2026, 11, 26), dt.date(2026, 8, 15)):
+        fast, grouped = step_forms(book, today)
+        assert fast == grouped and sum(s.achieved for s in fast) > 0

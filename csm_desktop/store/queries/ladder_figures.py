@@ -19,7 +19,8 @@ queries are SQLAlchemy Core, the same on every database; the one dialect-specifi
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,7 +49,7 @@ from csm_desktop.store.models import (
     Playbook,
     Role,
 )
-from csm_desktop.store.queries.fast_path import on_server
+from csm_desktop.store.queries.fast_path import on_server, use_fast_path
 from csm_desktop.store.queries.selection import AccountFilter
 from csm_desktop.store.queries.tables import account
 
@@ -121,6 +122,19 @@ class AsOf:
 
     def counted(self) -> Any:
         return func.sum(case((self.later, 1), (self.is_(Status.SKIPPED), 0), else_=1))
+
+    def standing(self) -> Any:
+        """One milestone's part in ``achieved`` and ``counted`` as one number: 2 achieved
+        (and counted), 0 skipped (neither), 1 counted only."""
+        return case(
+            (self.later, _COUNTED),
+            (self.is_(Status.ACHIEVED), _ACHIEVED),
+            (self.is_(Status.SKIPPED), _SKIPPED),
+            else_=_COUNTED,
+        )
+
+
+_SKIPPED, _COUNTED, _ACHIEVED = 0, 1, 2
 
 
 def ladder_counts(chosen: AccountFilter, today: dt.date) -> Any:
@@ -283,25 +297,37 @@ class StepCounts:
     counted: int
 
 
-def step_counts(session: Session, chosen: AccountFilter, today: dt.date) -> list[StepCounts]:
-    """Every (playbook, title, role) step of the chosen accounts' ladders, in no set order."""
+def step_counts(
+    session: Session, chosen: AccountFilter, today: dt.date, *, portable: bool = False
+) -> list[StepCounts]:
+    """Every (playbook, title, role) step of the chosen accounts' ladders, in no set order.
+
+    A server groups the milestones by step itself. SQLite would sort all of them for the
+    GROUP BY (0.85 of the query's 1.1 s CPU at 50,000 accounts), so there each milestone
+    becomes one short text (``_tally``) that Python counts (``portable``: the grouped form
+    there too, for the tests)."""
     m = AccountMilestone
     state = AsOf(m, bindparam("today", today, type_=Date))
     # Grouped by ids, named afterwards: joining role and playbook names to 600,000 rows
     # costs more than the grouping (the service merges a playbook's versions by name). No
     # account name in the grouping: sorting it with every row took a third of the query
     # (``steps_in_name_order`` finds the first account of the steps that need one).
-    rows = session.execute(
-        select(Account.playbook_id, m.title, m.role_id, state.achieved(), state.counted())
+    steps = (
+        select(Account.playbook_id, m.title, m.role_id)
         .select_from(m)
         .join(Account, Account.id == m.account_id)
         .where(with_kickoff(chosen))
-        .group_by(Account.playbook_id, m.title, m.role_id)
-    ).all()
+    )
     playbooks: dict[int, str] = {
         row[0]: row[1] for row in session.execute(select(Playbook.id, Playbook.name))
     }
     roles: dict[int, str] = {row[0]: row[1] for row in session.execute(select(Role.id, Role.name))}
+    rows: Sequence[Any] | None = None
+    if use_fast_path(session, portable):
+        rows = _tally(session, steps, state, playbooks, roles)
+    if rows is None:
+        grouped = steps.add_columns(state.achieved(), state.counted())
+        rows = session.execute(grouped.group_by(Account.playbook_id, m.title, m.role_id)).all()
     return [
         StepCounts(
             playbooks.get(row[0]) if row[0] is not None else None,
@@ -312,6 +338,53 @@ def step_counts(session: Session, chosen: AccountFilter, today: dt.date) -> list
         )
         for row in rows
     ]
+
+
+_NO_PLAYBOOK_CODE = 0x100
+"""The code of "no playbook" in a step's text; a playbook or role id ``n`` is ``n + 0x101``
+(clear of the control characters, one of which separates the texts)."""
+_LAST_ID = 0xD7FF - 0x101
+"""Ids up to here have a code below the surrogates, which are no characters."""
+_SEPARATOR = "\x1e"
+
+
+def _tally(
+    session: Session,
+    steps: Select[int | None, str, int],
+    state: AsOf,
+    playbooks: Mapping[int, str],
+    roles: Mapping[int, str],
+) -> list[tuple[Any, ...]] | None:
+    """``step_counts``' grouped rows (playbook id, title, role id, achieved, counted) added
+    up in Python: SQLite joins one text per milestone, its playbook id, role id and
+    ``AsOf.standing`` as one character each, then its title; ``Counter`` counts the texts
+    (0.7 s against 1.1 s CPU at 50,000 accounts: no sort, no row objects). None when the
+    ids are too big for a character or a title holds the separator (a text more than the
+    milestones): the grouped query answers then."""
+    if any(not 0 <= n <= _LAST_ID for n in (*playbooks, *roles)):
+        return None
+    a, m = Account, AccountMilestone
+    text = func.char(
+        func.coalesce(a.playbook_id + 0x101, _NO_PLAYBOOK_CODE),
+        m.role_id + 0x101,
+        state.standing() + ord("0"),
+    ).op("||")(m.title)
+    milestones, joined = session.execute(
+        steps.with_only_columns(func.count(), func.group_concat(text, _SEPARATOR))
+    ).one()
+    texts = joined.split(_SEPARATOR) if joined is not None else []
+    if len(texts) != milestones:
+        return None
+    totals: dict[tuple[Any, ...], list[int]] = {}
+    for text_of, count in Counter(texts).items():
+        playbook_code, role_code, standing = map(ord, text_of[:3])
+        playbook_id = None if playbook_code == _NO_PLAYBOOK_CODE else playbook_code - 0x101
+        sums = totals.setdefault((playbook_id, text_of[3:], role_code - 0x101), [0, 0])
+        if standing - ord("0") == _ACHIEVED:
+            sums[0] += count
+        if standing - ord("0") != _SKIPPED:
+            sums[1] += count
+    return [(*step, achieved, counted) for step, (achieved, counted) in totals.items()]
 
 
 def steps_in_name_order(

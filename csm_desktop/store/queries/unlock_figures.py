@@ -32,7 +32,7 @@ from csm_desktop.domain.metrics import ADOPTION_WINDOW_DAYS
 from csm_desktop.domain.vocabulary import Status
 from csm_desktop.store.day_numbers import day_number_of
 from csm_desktop.store.models import Account, AccountMilestone, UsageEvent, UsageFeature
-from csm_desktop.store.queries.ladder_figures import achieved_later, days_after, with_kickoff
+from csm_desktop.store.queries.ladder_figures import achieved_later, with_kickoff
 from csm_desktop.store.queries.selection import AccountFilter
 
 
@@ -73,10 +73,12 @@ def _used_in_window(feature_id: Any) -> ColumnElement[bool]:
     )
 
 
-def _pending(today: Any) -> ColumnElement[bool]:
-    """U+30 is after today: too soon to judge."""
-    pending: ColumnElement[bool] = (
-        days_after(AccountMilestone.achieved_on, ADOPTION_WINDOW_DAYS) > today
+def _pending(today: dt.date) -> ColumnElement[bool]:
+    """U+30 is after today: too soon to judge. Spelled as U after today − 30 days, a plain
+    comparison, not date arithmetic on each unlock."""
+    closed_by = today - dt.timedelta(days=ADOPTION_WINDOW_DAYS)
+    pending: ColumnElement[bool] = AccountMilestone.achieved_on > bindparam(
+        "closed_by", closed_by, type_=Date
     )
     return pending
 
@@ -87,7 +89,7 @@ def unlock_counts(session: Session, chosen: AccountFilter, today: dt.date) -> Un
     1.0 s at 50,000 accounts)."""
     on = bindparam("today", today, type_=Date)
     m = AccountMilestone
-    pending = _pending(on)
+    pending = _pending(today)
     each = (
         select(
             case((pending, 1), else_=0).label("pending"),
