@@ -211,33 +211,33 @@ def accounts_with_people(session: Session) -> Sequence[Account]:
 def account_names(session: Session, ids: Collection[int] | None = None) -> dict[int, str]:
     """Account names by id, in id order: of ``ids`` (those that exist), else of every
     account, archived ones included."""
-    query = select(Account.id, Account.name).order_by(Account.id)
+    a = _tables.account
+    query = select(a.c.id, a.c.name).order_by(a.c.id)
     if ids is not None:
-        query = query.where(Account.id.in_(list(ids)))
+        query = query.where(a.c.id.in_(list(ids)))
     return {account_id: name for account_id, name in session.execute(query)}
 
 
 def account_count(session: Session, *, include_archived: bool = True) -> int:
     """How many accounts the book holds (only active ones unless ``include_archived``)."""
-    query = select(func.count()).select_from(Account)
+    a = _tables.account
+    query = select(func.count()).select_from(a)
     if not include_archived:
-        query = query.where(Account.archived.is_(False))
+        query = query.where(a.c.archived.is_(False))
     return session.scalar(query) or 0
 
 
 def arr_and_owner(session: Session) -> dict[int, tuple[float | None, str | None]]:
     """(ARR, owner) of every account by id, archived ones included."""
+    a = _tables.account
     return {
         account_id: (arr, owner)
-        for account_id, arr, owner in session.execute(
-            select(Account.id, Account.arr, Account.owner)
-        )
+        for account_id, arr, owner in session.execute(select(a.c.id, a.c.arr, a.c.owner))
     }
 
 
 def logo_and_arr(session: Session, account_id: int) -> tuple[str | None, float | None] | None:
     """The account's logo path and ARR (the QBR cover); None when it does not exist."""
-    row = session.execute(
-        select(Account.logo_path, Account.arr).where(Account.id == account_id)
-    ).one_or_none()
+    a = _tables.account
+    row = session.execute(select(a.c.logo_path, a.c.arr).where(a.c.id == account_id)).one_or_none()
     return None if row is None else (row[0], row[1])
