@@ -2,10 +2,11 @@
 
 At 50,000 accounts reading the whole book takes seconds; the CSM should see the most urgent
 lines at once. ``today_snapshots`` reads the book page by page (``services.today``) and
-hands out, after the first page and then at most every ``every`` seconds, the ``top`` most
-urgent lines read so far (the head of a heap merge of the ranked pages, never a sort of
-everything), and at the end the whole list, which is exactly ``today_list``. Counts and
-owners cover every line read so far, so the page can say how far it is.
+hands out, after the first page and then less and less often (``every`` seconds after it,
+then twice as long after each: 0.5, 1, 2 s …), the ``top`` most urgent lines read so far
+(the head of a heap merge of the ranked pages, never a sort of everything), and at the end
+the whole list, which is exactly ``today_list``. Counts and owners cover every line read so
+far, so the page can say how far it is.
 """
 
 from __future__ import annotations
@@ -68,12 +69,17 @@ def today_snapshots(
 
     A cancelled ``progress`` stops between pages (``Cancelled``). The cyclic collector is
     paused meanwhile, and what was read is frozen out of its later passes
-    (``gc_pause.collector_paused``)."""
+    (``gc_pause.collector_paused``).
+
+    The gap between snapshots doubles after each: every snapshot holds the reading while
+    the window shows and paints it (``ui.controllers.today``), ~50 ms, and each paint is
+    the UI thread's longest step; the first lines show as soon as ever (issue 17)."""
     with collector_paused():
         pages: list[TodayPage] = []
         owners: set[str | None] = set()
         lines = open_lines = 0
         shown_at: float | None = None
+        gap = every  # before the next snapshot; doubles after each but the first
         for page in today_pages(database, today, rules, first=first, size=size, progress=progress):
             pages.append(page)
             lines += len(page.ranked)
@@ -81,7 +87,7 @@ def today_snapshots(
             # handled key (``rank_key`` starts with ``handled``).
             open_lines += bisect_left(page.keys, (True,))
             owners.update(map(_owner, page.ranked))
-            if not page.last and shown_at is not None and clock() - shown_at < every:
+            if not page.last and shown_at is not None and clock() - shown_at < gap:
                 continue
             if page.last:
                 items = ranked_together(pages)
@@ -96,6 +102,8 @@ def today_snapshots(
                 open_lines,
                 tuple(sorted(owner for owner in owners if owner)),
             )
+            if shown_at is not None:
+                gap *= 2
             shown_at = clock()
         # The ranking keys (~100,000 tuples at 50,000 accounts) go a page at a time: let
         # go all at once, after the complete list was shown, they held the interpreter for

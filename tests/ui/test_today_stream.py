@@ -62,6 +62,24 @@ def seen_accounts(book: Database) -> int:
     return next(today_snapshots(book, TODAY, first=10)).accounts
 
 
+def test_snapshots_come_less_and_less_often_after_the_first(
+    open_demo: Callable[[dt.date], Database],
+) -> None:
+    """One account a page, a clock that moves a quarter second each time it is read (once
+    per page after the first snapshot, once per snapshot): the first lines come at once,
+    the next half a second later, then after 1 s, 2 s, 4 s …; the last one is complete."""
+    book = open_demo(TODAY)
+    ticks = iter(range(10_000))
+    snapshots = list(
+        today_snapshots(book, TODAY, first=1, size=1, clock=lambda: next(ticks) * 0.25)
+    )
+    accounts = snapshots[-1].accounts
+    assert accounts > 15
+    gaps = [n for n in (1, 3, 7, 15, 31, 63, 127) if n < accounts]
+    assert [s.accounts_read for s in snapshots] == [*gaps, accounts]
+    assert [s.complete for s in snapshots] == [False] * len(gaps) + [True]
+
+
 def test_the_line_on_show_stays_selected_with_its_edit_when_more_lines_arrive(  # type: ignore[no-untyped-def]
     qtbot, open_demo: Callable[[dt.date], Database]
 ) -> None:

@@ -2,7 +2,8 @@
 marks milestones achieved; the view never sees the store.
 
 A big book is read in pages (``services.today_stream``): the most urgent lines read so far
-reach the view after the first page and then every half second, the whole list at the end.
+reach the view after the first page, then after half a second, a second, two …, the whole
+list at the end.
 A new refresh, or pointing the controller at another book, cancels the stream in flight and
 ignores whatever it still delivers.
 """
