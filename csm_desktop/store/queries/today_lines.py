@@ -162,8 +162,6 @@ def today_ladders(
     if renewing:  # only their ladders are counted; a page with none reads no ladder here
         for account_id, achieved, counted in rows(session, parts.counts(renewing)):
             accounts[account_id].counts = LadderCounts(int(achieved), int(counted))
-    statuses = {status.value: status for status in Status}
-    unknown = Status.NOT_STARTED  # ``Status.is_open``: a status no one knows reads as this
     roles = dict(rows(session, select(role.c.id, role.c.name)))
     account: TodayLadder | None = None
     # Of an account's plain rows (``_PLAIN`` in ``row[_FLAGS]``) only the two due first are
@@ -185,12 +183,12 @@ def today_ladders(
             continue  # due on or after the two kept: never named
         milestone = Milestone(
             # Positional, in field order (as ``ladders._assemble`` does).
-            row[2], roles.get(row[3], ""), row[4], due(row[5]), statuses.get(row[6], unknown),
-            row[7] and due(row[7]), bool(row[8]), row[9], row[10], row[11], row[12],
-            row[13] and due(row[13]), row[1], row[14],
+            row[2], roles.get(row[3], ""), row[4], due(row[5]), _STATUSES[flags >> _STATUS_SHIFT],
+            row[6] and due(row[6]), bool(flags & _FIRST_VALUE), row[7], row[8], row[9],
+            row[10], row[11] and due(row[11]), row[1], row[12],
         )  # fmt: skip
         account.milestones.append(milestone)
-        account.messages[row[1]] = (row[15], row[16])
+        account.messages[row[1]] = (row[13], row[14])
         if flags & _USED:
             account.unlocks_used.add(row[1])
         if plain:
@@ -215,13 +213,17 @@ def _drop(account: TodayLadder, milestone: Milestone) -> None:
             return
 
 
-_FLAGS = 17
-_LATE, _PLAIN, _USED = 1, 2, 4
-"""A milestone row's last column holds its flags (one number, not three columns: 240,000
-rows' worth of Python ints fewer on the 50,000-account book): late (open, criterion not
+_FLAGS = 15
+_LATE, _PLAIN, _USED, _FIRST_VALUE, _STATUS_SHIFT = 1, 2, 4, 8, 4
+"""A milestone row's last column holds its flags (one number, not five columns: each
+column of 240,000 rows costs the 50,000-account book's reading 0.02-0.03 s of the
+interpreter, a text one like the status twice that; issue 17): late (open, criterion not
 met, due before today: how ``account_nudges`` sorts them), plain (open, criterion not met,
-neither due soon nor a late first-value one) and, for an unlock in the window, used since
-(``activity.unlocks_used``'s rule)."""
+neither due soon nor a late first-value one), for an unlock in the window used since
+(``activity.unlocks_used``'s rule), first value, and from bit ``_STATUS_SHIFT`` on the status's
+place in ``_STATUSES``."""
+_STATUSES = tuple(Status)
+"""``Status.is_open``: a status no one knows reads as not started, the first."""
 
 
 def _rows(session: Session, query: Any) -> list[tuple[Any, ...]]:
@@ -300,9 +302,7 @@ class _Parts:
                 m.role_id,
                 m.target_day,
                 self.due,
-                m.status,
                 m.achieved_on,
-                m.first_value,
                 m.unlocks,
                 m.success_feature,
                 m.success_threshold,
@@ -314,7 +314,13 @@ class _Parts:
                 # ``_FLAGS``. Used is asked only of the unlocks in the window.
                 case((late, _LATE), else_=0)
                 + case((plain, _PLAIN), else_=0)
-                + case((unlocked, case((used, _USED), else_=0)), else_=0),
+                + case((unlocked, case((used, _USED), else_=0)), else_=0)
+                + case((m.first_value.is_(True), _FIRST_VALUE), else_=0)
+                + case(
+                    {status.value: n << _STATUS_SHIFT for n, status in enumerate(_STATUSES)},
+                    value=m.status,
+                    else_=0,
+                ),
             )
             .where(
                 self.chosen,
