@@ -74,6 +74,32 @@ def _days_after_sqlite(element: days_after, compiler: SQLCompiler, **kw: Any) ->
     return f"date({day}, printf('%+d days', {days}))"
 
 
+class as_stored(FunctionElement[Any]):
+    """SQL: a date column's value as stored, for comparing it with a date.
+
+    SQLite gives a DATE column numeric affinity, so a comparison of it with a date's text
+    first tries to read that text as a number, on every row, and fails; ``+column`` has no
+    affinity and compares the two texts directly (the same answer: a date's text is never a
+    number): 15 % of the per-account counts' CPU. Elsewhere the column itself."""
+
+    inherit_cache = True
+    name = "as_stored"
+
+    def __init__(self, column: Any) -> None:
+        super().__init__(column)
+        self.type = column.type
+
+
+@compiles(as_stored)
+def _as_stored_default(element: as_stored, compiler: SQLCompiler, **kw: Any) -> str:
+    return compiler.process(element.clauses, **kw)
+
+
+@compiles(as_stored, "sqlite")
+def _as_stored_sqlite(element: as_stored, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"+{compiler.process(element.clauses, **kw)}"
+
+
 def kickoff_date() -> ColumnElement[dt.date]:
     """K in SQL: the kickoff date, else the signed-on date."""
     a = account.c  # plain Core: Today's first page does not configure the ORM (``tables``)
@@ -94,7 +120,7 @@ def due_date(m: Any, kickoff: Any, *, day_numbers: bool = False) -> ColumnElemen
 def achieved_later(m: Any, today: Any) -> ColumnElement[bool]:
     """Achieved after ``today``: not achieved yet as of today, whatever the status says
     (``domain.ladder.as_of``'s ``achieved_later``; NULL, i.e. false, without a date)."""
-    return m.achieved_on > today  # type: ignore[no-any-return]
+    return as_stored(m.achieved_on) > today  # type: ignore[no-any-return]
 
 
 def with_kickoff(chosen: AccountFilter) -> ColumnElement[bool]:
@@ -158,7 +184,8 @@ def ladder_counts(chosen: AccountFilter, today: dt.date) -> Any:
                 (state.is_(Status.SKIPPED), 0),
                 (
                     and_(
-                        state.is_(Status.ACHIEVED), m.achieved_on <= days_after(kickoff, checkpoint)
+                        state.is_(Status.ACHIEVED),
+                        as_stored(m.achieved_on) <= days_after(kickoff, checkpoint),
                     ),
                     0,
                 ),
@@ -175,7 +202,7 @@ def ladder_counts(chosen: AccountFilter, today: dt.date) -> Any:
             func.sum(
                 case(
                     (state.later, 0),
-                    (and_(state.is_(Status.ACHIEVED), m.achieved_on <= due), 1),
+                    (and_(state.is_(Status.ACHIEVED), as_stored(m.achieved_on) <= due), 1),
                     else_=0,
                 )
             ),
@@ -418,6 +445,7 @@ __all__ = [
     "AsOf",
     "StepCounts",
     "achieved_later",
+    "as_stored",
     "counts_by_account",
     "days_after",
     "due_date",

@@ -32,7 +32,7 @@ from csm_desktop.domain.metrics import ADOPTION_WINDOW_DAYS
 from csm_desktop.domain.vocabulary import Status
 from csm_desktop.store.day_numbers import day_number_of
 from csm_desktop.store.models import Account, AccountMilestone, UsageEvent, UsageFeature
-from csm_desktop.store.queries.ladder_figures import achieved_later, with_kickoff
+from csm_desktop.store.queries.ladder_figures import achieved_later, as_stored, with_kickoff
 from csm_desktop.store.queries.selection import AccountFilter
 
 
@@ -77,7 +77,7 @@ def _pending(today: dt.date) -> ColumnElement[bool]:
     """U+30 is after today: too soon to judge. Spelled as U after today − 30 days, a plain
     comparison, not date arithmetic on each unlock."""
     closed_by = today - dt.timedelta(days=ADOPTION_WINDOW_DAYS)
-    pending: ColumnElement[bool] = AccountMilestone.achieved_on > bindparam(
+    pending: ColumnElement[bool] = as_stored(AccountMilestone.achieved_on) > bindparam(
         "closed_by", closed_by, type_=Date
     )
     return pending
