@@ -165,6 +165,17 @@ def register_fonts() -> str:
     return FONT
 
 
+def load_faces(*names: str) -> None:
+    """Register the family and read these faces of it now rather than on first use: a
+    caller about to freeze the collector's objects (``gc_pause.freeze_start_up``) keeps
+    their glyph tables (~36,000 objects for bold and oblique) out of its later passes."""
+    from reportlab.pdfbase import pdfmetrics
+
+    register_fonts()
+    for name in names:
+        pdfmetrics.getFont(name)
+
+
 def _register_on_first_use(pdfmetrics: Any) -> None:
     """reportlab's ``getFont`` calls ``findFontAndRegister`` for a name it does not have
     yet (for its own standard fonts); the family's other faces are read there, on first
