@@ -222,11 +222,15 @@ def account_nudges(
             )
 
     if late_ones:
-        # One item per account: the first-value milestone if it is late, else the oldest.
-        first = (
-            late_ones[0] if len(late_ones) == 1
-            else min(late_ones, key=lambda m: (not m.first_value, m.due_on))
-        )  # fmt: skip
+        # One item per account: the first-value milestone if it is late, else the oldest;
+        # on a tie the earlier in the ladder (``min`` by (not first value, due), without
+        # its key call per milestone: 89,000 of them at 50,000 accounts).
+        first = late_ones[0]
+        for milestone in late_ones:
+            if milestone.first_value > first.first_value or (
+                milestone.due_on < first.due_on and milestone.first_value == first.first_value
+            ):
+                first = milestone
         late = (today - first.due_on).days
         more = (len(late_ones) if account.late is None else account.late) - 1
         add(

@@ -20,7 +20,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
@@ -218,13 +218,16 @@ def _load_book(
             session, None if account_id is None else [a.id for a in accounts]
         )
     else:
-        accounts = today_ladders(session, selection, today, rules, started=started)
-        template_and_cue = {k: v for a in accounts for k, v in a.messages.items()}
+        template_and_cue = {}
+        accounts = today_ladders(
+            session, selection, today, rules, started=started, messages=template_and_cue
+        )
     ids = None if account_id is None else [a.id for a in accounts]
     ladders = {a.id: a.milestones for a in accounts}  # every one read has its id
 
     last_change = last_status_changes(session, today, account_id, started=started_changes)
     last_touch, milestone_touch = last_touchpoints(session, today, account_id)
+    used: Mapping[int, Iterable[int]]
     if whole_ladders:
         # Only unlocks in the window the rule nudges about (``unused_unlock_days`` …
         # ``unlock_window_days`` ago) are asked about: one usage seek each.
@@ -257,7 +260,7 @@ def _load_book(
             a.id,
             a.name,
             a.kickoff,
-            tuple(ladders[a.id]),
+            tuple(a.milestones),
             a.renewal_on,
             last_change.get(a.id),
             frozenset(used[a.id]) if a.id in used else _NONE_USED,
@@ -269,7 +272,7 @@ def _load_book(
             a.counts,
         )
         for a in accounts
-        if ladders[a.id]  # no milestone, no nudge
+        if a.milestones  # no milestone, no nudge
     ]
     if arms is None:
         arms = variant_messages(session, ids)
@@ -465,7 +468,7 @@ def today_pages(
                         # The next read's query is done before these lines go out: the
                         # thread does not take the interpreter from the window painting them.
                         wait([ahead])
-                    yield TodayPage(items, done, len(ids), [k for k, _n in keyed])
+                    yield TodayPage(items, done, len(ids), list(map(_key_of, keyed)))
         finally:
             if ahead is not None:  # cancelled or failed: the next read's session is closed
                 with contextlib.suppress(Exception):
@@ -473,6 +476,7 @@ def today_pages(
 
 
 _account_id = attrgetter("id")
+_key_of = itemgetter(0)
 
 
 _Opened = tuple[contextlib.ExitStack, Session, StartedLadders | None, StartedChanges | None]

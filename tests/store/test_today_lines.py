@@ -246,10 +246,17 @@ def test_partial_ladders_read_the_same_on_both_query_paths(book: Database) -> No
     not kept: only two plain ones are), Criterion, Future met, Due today, Due +7, and the
     6 achieved unlocks in the window (T-30 … T-14: 14, 30, used, empty)."""
     edge_case_book(book)
+    fast_messages: dict[int, tuple[int | None, str]] = {}
+    portable_messages: dict[int, tuple[int | None, str]] = {}
     with book.session() as session:
-        fast = today_ladders(session, ACTIVE_ACCOUNTS, TODAY, DEFAULT_RULES)
-        portable = today_ladders(session, ACTIVE_ACCOUNTS, TODAY, DEFAULT_RULES, portable=True)
+        fast = today_ladders(session, ACTIVE_ACCOUNTS, TODAY, DEFAULT_RULES, messages=fast_messages)
+        portable = today_ladders(
+            session, ACTIVE_ACCOUNTS, TODAY, DEFAULT_RULES, portable=True,
+            messages=portable_messages,
+        )  # fmt: skip
     assert fast == portable
+    assert fast_messages == portable_messages
+    assert set(fast_messages) == {m.id for a in fast for m in a.milestones}
     alpha = fast[0]
     assert [m.title for m in alpha.milestones] == [
         "SSO", "First report", "Old thing", "Criterion", "Future met", "Due today",

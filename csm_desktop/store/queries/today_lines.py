@@ -64,10 +64,9 @@ class TodayLadder:
     counts: LadderCounts | None = None
     """The whole ladder's counts, for an account renewing within ``renewal_days``."""
     milestones: list[Milestone] = field(default_factory=list)
-    unlocks_used: set[int] = field(default_factory=set)
-    """Of the unlocks in the window, those whose feature was used since (``unlocks_used``)."""
-    messages: dict[int, tuple[int | None, str]] = field(default_factory=dict)
-    """Per milestone read: its template id (whose messages fill a nudge) and its cue."""
+    unlocks_used: frozenset[int] = frozenset()
+    """Of the unlocks in the window, those whose feature was used since (``unlocks_used``).
+    Shared by the (many) accounts with none: a set each cost 50,000 of them."""
 
 
 class StartedLadders:
@@ -131,9 +130,13 @@ def today_ladders(
     *,
     portable: bool = False,
     started: StartedLadders | None = None,
+    messages: dict[int, tuple[int | None, str]] | None = None,
 ) -> list[TodayLadder]:
     """The chosen accounts in id order, each with the milestones Today reads (the
-    milestones query ``started`` on this session, when given: ``start_ladders``)."""
+    milestones query ``started`` on this session, when given: ``start_ladders``).
+
+    ``messages`` gets, per milestone read, its template id (whose messages fill a nudge)
+    and its cue: one dict for the reading, not one per account merged afterwards."""
     if started is None:
         started = StartedLadders(session, chosen, today, rules, portable=portable)
     assert started.reading == (chosen, today, rules)
@@ -143,7 +146,7 @@ def today_ladders(
     due: Callable[[Any], dt.date] = day.parse if fast else _same_day
     a = account_table.c
     accounts = {
-        row[0]: TodayLadder(row[0], row[1], row[2], date(row[3]), date(row[4]), late=0)
+        row[0]: TodayLadder(row[0], row[1], row[2], date(row[3]), date(row[4]), 0)
         for row in rows(
             session,
             select(a.id, a.name, a.owner, kickoff_date(), a.renewal_on)
@@ -163,6 +166,8 @@ def today_ladders(
         for account_id, achieved, counted in rows(session, parts.counts(renewing)):
             accounts[account_id].counts = LadderCounts(int(achieved), int(counted))
     roles = dict(rows(session, select(role.c.id, role.c.name)))
+    if messages is None:
+        messages = {}
     account: TodayLadder | None = None
     # Of an account's plain rows (``_PLAIN`` in ``row[_FLAGS]``) only the two due first are
     # named; rows come in ladder order, so on equal due dates the earlier one is first. The
@@ -188,12 +193,12 @@ def today_ladders(
             row[10], row[11] and due(row[11]), row[1], row[12],
         )  # fmt: skip
         account.milestones.append(milestone)
-        account.messages[row[1]] = (row[13], row[14])
+        messages[row[1]] = (row[13], row[14])
         if flags & _USED:
-            account.unlocks_used.add(row[1])
+            account.unlocks_used |= {row[1]}
         if plain:
             if second is not None:  # due before it: it is the third now
-                _drop(account, second[1])
+                _drop(account, second[1], messages)
             if first is None:
                 first = (row[5], milestone)
             elif row[5] < first[0]:
@@ -203,13 +208,15 @@ def today_ladders(
     return list(accounts.values())
 
 
-def _drop(account: TodayLadder, milestone: Milestone) -> None:
+def _drop(
+    account: TodayLadder, milestone: Milestone, messages: dict[int, tuple[int | None, str]]
+) -> None:
     """Takes back a plain milestone that two others due before it displaced."""
     ladder = account.milestones
     for n in range(len(ladder) - 1, -1, -1):
         if ladder[n] is milestone:
             del ladder[n]
-            del account.messages[milestone.id or 0]
+            del messages[milestone.id or 0]
             return
 
 
