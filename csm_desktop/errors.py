@@ -104,7 +104,9 @@ class ConflictError(UserError):
 
     ``what`` names the row ("“Admin trained”"), ``changed_by`` and ``changed_at`` (local
     time) say whose change it was, ``version`` is the row's version now (a retry after a
-    reload expects it).
+    reload expects it). ``yours``: the change was made under the user's own name (an import
+    while the page showed the row, another window, an earlier save whose answer was lost:
+    ``ChangeUncertain``); the refusal says "you", not just a name that reads as a teammate's.
     """
 
     def __init__(
@@ -113,6 +115,7 @@ class ConflictError(UserError):
         changed_by: str | None,
         changed_at: datetime | None,
         version: int | None,
+        yours: bool = False,
         *,
         today: date | None = None,
     ) -> None:
@@ -123,16 +126,25 @@ class ConflictError(UserError):
             when = f" at {changed_at:%H:%M}"
             if changed_at.date() != day:
                 when += f" on {changed_at:%Y-%m-%d}"
-        super().__init__(f"{what} was changed by {who}{when} — reload to see it.")
+        if yours and changed_by:
+            told = (
+                f"{what} was changed by you ({changed_by}){when}, after this screen read it "
+                "— reload to see it."
+            )
+        else:
+            told = f"{what} was changed by {who}{when} — reload to see it."
+        super().__init__(told)
         self.what, self.changed_by, self.changed_at, self.version = (
             what,
             changed_by,
             changed_at,
             version,
         )
+        self.yours = yours
 
     def __reduce__(self) -> tuple[object, ...]:
-        return (type(self), (self.what, self.changed_by, self.changed_at, self.version))
+        args = (self.what, self.changed_by, self.changed_at, self.version, self.yours)
+        return (type(self), args)
 
 
 class AlreadyCreated(ConflictError):
@@ -147,6 +159,7 @@ class AlreadyCreated(ConflictError):
     def __init__(self, what: str, version: int | None = None) -> None:
         UserError.__init__(self, f"{what} was just created by someone else — reload to see it.")
         self.what, self.changed_by, self.changed_at, self.version = what, None, None, version
+        self.yours = False
 
     def __reduce__(self) -> tuple[object, ...]:
         return (type(self), (self.what, self.version))

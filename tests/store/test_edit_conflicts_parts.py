@@ -10,6 +10,7 @@ at version 1 (see ``test_edit_conflicts``).
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 from collections.abc import Iterator
 
 import pytest
@@ -168,3 +169,17 @@ def test_a_kickoff_with_answers_saves_again(team: tuple[Database, Database, int]
     detail = account_detail(ravi, account_id, TODAY)
     assert detail.kickoff is not None and detail.kickoff_version == 2
     assert dict(detail.kickoff.answers) == again
+
+
+def test_a_refusal_over_ones_own_change_says_you(team: tuple[Database, Database, int]) -> None:
+    """Maya's own earlier save (another window of hers, or one whose answer the connection
+    lost) refuses her stale one too: the refusal says it was her, not only her name."""
+    _ravi, maya, account_id = team
+    add_ask(maya, account_id, "ask", "Sign the DPA", created_on=TODAY, seen=2)
+    with pytest.raises(ConflictError) as refused:
+        add_ask(maya, account_id, "ask", "Sign the DPA", created_on=TODAY, seen=2)
+    assert refused.value.yours and refused.value.changed_by == "Maya Chen"
+    assert str(refused.value).startswith("“Acme” was changed by you (Maya Chen) at ")
+    assert str(refused.value).endswith(", after this screen read it — reload to see it.")
+    again = pickle.loads(pickle.dumps(refused.value))  # as a worker process hands it over
+    assert (str(again), again.yours) == (str(refused.value), True)

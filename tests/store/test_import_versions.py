@@ -85,7 +85,7 @@ def test_an_import_that_changes_an_account_names_the_importer(
                 123_456,
             )
             assert session.scalar(select(func.sum(Account.version))) == (others or 0) + 1
-        with pytest.raises(ConflictError, match="changed by Bob"):
+        with pytest.raises(ConflictError, match=r"changed by you \(Bob\) at .*, after this screen"):
             update_account(database, northwind.id, AccountFields("Northwind Traders"), seen=seen)
     finally:
         database.close()

@@ -18,11 +18,11 @@ import datetime as dt
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
 
 from csm_desktop.errors import BadInput, ConflictError
-from csm_desktop.store.authorship import utc_now
+from csm_desktop.store.authorship import author, utc_now
 from csm_desktop.store.failures import not_yours
 from csm_desktop.store.models.base import Versioned
 from csm_desktop.store.queries.fast_path import on_server
@@ -36,8 +36,11 @@ def local_time(changed_at: dt.datetime | None) -> dt.datetime | None:
 
 
 def conflict(row: Versioned, what: str) -> ConflictError:
-    """The refusal naming whoever saved ``row`` last, and when."""
-    return ConflictError(what, row.changed_by, local_time(row.changed_at), row.version)
+    """The refusal naming whoever saved ``row`` last, and when (saying so when that was the
+    user, under their own name: another window, or a save whose answer was lost)."""
+    session = object_session(row)
+    yours = session is not None and row.changed_by is not None and row.changed_by == author(session)
+    return ConflictError(what, row.changed_by, local_time(row.changed_at), row.version, yours)
 
 
 def refuse_if_moved(row: Versioned, seen: int | None, what: str) -> None:
