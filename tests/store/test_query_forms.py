@@ -20,7 +20,7 @@ from csm_desktop.store.database import Database
 from csm_desktop.store.models import Account, AccountMilestone, Experiment, Role, UsageEvent
 from csm_desktop.store.queries.selection import AccountFilter
 from csm_desktop.store.queries.unlock_figures import UnlockCounts, unlock_counts
-from csm_desktop.store.queries.usage import HEALTH_FORMS
+from csm_desktop.store.queries.usage import HEALTH_FORMS, SQLITE_HEALTH_FORM
 
 TODAY = dt.date(2026, 3, 1)
 
@@ -99,10 +99,9 @@ def health_by_form(
     book: Database, chosen: AccountFilter, today: dt.date
 ) -> dict[str, tuple[set[int], dict[int, frozenset[dt.date]]]]:
     quiet_from = today - dt.timedelta(days=13)
+    forms = dict(HEALTH_FORMS) if book.on_server else {**HEALTH_FORMS, "SQLite": SQLITE_HEALTH_FORM}
     with book.session() as session:
-        return {
-            name: form(session, chosen, today, quiet_from) for name, form in HEALTH_FORMS.items()
-        }
+        return {name: form(session, chosen, today, quiet_from) for name, form in forms.items()}
 
 
 def unlocks(book: Database, chosen: AccountFilter, today: dt.date) -> UnlockCounts:
