@@ -133,7 +133,7 @@ class _Totals:
         totals = cls(dict.fromkeys(Health, 0))
         cohort_of: dict[dt.date, tuple[str, int]] = {}
         for account_id, _playbook, kickoff, ttfv, within, off_track in accounts:
-            achieved, _counted, on_time, overdue, *misses = counts.get(account_id, NO_COUNTS)
+            achieved, on_time, overdue, *misses = counts.get(account_id, NO_COUNTS)
             if ttfv is not None:
                 totals.ttfvs.append(ttfv)
             totals.within.append(None if within is None else within == 1)
