@@ -11,17 +11,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Sequence
-from typing import NamedTuple, cast
+from typing import NamedTuple
 
-from sqlalchemy import Table, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from csm_desktop.store.models import Account, DoneCriterion, Kickoff, KickoffAnswer
+from csm_desktop.store.models import Account
 from csm_desktop.store.queries import tables as _tables
 
-_kickoff = cast(Table, Kickoff.__table__)
-_answer = cast(Table, KickoffAnswer.__table__)
-_done = cast(Table, DoneCriterion.__table__)
+_kickoff, _answer, _done = _tables.kickoff, _tables.kickoff_answer, _tables.done_criterion
 
 
 class PageMilestone(NamedTuple):

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from csm_desktop.store.models import AccountAsk, AccountMilestone
+from csm_desktop.store.queries.tables import account_ask as _asks
+from csm_desktop.store.queries.tables import account_milestone as _milestones
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,19 +33,31 @@ class AskRow:
 def asks(session: Session, account_id: int, *, open_on: dt.date | None = None) -> list[AskRow]:
     """The account's risks and asks, in the order they were kept; given ``open_on``, only
     those already kept (or of unknown date) and not yet resolved on that day."""
+    a, m = _asks, _milestones
     query = (
-        select(AccountAsk, AccountMilestone.title)
-        .outerjoin(AccountMilestone, AccountMilestone.id == AccountAsk.milestone_id)
-        .where(AccountAsk.account_id == account_id)
-        .order_by(AccountAsk.id)
+        select(
+            a.c.id,
+            a.c.kind,
+            a.c.text,
+            a.c.owner,
+            a.c.due_on,
+            a.c.milestone_id,
+            m.c.title,
+            a.c.created_on,
+            a.c.resolved_on,
+        )
+        .outerjoin_from(a, m, m.c.id == a.c.milestone_id)
+        .where(a.c.account_id == account_id)
+        .order_by(a.c.id)
     )
     if open_on is not None:
         query = query.where(
-            AccountAsk.resolved_on.is_(None) | (AccountAsk.resolved_on > open_on),
-            AccountAsk.created_on.is_(None) | (AccountAsk.created_on <= open_on),
+            a.c.resolved_on.is_(None) | (a.c.resolved_on > open_on),
+            a.c.created_on.is_(None) | (a.c.created_on <= open_on),
         )
     return [
-        AskRow(a.id, a.kind, a.text, a.owner, a.due_on, a.milestone_id, title or "",
-               a.created_on, a.resolved_on)
-        for a, title in session.execute(query)
-    ]  # fmt: skip
+        AskRow(ask_id, kind, text, owner, due_on, milestone_id, title or "", created, resolved)
+        for ask_id, kind, text, owner, due_on, milestone_id, title, created, resolved in (
+            session.execute(query)
+        )
+    ]

@@ -21,14 +21,28 @@ from csm_desktop.store.models import (
     Feedback,
     Variant,
 )
+from csm_desktop.store.queries import tables as _tables
+from csm_desktop.store.queries.tables import feedback as _feedback
 
 
 def _query() -> Any:
+    """A remark's columns with its account's, contact's and milestone's names, on the tables
+    (Core: a first report configures no mapper for it, issue 17)."""
+    f, a, c, m = _feedback, _tables.account, _tables.contact, _tables.account_milestone
     return (
-        select(Feedback, Account.name, Contact.name, AccountMilestone.title)
-        .join(Account, Account.id == Feedback.account_id)
-        .outerjoin(Contact, Contact.id == Feedback.contact_id)
-        .outerjoin(AccountMilestone, AccountMilestone.id == Feedback.milestone_id)
+        select(
+            f.c.given_on,
+            f.c.sentiment,
+            f.c.text,
+            f.c.quotable,
+            f.c.id,
+            a.c.name,
+            c.c.name,
+            m.c.title,
+        )
+        .join_from(f, a, a.c.id == f.c.account_id)
+        .outerjoin(c, c.c.id == f.c.contact_id)
+        .outerjoin(m, m.c.id == f.c.milestone_id)
     )
 
 
@@ -39,16 +53,25 @@ def _sentiment(text: str) -> Sentiment:
         return Sentiment.NEUTRAL  # stored values are checked on the way in; never fail a read
 
 
-def _remark(row: Feedback, account: str, contact: str | None, milestone: str | None) -> Remark:
+def _remark(
+    given_on: dt.date,
+    sentiment: str,
+    text: str,
+    quotable: bool,
+    feedback_id: int,
+    account: str,
+    contact: str | None,
+    milestone: str | None,
+) -> Remark:
     return Remark(
-        given_on=row.given_on,
-        sentiment=_sentiment(row.sentiment),
-        text=row.text,
+        given_on=given_on,
+        sentiment=_sentiment(sentiment),
+        text=text,
         account=account,
         contact=contact,
         milestone=milestone,
-        quotable=row.quotable,
-        id=row.id,
+        quotable=quotable,
+        id=feedback_id,
     )
 
 
@@ -62,21 +85,22 @@ def remarks(
     """Remarks of one account and/or the accounts of one experiment arm, from ``since`` on."""
     query = _query()
     if account_id is not None:
-        query = query.where(Feedback.account_id == account_id)
+        query = query.where(_feedback.c.account_id == account_id)
     if variant_id is not None:
-        query = query.where(Account.variant_id == variant_id)
+        query = query.where(_tables.account.c.variant_id == variant_id)
     if since is not None:
-        query = query.where(Feedback.given_on >= since)
+        query = query.where(_feedback.c.given_on >= since)
     return [_remark(*row) for row in session.execute(query)]
 
 
 def remarks_by_template(session: Session, template_ids: Collection[int]) -> dict[int, list[Remark]]:
     """Per milestone template, the remarks about the milestones made from it."""
-    query = _query().add_columns(AccountMilestone.template_id)
-    query = query.where(AccountMilestone.template_id.in_(list(template_ids)))
+    m = _tables.account_milestone
+    query = _query().add_columns(m.c.template_id)
+    query = query.where(m.c.template_id.in_(list(template_ids)))
     found: dict[int, list[Remark]] = {}
-    for row, account, contact, milestone, template_id in session.execute(query):
-        found.setdefault(template_id, []).append(_remark(row, account, contact, milestone))
+    for *row, template_id in session.execute(query):
+        found.setdefault(template_id, []).append(_remark(*row))
     return found
 
 

@@ -14,11 +14,17 @@ from sqlalchemy import Table
 
 from csm_desktop.store.models import (
     Account,
+    AccountAsk,
     AccountMilestone,
     Contact,
+    DoneCriterion,
     Experiment,
     Feature,
+    Feedback,
     ImportRecord,
+    Kickoff,
+    KickoffAnswer,
+    Measurement,
     MilestoneTemplate,
     Playbook,
     Renewal,
@@ -28,15 +34,22 @@ from csm_desktop.store.models import (
     Touchpoint,
     UsageEvent,
     UsageFeature,
+    ValueMetric,
     Variant,
 )
 
 account = cast(Table, Account.__table__)
+account_ask = cast(Table, AccountAsk.__table__)
 account_milestone = cast(Table, AccountMilestone.__table__)
 contact = cast(Table, Contact.__table__)
+done_criterion = cast(Table, DoneCriterion.__table__)
 experiment = cast(Table, Experiment.__table__)
 feature = cast(Table, Feature.__table__)
+feedback = cast(Table, Feedback.__table__)
 import_record = cast(Table, ImportRecord.__table__)
+kickoff = cast(Table, Kickoff.__table__)
+kickoff_answer = cast(Table, KickoffAnswer.__table__)
+measurement = cast(Table, Measurement.__table__)
 milestone_template = cast(Table, MilestoneTemplate.__table__)
 playbook = cast(Table, Playbook.__table__)
 renewal = cast(Table, Renewal.__table__)
@@ -46,4 +59,5 @@ status_change = cast(Table, StatusChange.__table__)
 touchpoint = cast(Table, Touchpoint.__table__)
 usage_event = cast(Table, UsageEvent.__table__)
 usage_feature = cast(Table, UsageFeature.__table__)
+value_metric = cast(Table, ValueMetric.__table__)
 variant = cast(Table, Variant.__table__)

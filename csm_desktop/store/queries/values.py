@@ -10,7 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from csm_desktop.domain.vocabulary import Direction
-from csm_desktop.store.models import Measurement, ValueMetric
+from csm_desktop.store.queries.tables import measurement as _measurements
+from csm_desktop.store.queries.tables import value_metric as _metrics
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,28 +34,30 @@ class ValueHistory:
 
 def value_histories(session: Session, account_id: int, today: dt.date) -> list[ValueHistory]:
     """The account's value metrics in the order they were added (later measurements are not
-    known yet on ``today``)."""
+    known yet on ``today``). Core statements on the tables: a first report configures no
+    mapper for them (issue 17)."""
+    v, e = _metrics.c, _measurements.c
     metrics = session.execute(
         select(
-            ValueMetric.id,
-            ValueMetric.name,
-            ValueMetric.unit,
-            ValueMetric.direction,
-            ValueMetric.baseline,
-            ValueMetric.baseline_on,
-            ValueMetric.target,
-            ValueMetric.money_per_unit,
-            ValueMetric.rate_per,
+            v.id,
+            v.name,
+            v.unit,
+            v.direction,
+            v.baseline,
+            v.baseline_on,
+            v.target,
+            v.money_per_unit,
+            v.rate_per,
         )
-        .where(ValueMetric.account_id == account_id)
-        .order_by(ValueMetric.id)
+        .where(v.account_id == account_id)
+        .order_by(v.id)
     ).all()
     measured: dict[int, list[tuple[dt.date, float]]] = {}
     for metric_id, day, value in session.execute(
-        select(Measurement.metric_id, Measurement.measured_on, Measurement.value)
-        .join(ValueMetric, ValueMetric.id == Measurement.metric_id)
-        .where(ValueMetric.account_id == account_id, Measurement.measured_on <= today)
-        .order_by(Measurement.metric_id, Measurement.measured_on)
+        select(e.metric_id, e.measured_on, e.value)
+        .join_from(_measurements, _metrics, v.id == e.metric_id)
+        .where(v.account_id == account_id, e.measured_on <= today)
+        .order_by(e.metric_id, e.measured_on)
     ):
         measured.setdefault(metric_id, []).append((day, value))
     return [
