@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from csm_desktop.domain.templates import MessageTemplate
 from csm_desktop.domain.vocabulary import Status
-from csm_desktop.store.queries.fast_path import raw_cursor, use_fast_path
+from csm_desktop.store.queries.fast_path import on_server, raw_cursor, use_fast_path
 from csm_desktop.store.queries.tables import (
     account,
     account_milestone,
@@ -90,11 +90,14 @@ StartedChanges = Result[Any]
 
 
 def start_status_changes(session: Session, today: dt.date, accounts: Accounts) -> StartedChanges:
-    """``last_status_changes``' query run now, its rows taken later (``started=``): sorted
-    by an expression, so SQLite does the whole query in its first step, one call that
-    releases the interpreter (a page of the Today list is started in a thread:
-    ``today_lines.start_ladders``)."""
-    query = _status_changes(today, accounts).order_by(account_milestone.c.account_id + 0)
+    """``last_status_changes``' query run now, its rows taken later (``started=``). On
+    SQLite sorted by an expression, so it does the whole query in its first step, one call
+    that releases the interpreter (a page of the Today list is started in a thread:
+    ``today_lines.start_ladders``); a server runs it at once anyway, and the rows go into a
+    dict, so there it is not sorted at all."""
+    query = _status_changes(today, accounts)
+    if not on_server(session):
+        query = query.order_by(account_milestone.c.account_id + 0)
     return session.execute(query)
 
 
