@@ -30,7 +30,7 @@ def ago(days: int) -> dt.date:
 
 
 def hand_built_book(book: Database) -> dict[str, int]:
-    """Seven accounts; the ids by name.
+    """Eight accounts; the ids by name.
 
     Health (window 2026-02-16 … 2026-03-01):
     Ann used a feature yesterday and 20 days ago: has data, last active yesterday.
@@ -39,6 +39,7 @@ def hand_built_book(book: Database) -> dict[str, int]:
     Dee has usage only after today: no data (as of today).
     Eve has no usage. Fay is archived and used it yesterday (counted only with archived).
     Gil used it on the window's first day (13 days ago) and has a count of 0 today.
+    Hal has only a count of 0, today: has data (usage on or before today), not active.
 
     Unlocks (achieved milestones that unlock a feature, as of today):
     Ann unlocked feat_a 60 days ago and used it 55 days ago: adopted. Ann unlocked feat_b
@@ -52,7 +53,7 @@ def hand_built_book(book: Database) -> dict[str, int]:
     with book.session() as session:
         role = session.scalars(select(Role)).first()
         assert role is not None
-        names = ("Ann", "Ben", "Cal", "Dee", "Eve", "Fay", "Gil")
+        names = ("Ann", "Ben", "Cal", "Dee", "Eve", "Fay", "Gil", "Hal")
         accounts = {
             name: Account(name=name, kickoff_on=ago(200), archived=name == "Fay") for name in names
         }
@@ -90,6 +91,7 @@ def hand_built_book(book: Database) -> dict[str, int]:
             ("Fay", ago(55), "feat_a", 1),
             ("Gil", ago(13), "login", 2),
             ("Gil", TODAY, "login", 0),
+            ("Hal", TODAY, "login", 0),
         ):
             session.add(UsageEvent(account_id=ids[name], day=when, feature=feature, count=count))
     return ids
@@ -111,7 +113,7 @@ def unlocks(book: Database, chosen: AccountFilter, today: dt.date) -> UnlockCoun
 
 def test_both_health_forms_give_the_hand_computed_facts(book: Database) -> None:
     ids = hand_built_book(book)
-    expected_data = {ids["Ann"], ids["Ben"], ids["Cal"], ids["Gil"]}
+    expected_data = {ids["Ann"], ids["Ben"], ids["Cal"], ids["Gil"], ids["Hal"]}
     expected_active = {ids["Ann"]: frozenset({ago(1)}), ids["Gil"]: frozenset({ago(13)})}
     for name, facts in health_by_form(book, AccountFilter(), TODAY).items():
         assert facts == (expected_data, expected_active), name
