@@ -42,7 +42,7 @@ from csm_desktop.domain.ladder import Milestone
 from csm_desktop.domain.nudges import LadderCounts, NudgeRules
 from csm_desktop.domain.vocabulary import Status
 from csm_desktop.store.queries.fast_path import day, raw_cursor, use_fast_path
-from csm_desktop.store.queries.ladder_figures import due_date, kickoff_date
+from csm_desktop.store.queries.ladder_figures import as_stored, due_date, kickoff_date
 from csm_desktop.store.queries.selection import AccountFilter
 from csm_desktop.store.queries.tables import account as account_table
 from csm_desktop.store.queries.tables import account_milestone, role
@@ -290,15 +290,17 @@ class _Parts:
         m = account_milestone.c
         today, rules = self.today, self.rules
         is_open = m.status.not_in((Status.ACHIEVED.value, Status.SKIPPED.value))
-        met = and_(m.criterion_met_on.is_not(None), m.criterion_met_on <= today)
+        # Dates compared as stored (``as_stored``: on SQLite without the column's numeric
+        # affinity, which tried to read each date text as a number first).
+        met = and_(m.criterion_met_on.is_not(None), as_stored(m.criterion_met_on) <= today)
         late = and_(is_open, ~met, self.due < today)
         soon = self.due.between(today, today + dt.timedelta(days=rules.due_soon_days))
         plain = and_(is_open, ~met, ~soon, ~and_(late, m.first_value.is_(True)))
         unlocked = and_(
             m.status == Status.ACHIEVED.value,
             m.unlocks.is_not(None),
-            m.achieved_on >= today - dt.timedelta(days=rules.unlock_window_days),
-            m.achieved_on <= today - dt.timedelta(days=rules.unused_unlock_days),
+            as_stored(m.achieved_on) >= today - dt.timedelta(days=rules.unlock_window_days),
+            as_stored(m.achieved_on) <= today - dt.timedelta(days=rules.unused_unlock_days),
         )
         used = used_after(m.account_id, m.unlocks, m.achieved_on, today)
         return (
