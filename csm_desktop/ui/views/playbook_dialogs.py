@@ -141,7 +141,6 @@ class ApplyToAccountsDialog(QDialog):
         layout.addWidget(note)
         layout.addLayout(body, 1)
         layout.addWidget(self.buttons)
-        self.preview_task: workers.Task | None = None
         self._previews = 0  # bumped by each change of the ticks
         self._preview_timer = QTimer(self, singleShot=True, interval=PREVIEW_DELAY_MS)
         self._preview_timer.timeout.connect(self._start_preview)
@@ -196,7 +195,7 @@ class ApplyToAccountsDialog(QDialog):
                 self.preview.clear()
                 show_failure(self, "Previewing the changes", exc)
 
-        self.preview_task = workers.run(
+        workers.run(
             lambda progress: preview(shown),
             show,
             what="Previewing the changes",
