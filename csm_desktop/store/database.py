@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
 from csm_desktop.errors import (
+    DatabaseFull,
     DatabaseReadOnly,
     DatabaseTooNew,
     DatabaseUnreadable,
@@ -282,7 +283,14 @@ def open_database(path: Path, *, read_only: bool = False) -> Database:
                 _migrate(database, from_revision=revision)
         except (OperationalError, sqlite3.OperationalError) as exc:
             database.close()
-            raise translate_operational_error(exc, path) from exc
+            error = translate_operational_error(exc, path)
+            if isinstance(error, DatabaseFull):  # the user only opened it: say what was saved
+                error = DatabaseFull(
+                    f"{path} must be upgraded to this version of CSM Desktop (copied aside "
+                    "first), and the disk is full or failing. Nothing was changed; free some "
+                    "space and open it again."
+                )
+            raise error from exc
         except BaseException:
             database.close()
             raise

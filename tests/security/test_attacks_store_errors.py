@@ -181,3 +181,44 @@ def test_a_full_disk_says_full_keeps_the_book_and_the_old_export(
     assert lines[4].startswith("error: Cannot write") and "the disk is full" in lines[4]
     assert lines[5] == "old"
     assert ".part" not in done.stdout
+
+
+@needs_mount
+def test_an_older_book_on_a_full_disk_says_full_and_opens_once_there_is_room(
+    tmp_path: Path,
+) -> None:
+    """A book of the first schema must be copied aside and upgraded when it is opened, even by
+    a reading command; on a disk with no room for that the command says "full" in one line,
+    exit 2, and the book is as it was (rows and revision). Given room (the tmpfs grown in
+    place), the same command upgrades it and reads it."""
+    fixture = Path(__file__).parents[1] / "fixtures" / "book-schema-0001.sqlite3"
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    book = disk / "book.sqlite3"
+    size_kib = fixture.stat().st_size // 1024 + 40
+    state = (
+        "import sqlite3,hashlib,sys; c=sqlite3.connect(sys.argv[1]); "
+        "print(hashlib.sha256(chr(10).join(c.iterdump()).encode()).hexdigest(), "
+        "c.execute('select version_num from alembic_version').fetchone()[0], "
+        "c.execute('pragma integrity_check').fetchone()[0])"
+    )
+    dump = f"'{sys.executable}' -c \"{state}\" '{book}'"
+    metrics = f"'{sys.executable}' -m csm_desktop --db '{book}' metrics --today 2026-02-10"
+    script = (
+        f"mount -t tmpfs -o size={size_kib}k tmpfs '{disk}' && cp '{fixture}' '{book}' && "
+        f"{dump} && {metrics} 2>&1; echo exit $?; {dump} && "
+        f"mount -o remount,size=4m '{disk}' && {metrics} 2>&1; echo exit $?; {dump}"
+    )
+    done = subprocess.run(
+        ["unshare", "-m", "sh", "-c", script], capture_output=True, text=True, timeout=300
+    )
+    lines = done.stdout.splitlines()
+    assert done.returncode == 0, done.stdout + done.stderr
+    before, refusal, refused, after_refusal = lines[:4]
+    assert before.endswith(" 0001 ok") and after_refusal == before
+    assert refusal.startswith("error: ") and "must be upgraded" in refusal
+    assert "the disk is full" in refusal
+    assert "Nothing was changed" in refusal and refused == "exit 2"
+    assert lines[4] == "Portfolio on 2026-02-10: 2 accounts"
+    assert "exit 0" in lines and "Traceback" not in done.stdout
+    assert lines[-1].split()[1:] != ["0001", "ok"] and lines[-1].endswith(" ok")  # upgraded
