@@ -47,17 +47,21 @@ FROM (SELECT a.id AS id,
       WHERE {where} LIMIT -1 OFFSET 0) AS x
 """
 
-# One day of use per unlock window U+1 … U+30, for windows that closed by today.
+# One day of use per unlock window U+1 … U+30, for windows that closed by today. The
+# unlocked feature's id is joined once per milestone (a feature no usage row names has none:
+# no use): as a scalar subquery in the usage WHERE it was run again for every usage row the
+# window scans (0.45 s against 0.2 s at 5,000 accounts).
 _ADOPTION_DAYS = """
 SELECT m.account_id, m.unlocks,
        (SELECT e.day FROM usage_event e
         WHERE e.account_id = m.account_id
-          AND e.feature_id = (SELECT f.id FROM usage_feature f WHERE f.key = m.unlocks)
+          AND e.feature_id = f.id
           AND e.day > CAST(julianday(m.achieved_on) - 2440587.5 AS INTEGER)
           AND e.day <= CAST(julianday(m.achieved_on) - 2440587.5 AS INTEGER) + :window
           AND e.count > 0 ORDER BY e.day LIMIT 1)
 FROM account a
 CROSS JOIN account_milestone m ON m.account_id = a.id
+CROSS JOIN usage_feature f ON f.key = m.unlocks
 {playbook_join}
 WHERE {where} AND m.status = 'achieved' AND m.unlocks IS NOT NULL
   AND m.achieved_on IS NOT NULL AND m.achieved_on <= :adoption_closed_by
