@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import inspect
 import shutil
 from pathlib import Path
 
 import pytest
-from reportlab.pdfbase.ttfonts import TTFont, TTFontFace
+from reportlab.pdfbase.ttfonts import TTFont, TTFontFace, TTFontFile
 
 from csm_desktop.reports import font_cache
 from csm_desktop.reports.font_cache import _face_from_metrics, load_font, metrics_path
@@ -17,6 +18,8 @@ REWRITE = "out of date: run `python -m csm_desktop.reports.font_cache` and commi
 
 def _same_face(loaded: object, parsed: object) -> None:
     mine, theirs = dict(vars(loaded)), dict(vars(parsed))
+    theirs.pop("glyphToChar")  # only the parse reads it (see the test below); a face
+    mine.pop("glyphToChar", None)  # parsed after spoiled metrics has it too
     scale, their_scale = mine.pop("_pdfScale"), theirs.pop("_pdfScale")
     assert [scale(v) for v in (0, 1, 517, -2048)] == [their_scale(v) for v in (0, 1, 517, -2048)]
     assert mine.keys() == theirs.keys()
@@ -32,6 +35,36 @@ def test_the_shipped_metrics_are_those_reportlab_parses_from_the_font(path: Path
     face = _face_from_metrics(path, path.read_bytes())
     assert face is not None, f"{metrics_path(path).name} is {REWRITE}"
     _same_face(face, TTFontFace(str(path)))
+
+
+def test_reportlab_reads_the_glyph_to_characters_table_only_while_parsing() -> None:
+    """The metrics leave ``glyphToChar`` out: nothing but the parse (``extractInfo``) of the
+    reportlab they are written for may read it, in reportlab or in this app."""
+    import reportlab
+
+    readers = []
+    for root in (Path(reportlab.__file__).parent, Path(font_cache.__file__).parents[1]):
+        for source in root.rglob("*.py"):
+            if "glyphToChar" in source.read_text(encoding="utf-8", errors="replace"):
+                readers.append(source.relative_to(root.parent).as_posix())
+    assert sorted(readers) == ["csm_desktop/reports/font_cache.py", "reportlab/pdfbase/ttfonts.py"]
+    methods = [
+        name
+        for name, method in vars(TTFontFile).items()
+        if callable(method) and "glyphToChar" in inspect.getsource(method)
+    ]
+    assert methods == ["extractInfo"]
+
+
+def test_equal_values_are_stored_once() -> None:
+    """Every width and width pair is one object in the loaded face: marshal wrote repeats as
+    references, which is what makes loading cheap."""
+    face = _face_from_metrics(family_font_paths()[0], family_font_paths()[0].read_bytes())
+    assert face is not None
+    widths = list(face.charWidths.values())
+    assert len({id(w) for w in widths}) == len(set(widths)) < len(widths) // 4
+    pairs = face.hmetrics
+    assert len({id(p) for p in pairs}) == len(set(pairs)) < len(pairs) // 2
 
 
 def test_a_font_from_metrics_is_reportlabs_font_with_the_face_read_not_parsed() -> None:
