@@ -76,18 +76,22 @@ def funnel(
     by_playbook: dict[str, list[AccountFacts]] = {}
     for account in sorted(accounts, key=lambda a: a.name):
         by_playbook.setdefault(account.playbook or NO_PLAYBOOK, []).append(account)
+    skipped, achieved = Status.SKIPPED, Status.ACHIEVED
     result = {}
     for playbook in sorted(by_playbook):
-        present = {(m.title, m.role) for a in by_playbook[playbook] for m in a.milestones}
-        steps: dict[tuple[str, str], list[bool]] = {
-            step: [] for step in (orders or {}).get(playbook, ()) if step in present
-        }
+        # (achieved, counted) per step, in the order the steps are first met
+        met: dict[tuple[str, str], list[int]] = {}
         for account in by_playbook[playbook]:
             for m in account.milestones:
-                flags = steps.setdefault((m.title, m.role), [])
-                if m.status is not Status.SKIPPED:
-                    flags.append(m.status is Status.ACHIEVED)
-        result[playbook] = funnel_steps({step: share(flags) for step, flags in steps.items()})
+                counts = met.get((m.title, m.role))
+                if counts is None:
+                    counts = met[(m.title, m.role)] = [0, 0]
+                if m.status is not skipped:
+                    counts[0] += m.status is achieved
+                    counts[1] += 1
+        ordered = [step for step in (orders or {}).get(playbook, ()) if step in met]
+        steps = dict.fromkeys(ordered) | dict.fromkeys(met)  # the playbook's order first
+        result[playbook] = funnel_steps({step: Share(*met[step]) for step in steps})
     return result
 
 
@@ -222,6 +226,8 @@ def portfolio_metrics(
     repeat_flags: dict[str, list[bool | None]] = {}
     phase_flags: dict[Phase, list[bool | None]] = {phase: [] for phase in Phase}
     health_counts = dict.fromkeys(Health, 0)
+    flags_of_day: dict[int, list[bool | None]] = {}  # target day -> its phase's flags
+    skipped, achieved_status = Status.SKIPPED, Status.ACHIEVED
     for metrics in per_account:
         account_on_time, account_achieved = on_time_counts(metrics.account.milestones)
         on_time += account_on_time
@@ -233,8 +239,11 @@ def portfolio_metrics(
         for feature, weeks in metrics.repeat_usage.items():
             repeat_flags.setdefault(feature, []).append(is_repeat_workflow(weeks))
         for m in metrics.account.milestones:
-            if m.status is not Status.SKIPPED:
-                phase_flags[phase_of_day(m.target_day)].append(m.status is Status.ACHIEVED)
+            if m.status is not skipped:
+                flags = flags_of_day.get(m.target_day)
+                if flags is None:
+                    flags = flags_of_day[m.target_day] = phase_flags[phase_of_day(m.target_day)]
+                flags.append(m.status is achieved_status)
 
     return PortfolioMetrics(
         today=today,
