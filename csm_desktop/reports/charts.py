@@ -8,7 +8,6 @@ a Greek feature name renders like the rest of the report. Every function returns
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import math
 from collections.abc import Sequence
 from typing import Any
@@ -23,55 +22,6 @@ from csm_desktop.reports.text import ACCENT, FONT, FONT_BOLD, INK, MUTED, RULE, 
 # reportlab checks every attribute set on a chart shape against its type: a development aid
 # that doubles the time to draw our charts (fixed code, covered by tests), so it is off.
 rl_config.shapeChecking = 0
-
-
-def _from_collection(item: Any, name: str) -> Any:
-    """What reportlab's collection item (``WKlass.__getattr__``) answers for an attribute it
-    does not set, once its class's own ``__getattr__`` failed: the nearest indexed parent's
-    (``bars[(0, 2)]`` is backed by ``bars[0]``), else the collection's."""
-    parent = item.parent
-    children = parent._children
-    index = item.__propholder_index__
-    while index:
-        if index in children:
-            return getattr(children[index], name)
-        index = index[:-1]
-    return getattr(parent, name)
-
-
-@functools.cache
-def quick_chart_items() -> None:
-    """Called by each chart built on reportlab's chart widgets, before it makes one (once
-    per process: not at import, which would load reportlab.graphics for a report without
-    such charts).
-
-    reportlab's chart property collections (``axis.labels[i]``, ``chart.bars[i]``) answer
-    every attribute an item does not set by first calling its class's ``__getattr__``; the
-    classes our charts use have none, so each lookup raised and caught an AttributeError
-    (~4,500 lookups per QBR, ~4 ms of its layout). Items of such a class go straight to
-    reportlab's own next step (``_from_collection``): the same answers, no exception. A
-    reportlab without these internals is left as it is."""
-    from reportlab.graphics import widgetbase
-
-    collection: Any = getattr(widgetbase, "TypedPropertyCollection", None)
-    made = getattr(widgetbase, "_ItemWrapper", None)
-    make = getattr(collection, "wKlassFactory", None)
-    if not isinstance(made, dict) or make is None or getattr(make, "quicker", False):
-        return
-
-    def quicker(wklass: Any, klass: type) -> Any:
-        if not any("__getattr__" in vars(base) for base in klass.__mro__):
-            wklass.__getattr__ = _from_collection
-        return wklass
-
-    def wklass_factory(self: Any, klass: type) -> Any:
-        return quicker(make(self, klass), klass)
-
-    wklass_factory.quicker = True  # type: ignore[attr-defined]
-    for klass, wklass in made.items():
-        quicker(wklass, klass)
-    collection.wKlassFactory = wklass_factory
-
 
 PLAN = "#8c959f"
 GRID = "#eaeef2"
@@ -151,7 +101,6 @@ def burn_up(
     from reportlab.graphics.charts.lineplots import LinePlot
     from reportlab.graphics.shapes import Drawing, Line, String
 
-    quick_chart_items()
     counted = [m for m in milestones if m.status is not Status.SKIPPED]
     age = max((today - kickoff).days, 0)
     plan_days = [max((m.due_on - kickoff).days, 0) if m.due_on else m.target_day for m in counted]
@@ -285,7 +234,6 @@ def weekly_bars(
     """
     from reportlab.graphics.charts.barcharts import VerticalBarChart
 
-    quick_chart_items()
     chart = VerticalBarChart()
     chart.data = [list(counts) or [0]]
     chart.bars[0].fillColor = _colour(accent)

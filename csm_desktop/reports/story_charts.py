@@ -18,7 +18,6 @@ from csm_desktop.reports.charts import (
     _colour,
     _style_axis,
     nice_step,
-    quick_chart_items,
     weekly_bars,
 )
 from csm_desktop.reports.fonts import FONT, FONT_BOLD, fit, label
@@ -33,7 +32,6 @@ def value_trend(story: ValueStory, width: float, accent: str, height: float = 12
     from reportlab.graphics.charts.lineplots import LinePlot
     from reportlab.graphics.shapes import Drawing, Line, String
 
-    quick_chart_items()
     line = story.line
     drawing = Drawing(width, height)
     drawing.add(
