@@ -32,7 +32,7 @@ from PySide6.QtGui import QColor
 from csm_desktop.domain.metrics.long_term import arr_figure
 from csm_desktop.domain.text import fold, name_order
 from csm_desktop.domain.vocabulary import Health
-from csm_desktop.ui.models.cell_roles import answer_roles
+from csm_desktop.ui.models.cell_roles import answer_delegate, answer_roles
 from csm_desktop.ui.palette import current
 
 if TYPE_CHECKING:  # the service (and the metrics behind it) loads with the Book's rows
@@ -373,7 +373,13 @@ class BookModel(QAbstractTableModel):
             answer_roles(roles, None)
             return
         row, column = self._rows[number], _COLUMNS[index.column()]
-        answer_roles(roles, lambda role: self._value(row, column, role) if role in _ROLES else None)
+        alignment = _RIGHT if column in _RIGHT_ALIGNED else None
+        if not answer_delegate(
+            roles, self._display(row, column), None, alignment, self._foreground(row, column)
+        ):
+            answer_roles(
+                roles, lambda role: self._value(row, column, role) if role in _ROLES else None
+            )
 
     def _value(self, row: BookRow, column: Column, role: int) -> Any:
         """What ``data`` answers for ``role`` of ``column`` of ``row``."""
@@ -385,16 +391,21 @@ class BookModel(QAbstractTableModel):
             return row.account_id
         if role == _ALIGNMENT:
             return _RIGHT if column in _RIGHT_ALIGNED else None
-        if role == _FOREGROUND:  # a colour, not a QBrush: painted the same, and the first
-            # QBrush a process makes costs ~40 ms of PySide's type set-up (issue 17)
-            if column is Column.HEALTH and row.health:
-                return health_colour(row.health)
-            if column in _OVERDUE_COLOURED and row.overdue:
-                return QColor(current().bad)
-            return None
+        if role == _FOREGROUND:
+            return self._foreground(row, column)
         if column is Column.NAME:  # the tooltip
             parts = [row.name, row.external_id or "", row.playbook or ""]
             return " · ".join(p for p in parts if p)
+        return None
+
+    @staticmethod
+    def _foreground(row: BookRow, column: Column) -> QColor | None:
+        """A colour, not a QBrush: painted the same, and the first QBrush a process makes
+        costs ~40 ms of PySide's type set-up (issue 17)."""
+        if column is Column.HEALTH and row.health:
+            return health_colour(row.health)
+        if column in _OVERDUE_COLOURED and row.overdue:
+            return QColor(current().bad)
         return None
 
     @staticmethod

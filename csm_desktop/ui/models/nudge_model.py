@@ -23,7 +23,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QFont
 
 from csm_desktop.domain.nudges import NudgeKind
-from csm_desktop.ui.models.cell_roles import answer_roles
+from csm_desktop.ui.models.cell_roles import answer_delegate, answer_roles
 from csm_desktop.ui.palette import current
 
 if TYPE_CHECKING:  # the service (and the ORM behind it) loads when Today first fills
@@ -180,9 +180,17 @@ class NudgeModel(QAbstractTableModel):
             answer_roles(roles, None)
             return
         item, column = self._rows[line], _COLUMNS[index.column()]
-        answer_roles(
-            roles, lambda role: self._value(item, line, column, role) if role in _ROLES else None
-        )
+        if not answer_delegate(
+            roles,
+            self.display(item, line, column),
+            self._font(item, column),
+            _RIGHT if column is _RANK else None,
+            self._foreground(item, column),
+        ):
+            answer_roles(
+                roles,
+                lambda role: self._value(item, line, column, role) if role in _ROLES else None,
+            )
 
     def _line_at(self, index: Index) -> int | None:
         """The line (rank in the whole list) shown at ``index``, or None."""
@@ -200,14 +208,10 @@ class NudgeModel(QAbstractTableModel):
             return self.display(item, line, column)
         if role == ItemRole:
             return item
-        if role == _FOREGROUND:  # a colour, not a QBrush: Qt paints it the same, and the
-            # first QBrush a process makes costs ~40 ms of PySide's type set-up (issue 17)
-            if nudge.handled:
-                return QColor(current().handled)
-            if column is _KIND:
-                return kind_colour(nudge.kind)
-        if role == _FONT and column is _KIND and not nudge.handled:
-            return self._bold
+        if role == _FOREGROUND:
+            return self._foreground(item, column)
+        if role == _FONT:
+            return self._font(item, column)
         if role == _TOOLTIP:
             if nudge.handled and nudge.contacted_on is not None:
                 return f"Contacted on {nudge.contacted_on.isoformat()}: probably handled"
@@ -215,6 +219,19 @@ class NudgeModel(QAbstractTableModel):
         if role == _ALIGNMENT and column is _RANK:
             return _RIGHT
         return None
+
+    @staticmethod
+    def _foreground(item: TodayItem, column: Column) -> QColor | None:
+        """A colour, not a QBrush: Qt paints it the same, and the first QBrush a process
+        makes costs ~40 ms of PySide's type set-up (issue 17)."""
+        if item.nudge.handled:
+            return QColor(current().handled)
+        if column is _KIND:
+            return kind_colour(item.nudge.kind)
+        return None
+
+    def _font(self, item: TodayItem, column: Column) -> QFont | None:
+        return self._bold if column is _KIND and not item.nudge.handled else None
 
     @staticmethod
     def display(item: TodayItem, row: int, column: Column) -> str:
