@@ -93,7 +93,8 @@ class AccountFacts:
         """Features the ladder names (unlocked or used as success criterion), in ladder order."""
         seen: dict[str, None] = {}
         for milestone in self.milestones:
-            for feature in (milestone.unlocks, milestone.success_feature):
-                if feature:
-                    seen.setdefault(feature, None)
+            if milestone.unlocks:
+                seen[milestone.unlocks] = None  # a key seen before keeps its place
+            if milestone.success_feature:
+                seen[milestone.success_feature] = None
         return tuple(seen)
