@@ -20,6 +20,7 @@ from csm_desktop.domain.metrics import (
     UsageFacts,
     adoption_after_unlock,
     health,
+    last_complete_iso_weeks,
     repeat_usage,
 )
 from csm_desktop.store.database import Database
@@ -167,3 +168,69 @@ def test_the_edge_case_books_give_the_domain_figures(book: Database, today: dt.d
     hand_built_book(book)
     edge_case_book(book)
     assert_loader_gives_the_domain_figures(book, today)
+
+
+WEEKS_TODAY = dt.date(2026, 3, 4)  # a Wednesday: its own week is not complete
+
+
+def week_edges_book(book: Database) -> None:
+    """Usage on the edges of the last four complete ISO weeks, for key workflows.
+
+    Edge used feat_a on the first Monday (week 1), with a count of 0 in week 2, on the last
+    Sunday (week 4) and on today's Monday (outside), feat_b the day before the first Monday
+    (outside) and in weeks 2 and 3: feat_a 2 weeks, feat_b 2. Busy used feat_a and
+    feat_c (not a key workflow) every day of the four weeks: feat_a 4 weeks (a repeat
+    workflow), feat_b 0. Both have feat_a and feat_b as key workflows.
+    """
+    (first, _), (second, _), (third, _), (_, last) = last_complete_iso_weeks(WEEKS_TODAY)
+    with book.session() as session:
+        role = session.scalars(select(Role)).first()
+        assert role is not None
+        usage = {
+            "Edge": [
+                (first - dt.timedelta(days=1), "feat_b", 3),
+                (first, "feat_a", 1),
+                (second + dt.timedelta(days=2), "feat_a", 0),
+                (last, "feat_a", 2),
+                (last + dt.timedelta(days=1), "feat_a", 5),
+                (second, "feat_b", 1),
+                (third + dt.timedelta(days=6), "feat_b", 1),
+            ],
+            "Busy": [
+                (first + dt.timedelta(days=n), feature, 1)
+                for n in range(28)
+                for feature in ("feat_a", "feat_c")
+            ],
+        }
+        for name, rows in usage.items():
+            account = Account(name=name, kickoff_on=dt.date(2026, 1, 1))
+            session.add(account)
+            session.flush()
+            for position, feature in enumerate(("feat_a", "feat_b")):
+                session.add(
+                    AccountMilestone(
+                        account_id=account.id, position=position, title=feature,
+                        role_id=role.id, target_day=10, status="in progress", unlocks=feature,
+                    )
+                )  # fmt: skip
+            for day, feature, count in rows:
+                session.add(
+                    UsageEvent(account_id=account.id, day=day, feature=feature, count=count)
+                )
+
+
+def test_week_edges_give_the_domain_repeat_usage(book: Database) -> None:
+    week_edges_book(book)
+    for today in (WEEKS_TODAY, WEEKS_TODAY + dt.timedelta(days=5), WEEKS_TODAY + dt.timedelta(7)):
+        assert_loader_gives_the_domain_figures(book, today)
+    with book.session() as session:
+        ladders = account_ladders(session, AccountFilter())
+        facts = usage_facts(session, AccountFilter(), WEEKS_TODAY, full=True)
+    used = {
+        row.name: repeat_usage(
+            AccountFacts(row.name, dt.date(2026, 1, 1), tuple(row.milestones), usage=facts[row.id]),
+            WEEKS_TODAY,
+        )
+        for row in ladders
+    }
+    assert used == {"Edge": {"feat_a": 2, "feat_b": 2}, "Busy": {"feat_a": 4, "feat_b": 0}}

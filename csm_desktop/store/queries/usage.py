@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from functools import cache
-from typing import Any
 
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session
@@ -67,17 +66,18 @@ WHERE {where} AND m.status = 'achieved' AND m.unlocks IS NOT NULL
   AND m.achieved_on IS NOT NULL AND m.achieved_on <= :adoption_closed_by
 """
 
-# Which features were used in each of the last four complete ISO weeks, as a bit mask per
-# account and feature (bit i = week i, oldest first). DISTINCT per week, then one small
-# GROUP BY, is several times faster in SQLite than grouping all usage rows by week.
+# Which features were used in which of the last four complete ISO weeks (consecutive, so
+# one range of days): per account, the distinct codes feature id × 4 + week (0 = oldest) of
+# its uses, one short text. Per account, the DISTINCT set stays small; the former DISTINCT
+# per week over the whole book, then a GROUP BY, took 0.19-0.31 s against 0.11-0.19 s at
+# 5,000 accounts and sent four times as many rows.
 _WEEK_USAGE = """
-SELECT account_id, feature_id, sum(week_bit) FROM ({weeks}) GROUP BY account_id, feature_id
-"""
-_ONE_WEEK_USAGE = """
-SELECT DISTINCT e.account_id, e.feature_id, {bit} AS week_bit FROM account a
-CROSS JOIN usage_event e ON e.account_id = a.id AND e.day BETWEEN :monday{week} AND :sunday{week}
-{playbook_join}
-WHERE {where} AND e.count > 0
+SELECT a.id, (SELECT group_concat(DISTINCT e.feature_id * :weeks + (e.day - :first_monday) / 7)
+              FROM usage_event e
+              WHERE e.account_id = a.id AND e.day BETWEEN :first_monday AND :last_sunday
+                AND e.count > 0)
+FROM account a {playbook_join}
+WHERE {where}
 """
 
 _Weeks = Sequence[tuple[dt.date, dt.date]]
@@ -162,19 +162,30 @@ def _fast_adoption(
 def _fast_weeks(
     session: Session, chosen: AccountFilter, weeks: _Weeks
 ) -> Iterable[tuple[int, str, frozenset[dt.date]]]:
-    params: dict[str, Any] = dict(chosen.where()[1])
-    for index, (monday, sunday) in enumerate(weeks):
-        params[f"monday{index}"] = day_number(monday)
-        params[f"sunday{index}"] = day_number(sunday)
-    one_week = [chosen.sql(_ONE_WEEK_USAGE, week=i, bit=1 << i) for i in range(len(weeks))]
-    sql = _WEEK_USAGE.format(weeks=" UNION ALL ".join(one_week))
+    if not weeks:
+        return
+    count = len(weeks)
+    params = {
+        **chosen.where()[1],
+        "weeks": count,
+        "first_monday": day_number(weeks[0][0]),
+        "last_sunday": day_number(weeks[-1][1]),
+    }
+    assert params["last_sunday"] - params["first_monday"] == 7 * count - 1  # consecutive
     mondays_of_mask = [
         frozenset(monday for i, (monday, _) in enumerate(weeks) if mask >> i & 1)
-        for mask in range(1 << len(weeks))
+        for mask in range(1 << count)
     ]
     keys = dict(raw_rows(session, "SELECT id, key FROM usage_feature", {}))
-    for account_id, feature_id, mask in raw_rows(session, sql, params):
-        yield account_id, keys[feature_id], mondays_of_mask[mask]
+    for account_id, codes in raw_rows(session, chosen.sql(_WEEK_USAGE), params):
+        if codes is None:
+            continue  # no use in those weeks
+        masks: dict[int, int] = {}
+        for code in map(int, codes.split(",")):
+            feature_id, week = divmod(code, count)
+            masks[feature_id] = masks.get(feature_id, 0) | 1 << week
+        for feature_id in sorted(masks):  # in id order, as the other forms
+            yield account_id, keys[feature_id], mondays_of_mask[masks[feature_id]]
 
 
 # --- any database ---------------------------------------------------------------------------
