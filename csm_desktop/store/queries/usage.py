@@ -35,50 +35,49 @@ from csm_desktop.store.queries.selection import AccountFilter
 # (counts of 0 included: "has usage data"), asked only of an account without the first (an
 # active account has usage). OFFSET 0 keeps the inner query whole, so its subquery runs once
 # per account: 0.24-0.34 s against 0.34-0.50 s for the two passes at 50,000 accounts.
+# With every fact (``full``), the same pass also reads each account's adoption days and
+# weeks of use (below) as two short texts: one row per account in all. The query runs on a
+# pool thread while the window's thread works in Python, and each row it sends waits for
+# the GIL: 5,000 rows instead of ~30,000 (a row per unlock, per used feature) let it end
+# with the ladders' read instead of ~0.3 s after it (issue 17).
 _HEALTH = """
 SELECT x.id, x.active, x.active IS NOT NULL OR EXISTS (
-    SELECT 1 FROM usage_event e WHERE e.account_id = x.id AND e.day <= :today)
+    SELECT 1 FROM usage_event e WHERE e.account_id = x.id AND e.day <= :today){more}
 FROM (SELECT a.id AS id,
              (SELECT e.day FROM usage_event e
               WHERE e.account_id = a.id AND e.day BETWEEN :quiet_from AND :today
-                AND e.count > 0 ORDER BY e.day DESC LIMIT 1) AS active
+                AND e.count > 0 ORDER BY e.day DESC LIMIT 1) AS active{more_columns}
       FROM account a {playbook_join}
       WHERE {where} LIMIT -1 OFFSET 0) AS x
 """
 
-# One day of use per unlock window U+1 … U+30, for windows that closed by today. The
-# unlocked feature's id is joined once per milestone (a feature no usage row names has none:
-# no use): as a scalar subquery in the usage WHERE it was run again for every usage row the
-# window scans (0.45 s against 0.2 s at 5,000 accounts).
+# One day of use per unlock window U+1 … U+30, for windows that closed by today, as the text
+# "feature id day, …" (a window without use adds nothing). The unlocked feature's id is
+# joined once per milestone (a feature no usage row names has none: no use): as a scalar
+# subquery in the usage WHERE it was run again for every usage row the window scans (0.45 s
+# against 0.2 s at 5,000 accounts).
 _ADOPTION_DAYS = """
-SELECT m.account_id, m.unlocks,
-       (SELECT e.day FROM usage_event e
-        WHERE e.account_id = m.account_id
-          AND e.feature_id = f.id
-          AND e.day > CAST(julianday(m.achieved_on) - 2440587.5 AS INTEGER)
-          AND e.day <= CAST(julianday(m.achieved_on) - 2440587.5 AS INTEGER) + :window
-          AND e.count > 0 ORDER BY e.day LIMIT 1)
-FROM account a
-CROSS JOIN account_milestone m ON m.account_id = a.id
-CROSS JOIN usage_feature f ON f.key = m.unlocks
-{playbook_join}
-WHERE {where} AND m.status = 'achieved' AND m.unlocks IS NOT NULL
-  AND m.achieved_on IS NOT NULL AND m.achieved_on <= :adoption_closed_by
-"""
+       (SELECT group_concat(f.id || ' ' || (
+            SELECT e.day FROM usage_event e
+            WHERE e.account_id = m.account_id
+              AND e.feature_id = f.id
+              AND e.day > CAST(julianday(m.achieved_on) - 2440587.5 AS INTEGER)
+              AND e.day <= CAST(julianday(m.achieved_on) - 2440587.5 AS INTEGER) + :window
+              AND e.count > 0 ORDER BY e.day LIMIT 1))
+        FROM account_milestone m CROSS JOIN usage_feature f ON f.key = m.unlocks
+        WHERE m.account_id = a.id AND m.status = 'achieved' AND m.unlocks IS NOT NULL
+          AND m.achieved_on IS NOT NULL AND m.achieved_on <= :adoption_closed_by) AS adopted"""
 
 # Which features were used in which of the last four complete ISO weeks (consecutive, so
-# one range of days): per account, the distinct codes feature id × 4 + week (0 = oldest) of
-# its uses, one short text. Per account, the DISTINCT set stays small; the former DISTINCT
+# one range of days): the distinct codes feature id × 4 + week (0 = oldest) of the account's
+# uses, as one short text. Per account, the DISTINCT set stays small; the former DISTINCT
 # per week over the whole book, then a GROUP BY, took 0.19-0.31 s against 0.11-0.19 s at
-# 5,000 accounts and sent four times as many rows.
+# 5,000 accounts.
 _WEEK_USAGE = """
-SELECT a.id, (SELECT group_concat(DISTINCT e.feature_id * :weeks + (e.day - :first_monday) / 7)
-              FROM usage_event e
-              WHERE e.account_id = a.id AND e.day BETWEEN :first_monday AND :last_sunday
-                AND e.count > 0)
-FROM account a {playbook_join}
-WHERE {where}
-"""
+       (SELECT group_concat(DISTINCT e.feature_id * :weeks + (e.day - :first_monday) / 7)
+        FROM usage_event e
+        WHERE e.account_id = a.id AND e.day BETWEEN :first_monday AND :last_sunday
+          AND e.count > 0) AS weeks"""
 
 _Weeks = Sequence[tuple[dt.date, dt.date]]
 
@@ -100,16 +99,19 @@ def usage_facts(
     closed_by = today - dt.timedelta(days=ADOPTION_WINDOW_DAYS)
     fast = use_fast_path(session, portable)
     server = not portable and on_server(session)
-    health = _fast_health if fast else _health_in_one_pass if server else _portable_health
-    has_data, active = health(session, chosen, today, quiet_from)
     feature_days: dict[int, dict[str, set[dt.date]]] = {}
     feature_weeks: dict[int, dict[str, frozenset[dt.date]]] = {}
-    if full:
-        adoption = _fast_adoption if fast else _portable_adoption
-        for account_id, feature, used_on in adoption(session, chosen, closed_by):
+    if fast and full:
+        has_data, active = _fast_every_fact(
+            session, chosen, today, quiet_from, closed_by, weeks, feature_days, feature_weeks
+        )
+    else:
+        health = _fast_health if fast else _health_in_one_pass if server else _portable_health
+        has_data, active = health(session, chosen, today, quiet_from)
+    if full and not fast:
+        for account_id, feature, used_on in _portable_adoption(session, chosen, closed_by):
             feature_days.setdefault(account_id, {}).setdefault(feature, set()).add(used_on)
-        weekly = _fast_weeks if fast else _portable_weeks
-        for account_id, feature, mondays in weekly(session, chosen, weeks):
+        for account_id, feature, mondays in _portable_weeks(session, chosen, weeks):
             feature_weeks.setdefault(account_id, {})[feature] = mondays
     no_days: dict[str, set[dt.date]] = {}
     no_weeks: dict[str, frozenset[dt.date]] = {}
@@ -138,7 +140,8 @@ def _fast_health(
     params = {**chosen.where()[1], "today": day_number(today), "quiet_from": day_number(quiet_from)}
     has_data: set[int] = set()
     active: dict[int, frozenset[dt.date]] = {}
-    for account_id, used_on, has_usage in raw_rows(session, chosen.sql(_HEALTH), params):
+    sql = chosen.sql(_HEALTH, more="", more_columns="")
+    for account_id, used_on, has_usage in raw_rows(session, sql, params):
         if has_usage:
             has_data.add(account_id)
         if used_on is not None:
@@ -146,46 +149,63 @@ def _fast_health(
     return has_data, active
 
 
-def _fast_adoption(
-    session: Session, chosen: AccountFilter, closed_by: dt.date
-) -> Iterable[tuple[int, str, dt.date]]:
+def _fast_every_fact(
+    session: Session,
+    chosen: AccountFilter,
+    today: dt.date,
+    quiet_from: dt.date,
+    closed_by: dt.date,
+    weeks: _Weeks,
+    feature_days: dict[int, dict[str, set[dt.date]]],
+    feature_weeks: dict[int, dict[str, frozenset[dt.date]]],
+) -> tuple[set[int], dict[int, frozenset[dt.date]]]:
+    """Health's facts (returned) and the adoption days and weeks of use (into the two dicts)
+    in one query, one row per account."""
+    count = len(weeks)
+    assert count and (weeks[-1][1] - weeks[0][0]).days == 7 * count - 1  # consecutive weeks
     params = {
         **chosen.where()[1],
+        "today": day_number(today),
+        "quiet_from": day_number(quiet_from),
         "window": ADOPTION_WINDOW_DAYS,
         "adoption_closed_by": closed_by.isoformat(),
-    }
-    for account_id, feature, used_on in raw_rows(session, chosen.sql(_ADOPTION_DAYS), params):
-        if used_on is not None:
-            yield account_id, feature, _date(used_on)
-
-
-def _fast_weeks(
-    session: Session, chosen: AccountFilter, weeks: _Weeks
-) -> Iterable[tuple[int, str, frozenset[dt.date]]]:
-    if not weeks:
-        return
-    count = len(weeks)
-    params = {
-        **chosen.where()[1],
         "weeks": count,
         "first_monday": day_number(weeks[0][0]),
         "last_sunday": day_number(weeks[-1][1]),
     }
-    assert params["last_sunday"] - params["first_monday"] == 7 * count - 1  # consecutive
+    sql = chosen.sql(
+        _HEALTH,
+        more=", x.adopted, x.weeks",
+        more_columns=f",{_ADOPTION_DAYS},{_WEEK_USAGE}",
+    )
     mondays_of_mask = [
         frozenset(monday for i, (monday, _) in enumerate(weeks) if mask >> i & 1)
         for mask in range(1 << count)
     ]
     keys = dict(raw_rows(session, "SELECT id, key FROM usage_feature", {}))
-    for account_id, codes in raw_rows(session, chosen.sql(_WEEK_USAGE), params):
-        if codes is None:
-            continue  # no use in those weeks
-        masks: dict[int, int] = {}
-        for code in map(int, codes.split(",")):
-            feature_id, week = divmod(code, count)
-            masks[feature_id] = masks.get(feature_id, 0) | 1 << week
-        for feature_id in sorted(masks):  # in id order, as the other forms
-            yield account_id, keys[feature_id], mondays_of_mask[masks[feature_id]]
+    has_data: set[int] = set()
+    active: dict[int, frozenset[dt.date]] = {}
+    for account_id, used_on, has_usage, adopted, codes in raw_rows(session, sql, params):
+        if has_usage:
+            has_data.add(account_id)
+        if used_on is not None:
+            active[account_id] = frozenset({_date(used_on)})
+        if adopted is not None:
+            days: dict[str, set[dt.date]] = {}
+            for pair in adopted.split(","):
+                feature_text, day_text = pair.split(" ")
+                days.setdefault(keys[int(feature_text)], set()).add(_date(int(day_text)))
+            feature_days[account_id] = days
+        if codes is not None:
+            masks: dict[int, int] = {}
+            for code in map(int, codes.split(",")):
+                feature_id, week = divmod(code, count)
+                masks[feature_id] = masks.get(feature_id, 0) | 1 << week
+            feature_weeks[account_id] = {
+                keys[feature_id]: mondays_of_mask[masks[feature_id]]
+                for feature_id in sorted(masks)  # in id order, as the other forms
+            }
+    return has_data, active
 
 
 # --- any database ---------------------------------------------------------------------------
