@@ -91,9 +91,12 @@ class AccountPage(NamedTuple):
     kickoff: PageKickoff | None
 
 
-def account_page(session: Session, account_id: int) -> AccountPage | None:
+def account_page(
+    session: Session, account_id: int, *, with_answers: bool = True
+) -> AccountPage | None:
     """The account with its ladder (and roles), contacts (and roles), kickoff (answers and
-    done criteria) and playbook name; None when it does not exist.
+    done criteria) and playbook name; None when it does not exist. ``with_answers=False``
+    leaves the kickoff's answers empty (the QBR shows none): one statement fewer.
 
     Six Core statements on the tables: no mapped class is named, so a first report (a fresh
     process) neither configures the book's mappers nor compiles the ORM's loader chain."""
@@ -160,12 +163,12 @@ def account_page(session: Session, account_id: int) -> AccountPage | None:
             *found,
             tuple(PageMilestone._make(row) for row in milestones),
             tuple(PageContact._make(row) for row in contacts),
-            _page_kickoff(session, account_id),
+            _page_kickoff(session, account_id, with_answers),
         )
     )
 
 
-def _page_kickoff(session: Session, account_id: int) -> PageKickoff | None:
+def _page_kickoff(session: Session, account_id: int, with_answers: bool) -> PageKickoff | None:
     k, r = _kickoff, _tables.role
     kickoff = session.execute(
         select(k.c.id, k.c.held_on, k.c.attendees, k.c.success_statement, k.c.version).where(
@@ -175,11 +178,15 @@ def _page_kickoff(session: Session, account_id: int) -> PageKickoff | None:
     if kickoff is None:
         return None
     kickoff_id, held_on, attendees, success_statement, version = kickoff
-    answers = session.execute(
-        select(func.coalesce(r.c.name, "?"), _answer.c.answer)
-        .outerjoin_from(_answer, r, r.c.id == _answer.c.role_id)
-        .where(_answer.c.kickoff_id == kickoff_id)
-        .order_by(_answer.c.id)
+    answers = (
+        session.execute(
+            select(func.coalesce(r.c.name, "?"), _answer.c.answer)
+            .outerjoin_from(_answer, r, r.c.id == _answer.c.role_id)
+            .where(_answer.c.kickoff_id == kickoff_id)
+            .order_by(_answer.c.id)
+        )
+        if with_answers
+        else ()
     )
     criteria = session.execute(
         select(_done.c.id, _done.c.text, _done.c.met_on)
