@@ -173,3 +173,34 @@ def test_role_view_shows_who_is_behind(qtbot, demo_book: Database) -> None:  # t
         ]
     labels = [w.text() for w in view.body.findChildren(QLabel)]
     assert "behind" in labels
+
+
+def test_while_the_book_is_read_the_first_message_fills_after_the_lines_paint(  # type: ignore[no-untyped-def]
+    qtbot, demo_book: Database
+) -> None:
+    """The first lines paint in one event, their message fills in the next (the two in one
+    event were the UI thread's longest step at 50,000 accounts); a complete list fills its
+    message at once."""
+    from csm_desktop.services.today_stream import TodaySnapshot
+
+    items = today_list(demo_book, TODAY)
+    view = TodayView()
+    qtbot.addWidget(view)
+    view.resize(1300, 760)
+    view.show()
+    qtbot.waitExposed(view)
+    blank = view.subject.text()
+    reading = TodaySnapshot(items[:10], False, 10, 40, 10, 10, ())
+    view.show_snapshot(reading, TODAY)
+    assert view.current == items[0]
+    assert view.subject.text() == blank  # not yet: the lines paint first
+    qtbot.waitUntil(lambda: view.subject.text() == items[0].filled.message.email_subject.text)
+
+    fresh = TodayView()
+    qtbot.addWidget(fresh)
+    fresh.show()
+    qtbot.waitExposed(fresh)
+    fresh.show_snapshot(reading, TODAY)
+    fresh.show_snapshot(TodaySnapshot(items, True, 40, 40, len(items), len(items), ()), TODAY)
+    assert fresh.current == items[0]
+    assert fresh.subject.text() == items[0].filled.message.email_subject.text

@@ -19,7 +19,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -93,6 +93,7 @@ class TodayView(QWidget):
         self.today = dt.date.today()
         self.current: TodayItem | None = None
         self._keep_current = False  # re-selecting the line on show after a new snapshot
+        self._fill_pending = False  # the current line's message is still to be filled
         self.reading = ""  # while the book is read: how far, after the counts
         self.touchpoint_dialog: LogTouchpointDialog | None = None
         self.model = NudgeModel(self)
@@ -286,10 +287,22 @@ class TodayView(QWidget):
             self.table.selectRow(row)
             self._keep_current = False
             self.current = self.model.row_at(row)
+        elif self.model.rowCount() and reading and self.table.isVisible():
+            # While the book is read, the first line's message fills once the lines have
+            # painted, in an event of its own: the first lines, their message and the
+            # paint of both were the UI thread's longest step (issue 17).
+            self._keep_current = True
+            self.table.selectRow(0)
+            self._keep_current = False
+            self.current = self.model.row_at(0)
+            self._fill_pending = True
+            self.table.viewport().installEventFilter(self)
         elif self.model.rowCount():
             self.table.selectRow(0)
         else:
             self._show_item(None)
+        if self._fill_pending and not reading:
+            self._show_item(self.current)  # the whole list is in: its message with it
 
     def _row_of(self, item: TodayItem) -> int | None:
         """The row of the line about the same thing as ``item`` (the lines are new objects)."""
@@ -361,7 +374,20 @@ class TodayView(QWidget):
         if not self._keep_current:
             self._show_item(current.data(ItemRole) if current.isValid() else None)
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """The lines' paint has begun: their message fills just after it."""
+        if event.type() == QEvent.Type.Paint and watched is self.table.viewport():
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self, self._fill_current)
+        return False
+
+    def _fill_current(self) -> None:
+        """The message of the line selected by ``_show_lines``, unless shown meanwhile."""
+        if self._fill_pending:
+            self._show_item(self.current)
+
     def _show_item(self, item: TodayItem | None) -> None:
+        self._fill_pending = False
         self.current = item
         self.detail.setEnabled(item is not None)
         self.confirm_button.setVisible(
