@@ -66,21 +66,3 @@ def test_every_today_cell_is_answered_as_the_delegate_asks(  # type: ignore[no-u
     assert all(answered)
     assert not by_role
     assert direct == through_data
-
-
-def test_both_lists_lay_their_text_out_unshaped_in_the_application_font(qtbot) -> None:  # type: ignore[no-untyped-def]
-    from PySide6.QtGui import QFont
-    from PySide6.QtWidgets import QApplication
-
-    from csm_desktop.ui.views.book_view import BookView
-    from csm_desktop.ui.views.today_view import TodayView
-
-    application = QApplication.font()
-    for view in (BookView(), TodayView()):
-        qtbot.addWidget(view)
-        font = view.table.font()
-        assert font.styleStrategy() == QFont.StyleStrategy.PreferNoShaping
-        assert (font.family(), font.pointSizeF()) == (
-            application.family(),
-            application.pointSizeF(),
-        )

@@ -34,14 +34,8 @@ from PySide6.QtWidgets import (
 )
 
 from csm_desktop.domain.text import plural
-from csm_desktop.ui.models.book_model import (
-    HEADERS,
-    AccountIdRole,
-    BookModel,
-    Column,
-    SortRole,
-)
-from csm_desktop.ui.views.delegates import ProgressDelegate, paint_text_unshaped
+from csm_desktop.ui.models.book_model import HEADERS, AccountIdRole, BookModel, Column
+from csm_desktop.ui.views.delegates import ProgressDelegate
 from csm_desktop.ui.views.empty_state import EmptyState, StartActions, empty_book_state
 
 if TYPE_CHECKING:  # the service (and the metrics behind it) loads with the Book's rows
@@ -101,10 +95,7 @@ class BookView(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(26)
         self.table.setWordWrap(False)
-        paint_text_unshaped(self.table)
-        self.table.setItemDelegateForColumn(
-            Column.COMPLETION, ProgressDelegate(SortRole, self.table)
-        )
+        self.table.setItemDelegateForColumn(Column.COMPLETION, ProgressDelegate(self.table))
         header = self.table.horizontalHeader()
         # Columns fit their content once rows arrive; the next milestone takes the spare width.
         header.setStretchLastSection(False)
