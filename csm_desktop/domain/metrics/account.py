@@ -88,13 +88,9 @@ def first_value_within_target(account: AccountFacts, today: dt.date) -> bool | N
     return False
 
 
-@dataclass(slots=True, unsafe_hash=True)
+@dataclass(frozen=True, slots=True)
 class Adoption:
-    """One unlock and whether the customer used what it unlocked within 30 days.
-
-    Never changed once made, but not frozen (like ``domain.ladder.Milestone``): a frozen
-    dataclass sets each field through ``object.__setattr__``, 1.3 µs a call instead of 0.3,
-    for the ~20,000 unlocks of a 5,000-account book's metrics. It hashes by its fields."""
+    """One unlock and whether the customer used what it unlocked within 30 days."""
 
     milestone: str
     role: str

@@ -224,9 +224,9 @@ def portfolio_metrics(
     on_time = achieved = pending = 0
     adoption_flags: dict[str, list[bool | None]] = {}
     repeat_flags: dict[str, list[bool | None]] = {}
-    phase_counts = {phase: [0, 0] for phase in Phase}  # (achieved, counted) per phase
+    phase_flags: dict[Phase, list[bool | None]] = {phase: [] for phase in Phase}
     health_counts = dict.fromkeys(Health, 0)
-    counts_of_day: dict[int, list[int]] = {}  # target day -> its phase's counts
+    flags_of_day: dict[int, list[bool | None]] = {}  # target day -> its phase's flags
     skipped, achieved_status = Status.SKIPPED, Status.ACHIEVED
     for metrics in per_account:
         account_on_time, account_achieved = on_time_counts(metrics.account.milestones)
@@ -240,11 +240,10 @@ def portfolio_metrics(
             repeat_flags.setdefault(feature, []).append(is_repeat_workflow(weeks))
         for m in metrics.account.milestones:
             if m.status is not skipped:
-                counts = counts_of_day.get(m.target_day)
-                if counts is None:
-                    counts = counts_of_day[m.target_day] = phase_counts[phase_of_day(m.target_day)]
-                counts[0] += m.status is achieved_status
-                counts[1] += 1
+                flags = flags_of_day.get(m.target_day)
+                if flags is None:
+                    flags = flags_of_day[m.target_day] = phase_flags[phase_of_day(m.target_day)]
+                flags.append(m.status is achieved_status)
 
     return PortfolioMetrics(
         today=today,
@@ -259,5 +258,5 @@ def portfolio_metrics(
         funnel=funnel(ordered, ladder_orders),
         cohorts=cohorts(per_account),
         repeat_usage_by_feature={f: share(repeat_flags[f]) for f in sorted(repeat_flags)},
-        completion_by_phase={phase: Share(*counts) for phase, counts in phase_counts.items()},
+        completion_by_phase={phase: share(flags) for phase, flags in phase_flags.items()},
     )
