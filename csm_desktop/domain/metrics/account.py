@@ -112,11 +112,8 @@ def adoption_after_unlock(account: AccountFacts, today: dt.date) -> tuple[Adopti
         adopted: bool | None = None
         closes_on = unlocked_on + window
         if closes_on <= today:  # the whole window U+1 … U+30 is in the past
-            adopted = False
-            for day in account.usage.feature_days.get(feature, ()):
-                if unlocked_on < day <= closes_on:
-                    adopted = True
-                    break
+            days = account.usage.feature_days.get(feature, ())
+            adopted = any(unlocked_on < day <= closes_on for day in days)
         outcomes.append(Adoption(milestone.title, milestone.role, feature, unlocked_on, adopted))
     return tuple(outcomes)
 
@@ -196,12 +193,12 @@ def checkpoint_met(account: AccountFacts, today: dt.date, checkpoint: int) -> bo
     if account.age(today) < checkpoint:
         return None
     deadline = account.kickoff + dt.timedelta(days=checkpoint)
-    for m in account.milestones:  # a loop, not all(...): asked 3 times of every account
-        if m.target_day > checkpoint or m.status is _SKIPPED:
-            continue  # not due by the checkpoint, or done by skipping
-        if m.status is not _ACHIEVED or m.achieved_on is None or m.achieved_on > deadline:
-            return False
-    return True
+    return all(
+        m.status is _SKIPPED
+        or (m.status is _ACHIEVED and m.achieved_on is not None and m.achieved_on <= deadline)
+        for m in account.milestones
+        if m.target_day <= checkpoint
+    )
 
 
 def completion_at_day(account: AccountFacts, today: dt.date, day: int) -> float | None:

@@ -93,8 +93,7 @@ class AccountFacts:
         """Features the ladder names (unlocked or used as success criterion), in ladder order."""
         seen: dict[str, None] = {}
         for milestone in self.milestones:
-            if milestone.unlocks:
-                seen[milestone.unlocks] = None  # a key seen before keeps its place
-            if milestone.success_feature:
-                seen[milestone.success_feature] = None
+            for feature in (milestone.unlocks, milestone.success_feature):
+                if feature:
+                    seen.setdefault(feature, None)
         return tuple(seen)
