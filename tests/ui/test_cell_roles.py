@@ -66,3 +66,81 @@ def test_every_today_cell_is_answered_as_the_delegate_asks(  # type: ignore[no-u
     assert all(answered)
     assert not by_role
     assert direct == through_data
+
+
+def test_both_lists_lay_their_text_out_unshaped_in_the_application_font(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtGui import QFont
+    from PySide6.QtWidgets import QApplication
+
+    from csm_desktop.ui.views.book_view import BookView
+    from csm_desktop.ui.views.today_view import TodayView
+
+    application = QApplication.font()
+    for view in (BookView(), TodayView()):
+        qtbot.addWidget(view)
+        font = view.table.font()
+        assert font.styleStrategy() == QFont.StyleStrategy.PreferNoShaping
+        assert (font.family(), font.pointSizeF()) == (
+            application.family(),
+            application.pointSizeF(),
+        )
+
+
+@pytest.mark.parametrize(
+    ("text", "shaped"),
+    [
+        ("Northwind Traders", False),
+        ("Åkerlund & Berg AB", False),  # precomposed accents
+        ("Θάλασσα Shipping", False),
+        ("Москва Логистик", False),
+        ("شركة الأمل للتجارة", True),
+        ("אלון מערכות", True),
+        ("टाटा सेवाएँ", True),
+        ("Cafe\u0301 Nord", True),  # a combining accent
+        ("Team 🚀", True),
+    ],
+)
+def test_a_cell_is_shaped_when_its_text_needs_it(text: str, shaped: bool, qapp) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtGui import QFont
+
+    table = QFont()  # what the cell's font is resolved against: the table's, unshaped
+    table.setStyleStrategy(QFont.StyleStrategy.PreferNoShaping)
+    strategy = QFont.StyleStrategy.PreferDefault if shaped else QFont.StyleStrategy.PreferNoShaping
+    font = cell_roles.cell_font(text)
+    assert (font is not None) == shaped
+    assert (font or QFont()).resolve(table).styleStrategy() == strategy
+    bold = QFont()
+    bold.setBold(True)
+    kept = cell_roles.cell_font(text, bold)
+    assert kept is not None
+    assert kept.resolve(table).bold()
+    assert kept.resolve(table).styleStrategy() == strategy
+
+
+def test_an_arabic_name_paints_as_in_a_shaped_table(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """The Book lays Latin text out unshaped; an Arabic name keeps its joined letters and
+    right-to-left order: its cell paints exactly as in a table that shapes everything."""
+    from PySide6.QtWidgets import QTableView
+
+    from csm_desktop.ui.views.delegates import paint_text_unshaped
+    from tests.ui.test_book_model import row
+
+    model = BookModel()
+    model.set_rows([row(1, "شركة الأمل للتجارة", owner="عمر الفاروق"), *ROWS])
+    grabs = []
+    for unshaped in (True, False):
+        table = QTableView()
+        qtbot.addWidget(table)
+        if unshaped:
+            paint_text_unshaped(table)
+        table.setModel(model)
+        table.resize(1400, 200)
+        table.show()
+        grabs.append(table)
+    arabic = next(r for r in range(model.rowCount()) if model.row_at(r).account_id == 1)
+    for column in (book_model.Column.NAME, book_model.Column.OWNER):
+        cells = [
+            t.viewport().grab(t.visualRect(model.index(arabic, column))).toImage() for t in grabs
+        ]
+        assert not cells[0].isNull()
+        assert cells[0] == cells[1]

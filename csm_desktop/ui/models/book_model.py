@@ -32,7 +32,7 @@ from PySide6.QtGui import QColor
 from csm_desktop.domain.metrics.long_term import arr_figure
 from csm_desktop.domain.text import fold, name_order
 from csm_desktop.domain.vocabulary import Health
-from csm_desktop.ui.models.cell_roles import answer_delegate, answer_roles
+from csm_desktop.ui.models.cell_roles import answer_delegate, answer_roles, cell_font
 from csm_desktop.ui.palette import current
 
 if TYPE_CHECKING:  # the service (and the metrics behind it) loads with the Book's rows
@@ -66,7 +66,8 @@ _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
 _FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
 _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
 _ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
-_ROLES = frozenset({_DISPLAY, SortRole, AccountIdRole, _FOREGROUND, _TOOLTIP, _ALIGNMENT})
+_FONT = int(Qt.ItemDataRole.FontRole)
+_ROLES = frozenset({_DISPLAY, SortRole, AccountIdRole, _FOREGROUND, _TOOLTIP, _ALIGNMENT, _FONT})
 """The roles ``data`` answers, as plain numbers. Painting a screenful of the Book asks
 about 2,000 times (six roles or so for each visible cell) at every filter keystroke;
 reading a member off a Qt or Python enum costs ~0.3 µs each time, so they are read once
@@ -374,8 +375,9 @@ class BookModel(QAbstractTableModel):
             return
         row, column = self._rows[number], _COLUMNS[index.column()]
         alignment = _RIGHT if column in _RIGHT_ALIGNED else None
+        text = self._display(row, column)
         if not answer_delegate(
-            roles, self._display(row, column), None, alignment, self._foreground(row, column)
+            roles, text, cell_font(text), alignment, self._foreground(row, column)
         ):
             answer_roles(
                 roles, lambda role: self._value(row, column, role) if role in _ROLES else None
@@ -393,6 +395,8 @@ class BookModel(QAbstractTableModel):
             return _RIGHT if column in _RIGHT_ALIGNED else None
         if role == _FOREGROUND:
             return self._foreground(row, column)
+        if role == _FONT:
+            return cell_font(self._display(row, column))
         if column is Column.NAME:  # the tooltip
             parts = [row.name, row.external_id or "", row.playbook or ""]
             return " · ".join(p for p in parts if p)

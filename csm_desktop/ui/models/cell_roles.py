@@ -14,10 +14,13 @@ touching only the slots a cell of ours may fill.
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Callable, Sequence
 from typing import Any, cast
 
 from PySide6.QtCore import QModelRoleData, QModelRoleDataSpan, Qt
+from PySide6.QtGui import QFont
 
 DELEGATE_ROLES = tuple(
     int(role)
@@ -65,6 +68,33 @@ def answer_delegate(
         else:
             slots[at].setData(value)
     return True
+
+
+_NEEDS_SHAPING = re.compile("[\u0300-\u036f\u0590-\U0010ffff]").search
+"""Text whose layout needs shaping: combining marks, and every script from Hebrew on
+(Arabic joins its letters and runs right to left, Indic scripts reorder them; emoji and
+joiners too). Latin, Greek and Cyrillic letters, precomposed accents included, do not."""
+
+
+def cell_font(text: str, font: QFont | None = None) -> QFont | None:
+    """The font to answer for a cell showing ``text`` in a table that lays its text out
+    unshaped (``ui.views.delegates.paint_text_unshaped``): ``font`` (None: the table's),
+    shaped when ``text`` needs it."""
+    if _NEEDS_SHAPING(text) is None:
+        return font
+    if font is None:
+        return _shaped()
+    shaped = QFont(font)
+    shaped.setStyleStrategy(QFont.StyleStrategy.PreferDefault)
+    return shaped
+
+
+@functools.cache
+def _shaped() -> QFont:
+    """Only the strategy set: the rest comes from the table's font."""
+    font = QFont()
+    font.setStyleStrategy(QFont.StyleStrategy.PreferDefault)
+    return font
 
 
 def answer_roles(

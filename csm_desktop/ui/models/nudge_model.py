@@ -23,7 +23,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QFont
 
 from csm_desktop.domain.nudges import NudgeKind
-from csm_desktop.ui.models.cell_roles import answer_delegate, answer_roles
+from csm_desktop.ui.models.cell_roles import answer_delegate, answer_roles, cell_font
 from csm_desktop.ui.palette import current
 
 if TYPE_CHECKING:  # the service (and the ORM behind it) loads when Today first fills
@@ -180,10 +180,11 @@ class NudgeModel(QAbstractTableModel):
             answer_roles(roles, None)
             return
         item, column = self._rows[line], _COLUMNS[index.column()]
+        text = self.display(item, line, column)
         if not answer_delegate(
             roles,
-            self.display(item, line, column),
-            self._font(item, column),
+            text,
+            cell_font(text, self._font(item, column)),
             _RIGHT if column is _RANK else None,
             self._foreground(item, column),
         ):
@@ -211,7 +212,7 @@ class NudgeModel(QAbstractTableModel):
         if role == _FOREGROUND:
             return self._foreground(item, column)
         if role == _FONT:
-            return self._font(item, column)
+            return cell_font(self.display(item, line, column), self._font(item, column))
         if role == _TOOLTIP:
             if nudge.handled and nudge.contacted_on is not None:
                 return f"Contacted on {nudge.contacted_on.isoformat()}: probably handled"

@@ -34,8 +34,14 @@ from PySide6.QtWidgets import (
 )
 
 from csm_desktop.domain.text import plural
-from csm_desktop.ui.models.book_model import HEADERS, AccountIdRole, BookModel, Column
-from csm_desktop.ui.views.delegates import ProgressDelegate
+from csm_desktop.ui.models.book_model import (
+    HEADERS,
+    AccountIdRole,
+    BookModel,
+    Column,
+    SortRole,
+)
+from csm_desktop.ui.views.delegates import ProgressDelegate, paint_text_unshaped
 from csm_desktop.ui.views.empty_state import EmptyState, StartActions, empty_book_state
 
 if TYPE_CHECKING:  # the service (and the metrics behind it) loads with the Book's rows
@@ -95,7 +101,10 @@ class BookView(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(26)
         self.table.setWordWrap(False)
-        self.table.setItemDelegateForColumn(Column.COMPLETION, ProgressDelegate(self.table))
+        paint_text_unshaped(self.table)
+        self.table.setItemDelegateForColumn(
+            Column.COMPLETION, ProgressDelegate(SortRole, self.table)
+        )
         header = self.table.horizontalHeader()
         # Columns fit their content once rows arrive; the next milestone takes the spare width.
         header.setStretchLastSection(False)

@@ -44,6 +44,7 @@ from csm_desktop.ui.models.nudge_model import Column, ItemRole, NudgeModel
 from csm_desktop.ui.palette import current, warning_style
 from csm_desktop.ui.read_only import writes
 from csm_desktop.ui.views.copy_row import CopyRow
+from csm_desktop.ui.views.delegates import paint_text_unshaped
 from csm_desktop.ui.views.empty_state import EmptyState, StartActions, empty_book_state
 
 if TYPE_CHECKING:  # the service (and the ORM behind it) loads when Today first fills
@@ -122,6 +123,7 @@ class TodayView(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
+        paint_text_unshaped(self.table)
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(26)
         header = self.table.horizontalHeader()
