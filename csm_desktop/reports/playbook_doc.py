@@ -273,6 +273,7 @@ def build_playbook_pdf(document: PlaybookDocument, path: Path) -> None:
         bottomMargin=18 * mm,
         title=plain(f"{document.name} playbook v{document.version}"),
         author="CSM Desktop",
+        invariant=True,  # no creation time or random file id: the same version, the same bytes
     )
     story = playbook_story(document)
     template.build(story, onFirstPage=on_page, onLaterPages=on_page)

@@ -68,6 +68,19 @@ def test_playbook_pdf_prints_every_milestone_literally_with_the_version_history(
     assert text.index("Version 2") < text.index("Version 1")  # newest first
 
 
+def test_the_same_version_makes_the_same_bytes(tmp_path: Path) -> None:
+    """A playbook version's PDF is the same file every time it is written (no creation time,
+    no random file id), so a CSM can tell two exports apart by content alone."""
+    document = PlaybookDocument(
+        name="Standard", version=2, segment="SMB", industry=None, description="",
+        created_on=dt.date(2026, 4, 1), milestones=MILESTONES, history=HISTORY,
+    )  # fmt: skip
+    first, second = tmp_path / "a.pdf", tmp_path / "b.pdf"
+    build_playbook_pdf(document, first)
+    build_playbook_pdf(document, second)
+    assert first.read_bytes() == second.read_bytes()
+
+
 def test_a_playbook_without_milestones_says_so(tmp_path: Path) -> None:
     path = tmp_path / "empty.pdf"
     document = PlaybookDocument("Empty", 1, None, None, "", None, (), ())
