@@ -70,19 +70,11 @@ def _font_path(file_name: str) -> Any:
 
 
 _RTL = "\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc"
-
-
-@cache
-def _rtl_stretch() -> re.Pattern[str]:
-    """Compiled on first right-to-left text (~2.5 ms, which a first report in Latin script
-    would otherwise pay at import)."""
-    return re.compile(
-        f"[{_RTL}](?:[{_RTL} \u00a0\\-.,:;()'\"0-9\u0660-\u0669]*[{_RTL}])?"
-        # A number right after right-to-left words belongs to them (Unicode bidi rules W2, N1).
-        "(?:[ \u00a0]+[0-9\u0660-\u0669]+(?:[.,:][0-9\u0660-\u0669]+)*)*"
-    )
-
-
+_RTL_STRETCH = re.compile(
+    f"[{_RTL}](?:[{_RTL} \u00a0\\-.,:;()'\"0-9\u0660-\u0669]*[{_RTL}])?"
+    # A number right after right-to-left words belongs to them (Unicode bidi rules W2, N1).
+    "(?:[ \u00a0]+[0-9\u0660-\u0669]+(?:[.,:][0-9\u0660-\u0669]+)*)*"
+)
 _NUMBER = re.compile(r"[0-9\u0660-\u0669]+(?:[.,:][0-9\u0660-\u0669]+)*")
 _MIRROR = str.maketrans("()", ")(")
 
@@ -102,7 +94,7 @@ def visual_order(text: str) -> str:
         return text
     import arabic_reshaper
 
-    return _rtl_stretch().sub(
+    return _RTL_STRETCH.sub(
         lambda match: _reverse_stretch(arabic_reshaper.reshape(match.group(0))), text
     )
 

@@ -1,6 +1,6 @@
 """reportlab's imports without the work a report never uses: two patterns and PIL's Image.
 
-A first report pays for importing reportlab (issue 17). Some things its imports do are
+A first report pays for importing reportlab (issue 17). Three things its imports do are
 left for first use by the import hook installed here (``install``, from
 ``csm_desktop.reports``):
 
@@ -11,10 +11,6 @@ left for first use by the import hook installed here (``install``, from
 - ``reportlab.lib.textsplit`` compiles a pattern over U+2E80–U+FFFF (``rx``, ~5 ms), used only
   to wrap CJK text by characters (``cjkwrap``, which in reportlab 5.1 cannot even run: it
   calls ``reduce`` without importing it).
-- ``reportlab.lib.PyFontify`` compiles a pattern of Python keywords, strings and comments
-  (~1.6 ms) to colour Python source in ``PythonPreformatted``, which no report uses; and
-  ``reportlab.lib.rl_safe_eval`` a pattern of names unsafe to evaluate (``__rl_unsafe_re__``,
-  ~2 ms) that nothing in reportlab 5.1 reads.
 - ``reportlab.lib.utils`` imports ``PIL.Image`` (~15 ms of CPU, with its tag tables) only to
   read bitmaps; a report without a logo reads none. Its ``Image`` is a stand-in that imports
   the real module on first use (``_PilImage``).
@@ -38,10 +34,8 @@ from typing import Any
 _DEFERRED_PATTERNS = {
     "reportlab.platypus.paragraph": (re.IGNORECASE, "\xa1-\uffff"),
     "reportlab.lib.textsplit": (re.UNICODE, "\u2e80-\uffff"),
-    "reportlab.lib.PyFontify": (0, "(as|assert|"),
-    "reportlab.lib.rl_safe_eval": (re.MULTILINE, "rl_safe_exec|"),
 }
-"""Module -> (flags, a piece of the pattern) that mark the one pattern its import defers."""
+"""Module -> (flags, character range) that mark the one pattern its import compiles lazily."""
 PIL_USER = "reportlab.lib.utils"
 """The reportlab module that imports ``PIL.Image`` when it is imported."""
 
@@ -77,15 +71,15 @@ class _Loader:
 
 class _PatternLoader(_Loader):
     """Runs the module with ``re.compile`` deferring the pattern marked by ``flags`` and a
-    piece of it (``_DEFERRED_PATTERNS``)."""
+    character range (``_DEFERRED_PATTERNS``)."""
 
-    def __init__(self, loader: Any, flags: int, marker: str) -> None:
+    def __init__(self, loader: Any, flags: int, wide_class: str) -> None:
         super().__init__(loader)
         self._flags = flags
-        self._marker = marker
+        self._wide_class = wide_class
 
     def _is_deferred(self, pattern: object, flags: int) -> bool:
-        return flags == self._flags and isinstance(pattern, str) and self._marker in pattern
+        return flags == self._flags and isinstance(pattern, str) and self._wide_class in pattern
 
     def exec_module(self, module: types.ModuleType) -> None:
         compile_now = re.compile
@@ -137,8 +131,8 @@ class _PilLoader(_Loader):
 
 def _wrapper(fullname: str) -> Callable[[Any], _Loader] | None:
     if fullname in _DEFERRED_PATTERNS:
-        flags, marker = _DEFERRED_PATTERNS[fullname]
-        return lambda loader: _PatternLoader(loader, flags, marker)
+        flags, wide_class = _DEFERRED_PATTERNS[fullname]
+        return lambda loader: _PatternLoader(loader, flags, wide_class)
     if fullname == PIL_USER:
         return _PilLoader
     return None

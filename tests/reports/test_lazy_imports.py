@@ -151,29 +151,3 @@ def test_pil_imported_before_reportlab_is_used_as_is() -> None:
         print("ok")
         """
     )
-
-
-def test_the_python_colouring_and_unsafe_name_patterns_wait_for_first_use_and_match_as_before() -> (
-    None
-):
-    _fresh_process(
-        """
-        import re
-        import csm_desktop.reports
-        import reportlab.platypus
-        from reportlab.lib import PyFontify, rl_safe_eval
-        from csm_desktop.reports.lazy_imports import LazyPattern
-        colouring, unsafe = PyFontify.matchRE, rl_safe_eval.__rl_unsafe_re__
-        assert isinstance(colouring, LazyPattern) and isinstance(unsafe, LazyPattern)
-        assert "compiled" not in vars(colouring) and "compiled" not in vars(unsafe)
-        source = "def f(x):  # a comment\\n    return 'text' if x else \\"\\"\\"doc\\"\\"\\"\\n"
-        got = PyFontify.fontify(source)
-        PyFontify.matchRE = re.compile(colouring.pattern)
-        assert got == PyFontify.fontify(source) and len(got) > 3, got
-        eager = re.compile(unsafe.pattern, re.MULTILINE)
-        for text in ("x.__globals__", "f.func_code", "safe_name", "a\\nopen(x)", "opener"):
-            got, want = unsafe.search(text), eager.search(text)
-            assert (got and got.span()) == (want and want.span()), text
-        print("ok")
-        """
-    )
