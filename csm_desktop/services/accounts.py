@@ -21,9 +21,7 @@ from csm_desktop.errors import UnknownAccount
 from csm_desktop.services.contact_info import ContactInfo as ContactInfo  # re-exported
 from csm_desktop.store.database import Database
 from csm_desktop.store.queries import timeline
-from csm_desktop.store.queries.accounts import PageMilestone, account_page
-from csm_desktop.store.queries.ladders import account_ladders
-from csm_desktop.store.queries.selection import AccountFilter
+from csm_desktop.store.queries.accounts import PageMilestone, account_page_and_ladder
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,12 +130,10 @@ def account_detail(
     page's own load adds what only it shows (texts, contacts, kickoff, re-planned dates).
     """
     with database.session() as session:
-        account = account_page(session, account_id)
-        if account is None:
+        found = account_page_and_ladder(session, account_id)
+        if found is None:
             raise UnknownAccount(f"Account #{account_id} no longer exists; refresh the Book.")
-        (loaded,) = account_ladders(
-            session, AccountFilter(account_id=account_id, include_archived=True)
-        )
+        account, loaded = found
         facts = loaded.milestones  # only the milestones that can be scheduled
         due_by_id = {m.id: m.due_on for m in facts}
         ladder = tuple(

@@ -1,8 +1,8 @@
 """Gather one account's QBR story from the book: the plain data the PDF and the deck show.
 
-Reads the account page's data of the account (``store.queries.accounts.account_page``, due
-dates from the one ladder loader, as ``services.accounts`` does for the page: that module,
-~7 ms of a first report's imports, is not needed), its metrics, the book
+Reads the account page's data and ladder (``store.queries.accounts.account_page_and_ladder``,
+as ``services.accounts`` does for the page: that module, ~7 ms of a first report's imports,
+is not needed), its metrics, the book
 settings (vendor name, logo, accent colour, currency), the feature vocabulary (so features
 print by display name), contacts by role (the customer owners of next steps), risks and
 asks, value metrics with their money value, and the usage of the review period.
@@ -36,10 +36,8 @@ from csm_desktop.services.book_settings import DEFAULT_ACCENT, read_settings
 from csm_desktop.services.features import read_vocabulary
 from csm_desktop.services.metrics import account_metrics, value_changes
 from csm_desktop.store.database import Database
-from csm_desktop.store.queries.accounts import account_page, logo_and_arr
+from csm_desktop.store.queries.accounts import account_page_and_ladder, logo_and_arr
 from csm_desktop.store.queries.asks import asks
-from csm_desktop.store.queries.ladders import account_ladders
-from csm_desktop.store.queries.selection import AccountFilter
 from csm_desktop.store.queries.usage_rows import last_usage_day, usage_rows
 from csm_desktop.store.queries.values import value_histories
 
@@ -67,12 +65,10 @@ def qbr_story(
 
     period = period or last_full_quarter(today)
     with database.session() as session:
-        detail = account_page(session, account_id, with_answers=False)
-        if detail is None:
-            raise UnknownAccount(f"Account #{account_id} no longer exists; refresh the Book.")
-        (ladder,) = account_ladders(
-            session, AccountFilter(account_id=account_id, include_archived=True)
-        )
+        read = account_page_and_ladder(session, account_id, with_answers=False)
+    if read is None:
+        raise UnknownAccount(f"Account #{account_id} no longer exists; refresh the Book.")
+    detail, ladder = read
     due_by_id = {m.id: m.due_on for m in ladder.milestones}
     kickoff = detail.kickoff_on or detail.signed_on
     if kickoff is None:

@@ -18,6 +18,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from csm_desktop.store.models import Account
 from csm_desktop.store.queries import tables as _tables
+from csm_desktop.store.queries.ladders import AccountLadder, account_ladders
+from csm_desktop.store.queries.selection import AccountFilter
 
 _kickoff, _answer, _done = _tables.kickoff, _tables.kickoff_answer, _tables.done_criterion
 
@@ -166,6 +168,21 @@ def account_page(
             _page_kickoff(session, account_id, with_answers),
         )
     )
+
+
+def account_page_and_ladder(
+    session: Session, account_id: int, *, with_answers: bool = True
+) -> tuple[AccountPage, AccountLadder] | None:
+    """``account_page`` with the account's ladder from the one ladder loader
+    (``ladders.account_ladders``: the due dates, statuses and figures the Book, Today and the
+    reports use; archived accounts too), in one session; None when the account is gone."""
+    page = account_page(session, account_id, with_answers=with_answers)
+    if page is None:
+        return None
+    (ladder,) = account_ladders(
+        session, AccountFilter(account_id=account_id, include_archived=True)
+    )
+    return page, ladder
 
 
 def _page_kickoff(session: Session, account_id: int, with_answers: bool) -> PageKickoff | None:
