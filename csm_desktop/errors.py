@@ -10,6 +10,30 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 from pathlib import Path
+from typing import Literal
+
+Vanished = Literal[
+    "milestone", "contact", "criterion", "risk or ask", "renewal",
+    "milestone template", "playbook", "experiment",
+]  # fmt: skip
+"""The rows besides an account that a screen can still show after a teammate (or another
+window) deleted them: ``BadInput.gone`` names each."""
+
+_REFRESH: dict[Vanished, str] = {
+    "milestone": "refresh the account",
+    "contact": "refresh the account",
+    "criterion": "refresh the account",
+    "risk or ask": "refresh the account",
+    "renewal": "refresh the account",
+    "milestone template": "refresh the list",
+    "playbook": "refresh the playbook list",
+    "experiment": "refresh the list",
+}
+
+
+def _gone(what: str, row_id: int, then: str) -> str:
+    """The one wording of a vanished row: which one, and what to do."""
+    return f"{what} #{row_id} no longer exists; {then}."
 
 
 class UserError(Exception):
@@ -25,9 +49,27 @@ class BadFile(UserError):
 class BadInput(UserError):
     """A value typed or passed by the user that is not valid."""
 
+    @classmethod
+    def gone(cls, what: Vanished, row_id: int, then: str | None = None) -> BadInput:
+        """The row ``row_id`` the screen showed was deleted since it read it; ``then`` says
+        what to do where the screen differs from the row's usual one (a playbook picked in
+        a dialog: "pick another one")."""
+        return cls(_gone(what.capitalize(), row_id, then or _REFRESH[what]))
+
+    @classmethod
+    def metric_gone(cls, account: str, metric: str) -> BadInput:
+        """The value metric the page showed by name is gone (deleted, renamed)."""
+        return cls(f"{account} has no value metric “{metric}”; refresh the page.")
+
 
 class UnknownAccount(UserError):
-    """No account matches the given name or external id."""
+    """No account matches the given name or external id, or the account was deleted."""
+
+    @classmethod
+    def gone(cls, account_id: int) -> UnknownAccount:
+        """The account ``account_id`` a screen (or a command) read was deleted since: the
+        window's account page knows this class and goes back to the Book."""
+        return cls(_gone("Account", account_id, "refresh the Book"))
 
 
 class DatabaseLocked(UserError):

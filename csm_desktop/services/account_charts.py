@@ -149,7 +149,7 @@ def burn_up(ladder: Sequence[_LadderRow], kickoff: dt.date, today: dt.date) -> B
 def _ladder(session: Session, account_id: int) -> tuple[str, dt.date | None, list[_LadderRow]]:
     found = chart_ladder(session, account_id)
     if found is None:
-        raise UnknownAccount(f"Account {account_id} does not exist; reload the Book and try again.")
+        raise UnknownAccount.gone(account_id)
     name, kickoff = found.name, reference_date(found.kickoff_on, found.signed_on)
     statuses = {s.value: s for s in Status}
     ladder = [

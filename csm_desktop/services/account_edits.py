@@ -112,7 +112,7 @@ def state_of(milestone: AccountMilestone) -> MilestoneState:
 def _milestone(session: Session, milestone_id: int) -> AccountMilestone:
     milestone = session.get(AccountMilestone, milestone_id)
     if milestone is None:
-        raise BadInput("That milestone no longer exists; refresh the account.")
+        raise BadInput.gone("milestone", milestone_id)
     return milestone
 
 
@@ -160,7 +160,7 @@ def create_account(database: Database, fields: AccountFields, playbook_id: int |
         if playbook_id is not None:
             playbook = session.get(Playbook, playbook_id)
             if playbook is None:
-                raise BadInput("The chosen playbook no longer exists; pick another one.")
+                raise BadInput.gone("playbook", playbook_id, "pick another one")
             apply_playbook(session, account, playbook)
         return account.id
 
@@ -174,9 +174,9 @@ def apply_playbook_to_account(database: Database, account_id: int, playbook_id: 
         account = session.get(Account, account_id)
         playbook = session.get(Playbook, playbook_id)
         if account is None:
-            raise UnknownAccount("That account no longer exists; refresh the Book.")
+            raise UnknownAccount.gone(account_id)
         if playbook is None:
-            raise BadInput("The chosen playbook no longer exists; pick another one.")
+            raise BadInput.gone("playbook", playbook_id, "pick another one")
         return len(apply_playbook(session, account, playbook))
 
 
@@ -216,7 +216,7 @@ def update_account(
     with database.session() as session:
         account = session.get(Account, account_id)
         if account is None:
-            raise UnknownAccount("That account no longer exists; refresh the Book.")
+            raise UnknownAccount.gone(account_id)
         if "name" in values and rows.name_taken(session, name, besides=account_id):
             raise BadInput(f"An account named “{name}” already exists; choose another name.")
         external_id = values.get("external_id")
@@ -329,7 +329,7 @@ def _move_kickoff(
 ) -> int:
     account = session.get(Account, account_id)
     if account is None:
-        raise UnknownAccount("That account no longer exists; refresh the Book.")
+        raise UnknownAccount.gone(account_id)
     moved = move_kickoff(session, account, new_kickoff, move_open_due_dates=move_open_due_dates)
     # K moved, so "the first day D ≥ K on which the criterion is met" must be found again.
     refresh_usage_evidence(session, [account_id])
@@ -346,7 +346,7 @@ class Saved(NamedTuple):
 def _account(session: Session, account_id: int) -> Account:
     account = session.get(Account, account_id)
     if account is None:
-        raise UnknownAccount("That account no longer exists; refresh the Book.")
+        raise UnknownAccount.gone(account_id)
     return account
 
 
@@ -374,7 +374,7 @@ def add_contact(
 def _contact(session: Session, contact_id: int) -> Contact:
     contact = session.get(Contact, contact_id)
     if contact is None:
-        raise BadInput("That contact no longer exists; refresh the account.")
+        raise BadInput.gone("contact", contact_id)
     return contact
 
 
@@ -489,7 +489,7 @@ def _save_kickoff(
     with database.session() as session:
         account = session.get(Account, account_id)
         if account is None:
-            raise UnknownAccount("That account no longer exists; refresh the Book.")
+            raise UnknownAccount.gone(account_id)
         if account.kickoff is None and seen:
             raise BadInput(f"The kickoff of {account.name} was deleted; reload to see it.")
         kickoff = account.kickoff or Kickoff()
@@ -561,7 +561,7 @@ def tick_done_criterion(
     with database.session() as session:
         criterion = session.get(DoneCriterion, criterion_id)
         if criterion is None:
-            raise BadInput("That criterion no longer exists; refresh the account.")
+            raise BadInput.gone("criterion", criterion_id)
         kickoff = session.get(Kickoff, criterion.kickoff_id)
         assert kickoff is not None  # the criterion's foreign key
         with saving(session, kickoff, f"The kickoff of {kickoff.account.name}", seen, bump=True):

@@ -65,7 +65,7 @@ def replan_candidates(database: Database, account_id: int, today: dt.date) -> li
     with database.session() as session:
         account = session.get(Account, account_id)
         if account is None:
-            raise UnknownAccount(f"Account #{account_id} no longer exists; refresh the Book.")
+            raise UnknownAccount.gone(account_id)
         start = reference_date(account.kickoff_on, account.signed_on)
         found = []
         for m in account_milestones(session, account_id):
@@ -103,7 +103,7 @@ def replan_milestones(
     with database.session() as session:
         milestones = milestones_by_id(session, milestone_ids)
         if len(milestones) != len(set(milestone_ids)):
-            raise UnknownAccount("A milestone to re-plan no longer exists; reload the account.")
+            raise BadInput.gone("milestone", min(set(milestone_ids) - {m.id for m in milestones}))
         checked = [(m, f"“{m.title}”", (seen or {}).get(m.id)) for m in milestones]
         with saving_all(session, checked):
             closed = [m.title for m in milestones if not Status(m.status).is_open]
@@ -147,7 +147,7 @@ def _replan(
 def _account(session: Session, account_id: int) -> Account:
     account = session.get(Account, account_id)
     if account is None:
-        raise UnknownAccount(f"Account #{account_id} no longer exists; refresh the Book.")
+        raise UnknownAccount.gone(account_id)
     return account
 
 
@@ -196,7 +196,7 @@ def add_ask(
     with database.session() as session:
         account = session.get(Account, account_id)
         if account is None:
-            raise UnknownAccount(f"Account #{account_id} no longer exists; refresh the Book.")
+            raise UnknownAccount.gone(account_id)
         if milestone_id is not None:
             milestone = session.get(AccountMilestone, milestone_id)
             if milestone is None or milestone.account_id != account_id:
@@ -218,7 +218,7 @@ def resolve_ask(
     with database.session() as session:
         ask = session.get(AccountAsk, ask_id)
         if ask is None:
-            raise BadInput("That ask no longer exists; reload the account.")
+            raise BadInput.gone("risk or ask", ask_id)
         account = _account(session, ask.account_id)
         with saving(session, account, f"“{account.name}”", seen, bump=True):
             ask.resolved_on = on

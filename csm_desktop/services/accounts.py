@@ -132,7 +132,7 @@ def account_detail(
     with database.session() as session:
         found = account_page_and_ladder(session, account_id)
         if found is None:
-            raise UnknownAccount(f"Account #{account_id} no longer exists; refresh the Book.")
+            raise UnknownAccount.gone(account_id)
         account, loaded = found
         facts = loaded.milestones  # only the milestones that can be scheduled
         due_by_id = {m.id: m.due_on for m in facts}

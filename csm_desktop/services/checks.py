@@ -27,8 +27,8 @@ def choose(text: str, choices: Sequence[str], what: str) -> str:
 
 
 def existing_account(session: Session, account_id: int) -> Account:
-    """The account, or UnknownAccount "Account #<id> no longer exists; refresh the list."."""
+    """The account, or ``UnknownAccount.gone``."""
     account = session.get(Account, account_id)
     if account is None:
-        raise UnknownAccount(f"Account #{account_id} no longer exists; refresh the list.")
+        raise UnknownAccount.gone(account_id)
     return account

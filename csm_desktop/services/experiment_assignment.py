@@ -57,7 +57,7 @@ def get_experiment(session: Session, experiment_id: int) -> Experiment:
     """The experiment, or a refusal saying it is gone."""
     experiment = session.get(Experiment, experiment_id)
     if experiment is None:
-        raise BadInput(f"Experiment #{experiment_id} no longer exists; refresh the list.")
+        raise BadInput.gone("experiment", experiment_id)
     return experiment
 
 

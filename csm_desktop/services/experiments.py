@@ -262,7 +262,9 @@ def create_experiment(
                 variant.playbook_id is not None
                 and session.get(Playbook, variant.playbook_id) is None
             ):
-                raise BadInput(f"The playbook of variant “{variant_name}” no longer exists.")
+                raise BadInput.gone(
+                    "playbook", variant.playbook_id, f"pick another for variant “{variant_name}”"
+                )
             unknown = [key for key in variant.ordering if key not in known]
             if unknown:
                 raise BadInput(

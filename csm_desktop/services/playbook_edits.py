@@ -162,7 +162,7 @@ def add_template(database: Database, playbook_id: int, template_id: int) -> None
             raise BadInput("That milestone is already in this playbook.")
         template = session.get(MilestoneTemplate, template_id)
         if template is None:
-            raise BadInput("That milestone template no longer exists; refresh the list.")
+            raise BadInput.gone("milestone template", template_id)
         steps = list(playbook.steps)
         steps.insert(
             _position_by_day(playbook, template.target_day),

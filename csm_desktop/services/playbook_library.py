@@ -188,7 +188,7 @@ class PlaybookRules:
         for playbook in self.playbooks:
             if playbook.id == playbook_id:
                 return playbook
-        raise BadInput(f"Playbook #{playbook_id} no longer exists; refresh the playbook list.")
+        raise BadInput.gone("playbook", playbook_id)
 
     def lock_reason(self, playbook: Playbook) -> str | None:
         label = f"{playbook.name} v{playbook.version}"

@@ -67,7 +67,7 @@ def qbr_story(
     with database.session() as session:
         read = account_page_and_ladder(session, account_id, with_answers=False)
     if read is None:
-        raise UnknownAccount(f"Account #{account_id} no longer exists; refresh the Book.")
+        raise UnknownAccount.gone(account_id)
     detail, ladder = read
     due_by_id = {m.id: m.due_on for m in ladder.milestones}
     kickoff = detail.kickoff_on or detail.signed_on
@@ -82,7 +82,7 @@ def qbr_story(
         vocabulary = read_vocabulary(session)
         found = logo_and_arr(session, account_id)
     if found is None:
-        raise UnknownAccount(f"Account #{account_id} no longer exists; refresh the Book.")
+        raise UnknownAccount.gone(account_id)
     logo, arr = found
     owners: dict[str, str] = {}
     for contact in detail.contacts:

@@ -126,7 +126,7 @@ def save_renewal(
         else:
             found = session.get(Renewal, renewal_id, with_for_update=True)  # held till commit
             if found is None or found.account_id != account_id:
-                raise BadInput(f"Renewal #{renewal_id} no longer exists; refresh the account.")
+                raise BadInput.gone("renewal", renewal_id)
             if opened is not None and _entry(found) != opened:
                 raise BadInput(
                     "Someone changed this renewal since you opened it; it is now "

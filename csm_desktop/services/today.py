@@ -53,7 +53,7 @@ from csm_desktop.domain.templates import (
     render_message,
 )
 from csm_desktop.domain.vocabulary import Channel
-from csm_desktop.errors import BadInput, Cancelled, UnknownAccount
+from csm_desktop.errors import BadInput, Cancelled
 from csm_desktop.services.contact_info import ContactInfo
 from csm_desktop.services.experiment_variants import message_template, variant_messages
 from csm_desktop.services.features import read_vocabulary
@@ -533,9 +533,7 @@ def celebration(database: Database, milestone_id: int, today: dt.date) -> Celebr
     with database.session() as session:
         found = milestone_owner(session, milestone_id)
         if found is None:
-            raise UnknownAccount(
-                f"Milestone #{milestone_id} no longer exists; refresh the account."
-            )
+            raise BadInput.gone("milestone", milestone_id)
         account_id, title, achieved_on = found
         book = _load_book(session, today, DEFAULT_RULES, account_id=account_id)
     (snapshot,) = book.snapshots

@@ -102,7 +102,7 @@ def account_metrics(database: Database, account_id: int) -> list[MetricSnapshot]
 def _account(session: Session, account_id: int) -> Account:
     account = session.get(Account, account_id)
     if account is None:
-        raise UnknownAccount("That account no longer exists; refresh the book.")
+        raise UnknownAccount.gone(account_id)
     return account
 
 
@@ -240,7 +240,7 @@ def save_metric(
         account = _account(session, account_id)
         current = _the_row(session, account, replacing, row) if replacing is not None else None
         if replacing is not None and current is None:
-            raise BadInput(f"{account.name} has no value metric “{replacing}”; refresh the page.")
+            raise BadInput.metric_gone(account.name, replacing)
         if current is not None and opened is not None:
             changed = changed_parts(metric, opened, metric_parts)
             metric = check_metric(with_parts(_snapshot(current), changed))
@@ -308,7 +308,7 @@ def delete_measurement(
         account = _account(session, account_id)
         stored = _the_row(session, account, name, row)
         if stored is None:
-            raise BadInput(f"{account.name} has no value metric “{name}”; refresh the page.")
+            raise BadInput.metric_gone(account.name, name)
         current = _snapshot(stored)
         text = f"“{current.name}” measurement of {measured_on} deleted"
         wanted = current.without_measurement(measured_on)
@@ -332,7 +332,7 @@ def delete_metric(
         account = _account(session, account_id)
         stored = _the_row(session, account, name, row)
         if stored is None:
-            raise BadInput(f"{account.name} has no value metric “{name}”; refresh the page.")
+            raise BadInput.metric_gone(account.name, name)
         text = f"Value metric “{stored.name}” deleted"
         before, _after, _left = _replace(
             session, account, stored, None, on=on, text=text, seen=seen

@@ -164,8 +164,9 @@ def test_editing_a_deleted_milestone_is_a_clear_error(book: Database, account_id
     sso = account_detail(book, account_id, TODAY).ladder[0].id
     with book.session() as session:
         session.delete(session.get(AccountMilestone, sso))
-    with pytest.raises(BadInput, match="no longer exists"):
+    with pytest.raises(BadInput) as refused:
         account_edits.set_status(book, sso, Status.IN_PROGRESS, on=TODAY)
+    assert str(refused.value) == f"Milestone #{sso} no longer exists; refresh the account."
 
 
 def test_applying_a_playbook_again_adds_only_missing_milestones(

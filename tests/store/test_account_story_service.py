@@ -87,6 +87,18 @@ def test_replan_refuses_a_past_date_and_a_closed_milestone(book: Database) -> No
         assert a is not None and a.replanned_on is None  # nothing changed
 
 
+def test_replan_refuses_a_deleted_milestone_by_its_id_and_moves_none(book: Database) -> None:
+    _account_id, ids = _account(book)
+    with book.session() as session:
+        session.delete(session.get(AccountMilestone, ids[3]))
+    with pytest.raises(BadInput) as refused:
+        replan_milestones(book, [ids[0], ids[3]], dt.date(2026, 5, 5), today=TODAY)
+    assert str(refused.value) == f"Milestone #{ids[3]} no longer exists; refresh the account."
+    with book.session() as session:
+        a = session.get(AccountMilestone, ids[0])
+        assert a is not None and a.replanned_on is None
+
+
 def test_asks_start_from_blocked_reasons_and_list_open_first(book: Database) -> None:
     account_id, ids = _account(book)
     assert [(b.title, b.reason) for b in blocked_reasons(book, account_id)] == [

@@ -29,5 +29,5 @@ RECORDS: dict[str, Callable[[Database], object]] = {
 def test_a_record_for_an_account_that_is_gone_is_refused(book: Database, record: str) -> None:
     with pytest.raises(UnknownAccount) as refused:
         RECORDS[record](book)
-    assert str(refused.value) == "Account #99 no longer exists; refresh the list."
+    assert str(refused.value) == "Account #99 no longer exists; refresh the Book."
     assert list_renewals(book, 99) == [] and list_advocacy(book, 99) == []
