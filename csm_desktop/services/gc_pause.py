@@ -7,7 +7,9 @@ again and again as they fill: a third of the ``metrics`` command's time at 50,00
 (21.2 s with the collector, 14.3 s without; issue 17). Reference counting still frees
 everything as usual; the collector is switched back on (if it was on) when the last block
 ends. Blocks may overlap across threads (the window reads Today while the Book loads); the
-window's own collector (``ui.ui_thread_gc``) asks ``is_paused`` before it collects.
+window's own collector (``ui.ui_thread_gc``) asks ``is_paused`` before it collects, and
+``freezes`` to know whether a freeze may have pinned garbage since it last collected the
+frozen objects too.
 """
 
 from __future__ import annotations
@@ -21,6 +23,18 @@ from contextlib import contextmanager
 _lock = threading.Lock()
 _pauses = 0  # blocks in progress, on any thread
 _was_enabled = False  # the collector's state when the first of them began
+_freezes = 0  # ``gc.freeze()`` calls made here so far
+
+
+def freezes() -> int:
+    """How many times this module froze the collector's objects so far."""
+    return _freezes
+
+
+def _freeze() -> None:
+    global _freezes
+    gc.freeze()
+    _freezes += 1
 
 
 def is_paused() -> bool:
@@ -42,7 +56,7 @@ def _resume(*, freeze: bool) -> None:
     with _lock:
         _pauses -= 1
         if freeze:
-            gc.freeze()
+            _freeze()
         if _pauses == 0 and _was_enabled:
             gc.enable()
 
@@ -65,7 +79,9 @@ def collector_paused() -> Iterator[None]:
     Paused, it does not walk the ~2 million objects a 50,000-account list makes again and
     again (see above). Switched on again as is, its first pass would walk all of them at
     once (1.8 s in the window: it froze); frozen first, they are left out of its passes
-    (reference counting still frees them)."""
+    (reference counting still frees them). Reference cycles that died inside the block (a
+    reading's SQL statements) are frozen with them: the window collects those when the user
+    is away (``ui.ui_thread_gc``); a command exits soon anyway."""
     _pause()
     try:
         yield
@@ -83,4 +99,5 @@ def freeze_start_up() -> None:
     CPU, a tenth of a first report's cold cost. Frozen, they are never walked (reference
     counting still frees them); cycles made later are collected as usual. Two threads racing
     here at most freeze twice, which is harmless."""
-    gc.freeze()
+    with _lock:
+        _freeze()
