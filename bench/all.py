@@ -4,6 +4,7 @@ Runs each ``bench/*.py`` script as its own process, one after the other, and col
 ``BENCH`` lines they print (``bench/timing.py``); a script that prints none yet gets one row
 saying whether it passed (its exit status). Prints the load average before and after, since
 on a shared machine that is what the absolute numbers mean. Exits 1 when any row misses.
+Needs the ``bench`` extra (``pip install -e ".[bench]"``: pandas, for the import comparison).
 
     python bench/all.py [--only scale.py metrics.py …]
 """
@@ -22,7 +23,7 @@ from timing import app_env, load_average
 HERE = Path(__file__).resolve().parent
 SCRIPTS = (
     ("startup.py", []),
-    ("import_usage.py", []),
+    ("import_usage.py", ["--pandas"]),  # and against pandas.read_excel (the bench extra)
     ("metrics.py", []),
     ("reports.py", []),
     ("book_view.py", []),

@@ -10,13 +10,19 @@ gives the CPU seconds (user + system) of both, medians too: on a loaded machine 
 ratio swings with the load (the floor's wall grows more than its CPU, ours overlaps its two
 threads), the CPU ratio far less.
 
-    python bench/import_usage.py [--runs 5] [--keep DIR]
+With ``--pandas`` a second row holds the command against ``pandas.read_excel`` reading the
+same file (engine openpyxl, pandas' default reader of .xlsx until now), a third process in
+the same rounds; target: at least 4× faster, i.e. ≤ 0.25× its time. pandas comes with the
+``bench`` extra (``pip install -e ".[bench]"``); each of its reads takes about half a minute.
+
+    python bench/import_usage.py [--runs 5] [--keep DIR] [--pandas]
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import importlib.util
 import os
 import shutil
 import statistics
@@ -36,12 +42,18 @@ ACCOUNTS, DAYS = 200, 90
 FILE_FEATURES = (*FEATURES, "search.run", "comments.add")  # the ladder's 8 and 2 more
 ROWS = ACCOUNTS * DAYS * len(FILE_FEATURES)  # 180,000 rows in long form
 TARGET_CALAMINE_RATIO = 2.0
+TARGET_PANDAS_RATIO = 0.25  # at least 4× faster than pandas.read_excel
 CALAMINE_READ = """
 import sys
 from python_calamine import CalamineWorkbook
 workbook = CalamineWorkbook.from_path(sys.argv[1])
 workbook.get_sheet_by_index(0).to_python()
 workbook.close()
+"""
+PANDAS_READ = """
+import sys
+import pandas
+pandas.read_excel(sys.argv[1], engine="openpyxl")
 """
 
 
@@ -80,7 +92,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--keep", type=Path, help="folder to keep the generated workbook in")
+    parser.add_argument(
+        "--pandas", action="store_true", help="also the row against pandas.read_excel"
+    )
     args = parser.parse_args()
+    if args.pandas and importlib.util.find_spec("pandas") is None:
+        raise SystemExit('--pandas: pandas is not installed (pip install -e ".[bench]")')
     book = scale_book(ACCOUNTS)
     # A book cached by an older version is upgraded once, here: otherwise every timed import
     # would migrate its copy first (alembic's import alone is ~0.3 s).
@@ -95,7 +112,7 @@ def main() -> int:
             write_workbook(source)
             print(f"wrote {source.name} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
         runs = 0
-        cpu: dict[str, list[float]] = {"floor": [], "ours": []}
+        cpu: dict[str, list[float]] = {"floor": [], "ours": [], "pandas": []}
 
         def import_once() -> float:
             nonlocal runs
@@ -115,11 +132,33 @@ def main() -> int:
             read = python("-c", CALAMINE_READ, str(source))
             return cpu_timed(read, dict(os.environ), cpu["floor"])
 
-        floor, ours = interleaved(args.runs, floor_once, import_once)
+        pandas: list[float] = []
+
+        def floors_once() -> float:
+            if args.pandas:  # the slow floor first: the two others run next to each other
+                read = python("-c", PANDAS_READ, str(source))
+                pandas.append(cpu_timed(read, dict(os.environ), cpu["pandas"]))
+            return floor_once()
+
+        floor, ours = interleaved(args.runs, floors_once, import_once)
     floor_cpu, our_cpu = (statistics.median(cpu[key]) for key in ("floor", "ours"))
     note = f"CPU {our_cpu:.2f} s vs floor {floor_cpu:.2f} s: {our_cpu / floor_cpu:.2f}×"
-    row = Row(f"import-usage command, {ROWS:,} rows", floor, ours, TARGET_CALAMINE_RATIO, note=note)
-    return report([row])
+    rows = [
+        Row(f"import-usage command, {ROWS:,} rows", floor, ours, TARGET_CALAMINE_RATIO, note=note)
+    ]
+    if args.pandas:
+        pandas_cpu = statistics.median(cpu["pandas"])
+        rows.append(
+            Row(
+                f"import-usage command vs pandas.read_excel, {ROWS:,} rows",
+                statistics.median(pandas),
+                ours,
+                TARGET_PANDAS_RATIO,
+                note=f"CPU {our_cpu:.2f} s vs pandas {pandas_cpu:.2f} s: "
+                f"{pandas_cpu / our_cpu:.1f}× faster",
+            )
+        )
+    return report(rows)
 
 
 if __name__ == "__main__":

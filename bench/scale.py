@@ -24,10 +24,15 @@ Rows (each a median of interleaved runs with its floor, see ``bench/timing.py``)
     17 measured 295 s and 3.8 GiB). The 9.6-million-row export is not imported here: its
     usage rows alone are more than 1 GiB as row objects (issue 17's "checks and stores
     usage in chunks" is still to do).
+  - ``export-book`` of the 5,000-account book the import-book row reads (12 milestones, ~10
+    usage rows each), interleaved with its floor: a process in which openpyxl's write-only
+    workbook writes the same rows (read once beforehand from our own export with
+    python-calamine, empty cells left empty) into the same sheets; target ≤ 2×. The note
+    gives both processes' CPU seconds.
   ``--book-only`` runs only these rows.
 
     python bench/scale.py [--runs 5] [--accounts 50000] [--rebuild] [--heavy [--book-only]]
-                          [--only metrics today disk | --only import-book]
+                          [--only metrics today disk | --only import-book | --only export-book]
 """
 
 from __future__ import annotations
@@ -63,6 +68,32 @@ from python_calamine import CalamineWorkbook
 with CalamineWorkbook.from_path(sys.argv[1]) as workbook:
     for name in workbook.sheet_names:
         workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+"""
+# export-book's floor, in two parts: the rows of a workbook read once (not timed) into a
+# pickle, then a process writing them with openpyxl's write-only workbook (timed).
+ROWS_OF_WORKBOOK = """
+import pickle, sys
+from python_calamine import CalamineWorkbook
+with CalamineWorkbook.from_path(sys.argv[1]) as workbook:
+    sheets = [
+        (name, [[None if value == "" else value for value in row]
+                for row in workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)])
+        for name in workbook.sheet_names
+    ]
+with open(sys.argv[2], "wb") as out:
+    pickle.dump(sheets, out, protocol=5)
+"""
+OPENPYXL_WRITE = """
+import pickle, sys
+import openpyxl
+with open(sys.argv[1], "rb") as rows:
+    sheets = pickle.load(rows)
+workbook = openpyxl.Workbook(write_only=True)
+for name, rows in sheets:
+    sheet = workbook.create_sheet(name)
+    for row in rows:
+        sheet.append(row)
+workbook.save(sys.argv[2])
 """
 MIB = 1024 * 1024
 
@@ -145,11 +176,16 @@ def main() -> int:
     parser.add_argument(
         "--only",
         nargs="*",
-        choices=("metrics", "today", "disk", "import-book"),
+        choices=("metrics", "today", "disk", "import-book", "export-book"),
         help="rows to run (default: metrics, today, disk); import-book: the two import rows "
-        "of --heavy without the export",
+        "of --heavy without the export; export-book: its 5,000-account row",
     )
     args = parser.parse_args()
+    if args.only and set(args.only) == {"export-book"}:
+        print(f"load average {load_average()}", file=sys.stderr)
+        rows = [export_book_5k(args.runs)]
+        print(f"load average after: {load_average()}", file=sys.stderr)
+        return report(rows)
     if args.only and set(args.only) == {"import-book"}:
         print(f"load average {load_average()}", file=sys.stderr)
         label = f"{args.accounts:,} accounts"
@@ -160,6 +196,7 @@ def main() -> int:
         print(f"load average {load_average()}", file=sys.stderr)
         rows = [
             import_book_5k(args.runs),
+            export_book_5k(args.runs),
             *heavy_rows(scale_book(args.accounts), "", args.accounts),
         ]
         print(f"load average after: {load_average()}", file=sys.stderr)
@@ -188,7 +225,7 @@ def main() -> int:
             Row("usage row on disk", None, bytes_per_usage_row(), 60, kind="bytes", unit="B")
         )
     if args.heavy:
-        rows.append(import_book_5k(args.runs))
+        rows += [import_book_5k(args.runs), export_book_5k(args.runs)]
         rows.extend(heavy_rows(book, label, args.accounts))
     elif "import-book" in chosen:
         rows += [import_book_5k(args.runs), *import_book_big(args.accounts, label)]
@@ -237,6 +274,45 @@ def import_book_5k(runs: int) -> Row:
     floor_cpu, our_cpu = (statistics.median(cpu[k]) for k in ("floor", "ours"))
     note = f"CPU {our_cpu:.2f} s vs floor {floor_cpu:.2f} s: {our_cpu / floor_cpu:.2f}×"
     return Row("import-book, 5,000 accounts", floor_seconds, mine, 3.0, note=note)
+
+
+def export_book_5k(runs: int) -> Row:
+    """export-book of the 5,000-account book against openpyxl's write-only workbook writing
+    the same rows, interleaved; the note gives the CPU seconds of both (medians)."""
+    book = scale_book(5_000, usage_days=5, features=2)
+    cpu: dict[str, list[float]] = {"floor": [], "ours": []}
+    with tempfile.TemporaryDirectory() as scratch:
+        rows = Path(scratch) / "rows.pickle"
+        measured_process(python("-c", ROWS_OF_WORKBOOK, str(import_workbook(5_000)), str(rows)))
+        made = iter(range(1_000))
+
+        def ours() -> float:
+            target = Path(scratch) / f"ours-{next(made)}.xlsx"
+            run = measured_process(
+                python("-m", "csm_desktop", "export-book", str(target), "--db", str(book))
+            )
+            target.unlink()
+            cpu["ours"].append(run.cpu)
+            print(
+                f"export-book 5,000: {run.seconds:.2f} s, CPU {run.cpu:.2f} s "
+                f"(load {load_average()})",
+                file=sys.stderr,
+            )
+            return run.seconds
+
+        def floor() -> float:
+            target = Path(scratch) / "floor.xlsx"
+            run = measured_process(
+                python("-c", OPENPYXL_WRITE, str(rows), str(target)), env=dict(os.environ)
+            )
+            target.unlink()
+            cpu["floor"].append(run.cpu)
+            return run.seconds
+
+        floor_seconds, mine = interleaved(runs, floor, ours)
+    floor_cpu, our_cpu = (statistics.median(cpu[k]) for k in ("floor", "ours"))
+    note = f"CPU {our_cpu:.2f} s vs floor {floor_cpu:.2f} s: {our_cpu / floor_cpu:.2f}×"
+    return Row("export-book, 5,000 accounts", floor_seconds, mine, 2.0, note=note)
 
 
 def heavy_rows(book: Path, label: str, accounts: int) -> list[Row]:
