@@ -22,7 +22,8 @@ from sqlalchemy.orm import Session
 
 from csm_desktop.domain.changed_parts import changed_parts
 from csm_desktop.domain.vocabulary import Evidence, Status
-from csm_desktop.errors import BadInput, ConflictError, UnknownAccount
+from csm_desktop.errors import BadInput, ConflictError
+from csm_desktop.services.checks import existing_account
 from csm_desktop.services.evidence import refresh_usage_evidence
 from csm_desktop.services.ladder import apply_playbook, change_status, move_kickoff
 from csm_desktop.store.child_rows import sync_children
@@ -171,10 +172,8 @@ def apply_playbook_to_account(database: Database, account_id: int, playbook_id: 
     Milestones the account already has from the same templates are kept as they are.
     """
     with database.session() as session:
-        account = session.get(Account, account_id)
+        account = existing_account(session, account_id)
         playbook = session.get(Playbook, playbook_id)
-        if account is None:
-            raise UnknownAccount.gone(account_id)
         if playbook is None:
             raise BadInput.gone("playbook", playbook_id, "pick another one")
         return len(apply_playbook(session, account, playbook))
@@ -214,9 +213,7 @@ def update_account(
         raise BadInput("Give the account a name.")
     values = changed_parts(fields, opened, _account_values)
     with database.session() as session:
-        account = session.get(Account, account_id)
-        if account is None:
-            raise UnknownAccount.gone(account_id)
+        account = existing_account(session, account_id)
         if "name" in values and rows.name_taken(session, name, besides=account_id):
             raise BadInput(f"An account named “{name}” already exists; choose another name.")
         external_id = values.get("external_id")
@@ -327,9 +324,7 @@ def move_account_kickoff(
 def _move_kickoff(
     session: Session, account_id: int, new_kickoff: dt.date, move_open_due_dates: bool
 ) -> int:
-    account = session.get(Account, account_id)
-    if account is None:
-        raise UnknownAccount.gone(account_id)
+    account = existing_account(session, account_id)
     moved = move_kickoff(session, account, new_kickoff, move_open_due_dates=move_open_due_dates)
     # K moved, so "the first day D ≥ K on which the criterion is met" must be found again.
     refresh_usage_evidence(session, [account_id])
@@ -343,13 +338,6 @@ class Saved(NamedTuple):
     version: int
 
 
-def _account(session: Session, account_id: int) -> Account:
-    account = session.get(Account, account_id)
-    if account is None:
-        raise UnknownAccount.gone(account_id)
-    return account
-
-
 def add_contact(
     database: Database, account_id: int, fields: ContactFields, *, seen: int | None = None
 ) -> Saved:
@@ -358,7 +346,7 @@ def add_contact(
     if not fields.name.strip():
         raise BadInput("Give the contact a name.")
     with database.session() as session:
-        account = _account(session, account_id)
+        account = existing_account(session, account_id)
         contact = Contact(
             account_id=account_id,
             role_id=rows.role_id(session, fields.role),
@@ -487,9 +475,7 @@ def _save_kickoff(
     opened: KickoffFields | None,
 ) -> KickoffSaved:
     with database.session() as session:
-        account = session.get(Account, account_id)
-        if account is None:
-            raise UnknownAccount.gone(account_id)
+        account = existing_account(session, account_id)
         if account.kickoff is None and seen:
             raise BadInput(f"The kickoff of {account.name} was deleted; reload to see it.")
         kickoff = account.kickoff or Kickoff()

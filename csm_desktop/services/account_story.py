@@ -13,15 +13,14 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from sqlalchemy.orm import Session
-
 from csm_desktop.domain.ladder import due_on, reference_date
 from csm_desktop.domain.review import day_text, needs_replan, plan_date
 from csm_desktop.domain.vocabulary import Status
-from csm_desktop.errors import BadInput, UnknownAccount
+from csm_desktop.errors import BadInput
 from csm_desktop.services.account_edits import MilestoneState, Saved, state_of
+from csm_desktop.services.checks import existing_account
 from csm_desktop.store.database import Database
-from csm_desktop.store.models import Account, AccountAsk, AccountMilestone, StatusChange
+from csm_desktop.store.models import AccountAsk, AccountMilestone, StatusChange
 from csm_desktop.store.queries.asks import AskRow, asks
 from csm_desktop.store.queries.edits import saving, saving_all
 from csm_desktop.store.queries.milestones import (
@@ -63,9 +62,7 @@ class BlockedReason:
 def replan_candidates(database: Database, account_id: int, today: dt.date) -> list[ReplanCandidate]:
     """The account's open milestones planned before ``today``, in ladder order."""
     with database.session() as session:
-        account = session.get(Account, account_id)
-        if account is None:
-            raise UnknownAccount.gone(account_id)
+        account = existing_account(session, account_id)
         start = reference_date(account.kickoff_on, account.signed_on)
         found = []
         for m in account_milestones(session, account_id):
@@ -144,13 +141,6 @@ def _replan(
         )
 
 
-def _account(session: Session, account_id: int) -> Account:
-    account = session.get(Account, account_id)
-    if account is None:
-        raise UnknownAccount.gone(account_id)
-    return account
-
-
 def list_asks(database: Database, account_id: int) -> list[AskEntry]:
     """Every risk and ask of the account: open first (soonest due first), then resolved."""
     with database.session() as session:
@@ -194,9 +184,7 @@ def add_ask(
             "a slide."
         )
     with database.session() as session:
-        account = session.get(Account, account_id)
-        if account is None:
-            raise UnknownAccount.gone(account_id)
+        account = existing_account(session, account_id)
         if milestone_id is not None:
             milestone = session.get(AccountMilestone, milestone_id)
             if milestone is None or milestone.account_id != account_id:
@@ -219,7 +207,7 @@ def resolve_ask(
         ask = session.get(AccountAsk, ask_id)
         if ask is None:
             raise BadInput.gone("risk or ask", ask_id)
-        account = _account(session, ask.account_id)
+        account = existing_account(session, ask.account_id)
         with saving(session, account, f"“{account.name}”", seen, bump=True):
             ask.resolved_on = on
         return account.version
@@ -232,7 +220,7 @@ def delete_ask(database: Database, ask_id: int, *, seen: int | None = None) -> i
         ask = session.get(AccountAsk, ask_id)
         if ask is None:
             return None
-        account = _account(session, ask.account_id)
+        account = existing_account(session, ask.account_id)
         with saving(session, account, f"“{account.name}”", seen, bump=True):
             session.delete(ask)
         return account.version

@@ -3,8 +3,9 @@
 A sentiment, a renewal outcome and a kind of advocacy are each one word out of a short
 list, typed on the command line or picked in a dialog; ``choose`` is the one rule for
 reading such a word (any case, spaces around it) and the one refusal naming the choices.
-``existing_account`` is the one check that an account a feedback entry, a touchpoint, a
-renewal or an advocacy act hangs on still exists.
+``existing_account`` is the one check that the account a change hangs on still exists (an
+edit of the account, its contacts, kickoff, asks, value metrics; a feedback entry, a
+touchpoint, a renewal, an advocacy act).
 """
 
 from __future__ import annotations

@@ -30,7 +30,8 @@ from sqlalchemy.orm import Session
 
 from csm_desktop.domain.changed_parts import changed_parts
 from csm_desktop.domain.vocabulary import Direction
-from csm_desktop.errors import BadInput, ConflictError, UnknownAccount
+from csm_desktop.errors import BadInput, ConflictError
+from csm_desktop.services.checks import existing_account
 from csm_desktop.services.value_snapshots import (
     RATE_PERIODS,
     MetricChange,
@@ -95,15 +96,8 @@ def _snapshot(metric: ValueMetric) -> MetricSnapshot:
 def account_metrics(database: Database, account_id: int) -> list[MetricSnapshot]:
     """The account's value metrics in the order they were added."""
     with database.session() as session:
-        account = _account(session, account_id)
+        account = existing_account(session, account_id)
         return [_snapshot(metric) for metric in account.value_metrics]
-
-
-def _account(session: Session, account_id: int) -> Account:
-    account = session.get(Account, account_id)
-    if account is None:
-        raise UnknownAccount.gone(account_id)
-    return account
 
 
 def _stored(account: Account, name: str) -> ValueMetric | None:
@@ -237,7 +231,7 @@ def save_metric(
     after a refusal keeps a teammate's measurement, or target, the user never touched."""
     metric = check_metric(metric)
     with database.session() as session:
-        account = _account(session, account_id)
+        account = existing_account(session, account_id)
         current = _the_row(session, account, replacing, row) if replacing is not None else None
         if replacing is not None and current is None:
             raise BadInput.metric_gone(account.name, replacing)
@@ -283,7 +277,7 @@ def record_measurement(
     if not math.isfinite(value):
         raise BadInput(f"{name}: the measurement must be a number.")
     with database.session() as session:
-        account = _account(session, account_id)
+        account = existing_account(session, account_id)
         stored = _measured(session, account, name, row)
         current = _snapshot(stored)
         wanted = current.with_measurement(measured_on, value)
@@ -305,7 +299,7 @@ def delete_measurement(
     row: int | None = None,
 ) -> MetricChange:
     with database.session() as session:
-        account = _account(session, account_id)
+        account = existing_account(session, account_id)
         stored = _the_row(session, account, name, row)
         if stored is None:
             raise BadInput.metric_gone(account.name, name)
@@ -329,7 +323,7 @@ def delete_metric(
 ) -> MetricChange:
     """Delete the metric and its measurements (undo puts both back)."""
     with database.session() as session:
-        account = _account(session, account_id)
+        account = existing_account(session, account_id)
         stored = _the_row(session, account, name, row)
         if stored is None:
             raise BadInput.metric_gone(account.name, name)
@@ -379,7 +373,7 @@ def _swap(
     """Put ``wanted`` where the undo or redo expects ``present`` (None: no such metric):
     refused when the metric is not that row at version ``seen`` any more."""
     with database.session() as session:
-        account = _account(session, account_id)
+        account = existing_account(session, account_id)
         current = None
         if present is not None:
             current = _the_row(session, account, present.name, present.id)
