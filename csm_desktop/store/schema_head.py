@@ -11,7 +11,7 @@ and seeded row. When ``REVISION`` is not the app's head, new books run the migra
 
 from typing import Any
 
-REVISION = "0009"
+REVISION = "0010"
 
 STATEMENTS: tuple[str, ...] = (
     (
@@ -402,6 +402,9 @@ STATEMENTS: tuple[str, ...] = (
     ("CREATE INDEX ix_account_ask_account_id ON account_ask (account_id)"),
     ("CREATE INDEX ix_feedback_account_id ON feedback (account_id)"),
     ("CREATE INDEX ix_account_event_account_id ON account_event (account_id)"),
+    (
+        "CREATE INDEX ix_account_milestone_success_feature ON account_milestone (success_feature) WHERE success_feature IS NOT NULL"
+    ),
 )
 
 # (table, columns, rows) of every table the migrations fill
@@ -409,7 +412,7 @@ ROWS: tuple[tuple[str, tuple[str, ...], tuple[tuple[Any, ...], ...]], ...] = (
     (
         "alembic_version",
         ("version_num",),
-        (("0009",),),
+        (("0010",),),
     ),
     (
         "role",

@@ -18,6 +18,7 @@ from csm_desktop.services.backups import backups_of
 from csm_desktop.services.metrics import book_rows, value_changes
 from csm_desktop.store.backups import integrity_ok
 from csm_desktop.store.database import open_database
+from csm_desktop.store.queries.features import criterion_features
 from csm_desktop.store.schema import SCHEMA_HEAD
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "book-schema-0001.sqlite3"
@@ -77,3 +78,28 @@ def test_a_book_of_the_first_schema_is_upgraded_to_the_current_one(tmp_path: Pat
     (kept,) = backups_of(path)
     assert "before-migration-from-0001" in kept.path.name
     assert revision(kept.path) == "0001"  # the copy aside is the old book as it was
+
+
+def test_an_upgraded_old_book_finds_its_criterion_features_by_the_new_index(
+    tmp_path: Path,
+) -> None:
+    """The 0001 book's milestones name sso_login and workflow_run: the upgrade (0010) builds
+    ``ix_account_milestone_success_feature`` over them, and the vocabulary reads both."""
+    path = tmp_path / "old.sqlite3"
+    shutil.copyfile(FIXTURE, path)
+    database = open_database(path)
+    try:
+        with database.session() as session:
+            assert criterion_features(session) == ["sso_login", "workflow_run"]
+    finally:
+        database.close()
+    connection = sqlite3.connect(path)
+    try:
+        indexed = connection.execute(
+            "SELECT success_feature FROM account_milestone "
+            "INDEXED BY ix_account_milestone_success_feature "
+            "WHERE success_feature IS NOT NULL ORDER BY success_feature"
+        ).fetchall()
+    finally:
+        connection.close()
+    assert indexed == [("sso_login",), ("workflow_run",)]

@@ -38,9 +38,9 @@ def test_admin_upgrade_refuses_a_book_file_in_one_line(tmp_path: Path) -> None:
 def test_admin_upgrade_creates_the_schema_once(pg_url: str) -> None:
     first = run("admin", "upgrade", "--db", pg_url)
     assert (first.returncode, first.stderr) == (0, "")
-    assert first.stdout == "The team book's schema went from none to 0009.\n"
+    assert first.stdout == "The team book's schema went from none to 0010.\n"
     again = run("admin", "upgrade", "--db", pg_url)
-    assert again.stdout == "The team book is already at schema 0009; nothing was changed.\n"
+    assert again.stdout == "The team book is already at schema 0010; nothing was changed.\n"
 
 
 @pytest.mark.postgresql

@@ -6,7 +6,7 @@ Part of ``store.models`` (split by aggregate), which re-exports every model.
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from csm_desktop.store.models.base import Base, Versioned
@@ -121,7 +121,17 @@ class AccountMilestone(Versioned, Base):
     """A template applied to one account: a snapshot plus status, dates and evidence."""
 
     __tablename__ = "account_milestone"
-    __table_args__ = (Index("ix_account_milestone_account_position", "account_id", "position"),)
+    __table_args__ = (
+        Index("ix_account_milestone_account_position", "account_id", "position"),
+        # Only milestones with a criterion (store.queries.features.criterion_features). On
+        # PostgreSQL too (migration 0010); not said here, since a postgresql_where would
+        # import that dialect at every start-up (tests/architecture/test_startup_imports).
+        Index(
+            "ix_account_milestone_success_feature",
+            "success_feature",
+            sqlite_where=text("success_feature IS NOT NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import Row, select, update
+from sqlalchemy import Row, Select, func, select, update
 from sqlalchemy.orm import Session
 
 from csm_desktop.store.models import AccountMilestone, Feature, MilestoneTemplate
@@ -31,10 +31,24 @@ def feature_row(session: Session, key: str) -> Feature | None:
 def criterion_features(session: Session) -> list[str]:
     """Every feature a template's or a milestone's success criterion names (trimmed, sorted,
     each once)."""
-    keys: set[str] = set()
-    for column in (milestone_template.c.success_feature, account_milestone.c.success_feature):
-        keys.update(k.strip() for k in session.scalars(select(column).distinct()) if k)
-    return sorted(keys)
+    stored = [
+        *session.scalars(select(milestone_template.c.success_feature).distinct()),
+        *session.scalars(_each_milestone_criterion_feature()),
+    ]
+    return sorted({k.strip() for k in stored if k})
+
+
+def _each_milestone_criterion_feature() -> Select[tuple[str]]:
+    """Each milestone criterion's feature once, in the column's order (NULL left out): the
+    smallest, then the smallest greater than that, and so on, each one index seek in
+    ``ix_account_milestone_success_feature``, never a pass over every milestone (a DISTINCT
+    read 600,000 rows of a 50,000-account book)."""
+    column = account_milestone.c.success_feature
+    found = select(func.min(column).label("key")).where(column.is_not(None))
+    steps = found.cte("criterion_feature", recursive=True)
+    following = select(func.min(column)).where(column > steps.c.key).scalar_subquery()
+    steps = steps.union_all(select(following).where(steps.c.key.is_not(None)))
+    return select(steps.c.key).where(steps.c.key.is_not(None))
 
 
 def rename_in_ladders(session: Session, old_key: str, into_key: str) -> None:
