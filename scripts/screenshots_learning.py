@@ -1,10 +1,8 @@
-"""Screenshots of the learning loop (issue #18) over the demo book with renewals added.
+"""Screenshots of the learning loop (issue #18) over the demo book.
 
-The demo book has no renewal outcomes (its accounts are all in their first year), so this
-script records some for the accounts past day 90, as a CSM would after their renewal
-calls: churn for two accounts whose first value came late, growth for most others. It then
-grabs the dashboard's "Does onboarding pay off?" panel and the experiment setup with its
-sample-size advice.
+The demo book's last-year customers have their renewals decided (``services.demo``), so
+this script grabs the dashboard's "Does onboarding pay off?" panel as it is, with the late
+first-value renewals listed, and the experiment setup with its sample-size advice.
 
 Usage: python scripts/screenshots_learning.py [OUT_DIR]   (default: docs/screenshots/)
 """
@@ -22,11 +20,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
-from csm_desktop.domain.metrics import first_value_within_target
 from csm_desktop.services.demo import create_demo_book
-from csm_desktop.services.metrics import load_account_facts
 from csm_desktop.services.opening import open_database
-from csm_desktop.services.renewals import save_renewal
 from csm_desktop.store.database import Database
 from csm_desktop.ui import workers
 from csm_desktop.ui.main_window import MainWindow
@@ -39,26 +34,6 @@ def settle(app: QApplication, window: MainWindow) -> None:
         workers.wait_all()
         app.processEvents()
     window.repaint()
-
-
-def add_renewals(database: Database) -> None:
-    """Renewals for accounts past day 90: late first value churns more often."""
-    with database.session() as session:
-        facts = load_account_facts(session, TODAY)
-    late_seen = 0
-    for index, account in enumerate(f for f in facts if f.age(TODAY) > 90):
-        assert account.id is not None
-        on_time = first_value_within_target(account, TODAY)
-        before = 12_000.0 + 3_000 * (index % 4)
-        renewal_on = TODAY - dt.timedelta(days=5 + 7 * (index % 6))
-        if on_time is False and late_seen < 2:
-            late_seen += 1
-            save_renewal(database, account.id, renewal_on, "churned", before)
-        elif index % 5 == 4:
-            save_renewal(database, account.id, TODAY + dt.timedelta(days=20), "pending", before)
-        else:
-            growth = 1.25 if on_time else 1.0
-            save_renewal(database, account.id, renewal_on, "renewed", before, before * growth)
 
 
 def experiment_setup(app: QApplication, window: MainWindow, out_dir: Path) -> None:
@@ -130,7 +105,6 @@ def main(out_dir: Path) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         database = open_database(Path(tmp) / "demo.sqlite3")
         create_demo_book(database, today=TODAY)
-        add_renewals(database)
         qbr_with_quote(database, out_dir)
         settings = QSettings(str(Path(tmp) / "settings.ini"), QSettings.Format.IniFormat)
         window = MainWindow(database, today=lambda: TODAY, settings=settings)

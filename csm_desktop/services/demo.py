@@ -3,8 +3,11 @@
 About 40 accounts over three segments, kickoffs spread over the nine months before
 ``today``, contacts in every role, the Standard and Enterprise playbooks of
 ``data/demo_playbooks.json``, milestones in every status, value metrics with baselines,
-touchpoints, an experiment, and daily usage from kickoff to today. A seeded random
-generator makes the same book for the same ``today``.
+touchpoints, an experiment, and daily usage from kickoff to today. Eight more accounts are
+last year's customers, past their first yearly renewal: renewed (most with expansion) or
+churned, with advocacy from a few happy ones, so that "does onboarding pay off?" has an
+answer; the first-year accounts renewing next are pending. A seeded random generator makes
+the same book for the same ``today``.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from csm_desktop.services.demo_feedback import add_demo_feedback
 from csm_desktop.services.evidence import refresh_usage_evidence
 from csm_desktop.services.features import write_feature
 from csm_desktop.services.ladder import apply_playbook, change_status
+from csm_desktop.services.renewals import add_advocacy, save_renewal
 from csm_desktop.store.database import Database
 from csm_desktop.store.models import (
     Account,
@@ -112,6 +116,39 @@ FEATURES: dict[str, tuple[str, tuple[str, ...]]] = {
     "login": ("Sign-in", ("Logged In",)),
     "search": ("Search", ()),
 }
+
+
+@dataclass(frozen=True)
+class Veteran:
+    """One of last year's customers: how its onboarding went and how its renewal ended."""
+
+    name: str
+    segment: str
+    age: int  # days from kickoff to today: over a year, so its first renewal is decided
+    pace: float  # as in ``_DemoBuilder._pace``: below 1 reaches first value on time
+    stall_day: int | None
+    outcome: str  # "renewed" or "churned"
+    growth: float = 1.0  # ARR after ÷ ARR before, for a renewal
+    advocacy: tuple[str, int, str] | None = None  # kind, days after kickoff, note
+
+
+# One cohort from a year ago (one row more in the dashboard's cohorts): fast first value
+# renews, most with expansion; late first value renews flat or churns.
+VETERANS = (
+    Veteran("Harbor & Pine Logistics", "Enterprise", 406, 0.65, None, "renewed", 1.3,
+            ("case study", 385, "Case study published: weekly reporting from 22 to 9 hours")),
+    Veteran("Orchard Lane Pharmacy", "SMB", 404, 0.7, None, "renewed", 1.2,
+            ("reference", 200, "Reference call with a prospect in retail pharmacy")),
+    Veteran("Kestrel Aviation", "Enterprise", 402, 1.6, None, "renewed", 1.0),
+    Veteran("Granite Peak Builders", "SMB", 400, 1.7, 40, "churned"),
+    Veteran("Copperfield Analytics", "Mid-market", 399, 0.7, None, "renewed", 1.15,
+            ("review", 375, "Five-star review on a software review site")),
+    Veteran("Lakeside Veterinary", "SMB", 397, 0.65, None, "renewed", 1.0),
+    Veteran("Sundial Insurance", "Mid-market", 396, 1.5, 55, "churned"),
+    Veteran("Bellwether Labs", "Mid-market", 394, 0.7, None, "renewed", 1.25,
+            ("reference", 300, "Spoke to a prospect's COO about the first 90 days")),
+)  # fmt: skip
+PENDING_WITHIN_DAYS = 120  # first-year accounts renewing this soon have a pending renewal
 BLOCK_REASONS = (
     "Waiting for the customer's security review of the service account",
     "IT change freeze until the end of the quarter",
@@ -156,7 +193,12 @@ def create_demo_book(database: Database, *, today: dt.date) -> DemoSummary:
         refresh_usage_evidence(session)  # "criterion met on …" from the generated usage
         _evidence_only_where_usage_shows_it(session)
         add_demo_feedback(session, today)  # the customer's voice (issue 18)
-        return DemoSummary(builder.accounts, builder.milestones, builder.usage_rows)
+    # After day 90 (issue 18), through the service that checks and stores what a CSM enters.
+    for account_id, renewal_on, outcome, before, after in builder.renewals:
+        save_renewal(database, account_id, renewal_on, outcome, before, after)
+    for account_id, kind, happened_on, note in builder.advocacy:
+        add_advocacy(database, account_id, kind, happened_on, note)
+    return DemoSummary(builder.accounts, builder.milestones, builder.usage_rows)
 
 
 def _evidence_only_where_usage_shows_it(session: Session) -> None:
@@ -174,6 +216,9 @@ class _DemoBuilder:
         self.rng = random.Random(SEED)
         self.accounts = self.milestones = self.usage_rows = 0
         self.roles = roles_by_name(session)
+        # (account id, renewal on, outcome, ARR before, ARR after), stored after the book
+        self.renewals: list[tuple[int, dt.date, str, float | None, float | None]] = []
+        self.advocacy: list[tuple[int, str, dt.date, str]] = []  # (account id, kind, on, note)
 
     def build(self) -> None:
         for key, (display_name, aliases) in FEATURES.items():
@@ -187,12 +232,41 @@ class _DemoBuilder:
             age = 270 - round(index * 262 / (count - 1)) + self.rng.randint(-3, 3)
             kickoff = self.today - dt.timedelta(days=max(age, 2))
             playbook = playbooks["Enterprise" if segment == "Enterprise" else "Standard"]
-            self._account(index, name, segment, kickoff, playbook, experiment)
+            account = self._account(index, name, segment, kickoff, playbook, experiment)
+            renewal_on = account.renewal_on
+            if renewal_on and (renewal_on - self.today).days <= PENDING_WITHIN_DAYS:
+                self.renewals.append((account.id, renewal_on, "pending", account.arr, None))
+        for offset, veteran in enumerate(VETERANS):
+            self._veteran(count + offset, veteran, playbooks, experiment)
 
     def _playbooks(self) -> dict[str, Playbook]:
         return add_playbooks(
-            self.session, load_demo_content(), created_on=self.today - dt.timedelta(days=300)
+            self.session, load_demo_content(), created_on=self.today - dt.timedelta(days=600)
         )
+
+    def _veteran(
+        self, index: int, veteran: Veteran, playbooks: dict[str, Playbook], experiment: Experiment
+    ) -> None:
+        """A customer past its first renewal: renewed (ARR and next renewal updated) or
+        churned (archived, as a CSM files a lost customer)."""
+        kickoff = self.today - dt.timedelta(days=veteran.age)
+        playbook = playbooks["Enterprise" if veteran.segment == "Enterprise" else "Standard"]
+        account = self._account(
+            index, veteran.name, veteran.segment, kickoff, playbook, experiment,
+            pace=(veteran.pace, veteran.stall_day),
+        )  # fmt: skip
+        renewal_on, before = kickoff + dt.timedelta(days=365), account.arr
+        if veteran.outcome == "renewed" and before is not None:
+            account.arr = round(before * veteran.growth, -2)
+            account.renewal_on = renewal_on + dt.timedelta(days=365)
+            self.renewals.append((account.id, renewal_on, "renewed", before, account.arr))
+        else:
+            account.archived = True
+            self.renewals.append((account.id, renewal_on, veteran.outcome, before, None))
+        if veteran.advocacy is not None:
+            kind, day, note = veteran.advocacy
+            on = min(kickoff + dt.timedelta(days=day), self.today)
+            self.advocacy.append((account.id, kind, on, note))
 
     def _experiment(self, standard: Playbook) -> Experiment:
         keys = [step.template.key for step in standard.steps]
@@ -226,7 +300,10 @@ class _DemoBuilder:
         kickoff: dt.date,
         playbook: Playbook,
         experiment: Experiment,
-    ) -> None:
+        pace: tuple[float, int | None] | None = None,
+    ) -> Account:
+        """A new account with its ladder, kickoff, usage and value; ``pace``: (pace, day it
+        stalled) if chosen, else drawn by ``_pace``."""
         rng = self.rng
         seats = {"SMB": rng.randint(15, 60), "Mid-market": rng.randint(80, 400)}.get(
             segment, rng.randint(500, 3000)
@@ -257,13 +334,14 @@ class _DemoBuilder:
         self.session.flush()
         apply_playbook(self.session, account, playbook, ordering=ordering)
         self._kickoff(account, contacts, kickoff)
-        pace, stall_day = self._pace(index)
-        activations = self._progress(account, kickoff, pace, stall_day)
+        speed, stall_day = pace or self._pace(index)
+        activations = self._progress(account, kickoff, speed, stall_day)
         self._usage(account, kickoff, activations, stall_day)
-        self._value_metrics(account, kickoff, pace)
+        self._value_metrics(account, kickoff, speed)
         self._touchpoints(account, contacts, kickoff)
         self.accounts += 1
         self.milestones += len(account.milestones)
+        return account
 
     def _contacts(self, account: Account) -> list[Contact]:
         contacts = []

@@ -3,7 +3,7 @@
 
 Deterministic like the rest of the demo: the same day gives the same remarks. Praise comes
 a few days after a first value was reached on time; a complaint a week after a milestone
-fell overdue. Renewal outcomes are not invented: every demo account is in its first year.
+fell overdue. Renewals and advocacy are ``services.demo``'s: last year's customers.
 """
 
 from __future__ import annotations

@@ -32,10 +32,10 @@ def test_demo_creates_a_book(tmp_path: Path) -> None:
     db = tmp_path / "demo.sqlite3"
     result = run("demo", "--db", str(db), "--today", "2026-11-26")
     assert result.returncode == 0, result.stderr
-    assert "40 accounts" in result.stdout
+    assert "48 accounts" in result.stdout
     database = open_database(db)
     with database.session() as session:
-        assert session.scalar(select(func.count()).select_from(Account)) == 40
+        assert session.scalar(select(func.count()).select_from(Account)) == 48
     database.close()
 
 
@@ -48,7 +48,7 @@ def test_demo_twice_is_a_one_line_error_and_keeps_the_book(tmp_path: Path, capsy
     assert err.count("\n") == 1 and "already holds accounts" in err
     database = open_database(db)
     with database.session() as session:
-        assert session.scalar(select(func.count()).select_from(Account)) == 40
+        assert session.scalar(select(func.count()).select_from(Account)) == 48
     database.close()
 
 

@@ -169,7 +169,7 @@ def test_portfolio_report_writes_kpis_risks_and_the_experiment(
     assert main(["--db", str(demo_db), "portfolio-report", "--today", TODAY, "-o", str(out)]) == 0
     assert capsys.readouterr().out.strip() == f"Portfolio report written to {out}."
     text = _text(out)
-    assert "Portfolio report demo · 41 accounts · 30 June 2026 · internal" in text
+    assert "Portfolio report demo · 47 accounts · 30 June 2026 · internal" in text
     assert "Time to first value" in text and "14 days" in text
     assert "Accounts at risk or off track" in text
     assert "Experiment: Integration before first workflow" in text

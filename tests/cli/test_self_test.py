@@ -27,8 +27,8 @@ def test_self_test_passes_every_step_from_a_source_tree() -> None:
     assert steps[4] in ("ok   QBR report PDF", "skip QBR report PDF")
     assert steps[5] == "ok   QBR deck"
     assert steps[6] == "ok   main window, offscreen"
-    assert "40 accounts, " in lines[2]
-    assert lines[6].endswith(": 40 rows in the Book")
+    assert "48 accounts, " in lines[2]
+    assert lines[6].endswith(": 46 rows in the Book")
     assert lines[-1].startswith("self-test passed in ")
 
 

@@ -103,7 +103,7 @@ def test_full_disk_during_a_big_write_says_so_and_stores_nothing(book: Database)
 
     assert account_count(book) == 0
     create_demo_book(book, today=TODAY)  # with room again, the same work succeeds
-    assert account_count(book) == 40
+    assert account_count(book) == 48
     assert integrity_ok(book.path)
 
 
@@ -134,7 +134,7 @@ def test_damaged_book_is_found_and_the_newest_sound_backup_is_offered(
     service.restore_file(db_path, offered.path)
     book = open_database(db_path)
     try:
-        assert account_count(book) == 40
+        assert account_count(book) == 48
     finally:
         book.close()
     assert integrity_ok(db_path)

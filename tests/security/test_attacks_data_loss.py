@@ -176,7 +176,7 @@ def test_the_cli_backs_the_book_up_before_an_import(
     assert book_state(made[0].path) == before
     assert made[0].path.stat().st_mode & 0o777 == 0o600
     with sqlite3.connect(made[0].path) as conn:
-        assert conn.execute("select count(*) from account").fetchone()[0] == 40
+        assert conn.execute("select count(*) from account").fetchone()[0] == 48
 
 
 def test_export_into_a_missing_folder_is_one_line_without_exception_noise(

@@ -63,7 +63,7 @@ def test_reading_commands_work_beside_the_window(
     with acquire_book_lock(demo_book):
         assert main(["--db", str(demo_book), "metrics", "--today", "2026-06-30", "--json"]) == 0
         assert main(["--db", str(demo_book), "export-book", str(tmp_path / "b.xlsx")]) == 0
-    assert '"accounts": 40' in capsys.readouterr().out
+    assert '"accounts": 46' in capsys.readouterr().out
     assert book_state(demo_book) == before
 
 

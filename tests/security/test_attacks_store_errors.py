@@ -128,7 +128,7 @@ def test_read_commands_work_on_a_read_only_book_and_writing_says_read_only(
     )
 
     assert metrics.returncode == 0, metrics.stderr
-    assert '"accounts": 40' in metrics.stdout
+    assert '"accounts": 46' in metrics.stdout
     assert report.returncode == 0 and (out / "p.pdf").read_bytes()[:5] == b"%PDF-"
     assert export.returncode == 0 and (out / "b.xlsx").stat().st_size > 0
     assert imported.returncode == 2
@@ -177,7 +177,7 @@ def test_a_full_disk_says_full_keeps_the_book_and_the_old_export(
     assert done.returncode == 0, done.stdout + done.stderr
     assert lines[0] == lines[2] and lines[0].endswith(" ok")  # book unchanged, sound
     assert lines[1].startswith("error: ") and "full" in lines[1] and "Traceback" not in lines[1]
-    assert lines[3].startswith('{"today": "2026-06-30", "accounts": 40')
+    assert lines[3].startswith('{"today": "2026-06-30", "accounts": 46')
     assert lines[4].startswith("error: Cannot write") and "the disk is full" in lines[4]
     assert lines[5] == "old"
     assert ".part" not in done.stdout

@@ -69,4 +69,4 @@ def test_a_damaged_book_is_restored_only_when_the_user_agrees(
 
     restored = open_for_window(path, offer_restore=lambda _exc, _offered: True)
     restored.close()
-    assert accounts_in(path) == 40  # the demo book's accounts, from the backup
+    assert accounts_in(path) == 48  # the demo book's accounts, from the backup

@@ -34,7 +34,12 @@ def window(qtbot, tmp_path: Path, demo_copy) -> Iterator[MainWindow]:  # type: i
 
 
 def _open_oldest(qtbot, window: MainWindow) -> int:  # type: ignore[no-untyped-def]
-    oldest = max(window.book_view.model.rows(), key=lambda r: r.age_days or 0)
+    """The oldest account with no renewal recorded yet (the demo's renewing accounts have
+    theirs), so the tests see only what they enter."""
+    fresh = [
+        r for r in window.book_view.model.rows() if not list_renewals(window.database, r.account_id)
+    ]
+    oldest = max(fresh, key=lambda r: r.age_days or 0)
     window.open_account(oldest.account_id)
     qtbot.waitUntil(
         lambda: window.account_view is not None and window.account_view.detail is not None,

@@ -24,7 +24,7 @@ def test_a_book_just_opened_shows_its_first_lines_then_all(
     qtbot, open_demo: Callable[[dt.date], Database], tmp_path: Path, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
     """Switching to another book empties the Book at once (not the last book's rows under
-    the new name), shows the new book's first 5 lines in the Next-due order, then all 40."""
+    the new name), shows the new book's first 5 lines in the Next-due order, then all 46."""
     monkeypatch.setattr(book_service, "FIRST_SCREENFUL", 5)
     settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
     window = MainWindow(open_demo(TODAY), today=lambda: TODAY, settings=settings)
@@ -35,9 +35,9 @@ def test_a_book_just_opened_shows_its_first_lines_then_all(
     window.book_view.model.modelReset.connect(lambda: shown.append(window.book_view.model.total()))
     window.use_database(open_demo(TODAY))
     qtbot.waitUntil(
-        lambda: not window.loading and window.book_view.model.total() == 40, timeout=20000
+        lambda: not window.loading and window.book_view.model.total() == 46, timeout=20000
     )
-    assert shown[0] == 0 and shown[-1] == 40
+    assert shown[0] == 0 and shown[-1] == 46
     assert 5 in shown, shown
     window.database.close()
 
@@ -45,7 +45,7 @@ def test_a_book_just_opened_shows_its_first_lines_then_all(
 def test_a_slow_read_of_the_last_book_never_lands_in_the_next(
     qtbot, open_demo: Callable[[dt.date], Database], tmp_path: Path, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
-    """A refresh of book A (40 accounts) still reading when the window switches to book B
+    """A refresh of book A (46 active accounts) still reading when the window switches to book B
     (5 active accounts): A's rows, arriving last, are dropped; the Book shows B's 5."""
     settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
     first = open_demo(TODAY)

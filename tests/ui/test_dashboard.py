@@ -284,7 +284,7 @@ def test_demo_book_fills_every_panel(qtbot, demo_book: Database) -> None:  # typ
     assert not any(chart.is_empty for chart in charts)
     assert dashboard.funnel_playbook.currentText() == "Standard"  # the most accounts
     assert dashboard.funnel.rows == len(metrics.funnel["Standard"])
-    assert sum(metrics.health.values()) == 40
+    assert sum(metrics.health.values()) == 46
     assert dashboard.at_risk_tile.value == str(metrics.health[Health.AT_RISK])
     dashboard.funnel_playbook.setCurrentText("Enterprise")
     assert dashboard.funnel.rows == len(metrics.funnel["Enterprise"])

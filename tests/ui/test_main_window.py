@@ -41,7 +41,7 @@ def test_the_book_page_is_built_once_todays_lines_are_in(
 ) -> None:  # type: ignore[no-untyped-def]
     """Start-up builds Today, the page shown first; the Book page (its module, model and
     delegates: ~30 ms, issue 17) is built when its rows are read, after Today's first
-    lines, and then holds all 40 demo accounts."""
+    lines, and then holds all 46 active demo accounts."""
     window = MainWindow(database=demo_book, today=lambda: TODAY, settings=settings)
     qtbot.addWidget(window)
     assert window.book_view_if_built is None
@@ -49,7 +49,7 @@ def test_the_book_page_is_built_once_todays_lines_are_in(
     qtbot.waitUntil(lambda: window.today_view.model.rowCount() > 0, timeout=10000)
     qtbot.waitUntil(lambda: not window.loading, timeout=10000)
     view = window.book_view_if_built
-    assert view is not None and view.model.rowCount() == 40
+    assert view is not None and view.model.rowCount() == 46
     assert window.pages.currentWidget() is window.today_view
     assert window.pages.indexOf(view) >= 0
 
@@ -57,8 +57,8 @@ def test_the_book_page_is_built_once_todays_lines_are_in(
 def test_window_shows_the_demo_book(qtbot, demo_book: Database, settings: QSettings) -> None:  # type: ignore[no-untyped-def]
     window = make_window(qtbot, demo_book, settings)
     view = window.book_view
-    assert view.model.rowCount() == 40
-    assert view.count_label.text() == "40 accounts"
+    assert view.model.rowCount() == 46
+    assert view.count_label.text() == "46 accounts"
     assert view.pages.currentWidget() is view.table
     assert not window.demo_action.isEnabled()
     menus = [action.text() for action in window.menuBar().actions()]
@@ -72,12 +72,12 @@ def test_typing_in_search_filters_the_table(
     window = make_window(qtbot, demo_book, settings)
     qtbot.keyClicks(window.book_view.search, "freight")
     assert window.book_view.model.rowCount() == 2  # Tailspin Freight, Łódź Freight Sp. z o.o.
-    assert window.book_view.count_label.text() == "2 of 40 accounts"
+    assert window.book_view.count_label.text() == "2 of 46 accounts"
     window.book_view.search.setText("ŁÓDŹ")
     assert window.book_view.model.rowCount() == 1
     window.book_view.segment_filter.setCurrentText("Enterprise")
     window.book_view.search.clear()
-    assert window.book_view.model.rowCount() == 13
+    assert window.book_view.model.rowCount() == 15
 
 
 def test_double_click_opens_the_account(qtbot, demo_book: Database, settings: QSettings) -> None:  # type: ignore[no-untyped-def]
@@ -106,7 +106,7 @@ def test_empty_book_offers_the_demo_and_loads_it(
     assert view.pages.currentWidget() is view.empty
     assert window.demo_action.isEnabled()
     view.empty.buttons["Open demo book"].click()
-    qtbot.waitUntil(lambda: view.model.rowCount() == 40, timeout=20000)
+    qtbot.waitUntil(lambda: view.model.rowCount() == 46, timeout=20000)
     assert view.pages.currentWidget() is view.table
     workers.wait_all()
 
@@ -170,9 +170,9 @@ def test_dashboard_follows_the_book_filters_and_opens_accounts(
     window.show_dashboard()
     view = window.dashboard_view
     qtbot.waitUntil(lambda: view.controller.metrics is not None, timeout=10000)
-    assert view.controller.metrics.accounts == 13
+    assert view.controller.metrics.accounts == 15
     view.segment_filter.setCurrentText("All")
-    qtbot.waitUntil(lambda: view.controller.metrics.accounts == 40, timeout=10000)
+    qtbot.waitUntil(lambda: view.controller.metrics.accounts == 46, timeout=10000)
     assert window.book_view.segment_filter.currentText() == "All"
     view.account_activated.emit(window.book_view.model.row_at(0).account_id)
     qtbot.waitUntil(lambda: window.pages.currentWidget() is window.account_view, timeout=5000)
@@ -252,7 +252,7 @@ def test_a_book_read_that_fails_says_so_and_the_next_visit_reads_it_again(
     qtbot, demo_book: Database, settings: QSettings, monkeypatch, message_boxes
 ) -> None:  # type: ignore[no-untyped-def]
     """The first read of the Book fails (the connection was lost): the CSM is told, the
-    window no longer counts as loading, and opening the Book reads it again: 40 accounts."""
+    window no longer counts as loading, and opening the Book reads it again: 46 active accounts."""
     from csm_desktop.errors import ConnectionLost
     from csm_desktop.ui import main_window
 
@@ -270,7 +270,7 @@ def test_a_book_read_that_fails_says_so_and_the_next_visit_reads_it_again(
     assert message_boxes.texts() == ["The connection to the team server was lost."]
     assert window.book_view.model.rowCount() == 0
     window.show_book()
-    qtbot.waitUntil(lambda: window.book_view.model.rowCount() == 40, timeout=10000)
+    qtbot.waitUntil(lambda: window.book_view.model.rowCount() == 46, timeout=10000)
     assert len(calls) == 2 and not window.loading
 
 

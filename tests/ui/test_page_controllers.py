@@ -104,8 +104,9 @@ def test_the_dashboard_of_an_empty_book_routes_to_the_empty_page(parts) -> None:
 
 
 def test_the_dashboard_takes_the_books_segment_and_gives_back_its_owner(qtbot, parts) -> None:  # type: ignore[no-untyped-def]
-    """13 of the demo book's 40 accounts are Enterprise: the Book's segment filter carries over
-    to the dashboard's figures, and an owner chosen on the dashboard carries back."""
+    """15 of the demo book's 46 active accounts are Enterprise: the Book's segment filter
+    carries over to the dashboard's figures, and an owner chosen on the dashboard carries
+    back."""
     host, book, routes = parts
     dashboard = DashboardController(
         host,
@@ -120,7 +121,7 @@ def test_the_dashboard_takes_the_books_segment_and_gives_back_its_owner(qtbot, p
     view = dashboard.view
     assert view is not None and host.pages.currentWidget() is view
     assert view.filters().segment == "Enterprise"
-    qtbot.waitUntil(lambda: view.caption.text() == "13 accounts · on 2026-11-26", timeout=10000)
+    qtbot.waitUntil(lambda: view.caption.text() == "15 accounts · on 2026-11-26", timeout=10000)
     owner = view.owner_filter.itemText(1)
     view.owner_filter.setCurrentText(owner)
     assert book.owner_filter.currentText() == owner

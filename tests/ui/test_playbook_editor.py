@@ -59,7 +59,7 @@ def test_a_version_in_use_is_shown_read_only_with_the_reason(qtbot: Any, demo: D
     assert editor.header.text().startswith("<h3 style='margin:0'>Standard v1</h3>")
     assert editor.lock_banner.isVisibleTo(editor)
     assert editor.lock_banner.text() == (
-        "27 accounts are on Standard v1; create a new version to change its milestones."
+        "33 accounts are on Standard v1; create a new version to change its milestones."
     )
     assert step_titles(editor)[:2] == ["Users provisioned", "First automated workflow live"]
     assert editor.form.title.isReadOnly()

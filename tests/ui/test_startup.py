@@ -122,7 +122,7 @@ def test_readme_names_the_packages_the_start_check_installs() -> None:
 
 @pytest.mark.slow
 def test_demo_start_backs_up_the_demo_not_an_empty_book(tmp_path: Path) -> None:
-    """``--demo`` on a fresh machine: the day's backup is taken once the 40 demo accounts
+    """``--demo`` on a fresh machine: the day's backup is taken once the 48 demo accounts
     are in, never of the empty file the demo is built in."""
     import sqlite3
 
@@ -133,7 +133,7 @@ def test_demo_start_backs_up_the_demo_not_an_empty_book(tmp_path: Path) -> None:
     daily = [p for p in backups if "backup" in str(p).lower()]
     assert len(daily) == 1, backups
     with sqlite3.connect(daily[0]) as connection:
-        assert connection.execute("select count(*) from account").fetchone() == (40,)
+        assert connection.execute("select count(*) from account").fetchone() == (48,)
 
 
 XDG = ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME")

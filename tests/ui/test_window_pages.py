@@ -54,14 +54,14 @@ def empty_window(qtbot, book: Database, tmp_path: Path) -> MainWindow:  # type: 
 def test_navigation_lists_the_pages_with_counts_in_shortcut_order(
     demo_window: MainWindow,
 ) -> None:
-    """Demo book: 40 accounts, 2 playbooks (Standard, Enterprise), 1 experiment; Today's
-    count is the open items of today_list."""
+    """Demo book: 46 active accounts (and 2 archived), 2 playbooks (Standard, Enterprise),
+    1 experiment; Today's count is the open items of today_list."""
     window = demo_window
     nav = window.navigation
     open_items = sum(not i.nudge.handled for i in today_list(window.database, TODAY))
     assert [nav.item(r).text() for r in range(nav.count())] == [
         f"Today   {open_items}",
-        "Book   40",
+        "Book   46",
         "Dashboard",
         "Playbooks   2",
         "Experiments   1",
@@ -139,7 +139,7 @@ def test_empty_book_everywhere_says_what_to_do_with_buttons_that_act(
     window.files.import_wizard.close()
 
     window.empty_book_page.buttons["Open demo book"].click()
-    qtbot.waitUntil(lambda: book.model.rowCount() == 40, timeout=20000)
+    qtbot.waitUntil(lambda: book.model.rowCount() == 46, timeout=20000)
     qtbot.waitUntil(lambda: window.pages.currentWidget() is window.experiments_view)
     workers.wait_all()
 
@@ -156,10 +156,10 @@ def test_search_ignores_accents_and_case_and_says_when_nothing_matches(
     view.search.setText("LODZ")
     assert view.model.rowCount() == 1
     assert view.model.index(0, 0).data() == "Łódź Freight Sp. z o.o."
-    assert view.count_label.text() == "1 of 40 accounts"
+    assert view.count_label.text() == "1 of 46 accounts"
     view.search.setText("no such account")
     assert view.pages.currentWidget() is view.no_match
-    assert view.count_label.text() == "0 of 40 accounts"
+    assert view.count_label.text() == "0 of 46 accounts"
     view.no_match.buttons["Clear search and filters"].click()
     assert view.search.text() == ""
     assert view.pages.currentWidget() is view.table
