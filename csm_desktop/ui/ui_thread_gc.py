@@ -15,7 +15,8 @@ at 50,000 accounts: ~1,700 objects, ~170 KB) and whatever the timer had not coll
 never collected again. So once the window has been left for ``COMPACT_AFTER_MS`` (the
 application inactive or hidden) after something was frozen, the collector unfreezes,
 collects everything and freezes again (``compact``): one full pass over every object
-(~1 s of CPU at 50,000 accounts, walking ~800,000) while no one waits on the window.
+(~1 s of CPU at 50,000 accounts, walking ~800,000) while no one waits on the window; and
+again each ``COMPACT_AFTER_MS`` the user stays away, if a reading froze more meanwhile.
 """
 
 from __future__ import annotations
@@ -80,10 +81,11 @@ class UiThreadCollector(QObject):
             self._away.start()
 
     def _away_long(self) -> None:
-        if is_paused():  # a big reading under way (a teammate's change): after it
-            self._away.start()
-        else:
+        """Compact, and look again a while later while the user stays away: readings made
+        meanwhile (a teammate's changes on a team book) freeze more."""
+        if not is_paused():  # else a big reading is under way: after it
             self.compact()
+        self._away.start()
 
     def collect_due(self) -> None:
         """The collection the automatic collector would have made by now, if any: the

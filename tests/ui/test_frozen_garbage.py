@@ -44,6 +44,8 @@ def collector(qapp) -> Iterator[UiThreadCollector]:  # type: ignore[no-untyped-d
     collector.start()
     yield collector
     collector.stop()
+    # Back: the test session's own collector (tests/conftest.py) stops waiting to compact.
+    qapp.applicationStateChanged.emit(Qt.ApplicationState.ApplicationActive)
 
 
 def leave_the_window(qapp) -> None:  # type: ignore[no-untyped-def]
@@ -58,6 +60,9 @@ def test_a_cycle_frozen_by_a_reading_is_collected_once_the_user_left(  # type: i
     assert dead() is not None  # frozen: no pass of the collector sees it
     leave_the_window(qapp)
     qtbot.waitUntil(lambda: dead() is None)
+    # Still away: a reading meanwhile (a teammate's change) is compacted too.
+    later = died_in_a_reading()
+    qtbot.waitUntil(lambda: later() is None)
 
 
 def test_no_compaction_during_a_reading_nor_without_a_freeze_since(  # type: ignore[no-untyped-def]
