@@ -186,7 +186,7 @@ def _load_book(
     today: dt.date,
     rules: NudgeRules,
     account_id: Accounts = None,
-    vocabulary: FeatureVocabulary | Future[FeatureVocabulary] | None = None,
+    vocabulary: FeatureVocabulary | None = None,
     *,
     whole: bool = False,
     arms: dict[int, dict[str, MessageChange]] | None = None,
@@ -242,8 +242,6 @@ def _load_book(
     }
     if vocabulary is None:
         vocabulary = read_vocabulary(session)
-    elif isinstance(vocabulary, Future):  # read in a thread meanwhile (``today_pages``)
-        vocabulary = vocabulary.result()
     capability_names = {
         text: capability_name(text, vocabulary)
         for text in {m.unlocks for ladder in ladders.values() for m in ladder}
@@ -409,15 +407,13 @@ def today_pages(
     Each ladder is read only as far as the rules need it (``store.queries.today_lines``);
     ``whole_ladders`` reads every milestone instead: slower, the reference the partial
     ladders are proven equal to (``tests/store/test_today_lines.py``)."""
-    # The vocabulary (a scan of every milestone's criterion feature) is read in a thread
-    # while this one reads the ids and the first page; then each read's session is opened,
-    # and its milestones query run, in that thread while the lines of the read before are
-    # built here (``start_ladders``).
+    # Each read's session is opened, and its milestones query run, in a thread while the
+    # lines of the read before are built here (``start_ladders``).
     with ThreadPoolExecutor(max_workers=1) as pool:
-        vocabulary = pool.submit(_read_vocabulary, database)
         with database.session() as session:
             ids = active_account_ids(session)
             arms = variant_messages(session)
+            vocabulary = read_vocabulary(session)  # a few index seeks
         second = first + size
         reads = [ids[:first]]
         if len(ids) > first:
@@ -480,11 +476,6 @@ _key_of = itemgetter(0)
 
 
 _Opened = tuple[contextlib.ExitStack, Session, StartedLadders | None, StartedChanges | None]
-
-
-def _read_vocabulary(database: Database) -> FeatureVocabulary:
-    with database.session() as session:
-        return read_vocabulary(session)
 
 
 def _open_page(
