@@ -22,7 +22,7 @@ pytestmark = pytest.mark.postgresql
 @pytest.fixture
 def as_maya(team_book_url: str) -> Iterator[Engine]:
     """The demo book with row-level security on, and an engine signed in as ``maya_rls``,
-    whom team_member names "Maya Chen" (owner of 14 of the 40 demo accounts). A role name
+    whom team_member names "Maya Chen" (owner of 16 of the 48 demo accounts). A role name
     of its own: roles are cluster-wide, shared by the tests of one process."""
     with open_team_book(team_book_url) as book:
         create_demo_book(book, today=dt.date(2026, 6, 30))
@@ -48,18 +48,18 @@ def as_maya(team_book_url: str) -> Iterator[Engine]:
 
 def test_a_csm_reads_the_team_but_cannot_update_another_owners_account(as_maya: Engine) -> None:
     with as_maya.begin() as connection:
-        assert connection.scalar(text("SELECT count(*) FROM account")) == 40
+        assert connection.scalar(text("SELECT count(*) FROM account")) == 48
         others = connection.execute(
             text("UPDATE account SET arr = 1 WHERE owner = 'Jonas Keller'")
         ).rowcount
         mine = connection.execute(text("UPDATE account SET arr = 1 WHERE owner = 'Maya Chen'"))
-        assert (others, mine.rowcount) == (0, 14)
+        assert (others, mine.rowcount) == (0, 16)
         milestones = connection.execute(text(
             "UPDATE account_milestone SET cue = 'x' WHERE account_id IN "
             "(SELECT id FROM account WHERE owner = 'Jonas Keller')"
         )).rowcount  # fmt: skip
         assert milestones == 0
-        assert connection.scalar(text("SELECT count(*) FROM account WHERE arr = 1")) == 14
+        assert connection.scalar(text("SELECT count(*) FROM account WHERE arr = 1")) == 16
 
 
 def test_a_csm_cannot_add_a_row_to_another_owners_account_or_give_theirs_away(

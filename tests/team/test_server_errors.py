@@ -528,7 +528,7 @@ def test_publish_cut_off_mid_way_is_one_line_and_leaves_the_team_database_empty(
     """Publishing the demo book stops at usage_event (the test holds a SHARE lock: reads
     pass, writes wait), after the accounts and milestones were copied in its transaction;
     its connection is cut. Exit 2, one line, and the team database has 0 accounts. The
-    same command again publishes the 40 accounts."""
+    same command again publishes the 48 accounts."""
     source = demo_copy(TODAY)
     with table_locked(team_book_url, "usage_event", "SHARE") as watcher:
         process = start("publish", str(source), "--to", team_book_url)
@@ -541,7 +541,7 @@ def test_publish_cut_off_mid_way_is_one_line_and_leaves_the_team_database_empty(
     again = start("publish", str(source), "--to", team_book_url)
     out, err = again.communicate(timeout=300)
     assert (again.returncode, err) == (0, ""), out
-    assert "40 accounts" in out
+    assert "48 accounts" in out
 
 
 def test_take_offline_cut_off_mid_way_is_one_line_and_writes_no_file(
@@ -629,7 +629,7 @@ def test_publish_cut_while_committing_says_it_may_have_been_stored(
 ) -> None:
     """Publishing the demo book through a relay armed once the copy has begun: the server
     commits the copy and the connection is cut before the answer. Publish says the copy may
-    or may not have been stored; it was (40 accounts), and publishing again refuses."""
+    or may not have been stored; it was (48 accounts), and publishing again refuses."""
     from csm_desktop.services.progress import progress_of
     from csm_desktop.services.team_transfer import publish_book
 
@@ -647,7 +647,7 @@ def test_publish_cut_while_committing_says_it_may_have_been_stored(
         "whether the team database already holds the book."
     )
     with create_engine(team_book_url, poolclass=NullPool).connect() as connection:
-        assert connection.scalar(text("SELECT count(*) FROM account")) == 40
+        assert connection.scalar(text("SELECT count(*) FROM account")) == 48
     with pytest.raises(BadInput):
         publish_book(demo_copy(TODAY), team_book_url)
 
@@ -658,7 +658,7 @@ def test_publish_cut_while_committing_says_it_may_have_been_stored(
 @pytest.fixture
 def as_maya(team_book_url: str) -> Iterator[Database]:
     """The demo book with row-level security on (docs/team_mode.md), open as ``maya_rls_e``,
-    whom team_member names "Maya Chen" (owner of 14 of the 40 demo accounts)."""
+    whom team_member names "Maya Chen" (owner of 16 of the 48 demo accounts)."""
     with open_team_book(team_book_url) as book:
         create_demo_book(book, today=TODAY)
     admin = create_engine(team_book_url, isolation_level="AUTOCOMMIT", poolclass=NullPool)

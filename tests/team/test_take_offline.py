@@ -1,8 +1,9 @@
 """``csm-desktop take-offline``: one owner's accounts from the team server into a read-only
 book file, for a flight.
 
-Against the real test cluster, on the demo book made there (40 accounts; owner i mod 3 of
-Maya Chen, Jonas Keller, Priya Raman, so Maya has accounts 0, 3, …, 39: 14 of them).
+Against the real test cluster, on the demo book made there (48 accounts: 40 in their first
+year, owner i mod 3 of Maya Chen, Jonas Keller, Priya Raman, so Maya has 14 of them, and 8 of
+last year's cohort, 2 of them hers: 16).
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ def team_demo(pg_cluster: object, pg_book_template: str) -> Iterator[str]:
 def test_the_copy_holds_the_owners_accounts_and_every_shared_row_and_gives_their_metrics(
     team_demo: str, tmp_path: Path
 ) -> None:
-    """14 accounts, all Maya's; every shared table as on the server; usage rows as many as
+    """16 accounts, all Maya's; every shared table as on the server; usage rows as many as
     the server holds for her accounts; her portfolio metrics on the server (--owner) equal
     the copy's, number for number."""
     target = tmp_path / "flight.sqlite3"
@@ -68,16 +69,18 @@ def test_the_copy_holds_the_owners_accounts_and_every_shared_row_and_gives_their
     with open_book_for_reading(target) as copy, copy.engine.connect() as connection:
         copied = row_counts(connection)
         owners = connection.scalars(select(Account.owner).distinct()).all()
-    assert copied["account"] == 14
+    assert copied["account"] == 16
     assert owners == [MAYA]
     assert copied["usage_event"] == mine > 0
     for table, count in server.items():
-        if table in PER_ACCOUNT:
+        if table == "advocacy":  # the demo's advocates are Jonas Keller's and Priya Raman's
+            assert (copied[table], count) == (0, 4)
+        elif table in PER_ACCOUNT:
             assert 0 < copied[table] <= count or count == 0, table
         else:
             assert copied[table] == count + (table == "setting"), table  # + the mark
     assert done.stdout.splitlines() == [  # rows copied: the mark is not one of them
-        f"Wrote {target}: 14 accounts of {MAYA}, {mine:,} usage rows "
+        f"Wrote {target}: 16 accounts of {MAYA}, {mine:,} usage rows "
         f"({sum(copied.values()) - 1:,} rows in all). It opens read-only: make changes on the "
         "team server."
     ]

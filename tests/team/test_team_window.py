@@ -48,7 +48,7 @@ def settings(tmp_path: Path) -> QSettings:
 
 @pytest.fixture
 def team_demo(team_book_url: str) -> str:
-    """A server book holding the demo book (40 accounts)."""
+    """A server book holding the demo book (48 accounts, 2 of them archived)."""
     with open_team_book(team_book_url) as book:
         create_demo_book(book, today=TODAY)
     return team_book_url
@@ -103,7 +103,7 @@ def showing_the_team_book(window: MainWindow) -> bool:
 def test_connect_to_team_server_opens_the_team_book_in_the_window(
     qtbot, team_demo: str, tmp_path: Path, settings: QSettings
 ) -> None:  # type: ignore[no-untyped-def]
-    """The dialog's pasted address opens the server's demo book: its 40 accounts, the
+    """The dialog's pasted address opens the server's demo book: its 46 active accounts, the
     title and status bar name the server, the file book is closed and its lock released,
     and the settings keep the address (with no password: there is none anyway)."""
     window = file_window(qtbot, tmp_path, settings)
@@ -117,7 +117,7 @@ def test_connect_to_team_server_opens_the_team_book_in_the_window(
     name = make_url(team_demo).database
     assert window.windowTitle() == f"CSM Desktop — {name} on the team server"
     assert window.path_label.text() == team_demo
-    assert window.book_view.model.rowCount() == 40
+    assert window.book_view.model.rowCount() == 46
     assert settings.value("book/last_path") == team_demo
     assert settings.value(LAST_ADDRESS) == team_demo
     assert file_book is not None and book_is_free(file_book)
@@ -131,8 +131,8 @@ def test_connect_to_team_server_opens_the_team_book_in_the_window(
 def test_the_book_and_today_open_on_my_accounts_with_the_team_one_click_away(
     qtbot, team_demo: str, settings: QSettings
 ) -> None:  # type: ignore[no-untyped-def]
-    """Signed in as maya_chen, the owner "Maya Chen": the demo gives accounts 0, 3, … 39 of
-    40 to her, 14 rows. Book and Today open on hers; the button shows the team's 40 and back."""
+    """Signed in as maya_chen, the owner "Maya Chen": the demo gives 16 of its 46 active
+    accounts to her. Book and Today open on hers; the button shows the team's 46 and back."""
     database = open_at_start(signing_in_as(team_demo, "maya_chen", password=False))
     assert database is not None
     window = MainWindow(database, today=lambda: TODAY, settings=settings)
@@ -141,7 +141,7 @@ def test_the_book_and_today_open_on_my_accounts_with_the_team_one_click_away(
     book, today = window.book_view, window.today_view
     qtbot.waitUntil(lambda: today.owner_filter.currentText() == "Maya Chen", timeout=30000)
     qtbot.waitUntil(lambda: book.owner_filter.currentText() == "Maya Chen", timeout=30000)
-    assert book.model.rowCount() == 14
+    assert book.model.rowCount() == 16
     assert {today.model.row_at(r).nudge.owner for r in range(today.model.rowCount())} == {
         "Maya Chen"
     }
@@ -152,13 +152,13 @@ def test_the_book_and_today_open_on_my_accounts_with_the_team_one_click_away(
         "All",
         "Everyone",
     )
-    assert book.model.rowCount() == 40
+    assert book.model.rowCount() == 46
     assert button.text() == "The team · Show only mine (Maya Chen)"
     window.refresh()  # the team stays on show after a reload: the CSM chose it
     qtbot.waitUntil(lambda: not window.loading, timeout=30000)
     assert book.owner_filter.currentText() == "All"
     button.click()
-    assert book.model.rowCount() == 14
+    assert book.model.rowCount() == 16
     workers.wait_all()
     window.database.close()
 

@@ -106,7 +106,8 @@ def empty_book_state(starts: StartActions, page: str) -> EmptyState:
         "Your book is empty",
         f"{what} Bring your accounts in from your spreadsheet tracker (a book workbook "
         "with an <i>Accounts</i> sheet), import a product-usage export, type in a first "
-        "account, or explore with the demo book: 40 accounts with ladders, usage and value.",
+        "account, or explore with the demo book: 48 accounts with ladders, usage, value "
+        "and renewals.",
         starts.buttons(),
         writing=True,
     )
