@@ -1,7 +1,9 @@
 """A heat map of shares (rows × columns) with each cell's value printed in it.
 
 Used for cohorts: kickoff month × day 30/60/90. Cells with nothing to count are grey with a
-dash, never coloured as 0 %.
+dash, never coloured as 0 %. A book two years old has 24 kickoff months, more than a panel's
+height can print legibly: the map shows the last rows that fit (``MIN_ROW_PX`` each), says
+so under its title, and the user drags it up or down for the others.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from csm_desktop.ui.charts import theme
 from csm_desktop.ui.charts.base import ChartPanel, axis_labels_width, text_item
 
 GAP = 0.05
+MIN_ROW_PX = 13  # a row's label and cell texts (9 pt) stay legible down to this height
 
 
 class HeatMap(ChartPanel):
@@ -25,9 +28,12 @@ class HeatMap(ChartPanel):
 
     def __init__(self, title: str, subtitle: str = "") -> None:
         super().__init__(title, subtitle)
+        self.subtitle = subtitle
         self.shape = (0, 0)
+        self.shown_rows = 0
+        """How many rows fit and show at once (all of them when they fit)."""
         self.cells: list[tuple[pg.TextItem, str, str]] = []
-        self.plot.vb.sigResized.connect(self._fit_texts)
+        self.plot.vb.sigResized.connect(self._fit)
         self.plot.invertY(True)
         self.plot.hideAxis("bottom")
         self.plot.showAxis("top")
@@ -73,8 +79,32 @@ class HeatMap(ChartPanel):
         left.setTicks([[(r + 0.5, label) for r, label in enumerate(rows)]])
         self.plot.getAxis("top").setTicks([[(c + 0.5, label) for c, label in enumerate(columns)]])
         self.plot.setXRange(0, len(columns), padding=0)
-        self.plot.setYRange(0, len(rows), padding=0)
+        self.shown_rows = 0
+        self._fit()
+
+    def _fit(self) -> None:
+        self._fit_rows()
         self._fit_texts()
+
+    def _fit_rows(self) -> None:
+        """Show the last rows that fit the plot's height; the rest are a drag away."""
+        rows = self.shape[0]
+        if not rows:
+            return
+        fit = max(1, min(rows, int(self.plot.vb.height() // MIN_ROW_PX)))
+        if fit == self.shown_rows:
+            return
+        self.shown_rows = fit
+        vb = self.plot.vb
+        vb.setLimits(yMin=0, yMax=rows, minYRange=fit, maxYRange=fit)
+        vb.setMouseEnabled(x=False, y=fit < rows)  # the range cannot grow: a drag pans
+        self.plot.setYRange(rows - fit, rows, padding=0)
+        hidden = rows - fit
+        self.set_subtitle(
+            self.subtitle
+            if not hidden
+            else f"{self.subtitle} · last {fit} of {rows}, drag for earlier"
+        )
 
     def _fit_texts(self) -> None:
         """Print the short texts when the long ones would spill out of their cells."""
