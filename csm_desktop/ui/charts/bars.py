@@ -11,7 +11,14 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor
 
 from csm_desktop.ui.charts import theme
-from csm_desktop.ui.charts.base import ChartPanel, axis_labels_width, elide, text_item
+from csm_desktop.ui.charts.base import (
+    ChartPanel,
+    FittedText,
+    axis_labels_width,
+    elide,
+    fit_texts,
+    text_item,
+)
 from csm_desktop.ui.palette import current
 
 BAR_HEIGHT = 0.62
@@ -98,6 +105,8 @@ class ColumnBars(ChartPanel):
     def __init__(self, title: str, subtitle: str = "") -> None:
         super().__init__(title, subtitle)
         self.columns = 0
+        self.values: list[FittedText] = []
+        self.plot.vb.sigResized.connect(self._fit_values)
         self.plot.hideAxis("left")
         self.plot.getAxis("bottom").setPen(pg.mkPen(current().grid))
         self.plot.getAxis("bottom").setTickFont(theme.font(9.5))
@@ -110,9 +119,13 @@ class ColumnBars(ChartPanel):
         colours: Sequence[str],
         *,
         top: float | None = None,
+        short_texts: Sequence[str] | None = None,
     ) -> None:
-        """Bars of ``values`` on a scale up to ``top`` (default: the largest value)."""
+        """Bars of ``values`` on a scale up to ``top`` (default: the largest value), each
+        with its text printed on top, or ``short_texts`` when a text is wider than its
+        column (a big book's counts in a narrow panel)."""
         self.plot.clear()
+        self.values = []
         self.columns = len(labels)
         if not labels:
             return
@@ -128,13 +141,23 @@ class ColumnBars(ChartPanel):
             pen=pg.mkPen(None),
         )
         self.plot.addItem(bars)
-        for x, value, text in zip(xs, values, texts, strict=True):
+        shorts = texts if short_texts is None else short_texts
+        for x, value, text, short in zip(xs, values, texts, shorts, strict=True):
             item = text_item(text, (0.5, 1))
             item.setPos(x, value + scale * 0.02)
             self.plot.addItem(item)
+            self.values.append((item, text, short))
         self.plot.getAxis("bottom").setTicks([list(zip(xs, labels, strict=True))])
         self.plot.setXRange(-0.6, len(labels) - 0.4, padding=0)
         self.plot.setYRange(0, scale * 1.32, padding=0)
+        self._fit_values()
+
+    def _fit_values(self) -> None:
+        """A value may be 1.2 columns wide: the x range leaves 0.6 of a column beyond the
+        centres of the first and last bars, where a wider one would be cut."""
+        if self.values:
+            column_px = self.plot.vb.width() / (self.columns + 0.2)
+            fit_texts(self.values, 1.2 * column_px)
 
     def click_at(self, x: float, y: float) -> None:
         column = round(x)

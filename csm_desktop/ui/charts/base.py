@@ -122,3 +122,23 @@ def text_item(html: str, anchor: tuple[float, float]) -> pg.TextItem:
     item = pg.TextItem(html=html, anchor=anchor)
     item.setFont(theme.font(9))
     return item
+
+
+FittedText = tuple[pg.TextItem, str, str]
+"""A printed value: its item, its long text and the short one for narrow cells or columns."""
+
+
+def fit_texts(texts: list[FittedText], width_px: float) -> None:
+    """Print every long text when all fit ``width_px`` (less a small margin), else every
+    short one: one chart never mixes the two. A text's width is its own, without the
+    margins of the document that holds it."""
+    for item, long, _short in texts:
+        item.setHtml(long)
+    if any(_text_px(item) > width_px - 4 for item, _long, _short in texts):
+        for item, _long, short in texts:
+            item.setHtml(short)
+
+
+def _text_px(item: pg.TextItem) -> float:
+    document = item.textItem.document()
+    return float(document.idealWidth() - 2 * document.documentMargin())

@@ -15,7 +15,13 @@ import pyqtgraph as pg
 from PySide6.QtCore import Signal
 
 from csm_desktop.ui.charts import theme
-from csm_desktop.ui.charts.base import ChartPanel, axis_labels_width, text_item
+from csm_desktop.ui.charts.base import (
+    ChartPanel,
+    FittedText,
+    axis_labels_width,
+    fit_texts,
+    text_item,
+)
 
 GAP = 0.05
 MIN_ROW_PX = 13  # a row's label and cell texts (9 pt) stay legible down to this height
@@ -32,7 +38,7 @@ class HeatMap(ChartPanel):
         self.shape = (0, 0)
         self.shown_rows = 0
         """How many rows fit and show at once (all of them when they fit)."""
-        self.cells: list[tuple[pg.TextItem, str, str]] = []
+        self.cells: list[FittedText] = []
         self.plot.vb.sigResized.connect(self._fit)
         self.plot.invertY(True)
         self.plot.hideAxis("bottom")
@@ -110,13 +116,7 @@ class HeatMap(ChartPanel):
         """Print the short texts when the long ones would spill out of their cells."""
         if not self.cells or not self.shape[1]:
             return
-        cell_px = self.plot.vb.width() / self.shape[1] * (1 - 2 * GAP)
-        for item, _long, _short in self.cells:
-            item.setHtml(_long)
-        too_wide = any(item.boundingRect().width() > cell_px - 4 for item, _l, _s in self.cells)
-        if too_wide:
-            for item, _long, short in self.cells:
-                item.setHtml(short)
+        fit_texts(self.cells, self.plot.vb.width() / self.shape[1] * (1 - 2 * GAP))
 
     def click_at(self, x: float, y: float) -> None:
         row, column = math.floor(y), math.floor(x)

@@ -236,6 +236,7 @@ class DashboardFigures(QObject):
             ],
             [current().phase_bars[p.value] for p in self.phases],
             top=1.0,
+            short_texts=[f"<b>{theme.percent(s.fraction)}</b>" for s in shares],
         )
 
     # --- clicks ------------------------------------------------------------------------
