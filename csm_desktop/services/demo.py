@@ -136,7 +136,7 @@ class Veteran:
 # renews, most with expansion; late first value renews flat or churns.
 VETERANS = (
     Veteran("Harbor & Pine Logistics", "Enterprise", 406, 0.65, None, "renewed", 1.3,
-            ("case study", 385, "Case study published: weekly reporting from 22 to 9 hours")),
+            ("case study", 385, "Case study published: how they retired the weekly spreadsheet")),
     Veteran("Orchard Lane Pharmacy", "SMB", 404, 0.7, None, "renewed", 1.2,
             ("reference", 200, "Reference call with a prospect in retail pharmacy")),
     Veteran("Kestrel Aviation", "Enterprise", 402, 1.6, None, "renewed", 1.0),
