@@ -97,7 +97,7 @@ def test_last_years_cohort_renewed_or_churned_by_first_value(demo: Database) -> 
     assert renewed == (84200.0, dt.date(2027, 10, 28))
 
 
-def test_happy_renewed_customers_gave_references_a_case_study_and_a_review(
+def test_happy_renewed_customers_gave_references_a_case_study_and_reviews(
     demo: Database,
 ) -> None:
     with demo.session() as session:
@@ -110,6 +110,7 @@ def test_happy_renewed_customers_gave_references_a_case_study_and_a_review(
         ("Bellwether Labs", "reference", "2026-08-24"),
         ("Copperfield Analytics", "review", "2026-11-02"),
         ("Harbor & Pine Logistics", "case study", "2026-11-05"),
+        ("Lakeside Veterinary", "review", "2026-11-09"),
         ("Orchard Lane Pharmacy", "reference", "2026-05-06"),
     ]
 
