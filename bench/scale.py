@@ -44,6 +44,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
@@ -248,71 +249,81 @@ def import_book_5k(runs: int) -> Row:
     """import-book of a 5,000-account workbook into a new book, against calamine reading it.
     The note gives the CPU seconds of both (medians): under load the wall ratio varies."""
     workbook = import_workbook(5_000)
-    cpu: dict[str, list[float]] = {"floor": [], "ours": []}
     with tempfile.TemporaryDirectory() as scratch:
         made = iter(range(1_000))
 
-        def ours() -> float:
+        def ours() -> Measured:
             target = Path(scratch) / f"new-{next(made)}.sqlite3"
             run = measured_process(
                 python("-m", "csm_desktop", "import-book", str(workbook), "--db", str(target))
             )
-            cpu["ours"].append(run.cpu)
             print(
                 f"import-book 5,000: {run.seconds:.2f} s, CPU {run.cpu:.2f} s, peak "
                 f"{run.peak:.0f} MiB (load {load_average()})",
                 file=sys.stderr,
             )
-            return run.seconds
+            return run
 
-        def floor() -> float:
-            run = measured_process(python("-c", CALAMINE_READ, str(workbook)), env=dict(os.environ))
-            cpu["floor"].append(run.cpu)
-            return run.seconds
+        def floor() -> Measured:
+            return measured_process(
+                python("-c", CALAMINE_READ, str(workbook)), env=dict(os.environ)
+            )
 
-        floor_seconds, mine = interleaved(runs, floor, ours)
-    floor_cpu, our_cpu = (statistics.median(cpu[k]) for k in ("floor", "ours"))
-    note = f"CPU {our_cpu:.2f} s vs floor {floor_cpu:.2f} s: {our_cpu / floor_cpu:.2f}×"
-    return Row("import-book, 5,000 accounts", floor_seconds, mine, 3.0, note=note)
+        return interleaved_row("import-book, 5,000 accounts", 3.0, runs, floor, ours)
 
 
 def export_book_5k(runs: int) -> Row:
     """export-book of the 5,000-account book against openpyxl's write-only workbook writing
     the same rows, interleaved; the note gives the CPU seconds of both (medians)."""
     book = scale_book(5_000, usage_days=5, features=2)
-    cpu: dict[str, list[float]] = {"floor": [], "ours": []}
     with tempfile.TemporaryDirectory() as scratch:
         rows = Path(scratch) / "rows.pickle"
         measured_process(python("-c", ROWS_OF_WORKBOOK, str(import_workbook(5_000)), str(rows)))
-        made = iter(range(1_000))
 
-        def ours() -> float:
-            target = Path(scratch) / f"ours-{next(made)}.xlsx"
+        def ours() -> Measured:
+            target = Path(scratch) / "ours.xlsx"
             run = measured_process(
                 python("-m", "csm_desktop", "export-book", str(target), "--db", str(book))
             )
             target.unlink()
-            cpu["ours"].append(run.cpu)
             print(
                 f"export-book 5,000: {run.seconds:.2f} s, CPU {run.cpu:.2f} s "
                 f"(load {load_average()})",
                 file=sys.stderr,
             )
-            return run.seconds
+            return run
 
-        def floor() -> float:
+        def floor() -> Measured:
             target = Path(scratch) / "floor.xlsx"
             run = measured_process(
                 python("-c", OPENPYXL_WRITE, str(rows), str(target)), env=dict(os.environ)
             )
             target.unlink()
-            cpu["floor"].append(run.cpu)
-            return run.seconds
+            return run
 
-        floor_seconds, mine = interleaved(runs, floor, ours)
+        return interleaved_row("export-book, 5,000 accounts", 2.0, runs, floor, ours)
+
+
+def interleaved_row(
+    path: str, target: float, runs: int, floor: Callable[[], Measured], ours: Callable[[], Measured]
+) -> Row:
+    """A ratio row of two processes run in turn (``timing.interleaved``): wall-clock medians,
+    and a note with both processes' CPU seconds (medians), which a loaded machine inflates far
+    less."""
+    cpu: dict[str, list[float]] = {"floor": [], "ours": []}
+
+    def timed(kind: str, run: Callable[[], Measured]) -> Callable[[], float]:
+        def once() -> float:
+            measured = run()
+            cpu[kind].append(measured.cpu)
+            return measured.seconds
+
+        return once
+
+    floor_seconds, mine = interleaved(runs, timed("floor", floor), timed("ours", ours))
     floor_cpu, our_cpu = (statistics.median(cpu[k]) for k in ("floor", "ours"))
     note = f"CPU {our_cpu:.2f} s vs floor {floor_cpu:.2f} s: {our_cpu / floor_cpu:.2f}×"
-    return Row("export-book, 5,000 accounts", floor_seconds, mine, 2.0, note=note)
+    return Row(path, floor_seconds, mine, target, note=note)
 
 
 def heavy_rows(book: Path, label: str, accounts: int) -> list[Row]:
